@@ -1,0 +1,30 @@
+package com.heartbeatrm.core;
+
+import com.heartbeatrm.core.internal.RandomIds;
+
+/**
+ * The public, unguessable id of an agent: {@code agt_} followed by 128 random bits in base64url.
+ * Safe to show in logs, audit records and URLs.
+ */
+public record AgentId(String value) {
+    static final String PREFIX = "agt";
+
+    public AgentId {
+        RandomIds.check("AgentId", PREFIX, value);
+    }
+
+    /** A fresh random id. */
+    public static AgentId random() {
+        return new AgentId(RandomIds.next(PREFIX));
+    }
+
+    /** Parses untrusted text, throwing {@link InvalidInputException} when it is not an id of this kind. */
+    public static AgentId parse(String text) {
+        return new AgentId(text);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,49 @@
+package com.heartbeatrm.core;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One change (or one decision) as the audit log keeps it. {@code before} and {@code after} hold the changed
+ * attributes in text form; they never hold a secret.
+ */
+public record AuditEvent(Instant at, OrganizationId organizationId, Actor actor, AuditAction action, Subject subject,
+        Map<String, String> before, Map<String, String> after) {
+    public static final int MAX_ATTRIBUTES = 32;
+    public static final int MAX_VALUE_LENGTH = 2000;
+
+    public AuditEvent {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(organizationId, "organizationId");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(subject, "subject");
+        before = check("before", before);
+        after = check("after", after);
+    }
+
+    private static Map<String, String> check(String field, Map<String, String> map) {
+        if (map == null) {
+            return Map.of();
+        }
+        if (map.size() > MAX_ATTRIBUTES) {
+            throw new InvalidInputException(field, "more than " + MAX_ATTRIBUTES + " attributes");
+        }
+        TreeMap<String, String> copy = new TreeMap<>();
+        map.forEach((k, v) -> {
+            if (k == null || k.isEmpty() || k.length() > 64 || v == null) {
+                throw new InvalidInputException(field, "attribute names must be 1 to 64 characters and values non-null");
+            }
+            copy.put(k, v.length() > MAX_VALUE_LENGTH ? v.substring(0, MAX_VALUE_LENGTH) : v);
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+
+    public static AuditEvent of(Instant at, OrganizationId org, Actor actor, AuditAction action, Subject subject,
+            Map<String, String> before, Map<String, String> after) {
+        return new AuditEvent(at, org, actor, action, subject, before, after);
+    }
+}

@@ -1,0 +1,94 @@
+package com.heartbeatrm.core;
+
+import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The administrative side of the SDK: organizations, the group tree and its security settings, access keys,
+ * agents and the audit log, over any {@link HeartbeatStore}. Thread-safe; create one per store and share it.
+ * The host authenticates admins and passes the acting {@link Actor} to every change.
+ *
+ * <pre>{@code
+ * HeartbeatAdmin admin = HeartbeatAdmin.builder().build();           // in-memory store, system clock
+ * NewOrganization acme = admin.organizations().setUp(Actor.of("alice"), "Acme MSP");
+ * Group customerA = admin.groups().create(Actor.of("alice"), acme.id(), acme.rootGroup().id(), "Customer A");
+ * AccessKey key = admin.accessKeys().create(Actor.of("alice"), acme.id(),
+ *         AccessKeySpec.builder("Customer A Access Key", customerA.id()).build());
+ * }</pre>
+ */
+public final class HeartbeatAdmin {
+    private final HeartbeatStore store;
+    private final Clock clock;
+    private final Organizations organizations;
+    private final Groups groups;
+    private final AccessKeys accessKeys;
+    private final Agents agents;
+    private final AuditLog audit;
+
+    private HeartbeatAdmin(HeartbeatStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.groups = new Groups(store, clock);
+        this.organizations = new Organizations(store, clock);
+        this.accessKeys = new AccessKeys(store, clock, groups);
+        this.agents = new Agents(store, clock, groups);
+        this.audit = new AuditLog(store);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Organizations organizations() {
+        return organizations;
+    }
+
+    public Groups groups() {
+        return groups;
+    }
+
+    public AccessKeys accessKeys() {
+        return accessKeys;
+    }
+
+    public Agents agents() {
+        return agents;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public HeartbeatStore store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Builds a {@link HeartbeatAdmin}; defaults: a new {@link InMemoryHeartbeatStore} and the UTC system clock. */
+    public static final class Builder {
+        private HeartbeatStore store;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder store(HeartbeatStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public HeartbeatAdmin build() {
+            return new HeartbeatAdmin(store == null ? new InMemoryHeartbeatStore() : store, clock);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package com.heartbeatrm.core;
+
+/** A group move that would detach the root or create a cycle in the tree. */
+public class InvalidMoveException extends ConflictException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidMoveException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,26 @@
+package com.heartbeatrm.core;
+
+import com.heartbeatrm.core.internal.TextRules;
+import java.time.Instant;
+import java.util.Objects;
+
+/** A tenant: its groups, keys and agents are invisible to every other organization. */
+public record Organization(OrganizationId id, String name, GroupId rootGroupId, Instant createdAt) {
+    public static final int MAX_NAME_LENGTH = 100;
+
+    public Organization {
+        Objects.requireNonNull(id, "id");
+        name = checkName(name);
+        Objects.requireNonNull(rootGroupId, "rootGroupId");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    public static String checkName(String name) {
+        return TextRules.name("organization name", name, MAX_NAME_LENGTH, "");
+    }
+
+    /** The case-insensitive key under which organization names are unique in a store. */
+    public String nameKey() {
+        return TextRules.foldCase(name);
+    }
+}

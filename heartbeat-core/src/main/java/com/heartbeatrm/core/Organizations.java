@@ -1,0 +1,67 @@
+package com.heartbeatrm.core;
+
+import com.heartbeatrm.core.internal.Checks;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.core.spi.OrganizationSetup;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Organizations: set one up, look them up. */
+public final class Organizations {
+    /** The name of the key every organization gets at setup. */
+    public static final String DEFAULT_KEY_NAME = "Default access key";
+
+    private final HeartbeatStore store;
+    private final Clock clock;
+
+    Organizations(HeartbeatStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Sets up an organization atomically: the organization, its root group (named like the organization) and a
+     * default access key pointing at the root group. Names are unique per store, compared case-insensitively.
+     */
+    public NewOrganization setUp(Actor actor, String name) {
+        Checks.notNull("actor", actor);
+        String checked = Organization.checkName(name);
+        Instant now = clock.instant();
+        OrganizationId orgId = OrganizationId.random();
+        GroupId rootId = GroupId.random();
+        Organization org = new Organization(orgId, checked, rootId, now);
+        Group root = new Group(rootId, orgId, Optional.empty(), checked, GroupSettings.NONE, now, 0);
+        AccessKey key = new AccessKey(AccessKeyId.random(), orgId, DEFAULT_KEY_NAME, rootId, true, now, actor,
+                Optional.empty(), OptionalLong.empty(), 0, Optional.empty(), Optional.empty(), KeyRestrictions.NONE,
+                Optional.empty(), 0);
+        List<AuditEvent> audit = List.of(
+                AuditEvent.of(now, orgId, actor, AuditAction.ORGANIZATION_CREATED, Subject.of(orgId), Map.of(),
+                        Map.of("name", checked, "rootGroup", rootId.value())),
+                AuditEvent.of(now, orgId, actor, AuditAction.GROUP_CREATED, Subject.of(rootId), Map.of(),
+                        Map.of("name", checked)),
+                AuditEvent.of(now, orgId, actor, AuditAction.KEY_CREATED, Subject.of(key.id()), Map.of(),
+                        AccessKeys.describe(key, "/")));
+        store.organizations().create(new OrganizationSetup(org, root, key, audit));
+        return new NewOrganization(org, root, key);
+    }
+
+    public Optional<Organization> find(OrganizationId id) {
+        return store.organizations().find(Checks.notNull("id", id));
+    }
+
+    public Organization require(OrganizationId id) {
+        return find(id).orElseThrow(() -> new NotFoundException("organization", id.value()));
+    }
+
+    public Optional<Organization> findByName(String name) {
+        return store.organizations().findByName(name);
+    }
+
+    public Page<Organization> list(PageRequest page) {
+        return store.organizations().list(page);
+    }
+}

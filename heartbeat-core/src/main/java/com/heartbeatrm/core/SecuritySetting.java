@@ -1,0 +1,139 @@
+package com.heartbeatrm.core;
+
+import com.heartbeatrm.core.internal.Durations;
+import com.heartbeatrm.core.internal.TextRules;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A typed security setting that groups carry and subgroups and agents inherit. The set is closed: the
+ * constants below are all there is. Each has a default that applies at the root unless the root overrides it,
+ * and a text form (for CLIs, admin screens and storage) that {@link #parse} and {@link #format} convert.
+ *
+ * @param <T> the value type
+ */
+public final class SecuritySetting<T> {
+    public static final Duration MIN_CREDENTIAL_TTL = Duration.ofMinutes(5);
+    public static final Duration MAX_CREDENTIAL_TTL = Duration.ofDays(366);
+
+    /** New agents wait for an admin's approval. Default {@code false}. */
+    public static final SecuritySetting<Boolean> REQUIRE_APPROVAL = new SecuritySetting<>("requireApproval", Boolean.class, false,
+            SecuritySetting::parseBoolean, String::valueOf, v -> v);
+    /** Networks new agents may enroll from. Default any address. */
+    public static final SecuritySetting<NetworkAllowList> ALLOWED_NETWORKS = new SecuritySetting<>("allowedNetworks",
+            NetworkAllowList.class, NetworkAllowList.ANY, NetworkAllowList::parse, NetworkAllowList::toString, v -> v);
+    /** Platforms new agents may run. Default all. */
+    public static final SecuritySetting<PlatformSet> ALLOWED_PLATFORMS = new SecuritySetting<>("allowedPlatforms",
+            PlatformSet.class, PlatformSet.ALL, PlatformSet::parse, PlatformSet::toString, v -> v);
+    /** Lifetime of the credential an agent receives at enrollment and renewal. Default 24 hours. */
+    public static final SecuritySetting<Duration> AGENT_CREDENTIAL_TTL = new SecuritySetting<>("agentCredentialTtl",
+            Duration.class, Duration.ofHours(24), t -> Durations.parse("agentCredentialTtl", t), Duration::toString,
+            SecuritySetting::checkTtl);
+    /** The longest an access key targeting the group may live. Default unlimited. */
+    public static final SecuritySetting<KeyLifetimeLimit> MAX_KEY_LIFETIME = new SecuritySetting<>("maxKeyLifetime",
+            KeyLifetimeLimit.class, KeyLifetimeLimit.UNLIMITED, SecuritySetting::parseLifetime, KeyLifetimeLimit::toString, v -> v);
+
+    private static final List<SecuritySetting<?>> ALL = List.of(REQUIRE_APPROVAL, ALLOWED_NETWORKS, ALLOWED_PLATFORMS,
+            AGENT_CREDENTIAL_TTL, MAX_KEY_LIFETIME);
+
+    private final String name;
+    private final Class<T> type;
+    private final T defaultValue;
+    private final Function<String, T> parser;
+    private final Function<T, String> formatter;
+    private final Function<T, T> validator;
+
+    private SecuritySetting(String name, Class<T> type, T defaultValue, Function<String, T> parser,
+            Function<T, String> formatter, Function<T, T> validator) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+        this.formatter = formatter;
+        this.validator = validator;
+    }
+
+    /** Every setting, in a fixed order. */
+    public static List<SecuritySetting<?>> all() {
+        return ALL;
+    }
+
+    /** Looks a setting up by its name, case-insensitively. */
+    public static Optional<SecuritySetting<?>> byName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        for (SecuritySetting<?> s : ALL) {
+            if (s.name.equalsIgnoreCase(name.strip())) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    /** Parses the text form, throwing {@link InvalidInputException} naming this setting when it is malformed. */
+    public T parse(String text) {
+        return validate(parser.apply(text));
+    }
+
+    public String format(T value) {
+        return formatter.apply(validate(value));
+    }
+
+    /** Checks a value's type and range; returns it. */
+    public T validate(Object value) {
+        if (!type.isInstance(value)) {
+            throw new InvalidInputException(name, "expected a " + type.getSimpleName() + " value");
+        }
+        return validator.apply(type.cast(value));
+    }
+
+    String formatUnchecked(Object value) {
+        return format(type.cast(value));
+    }
+
+    private static Boolean parseBoolean(String text) {
+        String t = Objects.requireNonNullElse(text, "").strip().toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "true", "on", "yes" -> Boolean.TRUE;
+            case "false", "off", "no" -> Boolean.FALSE;
+            default -> throw new InvalidInputException("requireApproval", "expected true or false but got "
+                    + TextRules.quoteForMessage(String.valueOf(text)));
+        };
+    }
+
+    private static KeyLifetimeLimit parseLifetime(String text) {
+        if (text != null && text.strip().equalsIgnoreCase("unlimited")) {
+            return KeyLifetimeLimit.UNLIMITED;
+        }
+        return KeyLifetimeLimit.of(Durations.parse("maxKeyLifetime", text));
+    }
+
+    private static Duration checkTtl(Duration ttl) {
+        if (ttl.compareTo(MIN_CREDENTIAL_TTL) < 0 || ttl.compareTo(MAX_CREDENTIAL_TTL) > 0) {
+            throw new InvalidInputException("agentCredentialTtl", "must be between 5 minutes and 366 days, got " + ttl);
+        }
+        return ttl;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,585 @@
+package com.heartbeatrm.core.memory;
+
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.AccessKeyStatus;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.ConflictException;
+import com.heartbeatrm.core.DuplicateNameException;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupId;
+import com.heartbeatrm.core.GroupNotEmptyException;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.InvalidMoveException;
+import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.Organization;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.StaleVersionException;
+import com.heartbeatrm.core.spi.AccessKeyStore;
+import com.heartbeatrm.core.spi.AgentStore;
+import com.heartbeatrm.core.spi.AuditStore;
+import com.heartbeatrm.core.spi.Cursors;
+import com.heartbeatrm.core.spi.GroupStore;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.core.spi.KeyUse;
+import com.heartbeatrm.core.spi.KeyUseResult;
+import com.heartbeatrm.core.spi.OrganizationSetup;
+import com.heartbeatrm.core.spi.OrganizationStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The thread-safe in-memory store, the default. Nothing survives the process.
+ *
+ * <p>Design: every organization is a {@code Tenant} guarded by its own monitor, and every SPI method runs
+ * entirely inside that monitor, so each compound change (enroll = check key + count use + insert agent; move =
+ * cycle check + re-parent; delete = blocker check + remove) is atomic and tenants never contend. Organization
+ * creation alone takes a store-wide monitor for the name index. Values are immutable records, so reads hand
+ * them out without copying.
+ */
+public final class InMemoryHeartbeatStore implements HeartbeatStore {
+    private final Map<OrganizationId, Tenant> tenants = new ConcurrentHashMap<>();
+    private final Map<String, OrganizationId> orgsByNameKey = new HashMap<>();
+    private final AtomicLong auditSequence = new AtomicLong();
+    private final Organizations organizations = new Organizations();
+    private final Groups groups = new Groups();
+    private final Keys keys = new Keys();
+    private final Agents agents = new Agents();
+    private final Audit audit = new Audit();
+
+    @Override
+    public OrganizationStore organizations() {
+        return organizations;
+    }
+
+    @Override
+    public GroupStore groups() {
+        return groups;
+    }
+
+    @Override
+    public AccessKeyStore accessKeys() {
+        return keys;
+    }
+
+    @Override
+    public AgentStore agents() {
+        return agents;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryHeartbeatStore[" + tenants.size() + " organizations]";
+    }
+
+    private static final class Tenant {
+        final Organization organization;
+        final Map<GroupId, Group> groups = new HashMap<>();
+        final Map<GroupId, TreeMap<String, GroupId>> children = new HashMap<>();
+        final Map<AccessKeyId, AccessKey> keys = new HashMap<>();
+        final Map<AgentId, Agent> agents = new HashMap<>();
+        final Map<String, AgentId> agentsByFingerprint = new HashMap<>();
+        final List<AuditRecord> audit = new ArrayList<>();
+
+        Tenant(Organization organization) {
+            this.organization = organization;
+        }
+
+        Group group(GroupId id) {
+            Group g = groups.get(id);
+            if (g == null) {
+                throw new NotFoundException("group", id.value());
+            }
+            return g;
+        }
+    }
+
+    private Optional<Tenant> tenant(OrganizationId org) {
+        return Optional.ofNullable(tenants.get(org));
+    }
+
+    private Tenant requireTenant(OrganizationId org) {
+        Tenant t = tenants.get(org);
+        if (t == null) {
+            throw new NotFoundException("organization", org.value());
+        }
+        return t;
+    }
+
+    /** Runs {@code body} inside the tenant's monitor; an unknown organization reads as {@code empty}. */
+    private <T> T read(OrganizationId org, T empty, Function<Tenant, T> body) {
+        Tenant t = tenants.get(org);
+        if (t == null) {
+            return empty;
+        }
+        synchronized (t) {
+            return body.apply(t);
+        }
+    }
+
+    private <T> T write(OrganizationId org, Function<Tenant, T> body) {
+        Tenant t = requireTenant(org);
+        synchronized (t) {
+            return body.apply(t);
+        }
+    }
+
+    private void appendAudit(Tenant t, AuditEvent event) {
+        if (!event.organizationId().equals(t.organization.id())) {
+            throw new InvalidInputException("audit", "event belongs to another organization");
+        }
+        t.audit.add(new AuditRecord(auditSequence.incrementAndGet(), event));
+    }
+
+    private static void checkVersion(String kind, String id, long expected, long actual) {
+        if (expected != actual) {
+            throw new StaleVersionException(kind, id, expected, actual);
+        }
+    }
+
+    private static <T> Page<T> page(Stream<T> items, Function<T, Instant> at, Function<T, String> id, PageRequest request) {
+        Comparator<T> order = Comparator.comparing(at).thenComparing(id);
+        Stream<T> sorted = items.sorted(order);
+        if (request.after().isPresent()) {
+            Cursors.Position after = Cursors.parse(request.after().get());
+            sorted = sorted.filter(item -> Cursors.Position.ORDER.compare(new Cursors.Position(at.apply(item), id.apply(item)), after) > 0);
+        }
+        List<T> taken = sorted.limit(request.limit() + 1L).toList();
+        if (taken.size() > request.limit()) {
+            List<T> items2 = taken.subList(0, request.limit());
+            T last = items2.get(items2.size() - 1);
+            return new Page<>(items2, Optional.of(Cursors.of(at.apply(last), id.apply(last))));
+        }
+        return new Page<>(taken, Optional.empty());
+    }
+
+    private final class Organizations implements OrganizationStore {
+        @Override
+        public void create(OrganizationSetup setup) {
+            Organization org = setup.organization();
+            synchronized (orgsByNameKey) {
+                if (orgsByNameKey.containsKey(org.nameKey())) {
+                    throw new DuplicateNameException("organization", org.name());
+                }
+                if (tenants.containsKey(org.id())) {
+                    throw new ConflictException("organization id already exists: " + org.id());
+                }
+                Tenant t = new Tenant(org);
+                synchronized (t) {
+                    Group root = setup.rootGroup().withVersion(0);
+                    t.groups.put(root.id(), root);
+                    t.children.put(root.id(), new TreeMap<>());
+                    t.keys.put(setup.defaultKey().id(), setup.defaultKey().withVersion(0));
+                    for (AuditEvent e : setup.audit()) {
+                        appendAudit(t, e);
+                    }
+                }
+                orgsByNameKey.put(org.nameKey(), org.id());
+                tenants.put(org.id(), t);
+            }
+        }
+
+        @Override
+        public Optional<Organization> find(OrganizationId id) {
+            return tenant(id).map(t -> t.organization);
+        }
+
+        @Override
+        public Optional<Organization> findByName(String name) {
+            String key;
+            try {
+                key = com.heartbeatrm.core.internal.TextRules.foldCase(Organization.checkName(name));
+            } catch (InvalidInputException e) {
+                return Optional.empty();
+            }
+            synchronized (orgsByNameKey) {
+                return Optional.ofNullable(orgsByNameKey.get(key)).flatMap(this::find);
+            }
+        }
+
+        @Override
+        public Page<Organization> list(PageRequest request) {
+            return page(tenants.values().stream().map(t -> t.organization), Organization::createdAt,
+                    o -> o.id().value(), request);
+        }
+    }
+
+    private final class Groups implements GroupStore {
+        @Override
+        public void insert(Group group, AuditEvent audit) {
+            write(group.organizationId(), t -> {
+                GroupId parent = group.parentId().orElseThrow(() -> new InvalidInputException("parentId", "a new group needs a parent"));
+                t.group(parent);
+                if (t.groups.containsKey(group.id())) {
+                    throw new ConflictException("group id already exists: " + group.id());
+                }
+                TreeMap<String, GroupId> siblings = t.children.get(parent);
+                if (siblings.containsKey(group.nameKey())) {
+                    throw new DuplicateNameException("group", group.name());
+                }
+                Group stored = group.withVersion(0);
+                t.groups.put(stored.id(), stored);
+                t.children.put(stored.id(), new TreeMap<>());
+                siblings.put(stored.nameKey(), stored.id());
+                appendAudit(t, audit);
+                return null;
+            });
+        }
+
+        @Override
+        public Group update(Group changed, long expectedVersion, AuditEvent audit) {
+            return write(changed.organizationId(), t -> {
+                Group current = t.group(changed.id());
+                checkVersion("group", current.id().value(), expectedVersion, current.version());
+                if (!current.nameKey().equals(changed.nameKey()) && current.parentId().isPresent()) {
+                    TreeMap<String, GroupId> siblings = t.children.get(current.parentId().get());
+                    if (siblings.containsKey(changed.nameKey())) {
+                        throw new DuplicateNameException("group", changed.name());
+                    }
+                    siblings.remove(current.nameKey());
+                    siblings.put(changed.nameKey(), current.id());
+                }
+                Group stored = current.withName(changed.name()).withSettings(changed.settings()).withVersion(current.version() + 1);
+                t.groups.put(stored.id(), stored);
+                appendAudit(t, audit);
+                return stored;
+            });
+        }
+
+        @Override
+        public Group move(OrganizationId org, GroupId id, GroupId newParent, long expectedVersion, AuditEvent audit) {
+            return write(org, t -> {
+                Group current = t.group(id);
+                Group parent = t.group(newParent);
+                checkVersion("group", id.value(), expectedVersion, current.version());
+                if (current.isRoot()) {
+                    throw new InvalidMoveException("the root group cannot be moved");
+                }
+                for (Group a = parent; ; a = t.groups.get(a.parentId().get())) {
+                    if (a.id().equals(id)) {
+                        throw new InvalidMoveException("cannot move group \"" + current.name() + "\" under itself or its own descendant \"" + parent.name() + "\"");
+                    }
+                    if (a.isRoot()) {
+                        break;
+                    }
+                }
+                TreeMap<String, GroupId> target = t.children.get(newParent);
+                GroupId clash = target.get(current.nameKey());
+                if (clash != null && !clash.equals(id)) {
+                    throw new DuplicateNameException("group", current.name());
+                }
+                t.children.get(current.parentId().get()).remove(current.nameKey());
+                target.put(current.nameKey(), id);
+                Group stored = current.withParent(newParent).withVersion(current.version() + 1);
+                t.groups.put(id, stored);
+                appendAudit(t, audit);
+                return stored;
+            });
+        }
+
+        @Override
+        public void delete(OrganizationId org, GroupId id, long expectedVersion, AuditEvent audit) {
+            write(org, t -> {
+                Group current = t.group(id);
+                checkVersion("group", id.value(), expectedVersion, current.version());
+                if (current.isRoot()) {
+                    throw new ConflictException("the root group cannot be deleted");
+                }
+                TreeMap<String, GroupId> kids = t.children.get(id);
+                long agentCount = t.agents.values().stream().filter(a -> a.groupId().equals(id)).count();
+                List<String> keyIds = t.keys.values().stream().filter(k -> k.groupId().equals(id))
+                        .map(k -> k.id().value()).sorted().toList();
+                if (!kids.isEmpty() || agentCount > 0 || !keyIds.isEmpty()) {
+                    List<String> childNames = kids.values().stream().limit(10).map(c -> t.groups.get(c).name()).toList();
+                    throw GroupNotEmptyException.of(id, kids.size(), childNames, agentCount, keyIds.size(),
+                            keyIds.subList(0, Math.min(10, keyIds.size())));
+                }
+                t.children.get(current.parentId().get()).remove(current.nameKey());
+                t.children.remove(id);
+                t.groups.remove(id);
+                appendAudit(t, audit);
+                return null;
+            });
+        }
+
+        @Override
+        public Optional<Group> find(OrganizationId org, GroupId id) {
+            return read(org, Optional.empty(), t -> Optional.ofNullable(t.groups.get(id)));
+        }
+
+        @Override
+        public List<Group> pathFromRoot(OrganizationId org, GroupId id) {
+            return read(org, List.of(), t -> {
+                Group g = t.groups.get(id);
+                if (g == null) {
+                    return List.of();
+                }
+                ArrayList<Group> path = new ArrayList<>();
+                path.add(g);
+                while (g.parentId().isPresent()) {
+                    g = t.groups.get(g.parentId().get());
+                    path.add(g);
+                }
+                java.util.Collections.reverse(path);
+                return List.copyOf(path);
+            });
+        }
+
+        @Override
+        public List<Group> children(OrganizationId org, GroupId parent) {
+            return read(org, List.of(), t -> {
+                TreeMap<String, GroupId> kids = t.children.get(parent);
+                return kids == null ? List.of() : kids.values().stream().map(t.groups::get).toList();
+            });
+        }
+
+        @Override
+        public Optional<Group> findChild(OrganizationId org, GroupId parent, String name) {
+            String key;
+            try {
+                key = com.heartbeatrm.core.internal.TextRules.foldCase(Group.checkName(name));
+            } catch (InvalidInputException e) {
+                return Optional.empty();
+            }
+            return read(org, Optional.empty(), t -> {
+                TreeMap<String, GroupId> kids = t.children.get(parent);
+                return kids == null ? Optional.empty() : Optional.ofNullable(kids.get(key)).map(t.groups::get);
+            });
+        }
+
+        @Override
+        public List<Group> subtree(OrganizationId org, GroupId root) {
+            return read(org, List.of(), t -> {
+                if (!t.groups.containsKey(root)) {
+                    return List.of();
+                }
+                List<Group> out = new ArrayList<>();
+                java.util.ArrayDeque<GroupId> stack = new java.util.ArrayDeque<>();
+                stack.push(root);
+                while (!stack.isEmpty()) {
+                    GroupId g = stack.pop();
+                    out.add(t.groups.get(g));
+                    List<GroupId> kids = new ArrayList<>(t.children.get(g).values());
+                    for (int i = kids.size() - 1; i >= 0; i--) {
+                        stack.push(kids.get(i));
+                    }
+                }
+                return List.copyOf(out);
+            });
+        }
+    }
+
+    private final class Keys implements AccessKeyStore {
+        @Override
+        public void insert(AccessKey key, AuditEvent audit) {
+            write(key.organizationId(), t -> {
+                t.group(key.groupId());
+                if (t.keys.containsKey(key.id())) {
+                    throw new ConflictException("access key id already exists: " + key.id());
+                }
+                t.keys.put(key.id(), key.withVersion(0));
+                appendAudit(t, audit);
+                return null;
+            });
+        }
+
+        @Override
+        public AccessKey update(AccessKey changed, long expectedVersion, AuditEvent audit) {
+            return write(changed.organizationId(), t -> {
+                AccessKey current = t.keys.get(changed.id());
+                if (current == null) {
+                    throw new NotFoundException("access key", changed.id().value());
+                }
+                checkVersion("access key", current.id().value(), expectedVersion, current.version());
+                t.group(changed.groupId());
+                AccessKey stored = current.withName(changed.name()).withGroup(changed.groupId())
+                        .withDisabled(changed.disabled()).withVersion(current.version() + 1);
+                t.keys.put(stored.id(), stored);
+                appendAudit(t, audit);
+                return stored;
+            });
+        }
+
+        @Override
+        public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
+            write(org, t -> {
+                AccessKey current = t.keys.get(id);
+                if (current == null) {
+                    throw new NotFoundException("access key", id.value());
+                }
+                checkVersion("access key", id.value(), expectedVersion, current.version());
+                t.keys.remove(id);
+                appendAudit(t, audit);
+                return null;
+            });
+        }
+
+        @Override
+        public Optional<AccessKey> find(OrganizationId org, AccessKeyId id) {
+            return read(org, Optional.empty(), t -> Optional.ofNullable(t.keys.get(id)));
+        }
+
+        @Override
+        public Page<AccessKey> list(OrganizationId org, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()),
+                    t -> page(t.keys.values().stream(), AccessKey::createdAt, k -> k.id().value(), request));
+        }
+
+        @Override
+        public List<AccessKey> listByGroup(OrganizationId org, GroupId group) {
+            return read(org, List.of(), t -> t.keys.values().stream().filter(k -> k.groupId().equals(group))
+                    .sorted(Comparator.comparing(AccessKey::createdAt).thenComparing(k -> k.id().value())).toList());
+        }
+    }
+
+    private final class Agents implements AgentStore {
+        @Override
+        public KeyUseResult enroll(KeyUse use) {
+            Agent agent = use.agent();
+            return write(agent.organizationId(), t -> {
+                AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
+                if (existing != null) {
+                    return new KeyUseResult.AlreadyEnrolled(t.agents.get(existing));
+                }
+                AccessKey key = t.keys.get(use.key());
+                if (key == null) {
+                    return new KeyUseResult.Refused(KeyUseResult.Reason.KEY_NOT_FOUND);
+                }
+                AccessKeyStatus status = key.status(use.now());
+                if (status != AccessKeyStatus.ENABLED) {
+                    return new KeyUseResult.Refused(switch (status) {
+                        case DISABLED -> KeyUseResult.Reason.KEY_DISABLED;
+                        case EXPIRED -> KeyUseResult.Reason.KEY_EXPIRED;
+                        default -> KeyUseResult.Reason.KEY_EXHAUSTED;
+                    });
+                }
+                if (!key.groupId().equals(use.expectedGroup())) {
+                    return new KeyUseResult.Refused(KeyUseResult.Reason.GROUP_CHANGED);
+                }
+                if (t.agents.containsKey(agent.id())) {
+                    throw new ConflictException("agent id already exists: " + agent.id());
+                }
+                t.group(agent.groupId());
+                AccessKey used = key.withUse(use.now(), agent.id());
+                Agent stored = agent.withVersion(0);
+                t.keys.put(used.id(), used);
+                t.agents.put(stored.id(), stored);
+                t.agentsByFingerprint.put(stored.publicKeyFingerprint(), stored.id());
+                appendAudit(t, use.audit());
+                return new KeyUseResult.Enrolled(stored, used);
+            });
+        }
+
+        @Override
+        public Optional<Agent> find(OrganizationId org, AgentId id) {
+            return read(org, Optional.empty(), t -> Optional.ofNullable(t.agents.get(id)));
+        }
+
+        @Override
+        public Optional<Agent> findByPublicKeyFingerprint(OrganizationId org, String fingerprint) {
+            return read(org, Optional.empty(), t -> Optional.ofNullable(t.agentsByFingerprint.get(fingerprint)).map(t.agents::get));
+        }
+
+        @Override
+        public Page<Agent> listByGroup(OrganizationId org, GroupId group, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
+                    t.agents.values().stream().filter(a -> a.groupId().equals(group)), Agent::enrolledAt, a -> a.id().value(), request));
+        }
+
+        @Override
+        public Page<Agent> listByKey(OrganizationId org, AccessKeyId key, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
+                    t.agents.values().stream().filter(a -> a.accessKeyId().equals(key)), Agent::enrolledAt, a -> a.id().value(), request));
+        }
+
+        @Override
+        public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
+            return write(changed.organizationId(), t -> {
+                Agent current = t.agents.get(changed.id());
+                if (current == null) {
+                    throw new NotFoundException("agent", changed.id().value());
+                }
+                checkVersion("agent", current.id().value(), expectedVersion, current.version());
+                t.group(changed.groupId());
+                Agent stored = current.withStatus(changed.status()).withGroup(changed.groupId()).withVersion(current.version() + 1);
+                t.agents.put(stored.id(), stored);
+                appendAudit(t, audit);
+                return stored;
+            });
+        }
+
+        @Override
+        public boolean recordSeen(OrganizationId org, AgentId id, Instant at) {
+            return read(org, false, t -> {
+                Agent current = t.agents.get(id);
+                if (current == null) {
+                    return false;
+                }
+                if (at.isAfter(current.lastSeenAt())) {
+                    t.agents.put(id, current.withLastSeen(at));
+                }
+                return true;
+            });
+        }
+
+        @Override
+        public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
+            write(org, t -> {
+                Agent current = t.agents.get(id);
+                if (current == null) {
+                    throw new NotFoundException("agent", id.value());
+                }
+                checkVersion("agent", id.value(), expectedVersion, current.version());
+                t.agents.remove(id);
+                t.agentsByFingerprint.remove(current.publicKeyFingerprint());
+                appendAudit(t, audit);
+                return null;
+            });
+        }
+    }
+
+    private final class Audit implements AuditStore {
+        @Override
+        public AuditRecord append(AuditEvent event) {
+            return write(event.organizationId(), t -> {
+                appendAudit(t, event);
+                return t.audit.get(t.audit.size() - 1);
+            });
+        }
+
+        @Override
+        public Page<AuditRecord> query(AuditQuery query) {
+            return read(query.organizationId(), new Page<>(List.of(), Optional.empty()), t -> {
+                long after = query.page().after().map(Cursors::parseSequence).orElse(0L);
+                List<AuditRecord> taken = t.audit.stream().filter(r -> r.sequence() > after && query.matches(r.event()))
+                        .limit(query.page().limit() + 1L).toList();
+                if (taken.size() > query.page().limit()) {
+                    List<AuditRecord> items = taken.subList(0, query.page().limit());
+                    return new Page<>(items, Optional.of(Cursors.ofSequence(items.get(items.size() - 1).sequence())));
+                }
+                return new Page<>(taken, Optional.empty());
+            });
+        }
+    }
+}

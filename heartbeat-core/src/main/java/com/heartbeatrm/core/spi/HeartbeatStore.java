@@ -1,0 +1,19 @@
+package com.heartbeatrm.core.spi;
+
+/**
+ * The storage SPI: one small repository per aggregate. An implementation must make every method atomic (all or
+ * nothing) and must keep organizations apart: every lookup is scoped by organization id, and an object of
+ * another organization is treated exactly like a missing one. {@code heartbeat-testkit} holds the conformance
+ * kit that proves an implementation keeps these contracts, including under concurrency.
+ */
+public interface HeartbeatStore {
+    OrganizationStore organizations();
+
+    GroupStore groups();
+
+    AccessKeyStore accessKeys();
+
+    AgentStore agents();
+
+    AuditStore audit();
+}
