@@ -1,0 +1,55 @@
+package com.heartbeatrm.agent;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The text of an enrollment token ({@code v4.public.…}): a bearer credential that lets agents join a group.
+ * Never printed; compared in constant time. Read the text with {@link #reveal()} only to embed or send it.
+ */
+public final class EnrollmentToken {
+    private final String text;
+
+    private EnrollmentToken(String text) {
+        this.text = text;
+    }
+
+    /** Wraps token text; does not verify it (see {@link EnrollmentTokenVerifier}). */
+    public static EnrollmentToken of(String text) {
+        if (text == null || text.isEmpty() || text.length() > EnrollmentTokenVerifier.MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("token text missing or longer than " + EnrollmentTokenVerifier.MAX_TOKEN_LENGTH);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException("token text must be printable ASCII");
+            }
+        }
+        return new EnrollmentToken(text);
+    }
+
+    /** The token text, for embedding into an installer or sending to the enrollment endpoint. */
+    public String reveal() {
+        return text;
+    }
+
+    public int length() {
+        return text.length();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EnrollmentToken t && MessageDigest.isEqual(t.text.getBytes(StandardCharsets.US_ASCII),
+                text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public int hashCode() {
+        return text.length();
+    }
+
+    @Override
+    public String toString() {
+        return "EnrollmentToken[redacted, " + text.length() + " chars]";
+    }
+}

@@ -1,0 +1,78 @@
+package com.heartbeatrm.core;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * Secret bytes (a private key, a key-encryption key): readable only with a {@link SecretAccess}, never printed,
+ * compared in constant time. Instances are immutable; {@link #destroy()} wipes the copy this object holds.
+ */
+public final class SecretBytes {
+    public static final int MAX_LENGTH = 64 * 1024;
+    private final byte[] bytes;
+
+    private SecretBytes(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Copies {@code bytes}; the caller should wipe its own array afterwards. */
+    public static SecretBytes copyOf(byte[] bytes, SecretAccess access) {
+        require(access);
+        if (bytes == null || bytes.length == 0 || bytes.length > MAX_LENGTH) {
+            throw new InvalidInputException("secret", "must be 1 to " + MAX_LENGTH + " bytes");
+        }
+        return new SecretBytes(bytes.clone());
+    }
+
+    /** Fresh random bytes from a strong source. */
+    public static SecretBytes random(int length) {
+        if (length <= 0 || length > MAX_LENGTH) {
+            throw new InvalidInputException("length", "must be 1 to " + MAX_LENGTH);
+        }
+        byte[] b = new byte[length];
+        new java.security.SecureRandom().nextBytes(b);
+        return new SecretBytes(b);
+    }
+
+    public int length() {
+        return bytes.length;
+    }
+
+    /** A copy of the secret. The caller owns the copy and should wipe it when done. */
+    public byte[] toByteArray(SecretAccess access) {
+        require(access);
+        return bytes.clone();
+    }
+
+    /** Overwrites the bytes this object holds with zeros. */
+    public void destroy() {
+        Arrays.fill(bytes, (byte) 0);
+    }
+
+    /** Constant-time comparison of two secrets' contents. */
+    public boolean equalsSecret(SecretBytes other) {
+        return other != null && MessageDigest.isEqual(bytes, other.bytes);
+    }
+
+    private static void require(SecretAccess access) {
+        if (access == null) {
+            throw new InvalidInputException("access", "reading a secret needs SecretAccess.grant()");
+        }
+    }
+
+    /** Identity equality: a secret is compared only on purpose, with {@link #equalsSecret}. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return "SecretBytes[" + bytes.length + " bytes, redacted]";
+    }
+}

@@ -1,0 +1,55 @@
+package com.heartbeatrm.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The seed's own story, on the admin API: keys decide where agents land. */
+class HeartbeatAdminTest {
+    private final Clock clock = Clock.fixed(Instant.parse("2026-05-01T09:00:00Z"), ZoneOffset.UTC);
+    private final HeartbeatAdmin admin = HeartbeatAdmin.builder().store(new InMemoryHeartbeatStore()).clock(clock).build();
+    private final Actor alice = Actor.of("alice");
+
+    @Test
+    @DisplayName("create a key for Customer A: it points at Customer A, the default key still points at the root")
+    void seedScenario() {
+        NewOrganization acme = admin.organizations().setUp(alice, "Acme MSP");
+        Group customerA = admin.groups().create(alice, acme.id(), acme.rootGroup().id(), "Customer A");
+        AccessKey key = admin.accessKeys().create(alice, acme.id(), AccessKeySpec.builder("Customer A Access Key", customerA.id()).build());
+
+        assertThat(admin.groups().pathOf(acme.id(), key.groupId())).isEqualTo("Customer A");
+        assertThat(admin.accessKeys().defaultKey(acme.id())).hasValueSatisfying(d -> {
+            assertThat(d.groupId()).isEqualTo(acme.rootGroup().id());
+            assertThat(d.name()).isEqualTo(Organizations.DEFAULT_KEY_NAME);
+        });
+        assertThat(admin.accessKeys().list(acme.id(), PageRequest.first(10)).items()).extracting(AccessKey::name)
+                .containsExactlyInAnyOrder("Default access key", "Customer A Access Key");
+    }
+
+    @Test
+    @DisplayName("bad input is refused with a typed error and leaves the store unchanged")
+    void badInputLeavesStoreUnchanged() {
+        NewOrganization acme = admin.organizations().setUp(alice, "Acme MSP");
+        long auditBefore = admin.audit().query(AuditQuery.all(acme.id())).items().size();
+        GroupId root = acme.rootGroup().id();
+
+        assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), GroupId.random(), "x")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), root, "")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), root, "x".repeat(101))).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().create(null, acme.id(), root, "x")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().create(alice, OrganizationId.random(), root, "x")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> admin.accessKeys().disable(alice, acme.id(), AccessKeyId.random(), "r")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> admin.groups().setOverride(alice, acme.id(), root, SecuritySetting.ALLOWED_NETWORKS,
+                NetworkAllowList.parse("10.0.0.1/8"))).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().requireByPath(acme.id(), "No/Such")).isInstanceOf(NotFoundException.class);
+
+        assertThat(admin.groups().subtree(acme.id(), root)).hasSize(1);
+        assertThat(admin.audit().query(AuditQuery.all(acme.id())).items()).hasSize((int) auditBefore);
+    }
+}
