@@ -23,6 +23,10 @@ public record Subject(SubjectType type, String id) {
         return new Subject(SubjectType.AGENT, id.value());
     }
 
+    public static Subject of(InstallerId id) {
+        return new Subject(SubjectType.INSTALLER, id.value());
+    }
+
     public static Subject of(OrganizationId id) {
         return new Subject(SubjectType.ORGANIZATION, id.value());
     }

@@ -21,6 +21,11 @@ import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.GroupNotEmptyException;
 import com.heartbeatrm.core.GroupSettings;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.ArtifactDigest;
+import com.heartbeatrm.core.Revocation;
+import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.InvalidMoveException;
@@ -913,6 +918,133 @@ public abstract class HeartbeatStoreConformanceKit {
                 assertThat(path.get(0).id()).isEqualTo(org.rootGroup().id());
                 assertThat(path).extracting(Group::id).doesNotHaveDuplicates();
             }
+        }
+    }
+
+    protected InstallerRecord newInstaller(AccessKey key) {
+        return new InstallerRecord(InstallerId.random(), key.organizationId(), key.id(), "hbs_" + "A".repeat(22),
+                clock.instant(), ALICE, Optional.of(clock.instant().plus(Duration.ofDays(1))), Optional.of(Platform.WINDOWS),
+                "token", Optional.empty(), Optional.empty(), Optional.empty(), 0);
+    }
+
+    protected AuditEvent installerAudit(InstallerRecord r, AuditAction action) {
+        return AuditEvent.of(clock.instant(), r.organizationId(), ALICE, action, Subject.of(r.id()), Map.of(), Map.of());
+    }
+
+    @Nested
+    @DisplayName("installer records")
+    class Installers {
+        @Test
+        @DisplayName("records round-trip, list per key and per organization, and take revocations and digests")
+        void lifecycle() {
+            NewOrganization org = newOrg();
+            AccessKey other = admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("other", org.rootGroup().id()).build());
+            List<InstallerId> forDefault = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clock.advance(Duration.ofMillis(1));
+                InstallerRecord r = newInstaller(org.defaultKey());
+                store.installers().insert(r, installerAudit(r, AuditAction.INSTALLER_ISSUED));
+                assertThat(store.installers().find(org.id(), r.id())).contains(r);
+                forDefault.add(r.id());
+            }
+            InstallerRecord o = newInstaller(other);
+            store.installers().insert(o, installerAudit(o, AuditAction.INSTALLER_ISSUED));
+
+            assertThat(store.installers().listByKey(org.id(), org.defaultKey().id(), PageRequest.first(2)).items())
+                    .extracting(InstallerRecord::id).containsExactlyElementsOf(forDefault.subList(0, 2));
+            Page<InstallerRecord> first = store.installers().list(org.id(), PageRequest.first(3));
+            Page<InstallerRecord> second = store.installers().list(org.id(), PageRequest.first(3).next(first));
+            assertThat(second.items()).extracting(InstallerRecord::id).containsExactly(o.id());
+
+            InstallerRecord r = store.installers().find(org.id(), forDefault.get(0)).orElseThrow();
+            Revocation rev = new Revocation(clock.instant(), ALICE, "sent to the wrong customer");
+            InstallerRecord revoked = store.installers().update(r.withRevoked(rev), 0, installerAudit(r, AuditAction.INSTALLER_REVOKED));
+            assertThat(revoked.revoked()).contains(rev);
+            assertThat(revoked.version()).isEqualTo(1);
+            assertThatThrownBy(() -> store.installers().update(r, 0, installerAudit(r, AuditAction.INSTALLER_REVOKED)))
+                    .isInstanceOf(StaleVersionException.class);
+            ArtifactDigest base = new ArtifactDigest("a".repeat(64), 1000);
+            ArtifactDigest out = new ArtifactDigest("b".repeat(64), 1100);
+            InstallerRecord packed = store.installers().update(revoked.withArtifacts("zip", base, out), 1,
+                    installerAudit(r, AuditAction.INSTALLER_ISSUED));
+            assertThat(store.installers().find(org.id(), r.id())).contains(packed);
+            assertThat(packed.base()).contains(base);
+            assertThat(packed.revoked()).contains(rev);
+        }
+
+        @Test
+        @DisplayName("records are isolated per organization and need an existing key")
+        void isolation() {
+            NewOrganization a = newOrg();
+            NewOrganization b = newOrg();
+            InstallerRecord r = newInstaller(a.defaultKey());
+            store.installers().insert(r, installerAudit(r, AuditAction.INSTALLER_ISSUED));
+            assertThat(store.installers().find(b.id(), r.id())).isEmpty();
+            assertThat(store.installers().list(b.id(), PageRequest.first(10)).items()).isEmpty();
+            InstallerRecord cross = new InstallerRecord(InstallerId.random(), b.id(), a.defaultKey().id(), r.signingKeyId(),
+                    r.issuedAt(), ALICE, r.expiresAt(), r.platform(), "token", Optional.empty(), Optional.empty(), Optional.empty(), 0);
+            assertThatThrownBy(() -> store.installers().insert(cross, installerAudit(cross, AuditAction.INSTALLER_ISSUED)))
+                    .isInstanceOf(NotFoundException.class);
+            assertThat(store.installers().list(b.id(), PageRequest.first(10)).items()).isEmpty();
+        }
+    }
+
+    /** A stored signing key with a random (not necessarily valid) public key: stores keep it opaque. */
+    protected StoredSigningKey newSigningKey() {
+        byte[] pub = new byte[32];
+        RANDOM.nextBytes(pub);
+        String b64 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(pub);
+        byte[] kid = new byte[16];
+        RANDOM.nextBytes(kid);
+        kid[15] = 0;
+        String id = "hbs_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(kid);
+        return new StoredSigningKey(id, b64, "d3JhcHBlZA", "test-kek", StoredSigningKey.Status.ACTIVE, clock.instant(), Optional.empty());
+    }
+
+    @Nested
+    @DisplayName("signing keys")
+    class SigningKeys {
+        @Test
+        @DisplayName("rotation keeps exactly one active key, retires the old one, and refuses a stale expectation")
+        void rotation() {
+            Optional<String> before = store.signingKeys().active().map(StoredSigningKey::keyId);
+            StoredSigningKey k1 = newSigningKey();
+            store.signingKeys().rotate(k1, before, clock.instant());
+            assertThat(store.signingKeys().active()).contains(k1);
+            clock.advance(Duration.ofDays(1));
+            StoredSigningKey k2 = newSigningKey();
+            store.signingKeys().rotate(k2, Optional.of(k1.keyId()), clock.instant());
+            assertThat(store.signingKeys().active()).contains(k2);
+            assertThat(store.signingKeys().find(k1.keyId())).hasValueSatisfying(k -> {
+                assertThat(k.status()).isEqualTo(StoredSigningKey.Status.RETIRED);
+                assertThat(k.retiredAt()).contains(clock.instant());
+                assertThat(k.wrappedPrivateKey()).isEqualTo(k1.wrappedPrivateKey());
+            });
+            assertThatThrownBy(() -> store.signingKeys().rotate(newSigningKey(), Optional.of(k1.keyId()), clock.instant()))
+                    .isInstanceOf(ConflictException.class);
+            assertThat(store.signingKeys().list()).extracting(StoredSigningKey::keyId).containsSubsequence(k1.keyId(), k2.keyId());
+            assertThat(store.signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
+
+            assertThatThrownBy(() -> store.signingKeys().remove(k2.keyId())).isInstanceOf(ConflictException.class);
+            store.signingKeys().remove(k1.keyId());
+            assertThat(store.signingKeys().find(k1.keyId())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("concurrent rotations from the same active key: exactly one wins")
+        void concurrentRotation() throws Exception {
+            StoredSigningKey base = newSigningKey();
+            store.signingKeys().rotate(base, store.signingKeys().active().map(StoredSigningKey::keyId), clock.instant());
+            List<Boolean> won = runConcurrently(Math.min(8, concurrency()), () -> {
+                try {
+                    store.signingKeys().rotate(newSigningKey(), Optional.of(base.keyId()), clock.instant());
+                    return true;
+                } catch (ConflictException e) {
+                    return false;
+                }
+            });
+            assertThat(won).containsOnlyOnce(true);
+            assertThat(store.signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
         }
     }
 }

@@ -13,6 +13,8 @@ import com.heartbeatrm.core.DuplicateNameException;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.GroupNotEmptyException;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.InvalidMoveException;
 import com.heartbeatrm.core.NotFoundException;
@@ -27,6 +29,9 @@ import com.heartbeatrm.core.spi.AuditStore;
 import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.GroupStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.core.spi.InstallerStore;
+import com.heartbeatrm.core.spi.SigningKeyStore;
+import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.core.spi.KeyUse;
 import com.heartbeatrm.core.spi.KeyUseResult;
 import com.heartbeatrm.core.spi.OrganizationSetup;
@@ -62,6 +67,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     private final Keys keys = new Keys();
     private final Agents agents = new Agents();
     private final Audit audit = new Audit();
+    private final Installers installers = new Installers();
+    private final SigningKeys signingKeys = new SigningKeys();
 
     @Override
     public OrganizationStore organizations() {
@@ -89,6 +96,16 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     }
 
     @Override
+    public InstallerStore installers() {
+        return installers;
+    }
+
+    @Override
+    public SigningKeyStore signingKeys() {
+        return signingKeys;
+    }
+
+    @Override
     public String toString() {
         return "InMemoryHeartbeatStore[" + tenants.size() + " organizations]";
     }
@@ -101,6 +118,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         final Map<AgentId, Agent> agents = new HashMap<>();
         final Map<String, AgentId> agentsByFingerprint = new HashMap<>();
         final List<AuditRecord> audit = new ArrayList<>();
+        final Map<InstallerId, InstallerRecord> installers = new HashMap<>();
 
         Tenant(Organization organization) {
             this.organization = organization;
@@ -580,6 +598,106 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 }
                 return new Page<>(taken, Optional.empty());
             });
+        }
+    }
+
+    private final class Installers implements InstallerStore {
+        @Override
+        public void insert(InstallerRecord record, AuditEvent audit) {
+            write(record.organizationId(), t -> {
+                if (!t.keys.containsKey(record.accessKeyId())) {
+                    throw new NotFoundException("access key", record.accessKeyId().value());
+                }
+                if (t.installers.containsKey(record.id())) {
+                    throw new ConflictException("installer id already exists: " + record.id());
+                }
+                t.installers.put(record.id(), record.withVersion(0));
+                appendAudit(t, audit);
+                return null;
+            });
+        }
+
+        @Override
+        public InstallerRecord update(InstallerRecord changed, long expectedVersion, AuditEvent audit) {
+            return write(changed.organizationId(), t -> {
+                InstallerRecord current = t.installers.get(changed.id());
+                if (current == null) {
+                    throw new NotFoundException("installer", changed.id().value());
+                }
+                checkVersion("installer", current.id().value(), expectedVersion, current.version());
+                InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(),
+                        current.signingKeyId(), current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(),
+                        changed.format(), changed.base(), changed.output(), changed.revoked(), current.version() + 1);
+                t.installers.put(stored.id(), stored);
+                appendAudit(t, audit);
+                return stored;
+            });
+        }
+
+        @Override
+        public Optional<InstallerRecord> find(OrganizationId org, InstallerId id) {
+            return read(org, Optional.empty(), t -> Optional.ofNullable(t.installers.get(id)));
+        }
+
+        @Override
+        public Page<InstallerRecord> list(OrganizationId org, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()),
+                    t -> page(t.installers.values().stream(), InstallerRecord::issuedAt, r -> r.id().value(), request));
+        }
+
+        @Override
+        public Page<InstallerRecord> listByKey(OrganizationId org, AccessKeyId key, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
+                    t.installers.values().stream().filter(r -> r.accessKeyId().equals(key)), InstallerRecord::issuedAt,
+                    r -> r.id().value(), request));
+        }
+    }
+
+    private static final class SigningKeys implements SigningKeyStore {
+        private final Map<String, StoredSigningKey> keys = new java.util.LinkedHashMap<>();
+
+        @Override
+        public synchronized void rotate(StoredSigningKey newKey, Optional<String> expectedActive, Instant at) {
+            if (newKey.status() != StoredSigningKey.Status.ACTIVE) {
+                throw new InvalidInputException("newKey", "must be ACTIVE");
+            }
+            Optional<StoredSigningKey> active = active();
+            if (!active.map(StoredSigningKey::keyId).equals(expectedActive)) {
+                throw new ConflictException("the active signing key changed concurrently");
+            }
+            if (keys.containsKey(newKey.keyId())) {
+                throw new ConflictException("signing key already exists: " + newKey.keyId());
+            }
+            active.ifPresent(a -> keys.put(a.keyId(), a.retired(at)));
+            keys.put(newKey.keyId(), newKey);
+        }
+
+        @Override
+        public synchronized Optional<StoredSigningKey> find(String keyId) {
+            return Optional.ofNullable(keys.get(keyId));
+        }
+
+        @Override
+        public synchronized Optional<StoredSigningKey> active() {
+            return keys.values().stream().filter(k -> k.status() == StoredSigningKey.Status.ACTIVE).findFirst();
+        }
+
+        @Override
+        public synchronized List<StoredSigningKey> list() {
+            return keys.values().stream().sorted(Comparator.comparing(StoredSigningKey::createdAt)
+                    .thenComparing(StoredSigningKey::keyId)).toList();
+        }
+
+        @Override
+        public synchronized void remove(String keyId) {
+            StoredSigningKey k = keys.get(keyId);
+            if (k == null) {
+                throw new NotFoundException("signing key", keyId);
+            }
+            if (k.status() == StoredSigningKey.Status.ACTIVE) {
+                throw new ConflictException("the active signing key cannot be removed; rotate first");
+            }
+            keys.remove(keyId);
         }
     }
 }

@@ -16,4 +16,8 @@ public interface HeartbeatStore {
     AgentStore agents();
 
     AuditStore audit();
+
+    InstallerStore installers();
+
+    SigningKeyStore signingKeys();
 }

@@ -1,0 +1,63 @@
+package com.heartbeatrm.core;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The record of one issued enrollment token, i.e. one installer. The token text itself is never stored: it can
+ * be verified from its signature, and a leaked record admits nobody.
+ *
+ * @param format what the token was issued for: {@code token} (bare), or the installer format it was packed
+ *               into ({@code zip}, {@code pe}, {@code trailer})
+ * @param base   digest of the base installer, once packed
+ * @param output digest of the packed installer, once packed
+ */
+public record InstallerRecord(InstallerId id, OrganizationId organizationId, AccessKeyId accessKeyId, String signingKeyId,
+        Instant issuedAt, Actor issuedBy, Optional<Instant> expiresAt, Optional<Platform> platform, String format,
+        Optional<ArtifactDigest> base, Optional<ArtifactDigest> output, Optional<Revocation> revoked, long version) {
+    private static final Pattern FORMAT = Pattern.compile("[a-z0-9-]{1,16}");
+    private static final Pattern KID = Pattern.compile("hbs_[A-Za-z0-9_-]{22}");
+
+    public InstallerRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(organizationId, "organizationId");
+        Objects.requireNonNull(accessKeyId, "accessKeyId");
+        if (signingKeyId == null || !KID.matcher(signingKeyId).matches()) {
+            throw new InvalidInputException("signingKeyId", "malformed");
+        }
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        Objects.requireNonNull(issuedBy, "issuedBy");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(platform, "platform");
+        if (format == null || !FORMAT.matcher(format).matches()) {
+            throw new InvalidInputException("format", "must be 1 to 16 of a-z, 0-9, -");
+        }
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(revoked, "revoked");
+        if (version < 0) {
+            throw new InvalidInputException("version", "must not be negative");
+        }
+    }
+
+    public boolean isRevoked() {
+        return revoked.isPresent();
+    }
+
+    public InstallerRecord withRevoked(Revocation r) {
+        return new InstallerRecord(id, organizationId, accessKeyId, signingKeyId, issuedAt, issuedBy, expiresAt, platform,
+                format, base, output, Optional.of(r), version);
+    }
+
+    public InstallerRecord withArtifacts(String newFormat, ArtifactDigest newBase, ArtifactDigest newOutput) {
+        return new InstallerRecord(id, organizationId, accessKeyId, signingKeyId, issuedAt, issuedBy, expiresAt, platform,
+                newFormat, Optional.of(newBase), Optional.of(newOutput), revoked, version);
+    }
+
+    public InstallerRecord withVersion(long v) {
+        return new InstallerRecord(id, organizationId, accessKeyId, signingKeyId, issuedAt, issuedBy, expiresAt, platform,
+                format, base, output, revoked, v);
+    }
+}

@@ -1,0 +1,58 @@
+package com.heartbeatrm.core.spi;
+
+import com.heartbeatrm.core.InvalidInputException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An issuer signing key as a store keeps it: the public key in the clear and the private key only as
+ * ciphertext under the host's key-encryption key. Neither is secret in this form.
+ *
+ * @param publicKey           the raw Ed25519 public key, base64url
+ * @param wrappedPrivateKey   the private key encrypted by the key-encryption key, base64url
+ * @param keyEncryptionKeyId  which key-encryption key wrapped it (for KEK rotation)
+ */
+public record StoredSigningKey(String keyId, String publicKey, String wrappedPrivateKey, String keyEncryptionKeyId,
+        Status status, Instant createdAt, Optional<Instant> retiredAt) {
+    private static final Pattern KID = Pattern.compile("hbs_[A-Za-z0-9_-]{22}");
+    private static final Pattern B64 = Pattern.compile("[A-Za-z0-9_-]{1,4096}");
+    private static final Pattern KEK_ID = Pattern.compile("[A-Za-z0-9_.:/-]{1,200}");
+
+    /** Exactly one key is ACTIVE (signs); RETIRED keys still verify until removed. */
+    public enum Status {
+        ACTIVE,
+        RETIRED
+    }
+
+    public StoredSigningKey {
+        if (keyId == null || !KID.matcher(keyId).matches()) {
+            throw new InvalidInputException("keyId", "malformed signing key id");
+        }
+        if (publicKey == null || publicKey.length() != 43 || !B64.matcher(publicKey).matches()) {
+            throw new InvalidInputException("publicKey", "must be 32 bytes in base64url");
+        }
+        if (wrappedPrivateKey == null || !B64.matcher(wrappedPrivateKey).matches()) {
+            throw new InvalidInputException("wrappedPrivateKey", "must be base64url");
+        }
+        if (keyEncryptionKeyId == null || !KEK_ID.matcher(keyEncryptionKeyId).matches()) {
+            throw new InvalidInputException("keyEncryptionKeyId", "malformed");
+        }
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(retiredAt, "retiredAt");
+        if ((status == Status.RETIRED) != retiredAt.isPresent()) {
+            throw new InvalidInputException("retiredAt", "present exactly when the key is retired");
+        }
+    }
+
+    public StoredSigningKey retired(Instant at) {
+        return new StoredSigningKey(keyId, publicKey, wrappedPrivateKey, keyEncryptionKeyId, Status.RETIRED, createdAt, Optional.of(at));
+    }
+
+    @Override
+    public String toString() {
+        return "StoredSigningKey[" + keyId + ", " + status + "]";
+    }
+}
