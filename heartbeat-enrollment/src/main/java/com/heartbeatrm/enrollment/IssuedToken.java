@@ -1,0 +1,30 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.core.InstallerRecord;
+import java.util.Objects;
+
+/** A freshly issued token and its record. The token text is available once, here; the store never keeps it. */
+public final class IssuedToken {
+    private final InstallerRecord record;
+    private final EnrollmentToken token;
+
+    IssuedToken(InstallerRecord record, EnrollmentToken token) {
+        this.record = Objects.requireNonNull(record);
+        this.token = Objects.requireNonNull(token);
+    }
+
+    public InstallerRecord record() {
+        return record;
+    }
+
+    /** The token to embed into an installer; it prints redacted. */
+    public EnrollmentToken token() {
+        return token;
+    }
+
+    @Override
+    public String toString() {
+        return "IssuedToken[" + record.id() + " for key " + record.accessKeyId() + "]";
+    }
+}

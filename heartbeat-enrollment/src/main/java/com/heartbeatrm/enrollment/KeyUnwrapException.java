@@ -1,0 +1,12 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.core.HeartbeatException;
+
+/** A wrapped private key could not be decrypted: wrong key-encryption key, or the stored data was altered. */
+public class KeyUnwrapException extends HeartbeatException {
+    private static final long serialVersionUID = 1L;
+
+    public KeyUnwrapException(String message) {
+        super(message);
+    }
+}

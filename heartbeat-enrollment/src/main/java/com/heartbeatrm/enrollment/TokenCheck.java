@@ -1,0 +1,33 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.InstallerRecord;
+import java.util.Objects;
+
+/** The outcome of a server-side token check. */
+public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused {
+
+    /** The token verifies, is recorded and not revoked, and its key is usable now. */
+    record Valid(VerifiedEnrollmentToken token, AccessKey key, InstallerRecord installer) implements TokenCheck {
+        public Valid {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(installer, "installer");
+        }
+    }
+
+    /**
+     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code installer}
+     * and {@code key} ids are filled in when the token verified far enough to name them.
+     */
+    record Refused(TokenRefusal reason, String detail, java.util.Optional<String> installerId, java.util.Optional<String> keyId)
+            implements TokenCheck {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(installerId, "installerId");
+            Objects.requireNonNull(keyId, "keyId");
+        }
+    }
+}
