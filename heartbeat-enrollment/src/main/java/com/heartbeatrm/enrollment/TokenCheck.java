@@ -18,12 +18,13 @@ public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused 
     }
 
     /**
-     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code installer}
-     * and {@code key} ids are filled in when the token verified far enough to name them.
+     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. The installer, key
+     * and organization ids are filled in only when the token's signature verified, so they can be trusted.
      */
-    record Refused(TokenRefusal reason, String detail, java.util.Optional<String> installerId, java.util.Optional<String> keyId)
-            implements TokenCheck {
+    record Refused(TokenRefusal reason, String detail, java.util.Optional<String> installerId, java.util.Optional<String> keyId,
+            java.util.Optional<String> organizationId) implements TokenCheck {
         public Refused {
+            Objects.requireNonNull(organizationId, "organizationId");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(installerId, "installerId");

@@ -45,26 +45,27 @@ public final class TokenValidator {
         try {
             verified = verifier.verify(token);
         } catch (TokenException e) {
-            return new TokenCheck.Refused(map(e.reason()), e.getMessage(), Optional.empty(), Optional.empty());
+            return new TokenCheck.Refused(map(e.reason()), e.getMessage(), Optional.empty(), Optional.empty(), Optional.empty());
         }
         EnrollmentClaims c = verified.claims();
         Optional<String> ins = Optional.of(c.tokenId());
         Optional<String> kid = Optional.of(c.accessKeyId());
+        Optional<String> orgId = Optional.of(c.organizationId());
         if (!c.issuer().equals(issuer)) {
-            return new TokenCheck.Refused(TokenRefusal.WRONG_ISSUER, "token names another issuer", ins, kid);
+            return new TokenCheck.Refused(TokenRefusal.WRONG_ISSUER, "token names another issuer", ins, kid, orgId);
         }
         OrganizationId org = OrganizationId.parse(c.organizationId());
         Optional<InstallerRecord> record = store.installers().find(org, InstallerId.parse(c.tokenId()));
         if (record.isEmpty() || !record.get().accessKeyId().value().equals(c.accessKeyId())
                 || !record.get().signingKeyId().equals(verified.signingKeyId())) {
-            return new TokenCheck.Refused(TokenRefusal.TOKEN_UNKNOWN, "no record of installer " + c.tokenId(), ins, kid);
+            return new TokenCheck.Refused(TokenRefusal.TOKEN_UNKNOWN, "no record of installer " + c.tokenId(), ins, kid, orgId);
         }
         if (record.get().isRevoked()) {
-            return new TokenCheck.Refused(TokenRefusal.TOKEN_REVOKED, "installer " + c.tokenId() + " was revoked", ins, kid);
+            return new TokenCheck.Refused(TokenRefusal.TOKEN_REVOKED, "installer " + c.tokenId() + " was revoked", ins, kid, orgId);
         }
         Optional<AccessKey> key = store.accessKeys().find(org, AccessKeyId.parse(c.accessKeyId()));
         if (key.isEmpty()) {
-            return new TokenCheck.Refused(TokenRefusal.KEY_NOT_FOUND, "access key " + c.accessKeyId() + " does not exist", ins, kid);
+            return new TokenCheck.Refused(TokenRefusal.KEY_NOT_FOUND, "access key " + c.accessKeyId() + " does not exist", ins, kid, orgId);
         }
         AccessKeyStatus status = key.get().status(clock.instant());
         if (status != AccessKeyStatus.ENABLED) {
@@ -73,7 +74,7 @@ public final class TokenValidator {
                 case EXPIRED -> TokenRefusal.KEY_EXPIRED;
                 default -> TokenRefusal.KEY_EXHAUSTED;
             };
-            return new TokenCheck.Refused(r, "access key " + c.accessKeyId() + " is " + status, ins, kid);
+            return new TokenCheck.Refused(r, "access key " + c.accessKeyId() + " is " + status, ins, kid, orgId);
         }
         return new TokenCheck.Valid(verified, key.get(), record.get());
     }

@@ -8,7 +8,6 @@ import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
-import com.heartbeatrm.testkit.MutableClock;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +17,7 @@ final class Fixture {
     static final String ISSUER = "https://heartbeat.example";
     static final List<URI> ENDPOINTS = List.of(URI.create("https://heartbeat.example/v1/enroll"));
     final Actor alice = Actor.of("alice");
-    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-06-01T10:00:00Z"));
     final HeartbeatStore store;
     final HeartbeatAdmin admin;
     final AesGcmKeyEncryptionKey kek = AesGcmKeyEncryptionKey.generate("test-kek");

@@ -947,6 +947,7 @@ public abstract class HeartbeatStoreConformanceKit {
                 assertThat(store.installers().find(org.id(), r.id())).contains(r);
                 forDefault.add(r.id());
             }
+            clock.advance(Duration.ofMillis(1));
             InstallerRecord o = newInstaller(other);
             store.installers().insert(o, installerAudit(o, AuditAction.INSTALLER_ISSUED));
 
@@ -1045,6 +1046,157 @@ public abstract class HeartbeatStoreConformanceKit {
             });
             assertThat(won).containsOnlyOnce(true);
             assertThat(store.signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("replay and throttling")
+    class ReplayAndThrottling {
+        @Test
+        @DisplayName("a nonce is accepted once until it expires")
+        void nonces() {
+            String nonce = "n-" + Long.toHexString(RANDOM.nextLong());
+            Instant now = clock.instant();
+            assertThat(store.nonces().isRemembered(nonce, now)).isFalse();
+            assertThat(store.nonces().remember(nonce, now.plusSeconds(600), now)).isTrue();
+            assertThat(store.nonces().remember(nonce, now.plusSeconds(600), now.plusSeconds(1))).isFalse();
+            assertThat(store.nonces().isRemembered(nonce, now.plusSeconds(599))).isTrue();
+            assertThat(store.nonces().remember(nonce, now.plusSeconds(1200), now.plusSeconds(600))).isTrue();
+        }
+
+        @Test
+        @DisplayName("concurrent uses of one nonce: exactly one is accepted")
+        void nonceRace() throws Exception {
+            String nonce = "race-" + Long.toHexString(RANDOM.nextLong());
+            Instant now = clock.instant();
+            List<Boolean> accepted = runConcurrently(Math.min(16, concurrency()), () -> store.nonces().remember(nonce, now.plusSeconds(600), now));
+            assertThat(accepted).containsOnlyOnce(true);
+        }
+
+        @Test
+        @DisplayName("failures within a window block the bucket for the back-off period")
+        void throttling() {
+            String bucket = "addr:test-" + Long.toHexString(RANDOM.nextLong());
+            Instant t = clock.instant();
+            Duration window = Duration.ofMinutes(10);
+            Duration backoff = Duration.ofMinutes(15);
+            assertThat(store.throttles().recordFailure(bucket, t, window, 3, backoff)).isEmpty();
+            assertThat(store.throttles().recordFailure(bucket, t.plusSeconds(1), window, 3, backoff)).isEmpty();
+            assertThat(store.throttles().blockedUntil(bucket, t.plusSeconds(2))).isEmpty();
+            assertThat(store.throttles().recordFailure(bucket, t.plusSeconds(2), window, 3, backoff)).contains(t.plusSeconds(2).plus(backoff));
+            assertThat(store.throttles().blockedUntil(bucket, t.plusSeconds(3))).contains(t.plusSeconds(2).plus(backoff));
+            assertThat(store.throttles().blockedUntil(bucket, t.plusSeconds(2).plus(backoff))).isEmpty();
+            // A window that has passed starts counting afresh.
+            String other = bucket + "-b";
+            store.throttles().recordFailure(other, t, window, 3, backoff);
+            store.throttles().recordFailure(other, t.plusSeconds(1), window, 3, backoff);
+            assertThat(store.throttles().recordFailure(other, t.plus(window).plusSeconds(5), window, 3, backoff)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("concurrent failures are all counted")
+        void throttleRace() throws Exception {
+            String bucket = "key:race-" + Long.toHexString(RANDOM.nextLong());
+            Instant t = clock.instant();
+            List<Optional<Instant>> results = runConcurrently(Math.min(16, concurrency()),
+                    () -> store.throttles().recordFailure(bucket, t, Duration.ofMinutes(10), Math.min(16, concurrency()), Duration.ofMinutes(1)));
+            assertThat(results).filteredOn(Optional::isPresent).isNotEmpty();
+            assertThat(store.throttles().blockedUntil(bucket, t)).isPresent();
+        }
+    }
+
+    @Nested
+    @DisplayName("agent queries")
+    class AgentQueries {
+        @Test
+        @DisplayName("agents are listed by status and by installer")
+        void byStatusAndInstaller() {
+            NewOrganization org = newOrg();
+            NewOrganization other = newOrg();
+            KeyUseResult.Enrolled a1 = (KeyUseResult.Enrolled) enroll(org.defaultKey());
+            clock.advance(Duration.ofMillis(1));
+            KeyUseResult.Enrolled a2 = (KeyUseResult.Enrolled) enroll(org.defaultKey());
+            enroll(other.defaultKey());
+            admin.agents().setStatus(ALICE, org.id(), a2.agent().id(), AgentStatus.PENDING);
+            assertThat(store.agents().listByStatus(org.id(), AgentStatus.PENDING, PageRequest.first(10)).items())
+                    .extracting(Agent::id).containsExactly(a2.agent().id());
+            assertThat(store.agents().listByStatus(org.id(), AgentStatus.ACTIVE, PageRequest.first(10)).items())
+                    .extracting(Agent::id).containsExactly(a1.agent().id());
+            String installer = a1.agent().installerId().orElseThrow();
+            assertThat(store.agents().listByInstaller(org.id(), installer, PageRequest.first(10)).items())
+                    .extracting(Agent::id).containsExactly(a1.agent().id());
+            assertThat(store.agents().listByInstaller(other.id(), installer, PageRequest.first(10)).items()).isEmpty();
+        }
+    }
+
+    /** A fixed key-encryption key, so stores that keep data between runs can still unwrap their issuer key. */
+    private static final byte[] KIT_KEK = "heartbeat-conformance-kit-kek-32".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    @Nested
+    @DisplayName("enrollment service")
+    class EnrollmentServiceContracts {
+        private com.heartbeatrm.enrollment.IssuerKeys issuerKeys() {
+            com.heartbeatrm.enrollment.IssuerKeys keys = com.heartbeatrm.enrollment.IssuerKeys.create(store,
+                    com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey.of("conformance-kit",
+                            com.heartbeatrm.core.SecretBytes.copyOf(KIT_KEK, com.heartbeatrm.core.SecretAccess.grant())), clock);
+            keys.ensureActiveKey();
+            return keys;
+        }
+
+        @Test
+        @DisplayName("64 threads enrolling distinct agents with a key limited to 10 uses give exactly 10 agents")
+        void exactlyTenOfSixtyFour() throws Exception {
+            com.heartbeatrm.enrollment.IssuerKeys keys = issuerKeys();
+            java.util.List<java.net.URI> endpoints = List.of(java.net.URI.create("https://kit.example/enroll"));
+            com.heartbeatrm.enrollment.EnrollmentTokens tokens = com.heartbeatrm.enrollment.EnrollmentTokens
+                    .builder(store, keys, "https://kit.example", endpoints).clock(clock).build();
+            com.heartbeatrm.enrollment.EnrollmentService service = com.heartbeatrm.enrollment.EnrollmentService
+                    .builder(store, keys, "https://kit.example").clock(clock).build();
+            NewOrganization org = newOrg();
+            Group group = admin.groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+            AccessKey key = admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("ten", group.id()).maxUses(10).build());
+            com.heartbeatrm.agent.EnrollmentToken token = tokens.issue(ALICE, org.id(), key.id(),
+                    com.heartbeatrm.enrollment.TokenRequest.DEFAULTS).token();
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                com.heartbeatrm.agent.AgentFacts facts = new com.heartbeatrm.agent.AgentFacts("pc-" + i, "windows", "11", "1.0",
+                        Optional.empty());
+                bodies.add(com.heartbeatrm.agent.EnrollmentRequest.create(token, com.heartbeatrm.agent.AgentKeyPair.generate(), facts, clock)
+                        .toJson());
+            }
+            AtomicInteger next = new AtomicInteger();
+            List<com.heartbeatrm.enrollment.EnrollmentResult> results = runConcurrently(64, () -> service.enroll(
+                    bodies.get(next.getAndIncrement()), new com.heartbeatrm.enrollment.RequestContext(
+                            java.net.InetAddress.getByName("203.0.113." + (1 + next.get() % 200)), clock.instant())));
+
+            assertThat(results).filteredOn(r -> r instanceof com.heartbeatrm.enrollment.EnrollmentResult.Enrolled).hasSize(10);
+            assertThat(results).filteredOn(r -> !(r instanceof com.heartbeatrm.enrollment.EnrollmentResult.Enrolled))
+                    .allSatisfy(r -> assertThat(((com.heartbeatrm.enrollment.EnrollmentResult.Denied) r).reason())
+                            .isEqualTo(com.heartbeatrm.enrollment.DenialReason.KEY_EXHAUSTED));
+            assertThat(admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(10);
+            assertThat(store.agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize(10)
+                    .allSatisfy(a -> assertThat(a.groupId()).isEqualTo(group.id()));
+        }
+
+        @Test
+        @DisplayName("a key disabled through one service instance is refused by another on its very next request")
+        void disableIsSeenAtOnce() {
+            com.heartbeatrm.enrollment.IssuerKeys keys = issuerKeys();
+            java.util.List<java.net.URI> endpoints = List.of(java.net.URI.create("https://kit.example/enroll"));
+            com.heartbeatrm.enrollment.EnrollmentTokens tokens = com.heartbeatrm.enrollment.EnrollmentTokens
+                    .builder(store, keys, "https://kit.example", endpoints).clock(clock).build();
+            com.heartbeatrm.enrollment.EnrollmentService nodeB = com.heartbeatrm.enrollment.EnrollmentService
+                    .builder(store, keys, "https://kit.example").clock(clock).build();
+            NewOrganization org = newOrg();
+            com.heartbeatrm.agent.EnrollmentToken token = tokens.issue(ALICE, org.id(), org.defaultKey().id(),
+                    com.heartbeatrm.enrollment.TokenRequest.DEFAULTS).token();
+            HeartbeatAdmin nodeA = HeartbeatAdmin.builder().store(store).clock(clock).build();
+            com.heartbeatrm.agent.AgentFacts facts = new com.heartbeatrm.agent.AgentFacts("pc", "linux", "6.1", "1.0", Optional.empty());
+            nodeA.accessKeys().disable(ALICE, org.id(), org.defaultKey().id(), "kit");
+            com.heartbeatrm.enrollment.EnrollmentResult r = nodeB.enroll(com.heartbeatrm.agent.EnrollmentRequest.create(token,
+                    com.heartbeatrm.agent.AgentKeyPair.generate(), facts, clock).toJson(),
+                    nodeB.contextFor(java.net.InetAddress.getLoopbackAddress()));
+            assertThat(r).isEqualTo(new com.heartbeatrm.enrollment.EnrollmentResult.Denied(com.heartbeatrm.enrollment.DenialReason.KEY_DISABLED));
         }
     }
 }

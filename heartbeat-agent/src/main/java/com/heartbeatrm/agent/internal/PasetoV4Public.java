@@ -35,6 +35,14 @@ public final class PasetoV4Public {
             return footer.clone();
         }
 
+        /**
+         * The message bytes before verification: plaintext in a public token, so cheap to read, but untrusted.
+         * Use them only for decisions that must come before the signature check (e.g. throttling look-ups).
+         */
+        public byte[] unverifiedMessage() {
+            return message.clone();
+        }
+
         /** Verifies the signature and returns the message bytes. */
         public byte[] verify(byte[] implicitAssertion, byte[] publicKey, com.heartbeatrm.agent.Ed25519Verifier verifier) throws TokenException {
             byte[] preAuth = Pae.encode(HEADER_BYTES, message, footer, implicitAssertion);

@@ -30,6 +30,8 @@ import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.GroupStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import com.heartbeatrm.core.spi.InstallerStore;
+import com.heartbeatrm.core.spi.NonceStore;
+import com.heartbeatrm.core.spi.ThrottleStore;
 import com.heartbeatrm.core.spi.SigningKeyStore;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.core.spi.KeyUse;
@@ -69,6 +71,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     private final Audit audit = new Audit();
     private final Installers installers = new Installers();
     private final SigningKeys signingKeys = new SigningKeys();
+    private final Nonces nonces = new Nonces();
+    private final Throttles throttles = new Throttles();
 
     @Override
     public OrganizationStore organizations() {
@@ -103,6 +107,16 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     @Override
     public SigningKeyStore signingKeys() {
         return signingKeys;
+    }
+
+    @Override
+    public NonceStore nonces() {
+        return nonces;
+    }
+
+    @Override
+    public ThrottleStore throttles() {
+        return throttles;
     }
 
     @Override
@@ -532,6 +546,19 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
 
         @Override
+        public Page<Agent> listByStatus(OrganizationId org, com.heartbeatrm.core.AgentStatus status, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
+                    t.agents.values().stream().filter(a -> a.status() == status), Agent::enrolledAt, a -> a.id().value(), request));
+        }
+
+        @Override
+        public Page<Agent> listByInstaller(OrganizationId org, String installerId, PageRequest request) {
+            Optional<String> wanted = Optional.of(installerId);
+            return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
+                    t.agents.values().stream().filter(a -> a.installerId().equals(wanted)), Agent::enrolledAt, a -> a.id().value(), request));
+        }
+
+        @Override
         public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
             return write(changed.organizationId(), t -> {
                 Agent current = t.agents.get(changed.id());
@@ -698,6 +725,64 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 throw new ConflictException("the active signing key cannot be removed; rotate first");
             }
             keys.remove(keyId);
+        }
+    }
+
+    private static final class Nonces implements NonceStore {
+        private final Map<String, Instant> expiries = new HashMap<>();
+        private Instant nextPurge = Instant.MIN;
+
+        @Override
+        public synchronized boolean remember(String nonce, Instant expiresAt, Instant now) {
+            if (now.isAfter(nextPurge)) {
+                expiries.values().removeIf(e -> !e.isAfter(now));
+                nextPurge = now.plusSeconds(60);
+            }
+            Instant existing = expiries.get(nonce);
+            if (existing != null && existing.isAfter(now)) {
+                return false;
+            }
+            expiries.put(nonce, expiresAt);
+            return true;
+        }
+
+        @Override
+        public synchronized boolean isRemembered(String nonce, Instant now) {
+            Instant existing = expiries.get(nonce);
+            return existing != null && existing.isAfter(now);
+        }
+    }
+
+    private static final class Throttles implements ThrottleStore {
+        private static final class Bucket {
+            Instant windowStart;
+            int failures;
+            Instant blockedUntil;
+        }
+
+        private final Map<String, Bucket> buckets = new HashMap<>();
+
+        @Override
+        public synchronized Optional<Instant> recordFailure(String bucket, Instant now, java.time.Duration window, int threshold,
+                java.time.Duration backoff) {
+            Bucket b = buckets.computeIfAbsent(bucket, k -> new Bucket());
+            if (b.windowStart == null || !now.isBefore(b.windowStart.plus(window))) {
+                b.windowStart = now;
+                b.failures = 0;
+            }
+            b.failures++;
+            if (b.failures >= threshold) {
+                b.blockedUntil = now.plus(backoff);
+                b.windowStart = null;
+                b.failures = 0;
+            }
+            return b.blockedUntil != null && b.blockedUntil.isAfter(now) ? Optional.of(b.blockedUntil) : Optional.empty();
+        }
+
+        @Override
+        public synchronized Optional<Instant> blockedUntil(String bucket, Instant now) {
+            Bucket b = buckets.get(bucket);
+            return b != null && b.blockedUntil != null && b.blockedUntil.isAfter(now) ? Optional.of(b.blockedUntil) : Optional.empty();
         }
     }
 }

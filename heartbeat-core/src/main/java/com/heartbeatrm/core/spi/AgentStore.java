@@ -33,6 +33,12 @@ public interface AgentStore {
     /** Agents enrolled with one access key, oldest enrollment first (ties by id). */
     Page<Agent> listByKey(OrganizationId org, AccessKeyId key, PageRequest page);
 
+    /** Agents of one organization with the given status, oldest enrollment first (ties by id). */
+    Page<Agent> listByStatus(OrganizationId org, com.heartbeatrm.core.AgentStatus status, PageRequest page);
+
+    /** Agents enrolled with one installer (token), oldest enrollment first (ties by id). */
+    Page<Agent> listByInstaller(OrganizationId org, String installerId, PageRequest page);
+
     /** Stores a new status or group (which must exist in the organization at commit). */
     Agent update(Agent changed, long expectedVersion, AuditEvent audit);
 

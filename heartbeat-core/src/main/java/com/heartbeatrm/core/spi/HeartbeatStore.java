@@ -20,4 +20,8 @@ public interface HeartbeatStore {
     InstallerStore installers();
 
     SigningKeyStore signingKeys();
+
+    NonceStore nonces();
+
+    ThrottleStore throttles();
 }

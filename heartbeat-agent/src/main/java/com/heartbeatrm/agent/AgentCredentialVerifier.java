@@ -1,0 +1,39 @@
+package com.heartbeatrm.agent;
+
+import com.heartbeatrm.agent.internal.CredentialCodec;
+import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.agent.internal.JdkEd25519;
+import com.heartbeatrm.agent.internal.PasetoV4Public;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Verifies agent credentials against pinned (or looked-up) issuer keys: signature, purpose, expiry. */
+public final class AgentCredentialVerifier {
+    private final Function<String, Optional<SigningPublicKey>> keys;
+    private final Clock clock;
+    private final Ed25519Verifier ed25519;
+
+    public AgentCredentialVerifier(PinnedKeySet pinned, Clock clock) {
+        this(pinned::find, clock, new JdkEd25519());
+    }
+
+    public AgentCredentialVerifier(Function<String, Optional<SigningPublicKey>> keys, Clock clock, Ed25519Verifier ed25519) {
+        this.keys = Objects.requireNonNull(keys);
+        this.clock = Objects.requireNonNull(clock);
+        this.ed25519 = Objects.requireNonNull(ed25519);
+    }
+
+    public CredentialClaims verify(AgentCredential credential) throws TokenException {
+        PasetoV4Public.Parsed parsed = PasetoV4Public.parse(credential.reveal(), EnrollmentTokenVerifier.MAX_TOKEN_LENGTH);
+        String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
+        SigningPublicKey key = keys.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
+                "signing key " + kid + " is not trusted"));
+        CredentialClaims claims = CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key.rawKey(), ed25519));
+        if (!clock.instant().isBefore(claims.expiresAt())) {
+            throw new TokenException(TokenException.Reason.EXPIRED, "credential expired at " + claims.expiresAt());
+        }
+        return claims;
+    }
+}

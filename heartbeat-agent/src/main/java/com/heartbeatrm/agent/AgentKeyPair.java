@@ -1,0 +1,94 @@
+package com.heartbeatrm.agent;
+
+import com.heartbeatrm.agent.internal.JdkEd25519;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * The agent's own identity: an Ed25519 key pair it generates at first start. The private key never leaves
+ * this object except through {@link #exportPrivateKeyPkcs8()}, for the agent's own state file. Prints
+ * redacted.
+ */
+public final class AgentKeyPair {
+    private final PrivateKey privateKey;
+    private final byte[] publicKey;
+
+    private AgentKeyPair(PrivateKey privateKey, byte[] publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+    }
+
+    public static AgentKeyPair generate() {
+        try {
+            KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            byte[] spki = kp.getPublic().getEncoded();
+            return new AgentKeyPair(kp.getPrivate(), Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 unavailable", e);
+        }
+    }
+
+    /** Restores a key pair from {@link #exportPrivateKeyPkcs8()} and the matching public key. */
+    public static AgentKeyPair restore(byte[] pkcs8, byte[] publicKey) {
+        if (pkcs8 == null || pkcs8.length > 256 || publicKey == null || publicKey.length != 32) {
+            throw new IllegalArgumentException("not an Ed25519 key pair");
+        }
+        try {
+            PrivateKey pk = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            AgentKeyPair pair = new AgentKeyPair(pk, publicKey.clone());
+            byte[] probe = "heartbeat-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (!new JdkEd25519().verify(publicKey, probe, pair.sign(probe))) {
+                throw new IllegalArgumentException("private and public key do not match");
+            }
+            return pair;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 private key");
+        }
+    }
+
+    public byte[] publicKey() {
+        return publicKey.clone();
+    }
+
+    /** SHA-256 of the raw public key, lower-case hex: how the server knows this agent again. */
+    public String fingerprint() {
+        return fingerprintOf(publicKey);
+    }
+
+    public static String fingerprintOf(byte[] rawPublicKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rawPublicKey));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public byte[] sign(byte[] message) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(privateKey);
+            s.update(message);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
+    /** The private key (PKCS#8 DER) for the agent's own protected state file. */
+    public byte[] exportPrivateKeyPkcs8() {
+        return privateKey.getEncoded();
+    }
+
+    @Override
+    public String toString() {
+        return "AgentKeyPair[" + fingerprint().substring(0, 16) + "…, private key redacted]";
+    }
+}

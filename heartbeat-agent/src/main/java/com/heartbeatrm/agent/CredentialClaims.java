@@ -1,0 +1,36 @@
+package com.heartbeatrm.agent;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What an agent credential says: which agent (and which public key) of which organization and group, valid
+ * from {@code issuedAt} until {@code expiresAt}.
+ */
+public record CredentialClaims(String issuer, String organizationId, String agentId, String groupId, String publicKeyFingerprint,
+        Instant issuedAt, Instant expiresAt) {
+    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern GRP = Pattern.compile("grp_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern FP = Pattern.compile("[0-9a-f]{64}");
+
+    public CredentialClaims {
+        check("iss", issuer, Pattern.compile("[\\x21-\\x7e]{1,200}"));
+        check("org", organizationId, ORG);
+        check("agt", agentId, AGT);
+        check("grp", groupId, GRP);
+        check("fp", publicKeyFingerprint, FP);
+        Objects.requireNonNull(issuedAt, "iat");
+        Objects.requireNonNull(expiresAt, "exp");
+        if (!expiresAt.isAfter(issuedAt)) {
+            throw new IllegalArgumentException("exp must be after iat");
+        }
+    }
+
+    private static void check(String claim, String value, Pattern p) {
+        if (value == null || !p.matcher(value).matches()) {
+            throw new IllegalArgumentException(claim + ": missing or malformed");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package com.heartbeatrm.agent.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.heartbeatrm.agent.CredentialClaims;
+import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.agent.TokenException.Reason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Agent credentials: PASETO v4.public with their own implicit assertion, so they never pass as anything else. */
+public final class CredentialCodec {
+    public static final byte[] IMPLICIT_ASSERTION = "heartbeat-agent-credential/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final Set<String> FIELDS = Set.of("ver", "iss", "org", "agt", "grp", "fp", "iat", "exp");
+
+    private CredentialCodec() {
+    }
+
+    public static String encode(CredentialClaims c, String signingKeyId, Function<byte[], byte[]> signer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ver", 1);
+        m.put("iss", c.issuer());
+        m.put("org", c.organizationId());
+        m.put("agt", c.agentId());
+        m.put("grp", c.groupId());
+        m.put("fp", c.publicKeyFingerprint());
+        m.put("iat", c.issuedAt().toString());
+        m.put("exp", c.expiresAt().toString());
+        byte[] footer = ("{\"kid\":\"" + signingKeyId + "\"}").getBytes(StandardCharsets.US_ASCII);
+        return PasetoV4Public.sign(RequestJson.write(m), footer, IMPLICIT_ASSERTION, signer);
+    }
+
+    public static CredentialClaims decode(byte[] payload) throws TokenException {
+        Map<String, String> m = new LinkedHashMap<>();
+        try (JsonParser p = Json.parser(payload)) {
+            Json.expect(p, JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!FIELDS.contains(name)) {
+                    throw new TokenException(Reason.INVALID_CLAIMS, "unknown credential claim");
+                }
+                if (name.equals("ver")) {
+                    if (t != JsonToken.VALUE_NUMBER_INT || p.getIntValue() != 1) {
+                        throw new TokenException(Reason.INVALID_CLAIMS, "unsupported credential version");
+                    }
+                    m.put(name, "1");
+                } else if (t == JsonToken.VALUE_STRING) {
+                    m.put(name, p.getText());
+                } else {
+                    throw new TokenException(Reason.INVALID_CLAIMS, "claim \"" + name + "\" has the wrong type");
+                }
+            }
+            Json.expectEnd(p);
+        } catch (IOException e) {
+            throw Json.toTokenException(e, "credential");
+        }
+        if (!m.keySet().equals(FIELDS)) {
+            throw new TokenException(Reason.INVALID_CLAIMS, "credential claims missing");
+        }
+        try {
+            return new CredentialClaims(m.get("iss"), m.get("org"), m.get("agt"), m.get("grp"), m.get("fp"),
+                    instant(m.get("iat")), instant(m.get("exp")));
+        } catch (IllegalArgumentException e) {
+            throw new TokenException(Reason.INVALID_CLAIMS, e.getMessage());
+        }
+    }
+
+    private static Instant instant(String s) throws TokenException {
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new TokenException(Reason.INVALID_CLAIMS, "not an RFC 3339 timestamp");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package com.heartbeatrm.agent.internal;
+
+import com.heartbeatrm.agent.RequestException;
+import com.heartbeatrm.agent.RequestException.Problem;
+import com.heartbeatrm.agent.TokenException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** Helpers shared by the signed agent requests: nonces, timestamps, proof bytes, strict base64url fields. */
+public final class SignedRequest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SignedRequest() {
+    }
+
+    public static String newNonce() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return Base64Url.encode(b);
+    }
+
+    /** The bytes a proof of possession signs: PAE of the purpose and each field, as UTF-8. */
+    public static byte[] proofBytes(String purpose, String... fields) {
+        byte[][] pieces = new byte[fields.length + 1][];
+        pieces[0] = purpose.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < fields.length; i++) {
+            pieces[i + 1] = fields[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return Pae.encode(pieces);
+    }
+
+    public static byte[] bytes(String field, String b64, int minLength, int maxLength) throws RequestException {
+        if (b64.length() > (maxLength * 4 + 2) / 3) {
+            throw new RequestException(Problem.INVALID_VALUE, field + " is too long");
+        }
+        byte[] raw;
+        try {
+            raw = Base64Url.decode(b64, field);
+        } catch (TokenException e) {
+            throw new RequestException(Problem.INVALID_VALUE, field + " is not canonical base64url");
+        }
+        if (raw.length < minLength || raw.length > maxLength) {
+            throw new RequestException(Problem.INVALID_VALUE, field + " must be " + minLength
+                    + (minLength == maxLength ? "" : " to " + maxLength) + " bytes");
+        }
+        return raw;
+    }
+
+    public static Instant timestamp(String text) throws RequestException {
+        if (text.length() > 40) {
+            throw new RequestException(Problem.INVALID_VALUE, "timestamp is too long");
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new RequestException(Problem.INVALID_VALUE, "timestamp is not RFC 3339");
+        }
+    }
+}
