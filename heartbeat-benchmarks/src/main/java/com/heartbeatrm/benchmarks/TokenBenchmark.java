@@ -104,7 +104,7 @@ public class TokenBenchmark {
         pae = Pae.encode("v4.public.".getBytes(StandardCharsets.US_ASCII), message, Base64.getUrlDecoder().decode(parts[3]),
                 EnrollmentTokenCodec.IMPLICIT_ASSERTION);
         PinnedKeySet pinned = PinnedKeySet.of(spk);
-        bcVerifier = EnrollmentTokenVerifier.builder(pinned).ed25519(BcEd25519.INSTANCE).build();
+        bcVerifier = EnrollmentTokenVerifier.builder(pinned).ed25519(BcEd25519.ISSUER_KEYS).build();
         jdkVerifier = EnrollmentTokenVerifier.builder(pinned).build();
         byte[] der = java.util.Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + 32);
         System.arraycopy(seed, 0, der, PKCS8_PREFIX.length, 32);

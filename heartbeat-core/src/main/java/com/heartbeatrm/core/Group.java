@@ -38,6 +38,11 @@ public record Group(GroupId id, OrganizationId organizationId, Optional<GroupId>
     }
 
     /** The case-insensitive key under which sibling names must be unique. */
+    /** The name key of a name as given by a user (validated and trimmed first), for look-ups by name. */
+    public static String nameKeyOf(String name) {
+        return TextRules.foldCase(checkName(name));
+    }
+
     public String nameKey() {
         return TextRules.foldCase(name);
     }

@@ -135,7 +135,9 @@ public final class EnrollmentService {
         if (agent.status() == AgentStatus.DISABLED) {
             return new EnrollmentResult.Denied(DenialReason.AGENT_DISABLED);
         }
-        Credential c = issueCredential(agent, ctx.receivedAt());
+        Duration ttl = o.credentialTtl != null ? o.credentialTtl
+                : admin.groups().effectiveSettings(agent.organizationId(), agent.groupId()).agentCredentialTtl();
+        Credential c = issueCredential(agent, ctx.receivedAt(), ttl);
         return new EnrollmentResult.Enrolled(agent, c.credential, c.expiresAt);
     }
 
@@ -168,6 +170,7 @@ public final class EnrollmentService {
         boolean alreadyEnrolled;
         GroupId group;
         OrganizationId verifiedOrg;
+        Duration credentialTtl;
         String verifiedKey;
         String installer;
         String fingerprint;
@@ -196,8 +199,11 @@ public final class EnrollmentService {
             this.addressBucket = "addr:" + ctx.remoteAddress().getHostAddress();
         }
 
-        private void pass(String step, String detail) {
-            trace.add(new DryRun.Check(step, DryRun.Status.PASSED, detail));
+        /** Records a passed check; the detail is built only for a dry run, off the hot path. */
+        private void pass(String step, java.util.function.Supplier<String> detail) {
+            if (dry) {
+                trace.add(new DryRun.Check(step, DryRun.Status.PASSED, detail.get()));
+            }
         }
 
         private Outcome fail(String step, DenialReason reason, String detail) {
@@ -221,7 +227,7 @@ public final class EnrollmentService {
                         : DenialReason.MALFORMED, e.getMessage());
             }
             partial.fingerprint = req.publicKeyFingerprint();
-            pass("request", req.facts().hostname() + " (" + req.facts().platform() + ")");
+            pass("request", () -> req.facts().hostname() + " (" + req.facts().platform() + ")");
 
             Optional<String> claimedKey = claimedKeyId(req);
             Optional<Instant> blocked = store.throttles().blockedUntil(addressBucket, now)
@@ -229,7 +235,7 @@ public final class EnrollmentService {
             if (blocked.isPresent()) {
                 return fail("throttling", DenialReason.THROTTLED, "blocked until " + blocked.get());
             }
-            pass("throttling", "not blocked");
+            pass("throttling", () -> "not blocked");
 
             TokenCheck check = tokens.check(req.token().reveal());
             AccessKey key;
@@ -243,7 +249,7 @@ public final class EnrollmentService {
                     // An agent whose first (exhausting) enrollment response was lost may retry.
                     Optional<Agent> existing = store.agents().findByPublicKeyFingerprint(partial.verifiedOrg, req.publicKeyFingerprint());
                     if (existing.isPresent() && existing.get().accessKeyId().value().equals(r.keyId().orElse(""))) {
-                        pass("token", "key exhausted by this agent's own enrollment: a retry");
+                        pass("token", () -> "key exhausted by this agent's own enrollment: a retry");
                         return retry(req, existing.get(), now);
                     }
                 }
@@ -257,7 +263,9 @@ public final class EnrollmentService {
             partial.verifiedOrg = org;
             partial.verifiedKey = key.id().value();
             partial.installer = installer.value();
-            pass("token", "installer " + installer + " for key " + key.id() + " (" + key.name() + ")");
+            final AccessKey verifiedKey = key;
+            final InstallerId verifiedInstaller = installer;
+            pass("token", () -> "installer " + verifiedInstaller + " for key " + verifiedKey.id() + " (" + verifiedKey.name() + ")");
 
             for (int attempt = 0; ; attempt++) {
                 partial.group = key.groupId();
@@ -273,7 +281,7 @@ public final class EnrollmentService {
                     return fail("restrictions", DenialReason.PLATFORM_NOT_ALLOWED, platform.wireName() + " is not allowed");
                 }
                 if (attempt == 0) {
-                    pass("restrictions", "network " + address.getHostAddress() + " and platform " + platform.wireName() + " allowed");
+                    pass("restrictions", () -> "network " + address.getHostAddress() + " and platform " + platform.wireName() + " allowed");
                     Optional<Outcome> possession = proofClockReplay(req, now);
                     if (possession.isPresent()) {
                         return possession.get();
@@ -282,24 +290,26 @@ public final class EnrollmentService {
                 AgentStatus status = eff.requireApproval() ? AgentStatus.PENDING : AgentStatus.ACTIVE;
                 Agent agent = new Agent(AgentId.random(), org, key.groupId(), status, now, key.id(), Optional.of(installer.value()),
                         req.facts().hostname(), platform, req.publicKeyFingerprint(), now, 0);
+                final GroupId landing = key.groupId();
                 if (dry) {
                     Optional<Agent> existing = store.agents().findByPublicKeyFingerprint(org, req.publicKeyFingerprint());
                     Outcome o = new Outcome();
                     o.group = key.groupId();
                     o.agent = existing.orElse(agent);
                     o.alreadyEnrolled = existing.isPresent();
-                    pass("enrollment", existing.isPresent() ? "already enrolled as " + existing.get().id()
-                            : "would land in " + admin.groups().pathOf(org, key.groupId()) + " as " + status);
+                    pass("enrollment", () -> existing.isPresent() ? "already enrolled as " + existing.get().id()
+                            : "would land in " + admin.groups().pathOf(org, landing) + " as " + status);
                     return o;
                 }
                 KeyUseResult result = store.agents().enroll(new KeyUse(key.id(), key.groupId(), agent, now,
                         decisionEvent(org, now, AuditAction.AGENT_ENROLLED, agent.id(), key.id().value(), installer.value(),
                                 key.groupId(), status.name(), req.publicKeyFingerprint())));
                 if (result instanceof KeyUseResult.Enrolled e) {
-                    pass("enrollment", "enrolled as " + e.agent().id() + " in " + admin.groups().pathOf(org, e.agent().groupId()));
+                    pass("enrollment", () -> "enrolled as " + e.agent().id() + " in " + admin.groups().pathOf(org, e.agent().groupId()));
                     Outcome o = new Outcome();
                     o.agent = e.agent();
                     o.group = e.agent().groupId();
+                    o.credentialTtl = eff.agentCredentialTtl();
                     return o;
                 }
                 if (result instanceof KeyUseResult.AlreadyEnrolled a) {
@@ -326,10 +336,10 @@ public final class EnrollmentService {
 
         /** Proof of possession, clock and replay; empty when all pass. */
         private Optional<Outcome> proofClockReplay(EnrollmentRequest req, Instant now) {
-            if (!req.proofVerifies(BcEd25519.INSTANCE)) {
+            if (!req.proofVerifies(BcEd25519.PLAIN)) {
                 return Optional.of(fail("proof of possession", DenialReason.BAD_PROOF, "the request signature does not verify"));
             }
-            pass("proof of possession", "signed by the presented agent key");
+            pass("proof of possession", () -> "signed by the presented agent key");
             return clockAndReplay(req.timestamp(), req.publicKeyFingerprint() + ":" + req.nonce(), now);
         }
 
@@ -338,13 +348,13 @@ public final class EnrollmentService {
             if (skew.compareTo(policy.maxClockSkew()) > 0) {
                 return Optional.of(fail("clock", DenialReason.CLOCK_SKEW, "request time is " + skew.toSeconds() + " s off"));
             }
-            pass("clock", "within " + policy.maxClockSkew().toSeconds() + " s");
+            pass("clock", () -> "within " + policy.maxClockSkew().toSeconds() + " s");
             Instant keepUntil = timestamp.plus(policy.maxClockSkew()).plusSeconds(1);
             boolean fresh = dry ? !store.nonces().isRemembered(nonceKey, now) : store.nonces().remember(nonceKey, keepUntil, now);
             if (!fresh) {
                 return Optional.of(fail("replay", DenialReason.REPLAYED, "nonce already used"));
             }
-            pass("replay", "nonce is fresh");
+            pass("replay", () -> "nonce is fresh");
             return Optional.empty();
         }
 
@@ -360,7 +370,7 @@ public final class EnrollmentService {
                     return possession.get();
                 }
             }
-            pass("enrollment", "already enrolled as " + existing.id() + "; no second use counted");
+            pass("enrollment", () -> "already enrolled as " + existing.id() + "; no second use counted");
             Outcome o = new Outcome();
             o.agent = existing;
             o.alreadyEnrolled = true;
@@ -469,7 +479,7 @@ public final class EnrollmentService {
             return renewalDenied(ctx, addressBucket, DenialReason.AGENT_NOT_FOUND, null);
         }
         Agent agent = found.get();
-        if (!agent.publicKeyFingerprint().equals(req.publicKeyFingerprint()) || !req.proofVerifies(BcEd25519.INSTANCE)) {
+        if (!agent.publicKeyFingerprint().equals(req.publicKeyFingerprint()) || !req.proofVerifies(BcEd25519.PLAIN)) {
             return renewalDenied(ctx, addressBucket, DenialReason.BAD_PROOF, agent);
         }
         Duration skew = Duration.between(req.timestamp(), now).abs();
@@ -490,7 +500,8 @@ public final class EnrollmentService {
                 }
                 return new RenewalResult.Pending(agent);
             default:
-                Credential c = issueCredential(agent, now);
+                Credential c = issueCredential(agent, now,
+                        admin.groups().effectiveSettings(agent.organizationId(), agent.groupId()).agentCredentialTtl());
                 return new RenewalResult.Renewed(agent, c.credential, c.expiresAt);
         }
     }
@@ -519,8 +530,7 @@ public final class EnrollmentService {
     }
 
     /** A credential bound to the agent, its organization, group and public key, for the group's effective TTL. */
-    private Credential issueCredential(Agent agent, Instant now) {
-        Duration ttl = admin.groups().effectiveSettings(agent.organizationId(), agent.groupId()).agentCredentialTtl();
+    private Credential issueCredential(Agent agent, Instant now, Duration ttl) {
         Instant expires = now.plus(ttl);
         IssuerKeys.ActiveKey signing = keys.active();
         CredentialClaims claims = new CredentialClaims(issuer, agent.organizationId().value(), agent.id().value(),

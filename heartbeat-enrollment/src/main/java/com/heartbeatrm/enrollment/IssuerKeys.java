@@ -37,6 +37,9 @@ public final class IssuerKeys {
     private final Clock clock;
     /** Unwrapped seeds by key id. A key id names one key forever, so an entry never goes stale. */
     private final Map<String, SecretBytes> seeds = new ConcurrentHashMap<>();
+    /** Decoded public keys by key id; like seeds, never stale. Existence is still checked in the store per call. */
+    private final Map<String, SigningPublicKey> publicKeys = new ConcurrentHashMap<>();
+    private volatile ActiveKey lastActive;
 
     private IssuerKeys(SigningKeyStore store, KeyEncryptionKey kek, Clock clock) {
         this.store = store;
@@ -94,6 +97,7 @@ public final class IssuerKeys {
     /** Removes a retired key: tokens it signed stop verifying everywhere. */
     public void remove(String keyId) {
         store.remove(Objects.requireNonNull(keyId, "keyId"));
+        publicKeys.remove(keyId);
         SecretBytes s = seeds.remove(keyId);
         if (s != null) {
             s.destroy();
@@ -103,7 +107,7 @@ public final class IssuerKeys {
 
     /** The public key with this id, if the deployment still has it (active or retired). */
     public Optional<SigningPublicKey> publicKey(String keyId) {
-        return store.find(keyId).map(IssuerKeys::publicKeyOf);
+        return store.find(keyId).map(k -> publicKeys.computeIfAbsent(k.keyId(), id -> publicKeyOf(k)));
     }
 
     /** The keys agents should pin: the active and every retired key. */
@@ -131,8 +135,14 @@ public final class IssuerKeys {
     /** The active key, ready to sign. */
     ActiveKey active() {
         StoredSigningKey k = store.active().orElseThrow(() -> new NotFoundException("signing key", "(no active key: call ensureActiveKey)"));
+        ActiveKey cached = lastActive;
+        if (cached != null && cached.keyId.equals(k.keyId())) {
+            return cached;
+        }
         SecretBytes seed = seeds.computeIfAbsent(k.keyId(), id -> unwrap(k));
-        return new ActiveKey(k.keyId(), publicKeyOf(k).rawKey(), seed);
+        ActiveKey fresh = new ActiveKey(k.keyId(), publicKeyOf(k).rawKey(), seed);
+        lastActive = fresh;
+        return fresh;
     }
 
     /** The active key's id, public key and seed; package-private so the seed stays inside this module. */

@@ -32,7 +32,7 @@ public final class TokenValidator {
         this.store = store;
         this.issuer = issuer;
         this.clock = clock;
-        this.verifier = EnrollmentTokenVerifier.builder(keys::publicKey).clock(clock).ed25519(BcEd25519.INSTANCE).build();
+        this.verifier = EnrollmentTokenVerifier.builder(keys::publicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
     }
 
     public static TokenValidator create(HeartbeatStore store, IssuerKeys keys, String issuer, Clock clock) {

@@ -1,0 +1,71 @@
+package com.heartbeatrm.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/** Request bodies: round trips, and any input is either a request or a typed refusal. */
+class RequestProperties {
+    private static final AgentKeyPair KEYS = AgentKeyPair.generate();
+    private static final EnrollmentToken TOKEN = EnrollmentToken.of(TestKeys.generate().token(TestKeys.claims(Instant.parse("2026-06-01T10:00:00Z"))));
+
+    @Provide
+    Arbitrary<AgentFacts> facts() {
+        return net.jqwik.api.Combinators.combine(
+                Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789.-").ofMinLength(1).ofMaxLength(60),
+                Arbitraries.of("windows", "macos", "linux"),
+                Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(100),
+                Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(100),
+                Arbitraries.strings().withChars("abcdef0123456789:").ofMinLength(1).ofMaxLength(128).optional())
+                .as(AgentFacts::new);
+    }
+
+    @Property(tries = 200)
+    void requestsRoundTripAndTheirProofVerifies(@ForAll("facts") AgentFacts facts) throws Exception {
+        EnrollmentRequest r = EnrollmentRequest.create(TOKEN, KEYS, facts, java.time.Clock.systemUTC());
+        EnrollmentRequest back = EnrollmentRequest.parse(r.toJson());
+        assertThat(back.facts()).isEqualTo(facts);
+        assertThat(back.token()).isEqualTo(TOKEN);
+        assertThat(back.publicKeyFingerprint()).isEqualTo(KEYS.fingerprint());
+        assertThat(back.proofVerifies(new com.heartbeatrm.agent.internal.JdkEd25519())).isTrue();
+    }
+
+    @Property(tries = 500)
+    void anyTextIsARequestOrATypedRefusal(@ForAll String text) {
+        try {
+            EnrollmentRequest.parse(text.getBytes(StandardCharsets.UTF_8));
+        } catch (RequestException e) {
+            assertThat(e.problem()).isNotNull();
+        }
+        try {
+            RenewalRequest.parse(text.getBytes(StandardCharsets.UTF_8));
+        } catch (RequestException e) {
+            assertThat(e.problem()).isNotNull();
+        }
+    }
+
+    @Property(tries = 300)
+    void anyByteChangeIsRefusedOrBreaksTheProof(@ForAll @IntRange(min = 0, max = 100_000) int where,
+            @ForAll @IntRange(min = 1, max = 255) int delta) {
+        byte[] body = EnrollmentRequest.create(TOKEN, KEYS, new AgentFacts("pc", "windows", "11", "1.0", Optional.empty()),
+                java.time.Clock.systemUTC()).toJson();
+        int i = where % body.length;
+        body[i] = (byte) (body[i] + delta);
+        try {
+            EnrollmentRequest parsed = EnrollmentRequest.parse(body);
+            // It still parses (e.g. a changed letter in a string): then the proof must not cover it any more,
+            // unless the change was in the proof or key itself, which the proof check catches too.
+            assertThat(parsed.proofVerifies(new com.heartbeatrm.agent.internal.JdkEd25519())).isFalse();
+        } catch (RequestException e) {
+            assertThat(e.problem()).isNotNull();
+        }
+    }
+}

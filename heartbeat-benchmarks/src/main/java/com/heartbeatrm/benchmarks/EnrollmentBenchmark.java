@@ -1,0 +1,167 @@
+package com.heartbeatrm.benchmarks;
+
+import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.internal.Pae;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
+import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
+import com.heartbeatrm.enrollment.EnrollmentResult;
+import com.heartbeatrm.enrollment.EnrollmentService;
+import com.heartbeatrm.enrollment.EnrollmentTokens;
+import com.heartbeatrm.enrollment.IssuerKeys;
+import com.heartbeatrm.enrollment.RequestContext;
+import com.heartbeatrm.enrollment.TokenRequest;
+import com.heartbeatrm.enrollment.internal.BcEd25519;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Enrollments per second on the in-memory store through {@link EnrollmentService#enroll}, with one and two
+ * threads, against the crypto an enrollment cannot avoid, measured alone in the same run: verify the token's
+ * signature, verify the agent's proof of possession, sign the credential (BouncyCastle, the same message sizes).
+ *
+ * <p>Every enrollment is a distinct agent with its own key pair and a fresh nonce; the requests are built
+ * before measurement (the agent's own cost is not the server's).
+ *
+ * <p>Run: {@code java -jar heartbeat-benchmarks/target/benchmarks.jar Enrollment}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class EnrollmentBenchmark {
+    private static final int POOL = 150_000;
+
+    private EnrollmentService service;
+    private byte[][] bodies;
+    private final AtomicInteger next = new AtomicInteger();
+    private RequestContext context;
+
+    // The crypto ceiling: the same three operations alone.
+    private byte[] issuerSeed;
+    private byte[] issuerPublic;
+    private Ed25519.PublicPoint issuerPoint;
+    private byte[] tokenPae;
+    private byte[] tokenSignature;
+    private byte[] agentPublic;
+    private byte[] proofBytes;
+    private byte[] proofSignature;
+    private byte[] credentialPae;
+
+    @Setup
+    public void setUp() throws Exception {
+        Actor actor = Actor.of("bench");
+        InMemoryHeartbeatStore store = new InMemoryHeartbeatStore();
+        HeartbeatAdmin admin = HeartbeatAdmin.builder().store(store).build();
+        NewOrganization org = admin.organizations().setUp(actor, "Bench");
+        AccessKey key = admin.accessKeys().create(actor, org.id(), AccessKeySpec.builder("k",
+                admin.groups().create(actor, org.id(), org.rootGroup().id(), "Customer A").id()).build());
+        IssuerKeys keys = IssuerKeys.create(store, AesGcmKeyEncryptionKey.generate("bench"), Clock.systemUTC());
+        keys.ensureActiveKey();
+        List<URI> endpoints = List.of(URI.create("https://heartbeat.example/v1/enroll"));
+        EnrollmentTokens tokens = EnrollmentTokens.builder(store, keys, "https://heartbeat.example", endpoints).build();
+        EnrollmentToken token = tokens.issue(actor, org.id(), key.id(), TokenRequest.DEFAULTS).token();
+        service = EnrollmentService.builder(store, keys, "https://heartbeat.example").build();
+        context = service.contextFor(InetAddress.getByName("203.0.113.7"));
+
+        bodies = new byte[POOL][];
+        Instant at = Instant.now();
+        for (int i = 0; i < POOL; i++) {
+            byte[] seed = BcEd25519.generateSeed();
+            byte[] pub = BcEd25519.publicKey(seed);
+            AgentFacts facts = new AgentFacts("pc-" + i, "windows", "10.0.19045", "1.0.0", Optional.empty());
+            EnrollmentRequest r = EnrollmentRequest.create(token, pub, facts, "nonce-" + Integer.toString(i, 36) + "-AAAAAAAAAAAAAAAA".substring(0, 17 - Integer.toString(i, 36).length()) + "A",
+                    at, m -> BcEd25519.sign(seed, pub, m));
+            bodies[i] = r.toJson();
+            if (i == 0) {
+                agentPublic = pub;
+                proofBytes = r.signedBytes();
+                proofSignature = BcEd25519.sign(seed, pub, proofBytes);
+            }
+        }
+        if (!(service.enroll(bodies[next.getAndIncrement()], context) instanceof EnrollmentResult.Enrolled)) {
+            throw new IllegalStateException("setup request was not enrolled: " + service.enroll(bodies[1], context));
+        }
+
+        issuerSeed = BcEd25519.generateSeed();
+        issuerPublic = BcEd25519.publicKey(issuerSeed);
+        issuerPoint = Ed25519.validatePublicKeyFullExport(issuerPublic, 0);
+        String[] parts = token.reveal().split("\\.");
+        byte[] body = Base64.getUrlDecoder().decode(parts[2]);
+        tokenPae = Pae.encode("v4.public.".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(body, body.length - 64),
+                Base64.getUrlDecoder().decode(parts[3]), "heartbeat-enrollment-token/v1".getBytes(StandardCharsets.US_ASCII));
+        tokenSignature = BcEd25519.sign(issuerSeed, issuerPublic, tokenPae);
+        credentialPae = new byte[330];
+    }
+
+    private EnrollmentResult enrollOne() {
+        int i = next.getAndIncrement();
+        if (i >= POOL) {
+            throw new IllegalStateException("request pool exhausted; raise POOL");
+        }
+        EnrollmentResult r = service.enroll(bodies[i], new RequestContext(context.remoteAddress(), Instant.now()));
+        if (!(r instanceof EnrollmentResult.Enrolled)) {
+            throw new IllegalStateException("not enrolled: " + r);
+        }
+        return r;
+    }
+
+    private boolean cryptoOnce() {
+        boolean token = Ed25519.verify(tokenSignature, 0, issuerPoint, tokenPae, 0, tokenPae.length);
+        boolean proof = Ed25519.verify(proofSignature, 0, agentPublic, 0, proofBytes, 0, proofBytes.length);
+        byte[] credential = BcEd25519.sign(issuerSeed, issuerPublic, credentialPae);
+        return token & proof & credential.length == 64;
+    }
+
+    @Benchmark
+    @Threads(1)
+    public EnrollmentResult enroll1Thread() {
+        return enrollOne();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public EnrollmentResult enroll2Threads() {
+        return enrollOne();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean cryptoCeiling1Thread() {
+        return cryptoOnce();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean cryptoCeiling2Threads() {
+        return cryptoOnce();
+    }
+}
