@@ -1,0 +1,95 @@
+package com.heartbeatrm.store.jdbc;
+
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.SubjectType;
+import com.heartbeatrm.core.spi.AuditStore;
+import com.heartbeatrm.core.spi.Cursors;
+import com.heartbeatrm.store.jdbc.internal.Rows;
+import com.heartbeatrm.store.jdbc.internal.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+final class JdbcAudit implements AuditStore {
+    private final Sql sql;
+
+    JdbcAudit(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** Inserts an event in the caller's transaction; returns its sequence number. */
+    static long insert(Connection c, AuditEvent e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_audit (org_id, at, actor, action, subject_type, subject_id,"
+                + " before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            Sql.bind(ps, e.organizationId().value(), e.at(), e.actor().name(), e.action().name(), e.subject().type().name(),
+                    e.subject().id(), Rows.json(e.before()), Rows.json(e.after()));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public AuditRecord append(AuditEvent event) {
+        return sql.inTransaction(c -> {
+            if (!JdbcOrganizations.exists(c, "SELECT 1 FROM hb_organization WHERE id = ?", event.organizationId().value())) {
+                throw new com.heartbeatrm.core.NotFoundException("organization", event.organizationId().value());
+            }
+            return new AuditRecord(insert(c, event), event);
+        });
+    }
+
+    @Override
+    public Page<AuditRecord> query(AuditQuery q) {
+        return sql.read(c -> {
+            StringBuilder where = new StringBuilder("org_id = ? AND seq > ?");
+            List<Object> params = new ArrayList<>();
+            params.add(q.organizationId().value());
+            params.add(q.page().after().map(Cursors::parseSequence).orElse(0L));
+            if (q.subject().isPresent()) {
+                where.append(" AND subject_type = ? AND subject_id = ?");
+                params.add(q.subject().get().type().name());
+                params.add(q.subject().get().id());
+            }
+            if (q.from().isPresent()) {
+                where.append(" AND at >= ?");
+                params.add(q.from().get());
+            }
+            if (q.to().isPresent()) {
+                where.append(" AND at < ?");
+                params.add(q.to().get());
+            }
+            params.add(q.page().limit() + 1);
+            List<AuditRecord> rows = new ArrayList<>();
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM hb_audit WHERE " + where + " ORDER BY seq LIMIT ?", params.toArray());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    AuditEvent e = new AuditEvent(Sql.instant(rs.getLong("at")), new OrganizationId(rs.getString("org_id")),
+                            new Actor(rs.getString("actor")), AuditAction.valueOf(rs.getString("action")),
+                            new Subject(SubjectType.valueOf(rs.getString("subject_type")), rs.getString("subject_id")),
+                            Rows.map(rs.getString("before_json")), Rows.map(rs.getString("after_json")));
+                    rows.add(new AuditRecord(rs.getLong("seq"), e));
+                }
+            }
+            if (rows.size() > q.page().limit()) {
+                List<AuditRecord> items = rows.subList(0, q.page().limit());
+                return new Page<>(items, Optional.of(Cursors.ofSequence(items.get(items.size() - 1).sequence())));
+            }
+            return new Page<>(rows, Optional.empty());
+        });
+    }
+}

@@ -1,0 +1,119 @@
+package com.heartbeatrm.store.jdbc;
+
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.ArtifactDigest;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.ConflictException;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.Revocation;
+import com.heartbeatrm.core.StaleVersionException;
+import com.heartbeatrm.core.spi.Cursors;
+import com.heartbeatrm.core.spi.InstallerStore;
+import com.heartbeatrm.store.jdbc.internal.Rows;
+import com.heartbeatrm.store.jdbc.internal.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+final class JdbcInstallers implements InstallerStore {
+    private final Sql sql;
+
+    JdbcInstallers(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public void insert(InstallerRecord r, AuditEvent audit) {
+        sql.inTransaction(c -> {
+            if (!JdbcOrganizations.exists(c, "SELECT 1 FROM hb_access_key WHERE org_id = ? AND id = ?", r.organizationId().value(),
+                    r.accessKeyId().value())) {
+                throw new NotFoundException("access key", r.accessKeyId().value());
+            }
+            try {
+                Sql.update(c, "INSERT INTO hb_installer (org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform,"
+                        + " format, base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.organizationId().value(), r.id().value(),
+                        r.accessKeyId().value(), r.signingKeyId(), r.issuedAt(), r.issuedBy().name(), r.expiresAt().orElse(null),
+                        r.platform().map(Enum::name).orElse(null), r.format(), r.base().map(ArtifactDigest::sha256).orElse(null),
+                        r.base().map(ArtifactDigest::size).orElse(null), r.output().map(ArtifactDigest::sha256).orElse(null),
+                        r.output().map(ArtifactDigest::size).orElse(null), r.revoked().map(Revocation::at).orElse(null),
+                        r.revoked().map(x -> x.by().name()).orElse(null), r.revoked().map(Revocation::reason).orElse(null), 0L);
+            } catch (SQLException e) {
+                if (Sql.isUniqueViolation(e)) {
+                    throw new ConflictException("installer id already exists: " + r.id());
+                }
+                throw e;
+            }
+            JdbcAudit.insert(c, audit);
+            return null;
+        });
+    }
+
+    private static Optional<InstallerRecord> one(Connection c, String query, Object... params) throws SQLException {
+        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(Rows.installer(rs)) : Optional.empty();
+        }
+    }
+
+    @Override
+    public InstallerRecord update(InstallerRecord changed, long expectedVersion, AuditEvent audit) {
+        String org = changed.organizationId().value();
+        return sql.inTransaction(c -> {
+            InstallerRecord current = one(c, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
+                    .orElseThrow(() -> new NotFoundException("installer", changed.id().value()));
+            if (current.version() != expectedVersion) {
+                throw new StaleVersionException("installer", current.id().value(), expectedVersion, current.version());
+            }
+            InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(), current.signingKeyId(),
+                    current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(), changed.format(), changed.base(),
+                    changed.output(), changed.revoked(), expectedVersion + 1);
+            Sql.update(c, "UPDATE hb_installer SET format = ?, base_sha256 = ?, base_size = ?, output_sha256 = ?, output_size = ?,"
+                    + " revoked_at = ?, revoked_by = ?, revoked_reason = ?, version = ? WHERE org_id = ? AND id = ?", stored.format(),
+                    stored.base().map(ArtifactDigest::sha256).orElse(null), stored.base().map(ArtifactDigest::size).orElse(null),
+                    stored.output().map(ArtifactDigest::sha256).orElse(null), stored.output().map(ArtifactDigest::size).orElse(null),
+                    stored.revoked().map(Revocation::at).orElse(null), stored.revoked().map(x -> x.by().name()).orElse(null),
+                    stored.revoked().map(Revocation::reason).orElse(null), stored.version(), org, stored.id().value());
+            JdbcAudit.insert(c, audit);
+            return stored;
+        });
+    }
+
+    @Override
+    public Optional<InstallerRecord> find(OrganizationId org, InstallerId id) {
+        return sql.read(c -> one(c, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ?", org.value(), id.value()));
+    }
+
+    private Page<InstallerRecord> page(String extraWhere, List<Object> params, PageRequest page) {
+        return sql.read(c -> {
+            String after = JdbcKeys.keyset(page, params, "issued_at");
+            params.add(page.limit() + 1);
+            List<InstallerRecord> rows = new ArrayList<>();
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM hb_installer WHERE org_id = ?" + extraWhere + after
+                    + " ORDER BY issued_at, id LIMIT ?", params.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(Rows.installer(rs));
+                }
+            }
+            return JdbcPages.page(rows, page.limit(), r -> Cursors.of(r.issuedAt(), r.id().value()));
+        });
+    }
+
+    @Override
+    public Page<InstallerRecord> list(OrganizationId org, PageRequest page) {
+        return page("", new ArrayList<>(List.of(org.value())), page);
+    }
+
+    @Override
+    public Page<InstallerRecord> listByKey(OrganizationId org, AccessKeyId key, PageRequest page) {
+        return page(" AND access_key_id = ?", new ArrayList<>(List.of(org.value(), key.value())), page);
+    }
+}

@@ -1,0 +1,10 @@
+/** The HeartbeatRM storage SPI over JDBC: PostgreSQL, MariaDB and H2. */
+module com.heartbeatrm.store.jdbc {
+    requires transitive com.heartbeatrm.core;
+    requires transitive java.sql;
+    requires com.fasterxml.jackson.core;
+    requires org.slf4j;
+    requires static flyway.core;
+
+    exports com.heartbeatrm.store.jdbc;
+}

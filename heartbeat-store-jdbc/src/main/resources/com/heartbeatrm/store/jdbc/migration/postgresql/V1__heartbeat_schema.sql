@@ -1,0 +1,145 @@
+-- HeartbeatRM storage schema, version 1, PostgreSQL 15.
+-- Instants are BIGINT nanoseconds since the epoch (exact round trips); ids are case-sensitive ASCII.
+-- Usable as-is by Flyway or Liquibase; JdbcHeartbeatStore.migrate applies it with Flyway.
+
+CREATE TABLE hb_organization (
+    id            VARCHAR(30)  NOT NULL PRIMARY KEY,
+    name          VARCHAR(400) NOT NULL,
+    name_key      VARCHAR(400) NOT NULL,
+    root_group_id VARCHAR(30)  NOT NULL,
+    created_at    BIGINT       NOT NULL,
+    CONSTRAINT hb_organization_name_key UNIQUE (name_key)
+);
+CREATE INDEX hb_organization_created ON hb_organization (created_at, id);
+
+CREATE TABLE hb_group (
+    org_id     VARCHAR(30)  NOT NULL,
+    id         VARCHAR(30)  NOT NULL,
+    parent_id  VARCHAR(30),
+    name       VARCHAR(400) NOT NULL,
+    name_key   VARCHAR(400) NOT NULL,
+    -- '/root/…/self/': the ids from the root down to this group; subtree = prefix match.
+    path       VARCHAR(2900) COLLATE "C" NOT NULL,
+    overrides  TEXT         NOT NULL,
+    locks      VARCHAR(400) NOT NULL,
+    created_at BIGINT       NOT NULL,
+    version    BIGINT       NOT NULL,
+    PRIMARY KEY (org_id, id),
+    CONSTRAINT hb_group_org FOREIGN KEY (org_id) REFERENCES hb_organization (id),
+    CONSTRAINT hb_group_parent FOREIGN KEY (org_id, parent_id) REFERENCES hb_group (org_id, id),
+    CONSTRAINT hb_group_sibling_name UNIQUE (org_id, parent_id, name_key)
+);
+CREATE INDEX hb_group_path ON hb_group (org_id, path);
+
+CREATE TABLE hb_access_key (
+    org_id          VARCHAR(30)  NOT NULL,
+    id              VARCHAR(30)  NOT NULL,
+    name            VARCHAR(400) NOT NULL,
+    group_id        VARCHAR(30)  NOT NULL,
+    is_default      BOOLEAN      NOT NULL,
+    created_at      BIGINT       NOT NULL,
+    created_by      VARCHAR(800) NOT NULL,
+    expires_at      BIGINT,
+    max_uses        BIGINT,
+    use_count       BIGINT       NOT NULL,
+    last_used_at    BIGINT,
+    last_used_by    VARCHAR(30),
+    networks        TEXT,
+    platforms       VARCHAR(100),
+    disabled_at     BIGINT,
+    disabled_by     VARCHAR(800),
+    disabled_reason VARCHAR(2000),
+    version         BIGINT       NOT NULL,
+    PRIMARY KEY (org_id, id),
+    CONSTRAINT hb_access_key_group FOREIGN KEY (org_id, group_id) REFERENCES hb_group (org_id, id)
+);
+CREATE INDEX hb_access_key_created ON hb_access_key (org_id, created_at, id);
+CREATE INDEX hb_access_key_group ON hb_access_key (org_id, group_id);
+
+CREATE TABLE hb_agent (
+    org_id        VARCHAR(30)   NOT NULL,
+    id            VARCHAR(30)   NOT NULL,
+    group_id      VARCHAR(30)   NOT NULL,
+    status        VARCHAR(16)   NOT NULL,
+    enrolled_at   BIGINT        NOT NULL,
+    access_key_id VARCHAR(30)   NOT NULL,
+    installer_id  VARCHAR(64),
+    hostname      VARCHAR(1100) NOT NULL,
+    platform      VARCHAR(16)   NOT NULL,
+    fingerprint   CHAR(64)      NOT NULL,
+    last_seen_at  BIGINT        NOT NULL,
+    version       BIGINT        NOT NULL,
+    PRIMARY KEY (org_id, id),
+    CONSTRAINT hb_agent_fingerprint UNIQUE (org_id, fingerprint),
+    CONSTRAINT hb_agent_group FOREIGN KEY (org_id, group_id) REFERENCES hb_group (org_id, id)
+);
+CREATE INDEX hb_agent_by_group ON hb_agent (org_id, group_id, enrolled_at, id);
+CREATE INDEX hb_agent_by_key ON hb_agent (org_id, access_key_id, enrolled_at, id);
+CREATE INDEX hb_agent_by_installer ON hb_agent (org_id, installer_id, enrolled_at, id);
+CREATE INDEX hb_agent_by_status ON hb_agent (org_id, status, enrolled_at, id);
+
+CREATE TABLE hb_installer (
+    org_id         VARCHAR(30)  NOT NULL,
+    id             VARCHAR(30)  NOT NULL,
+    access_key_id  VARCHAR(30)  NOT NULL,
+    signing_key_id VARCHAR(30)  NOT NULL,
+    issued_at      BIGINT       NOT NULL,
+    issued_by      VARCHAR(800) NOT NULL,
+    expires_at     BIGINT,
+    platform       VARCHAR(16),
+    format         VARCHAR(16)  NOT NULL,
+    base_sha256    CHAR(64),
+    base_size      BIGINT,
+    output_sha256  CHAR(64),
+    output_size    BIGINT,
+    revoked_at     BIGINT,
+    revoked_by     VARCHAR(800),
+    revoked_reason VARCHAR(2000),
+    version        BIGINT       NOT NULL,
+    PRIMARY KEY (org_id, id)
+);
+CREATE INDEX hb_installer_issued ON hb_installer (org_id, issued_at, id);
+CREATE INDEX hb_installer_by_key ON hb_installer (org_id, access_key_id, issued_at, id);
+
+CREATE TABLE hb_audit (
+    seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id       VARCHAR(30)  NOT NULL,
+    at           BIGINT       NOT NULL,
+    actor        VARCHAR(800) NOT NULL,
+    action       VARCHAR(40)  NOT NULL,
+    subject_type VARCHAR(20)  NOT NULL,
+    subject_id   VARCHAR(100) NOT NULL,
+    before_json  TEXT         NOT NULL,
+    after_json   TEXT         NOT NULL
+);
+CREATE INDEX hb_audit_org ON hb_audit (org_id, seq);
+CREATE INDEX hb_audit_subject ON hb_audit (org_id, subject_type, subject_id, seq);
+CREATE INDEX hb_audit_time ON hb_audit (org_id, at, seq);
+
+CREATE TABLE hb_signing_key (
+    id                  VARCHAR(30)   NOT NULL PRIMARY KEY,
+    public_key          VARCHAR(43)   NOT NULL,
+    wrapped_private_key VARCHAR(4096) NOT NULL,
+    kek_id              VARCHAR(200)  NOT NULL,
+    status              VARCHAR(10)   NOT NULL,
+    created_at          BIGINT        NOT NULL,
+    retired_at          BIGINT
+);
+-- A single row that rotations lock, so exactly one key is ever active.
+CREATE TABLE hb_signing_lock (
+    id INTEGER NOT NULL PRIMARY KEY
+);
+INSERT INTO hb_signing_lock (id) VALUES (1);
+
+CREATE TABLE hb_nonce (
+    nonce      VARCHAR(200) NOT NULL PRIMARY KEY,
+    expires_at BIGINT       NOT NULL
+);
+CREATE INDEX hb_nonce_expiry ON hb_nonce (expires_at);
+
+CREATE TABLE hb_throttle (
+    bucket        VARCHAR(200) NOT NULL PRIMARY KEY,
+    window_start  BIGINT,
+    failures      INTEGER      NOT NULL,
+    blocked_until BIGINT
+);
