@@ -19,6 +19,10 @@ public final class TextRules {
         if (raw.length() > maxLength * 4) {
             throw new InvalidInputException(field, "longer than " + maxLength + " characters");
         }
+        if (isPlainAscii(raw, maxLength, forbidden)) {
+            // Printable ASCII without edge spaces is already trimmed and NFC: the common case, checked cheaply.
+            return raw;
+        }
         String value = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
         if (value.isEmpty()) {
             throw new InvalidInputException(field, "must not be blank");
@@ -38,6 +42,20 @@ public final class TextRules {
             }
         });
         return value;
+    }
+
+    private static boolean isPlainAscii(String raw, int maxLength, String forbidden) {
+        int n = raw.length();
+        if (n == 0 || n > maxLength || raw.charAt(0) == ' ' || raw.charAt(n - 1) == ' ') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = raw.charAt(i);
+            if (c < 0x20 || c > 0x7e || forbidden.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The case-insensitive comparison key of a name already checked by {@link #name}. */

@@ -319,7 +319,13 @@ final class JdbcGroups implements GroupStore {
             for (Group g : all) {
                 g.parentId().ifPresent(p -> kids.computeIfAbsent(p, k -> new ArrayList<>()).add(g));
             }
-            kids.values().forEach(l -> l.sort(Comparator.comparing(Group::nameKey).thenComparing(g -> g.id().value())));
+            // Fold each name once; a comparator that folds on every comparison costs more than the query.
+            Map<GroupId, String> keys = new HashMap<>();
+            for (Group g : all) {
+                keys.put(g.id(), g.nameKey());
+            }
+            Comparator<Group> byName = Comparator.comparing((Group g) -> keys.get(g.id())).thenComparing(g -> g.id().value());
+            kids.values().forEach(l -> l.sort(byName));
             List<Group> out = new ArrayList<>();
             ArrayDeque<Group> stack = new ArrayDeque<>();
             stack.push(top.get().group);

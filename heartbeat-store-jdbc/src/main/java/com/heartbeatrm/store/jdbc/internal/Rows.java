@@ -121,6 +121,9 @@ public final class Rows {
     }
 
     public static GroupSettings settings(String overridesJson, String locks) {
+        if (locks.isEmpty() && overridesJson.equals("{}")) {
+            return GroupSettings.NONE;
+        }
         Set<String> locked = new HashSet<>();
         for (String l : locks.split(",")) {
             if (!l.isEmpty()) {

@@ -1,0 +1,327 @@
+package com.heartbeatrm.installer;
+
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.installer.InstallerException.Reason;
+import com.heartbeatrm.installer.internal.PeChecksum;
+import com.heartbeatrm.installer.internal.PeFile;
+import com.heartbeatrm.installer.internal.Trailer;
+import com.heartbeatrm.installer.internal.ZipTail;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A base installer analysed once, ready to produce any number of tagged installers.
+ *
+ * <h2>Design</h2>
+ * Every format changes only the tail of the file (and, for PE, two header fields). {@link #open} reads the base
+ * once: it finds the format by structure, the unchanged prefix, the base file's SHA-256, and keeps the SHA-256
+ * state of the unchanged prefix. Each {@link #writeTo} then copies the prefix with {@code FileChannel.transferTo}
+ * (zero-copy to a file or a socket), writes the new tail, and finishes the output digest from a clone of the
+ * prefix state, so an installer costs a copy, not a copy and a hash. PE is the exception for the digest: its
+ * header fields change before the prefix, so its output is hashed while written (its checksum still reuses a
+ * partial sum). Memory stays constant whatever the file size. Thread-safe: the base file is only read.
+ */
+public final class BaseInstaller {
+    /** The largest base installer accepted (64 GiB). */
+    public static final long MAX_SIZE = 64L << 30;
+    public static final int MAX_TOKEN = 16 * 1024;
+
+    private final Path path;
+    private final InstallerFormat format;
+    private final long size;
+    private final long prefixLength;
+    private final MessageDigest prefixDigest;
+    private final FileDigest baseDigest;
+    private final ForeignComment policy;
+    // ZIP
+    private final ZipTail.Eocd eocd;
+    // PE
+    private final PeFile.Layout pe;
+    private final PeChecksum peChecksum;
+
+    private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, MessageDigest prefixDigest,
+            FileDigest baseDigest, ForeignComment policy, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum) {
+        this.path = path;
+        this.format = format;
+        this.size = size;
+        this.prefixLength = prefixLength;
+        this.prefixDigest = prefixDigest;
+        this.baseDigest = baseDigest;
+        this.policy = policy;
+        this.eocd = eocd;
+        this.pe = pe;
+        this.peChecksum = peChecksum;
+    }
+
+    /** What to do with a ZIP comment that is not ours. */
+    public enum ForeignComment {
+        /** Keep it byte for byte; our tag follows it. */
+        PRESERVE,
+        /** Refuse to tag such an archive. */
+        REFUSE
+    }
+
+    public static BaseInstaller open(Path base) throws InstallerException {
+        return open(base, ForeignComment.PRESERVE);
+    }
+
+    /** Analyses a base installer (reads it once). An already tagged base is accepted: its tag is replaced. */
+    public static BaseInstaller open(Path base, ForeignComment policy) throws InstallerException {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(policy, "policy");
+        try (FileChannel ch = FileChannel.open(base, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > MAX_SIZE) {
+                throw new InstallerException(Reason.UNSUPPORTED, "base installer larger than 64 GiB");
+            }
+            if (PeFile.looksLikePe(ch)) {
+                Optional<PeFile.Layout> layout = PeFile.layout(ch);
+                if (layout.isPresent()) {
+                    PeFile.Layout l = layout.get();
+                    PeFile.token(l.table());
+                    PeChecksum sum = new PeChecksum(l.checksumOffset(), l.securityEntryOffset() + 4);
+                    MessageDigest whole = sha256();
+                    stream(ch, 0, size, whole, sum, l.tableOffset());
+                    return new BaseInstaller(base, InstallerFormat.PE_AUTHENTICODE, size, l.tableOffset(), null,
+                            new FileDigest(hex(whole.digest()), size), policy, null, l, sum);
+                }
+            }
+            Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
+            if (zip.isPresent()) {
+                ZipTail.Eocd e = zip.get();
+                ZipTail.token(e.comment());
+                byte[] foreign = ZipTail.foreignPart(e.comment());
+                if (policy == ForeignComment.REFUSE && foreign.length > 0) {
+                    throw new InstallerException(Reason.UNSUPPORTED, "the archive has a foreign ZIP comment and the policy refuses it");
+                }
+                MessageDigest prefix = sha256();
+                stream(ch, 0, e.offset(), prefix, null, -1);
+                MessageDigest whole = clone(prefix);
+                stream(ch, e.offset(), size, whole, null, -1);
+                return new BaseInstaller(base, InstallerFormat.ZIP, size, e.offset(), prefix, new FileDigest(hex(whole.digest()), size),
+                        policy, e, null, null);
+            }
+            Optional<Trailer.Found> old = Trailer.read(ch, size, MAX_TOKEN);
+            long prefixLength = old.map(Trailer.Found::tokenOffset).orElse(size);
+            if (old.isPresent() && Trailer.read(ch, prefixLength, MAX_TOKEN).isPresent()) {
+                throw new InstallerException(Reason.AMBIGUOUS_TAG, "two stacked footers");
+            }
+            MessageDigest prefix = sha256();
+            stream(ch, 0, prefixLength, prefix, null, -1);
+            MessageDigest whole = clone(prefix);
+            stream(ch, prefixLength, size, whole, null, -1);
+            return new BaseInstaller(base, InstallerFormat.TRAILER, size, prefixLength, prefix, new FileDigest(hex(whole.digest()), size),
+                    policy, null, null, null);
+        } catch (IOException e) {
+            throw new InstallerException(Reason.IO, "cannot read the base installer: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    public InstallerFormat format() {
+        return format;
+    }
+
+    public FileDigest baseDigest() {
+        return baseDigest;
+    }
+
+    /** Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. */
+    public PackResult writeTo(EnrollmentToken token, Path out) throws InstallerException {
+        Path dir = out.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
+            PackResult result;
+            try (FileChannel target = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                result = writeTo(token, target);
+                target.force(true);
+            }
+            try {
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+            return result;
+        } catch (IOException e) {
+            throw new InstallerException(Reason.IO, "cannot write the installer: " + e.getClass().getSimpleName(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /** Streams the tagged installer to {@code out} (e.g. an HTTP response), with no temporary file. */
+    public PackResult writeTo(EnrollmentToken token, OutputStream out) throws InstallerException {
+        return writeTo(token, Channels.newChannel(out));
+    }
+
+    public PackResult writeTo(EnrollmentToken token, WritableByteChannel out) throws InstallerException {
+        Objects.requireNonNull(token, "token");
+        String text = token.reveal();
+        if (text.length() > MAX_TOKEN) {
+            throw new InstallerException(Reason.BAD_TOKEN, "token longer than " + MAX_TOKEN);
+        }
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (in.size() != size) {
+                throw new InstallerException(Reason.IO, "the base installer changed since it was opened");
+            }
+            return switch (format) {
+                case ZIP -> writeZip(in, out, text);
+                case TRAILER -> writeTrailer(in, out, text);
+                case PE_AUTHENTICODE -> writePe(in, out, text);
+            };
+        } catch (IOException e) {
+            throw new InstallerException(Reason.IO, "cannot write the installer: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private PackResult writeZip(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+        byte[] foreign = ZipTail.foreignPart(eocd.comment());
+        byte[] tag = ZipTail.tag(token);
+        int commentLength = foreign.length + tag.length;
+        if (commentLength > 0xffff) {
+            throw new InstallerException(Reason.UNSUPPORTED, "the ZIP comment would exceed 65535 bytes");
+        }
+        byte[] record = ZipTail.eocdWithCommentLength(in, eocd, commentLength);
+        return finish(in, out, concat(record, foreign, tag));
+    }
+
+    private PackResult writeTrailer(FileChannel in, WritableByteChannel out, String token) throws IOException {
+        return finish(in, out, Trailer.build(token));
+    }
+
+    private PackResult finish(FileChannel in, WritableByteChannel out, byte[] tail) throws IOException {
+        copy(in, out, 0, prefixLength);
+        writeFully(out, tail);
+        MessageDigest d = clone(prefixDigest);
+        d.update(tail);
+        return new PackResult(format, baseDigest, new FileDigest(hex(d.digest()), prefixLength + tail.length));
+    }
+
+    private PackResult writePe(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+        byte[] table = PeFile.taggedTable(pe.table(), token);
+        PeChecksum sum = peChecksum.clone();
+        sum.addDword(table.length);
+        sum.update(table, 0, table.length);
+        long checksum = sum.value();
+        int headerEnd = pe.securityEntryOffset() + 8;
+        ByteBuffer header = PeFile.readHeader(in, headerEnd).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(pe.checksumOffset(), (int) checksum);
+        header.putInt(pe.securityEntryOffset() + 4, table.length);
+        MessageDigest d = sha256();
+        d.update(header.array(), 0, headerEnd);
+        writeFully(out, java.util.Arrays.copyOf(header.array(), headerEnd));
+        // The unchanged middle: hashed while streamed (the changed header precedes it).
+        try (DigestOutputStream dos = new DigestOutputStream(Channels.newOutputStream(out), d) {
+            @Override
+            public void close() {
+                // leave the caller's channel open
+            }
+        }) {
+            copy(in, Channels.newChannel(dos), headerEnd, pe.tableOffset());
+        }
+        writeFully(out, table);
+        d.update(table);
+        return new PackResult(format, baseDigest, new FileDigest(hex(d.digest()), pe.tableOffset() + table.length));
+    }
+
+    private static void copy(FileChannel in, WritableByteChannel out, long from, long to) throws IOException {
+        long pos = from;
+        while (pos < to) {
+            long n = in.transferTo(pos, to - pos, out);
+            if (n <= 0) {
+                throw new IOException("short transfer");
+            }
+            pos += n;
+        }
+    }
+
+    private static void writeFully(WritableByteChannel out, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            out.write(b);
+        }
+    }
+
+    /** Reads [from, to) once, feeding the digest and (up to {@code checksumEnd}) the PE checksum. */
+    private static void stream(FileChannel ch, long from, long to, MessageDigest digest, PeChecksum sum, long checksumEnd) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        byte[] heap = new byte[1 << 20];
+        long pos = from;
+        while (pos < to) {
+            buf.clear().limit((int) Math.min(buf.capacity(), to - pos));
+            int n = ch.read(buf, pos);
+            if (n <= 0) {
+                throw new IOException("unexpected end of file");
+            }
+            buf.flip();
+            buf.get(heap, 0, n);
+            digest.update(heap, 0, n);
+            if (sum != null && pos < checksumEnd) {
+                sum.update(heap, 0, (int) Math.min(n, checksumEnd - pos));
+            }
+            pos += n;
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest clone(MessageDigest d) {
+        try {
+            return (MessageDigest) d.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 state cannot be cloned", e);
+        }
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public String toString() {
+        return "BaseInstaller[" + path.getFileName() + ", " + format + ", " + size + " bytes]";
+    }
+}

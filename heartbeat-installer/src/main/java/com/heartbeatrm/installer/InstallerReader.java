@@ -1,0 +1,99 @@
+package com.heartbeatrm.installer;
+
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.installer.InstallerException.Reason;
+import com.heartbeatrm.installer.internal.PeFile;
+import com.heartbeatrm.installer.internal.Trailer;
+import com.heartbeatrm.installer.internal.ZipTail;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the enrollment token in an installer by structure (never by searching the file for a marker): a signed
+ * PE through its headers and certificate table, a ZIP through its end-of-central-directory record, anything
+ * else through the footer. Reads only what those structures need, so a tagged 1 GiB installer is read in a few
+ * kilobytes. Hostile files are refused with a typed {@link InstallerException}: no unchecked exception, no
+ * unbounded allocation, no loop over attacker-chosen counts beyond fixed caps. A token found in two places is
+ * refused.
+ */
+public final class InstallerReader {
+    private InstallerReader() {
+    }
+
+    public static InstallerTag read(Path file) throws InstallerException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ch);
+        } catch (IOException e) {
+            throw new InstallerException(Reason.IO, "cannot read the installer: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    static InstallerTag read(FileChannel ch) throws IOException, InstallerException {
+        try {
+            List<InstallerTag> found = new ArrayList<>();
+            long size = ch.size();
+            boolean signedPe = false;
+            if (PeFile.looksLikePe(ch)) {
+                Optional<PeFile.Layout> layout = PeFile.layout(ch);
+                if (layout.isPresent()) {
+                    signedPe = true;
+                    Optional<String> t = PeFile.token(layout.get().table());
+                    if (t.isPresent()) {
+                        found.add(tag(InstallerFormat.PE_AUTHENTICODE, t.get()));
+                    }
+                }
+            }
+            Optional<Trailer.Found> trailer = signedPe ? Optional.empty() : Trailer.read(ch, size, BaseInstaller.MAX_TOKEN);
+            if (!signedPe) {
+                Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
+                if (zip.isPresent()) {
+                    String comment = new String(zip.get().comment(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    if (trailer.isPresent() && comment.contains(ZipTail.MARKER)) {
+                        throw new InstallerException(Reason.AMBIGUOUS_TAG, "a token is present in two places");
+                    }
+                    Optional<String> t = ZipTail.token(zip.get().comment());
+                    if (t.isPresent()) {
+                        found.add(tag(InstallerFormat.ZIP, t.get()));
+                    }
+                }
+            }
+            if (trailer.isPresent()) {
+                if (Trailer.read(ch, trailer.get().tokenOffset(), BaseInstaller.MAX_TOKEN).isPresent()) {
+                    throw new InstallerException(Reason.AMBIGUOUS_TAG, "two stacked footers");
+                }
+                found.add(tag(InstallerFormat.TRAILER, trailer.get().token()));
+            }
+            if (found.size() > 1) {
+                throw new InstallerException(Reason.AMBIGUOUS_TAG, "a token is present in two places");
+            }
+            if (found.isEmpty()) {
+                throw new InstallerException(Reason.NO_TAG, "the installer carries no enrollment token");
+            }
+            return found.get(0);
+        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException | ArithmeticException | NegativeArraySizeException e) {
+            // A safety net: every structure is bounds-checked, but a hostile file must never surface an unchecked error.
+            throw new InstallerException(Reason.BAD_LENGTH, "inconsistent structure (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static InstallerTag tag(InstallerFormat format, String text) throws InstallerException {
+        try {
+            return new InstallerTag(format, EnrollmentToken.of(text));
+        } catch (IllegalArgumentException e) {
+            throw new InstallerException(Reason.BAD_TOKEN, "the embedded token is not printable ASCII of an acceptable length");
+        }
+    }
+
+    /** Reads the token and verifies it (signature, purpose, expiry) with the agent's pinned-key verifier. */
+    public static VerifiedEnrollmentToken readAndVerify(Path file, EnrollmentTokenVerifier verifier) throws InstallerException, TokenException {
+        return verifier.verify(read(file).token());
+    }
+}

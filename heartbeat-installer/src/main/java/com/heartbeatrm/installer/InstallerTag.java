@@ -1,0 +1,28 @@
+package com.heartbeatrm.installer;
+
+import com.heartbeatrm.agent.EnrollmentToken;
+import java.util.Objects;
+
+/** A token found in an installer, not yet verified. Prints without the token. */
+public final class InstallerTag {
+    private final InstallerFormat format;
+    private final EnrollmentToken token;
+
+    InstallerTag(InstallerFormat format, EnrollmentToken token) {
+        this.format = Objects.requireNonNull(format);
+        this.token = Objects.requireNonNull(token);
+    }
+
+    public InstallerFormat format() {
+        return format;
+    }
+
+    public EnrollmentToken token() {
+        return token;
+    }
+
+    @Override
+    public String toString() {
+        return "InstallerTag[" + format + ", token redacted]";
+    }
+}

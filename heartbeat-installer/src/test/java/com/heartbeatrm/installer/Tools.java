@@ -1,0 +1,125 @@
+package com.heartbeatrm.installer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
+import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
+import com.heartbeatrm.enrollment.EnrollmentTokens;
+import com.heartbeatrm.enrollment.IssuerKeys;
+import com.heartbeatrm.enrollment.TokenRequest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Assumptions;
+
+/** Test helpers: real tokens, real files, real external tools. */
+final class Tools {
+    static final boolean CI = "true".equals(System.getenv("CI"));
+    private static final InMemoryHeartbeatStore STORE = new InMemoryHeartbeatStore();
+    private static final IssuerKeys KEYS = IssuerKeys.create(STORE, AesGcmKeyEncryptionKey.generate("test"), Clock.systemUTC());
+    private static final EnrollmentTokens TOKENS;
+    private static final NewOrganization ORG;
+
+    static {
+        KEYS.ensureActiveKey();
+        TOKENS = EnrollmentTokens.builder(STORE, KEYS, "https://rmm.example", List.of(URI.create("https://rmm.example/enroll"))).build();
+        ORG = HeartbeatAdmin.builder().store(STORE).build().organizations().setUp(Actor.of("t"), "Acme");
+    }
+
+    private Tools() {
+    }
+
+    static EnrollmentToken token() {
+        return TOKENS.issue(Actor.of("t"), ORG.id(), ORG.defaultKey().id(), TokenRequest.DEFAULTS).token();
+    }
+
+    static EnrollmentTokenVerifier verifier() {
+        return EnrollmentTokenVerifier.builder(PinnedKeySet.parseJson(KEYS.publicKeySet().toJson())).build();
+    }
+
+
+    /** Runs a command; returns exit code and output. */
+    record Run(int exit, String output) {
+    }
+
+    static Run run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    /** Requires an external tool: under CI=true its absence fails; elsewhere the test is skipped with how to get it. */
+    static void require(String tool, String debianPackage) {
+        boolean present;
+        try {
+            present = new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            present = false;
+        }
+        if (!present) {
+            String message = tool + " is not installed (apt-get install " + debianPackage + ")";
+            if (CI) {
+                throw new AssertionError(message + "; CI=true requires it (.ci/run installs it)");
+            }
+            Assumptions.abort(message);
+        }
+    }
+
+    /** A runnable JAR whose main class prints {@code message}; compiled here with the JDK's javac. */
+    static Path runnableJar(Path dir, String message) throws IOException {
+        Path src = dir.resolve("src/Hello.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, "public class Hello { public static void main(String[] a) { System.out.println(\"" + message + "\"); } }");
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        try {
+            Run javac = run(dir, jdkTool("javac"), "--release", "17", "-d", classes.toString(), src.toString());
+            assertThat(javac.exit()).as(javac.output()).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
+        Path jar = dir.resolve("hello.jar");
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
+            jos.putNextEntry(new JarEntry("Hello.class"));
+            jos.write(Files.readAllBytes(classes.resolve("Hello.class")));
+            jos.closeEntry();
+            jos.putNextEntry(new JarEntry("data/readme.txt"));
+            jos.write("payload".getBytes(StandardCharsets.UTF_8));
+            jos.closeEntry();
+        }
+        return jar;
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
+    }
+
+    static List<String> list(String... parts) {
+        return new ArrayList<>(List.of(parts));
+    }
+}
