@@ -48,7 +48,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "HeartbeatRM reference 0.1.0",
         description = "HeartbeatRM reference server and admin CLI.",
         subcommands = {HeartbeatCli.Demo.class, HeartbeatCli.Init.class, HeartbeatCli.Serve.class, HeartbeatCli.AgentBaseCmd.class,
-            HeartbeatCli.Installers.class, HeartbeatCli.QuickstartCmd.class})
+            HeartbeatCli.Installers.class, AdminCommands.Groups.class, AdminCommands.Keys.class, AdminCommands.Agents.class,
+            AdminCommands.SigningKeys.class, HeartbeatCli.QuickstartCmd.class})
 public final class HeartbeatCli {
     static final Actor CLI = Actor.of("cli");
 
@@ -209,7 +210,8 @@ public final class HeartbeatCli {
         }
     }
 
-    @Command(name = "installers", description = "Generate and inspect installers.", subcommands = {Installers.Generate.class, Installers.Inspect.class})
+    @Command(name = "installers", description = "Generate and inspect installers.", subcommands = {Installers.Generate.class, Installers.Inspect.class,
+        AdminCommands.InstallerList.class, AdminCommands.InstallerRevoke.class})
     static final class Installers {
         @Command(name = "generate", description = "Writes the installer for a key; prints the installer (token) id.")
         static final class Generate implements Callable<Integer> {
