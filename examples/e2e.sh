@@ -45,6 +45,7 @@ scenario() { # scenario NAME DB_ARGS...
   out=$("${hb[@]}" installers inspect "$dir/bad.bin" 2>&1); check "installers inspect on a foreign file exits 4" 4 $? "$out" "invalid installer"
   out=$("${hb[@]}" keys disable nosuchkey 2>&1); check "an error is one line, no stack trace" 1 $? "$(echo "$out" | wc -l | tr -d ' ')" "^1$"
 
+  export HEARTBEAT_ADMIN_TOKEN="e2e-admin-$$"
   "${hb[@]}" serve --port "$p1" > "$dir/serve1.log" 2>&1 & PIDS+=($!)
   if [ "${#db[@]}" -gt 0 ]; then "${hb[@]}" serve --port "$p2" > "$dir/serve2.log" 2>&1 & PIDS+=($!); fi
   wait_port "$p1"; check "serve listens" 0 $?
@@ -65,6 +66,21 @@ scenario() { # scenario NAME DB_ARGS...
       *) check "malformed body answered 4xx" 4xx "$code" ;; esac
   done
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p1/v1/enroll"); check "GET is refused with 405" 405 "$code"
+  api="http://127.0.0.1:$p1/api"; auth="Authorization: Bearer $HEARTBEAT_ADMIN_TOKEN"
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' "$api/keys"); check "admin API without the token -> 401" 401 "$code"
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "Authorization: Bearer wrong" "$api/keys"); check "admin API with a wrong token -> 401" 401 "$code"
+  for body in '{' '[1]' '{"name":7,"group":"Customer A"}' '{"name":"k","group":"Customer A","maxUses":"x"}' '{"name":"k"}'; do
+    code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST --data-binary "$body" "$api/keys")
+    out=$(cat "$dir/resp.json"); check "admin API malformed body $body -> 400 JSON" 400 "$code" "$out" '"error"'
+  done
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"k2","group":"No Such Group"}' "$api/keys")
+  check "admin API unknown group -> 404" 404 "$code"
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"Download Key","group":"Customer A/Site 1"}' "$api/keys")
+  check "admin API creates a key" 201 "$code"
+  code=$(curl -s -o "$dir/dl.jar" -w '%{http_code}' -H "$auth" "$api/keys/Download%20Key/installer"); check "installer download streams the installer" 200 "$code"
+  out=$(java -jar "$dir/dl.jar" --state-dir "$dir/pc9" 2>&1); check "the downloaded installer enrolls into Customer A/Site 1" 0 $? "$out" "Site 1"
+  out=$(curl -s -H "$auth" "$api/installers"); check "the download is recorded with its digest" 0 $? "$out" '"sha256"'
+
   out=$("${hb[@]}" agents list --json 2>&1); check "agents list --json" 0 $? "$out" "Customer A"
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=()
   cd - > /dev/null

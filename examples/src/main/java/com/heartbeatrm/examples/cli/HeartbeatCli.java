@@ -162,7 +162,7 @@ public final class HeartbeatCli {
         }
     }
 
-    @Command(name = "serve", description = "Runs the HTTP server (enrollment and renewal) until stopped.")
+    @Command(name = "serve", description = "Runs the HTTP server (enrollment, renewal, admin API, installer downloads) until stopped.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.ParentCommand
         HeartbeatCli root;
@@ -177,7 +177,14 @@ public final class HeartbeatCli {
         public Integer call() throws Exception {
             Deployment d = root.open();
             d.issuerKeys.ensureActiveKey();
-            ReferenceServer server = new ReferenceServer(d.enrollment(), d.admin, new InetSocketAddress(InetAddress.getByName(bind), port));
+            String adminToken = System.getenv("HEARTBEAT_ADMIN_TOKEN");
+            boolean generated = adminToken == null || adminToken.isBlank();
+            if (generated) {
+                byte[] random = new byte[24];
+                new java.security.SecureRandom().nextBytes(random);
+                adminToken = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            }
+            ReferenceServer server = ReferenceServer.withAdminApi(d, adminToken, new InetSocketAddress(InetAddress.getByName(bind), port));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -186,6 +193,9 @@ public final class HeartbeatCli {
             }));
             server.start();
             System.out.println("serving on http://" + bind + ":" + server.port());
+            System.out.println(generated ? "admin API token (Authorization: Bearer …): " + adminToken
+                    : "admin API token: from HEARTBEAT_ADMIN_TOKEN");
+            System.out.flush();
             stopped.await();
             return 0;
         }

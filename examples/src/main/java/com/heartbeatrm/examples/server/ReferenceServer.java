@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference HTTP binding of the enrollment service: {@code POST /v1/enroll} and {@code POST /v1/renew}, JSON
- * in and out. Bodies are read up to 64 KiB; every outcome is a JSON answer (4xx for refusals, 503 when the store
+ * in and out; with {@link #withAdminApi}, also the admin JSON API under {@code /api}. Bodies are read up to 64 KiB; every outcome is a JSON answer (4xx for refusals, 503 when the store
  * is unavailable), never a stack trace. One log line per request, without bodies or credentials.
  */
 public final class ReferenceServer implements AutoCloseable {
@@ -42,6 +42,23 @@ public final class ReferenceServer implements AutoCloseable {
         server.createContext("/v1/enroll", ex -> handle(ex, true));
         server.createContext("/v1/renew", ex -> handle(ex, false));
         server.setExecutor(executor);
+    }
+
+    /** The server with the admin JSON API under {@code /api}, behind {@code adminToken}. */
+    public static ReferenceServer withAdminApi(com.heartbeatrm.examples.Deployment d, String adminToken, InetSocketAddress bind) throws IOException {
+        ReferenceServer s = new ReferenceServer(d.enrollment(), d.admin, bind);
+        AdminApi api = new AdminApi(d, adminToken);
+        s.server.createContext("/api", ex -> {
+            long t0 = System.nanoTime();
+            int status;
+            try {
+                status = api.handle(ex);
+            } finally {
+                ex.close();
+            }
+            LOG.info("{} {} {} {} ms", ex.getRequestMethod(), ex.getRequestURI().getPath(), status, (System.nanoTime() - t0) / 1_000_000);
+        });
+        return s;
     }
 
     public void start() {

@@ -1,0 +1,454 @@
+package com.heartbeatrm.examples.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.ArtifactDigest;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.ConflictException;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupSettings;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.NetworkAllowList;
+import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.Organization;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.Platform;
+import com.heartbeatrm.core.PlatformSet;
+import com.heartbeatrm.core.ResolvedSetting;
+import com.heartbeatrm.core.SecuritySetting;
+import com.heartbeatrm.core.StoreException;
+import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.SubjectType;
+import com.heartbeatrm.enrollment.EnrollmentTokens;
+import com.heartbeatrm.enrollment.IssuedToken;
+import com.heartbeatrm.enrollment.IssuerKeyInfo;
+import com.heartbeatrm.enrollment.TokenRequest;
+import com.heartbeatrm.examples.Deployment;
+import com.heartbeatrm.examples.agent.AgentBase;
+import com.heartbeatrm.installer.BaseInstaller;
+import com.heartbeatrm.installer.InstallerException;
+import com.heartbeatrm.installer.PackResult;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin JSON API under {@code /api}: the CLI's operations over HTTP, behind a bearer token. Every answer is
+ * JSON; errors name what is wrong (400 bad input, 401 no or wrong token, 404 not found, 409 conflict), never a
+ * stack trace. {@code GET /api/keys/{KEY}/installer} issues a token and streams the tagged sample agent straight
+ * to the socket.
+ */
+final class AdminApi {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
+    private final Deployment d;
+    private final byte[] token;
+    private final Actor actor = Actor.of("admin-api");
+    private BaseInstaller agentBase;
+
+    AdminApi(Deployment d, String token) {
+        this.d = d;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Handles one request; returns the status it answered with. */
+    int handle(HttpExchange ex) throws IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(presented, token)) {
+            return send(ex, 401, error("missing or wrong admin token (Authorization: Bearer …)"));
+        }
+        try {
+            String[] path = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            String method = ex.getRequestMethod();
+            JsonNode body = method.equals("POST") ? body(ex) : JSON.createObjectNode();
+            Organization org = organization(query.get("org"));
+            String resource = path.length > 2 ? path[2] : "";
+            String id = path.length > 3 ? URLDecoder.decode(path[3], StandardCharsets.UTF_8) : null;
+            String action = path.length > 4 ? path[4] : null;
+            if (resource.equals("keys") && id != null && "installer".equals(action) && method.equals("GET")) {
+                return download(ex, org, key(org, id), query.get("platform"));
+            }
+            Object result = switch (resource + ":" + method + ":" + (id == null ? "" : "id") + ":" + (action == null ? "" : action)) {
+                case "groups:GET::" -> groups(org);
+                case "groups:POST::" -> groupCreate(org, body);
+                case "groups:GET:id:" -> groupShow(org, id);
+                case "groups:POST:id:settings" -> groupSet(org, id, body);
+                case "groups:POST:id:move" -> path(org, d.admin.groups().move(actor, org.id(), group(org, id).id(), group(org, text(body, "parent")).id()));
+                case "groups:DELETE:id:" -> {
+                    d.admin.groups().delete(actor, org.id(), group(org, id).id());
+                    yield Map.of("deleted", id);
+                }
+                case "keys:GET::" -> keys(org);
+                case "keys:POST::" -> keyCreate(org, body);
+                case "keys:POST:id:disable" -> keyRow(org, d.admin.accessKeys().disable(actor, org.id(), key(org, id).id(),
+                        body.path("reason").asText(null)));
+                case "keys:POST:id:enable" -> keyRow(org, d.admin.accessKeys().enable(actor, org.id(), key(org, id).id()));
+                case "keys:POST:id:assign" -> keyRow(org, d.admin.accessKeys().repoint(actor, org.id(), key(org, id).id(),
+                        group(org, text(body, "group")).id()));
+                case "keys:DELETE:id:" -> {
+                    d.admin.accessKeys().delete(actor, org.id(), key(org, id).id());
+                    yield Map.of("deleted", id);
+                }
+                case "installers:GET::" -> installers(org, query.get("key"));
+                case "installers:POST:id:revoke" -> installerRow(d.tokens().revoke(actor, org.id(), InstallerId.parse(id),
+                        body.path("reason").asText(null)));
+                case "agents:GET::" -> agents(org, query.get("group"));
+                case "agents:POST:id:approve" -> agentRow(org, d.enrollment().approve(actor, org.id(), AgentId.parse(id)));
+                case "agents:POST:id:deny" -> agentRow(org, d.enrollment().deny(actor, org.id(), AgentId.parse(id)));
+                case "agents:POST:id:disable" -> agentRow(org, d.admin.agents().setStatus(actor, org.id(), AgentId.parse(id), AgentStatus.DISABLED));
+                case "agents:POST:id:move" -> agentRow(org, d.admin.agents().move(actor, org.id(), AgentId.parse(id), group(org, text(body, "group")).id()));
+                case "signing-keys:GET::" -> signingKeys();
+                case "signing-keys:POST::rotate", "signing-keys:POST:id:" -> Map.of("active", d.issuerKeys.rotate().keyId());
+                case "audit:GET::" -> audit(org, query);
+                default -> throw new NotFoundException("endpoint", method + " " + ex.getRequestURI().getPath());
+            };
+            return send(ex, method.equals("POST") && id == null ? 201 : 200, result);
+        } catch (InvalidInputException | IllegalArgumentException e) {
+            return send(ex, 400, error(e.getMessage()));
+        } catch (NotFoundException e) {
+            return send(ex, 404, error(e.getMessage()));
+        } catch (ConflictException e) {
+            return send(ex, 409, error(e.getMessage()));
+        } catch (StoreException e) {
+            return send(ex, 503, error("temporarily unavailable; try again"));
+        } catch (InstallerException e) {
+            return send(ex, 500, error("cannot build the installer: " + e.reason()));
+        } catch (RuntimeException e) {
+            LOG.warn("admin API error on {}: {}", ex.getRequestURI().getPath(), e.getClass().getSimpleName());
+            return send(ex, 500, error("internal error"));
+        }
+    }
+
+    private JsonNode body(HttpExchange ex) throws IOException {
+        byte[] b = ex.getRequestBody().readNBytes(MAX_BODY + 1);
+        if (b.length > MAX_BODY) {
+            throw new InvalidInputException("body", "larger than 64 KiB");
+        }
+        if (b.length == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode n = JSON.readTree(b);
+            if (n == null || !n.isObject()) {
+                throw new InvalidInputException("body", "must be a JSON object");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new InvalidInputException("body", "not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new InvalidInputException(field, "required, a string");
+        }
+        return n.asText();
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Organization organization(String name) {
+        if (name != null) {
+            return d.admin.organizations().findByName(name).orElseThrow(() -> new NotFoundException("organization", name));
+        }
+        List<Organization> orgs = d.admin.organizations().list(PageRequest.first(2)).items();
+        if (orgs.size() != 1) {
+            throw new InvalidInputException("org", orgs.isEmpty() ? "no organization yet" : "several organizations: add ?org=NAME");
+        }
+        return orgs.get(0);
+    }
+
+    private Group group(Organization org, String path) {
+        return d.admin.groups().requireByPath(org.id(), path);
+    }
+
+    private AccessKey key(Organization org, String key) {
+        if (key.startsWith("hbk_")) {
+            return d.admin.accessKeys().require(org.id(), AccessKeyId.parse(key));
+        }
+        List<AccessKey> matches = d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items().stream()
+                .filter(k -> k.name().equalsIgnoreCase(key.strip())).toList();
+        if (matches.size() != 1) {
+            throw new InvalidInputException("key", matches.isEmpty() ? "no key named " + key : "several keys with that name: use its id");
+        }
+        return matches.get(0);
+    }
+
+    private Map<String, Object> path(Organization org, Group g) {
+        return Map.of("id", g.id().value(), "path", d.admin.groups().pathOf(org.id(), g.id()));
+    }
+
+    private List<Object> groups(Organization org) {
+        List<Object> out = new ArrayList<>();
+        for (Group g : d.admin.groups().subtree(org.id(), org.rootGroupId())) {
+            out.add(path(org, g));
+        }
+        return out;
+    }
+
+    private Object groupCreate(Organization org, JsonNode body) {
+        String parent = body.path("parent").asText("/");
+        return path(org, d.admin.groups().create(actor, org.id(), group(org, parent).id(), text(body, "name")));
+    }
+
+    private Object groupShow(Organization org, String p) {
+        Group g = group(org, p);
+        List<Object> settings = new ArrayList<>();
+        for (ResolvedSetting<?> r : d.admin.groups().effectiveSettings(org.id(), g.id()).all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("setting", r.setting().name());
+            m.put("value", format(r));
+            m.put("source", r.describeSource());
+            m.put("locked", r.lockedBy().isPresent());
+            m.put("overriddenHere", g.settings().override(r.setting()).isPresent());
+            settings.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(path(org, g));
+        out.put("settings", settings);
+        return out;
+    }
+
+    private static <T> String format(ResolvedSetting<T> r) {
+        return r.setting().format(r.value());
+    }
+
+    private Object groupSet(Organization org, String p, JsonNode body) {
+        Group g = group(org, p);
+        GroupSettings s = g.settings();
+        JsonNode values = body.path("settings");
+        for (var it = values.fields(); it.hasNext(); ) {
+            var e = it.next();
+            SecuritySetting<?> setting = SecuritySetting.byName(e.getKey()).orElseThrow(() -> new InvalidInputException("settings",
+                    "unknown setting " + e.getKey()));
+            s = e.getValue().asText().equalsIgnoreCase("inherit") ? s.withoutOverride(setting) : parsed(s, setting, e.getValue().asText());
+        }
+        for (JsonNode l : body.path("lock")) {
+            s = s.withLock(SecuritySetting.byName(l.asText()).orElseThrow(() -> new InvalidInputException("lock", "unknown setting")), true);
+        }
+        for (JsonNode l : body.path("unlock")) {
+            s = s.withLock(SecuritySetting.byName(l.asText()).orElseThrow(() -> new InvalidInputException("unlock", "unknown setting")), false);
+        }
+        d.admin.groups().changeSettings(actor, org.id(), g.id(), s, g.version());
+        return groupShow(org, p);
+    }
+
+    private static <T> GroupSettings parsed(GroupSettings s, SecuritySetting<T> setting, String value) {
+        return s.withOverride(setting, setting.parse(value));
+    }
+
+    private Map<String, Object> keyRow(Organization org, AccessKey k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", k.id().value());
+        m.put("name", k.name());
+        m.put("group", d.admin.groups().find(org.id(), k.groupId()).map(g -> d.admin.groups().pathOf(org.id(), g.id())).orElse("?"));
+        m.put("status", d.admin.accessKeys().status(k).name());
+        k.disabled().ifPresent(x -> {
+            m.put("disabledBy", x.by().name());
+            m.put("disabledReason", x.reason());
+        });
+        m.put("uses", k.useCount());
+        k.maxUses().ifPresent(x -> m.put("maxUses", x));
+        k.lastUsedAt().ifPresent(x -> m.put("lastUsed", x.toString()));
+        k.expiresAt().ifPresent(x -> m.put("expires", x.toString()));
+        m.put("created", k.createdAt().toString());
+        return m;
+    }
+
+    private List<Object> keys(Organization org) {
+        List<Object> out = new ArrayList<>();
+        for (AccessKey k : d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
+            out.add(keyRow(org, k));
+        }
+        return out;
+    }
+
+    private Object keyCreate(Organization org, JsonNode body) {
+        AccessKeySpec.Builder b = AccessKeySpec.builder(text(body, "name"), group(org, text(body, "group")).id());
+        if (body.hasNonNull("expires")) {
+            b.expiresIn(SecuritySetting.MAX_KEY_LIFETIME.parse(body.get("expires").asText()).maximum()
+                    .orElseThrow(() -> new InvalidInputException("expires", "a lifetime such as 90d")));
+        }
+        if (body.hasNonNull("maxUses")) {
+            if (!body.get("maxUses").canConvertToLong()) {
+                throw new InvalidInputException("maxUses", "must be a number");
+            }
+            b.maxUses(body.get("maxUses").asLong());
+        }
+        if (body.hasNonNull("networks")) {
+            b.networks(NetworkAllowList.parse(body.get("networks").asText()));
+        }
+        if (body.hasNonNull("platforms")) {
+            b.platforms(PlatformSet.parse(body.get("platforms").asText()));
+        }
+        return keyRow(org, d.admin.accessKeys().create(actor, org.id(), b.build()));
+    }
+
+    private Map<String, Object> installerRow(InstallerRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id().value());
+        m.put("key", r.accessKeyId().value());
+        m.put("format", r.format());
+        m.put("issued", r.issuedAt().toString());
+        m.put("issuedBy", r.issuedBy().name());
+        r.platform().ifPresent(p -> m.put("platform", p.wireName()));
+        m.put("revoked", r.isRevoked());
+        r.output().ifPresent(o -> {
+            m.put("sha256", o.sha256());
+            m.put("size", o.size());
+        });
+        return m;
+    }
+
+    private List<Object> installers(Organization org, String key) {
+        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+        List<Object> out = new ArrayList<>();
+        for (InstallerRecord r : key == null ? d.store.installers().list(org.id(), page).items()
+                : d.store.installers().listByKey(org.id(), key(org, key).id(), page).items()) {
+            out.add(installerRow(r));
+        }
+        return out;
+    }
+
+    private Map<String, Object> agentRow(Organization org, Agent a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id().value());
+        m.put("hostname", a.hostname());
+        m.put("group", d.admin.groups().pathOf(org.id(), a.groupId()));
+        m.put("status", a.status().name());
+        m.put("platform", a.platform().wireName());
+        m.put("enrolled", a.enrolledAt().toString());
+        m.put("key", a.accessKeyId().value());
+        a.installerId().ifPresent(x -> m.put("installer", x));
+        return m;
+    }
+
+    private List<Object> agents(Organization org, String group) {
+        List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(group(org, group));
+        List<Object> out = new ArrayList<>();
+        for (Group g : groups) {
+            for (Agent a : d.admin.agents().listByGroup(org.id(), g.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
+                out.add(agentRow(org, a));
+            }
+        }
+        return out;
+    }
+
+    private List<Object> signingKeys() {
+        List<Object> out = new ArrayList<>();
+        for (IssuerKeyInfo k : d.issuerKeys.list()) {
+            out.add(Map.of("id", k.keyId(), "status", k.status().name(), "created", k.createdAt().toString()));
+        }
+        return out;
+    }
+
+    private List<Object> audit(Organization org, Map<String, String> q) {
+        AuditQuery query = AuditQuery.all(org.id());
+        if (q.containsKey("subjectType") && q.containsKey("subject")) {
+            query = query.forSubject(new Subject(SubjectType.valueOf(q.get("subjectType").toUpperCase(java.util.Locale.ROOT)), q.get("subject")));
+        }
+        if (q.containsKey("from") || q.containsKey("to")) {
+            query = query.between(q.containsKey("from") ? Instant.parse(q.get("from")) : Instant.EPOCH,
+                    q.containsKey("to") ? Instant.parse(q.get("to")) : Instant.now().plus(Duration.ofDays(1)));
+        }
+        List<Object> out = new ArrayList<>();
+        for (AuditRecord r : d.admin.audit().query(query).items()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sequence", r.sequence());
+            m.put("at", r.event().at().toString());
+            m.put("actor", r.event().actor().name());
+            m.put("action", r.event().action().name());
+            m.put("subject", r.event().subject().type().name() + ":" + r.event().subject().id());
+            m.put("before", r.event().before());
+            m.put("after", r.event().after());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Issues a token for the key and streams the tagged sample agent to the socket: no temp file per download. */
+    private int download(HttpExchange ex, Organization org, AccessKey key, String platform) throws IOException, InstallerException {
+        EnrollmentTokens tokens = d.tokens();
+        TokenRequest.Builder request = TokenRequest.builder();
+        if (platform != null && !platform.isBlank()) {
+            request.platform(Platform.parse(platform));
+        }
+        IssuedToken issued = tokens.issue(actor, org.id(), key.id(), request.build());
+        BaseInstaller base = agentBase();
+        ex.getResponseHeaders().set("Content-Type", "application/java-archive");
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"heartbeat-agent-" + issued.record().id() + ".jar\"");
+        ex.getResponseHeaders().set("X-Heartbeat-Installer-Id", issued.record().id().value());
+        ex.sendResponseHeaders(200, 0);
+        PackResult packed;
+        try (OutputStream os = ex.getResponseBody()) {
+            packed = base.writeTo(issued.token(), os);
+        }
+        tokens.recordArtifacts(actor, org.id(), issued.record().id(), packed.format().recordName(),
+                new ArtifactDigest(packed.base().sha256(), packed.base().size()), new ArtifactDigest(packed.output().sha256(), packed.output().size()));
+        return 200;
+    }
+
+    /** The sample agent with this deployment's keys pinned, built once per server start. */
+    private synchronized BaseInstaller agentBase() throws IOException, InstallerException {
+        if (agentBase == null) {
+            Path file = Files.createTempFile("heartbeat-agent-base", ".jar");
+            file.toFile().deleteOnExit();
+            AgentBase.write(file, d.issuerKeys.publicKeySet());
+            agentBase = BaseInstaller.open(file);
+        }
+        return agentBase;
+    }
+
+    private static Map<String, Object> error(String message) {
+        return Map.of("error", message == null ? "error" : message.replaceAll("[\\r\\n]+", " "));
+    }
+
+    private static int send(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] out = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, out.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+        return status;
+    }
+
+}
