@@ -82,7 +82,11 @@ scenario() { # scenario NAME DB_ARGS...
   out=$(curl -s -H "$auth" "$api/installers"); check "the download is recorded with its digest" 0 $? "$out" '"sha256"'
 
   out=$("${hb[@]}" agents list --json 2>&1); check "agents list --json" 0 $? "$out" "Customer A"
+  out=$("${hb[@]}" keys create 2>&1); check "a usage error is one line" 2 $? "$(echo "$out" | wc -l | tr -d ' ')" "^1$"
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=()
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc5" 2>&1); check "server stopped (SIGTERM): the agent exits 5, unreachable" 5 $? "$out" "unreachable"
+  tampered="$dir/tampered.jar"; cp "$dir/a.jar" "$tampered"; printf 'X' | dd of="$tampered" bs=1 seek=$(( $(stat -c %s "$tampered") - 40 )) conv=notrunc 2>/dev/null
+  out=$(java -jar "$tampered" --state-dir "$dir/pc6" 2>&1); check "a tampered installer exits 4" 4 $? "$out" "invalid installer"
   cd - > /dev/null
 }
 

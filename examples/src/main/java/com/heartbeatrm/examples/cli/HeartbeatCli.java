@@ -85,6 +85,11 @@ public final class HeartbeatCli {
             }
             return 1;
         });
+        // Usage mistakes are errors too: one line, with a pointer to --help.
+        cli.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("error: " + oneLine(ex) + " (see --help)");
+            return 2;
+        });
         System.exit(cli.execute(args));
     }
 
