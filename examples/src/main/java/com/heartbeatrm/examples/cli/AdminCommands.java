@@ -21,6 +21,7 @@ import com.heartbeatrm.core.ResolvedSetting;
 import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.enrollment.IssuerKeyInfo;
 import com.heartbeatrm.examples.Deployment;
+import com.heartbeatrm.examples.Views;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,42 +75,8 @@ final class AdminCommands {
         }
     }
 
-    static Group group(Deployment d, Organization org, String path) {
-        return d.admin.groups().requireByPath(org.id(), path);
-    }
 
-    static Map<String, Object> keyRow(Deployment d, Organization org, AccessKey k) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", k.id().value());
-        m.put("name", k.name());
-        m.put("group", d.admin.groups().find(org.id(), k.groupId()).map(g -> d.admin.groups().pathOf(org.id(), g.id())).orElse("?"));
-        m.put("status", d.admin.accessKeys().status(k).name());
-        k.disabled().ifPresent(x -> {
-            m.put("disabledBy", x.by().name());
-            m.put("disabledReason", x.reason());
-            m.put("disabledAt", x.at().toString());
-        });
-        m.put("uses", k.useCount());
-        k.maxUses().ifPresent(x -> m.put("maxUses", x));
-        k.lastUsedAt().ifPresent(x -> m.put("lastUsed", x.toString()));
-        k.expiresAt().ifPresent(x -> m.put("expires", x.toString()));
-        m.put("created", k.createdAt().toString());
-        m.put("default", k.isDefault());
-        return m;
-    }
 
-    static Map<String, Object> agentRow(Deployment d, Organization org, Agent a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id().value());
-        m.put("hostname", a.hostname());
-        m.put("group", d.admin.groups().pathOf(org.id(), a.groupId()));
-        m.put("status", a.status().name());
-        m.put("platform", a.platform().wireName());
-        m.put("enrolled", a.enrolledAt().toString());
-        m.put("key", a.accessKeyId().value());
-        a.installerId().ifPresent(x -> m.put("installer", x));
-        return m;
-    }
 
     // ------------------------------------------------------------------------------------------------ groups
 
@@ -128,7 +95,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            Group g = d.admin.groups().create(HeartbeatCli.CLI, org.id(), group(d, org, parent).id(), name);
+            Group g = d.admin.groups().create(HeartbeatCli.CLI, org.id(), Views.group(d, org, parent).id(), name);
             System.out.println(d.admin.groups().pathOf(org.id(), g.id()));
             return 0;
         }
@@ -163,7 +130,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) throws Exception {
-            Group g = group(d, org, path);
+            Group g = Views.group(d, org, path);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (ResolvedSetting<?> r : d.admin.groups().effectiveSettings(org.id(), g.id()).all()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -195,7 +162,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            Group g = group(d, org, path);
+            Group g = Views.group(d, org, path);
             GroupSettings s = g.settings();
             for (String a : assignments) {
                 int eq = a.indexOf('=');
@@ -229,7 +196,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            Group g = d.admin.groups().move(HeartbeatCli.CLI, org.id(), group(d, org, path).id(), group(d, org, parent).id());
+            Group g = d.admin.groups().move(HeartbeatCli.CLI, org.id(), Views.group(d, org, path).id(), Views.group(d, org, parent).id());
             System.out.println(d.admin.groups().pathOf(org.id(), g.id()));
             return 0;
         }
@@ -242,7 +209,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            d.admin.groups().delete(HeartbeatCli.CLI, org.id(), group(d, org, path).id());
+            d.admin.groups().delete(HeartbeatCli.CLI, org.id(), Views.group(d, org, path).id());
             return 0;
         }
     }
@@ -276,7 +243,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            AccessKeySpec.Builder b = AccessKeySpec.builder(name, group(d, org, group).id());
+            AccessKeySpec.Builder b = AccessKeySpec.builder(name, Views.group(d, org, group).id());
             if (expires != null) {
                 b.expiresIn(parseDuration(expires));
             }
@@ -308,7 +275,7 @@ final class AdminCommands {
         int run(Deployment d, Organization org) throws Exception {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (AccessKey k : d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-                rows.add(keyRow(d, org, k));
+                rows.add(Views.keyRow(d, org, k));
             }
             print(json, rows, "id", "name", "group", "status", "uses");
             return 0;
@@ -322,7 +289,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) throws Exception {
-            System.out.println(JSON.writeValueAsString(keyRow(d, org, HeartbeatCli.key(d, org, key))));
+            System.out.println(JSON.writeValueAsString(Views.keyRow(d, org, Views.key(d, org, key))));
             return 0;
         }
     }
@@ -337,7 +304,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            d.admin.accessKeys().disable(HeartbeatCli.CLI, org.id(), HeartbeatCli.key(d, org, key).id(), reason);
+            d.admin.accessKeys().disable(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id(), reason);
             return 0;
         }
     }
@@ -349,7 +316,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            d.admin.accessKeys().enable(HeartbeatCli.CLI, org.id(), HeartbeatCli.key(d, org, key).id());
+            d.admin.accessKeys().enable(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id());
             return 0;
         }
     }
@@ -364,7 +331,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            d.admin.accessKeys().repoint(HeartbeatCli.CLI, org.id(), HeartbeatCli.key(d, org, key).id(), group(d, org, group).id());
+            d.admin.accessKeys().repoint(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id(), Views.group(d, org, group).id());
             return 0;
         }
     }
@@ -376,7 +343,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            d.admin.accessKeys().delete(HeartbeatCli.CLI, org.id(), HeartbeatCli.key(d, org, key).id());
+            d.admin.accessKeys().delete(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id());
             return 0;
         }
     }
@@ -398,11 +365,11 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) throws Exception {
-            List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(group(d, org, group));
+            List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(Views.group(d, org, group));
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Group g : groups) {
                 for (Agent a : d.admin.agents().listByGroup(org.id(), g.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-                    rows.add(agentRow(d, org, a));
+                    rows.add(Views.agentRow(d, org, a));
                 }
             }
             print(json, rows, "id", "hostname", "group", "status");
@@ -444,7 +411,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) {
-            d.admin.agents().move(HeartbeatCli.CLI, org.id(), AgentId.parse(id), group(d, org, group).id());
+            d.admin.agents().move(HeartbeatCli.CLI, org.id(), AgentId.parse(id), Views.group(d, org, group).id());
             return 0;
         }
     }
@@ -542,18 +509,10 @@ final class AdminCommands {
         int run(Deployment d, Organization org) throws Exception {
             PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
             List<InstallerRecord> records = key == null ? d.store.installers().list(org.id(), page).items()
-                    : d.store.installers().listByKey(org.id(), HeartbeatCli.key(d, org, key).id(), page).items();
+                    : d.store.installers().listByKey(org.id(), Views.key(d, org, key).id(), page).items();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (InstallerRecord r : records) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", r.id().value());
-                m.put("key", r.accessKeyId().value());
-                m.put("format", r.format());
-                m.put("issued", r.issuedAt().toString());
-                m.put("issuedBy", r.issuedBy().name());
-                m.put("revoked", r.isRevoked());
-                r.output().ifPresent(o -> m.put("sha256", o.sha256()));
-                rows.add(m);
+                rows.add(Views.installerRow(r));
             }
             print(json, rows, "id", "key", "format", "issued", "revoked");
             return 0;

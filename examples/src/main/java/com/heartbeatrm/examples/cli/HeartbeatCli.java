@@ -20,6 +20,7 @@ import com.heartbeatrm.enrollment.EnrollmentTokens;
 import com.heartbeatrm.enrollment.IssuedToken;
 import com.heartbeatrm.enrollment.TokenRequest;
 import com.heartbeatrm.examples.Deployment;
+import com.heartbeatrm.examples.Views;
 import com.heartbeatrm.examples.Quickstart;
 import com.heartbeatrm.examples.agent.AgentBase;
 import com.heartbeatrm.examples.server.ReferenceServer;
@@ -103,28 +104,9 @@ public final class HeartbeatCli {
     }
 
     Organization organization(Deployment d) {
-        if (org != null) {
-            return d.admin.organizations().findByName(org).orElseThrow(() -> new InvalidInputException("--org", "no organization named " + org));
-        }
-        var page = d.admin.organizations().list(PageRequest.first(2)).items();
-        if (page.size() != 1) {
-            throw new InvalidInputException("--org", page.isEmpty() ? "no organization yet: run init" : "several organizations: name one with --org");
-        }
-        return page.get(0);
+        return Views.organization(d, org);
     }
 
-    /** KEY is a key id or a unique key name. */
-    static AccessKey key(Deployment d, Organization o, String key) {
-        if (key.startsWith("hbk_")) {
-            return d.admin.accessKeys().require(o.id(), AccessKeyId.parse(key));
-        }
-        var matches = d.admin.accessKeys().list(o.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items().stream()
-                .filter(k -> k.name().equalsIgnoreCase(key.strip())).toList();
-        if (matches.size() != 1) {
-            throw new InvalidInputException("KEY", matches.isEmpty() ? "no key named " + key : "several keys named " + key + ": use its id");
-        }
-        return matches.get(0);
-    }
 
     @Command(name = "demo", description = "The product walk-through, end to end, in a temporary directory (H2, real server, real installer).")
     static final class Demo implements Callable<Integer> {
@@ -256,7 +238,7 @@ public final class HeartbeatCli {
                 HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
                 try (Deployment d = root.open()) {
                     Organization o = root.organization(d);
-                    AccessKey k = key(d, o, key);
+                    AccessKey k = Views.key(d, o, key);
                     TokenRequest.Builder request = TokenRequest.builder();
                     if (platform != null) {
                         request.platform(Platform.parse(platform));

@@ -34,6 +34,7 @@ import com.heartbeatrm.enrollment.IssuedToken;
 import com.heartbeatrm.enrollment.IssuerKeyInfo;
 import com.heartbeatrm.enrollment.TokenRequest;
 import com.heartbeatrm.examples.Deployment;
+import com.heartbeatrm.examples.Views;
 import com.heartbeatrm.examples.agent.AgentBase;
 import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;
@@ -88,42 +89,42 @@ final class AdminApi {
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
             String method = ex.getRequestMethod();
             JsonNode body = method.equals("POST") ? body(ex) : JSON.createObjectNode();
-            Organization org = organization(query.get("org"));
+            Organization org = Views.organization(d, query.get("org"));
             String resource = path.length > 2 ? path[2] : "";
             String id = path.length > 3 ? URLDecoder.decode(path[3], StandardCharsets.UTF_8) : null;
             String action = path.length > 4 ? path[4] : null;
             if (resource.equals("keys") && id != null && "installer".equals(action) && method.equals("GET")) {
-                return download(ex, org, key(org, id), query.get("platform"));
+                return download(ex, org, Views.key(d, org, id), query.get("platform"));
             }
             Object result = switch (resource + ":" + method + ":" + (id == null ? "" : "id") + ":" + (action == null ? "" : action)) {
                 case "groups:GET::" -> groups(org);
                 case "groups:POST::" -> groupCreate(org, body);
                 case "groups:GET:id:" -> groupShow(org, id);
                 case "groups:POST:id:settings" -> groupSet(org, id, body);
-                case "groups:POST:id:move" -> path(org, d.admin.groups().move(actor, org.id(), group(org, id).id(), group(org, text(body, "parent")).id()));
+                case "groups:POST:id:move" -> path(org, d.admin.groups().move(actor, org.id(), Views.group(d, org, id).id(), Views.group(d, org, text(body, "parent")).id()));
                 case "groups:DELETE:id:" -> {
-                    d.admin.groups().delete(actor, org.id(), group(org, id).id());
+                    d.admin.groups().delete(actor, org.id(), Views.group(d, org, id).id());
                     yield Map.of("deleted", id);
                 }
                 case "keys:GET::" -> keys(org);
                 case "keys:POST::" -> keyCreate(org, body);
-                case "keys:POST:id:disable" -> keyRow(org, d.admin.accessKeys().disable(actor, org.id(), key(org, id).id(),
+                case "keys:POST:id:disable" -> Views.keyRow(d, org, d.admin.accessKeys().disable(actor, org.id(), Views.key(d, org, id).id(),
                         body.path("reason").asText(null)));
-                case "keys:POST:id:enable" -> keyRow(org, d.admin.accessKeys().enable(actor, org.id(), key(org, id).id()));
-                case "keys:POST:id:assign" -> keyRow(org, d.admin.accessKeys().repoint(actor, org.id(), key(org, id).id(),
-                        group(org, text(body, "group")).id()));
+                case "keys:POST:id:enable" -> Views.keyRow(d, org, d.admin.accessKeys().enable(actor, org.id(), Views.key(d, org, id).id()));
+                case "keys:POST:id:assign" -> Views.keyRow(d, org, d.admin.accessKeys().repoint(actor, org.id(), Views.key(d, org, id).id(),
+                        Views.group(d, org, text(body, "group")).id()));
                 case "keys:DELETE:id:" -> {
-                    d.admin.accessKeys().delete(actor, org.id(), key(org, id).id());
+                    d.admin.accessKeys().delete(actor, org.id(), Views.key(d, org, id).id());
                     yield Map.of("deleted", id);
                 }
                 case "installers:GET::" -> installers(org, query.get("key"));
-                case "installers:POST:id:revoke" -> installerRow(d.tokens().revoke(actor, org.id(), InstallerId.parse(id),
+                case "installers:POST:id:revoke" -> Views.installerRow(d.tokens().revoke(actor, org.id(), InstallerId.parse(id),
                         body.path("reason").asText(null)));
                 case "agents:GET::" -> agents(org, query.get("group"));
-                case "agents:POST:id:approve" -> agentRow(org, d.enrollment().approve(actor, org.id(), AgentId.parse(id)));
-                case "agents:POST:id:deny" -> agentRow(org, d.enrollment().deny(actor, org.id(), AgentId.parse(id)));
-                case "agents:POST:id:disable" -> agentRow(org, d.admin.agents().setStatus(actor, org.id(), AgentId.parse(id), AgentStatus.DISABLED));
-                case "agents:POST:id:move" -> agentRow(org, d.admin.agents().move(actor, org.id(), AgentId.parse(id), group(org, text(body, "group")).id()));
+                case "agents:POST:id:approve" -> Views.agentRow(d, org, d.enrollment().approve(actor, org.id(), AgentId.parse(id)));
+                case "agents:POST:id:deny" -> Views.agentRow(d, org, d.enrollment().deny(actor, org.id(), AgentId.parse(id)));
+                case "agents:POST:id:disable" -> Views.agentRow(d, org, d.admin.agents().setStatus(actor, org.id(), AgentId.parse(id), AgentStatus.DISABLED));
+                case "agents:POST:id:move" -> Views.agentRow(d, org, d.admin.agents().move(actor, org.id(), AgentId.parse(id), Views.group(d, org, text(body, "group")).id()));
                 case "signing-keys:GET::" -> signingKeys();
                 case "signing-keys:POST::rotate", "signing-keys:POST:id:" -> Map.of("active", d.issuerKeys.rotate().keyId());
                 case "audit:GET::" -> audit(org, query);
@@ -186,32 +187,8 @@ final class AdminApi {
         return out;
     }
 
-    private Organization organization(String name) {
-        if (name != null) {
-            return d.admin.organizations().findByName(name).orElseThrow(() -> new NotFoundException("organization", name));
-        }
-        List<Organization> orgs = d.admin.organizations().list(PageRequest.first(2)).items();
-        if (orgs.size() != 1) {
-            throw new InvalidInputException("org", orgs.isEmpty() ? "no organization yet" : "several organizations: add ?org=NAME");
-        }
-        return orgs.get(0);
-    }
 
-    private Group group(Organization org, String path) {
-        return d.admin.groups().requireByPath(org.id(), path);
-    }
 
-    private AccessKey key(Organization org, String key) {
-        if (key.startsWith("hbk_")) {
-            return d.admin.accessKeys().require(org.id(), AccessKeyId.parse(key));
-        }
-        List<AccessKey> matches = d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items().stream()
-                .filter(k -> k.name().equalsIgnoreCase(key.strip())).toList();
-        if (matches.size() != 1) {
-            throw new InvalidInputException("key", matches.isEmpty() ? "no key named " + key : "several keys with that name: use its id");
-        }
-        return matches.get(0);
-    }
 
     private Map<String, Object> path(Organization org, Group g) {
         return Map.of("id", g.id().value(), "path", d.admin.groups().pathOf(org.id(), g.id()));
@@ -227,11 +204,11 @@ final class AdminApi {
 
     private Object groupCreate(Organization org, JsonNode body) {
         String parent = body.path("parent").asText("/");
-        return path(org, d.admin.groups().create(actor, org.id(), group(org, parent).id(), text(body, "name")));
+        return path(org, d.admin.groups().create(actor, org.id(), Views.group(d, org, parent).id(), text(body, "name")));
     }
 
     private Object groupShow(Organization org, String p) {
-        Group g = group(org, p);
+        Group g = Views.group(d, org, p);
         List<Object> settings = new ArrayList<>();
         for (ResolvedSetting<?> r : d.admin.groups().effectiveSettings(org.id(), g.id()).all()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -252,7 +229,7 @@ final class AdminApi {
     }
 
     private Object groupSet(Organization org, String p, JsonNode body) {
-        Group g = group(org, p);
+        Group g = Views.group(d, org, p);
         GroupSettings s = g.settings();
         JsonNode values = body.path("settings");
         for (var it = values.fields(); it.hasNext(); ) {
@@ -275,34 +252,17 @@ final class AdminApi {
         return s.withOverride(setting, setting.parse(value));
     }
 
-    private Map<String, Object> keyRow(Organization org, AccessKey k) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", k.id().value());
-        m.put("name", k.name());
-        m.put("group", d.admin.groups().find(org.id(), k.groupId()).map(g -> d.admin.groups().pathOf(org.id(), g.id())).orElse("?"));
-        m.put("status", d.admin.accessKeys().status(k).name());
-        k.disabled().ifPresent(x -> {
-            m.put("disabledBy", x.by().name());
-            m.put("disabledReason", x.reason());
-        });
-        m.put("uses", k.useCount());
-        k.maxUses().ifPresent(x -> m.put("maxUses", x));
-        k.lastUsedAt().ifPresent(x -> m.put("lastUsed", x.toString()));
-        k.expiresAt().ifPresent(x -> m.put("expires", x.toString()));
-        m.put("created", k.createdAt().toString());
-        return m;
-    }
 
     private List<Object> keys(Organization org) {
         List<Object> out = new ArrayList<>();
         for (AccessKey k : d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-            out.add(keyRow(org, k));
+            out.add(Views.keyRow(d, org, k));
         }
         return out;
     }
 
     private Object keyCreate(Organization org, JsonNode body) {
-        AccessKeySpec.Builder b = AccessKeySpec.builder(text(body, "name"), group(org, text(body, "group")).id());
+        AccessKeySpec.Builder b = AccessKeySpec.builder(text(body, "name"), Views.group(d, org, text(body, "group")).id());
         if (body.hasNonNull("expires")) {
             b.expiresIn(SecuritySetting.MAX_KEY_LIFETIME.parse(body.get("expires").asText()).maximum()
                     .orElseThrow(() -> new InvalidInputException("expires", "a lifetime such as 90d")));
@@ -319,54 +279,27 @@ final class AdminApi {
         if (body.hasNonNull("platforms")) {
             b.platforms(PlatformSet.parse(body.get("platforms").asText()));
         }
-        return keyRow(org, d.admin.accessKeys().create(actor, org.id(), b.build()));
+        return Views.keyRow(d, org, d.admin.accessKeys().create(actor, org.id(), b.build()));
     }
 
-    private Map<String, Object> installerRow(InstallerRecord r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id().value());
-        m.put("key", r.accessKeyId().value());
-        m.put("format", r.format());
-        m.put("issued", r.issuedAt().toString());
-        m.put("issuedBy", r.issuedBy().name());
-        r.platform().ifPresent(p -> m.put("platform", p.wireName()));
-        m.put("revoked", r.isRevoked());
-        r.output().ifPresent(o -> {
-            m.put("sha256", o.sha256());
-            m.put("size", o.size());
-        });
-        return m;
-    }
 
     private List<Object> installers(Organization org, String key) {
         PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
         List<Object> out = new ArrayList<>();
         for (InstallerRecord r : key == null ? d.store.installers().list(org.id(), page).items()
-                : d.store.installers().listByKey(org.id(), key(org, key).id(), page).items()) {
-            out.add(installerRow(r));
+                : d.store.installers().listByKey(org.id(), Views.key(d, org, key).id(), page).items()) {
+            out.add(Views.installerRow(r));
         }
         return out;
     }
 
-    private Map<String, Object> agentRow(Organization org, Agent a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id().value());
-        m.put("hostname", a.hostname());
-        m.put("group", d.admin.groups().pathOf(org.id(), a.groupId()));
-        m.put("status", a.status().name());
-        m.put("platform", a.platform().wireName());
-        m.put("enrolled", a.enrolledAt().toString());
-        m.put("key", a.accessKeyId().value());
-        a.installerId().ifPresent(x -> m.put("installer", x));
-        return m;
-    }
 
     private List<Object> agents(Organization org, String group) {
-        List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(group(org, group));
+        List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(Views.group(d, org, group));
         List<Object> out = new ArrayList<>();
         for (Group g : groups) {
             for (Agent a : d.admin.agents().listByGroup(org.id(), g.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-                out.add(agentRow(org, a));
+                out.add(Views.agentRow(d, org, a));
             }
         }
         return out;
