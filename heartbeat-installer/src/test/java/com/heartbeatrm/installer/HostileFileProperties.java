@@ -60,6 +60,9 @@ class HostileFileProperties {
         int which = ms.get(0).file();
         byte[] b = tagged.get(which).clone();
         for (Mutation m : ms) {
+            if (b.length == 0 && m.kind() != 2) {
+                continue; // nothing left to change or truncate (an earlier truncation emptied the file)
+            }
             int at = (int) ((m.position() & 0xffffffffL) % Math.max(1, b.length));
             b = switch (m.kind()) {
                 case 0 -> { // change a byte, biased towards the tail where the structures are
