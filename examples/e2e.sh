@@ -66,6 +66,9 @@ scenario() { # scenario NAME DB_ARGS...
       *) check "malformed body answered 4xx" 4xx "$code" ;; esac
   done
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p1/v1/enroll"); check "GET is refused with 405" 405 "$code"
+  out=$(curl -s -D - "http://127.0.0.1:$p1/"); check "serve answers the web console at /, with a strict CSP" 0 $? "$out" "script-src 'self'"
+  code=$(curl -s -o "$dir/api.js" -w '%{http_code}' "http://127.0.0.1:$p1/api.js"); check "/api.js is the console's module, not the API" 200 "$code" "$(head -c 300 "$dir/api.js")" "admin JSON API"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p1/kek.bin"); check "nothing but the console's files is served" 404 "$code"
   api="http://127.0.0.1:$p1/api"; auth="Authorization: Bearer $HEARTBEAT_ADMIN_TOKEN"
   code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' "$api/keys"); check "admin API without the token -> 401" 401 "$code"
   code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "Authorization: Bearer wrong" "$api/keys"); check "admin API with a wrong token -> 401" 401 "$code"
@@ -80,6 +83,16 @@ scenario() { # scenario NAME DB_ARGS...
   code=$(curl -s -o "$dir/dl.jar" -w '%{http_code}' -H "$auth" "$api/keys/Download%20Key/installer"); check "installer download streams the installer" 200 "$code"
   out=$(java -jar "$dir/dl.jar" --state-dir "$dir/pc9" 2>&1); check "the downloaded installer enrolls into Customer A/Site 1" 0 $? "$out" "Site 1"
   out=$(curl -s -H "$auth" "$api/installers"); check "the download is recorded with its digest" 0 $? "$out" '"sha256"'
+  printf 'my own installer' > "$dir/own.bin"
+  code=$(curl -s -o "$dir/own-tagged.bin" -w '%{http_code}' -H "$auth" --data-binary @"$dir/own.bin" "$api/keys/Download%20Key/installer?platform=linux&filename=own.bin")
+  check "an uploaded base installer comes back tagged" 200 "$code"
+  out=$("${hb[@]}" installers inspect "$dir/own-tagged.bin" 2>&1); check "its token is for linux" 0 $? "$out" '"platform" : "linux"'
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST "$api/keys/Download%20Key/installer"); out=$(cat "$dir/resp.json")
+  check "an empty upload -> 400 in words" 400 "$code" "$out" "empty"
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"Site 9"}' "$api/groups/Customer%20A%2FSite%201/rename"); out=$(cat "$dir/resp.json")
+  check "rename a group by its %2F-encoded path" 200 "$code" "$out" "Customer A/Site 9"
+  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" "$api/audit?from=yesterday"); out=$(cat "$dir/resp.json")
+  check "a bad audit time -> 400 naming the field" 400 "$code" "$out" '"field":"from"'
 
   out=$("${hb[@]}" agents list --json 2>&1); check "agents list --json" 0 $? "$out" "Customer A"
   out=$("${hb[@]}" keys create 2>&1); check "a usage error is one line" 2 $? "$(echo "$out" | wc -l | tr -d ' ')" "^1$"

@@ -149,7 +149,7 @@ public final class HeartbeatCli {
         }
     }
 
-    @Command(name = "serve", description = "Runs the HTTP server (enrollment, renewal, admin API, installer downloads) until stopped.")
+    @Command(name = "serve", description = "Runs the HTTP server (enrollment, renewal, admin API, web console, installer downloads) until stopped.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.ParentCommand
         HeartbeatCli root;
@@ -180,6 +180,7 @@ public final class HeartbeatCli {
             }));
             server.start();
             System.out.println("serving on http://" + bind + ":" + server.port());
+            System.out.println("web console: http://" + bind + ":" + server.port() + "/ (sign in with the admin token)");
             System.out.println(generated ? "admin API token (Authorization: Bearer …): " + adminToken
                     : "admin API token: from HEARTBEAT_ADMIN_TOKEN");
             System.out.flush();

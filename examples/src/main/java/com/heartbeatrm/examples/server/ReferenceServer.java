@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference HTTP binding of the enrollment service: {@code POST /v1/enroll} and {@code POST /v1/renew}, JSON
- * in and out; with {@link #withAdminApi}, also the admin JSON API under {@code /api}. Bodies are read up to 64 KiB; every outcome is a JSON answer (4xx for refusals, 503 when the store
+ * in and out; with {@link #withAdminApi}, also the admin JSON API under {@code /api} and the web console at {@code /}. Bodies are read up to 64 KiB; every outcome is a JSON answer (4xx for refusals, 503 when the store
  * is unavailable), never a stack trace. One log line per request, without bodies or credentials.
  */
 public final class ReferenceServer implements AutoCloseable {
@@ -44,11 +44,14 @@ public final class ReferenceServer implements AutoCloseable {
         server.setExecutor(executor);
     }
 
-    /** The server with the admin JSON API under {@code /api}, behind {@code adminToken}. */
+    /**
+     * The server with the admin JSON API under {@code /api}, behind {@code adminToken}, and the web console (static
+     * files that call that API) at {@code /}.
+     */
     public static ReferenceServer withAdminApi(com.heartbeatrm.examples.Deployment d, String adminToken, InetSocketAddress bind) throws IOException {
         ReferenceServer s = new ReferenceServer(d.enrollment(), d.admin, bind);
         AdminApi api = new AdminApi(d, adminToken);
-        s.server.createContext("/api", ex -> {
+        s.server.createContext("/api/", ex -> {
             long t0 = System.nanoTime();
             int status;
             try {
@@ -57,6 +60,14 @@ public final class ReferenceServer implements AutoCloseable {
                 ex.close();
             }
             LOG.info("{} {} {} {} ms", ex.getRequestMethod(), ex.getRequestURI().getPath(), status, (System.nanoTime() - t0) / 1_000_000);
+        });
+        ConsoleAssets console = new ConsoleAssets();
+        s.server.createContext("/", ex -> {
+            try {
+                console.handle(ex);
+            } finally {
+                ex.close();
+            }
         });
         return s;
     }

@@ -1,0 +1,80 @@
+// Agents: who enrolled, where they are, and who waits for approval.
+import * as api from './api.js';
+import { h, fill, field, groupTree, pickGroup, table, when, status, rowAction, confirmAction } from './ui.js';
+
+let groupFilter = '';
+
+export default async function agents(container) {
+  const [groups, keys] = await Promise.all([api.get('/api/groups'), api.get('/api/keys')]);
+  const root = groupTree(groups, api.organization() || 'Organization');
+  const keyNames = new Map(keys.map((k) => [k.id, k.name]));
+  if (groupFilter && !groups.some((g) => g.path === groupFilter)) groupFilter = '';
+  const display = (path) => (path === '/' ? `${root.name} (root)` : path);
+
+  const filter = h('select', { id: 'agent-group', name: 'group' },
+    h('option', { value: '' }, 'All groups'),
+    groups.map((g) => g.path).sort((a, b) => (a === '/' ? -1 : b === '/' ? 1 : a.localeCompare(b)))
+      .map((p) => h('option', { value: p, selected: p === groupFilter }, display(p))));
+  const pending = h('div', { id: 'pending-agents' });
+  const all = h('div', { id: 'agent-list' });
+  filter.addEventListener('change', () => { groupFilter = filter.value; load(); });
+
+  fill(container,
+    h('div', { class: 'view-head' }, h('h1', {}, 'Agents'),
+      h('p', {}, 'Agents already enrolled keep working when their key is disabled or re-pointed; disable an agent to stop its renewals.')),
+    h('div', { class: 'form-row card' }, field('Group', filter)),
+    pending, all);
+
+  async function load() {
+    const rows = await api.get('/api/agents', { group: groupFilter || null });
+    rows.sort((a, b) => a.group.localeCompare(b.group) || a.hostname.localeCompare(b.hostname));
+    const waiting = rows.filter((a) => a.status === 'PENDING');
+    fill(pending, waiting.length === 0 ? null : [
+      h('h2', {}, `Waiting for approval (${waiting.length})`),
+      table(['Host', 'Group', 'Platform', 'Asked', 'Key', ''], waiting.map((a) => h('tr', { dataset: { agent: a.id } },
+        h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
+        h('td', {}, display(a.group)),
+        h('td', {}, a.platform),
+        h('td', {}, when(a.enrolled)),
+        h('td', {}, keyNames.get(a.key) || a.key),
+        h('td', { class: 'actions-cell' },
+          h('button', { type: 'button', class: 'small primary', onclick: (e) => rowAction(e.currentTarget, () => decide(a, 'approve')) }, 'Approve'),
+          h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => decide(a, 'deny')) }, 'Deny')))), ''),
+    ]);
+    fill(all,
+      h('h2', {}, groupFilter ? `Agents in ${display(groupFilter)}` : 'All agents'),
+      table(['Host', 'Group', 'Status', 'Platform', 'Enrolled', 'Key', ''], rows.map((a) => h('tr', { dataset: { agent: a.id } },
+        h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
+        h('td', { class: 'agent-group' }, display(a.group)),
+        h('td', {}, status(a.status)),
+        h('td', {}, a.platform),
+        h('td', {}, when(a.enrolled)),
+        h('td', {}, keyNames.get(a.key) || h('span', { class: 'mono' }, a.key)),
+        h('td', { class: 'actions-cell' },
+          h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => move(a)) }, 'Move'),
+          a.status === 'DISABLED' ? null
+            : h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => disable(a)) }, 'Disable')))),
+      'No agents here yet.'));
+  }
+
+  async function decide(a, verdict) {
+    await api.post(`/api/agents/${api.seg(a.id)}/${verdict}`);
+    await load();
+  }
+
+  async function move(a) {
+    const picked = await pickGroup(`Move ${a.hostname} to…`, root, { selected: a.group });
+    if (picked === null || picked === a.group) return;
+    await api.post(`/api/agents/${api.seg(a.id)}/move`, { group: picked });
+    await load();
+  }
+
+  async function disable(a) {
+    const done = await confirmAction(`Disable ${a.hostname}`,
+      'Its credential will not be renewed: the agent stops reporting when its current credential expires.', 'Disable agent',
+      () => api.post(`/api/agents/${api.seg(a.id)}/disable`));
+    if (done) await load();
+  }
+
+  await load();
+}

@@ -1,0 +1,137 @@
+// The admin JSON API, and nothing else. The admin token lives in this tab's sessionStorage (gone when the tab
+// closes) and travels only in the Authorization header: never in a URL, a cookie or localStorage.
+
+const TOKEN = 'heartbeat.adminToken';
+const ORG = 'heartbeat.organization';
+
+/** An answer the API refused; `field` names the input it is about, when the server knows. */
+export class ApiError extends Error {
+  constructor(status, message, field) {
+    super(message);
+    this.status = status;
+    this.field = field || null;
+  }
+}
+
+let onSignedOut = () => {};
+
+export function whenSignedOut(callback) {
+  onSignedOut = callback;
+}
+
+export function signedIn() {
+  return sessionStorage.getItem(TOKEN) !== null;
+}
+
+export function organization() {
+  return sessionStorage.getItem(ORG);
+}
+
+export function chooseOrganization(name) {
+  sessionStorage.setItem(ORG, name);
+}
+
+/** Checks the token against the API; on success keeps it for this tab and returns the organizations. */
+export async function signIn(token) {
+  const t = (token || '').trim();
+  if (!t) {
+    throw new ApiError(400, 'enter the admin token that `serve` printed or HEARTBEAT_ADMIN_TOKEN holds', 'token');
+  }
+  const orgs = await (await request('GET', '/api/organizations', { token: t })).json();
+  sessionStorage.setItem(TOKEN, t);
+  if (orgs.length > 0 && !orgs.some((o) => o.name === organization())) {
+    chooseOrganization(orgs[0].name);
+  }
+  return orgs;
+}
+
+export function signOut() {
+  sessionStorage.removeItem(TOKEN);
+  sessionStorage.removeItem(ORG);
+}
+
+function url(path, query) {
+  const params = new URLSearchParams();
+  const org = organization();
+  if (org && !path.startsWith('/api/organizations')) params.set('org', org);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, v);
+  }
+  const q = params.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+async function request(method, path, { query, json, file, token } = {}) {
+  const headers = { Authorization: `Bearer ${token || sessionStorage.getItem(TOKEN) || ''}` };
+  let body;
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(json);
+  } else if (file) {
+    headers['Content-Type'] = 'application/octet-stream';
+    body = file;
+  }
+  let response;
+  try {
+    response = await fetch(url(path, query), { method, headers, body, cache: 'no-store', credentials: 'omit' });
+  } catch (e) {
+    throw new ApiError(0, 'the server cannot be reached: is `serve` still running?');
+  }
+  const type = response.headers.get('Content-Type') || '';
+  if (!response.ok) {
+    let message = `the server answered ${response.status}`;
+    let field = null;
+    if (type.startsWith('application/json')) {
+      const err = await response.json().catch(() => ({}));
+      if (err.error) message = err.error;
+      field = err.field || null;
+    }
+    if (response.status === 401 && !token) {
+      signOut();
+      onSignedOut('Your session ended (the admin token was refused): sign in again.');
+    }
+    throw new ApiError(response.status, message, field);
+  }
+  return response;
+}
+
+async function json(method, path, options) {
+  const response = await request(method, path, options);
+  return response.json();
+}
+
+export const get = (path, query) => json('GET', path, { query });
+export const post = (path, body, query) => json('POST', path, { json: body || {}, query });
+export const del = (path) => json('DELETE', path, {});
+
+/** Path segment for a group path, key name or id. */
+export const seg = (s) => encodeURIComponent(s);
+
+/**
+ * Generates an installer for a key and hands it to the browser as a download. With `file`, the operator's own
+ * base installer is uploaded and tagged; without, the server's sample agent is.
+ */
+export async function generateInstaller(key, { platform, file } = {}) {
+  const query = { platform };
+  let response;
+  if (file) {
+    query.filename = file.name;
+    response = await request('POST', `/api/keys/${seg(key)}/installer`, { query, file });
+  } else {
+    response = await request('GET', `/api/keys/${seg(key)}/installer`, { query });
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const match = /filename="([^"]+)"/.exec(disposition);
+  const filename = match ? match[1] : 'heartbeat-installer.bin';
+  const blob = await response.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  return { filename, size: blob.size, installerId: response.headers.get('X-Heartbeat-Installer-Id') };
+}

@@ -1,0 +1,117 @@
+package com.heartbeatrm.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The console's static files: what is served, with which headers, and rules the browser's CSP depends on. */
+class ConsoleAssetsTest {
+    private static final List<String> SCRIPTS = List.of("app.js", "api.js", "ui.js", "keys.js", "installers.js", "groups.js", "agents.js", "audit.js");
+    private static HttpServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        ConsoleAssets assets = new ConsoleAssets();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        server.createContext("/", ex -> {
+            try {
+                assets.handle(ex);
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    private static HttpResponse<String> get(String path, String method) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ConsoleAssets.class.getResourceAsStream("/com/heartbeatrm/examples/console/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void servesTheIndexAndEveryModuleWithAStrictPolicy() throws Exception {
+        HttpResponse<String> index = get("/", "GET");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(index.headers().firstValue("Content-Security-Policy")).hasValue(ConsoleAssets.CSP);
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(index.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(ConsoleAssets.CSP).contains("script-src 'self'").doesNotContain("unsafe");
+        for (String js : SCRIPTS) {
+            HttpResponse<String> r = get("/" + js, "GET");
+            assertThat(r.statusCode()).as(js).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+            assertThat(r.body()).isEqualTo(resource(js));
+        }
+        assertThat(get("/console.css", "HEAD").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void servesNothingElse() throws Exception {
+        for (String path : List.of("/nope.js", "/../pom.xml", "/%2e%2e/kek.bin", "/com/heartbeatrm/examples/console/app.js", "/index.html/x",
+                "/ConsoleAssets.class")) {
+            assertThat(get(path, "GET").statusCode()).as(path).isEqualTo(404);
+        }
+        assertThat(get("/", "POST").statusCode()).isEqualTo(405);
+        assertThat(get("/", "DELETE").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void theMarkupAndScriptsNeedNoInlineCodeAndNeverWriteHtml() throws Exception {
+        String html = resource("index.html");
+        assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContainPattern("\\sstyle=").doesNotContainPattern("\\son[a-z]+=")
+                .doesNotContain("<style");
+        for (String js : SCRIPTS) {
+            String code = resource(js);
+            // Text from people and agents goes in as text: no HTML sinks, no code from strings.
+            assertThat(code).as(js).doesNotContain("innerHTML").doesNotContain("outerHTML").doesNotContain("insertAdjacentHTML")
+                    .doesNotContain("document.write").doesNotContain("eval(").doesNotContain("new Function").doesNotContain("localStorage.setItem");
+            Matcher imports = Pattern.compile("from '\\./([a-z-]+\\.js)'").matcher(code);
+            while (imports.find()) {
+                assertThat(SCRIPTS).as(js + " imports " + imports.group(1)).contains(imports.group(1));
+            }
+        }
+    }
+
+    @Test
+    void downloadNamesKeepOnlySafeCharacters() {
+        assertThat(AdminApi.downloadName(null, "zip", "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
+        assertThat(AdminApi.downloadName("", "pe", "ins_X")).isEqualTo("heartbeat-agent-ins_X.exe");
+        assertThat(AdminApi.downloadName("setup.msi", "trailer", "ins_X")).isEqualTo("setup-ins_X.msi");
+        assertThat(AdminApi.downloadName("C:\\Users\\me\\agent setup.exe", "pe", "ins_X")).isEqualTo("agent_setup-ins_X.exe");
+        assertThat(AdminApi.downloadName("../../etc/passwd", "trailer", "ins_X")).isEqualTo("passwd-ins_X.bin");
+        assertThat(AdminApi.downloadName("a\"b\r\nc.jar", "zip", "ins_X")).isEqualTo("a_b__c-ins_X.jar");
+        assertThat(AdminApi.downloadName(".hidden", "zip", "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
+        assertThat(AdminApi.downloadName("x".repeat(300) + ".zip", "zip", "ins_X")).hasSize(80 + "-ins_X.zip".length());
+    }
+}
