@@ -233,6 +233,14 @@ class ConsoleBrowserIT {
     void keysPlusNameModifyPickSubmit() {
         menu("Keys");
         waitForView("keys");
+        // Rename the default key first: the new name shows in the list at once.
+        buttonIn(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-name='Default access key']"))), "Rename").click();
+        WebElement rename = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog input[name=name]")));
+        rename.clear();
+        rename.sendKeys("Acme MSP default key");
+        clickButton("dialog", "Rename");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-name='Acme MSP default key']")));
+
         driver.findElement(By.id("new-key")).click(); // the plus icon
         WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#new-key-dialog input[name=name]")));
         clickButton("#new-key-dialog", "Submit");
@@ -323,6 +331,12 @@ class ConsoleBrowserIT {
         WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#view-installers form .error")));
         assertThat(error.getText()).containsIgnoringCase("disabled");
         assertThat(previousSibling(error).getAttribute("id")).isEqualTo("generate-installer");
+        // The same with a 16 MiB base installer to upload: the refusal arrives in words, not as a reset connection.
+        driver.findElement(By.id("installer-base")).sendKeys(installer.toString());
+        driver.findElement(By.id("generate-installer")).click();
+        wait.until(ExpectedConditions.stalenessOf(error));
+        WebElement uploadError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#view-installers form .error")));
+        assertThat(uploadError.getText()).containsIgnoringCase("access key").contains("is disabled");
     }
 
     @Test
@@ -601,7 +615,8 @@ class ConsoleBrowserIT {
 
     private void waitForPort(int port) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException notYet) {
                 if (!server.isAlive()) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.AccessKeyNotUsableException;
 import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.AccessKeyStatus;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
@@ -490,6 +492,17 @@ final class AdminApi {
      * PE keep their signatures), read up to {@link #MAX_UPLOAD} into a private temp file that is deleted afterwards.
      */
     private int upload(HttpExchange ex, Organization org, AccessKey key, String platform, String filename) throws IOException, InstallerException {
+        // Refuse before storing the upload for a key that cannot issue (issue() checks again, atomically). The
+        // body is still read and dropped, so that a browser gets the answer rather than a reset connection.
+        AccessKeyStatus status = d.admin.accessKeys().status(key);
+        if (status != AccessKeyStatus.ENABLED) {
+            try (var in = ex.getRequestBody()) {
+                in.transferTo(new BoundedOutput(OutputStream.nullOutputStream(), MAX_UPLOAD));
+            } catch (UploadTooLarge ignored) {
+                // the refusal below is the answer either way
+            }
+            throw new AccessKeyNotUsableException(key.id(), status);
+        }
         Path tmp = Files.createTempFile("heartbeat-upload", ".bin");
         try {
             long size;

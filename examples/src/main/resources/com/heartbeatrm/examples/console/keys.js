@@ -29,6 +29,7 @@ export default async function keys(container) {
       h('td', {}, when(k.created)),
       h('td', { class: 'actions-cell' },
         toggle,
+        h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => rename(k)) }, 'Rename'),
         h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => repoint(k)) }, 'Re-point'),
         h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => remove(k)) }, 'Delete')));
   }
@@ -112,6 +113,19 @@ export default async function keys(container) {
   async function enable(k) {
     await api.post(`/api/keys/${api.seg(k.id)}/enable`);
     await load();
+  }
+
+  async function rename(k) {
+    const done = await dialog(`Rename “${k.name}”`, {
+      submitLabel: 'Rename',
+      build: () => field('New name', h('input', { name: 'name', value: k.name, maxlength: 100, autocomplete: 'off', dataset: { field: 'name' } })),
+      submit: (form) => {
+        const name = form.elements.name.value.trim();
+        if (!name) throw new api.ApiError(400, 'give the key a name', 'name');
+        return api.post(`/api/keys/${api.seg(k.id)}/rename`, { name });
+      },
+    });
+    if (done) await load();
   }
 
   async function repoint(k) {
