@@ -9,6 +9,7 @@ import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.Organization;
 import com.heartbeatrm.core.PageRequest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,39 @@ public final class Views {
             throw new InvalidInputException("key", matches.isEmpty() ? "no key named " + key : "several keys named " + key + ": use its id");
         }
         return matches.get(0);
+    }
+
+    /** Every access key of the organization, as rows. */
+    public static List<Map<String, Object>> keyRows(Deployment d, Organization org) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (AccessKey k : d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
+            rows.add(keyRow(d, org, k));
+        }
+        return rows;
+    }
+
+    /** The agents of one group ({@code groupPath}), or of the whole tree when it is null, as rows. */
+    public static List<Map<String, Object>> agentRows(Deployment d, Organization org, String groupPath) {
+        List<Group> groups = groupPath == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(group(d, org, groupPath));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Group g : groups) {
+            for (Agent a : d.admin.agents().listByGroup(org.id(), g.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
+                rows.add(agentRow(d, org, a));
+            }
+        }
+        return rows;
+    }
+
+    /** The installers generated for one key ({@code key}: id or unique name), or for every key when it is null, as rows. */
+    public static List<Map<String, Object>> installerRows(Deployment d, Organization org, String key) {
+        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+        List<InstallerRecord> records = key == null ? d.store.installers().list(org.id(), page).items()
+                : d.store.installers().listByKey(org.id(), key(d, org, key).id(), page).items();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (InstallerRecord r : records) {
+            rows.add(installerRow(r));
+        }
+        return rows;
     }
 
     public static Map<String, Object> keyRow(Deployment d, Organization org, AccessKey k) {

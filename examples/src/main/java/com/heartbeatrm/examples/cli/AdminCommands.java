@@ -3,19 +3,15 @@ package com.heartbeatrm.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.heartbeatrm.agent.SigningPublicKey;
-import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
-import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupSettings;
 import com.heartbeatrm.core.InstallerId;
-import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NetworkAllowList;
 import com.heartbeatrm.core.Organization;
-import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.PlatformSet;
 import com.heartbeatrm.core.ResolvedSetting;
 import com.heartbeatrm.core.SecuritySetting;
@@ -273,11 +269,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) throws Exception {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (AccessKey k : d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-                rows.add(Views.keyRow(d, org, k));
-            }
-            print(json, rows, "id", "name", "group", "status", "uses");
+            print(json, Views.keyRows(d, org), "id", "name", "group", "status", "uses");
             return 0;
         }
     }
@@ -365,14 +357,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) throws Exception {
-            List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(Views.group(d, org, group));
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Group g : groups) {
-                for (Agent a : d.admin.agents().listByGroup(org.id(), g.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-                    rows.add(Views.agentRow(d, org, a));
-                }
-            }
-            print(json, rows, "id", "hostname", "group", "status");
+            print(json, Views.agentRows(d, org, group), "id", "hostname", "group", "status");
             return 0;
         }
     }
@@ -507,14 +492,7 @@ final class AdminCommands {
 
         @Override
         int run(Deployment d, Organization org) throws Exception {
-            PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
-            List<InstallerRecord> records = key == null ? d.store.installers().list(org.id(), page).items()
-                    : d.store.installers().listByKey(org.id(), Views.key(d, org, key).id(), page).items();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (InstallerRecord r : records) {
-                rows.add(Views.installerRow(r));
-            }
-            print(json, rows, "id", "key", "format", "issued", "revoked");
+            print(json, Views.installerRows(d, org, key), "id", "key", "format", "issued", "revoked");
             return 0;
         }
     }

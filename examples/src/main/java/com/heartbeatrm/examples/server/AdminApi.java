@@ -19,7 +19,6 @@ import com.heartbeatrm.core.DuplicateNameException;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupSettings;
 import com.heartbeatrm.core.InstallerId;
-import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NetworkAllowList;
 import com.heartbeatrm.core.NotFoundException;
@@ -41,6 +40,7 @@ import com.heartbeatrm.examples.Views;
 import com.heartbeatrm.examples.agent.AgentBase;
 import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;
+import com.heartbeatrm.installer.InstallerFormat;
 import com.heartbeatrm.installer.PackResult;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -50,7 +50,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,7 +124,7 @@ final class AdminApi {
                     d.admin.groups().delete(actor, org.id(), Views.group(d, org, id).id());
                     yield Map.of("deleted", id);
                 }
-                case "keys:GET::" -> keys(org);
+                case "keys:GET::" -> Views.keyRows(d, org);
                 case "keys:POST::" -> keyCreate(org, body);
                 case "keys:POST:id:disable" -> Views.keyRow(d, org, d.admin.accessKeys().disable(actor, org.id(), Views.key(d, org, id).id(),
                         body.path("reason").asText(null)));
@@ -138,10 +137,10 @@ final class AdminApi {
                     d.admin.accessKeys().delete(actor, org.id(), Views.key(d, org, id).id());
                     yield Map.of("deleted", id);
                 }
-                case "installers:GET::" -> installers(org, query.get("key"));
+                case "installers:GET::" -> Views.installerRows(d, org, query.get("key"));
                 case "installers:POST:id:revoke" -> Views.installerRow(d.tokens().revoke(actor, org.id(), InstallerId.parse(id),
                         body.path("reason").asText(null)));
-                case "agents:GET::" -> agents(org, query.get("group"));
+                case "agents:GET::" -> Views.agentRows(d, org, query.get("group"));
                 case "agents:POST:id:approve" -> Views.agentRow(d, org, d.enrollment().approve(actor, org.id(), AgentId.parse(id)));
                 case "agents:POST:id:deny" -> Views.agentRow(d, org, d.enrollment().deny(actor, org.id(), AgentId.parse(id)));
                 case "agents:POST:id:disable" -> Views.agentRow(d, org, d.admin.agents().setStatus(actor, org.id(), AgentId.parse(id), AgentStatus.DISABLED));
@@ -301,13 +300,6 @@ final class AdminApi {
     }
 
 
-    private List<Object> keys(Organization org) {
-        List<Object> out = new ArrayList<>();
-        for (AccessKey k : d.admin.accessKeys().list(org.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-            out.add(Views.keyRow(d, org, k));
-        }
-        return out;
-    }
 
     private Object keyCreate(Organization org, JsonNode body) {
         AccessKeySpec.Builder b = AccessKeySpec.builder(text(body, "name"), Views.group(d, org, text(body, "group")).id());
@@ -316,7 +308,7 @@ final class AdminApi {
                     .orElseThrow(() -> new InvalidInputException("expires", "a lifetime such as 90d")));
         }
         if (body.hasNonNull("expiresAt")) {
-            b.expiresAt(instant("expiresAt", body.get("expiresAt").asText()));
+            b.expiresAt(instant("expiresAt", body.get("expiresAt").asText(), true));
         }
         if (body.hasNonNull("maxUses")) {
             if (!body.get("maxUses").canConvertToLong()) {
@@ -334,27 +326,8 @@ final class AdminApi {
     }
 
 
-    private List<Object> installers(Organization org, String key) {
-        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
-        List<Object> out = new ArrayList<>();
-        for (InstallerRecord r : key == null ? d.store.installers().list(org.id(), page).items()
-                : d.store.installers().listByKey(org.id(), Views.key(d, org, key).id(), page).items()) {
-            out.add(Views.installerRow(r));
-        }
-        return out;
-    }
 
 
-    private List<Object> agents(Organization org, String group) {
-        List<Group> groups = group == null ? d.admin.groups().subtree(org.id(), org.rootGroupId()) : List.of(Views.group(d, org, group));
-        List<Object> out = new ArrayList<>();
-        for (Group g : groups) {
-            for (Agent a : d.admin.agents().listByGroup(org.id(), g.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items()) {
-                out.add(Views.agentRow(d, org, a));
-            }
-        }
-        return out;
-    }
 
     private List<Object> signingKeys() {
         List<Object> out = new ArrayList<>();
@@ -369,25 +342,21 @@ final class AdminApi {
      * agent's host name) beside its id; {@code next} is the cursor of the following page, if any.
      */
     private Map<String, Object> audit(Organization org, Map<String, String> q) {
-        AuditQuery query = AuditQuery.all(org.id());
+        Optional<Subject> subject = Optional.empty();
         String type = q.get("subjectType");
-        String subject = q.get("subject");
-        if (type != null && !type.isBlank() && subject != null && !subject.isBlank()) {
+        String id = q.get("subject");
+        if (type != null && !type.isBlank() && id != null && !id.isBlank()) {
             SubjectType t;
             try {
                 t = SubjectType.valueOf(type.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("subjectType", "expected one of " + java.util.Arrays.toString(SubjectType.values()));
             }
-            query = query.forSubject(new Subject(t, subject.strip()));
+            subject = Optional.of(new Subject(t, id.strip()));
         }
-        String from = q.get("from");
-        String to = q.get("to");
-        if ((from != null && !from.isBlank()) || (to != null && !to.isBlank())) {
-            Instant start = from == null || from.isBlank() ? Instant.EPOCH : instant("from", from);
-            Instant end = to == null || to.isBlank() ? later(d.clock.instant().plus(Duration.ofDays(1)), start.plusSeconds(1)) : instant("to", to);
-            query = query.between(start, end);
-        }
+        // A date for "from" is the start of that day; for "to" (exclusive) the start of the next, so the day is in.
+        Optional<Instant> from = Optional.ofNullable(q.get("from")).filter(x -> !x.isBlank()).map(x -> instant("from", x, false));
+        Optional<Instant> to = Optional.ofNullable(q.get("to")).filter(x -> !x.isBlank()).map(x -> instant("to", x, true));
         int limit = 200;
         if (q.containsKey("limit")) {
             try {
@@ -400,7 +369,8 @@ final class AdminApi {
             throw new InvalidInputException("limit", "must be between 1 and " + PageRequest.MAX_LIMIT);
         }
         String after = q.get("after");
-        query = query.withPage(new PageRequest(limit, after == null || after.isBlank() ? Optional.empty() : Optional.of(after)));
+        AuditQuery query = new AuditQuery(org.id(), subject, from, to,
+                new PageRequest(limit, after == null || after.isBlank() ? Optional.empty() : Optional.of(after)));
         var page = d.admin.audit().query(query);
         Map<Subject, String> labels = new java.util.HashMap<>();
         List<Object> items = new ArrayList<>();
@@ -427,10 +397,6 @@ final class AdminApi {
         return out;
     }
 
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
     /** What an operator calls a subject now, or null when it is gone or has no better name than its id. */
     private String label(Organization org, Subject s) {
         try {
@@ -447,12 +413,15 @@ final class AdminApi {
         }
     }
 
-    /** An instant as ISO-8601 ({@code 2026-11-27T10:00:00Z}) or a date ({@code 2026-12-31}, the end of that day, UTC). */
-    private static Instant instant(String field, String text) {
+    /**
+     * An instant as ISO-8601 ({@code 2026-11-27T10:00:00Z}), or a date ({@code 2026-12-31}, UTC): its start, or with
+     * {@code throughDay} the start of the next day, so that an exclusive end or an expiry includes the whole day.
+     */
+    private static Instant instant(String field, String text, boolean throughDay) {
         String t = text.strip();
         try {
             if (t.length() == 10) {
-                return java.time.LocalDate.parse(t).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().minusSeconds(1);
+                return java.time.LocalDate.parse(t).plusDays(throughDay ? 1 : 0).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
             }
             return Instant.parse(t);
         } catch (java.time.format.DateTimeParseException e) {
@@ -473,7 +442,7 @@ final class AdminApi {
         }
         BaseInstaller from = base != null ? base : agentBase();
         IssuedToken issued = tokens.issue(actor, org.id(), key.id(), request.build());
-        String name = downloadName(filename, from.format().recordName(), issued.record().id().value());
+        String name = downloadName(filename, from.format(), issued.record().id().value());
         ex.getResponseHeaders().set("Content-Type", base == null ? "application/java-archive" : "application/octet-stream");
         ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + "\"");
         ex.getResponseHeaders().set("X-Heartbeat-Installer-Id", issued.record().id().value());
@@ -527,9 +496,13 @@ final class AdminApi {
     }
 
     /** The file name the browser saves: the uploaded name (letters, digits, {@code ._-} only) with the installer id. */
-    static String downloadName(String uploaded, String format, String installerId) {
+    static String downloadName(String uploaded, InstallerFormat format, String installerId) {
         String stem = "heartbeat-agent";
-        String ext = format.equals("pe") ? ".exe" : format.equals("zip") ? ".jar" : ".bin";
+        String ext = switch (format) {
+            case PE_AUTHENTICODE -> ".exe";
+            case ZIP -> ".jar";
+            case TRAILER -> ".bin";
+        };
         if (uploaded != null && !uploaded.isBlank()) {
             String base = uploaded.replace('\\', '/');
             base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");

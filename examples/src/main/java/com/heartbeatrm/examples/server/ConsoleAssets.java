@@ -19,7 +19,8 @@ final class ConsoleAssets {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final String ROOT = "/com/heartbeatrm/examples/console/";
-    private static final Map<String, String> FILES = Map.ofEntries(
+    /** Every file the console has, with its content type: all that is ever served. */
+    static final Map<String, String> FILES = Map.ofEntries(
             Map.entry("index.html", "text/html; charset=utf-8"),
             Map.entry("console.css", "text/css; charset=utf-8"),
             Map.entry("icon.svg", "image/svg+xml"),

@@ -1,20 +1,19 @@
 // Agents: who enrolled, where they are, and who waits for approval.
 import * as api from './api.js';
-import { h, fill, field, groupTree, pickGroup, table, when, status, rowAction, confirmAction } from './ui.js';
+import { h, fill, field, groupLabel, groupTree, pickGroup, table, when, status, rowAction, confirmAction } from './ui.js';
 
 let groupFilter = '';
 
 export default async function agents(container) {
   const [groups, keys] = await Promise.all([api.get('/api/groups'), api.get('/api/keys')]);
-  const root = groupTree(groups, api.organization() || 'Organization');
+  const root = groupTree(groups);
   const keyNames = new Map(keys.map((k) => [k.id, k.name]));
   if (groupFilter && !groups.some((g) => g.path === groupFilter)) groupFilter = '';
-  const display = (path) => (path === '/' ? `${root.name} (root)` : path);
 
   const filter = h('select', { id: 'agent-group', name: 'group' },
     h('option', { value: '' }, 'All groups'),
     groups.map((g) => g.path).sort((a, b) => (a === '/' ? -1 : b === '/' ? 1 : a.localeCompare(b)))
-      .map((p) => h('option', { value: p, selected: p === groupFilter }, display(p))));
+      .map((p) => h('option', { value: p, selected: p === groupFilter }, groupLabel(p))));
   const pending = h('div', { id: 'pending-agents' });
   const all = h('div', { id: 'agent-list' });
   filter.addEventListener('change', () => { groupFilter = filter.value; load(); });
@@ -33,7 +32,7 @@ export default async function agents(container) {
       h('h2', {}, `Waiting for approval (${waiting.length})`),
       table(['Host', 'Group', 'Platform', 'Asked', 'Key', ''], waiting.map((a) => h('tr', { dataset: { agent: a.id } },
         h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
-        h('td', {}, display(a.group)),
+        h('td', {}, groupLabel(a.group)),
         h('td', {}, a.platform),
         h('td', {}, when(a.enrolled)),
         h('td', {}, keyNames.get(a.key) || a.key),
@@ -42,10 +41,10 @@ export default async function agents(container) {
           h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => decide(a, 'deny')) }, 'Deny')))), ''),
     ]);
     fill(all,
-      h('h2', {}, groupFilter ? `Agents in ${display(groupFilter)}` : 'All agents'),
+      h('h2', {}, groupFilter ? `Agents in ${groupLabel(groupFilter)}` : 'All agents'),
       table(['Host', 'Group', 'Status', 'Platform', 'Enrolled', 'Key', ''], rows.map((a) => h('tr', { dataset: { agent: a.id } },
         h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
-        h('td', { class: 'agent-group' }, display(a.group)),
+        h('td', { class: 'agent-group' }, groupLabel(a.group)),
         h('td', {}, status(a.status)),
         h('td', {}, a.platform),
         h('td', {}, when(a.enrolled)),

@@ -1,6 +1,6 @@
 // Audit: every change and decision, oldest first, filterable by subject and time.
 import * as api from './api.js';
-import { h, fill, field, table, when, showError, clearError } from './ui.js';
+import { h, fill, field, table, when, showError, clearError, groupLabel } from './ui.js';
 
 const TYPES = [
   ['', 'Anything'], ['ACCESS_KEY', 'Access key'], ['GROUP', 'Group'], ['AGENT', 'Agent'],
@@ -10,10 +10,9 @@ const filters = { subjectType: '', subject: '', from: '', to: '' };
 
 export default async function audit(container) {
   const [keys, groups, agents] = await Promise.all([api.get('/api/keys'), api.get('/api/groups'), api.get('/api/agents')]);
-  const orgName = api.organization() || 'Organization';
   const choices = {
     ACCESS_KEY: keys.map((k) => [k.id, k.name]),
-    GROUP: groups.map((g) => [g.id, g.path === '/' ? `${orgName} (root)` : g.path]),
+    GROUP: groups.map((g) => [g.id, groupLabel(g.path)]),
     AGENT: agents.map((a) => [a.id, `${a.hostname} (${a.id})`]),
   };
 

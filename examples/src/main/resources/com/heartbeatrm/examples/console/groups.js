@@ -1,6 +1,6 @@
 // Groups: the tree of customers, locations and departments, and the security settings each one carries.
 import * as api from './api.js';
-import { h, fill, field, dialog, pickGroup, groupTree, treeView, rowAction, confirmAction, showFormError } from './ui.js';
+import { h, fill, askName, groupLabel, pickGroup, groupTree, treeView, rowAction, confirmAction, showFormError } from './ui.js';
 
 const SETTINGS = {
   requireApproval: { label: 'Require approval', hint: 'New agents wait for an admin to approve them.', choices: ['true', 'false'] },
@@ -25,7 +25,7 @@ export default async function groups(container) {
 
   async function load() {
     const list = await api.get('/api/groups');
-    root = groupTree(list, api.organization() || 'Organization');
+    root = groupTree(list);
     if (!list.some((g) => g.path === selectedPath)) selectedPath = '/';
     fill(treeCard, h('h2', {}, 'Tree'), treeView(root, { selected: selectedPath, onPick: (n) => select(n.path) }));
     await showDetail();
@@ -39,7 +39,7 @@ export default async function groups(container) {
 
   async function showDetail() {
     const g = await api.get(`/api/groups/${api.seg(selectedPath)}`);
-    const name = g.root ? `${root.name} (root)` : g.path.split('/').pop();
+    const name = g.root ? groupLabel('/') : g.path.split('/').pop();
     const act = (label, fn, cls) => h('button', { type: 'button', class: `small ${cls || ''}`, onclick: (e) => rowAction(e.currentTarget, fn) }, label);
     fill(detail,
       h('h2', { id: 'group-title' }, name),
@@ -102,27 +102,19 @@ export default async function groups(container) {
     return form;
   }
 
-  function nameDialog(title, label, initial, submitLabel, send) {
-    return dialog(title, {
-      submitLabel,
-      build: () => field(label, h('input', { name: 'name', value: initial, maxlength: 100, autocomplete: 'off', dataset: { field: 'name' } })),
-      submit: (form) => {
-        const name = form.elements.name.value.trim();
-        if (!name) throw new api.ApiError(400, 'a group needs a name', 'name');
-        return send(name);
-      },
-    });
-  }
-
   async function createIn(g) {
-    const made = await nameDialog(`New group in ${g.root ? root.name : g.path}`, 'Name', '', 'Create group',
-      (name) => api.post('/api/groups', { name, parent: g.path }));
+    const made = await askName(`New group in ${g.root ? root.name : g.path}`, {
+      submitLabel: 'Create group', missing: 'a group needs a name',
+      send: (name) => api.post('/api/groups', { name, parent: g.path }),
+    });
     if (made) { selectedPath = made.path; await load(); }
   }
 
   async function rename(g) {
-    const done = await nameDialog(`Rename ${g.path}`, 'New name', g.path.split('/').pop(), 'Rename',
-      (name) => api.post(`/api/groups/${api.seg(g.path)}/rename`, { name }));
+    const done = await askName(`Rename ${g.path}`, {
+      label: 'New name', initial: g.path.split('/').pop(), submitLabel: 'Rename', missing: 'a group needs a name',
+      send: (name) => api.post(`/api/groups/${api.seg(g.path)}/rename`, { name }),
+    });
     if (done) { selectedPath = done.path; await load(); }
   }
 

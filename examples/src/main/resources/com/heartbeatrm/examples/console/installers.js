@@ -1,7 +1,7 @@
 // Installers: pick an access key, optionally a platform and your own base installer, and download an installer
 // that carries a signed enrollment token for that key.
 import * as api from './api.js';
-import { h, fill, field, dialog, table, when, status, rowAction, showError, clearError } from './ui.js';
+import { h, fill, field, dialog, table, when, status, rowAction, showError, clearError, groupLabel } from './ui.js';
 
 let chosenKey = null;
 
@@ -12,7 +12,7 @@ export default async function installers(container) {
   const keySelect = h('select', { name: 'key', id: 'installer-key', dataset: { field: 'key' } },
     h('option', { value: '' }, 'Choose an access key…'),
     keys.map((k) => h('option', { value: k.id, selected: k.id === chosenKey },
-      `${k.name} → ${k.group === '/' ? `${api.organization()} (root)` : k.group}${k.status === 'ENABLED' ? '' : ` (${k.status.toLowerCase()})`}`)));
+      `${k.name} → ${groupLabel(k.group)}${k.status === 'ENABLED' ? '' : ` (${k.status.toLowerCase()})`}`)));
   const platform = h('select', { name: 'platform', id: 'installer-platform', dataset: { field: 'platform' } },
     h('option', { value: '' }, 'Any platform'),
     h('option', { value: 'windows' }, 'Windows'),

@@ -1,13 +1,13 @@
 // Keys: every access key, where it sends new agents, and whether it still admits them.
 import * as api from './api.js';
-import { h, fill, field, clearError, dialog, pickGroup, groupTree, table, when, status, rowAction, confirmAction } from './ui.js';
+import { h, fill, field, clearError, dialog, askName, groupLabel, pickGroup, groupTree, table, when, status, rowAction, confirmAction } from './ui.js';
 
 export default async function keys(container) {
   let tree;
 
   async function load() {
     const [rows, groups] = await Promise.all([api.get('/api/keys'), api.get('/api/groups')]);
-    tree = groupTree(groups, api.organization() || 'Organization');
+    tree = groupTree(groups);
     const plus = h('button', { type: 'button', class: 'icon-button', id: 'new-key', title: 'New key', 'aria-label': 'New key', onclick: () => create() }, '+');
     fill(container,
       h('div', { class: 'view-head' },
@@ -22,7 +22,7 @@ export default async function keys(container) {
       : h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => disable(k)) }, 'Disable');
     return h('tr', { dataset: { key: k.id, name: k.name } },
       h('td', {}, h('strong', {}, k.name), h('span', { class: 'sub mono' }, k.id), k.default ? h('span', { class: 'sub' }, 'default key') : null),
-      h('td', { class: 'group' }, k.group === '/' ? `${api.organization()} (root)` : k.group),
+      h('td', { class: 'group' }, groupLabel(k.group)),
       h('td', { class: 'key-status' }, statusCell(k)),
       h('td', {}, k.maxUses !== undefined ? `${k.uses} of ${k.maxUses}` : String(k.uses)),
       h('td', {}, when(k.lastUsed)),
@@ -62,7 +62,7 @@ export default async function keys(container) {
             const picked = await pickGroup('Choose the group new agents join', tree, { selected: group });
             if (picked !== null) {
               group = picked;
-              shown.textContent = picked === '/' ? `${tree.name} (root)` : picked;
+              shown.textContent = groupLabel(picked);
               clearError(inline);
             }
           },
@@ -116,14 +116,9 @@ export default async function keys(container) {
   }
 
   async function rename(k) {
-    const done = await dialog(`Rename “${k.name}”`, {
-      submitLabel: 'Rename',
-      build: () => field('New name', h('input', { name: 'name', value: k.name, maxlength: 100, autocomplete: 'off', dataset: { field: 'name' } })),
-      submit: (form) => {
-        const name = form.elements.name.value.trim();
-        if (!name) throw new api.ApiError(400, 'give the key a name', 'name');
-        return api.post(`/api/keys/${api.seg(k.id)}/rename`, { name });
-      },
+    const done = await askName(`Rename “${k.name}”`, {
+      label: 'New name', initial: k.name, submitLabel: 'Rename', missing: 'give the key a name',
+      send: (name) => api.post(`/api/keys/${api.seg(k.id)}/rename`, { name }),
     });
     if (done) await load();
   }

@@ -1,5 +1,6 @@
 // Small DOM helpers. Text always goes in as text (textContent), never as HTML: names, host names and reasons
 // come from people and agents.
+import { ApiError, organization } from './api.js';
 
 /** h('button', {class: 'primary', onclick: fn}, 'Save') */
 export function h(tag, attrs, ...children) {
@@ -135,8 +136,26 @@ export function field(label, input, hint) {
   return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint' }, hint) : null);
 }
 
+/** How a group path reads to people: the root ("/") by the organization's name. */
+export function groupLabel(path) {
+  return path === '/' ? `${organization() || 'Organization'} (root)` : path;
+}
+
+/** A dialog asking for one name; `send(name)` saves it. Resolves with send's value, or null when cancelled. */
+export function askName(title, { label = 'Name', initial = '', submitLabel, missing, send }) {
+  return dialog(title, {
+    submitLabel,
+    build: () => field(label, h('input', { name: 'name', value: initial, maxlength: 100, autocomplete: 'off', dataset: { field: 'name' } })),
+    submit: (form) => {
+      const name = form.elements.name.value.trim();
+      if (!name) throw new ApiError(400, missing, 'name');
+      return send(name);
+    },
+  });
+}
+
 /** Builds the group tree from the API's list of {id, path}; the root's path is "/". */
-export function groupTree(groups, rootName) {
+export function groupTree(groups, rootName = organization() || 'Organization') {
   const root = { name: rootName, path: '/', id: null, children: [] };
   const byPath = new Map([['/', root]]);
   const sorted = [...groups].sort((a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path));

@@ -2,6 +2,7 @@ package com.heartbeatrm.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.heartbeatrm.installer.InstallerFormat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** The console's static files: what is served, with which headers, and rules the browser's CSP depends on. */
 class ConsoleAssetsTest {
-    private static final List<String> SCRIPTS = List.of("app.js", "api.js", "ui.js", "keys.js", "installers.js", "groups.js", "agents.js", "audit.js");
+    private static final List<String> SCRIPTS = ConsoleAssets.FILES.keySet().stream().filter(n -> n.endsWith(".js")).sorted().toList();
     private static HttpServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -59,6 +60,7 @@ class ConsoleAssetsTest {
 
     @Test
     void servesTheIndexAndEveryModuleWithAStrictPolicy() throws Exception {
+        assertThat(SCRIPTS).contains("app.js", "api.js", "ui.js", "keys.js", "installers.js", "groups.js", "agents.js", "audit.js");
         HttpResponse<String> index = get("/", "GET");
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
@@ -105,13 +107,13 @@ class ConsoleAssetsTest {
 
     @Test
     void downloadNamesKeepOnlySafeCharacters() {
-        assertThat(AdminApi.downloadName(null, "zip", "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
-        assertThat(AdminApi.downloadName("", "pe", "ins_X")).isEqualTo("heartbeat-agent-ins_X.exe");
-        assertThat(AdminApi.downloadName("setup.msi", "trailer", "ins_X")).isEqualTo("setup-ins_X.msi");
-        assertThat(AdminApi.downloadName("C:\\Users\\me\\agent setup.exe", "pe", "ins_X")).isEqualTo("agent_setup-ins_X.exe");
-        assertThat(AdminApi.downloadName("../../etc/passwd", "trailer", "ins_X")).isEqualTo("passwd-ins_X.bin");
-        assertThat(AdminApi.downloadName("a\"b\r\nc.jar", "zip", "ins_X")).isEqualTo("a_b__c-ins_X.jar");
-        assertThat(AdminApi.downloadName(".hidden", "zip", "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
-        assertThat(AdminApi.downloadName("x".repeat(300) + ".zip", "zip", "ins_X")).hasSize(80 + "-ins_X.zip".length());
+        assertThat(AdminApi.downloadName(null, InstallerFormat.ZIP, "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
+        assertThat(AdminApi.downloadName("", InstallerFormat.PE_AUTHENTICODE, "ins_X")).isEqualTo("heartbeat-agent-ins_X.exe");
+        assertThat(AdminApi.downloadName("setup.msi", InstallerFormat.TRAILER, "ins_X")).isEqualTo("setup-ins_X.msi");
+        assertThat(AdminApi.downloadName("C:\\Users\\me\\agent setup.exe", InstallerFormat.PE_AUTHENTICODE, "ins_X")).isEqualTo("agent_setup-ins_X.exe");
+        assertThat(AdminApi.downloadName("../../etc/passwd", InstallerFormat.TRAILER, "ins_X")).isEqualTo("passwd-ins_X.bin");
+        assertThat(AdminApi.downloadName("a\"b\r\nc.jar", InstallerFormat.ZIP, "ins_X")).isEqualTo("a_b__c-ins_X.jar");
+        assertThat(AdminApi.downloadName(".hidden", InstallerFormat.ZIP, "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
+        assertThat(AdminApi.downloadName("x".repeat(300) + ".zip", InstallerFormat.ZIP, "ins_X")).hasSize(80 + "-ins_X.zip".length());
     }
 }
