@@ -93,6 +93,10 @@ public abstract class HeartbeatStoreConformanceKit {
     protected HeartbeatStore store;
     protected HeartbeatAdmin admin;
 
+    /** For subclasses: one per store implementation under test. */
+    protected HeartbeatStoreConformanceKit() {
+    }
+
     /** A new store with no data in it. Called before every test. */
     protected abstract HeartbeatStore newStore();
 

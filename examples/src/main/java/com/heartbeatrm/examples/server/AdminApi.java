@@ -274,8 +274,7 @@ final class AdminApi {
         Group g = Views.group(d, org, p);
         GroupSettings s = g.settings();
         JsonNode values = body.path("settings");
-        for (var it = values.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : values.properties()) {
             SecuritySetting<?> setting = SecuritySetting.byName(e.getKey()).orElseThrow(() -> new InvalidInputException("settings",
                     "unknown setting " + e.getKey()));
             try {

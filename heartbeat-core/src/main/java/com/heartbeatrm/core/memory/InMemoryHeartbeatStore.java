@@ -74,6 +74,11 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     private final Nonces nonces = new Nonces();
     private final Throttles throttles = new Throttles();
 
+    /** An empty store. */
+    public InMemoryHeartbeatStore() {
+        // every part starts empty; the fields above say so
+    }
+
     @Override
     public OrganizationStore organizations() {
         return organizations;
