@@ -1,10 +1,12 @@
 /**
- * The server side of HeartbeatRM enrollment: issuer signing keys with rotation, issuing and revoking enrollment
- * tokens (installers), and server-side token verification.
+ * The server side of HeartbeatRM: {@link com.heartbeatrm.enrollment.HeartbeatServer}, one facade over a store that
+ * owns the signing keys, issuing and revoking installers, the enrollment and renewal pipelines, agent credentials and
+ * the transport-neutral {@link com.heartbeatrm.enrollment.EnrollmentEndpoint}.
  */
 module com.heartbeatrm.enrollment {
     requires transitive com.heartbeatrm.core;
     requires transitive com.heartbeatrm.agent;
+    requires transitive com.heartbeatrm.installer;
     requires org.bouncycastle.provider;
     requires org.slf4j;
 

@@ -1,7 +1,9 @@
-/** The HeartbeatRM storage conformance kit and test helpers. */
+/**
+ * The HeartbeatRM storage conformance kit: one contract interface per repository of the SPI, the kit that runs them
+ * all, and a settable clock. Depends on the core module, JUnit and AssertJ only.
+ */
 module com.heartbeatrm.testkit {
     requires transitive com.heartbeatrm.core;
-    requires transitive com.heartbeatrm.enrollment;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
 

@@ -29,6 +29,31 @@ public record AgentFacts(String hostname, String platform, String osVersion, Str
         machineFingerprint.ifPresent(m -> check("machineFingerprint", m, PRINT));
     }
 
+    /**
+     * This computer as the JDK sees it: the host name ({@code HOSTNAME} or the local host's name, reduced to the
+     * allowed characters), the platform from {@code os.name}, {@code os.version}, and the given agent version.
+     */
+    public static AgentFacts ofThisComputer(String agentVersion) {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String platform = os.contains("win") ? "windows" : os.contains("mac") ? "macos" : "linux";
+        String version = System.getProperty("os.version", "unknown").replaceAll("[^\\x20-\\x7e]", "?");
+        return new AgentFacts(localHostname(), platform, version.isEmpty() ? "unknown" : version.substring(0, Math.min(100, version.length())),
+                agentVersion, Optional.empty());
+    }
+
+    private static String localHostname() {
+        String h = System.getenv().getOrDefault("HOSTNAME", "");
+        if (h.isBlank()) {
+            try {
+                h = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                h = "agent";
+            }
+        }
+        h = h.replaceAll("[^A-Za-z0-9._-]", "-");
+        return h.isEmpty() ? "agent" : h.substring(0, Math.min(h.length(), 253));
+    }
+
     private static void check(String field, String value, Pattern p) {
         if (value == null || !p.matcher(value).matches()) {
             throw new IllegalArgumentException(field + ": missing or malformed");

@@ -12,36 +12,42 @@ import java.util.regex.Pattern;
  * What an enrollment token says, validated on construction. None of it is secret: the access key id is a
  * public id, and the token's power comes from its signature.
  *
- * @param formatVersion  the claims format; {@value #FORMAT_VERSION} today
- * @param issuer         the deployment that signed the token
- * @param tokenId        unique per token; it is the installer id
- * @param endpoints      enrollment URLs the agent may contact (http or https), 1 to 8
- * @param tlsPins        optional SHA-256 pins of the endpoints' TLS public keys (SPKI), base64url
+ * @param formatVersion  the claims format; {@value #FORMAT_VERSION} today (claim {@code ver})
+ * @param issuer         the deployment that signed the token (claim {@code iss})
+ * @param installerId    unique per token: the id of the installer that carries it (claim {@code jti})
+ * @param endpoints      the enrollment service's base URLs, tried in order, 1 to 8 (claim {@code endpoints}); the
+ *                       protocol's paths are resolved against them ({@link EnrollmentProtocol#enrollUri})
+ * @param tlsPins        SHA-256 pins of the servers' TLS public keys (SPKI), base64url (claim {@code pins}); when
+ *                       present, an agent talks only to a server whose key matches one of them
  * @param platform       optional: {@code windows}, {@code macos} or {@code linux}
  */
-public record EnrollmentClaims(int formatVersion, String issuer, String organizationId, String accessKeyId, String tokenId,
+public record EnrollmentClaims(int formatVersion, String issuer, String organizationId, String accessKeyId, String installerId,
         Instant issuedAt, Optional<Instant> expiresAt, List<URI> endpoints, List<String> tlsPins, Optional<String> platform) {
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The claims format. Version 2 made {@code endpoints} base URLs (version 1 named the enroll URL itself, so the
+     * renewal URL had to be guessed); version 1 tokens are refused with {@link TokenException.Reason#UNSUPPORTED_VERSION}.
+     */
+    public static final int FORMAT_VERSION = 2;
     public static final int MAX_ENDPOINTS = 8;
     public static final int MAX_PINS = 8;
+    public static final int MAX_ENDPOINT_LENGTH = 2048;
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern KEY = Pattern.compile("hbk_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern TOKEN = Pattern.compile("ins_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern PIN = Pattern.compile("[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]");
+    private static final Pattern INSTALLER = Pattern.compile("ins_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ISSUER = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     public EnrollmentClaims {
         if (formatVersion != FORMAT_VERSION) {
-            throw new IllegalArgumentException("unsupported claims format " + formatVersion);
+            throw new IllegalArgumentException("ver: unsupported claims format " + formatVersion);
         }
         check("iss", issuer, ISSUER);
         check("org", organizationId, ORG);
         check("key", accessKeyId, KEY);
-        check("jti", tokenId, TOKEN);
+        check("jti", installerId, INSTALLER);
         Objects.requireNonNull(issuedAt, "iat");
         Objects.requireNonNull(expiresAt, "exp");
         if (expiresAt.isPresent() && !expiresAt.get().isAfter(issuedAt)) {
-            throw new IllegalArgumentException("exp must be after iat");
+            throw new IllegalArgumentException("exp: must be after iat");
         }
         endpoints = List.copyOf(endpoints);
         if (endpoints.isEmpty() || endpoints.size() > MAX_ENDPOINTS) {
@@ -55,21 +61,28 @@ public record EnrollmentClaims(int formatVersion, String issuer, String organiza
             throw new IllegalArgumentException("pins: at most " + MAX_PINS);
         }
         for (String pin : tlsPins) {
-            check("pins", pin, PIN);
+            if (!TlsPin.isWellFormed(pin)) {
+                throw new IllegalArgumentException("pins: each is a SHA-256 digest in base64url (43 characters)");
+            }
         }
         Objects.requireNonNull(platform, "platform");
         platform = platform.map(p -> p.toLowerCase(Locale.ROOT));
         if (platform.isPresent() && !List.of("windows", "macos", "linux").contains(platform.get())) {
-            throw new IllegalArgumentException("platform must be windows, macos or linux");
+            throw new IllegalArgumentException("platform: must be windows, macos or linux");
         }
     }
 
-    /** Checks an enrollment endpoint: an absolute http or https URL with a host, no user info, no fragment. */
+    /**
+     * Checks an enrollment base URL: absolute {@code http} or {@code https}, with a host, a path that ends in
+     * {@code /}, no user info, query or fragment, at most {@value #MAX_ENDPOINT_LENGTH} characters.
+     */
     public static URI checkEndpoint(URI u) {
         if (u == null || !u.isAbsolute() || u.isOpaque() || u.getHost() == null || u.getRawUserInfo() != null
-                || u.getRawFragment() != null || u.toString().length() > 2048
-                || !(u.getScheme().equalsIgnoreCase("https") || u.getScheme().equalsIgnoreCase("http"))) {
-            throw new IllegalArgumentException("endpoints: each must be an absolute http(s) URL with a host, no user info or fragment");
+                || u.getRawFragment() != null || u.getRawQuery() != null || u.toString().length() > MAX_ENDPOINT_LENGTH
+                || !(u.getScheme().equals("https") || u.getScheme().equals("http"))
+                || u.getRawPath() == null || !u.getRawPath().endsWith("/")) {
+            throw new IllegalArgumentException("endpoints: each must be an absolute http(s) base URL with a host and a path "
+                    + "ending in '/', without user info, query or fragment");
         }
         return u;
     }

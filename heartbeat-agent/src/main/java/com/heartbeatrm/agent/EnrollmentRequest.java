@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -17,7 +16,8 @@ import java.util.function.Function;
  * What a new agent sends to enroll: its installer's token, its own public key, facts about the computer, and a
  * proof of possession: its signature, over all of that plus a fresh nonce and timestamp, with the private key
  * that matches the public key. The proof binds the request to this agent and this token, so a captured request
- * cannot enroll anyone else and cannot be replayed. Transport-neutral JSON; at most 32 KiB.
+ * cannot enroll anyone else and cannot be replayed. Transport-neutral JSON; at most
+ * {@link EnrollmentProtocol#MAX_BODY_BYTES}.
  */
 public final class EnrollmentRequest {
     static final String PURPOSE = "heartbeat-enrollment-request/v1";
@@ -64,30 +64,33 @@ public final class EnrollmentRequest {
 
     /** Parses a request body strictly; does not verify anything (the server does). */
     public static EnrollmentRequest parse(byte[] body) throws RequestException {
-        Map<String, Object> m = RequestJson.parse(body, FIELDS, FACT_FIELDS);
+        Map<String, Object> m = RequestJson.parse(body, FIELDS);
         RequestJson.version(m);
-        String tokenText = RequestJson.string(m, "token", true);
+        String tokenText = RequestJson.string(m, "token");
         EnrollmentToken token;
         try {
             token = EnrollmentToken.of(tokenText);
         } catch (IllegalArgumentException e) {
-            throw new RequestException(Problem.INVALID_VALUE, "token: " + e.getMessage());
+            throw new RequestException(Problem.INVALID_VALUE, "token", "token: " + e.getMessage());
         }
-        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey", true), 32, 32);
-        Map<String, Object> f = RequestJson.object(m, "facts");
+        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), 32, 32);
+        Map<String, Object> f = RequestJson.object(m, "facts", FACT_FIELDS);
         AgentFacts facts;
         try {
-            facts = new AgentFacts(RequestJson.string(f, "hostname", true), RequestJson.string(f, "platform", true),
-                    RequestJson.string(f, "osVersion", true), RequestJson.string(f, "agentVersion", true),
-                    Optional.ofNullable(RequestJson.string(f, "machineFingerprint", false)));
+            facts = new AgentFacts(RequestJson.string(f, "hostname"), RequestJson.string(f, "platform"),
+                    RequestJson.string(f, "osVersion"), RequestJson.string(f, "agentVersion"),
+                    RequestJson.optionalString(f, "machineFingerprint"));
+        } catch (RequestException e) {
+            throw new RequestException(e.problem(), "facts." + e.field().orElse(""), e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new RequestException(Problem.INVALID_VALUE, "facts." + e.getMessage());
+            String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "";
+            throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + e.getMessage());
         }
-        String nonce = RequestJson.string(m, "nonce", true);
+        String nonce = RequestJson.string(m, "nonce");
         SignedRequest.bytes("nonce", nonce, 16, 64);
-        String ts = RequestJson.string(m, "timestamp", true);
-        Instant at = SignedRequest.timestamp(ts);
-        byte[] proof = SignedRequest.bytes("proof", RequestJson.string(m, "proof", true), 64, 64);
+        String ts = RequestJson.string(m, "timestamp");
+        Instant at = SignedRequest.timestamp("timestamp", ts);
+        byte[] proof = SignedRequest.bytes("proof", RequestJson.string(m, "proof"), 64, 64);
         return new EnrollmentRequest(token, pub, facts, nonce, ts, at, proof);
     }
 
@@ -97,9 +100,9 @@ public final class EnrollmentRequest {
         f.put("platform", facts.platform());
         f.put("osVersion", facts.osVersion());
         f.put("agentVersion", facts.agentVersion());
-        f.put("machineFingerprint", facts.machineFingerprint().orElse(null));
+        f.put("machineFingerprint", facts.machineFingerprint());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", 1);
+        m.put("v", EnrollmentProtocol.VERSION);
         m.put("token", token.reveal());
         m.put("publicKey", Base64Url.encode(publicKey));
         m.put("facts", f);

@@ -60,10 +60,10 @@ public final class EnrollmentTokenVerifier {
         EnrollmentClaims claims = EnrollmentTokenCodec.decodeClaims(message);
         Instant now = clock.instant();
         if (claims.expiresAt().isPresent() && !now.isBefore(claims.expiresAt().get())) {
-            throw new TokenException(TokenException.Reason.EXPIRED, "token " + claims.tokenId() + " expired at " + claims.expiresAt().get());
+            throw new TokenException(TokenException.Reason.EXPIRED, "token " + claims.installerId() + " expired at " + claims.expiresAt().get());
         }
         if (claims.issuedAt().isAfter(now.plus(skew))) {
-            throw new TokenException(TokenException.Reason.NOT_YET_VALID, "token " + claims.tokenId() + " is issued in the future");
+            throw new TokenException(TokenException.Reason.NOT_YET_VALID, "token " + claims.installerId() + " is issued in the future");
         }
         return new VerifiedEnrollmentToken(EnrollmentToken.of(token), claims, kid);
     }

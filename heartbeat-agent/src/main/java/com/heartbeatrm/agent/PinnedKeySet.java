@@ -66,15 +66,22 @@ public final class PinnedKeySet {
                     p.skipChildren();
                     continue;
                 }
+                if (sawKeys) {
+                    throw Json.duplicate("key set");
+                }
                 sawKeys = true;
                 Json.expect(p, JsonToken.START_ARRAY);
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     Map<String, String> jwk = new LinkedHashMap<>();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
+                        if (jwk.containsKey(name)) {
+                            throw Json.duplicate("key set");
+                        }
                         if (p.nextToken() == JsonToken.VALUE_STRING) {
                             jwk.put(name, p.getText());
                         } else {
+                            jwk.put(name, "");
                             p.skipChildren();
                         }
                     }

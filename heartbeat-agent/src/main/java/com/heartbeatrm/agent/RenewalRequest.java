@@ -8,83 +8,116 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * An enrolled agent asking for a fresh credential (or polling while its enrollment awaits approval). Proves
- * possession of the agent key it enrolled with, over a fresh nonce and timestamp.
+ * An enrolled agent asking for its next credential (or polling while its enrollment awaits approval). It proves
+ * possession of the agent key it enrolled with, over a fresh nonce and timestamp, and presents the credential it
+ * holds, which tells the server its generation: a server that sees an older generation than the one it issued last
+ * knows that a copy of this identity is in use elsewhere.
+ *
+ * <p>A renewal whose response was lost is retried with the <em>same</em> body (same nonce and timestamp): the
+ * server recognises it as a retry of the renewal it already made, not as a clone.
  */
 public final class RenewalRequest {
     static final String PURPOSE = "heartbeat-renewal-request/v1";
-    private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "nonce", "timestamp", "proof");
+    private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "credential", "nonce",
+            "timestamp", "proof");
     private static final Pattern AGENT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
     private final String agentId;
     private final String organizationId;
     private final byte[] publicKey;
+    private final Optional<AgentCredential> credential;
     private final String nonce;
     private final String timestampText;
     private final Instant timestamp;
     private final byte[] proof;
 
-    private RenewalRequest(String agentId, String organizationId, byte[] publicKey, String nonce, String timestampText,
-            Instant timestamp, byte[] proof) {
+    private RenewalRequest(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential,
+            String nonce, String timestampText, Instant timestamp, byte[] proof) {
         this.agentId = agentId;
         this.organizationId = organizationId;
         this.publicKey = publicKey;
+        this.credential = credential;
         this.nonce = nonce;
         this.timestampText = timestampText;
         this.timestamp = timestamp;
         this.proof = proof;
     }
 
-    public static RenewalRequest create(String agentId, String organizationId, AgentKeyPair keys, Clock clock) {
-        return create(agentId, organizationId, keys.publicKey(), SignedRequest.newNonce(), clock.instant(), keys::sign);
+    /** A signed request with a fresh nonce and the clock's time; {@code credential} is empty while pending. */
+    public static RenewalRequest create(String agentId, String organizationId, AgentKeyPair keys, Optional<AgentCredential> credential,
+            Clock clock) {
+        return create(agentId, organizationId, keys.publicKey(), credential, SignedRequest.newNonce(), clock.instant(), keys::sign);
     }
 
-    public static RenewalRequest create(String agentId, String organizationId, byte[] publicKey, String nonce, Instant at,
-            Function<byte[], byte[]> signer) {
+    /** A request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
+    public static RenewalRequest create(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential,
+            String nonce, Instant at, Function<byte[], byte[]> signer) {
         if (agentId == null || !AGENT.matcher(agentId).matches() || organizationId == null || !ORG.matcher(organizationId).matches()) {
             throw new IllegalArgumentException("agentId and organizationId must be well-formed ids");
         }
-        RenewalRequest unsigned = new RenewalRequest(agentId, organizationId, publicKey.clone(), nonce, at.toString(), at, new byte[0]);
-        return new RenewalRequest(agentId, organizationId, publicKey.clone(), nonce, at.toString(), at, signer.apply(unsigned.signedBytes()));
+        if (publicKey == null || publicKey.length != 32) {
+            throw new IllegalArgumentException("publicKey: 32 bytes");
+        }
+        Objects.requireNonNull(credential, "credential");
+        Objects.requireNonNull(nonce, "nonce");
+        RenewalRequest unsigned = new RenewalRequest(agentId, organizationId, publicKey.clone(), credential, nonce, at.toString(), at,
+                new byte[0]);
+        return new RenewalRequest(agentId, organizationId, publicKey.clone(), credential, nonce, at.toString(), at,
+                signer.apply(unsigned.signedBytes()));
     }
 
+    /** Parses a request body strictly; does not verify anything (the server does). */
     public static RenewalRequest parse(byte[] body) throws RequestException {
-        Map<String, Object> m = RequestJson.parse(body, FIELDS, Set.of());
+        Map<String, Object> m = RequestJson.parse(body, FIELDS);
         RequestJson.version(m);
-        String agent = RequestJson.string(m, "agentId", true);
-        String org = RequestJson.string(m, "organizationId", true);
-        if (!AGENT.matcher(agent).matches() || !ORG.matcher(org).matches()) {
-            throw new RequestException(Problem.INVALID_VALUE, "agentId or organizationId is malformed");
+        String agent = RequestJson.string(m, "agentId");
+        if (!AGENT.matcher(agent).matches()) {
+            throw new RequestException(Problem.INVALID_VALUE, "agentId", "agentId is malformed");
         }
-        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey", true), 32, 32);
-        String nonce = RequestJson.string(m, "nonce", true);
+        String org = RequestJson.string(m, "organizationId");
+        if (!ORG.matcher(org).matches()) {
+            throw new RequestException(Problem.INVALID_VALUE, "organizationId", "organizationId is malformed");
+        }
+        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), 32, 32);
+        Optional<AgentCredential> credential;
+        try {
+            credential = RequestJson.optionalString(m, "credential").map(AgentCredential::of);
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(Problem.INVALID_VALUE, "credential", "credential is not an agent credential");
+        }
+        String nonce = RequestJson.string(m, "nonce");
         SignedRequest.bytes("nonce", nonce, 16, 64);
-        String ts = RequestJson.string(m, "timestamp", true);
-        Instant at = SignedRequest.timestamp(ts);
-        byte[] proof = SignedRequest.bytes("proof", RequestJson.string(m, "proof", true), 64, 64);
-        return new RenewalRequest(agent, org, pub, nonce, ts, at, proof);
+        String ts = RequestJson.string(m, "timestamp");
+        Instant at = SignedRequest.timestamp("timestamp", ts);
+        byte[] proof = SignedRequest.bytes("proof", RequestJson.string(m, "proof"), 64, 64);
+        return new RenewalRequest(agent, org, pub, credential, nonce, ts, at, proof);
     }
 
     public byte[] toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", 1);
+        m.put("v", EnrollmentProtocol.VERSION);
         m.put("agentId", agentId);
         m.put("organizationId", organizationId);
         m.put("publicKey", Base64Url.encode(publicKey));
+        m.put("credential", credential.map(AgentCredential::reveal));
         m.put("nonce", nonce);
         m.put("timestamp", timestampText);
         m.put("proof", Base64Url.encode(proof));
         return RequestJson.write(m);
     }
 
+    /** The bytes the proof signs: PAE of the purpose, agent id, organization id, public key, credential (or empty), nonce, time. */
     public byte[] signedBytes() {
-        return SignedRequest.proofBytes(PURPOSE, agentId, organizationId, Base64Url.encode(publicKey), nonce, timestampText);
+        return SignedRequest.proofBytes(PURPOSE, agentId, organizationId, Base64Url.encode(publicKey),
+                credential.map(AgentCredential::reveal).orElse(""), nonce, timestampText);
     }
 
     public boolean proofVerifies(Ed25519Verifier verifier) {
@@ -103,6 +136,11 @@ public final class RenewalRequest {
         return AgentKeyPair.fingerprintOf(publicKey);
     }
 
+    /** The credential the agent holds now; empty while its enrollment is pending. */
+    public Optional<AgentCredential> credential() {
+        return credential;
+    }
+
     public String nonce() {
         return nonce;
     }
@@ -113,6 +151,6 @@ public final class RenewalRequest {
 
     @Override
     public String toString() {
-        return "RenewalRequest[" + agentId + "]";
+        return "RenewalRequest[" + agentId + ", credential " + (credential.isPresent() ? "redacted" : "none") + "]";
     }
 }

@@ -27,7 +27,9 @@ public final class TokenException extends Exception {
         /** A JSON object in the payload or footer repeats a member name. */
         DUPLICATE_JSON_KEY,
         /** A claim is missing, unknown, of the wrong type or out of range. */
-        INVALID_CLAIMS
+        INVALID_CLAIMS,
+        /** The claims name a format version ({@code ver}) this code does not know: an older or newer token. */
+        UNSUPPORTED_VERSION
     }
 
     private final Reason reason;

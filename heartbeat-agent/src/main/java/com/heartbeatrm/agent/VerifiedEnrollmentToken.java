@@ -32,6 +32,6 @@ public final class VerifiedEnrollmentToken {
 
     @Override
     public String toString() {
-        return "VerifiedEnrollmentToken[" + claims.tokenId() + " for key " + claims.accessKeyId() + ", signed by " + signingKeyId + "]";
+        return "VerifiedEnrollmentToken[" + claims.installerId() + " for key " + claims.accessKeyId() + ", signed by " + signingKeyId + "]";
     }
 }

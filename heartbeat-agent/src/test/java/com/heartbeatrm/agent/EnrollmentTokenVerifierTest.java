@@ -62,12 +62,18 @@ class EnrollmentTokenVerifierTest {
         refused(Reason.BAD_SIGNATURE, () -> verifier.verify(flip(good, 20)));
         refused(Reason.EXPIRED, () -> verifier.verify(keys.token(TestKeys.claims(NOW.minusSeconds(3600)))));
         refused(Reason.NOT_YET_VALID, () -> verifier.verify(keys.token(TestKeys.claims(NOW.plus(Duration.ofMinutes(6))))));
-        refused(Reason.DUPLICATE_JSON_KEY, () -> verifier.verify(sign("{\"ver\":1,\"ver\":1}")));
+        refused(Reason.DUPLICATE_JSON_KEY, () -> verifier.verify(sign("{\"ver\":2,\"ver\":2}")));
         refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{\"ver\":\"1\"}")));
-        refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{\"ver\":1,\"admin\":true}")));
-        refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{\"ver\":1}")));
+        refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{\"ver\":2,\"admin\":true}")));
+        refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{\"ver\":2}")));
+        refused(Reason.UNSUPPORTED_VERSION, () -> verifier.verify(sign("{\"ver\":1}")));
+        refused(Reason.UNSUPPORTED_VERSION, () -> verifier.verify(sign("{\"ver\":3,\"iss\":\"x\"}")));
+        // A whole version-1 token (its endpoints named the enroll URL itself) is refused by its version, not its shape.
+        refused(Reason.UNSUPPORTED_VERSION, () -> verifier.verify(sign("{\"ver\":1,\"iss\":\"https://heartbeat.example\",\"org\":\""
+                + TestKeys.ORG + "\",\"key\":\"" + TestKeys.KEY + "\",\"jti\":\"" + TestKeys.JTI + "\",\"iat\":\"2026-06-01T09:00:00Z\","
+                + "\"endpoints\":[\"https://enroll.heartbeat.example/v1/enroll\"]}")));
         refused(Reason.MALFORMED, () -> verifier.verify(sign("[1,2]")));
-        refused(Reason.MALFORMED, () -> verifier.verify(sign("{\"ver\":1} {}")));
+        refused(Reason.MALFORMED, () -> verifier.verify(sign("{\"ver\":2} {}")));
         // Deep nesting never gets far: the decoder refuses the first unknown or mistyped member without descending.
         refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{" + "\"a\":{".repeat(40) + "}")));
         refused(Reason.INVALID_CLAIMS, () -> verifier.verify(sign("{\"endpoints\":" + "[".repeat(40) + "]")));

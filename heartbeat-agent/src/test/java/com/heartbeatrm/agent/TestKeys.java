@@ -66,7 +66,7 @@ final class TestKeys {
     }
 
     static EnrollmentClaims claims(Instant iat) {
-        return new EnrollmentClaims(1, "https://heartbeat.example", ORG, KEY, JTI, iat, Optional.of(iat.plusSeconds(3600)),
-                List.of(URI.create("https://enroll.heartbeat.example/v1/enroll")), List.of(), Optional.of("windows"));
+        return new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, "https://heartbeat.example", ORG, KEY, JTI, iat, Optional.of(iat.plusSeconds(3600)),
+                List.of(URI.create("https://enroll.heartbeat.example/v1/")), List.of(), Optional.of("windows"));
     }
 }

@@ -54,8 +54,8 @@ class TokenProperties {
                     List<String> pins = (List<String>) a[7];
                     @SuppressWarnings("unchecked")
                     Optional<String> platform = (Optional<String>) a[8];
-                    return new EnrollmentClaims(1, (String) a[0], (String) a[1], (String) a[2], (String) a[3], iat, exp,
-                            hosts.stream().map(h -> URI.create("https://" + h + ".example:8443/enroll?x=1")).toList(), pins, platform);
+                    return new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, (String) a[0], (String) a[1], (String) a[2], (String) a[3], iat, exp,
+                            hosts.stream().map(h -> URI.create("https://" + h + ".example:8443/heartbeat/v1/")).toList(), pins, platform);
                 });
     }
 

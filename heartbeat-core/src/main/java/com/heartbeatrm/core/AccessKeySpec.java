@@ -1,6 +1,7 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.Checks;
+
+import java.util.Objects;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -69,17 +70,17 @@ public final class AccessKeySpec {
 
         private Builder(String name, GroupId group) {
             this.name = AccessKey.checkName(name);
-            this.group = Checks.notNull("group", group);
+            this.group = Objects.requireNonNull(group, "group");
         }
 
         public Builder expiresAt(Instant at) {
-            this.expiresAt = Checks.notNull("expiresAt", at);
+            this.expiresAt = Objects.requireNonNull(at, "expiresAt");
             this.expiresIn = null;
             return this;
         }
 
         public Builder expiresIn(Duration lifetime) {
-            Checks.notNull("expiresIn", lifetime);
+            Objects.requireNonNull(lifetime, "expiresIn");
             if (lifetime.isNegative() || lifetime.isZero()) {
                 throw new InvalidInputException("expiresIn", "must be positive");
             }
@@ -97,12 +98,12 @@ public final class AccessKeySpec {
         }
 
         public Builder networks(NetworkAllowList allowed) {
-            this.networks = Checks.notNull("networks", allowed);
+            this.networks = Objects.requireNonNull(allowed, "networks");
             return this;
         }
 
         public Builder platforms(PlatformSet allowed) {
-            this.platforms = Checks.notNull("platforms", allowed);
+            this.platforms = Objects.requireNonNull(allowed, "platforms");
             return this;
         }
 

@@ -1,7 +1,8 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.Checks;
+
 import com.heartbeatrm.core.spi.HeartbeatStore;
+import java.util.Objects;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,8 +28,8 @@ public final class AccessKeys {
     }
 
     public AccessKey create(Actor actor, OrganizationId org, AccessKeySpec spec) {
-        Checks.notNull("actor", actor);
-        Checks.notNull("spec", spec);
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(spec, "spec");
         Instant now = clock.instant();
         Optional<Instant> expiresAt = spec.expiresAt(now);
         if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
@@ -48,7 +49,7 @@ public final class AccessKeys {
     }
 
     public AccessKey rename(Actor actor, OrganizationId org, AccessKeyId id, String newName, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         AccessKey current = require(org, id);
         AccessKey changed = current.withName(newName);
         return store.accessKeys().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
@@ -64,9 +65,9 @@ public final class AccessKeys {
     }
 
     public AccessKey repoint(Actor actor, OrganizationId org, AccessKeyId id, GroupId newGroup, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         AccessKey current = require(org, id);
-        EffectiveSettings settings = groups.effectiveSettings(org, Checks.notNull("group", newGroup));
+        EffectiveSettings settings = groups.effectiveSettings(org, Objects.requireNonNull(newGroup, "group"));
         Instant now = clock.instant();
         checkFits(settings, now, current.expiresAt(), current.restrictions());
         return store.accessKeys().update(current.withGroup(newGroup), expectedVersion, AuditEvent.of(now, org, actor,
@@ -80,7 +81,7 @@ public final class AccessKeys {
     }
 
     public AccessKey disable(Actor actor, OrganizationId org, AccessKeyId id, String reason, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         AccessKey current = require(org, id);
         Instant now = clock.instant();
         Disablement d = new Disablement(now, actor, reason);
@@ -94,7 +95,7 @@ public final class AccessKeys {
     }
 
     public AccessKey enable(Actor actor, OrganizationId org, AccessKeyId id, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         AccessKey current = require(org, id);
         Instant now = clock.instant();
         AccessKey enabled = current.withDisabled(Optional.empty());
@@ -108,7 +109,7 @@ public final class AccessKeys {
     }
 
     public void delete(Actor actor, OrganizationId org, AccessKeyId id, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         AccessKey current = require(org, id);
         store.accessKeys().delete(org, id, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
                 AuditAction.KEY_DELETED, Subject.of(id), Map.of("name", current.name(), "group", current.groupId().value()),
@@ -116,11 +117,11 @@ public final class AccessKeys {
     }
 
     public Optional<AccessKey> find(OrganizationId org, AccessKeyId id) {
-        return store.accessKeys().find(Checks.notNull("organization", org), Checks.notNull("key", id));
+        return store.accessKeys().find(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "key"));
     }
 
     public AccessKey require(OrganizationId org, AccessKeyId id) {
-        Checks.notNull("key", id);
+        Objects.requireNonNull(id, "key");
         return find(org, id).orElseThrow(() -> new NotFoundException("access key", id.value()));
     }
 
@@ -130,7 +131,7 @@ public final class AccessKeys {
     }
 
     public Page<AccessKey> list(OrganizationId org, PageRequest page) {
-        return store.accessKeys().list(Checks.notNull("organization", org), Checks.notNull("page", page));
+        return store.accessKeys().list(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(page, "page"));
     }
 
     public List<AccessKey> listByGroup(OrganizationId org, GroupId group) {

@@ -9,15 +9,17 @@ import java.util.regex.Pattern;
 /**
  * An enrolled agent: the identity a managed computer gets when its installer's access key admits it.
  *
- * @param installerId          the id of the enrollment token (installer) it presented, when known
+ * @param installerId          the installer (enrollment token) it presented, when known
  * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex; unique within an organization
+ * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
+ *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older
+ *                             generation reveals a copy of the identity, and locks the agent.
  */
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
-        AccessKeyId accessKeyId, Optional<String> installerId, String hostname, Platform platform,
-        String publicKeyFingerprint, Instant lastSeenAt, long version) {
+        AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
+        String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, long version) {
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern INSTALLER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     public Agent {
         Objects.requireNonNull(id, "id");
@@ -27,37 +29,42 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         Objects.requireNonNull(enrolledAt, "enrolledAt");
         Objects.requireNonNull(accessKeyId, "accessKeyId");
         Objects.requireNonNull(installerId, "installerId");
-        if (installerId.isPresent() && !INSTALLER_ID.matcher(installerId.get()).matches()) {
-            throw new InvalidInputException("installerId", "not a valid installer id");
-        }
         hostname = TextRules.name("hostname", hostname, MAX_HOSTNAME_LENGTH, "/\\ ");
         Objects.requireNonNull(platform, "platform");
         if (publicKeyFingerprint == null || !FINGERPRINT.matcher(publicKeyFingerprint).matches()) {
             throw new InvalidInputException("publicKeyFingerprint", "must be 64 lower-case hex characters");
         }
         Objects.requireNonNull(lastSeenAt, "lastSeenAt");
+        if (credentialGeneration < 0) {
+            throw new InvalidInputException("credentialGeneration", "must not be negative");
+        }
         if (version < 0) {
             throw new InvalidInputException("version", "must not be negative");
         }
     }
 
     public Agent withStatus(AgentStatus newStatus) {
-        return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId,
-                installerId, hostname, platform, publicKeyFingerprint, lastSeenAt, version);
+        return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, version);
     }
 
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, version);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, version);
     }
 
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, at, version);
+                publicKeyFingerprint, at, credentialGeneration, version);
+    }
+
+    public Agent withCredentialGeneration(long generation) {
+        return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
+                publicKeyFingerprint, lastSeenAt, generation, version);
     }
 
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, newVersion);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, newVersion);
     }
 }

@@ -5,6 +5,11 @@ public enum AgentStatus {
     /** Enrolled in a group that requires approval; waits for an admin. */
     PENDING,
     ACTIVE,
-    /** Disabled by an admin: its credential is no longer renewed. */
-    DISABLED
+    /** Disabled by an admin (or its approval was denied or expired): its renewals and credentials are refused. */
+    DISABLED,
+    /**
+     * Two copies of its identity renewed (a clone): every renewal and credential is refused until an admin
+     * unlocks it.
+     */
+    LOCKED
 }

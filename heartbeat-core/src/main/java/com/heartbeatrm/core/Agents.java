@@ -1,15 +1,18 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.Checks;
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Enrolled agents: look-ups and admin changes. Agents are created by enrollment (the {@code heartbeat-enrollment}
- * module), through the store's atomic {@link com.heartbeatrm.core.spi.AgentStore#enroll}.
+ * Enrolled agents: look-ups, approvals and admin changes. Agents are created by enrollment (the
+ * {@code heartbeat-enrollment} module), through the store's atomic {@link com.heartbeatrm.core.spi.AgentStore#enroll}.
  */
 public final class Agents {
     private final HeartbeatStore store;
@@ -23,46 +26,154 @@ public final class Agents {
     }
 
     public Optional<Agent> find(OrganizationId org, AgentId id) {
-        return store.agents().find(Checks.notNull("organization", org), Checks.notNull("agent", id));
+        return store.agents().find(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "agent"));
     }
 
     public Agent require(OrganizationId org, AgentId id) {
-        Checks.notNull("agent", id);
+        Objects.requireNonNull(id, "agent");
         return find(org, id).orElseThrow(() -> new NotFoundException("agent", id.value()));
     }
 
+    /** The agents of one group, oldest enrollment first. */
     public Page<Agent> listByGroup(OrganizationId org, GroupId group, PageRequest page) {
         groups.require(org, group);
-        return store.agents().listByGroup(org, group, Checks.notNull("page", page));
+        return store.agents().listByGroup(org, group, Objects.requireNonNull(page, "page"));
     }
 
+    /** The agents enrolled with one access key, oldest enrollment first. */
     public Page<Agent> listByKey(OrganizationId org, AccessKeyId key, PageRequest page) {
-        return store.agents().listByKey(Checks.notNull("organization", org), Checks.notNull("key", key), Checks.notNull("page", page));
+        return store.agents().listByKey(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(page, "page"));
+    }
+
+    /** The agents enrolled with one installer, oldest enrollment first. */
+    public Page<Agent> listByInstaller(OrganizationId org, InstallerId installer, PageRequest page) {
+        return store.agents().listByInstaller(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(installer, "installer"),
+                Objects.requireNonNull(page, "page"));
+    }
+
+    /** The agents with one status (for example those waiting for approval), oldest enrollment first. */
+    public Page<Agent> listByStatus(OrganizationId org, AgentStatus status, PageRequest page) {
+        return store.agents().listByStatus(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(status, "status"),
+                Objects.requireNonNull(page, "page"));
+    }
+
+    /** Agents waiting for approval, oldest first. */
+    public Page<Agent> listPending(OrganizationId org, PageRequest page) {
+        return listByStatus(org, AgentStatus.PENDING, page);
+    }
+
+    /** Approves a pending agent: it becomes ACTIVE and receives its first credential on its next poll. */
+    public Agent approve(Actor actor, OrganizationId org, AgentId id) {
+        return decide(actor, org, id, AgentStatus.ACTIVE, AuditAction.AGENT_APPROVED, Map.of());
+    }
+
+    /** Denies a pending agent: it becomes DISABLED and its polls are refused. */
+    public Agent deny(Actor actor, OrganizationId org, AgentId id) {
+        return decide(actor, org, id, AgentStatus.DISABLED, AuditAction.AGENT_DENIED, Map.of());
+    }
+
+    private Agent decide(Actor actor, OrganizationId org, AgentId id, AgentStatus to, AuditAction action, Map<String, String> extra) {
+        Objects.requireNonNull(actor, "actor");
+        Agent agent = require(org, id);
+        if (agent.status() != AgentStatus.PENDING) {
+            throw new ConflictException("agent " + id + " is " + agent.status() + ", not pending");
+        }
+        Map<String, String> after = new java.util.TreeMap<>(extra);
+        after.put("status", to.name());
+        return store.agents().update(agent.withStatus(to), agent.version(), AuditEvent.of(clock.instant(), org, actor, action,
+                Subject.of(id), Map.of("status", AgentStatus.PENDING.name()), after));
+    }
+
+    /**
+     * Disables every pending agent of the organization that has waited longer than {@code pendingTtl}, as the
+     * system actor; returns how many. Agents that changed meanwhile are left alone.
+     */
+    public int expirePending(OrganizationId org, Duration pendingTtl) {
+        Objects.requireNonNull(pendingTtl, "pendingTtl");
+        Instant now = clock.instant();
+        List<Agent> due = new ArrayList<>();
+        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+        while (true) {
+            Page<Agent> p = listPending(org, page);
+            for (Agent a : p.items()) {
+                if (!now.isBefore(a.enrolledAt().plus(pendingTtl))) {
+                    due.add(a);
+                }
+            }
+            if (!p.hasNext()) {
+                break;
+            }
+            page = page.next(p);
+        }
+        int expired = 0;
+        for (Agent a : due) {
+            try {
+                store.agents().update(a.withStatus(AgentStatus.DISABLED), a.version(), expiryEvent(a, now, pendingTtl));
+                expired++;
+            } catch (StaleVersionException | NotFoundException changedMeanwhile) {
+                // approved, denied or deleted since it was listed: not ours to expire any more
+            }
+        }
+        return expired;
+    }
+
+    /** The audit event of a pending agent whose approval did not come within {@code pendingTtl}. */
+    public static AuditEvent expiryEvent(Agent agent, Instant now, Duration pendingTtl) {
+        return AuditEvent.of(now, agent.organizationId(), Actor.SYSTEM, AuditAction.AGENT_DENIED, Subject.of(agent.id()),
+                Map.of("status", AgentStatus.PENDING.name()),
+                Map.of("status", AgentStatus.DISABLED.name(), "reason", "approval not given within " + pendingTtl));
     }
 
     /** Moves the agent to another group; its effective settings follow the new group. */
     public Agent move(Actor actor, OrganizationId org, AgentId id, GroupId newGroup) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         Agent current = require(org, id);
-        groups.require(org, Checks.notNull("group", newGroup));
+        groups.require(org, Objects.requireNonNull(newGroup, "group"));
         return store.agents().update(current.withGroup(newGroup), current.version(), AuditEvent.of(clock.instant(), org,
                 actor, AuditAction.AGENT_MOVED, Subject.of(id), Map.of("group", current.groupId().value()),
                 Map.of("group", newGroup.value())));
     }
 
-    /** Sets the agent's status: DISABLED stops its credential renewals; ACTIVE approves or re-enables it. */
+    /**
+     * Sets the agent's status to ACTIVE (approves or re-enables it) or DISABLED (its renewals and credentials are
+     * refused from now on). A LOCKED agent is unlocked with {@link #unlock}, which says why.
+     */
     public Agent setStatus(Actor actor, OrganizationId org, AgentId id, AgentStatus status) {
-        Checks.notNull("actor", actor);
-        Checks.notNull("status", status);
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(status, "status");
+        if (status != AgentStatus.ACTIVE && status != AgentStatus.DISABLED) {
+            throw new InvalidInputException("status", "an admin sets ACTIVE or DISABLED");
+        }
         Agent current = require(org, id);
+        if (current.status() == AgentStatus.LOCKED && status == AgentStatus.ACTIVE) {
+            throw new ConflictException("agent " + id + " is locked (two copies of its identity renewed): unlock it");
+        }
         Instant now = clock.instant();
         return store.agents().update(current.withStatus(status), current.version(), AuditEvent.of(now, org, actor,
                 AuditAction.AGENT_STATUS_CHANGED, Subject.of(id), Map.of("status", current.status().name()),
                 Map.of("status", status.name())));
     }
 
+    /**
+     * Unlocks an agent that was locked because two copies of its identity renewed. Do it once the copy is gone:
+     * the copy that holds the current credential generation renews again, and a copy with an older one locks the
+     * agent again.
+     */
+    public Agent unlock(Actor actor, OrganizationId org, AgentId id, String reason) {
+        Objects.requireNonNull(actor, "actor");
+        String why = Disablement.checkReason(reason);
+        Agent current = require(org, id);
+        if (current.status() != AgentStatus.LOCKED) {
+            throw new ConflictException("agent " + id + " is " + current.status() + ", not locked");
+        }
+        return store.agents().update(current.withStatus(AgentStatus.ACTIVE), current.version(), AuditEvent.of(clock.instant(), org,
+                actor, AuditAction.AGENT_UNLOCKED, Subject.of(id), Map.of("status", AgentStatus.LOCKED.name()),
+                Map.of("status", AgentStatus.ACTIVE.name(), "reason", why, "generation", Long.toString(current.credentialGeneration()))));
+    }
+
     public void delete(Actor actor, OrganizationId org, AgentId id) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         Agent current = require(org, id);
         store.agents().delete(org, id, current.version(), AuditEvent.of(clock.instant(), org, actor,
                 AuditAction.AGENT_DELETED, Subject.of(id), Map.of("hostname", current.hostname(),

@@ -23,5 +23,12 @@ public enum AuditAction {
     ENROLLMENT_DENIED,
     AGENT_APPROVED,
     AGENT_DENIED,
-    CREDENTIAL_RENEWAL_DENIED
+    CREDENTIAL_RENEWAL_DENIED,
+    /** A renewal proved an older credential generation than the agent's current one: two copies of one identity. */
+    AGENT_LOCKED,
+    AGENT_UNLOCKED,
+    /** Suspect failures with a key from one source address reached the threshold: that source is blocked for the key. */
+    KEY_THROTTLED,
+    /** An admin lifted every throttle on a key. */
+    KEY_UNTHROTTLED
 }

@@ -1,7 +1,7 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.Checks;
 import com.heartbeatrm.core.spi.HeartbeatStore;
+import java.util.Objects;
 
 /** Read access to the audit log. */
 public final class AuditLog {
@@ -12,6 +12,6 @@ public final class AuditLog {
     }
 
     public Page<AuditRecord> query(AuditQuery query) {
-        return store.audit().query(Checks.notNull("query", query));
+        return store.audit().query(Objects.requireNonNull(query, "query"));
     }
 }

@@ -11,6 +11,11 @@ public record Disablement(Instant at, Actor by, String reason) {
     public Disablement {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(by, "by");
-        reason = reason == null || reason.isBlank() ? "no reason given" : TextRules.name("reason", reason, MAX_REASON_LENGTH, "");
+        reason = checkReason(reason);
+    }
+
+    /** An admin's reason for a change, checked like a name; {@code "no reason given"} when blank or null. */
+    public static String checkReason(String reason) {
+        return reason == null || reason.isBlank() ? "no reason given" : TextRules.name("reason", reason, MAX_REASON_LENGTH, "");
     }
 }

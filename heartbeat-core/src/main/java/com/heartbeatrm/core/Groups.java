@@ -1,7 +1,8 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.Checks;
+
 import com.heartbeatrm.core.spi.HeartbeatStore;
+import java.util.Objects;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class Groups {
     }
 
     public Group create(Actor actor, OrganizationId org, GroupId parent, String name) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         Group parentGroup = require(org, parent);
         Instant now = clock.instant();
         Group group = new Group(GroupId.random(), org, Optional.of(parentGroup.id()), name, GroupSettings.NONE, now, 0);
@@ -43,7 +44,7 @@ public final class Groups {
     }
 
     public Group rename(Actor actor, OrganizationId org, GroupId id, String newName, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         Group current = require(org, id);
         Group changed = current.withName(newName);
         return store.groups().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
@@ -56,8 +57,8 @@ public final class Groups {
     }
 
     public Group move(Actor actor, OrganizationId org, GroupId id, GroupId newParent, long expectedVersion) {
-        Checks.notNull("actor", actor);
-        Checks.notNull("newParent", newParent);
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(newParent, "newParent");
         Group current = require(org, id);
         require(org, newParent);
         return store.groups().move(org, id, newParent, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
@@ -71,7 +72,7 @@ public final class Groups {
     }
 
     public void delete(Actor actor, OrganizationId org, GroupId id, long expectedVersion) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         Group current = require(org, id);
         store.groups().delete(org, id, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
                 AuditAction.GROUP_DELETED, Subject.of(id), Map.of("name", current.name(),
@@ -79,12 +80,12 @@ public final class Groups {
     }
 
     public Optional<Group> find(OrganizationId org, GroupId id) {
-        return store.groups().find(Checks.notNull("organization", org), Checks.notNull("group", id));
+        return store.groups().find(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "group"));
     }
 
     /** The group, or {@link NotFoundException} (also for a group of another organization). */
     public Group require(OrganizationId org, GroupId id) {
-        Checks.notNull("group", id);
+        Objects.requireNonNull(id, "group");
         return find(org, id).orElseThrow(() -> new NotFoundException("group", id.value()));
     }
 
@@ -93,11 +94,11 @@ public final class Groups {
      * {@code "/"} or an empty path is the root. Names compare case-insensitively.
      */
     public Optional<Group> findByPath(OrganizationId org, String path) {
-        Checks.notNull("path", path);
+        Objects.requireNonNull(path, "path");
         if (path.length() > MAX_PATH_LENGTH) {
             throw new InvalidInputException("path", "too long");
         }
-        Optional<Organization> organization = store.organizations().find(Checks.notNull("organization", org));
+        Optional<Organization> organization = store.organizations().find(Objects.requireNonNull(org, "organization"));
         if (organization.isEmpty()) {
             return Optional.empty();
         }
@@ -125,12 +126,19 @@ public final class Groups {
 
     /** The path of a group as {@link #findByPath} reads it: {@code "Customer A/Site 1"}, or {@code "/"} for the root. */
     public String pathOf(OrganizationId org, GroupId id) {
-        List<Group> path = pathFromRoot(org, id);
-        if (path.size() == 1) {
+        return pathText(pathFromRoot(org, id));
+    }
+
+    /** The path text of a group given its path from the root (as {@link #pathFromRoot} returns it). */
+    public static String pathText(List<Group> pathFromRoot) {
+        if (pathFromRoot.isEmpty()) {
+            throw new InvalidInputException("path", "a path from the root has at least the root");
+        }
+        if (pathFromRoot.size() == 1) {
             return ROOT_PATH;
         }
         StringBuilder b = new StringBuilder();
-        for (Group g : path.subList(1, path.size())) {
+        for (Group g : pathFromRoot.subList(1, pathFromRoot.size())) {
             if (b.length() > 0) {
                 b.append('/');
             }
@@ -158,7 +166,7 @@ public final class Groups {
 
     /** The root first and the group last. */
     public List<Group> pathFromRoot(OrganizationId org, GroupId id) {
-        List<Group> path = store.groups().pathFromRoot(Checks.notNull("organization", org), Checks.notNull("group", id));
+        List<Group> path = store.groups().pathFromRoot(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "group"));
         if (path.isEmpty()) {
             throw new NotFoundException("group", id.value());
         }
@@ -193,8 +201,8 @@ public final class Groups {
      * that setting; the error names the ancestor.
      */
     public Group changeSettings(Actor actor, OrganizationId org, GroupId id, GroupSettings settings, long expectedVersion) {
-        Checks.notNull("actor", actor);
-        Checks.notNull("settings", settings);
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(settings, "settings");
         List<Group> path = pathFromRoot(org, id);
         Group current = path.get(path.size() - 1);
         for (SecuritySetting<?> s : settings.overridden()) {

@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  * The record of one issued enrollment token, i.e. one installer. The token text itself is never stored: it can
  * be verified from its signature, and a leaked record admits nobody.
  *
- * @param format what the token was issued for: {@code token} (bare), or the installer format it was packed
- *               into ({@code zip}, {@code pe}, {@code trailer})
- * @param base   digest of the base installer, once packed
- * @param output digest of the packed installer, once packed
+ * @param format what the token was issued as: {@code token} (bare, for a host that embeds it itself), or the
+ *               installer format it was packed into ({@code zip}, {@code pe}, {@code msi}, {@code script}, {@code deb},
+ *               {@code trailer}). A packed installer's record is stored only once its file was produced.
+ * @param base   digest of the base installer, for a packed installer
+ * @param output digest of the packed installer, for a packed installer
  */
 public record InstallerRecord(InstallerId id, OrganizationId organizationId, AccessKeyId accessKeyId, String signingKeyId,
         Instant issuedAt, Actor issuedBy, Optional<Instant> expiresAt, Optional<Platform> platform, String format,
@@ -36,6 +37,9 @@ public record InstallerRecord(InstallerId id, OrganizationId organizationId, Acc
         }
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(output, "output");
+        if (base.isPresent() != output.isPresent() || base.isPresent() == format.equals("token")) {
+            throw new InvalidInputException("format", "a packed installer has both digests; a bare token has neither");
+        }
         Objects.requireNonNull(revoked, "revoked");
         if (version < 0) {
             throw new InvalidInputException("version", "must not be negative");
@@ -49,11 +53,6 @@ public record InstallerRecord(InstallerId id, OrganizationId organizationId, Acc
     public InstallerRecord withRevoked(Revocation r) {
         return new InstallerRecord(id, organizationId, accessKeyId, signingKeyId, issuedAt, issuedBy, expiresAt, platform,
                 format, base, output, Optional.of(r), version);
-    }
-
-    public InstallerRecord withArtifacts(String newFormat, ArtifactDigest newBase, ArtifactDigest newOutput) {
-        return new InstallerRecord(id, organizationId, accessKeyId, signingKeyId, issuedAt, issuedBy, expiresAt, platform,
-                newFormat, Optional.of(newBase), Optional.of(newOutput), revoked, version);
     }
 
     public InstallerRecord withVersion(long v) {

@@ -1,7 +1,13 @@
 package com.heartbeatrm.core;
 
-/** Input that can never be accepted as given: a blank name, a malformed CIDR, a negative limit. */
-public class InvalidInputException extends HeartbeatException {
+/**
+ * A value that can never be accepted as given: a blank or over-long name, a malformed id or CIDR, a negative
+ * limit. An {@link IllegalArgumentException}, as the SDK's misuse policy has it: {@link NullPointerException} for a
+ * null argument, {@code IllegalArgumentException} for a bad argument value (this class, which also names the
+ * field), and {@link HeartbeatException} subclasses for outcomes that depend on what is stored (not found,
+ * conflicts, locks, an unavailable store). Messages name the field and the rule, never a secret.
+ */
+public class InvalidInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     private final String field;
 

@@ -1,8 +1,9 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.Checks;
+
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import com.heartbeatrm.core.spi.OrganizationSetup;
+import java.util.Objects;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class Organizations {
      * default access key pointing at the root group. Names are unique per store, compared case-insensitively.
      */
     public NewOrganization setUp(Actor actor, String name) {
-        Checks.notNull("actor", actor);
+        Objects.requireNonNull(actor, "actor");
         String checked = Organization.checkName(name);
         Instant now = clock.instant();
         OrganizationId orgId = OrganizationId.random();
@@ -50,7 +51,7 @@ public final class Organizations {
     }
 
     public Optional<Organization> find(OrganizationId id) {
-        return store.organizations().find(Checks.notNull("id", id));
+        return store.organizations().find(Objects.requireNonNull(id, "id"));
     }
 
     public Organization require(OrganizationId id) {

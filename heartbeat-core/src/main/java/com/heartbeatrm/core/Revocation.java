@@ -1,6 +1,5 @@
 package com.heartbeatrm.core;
 
-import com.heartbeatrm.core.internal.TextRules;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -9,6 +8,6 @@ public record Revocation(Instant at, Actor by, String reason) {
     public Revocation {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(by, "by");
-        reason = reason == null || reason.isBlank() ? "no reason given" : TextRules.name("reason", reason, Disablement.MAX_REASON_LENGTH, "");
+        reason = Disablement.checkReason(reason);
     }
 }

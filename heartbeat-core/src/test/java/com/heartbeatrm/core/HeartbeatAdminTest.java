@@ -42,7 +42,8 @@ class HeartbeatAdminTest {
         assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), GroupId.random(), "x")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), root, "")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), root, "x".repeat(101))).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> admin.groups().create(null, acme.id(), root, "x")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().create(null, acme.id(), root, "x")).as("misuse: NPE for null").isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("actor");
         assertThatThrownBy(() -> admin.groups().create(alice, OrganizationId.random(), root, "x")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> admin.accessKeys().disable(alice, acme.id(), AccessKeyId.random(), "r")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> admin.groups().setOverride(alice, acme.id(), root, SecuritySetting.ALLOWED_NETWORKS,

@@ -1,42 +1,126 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.agent.DenialCode;
+import com.heartbeatrm.agent.RequestException;
+import com.heartbeatrm.agent.TokenException;
+
 /**
- * Why an enrollment or renewal was refused. The name is precise, for the audit log and support staff;
- * {@link #publicMessage()} is what the agent may be told: specific where it helps a user ("this installer's
- * access key was disabled"), coarse where a detail would help an attacker (anything about a token that did
- * not verify).
+ * Why the server refused an enrollment or a renewal: the one refusal vocabulary of the server side, precise, for the
+ * audit log and support staff. Every reason the agent-side parsers give ({@link RequestException.Problem},
+ * {@link TokenException.Reason}) has its own reason here ({@link #of(RequestException.Problem)},
+ * {@link #of(TokenException.Reason)}), so nothing is lost on the way.
+ *
+ * <p>{@link #publicCode()} and {@link #publicMessage()} are what the agent is told: specific where it helps a user
+ * ("this installer's access key was disabled"), coarse where a detail would help an attacker (everything about a
+ * token that did not verify is {@link DenialCode#INVALID_INSTALLER}).
  */
 public enum DenialReason {
-    OVERSIZED("the request is too large"),
-    MALFORMED("the request or installer is invalid"),
-    BAD_SIGNATURE("the request or installer is invalid"),
-    UNKNOWN_SIGNING_KEY("the request or installer is invalid"),
-    WRONG_ISSUER("the request or installer is invalid"),
-    TOKEN_UNKNOWN("the request or installer is invalid"),
-    TOKEN_EXPIRED("this installer has expired"),
-    TOKEN_REVOKED("this installer was revoked"),
-    KEY_NOT_FOUND("this installer's access key no longer exists"),
-    KEY_DISABLED("this installer's access key was disabled"),
-    KEY_EXPIRED("this installer's access key has expired"),
-    KEY_EXHAUSTED("this installer's access key has reached its maximum number of uses"),
-    NETWORK_NOT_ALLOWED("enrollment is not allowed from this network"),
-    PLATFORM_NOT_ALLOWED("enrollment is not allowed for this platform"),
-    BAD_PROOF("the request was rejected"),
-    CLOCK_SKEW("this computer's clock is too far off; correct it and try again"),
-    REPLAYED("the request was rejected"),
-    THROTTLED("too many failed attempts; try again later"),
-    AGENT_NOT_FOUND("this agent is not enrolled; reinstall it"),
-    AGENT_DISABLED("this agent was disabled by an administrator"),
-    PENDING_EXPIRED("this agent's enrollment was not approved in time; reinstall it");
+    // The request body.
+    REQUEST_OVERSIZED(DenialCode.REQUEST_TOO_LARGE, "the request is too large"),
+    REQUEST_NOT_JSON(DenialCode.INVALID_REQUEST, "the request is invalid"),
+    REQUEST_DUPLICATE_FIELD(DenialCode.INVALID_REQUEST, "the request is invalid"),
+    REQUEST_UNKNOWN_FIELD(DenialCode.INVALID_REQUEST, "the request is invalid"),
+    REQUEST_MISSING_FIELD(DenialCode.INVALID_REQUEST, "the request is invalid"),
+    REQUEST_WRONG_TYPE(DenialCode.INVALID_REQUEST, "the request is invalid"),
+    REQUEST_INVALID_VALUE(DenialCode.INVALID_REQUEST, "the request is invalid"),
+    REQUEST_UNSUPPORTED_VERSION(DenialCode.INVALID_REQUEST, "this agent speaks a protocol version the server does not"),
+    // The token, before and during verification.
+    TOKEN_MALFORMED(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_WRONG_VERSION_OR_PURPOSE(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_NON_CANONICAL_ENCODING(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_OVERSIZED(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_DUPLICATE_JSON_KEY(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_INVALID_CLAIMS(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_UNSUPPORTED_VERSION(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    /** The footer names an issuer key this deployment does not have (never had, or removed). */
+    UNKNOWN_SIGNING_KEY(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    BAD_SIGNATURE(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    /** Signed by this deployment's key but naming another issuer. */
+    WRONG_ISSUER(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    /** Issued in the future beyond the allowed clock skew. */
+    TOKEN_NOT_YET_VALID(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_EXPIRED(DenialCode.INSTALLER_EXPIRED, "this installer has expired"),
+    // The token against the store.
+    /** Verifies, but this deployment has no record of issuing it (or the record names another key). */
+    TOKEN_UNKNOWN(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
+    TOKEN_REVOKED(DenialCode.INSTALLER_REVOKED, "this installer was revoked"),
+    KEY_NOT_FOUND(DenialCode.KEY_NOT_FOUND, "this installer's access key no longer exists"),
+    KEY_DISABLED(DenialCode.KEY_DISABLED, "this installer's access key was disabled"),
+    KEY_EXPIRED(DenialCode.KEY_EXPIRED, "this installer's access key has expired"),
+    KEY_EXHAUSTED(DenialCode.KEY_EXHAUSTED, "this installer's access key has reached its maximum number of uses"),
+    /** The key kept being re-pointed while the enrollment committed; the agent may simply try again. */
+    KEY_CHANGED(DenialCode.UNAVAILABLE, "the server is busy; try again"),
+    // The request against the key and its group.
+    NETWORK_NOT_ALLOWED(DenialCode.NETWORK_NOT_ALLOWED, "enrollment is not allowed from this network"),
+    PLATFORM_NOT_ALLOWED(DenialCode.PLATFORM_NOT_ALLOWED, "enrollment is not allowed for this platform"),
+    // Proof of possession, clock, replay, throttling: shared by enrollment and renewal.
+    BAD_PROOF(DenialCode.REJECTED, "the request was rejected"),
+    CLOCK_SKEW(DenialCode.CLOCK_SKEW, "this computer's clock is too far off; correct it and try again"),
+    REPLAYED(DenialCode.REJECTED, "the request was rejected"),
+    THROTTLED(DenialCode.THROTTLED, "too many failed attempts; try again later"),
+    // Renewal.
+    AGENT_NOT_FOUND(DenialCode.AGENT_NOT_FOUND, "this agent is not enrolled; reinstall it"),
+    /** The credential the renewal presents does not verify, or is not this agent's. */
+    CREDENTIAL_INVALID(DenialCode.REJECTED, "the request was rejected"),
+    /** A credential presented to the host past its expiry ({@link AgentCredentials#check}). */
+    CREDENTIAL_EXPIRED(DenialCode.REJECTED, "the credential has expired; renew it"),
+    /** A credential of an older generation than the agent's current one ({@link AgentCredentials#check}). */
+    CREDENTIAL_SUPERSEDED(DenialCode.REJECTED, "the credential was replaced by a newer one"),
+    AGENT_DISABLED(DenialCode.AGENT_DISABLED, "this agent was disabled by an administrator"),
+    /** This renewal proved an older credential generation than the agent's: it locked the agent. */
+    CLONE_DETECTED(DenialCode.AGENT_LOCKED,
+            "this agent's identity is in use on another computer (a clone); it is locked until an administrator unlocks it"),
+    /** The agent was locked earlier (a clone) and is still locked. */
+    AGENT_LOCKED(DenialCode.AGENT_LOCKED,
+            "this agent's identity was found on two computers (a clone); it is locked until an administrator unlocks it"),
+    PENDING_EXPIRED(DenialCode.PENDING_EXPIRED, "this agent's enrollment was not approved in time; reinstall it");
 
+    private final DenialCode publicCode;
     private final String publicMessage;
 
-    DenialReason(String publicMessage) {
+    DenialReason(DenialCode publicCode, String publicMessage) {
+        this.publicCode = publicCode;
         this.publicMessage = publicMessage;
+    }
+
+    /** The code the protocol sends the agent. */
+    public DenialCode publicCode() {
+        return publicCode;
     }
 
     /** The words an agent (and its user) may see. */
     public String publicMessage() {
         return publicMessage;
+    }
+
+    /** The reason for a request body the agent-side parser refused. */
+    public static DenialReason of(RequestException.Problem problem) {
+        return switch (problem) {
+            case OVERSIZED -> REQUEST_OVERSIZED;
+            case NOT_JSON -> REQUEST_NOT_JSON;
+            case DUPLICATE_FIELD -> REQUEST_DUPLICATE_FIELD;
+            case UNKNOWN_FIELD -> REQUEST_UNKNOWN_FIELD;
+            case MISSING_FIELD -> REQUEST_MISSING_FIELD;
+            case WRONG_TYPE -> REQUEST_WRONG_TYPE;
+            case INVALID_VALUE -> REQUEST_INVALID_VALUE;
+            case UNSUPPORTED_VERSION -> REQUEST_UNSUPPORTED_VERSION;
+        };
+    }
+
+    /** The reason for a token the agent-side verifier refused. */
+    public static DenialReason of(TokenException.Reason reason) {
+        return switch (reason) {
+            case MALFORMED -> TOKEN_MALFORMED;
+            case WRONG_VERSION_OR_PURPOSE -> TOKEN_WRONG_VERSION_OR_PURPOSE;
+            case NON_CANONICAL_ENCODING -> TOKEN_NON_CANONICAL_ENCODING;
+            case OVERSIZED -> TOKEN_OVERSIZED;
+            case UNKNOWN_SIGNING_KEY -> UNKNOWN_SIGNING_KEY;
+            case BAD_SIGNATURE -> BAD_SIGNATURE;
+            case EXPIRED -> TOKEN_EXPIRED;
+            case NOT_YET_VALID -> TOKEN_NOT_YET_VALID;
+            case DUPLICATE_JSON_KEY -> TOKEN_DUPLICATE_JSON_KEY;
+            case INVALID_CLAIMS -> TOKEN_INVALID_CLAIMS;
+            case UNSUPPORTED_VERSION -> TOKEN_UNSUPPORTED_VERSION;
+        };
     }
 }

@@ -2,10 +2,14 @@ package com.heartbeatrm.enrollment;
 
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.OrganizationId;
 import java.util.Objects;
+import java.util.Optional;
 
-/** The outcome of a server-side token check. */
+/** What {@link Installers#check} found about a token. */
 public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused {
 
     /** The token verifies, is recorded and not revoked, and its key is usable now. */
@@ -19,16 +23,16 @@ public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused 
 
     /**
      * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. The installer, key
-     * and organization ids are filled in only when the token's signature verified, so they can be trusted.
+     * and organization are given only when the token's signature verified, so they can be trusted.
      */
-    record Refused(TokenRefusal reason, String detail, java.util.Optional<String> installerId, java.util.Optional<String> keyId,
-            java.util.Optional<String> organizationId) implements TokenCheck {
+    record Refused(DenialReason reason, String detail, Optional<InstallerId> installer, Optional<AccessKeyId> key,
+            Optional<OrganizationId> organization) implements TokenCheck {
         public Refused {
-            Objects.requireNonNull(organizationId, "organizationId");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
-            Objects.requireNonNull(installerId, "installerId");
-            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(installer, "installer");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(organization, "organization");
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.agent.AgentCredential;
 import com.heartbeatrm.agent.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
 import com.heartbeatrm.agent.EnrollmentRequest;
@@ -11,17 +12,30 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 
-/** A simulated agent computer for tests. */
+/** A simulated agent computer for tests: its key pair, its facts, and the credential it holds. */
 final class Agents {
-    final AgentKeyPair keys = AgentKeyPair.generate();
+    final AgentKeyPair keys;
     final AgentFacts facts;
+    AgentCredential credential;
 
     Agents(String hostname, String platform) {
-        this.facts = new AgentFacts(hostname, platform, "10.0.19045", "1.0.0", Optional.empty());
+        this(AgentKeyPair.generate(), new AgentFacts(hostname, platform, "10.0.19045", "1.0.0", Optional.empty()));
+    }
+
+    private Agents(AgentKeyPair keys, AgentFacts facts) {
+        this.keys = keys;
+        this.facts = facts;
     }
 
     static Agents windows(String hostname) {
         return new Agents(hostname, "windows");
+    }
+
+    /** A copy of this computer's identity: same key pair, same credential, as a copied state directory gives. */
+    Agents copy() {
+        Agents c = new Agents(keys, facts);
+        c.credential = credential;
+        return c;
     }
 
     byte[] enrollBody(EnrollmentToken token, Clock clock) {
@@ -29,7 +43,18 @@ final class Agents {
     }
 
     byte[] renewBody(Agent agent, Clock clock) {
-        return RenewalRequest.create(agent.id().value(), agent.organizationId().value(), keys, clock).toJson();
+        return RenewalRequest.create(agent.id().value(), agent.organizationId().value(), keys, Optional.ofNullable(credential), clock)
+                .toJson();
+    }
+
+    /** Keeps the credential of a successful enrollment or renewal, as an agent does. */
+    <T> T keep(T result) {
+        if (result instanceof EnrollmentResult.Enrolled e) {
+            credential = e.credential();
+        } else if (result instanceof RenewalResult.Renewed r) {
+            credential = r.credential();
+        }
+        return result;
     }
 
     static InetAddress ip(String literal) {

@@ -38,10 +38,9 @@ class EnrollmentProperties {
 
     @Property(tries = 40)
     void refusedRequestsNeverGetThrough(@ForAll("ops") List<Op> ops) {
-        Fixture f = new Fixture();
-        EnrollmentService service = EnrollmentService.builder(f.store, f.keys, Fixture.ISSUER).clock(f.clock)
-                .policy(EnrollmentPolicy.builder().throttle(1_000_000, 1_000_000, java.time.Duration.ofMinutes(1),
-                        java.time.Duration.ofMinutes(1)).build()).build();
+        Fixture f = new Fixture(EnrollmentPolicy.builder().throttle(1_000_000, 1_000_000, java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofMinutes(1)).build());
+        HeartbeatServer service = f.server;
         Group linuxOnly = f.admin.groups().create(f.alice, f.acme.id(), f.acme.rootGroup().id(), "Linux only");
         f.admin.groups().setOverride(f.alice, f.acme.id(), linuxOnly.id(), SecuritySetting.ALLOWED_PLATFORMS, PlatformSet.of(Platform.LINUX));
         List<GroupId> groups = List.of(f.customerA.id(), f.acme.rootGroup().id(), linuxOnly.id());
@@ -65,7 +64,7 @@ class EnrollmentProperties {
                     f.admin.accessKeys().repoint(f.alice, f.acme.id(), f.keyA.id(), current);
                 }
                 case REVOKE -> {
-                    f.tokens.revoke(f.alice, f.acme.id(), installers.get(op.which()).record().id(), "prop");
+                    f.installers.revoke(f.alice, f.acme.id(), installers.get(op.which()).record().id(), "prop");
                     revoked.add(op.which());
                 }
                 case ENROLL -> {

@@ -8,43 +8,57 @@ import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.testkit.MutableClock;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
-/** A deployment with one organization, "Customer A" and its key, on the in-memory store. */
+/** A deployment with one organization, "Customer A" and its key, on the in-memory store (or the given one). */
 final class Fixture {
     static final String ISSUER = "https://heartbeat.example";
-    static final List<URI> ENDPOINTS = List.of(URI.create("https://heartbeat.example/v1/enroll"));
+    static final List<URI> ENDPOINTS = List.of(URI.create("https://heartbeat.example/v1/"));
     final Actor alice = Actor.of("alice");
-    final TestClock clock = new TestClock(Instant.parse("2026-06-01T10:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
     final HeartbeatStore store;
-    final HeartbeatAdmin admin;
     final AesGcmKeyEncryptionKey kek = AesGcmKeyEncryptionKey.generate("test-kek");
-    final IssuerKeys keys;
-    final EnrollmentTokens tokens;
-    final TokenValidator validator;
+    final HeartbeatServer server;
+    final HeartbeatAdmin admin;
+    final SigningKeys keys;
+    final Installers installers;
     final NewOrganization acme;
     final Group customerA;
     final AccessKey keyA;
 
     Fixture() {
-        this(new InMemoryHeartbeatStore());
+        this(new InMemoryHeartbeatStore(), EnrollmentPolicy.DEFAULTS);
     }
 
-    Fixture(HeartbeatStore store) {
+    Fixture(EnrollmentPolicy policy) {
+        this(new InMemoryHeartbeatStore(), policy);
+    }
+
+    Fixture(HeartbeatStore store, EnrollmentPolicy policy) {
         this.store = store;
-        admin = HeartbeatAdmin.builder().store(store).clock(clock).build();
-        keys = IssuerKeys.create(store, kek, clock);
+        server = HeartbeatServer.builder(store, kek, ISSUER).clock(clock).policy(policy).endpoints(ENDPOINTS).build();
+        admin = server.admin();
+        keys = server.signingKeys();
         keys.ensureActiveKey();
-        tokens = EnrollmentTokens.builder(store, keys, ISSUER, ENDPOINTS).clock(clock).build();
-        validator = TokenValidator.create(store, keys, ISSUER, clock);
+        installers = server.installers();
         acme = admin.organizations().setUp(alice, "Acme MSP " + System.nanoTime());
         customerA = admin.groups().create(alice, acme.id(), acme.rootGroup().id(), "Customer A");
         keyA = admin.accessKeys().create(alice, acme.id(), AccessKeySpec.builder("Customer A Access Key", customerA.id()).build());
     }
 
+    /** Another server node on the same store and key-encryption key, with its own caches. */
+    HeartbeatServer otherNode() {
+        return HeartbeatServer.builder(store, kek, ISSUER).clock(clock).policy(server.policy()).endpoints(ENDPOINTS).build();
+    }
+
     IssuedToken issue() {
-        return tokens.issue(alice, acme.id(), keyA.id(), TokenRequest.DEFAULTS);
+        return installers.issueToken(alice, acme.id(), keyA.id(), InstallerRequest.DEFAULTS);
+    }
+
+    TokenCheck check(IssuedToken t) {
+        return installers.check(t.token());
     }
 }

@@ -48,12 +48,12 @@ class KeyRotationProperties {
                         });
             }
             for (int i = 0; i < issued.size(); i++) {
-                TokenCheck c = f.validator.check(issued.get(i).token().reveal());
+                TokenCheck c = f.check(issued.get(i));
                 if (present.contains(signedBy.get(i))) {
                     assertThat(c).isInstanceOf(TokenCheck.Valid.class);
                 } else {
                     assertThat(c).isInstanceOfSatisfying(TokenCheck.Refused.class,
-                            r -> assertThat(r.reason()).isEqualTo(TokenRefusal.UNKNOWN_SIGNING_KEY));
+                            r -> assertThat(r.reason()).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY));
                 }
             }
         }

@@ -47,7 +47,7 @@ public final class BaseInstaller {
     private final long size;
     private final long prefixLength;
     private final MessageDigest prefixDigest;
-    private final FileDigest baseDigest;
+    private final BaseDigest baseDigest;
     private final ForeignComment policy;
     // ZIP
     private final ZipTail.Eocd eocd;
@@ -56,7 +56,7 @@ public final class BaseInstaller {
     private final PeChecksum peChecksum;
 
     private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, MessageDigest prefixDigest,
-            FileDigest baseDigest, ForeignComment policy, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum) {
+            BaseDigest baseDigest, ForeignComment policy, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum) {
         this.path = path;
         this.format = format;
         this.size = size;
@@ -99,7 +99,7 @@ public final class BaseInstaller {
                     MessageDigest whole = sha256();
                     stream(ch, 0, size, whole, sum, l.tableOffset());
                     return new BaseInstaller(base, InstallerFormat.PE_AUTHENTICODE, size, l.tableOffset(), null,
-                            new FileDigest(hex(whole.digest()), size), policy, null, l, sum);
+                            new BaseDigest(hex(whole.digest()), size), policy, null, l, sum);
                 }
             }
             Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
@@ -114,7 +114,7 @@ public final class BaseInstaller {
                 stream(ch, 0, e.offset(), prefix, null, -1);
                 MessageDigest whole = clone(prefix);
                 stream(ch, e.offset(), size, whole, null, -1);
-                return new BaseInstaller(base, InstallerFormat.ZIP, size, e.offset(), prefix, new FileDigest(hex(whole.digest()), size),
+                return new BaseInstaller(base, InstallerFormat.ZIP, size, e.offset(), prefix, new BaseDigest(hex(whole.digest()), size),
                         policy, e, null, null);
             }
             Optional<Trailer.Found> old = Trailer.read(ch, size, MAX_TOKEN);
@@ -126,7 +126,7 @@ public final class BaseInstaller {
             stream(ch, 0, prefixLength, prefix, null, -1);
             MessageDigest whole = clone(prefix);
             stream(ch, prefixLength, size, whole, null, -1);
-            return new BaseInstaller(base, InstallerFormat.TRAILER, size, prefixLength, prefix, new FileDigest(hex(whole.digest()), size),
+            return new BaseInstaller(base, InstallerFormat.TRAILER, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
                     policy, null, null, null);
         } catch (IOException e) {
             throw new InstallerException(Reason.IO, "cannot read the base installer: " + e.getClass().getSimpleName(), e);
@@ -137,8 +137,17 @@ public final class BaseInstaller {
         return format;
     }
 
-    public FileDigest baseDigest() {
-        return baseDigest;
+    /** The SHA-256 (lower-case hex) of the base installer. */
+    public String baseSha256() {
+        return baseDigest.sha256;
+    }
+
+    /** The size of the base installer. */
+    public long baseSize() {
+        return baseDigest.size;
+    }
+
+    private record BaseDigest(String sha256, long size) {
     }
 
     /** Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. */
@@ -217,7 +226,7 @@ public final class BaseInstaller {
         writeFully(out, tail);
         MessageDigest d = clone(prefixDigest);
         d.update(tail);
-        return new PackResult(format, baseDigest, new FileDigest(hex(d.digest()), prefixLength + tail.length));
+        return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), prefixLength + tail.length);
     }
 
     private PackResult writePe(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
@@ -244,7 +253,7 @@ public final class BaseInstaller {
         }
         writeFully(out, table);
         d.update(table);
-        return new PackResult(format, baseDigest, new FileDigest(hex(d.digest()), pe.tableOffset() + table.length));
+        return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), pe.tableOffset() + table.length);
     }
 
     private static void copy(FileChannel in, WritableByteChannel out, long from, long to) throws IOException {

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.heartbeatrm.agent.EnrollmentToken;
 import com.heartbeatrm.agent.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.HeartbeatAdmin;
-import com.heartbeatrm.core.NewOrganization;
-import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
-import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
-import com.heartbeatrm.enrollment.EnrollmentTokens;
-import com.heartbeatrm.enrollment.IssuerKeys;
-import com.heartbeatrm.enrollment.TokenRequest;
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentClaims;
+import com.heartbeatrm.agent.SigningPublicKey;
+import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -32,26 +28,28 @@ import org.junit.jupiter.api.Assumptions;
 /** Test helpers: real tokens, real files, real external tools. */
 final class Tools {
     static final boolean CI = "true".equals(System.getenv("CI"));
-    private static final InMemoryHeartbeatStore STORE = new InMemoryHeartbeatStore();
-    private static final IssuerKeys KEYS = IssuerKeys.create(STORE, AesGcmKeyEncryptionKey.generate("test"), Clock.systemUTC());
-    private static final EnrollmentTokens TOKENS;
-    private static final NewOrganization ORG;
-
-    static {
-        KEYS.ensureActiveKey();
-        TOKENS = EnrollmentTokens.builder(STORE, KEYS, "https://rmm.example", List.of(URI.create("https://rmm.example/enroll"))).build();
-        ORG = HeartbeatAdmin.builder().store(STORE).build().organizations().setUp(Actor.of("t"), "Acme");
-    }
+    /** The test issuer: an Ed25519 key pair signing real tokens with the agent module's codec. */
+    private static final AgentKeyPair ISSUER = AgentKeyPair.generate();
+    private static final SigningPublicKey ISSUER_PUBLIC = SigningPublicKey.of(ISSUER.publicKey());
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private Tools() {
     }
 
+    /** A fresh, real enrollment token (about 450 characters). */
     static EnrollmentToken token() {
-        return TOKENS.issue(Actor.of("t"), ORG.id(), ORG.defaultKey().id(), TokenRequest.DEFAULTS).token();
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        String jti = "ins_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        java.time.Instant now = Clock.systemUTC().instant();
+        EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, "https://rmm.example", "org_AAAAAAAAAAAAAAAAAAAAAA",
+                "hbk_BBBBBBBBBBBBBBBBBBBBBA", jti, now, java.util.Optional.of(now.plusSeconds(86_400)),
+                List.of(URI.create("https://rmm.example/v1/")), List.of(), java.util.Optional.empty());
+        return EnrollmentToken.of(EnrollmentTokenCodec.encode(claims, ISSUER_PUBLIC.keyId(), ISSUER::sign));
     }
 
     static EnrollmentTokenVerifier verifier() {
-        return EnrollmentTokenVerifier.builder(PinnedKeySet.parseJson(KEYS.publicKeySet().toJson())).build();
+        return EnrollmentTokenVerifier.builder(PinnedKeySet.of(ISSUER_PUBLIC)).build();
     }
 
 

@@ -41,8 +41,10 @@ class ZipAndTrailerTest {
         PackResult r = InstallerPacker.pack(base, token, out);
 
         assertThat(r.format()).isEqualTo(InstallerFormat.ZIP);
-        assertThat(r.base()).isEqualTo(new FileDigest(sha256(base), Files.size(base)));
-        assertThat(r.output()).isEqualTo(new FileDigest(sha256(out), Files.size(out)));
+        assertThat(r.baseSha256()).isEqualTo(sha256(base));
+        assertThat(r.baseSize()).isEqualTo(Files.size(base));
+        assertThat(r.outputSha256()).isEqualTo(sha256(out));
+        assertThat(r.outputSize()).isEqualTo(Files.size(out));
         assertThat(new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1)).contains(token.reveal());
         InstallerTag tag = InstallerReader.read(out);
         assertThat(tag.format()).isEqualTo(InstallerFormat.ZIP);
@@ -134,7 +136,7 @@ class ZipAndTrailerTest {
         Path out = dir.resolve("tagged.sh");
         PackResult r = InstallerPacker.pack(base, token, out);
         assertThat(r.format()).isEqualTo(InstallerFormat.TRAILER);
-        assertThat(r.output().size()).isEqualTo(Files.size(base) + token.length() + 48);
+        assertThat(r.outputSize()).isEqualTo(Files.size(base) + token.length() + 48);
         assertThat(InstallerReader.read(out).token()).isEqualTo(token);
         Tools.Run sh = Tools.run(dir, "sh", out.toString());
         assertThat(sh.exit()).isZero();

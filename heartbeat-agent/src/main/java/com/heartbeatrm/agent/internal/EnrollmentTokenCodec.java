@@ -46,7 +46,7 @@ public final class EnrollmentTokenCodec {
             g.writeStringField("iss", claims.issuer());
             g.writeStringField("org", claims.organizationId());
             g.writeStringField("key", claims.accessKeyId());
-            g.writeStringField("jti", claims.tokenId());
+            g.writeStringField("jti", claims.installerId());
             g.writeStringField("iat", claims.issuedAt().toString());
             if (claims.expiresAt().isPresent()) {
                 g.writeStringField("exp", claims.expiresAt().get().toString());
@@ -94,6 +94,9 @@ public final class EnrollmentTokenCodec {
                 if (!name.equals("kid") || value != JsonToken.VALUE_STRING) {
                     throw new TokenException(Reason.MALFORMED, "the footer holds only a string \"kid\"");
                 }
+                if (kid != null) {
+                    throw Json.duplicate("footer");
+                }
                 kid = p.getText();
             }
             Json.expectEnd(p);
@@ -124,13 +127,15 @@ public final class EnrollmentTokenCodec {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
+                if (!seen.add(name)) {
+                    throw Json.duplicate("payload");
+                }
                 if (!KNOWN.contains(name)) {
                     throw new TokenException(Reason.INVALID_CLAIMS, "unknown claim \"" + safe(name) + "\"");
                 }
-                seen.add(name);
                 switch (name) {
                     case "ver" -> {
-                        if (value != JsonToken.VALUE_NUMBER_INT) {
+                        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
                             throw wrongType(name);
                         }
                         ver = p.getIntValue();
@@ -160,6 +165,12 @@ public final class EnrollmentTokenCodec {
             Json.expectEnd(p);
         } catch (IOException e) {
             throw Json.toTokenException(e, "payload");
+        }
+        if (!seen.contains("ver")) {
+            throw new TokenException(Reason.INVALID_CLAIMS, "missing claim \"ver\"");
+        }
+        if (ver != EnrollmentClaims.FORMAT_VERSION) {
+            throw new TokenException(Reason.UNSUPPORTED_VERSION, "claims format " + ver + " is not " + EnrollmentClaims.FORMAT_VERSION);
         }
         for (String r : REQUIRED) {
             if (!seen.contains(r)) {

@@ -1,146 +1,91 @@
 package com.heartbeatrm.agent.internal;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.heartbeatrm.agent.EnrollmentProtocol;
 import com.heartbeatrm.agent.RequestException;
 import com.heartbeatrm.agent.RequestException.Problem;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Flat, strict request JSON: one object whose members are strings (and at most one nested object of strings),
- * with a fixed set of allowed names. Unknown, duplicate, missing or mistyped members are typed refusals.
+ * The agent requests' JSON: one object with a fixed set of members, read with {@link StrictJson}. Unknown, duplicate,
+ * missing or mistyped members are typed refusals that name the member.
  */
 public final class RequestJson {
-    public static final int MAX_BODY = 32 * 1024;
-
     private RequestJson() {
     }
 
-    /** Parses {@code {"a":"…","facts":{"x":"…"}}} into a map; nested objects become maps. */
-    public static Map<String, Object> parse(byte[] body, Set<String> allowed, Set<String> nestedAllowed) throws RequestException {
-        if (body == null || body.length == 0) {
-            throw new RequestException(Problem.NOT_JSON, "empty body");
+    /** Parses a request body of at most {@link EnrollmentProtocol#MAX_BODY_BYTES} with only the {@code allowed} members. */
+    public static Map<String, Object> parse(byte[] body, Set<String> allowed) throws RequestException {
+        Map<String, Object> m;
+        try {
+            m = StrictJson.parseObject(body, EnrollmentProtocol.MAX_BODY_BYTES);
+        } catch (StrictJson.ParseException e) {
+            throw new RequestException(switch (e.problem()) {
+                case TOO_LARGE -> Problem.OVERSIZED;
+                case DUPLICATE_MEMBER -> Problem.DUPLICATE_FIELD;
+                case NOT_JSON -> Problem.NOT_JSON;
+            }, e.getMessage());
         }
-        if (body.length > MAX_BODY) {
-            throw new RequestException(Problem.OVERSIZED, "body larger than " + MAX_BODY + " bytes");
+        try {
+            StrictJson.onlyMembers(m, allowed);
+        } catch (StrictJson.FieldException e) {
+            throw of(e, "");
         }
-        try (JsonParser p = Json.parser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new RequestException(Problem.NOT_JSON, "body must be a JSON object");
-            }
-            Map<String, Object> out = readObject(p, allowed, nestedAllowed, true);
-            if (p.nextToken() != null) {
-                throw new RequestException(Problem.NOT_JSON, "content after the JSON object");
-            }
-            return out;
-        } catch (IOException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("Duplicate field")) {
-                throw new RequestException(Problem.DUPLICATE_FIELD, "a member name is repeated");
-            }
-            throw new RequestException(Problem.NOT_JSON, "body is not valid JSON");
+        return m;
+    }
+
+    /** The nested object {@code name}, with only the {@code allowed} members. */
+    public static Map<String, Object> object(Map<String, Object> m, String name, Set<String> allowed) throws RequestException {
+        try {
+            Map<String, Object> o = StrictJson.object(m, name).orElseThrow(() -> new RequestException(Problem.MISSING_FIELD, name,
+                    "missing field \"" + name + "\""));
+            StrictJson.onlyMembers(o, allowed);
+            return o;
+        } catch (StrictJson.FieldException e) {
+            throw of(e, name + ".");
         }
     }
 
-    private static Map<String, Object> readObject(JsonParser p, Set<String> allowed, Set<String> nestedAllowed, boolean top)
-            throws IOException, RequestException {
-        Map<String, Object> out = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (!allowed.contains(name)) {
-                throw new RequestException(Problem.UNKNOWN_FIELD, "unknown field \"" + safe(name) + "\"");
-            }
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.VALUE_STRING) {
-                out.put(name, p.getText());
-            } else if (t == JsonToken.VALUE_NUMBER_INT && name.equals("v")) {
-                out.put(name, p.getIntValue());
-            } else if (t == JsonToken.START_OBJECT && top && !nestedAllowed.isEmpty()) {
-                out.put(name, readObject(p, nestedAllowed, Set.of(), false));
-            } else if (t == JsonToken.VALUE_NULL) {
-                continue;
-            } else {
-                throw new RequestException(Problem.WRONG_TYPE, "field \"" + name + "\" has the wrong type");
-            }
+    public static String string(Map<String, Object> m, String name) throws RequestException {
+        try {
+            return StrictJson.requireString(m, name);
+        } catch (StrictJson.FieldException e) {
+            throw of(e, "");
         }
-        return out;
     }
 
-    public static String string(Map<String, Object> m, String name, boolean required) throws RequestException {
-        Object v = m.get(name);
-        if (v == null) {
-            if (required) {
-                throw new RequestException(Problem.MISSING_FIELD, "missing field \"" + name + "\"");
-            }
-            return null;
+    public static Optional<String> optionalString(Map<String, Object> m, String name) throws RequestException {
+        try {
+            return StrictJson.string(m, name);
+        } catch (StrictJson.FieldException e) {
+            throw of(e, "");
         }
-        if (!(v instanceof String s)) {
-            throw new RequestException(Problem.WRONG_TYPE, "field \"" + name + "\" must be a string");
-        }
-        return s;
     }
 
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> object(Map<String, Object> m, String name) throws RequestException {
-        Object v = m.get(name);
-        if (v == null) {
-            throw new RequestException(Problem.MISSING_FIELD, "missing field \"" + name + "\"");
+    /** Checks {@code "v": 1}. */
+    public static void version(Map<String, Object> m) throws RequestException {
+        long v;
+        try {
+            v = StrictJson.requireInteger(m, "v");
+        } catch (StrictJson.FieldException e) {
+            throw of(e, "");
         }
-        if (!(v instanceof Map)) {
-            throw new RequestException(Problem.WRONG_TYPE, "field \"" + name + "\" must be an object");
+        if (v != EnrollmentProtocol.VERSION) {
+            throw new RequestException(Problem.UNSUPPORTED_VERSION, "v", "request version " + v + " is not " + EnrollmentProtocol.VERSION);
         }
-        return (Map<String, Object>) v;
     }
 
-    public static int version(Map<String, Object> m) throws RequestException {
-        Object v = m.get("v");
-        if (!(v instanceof Integer i)) {
-            throw new RequestException(v == null ? Problem.MISSING_FIELD : Problem.WRONG_TYPE, "field \"v\" must be the number 1");
-        }
-        if (i != 1) {
-            throw new RequestException(Problem.INVALID_VALUE, "unsupported request version " + i);
-        }
-        return i;
+    public static byte[] write(Map<String, ?> members) {
+        return StrictJson.write(members);
     }
 
-    /** Writes an object of string members (values may be maps of strings); null values are left out. */
-    public static byte[] write(Map<String, Object> members) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            writeObject(g, members);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toByteArray();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void writeObject(JsonGenerator g, Map<String, Object> members) throws IOException {
-        g.writeStartObject();
-        for (Map.Entry<String, Object> e : members.entrySet()) {
-            Object v = e.getValue();
-            if (v == null) {
-                continue;
-            }
-            g.writeFieldName(e.getKey());
-            if (v instanceof Map) {
-                writeObject(g, (Map<String, Object>) v);
-            } else if (v instanceof Integer i) {
-                g.writeNumber(i);
-            } else {
-                g.writeString(v.toString());
-            }
-        }
-        g.writeEndObject();
-    }
-
-    private static String safe(String name) {
-        return name.length() > 32 || !name.matches("[A-Za-z0-9_-]*") ? "(unprintable)" : name;
+    private static RequestException of(StrictJson.FieldException e, String prefix) {
+        Problem p = switch (e.problem()) {
+            case MISSING -> Problem.MISSING_FIELD;
+            case WRONG_TYPE -> Problem.WRONG_TYPE;
+            case UNKNOWN -> Problem.UNKNOWN_FIELD;
+        };
+        return new RequestException(p, prefix + e.field(), e.getMessage());
     }
 }

@@ -34,29 +34,29 @@ public final class SignedRequest {
 
     public static byte[] bytes(String field, String b64, int minLength, int maxLength) throws RequestException {
         if (b64.length() > (maxLength * 4 + 2) / 3) {
-            throw new RequestException(Problem.INVALID_VALUE, field + " is too long");
+            throw new RequestException(Problem.INVALID_VALUE, field, field + " is too long");
         }
         byte[] raw;
         try {
             raw = Base64Url.decode(b64, field);
         } catch (TokenException e) {
-            throw new RequestException(Problem.INVALID_VALUE, field + " is not canonical base64url");
+            throw new RequestException(Problem.INVALID_VALUE, field, field + " is not canonical base64url");
         }
         if (raw.length < minLength || raw.length > maxLength) {
-            throw new RequestException(Problem.INVALID_VALUE, field + " must be " + minLength
+            throw new RequestException(Problem.INVALID_VALUE, field, field + " must be " + minLength
                     + (minLength == maxLength ? "" : " to " + maxLength) + " bytes");
         }
         return raw;
     }
 
-    public static Instant timestamp(String text) throws RequestException {
+    public static Instant timestamp(String field, String text) throws RequestException {
         if (text.length() > 40) {
-            throw new RequestException(Problem.INVALID_VALUE, "timestamp is too long");
+            throw new RequestException(Problem.INVALID_VALUE, field, field + " is too long");
         }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new RequestException(Problem.INVALID_VALUE, "timestamp is not RFC 3339");
+            throw new RequestException(Problem.INVALID_VALUE, field, field + " is not an RFC 3339 timestamp");
         }
     }
 }

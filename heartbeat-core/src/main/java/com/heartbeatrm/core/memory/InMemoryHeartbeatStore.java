@@ -30,12 +30,19 @@ import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.GroupStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import com.heartbeatrm.core.spi.InstallerStore;
-import com.heartbeatrm.core.spi.NonceStore;
 import com.heartbeatrm.core.spi.ThrottleStore;
 import com.heartbeatrm.core.spi.SigningKeyStore;
 import com.heartbeatrm.core.spi.StoredSigningKey;
-import com.heartbeatrm.core.spi.KeyUse;
-import com.heartbeatrm.core.spi.KeyUseResult;
+import com.heartbeatrm.core.spi.EnrollmentAttempt;
+import com.heartbeatrm.core.spi.EnrollmentCommit;
+import com.heartbeatrm.core.spi.EnrollmentFacts;
+import com.heartbeatrm.core.spi.EnrollmentJudge;
+import com.heartbeatrm.core.spi.EnrollmentVerdict;
+import com.heartbeatrm.core.spi.RenewalAttempt;
+import com.heartbeatrm.core.spi.RenewalCommit;
+import com.heartbeatrm.core.spi.RenewalFacts;
+import com.heartbeatrm.core.spi.RenewalJudge;
+import com.heartbeatrm.core.spi.RenewalVerdict;
 import com.heartbeatrm.core.spi.OrganizationSetup;
 import com.heartbeatrm.core.spi.OrganizationStore;
 import java.time.Instant;
@@ -71,7 +78,6 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     private final Audit audit = new Audit();
     private final Installers installers = new Installers();
     private final SigningKeys signingKeys = new SigningKeys();
-    private final Nonces nonces = new Nonces();
     private final Throttles throttles = new Throttles();
 
     /** An empty store. */
@@ -115,11 +121,6 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     }
 
     @Override
-    public NonceStore nonces() {
-        return nonces;
-    }
-
-    @Override
     public ThrottleStore throttles() {
         return throttles;
     }
@@ -138,6 +139,11 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         final Map<String, AgentId> agentsByFingerprint = new HashMap<>();
         final List<AuditRecord> audit = new ArrayList<>();
         final Map<InstallerId, InstallerRecord> installers = new HashMap<>();
+        /** Replay nonces (agent fingerprint + nonce) and when each may be forgotten. */
+        final Map<String, Instant> nonces = new HashMap<>();
+        /** The nonce of the renewal that issued each agent's current credential generation. */
+        final Map<AgentId, String> renewalNonces = new HashMap<>();
+        Instant nextNoncePurge = Instant.MIN;
 
         Tenant(Organization organization) {
             this.organization = organization;
@@ -180,6 +186,35 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         synchronized (t) {
             return body.apply(t);
         }
+    }
+
+    /** Remembers a nonce until {@code expiresAt}; purges expired ones at most once a minute. */
+    private static void rememberNonce(Tenant t, String key, Instant expiresAt, Instant now) {
+        if (now.isAfter(t.nextNoncePurge)) {
+            t.nonces.values().removeIf(e -> !e.isAfter(now));
+            t.nextNoncePurge = now.plusSeconds(60);
+        }
+        t.nonces.put(key, expiresAt);
+    }
+
+    private static boolean nonceSeen(Tenant t, String key, Instant now) {
+        Instant e = t.nonces.get(key);
+        return e != null && e.isAfter(now);
+    }
+
+    private static List<Group> pathFromRoot(Tenant t, GroupId id) {
+        Group g = t.groups.get(id);
+        if (g == null) {
+            return List.of();
+        }
+        ArrayList<Group> path = new ArrayList<>();
+        path.add(g);
+        while (g.parentId().isPresent()) {
+            g = t.groups.get(g.parentId().get());
+            path.add(g);
+        }
+        java.util.Collections.reverse(path);
+        return List.copyOf(path);
     }
 
     private void appendAudit(Tenant t, AuditEvent event) {
@@ -367,20 +402,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
 
         @Override
         public List<Group> pathFromRoot(OrganizationId org, GroupId id) {
-            return read(org, List.of(), t -> {
-                Group g = t.groups.get(id);
-                if (g == null) {
-                    return List.of();
-                }
-                ArrayList<Group> path = new ArrayList<>();
-                path.add(g);
-                while (g.parentId().isPresent()) {
-                    g = t.groups.get(g.parentId().get());
-                    path.add(g);
-                }
-                java.util.Collections.reverse(path);
-                return List.copyOf(path);
-            });
+            return read(org, List.of(), t -> InMemoryHeartbeatStore.pathFromRoot(t, id));
         }
 
         @Override
@@ -491,41 +513,141 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
     }
 
     private final class Agents implements AgentStore {
+        private EnrollmentFacts facts(Tenant t, EnrollmentAttempt a) {
+            AccessKey key = t.keys.get(a.key());
+            AgentId existing = t.agentsByFingerprint.get(a.agentFingerprint());
+            return new EnrollmentFacts(Optional.of(t.organization), Optional.ofNullable(t.installers.get(a.installer())), signingKeys.find(a.signingKeyId()).isPresent(),
+                    Optional.ofNullable(key), key == null ? List.of() : InMemoryHeartbeatStore.pathFromRoot(t, key.groupId()),
+                    Optional.ofNullable(existing).map(t.agents::get), a.throttleBucket().flatMap(b -> throttles.blockedUntil(b, a.now())),
+                    nonceSeen(t, a.nonceKey(), a.now()), signingKeys.active().map(StoredSigningKey::keyId));
+        }
+
         @Override
-        public KeyUseResult enroll(KeyUse use) {
-            Agent agent = use.agent();
-            return write(agent.organizationId(), t -> {
-                AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
-                if (existing != null) {
-                    return new KeyUseResult.AlreadyEnrolled(t.agents.get(existing));
+        public EnrollmentFacts enrollmentFacts(EnrollmentAttempt attempt) {
+            Tenant t = tenants.get(attempt.organization());
+            if (t == null) {
+                return new EnrollmentFacts(Optional.empty(), Optional.empty(), signingKeys.find(attempt.signingKeyId()).isPresent(), Optional.empty(), List.of(),
+                        Optional.empty(), attempt.throttleBucket().flatMap(b -> throttles.blockedUntil(b, attempt.now())), false,
+                        signingKeys.active().map(StoredSigningKey::keyId));
+            }
+            synchronized (t) {
+                return facts(t, attempt);
+            }
+        }
+
+        @Override
+        public EnrollmentCommit enroll(EnrollmentAttempt attempt, EnrollmentJudge judge) {
+            Tenant t = tenants.get(attempt.organization());
+            if (t == null) {
+                // An organization that does not exist: the judge sees nothing and must reject.
+                EnrollmentVerdict v = judge.judge(enrollmentFacts(attempt));
+                if (!(v instanceof EnrollmentVerdict.Reject)) {
+                    throw new NotFoundException("organization", attempt.organization().value());
                 }
-                AccessKey key = t.keys.get(use.key());
+                return new EnrollmentCommit.Rejected();
+            }
+            synchronized (t) {
+                EnrollmentFacts facts = facts(t, attempt);
+                EnrollmentVerdict v = judge.judge(facts);
+                if (v instanceof EnrollmentVerdict.Reject) {
+                    return new EnrollmentCommit.Rejected();
+                }
+                if (facts.nonceSeen()) {
+                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+                }
+                if (v instanceof EnrollmentVerdict.Existing e) {
+                    rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+                    return new EnrollmentCommit.AlreadyEnrolled(e.agent());
+                }
+                EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
+                Agent agent = admit.agent();
+                checkAdmission(attempt, agent);
+                AccessKey key = t.keys.get(attempt.key());
                 if (key == null) {
-                    return new KeyUseResult.Refused(KeyUseResult.Reason.KEY_NOT_FOUND);
+                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_NOT_FOUND);
                 }
-                AccessKeyStatus status = key.status(use.now());
+                AccessKeyStatus status = key.status(attempt.now());
                 if (status != AccessKeyStatus.ENABLED) {
-                    return new KeyUseResult.Refused(switch (status) {
-                        case DISABLED -> KeyUseResult.Reason.KEY_DISABLED;
-                        case EXPIRED -> KeyUseResult.Reason.KEY_EXPIRED;
-                        default -> KeyUseResult.Reason.KEY_EXHAUSTED;
+                    return new EnrollmentCommit.Refused(switch (status) {
+                        case DISABLED -> EnrollmentCommit.Reason.KEY_DISABLED;
+                        case EXPIRED -> EnrollmentCommit.Reason.KEY_EXPIRED;
+                        default -> EnrollmentCommit.Reason.KEY_EXHAUSTED;
                     });
                 }
-                if (!key.groupId().equals(use.expectedGroup())) {
-                    return new KeyUseResult.Refused(KeyUseResult.Reason.GROUP_CHANGED);
+                if (!key.groupId().equals(agent.groupId())) {
+                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_CHANGED);
+                }
+                AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
+                if (existing != null) {
+                    return new EnrollmentCommit.AlreadyEnrolled(t.agents.get(existing));
                 }
                 if (t.agents.containsKey(agent.id())) {
                     throw new ConflictException("agent id already exists: " + agent.id());
                 }
                 t.group(agent.groupId());
-                AccessKey used = key.withUse(use.now(), agent.id());
                 Agent stored = agent.withVersion(0);
-                t.keys.put(used.id(), used);
+                t.keys.put(key.id(), key.withUse(attempt.now(), agent.id()));
                 t.agents.put(stored.id(), stored);
                 t.agentsByFingerprint.put(stored.publicKeyFingerprint(), stored.id());
-                appendAudit(t, use.audit());
-                return new KeyUseResult.Enrolled(stored, used);
-            });
+                rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+                appendAudit(t, admit.audit());
+                return new EnrollmentCommit.Enrolled(stored);
+            }
+        }
+
+        private RenewalFacts renewalFacts(Tenant t, RenewalAttempt a) {
+            Agent agent = t.agents.get(a.agent());
+            return new RenewalFacts(Optional.of(t.organization), Optional.ofNullable(agent), agent == null ? List.of() : InMemoryHeartbeatStore.pathFromRoot(t, agent.groupId()),
+                    Optional.ofNullable(t.renewalNonces.get(a.agent())),
+                    a.credentialSigningKeyId().flatMap(signingKeys::find).isPresent(), a.throttleBucket().flatMap(b -> throttles.blockedUntil(b, a.now())),
+                    nonceSeen(t, a.nonceKey(), a.now()), signingKeys.active().map(StoredSigningKey::keyId));
+        }
+
+        @Override
+        public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+            Tenant t = tenants.get(attempt.organization());
+            if (t == null) {
+                RenewalVerdict v = judge.judge(new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false,
+                        attempt.throttleBucket().flatMap(b -> throttles.blockedUntil(b, attempt.now())), false,
+                        signingKeys.active().map(StoredSigningKey::keyId)));
+                if (!(v instanceof RenewalVerdict.Reject)) {
+                    throw new NotFoundException("organization", attempt.organization().value());
+                }
+                return new RenewalCommit.Rejected();
+            }
+            synchronized (t) {
+                RenewalFacts facts = renewalFacts(t, attempt);
+                RenewalVerdict v = judge.judge(facts);
+                if (v instanceof RenewalVerdict.Reject) {
+                    return new RenewalCommit.Rejected();
+                }
+                Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
+                Instant seen = attempt.now().isAfter(agent.lastSeenAt()) ? attempt.now() : agent.lastSeenAt();
+                if (v instanceof RenewalVerdict.Retry) {
+                    Agent stored = agent.withLastSeen(seen);
+                    t.agents.put(stored.id(), stored);
+                    return new RenewalCommit.Applied(stored);
+                }
+                if (facts.nonceSeen()) {
+                    return new RenewalCommit.Replayed();
+                }
+                Agent stored;
+                if (v instanceof RenewalVerdict.Renew r) {
+                    if (r.generation() <= agent.credentialGeneration()) {
+                        throw new InvalidInputException("generation", "a renewal only ever raises the generation");
+                    }
+                    stored = agent.withCredentialGeneration(r.generation()).withLastSeen(seen);
+                    t.renewalNonces.put(agent.id(), attempt.nonce());
+                } else if (v instanceof RenewalVerdict.Change c) {
+                    stored = agent.withStatus(c.status()).withLastSeen(seen).withVersion(agent.version() + 1);
+                    appendAudit(t, c.audit());
+                } else {
+                    stored = agent.withLastSeen(seen);
+                }
+                rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+                t.agents.put(stored.id(), stored);
+                return new RenewalCommit.Applied(stored);
+            }
         }
 
         @Override
@@ -557,8 +679,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
 
         @Override
-        public Page<Agent> listByInstaller(OrganizationId org, String installerId, PageRequest request) {
-            Optional<String> wanted = Optional.of(installerId);
+        public Page<Agent> listByInstaller(OrganizationId org, InstallerId installerId, PageRequest request) {
+            Optional<InstallerId> wanted = Optional.of(installerId);
             return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
                     t.agents.values().stream().filter(a -> a.installerId().equals(wanted)), Agent::enrolledAt, a -> a.id().value(), request));
         }
@@ -580,20 +702,6 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
 
         @Override
-        public boolean recordSeen(OrganizationId org, AgentId id, Instant at) {
-            return read(org, false, t -> {
-                Agent current = t.agents.get(id);
-                if (current == null) {
-                    return false;
-                }
-                if (at.isAfter(current.lastSeenAt())) {
-                    t.agents.put(id, current.withLastSeen(at));
-                }
-                return true;
-            });
-        }
-
-        @Override
         public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
             write(org, t -> {
                 Agent current = t.agents.get(id);
@@ -603,6 +711,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 checkVersion("agent", id.value(), expectedVersion, current.version());
                 t.agents.remove(id);
                 t.agentsByFingerprint.remove(current.publicKeyFingerprint());
+                t.renewalNonces.remove(id);
                 appendAudit(t, audit);
                 return null;
             });
@@ -733,31 +842,6 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
     }
 
-    private static final class Nonces implements NonceStore {
-        private final Map<String, Instant> expiries = new HashMap<>();
-        private Instant nextPurge = Instant.MIN;
-
-        @Override
-        public synchronized boolean remember(String nonce, Instant expiresAt, Instant now) {
-            if (now.isAfter(nextPurge)) {
-                expiries.values().removeIf(e -> !e.isAfter(now));
-                nextPurge = now.plusSeconds(60);
-            }
-            Instant existing = expiries.get(nonce);
-            if (existing != null && existing.isAfter(now)) {
-                return false;
-            }
-            expiries.put(nonce, expiresAt);
-            return true;
-        }
-
-        @Override
-        public synchronized boolean isRemembered(String nonce, Instant now) {
-            Instant existing = expiries.get(nonce);
-            return existing != null && existing.isAfter(now);
-        }
-    }
-
     private static final class Throttles implements ThrottleStore {
         private static final class Bucket {
             Instant windowStart;
@@ -765,12 +849,14 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
             Instant blockedUntil;
         }
 
-        private final Map<String, Bucket> buckets = new HashMap<>();
+        private final TreeMap<String, Bucket> buckets = new TreeMap<>();
 
         @Override
-        public synchronized Optional<Instant> recordFailure(String bucket, Instant now, java.time.Duration window, int threshold,
+        public synchronized Failure recordFailure(String bucket, Instant now, java.time.Duration window, int threshold,
                 java.time.Duration backoff) {
+            checkBucket(bucket);
             Bucket b = buckets.computeIfAbsent(bucket, k -> new Bucket());
+            boolean wasBlocked = b.blockedUntil != null && b.blockedUntil.isAfter(now);
             if (b.windowStart == null || !now.isBefore(b.windowStart.plus(window))) {
                 b.windowStart = now;
                 b.failures = 0;
@@ -781,13 +867,57 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 b.windowStart = null;
                 b.failures = 0;
             }
-            return b.blockedUntil != null && b.blockedUntil.isAfter(now) ? Optional.of(b.blockedUntil) : Optional.empty();
+            boolean blocked = b.blockedUntil != null && b.blockedUntil.isAfter(now);
+            return new Failure(blocked ? Optional.of(b.blockedUntil) : Optional.empty(), blocked && !wasBlocked);
         }
 
         @Override
         public synchronized Optional<Instant> blockedUntil(String bucket, Instant now) {
             Bucket b = buckets.get(bucket);
             return b != null && b.blockedUntil != null && b.blockedUntil.isAfter(now) ? Optional.of(b.blockedUntil) : Optional.empty();
+        }
+
+        @Override
+        public synchronized List<Block> blocked(String prefix, Instant now) {
+            List<Block> out = new ArrayList<>();
+            for (Map.Entry<String, Bucket> e : buckets.tailMap(prefix, true).entrySet()) {
+                if (!e.getKey().startsWith(prefix)) {
+                    break;
+                }
+                Instant until = e.getValue().blockedUntil;
+                if (until != null && until.isAfter(now)) {
+                    out.add(new Block(e.getKey(), until));
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public synchronized int clear(String prefix) {
+            int n = 0;
+            var it = buckets.tailMap(prefix, true).entrySet().iterator();
+            while (it.hasNext()) {
+                if (!it.next().getKey().startsWith(prefix)) {
+                    break;
+                }
+                it.remove();
+                n++;
+            }
+            return n;
+        }
+
+        private static void checkBucket(String bucket) {
+            if (bucket == null || bucket.isEmpty() || bucket.length() > MAX_BUCKET_LENGTH || !bucket.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new InvalidInputException("bucket", "1 to " + MAX_BUCKET_LENGTH + " printable ASCII characters");
+            }
+        }
+    }
+
+    private static void checkAdmission(EnrollmentAttempt attempt, Agent agent) {
+        if (!agent.organizationId().equals(attempt.organization()) || !agent.accessKeyId().equals(attempt.key())
+                || !agent.publicKeyFingerprint().equals(attempt.agentFingerprint())
+                || !agent.installerId().equals(Optional.of(attempt.installer()))) {
+            throw new InvalidInputException("agent", "must name the attempt's organization, key, installer and agent key");
         }
     }
 }

@@ -3,25 +3,37 @@ package com.heartbeatrm.core.spi;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.GroupId;
+import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
-import java.time.Instant;
 import java.util.Optional;
 
-/** Agents, and the atomic enrollment step. */
+/** Agents, and the two atomic steps agent traffic goes through: enrollment and renewal. */
 public interface AgentStore {
     /**
-     * Counts one use of the key and creates the agent, atomically, with the audit event. In one step it checks
-     * that the key exists in the agent's organization, is not disabled, not expired at {@code use.now()}, not
-     * exhausted, and still points at {@code use.expectedGroup()}; that no agent of the organization has the same
-     * public-key fingerprint; then increments the use count, records the last use and inserts the agent. No key
-     * is ever used more than its maximum, no agent exists without its counted use, and no use is counted
-     * without its agent, whatever runs concurrently.
+     * One enrollment, atomically: reads the {@link EnrollmentFacts} the attempt names, calls {@code judge} with them,
+     * and stores what it decides. For {@link EnrollmentVerdict.Admit}: counts one use of the attempt's key only if the
+     * key exists in the organization, is not disabled, not expired at {@code now}, below its maximum, and still points
+     * at the agent's group; remembers the nonce; inserts the agent and the audit event. No key is ever used more than
+     * its maximum, no agent exists without its counted use, no use is counted without its agent, and a nonce is
+     * accepted once, whatever runs concurrently. When the key changed between the read and the commit, the step is run
+     * again with fresh facts (a bounded number of times). Nothing is stored for a rejection or a refusal.
      */
-    KeyUseResult enroll(KeyUse use);
+    EnrollmentCommit enroll(EnrollmentAttempt attempt, EnrollmentJudge judge);
+
+    /** The facts {@link #enroll} would read, read now without storing anything (for dry runs). */
+    EnrollmentFacts enrollmentFacts(EnrollmentAttempt attempt);
+
+    /**
+     * One renewal or pending poll, atomically, with the agent locked: reads the {@link RenewalFacts}, calls
+     * {@code judge}, and stores what it decides ({@link RenewalVerdict}). A nonce is accepted once; the agent's
+     * credential generation only ever grows.
+     */
+    RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge);
 
     Optional<Agent> find(OrganizationId org, AgentId id);
 
@@ -34,16 +46,13 @@ public interface AgentStore {
     Page<Agent> listByKey(OrganizationId org, AccessKeyId key, PageRequest page);
 
     /** Agents of one organization with the given status, oldest enrollment first (ties by id). */
-    Page<Agent> listByStatus(OrganizationId org, com.heartbeatrm.core.AgentStatus status, PageRequest page);
+    Page<Agent> listByStatus(OrganizationId org, AgentStatus status, PageRequest page);
 
-    /** Agents enrolled with one installer (token), oldest enrollment first (ties by id). */
-    Page<Agent> listByInstaller(OrganizationId org, String installerId, PageRequest page);
+    /** Agents enrolled with one installer, oldest enrollment first (ties by id). */
+    Page<Agent> listByInstaller(OrganizationId org, InstallerId installer, PageRequest page);
 
-    /** Stores a new status or group (which must exist in the organization at commit). */
+    /** Stores a new status or group (which must exist in the organization at commit); version-checked. */
     Agent update(Agent changed, long expectedVersion, AuditEvent audit);
-
-    /** Records that the agent was seen; no version change, no audit event. Returns false if it does not exist. */
-    boolean recordSeen(OrganizationId org, AgentId id, Instant at);
 
     void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit);
 }

@@ -2,20 +2,48 @@ package com.heartbeatrm.core.spi;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Failure counters for throttling, shared by every server node. A bucket (e.g. {@code "addr:203.0.113.9"} or
- * {@code "key:hbk_…"}) counts failures in a fixed window; reaching the threshold blocks it for a back-off period.
+ * Failure counters for throttling, shared by every server node. A bucket (e.g. {@code "enroll:203.0.113.9"} or
+ * {@code "key:hbk_…@203.0.113.9"}) counts failures in a fixed window; reaching the threshold blocks it for a back-off
+ * period. Bucket names are printable ASCII of at most {@value #MAX_BUCKET_LENGTH} characters.
  */
 public interface ThrottleStore {
+    int MAX_BUCKET_LENGTH = 200;
+
     /**
      * Counts one failure atomically: if the bucket's window started more than {@code window} ago, a new window
      * starts with this failure. When the count reaches {@code threshold}, the bucket is blocked until
-     * {@code now + backoff}. Returns the block's end if the bucket is now blocked.
+     * {@code now + backoff}; {@link Failure#newlyBlocked()} says that this failure blocked it.
      */
-    Optional<Instant> recordFailure(String bucket, Instant now, Duration window, int threshold, Duration backoff);
+    Failure recordFailure(String bucket, Instant now, Duration window, int threshold, Duration backoff);
 
     /** The end of the bucket's block, when it is blocked at {@code now}. */
     Optional<Instant> blockedUntil(String bucket, Instant now);
+
+    /** Every bucket whose name starts with {@code prefix} and is blocked at {@code now}, by name. */
+    List<Block> blocked(String prefix, Instant now);
+
+    /** Lifts the block and forgets the failures of every bucket whose name starts with {@code prefix}; returns how many. */
+    int clear(String prefix);
+
+    /** What recording a failure did. */
+    record Failure(Optional<Instant> blockedUntil, boolean newlyBlocked) {
+        public Failure {
+            java.util.Objects.requireNonNull(blockedUntil, "blockedUntil");
+            if (newlyBlocked && blockedUntil.isEmpty()) {
+                throw new IllegalArgumentException("a newly blocked bucket has an end to its block");
+            }
+        }
+    }
+
+    /** A blocked bucket. */
+    record Block(String bucket, Instant until) {
+        public Block {
+            java.util.Objects.requireNonNull(bucket, "bucket");
+            java.util.Objects.requireNonNull(until, "until");
+        }
+    }
 }

@@ -1,0 +1,238 @@
+package com.heartbeatrm.agent;
+
+import com.heartbeatrm.agent.internal.Base64Url;
+import com.heartbeatrm.agent.internal.StrictJson;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything an enrolled agent keeps: its key pair, its agent and organization ids, where and how to reach its
+ * server (base URLs and TLS pins, from its installer's token), and its current credential with the credential's
+ * generation. Immutable; {@link EnrollmentClient} hands out a new one after each exchange. Holds a private key
+ * and a bearer credential: it prints redacted, and {@link #toStateBytes()} is meant only for an
+ * {@link AgentIdentityStore}.
+ */
+public final class AgentIdentity {
+    /** Where the agent stands with its server. */
+    public enum Status {
+        /** Enrolled in a group that requires approval; no credential yet. */
+        PENDING,
+        /** Holds a credential. */
+        ACTIVE
+    }
+
+    private static final int STATE_VERSION = 1;
+    private static final int MAX_STATE = 64 * 1024;
+    private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "issuer", "endpoints", "pins", "publicKey",
+            "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group");
+    private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
+
+    private final AgentKeyPair keys;
+    private final String agentId;
+    private final String organizationId;
+    private final String issuer;
+    private final List<URI> endpoints;
+    private final List<String> tlsPins;
+    private final Status status;
+    private final Optional<AgentCredential> credential;
+    private final Optional<Instant> credentialIssuedAt;
+    private final Optional<Instant> credentialExpiresAt;
+    private final long generation;
+    private final String organizationName;
+    private final String groupPath;
+
+    AgentIdentity(AgentKeyPair keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
+            Status status, Optional<AgentCredential> credential, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
+            long generation, String organizationName, String groupPath) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        if (agentId == null || !AGT.matcher(agentId).matches()) {
+            throw new IllegalArgumentException("agentId: missing or malformed");
+        }
+        if (organizationId == null || !ORG.matcher(organizationId).matches()) {
+            throw new IllegalArgumentException("organizationId: missing or malformed");
+        }
+        this.agentId = agentId;
+        this.organizationId = organizationId;
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.endpoints = List.copyOf(endpoints);
+        if (this.endpoints.isEmpty() || this.endpoints.size() > EnrollmentClaims.MAX_ENDPOINTS) {
+            throw new IllegalArgumentException("endpoints: 1 to " + EnrollmentClaims.MAX_ENDPOINTS);
+        }
+        this.endpoints.forEach(EnrollmentClaims::checkEndpoint);
+        this.tlsPins = List.copyOf(tlsPins);
+        if (this.tlsPins.size() > EnrollmentClaims.MAX_PINS || !this.tlsPins.stream().allMatch(TlsPin::isWellFormed)) {
+            throw new IllegalArgumentException("pins: at most " + EnrollmentClaims.MAX_PINS + " well-formed pins");
+        }
+        this.status = Objects.requireNonNull(status, "status");
+        this.credential = Objects.requireNonNull(credential, "credential");
+        this.credentialIssuedAt = Objects.requireNonNull(credentialIssuedAt, "credentialIssuedAt");
+        this.credentialExpiresAt = Objects.requireNonNull(credentialExpiresAt, "credentialExpiresAt");
+        boolean active = status == Status.ACTIVE;
+        if (credential.isPresent() != active || credentialIssuedAt.isPresent() != active || credentialExpiresAt.isPresent() != active
+                || (active && generation < 1) || (!active && generation != 0) || generation < 0) {
+            throw new IllegalArgumentException("an active identity has a credential, its times and a generation of at least 1; "
+                    + "a pending one has none of them");
+        }
+        if (active && !credentialExpiresAt.get().isAfter(credentialIssuedAt.get())) {
+            throw new IllegalArgumentException("credentialExpiresAt: must be after credentialIssuedAt");
+        }
+        this.generation = generation;
+        this.organizationName = Objects.requireNonNull(organizationName, "organizationName");
+        this.groupPath = Objects.requireNonNull(groupPath, "groupPath");
+    }
+
+    public AgentKeyPair keys() {
+        return keys;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String organizationId() {
+        return organizationId;
+    }
+
+    /** The deployment that issued the agent's installer and credentials. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The enrollment service's base URLs, in the order to try them. */
+    public List<URI> endpoints() {
+        return endpoints;
+    }
+
+    /** The TLS key pins the server must match; empty means the JDK's normal certificate checks. */
+    public List<String> tlsPins() {
+        return tlsPins;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public Optional<AgentCredential> credential() {
+        return credential;
+    }
+
+    public Optional<Instant> credentialIssuedAt() {
+        return credentialIssuedAt;
+    }
+
+    public Optional<Instant> credentialExpiresAt() {
+        return credentialExpiresAt;
+    }
+
+    /** The generation of the credential held; 0 while pending. */
+    public long generation() {
+        return generation;
+    }
+
+    /** The organization's name, as the server last said it. */
+    public String organizationName() {
+        return organizationName;
+    }
+
+    /** The group's path, as the server last said it. */
+    public String groupPath() {
+        return groupPath;
+    }
+
+    AgentIdentity withCredential(AgentCredential newCredential, CredentialClaims claims, EnrollmentResponse.Placement placement) {
+        return new AgentIdentity(keys, agentId, organizationId, issuer, endpoints, tlsPins, Status.ACTIVE, Optional.of(newCredential),
+                Optional.of(claims.issuedAt()), Optional.of(claims.expiresAt()), claims.generation(), placement.organizationName(),
+                placement.groupPath());
+    }
+
+    AgentIdentity withPlacement(EnrollmentResponse.Placement placement) {
+        return new AgentIdentity(keys, agentId, organizationId, issuer, endpoints, tlsPins, status, credential, credentialIssuedAt,
+                credentialExpiresAt, generation, placement.organizationName(), placement.groupPath());
+    }
+
+    // ------------------------------------------------------------------------------------------ state bytes
+
+    /**
+     * The identity as bytes for an {@link AgentIdentityStore}: UTF-8 JSON that includes the private key and the
+     * credential. Protect it like the key itself (owner-only file, OS key store, TPM-sealed blob).
+     */
+    public byte[] toStateBytes() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("v", STATE_VERSION);
+        m.put("agentId", agentId);
+        m.put("organizationId", organizationId);
+        m.put("issuer", issuer);
+        m.put("endpoints", endpoints.stream().map(URI::toString).toList());
+        m.put("pins", tlsPins);
+        m.put("publicKey", Base64Url.encode(keys.publicKey()));
+        m.put("privateKey", Base64Url.encode(keys.exportPrivateKeyPkcs8()));
+        m.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("credential", credential.map(AgentCredential::reveal));
+        m.put("credentialIssuedAt", credentialIssuedAt.map(Instant::toString));
+        m.put("credentialExpiresAt", credentialExpiresAt.map(Instant::toString));
+        m.put("generation", generation);
+        m.put("organization", organizationName);
+        m.put("group", groupPath);
+        return StrictJson.write(m);
+    }
+
+    /** Reads {@link #toStateBytes()} back; anything else is refused with a message that never echoes the input. */
+    public static AgentIdentity fromStateBytes(byte[] state) throws InvalidStateException {
+        try {
+            Map<String, Object> m = StrictJson.parseObject(state, MAX_STATE);
+            StrictJson.onlyMembers(m, FIELDS);
+            if (StrictJson.requireInteger(m, "v") != STATE_VERSION) {
+                throw new InvalidStateException("unknown identity state version");
+            }
+            AgentKeyPair keys = AgentKeyPair.restore(Base64Url.decode(StrictJson.requireString(m, "privateKey"), "privateKey"),
+                    Base64Url.decode(StrictJson.requireString(m, "publicKey"), "publicKey"));
+            List<URI> endpoints = new ArrayList<>();
+            for (String e : StrictJson.strings(m, "endpoints", EnrollmentClaims.MAX_ENDPOINTS)) {
+                endpoints.add(new URI(e));
+            }
+            Status status = switch (StrictJson.requireString(m, "status")) {
+                case "active" -> Status.ACTIVE;
+                case "pending" -> Status.PENDING;
+                default -> throw new InvalidStateException("unknown identity status");
+            };
+            return new AgentIdentity(keys, StrictJson.requireString(m, "agentId"), StrictJson.requireString(m, "organizationId"),
+                    StrictJson.requireString(m, "issuer"), endpoints, StrictJson.strings(m, "pins", EnrollmentClaims.MAX_PINS), status,
+                    StrictJson.string(m, "credential").map(AgentCredential::of),
+                    StrictJson.string(m, "credentialIssuedAt").map(Instant::parse),
+                    StrictJson.string(m, "credentialExpiresAt").map(Instant::parse),
+                    StrictJson.requireInteger(m, "generation"), StrictJson.requireString(m, "organization"),
+                    StrictJson.requireString(m, "group"));
+        } catch (StrictJson.ParseException | StrictJson.FieldException | TokenException e) {
+            throw new InvalidStateException("malformed identity state: " + e.getMessage());
+        } catch (URISyntaxException | DateTimeException | IllegalArgumentException e) {
+            throw new InvalidStateException("malformed identity state: " + (e instanceof IllegalArgumentException ? e.getMessage()
+                    : e.getClass().getSimpleName()));
+        }
+    }
+
+    /** Identity state bytes that cannot be read back. */
+    public static final class InvalidStateException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidStateException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AgentIdentity[" + agentId + " of " + organizationId + ", " + status + ", generation " + generation
+                + ", key " + keys.fingerprint().substring(0, 16) + "…, private key and credential redacted]";
+    }
+}

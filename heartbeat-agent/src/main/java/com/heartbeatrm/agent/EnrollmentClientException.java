@@ -1,0 +1,68 @@
+package com.heartbeatrm.agent;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An enrollment or renewal that did not succeed, with {@link #kind()} saying why. Nothing was saved. The message
+ * names the server and the problem, never a token, credential or key.
+ */
+public final class EnrollmentClientException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** What went wrong. */
+    public enum Kind {
+        /** The server's TLS key matches none of the pins in the installer's token: not the server it names. */
+        PIN_MISMATCH,
+        /** TLS failed otherwise: an untrusted certificate (without pins), a name mismatch, a handshake failure. */
+        TLS_FAILURE,
+        /** An endpoint is plain {@code http} and neither loopback nor explicitly allowed, or pins cannot apply to it. */
+        INSECURE_ENDPOINT,
+        /** The server refused; {@link #denialCode()} says why and {@link #getMessage()} has its words. */
+        REFUSED,
+        /** The answer breaks the protocol: truncated, tampered, oversized, or not what was asked. */
+        MALFORMED_RESPONSE,
+        /** The credential in the answer does not verify against the pinned issuer keys, or is not for this agent. */
+        BAD_CREDENTIAL,
+        /** The server answered that it is unavailable (5xx), on every try. */
+        UNAVAILABLE,
+        /** No endpoint could be reached in time, on every try. */
+        UNREACHABLE,
+        /** The identity could not be stored or loaded. */
+        IDENTITY_STORE
+    }
+
+    private final Kind kind;
+    private final DenialCode denialCode;
+    private final Duration retryAfter;
+
+    EnrollmentClientException(Kind kind, String message) {
+        this(kind, null, null, message, null);
+    }
+
+    EnrollmentClientException(Kind kind, String message, Throwable cause) {
+        this(kind, null, null, message, cause);
+    }
+
+    EnrollmentClientException(Kind kind, DenialCode code, Duration retryAfter, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.denialCode = code;
+        this.retryAfter = retryAfter;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** For {@link Kind#REFUSED}: the protocol's reason code. */
+    public Optional<DenialCode> denialCode() {
+        return Optional.ofNullable(denialCode);
+    }
+
+    /** How long the server asked to wait before the next attempt, when it said. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

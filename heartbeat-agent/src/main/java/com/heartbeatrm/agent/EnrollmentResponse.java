@@ -1,0 +1,286 @@
+package com.heartbeatrm.agent;
+
+import com.heartbeatrm.agent.internal.StrictJson;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What an enrollment server answers, on both endpoints: {@link Enrolled} or {@link Pending} to an enrollment,
+ * {@link Renewed} or {@link Pending} to a renewal, {@link Denied} to either. Each outcome has its HTTP status
+ * ({@link #httpStatus()}), and {@link #toJson()} and {@link #parse} are exact inverses: the parser refuses unknown,
+ * repeated, missing or mistyped members, a status line that disagrees with the body, control characters in texts,
+ * and anything over {@link EnrollmentProtocol#MAX_BODY_BYTES}.
+ */
+public sealed interface EnrollmentResponse permits EnrollmentResponse.Credentialed, EnrollmentResponse.Pending, EnrollmentResponse.Denied {
+    int MAX_TEXT = 200;
+    /** The longest group path a response carries; a server abbreviates a longer one from the left with "…". */
+    int MAX_GROUP_PATH = 4096;
+
+    /** The HTTP status that carries this answer. */
+    int httpStatus();
+
+    /** The body, UTF-8 JSON. */
+    byte[] toJson();
+
+    /** Where the agent landed, as the server names it: ids, and the organization's name and the group's path. */
+    record Placement(String agentId, String organizationId, String organizationName, String groupPath) {
+        private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
+        private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
+
+        public Placement {
+            if (agentId == null || !AGT.matcher(agentId).matches()) {
+                throw new IllegalArgumentException("agentId: missing or malformed");
+            }
+            if (organizationId == null || !ORG.matcher(organizationId).matches()) {
+                throw new IllegalArgumentException("organizationId: missing or malformed");
+            }
+            checkText("organization", organizationName, MAX_TEXT);
+            checkText("group", groupPath, MAX_GROUP_PATH);
+        }
+    }
+
+    /** A credential handed out: on enrollment ({@link Enrolled}) or renewal ({@link Renewed}). Holds a secret. */
+    abstract sealed class Credentialed implements EnrollmentResponse permits Enrolled, Renewed {
+        private final Placement placement;
+        private final AgentCredential credential;
+        private final Instant expiresAt;
+        private final long generation;
+
+        Credentialed(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
+            this.placement = Objects.requireNonNull(placement, "placement");
+            this.credential = Objects.requireNonNull(credential, "credential");
+            this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+            if (generation < 1) {
+                throw new IllegalArgumentException("generation: must be at least 1");
+            }
+            this.generation = generation;
+        }
+
+        public Placement placement() {
+            return placement;
+        }
+
+        public AgentCredential credential() {
+            return credential;
+        }
+
+        public Instant credentialExpiresAt() {
+            return expiresAt;
+        }
+
+        public long generation() {
+            return generation;
+        }
+
+        @Override
+        public int httpStatus() {
+            return 200;
+        }
+
+        abstract String status();
+
+        @Override
+        public byte[] toJson() {
+            Map<String, Object> m = placementJson(status(), placement);
+            m.put("credential", credential.reveal());
+            m.put("credentialExpiresAt", expiresAt.toString());
+            m.put("generation", generation);
+            return StrictJson.write(m);
+        }
+
+        @Override
+        public String toString() {
+            return getClass().getSimpleName() + "[" + placement.agentId() + ", generation " + generation + ", credential redacted]";
+        }
+    }
+
+    /** The agent is enrolled and active; its first credential. */
+    final class Enrolled extends Credentialed {
+        public Enrolled(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
+            super(placement, credential, expiresAt, generation);
+        }
+
+        @Override
+        String status() {
+            return "enrolled";
+        }
+    }
+
+    /** The agent's next credential. */
+    final class Renewed extends Credentialed {
+        public Renewed(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
+            super(placement, credential, expiresAt, generation);
+        }
+
+        @Override
+        String status() {
+            return "renewed";
+        }
+    }
+
+    /** The agent exists but waits for an administrator's approval; it polls the renewal endpoint. */
+    record Pending(Placement placement) implements EnrollmentResponse {
+        public Pending {
+            Objects.requireNonNull(placement, "placement");
+        }
+
+        @Override
+        public int httpStatus() {
+            return 202;
+        }
+
+        @Override
+        public byte[] toJson() {
+            return StrictJson.write(placementJson("pending", placement));
+        }
+    }
+
+    /**
+     * Refused, with a stable code, words the agent may show its user, and for retryable codes how long to wait.
+     */
+    record Denied(DenialCode code, String message, Optional<Duration> retryAfter) implements EnrollmentResponse {
+        public static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+
+        public Denied {
+            Objects.requireNonNull(code, "code");
+            checkText("message", message, MAX_TEXT);
+            Objects.requireNonNull(retryAfter, "retryAfter");
+            if (retryAfter.isPresent() && (retryAfter.get().isNegative() || retryAfter.get().compareTo(MAX_RETRY_AFTER) > 0)) {
+                throw new IllegalArgumentException("retryAfter: 0 to 1 day");
+            }
+        }
+
+        public Denied(DenialCode code, String message) {
+            this(code, message, Optional.empty());
+        }
+
+        @Override
+        public int httpStatus() {
+            if (code == DenialCode.UNKNOWN) {
+                throw new IllegalStateException("a server never answers the UNKNOWN code");
+            }
+            return code.httpStatus();
+        }
+
+        @Override
+        public byte[] toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("v", EnrollmentProtocol.VERSION);
+            m.put("status", "denied");
+            m.put("reason", code.wireName());
+            m.put("message", message);
+            retryAfter.ifPresent(d -> m.put("retryAfter", Math.max(1, d.toSeconds())));
+            return StrictJson.write(m);
+        }
+    }
+
+    /** A body that breaks the protocol. The message names what is wrong, never the body. */
+    final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedException(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+
+    /**
+     * Parses an answer strictly: the body must be a v{@value EnrollmentProtocol#VERSION} response whose status
+     * agrees with {@code httpStatus}.
+     */
+    static EnrollmentResponse parse(int httpStatus, byte[] body) throws MalformedException {
+        Map<String, Object> m;
+        try {
+            m = StrictJson.parseObject(body, EnrollmentProtocol.MAX_BODY_BYTES);
+        } catch (StrictJson.ParseException e) {
+            throw new MalformedException("the response body is not an acceptable JSON object: " + e.getMessage());
+        }
+        try {
+            if (StrictJson.requireInteger(m, "v") != EnrollmentProtocol.VERSION) {
+                throw new MalformedException("the response is not protocol version " + EnrollmentProtocol.VERSION);
+            }
+            String status = StrictJson.requireString(m, "status");
+            switch (status) {
+                case "enrolled", "renewed" -> {
+                    StrictJson.onlyMembers(m, Set.of("v", "status", "agentId", "organizationId", "organization", "group", "credential",
+                            "credentialExpiresAt", "generation"));
+                    expectStatus(httpStatus, 200, status);
+                    Placement placement = placement(m);
+                    AgentCredential credential = AgentCredential.of(StrictJson.requireString(m, "credential"));
+                    Instant expires = Instant.parse(StrictJson.requireString(m, "credentialExpiresAt"));
+                    long generation = StrictJson.requireInteger(m, "generation");
+                    return status.equals("enrolled") ? new Enrolled(placement, credential, expires, generation)
+                            : new Renewed(placement, credential, expires, generation);
+                }
+                case "pending" -> {
+                    StrictJson.onlyMembers(m, Set.of("v", "status", "agentId", "organizationId", "organization", "group"));
+                    expectStatus(httpStatus, 202, status);
+                    return new Pending(placement(m));
+                }
+                case "denied" -> {
+                    StrictJson.onlyMembers(m, Set.of("v", "status", "reason", "message", "retryAfter"));
+                    DenialCode code = DenialCode.fromWire(StrictJson.requireString(m, "reason"));
+                    if (code == DenialCode.UNKNOWN ? httpStatus < 400 || httpStatus > 599 : httpStatus != code.httpStatus()) {
+                        throw new MalformedException("HTTP status " + httpStatus + " disagrees with a \"" + code.wireName() + "\" refusal");
+                    }
+                    Optional<Long> retry = StrictJson.integer(m, "retryAfter");
+                    if (retry.isPresent() && (retry.get() < 0 || retry.get() > MAX_RETRY_AFTER_SECONDS)) {
+                        throw new MalformedException("retryAfter is out of range");
+                    }
+                    return new Denied(code, StrictJson.requireString(m, "message"), retry.map(Duration::ofSeconds));
+                }
+                default -> throw new MalformedException("unknown response status");
+            }
+        } catch (StrictJson.FieldException e) {
+            throw new MalformedException("response member " + e.getMessage());
+        } catch (DateTimeException e) {
+            throw new MalformedException("credentialExpiresAt is not an instant");
+        } catch (IllegalArgumentException e) {
+            throw new MalformedException("response " + e.getMessage());
+        }
+    }
+
+    /** The longest retry delay a response may ask for, in seconds. */
+    long MAX_RETRY_AFTER_SECONDS = 86_400;
+
+    private static void expectStatus(int httpStatus, int expected, String status) throws MalformedException {
+        if (httpStatus != expected) {
+            throw new MalformedException("HTTP status " + httpStatus + " disagrees with \"" + status + "\"");
+        }
+    }
+
+    private static Placement placement(Map<String, Object> m) throws StrictJson.FieldException {
+        return new Placement(StrictJson.requireString(m, "agentId"), StrictJson.requireString(m, "organizationId"),
+                StrictJson.requireString(m, "organization"), StrictJson.requireString(m, "group"));
+    }
+
+    private static Map<String, Object> placementJson(String status, Placement p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("v", EnrollmentProtocol.VERSION);
+        m.put("status", status);
+        m.put("agentId", p.agentId());
+        m.put("organizationId", p.organizationId());
+        m.put("organization", p.organizationName());
+        m.put("group", p.groupPath());
+        return m;
+    }
+
+    /** Texts a server sends: bounded, and free of control characters (an agent prints them). */
+    private static void checkText(String field, String text, int max) {
+        if (text == null || text.isEmpty() || text.length() > max) {
+            throw new IllegalArgumentException(field + ": 1 to " + max + " characters");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+                throw new IllegalArgumentException(field + ": control characters are not allowed");
+            }
+        }
+    }
+}

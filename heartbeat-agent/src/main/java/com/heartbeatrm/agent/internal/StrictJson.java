@@ -1,0 +1,311 @@
+package com.heartbeatrm.agent.internal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One JSON object read strictly into plain Java values, and written back. Values are {@link String}, {@link Long}
+ * (integers that fit), {@link BigDecimal} (any other number), {@link Boolean}, {@link List} and {@link Map}; a JSON
+ * {@code null} member is kept as {@link #NULL}. A repeated member name is found by this reader, not by matching a
+ * parser's message. Sizes, nesting and counts are bounded; nothing here ever echoes input text.
+ */
+public final class StrictJson {
+    /** Stands for a member whose value is JSON {@code null}. */
+    public static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+    private static final int MAX_MEMBERS = 256;
+    private static final int MAX_ARRAY = 1024;
+
+    private StrictJson() {
+    }
+
+    /** Why input is not an acceptable JSON object. */
+    public enum Problem {
+        /** Empty, not JSON, or not a single object. */
+        NOT_JSON,
+        /** An object repeats a member name. */
+        DUPLICATE_MEMBER,
+        /** Larger, deeper or longer than the limits. */
+        TOO_LARGE
+    }
+
+    /** Input that is not an acceptable JSON object. The message names the problem, never the input. */
+    public static final class ParseException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final Problem problem;
+
+        ParseException(Problem problem, String detail) {
+            super(detail, null, false, false);
+            this.problem = problem;
+        }
+
+        public Problem problem() {
+            return problem;
+        }
+    }
+
+    /** What a member of an otherwise well-formed object lacks. */
+    public enum FieldProblem {
+        MISSING,
+        WRONG_TYPE,
+        UNKNOWN
+    }
+
+    /** A member that is missing, of the wrong type, or not expected; {@link #field()} names it. */
+    public static final class FieldException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+        private final FieldProblem problem;
+
+        FieldException(String field, FieldProblem problem, String detail) {
+            super(detail, null, false, false);
+            this.field = field;
+            this.problem = problem;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public FieldProblem problem() {
+            return problem;
+        }
+    }
+
+    /** Parses exactly one JSON object of at most {@code maxBytes} bytes. */
+    public static Map<String, Object> parseObject(byte[] json, int maxBytes) throws ParseException {
+        if (json == null || json.length == 0) {
+            throw new ParseException(Problem.NOT_JSON, "empty body");
+        }
+        if (json.length > maxBytes) {
+            throw new ParseException(Problem.TOO_LARGE, "larger than " + maxBytes + " bytes");
+        }
+        try (JsonParser p = Json.parser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ParseException(Problem.NOT_JSON, "not a JSON object");
+            }
+            Map<String, Object> out = readObject(p);
+            if (p.nextToken() != null) {
+                throw new ParseException(Problem.NOT_JSON, "content after the JSON object");
+            }
+            return out;
+        } catch (StreamConstraintsException e) {
+            throw new ParseException(Problem.TOO_LARGE, "exceeds the JSON size or nesting limits");
+        } catch (IOException e) {
+            throw new ParseException(Problem.NOT_JSON, "not valid JSON");
+        }
+    }
+
+    private static Map<String, Object> readObject(JsonParser p) throws IOException, ParseException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (out.containsKey(name)) {
+                throw new ParseException(Problem.DUPLICATE_MEMBER, "a member name is repeated");
+            }
+            if (out.size() == MAX_MEMBERS) {
+                throw new ParseException(Problem.TOO_LARGE, "more than " + MAX_MEMBERS + " members");
+            }
+            out.put(name, readValue(p, p.nextToken()));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Object readValue(JsonParser p, JsonToken t) throws IOException, ParseException {
+        if (t == null) {
+            throw new ParseException(Problem.NOT_JSON, "unexpected end of input");
+        }
+        switch (t) {
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? new BigDecimal(p.getBigIntegerValue()) : p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDecimalValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return NULL;
+            case START_OBJECT:
+                return readObject(p);
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                JsonToken e;
+                while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (list.size() == MAX_ARRAY) {
+                        throw new ParseException(Problem.TOO_LARGE, "an array of more than " + MAX_ARRAY + " elements");
+                    }
+                    list.add(readValue(p, e));
+                }
+                return Collections.unmodifiableList(list);
+            }
+            default:
+                throw new ParseException(Problem.NOT_JSON, "not valid JSON");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- reading members
+
+    /** Refuses members outside {@code allowed}, naming the first one (when it is printable). */
+    public static void onlyMembers(Map<String, Object> m, Set<String> allowed) throws FieldException {
+        for (String name : m.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new FieldException(printable(name), FieldProblem.UNKNOWN, "unknown field \"" + printable(name) + "\"");
+            }
+        }
+    }
+
+    /** A string member; empty when absent or {@code null}. */
+    public static Optional<String> string(Map<String, Object> m, String name) throws FieldException {
+        Object v = m.get(name);
+        if (v == null || v == NULL) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be a string");
+        }
+        return Optional.of(s);
+    }
+
+    public static String requireString(Map<String, Object> m, String name) throws FieldException {
+        return string(m, name).orElseThrow(() -> missing(name));
+    }
+
+    /** An integer member that fits a {@code long}; empty when absent or {@code null}. */
+    public static Optional<Long> integer(Map<String, Object> m, String name) throws FieldException {
+        Object v = m.get(name);
+        if (v == null || v == NULL) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Long l)) {
+            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an integer");
+        }
+        return Optional.of(l);
+    }
+
+    public static long requireInteger(Map<String, Object> m, String name) throws FieldException {
+        return integer(m, name).orElseThrow(() -> missing(name));
+    }
+
+    public static Optional<Boolean> bool(Map<String, Object> m, String name) throws FieldException {
+        Object v = m.get(name);
+        if (v == null || v == NULL) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be true or false");
+        }
+        return Optional.of(b);
+    }
+
+    /** An object member; empty when absent or {@code null}. */
+    @SuppressWarnings("unchecked")
+    public static Optional<Map<String, Object>> object(Map<String, Object> m, String name) throws FieldException {
+        Object v = m.get(name);
+        if (v == null || v == NULL) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Map)) {
+            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an object");
+        }
+        return Optional.of((Map<String, Object>) v);
+    }
+
+    /** An array of strings; empty list when absent or {@code null}. */
+    public static List<String> strings(Map<String, Object> m, String name, int max) throws FieldException {
+        Object v = m.get(name);
+        if (v == null || v == NULL) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an array of strings");
+        }
+        if (list.size() > max) {
+            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" holds at most " + max + " entries");
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object e : list) {
+            if (!(e instanceof String s)) {
+                throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an array of strings");
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    private static FieldException missing(String name) {
+        return new FieldException(name, FieldProblem.MISSING, "missing field \"" + name + "\"");
+    }
+
+    /** A member name as it may appear in a message: itself when short and plain, else a placeholder. */
+    public static String printable(String name) {
+        return name.length() <= 40 && name.matches("[A-Za-z0-9_.-]*") ? name : "(unprintable)";
+    }
+
+    // ----------------------------------------------------------------------------------------------- writing
+
+    /** Writes an object; values are strings, numbers, booleans, lists, maps or {@link Optional}s; null or empty are left out. */
+    public static byte[] write(Map<String, ?> members) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            writeValue(g, members);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof Optional<?> o) {
+            v = o.orElse(null);
+        }
+        if (v == null || v == NULL) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Long || v instanceof Integer) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object value = e.getValue() instanceof Optional<?> o ? o.orElse(null) : e.getValue();
+                if (value != null) {
+                    g.writeFieldName(e.getKey().toString());
+                    writeValue(g, value);
+                }
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable<?> list) {
+            g.writeStartArray();
+            for (Object e : list) {
+                writeValue(g, e);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package com.heartbeatrm.core.spi;
+
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.OrganizationId;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One enrollment, as {@link AgentStore#enroll} sees it: what the request's verified token and proof name. The store
+ * reads the {@link EnrollmentFacts} these point at, lets the caller's {@link EnrollmentJudge} decide, and stores
+ * the decision, all in one atomic step.
+ *
+ * @param signingKeyId    the issuer key that signed the token; it must still exist at commit
+ * @param agentFingerprint SHA-256 of the agent's public key (hex): an agent with it already is a retry
+ * @param nonce           the request's nonce, scoped to the agent key; remembered until {@code nonceExpiresAt}
+ * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
+ */
+public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
+        String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
+
+    public EnrollmentAttempt {
+        Objects.requireNonNull(organization, "organization");
+        Objects.requireNonNull(installer, "installer");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(signingKeyId, "signingKeyId");
+        if (agentFingerprint == null || !FINGERPRINT.matcher(agentFingerprint).matches()) {
+            throw new InvalidInputException("agentFingerprint", "must be 64 lower-case hex characters");
+        }
+        Nonces.check(nonce);
+        Objects.requireNonNull(nonceExpiresAt, "nonceExpiresAt");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(throttleBucket, "throttleBucket");
+    }
+
+    /** The key a store remembers the nonce under: scoped to the agent key, so agents cannot collide. */
+    public String nonceKey() {
+        return agentFingerprint + ":" + nonce;
+    }
+}

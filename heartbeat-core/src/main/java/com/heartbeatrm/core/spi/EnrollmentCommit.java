@@ -1,0 +1,46 @@
+package com.heartbeatrm.core.spi;
+
+import com.heartbeatrm.core.Agent;
+import java.util.Objects;
+
+/** What {@link AgentStore#enroll} did. */
+public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, EnrollmentCommit.AlreadyEnrolled, EnrollmentCommit.Rejected,
+        EnrollmentCommit.Refused {
+
+    /** One use was counted and the agent created, with its audit event and the nonce. */
+    record Enrolled(Agent agent) implements EnrollmentCommit {
+        public Enrolled {
+            Objects.requireNonNull(agent, "agent");
+        }
+    }
+
+    /** The judge found the agent key enrolled before: nothing was counted or created; the nonce was remembered. */
+    record AlreadyEnrolled(Agent existing) implements EnrollmentCommit {
+        public AlreadyEnrolled {
+            Objects.requireNonNull(existing, "existing");
+        }
+    }
+
+    /** The judge refused; nothing was stored. */
+    record Rejected() implements EnrollmentCommit {
+    }
+
+    /** The judge admitted, but the commit-time checks refused; nothing was stored. */
+    record Refused(Reason reason) implements EnrollmentCommit {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Why a commit-time check refused. */
+    enum Reason {
+        KEY_NOT_FOUND,
+        KEY_DISABLED,
+        KEY_EXPIRED,
+        KEY_EXHAUSTED,
+        /** Another request remembered the same nonce first. */
+        REPLAYED,
+        /** The key kept changing (re-pointed) between the store's read and its commit, on every retry. */
+        KEY_CHANGED
+    }
+}

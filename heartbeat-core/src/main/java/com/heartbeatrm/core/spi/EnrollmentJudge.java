@@ -1,0 +1,10 @@
+package com.heartbeatrm.core.spi;
+
+/**
+ * Decides an enrollment from what the store read, inside the store's atomic step. Must be a pure function of its
+ * argument: a store may call it more than once (when it retries a transaction) and keeps only the last verdict.
+ */
+@FunctionalInterface
+public interface EnrollmentJudge {
+    EnrollmentVerdict judge(EnrollmentFacts facts);
+}

@@ -1,0 +1,35 @@
+package com.heartbeatrm.core.spi;
+
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.InvalidInputException;
+import java.util.Objects;
+
+/** What an {@link EnrollmentJudge} decided. */
+public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, EnrollmentVerdict.Existing, EnrollmentVerdict.Reject {
+
+    /**
+     * Create {@code agent} (version 0) in its group, counting one use of its key, which must still point at that
+     * group, be enabled, unexpired and below its maximum at commit; remember the nonce; append {@code audit}.
+     */
+    record Admit(Agent agent, AuditEvent audit) implements EnrollmentVerdict {
+        public Admit {
+            Objects.requireNonNull(agent, "agent");
+            Objects.requireNonNull(audit, "audit");
+            if (!audit.organizationId().equals(agent.organizationId())) {
+                throw new InvalidInputException("audit", "must be of the agent's organization");
+            }
+        }
+    }
+
+    /** The agent key enrolled before: hand its agent back, counting nothing; remember the nonce. */
+    record Existing(Agent agent) implements EnrollmentVerdict {
+        public Existing {
+            Objects.requireNonNull(agent, "agent");
+        }
+    }
+
+    /** Refused by the judge, which keeps its reason; the store writes nothing. */
+    record Reject() implements EnrollmentVerdict {
+    }
+}

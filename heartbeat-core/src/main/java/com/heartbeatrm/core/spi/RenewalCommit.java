@@ -1,0 +1,23 @@
+package com.heartbeatrm.core.spi;
+
+import com.heartbeatrm.core.Agent;
+import java.util.Objects;
+
+/** What {@link AgentStore#renew} did. */
+public sealed interface RenewalCommit permits RenewalCommit.Applied, RenewalCommit.Rejected, RenewalCommit.Replayed {
+
+    /** The verdict was stored; {@code agent} is the agent afterwards. */
+    record Applied(Agent agent) implements RenewalCommit {
+        public Applied {
+            Objects.requireNonNull(agent, "agent");
+        }
+    }
+
+    /** The judge refused; nothing was stored. */
+    record Rejected() implements RenewalCommit {
+    }
+
+    /** Another request remembered the same nonce first; nothing was stored. */
+    record Replayed() implements RenewalCommit {
+    }
+}

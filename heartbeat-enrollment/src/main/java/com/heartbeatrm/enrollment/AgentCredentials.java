@@ -1,0 +1,116 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.AgentCredential;
+import com.heartbeatrm.agent.CredentialClaims;
+import com.heartbeatrm.agent.SigningPublicKey;
+import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.agent.internal.CredentialCodec;
+import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.agent.internal.PasetoV4Public;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.EffectiveSettings;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.enrollment.internal.BcEd25519;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Agent credentials: minted by enrollment and renewal, and checked for the host's own agent-facing APIs with
+ * {@link #check}. A credential is a PASETO {@code v4.public} under its own purpose, bound to the agent, its
+ * organization and group, its public key and its generation.
+ */
+public final class AgentCredentials {
+    private final HeartbeatStore store;
+    private final SigningKeys keys;
+    private final String issuer;
+    private final Clock clock;
+
+    AgentCredentials(HeartbeatStore store, SigningKeys keys, String issuer, Clock clock) {
+        this.store = store;
+        this.keys = keys;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    /** A credential and its expiry. Holds the credential: prints redacted. */
+    static final class Minted {
+        final AgentCredential credential;
+        final Instant expiresAt;
+
+        Minted(AgentCredential credential, Instant expiresAt) {
+            this.credential = credential;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public String toString() {
+            return "Minted[redacted, expires " + expiresAt + "]";
+        }
+    }
+
+    /** Mints generation {@code agent.credentialGeneration()} for the group's effective TTL, signed by the active key. */
+    Minted mint(Agent agent, EffectiveSettings settings, Instant now, Optional<String> activeKeyId) {
+        Instant expires = now.plus(settings.agentCredentialTtl());
+        SigningKeys.ActiveKey signing = keys.active(activeKeyId);
+        CredentialClaims claims = new CredentialClaims(issuer, agent.organizationId().value(), agent.id().value(), agent.groupId().value(),
+                agent.publicKeyFingerprint(), agent.credentialGeneration(), now, expires);
+        return new Minted(AgentCredential.of(CredentialCodec.encode(claims, signing.keyId, signing::sign)), expires);
+    }
+
+    /** A credential's claims and the key that signed it, verified but not checked against the store or the clock. */
+    record Verified(CredentialClaims claims, String signingKeyId) {
+    }
+
+    /** Verifies signature, purpose, issuer and claims, with the given key lookup; expiry is not checked here. */
+    Verified verify(AgentCredential credential, Function<String, Optional<SigningPublicKey>> lookup) throws TokenException {
+        PasetoV4Public.Parsed parsed = PasetoV4Public.parse(credential.reveal(), EnrollmentTokenCodec.MAX_TOKEN_LENGTH);
+        String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
+        SigningPublicKey key = lookup.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
+                "signing key " + kid + " is not known"));
+        CredentialClaims claims = CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key.rawKey(),
+                BcEd25519.ISSUER_KEYS));
+        if (!claims.issuer().equals(issuer)) {
+            throw new TokenException(TokenException.Reason.INVALID_CLAIMS, "the credential names another issuer");
+        }
+        return new Verified(claims, kid);
+    }
+
+    /**
+     * Checks a credential an agent presents to the host: its signature against the signing keys the store has now,
+     * its purpose and expiry, and its agent as stored now, which must exist, be ACTIVE, hold the same public key and
+     * be at this generation. A disabled or locked agent's unexpired credential is refused at once.
+     */
+    public CredentialCheck check(AgentCredential credential) {
+        Objects.requireNonNull(credential, "credential");
+        Verified v;
+        try {
+            v = verify(credential, keys::publicKey);
+        } catch (TokenException e) {
+            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_INVALID, e.reason().name());
+        }
+        CredentialClaims c = v.claims();
+        if (!clock.instant().isBefore(c.expiresAt())) {
+            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_EXPIRED, "expired at " + c.expiresAt());
+        }
+        Optional<Agent> found = store.agents().find(OrganizationId.parse(c.organizationId()), AgentId.parse(c.agentId()));
+        if (found.isEmpty() || !found.get().publicKeyFingerprint().equals(c.publicKeyFingerprint())) {
+            return new CredentialCheck.Refused(DenialReason.AGENT_NOT_FOUND, "agent " + c.agentId());
+        }
+        Agent agent = found.get();
+        if (agent.status() != AgentStatus.ACTIVE) {
+            return new CredentialCheck.Refused(agent.status() == AgentStatus.LOCKED ? DenialReason.AGENT_LOCKED : DenialReason.AGENT_DISABLED,
+                    "agent " + agent.id() + " is " + agent.status());
+        }
+        if (c.generation() != agent.credentialGeneration()) {
+            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_SUPERSEDED, "generation " + c.generation() + " of agent "
+                    + agent.id() + " is not its current " + agent.credentialGeneration());
+        }
+        return new CredentialCheck.Valid(c, agent);
+    }
+}

@@ -1,0 +1,25 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.CredentialClaims;
+import com.heartbeatrm.core.Agent;
+import java.util.Objects;
+
+/** What {@link AgentCredentials#check} found about a credential an agent presented to the host. */
+public sealed interface CredentialCheck permits CredentialCheck.Valid, CredentialCheck.Refused {
+
+    /** The credential verifies, is current, and its agent is ACTIVE now. */
+    record Valid(CredentialClaims claims, Agent agent) implements CredentialCheck {
+        public Valid {
+            Objects.requireNonNull(claims, "claims");
+            Objects.requireNonNull(agent, "agent");
+        }
+    }
+
+    /** Refused; {@code detail} names ids, never the credential. */
+    record Refused(DenialReason reason, String detail) implements CredentialCheck {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentProtocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * One request as a transport hands it to {@link EnrollmentEndpoint}: the method, the path below the endpoint's mount
+ * point ({@code enroll} or {@code renew}, with or without a leading {@code /}), the body read with {@link #readBody}
+ * (so never more than one byte past the protocol's limit), and the peer's address as the transport saw it.
+ */
+public record EndpointRequest(String method, String path, byte[] body, InetAddress remoteAddress) {
+    public EndpointRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        if (body.length > EnrollmentProtocol.MAX_BODY_BYTES + 1) {
+            throw new IllegalArgumentException("body: read it with EndpointRequest.readBody, which stops one byte past the limit");
+        }
+    }
+
+    /**
+     * Reads a request body up to {@link EnrollmentProtocol#MAX_BODY_BYTES} plus one byte: enough for the endpoint to
+     * tell an oversized body, never more. A transport that knows the declared length can refuse earlier.
+     */
+    public static byte[] readBody(InputStream in) throws IOException {
+        return in.readNBytes(EnrollmentProtocol.MAX_BODY_BYTES + 1);
+    }
+}

@@ -1,0 +1,411 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentClaims;
+import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.agent.EnrollmentResponse.Placement;
+import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.agent.RequestException;
+import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.AccessKeyStatus;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.EffectiveSettings;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.Groups;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Platform;
+import com.heartbeatrm.core.spi.EnrollmentAttempt;
+import com.heartbeatrm.core.spi.EnrollmentCommit;
+import com.heartbeatrm.core.spi.EnrollmentFacts;
+import com.heartbeatrm.core.spi.EnrollmentVerdict;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.enrollment.Steps.Decision;
+import com.heartbeatrm.enrollment.Steps.Deny;
+import com.heartbeatrm.enrollment.Steps.Pass;
+import com.heartbeatrm.enrollment.Steps.Step;
+import com.heartbeatrm.enrollment.Steps.Trace;
+import com.heartbeatrm.enrollment.internal.BcEd25519;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Enrollment: what a new agent presents becomes an agent identity, or a typed refusal.
+ *
+ * <h2>Design</h2>
+ * One pipeline of named steps, cheapest and least trusting first, then one store transaction, then the answer. Each
+ * step looks at an immutable {@link Evidence} and passes it on, enriched, or denies with a {@link DenialReason}:
+ * <ol>
+ * <li><b>request</b>: a strict, bounded parse of the body ({@link EnrollmentRequest#parse}).</li>
+ * <li><b>token</b>: the signature against the signing keys (public keys cached by id; whether the key still exists is
+ * read in the transaction), the purpose, the expiry, the issuer. Only a request that fails here can be stopped by
+ * its address's throttle ({@code enroll:ADDRESS}, see {@link ThrottleBuckets}): garbage never stops an agent with a
+ * genuine installer behind the same address.</li>
+ * <li><b>proof of possession</b> and <b>clock</b> ({@link Possession}, shared with renewal).</li>
+ * </ol>
+ * Then {@link com.heartbeatrm.core.spi.AgentStore#enroll} reads, in one transaction, everything the rest needs (the
+ * installer record, the access key, its group path, an agent with the same public key, the key-from-this-address
+ * throttle, the nonce, the active signing key's id) and lets the judge run the remaining steps on it:
+ * <ol start="4">
+ * <li><b>signing key</b> still exists; <b>throttling</b>: this key is not blocked from this address;</li>
+ * <li><b>installer</b>: recorded for this key and signing key, not revoked; <b>access key</b>: exists, enabled,
+ * unexpired, not exhausted (an agent whose first, exhausting enrollment lost its answer gets its agent back);</li>
+ * <li><b>restrictions</b>: the key's and its group's effective networks and platforms, and the token's platform;</li>
+ * <li><b>replay</b>: the nonce is new (it is remembered in the same transaction).</li>
+ * </ol>
+ * The store counts the use only if the key still admits it at commit (a conditional update), so a key disabled
+ * through any node is refused at once, and a use count never passes its maximum. The answer is built from what the
+ * pipeline already holds: the credential's TTL and the group path come from the facts, the signing key from a cache
+ * checked against the active key's id in the facts. Every decision after the token verified is an audit event of
+ * the token's organization; refusals before that have no trustworthy organization and are only counted and logged.
+ * {@link #explain} runs the same steps on the same facts, read without a transaction, and stores nothing.
+ */
+final class EnrollmentPipeline {
+    /**
+     * Refusals that suggest someone is working against a key with a genuine installer: they count against the key
+     * from that address ({@code key:KEY@ADDRESS}). A key's own state (disabled, expired, revoked installer) is
+     * certain and shown to the user instead.
+     */
+    private static final Set<DenialReason> SUSPECT = EnumSet.of(DenialReason.BAD_PROOF, DenialReason.REPLAYED, DenialReason.CLOCK_SKEW,
+            DenialReason.NETWORK_NOT_ALLOWED, DenialReason.PLATFORM_NOT_ALLOWED);
+
+    private final HeartbeatStore store;
+    private final HeartbeatAdmin admin;
+    private final AgentCredentials credentials;
+    private final Refusals refusals;
+    private final String issuer;
+    private final EnrollmentPolicy policy;
+    private final Clock clock;
+    private final EnrollmentTokenVerifier verifier;
+    private final List<Step<Evidence>> beforeStore = List.of(
+            new Step<>("request", this::parse),
+            new Step<>("token", this::verifyToken),
+            new Step<>("proof of possession", e -> Possession.proof(e, e.request.proofVerifies(BcEd25519.PLAIN))),
+            new Step<>("clock", this::clockAgrees));
+    private final List<Step<Evidence>> inStore = List.of(
+            new Step<>("signing key", this::signingKeyExists),
+            new Step<>("throttling", this::notThrottled),
+            new Step<>("installer", this::installerRecorded),
+            new Step<>("access key", this::keyAdmits),
+            new Step<>("restrictions", this::restrictionsAllow),
+            new Step<>("replay", e -> e.existing != null ? Steps.pass(e, () -> "a retry of an earlier enrollment")
+                    : Possession.replay(e, e.facts.nonceSeen())));
+
+    EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Refusals refusals,
+            String issuer, EnrollmentPolicy policy, Clock clock) {
+        this.store = store;
+        this.admin = admin;
+        this.credentials = credentials;
+        this.refusals = refusals;
+        this.issuer = issuer;
+        this.policy = policy;
+        this.clock = clock;
+        this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
+    }
+
+    /** What the pipeline knows about one request so far. Each step returns a copy with what it learned. */
+    record Evidence(RequestContext ctx, byte[] body, EnrollmentRequest request, VerifiedEnrollmentToken token, EnrollmentAttempt attempt,
+            EnrollmentFacts facts, EffectiveSettings settings, Agent existing, Optional<Instant> blockedUntil) {
+        static Evidence of(byte[] body, RequestContext ctx) {
+            return new Evidence(ctx, body, null, null, null, null, null, null, Optional.empty());
+        }
+
+        Evidence withRequest(EnrollmentRequest r) {
+            return new Evidence(ctx, body, r, token, attempt, facts, settings, existing, blockedUntil);
+        }
+
+        Evidence withToken(VerifiedEnrollmentToken t, EnrollmentAttempt a) {
+            return new Evidence(ctx, body, request, t, a, facts, settings, existing, blockedUntil);
+        }
+
+        Evidence withFacts(EnrollmentFacts f) {
+            return new Evidence(ctx, body, request, token, attempt, f, settings, existing, blockedUntil);
+        }
+
+        Evidence withKey(EffectiveSettings s, Agent retryOf) {
+            return new Evidence(ctx, body, request, token, attempt, facts, s, retryOf, blockedUntil);
+        }
+
+        Evidence blocked(Instant until) {
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, Optional.of(until));
+        }
+
+        EnrollmentClaims claims() {
+            return token.claims();
+        }
+
+        InetAddress address() {
+            return ctx.remoteAddress();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- the run
+
+    EnrollmentResult enroll(byte[] body, RequestContext ctx) {
+        Decision<Evidence> before = Steps.run(beforeStore, Evidence.of(body, ctx), Trace.NONE);
+        if (before instanceof Deny<Evidence> d) {
+            return denied(d);
+        }
+        Evidence verified = ((Pass<Evidence>) before).evidence();
+        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
+        EnrollmentCommit commit = store.agents().enroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE, judged));
+        Decision<Evidence> decision = judged.get();
+        if (commit instanceof EnrollmentCommit.Rejected) {
+            return denied((Deny<Evidence>) decision);
+        }
+        Evidence e = ((Pass<Evidence>) decision).evidence();
+        if (commit instanceof EnrollmentCommit.Refused r) {
+            return denied(Steps.deny(refusedAtCommit(r.reason()), "the key changed at commit: " + r.reason(), e));
+        }
+        Agent agent = commit instanceof EnrollmentCommit.Enrolled en ? en.agent() : ((EnrollmentCommit.AlreadyEnrolled) commit).existing();
+        return answer(agent, e);
+    }
+
+    /** The in-store steps, as the store's judge: a pure function of the evidence and the facts. */
+    private EnrollmentVerdict judge(Evidence e, Trace trace, AtomicReference<Decision<Evidence>> out) {
+        Decision<Evidence> d = Steps.run(inStore, e, trace);
+        out.set(d);
+        if (d instanceof Deny<Evidence>) {
+            return new EnrollmentVerdict.Reject();
+        }
+        Evidence done = ((Pass<Evidence>) d).evidence();
+        if (done.existing != null) {
+            return new EnrollmentVerdict.Existing(done.existing);
+        }
+        Agent agent = newAgent(done);
+        return new EnrollmentVerdict.Admit(agent, refusals.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
+                agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint()));
+    }
+
+    private Agent newAgent(Evidence e) {
+        boolean approval = e.settings.requireApproval();
+        AccessKey key = e.facts.key().orElseThrow();
+        return new Agent(AgentId.random(), e.attempt.organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
+                e.ctx.receivedAt(), key.id(), Optional.of(e.attempt.installer()), e.request.facts().hostname(),
+                Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(), e.ctx.receivedAt(), approval ? 0 : 1, 0);
+    }
+
+    /** The answer for the agent the store holds now: a credential, a wait, or a refusal for its state. */
+    private EnrollmentResult answer(Agent agent, Evidence e) {
+        List<Group> path = agent.groupId().equals(e.facts.key().map(AccessKey::groupId).orElse(null)) ? e.facts.groupPath()
+                : admin.groups().pathFromRoot(agent.organizationId(), agent.groupId());
+        Placement placement = placement(agent, e.facts.organization().map(o -> o.name()).orElseThrow(), path);
+        return switch (agent.status()) {
+            case PENDING -> new EnrollmentResult.Pending(agent, placement);
+            case DISABLED -> denied(Steps.deny(DenialReason.AGENT_DISABLED, "agent " + agent.id() + " is disabled", e));
+            case LOCKED -> denied(Steps.deny(DenialReason.AGENT_LOCKED, "agent " + agent.id() + " is locked", e));
+            case ACTIVE -> {
+                AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.ctx.receivedAt(),
+                        e.facts.activeSigningKeyId());
+                yield new EnrollmentResult.Enrolled(agent, placement, c.credential, c.expiresAt);
+            }
+        };
+    }
+
+    static Placement placement(Agent agent, String organizationName, List<Group> path) {
+        String text = Groups.pathText(path);
+        if (text.length() > com.heartbeatrm.agent.EnrollmentResponse.MAX_GROUP_PATH) {
+            text = "…" + text.substring(text.length() - com.heartbeatrm.agent.EnrollmentResponse.MAX_GROUP_PATH + 1);
+        }
+        return new Placement(agent.id().value(), agent.organizationId().value(), organizationName, text);
+    }
+
+    private EnrollmentResult denied(Deny<Evidence> d) {
+        Evidence e = d.evidence();
+        Optional<Duration> retry = e.blockedUntil.map(until -> Duration.between(e.ctx.receivedAt(), until));
+        if (d.reason() != DenialReason.THROTTLED) {
+            if (e.token == null || !SUSPECT.contains(d.reason())) {
+                refusals.countFailure(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt(), policy.addressThreshold());
+            } else {
+                refusals.countKeyFailure(e.attempt.organization(), e.attempt.key(), e.address(), e.ctx.receivedAt());
+            }
+        }
+        if (e.token == null) {
+            refusals.logUnverified("enrollment", d.reason(), e.address());
+        } else {
+            refusals.audit(refusals.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
+                    e.attempt.installer(), e.facts == null ? null : e.facts.key().map(AccessKey::groupId).orElse(null), d.reason().name(),
+                    e.attempt.agentFingerprint()));
+        }
+        return new EnrollmentResult.Denied(d.reason(), retry.filter(r -> !r.isNegative()));
+    }
+
+    // -------------------------------------------------------------------------------------------- dry run
+
+    /** The same steps on facts read now, storing nothing: no key use, nonce, throttle count, agent or audit event. */
+    DryRun explain(byte[] body, RequestContext ctx) {
+        Trace trace = Trace.recording();
+        Decision<Evidence> before = Steps.run(beforeStore, Evidence.of(body, ctx), trace);
+        if (before instanceof Deny<Evidence> d) {
+            return dryRun(trace, DryRun.Outcome.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
+        }
+        Evidence verified = ((Pass<Evidence>) before).evidence();
+        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
+        EnrollmentVerdict v = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace, judged);
+        if (judged.get() instanceof Deny<Evidence> d) {
+            return dryRun(trace, DryRun.Outcome.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
+        }
+        Evidence e = ((Pass<Evidence>) judged.get()).evidence();
+        if (v instanceof EnrollmentVerdict.Existing x) {
+            trace.passed("enrollment", () -> "already enrolled as " + x.agent().id() + "; no second use counted");
+            return dryRun(trace, DryRun.Outcome.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));
+        }
+        Agent would = ((EnrollmentVerdict.Admit) v).agent();
+        trace.passed("enrollment", () -> "would land in " + Groups.pathText(e.facts.groupPath()) + " as " + would.status());
+        return dryRun(trace, would.status() == AgentStatus.PENDING ? DryRun.Outcome.WOULD_ENROLL_PENDING_APPROVAL : DryRun.Outcome.WOULD_ENROLL,
+                Optional.empty(), Optional.of(would.groupId()));
+    }
+
+    private DryRun dryRun(Trace trace, DryRun.Outcome outcome, Optional<DenialReason> denial, Optional<com.heartbeatrm.core.GroupId> group) {
+        List<DryRun.Check> checks = new ArrayList<>(trace.checks());
+        List<String> all = new ArrayList<>(Steps.names(beforeStore));
+        all.addAll(Steps.names(inStore));
+        all.add("enrollment");
+        for (String name : all) {
+            if (checks.stream().noneMatch(c -> c.name().equals(name))) {
+                checks.add(new DryRun.Check(name, DryRun.Status.NOT_REACHED, ""));
+            }
+        }
+        return new DryRun(checks, outcome, denial, group);
+    }
+
+    // ---------------------------------------------------------------------------------------------- steps
+
+    private Decision<Evidence> parse(Evidence e) {
+        try {
+            EnrollmentRequest r = EnrollmentRequest.parse(e.body);
+            return Steps.pass(e.withRequest(r), () -> r.facts().hostname() + " (" + r.facts().platform() + ")");
+        } catch (RequestException ex) {
+            return unverified(e, DenialReason.of(ex.problem()), ex.getMessage());
+        }
+    }
+
+    private Decision<Evidence> verifyToken(Evidence e) {
+        VerifiedEnrollmentToken t;
+        try {
+            t = verifier.verify(e.request.token());
+        } catch (TokenException ex) {
+            return unverified(e, DenialReason.of(ex.reason()), ex.getMessage());
+        }
+        EnrollmentClaims c = t.claims();
+        EnrollmentAttempt attempt = new EnrollmentAttempt(OrganizationId.parse(c.organizationId()), InstallerId.parse(c.installerId()),
+                AccessKeyId.parse(c.accessKeyId()), t.signingKeyId(), e.request.publicKeyFingerprint(), e.request.nonce(),
+                Possession.nonceExpiry(e.request.timestamp(), policy.maxClockSkew()), e.ctx.receivedAt(),
+                Optional.of(ThrottleBuckets.keyFrom(AccessKeyId.parse(c.accessKeyId()), e.address())));
+        Evidence verified = e.withToken(t, attempt);
+        if (!c.issuer().equals(issuer)) {
+            return Steps.deny(DenialReason.WRONG_ISSUER, "the token names another issuer", verified);
+        }
+        return Steps.pass(verified, () -> "installer " + c.installerId() + " for key " + c.accessKeyId() + ", signed by " + t.signingKeyId());
+    }
+
+    /**
+     * A refusal before the token verified: when this address is blocked for such requests, the answer is "slow
+     * down", whatever else is wrong.
+     */
+    private Decision<Evidence> unverified(Evidence e, DenialReason reason, String detail) {
+        Optional<Instant> blocked = store.throttles().blockedUntil(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt());
+        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "blocked until " + blocked.get() + " (" + reason + ")", e.blocked(blocked.get()))
+                : Steps.deny(reason, detail, e);
+    }
+
+    private Decision<Evidence> clockAgrees(Evidence e) {
+        return Possession.clock(e, e.request.timestamp(), e.ctx.receivedAt(), policy.maxClockSkew());
+    }
+
+    private Decision<Evidence> signingKeyExists(Evidence e) {
+        return e.facts.signingKeyKnown() ? Steps.pass(e, () -> "signing key " + e.attempt.signingKeyId() + " still exists")
+                : Steps.deny(DenialReason.UNKNOWN_SIGNING_KEY, "signing key " + e.attempt.signingKeyId() + " was removed", e);
+    }
+
+    private Decision<Evidence> notThrottled(Evidence e) {
+        Optional<Instant> blocked = e.facts.blockedUntil();
+        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt.key() + " is blocked from "
+                + e.address().getHostAddress() + " until " + blocked.get(), e.blocked(blocked.get()))
+                : Steps.pass(e, () -> "not blocked");
+    }
+
+    private Decision<Evidence> installerRecorded(Evidence e) {
+        Optional<InstallerRecord> r = e.facts.installer();
+        if (r.isEmpty() || !r.get().accessKeyId().equals(e.attempt.key()) || !r.get().signingKeyId().equals(e.attempt.signingKeyId())) {
+            return Steps.deny(DenialReason.TOKEN_UNKNOWN, "no record of installer " + e.attempt.installer(), e);
+        }
+        if (r.get().isRevoked()) {
+            return Steps.deny(DenialReason.TOKEN_REVOKED, "installer " + e.attempt.installer() + " was revoked", e);
+        }
+        return Steps.pass(e, () -> "installer " + e.attempt.installer() + " is recorded and not revoked");
+    }
+
+    private Decision<Evidence> keyAdmits(Evidence e) {
+        Optional<AccessKey> found = e.facts.key();
+        if (found.isEmpty()) {
+            return Steps.deny(DenialReason.KEY_NOT_FOUND, "access key " + e.attempt.key() + " does not exist", e);
+        }
+        AccessKey key = found.get();
+        AccessKeyStatus status = key.status(e.ctx.receivedAt());
+        Optional<Agent> existing = e.facts.existingAgent();
+        EffectiveSettings settings = EffectiveSettings.resolve(e.facts.groupPath());
+        if (status == AccessKeyStatus.EXHAUSTED && existing.filter(a -> a.accessKeyId().equals(key.id())).isPresent()) {
+            return Steps.pass(e.withKey(settings, existing.get()), () -> "exhausted by this agent's own enrollment: a retry");
+        }
+        Optional<DenialReason> refusal = keyRefusal(status);
+        if (refusal.isPresent()) {
+            return Steps.deny(refusal.get(), "access key " + key.id() + " is " + status, e);
+        }
+        return Steps.pass(e.withKey(settings, existing.orElse(null)), () -> "key " + key.id() + " (" + key.name() + ") points at "
+                + Groups.pathText(e.facts.groupPath()));
+    }
+
+    /** The refusal for a key that is not enabled. */
+    static Optional<DenialReason> keyRefusal(AccessKeyStatus status) {
+        return switch (status) {
+            case ENABLED -> Optional.empty();
+            case DISABLED -> Optional.of(DenialReason.KEY_DISABLED);
+            case EXPIRED -> Optional.of(DenialReason.KEY_EXPIRED);
+            case EXHAUSTED -> Optional.of(DenialReason.KEY_EXHAUSTED);
+        };
+    }
+
+    private Decision<Evidence> restrictionsAllow(Evidence e) {
+        if (e.existing != null) {
+            return Steps.pass(e, () -> "already enrolled: admitted when it first enrolled");
+        }
+        AccessKey key = e.facts.key().orElseThrow();
+        InetAddress address = e.address();
+        if (!e.settings.allowedNetworks().allows(address) || !key.restrictions().networks().map(n -> n.allows(address)).orElse(true)) {
+            return Steps.deny(DenialReason.NETWORK_NOT_ALLOWED, address.getHostAddress() + " is outside the allowed networks", e);
+        }
+        Platform platform = Platform.parse(e.request.facts().platform());
+        if (!e.settings.allowedPlatforms().allows(platform) || !key.restrictions().platforms().map(p -> p.allows(platform)).orElse(true)
+                || !e.claims().platform().map(p -> p.equals(platform.wireName())).orElse(true)) {
+            return Steps.deny(DenialReason.PLATFORM_NOT_ALLOWED, platform.wireName() + " is not allowed", e);
+        }
+        return Steps.pass(e, () -> "network " + address.getHostAddress() + " and platform " + platform.wireName() + " allowed");
+    }
+
+    private static DenialReason refusedAtCommit(EnrollmentCommit.Reason r) {
+        return switch (r) {
+            case KEY_NOT_FOUND -> DenialReason.KEY_NOT_FOUND;
+            case KEY_DISABLED -> DenialReason.KEY_DISABLED;
+            case KEY_EXPIRED -> DenialReason.KEY_EXPIRED;
+            case KEY_EXHAUSTED -> DenialReason.KEY_EXHAUSTED;
+            case REPLAYED -> DenialReason.REPLAYED;
+            case KEY_CHANGED -> DenialReason.KEY_CHANGED;
+        };
+    }
+}

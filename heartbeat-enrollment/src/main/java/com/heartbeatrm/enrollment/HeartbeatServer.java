@@ -1,0 +1,231 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentClaims;
+import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of HeartbeatRM in one object: built from a store, a key-encryption key, an issuer name and a
+ * clock, it owns the admin API, the signing keys, installers (issuing, packing, revoking, checking), enrollment,
+ * renewal, agent credentials and the transport-neutral {@link EnrollmentEndpoint}, all on one
+ * {@link HeartbeatAdmin}. Create one per store and share it; thread-safe.
+ *
+ * <pre>{@code
+ * HeartbeatServer server = HeartbeatServer.builder(store, kek, "https://rmm.example")
+ *         .endpoints(List.of(URI.create("https://rmm.example/v1/")))   // the base URLs tokens name
+ *         .tlsPins(List.of(serverKeyPin))                                // the TLS key pins tokens name
+ *         .build();
+ * server.signingKeys().ensureActiveKey();
+ * InstallerRecord installer = server.installers().issue(actor, org, key, InstallerRequest.DEFAULTS, base, Path.of("agent.msi"));
+ * EndpointResponse answer = server.endpoint().handle(new EndpointRequest("POST", "enroll", body, peer));
+ * }</pre>
+ */
+public final class HeartbeatServer {
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatServer.class);
+    private final HeartbeatStore store;
+    private final HeartbeatAdmin admin;
+    private final Clock clock;
+    private final EnrollmentPolicy policy;
+    private final SigningKeys signingKeys;
+    private final Installers installers;
+    private final AgentCredentials credentials;
+    private final KeyThrottles keyThrottles;
+    private final EnrollmentPipeline enrollment;
+    private final RenewalPipeline renewal;
+    private final EnrollmentEndpoint endpoint;
+    private final EnrollmentObserver observer;
+
+    private HeartbeatServer(Builder b) {
+        this.store = b.store;
+        this.clock = b.clock;
+        this.policy = b.policy;
+        this.observer = b.observer;
+        this.admin = HeartbeatAdmin.builder().store(b.store).clock(b.clock).build();
+        this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
+        this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock);
+        this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
+        this.keyThrottles = new KeyThrottles(admin, b.clock);
+        Refusals refusals = new Refusals(b.store, b.policy);
+        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
+        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
+        this.endpoint = new EnrollmentEndpoint(this);
+    }
+
+    /**
+     * @param issuer names this deployment in every token and credential (for example its public URL): printable
+     *               ASCII without spaces, at most 200 characters
+     */
+    public static Builder builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
+        return new Builder(store, kek, issuer);
+    }
+
+    /** Organizations, groups and their settings, access keys, agents (approvals, unlock) and the audit log. */
+    public HeartbeatAdmin admin() {
+        return admin;
+    }
+
+    /** The signing keys: ensure, rotate, list, remove, export, and the set agents pin. */
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    /** Issue, pack, revoke, list and check installers. */
+    public Installers installers() {
+        return installers;
+    }
+
+    /** Check the credentials agents present to the host's own APIs. */
+    public AgentCredentials credentials() {
+        return credentials;
+    }
+
+    /** Which keys are blocked from which addresses, and lifting those blocks. */
+    public KeyThrottles keyThrottles() {
+        return keyThrottles;
+    }
+
+    /** The transport-neutral enrollment and renewal endpoint. */
+    public EnrollmentEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Enrolls the agent that sent {@code body}: the agent joins the group its installer's access key points to now,
+     * as ACTIVE with a credential, or PENDING when the group requires approval. See {@link EnrollmentPipeline} for the
+     * steps; every refusal is a typed {@link EnrollmentResult.Denied}, never an exception, except a
+     * {@link com.heartbeatrm.core.StoreException} when the store cannot answer.
+     */
+    public EnrollmentResult enroll(byte[] body, RequestContext ctx) {
+        long t0 = System.nanoTime();
+        EnrollmentResult r = enrollment.enroll(Objects.requireNonNull(body, "body"), Objects.requireNonNull(ctx, "ctx"));
+        try {
+            observer.enrolled(r, Duration.ofNanos(System.nanoTime() - t0));
+        } catch (RuntimeException e) {
+            LOG.warn("enrollment observer failed: {}", e.getClass().getName());
+        }
+        return r;
+    }
+
+    /** Renews an agent's credential, or answers a pending agent's poll; see {@link RenewalPipeline}. */
+    public RenewalResult renew(byte[] body, RequestContext ctx) {
+        long t0 = System.nanoTime();
+        RenewalResult r = renewal.renew(Objects.requireNonNull(body, "body"), Objects.requireNonNull(ctx, "ctx"));
+        try {
+            observer.renewed(r, Duration.ofNanos(System.nanoTime() - t0));
+        } catch (RuntimeException e) {
+            LOG.warn("renewal observer failed: {}", e.getClass().getName());
+        }
+        return r;
+    }
+
+    /** What an enrollment request would do, step by step, storing nothing. For support staff and admin screens. */
+    public DryRun explain(byte[] body, RequestContext ctx) {
+        return enrollment.explain(Objects.requireNonNull(body, "body"), Objects.requireNonNull(ctx, "ctx"));
+    }
+
+    /** A context for a request that arrives now, by this server's clock. */
+    public RequestContext contextFor(InetAddress remoteAddress) {
+        return new RequestContext(remoteAddress, clock.instant());
+    }
+
+    /** Disables the organization's pending agents that waited longer than the policy's pending TTL; returns how many. */
+    public int expirePending(OrganizationId org) {
+        return admin.agents().expirePending(org, policy.pendingTtl());
+    }
+
+    public EnrollmentPolicy policy() {
+        return policy;
+    }
+
+    public HeartbeatStore store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "HeartbeatServer[" + installers.issuer() + ", " + store + "]";
+    }
+
+    public static final class Builder {
+        private final HeartbeatStore store;
+        private final KeyEncryptionKey kek;
+        private final String issuer;
+        private Clock clock = Clock.systemUTC();
+        private EnrollmentPolicy policy = EnrollmentPolicy.DEFAULTS;
+        private List<URI> endpoints = List.of();
+        private Supplier<List<String>> pins = List::of;
+        private EnrollmentObserver observer = EnrollmentObserver.NONE;
+
+        private Builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.kek = Objects.requireNonNull(kek, "kek");
+            if (issuer == null || !issuer.matches("[\\x21-\\x7e]{1,200}")) {
+                throw new InvalidInputException("issuer", "1 to 200 printable ASCII characters without spaces");
+            }
+            this.issuer = issuer;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        public Builder policy(EnrollmentPolicy p) {
+            this.policy = Objects.requireNonNull(p, "policy");
+            return this;
+        }
+
+        /** The enrollment service's base URLs (each ending in {@code /}) that installers name unless asked otherwise. */
+        public Builder endpoints(List<URI> baseUrls) {
+            this.endpoints = InstallerRequest.builder().endpoints(baseUrls).build().endpoints();
+            return this;
+        }
+
+        /** The TLS key pins that installers name unless asked otherwise (for example the current and the next key). */
+        public Builder tlsPins(List<String> pins) {
+            List<String> copy = checkPins(pins);
+            this.pins = () -> copy;
+            return this;
+        }
+
+        /** Pins read at each issue, so a TLS key rotation applies without a restart. */
+        public Builder tlsPins(Supplier<List<String>> pins) {
+            Objects.requireNonNull(pins, "pins");
+            this.pins = () -> checkPins(pins.get());
+            return this;
+        }
+
+        private static List<String> checkPins(List<String> pins) {
+            Objects.requireNonNull(pins, "pins");
+            if (pins.size() > EnrollmentClaims.MAX_PINS || !pins.stream().allMatch(TlsPin::isWellFormed)) {
+                throw new InvalidInputException("tlsPins", "at most " + EnrollmentClaims.MAX_PINS + " SHA-256 pins in base64url");
+            }
+            return List.copyOf(pins);
+        }
+
+        public Builder observer(EnrollmentObserver o) {
+            this.observer = Objects.requireNonNull(o, "observer");
+            return this;
+        }
+
+        public HeartbeatServer build() {
+            return new HeartbeatServer(this);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentClaims;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.Platform;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Options for one issued installer (its token); all optional: an expiry (never past the key's own), a platform (one
+ * the key and its group allow), base URLs and TLS pins other than the deployment's. Built by a validating builder.
+ */
+public final class InstallerRequest {
+    public static final InstallerRequest DEFAULTS = builder().build();
+    private final Optional<Instant> expiresAt;
+    private final Optional<Duration> expiresIn;
+    private final Optional<Platform> platform;
+    private final List<URI> endpoints;
+    private final Optional<List<String>> tlsPins;
+
+    private InstallerRequest(Builder b) {
+        this.expiresAt = Optional.ofNullable(b.expiresAt);
+        this.expiresIn = Optional.ofNullable(b.expiresIn);
+        this.platform = Optional.ofNullable(b.platform);
+        this.endpoints = b.endpoints;
+        this.tlsPins = Optional.ofNullable(b.tlsPins);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    Optional<Instant> expiresAt(Instant now) {
+        return expiresAt.isPresent() ? expiresAt : expiresIn.map(now::plus);
+    }
+
+    public Optional<Platform> platform() {
+        return platform;
+    }
+
+    /** Endpoints overriding the deployment's default; empty means the default. */
+    public List<URI> endpoints() {
+        return endpoints;
+    }
+
+    /** Pins overriding the deployment's; empty means the deployment's. */
+    public Optional<List<String>> tlsPins() {
+        return tlsPins;
+    }
+
+    public static final class Builder {
+        private Instant expiresAt;
+        private Duration expiresIn;
+        private Platform platform;
+        private List<URI> endpoints = List.of();
+        private List<String> tlsPins;
+
+        private Builder() {
+        }
+
+        public Builder expiresAt(Instant at) {
+            if (at == null) {
+                throw new InvalidInputException("expiresAt", "must not be null");
+            }
+            this.expiresAt = at;
+            this.expiresIn = null;
+            return this;
+        }
+
+        public Builder expiresIn(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new InvalidInputException("expiresIn", "must be positive");
+            }
+            this.expiresIn = d;
+            this.expiresAt = null;
+            return this;
+        }
+
+        public Builder platform(Platform p) {
+            this.platform = p;
+            return this;
+        }
+
+        /** The enrollment service's base URLs (ending in {@code /}), overriding the deployment's. */
+        public Builder endpoints(List<URI> uris) {
+            if (uris == null || uris.isEmpty() || uris.size() > EnrollmentClaims.MAX_ENDPOINTS) {
+                throw new InvalidInputException("endpoints", "1 to " + EnrollmentClaims.MAX_ENDPOINTS + " URLs");
+            }
+            for (URI u : uris) {
+                try {
+                    EnrollmentClaims.checkEndpoint(u);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("endpoints", e.getMessage().replace("endpoints: ", ""));
+                }
+            }
+            this.endpoints = List.copyOf(uris);
+            return this;
+        }
+
+        /** SHA-256 pins (base64url, 43 characters) of the endpoints' TLS public keys, overriding the deployment's. */
+        public Builder tlsPins(List<String> pins) {
+            if (pins == null || pins.size() > EnrollmentClaims.MAX_PINS) {
+                throw new InvalidInputException("tlsPins", "at most " + EnrollmentClaims.MAX_PINS);
+            }
+            for (String p : pins) {
+                if (!com.heartbeatrm.agent.TlsPin.isWellFormed(p)) {
+                    throw new InvalidInputException("tlsPins", "each pin is a SHA-256 digest in base64url (43 characters)");
+                }
+            }
+            this.tlsPins = List.copyOf(pins);
+            return this;
+        }
+
+        public InstallerRequest build() {
+            return new InstallerRequest(this);
+        }
+    }
+}

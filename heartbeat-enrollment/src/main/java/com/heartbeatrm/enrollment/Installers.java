@@ -1,0 +1,270 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentClaims;
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.AccessKeyNotUsableException;
+import com.heartbeatrm.core.AccessKeyStatus;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.ArtifactDigest;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.EffectiveSettings;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.Platform;
+import com.heartbeatrm.core.Revocation;
+import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.enrollment.internal.BcEd25519;
+import com.heartbeatrm.installer.BaseInstaller;
+import com.heartbeatrm.installer.InstallerException;
+import com.heartbeatrm.installer.PackResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Installers: each one an enrollment token, signed by the active signing key, naming an access key, the
+ * organization, the enrollment service's base URLs and TLS pins, embedded into a base installer file. The store
+ * keeps a record of each (its id, key, format and digests, and a revocation), never the token.
+ *
+ * <p>A packed installer's record is written only once its file was really produced: {@link #issue(Actor,
+ * OrganizationId, AccessKeyId, InstallerRequest, BaseInstaller, Path)} packs first and records after, so a base
+ * that cannot be tagged, or a write that fails, leaves no record behind. Thread-safe.
+ */
+public final class Installers {
+    private final HeartbeatStore store;
+    private final HeartbeatAdmin admin;
+    private final SigningKeys keys;
+    private final String issuer;
+    private final List<URI> defaultEndpoints;
+    private final Supplier<List<String>> defaultPins;
+    private final Clock clock;
+    private final EnrollmentTokenVerifier verifier;
+
+    Installers(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, String issuer, List<URI> defaultEndpoints,
+            Supplier<List<String>> defaultPins, Clock clock) {
+        this.store = store;
+        this.admin = admin;
+        this.keys = keys;
+        this.issuer = issuer;
+        this.defaultEndpoints = defaultEndpoints;
+        this.defaultPins = defaultPins;
+        this.clock = clock;
+        this.verifier = EnrollmentTokenVerifier.builder(keys::publicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
+    }
+
+    /** The deployment name every token carries ({@code iss}). */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** A token signed and ready, not yet recorded. */
+    private record Prepared(InstallerId id, OrganizationId org, AccessKey key, String signingKeyId, Instant now, Actor actor,
+            EnrollmentClaims claims, EnrollmentToken token) {
+    }
+
+    /**
+     * Issues a bare token (recorded with format {@code token}), for a host that embeds it in its own way. Refused
+     * with {@link AccessKeyNotUsableException} for a disabled, expired or exhausted key and {@link NotFoundException}
+     * for a deleted one. A token never outlives its key; a platform must be one the key and its group allow.
+     */
+    public IssuedToken issueToken(Actor actor, OrganizationId org, AccessKeyId key, InstallerRequest request) {
+        Prepared p = prepare(actor, org, key, request);
+        return new IssuedToken(record(p, "token", Optional.empty(), Optional.empty()), p.token);
+    }
+
+    /**
+     * Issues an installer and streams it to {@code out} (e.g. an HTTP response): the token packed into {@code base}.
+     * The record is written after the last byte. If writing the record fails, the caller has sent an installer
+     * whose token is unknown to the store, which every enrollment refuses ({@link DenialReason#TOKEN_UNKNOWN}):
+     * abort the response so the receiver sees it incomplete.
+     */
+    public InstallerRecord issue(Actor actor, OrganizationId org, AccessKeyId key, InstallerRequest request, BaseInstaller base,
+            OutputStream out) throws InstallerException {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(out, "out");
+        Prepared p = prepare(actor, org, key, request);
+        return packed(p, base.writeTo(p.token, out));
+    }
+
+    /**
+     * Issues an installer into {@code out}, a new path or a regular file it replaces (written to a temporary file
+     * and moved into place, keeping the base file's mode minus group and other write). The record is written once
+     * the file is in place; if that fails, the file is removed.
+     */
+    public InstallerRecord issue(Actor actor, OrganizationId org, AccessKeyId key, InstallerRequest request, BaseInstaller base,
+            Path out) throws InstallerException {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(out, "out");
+        Prepared p = prepare(actor, org, key, request);
+        PackResult packed = base.writeTo(p.token, out);
+        try {
+            return packed(p, packed);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException ignored) {
+                // the failure that matters is the one being thrown
+            }
+            throw e;
+        }
+    }
+
+    private InstallerRecord packed(Prepared p, PackResult packed) {
+        return record(p, packed.format().recordName(), Optional.of(new ArtifactDigest(packed.baseSha256(), packed.baseSize())),
+                Optional.of(new ArtifactDigest(packed.outputSha256(), packed.outputSize())));
+    }
+
+    private Prepared prepare(Actor actor, OrganizationId org, AccessKeyId keyId, InstallerRequest request) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(request, "request");
+        AccessKey key = admin.accessKeys().require(org, keyId);
+        Instant now = clock.instant();
+        AccessKeyStatus status = key.status(now);
+        if (status != AccessKeyStatus.ENABLED) {
+            throw new AccessKeyNotUsableException(keyId, status);
+        }
+        Optional<Instant> expiresAt = request.expiresAt(now);
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+            throw new InvalidInputException("expiresAt", "must be in the future");
+        }
+        if (key.expiresAt().isPresent()) {
+            if (expiresAt.isPresent() && expiresAt.get().isAfter(key.expiresAt().get())) {
+                throw new InvalidInputException("expiresAt", "an installer cannot outlive its access key (" + key.expiresAt().get() + ")");
+            }
+            expiresAt = expiresAt.isPresent() ? expiresAt : key.expiresAt();
+        }
+        if (request.platform().isPresent()) {
+            Platform p = request.platform().get();
+            EffectiveSettings eff = admin.groups().effectiveSettings(org, key.groupId());
+            if (!eff.allowedPlatforms().allows(p) || !key.restrictions().platforms().map(s -> s.allows(p)).orElse(true)) {
+                throw new InvalidInputException("platform", p.wireName() + " is not allowed for this key's group or the key");
+            }
+        }
+        SigningKeys.ActiveKey signing = keys.active();
+        InstallerId id = InstallerId.random();
+        List<URI> endpoints = request.endpoints().isEmpty() ? defaultEndpoints : request.endpoints();
+        if (endpoints.isEmpty()) {
+            throw new InvalidInputException("endpoints", "no base URL to name: configure the server's endpoints or give the request some");
+        }
+        List<String> pins = request.tlsPins().orElseGet(defaultPins);
+        EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, issuer, org.value(), keyId.value(), id.value(), now,
+                expiresAt, endpoints, pins, request.platform().map(Platform::wireName));
+        EnrollmentToken token = EnrollmentToken.of(EnrollmentTokenCodec.encode(claims, signing.keyId, signing::sign));
+        return new Prepared(id, org, key, signing.keyId, now, actor, claims, token);
+    }
+
+    private InstallerRecord record(Prepared p, String format, Optional<ArtifactDigest> base, Optional<ArtifactDigest> output) {
+        InstallerRecord record = new InstallerRecord(p.id, p.org, p.key.id(), p.signingKeyId, p.now, p.actor, p.claims.expiresAt(),
+                p.claims.platform().map(Platform::parse), format, base, output, Optional.empty(), 0);
+        Map<String, String> after = new LinkedHashMap<>();
+        after.put("key", p.key.id().value());
+        after.put("signingKey", p.signingKeyId);
+        after.put("format", format);
+        p.claims.expiresAt().ifPresent(e -> after.put("expiresAt", e.toString()));
+        p.claims.platform().ifPresent(pl -> after.put("platform", pl));
+        after.put("endpoints", p.claims.endpoints().toString());
+        after.put("pins", Integer.toString(p.claims.tlsPins().size()));
+        base.ifPresent(b -> after.put("baseSha256", b.sha256()));
+        output.ifPresent(o -> {
+            after.put("outputSha256", o.sha256());
+            after.put("outputSize", Long.toString(o.size()));
+        });
+        store.installers().insert(record, AuditEvent.of(p.now, p.org, p.actor, AuditAction.INSTALLER_ISSUED, Subject.of(p.id), Map.of(), after));
+        return record;
+    }
+
+    /** Revokes one installer: its token is refused from now on; the key and every other installer keep working. */
+    public InstallerRecord revoke(Actor actor, OrganizationId org, InstallerId id, String reason) {
+        Objects.requireNonNull(actor, "actor");
+        InstallerRecord current = require(org, id);
+        if (current.isRevoked()) {
+            return current;
+        }
+        Instant now = clock.instant();
+        Revocation r = new Revocation(now, actor, reason);
+        return store.installers().update(current.withRevoked(r), current.version(), AuditEvent.of(now, org, actor,
+                AuditAction.INSTALLER_REVOKED, Subject.of(id), Map.of("revoked", "false"),
+                Map.of("revoked", "true", "reason", r.reason(), "key", current.accessKeyId().value())));
+    }
+
+    public Optional<InstallerRecord> find(OrganizationId org, InstallerId id) {
+        return store.installers().find(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "installer"));
+    }
+
+    public InstallerRecord require(OrganizationId org, InstallerId id) {
+        return find(org, id).orElseThrow(() -> new NotFoundException("installer", id.value()));
+    }
+
+    /** The organization's installers, oldest first. */
+    public Page<InstallerRecord> list(OrganizationId org, PageRequest page) {
+        return store.installers().list(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(page, "page"));
+    }
+
+    /** The installers issued for one key, oldest first. */
+    public Page<InstallerRecord> listByKey(OrganizationId org, AccessKeyId key, PageRequest page) {
+        return store.installers().listByKey(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(page, "page"));
+    }
+
+    /**
+     * Checks a token as an enrollment would, without enrolling: the signature against the signing keys the store
+     * has now, the issuer, the installer record (known, not revoked) and its access key (exists, enabled, not
+     * expired, not exhausted). Never throws for bad input.
+     */
+    public TokenCheck check(EnrollmentToken token) {
+        VerifiedEnrollmentToken verified;
+        try {
+            verified = verifier.verify(Objects.requireNonNull(token, "token"));
+        } catch (TokenException e) {
+            return new TokenCheck.Refused(DenialReason.of(e.reason()), e.getMessage(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        EnrollmentClaims c = verified.claims();
+        Optional<InstallerId> ins = Optional.of(InstallerId.parse(c.installerId()));
+        Optional<AccessKeyId> kid = Optional.of(AccessKeyId.parse(c.accessKeyId()));
+        OrganizationId org = OrganizationId.parse(c.organizationId());
+        if (!c.issuer().equals(issuer)) {
+            return new TokenCheck.Refused(DenialReason.WRONG_ISSUER, "token names another issuer", ins, kid, Optional.of(org));
+        }
+        Optional<InstallerRecord> record = store.installers().find(org, ins.get());
+        if (record.isEmpty() || !record.get().accessKeyId().equals(kid.get()) || !record.get().signingKeyId().equals(verified.signingKeyId())) {
+            return new TokenCheck.Refused(DenialReason.TOKEN_UNKNOWN, "no record of installer " + c.installerId(), ins, kid, Optional.of(org));
+        }
+        if (record.get().isRevoked()) {
+            return new TokenCheck.Refused(DenialReason.TOKEN_REVOKED, "installer " + c.installerId() + " was revoked", ins, kid, Optional.of(org));
+        }
+        Optional<AccessKey> key = store.accessKeys().find(org, kid.get());
+        if (key.isEmpty()) {
+            return new TokenCheck.Refused(DenialReason.KEY_NOT_FOUND, "access key " + c.accessKeyId() + " does not exist", ins, kid, Optional.of(org));
+        }
+        Optional<DenialReason> unusable = EnrollmentPipeline.keyRefusal(key.get().status(clock.instant()));
+        if (unusable.isPresent()) {
+            return new TokenCheck.Refused(unusable.get(), "access key " + c.accessKeyId() + " is " + key.get().status(clock.instant()), ins,
+                    kid, Optional.of(org));
+        }
+        return new TokenCheck.Valid(verified, key.get(), record.get());
+    }
+}

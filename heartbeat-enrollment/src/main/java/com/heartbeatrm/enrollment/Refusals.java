@@ -1,0 +1,88 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.core.AccessKeyId;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.GroupId;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.core.spi.ThrottleStore;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a refusal leaves behind, for enrollment and renewal alike: a counted failure in its throttle bucket, an audit
+ * event when the organization is known (and one more when a key becomes blocked from an address), or a debug line
+ * when it is not. Decision events carry ids and the source address, never a token or credential.
+ */
+final class Refusals {
+    private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
+    private final HeartbeatStore store;
+    private final EnrollmentPolicy policy;
+
+    Refusals(HeartbeatStore store, EnrollmentPolicy policy) {
+        this.store = store;
+        this.policy = policy;
+    }
+
+    ThrottleStore.Failure countFailure(String bucket, Instant now, int threshold) {
+        return store.throttles().recordFailure(bucket, now, policy.throttleWindow(), threshold, policy.throttleBackoff());
+    }
+
+    /** Counts a suspect failure of a key from one address; the failure that blocks it is an audit event of the key. */
+    void countKeyFailure(OrganizationId org, AccessKeyId key, InetAddress address, Instant now) {
+        ThrottleStore.Failure f = countFailure(ThrottleBuckets.keyFrom(key, address), now, policy.keyThreshold());
+        if (f.newlyBlocked()) {
+            audit(AuditEvent.of(now, org, Actor.SYSTEM, AuditAction.KEY_THROTTLED, Subject.of(key), Map.of(),
+                    Map.of("sourceAddress", address.getHostAddress(), "until", f.blockedUntil().orElseThrow().toString(),
+                            "failures", Integer.toString(policy.keyThreshold()))));
+        }
+    }
+
+    void audit(AuditEvent event) {
+        try {
+            store.audit().append(event);
+        } catch (NotFoundException gone) {
+            LOG.debug("not audited: organization {} does not exist", event.organizationId());
+        }
+    }
+
+    void logUnverified(String what, DenialReason reason, InetAddress address) {
+        LOG.debug("{} refused before anything verified: {} from {}", what, reason, address.getHostAddress());
+    }
+
+    /** An audit event for one decision about an agent request, with what the pipeline knew. */
+    AuditEvent decisionEvent(RequestContext ctx, OrganizationId org, AuditAction action, AgentId agent, AccessKeyId key,
+            InstallerId installer, GroupId group, String outcome, String fingerprint) {
+        Map<String, String> after = new LinkedHashMap<>();
+        after.put("outcome", outcome);
+        if (key != null) {
+            after.put("key", key.value());
+        }
+        if (installer != null) {
+            after.put("installer", installer.value());
+        }
+        if (group != null) {
+            after.put("group", group.value());
+        }
+        after.put("sourceAddress", ctx.remoteAddress().getHostAddress());
+        if (agent != null) {
+            after.put("agent", agent.value());
+        }
+        if (fingerprint != null) {
+            after.put("agentKeyFingerprint", fingerprint);
+        }
+        Subject subject = agent != null ? Subject.of(agent) : installer != null ? Subject.of(installer)
+                : key != null ? Subject.of(key) : Subject.of(org);
+        return AuditEvent.of(ctx.receivedAt(), org, Actor.SYSTEM, action, subject, Map.of(), after);
+    }
+}

@@ -1,0 +1,238 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.agent.SigningPublicKey;
+import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.agent.internal.Base64Url;
+import com.heartbeatrm.core.ConflictException;
+import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.SecretAccess;
+import com.heartbeatrm.core.SecretBytes;
+import com.heartbeatrm.core.spi.SigningKeyStore;
+import com.heartbeatrm.core.spi.StoredSigningKey;
+import com.heartbeatrm.enrollment.internal.BcEd25519;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployment's signing keys (Ed25519): they sign enrollment tokens and agent credentials, and agents pin their
+ * public halves. Exactly one is active and signs; retired keys still verify until removed, so rotating never breaks
+ * installers already handed out. Private keys reach the store only wrapped by the host's {@link KeyEncryptionKey},
+ * and leave this class only through {@link #exportPrivateKey(String, SecretAccess)}. Thread-safe; rotation is atomic
+ * across server nodes.
+ *
+ * <p>A key id names one key forever, so decoded public keys and unwrapped private keys are cached by id. Whether a
+ * key still exists, and which one is active, is read from the store on every request (in the request's own
+ * transaction), so a removal or rotation through one node is seen by every node on its next request.
+ */
+public final class SigningKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
+    private final SigningKeyStore store;
+    private final KeyEncryptionKey kek;
+    private final Clock clock;
+    private final Map<String, SecretBytes> seeds = new ConcurrentHashMap<>();
+    private final Map<String, SigningPublicKey> publicKeys = new ConcurrentHashMap<>();
+    private volatile ActiveKey lastActive;
+
+    SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.kek = Objects.requireNonNull(kek, "kek");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The active key, creating the first one if the deployment has none. Safe when several nodes start at once. */
+    public SigningKeyInfo ensureActiveKey() {
+        Optional<StoredSigningKey> active = store.active();
+        if (active.isPresent()) {
+            return info(active.get());
+        }
+        try {
+            return rotateFrom(Optional.empty());
+        } catch (ConflictException raced) {
+            return info(store.active().orElseThrow(() -> raced));
+        }
+    }
+
+    /** Creates a new active key and retires the current one (which keeps verifying until removed). */
+    public SigningKeyInfo rotate() {
+        return rotateFrom(store.active().map(StoredSigningKey::keyId));
+    }
+
+    private SigningKeyInfo rotateFrom(Optional<String> expectedActive) {
+        byte[] seed = BcEd25519.generateSeed();
+        try {
+            byte[] pub = BcEd25519.publicKey(seed);
+            String kid = SigningPublicKey.keyIdOf(pub);
+            SecretBytes secret = SecretBytes.copyOf(seed, SecretAccess.grant());
+            byte[] wrapped = kek.wrap(secret, associatedData(kid));
+            Instant now = clock.instant();
+            StoredSigningKey stored = new StoredSigningKey(kid, Base64Url.encode(pub), Base64Url.encode(wrapped), kek.id(),
+                    StoredSigningKey.Status.ACTIVE, now, Optional.empty());
+            store.rotate(stored, expectedActive, now);
+            seeds.put(kid, secret);
+            LOG.info("signing key {} is now active{}", kid, expectedActive.map(k -> "; " + k + " retired").orElse(""));
+            return info(stored);
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
+    }
+
+    /** Every key, oldest first. */
+    public List<SigningKeyInfo> list() {
+        return store.list().stream().map(SigningKeys::info).toList();
+    }
+
+    /** Removes a retired key: tokens and credentials it signed stop verifying everywhere. */
+    public void remove(String keyId) {
+        store.remove(Objects.requireNonNull(keyId, "keyId"));
+        publicKeys.remove(keyId);
+        SecretBytes s = seeds.remove(keyId);
+        if (s != null) {
+            s.destroy();
+        }
+        LOG.info("signing key {} removed", keyId);
+    }
+
+    /** The public key with this id, if the deployment still has it (active or retired): read from the store now. */
+    public Optional<SigningPublicKey> publicKey(String keyId) {
+        return store.find(keyId).map(k -> publicKeys.computeIfAbsent(k.keyId(), id -> publicKeyOf(k)));
+    }
+
+    /**
+     * The public key with this id as last seen, without asking the store when it is cached. Only for a check whose
+     * transaction confirms the key still exists (the enrollment and renewal steps do).
+     */
+    Optional<SigningPublicKey> cachedPublicKey(String keyId) {
+        SigningPublicKey k = publicKeys.get(keyId);
+        return k != null ? Optional.of(k) : publicKey(keyId);
+    }
+
+    /** The keys agents should pin: the active and every retired key. */
+    public PinnedKeySet publicKeySet() {
+        List<SigningPublicKey> keys = store.list().stream().map(SigningKeys::publicKeyOf).toList();
+        if (keys.isEmpty()) {
+            throw new NotFoundException("signing key", "(none yet: call ensureActiveKey)");
+        }
+        return PinnedKeySet.of(keys);
+    }
+
+    /**
+     * The 32-byte Ed25519 private key seed of a key, for an explicit backup or migration. This is the only way a
+     * private key leaves the SDK.
+     */
+    public SecretBytes exportPrivateKey(String keyId, SecretAccess access) {
+        Objects.requireNonNull(access, "access: exporting a private key needs SecretAccess.grant()");
+        StoredSigningKey k = store.find(keyId).orElseThrow(() -> new NotFoundException("signing key", String.valueOf(keyId)));
+        LOG.warn("private key of signing key {} exported", keyId);
+        return unwrap(k);
+    }
+
+    /** The active key, ready to sign, read from the store. */
+    ActiveKey active() {
+        StoredSigningKey k = store.active().orElseThrow(() -> new NotFoundException("signing key", "(no active key: call ensureActiveKey)"));
+        return activeOf(k);
+    }
+
+    /**
+     * The active key whose id the request's transaction read: the cached one when it still is the active key, else
+     * loaded from the store (once per rotation).
+     */
+    ActiveKey active(Optional<String> activeKeyId) {
+        ActiveKey cached = lastActive;
+        if (cached != null && activeKeyId.isPresent() && cached.keyId.equals(activeKeyId.get())) {
+            return cached;
+        }
+        return active();
+    }
+
+    private ActiveKey activeOf(StoredSigningKey k) {
+        ActiveKey cached = lastActive;
+        if (cached != null && cached.keyId.equals(k.keyId())) {
+            return cached;
+        }
+        SecretBytes seed = seeds.computeIfAbsent(k.keyId(), id -> unwrap(k));
+        ActiveKey fresh = new ActiveKey(k.keyId(), publicKeyOf(k).rawKey(), seed);
+        lastActive = fresh;
+        return fresh;
+    }
+
+    /** The active key's id, public key and seed; package-private so the seed stays inside this module. */
+    static final class ActiveKey {
+        final String keyId;
+        final byte[] publicKey;
+        private final SecretBytes seed;
+
+        ActiveKey(String keyId, byte[] publicKey, SecretBytes seed) {
+            this.keyId = keyId;
+            this.publicKey = publicKey;
+            this.seed = seed;
+        }
+
+        byte[] sign(byte[] message) {
+            byte[] s = seed.toByteArray(SecretAccess.grant());
+            try {
+                return BcEd25519.sign(s, publicKey, message);
+            } finally {
+                Arrays.fill(s, (byte) 0);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ActiveKey[" + keyId + "]";
+        }
+    }
+
+    private SecretBytes unwrap(StoredSigningKey k) {
+        if (!k.keyEncryptionKeyId().equals(kek.id())) {
+            throw new KeyUnwrapException("signing key " + k.keyId() + " is wrapped by key-encryption key "
+                    + k.keyEncryptionKeyId() + ", not " + kek.id());
+        }
+        byte[] wrapped;
+        try {
+            wrapped = Base64Url.decode(k.wrappedPrivateKey(), "wrapped key");
+        } catch (TokenException e) {
+            throw new KeyUnwrapException("signing key " + k.keyId() + " has a malformed wrapped key");
+        }
+        SecretBytes seed = kek.unwrap(wrapped, associatedData(k.keyId()));
+        byte[] s = seed.toByteArray(SecretAccess.grant());
+        try {
+            if (s.length != 32 || !Arrays.equals(BcEd25519.publicKey(s), publicKeyOf(k).rawKey())) {
+                throw new KeyUnwrapException("signing key " + k.keyId() + " does not match its public key");
+            }
+        } finally {
+            Arrays.fill(s, (byte) 0);
+        }
+        return seed;
+    }
+
+    private static byte[] associatedData(String keyId) {
+        return ("heartbeat-issuer-key/v1:" + keyId).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static SigningPublicKey publicKeyOf(StoredSigningKey k) {
+        try {
+            return SigningPublicKey.of(Base64Url.decode(k.publicKey(), "public key"));
+        } catch (TokenException e) {
+            throw new IllegalStateException("stored public key of " + k.keyId() + " is malformed");
+        }
+    }
+
+    private static SigningKeyInfo info(StoredSigningKey k) {
+        return new SigningKeyInfo(k.keyId(), k.status(), k.createdAt(), k.retiredAt(), publicKeyOf(k));
+    }
+
+    @Override
+    public String toString() {
+        return "SigningKeys[kek " + kek.id() + "]";
+    }
+}

@@ -1,0 +1,402 @@
+package com.heartbeatrm.enrollment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.heartbeatrm.agent.AgentCredentialVerifier;
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.CredentialClaims;
+import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.NetworkAllowList;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.Platform;
+import com.heartbeatrm.core.PlatformSet;
+import com.heartbeatrm.core.SecuritySetting;
+import com.heartbeatrm.core.Subject;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class EnrollmentPipelineTest {
+    private static final InetAddress OFFICE = Agents.ip("203.0.113.7");
+    private final Fixture f = new Fixture();
+    private final HeartbeatServer server = f.server;
+
+    private RequestContext ctx() {
+        return ctx(OFFICE);
+    }
+
+    private RequestContext ctx(InetAddress from) {
+        return server.contextFor(from);
+    }
+
+    private EnrollmentResult enroll(Agents agent, IssuedToken token) {
+        return agent.keep(server.enroll(agent.enrollBody(token.token(), f.clock), ctx()));
+    }
+
+    private RenewalResult renew(Agents agent, Agent which) {
+        return agent.keep(server.renew(agent.renewBody(which, f.clock), ctx()));
+    }
+
+    static DenialReason denial(Object result) {
+        if (result instanceof EnrollmentResult.Denied d) {
+            return d.reason();
+        }
+        if (result instanceof RenewalResult.Denied d) {
+            return d.reason();
+        }
+        throw new AssertionError("not denied: " + result);
+    }
+
+    private List<AuditRecord> audit() {
+        return f.admin.audit().query(AuditQuery.all(f.acme.id())).items();
+    }
+
+    @Test
+    @DisplayName("the seed scenario: join Customer A; disable the key; enable; re-point; revoke one installer")
+    void seedScenario() {
+        IssuedToken installer = f.issue();
+        Agents first = Agents.windows("pc-001");
+        EnrollmentResult r1 = enroll(first, installer);
+        assertThat(r1).isInstanceOf(EnrollmentResult.Enrolled.class);
+        Agent agent1 = ((EnrollmentResult.Enrolled) r1).agent();
+        assertThat(f.admin.groups().pathOf(f.acme.id(), agent1.groupId())).isEqualTo("Customer A");
+        assertThat(agent1.installerId()).contains(installer.record().id());
+        assertThat(((EnrollmentResult.Enrolled) r1).placement().groupPath()).isEqualTo("Customer A");
+        assertThat(((EnrollmentResult.Enrolled) r1).placement().organizationName()).isEqualTo(f.acme.organization().name());
+
+        f.admin.accessKeys().disable(f.alice, f.acme.id(), f.keyA.id(), "installer leaked");
+        EnrollmentResult refused = enroll(Agents.windows("pc-002"), installer);
+        assertThat(denial(refused)).isEqualTo(DenialReason.KEY_DISABLED);
+        assertThat(((EnrollmentResult.Denied) refused).publicMessage()).isEqualTo("this installer's access key was disabled");
+        assertThat(renew(first, agent1)).as("enrolled agents keep renewing").isInstanceOf(RenewalResult.Renewed.class);
+
+        f.admin.accessKeys().enable(f.alice, f.acme.id(), f.keyA.id());
+        Group customerB = f.admin.groups().create(f.alice, f.acme.id(), f.acme.rootGroup().id(), "Customer B");
+        f.admin.accessKeys().repoint(f.alice, f.acme.id(), f.keyA.id(), customerB.id());
+        EnrollmentResult r3 = enroll(Agents.windows("pc-003"), installer);
+        assertThat(((EnrollmentResult.Enrolled) r3).agent().groupId()).as("lands where the key points now").isEqualTo(customerB.id());
+
+        IssuedToken other = f.issue();
+        f.installers.revoke(f.alice, f.acme.id(), installer.record().id(), "wrong customer");
+        assertThat(denial(enroll(Agents.windows("pc-004"), installer))).isEqualTo(DenialReason.TOKEN_REVOKED);
+        assertThat(enroll(Agents.windows("pc-005"), other)).isInstanceOf(EnrollmentResult.Enrolled.class);
+        assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a key disabled through one node is refused by another node on its very next request")
+    void disableSeenByEveryNode() {
+        HeartbeatServer nodeB = f.otherNode();
+        IssuedToken t = f.issue();
+        assertThat(nodeB.enroll(Agents.windows("pc").enrollBody(t.token(), f.clock), ctx())).isInstanceOf(EnrollmentResult.Enrolled.class);
+        f.admin.accessKeys().disable(f.alice, f.acme.id(), f.keyA.id(), "other node");
+        assertThat(denial(nodeB.enroll(Agents.windows("pc2").enrollBody(t.token(), f.clock), ctx()))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    @DisplayName("the credential is signed by the issuer, bound to agent, group, key and generation, valid for the group's TTL")
+    void credentials() throws Exception {
+        f.admin.groups().setOverride(f.alice, f.acme.id(), f.customerA.id(), SecuritySetting.AGENT_CREDENTIAL_TTL, Duration.ofHours(6));
+        Agents pc = Agents.windows("pc-001");
+        EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) enroll(pc, f.issue());
+        AgentCredentialVerifier verifier = new AgentCredentialVerifier(PinnedKeySet.parseJson(f.keys.publicKeySet().toJson()), f.clock);
+        CredentialClaims c = verifier.verify(e.credential());
+        assertThat(c.agentId()).isEqualTo(e.agent().id().value());
+        assertThat(c.groupId()).isEqualTo(f.customerA.id().value());
+        assertThat(c.publicKeyFingerprint()).isEqualTo(pc.keys.fingerprint());
+        assertThat(c.generation()).isEqualTo(1);
+        assertThat(e.agent().credentialGeneration()).isEqualTo(1);
+        assertThat(c.expiresAt()).isEqualTo(f.clock.instant().plus(Duration.ofHours(6)));
+        assertThat(e.credential().toString()).doesNotContain("v4.public");
+        assertThat(e.toString()).doesNotContain("v4.public");
+
+        // Moving the agent: the renewed credential follows the new group and its settings.
+        Group fast = f.admin.groups().create(f.alice, f.acme.id(), f.acme.rootGroup().id(), "Short-lived");
+        f.admin.groups().setOverride(f.alice, f.acme.id(), fast.id(), SecuritySetting.AGENT_CREDENTIAL_TTL, Duration.ofMinutes(30));
+        f.admin.agents().move(f.alice, f.acme.id(), e.agent().id(), fast.id());
+        f.clock.advance(Duration.ofMinutes(1));
+        RenewalResult.Renewed renewed = (RenewalResult.Renewed) renew(pc, e.agent());
+        CredentialClaims c2 = verifier.verify(renewed.credential());
+        assertThat(c2.groupId()).isEqualTo(fast.id().value());
+        assertThat(c2.generation()).isEqualTo(2);
+        assertThat(c2.expiresAt()).isEqualTo(f.clock.instant().plus(Duration.ofMinutes(30)));
+        assertThat(renewed.placement().groupPath()).isEqualTo("Short-lived");
+    }
+
+    @Nested
+    @DisplayName("refusals")
+    class Refusals {
+        @Test
+        @DisplayName("network and platform restrictions of the group, the key and the token")
+        void restrictions() {
+            f.admin.groups().setOverride(f.alice, f.acme.id(), f.customerA.id(), SecuritySetting.ALLOWED_NETWORKS,
+                    NetworkAllowList.parse("203.0.113.0/24"));
+            IssuedToken t = f.issue();
+            assertThat(denial(server.enroll(Agents.windows("pc").enrollBody(t.token(), f.clock), ctx(Agents.ip("198.51.100.1")))))
+                    .isEqualTo(DenialReason.NETWORK_NOT_ALLOWED);
+            AccessKey narrow = f.admin.accessKeys().create(f.alice, f.acme.id(), AccessKeySpec.builder("narrow", f.customerA.id())
+                    .networks(NetworkAllowList.parse("203.0.113.128/25")).platforms(PlatformSet.of(Platform.MACOS)).build());
+            IssuedToken tn = f.installers.issueToken(f.alice, f.acme.id(), narrow.id(), InstallerRequest.DEFAULTS);
+            assertThat(denial(enroll(new Agents("mac", "macos"), tn))).as("key narrows the group's networks")
+                    .isEqualTo(DenialReason.NETWORK_NOT_ALLOWED);
+            assertThat(denial(server.enroll(Agents.windows("pc").enrollBody(tn.token(), f.clock), ctx(Agents.ip("203.0.113.200")))))
+                    .isEqualTo(DenialReason.PLATFORM_NOT_ALLOWED);
+            IssuedToken linuxOnly = f.installers.issueToken(f.alice, f.acme.id(), f.keyA.id(),
+                    InstallerRequest.builder().platform(Platform.LINUX).build());
+            assertThat(denial(enroll(Agents.windows("pc"), linuxOnly))).as("the token names its platform")
+                    .isEqualTo(DenialReason.PLATFORM_NOT_ALLOWED);
+            assertThat(enroll(new Agents("box", "linux"), linuxOnly)).isInstanceOf(EnrollmentResult.Enrolled.class);
+        }
+
+        @Test
+        @DisplayName("proof of possession, clock skew and replay")
+        void proofClockReplay() {
+            IssuedToken t = f.issue();
+            Agents pc = Agents.windows("pc");
+            AgentKeyPair thief = AgentKeyPair.generate();
+            byte[] forged = EnrollmentRequest.create(t.token(), pc.keys.publicKey(), pc.facts, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                    f.clock.instant(), thief::sign).toJson();
+            assertThat(denial(server.enroll(forged, ctx()))).isEqualTo(DenialReason.BAD_PROOF);
+
+            byte[] old = EnrollmentRequest.create(t.token(), pc.keys.publicKey(), pc.facts, "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+                    f.clock.instant().minus(Duration.ofMinutes(6)), pc.keys::sign).toJson();
+            assertThat(denial(server.enroll(old, ctx()))).isEqualTo(DenialReason.CLOCK_SKEW);
+
+            byte[] body = pc.enrollBody(t.token(), f.clock);
+            assertThat(server.enroll(body, ctx())).isInstanceOf(EnrollmentResult.Enrolled.class);
+            assertThat(denial(server.enroll(body, ctx()))).isEqualTo(DenialReason.REPLAYED);
+
+            // A public key that is not a valid Ed25519 point can never prove possession.
+            byte[] notAPoint = new byte[32];
+            java.util.Arrays.fill(notAPoint, (byte) 0xff);
+            byte[] bad = EnrollmentRequest.create(t.token(), notAPoint, pc.facts, "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", f.clock.instant(),
+                    m -> new byte[64]).toJson();
+            assertThat(denial(server.enroll(bad, ctx()))).isEqualTo(DenialReason.BAD_PROOF);
+            assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("malformed bodies are typed refusals, each with its own reason, and count or store nothing")
+        void badBodies() {
+            Agents pc = Agents.windows("pc");
+            String good = new String(pc.enrollBody(f.issue().token(), f.clock), StandardCharsets.UTF_8);
+            record Case(String body, DenialReason reason) {
+            }
+            List<Case> cases = List.of(new Case("", DenialReason.REQUEST_NOT_JSON), new Case("null", DenialReason.REQUEST_NOT_JSON),
+                    new Case("[]", DenialReason.REQUEST_NOT_JSON), new Case("{", DenialReason.REQUEST_NOT_JSON),
+                    new Case("{\"v\":1}", DenialReason.REQUEST_MISSING_FIELD),
+                    new Case(good.replace("\"v\":1", "\"v\":2"), DenialReason.REQUEST_UNSUPPORTED_VERSION),
+                    new Case(good.replace("\"v\":1", "\"v\":\"1\""), DenialReason.REQUEST_WRONG_TYPE),
+                    new Case(good.replace("\"hostname\"", "\"hostName\""), DenialReason.REQUEST_UNKNOWN_FIELD),
+                    new Case(good.replace("{\"v\":1,", "{\"v\":1,\"extra\":\"x\","), DenialReason.REQUEST_UNKNOWN_FIELD),
+                    new Case(good.replace("{\"v\":1,", "{\"v\":1,\"v\":1,"), DenialReason.REQUEST_DUPLICATE_FIELD),
+                    new Case(good.replace("\"platform\":\"windows\"", "\"platform\":\"beos\""), DenialReason.REQUEST_INVALID_VALUE),
+                    new Case(good + "x", DenialReason.REQUEST_NOT_JSON),
+                    new Case(good.replace("\"hostname\":\"pc\",", ""), DenialReason.REQUEST_MISSING_FIELD),
+                    new Case("{\"v\":1,\"token\":\"v4.public.AAAA\",\"publicKey\":\"x\"}", DenialReason.REQUEST_INVALID_VALUE));
+            int n = 0;
+            for (Case c : cases) {
+                // One address per body: ten failures from one address would throttle it.
+                InetAddress from = Agents.ip("192.0.2." + (++n));
+                assertThat(denial(server.enroll(c.body().getBytes(StandardCharsets.UTF_8), ctx(from))))
+                        .as(c.body().length() > 60 ? c.body().substring(0, 60) : c.body()).isEqualTo(c.reason());
+            }
+            assertThat(denial(server.enroll(new byte[40 * 1024], ctx()))).isEqualTo(DenialReason.REQUEST_OVERSIZED);
+            // Well-formed but changed after signing: the proof no longer covers it.
+            assertThat(denial(server.enroll(good.replace("\"hostname\":\"pc\"", "\"hostname\":\"evil\"")
+                    .getBytes(StandardCharsets.UTF_8), ctx()))).isEqualTo(DenialReason.BAD_PROOF);
+            assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isZero();
+            assertThat(f.admin.agents().listByGroup(f.acme.id(), f.customerA.id(), PageRequest.first(10)).items()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a one-use key: a different agent is refused EXHAUSTED; the same agent retrying gets its agent back")
+        void oneUseKeyAndIdempotentRetry() {
+            AccessKey once = f.admin.accessKeys().create(f.alice, f.acme.id(), AccessKeySpec.builder("once", f.customerA.id()).maxUses(1).build());
+            IssuedToken t = f.installers.issueToken(f.alice, f.acme.id(), once.id(), InstallerRequest.DEFAULTS);
+            Agents pc = Agents.windows("pc");
+            Agent first = ((EnrollmentResult.Enrolled) enroll(pc, t)).agent();
+            f.clock.advance(Duration.ofSeconds(5));
+            EnrollmentResult again = enroll(pc, t);
+            assertThat(again).isInstanceOfSatisfying(EnrollmentResult.Enrolled.class, e -> assertThat(e.agent().id()).isEqualTo(first.id()));
+            assertThat(denial(enroll(Agents.windows("other"), t))).isEqualTo(DenialReason.KEY_EXHAUSTED);
+            assertThat(f.admin.accessKeys().require(f.acme.id(), once.id()).useCount()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a removed signing key, a token of another deployment, or one never recorded is refused")
+        void foreignAndUnrecorded() {
+            Fixture other = new Fixture();
+            assertThat(denial(enroll(Agents.windows("pc"), other.issue()))).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY);
+            IssuedToken before = f.issue();
+            f.keys.rotate();
+            f.keys.remove(before.record().signingKeyId());
+            assertThat(denial(enroll(Agents.windows("pc2"), before))).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY);
+            HeartbeatServer elsewhere = HeartbeatServer.builder(f.store, f.kek, "https://someone-else.example").clock(f.clock)
+                    .endpoints(Fixture.ENDPOINTS).build();
+            assertThat(denial(elsewhere.enroll(Agents.windows("pc3").enrollBody(f.issue().token(), f.clock), ctx())))
+                    .isEqualTo(DenialReason.WRONG_ISSUER);
+        }
+    }
+
+    @Nested
+    @DisplayName("approvals")
+    class Approvals {
+        @Test
+        @DisplayName("requireApproval: pending until approved, then the next poll gets generation 1; deny disables")
+        void approveAndDeny() {
+            f.admin.groups().setOverride(f.alice, f.acme.id(), f.customerA.id(), SecuritySetting.REQUIRE_APPROVAL, true);
+            IssuedToken t = f.issue();
+            Agents a = Agents.windows("pc-a");
+            Agents b = Agents.windows("pc-b");
+            Agent pa = ((EnrollmentResult.Pending) enroll(a, t)).agent();
+            f.clock.advance(Duration.ofSeconds(1));
+            Agent pb = ((EnrollmentResult.Pending) enroll(b, t)).agent();
+            assertThat(pa.status()).isEqualTo(AgentStatus.PENDING);
+            assertThat(pa.credentialGeneration()).isZero();
+            assertThat(f.admin.agents().listPending(f.acme.id(), PageRequest.first(10)).items()).extracting(Agent::id)
+                    .containsExactly(pa.id(), pb.id());
+            assertThat(renew(a, pa)).isInstanceOf(RenewalResult.Pending.class);
+
+            f.admin.agents().approve(f.alice, f.acme.id(), pa.id());
+            RenewalResult approved = renew(a, pa);
+            assertThat(approved).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                    r -> assertThat(r.agent().credentialGeneration()).isEqualTo(1));
+            assertThat(renew(a, pa)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                    r -> assertThat(r.agent().credentialGeneration()).isEqualTo(2));
+            f.admin.agents().deny(f.alice, f.acme.id(), pb.id());
+            assertThat(denial(renew(b, pb))).isEqualTo(DenialReason.AGENT_DISABLED);
+            assertThat(audit()).extracting(r -> r.event().action()).contains(AuditAction.AGENT_APPROVED, AuditAction.AGENT_DENIED);
+        }
+
+        @Test
+        @DisplayName("pending agents expire after the configured time")
+        void pendingExpiry() {
+            Fixture g = new Fixture(EnrollmentPolicy.builder().pendingTtl(Duration.ofHours(1)).build());
+            g.admin.groups().setOverride(g.alice, g.acme.id(), g.customerA.id(), SecuritySetting.REQUIRE_APPROVAL, true);
+            IssuedToken t = g.issue();
+            Agents a = Agents.windows("pc-a");
+            Agents b = Agents.windows("pc-b");
+            Agent pa = ((EnrollmentResult.Pending) g.server.enroll(a.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();
+            Agent pb = ((EnrollmentResult.Pending) g.server.enroll(b.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();
+            g.clock.advance(Duration.ofHours(1));
+            assertThat(denial(g.server.renew(a.renewBody(pa, g.clock), g.server.contextFor(OFFICE)))).isEqualTo(DenialReason.PENDING_EXPIRED);
+            assertThat(g.admin.agents().require(g.acme.id(), pa.id()).status()).isEqualTo(AgentStatus.DISABLED);
+            assertThat(g.server.expirePending(g.acme.id())).isEqualTo(1);
+            assertThat(g.admin.agents().require(g.acme.id(), pb.id()).status()).isEqualTo(AgentStatus.DISABLED);
+            assertThat(g.admin.agents().listPending(g.acme.id(), PageRequest.first(10)).items()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("renewal: a disabled or deleted agent is refused; a foreign key cannot renew another agent; a nonce counts once")
+    void renewalRules() {
+        Agents pc = Agents.windows("pc");
+        Agent agent = ((EnrollmentResult.Enrolled) enroll(pc, f.issue())).agent();
+        Agents impostor = Agents.windows("pc");
+        impostor.credential = pc.credential;
+        assertThat(denial(server.renew(impostor.renewBody(agent, f.clock), ctx()))).isEqualTo(DenialReason.CREDENTIAL_INVALID);
+        impostor.credential = null;
+        assertThat(denial(server.renew(impostor.renewBody(agent, f.clock), ctx()))).isEqualTo(DenialReason.BAD_PROOF);
+        byte[] body = pc.renewBody(agent, f.clock);
+        assertThat(pc.keep(server.renew(body, ctx()))).isInstanceOf(RenewalResult.Renewed.class);
+        f.admin.agents().setStatus(f.alice, f.acme.id(), agent.id(), AgentStatus.DISABLED);
+        assertThat(denial(renew(pc, agent))).isEqualTo(DenialReason.AGENT_DISABLED);
+        f.admin.agents().delete(f.alice, f.acme.id(), agent.id());
+        assertThat(denial(renew(pc, agent))).isEqualTo(DenialReason.AGENT_NOT_FOUND);
+        assertThat(denial(server.renew("{\"v\":1}".getBytes(StandardCharsets.UTF_8), ctx()))).isEqualTo(DenialReason.REQUEST_MISSING_FIELD);
+    }
+
+    @Test
+    @DisplayName("dry run explains each check and consumes nothing")
+    void dryRun() {
+        IssuedToken t = f.issue();
+        Agents pc = Agents.windows("pc");
+        byte[] body = pc.enrollBody(t.token(), f.clock);
+        DryRun d = server.explain(body, ctx());
+        assertThat(d.outcome()).isEqualTo(DryRun.Outcome.WOULD_ENROLL);
+        assertThat(d.group()).contains(f.customerA.id());
+        assertThat(d.checks()).extracting(DryRun.Check::status).containsOnly(DryRun.Status.PASSED);
+        assertThat(d.checks()).extracting(DryRun.Check::name).containsExactly("request", "token", "proof of possession", "clock",
+                "signing key", "throttling", "installer", "access key", "restrictions", "replay", "enrollment");
+        assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isZero();
+        long auditBefore = audit().size();
+
+        f.admin.accessKeys().disable(f.alice, f.acme.id(), f.keyA.id(), "x");
+        DryRun denied = server.explain(body, ctx());
+        assertThat(denied.outcome()).isEqualTo(DryRun.Outcome.WOULD_DENY);
+        assertThat(denied.denial()).contains(DenialReason.KEY_DISABLED);
+        assertThat(denied.checks()).filteredOn(c -> c.status() == DryRun.Status.NOT_REACHED).extracting(DryRun.Check::name)
+                .containsExactly("restrictions", "replay", "enrollment");
+        f.admin.accessKeys().enable(f.alice, f.acme.id(), f.keyA.id());
+        assertThat(audit().size()).as("a dry run writes no audit event").isEqualTo(auditBefore + 2);
+
+        assertThat(server.enroll(body, ctx())).as("the dry run did not use up the nonce").isInstanceOf(EnrollmentResult.Enrolled.class);
+        assertThat(server.explain(body, ctx()).outcome()).isEqualTo(DryRun.Outcome.ALREADY_ENROLLED);
+    }
+
+    @Test
+    @DisplayName("every decision is audited with key, installer, group, source address, agent and outcome; queries find agents")
+    void auditAndQueries() {
+        IssuedToken t = f.issue();
+        Agent agent = ((EnrollmentResult.Enrolled) enroll(Agents.windows("pc"), t)).agent();
+        f.admin.accessKeys().disable(f.alice, f.acme.id(), f.keyA.id(), "x");
+        enroll(Agents.windows("pc2"), t);
+
+        AuditRecord enrolled = audit().stream().filter(r -> r.event().action() == AuditAction.AGENT_ENROLLED).findFirst().orElseThrow();
+        assertThat(enrolled.event().subject()).isEqualTo(Subject.of(agent.id()));
+        assertThat(enrolled.event().after()).containsEntry("key", f.keyA.id().value()).containsEntry("installer", t.record().id().value())
+                .containsEntry("group", f.customerA.id().value()).containsEntry("sourceAddress", "203.0.113.7")
+                .containsEntry("agent", agent.id().value()).containsEntry("outcome", "ACTIVE");
+        AuditRecord denied = audit().stream().filter(r -> r.event().action() == AuditAction.ENROLLMENT_DENIED).findFirst().orElseThrow();
+        assertThat(denied.event().after()).containsEntry("outcome", "KEY_DISABLED").containsEntry("key", f.keyA.id().value())
+                .containsEntry("installer", t.record().id().value());
+        assertThat(audit().toString()).doesNotContain("v4.public");
+
+        assertThat(f.admin.agents().listByKey(f.acme.id(), f.keyA.id(), PageRequest.first(10)).items()).containsExactly(agent);
+        assertThat(f.admin.agents().listByInstaller(f.acme.id(), t.record().id(), PageRequest.first(10)).items()).containsExactly(agent);
+        assertThat(f.admin.agents().listByGroup(f.acme.id(), f.customerA.id(), PageRequest.first(10)).items()).containsExactly(agent);
+        AccessKey key = f.admin.accessKeys().require(f.acme.id(), f.keyA.id());
+        assertThat(key.lastUsedBy()).contains(agent.id());
+        assertThat(key.lastUsedAt()).contains(agent.enrolledAt());
+    }
+
+    @Test
+    @DisplayName("the observer sees every enrollment and renewal with its outcome and duration; a failing observer changes nothing")
+    void observer() {
+        List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HeartbeatServer observed = HeartbeatServer.builder(f.store, f.kek, Fixture.ISSUER).clock(f.clock).endpoints(Fixture.ENDPOINTS)
+                .observer(new EnrollmentObserver() {
+                    @Override
+                    public void enrolled(EnrollmentResult result, Duration took) {
+                        seen.add(result);
+                        assertThat(took).isPositive();
+                        throw new IllegalStateException("observers must not break enrollment");
+                    }
+
+                    @Override
+                    public void renewed(RenewalResult result, Duration took) {
+                        seen.add(result);
+                    }
+                }).build();
+        Agents pc = Agents.windows("pc");
+        EnrollmentResult r = pc.keep(observed.enroll(pc.enrollBody(f.issue().token(), f.clock), ctx()));
+        assertThat(r).isInstanceOf(EnrollmentResult.Enrolled.class);
+        observed.renew(pc.renewBody(((EnrollmentResult.Enrolled) r).agent(), f.clock), ctx());
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1)).isInstanceOf(RenewalResult.Renewed.class);
+    }
+}

@@ -1,0 +1,162 @@
+package com.heartbeatrm.enrollment;
+
+import static com.heartbeatrm.enrollment.EnrollmentPipelineTest.denial;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.heartbeatrm.agent.AgentCredential;
+import com.heartbeatrm.agent.DenialCode;
+import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.Subject;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Credential generations: each renewal issues the next; an older one locks the agent (a clone); a resent renewal does not. */
+class RenewalPipelineTest {
+    private static final InetAddress SITE = Agents.ip("203.0.113.7");
+    private final Fixture f = new Fixture();
+    private final HeartbeatServer server = f.server;
+
+    private Agent enrolled(Agents pc) {
+        return ((EnrollmentResult.Enrolled) pc.keep(server.enroll(pc.enrollBody(f.issue().token(), f.clock), server.contextFor(SITE)))).agent();
+    }
+
+    private RenewalResult renew(Agents pc, Agent agent) {
+        return pc.keep(server.renew(pc.renewBody(agent, f.clock), server.contextFor(SITE)));
+    }
+
+    private List<AuditRecord> auditOf(Agent agent) {
+        return f.admin.audit().query(AuditQuery.all(f.acme.id()).forSubject(Subject.of(agent.id()))).items();
+    }
+
+    @Test
+    @DisplayName("each renewal issues the next generation; the server keeps the current one")
+    void generations() {
+        Agents pc = Agents.windows("pc");
+        Agent agent = enrolled(pc);
+        for (long expected = 2; expected <= 4; expected++) {
+            f.clock.advance(Duration.ofHours(1));
+            RenewalResult.Renewed r = (RenewalResult.Renewed) renew(pc, agent);
+            assertThat(r.agent().credentialGeneration()).isEqualTo(expected);
+            assertThat(f.admin.agents().require(f.acme.id(), agent.id()).credentialGeneration()).isEqualTo(expected);
+            assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Renewed.class,
+                    w -> assertThat(w.generation()).isEqualTo(r.agent().credentialGeneration()));
+        }
+    }
+
+    @Test
+    @DisplayName("the clone scenario: a copied identity renews; the original renews with the older generation; both are locked")
+    void cloneIsLocked() {
+        Agents original = Agents.windows("pc");
+        Agent agent = enrolled(original);
+        Agents copy = original.copy();
+        f.clock.advance(Duration.ofHours(1));
+        assertThat(renew(copy, agent)).as("the copy renews first, to generation 2").isInstanceOf(RenewalResult.Renewed.class);
+        f.clock.advance(Duration.ofMinutes(1));
+        RenewalResult r = renew(original, agent);
+        assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
+        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Denied.class, d -> {
+            assertThat(d.code()).isEqualTo(DenialCode.AGENT_LOCKED);
+            assertThat(d.message()).contains("clone");
+        });
+        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.LOCKED);
+        assertThat(denial(renew(copy, agent))).as("the copy is refused too").isEqualTo(DenialReason.AGENT_LOCKED);
+        assertThat(denial(renew(original, agent))).isEqualTo(DenialReason.AGENT_LOCKED);
+        AuditRecord lock = auditOf(agent).stream().filter(a -> a.event().action() == AuditAction.AGENT_LOCKED).findFirst().orElseThrow();
+        assertThat(lock.event().after()).containsEntry("presentedGeneration", "1").containsEntry("currentGeneration", "2")
+                .containsEntry("sourceAddress", "203.0.113.7");
+        assertThat(lock.event().after().get("reason")).contains("clone");
+        // Its credentials stop working at once for the host too.
+        assertThat(server.credentials().check(copy.credential)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+                c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_LOCKED));
+
+        // Once the copy is wiped, an admin unlocks: the holder of the current generation renews; the stale one locks again.
+        f.admin.agents().unlock(f.alice, f.acme.id(), agent.id(), "copy wiped");
+        assertThat(renew(copy, agent)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                n -> assertThat(n.agent().credentialGeneration()).isEqualTo(3));
+        assertThat(denial(renew(original, agent))).isEqualTo(DenialReason.CLONE_DETECTED);
+    }
+
+    @Test
+    @DisplayName("a renewal resent with the same body after its answer was lost gets the same generation again, even hours later")
+    void lostAnswerIsARetryNotAClone() {
+        Agents pc = Agents.windows("pc");
+        Agent agent = enrolled(pc);
+        f.clock.advance(Duration.ofHours(1));
+        byte[] body = pc.renewBody(agent, f.clock);
+        RenewalResult.Renewed first = (RenewalResult.Renewed) server.renew(body, server.contextFor(SITE));
+        // The answer never arrived: the agent still holds generation 1 and resends the very same request.
+        f.clock.advance(Duration.ofHours(3));
+        RenewalResult.Renewed again = (RenewalResult.Renewed) server.renew(body, server.contextFor(SITE));
+        assertThat(again.agent().credentialGeneration()).isEqualTo(first.agent().credentialGeneration()).isEqualTo(2);
+        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.ACTIVE);
+        pc.keep(again);
+        assertThat(renew(pc, agent)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                n -> assertThat(n.agent().credentialGeneration()).isEqualTo(3));
+        // But a new request that proves the old generation is a clone, not a retry.
+        RenewalResult r = server.renew(RenewalRequest.create(agent.id().value(), agent.organizationId().value(), pc.keys,
+                Optional.of(first.credential()), f.clock).toJson(), server.contextFor(SITE));
+        assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
+    }
+
+    @Test
+    @DisplayName("a renewal presenting another agent's credential, or a forged one, is refused and locks nothing")
+    void foreignCredentials() {
+        Agents a = Agents.windows("a");
+        Agents b = Agents.windows("b");
+        Agent agentA = enrolled(a);
+        enrolled(b);
+        Agents thief = a.copy();
+        thief.credential = b.credential;
+        assertThat(denial(renew(thief, agentA))).isEqualTo(DenialReason.CREDENTIAL_INVALID);
+        String text = a.credential.reveal();
+        thief.credential = AgentCredential.of(text.substring(0, text.length() - 30) + (text.charAt(text.length() - 30) == 'A' ? 'B' : 'A')
+                + text.substring(text.length() - 29));
+        assertThat(denial(renew(thief, agentA))).isEqualTo(DenialReason.CREDENTIAL_INVALID);
+        assertThat(f.admin.agents().require(f.acme.id(), agentA.id()).status()).isEqualTo(AgentStatus.ACTIVE);
+        assertThat(renew(a, agentA)).isInstanceOf(RenewalResult.Renewed.class);
+    }
+
+    @Test
+    @DisplayName("an expired credential still proves its generation for renewal; the host's check refuses it")
+    void expiredCredential() {
+        Agents pc = Agents.windows("pc");
+        Agent agent = enrolled(pc);
+        f.clock.advance(Duration.ofDays(3));
+        assertThat(server.credentials().check(pc.credential)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+                c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_EXPIRED));
+        assertThat(renew(pc, agent)).isInstanceOf(RenewalResult.Renewed.class);
+    }
+
+    @Test
+    @DisplayName("the host's credential check: current, active and the agent's own; disabled, superseded and unknown are refused")
+    void credentialCheck() {
+        Agents pc = Agents.windows("pc");
+        Agent agent = enrolled(pc);
+        AgentCredential first = pc.credential;
+        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Valid.class, v -> {
+            assertThat(v.agent().id()).isEqualTo(agent.id());
+            assertThat(v.claims().generation()).isEqualTo(1);
+        });
+        renew(pc, agent);
+        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+                c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_SUPERSEDED));
+        assertThat(server.credentials().check(pc.credential)).isInstanceOf(CredentialCheck.Valid.class);
+        f.admin.agents().setStatus(f.alice, f.acme.id(), agent.id(), AgentStatus.DISABLED);
+        assertThat(server.credentials().check(pc.credential)).as("a disabled agent's unexpired credential stops working at once")
+                .isInstanceOfSatisfying(CredentialCheck.Refused.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_DISABLED));
+        Fixture other = new Fixture();
+        Agents elsewhere = Agents.windows("elsewhere");
+        elsewhere.keep(other.server.enroll(elsewhere.enrollBody(other.issue().token(), other.clock), other.server.contextFor(SITE)));
+        assertThat(server.credentials().check(elsewhere.credential)).as("another deployment's credential")
+                .isInstanceOfSatisfying(CredentialCheck.Refused.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_INVALID));
+    }
+}

@@ -1,0 +1,114 @@
+package com.heartbeatrm.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.ConflictException;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.StaleVersionException;
+import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.spi.EnrollmentCommit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Agents: queries by group, key, status and installer, across pages; admin changes, versions, approvals and deletes. */
+@DisplayName("agents")
+public interface AgentStoreContract extends StoreContract {
+    @Test
+    @DisplayName("agents are listed by group and by key, oldest first across pages")
+    default void agentQueries() {
+        NewOrganization org = newOrg();
+        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
+        List<AgentId> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clock().advance(Duration.ofMillis(1));
+            created.add(((EnrollmentCommit.Enrolled) enroll(key)).agent().id());
+        }
+        enroll(org.defaultKey());
+        List<AgentId> byGroup = new ArrayList<>();
+        PageRequest request = PageRequest.first(2);
+        Page<Agent> page;
+        do {
+            page = admin().agents().listByGroup(org.id(), a.id(), request);
+            page.items().forEach(x -> byGroup.add(x.id()));
+            request = request.next(page);
+        } while (page.hasNext());
+        assertThat(byGroup).containsExactlyElementsOf(created);
+        assertThat(admin().agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items())
+                .extracting(Agent::id).containsExactlyElementsOf(created);
+    }
+
+    @Test
+    @DisplayName("agents are listed by status and by installer, per organization")
+    default void byStatusAndInstaller() {
+        NewOrganization org = newOrg();
+        NewOrganization other = newOrg();
+        Agent a1 = enrolledAgent(org);
+        clock().advance(Duration.ofMillis(1));
+        Agent a2 = enrolledAgent(org);
+        enrolledAgent(other);
+        admin().agents().setStatus(ALICE, org.id(), a2.id(), AgentStatus.DISABLED);
+        assertThat(store().agents().listByStatus(org.id(), AgentStatus.DISABLED, PageRequest.first(10)).items())
+                .extracting(Agent::id).containsExactly(a2.id());
+        assertThat(store().agents().listByStatus(org.id(), AgentStatus.ACTIVE, PageRequest.first(10)).items())
+                .extracting(Agent::id).containsExactly(a1.id());
+        InstallerId installer = a1.installerId().orElseThrow();
+        assertThat(admin().agents().listByInstaller(org.id(), installer, PageRequest.first(10)).items())
+                .extracting(Agent::id).containsExactly(a1.id());
+        assertThat(admin().agents().listByInstaller(other.id(), installer, PageRequest.first(10)).items()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("agents can be moved, disabled and deleted; an edit against a stale version is refused")
+    default void agentChanges() {
+        NewOrganization org = newOrg();
+        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
+        Agent agent = ((EnrollmentCommit.Enrolled) enroll(key)).agent();
+        Group b = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer B");
+
+        assertThat(admin().agents().move(ALICE, org.id(), agent.id(), b.id()).groupId()).isEqualTo(b.id());
+        Agent disabled = admin().agents().setStatus(ALICE, org.id(), agent.id(), AgentStatus.DISABLED);
+        assertThat(disabled.status()).isEqualTo(AgentStatus.DISABLED);
+        assertThat(disabled.version()).isEqualTo(2);
+        Agent read = admin().agents().require(org.id(), agent.id());
+        assertThat(read.groupId()).isEqualTo(b.id());
+        assertThat(read.credentialGeneration()).isEqualTo(agent.credentialGeneration());
+        assertThatThrownBy(() -> store().agents().update(read.withStatus(AgentStatus.ACTIVE), 0,
+                AuditEvent.of(clock().instant(), org.id(), ALICE, AuditAction.AGENT_STATUS_CHANGED, Subject.of(agent.id()), Map.of(), Map.of())))
+                .isInstanceOf(StaleVersionException.class);
+        admin().agents().delete(ALICE, org.id(), agent.id());
+        assertThat(admin().agents().find(org.id(), agent.id())).isEmpty();
+        assertThat(store().agents().findByPublicKeyFingerprint(org.id(), agent.publicKeyFingerprint())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("approve and deny take only pending agents, audited; unlock takes only locked ones")
+    default void approvals() {
+        NewOrganization org = newOrg();
+        Agent agent = enrolledAgent(org);
+        assertThatThrownBy(() -> admin().agents().approve(ALICE, org.id(), agent.id())).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> admin().agents().unlock(ALICE, org.id(), agent.id(), "x")).isInstanceOf(ConflictException.class);
+        Agent pending = store().agents().update(agent.withStatus(AgentStatus.PENDING), agent.version(), AuditEvent.of(clock().instant(),
+                org.id(), ALICE, AuditAction.AGENT_STATUS_CHANGED, Subject.of(agent.id()), Map.of(), Map.of()));
+        assertThat(admin().agents().listPending(org.id(), PageRequest.first(10)).items()).containsExactly(pending);
+        assertThat(admin().agents().approve(ALICE, org.id(), agent.id()).status()).isEqualTo(AgentStatus.ACTIVE);
+        assertThat(auditOf(org.id())).anyMatch(r -> r.event().action() == AuditAction.AGENT_APPROVED);
+    }
+}

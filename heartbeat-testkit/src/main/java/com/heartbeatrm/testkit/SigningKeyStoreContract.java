@@ -1,0 +1,65 @@
+package com.heartbeatrm.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.heartbeatrm.core.*;
+import com.heartbeatrm.core.spi.*;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Signing keys: one active key through rotations, retirement, removal, racing rotations. */
+@DisplayName("signing keys")
+public interface SigningKeyStoreContract extends StoreContract {
+    @Test
+    @DisplayName("rotation keeps exactly one active key, retires the old one, and refuses a stale expectation")
+    default void rotation() {
+        Optional<String> before = store().signingKeys().active().map(StoredSigningKey::keyId);
+        StoredSigningKey k1 = newSigningKey();
+        store().signingKeys().rotate(k1, before, clock().instant());
+        assertThat(store().signingKeys().active()).contains(k1);
+        clock().advance(Duration.ofDays(1));
+        StoredSigningKey k2 = newSigningKey();
+        store().signingKeys().rotate(k2, Optional.of(k1.keyId()), clock().instant());
+        assertThat(store().signingKeys().active()).contains(k2);
+        assertThat(store().signingKeys().find(k1.keyId())).hasValueSatisfying(k -> {
+            assertThat(k.status()).isEqualTo(StoredSigningKey.Status.RETIRED);
+            assertThat(k.retiredAt()).contains(clock().instant());
+            assertThat(k.wrappedPrivateKey()).isEqualTo(k1.wrappedPrivateKey());
+        });
+        assertThatThrownBy(() -> store().signingKeys().rotate(newSigningKey(), Optional.of(k1.keyId()), clock().instant()))
+                .isInstanceOf(ConflictException.class);
+        assertThat(store().signingKeys().list()).extracting(StoredSigningKey::keyId).containsSubsequence(k1.keyId(), k2.keyId());
+        assertThat(store().signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
+
+        assertThatThrownBy(() -> store().signingKeys().remove(k2.keyId())).isInstanceOf(ConflictException.class);
+        store().signingKeys().remove(k1.keyId());
+        assertThat(store().signingKeys().find(k1.keyId())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("concurrent rotations from the same active key: exactly one wins")
+    default void concurrentRotation() throws Exception {
+        StoredSigningKey base = newSigningKey();
+        store().signingKeys().rotate(base, store().signingKeys().active().map(StoredSigningKey::keyId), clock().instant());
+        List<Boolean> won = runConcurrently(Math.min(8, concurrency()), () -> {
+            try {
+                store().signingKeys().rotate(newSigningKey(), Optional.of(base.keyId()), clock().instant());
+                return true;
+            } catch (ConflictException e) {
+                return false;
+            }
+        });
+        assertThat(won).containsOnlyOnce(true);
+        assertThat(store().signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
+    }
+}

@@ -1,0 +1,219 @@
+package com.heartbeatrm.testkit;
+
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.Platform;
+import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.spi.EnrollmentAttempt;
+import com.heartbeatrm.core.spi.EnrollmentCommit;
+import com.heartbeatrm.core.spi.EnrollmentVerdict;
+import com.heartbeatrm.core.spi.HeartbeatStore;
+import com.heartbeatrm.core.spi.RenewalAttempt;
+import com.heartbeatrm.core.spi.RenewalCommit;
+import com.heartbeatrm.core.spi.RenewalJudge;
+import com.heartbeatrm.core.spi.StoredSigningKey;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every store contract needs: the store under test (new and empty for each test), an admin API over it and the
+ * clock both use, and helpers that build what a host would send. Implement it through {@link StoreFixture}, which
+ * gives each test a fresh store, and add the contracts to run:
+ *
+ * <pre>{@code
+ * class MyGroupStoreTest extends StoreFixture implements GroupStoreContract, AgentStoreContract {
+ *     protected HeartbeatStore newStore() { return new MyStore(freshDatabase()); }
+ * }
+ * }</pre>
+ * {@link HeartbeatStoreConformanceKit} runs all of them. Time comes from a {@link MutableClock}; nothing sleeps.
+ */
+public interface StoreContract {
+    Actor ALICE = Actor.of("alice@example.com");
+    SecureRandom RANDOM = new SecureRandom();
+
+    /** The store under test. */
+    HeartbeatStore store();
+
+    /** The admin API over {@link #store()}, with {@link #clock()}. */
+    HeartbeatAdmin admin();
+
+    MutableClock clock();
+
+    /** Threads used by the concurrency contracts; a store with a small connection pool may lower it. */
+    default int concurrency() {
+        return 32;
+    }
+
+    /** A unique organization name, so stores that cannot be emptied between tests still pass. */
+    default String uniqueName(String base) {
+        return base + " " + Long.toHexString(RANDOM.nextLong());
+    }
+
+    default NewOrganization newOrg() {
+        return admin().organizations().setUp(ALICE, uniqueName("Org"));
+    }
+
+    default String randomFingerprint() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh nonce as agents send them: 24 random bytes in base64url. */
+    default String newNonce() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** A signing key id as the server derives them (the stores keep it opaque). */
+    default String randomSigningKeyId() {
+        byte[] kid = new byte[16];
+        RANDOM.nextBytes(kid);
+        kid[15] = 0;
+        return "hbs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(kid);
+    }
+
+    /** An agent as the enrollment pipeline builds it for {@code key}, landing in {@code group}. */
+    default Agent newAgent(AccessKey key, com.heartbeatrm.core.GroupId group, String fingerprint, InstallerId installer) {
+        Instant now = clock().instant();
+        return new Agent(AgentId.random(), key.organizationId(), group, AgentStatus.ACTIVE, now, key.id(), Optional.of(installer),
+                "host-" + Long.toHexString(RANDOM.nextLong()), Platform.LINUX, fingerprint, now, 1, 0);
+    }
+
+    /** An enrollment attempt for {@code key} by the agent key {@code fingerprint}, with a fresh nonce. */
+    default EnrollmentAttempt attempt(AccessKey key, String fingerprint) {
+        Instant now = clock().instant();
+        return new EnrollmentAttempt(key.organizationId(), InstallerId.random(), key.id(), randomSigningKeyId(), fingerprint, newNonce(),
+                now.plusSeconds(301), now, Optional.empty());
+    }
+
+    /**
+     * Enrolls through the SPI with a judge that admits whatever the store read, as long as the key exists: it
+     * leaves every commit-time check (disabled, expired, exhausted, re-pointed, replayed) to the store.
+     */
+    default EnrollmentCommit enroll(AccessKey key) {
+        return enroll(key, randomFingerprint());
+    }
+
+    default EnrollmentCommit enroll(AccessKey key, String fingerprint) {
+        return enroll(attempt(key, fingerprint));
+    }
+
+    default EnrollmentCommit enroll(EnrollmentAttempt attempt) {
+        return store().agents().enroll(attempt, facts -> {
+            if (facts.existingAgent().isPresent()) {
+                return new EnrollmentVerdict.Existing(facts.existingAgent().get());
+            }
+            if (facts.key().isEmpty()) {
+                return new EnrollmentVerdict.Reject();
+            }
+            AccessKey key = facts.key().get();
+            Agent agent = newAgent(key, key.groupId(), attempt.agentFingerprint(), attempt.installer());
+            return new EnrollmentVerdict.Admit(agent, AuditEvent.of(attempt.now(), key.organizationId(), Actor.SYSTEM,
+                    AuditAction.AGENT_ENROLLED, Subject.of(agent.id()), Map.of(), Map.of("key", key.id().value())));
+        });
+    }
+
+    /** An enrolled agent of the organization's default key. */
+    default Agent enrolledAgent(NewOrganization org) {
+        return ((EnrollmentCommit.Enrolled) enroll(org.defaultKey())).agent();
+    }
+
+    /** A renewal attempt by {@code agent}, with a fresh nonce. */
+    default RenewalAttempt renewal(Agent agent) {
+        Instant now = clock().instant();
+        return new RenewalAttempt(agent.organizationId(), agent.id(), agent.publicKeyFingerprint(), Optional.empty(), newNonce(),
+                now.plusSeconds(301), now, Optional.empty());
+    }
+
+    default RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+        return store().agents().renew(attempt, judge);
+    }
+
+    default List<AuditRecord> auditOf(OrganizationId org) {
+        List<AuditRecord> all = new ArrayList<>();
+        AuditQuery q = AuditQuery.all(org);
+        Page<AuditRecord> page;
+        do {
+            page = admin().audit().query(q);
+            all.addAll(page.items());
+            q = q.withPage(q.page().next(page));
+        } while (page.hasNext());
+        return all;
+    }
+
+    default InstallerRecord newInstaller(AccessKey key) {
+        return new InstallerRecord(InstallerId.random(), key.organizationId(), key.id(), "hbs_" + "A".repeat(22),
+                clock().instant(), ALICE, Optional.of(clock().instant().plus(Duration.ofDays(1))), Optional.of(Platform.WINDOWS),
+                "token", Optional.empty(), Optional.empty(), Optional.empty(), 0);
+    }
+
+    default AuditEvent installerAudit(InstallerRecord r, AuditAction action) {
+        return AuditEvent.of(clock().instant(), r.organizationId(), ALICE, action, Subject.of(r.id()), Map.of(), Map.of());
+    }
+
+    /** A stored signing key with a random (not necessarily valid) public key: stores keep it opaque. */
+    default StoredSigningKey newSigningKey() {
+        byte[] pub = new byte[32];
+        RANDOM.nextBytes(pub);
+        String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(pub);
+        return new StoredSigningKey(randomSigningKeyId(), b64, "d3JhcHBlZA", "test-kek", StoredSigningKey.Status.ACTIVE, clock().instant(),
+                Optional.empty());
+    }
+
+    /** Runs {@code task} on {@code threads} threads released at once; returns every result (or fails after 2 min). */
+    default <T> List<T> runConcurrently(int threads, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package com.heartbeatrm.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.heartbeatrm.core.*;
+import com.heartbeatrm.core.spi.*;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Throttling: windows, blocks, newly blocked, listing by prefix, lifting, concurrent failures. */
+@DisplayName("throttling")
+public interface ThrottleStoreContract extends StoreContract {
+    @Test
+    @DisplayName("failures within a window block the bucket for the back-off period; the failure that blocks says so")
+    default void throttling() {
+        String bucket = "enroll:test-" + Long.toHexString(RANDOM.nextLong());
+        Instant t = clock().instant();
+        Duration window = Duration.ofMinutes(10);
+        Duration backoff = Duration.ofMinutes(15);
+        ThrottleStore throttles = store().throttles();
+        assertThat(throttles.recordFailure(bucket, t, window, 3, backoff)).isEqualTo(new ThrottleStore.Failure(Optional.empty(), false));
+        assertThat(throttles.recordFailure(bucket, t.plusSeconds(1), window, 3, backoff).blockedUntil()).isEmpty();
+        assertThat(throttles.blockedUntil(bucket, t.plusSeconds(2))).isEmpty();
+        Instant until = t.plusSeconds(2).plus(backoff);
+        assertThat(throttles.recordFailure(bucket, t.plusSeconds(2), window, 3, backoff))
+                .isEqualTo(new ThrottleStore.Failure(Optional.of(until), true));
+        assertThat(throttles.blockedUntil(bucket, t.plusSeconds(3))).contains(until);
+        // A failure while blocked is counted, but does not newly block.
+        assertThat(throttles.recordFailure(bucket, t.plusSeconds(4), window, 3, backoff).newlyBlocked()).isFalse();
+        assertThat(throttles.blockedUntil(bucket, until)).isEmpty();
+        // A window that has passed starts counting afresh.
+        String other = bucket + "-b";
+        throttles.recordFailure(other, t, window, 3, backoff);
+        throttles.recordFailure(other, t.plusSeconds(1), window, 3, backoff);
+        assertThat(throttles.recordFailure(other, t.plus(window).plusSeconds(5), window, 3, backoff).blockedUntil()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("blocked buckets are listed by name prefix and lifted by prefix, leaving others alone")
+    default void listAndLift() {
+        String key = "key:hbk_" + Long.toHexString(RANDOM.nextLong());
+        Instant t = clock().instant();
+        ThrottleStore throttles = store().throttles();
+        throttles.recordFailure(key + "@192.0.2.1", t, Duration.ofMinutes(10), 1, Duration.ofMinutes(15));
+        throttles.recordFailure(key + "@2001:db8:0:0:0:0:0:1", t, Duration.ofMinutes(10), 1, Duration.ofMinutes(15));
+        throttles.recordFailure(key + "@192.0.2.9", t, Duration.ofMinutes(10), 5, Duration.ofMinutes(15));
+        String unrelated = key + "x@192.0.2.1";
+        throttles.recordFailure(unrelated, t, Duration.ofMinutes(10), 1, Duration.ofMinutes(15));
+
+        assertThat(throttles.blocked(key + "@", t.plusSeconds(1))).extracting(ThrottleStore.Block::bucket)
+                .containsExactly(key + "@192.0.2.1", key + "@2001:db8:0:0:0:0:0:1");
+        assertThat(throttles.blocked(key + "@", t.plus(Duration.ofMinutes(15)))).isEmpty();
+        assertThat(throttles.clear(key + "@")).isEqualTo(3);
+        assertThat(throttles.blocked(key + "@", t.plusSeconds(1))).isEmpty();
+        assertThat(throttles.blockedUntil(unrelated, t.plusSeconds(1))).isPresent();
+        assertThat(throttles.clear(key + "@")).isZero();
+    }
+
+    @Test
+    @DisplayName("concurrent failures are all counted, and exactly one of them blocks")
+    default void throttleRace() throws Exception {
+        String bucket = "key:race-" + Long.toHexString(RANDOM.nextLong()) + "@192.0.2.7";
+        Instant t = clock().instant();
+        int threads = Math.min(16, concurrency());
+        List<ThrottleStore.Failure> results = runConcurrently(threads,
+                () -> store().throttles().recordFailure(bucket, t, Duration.ofMinutes(10), threads, Duration.ofMinutes(1)));
+        assertThat(results).filteredOn(ThrottleStore.Failure::newlyBlocked).hasSize(1);
+        assertThat(store().throttles().blockedUntil(bucket, t)).isPresent();
+    }
+}
