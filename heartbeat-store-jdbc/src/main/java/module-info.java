@@ -7,4 +7,9 @@ module com.heartbeatrm.store.jdbc {
     requires static flyway.core;
 
     exports com.heartbeatrm.store.jdbc;
+
+    // The schema scripts, for a host's own Flyway (or Liquibase) on the module path.
+    opens com.heartbeatrm.store.jdbc.migration.postgresql;
+    opens com.heartbeatrm.store.jdbc.migration.mariadb;
+    opens com.heartbeatrm.store.jdbc.migration.h2;
 }

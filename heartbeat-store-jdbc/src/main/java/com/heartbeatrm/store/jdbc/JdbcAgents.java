@@ -8,16 +8,29 @@ import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.ConflictException;
+import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupId;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
+import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NotFoundException;
+import com.heartbeatrm.core.Organization;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.AgentStore;
 import com.heartbeatrm.core.spi.Cursors;
-import com.heartbeatrm.core.spi.KeyUse;
-import com.heartbeatrm.core.spi.KeyUseResult;
+import com.heartbeatrm.core.spi.EnrollmentAttempt;
+import com.heartbeatrm.core.spi.EnrollmentCommit;
+import com.heartbeatrm.core.spi.EnrollmentFacts;
+import com.heartbeatrm.core.spi.EnrollmentJudge;
+import com.heartbeatrm.core.spi.EnrollmentVerdict;
+import com.heartbeatrm.core.spi.RenewalAttempt;
+import com.heartbeatrm.core.spi.RenewalCommit;
+import com.heartbeatrm.core.spi.RenewalFacts;
+import com.heartbeatrm.core.spi.RenewalJudge;
+import com.heartbeatrm.core.spi.RenewalVerdict;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
 import java.sql.Connection;
@@ -26,105 +39,499 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Agents, and the enrollment transaction.
+ * Agents, and the two transactions agent traffic goes through.
  *
- * <p>Design of {@link #enroll}: one transaction. (1) If an agent with the same public-key fingerprint exists,
- * nothing changes: it is a retry. (2) A single conditional {@code UPDATE} counts the use only if the key
- * exists, is not disabled, not expired at the enrollment time, below its maximum and still points at the
- * expected group; the row lock it takes queues concurrent enrollments on the same key, and the condition is
- * re-evaluated on the locked row, so the count can never pass the maximum. There is no read-then-write race.
- * (3) The agent and its audit event are inserted. A duplicate fingerprint (the same agent racing itself) or any
- * failure rolls the counted use back with everything else: a use never exists without its agent, nor an agent
- * without its use. When the conditional update matches nothing, the key row is read to name the reason.
+ * <h2>Design of the enrollment transaction</h2>
+ * One transaction, and on PostgreSQL six statements: (1) one read of everything the judge needs, by outer joins from
+ * the ids the verified token names: the organization, the installer record, the access key and its group, an agent
+ * with the same public key, whether the signing key still exists, the active signing key's id, the
+ * key-from-this-address throttle and the nonce; (2) the key's group's ancestors, by id, for its effective settings.
+ * The judge decides on those facts. Then (3) the nonce is remembered by an upsert whose row count tells a replay
+ * without an error; (4) a single conditional {@code UPDATE} counts the use only if the key still exists, is not
+ * disabled, not expired at the enrollment time, below its maximum and points at the agent's group: its row lock
+ * queues concurrent enrollments on the key, and the condition is re-evaluated on the locked row, so the count never
+ * passes the maximum and there is no read-then-write race; (5) the agent and (6) its audit event are inserted. When
+ * the conditional update matches nothing, the key row is read to name the reason; a key re-pointed since (1) runs the
+ * whole transaction again with fresh facts. A duplicate agent key (the same agent racing itself) rolls everything
+ * back, the counted use included: no use without its agent, no agent without its use.
+ *
+ * <h2>Design of the renewal transaction</h2>
+ * The agent row is locked by the read that fetches the facts (on PostgreSQL one statement, {@code FOR UPDATE OF}
+ * the agent only), so renewals of one agent are applied one at a time and the judge decides on the current
+ * generation; the generation, the renewal nonce and a lock are written in the same transaction.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String INSERT = "INSERT INTO hb_agent (org_id, id, group_id, status, enrolled_at, access_key_id, installer_id,"
-            + " hostname, platform, fingerprint, last_seen_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
+    private static final int MAX_KEY_CHANGES = 3;
+    private static final String ENROLLMENT_FACTS = "SELECT " + Rows.aliased("o", Rows.ORGANIZATION) + ", " + Rows.aliased("i", Rows.INSTALLER)
+            + ", " + Rows.aliased("k", Rows.ACCESS_KEY) + ", " + Rows.aliased("g", Rows.GROUP) + ", " + Rows.aliased("a", Rows.AGENT)
+            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
+            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
+            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
+            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
+            + " FROM (SELECT 1 AS one) x"
+            + " LEFT JOIN hb_organization o ON o.id = ?"
+            + " LEFT JOIN hb_installer i ON i.org_id = ? AND i.id = ?"
+            + " LEFT JOIN hb_access_key k ON k.org_id = ? AND k.id = ?"
+            + " LEFT JOIN hb_group g ON g.org_id = k.org_id AND g.id = k.group_id"
+            + " LEFT JOIN hb_agent a ON a.org_id = ? AND a.fingerprint = ?";
+    /** PostgreSQL: lock the agent and read everything else in one statement. */
+    private static final String RENEWAL_FACTS_LOCKED = "SELECT " + Rows.aliased("a", Rows.AGENT) + ", " + Rows.aliased("o", Rows.ORGANIZATION)
+            + ", " + Rows.aliased("g", Rows.GROUP)
+            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
+            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
+            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
+            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
+            + " FROM hb_agent a JOIN hb_organization o ON o.id = a.org_id JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id"
+            + " WHERE a.org_id = ? AND a.id = ? FOR UPDATE OF a";
+    /** Elsewhere: the same facts without the lock, after the agent row was locked by its own statement. */
+    private static final String RENEWAL_FACTS = "SELECT " + Rows.aliased("a", Rows.AGENT) + ", " + Rows.aliased("o", Rows.ORGANIZATION)
+            + ", " + Rows.aliased("g", Rows.GROUP)
+            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
+            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
+            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
+            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
+            + " FROM (SELECT 1 AS one) x LEFT JOIN hb_agent a ON a.org_id = ? AND a.id = ?"
+            + " LEFT JOIN hb_organization o ON o.id = a.org_id LEFT JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id";
+
     private final Sql sql;
     private final Dialect dialect;
+    private final AtomicLong enrollments = new AtomicLong();
+    private final KeyLanes lanes = new KeyLanes();
+    private final boolean batching;
 
-    JdbcAgents(Sql sql, Dialect dialect) {
+    JdbcAgents(Sql sql, Dialect dialect, boolean batching) {
         this.sql = sql;
         this.dialect = dialect;
+        this.batching = batching;
+    }
+
+    /** Key lanes now open (none when idle). */
+    int openLanes() {
+        return lanes.openLanes();
+    }
+
+    // ------------------------------------------------------------------------------------------- enrollment
+
+    private EnrollmentFacts readFacts(Connection c, EnrollmentAttempt a) throws SQLException {
+        String org = a.organization().value();
+        Organization organization;
+        InstallerRecord installer;
+        AccessKey key;
+        Group keyGroup;
+        String groupPath;
+        Agent existing;
+        boolean signingKnown;
+        String active;
+        Long blocked;
+        Long nonce;
+        try (PreparedStatement ps = Sql.prepare(c, ENROLLMENT_FACTS, a.signingKeyId(), a.throttleBucket().orElse(null), a.nonceKey(), org, org,
+                a.installer().value(), org, a.key().value(), org, a.agentFingerprint()); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            organization = Rows.organization(rs, "o_");
+            installer = Rows.installer(rs, "i_");
+            key = Rows.accessKey(rs, "k_");
+            keyGroup = Rows.group(rs, "g_");
+            groupPath = rs.getString("g_path");
+            existing = Rows.agent(rs, "a_");
+            signingKnown = rs.getLong("sk_known") > 0;
+            active = rs.getString("sk_active");
+            blocked = Sql.longOrNull(rs, "th_blocked");
+            nonce = Sql.longOrNull(rs, "n_expires");
+        }
+        List<Group> path = keyGroup == null ? List.of() : pathOf(c, org, keyGroup, groupPath);
+        Instant now = a.now();
+        return new EnrollmentFacts(Optional.ofNullable(organization), Optional.ofNullable(installer), signingKnown, Optional.ofNullable(key),
+                path, Optional.ofNullable(existing), blockedAfter(blocked, now), nonce != null && Sql.instant(nonce).isAfter(now),
+                Optional.ofNullable(active));
+    }
+
+    private static Optional<Instant> blockedAfter(Long blocked, Instant now) {
+        return blocked == null || !Sql.instant(blocked).isAfter(now) ? Optional.empty() : Optional.of(Sql.instant(blocked));
+    }
+
+    /** The group's ancestors by the ids of its materialized path (one statement), then the group itself: root first. */
+    static List<Group> pathOf(Connection c, String org, Group group, String path) throws SQLException {
+        String[] ids = path.substring(1).split("/");
+        if (ids.length == 1) {
+            return List.of(group);
+        }
+        StringBuilder in = new StringBuilder();
+        Object[] params = new Object[ids.length];
+        params[0] = org;
+        for (int i = 0; i < ids.length - 1; i++) {
+            in.append(i == 0 ? "?" : ", ?");
+            params[i + 1] = ids[i];
+        }
+        Map<String, Group> byId = new HashMap<>();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND id IN (" + in + ")", params);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Group g = Rows.group(rs);
+                byId.put(g.id().value(), g);
+            }
+        }
+        List<Group> out = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length - 1; i++) {
+            Group g = byId.get(ids[i]);
+            if (g == null) {
+                return List.of();
+            }
+            out.add(g);
+        }
+        out.add(group);
+        return List.copyOf(out);
     }
 
     @Override
-    public KeyUseResult enroll(KeyUse use) {
-        Agent agent = use.agent();
-        String org = agent.organizationId().value();
-        try {
-            return sql.inTransaction(c -> {
-                Optional<Agent> existing = byFingerprint(c, org, agent.publicKeyFingerprint());
-                if (existing.isPresent()) {
-                    return new KeyUseResult.AlreadyEnrolled(existing.get());
+    public EnrollmentFacts enrollmentFacts(EnrollmentAttempt attempt) {
+        return sql.read(c -> readFacts(c, attempt));
+    }
+
+    /**
+     * Thrown inside the enrollment transaction to roll it back: the key was re-pointed since the facts were read, or
+     * the same agent key enrolled concurrently and won.
+     */
+    private static final class Undo extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final boolean keyChanged;
+
+        Undo(boolean keyChanged) {
+            super(null, null, false, false);
+            this.keyChanged = keyChanged;
+        }
+    }
+
+    @Override
+    public EnrollmentCommit enroll(EnrollmentAttempt attempt, EnrollmentJudge judge) {
+        maybePurgeNonces(attempt.now());
+        if (!batching || sql.joinsHostTransaction()) {
+            return enrollAlone(attempt, judge);
+        }
+        return lanes.enroll(attempt, judge, this::enrollBatch, m -> enrollAlone(m.attempt, m.judge));
+    }
+
+    private EnrollmentCommit enrollAlone(EnrollmentAttempt attempt, EnrollmentJudge judge) {
+        boolean canRetry = !sql.joinsHostTransaction();
+        for (int run = 1; ; run++) {
+            try {
+                return sql.inTransaction(c -> enrollOnce(c, attempt, judge));
+            } catch (Undo undo) {
+                if (undo.keyChanged) {
+                    if (canRetry && run < MAX_KEY_CHANGES) {
+                        continue;
+                    }
+                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_CHANGED);
                 }
-                Instant now = use.now();
-                int counted = Sql.update(c, "UPDATE hb_access_key SET use_count = use_count + 1, last_used_at = ?, last_used_by = ?"
-                        + " WHERE org_id = ? AND id = ? AND group_id = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-                        + " AND (max_uses IS NULL OR use_count < max_uses)",
-                        now, agent.id().value(), org, use.key().value(), use.expectedGroup().value(), now);
-                if (counted == 0) {
-                    return new KeyUseResult.Refused(reason(c, org, use));
+                // The same agent key enrolled concurrently and won; our transaction (and its counted use) rolled back.
+                return sql.read(c -> byFingerprint(c, attempt.organization().value(), attempt.agentFingerprint()))
+                        .<EnrollmentCommit>map(EnrollmentCommit.AlreadyEnrolled::new)
+                        .orElseThrow(() -> new ConflictException("agent key enrolled and removed concurrently"));
+            }
+        }
+    }
+
+    /**
+     * Several enrollments on one key in one transaction (see {@link KeyLanes}): each member's facts and verdict as
+     * alone, then one conditional update that counts every admitted use, one insert of their agents and one of their
+     * audit events. When the key cannot take them all, the key row is locked and read: a disabled, expired or deleted
+     * key refuses all of them, a key with r uses left admits the r oldest and refuses the others as exhausted, exactly
+     * as r single transactions in queue order would. Anything else (a key re-pointed meanwhile, two members with one
+     * agent key) throws, the transaction rolls back, and every member runs alone.
+     */
+    void enrollBatch(List<KeyLanes.Member> members) {
+        List<EnrollmentCommit> outcomes = sql.inTransaction(c -> batchOnce(c, members));
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).outcome = outcomes.get(i);
+        }
+    }
+
+    private List<EnrollmentCommit> batchOnce(Connection c, List<KeyLanes.Member> members) throws SQLException {
+        EnrollmentCommit[] out = new EnrollmentCommit[members.size()];
+        List<Integer> admitted = new ArrayList<>();
+        List<EnrollmentVerdict.Admit> admits = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            KeyLanes.Member m = members.get(i);
+            EnrollmentFacts facts = readFacts(c, m.attempt);
+            EnrollmentVerdict v = m.judge.judge(facts);
+            if (v instanceof EnrollmentVerdict.Reject) {
+                out[i] = new EnrollmentCommit.Rejected();
+            } else if (facts.nonceSeen() || !dialect.rememberNonce(c, m.attempt.nonceKey(), m.attempt.nonceExpiresAt(), m.attempt.now())) {
+                out[i] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+            } else if (v instanceof EnrollmentVerdict.Existing e) {
+                out[i] = new EnrollmentCommit.AlreadyEnrolled(e.agent());
+            } else {
+                EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
+                checkAdmission(m.attempt, admit.agent());
+                if (!admits.isEmpty() && !admits.get(0).agent().groupId().equals(admit.agent().groupId())) {
+                    throw new Undo(true);
                 }
-                JdbcGroups.lockReferencedGroup(c, dialect, org, agent.groupId().value());
+                admitted.add(i);
+                admits.add(admit);
+            }
+        }
+        if (!admits.isEmpty()) {
+            EnrollmentAttempt first = members.get(admitted.get(0)).attempt;
+            String org = first.organization().value();
+            String keyId = first.key().value();
+            String group = admits.get(0).agent().groupId().value();
+            Instant now = latest(members, admitted);
+            int n = admits.size();
+            int take = countUses(c, org, keyId, group, n, now, admits.get(n - 1).agent().id().value()) ? n : 0;
+            if (take == 0) {
+                Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, true);
+                Optional<EnrollmentCommit.Reason> reason = key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND)
+                        : refusalOf(key.get(), now);
+                if (reason.isPresent() && reason.get() != EnrollmentCommit.Reason.KEY_EXHAUSTED) {
+                    admitted.forEach(i -> out[i] = new EnrollmentCommit.Refused(reason.get()));
+                    return List.of(out);
+                }
+                if (!key.get().groupId().value().equals(group)) {
+                    throw new Undo(true);
+                }
+                long left = key.get().maxUses().isPresent() ? Math.max(0, key.get().maxUses().getAsLong() - key.get().useCount()) : n;
+                take = (int) Math.min(left, n);
+                if (take > 0 && !countUses(c, org, keyId, group, take, now, admits.get(take - 1).agent().id().value())) {
+                    throw new Undo(true);
+                }
+                for (int j = take; j < n; j++) {
+                    out[admitted.get(j)] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED);
+                }
+            }
+            if (take > 0) {
+                if (dialect.locksReferencedGroup()) {
+                    JdbcGroups.lockReferencedGroup(c, dialect, org, group);
+                }
+                List<Agent> agents = new ArrayList<>(take);
+                List<AuditEvent> events = new ArrayList<>(take);
+                for (int j = 0; j < take; j++) {
+                    agents.add(admits.get(j).agent().withVersion(0));
+                    events.add(admits.get(j).audit());
+                }
                 try {
-                    insertAgent(c, agent.withVersion(0));
+                    insertAgents(c, agents);
                 } catch (SQLException e) {
                     if (Sql.isUniqueViolation(e)) {
-                        throw new DuplicateAgent();
+                        throw new Undo(false);
                     }
                     if (Sql.isForeignKeyViolation(e)) {
-                        throw new NotFoundException("group", agent.groupId().value());
+                        throw new NotFoundException("group", group);
                     }
                     throw e;
                 }
-                JdbcAudit.insert(c, use.audit());
-                AccessKey after = JdbcKeys.row(c, org, use.key().value(), false).orElseThrow();
-                return new KeyUseResult.Enrolled(agent.withVersion(0), after);
-            });
-        } catch (DuplicateAgent raced) {
-            // The same agent enrolled concurrently and won; our transaction (and its counted use) rolled back.
-            return sql.read(c -> byFingerprint(c, org, agent.publicKeyFingerprint()))
-                    .<KeyUseResult>map(KeyUseResult.AlreadyEnrolled::new)
-                    .orElseThrow(() -> new ConflictException("agent key enrolled and removed concurrently"));
+                JdbcAudit.insertAll(c, events);
+                for (int j = 0; j < take; j++) {
+                    out[admitted.get(j)] = new EnrollmentCommit.Enrolled(agents.get(j));
+                }
+            }
         }
+        return List.of(out);
     }
 
-    /** Thrown inside the enrollment transaction to roll it back when the agent already exists. */
-    private static final class DuplicateAgent extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DuplicateAgent() {
-            super(null, null, false, false);
+    private static Instant latest(List<KeyLanes.Member> members, List<Integer> indexes) {
+        Instant t = members.get(indexes.get(0)).attempt.now();
+        for (int i : indexes) {
+            Instant at = members.get(i).attempt.now();
+            if (at.isAfter(t)) {
+                t = at;
+            }
         }
+        return t;
     }
 
-    private static KeyUseResult.Reason reason(Connection c, String org, KeyUse use) throws SQLException {
-        Optional<AccessKey> key = JdbcKeys.row(c, org, use.key().value(), false);
-        if (key.isEmpty()) {
-            return KeyUseResult.Reason.KEY_NOT_FOUND;
+    /** Counts {@code n} uses if the key still exists, is enabled and unexpired at {@code now}, points at the group and has room. */
+    private static boolean countUses(Connection c, String org, String keyId, String group, int n, Instant now, String lastAgent)
+            throws SQLException {
+        return Sql.update(c, "UPDATE hb_access_key SET use_count = use_count + ?, last_used_at = ?, last_used_by = ?"
+                + " WHERE org_id = ? AND id = ? AND group_id = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+                + " AND (max_uses IS NULL OR use_count + ? <= max_uses)", n, now, lastAgent, org, keyId, group, now, n) == 1;
+    }
+
+    private EnrollmentCommit enrollOnce(Connection c, EnrollmentAttempt attempt, EnrollmentJudge judge) throws SQLException {
+        EnrollmentFacts facts = readFacts(c, attempt);
+        EnrollmentVerdict v = judge.judge(facts);
+        if (v instanceof EnrollmentVerdict.Reject) {
+            return new EnrollmentCommit.Rejected();
         }
-        AccessKeyStatus status = key.get().status(use.now());
-        return switch (status) {
-            case DISABLED -> KeyUseResult.Reason.KEY_DISABLED;
-            case EXPIRED -> KeyUseResult.Reason.KEY_EXPIRED;
-            case EXHAUSTED -> KeyUseResult.Reason.KEY_EXHAUSTED;
-            case ENABLED -> KeyUseResult.Reason.GROUP_CHANGED;
+        if (facts.nonceSeen() || !dialect.rememberNonce(c, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now())) {
+            return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+        }
+        if (v instanceof EnrollmentVerdict.Existing e) {
+            return new EnrollmentCommit.AlreadyEnrolled(e.agent());
+        }
+        EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
+        Agent agent = admit.agent();
+        checkAdmission(attempt, agent);
+        String org = attempt.organization().value();
+        Instant now = attempt.now();
+        if (!countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
+            Optional<EnrollmentCommit.Reason> reason = refusal(c, org, attempt.key().value(), now);
+            if (reason.isEmpty()) {
+                throw new Undo(true);
+            }
+            // The nonce stays remembered: that request was seen, and refused.
+            return new EnrollmentCommit.Refused(reason.get());
+        }
+        if (dialect.locksReferencedGroup()) {
+            JdbcGroups.lockReferencedGroup(c, dialect, org, agent.groupId().value());
+        }
+        try {
+            insertAgent(c, agent.withVersion(0));
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e)) {
+                throw new Undo(false);
+            }
+            if (Sql.isForeignKeyViolation(e)) {
+                throw new NotFoundException("group", agent.groupId().value());
+            }
+            throw e;
+        }
+        JdbcAudit.insert(c, admit.audit());
+        return new EnrollmentCommit.Enrolled(agent.withVersion(0));
+    }
+
+    /** Why the conditional use did not count; empty when the key is usable (so it was re-pointed meanwhile). */
+    private static Optional<EnrollmentCommit.Reason> refusal(Connection c, String org, String keyId, Instant now) throws SQLException {
+        Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, false);
+        return key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND) : refusalOf(key.get(), now);
+    }
+
+    private static Optional<EnrollmentCommit.Reason> refusalOf(AccessKey key, Instant now) {
+        return switch (key.status(now)) {
+            case DISABLED -> Optional.of(EnrollmentCommit.Reason.KEY_DISABLED);
+            case EXPIRED -> Optional.of(EnrollmentCommit.Reason.KEY_EXPIRED);
+            case EXHAUSTED -> Optional.of(EnrollmentCommit.Reason.KEY_EXHAUSTED);
+            case ENABLED -> Optional.empty();
         };
     }
 
-    static void insertAgent(Connection c, Agent a) throws SQLException {
-        Sql.update(c, INSERT, a.organizationId().value(), a.id().value(), a.groupId().value(), a.status().name(), a.enrolledAt(),
-                a.accessKeyId().value(), a.installerId().orElse(null), a.hostname(), a.platform().name(), a.publicKeyFingerprint(),
-                a.lastSeenAt(), a.version());
+    static void checkAdmission(EnrollmentAttempt attempt, Agent agent) {
+        if (!agent.organizationId().equals(attempt.organization()) || !agent.accessKeyId().equals(attempt.key())
+                || !agent.publicKeyFingerprint().equals(attempt.agentFingerprint())
+                || !agent.installerId().equals(Optional.of(attempt.installer()))) {
+            throw new InvalidInputException("agent", "must name the attempt's organization, key, installer and agent key");
+        }
     }
 
+    /** Forgets expired nonces now and then, in a statement of its own, off the enrollment's transaction. */
+    private void maybePurgeNonces(Instant now) {
+        if (enrollments.incrementAndGet() % 1000 == 0) {
+            sql.read(c -> Sql.update(c, "DELETE FROM hb_nonce WHERE expires_at <= ?", now));
+        }
+    }
+
+    static void insertAgent(Connection c, Agent a) throws SQLException {
+        insertAgents(c, List.of(a));
+    }
+
+    /** One multi-row insert. */
+    static void insertAgents(Connection c, List<Agent> agents) throws SQLException {
+        StringBuilder q = new StringBuilder(INSERT);
+        List<Object> params = new ArrayList<>(agents.size() * 14);
+        for (int i = 0; i < agents.size(); i++) {
+            if (i > 0) {
+                q.append(", ").append(ROW);
+            }
+            Agent a = agents.get(i);
+            params.addAll(java.util.Arrays.asList(a.organizationId().value(), a.id().value(), a.groupId().value(), a.status().name(),
+                    a.enrolledAt(), a.accessKeyId().value(), a.installerId().map(InstallerId::value).orElse(null), a.hostname(),
+                    a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null, a.version()));
+        }
+        Sql.update(c, q.toString(), params.toArray());
+    }
+
+    // ---------------------------------------------------------------------------------------------- renewal
+
+    private RenewalFacts readRenewalFacts(Connection c, RenewalAttempt a) throws SQLException {
+        String org = a.organization().value();
+        boolean oneStatement = dialect.locksOneTableOfAJoin();
+        if (!oneStatement) {
+            Sql.exists(c, "SELECT id FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, a.agent().value());
+        }
+        Object[] params = {a.credentialSigningKeyId().orElse(null), a.throttleBucket().orElse(null), a.nonceKey(), org, a.agent().value()};
+        try (PreparedStatement ps = Sql.prepare(c, oneStatement ? RENEWAL_FACTS_LOCKED : RENEWAL_FACTS, params); ResultSet rs = ps.executeQuery()) {
+            Instant now = a.now();
+            if (!rs.next() || rs.getString("a_id") == null) {
+                // No such agent: only the throttle matters (the caller decides what an unknown agent costs).
+                return new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false, blocked(c, a), false,
+                        Optional.empty());
+            }
+            Agent agent = Rows.agent(rs, "a_");
+            Organization organization = Rows.organization(rs, "o_");
+            Group group = Rows.group(rs, "g_");
+            String path = rs.getString("g_path");
+            boolean known = rs.getLong("sk_known") > 0;
+            String active = rs.getString("sk_active");
+            Optional<Instant> blocked = blockedAfter(Sql.longOrNull(rs, "th_blocked"), now);
+            Long nonce = Sql.longOrNull(rs, "n_expires");
+            String renewalNonce = rs.getString("a_renewal_nonce");
+            rs.close();
+            return new RenewalFacts(Optional.ofNullable(organization), Optional.of(agent), pathOf(c, org, group, path),
+                    Optional.ofNullable(renewalNonce), known, blocked, nonce != null && Sql.instant(nonce).isAfter(now), Optional.ofNullable(active));
+        }
+    }
+
+    private static Optional<Instant> blocked(Connection c, RenewalAttempt a) throws SQLException {
+        if (a.throttleBucket().isEmpty()) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT blocked_until FROM hb_throttle WHERE bucket = ?", a.throttleBucket().get());
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? blockedAfter(Sql.longOrNull(rs, "blocked_until"), a.now()) : Optional.empty();
+        }
+    }
+
+    @Override
+    public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+        return sql.inTransaction(c -> {
+            RenewalFacts facts = readRenewalFacts(c, attempt);
+            RenewalVerdict v = judge.judge(facts);
+            if (v instanceof RenewalVerdict.Reject) {
+                return new RenewalCommit.Rejected();
+            }
+            Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
+            String org = agent.organizationId().value();
+            Instant seen = attempt.now().isAfter(agent.lastSeenAt()) ? attempt.now() : agent.lastSeenAt();
+            if (v instanceof RenewalVerdict.Retry) {
+                Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ?", seen, org, agent.id().value());
+                return new RenewalCommit.Applied(agent.withLastSeen(seen));
+            }
+            if (facts.nonceSeen() || !dialect.rememberNonce(c, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now())) {
+                return new RenewalCommit.Replayed();
+            }
+            Agent stored;
+            if (v instanceof RenewalVerdict.Renew r) {
+                if (r.generation() <= agent.credentialGeneration()) {
+                    throw new InvalidInputException("generation", "a renewal only ever raises the generation");
+                }
+                stored = agent.withCredentialGeneration(r.generation()).withLastSeen(seen);
+                Sql.update(c, "UPDATE hb_agent SET credential_generation = ?, renewal_nonce = ?, last_seen_at = ? WHERE org_id = ? AND id = ?",
+                        r.generation(), attempt.nonce(), seen, org, agent.id().value());
+            } else if (v instanceof RenewalVerdict.Change ch) {
+                stored = agent.withStatus(ch.status()).withLastSeen(seen).withVersion(agent.version() + 1);
+                Sql.update(c, "UPDATE hb_agent SET status = ?, last_seen_at = ?, version = ? WHERE org_id = ? AND id = ?", ch.status().name(),
+                        seen, stored.version(), org, agent.id().value());
+                JdbcAudit.insert(c, ch.audit());
+            } else {
+                stored = agent.withLastSeen(seen);
+                Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ?", seen, org, agent.id().value());
+            }
+            return new RenewalCommit.Applied(stored);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------- queries
+
     private static Optional<Agent> byFingerprint(Connection c, String org, String fingerprint) throws SQLException {
-        return one(c, "SELECT * FROM hb_agent WHERE org_id = ? AND fingerprint = ?", org, fingerprint);
+        return one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND fingerprint = ?", org, fingerprint);
     }
 
     private static Optional<Agent> one(Connection c, String query, Object... params) throws SQLException {
@@ -135,7 +542,7 @@ final class JdbcAgents implements AgentStore {
 
     @Override
     public Optional<Agent> find(OrganizationId org, AgentId id) {
-        return sql.read(c -> one(c, "SELECT * FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value()));
+        return sql.read(c -> one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value()));
     }
 
     @Override
@@ -149,7 +556,7 @@ final class JdbcAgents implements AgentStore {
             String after = JdbcKeys.keyset(page, params, "enrolled_at");
             params.add(page.limit() + 1);
             List<Agent> rows = new ArrayList<>();
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM hb_agent WHERE org_id = ? AND " + column + " = ?" + after
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND " + column + " = ?" + after
                     + " ORDER BY enrolled_at, id LIMIT ?", params.toArray()); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(Rows.agent(rs));
@@ -175,15 +582,15 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public Page<Agent> listByInstaller(OrganizationId org, String installerId, PageRequest page) {
-        return page(org, "installer_id", installerId, page);
+    public Page<Agent> listByInstaller(OrganizationId org, InstallerId installer, PageRequest page) {
+        return page(org, "installer_id", installer.value(), page);
     }
 
     @Override
     public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
-            Agent current = one(c, "SELECT * FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
+            Agent current = one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
                     .orElseThrow(() -> new NotFoundException("agent", changed.id().value()));
             if (current.version() != expectedVersion) {
                 throw new StaleVersionException("agent", current.id().value(), expectedVersion, current.version());
@@ -205,17 +612,9 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public boolean recordSeen(OrganizationId org, AgentId id, Instant at) {
-        return sql.read(c -> {
-            Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ? AND last_seen_at < ?", at, org.value(), id.value(), at);
-            return JdbcOrganizations.exists(c, "SELECT 1 FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value());
-        });
-    }
-
-    @Override
     public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
         sql.inTransaction(c -> {
-            Agent current = one(c, "SELECT * FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(), id.value())
+            Agent current = one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(), id.value())
                     .orElseThrow(() -> new NotFoundException("agent", id.value()));
             if (current.version() != expectedVersion) {
                 throw new StaleVersionException("agent", id.value(), expectedVersion, current.version());

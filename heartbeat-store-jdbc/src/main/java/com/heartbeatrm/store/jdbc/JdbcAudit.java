@@ -43,6 +43,24 @@ final class JdbcAudit implements AuditStore {
         }
     }
 
+    /** Inserts events in one multi-row statement, in the caller's transaction. */
+    static void insertAll(Connection c, List<AuditEvent> events) throws SQLException {
+        if (events.size() == 1) {
+            insert(c, events.get(0));
+            return;
+        }
+        StringBuilder q = new StringBuilder("INSERT INTO hb_audit (org_id, at, actor, action, subject_type, subject_id, before_json, after_json)"
+                + " VALUES ");
+        List<Object> params = new ArrayList<>(events.size() * 8);
+        for (int i = 0; i < events.size(); i++) {
+            q.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+            AuditEvent e = events.get(i);
+            params.addAll(java.util.Arrays.asList(e.organizationId().value(), e.at(), e.actor().name(), e.action().name(),
+                    e.subject().type().name(), e.subject().id(), Rows.json(e.before()), Rows.json(e.after())));
+        }
+        Sql.update(c, q.toString(), params.toArray());
+    }
+
     @Override
     public AuditRecord append(AuditEvent event) {
         return sql.inTransaction(c -> {

@@ -51,8 +51,7 @@ final class JdbcGroups implements GroupStore {
                     Rows.overrides(g.settings()), Rows.locks(g.settings()), g.createdAt(), 0L);
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
-                throw Sql.isNameViolation(e) ? new DuplicateNameException("group", g.name())
-                        : new ConflictException("group id already exists: " + g.id());
+                throw new UniqueClash();
             }
             throw e;
         }
@@ -69,7 +68,7 @@ final class JdbcGroups implements GroupStore {
     }
 
     private static Optional<Row> row(Connection c, String org, String id, boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM hb_group WHERE org_id = ? AND id = ?" + (forUpdate ? " FOR UPDATE" : ""),
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND id = ?" + (forUpdate ? " FOR UPDATE" : ""),
                 org, id); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(new Row(Rows.group(rs), rs.getString("path"))) : Optional.empty();
         }
@@ -89,15 +88,20 @@ final class JdbcGroups implements GroupStore {
     public void insert(Group group, AuditEvent audit) {
         String org = group.organizationId().value();
         GroupId parent = group.parentId().orElseThrow(() -> new InvalidInputException("parentId", "a new group needs a parent"));
-        sql.inTransaction(c -> {
-            JdbcOrganizations.lockOrganization(c, org);
-            // Locking reads return the latest committed row on every database; a plain read may be older than the
-            // organization lock we just waited for (seen on H2), and a stale parent path would corrupt the tree.
-            Row p = require(c, org, parent.value(), true);
-            insertRow(c, group, p.path + group.id().value() + "/");
-            JdbcAudit.insert(c, audit);
-            return null;
-        });
+        try {
+            sql.inTransaction(c -> {
+                JdbcOrganizations.lockOrganization(c, org);
+                // Locking reads return the latest committed row on every database; a plain read may be older than the
+                // organization lock we just waited for (seen on H2), and a stale parent path would corrupt the tree.
+                Row p = require(c, org, parent.value(), true);
+                insertRow(c, group, p.path + group.id().value() + "/");
+                JdbcAudit.insert(c, audit);
+                return null;
+            });
+        } catch (UniqueClash clash) {
+            throw findChild(group.organizationId(), parent, group.name()).isPresent() ? new DuplicateNameException("group", group.name())
+                    : new ConflictException("group id already exists: " + group.id());
+        }
     }
 
     @Override
@@ -216,7 +220,7 @@ final class JdbcGroups implements GroupStore {
 
     /** Locks the group row against a concurrent delete, or throws NotFound; for writers that reference a group. */
     static void lockReferencedGroup(Connection c, Dialect dialect, String org, String groupId) throws SQLException {
-        if (!JdbcOrganizations.exists(c, "SELECT id FROM hb_group WHERE org_id = ? AND id = ?" + dialect.shareLock(), org, groupId)) {
+        if (!Sql.exists(c, "SELECT id FROM hb_group WHERE org_id = ? AND id = ?" + dialect.shareLock(), org, groupId)) {
             throw new NotFoundException("group", groupId);
         }
     }
@@ -272,7 +276,7 @@ final class JdbcGroups implements GroupStore {
                 params[i + 1] = ids[i];
             }
             Map<String, Group> byId = new HashMap<>();
-            for (Group g : groups(c, "SELECT * FROM hb_group WHERE org_id = ? AND id IN (" + in + ")", params)) {
+            for (Group g : groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND id IN (" + in + ")", params)) {
                 byId.put(g.id().value(), g);
             }
             List<Group> path = new ArrayList<>();
@@ -289,7 +293,7 @@ final class JdbcGroups implements GroupStore {
 
     @Override
     public List<Group> children(OrganizationId org, GroupId parent) {
-        return sql.read(c -> groups(c, "SELECT * FROM hb_group WHERE org_id = ? AND parent_id = ? ORDER BY name_key, id", org.value(),
+        return sql.read(c -> groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND parent_id = ? ORDER BY name_key, id", org.value(),
                 parent.value()));
     }
 
@@ -301,7 +305,7 @@ final class JdbcGroups implements GroupStore {
         } catch (InvalidInputException e) {
             return Optional.empty();
         }
-        return sql.read(c -> groups(c, "SELECT * FROM hb_group WHERE org_id = ? AND parent_id = ? AND name_key = ?", org.value(),
+        return sql.read(c -> groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND parent_id = ? AND name_key = ?", org.value(),
                 parent.value(), key).stream().findFirst());
     }
 
@@ -313,7 +317,7 @@ final class JdbcGroups implements GroupStore {
                 return List.of();
             }
             String prefix = top.get().path;
-            List<Group> all = groups(c, "SELECT * FROM hb_group WHERE org_id = ? AND path >= ? AND path < ?", org.value(), prefix,
+            List<Group> all = groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND path >= ? AND path < ?", org.value(), prefix,
                     upperBound(prefix));
             Map<GroupId, List<Group>> kids = new HashMap<>();
             for (Group g : all) {

@@ -7,29 +7,37 @@ import com.heartbeatrm.core.spi.AuditStore;
 import com.heartbeatrm.core.spi.GroupStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import com.heartbeatrm.core.spi.InstallerStore;
-import com.heartbeatrm.core.spi.NonceStore;
 import com.heartbeatrm.core.spi.OrganizationStore;
 import com.heartbeatrm.core.spi.SigningKeyStore;
 import com.heartbeatrm.core.spi.ThrottleStore;
 import com.heartbeatrm.store.jdbc.internal.Sql;
+import com.heartbeatrm.store.jdbc.internal.Tables;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * The storage SPI over a {@link DataSource} the host supplies (the library has no pool of its own): PostgreSQL 15,
- * MariaDB 10.11 and H2 2.x. Several server nodes may share one database: every atomic step is one transaction
- * guarded by row locks and conditional updates, and nothing is cached, so a change made through one node is what
- * every node reads next.
+ * MariaDB 10.11 and H2 2.x. Several server nodes may share one database: every atomic step is one transaction guarded
+ * by row locks and conditional updates, and nothing that can change is cached, so a change made through one node is
+ * what every node reads next. Concurrent enrollments on one access key are batched into one transaction, so that a
+ * key every computer of a Group Policy push uses is not one commit at a time.
  *
  * <pre>{@code
- * JdbcHeartbeatStore.migrate(dataSource);                    // optional: applies the schema with Flyway
- * HeartbeatStore store = JdbcHeartbeatStore.create(dataSource);
+ * JdbcHeartbeatStore store = JdbcHeartbeatStore.builder(dataSource)
+ *         .tablePrefix("hb_")                      // the default
+ *         .schema("heartbeat")                     // optional: qualify every table
+ *         .transactions(TransactionRunner.own())   // the default; the Spring Boot starter joins Spring's transactions
+ *         .build();
+ * store.migrate();                                 // optional: applies the schema with Flyway, history in hb_schema_history
  * }</pre>
- * The schema scripts are also plain resources ({@link Dialect#migrationLocation()}) for your own Flyway or
- * Liquibase.
+ * The schema scripts are also plain resources ({@link Dialect#migrationLocation()}) for the host's own Flyway or
+ * Liquibase; their object names start with the placeholder {@code ${heartbeat_prefix}}.
  */
 public final class JdbcHeartbeatStore implements HeartbeatStore {
+    private final DataSource dataSource;
     private final Dialect dialect;
+    private final Tables tables;
     private final JdbcOrganizations organizations;
     private final JdbcGroups groups;
     private final JdbcKeys keys;
@@ -37,50 +45,70 @@ public final class JdbcHeartbeatStore implements HeartbeatStore {
     private final JdbcAudit audit;
     private final JdbcInstallers installers;
     private final JdbcSigningKeys signingKeys;
-    private final JdbcNoncesAndThrottles.Nonces nonces;
-    private final JdbcNoncesAndThrottles.Throttles throttles;
+    private final JdbcThrottles throttles;
 
-    private JdbcHeartbeatStore(DataSource dataSource, Dialect dialect) {
-        this.dialect = dialect;
-        Sql sql = new Sql(dataSource);
+    private JdbcHeartbeatStore(Builder b) {
+        this.dataSource = b.dataSource;
+        this.dialect = b.dialect != null ? b.dialect : Dialect.detect(b.dataSource);
+        this.tables = Tables.of(b.tablePrefix, b.schema);
+        Sql sql = new Sql(b.dataSource, b.runner, tables, dialect.setsReadCommitted());
         this.organizations = new JdbcOrganizations(sql);
         this.groups = new JdbcGroups(sql);
         this.keys = new JdbcKeys(sql, dialect);
-        this.agents = new JdbcAgents(sql, dialect);
+        this.agents = new JdbcAgents(sql, dialect, b.batching);
         this.audit = new JdbcAudit(sql);
         this.installers = new JdbcInstallers(sql);
         this.signingKeys = new JdbcSigningKeys(sql);
-        this.nonces = new JdbcNoncesAndThrottles.Nonces(sql);
-        this.throttles = new JdbcNoncesAndThrottles.Throttles(sql);
+        this.throttles = new JdbcThrottles(sql);
     }
 
-    /** A store over {@code dataSource}, detecting the dialect from the database. */
+    /** A builder over {@code dataSource}; the dialect is detected from the database unless given. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /** A store over {@code dataSource} with the default table names and its own transactions. */
     public static JdbcHeartbeatStore create(DataSource dataSource) {
-        return create(dataSource, Dialect.detect(Objects.requireNonNull(dataSource, "dataSource")));
-    }
-
-    public static JdbcHeartbeatStore create(DataSource dataSource, Dialect dialect) {
-        return new JdbcHeartbeatStore(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(dialect, "dialect"));
+        return builder(dataSource).build();
     }
 
     /**
-     * Applies the versioned schema with Flyway (an optional dependency: add {@code org.flywaydb:flyway-core}, plus
-     * {@code flyway-database-postgresql} or {@code flyway-mysql}). Safe when several nodes start at once: Flyway
-     * takes a database lock while it migrates, and the others wait and then find nothing to do.
+     * Applies the default schema with Flyway ({@code hb_} tables, history in {@code hb_schema_history}); see
+     * {@link #migrate()}.
      */
     public static void migrate(DataSource dataSource) {
-        Dialect dialect = Dialect.detect(dataSource);
+        create(dataSource).migrate();
+    }
+
+    /**
+     * Applies this store's schema with Flyway (an optional dependency: add {@code org.flywaydb:flyway-core}, plus
+     * {@code flyway-database-postgresql} or {@code flyway-mysql}), in this store's schema and with its table prefix, with
+     * a history table of its own ({@code <prefix>schema_history}), so it never mixes with the host's migrations. On a
+     * schema that already holds other tables it baselines at version 0 and applies every script. Safe when several
+     * nodes start at once: Flyway takes a database lock while it migrates.
+     */
+    public void migrate() {
         try {
             Class.forName("org.flywaydb.core.Flyway");
         } catch (ClassNotFoundException e) {
             throw new StoreException("migrate() needs Flyway on the class path (org.flywaydb:flyway-core); or apply the scripts under "
                     + dialect.migrationLocation() + " yourself", false, e);
         }
-        FlywayMigration.apply(dataSource, dialect);
+        FlywayMigration.apply(dataSource, dialect, tables.prefix(), tables.schema());
     }
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** The table name prefix, {@code hb_} by default. */
+    public String tablePrefix() {
+        return tables.prefix();
+    }
+
+    /** The schema the tables are in, when one was given (else the connection's default). */
+    public Optional<String> schema() {
+        return tables.schema();
     }
 
     @Override
@@ -119,17 +147,64 @@ public final class JdbcHeartbeatStore implements HeartbeatStore {
     }
 
     @Override
-    public NonceStore nonces() {
-        return nonces;
-    }
-
-    @Override
     public ThrottleStore throttles() {
         return throttles;
     }
 
     @Override
     public String toString() {
-        return "JdbcHeartbeatStore[" + dialect + "]";
+        return "JdbcHeartbeatStore[" + dialect + ", " + tables + "]";
+    }
+
+    public static final class Builder {
+        private final DataSource dataSource;
+        private Dialect dialect;
+        private String tablePrefix = Tables.DEFAULT_PREFIX;
+        private Optional<String> schema = Optional.empty();
+        private TransactionRunner runner = TransactionRunner.own();
+        private boolean batching = true;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /** The database, when it should not be detected from the data source. */
+        public Builder dialect(Dialect d) {
+            this.dialect = Objects.requireNonNull(d, "dialect");
+            return this;
+        }
+
+        /** The prefix of every table, index and constraint name: lower case, ending in {@code _}; {@code hb_} by default. */
+        public Builder tablePrefix(String prefix) {
+            Tables.of(prefix, Optional.empty());
+            this.tablePrefix = prefix;
+            return this;
+        }
+
+        /** Qualifies every table with this schema (lower case); by default the connection's current schema. */
+        public Builder schema(String schemaName) {
+            Tables.of(Tables.DEFAULT_PREFIX, Optional.of(schemaName));
+            this.schema = Optional.of(schemaName);
+            return this;
+        }
+
+        /** How the store gets connections and transactions; {@link TransactionRunner#own()} by default. */
+        public Builder transactions(TransactionRunner r) {
+            this.runner = Objects.requireNonNull(r, "runner");
+            return this;
+        }
+
+        /**
+         * Whether concurrent enrollments on one access key share a transaction (on by default; see the design note of
+         * the key lanes in the source). Enrollments inside a host's transaction never do.
+         */
+        public Builder batchEnrollments(boolean on) {
+            this.batching = on;
+            return this;
+        }
+
+        public JdbcHeartbeatStore build() {
+            return new JdbcHeartbeatStore(this);
+        }
     }
 }

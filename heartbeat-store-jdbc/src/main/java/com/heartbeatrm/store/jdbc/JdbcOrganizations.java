@@ -32,31 +32,34 @@ final class JdbcOrganizations implements OrganizationStore {
     @Override
     public void create(OrganizationSetup setup) {
         Organization org = setup.organization();
-        sql.inTransaction(c -> {
-            try {
-                Sql.update(c, "INSERT INTO hb_organization (id, name, name_key, root_group_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                        org.id().value(), org.name(), org.nameKey(), org.rootGroupId().value(), org.createdAt());
-            } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    throw Sql.isNameViolation(e) ? new DuplicateNameException("organization", org.name())
-                            : new ConflictException("organization id already exists: " + org.id());
+        try {
+            sql.inTransaction(c -> {
+                try {
+                    Sql.update(c, "INSERT INTO hb_organization (id, name, name_key, root_group_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                            org.id().value(), org.name(), org.nameKey(), org.rootGroupId().value(), org.createdAt());
+                } catch (SQLException e) {
+                    if (Sql.isUniqueViolation(e)) {
+                        throw new UniqueClash();
+                    }
+                    throw e;
                 }
-                throw e;
-            }
-            Group root = setup.rootGroup();
-            JdbcGroups.insertRow(c, root, "/" + root.id().value() + "/");
-            JdbcKeys.insertRow(c, setup.defaultKey());
-            for (AuditEvent e : setup.audit()) {
-                JdbcAudit.insert(c, e);
-            }
-            return null;
-        });
+                Group root = setup.rootGroup();
+                JdbcGroups.insertRow(c, root, "/" + root.id().value() + "/");
+                JdbcKeys.insertRow(c, setup.defaultKey());
+                for (AuditEvent e : setup.audit()) {
+                    JdbcAudit.insert(c, e);
+                }
+                return null;
+            });
+        } catch (UniqueClash clash) {
+            // Told apart by what is stored now, not by the database's message.
+            throw findByName(org.name()).isPresent() ? new DuplicateNameException("organization", org.name())
+                    : new ConflictException("organization, root group or default key id already exists: " + org.id());
+        }
     }
 
     static boolean exists(Connection c, String query, Object... params) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
+        return Sql.exists(c, query, params);
     }
 
     /** Takes the organization's row lock, which serializes changes to the shape of its group tree. */
@@ -68,7 +71,7 @@ final class JdbcOrganizations implements OrganizationStore {
 
     @Override
     public Optional<Organization> find(OrganizationId id) {
-        return sql.read(c -> one(c, "SELECT * FROM hb_organization WHERE id = ?", id.value()));
+        return sql.read(c -> one(c, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization WHERE id = ?", id.value()));
     }
 
     @Override
@@ -79,7 +82,7 @@ final class JdbcOrganizations implements OrganizationStore {
         } catch (InvalidInputException e) {
             return Optional.empty();
         }
-        return sql.read(c -> one(c, "SELECT * FROM hb_organization WHERE name_key = ?", key));
+        return sql.read(c -> one(c, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization WHERE name_key = ?", key));
     }
 
     private static Optional<Organization> one(Connection c, String query, Object... params) throws SQLException {
@@ -102,7 +105,7 @@ final class JdbcOrganizations implements OrganizationStore {
             }
             params.add(page.limit() + 1);
             List<Organization> items = new ArrayList<>();
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM hb_organization" + where + " ORDER BY created_at, id LIMIT ?",
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization" + where + " ORDER BY created_at, id LIMIT ?",
                     params.toArray()); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(Rows.organization(rs));

@@ -49,37 +49,63 @@ final class Databases {
     }
 
     static HikariDataSource pool(String url, String user, int size) {
+        return pool(url, user, size, 60_000);
+    }
+
+    static HikariDataSource pool(String url, String user, int size, long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword("");
         config.setMaximumPoolSize(size);
-        config.setConnectionTimeout(60_000);
+        config.setConnectionTimeout(connectionTimeoutMillis);
         return new HikariDataSource(config);
     }
 
     static Fresh postgres(int poolSize) {
+        return migrated(postgresEmpty(poolSize));
+    }
+
+    static Fresh mariadb(int poolSize) {
+        return migrated(mariadbEmpty(poolSize));
+    }
+
+    static Fresh h2(int poolSize) {
+        return migrated(h2Empty(poolSize));
+    }
+
+    private static Fresh migrated(Fresh empty) {
+        try {
+            JdbcHeartbeatStore.migrate(empty.dataSource());
+            return empty;
+        } catch (RuntimeException e) {
+            empty.close();
+            throw e;
+        }
+    }
+
+    /** A fresh PostgreSQL schema, the pool's current one, with nothing in it. */
+    static Fresh postgresEmpty(int poolSize) {
         requireReachable("PostgreSQL", PG_URL, PG_USER, "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
         String schema = uniqueName();
         exec(PG_URL, PG_USER, "CREATE SCHEMA " + schema);
         HikariDataSource ds = pool(PG_URL + "?currentSchema=" + schema, PG_USER, poolSize);
-        JdbcHeartbeatStore.migrate(ds);
         return fresh(ds, () -> exec(PG_URL, PG_USER, "DROP SCHEMA " + schema + " CASCADE"));
     }
 
-    static Fresh mariadb(int poolSize) {
+    /** A fresh MariaDB database with nothing in it. */
+    static Fresh mariadbEmpty(int poolSize) {
         requireReachable("MariaDB", MARIADB_URL, MARIADB_USER, "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd");
         String db = uniqueName();
         exec(MARIADB_URL, MARIADB_USER, "CREATE DATABASE " + db);
         String base = MARIADB_URL.substring(0, MARIADB_URL.lastIndexOf('/') + 1);
         HikariDataSource ds = pool(base + db, MARIADB_USER, poolSize);
-        JdbcHeartbeatStore.migrate(ds);
         return fresh(ds, () -> exec(MARIADB_URL, MARIADB_USER, "DROP DATABASE " + db));
     }
 
-    static Fresh h2(int poolSize) {
+    /** A fresh in-memory H2 database with nothing in it. */
+    static Fresh h2Empty(int poolSize) {
         HikariDataSource ds = pool("jdbc:h2:mem:" + uniqueName() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=60000", "sa", poolSize);
-        JdbcHeartbeatStore.migrate(ds);
         // Closing the pool closes the last connection, and DB_CLOSE_DELAY=-1 keeps it alive until we drop it.
         return fresh(ds, () -> {
             try {

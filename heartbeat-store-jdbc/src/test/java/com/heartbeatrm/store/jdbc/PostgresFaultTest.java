@@ -14,7 +14,6 @@ import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StoreException;
 import com.heartbeatrm.enrollment.EnrollmentResult;
-import com.heartbeatrm.enrollment.TokenRequest;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -157,13 +156,13 @@ class PostgresFaultTest {
         Node node = new Node(ds);
         NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
         AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", org.rootGroup().id()).maxUses(5).build());
-        EnrollmentToken token = node.tokens.issue(ALICE, org.id(), key.id(), TokenRequest.DEFAULTS).token();
+        EnrollmentToken token = node.token(ALICE, org.id(), key.id());
         InetAddress from = InetAddress.getByName("203.0.113.9");
 
         byte[] doomed = Node.request(token, "doomed");
         String doomedFingerprint = EnrollmentRequest.parse(doomed).publicKeyFingerprint();
         ds.armed.set(killBefore);
-        assertThatThrownBy(() -> node.enrollment.enroll(doomed, node.enrollment.contextFor(from)))
+        assertThatThrownBy(() -> node.server.enroll(doomed, node.server.contextFor(from)))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.isTransient()).isTrue());
         assertThat(ds.armed.get()).as("the kill happened").isNull();
 
@@ -175,7 +174,7 @@ class PostgresFaultTest {
                 .noneMatch(r -> r.event().action() == AuditAction.AGENT_ENROLLED);
 
         // The database is back (a new connection): the next request succeeds, and so does the same agent's retry.
-        EnrollmentResult next = node.enrollment.enroll(Node.request(token, "next"), node.enrollment.contextFor(from));
+        EnrollmentResult next = node.server.enroll(Node.request(token, "next"), node.server.contextFor(from));
         assertThat(next).isInstanceOf(EnrollmentResult.Enrolled.class);
         assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(1);
         assertThat(node.store.agents().listByKey(org.id(), key.id(), PageRequest.first(10)).items()).hasSize(1);

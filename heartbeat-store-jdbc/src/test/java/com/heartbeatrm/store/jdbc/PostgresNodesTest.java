@@ -10,7 +10,6 @@ import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.enrollment.DenialReason;
 import com.heartbeatrm.enrollment.EnrollmentResult;
-import com.heartbeatrm.enrollment.TokenRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ class PostgresNodesTest {
     void exactCountAcrossNodes() throws Exception {
         NewOrganization org = a.admin.organizations().setUp(ALICE, "Acme MSP");
         AccessKey key = a.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("ten", org.rootGroup().id()).maxUses(10).build());
-        EnrollmentToken token = a.tokens.issue(ALICE, org.id(), key.id(), TokenRequest.DEFAULTS).token();
+        EnrollmentToken token = a.token(ALICE, org.id(), key.id());
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < 48; i++) {
             bodies.add(Node.request(token, "pc-" + i));
@@ -71,7 +70,7 @@ class PostgresNodesTest {
             InetAddress from = InetAddress.getByName("198.51.100." + (i + 1));
             futures.add(pool.submit(() -> {
                 go.await();
-                return node.enrollment.enroll(body, node.enrollment.contextFor(from));
+                return node.server.enroll(body, node.server.contextFor(from));
             }));
         }
         go.countDown();
@@ -94,16 +93,16 @@ class PostgresNodesTest {
     @DisplayName("a key disabled through node A is refused by node B on its very next request; enabled again, B admits")
     void disableIsSeenByTheOtherNodeAtOnce() throws Exception {
         NewOrganization org = a.admin.organizations().setUp(ALICE, "Acme MSP");
-        EnrollmentToken token = b.tokens.issue(ALICE, org.id(), org.defaultKey().id(), TokenRequest.DEFAULTS).token();
+        EnrollmentToken token = b.token(ALICE, org.id(), org.defaultKey().id());
         InetAddress from = InetAddress.getByName("203.0.113.5");
-        assertThat(b.enrollment.enroll(Node.request(token, "first"), b.enrollment.contextFor(from))).isInstanceOf(EnrollmentResult.Enrolled.class);
+        assertThat(b.server.enroll(Node.request(token, "first"), b.server.contextFor(from))).isInstanceOf(EnrollmentResult.Enrolled.class);
 
         a.admin.accessKeys().disable(ALICE, org.id(), org.defaultKey().id(), "leaked");
-        assertThat(b.enrollment.enroll(Node.request(token, "second"), b.enrollment.contextFor(from)))
+        assertThat(b.server.enroll(Node.request(token, "second"), b.server.contextFor(from)))
                 .isEqualTo(new EnrollmentResult.Denied(DenialReason.KEY_DISABLED));
 
         a.admin.accessKeys().enable(ALICE, org.id(), org.defaultKey().id());
-        assertThat(b.enrollment.enroll(Node.request(token, "third"), b.enrollment.contextFor(from))).isInstanceOf(EnrollmentResult.Enrolled.class);
+        assertThat(b.server.enroll(Node.request(token, "third"), b.server.contextFor(from))).isInstanceOf(EnrollmentResult.Enrolled.class);
     }
 
     @Test

@@ -47,55 +47,121 @@ public final class Rows {
     private Rows() {
     }
 
+    /** The columns of each table, for selects that join several and alias each column with a prefix. */
+    public static final String ORGANIZATION = "id, name, root_group_id, created_at";
+    public static final String GROUP = "org_id, id, parent_id, name, path, overrides, locks, created_at, version";
+    public static final String ACCESS_KEY = "org_id, id, name, group_id, is_default, created_at, created_by, expires_at, max_uses, use_count,"
+            + " last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version";
+    public static final String AGENT = "org_id, id, group_id, status, enrolled_at, access_key_id, installer_id, hostname, platform,"
+            + " fingerprint, last_seen_at, credential_generation, renewal_nonce, version";
+    public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
+            + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version";
+
+    /** {@code a.id AS a_id, a.org_id AS a_org_id, …}: the columns of a table under an alias, each prefixed. */
+    public static String aliased(String alias, String columns) {
+        StringBuilder b = new StringBuilder();
+        for (String c : columns.split(",")) {
+            String col = c.strip();
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(alias).append('.').append(col).append(" AS ").append(alias).append('_').append(col);
+        }
+        return b.toString();
+    }
+
     public static Organization organization(ResultSet rs) throws SQLException {
-        return new Organization(new OrganizationId(rs.getString("id")), rs.getString("name"), new GroupId(rs.getString("root_group_id")),
-                Sql.instant(rs.getLong("created_at")));
+        return organization(rs, "");
+    }
+
+    /** The organization in columns named {@code prefix + column}, or null when its id is null (an outer join found none). */
+    public static Organization organization(ResultSet rs, String p) throws SQLException {
+        String id = rs.getString(p + "id");
+        if (id == null) {
+            return null;
+        }
+        return new Organization(new OrganizationId(id), rs.getString(p + "name"), new GroupId(rs.getString(p + "root_group_id")),
+                Sql.instant(rs.getLong(p + "created_at")));
     }
 
     public static Group group(ResultSet rs) throws SQLException {
-        String parent = rs.getString("parent_id");
-        return new Group(new GroupId(rs.getString("id")), new OrganizationId(rs.getString("org_id")),
-                parent == null ? Optional.empty() : Optional.of(new GroupId(parent)), rs.getString("name"),
-                settings(rs.getString("overrides"), rs.getString("locks")), Sql.instant(rs.getLong("created_at")), rs.getLong("version"));
+        return group(rs, "");
+    }
+
+    public static Group group(ResultSet rs, String p) throws SQLException {
+        String id = rs.getString(p + "id");
+        if (id == null) {
+            return null;
+        }
+        String parent = rs.getString(p + "parent_id");
+        return new Group(new GroupId(id), new OrganizationId(rs.getString(p + "org_id")),
+                parent == null ? Optional.empty() : Optional.of(new GroupId(parent)), rs.getString(p + "name"),
+                settings(rs.getString(p + "overrides"), rs.getString(p + "locks")), Sql.instant(rs.getLong(p + "created_at")),
+                rs.getLong(p + "version"));
     }
 
     public static AccessKey accessKey(ResultSet rs) throws SQLException {
-        Long maxUses = Sql.longOrNull(rs, "max_uses");
-        String lastBy = rs.getString("last_used_by");
-        String networks = rs.getString("networks");
-        String platforms = rs.getString("platforms");
-        Long disabledAt = Sql.longOrNull(rs, "disabled_at");
+        return accessKey(rs, "");
+    }
+
+    public static AccessKey accessKey(ResultSet rs, String p) throws SQLException {
+        String id = rs.getString(p + "id");
+        if (id == null) {
+            return null;
+        }
+        Long maxUses = Sql.longOrNull(rs, p + "max_uses");
+        String lastBy = rs.getString(p + "last_used_by");
+        String networks = rs.getString(p + "networks");
+        String platforms = rs.getString(p + "platforms");
+        Long disabledAt = Sql.longOrNull(rs, p + "disabled_at");
         Optional<Disablement> disabled = disabledAt == null ? Optional.empty()
-                : Optional.of(new Disablement(Sql.instant(disabledAt), new Actor(rs.getString("disabled_by")), rs.getString("disabled_reason")));
-        return new AccessKey(new AccessKeyId(rs.getString("id")), new OrganizationId(rs.getString("org_id")), rs.getString("name"),
-                new GroupId(rs.getString("group_id")), rs.getBoolean("is_default"), Sql.instant(rs.getLong("created_at")),
-                new Actor(rs.getString("created_by")), Optional.ofNullable(Sql.instantOrNull(rs, "expires_at")),
-                maxUses == null ? OptionalLong.empty() : OptionalLong.of(maxUses), rs.getLong("use_count"),
-                Optional.ofNullable(Sql.instantOrNull(rs, "last_used_at")), Optional.ofNullable(lastBy).map(AgentId::new),
+                : Optional.of(new Disablement(Sql.instant(disabledAt), new Actor(rs.getString(p + "disabled_by")), rs.getString(p + "disabled_reason")));
+        return new AccessKey(new AccessKeyId(id), new OrganizationId(rs.getString(p + "org_id")), rs.getString(p + "name"),
+                new GroupId(rs.getString(p + "group_id")), rs.getBoolean(p + "is_default"), Sql.instant(rs.getLong(p + "created_at")),
+                new Actor(rs.getString(p + "created_by")), Optional.ofNullable(Sql.instantOrNull(rs, p + "expires_at")),
+                maxUses == null ? OptionalLong.empty() : OptionalLong.of(maxUses), rs.getLong(p + "use_count"),
+                Optional.ofNullable(Sql.instantOrNull(rs, p + "last_used_at")), Optional.ofNullable(lastBy).map(AgentId::new),
                 new KeyRestrictions(Optional.ofNullable(networks).map(NetworkAllowList::parse), Optional.ofNullable(platforms).map(PlatformSet::parse)),
-                disabled, rs.getLong("version"));
+                disabled, rs.getLong(p + "version"));
     }
 
     public static Agent agent(ResultSet rs) throws SQLException {
-        return new Agent(new AgentId(rs.getString("id")), new OrganizationId(rs.getString("org_id")), new GroupId(rs.getString("group_id")),
-                AgentStatus.valueOf(rs.getString("status")), Sql.instant(rs.getLong("enrolled_at")), new AccessKeyId(rs.getString("access_key_id")),
-                Optional.ofNullable(rs.getString("installer_id")), rs.getString("hostname"), Platform.valueOf(rs.getString("platform")),
-                rs.getString("fingerprint"), Sql.instant(rs.getLong("last_seen_at")), rs.getLong("version"));
+        return agent(rs, "");
+    }
+
+    public static Agent agent(ResultSet rs, String p) throws SQLException {
+        String id = rs.getString(p + "id");
+        if (id == null) {
+            return null;
+        }
+        return new Agent(new AgentId(id), new OrganizationId(rs.getString(p + "org_id")), new GroupId(rs.getString(p + "group_id")),
+                AgentStatus.valueOf(rs.getString(p + "status")), Sql.instant(rs.getLong(p + "enrolled_at")),
+                new AccessKeyId(rs.getString(p + "access_key_id")), Optional.ofNullable(rs.getString(p + "installer_id")).map(InstallerId::new),
+                rs.getString(p + "hostname"), Platform.valueOf(rs.getString(p + "platform")), rs.getString(p + "fingerprint"),
+                Sql.instant(rs.getLong(p + "last_seen_at")), rs.getLong(p + "credential_generation"), rs.getLong(p + "version"));
     }
 
     public static InstallerRecord installer(ResultSet rs) throws SQLException {
-        String platform = rs.getString("platform");
-        String baseSha = rs.getString("base_sha256");
-        String outSha = rs.getString("output_sha256");
-        Long revokedAt = Sql.longOrNull(rs, "revoked_at");
-        return new InstallerRecord(new InstallerId(rs.getString("id")), new OrganizationId(rs.getString("org_id")),
-                new AccessKeyId(rs.getString("access_key_id")), rs.getString("signing_key_id"), Sql.instant(rs.getLong("issued_at")),
-                new Actor(rs.getString("issued_by")), Optional.ofNullable(Sql.instantOrNull(rs, "expires_at")),
-                Optional.ofNullable(platform).map(Platform::valueOf), rs.getString("format"),
-                baseSha == null ? Optional.empty() : Optional.of(new ArtifactDigest(baseSha, rs.getLong("base_size"))),
-                outSha == null ? Optional.empty() : Optional.of(new ArtifactDigest(outSha, rs.getLong("output_size"))),
-                revokedAt == null ? Optional.empty() : Optional.of(new Revocation(Sql.instant(revokedAt), new Actor(rs.getString("revoked_by")),
-                        rs.getString("revoked_reason"))), rs.getLong("version"));
+        return installer(rs, "");
+    }
+
+    public static InstallerRecord installer(ResultSet rs, String p) throws SQLException {
+        String id = rs.getString(p + "id");
+        if (id == null) {
+            return null;
+        }
+        String platform = rs.getString(p + "platform");
+        String baseSha = rs.getString(p + "base_sha256");
+        String outSha = rs.getString(p + "output_sha256");
+        Long revokedAt = Sql.longOrNull(rs, p + "revoked_at");
+        return new InstallerRecord(new InstallerId(id), new OrganizationId(rs.getString(p + "org_id")),
+                new AccessKeyId(rs.getString(p + "access_key_id")), rs.getString(p + "signing_key_id"), Sql.instant(rs.getLong(p + "issued_at")),
+                new Actor(rs.getString(p + "issued_by")), Optional.ofNullable(Sql.instantOrNull(rs, p + "expires_at")),
+                Optional.ofNullable(platform).map(Platform::valueOf), rs.getString(p + "format"),
+                baseSha == null ? Optional.empty() : Optional.of(new ArtifactDigest(baseSha, rs.getLong(p + "base_size"))),
+                outSha == null ? Optional.empty() : Optional.of(new ArtifactDigest(outSha, rs.getLong(p + "output_size"))),
+                revokedAt == null ? Optional.empty() : Optional.of(new Revocation(Sql.instant(revokedAt), new Actor(rs.getString(p + "revoked_by")),
+                        rs.getString(p + "revoked_reason"))), rs.getLong(p + "version"));
     }
 
     public static StoredSigningKey signingKey(ResultSet rs) throws SQLException {

@@ -2,10 +2,12 @@ package com.heartbeatrm.store.jdbc.internal;
 
 import com.heartbeatrm.core.HeartbeatException;
 import com.heartbeatrm.core.StoreException;
+import com.heartbeatrm.store.jdbc.TransactionRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Instant;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -13,14 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transactions as callbacks over a host-supplied {@link DataSource}, with retry of what is retryable.
+ * Transactions as callbacks over a host-supplied {@link DataSource}, through a {@link TransactionRunner}, with retry of
+ * what is retryable.
  *
- * <p>Every change runs in one transaction at READ COMMITTED with explicit row locks where it reads before it
- * writes. Serialization failures and deadlocks (SQLSTATE 40001, 40P01; MariaDB error 1213, lock wait timeout
- * 1205) roll back and re-run the whole callback, a bounded number of times. A lost connection (SQLSTATE class
- * 08, and 57P01 when an administrator terminates the backend) means the database rolled the transaction back;
- * it surfaces as a transient {@link StoreException}, and the next call gets a new connection. Domain errors
- * thrown by the callback (not found, conflicts) roll back and pass through unchanged.
+ * <p>Serialization failures and deadlocks (SQLSTATE 40001, 40P01; MariaDB errors 1213 and 1205) roll back and re-run
+ * the whole callback, a bounded number of times, when the transaction is the store's own; joined to a host's
+ * transaction, they surface as a transient {@link StoreException}, since the host's transaction is already lost. A
+ * lost connection (SQLSTATE class 08, 57P01 to 57P03), a pool that hands out no connection in time, and any failure
+ * without a SQLSTATE are transient too: the database rolled the transaction back and a later call may succeed.
+ * Domain errors thrown by the callback (not found, conflicts) roll back and pass through unchanged. Table names of
+ * every statement are those of the store's {@link Tables}.
  */
 public final class Sql {
     private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
@@ -29,9 +33,15 @@ public final class Sql {
     private static final Set<Integer> RETRYABLE_MARIADB = Set.of(1213, 1205);
 
     private final DataSource dataSource;
+    private final TransactionRunner runner;
+    private final Tables tables;
+    private final boolean setReadCommitted;
 
-    public Sql(DataSource dataSource) {
+    public Sql(DataSource dataSource, TransactionRunner runner, Tables tables, boolean setReadCommitted) {
         this.dataSource = dataSource;
+        this.runner = runner;
+        this.tables = tables;
+        this.setReadCommitted = setReadCommitted;
     }
 
     @FunctionalInterface
@@ -39,26 +49,29 @@ public final class Sql {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction, retrying serialization failures and deadlocks. */
+    public Tables tables() {
+        return tables;
+    }
+
+    /** True when a transaction now would be joined to a host's (no retries, no batching of our own). */
+    public boolean joinsHostTransaction() {
+        return runner.joinsExistingTransaction(dataSource);
+    }
+
+    /** Runs {@code work} in one transaction, retrying serialization failures and deadlocks when it is the store's own. */
     public <T> T inTransaction(Work<T> work) {
+        boolean joined = runner.joinsExistingTransaction(dataSource);
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                boolean autoCommit = c.getAutoCommit();
-                c.setAutoCommit(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                } finally {
-                    restore(c, autoCommit);
-                }
+            try {
+                return runner.inTransaction(dataSource, c -> {
+                    if (setReadCommitted && !joined && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+                        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    }
+                    return work.run(tables.wrap(c));
+                });
             } catch (SQLException e) {
-                if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
-                    LOG.debug("retrying transaction after {} (attempt {})", e.getSQLState(), attempt);
+                if (!joined && isRetryable(e) && attempt < MAX_ATTEMPTS) {
+                    LOG.debug("retrying transaction after SQLSTATE {} (attempt {})", e.getSQLState(), attempt);
                     backoff(attempt);
                     continue;
                 }
@@ -67,30 +80,12 @@ public final class Sql {
         }
     }
 
-    /** Runs a read (or a single-statement write) with auto-commit. */
+    /** Runs a read (or a single-statement write) with auto-commit, or in the host's transaction when one is active. */
     public <T> T read(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+        try {
+            return runner.read(dataSource, c -> work.run(tables.wrap(c)));
         } catch (SQLException e) {
             throw translate(e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // The connection is probably gone; the database rolls back on its own.
-        }
-    }
-
-    private static void restore(Connection c, boolean autoCommit) {
-        try {
-            if (!c.isClosed()) {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException ignored) {
-            // A broken connection is discarded by the pool.
         }
     }
 
@@ -103,13 +98,12 @@ public final class Sql {
         }
     }
 
+    /** Serialization failure or deadlock, anywhere in the exception's chain. */
     public static boolean isRetryable(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            if (RETRYABLE_STATES.contains(x.getSQLState()) || RETRYABLE_MARIADB.contains(x.getErrorCode())) {
+        for (SQLException x : chain(e)) {
+            String state = x.getSQLState();
+            if ((state != null && RETRYABLE_STATES.contains(state)) || RETRYABLE_MARIADB.contains(x.getErrorCode())) {
                 return true;
-            }
-            if (x.getCause() instanceof SQLException cause && cause != x) {
-                x = cause;
             }
         }
         return false;
@@ -119,33 +113,54 @@ public final class Sql {
         return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062;
     }
 
-    /**
-     * True when a unique violation is about a name (a constraint or column whose name contains "name"), not a
-     * primary key. Read from the message, because after the error PostgreSQL refuses further statements in the
-     * transaction, so the database cannot be asked.
-     */
-    public static boolean isNameViolation(SQLException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("name_key") || m.contains("sibling_name");
-    }
-
     public static boolean isForeignKeyViolation(SQLException e) {
         String s = e.getSQLState();
         return "23503".equals(s) || "23506".equals(s) || e.getErrorCode() == 1452 || e.getErrorCode() == 1451;
     }
 
-    public static boolean isConnectionLost(SQLException e) {
-        String s = e.getSQLState();
-        return s != null && (s.startsWith("08") || s.equals("57P01") || s.equals("57P02") || s.equals("57P03"));
+    /**
+     * A failure that says nothing against the request: the connection was lost or never came (pool timeout, refused
+     * connection), or the driver gave no SQLSTATE at all.
+     */
+    public static boolean isTransient(SQLException e) {
+        for (SQLException x : chain(e)) {
+            String s = x.getSQLState();
+            if (x instanceof SQLTransientException || s == null || s.startsWith("08") || s.equals("57P01") || s.equals("57P02")
+                    || s.equals("57P03")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Iterable<SQLException> chain(SQLException e) {
+        java.util.List<SQLException> out = new java.util.ArrayList<>();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<SQLException> todo = new java.util.ArrayDeque<>();
+        todo.add(e);
+        while (!todo.isEmpty() && out.size() < 16) {
+            SQLException x = todo.poll();
+            if (!seen.add(x)) {
+                continue;
+            }
+            out.add(x);
+            if (x.getNextException() != null) {
+                todo.add(x.getNextException());
+            }
+            if (x.getCause() instanceof SQLException cause) {
+                todo.add(cause);
+            }
+        }
+        return out;
     }
 
     /** Driver errors as the SPI's typed errors; the message names the SQLSTATE, never a value. */
     public static HeartbeatException translate(SQLException e) {
-        if (isConnectionLost(e)) {
-            return new StoreException("database connection lost (SQLSTATE " + e.getSQLState() + "); the change was not applied", true, e);
-        }
         if (isRetryable(e)) {
             return new StoreException("transaction kept failing on concurrent updates (SQLSTATE " + e.getSQLState() + ")", true, e);
+        }
+        if (isTransient(e)) {
+            return new StoreException("database unavailable (SQLSTATE " + e.getSQLState() + "); the change was not applied", true, e);
         }
         return new StoreException("database error (SQLSTATE " + e.getSQLState() + ", code " + e.getErrorCode() + ")", false, e);
     }
@@ -174,6 +189,12 @@ public final class Sql {
     public static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();
+        }
+    }
+
+    public static boolean exists(Connection c, String query, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
         }
     }
 

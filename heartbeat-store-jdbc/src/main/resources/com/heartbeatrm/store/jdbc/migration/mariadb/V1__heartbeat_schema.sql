@@ -1,19 +1,20 @@
 -- HeartbeatRM storage schema, version 1, MariaDB 10.11. Tables are utf8mb4 with binary collation: ids are case-sensitive and
 -- name keys are folded by the SDK, so the database compares bytes.
+-- Object names start with the placeholder ${heartbeat_prefix} (hb_ by default): JdbcHeartbeatStore.migrate sets it,
+-- and so must a host's own Flyway (spring.flyway.placeholders.heartbeat_prefix=hb_). See the README's recipe.
 -- Instants are BIGINT nanoseconds since the epoch (exact round trips); ids are case-sensitive ASCII.
--- Usable as-is by Flyway or Liquibase; JdbcHeartbeatStore.migrate applies it with Flyway.
 
-CREATE TABLE hb_organization (
+CREATE TABLE ${heartbeat_prefix}organization (
     id            VARCHAR(30)  NOT NULL PRIMARY KEY,
     name          VARCHAR(400) NOT NULL,
     name_key      VARCHAR(400) NOT NULL,
     root_group_id VARCHAR(30)  NOT NULL,
     created_at    BIGINT       NOT NULL,
-    CONSTRAINT hb_organization_name_key UNIQUE (name_key)
+    CONSTRAINT ${heartbeat_prefix}organization_name_key UNIQUE (name_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_organization_created ON hb_organization (created_at, id);
+CREATE INDEX ${heartbeat_prefix}organization_created ON ${heartbeat_prefix}organization (created_at, id);
 
-CREATE TABLE hb_group (
+CREATE TABLE ${heartbeat_prefix}group (
     org_id     VARCHAR(30)  NOT NULL,
     id         VARCHAR(30)  NOT NULL,
     parent_id  VARCHAR(30),
@@ -26,13 +27,13 @@ CREATE TABLE hb_group (
     created_at BIGINT       NOT NULL,
     version    BIGINT       NOT NULL,
     PRIMARY KEY (org_id, id),
-    CONSTRAINT hb_group_org FOREIGN KEY (org_id) REFERENCES hb_organization (id),
-    CONSTRAINT hb_group_parent FOREIGN KEY (org_id, parent_id) REFERENCES hb_group (org_id, id),
-    CONSTRAINT hb_group_sibling_name UNIQUE (org_id, parent_id, name_key)
+    CONSTRAINT ${heartbeat_prefix}group_org FOREIGN KEY (org_id) REFERENCES ${heartbeat_prefix}organization (id),
+    CONSTRAINT ${heartbeat_prefix}group_parent FOREIGN KEY (org_id, parent_id) REFERENCES ${heartbeat_prefix}group (org_id, id),
+    CONSTRAINT ${heartbeat_prefix}group_sibling_name UNIQUE (org_id, parent_id, name_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_group_path ON hb_group (org_id, path);
+CREATE INDEX ${heartbeat_prefix}group_path ON ${heartbeat_prefix}group (org_id, path);
 
-CREATE TABLE hb_access_key (
+CREATE TABLE ${heartbeat_prefix}access_key (
     org_id          VARCHAR(30)  NOT NULL,
     id              VARCHAR(30)  NOT NULL,
     name            VARCHAR(400) NOT NULL,
@@ -52,12 +53,12 @@ CREATE TABLE hb_access_key (
     disabled_reason VARCHAR(2000),
     version         BIGINT       NOT NULL,
     PRIMARY KEY (org_id, id),
-    CONSTRAINT hb_access_key_group FOREIGN KEY (org_id, group_id) REFERENCES hb_group (org_id, id)
+    CONSTRAINT ${heartbeat_prefix}access_key_group FOREIGN KEY (org_id, group_id) REFERENCES ${heartbeat_prefix}group (org_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_access_key_created ON hb_access_key (org_id, created_at, id);
-CREATE INDEX hb_access_key_group ON hb_access_key (org_id, group_id);
+CREATE INDEX ${heartbeat_prefix}access_key_created ON ${heartbeat_prefix}access_key (org_id, created_at, id);
+CREATE INDEX ${heartbeat_prefix}access_key_group ON ${heartbeat_prefix}access_key (org_id, group_id);
 
-CREATE TABLE hb_agent (
+CREATE TABLE ${heartbeat_prefix}agent (
     org_id        VARCHAR(30)   NOT NULL,
     id            VARCHAR(30)   NOT NULL,
     group_id      VARCHAR(30)   NOT NULL,
@@ -69,17 +70,21 @@ CREATE TABLE hb_agent (
     platform      VARCHAR(16)   NOT NULL,
     fingerprint   CHAR(64)      NOT NULL,
     last_seen_at  BIGINT        NOT NULL,
+    -- The generation of the last credential issued (0 while pending); a renewal proving an older one locks the agent.
+    credential_generation BIGINT NOT NULL,
+    -- The nonce of the renewal that issued the current generation: the same renewal resent is a retry, not a clone.
+    renewal_nonce VARCHAR(100),
     version       BIGINT        NOT NULL,
     PRIMARY KEY (org_id, id),
-    CONSTRAINT hb_agent_fingerprint UNIQUE (org_id, fingerprint),
-    CONSTRAINT hb_agent_group FOREIGN KEY (org_id, group_id) REFERENCES hb_group (org_id, id)
+    CONSTRAINT ${heartbeat_prefix}agent_fingerprint UNIQUE (org_id, fingerprint),
+    CONSTRAINT ${heartbeat_prefix}agent_group FOREIGN KEY (org_id, group_id) REFERENCES ${heartbeat_prefix}group (org_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_agent_by_group ON hb_agent (org_id, group_id, enrolled_at, id);
-CREATE INDEX hb_agent_by_key ON hb_agent (org_id, access_key_id, enrolled_at, id);
-CREATE INDEX hb_agent_by_installer ON hb_agent (org_id, installer_id, enrolled_at, id);
-CREATE INDEX hb_agent_by_status ON hb_agent (org_id, status, enrolled_at, id);
+CREATE INDEX ${heartbeat_prefix}agent_by_group ON ${heartbeat_prefix}agent (org_id, group_id, enrolled_at, id);
+CREATE INDEX ${heartbeat_prefix}agent_by_key ON ${heartbeat_prefix}agent (org_id, access_key_id, enrolled_at, id);
+CREATE INDEX ${heartbeat_prefix}agent_by_installer ON ${heartbeat_prefix}agent (org_id, installer_id, enrolled_at, id);
+CREATE INDEX ${heartbeat_prefix}agent_by_status ON ${heartbeat_prefix}agent (org_id, status, enrolled_at, id);
 
-CREATE TABLE hb_installer (
+CREATE TABLE ${heartbeat_prefix}installer (
     org_id         VARCHAR(30)  NOT NULL,
     id             VARCHAR(30)  NOT NULL,
     access_key_id  VARCHAR(30)  NOT NULL,
@@ -99,10 +104,10 @@ CREATE TABLE hb_installer (
     version        BIGINT       NOT NULL,
     PRIMARY KEY (org_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_installer_issued ON hb_installer (org_id, issued_at, id);
-CREATE INDEX hb_installer_by_key ON hb_installer (org_id, access_key_id, issued_at, id);
+CREATE INDEX ${heartbeat_prefix}installer_issued ON ${heartbeat_prefix}installer (org_id, issued_at, id);
+CREATE INDEX ${heartbeat_prefix}installer_by_key ON ${heartbeat_prefix}installer (org_id, access_key_id, issued_at, id);
 
-CREATE TABLE hb_audit (
+CREATE TABLE ${heartbeat_prefix}audit (
     seq          BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     org_id       VARCHAR(30)  NOT NULL,
     at           BIGINT       NOT NULL,
@@ -113,11 +118,11 @@ CREATE TABLE hb_audit (
     before_json  TEXT         NOT NULL,
     after_json   TEXT         NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_audit_org ON hb_audit (org_id, seq);
-CREATE INDEX hb_audit_subject ON hb_audit (org_id, subject_type, subject_id, seq);
-CREATE INDEX hb_audit_time ON hb_audit (org_id, at, seq);
+CREATE INDEX ${heartbeat_prefix}audit_org ON ${heartbeat_prefix}audit (org_id, seq);
+CREATE INDEX ${heartbeat_prefix}audit_subject ON ${heartbeat_prefix}audit (org_id, subject_type, subject_id, seq);
+CREATE INDEX ${heartbeat_prefix}audit_time ON ${heartbeat_prefix}audit (org_id, at, seq);
 
-CREATE TABLE hb_signing_key (
+CREATE TABLE ${heartbeat_prefix}signing_key (
     id                  VARCHAR(30)   NOT NULL PRIMARY KEY,
     public_key          VARCHAR(43)   NOT NULL,
     wrapped_private_key VARCHAR(4096) NOT NULL,
@@ -127,18 +132,18 @@ CREATE TABLE hb_signing_key (
     retired_at          BIGINT
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 -- A single row that rotations lock, so exactly one key is ever active.
-CREATE TABLE hb_signing_lock (
+CREATE TABLE ${heartbeat_prefix}signing_lock (
     id INTEGER NOT NULL PRIMARY KEY
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-INSERT INTO hb_signing_lock (id) VALUES (1);
+INSERT INTO ${heartbeat_prefix}signing_lock (id) VALUES (1);
 
-CREATE TABLE hb_nonce (
+CREATE TABLE ${heartbeat_prefix}nonce (
     nonce      VARCHAR(200) NOT NULL PRIMARY KEY,
     expires_at BIGINT       NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE INDEX hb_nonce_expiry ON hb_nonce (expires_at);
+CREATE INDEX ${heartbeat_prefix}nonce_expiry ON ${heartbeat_prefix}nonce (expires_at);
 
-CREATE TABLE hb_throttle (
+CREATE TABLE ${heartbeat_prefix}throttle (
     bucket        VARCHAR(200) NOT NULL PRIMARY KEY,
     window_start  BIGINT,
     failures      INTEGER      NOT NULL,

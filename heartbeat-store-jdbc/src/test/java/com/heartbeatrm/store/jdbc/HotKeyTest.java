@@ -1,0 +1,201 @@
+package com.heartbeatrm.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.enrollment.DenialReason;
+import com.heartbeatrm.enrollment.EnrollmentResult;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Many computers running one installer at once: enrollments on one access key share transactions (key lanes), and
+ * every guarantee of a single enrollment holds. Through the real pipeline, on every database.
+ */
+@DisplayName("a hot access key")
+class HotKeyTest {
+    private static final Actor ALICE = Actor.of("alice");
+    private static final int CLIENTS = 64;
+
+    private record Sent(String fingerprint, EnrollmentResult result) {
+    }
+
+    private static List<Sent> enrollAtOnce(Node node, List<byte[]> bodies) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(bodies.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Sent>> futures = new ArrayList<>();
+            for (int i = 0; i < bodies.size(); i++) {
+                byte[] body = bodies.get(i);
+                InetAddress from = InetAddress.getByName("198.51." + (100 + i / 200) + "." + (1 + i % 200));
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    String fp = EnrollmentRequest.parse(body).publicKeyFingerprint();
+                    return new Sent(fp, node.server.enroll(body, node.server.contextFor(from)));
+                }));
+            }
+            go.countDown();
+            List<Sent> out = new ArrayList<>();
+            for (Future<Sent> f : futures) {
+                out.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<AuditRecord> enrolledEvents(Node node, NewOrganization org) {
+        List<AuditRecord> all = new ArrayList<>();
+        AuditQuery q = AuditQuery.all(org.id());
+        Page<AuditRecord> page;
+        do {
+            page = node.admin.audit().query(q);
+            all.addAll(page.items());
+            q = q.withPage(q.page().next(page));
+        } while (page.hasNext());
+        return all.stream().filter(r -> r.event().action() == AuditAction.AGENT_ENROLLED).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    @DisplayName("64 at once on a key with 10 uses left: exactly 10 agents, each answer its own, the others exhausted")
+    void exactCountAndOwnAnswers(String db) throws Exception {
+        try (Databases.Fresh fresh = WorkPerRequestTest.database(db.equals("h2") ? "h2" : db)) {
+            CountingDataSource counting = new CountingDataSource(fresh.dataSource());
+            Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
+            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
+            AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("push", org.rootGroup().id()).maxUses(12).build());
+            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
+            node.server.enroll(Node.request(token, "before-1"), node.server.contextFor(InetAddress.getByName("192.0.2.1")));
+            node.server.enroll(Node.request(token, "before-2"), node.server.contextFor(InetAddress.getByName("192.0.2.2")));
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                bodies.add(Node.request(token, AgentKeyPair.generate(), "pc-" + i));
+            }
+            counting.reset();
+            List<Sent> sent = enrollAtOnce(node, bodies);
+
+            List<Sent> enrolled = sent.stream().filter(s -> s.result() instanceof EnrollmentResult.Enrolled).toList();
+            assertThat(enrolled).hasSize(10);
+            for (Sent s : enrolled) {
+                EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) s.result();
+                assertThat(e.agent().publicKeyFingerprint()).as("the answer is this agent's own").isEqualTo(s.fingerprint());
+                assertThat(e.placement().agentId()).isEqualTo(e.agent().id().value());
+            }
+            assertThat(sent).filteredOn(s -> !(s.result() instanceof EnrollmentResult.Enrolled))
+                    .allSatisfy(s -> assertThat(((EnrollmentResult.Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_EXHAUSTED));
+            assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(12);
+            assertThat(node.store.agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize(12);
+            assertThat(enrolledEvents(node, org)).hasSize(12);
+            assertThat(((JdbcAgents) node.store.agents()).openLanes()).as("lanes retire when idle").isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    @DisplayName("64 at once on an unlimited key, with replays and one agent twice: every distinct agent once, batched commits")
+    void batchedWithReplays(String db) throws Exception {
+        try (Databases.Fresh fresh = WorkPerRequestTest.database(db)) {
+            CountingDataSource counting = new CountingDataSource(fresh.dataSource());
+            Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
+            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
+            AccessKey key = org.defaultKey();
+            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
+            node.server.enroll(Node.request(token, "warm-up"), node.server.contextFor(InetAddress.getByName("192.0.2.1")));
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < CLIENTS - 8; i++) {
+                bodies.add(Node.request(token, AgentKeyPair.generate(), "pc-" + i));
+            }
+            for (int i = 0; i < 4; i++) {
+                bodies.add(bodies.get(i)); // the very same request again: a replay
+            }
+            AgentKeyPair twice = AgentKeyPair.generate();
+            for (int i = 0; i < 4; i++) {
+                bodies.add(Node.request(token, twice, "twice")); // one computer, four fresh requests
+            }
+            counting.reset();
+            List<Sent> sent = enrollAtOnce(node, bodies);
+            int commits = counting.commits.get();
+
+            Set<String> distinct = new HashSet<>();
+            sent.forEach(s -> distinct.add(s.fingerprint()));
+            assertThat(distinct).hasSize(CLIENTS - 8 + 1);
+            for (Sent s : sent) {
+                if (s.result() instanceof EnrollmentResult.Enrolled e) {
+                    assertThat(e.agent().publicKeyFingerprint()).isEqualTo(s.fingerprint());
+                } else {
+                    assertThat(((EnrollmentResult.Denied) s.result()).reason()).as(s.fingerprint()).isEqualTo(DenialReason.REPLAYED);
+                }
+            }
+            // Each distinct computer has exactly one agent, whichever of its requests won; a repeat gets that same agent.
+            for (String fp : distinct) {
+                List<String> ids = sent.stream().filter(s -> s.fingerprint().equals(fp) && s.result() instanceof EnrollmentResult.Enrolled)
+                        .map(s -> ((EnrollmentResult.Enrolled) s.result()).agent().id().value()).distinct().toList();
+                assertThat(ids).as(fp).hasSize(1);
+                assertThat(node.store.agents().findByPublicKeyFingerprint(org.id(), fp)).isPresent();
+            }
+            assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(1 + distinct.size());
+            assertThat(enrolledEvents(node, org)).hasSize(1 + distinct.size());
+            assertThat(commits).as("enrollments on one key share commits").isLessThan(CLIENTS);
+            System.out.printf("%s: %d requests on one key in %d commits%n", db, CLIENTS, commits);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "h2"})
+    @DisplayName("a key disabled during a push: nothing after the disable gets in, use count equals agents")
+    void disabledDuringAPush(String db) throws Exception {
+        try (Databases.Fresh fresh = WorkPerRequestTest.database(db)) {
+            Node node = new Node(fresh.dataSource());
+            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
+            AccessKey key = org.defaultKey();
+            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                bodies.add(Node.request(token, "pc-" + i));
+            }
+            Thread disabler = new Thread(() -> {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                node.admin.accessKeys().disable(ALICE, org.id(), key.id(), "leaked");
+            });
+            disabler.start();
+            List<Sent> sent = enrollAtOnce(node, bodies);
+            disabler.join(60_000);
+            long in = sent.stream().filter(s -> s.result() instanceof EnrollmentResult.Enrolled).count();
+            assertThat(sent).filteredOn(s -> !(s.result() instanceof EnrollmentResult.Enrolled))
+                    .allSatisfy(s -> assertThat(((EnrollmentResult.Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_DISABLED));
+            assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(in);
+            assertThat(node.store.agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize((int) in);
+            assertThat(node.server.enroll(Node.request(token, "after"), node.server.contextFor(InetAddress.getByName("192.0.2.9"))))
+                    .isInstanceOfSatisfying(EnrollmentResult.Denied.class, d -> assertThat(d.reason()).isEqualTo(DenialReason.KEY_DISABLED));
+        }
+    }
+}

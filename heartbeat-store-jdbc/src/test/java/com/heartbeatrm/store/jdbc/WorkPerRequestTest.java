@@ -1,0 +1,88 @@
+package com.heartbeatrm.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.enrollment.EnrollmentResult;
+import com.heartbeatrm.enrollment.RenewalResult;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What one enrollment and one renewal cost the database, counted at the JDBC boundary: statements and commits. On
+ * PostgreSQL at most 8 statements and exactly 1 commit each, in a group three levels deep (so the ancestors are read);
+ * on every database exactly one commit.
+ */
+@DisplayName("statements and commits per request")
+class WorkPerRequestTest {
+    private static final Actor ALICE = Actor.of("alice");
+
+    static Databases.Fresh database(String name) {
+        return switch (name) {
+            case "postgresql" -> Databases.postgres(4);
+            case "mariadb" -> Databases.mariadb(4);
+            default -> Databases.h2(4);
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+    @DisplayName("an enrollment and a renewal: one commit each; on PostgreSQL at most 8 statements each")
+    void oneCommitEach(String db) throws Exception {
+        try (Databases.Fresh fresh = database(db)) {
+            CountingDataSource counting = new CountingDataSource(fresh.dataSource());
+            Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
+            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
+            Group customer = node.admin.groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+            Group site = node.admin.groups().create(ALICE, org.id(), customer.id(), "Berlin");
+            AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("Berlin", site.id()).maxUses(100).build());
+            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
+            InetAddress from = InetAddress.getByName("203.0.113.7");
+            // Warm the node (signing key cache) with one enrollment, as a running server is.
+            node.server.enroll(Node.request(token, "warm-up"), node.server.contextFor(from));
+
+            AgentKeyPair keys = AgentKeyPair.generate();
+            byte[] body = Node.request(token, keys, "pc-1");
+            counting.reset();
+            EnrollmentResult enrolled = node.server.enroll(body, node.server.contextFor(from));
+            int enrollStatements = counting.statements.get();
+            int enrollCommits = counting.commits.get();
+            String enrollLog = String.join("\n", counting.log);
+            assertThat(enrolled).isInstanceOf(EnrollmentResult.Enrolled.class);
+            EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) enrolled;
+            assertThat(e.placement().groupPath()).isEqualTo("Customer A/Berlin");
+
+            byte[] renewal = RenewalRequest.create(e.agent().id().value(), org.id().value(), keys, Optional.of(e.credential()),
+                    Clock.systemUTC()).toJson();
+            counting.reset();
+            RenewalResult renewed = node.server.renew(renewal, node.server.contextFor(from));
+            int renewStatements = counting.statements.get();
+            int renewCommits = counting.commits.get();
+            String renewLog = String.join("\n", counting.log);
+            assertThat(renewed).isInstanceOf(RenewalResult.Renewed.class);
+
+            Supplier<String> enrollWhat = () -> "enrollment ran:\n" + enrollLog;
+            Supplier<String> renewWhat = () -> "renewal ran:\n" + renewLog;
+            assertThat(enrollCommits).as(enrollWhat).isEqualTo(1);
+            assertThat(renewCommits).as(renewWhat).isEqualTo(1);
+            if (db.equals("postgresql")) {
+                assertThat(enrollStatements).as(enrollWhat).isLessThanOrEqualTo(8);
+                assertThat(renewStatements).as(renewWhat).isLessThanOrEqualTo(8);
+            }
+            System.out.printf("%s: enrollment %d statements, %d commit; renewal %d statements, %d commit%n", db, enrollStatements,
+                    enrollCommits, renewStatements, renewCommits);
+        }
+    }
+}
