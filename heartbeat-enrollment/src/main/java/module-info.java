@@ -11,4 +11,5 @@ module com.heartbeatrm.enrollment {
     requires org.slf4j;
 
     exports com.heartbeatrm.enrollment;
+    exports com.heartbeatrm.enrollment.admin;
 }

@@ -7,21 +7,17 @@ import com.heartbeatrm.agent.internal.Pae;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.EnrollmentResult;
-import com.heartbeatrm.enrollment.EnrollmentService;
-import com.heartbeatrm.enrollment.EnrollmentTokens;
-import com.heartbeatrm.enrollment.IssuerKeys;
+import com.heartbeatrm.enrollment.HeartbeatServer;
+import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.enrollment.RequestContext;
-import com.heartbeatrm.enrollment.TokenRequest;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -42,7 +38,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Enrollments per second on the in-memory store through {@link EnrollmentService#enroll}, with one and two
+ * Enrollments per second on the in-memory store through {@link HeartbeatServer#enroll}, with one and two
  * threads, against the crypto an enrollment cannot avoid, measured alone in the same run: verify the token's
  * signature, verify the agent's proof of possession, sign the credential (BouncyCastle, the same message sizes).
  *
@@ -60,7 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EnrollmentBenchmark {
     private static final int POOL = 150_000;
 
-    private EnrollmentService service;
+    private HeartbeatServer service;
     private byte[][] bodies;
     private final AtomicInteger next = new AtomicInteger();
     private RequestContext context;
@@ -80,16 +76,14 @@ public class EnrollmentBenchmark {
     public void setUp() throws Exception {
         Actor actor = Actor.of("bench");
         InMemoryHeartbeatStore store = new InMemoryHeartbeatStore();
-        HeartbeatAdmin admin = HeartbeatAdmin.builder().store(store).build();
+        service = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.generate("bench"), "https://heartbeat.example")
+                .endpoints(List.of(URI.create("https://heartbeat.example/v1/"))).build();
+        service.signingKeys().ensureActiveKey();
+        var admin = service.admin();
         NewOrganization org = admin.organizations().setUp(actor, "Bench");
         AccessKey key = admin.accessKeys().create(actor, org.id(), AccessKeySpec.builder("k",
                 admin.groups().create(actor, org.id(), org.rootGroup().id(), "Customer A").id()).build());
-        IssuerKeys keys = IssuerKeys.create(store, AesGcmKeyEncryptionKey.generate("bench"), Clock.systemUTC());
-        keys.ensureActiveKey();
-        List<URI> endpoints = List.of(URI.create("https://heartbeat.example/v1/enroll"));
-        EnrollmentTokens tokens = EnrollmentTokens.builder(store, keys, "https://heartbeat.example", endpoints).build();
-        EnrollmentToken token = tokens.issue(actor, org.id(), key.id(), TokenRequest.DEFAULTS).token();
-        service = EnrollmentService.builder(store, keys, "https://heartbeat.example").build();
+        EnrollmentToken token = service.installers().issueToken(actor, org.id(), key.id(), InstallerRequest.DEFAULTS).token();
         context = service.contextFor(InetAddress.getByName("203.0.113.7"));
 
         bodies = new byte[POOL][];

@@ -12,16 +12,14 @@ import com.heartbeatrm.agent.internal.Pae;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
-import com.heartbeatrm.enrollment.EnrollmentTokens;
+import com.heartbeatrm.enrollment.HeartbeatServer;
+import com.heartbeatrm.enrollment.InstallerRequest;
+import com.heartbeatrm.enrollment.Installers;
 import com.heartbeatrm.enrollment.IssuedToken;
-import com.heartbeatrm.enrollment.IssuerKeys;
 import com.heartbeatrm.enrollment.TokenCheck;
-import com.heartbeatrm.enrollment.TokenRequest;
-import com.heartbeatrm.enrollment.TokenValidator;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +30,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -78,9 +75,8 @@ public class TokenBenchmark {
     private EnrollmentTokenVerifier jdkVerifier;
     private PrivateKey jdkPrivate;
     private PublicKey jdkPublic;
-    private EnrollmentTokens service;
-    private TokenValidator validator;
-    private String serviceToken;
+    private Installers service;
+    private com.heartbeatrm.agent.EnrollmentToken serviceToken;
     private NewOrganization org;
     private AccessKey key;
     private final Actor actor = Actor.of("bench");
@@ -93,9 +89,9 @@ public class TokenBenchmark {
         SigningPublicKey spk = SigningPublicKey.of(publicKey);
         kid = spk.keyId();
         Instant now = Instant.now();
-        claims = new EnrollmentClaims(1, "https://heartbeat.example", "org_AAAAAAAAAAAAAAAAAAAAAA", "hbk_BBBBBBBBBBBBBBBBBBBBBA",
+        claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, "https://heartbeat.example", "org_AAAAAAAAAAAAAAAAAAAAAA", "hbk_BBBBBBBBBBBBBBBBBBBBBA",
                 "ins_CCCCCCCCCCCCCCCCCCCCCA", now, Optional.of(now.plusSeconds(86_400)),
-                List.of(URI.create("https://heartbeat.example/v1/enroll")), List.of(), Optional.of("windows"));
+                List.of(URI.create("https://heartbeat.example/v1/")), List.of(), Optional.of("windows"));
         token = EnrollmentTokenCodec.encode(claims, kid, m -> BcEd25519.sign(seed, publicKey, m));
         String[] parts = token.split("\\.");
         byte[] body = Base64.getUrlDecoder().decode(parts[2]);
@@ -112,16 +108,14 @@ public class TokenBenchmark {
         jdkPublic = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(JdkEd25519.spki(publicKey)));
 
         InMemoryHeartbeatStore store = new InMemoryHeartbeatStore();
-        HeartbeatAdmin admin = HeartbeatAdmin.builder().store(store).build();
-        org = admin.organizations().setUp(actor, "Bench");
-        key = admin.accessKeys().create(actor, org.id(), AccessKeySpec.builder("k", org.rootGroup().id()).build());
-        IssuerKeys keys = IssuerKeys.create(store, AesGcmKeyEncryptionKey.generate("bench"), Clock.systemUTC());
-        keys.ensureActiveKey();
-        List<URI> endpoints = List.of(URI.create("https://heartbeat.example/v1/enroll"));
-        service = EnrollmentTokens.builder(store, keys, "https://heartbeat.example", endpoints).build();
-        validator = TokenValidator.create(store, keys, "https://heartbeat.example", Clock.systemUTC());
-        serviceToken = service.issue(actor, org.id(), key.id(), TokenRequest.DEFAULTS).token().reveal();
-        if (!(validator.check(serviceToken) instanceof TokenCheck.Valid) || !rawBcVerify() || !rawJdkVerify()) {
+        HeartbeatServer server = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.generate("bench"), "https://heartbeat.example")
+                .endpoints(List.of(URI.create("https://heartbeat.example/v1/"))).build();
+        server.signingKeys().ensureActiveKey();
+        org = server.admin().organizations().setUp(actor, "Bench");
+        key = server.admin().accessKeys().create(actor, org.id(), AccessKeySpec.builder("k", org.rootGroup().id()).build());
+        service = server.installers();
+        serviceToken = service.issueToken(actor, org.id(), key.id(), InstallerRequest.DEFAULTS).token();
+        if (!(service.check(serviceToken) instanceof TokenCheck.Valid) || !rawBcVerify() || !rawJdkVerify()) {
             throw new IllegalStateException("setup produced a token that does not verify");
         }
     }
@@ -150,7 +144,7 @@ public class TokenBenchmark {
     /** The full service: key checks, signing with the unwrapped active key, record and audit in the in-memory store. */
     @Benchmark
     public IssuedToken issueTokenService() {
-        return service.issue(actor, org.id(), key.id(), TokenRequest.DEFAULTS);
+        return service.issueToken(actor, org.id(), key.id(), InstallerRequest.DEFAULTS);
     }
 
     // ---- verification ----
@@ -192,6 +186,6 @@ public class TokenBenchmark {
     /** Server-side: signature against the store's issuer keys, then record and key lookups. */
     @Benchmark
     public TokenCheck validateTokenServer() {
-        return validator.check(serviceToken);
+        return service.check(serviceToken);
     }
 }

@@ -74,7 +74,7 @@ public final class AccessKeySpec {
         }
 
         public Builder expiresAt(Instant at) {
-            this.expiresAt = Objects.requireNonNull(at, "expiresAt");
+            this.expiresAt = Timestamps.check("expiresAt", at);
             this.expiresIn = null;
             return this;
         }
@@ -83,6 +83,9 @@ public final class AccessKeySpec {
             Objects.requireNonNull(lifetime, "expiresIn");
             if (lifetime.isNegative() || lifetime.isZero()) {
                 throw new InvalidInputException("expiresIn", "must be positive");
+            }
+            if (lifetime.compareTo(java.time.Duration.ofDays(365L * 100)) > 0) {
+                throw new InvalidInputException("expiresIn", "must be at most 100 years");
             }
             this.expiresIn = lifetime;
             this.expiresAt = null;

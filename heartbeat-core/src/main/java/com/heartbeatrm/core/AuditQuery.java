@@ -16,6 +16,8 @@ public record AuditQuery(OrganizationId organizationId, Optional<Subject> subjec
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(page, "page");
+        from.ifPresent(t -> Timestamps.check("from", t));
+        to.ifPresent(t -> Timestamps.check("to", t));
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
             throw new InvalidInputException("to", "must be after from");
         }

@@ -56,6 +56,15 @@ public final class EnrollmentEndpoint {
         }
     }
 
+    /**
+     * The answer to a body whose declared length is over {@link EnrollmentProtocol#MAX_BODY_BYTES}, for a transport
+     * that refuses it before reading a byte of it.
+     */
+    public EndpointResponse refuseOversized() {
+        return answer(new EnrollmentResponse.Denied(DenialCode.REQUEST_TOO_LARGE, "the request is larger than "
+                + EnrollmentProtocol.MAX_BODY_BYTES + " bytes"), Map.of("Connection", "close"));
+    }
+
     private static EndpointResponse answer(EnrollmentResponse r, Map<String, String> extra) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", EnrollmentProtocol.CONTENT_TYPE);

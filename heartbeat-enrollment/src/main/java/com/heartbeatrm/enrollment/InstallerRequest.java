@@ -62,17 +62,15 @@ public final class InstallerRequest {
         }
 
         public Builder expiresAt(Instant at) {
-            if (at == null) {
-                throw new InvalidInputException("expiresAt", "must not be null");
-            }
-            this.expiresAt = at;
+            this.expiresAt = com.heartbeatrm.core.Timestamps.check("expiresAt", at);
             this.expiresIn = null;
             return this;
         }
 
         public Builder expiresIn(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new InvalidInputException("expiresIn", "must be positive");
+            java.util.Objects.requireNonNull(d, "expiresIn");
+            if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(365L * 100)) > 0) {
+                throw new InvalidInputException("expiresIn", "must be positive and at most 100 years");
             }
             this.expiresIn = d;
             this.expiresAt = null;

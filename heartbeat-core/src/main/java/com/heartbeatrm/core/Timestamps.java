@@ -1,0 +1,26 @@
+package com.heartbeatrm.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The instants every store can hold: from the epoch up to (not including) 2200-01-01. A store may keep instants as
+ * 64-bit nanoseconds since the epoch, which end in 2262; values an operator types (an expiry, an audit window) are
+ * checked against this range where they enter, so that none fails deep in a store.
+ */
+public final class Timestamps {
+    public static final Instant EARLIEST = Instant.EPOCH;
+    public static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
+    private Timestamps() {
+    }
+
+    /** {@code t}, if it is in range; else {@link InvalidInputException} naming {@code field}. */
+    public static Instant check(String field, Instant t) {
+        Objects.requireNonNull(t, field);
+        if (t.isBefore(EARLIEST) || !t.isBefore(LATEST)) {
+            throw new InvalidInputException(field, "must be between " + EARLIEST + " and " + LATEST);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,137 @@
+package com.heartbeatrm.enrollment.admin;
+
+import com.heartbeatrm.core.Actor;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Who is calling the admin API. {@link #bearer} checks an {@code Authorization: Bearer} token (the scheme in any
+ * case) in constant time, and slows failures per source: after each wrong token the source must wait (250 ms,
+ * doubling up to 10 s) before it is heard again, and meanwhile gets {@code 429} with {@code Retry-After} without its
+ * token being looked at. A request with no token at all is answered 401 and not counted. No thread sleeps. {@link #hostAuthenticated} trusts the principal that the host's own
+ * security (Spring Security, say) put on the request.
+ */
+public interface AdminAuthenticator {
+
+    /** The outcome of authenticating one request. */
+    sealed interface Outcome permits Allowed, Refused {
+    }
+
+    record Allowed(Actor actor) implements Outcome {
+        public Allowed {
+            Objects.requireNonNull(actor, "actor");
+        }
+    }
+
+    /** Refused: {@code 401} (no or wrong credentials) or {@code 429} (slowed down), with a message for the caller. */
+    record Refused(int status, String message, Optional<Duration> retryAfter) implements Outcome {
+        public Refused {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+    }
+
+    Outcome authenticate(AdminRequest request);
+
+    /** Bearer-token authentication, acting as {@code actor} (for example {@code admin-api}). */
+    static AdminAuthenticator bearer(AdminToken token, Actor actor, Clock clock) {
+        return new Bearer(token, actor, clock);
+    }
+
+    /** Trusts the principal the host's own security authenticated; refuses a request without one. */
+    static AdminAuthenticator hostAuthenticated() {
+        return r -> r.principal().filter(p -> !p.isBlank())
+                .<Outcome>map(p -> new Allowed(Actor.of(p.length() > 200 ? p.substring(0, 200) : p)))
+                .orElse(new Refused(401, "not signed in", Optional.empty()));
+    }
+
+    /** The bearer check with per-source slow-down. */
+    final class Bearer implements AdminAuthenticator {
+        static final Duration FIRST_DELAY = Duration.ofMillis(250);
+        static final Duration MAX_DELAY = Duration.ofSeconds(10);
+        static final Duration FORGET_AFTER = Duration.ofMinutes(15);
+        private static final int MAX_SOURCES = 10_000;
+        private final AdminToken token;
+        private final Actor actor;
+        private final Clock clock;
+        /** Failures per source, least recently failed first; bounded. */
+        private final Map<InetAddress, Failures> failures = new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, Failures> eldest) {
+                return size() > MAX_SOURCES;
+            }
+        };
+
+        private record Failures(int count, Instant last, Instant quietUntil) {
+        }
+
+        Bearer(AdminToken token, Actor actor, Clock clock) {
+            this.token = Objects.requireNonNull(token, "token");
+            this.actor = Objects.requireNonNull(actor, "actor");
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        @Override
+        public Outcome authenticate(AdminRequest request) {
+            Instant now = clock.instant();
+            InetAddress source = request.remoteAddress();
+            synchronized (failures) {
+                Failures f = failures.get(source);
+                if (f != null && now.isBefore(f.quietUntil())) {
+                    Duration wait = Duration.between(now, f.quietUntil());
+                    return new Refused(429, "too many failed sign-ins from this address; wait and try again",
+                            Optional.of(wait.isZero() ? Duration.ofSeconds(1) : wait));
+                }
+            }
+            Optional<byte[]> presented = request.authorization().flatMap(Bearer::bearerToken);
+            if (presented.isPresent() && token.matches(presented.get())) {
+                synchronized (failures) {
+                    failures.remove(source);
+                }
+                return new Allowed(actor);
+            }
+            if (presented.isEmpty()) {
+                // No token at all guesses nothing: answered, not counted.
+                return new Refused(401, "missing admin token (Authorization: Bearer …)", Optional.empty());
+            }
+            Duration delay;
+            synchronized (failures) {
+                Failures f = failures.get(source);
+                int count = f == null || Duration.between(f.last(), now).compareTo(FORGET_AFTER) > 0 ? 1 : f.count() + 1;
+                delay = delayAfter(count);
+                failures.put(source, new Failures(count, now, now.plus(delay)));
+            }
+            return new Refused(401, "wrong admin token", Optional.empty());
+        }
+
+        static Duration delayAfter(int failures) {
+            long ms = FIRST_DELAY.toMillis() << Math.min(20, failures - 1);
+            return Duration.ofMillis(Math.min(ms, MAX_DELAY.toMillis()));
+        }
+
+        /** The token of {@code Bearer <token>}, the scheme matched in any case (RFC 9110 §11.1). */
+        static Optional<byte[]> bearerToken(String header) {
+            String h = header.strip();
+            if (h.length() < 7 || !h.substring(0, 6).toLowerCase(Locale.ROOT).equals("bearer") || h.charAt(6) != ' ') {
+                return Optional.empty();
+            }
+            String t = h.substring(7).strip();
+            return t.isEmpty() || t.length() > AdminToken.MAX_LENGTH ? Optional.empty() : Optional.of(t.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public String toString() {
+            return "AdminAuthenticator.bearer[" + actor.name() + "]";
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package com.heartbeatrm.enrollment.admin;
+
+import com.heartbeatrm.agent.internal.StrictJson;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.Organization;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One routed request as a handler sees it: its captures (decoded), query, JSON body, actor and organization. */
+final class Call {
+    final AdminRequest request;
+    final Actor actor;
+    private final Map<String, String> captures;
+    private final Map<String, String> query;
+    private final Map<String, Object> body;
+    private final Lookup lookup;
+    private Organization org;
+
+    Call(AdminRequest request, Actor actor, Map<String, String> captures, Map<String, String> query, Map<String, Object> body,
+            Lookup lookup) {
+        this.request = request;
+        this.actor = actor;
+        this.captures = captures;
+        this.query = query;
+        this.body = body;
+        this.lookup = lookup;
+    }
+
+    /** A path capture, decoded. */
+    String path(String name) {
+        return captures.get(name);
+    }
+
+    Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name)).filter(v -> !v.isBlank()).map(String::strip);
+    }
+
+    /** The organization named by {@code ?org=} (id or name), or the only one. */
+    Organization org() {
+        if (org == null) {
+            org = lookup.organization(query("org"));
+        }
+        return org;
+    }
+
+    Optional<String> string(String field) {
+        try {
+            return StrictJson.string(body, field);
+        } catch (StrictJson.FieldException e) {
+            throw new InvalidInputException(e.field(), e.getMessage());
+        }
+    }
+
+    String requireString(String field) {
+        return string(field).filter(s -> !s.isBlank()).orElseThrow(() -> new InvalidInputException(field, "required"));
+    }
+
+    Optional<Long> integer(String field) {
+        try {
+            return StrictJson.integer(body, field);
+        } catch (StrictJson.FieldException e) {
+            throw new InvalidInputException(e.field(), e.getMessage());
+        }
+    }
+
+    Optional<Map<String, Object>> object(String field) {
+        try {
+            return StrictJson.object(body, field);
+        } catch (StrictJson.FieldException e) {
+            throw new InvalidInputException(e.field(), e.getMessage());
+        }
+    }
+
+    List<String> strings(String field, int max) {
+        try {
+            return StrictJson.strings(body, field, max);
+        } catch (StrictJson.FieldException e) {
+            throw new InvalidInputException(e.field(), e.getMessage());
+        }
+    }
+}
