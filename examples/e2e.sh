@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the reference CLI, server and sample agent as separate processes, as the README shows them:
-# on embedded H2, and on PostgreSQL with two `serve` processes (two nodes) sharing the database.
+# over HTTPS with the server's self-signed key pinned in every installer; on embedded H2, and on PostgreSQL with two
+# `serve` processes (two nodes) sharing the database.
 # Usage: examples/e2e.sh [h2|postgres|all]   (needs examples/target/heartbeat.jar; PostgreSQL at 127.0.0.1:5432)
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -23,7 +24,12 @@ check() { # check DESCRIPTION EXPECTED_EXIT ACTUAL_EXIT [OUTPUT PATTERN]
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+# curl over TLS, trusting exactly the server's pinned key (standard base64 of the SPKI SHA-256, as curl wants it).
+pinned_curl_args() { # pinned_curl_args BASE64URL_PIN
+  python3 -c 'import base64,sys; p=sys.argv[1]; print("sha256//" + base64.b64encode(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))).decode())' "$1"
+}
 
 scenario() { # scenario NAME DB_ARGS...
   local name="$1"; shift
@@ -32,67 +38,113 @@ scenario() { # scenario NAME DB_ARGS...
   local hb=(java -jar "$JAR" --data "$dir/data" "${db[@]}")
   local p1 p2; p1=$(free_port); p2=$(free_port)
   echo "e2e ($name):"
-  out=$("${hb[@]}" init --org "Acme MSP" --server-url "http://127.0.0.1:$p1" 2>&1); check "init prints the default key id" 0 $? "$out" "hbk_"
+  out=$("${hb[@]}" init --org "Acme MSP" --server-url "https://127.0.0.1:$p1" 2>&1); check "init prints the default key id" 0 $? "$out" "hbk_"
+  out=$(stat -c %a "$dir/data"); check "the data directory is owner-only" 0 0 "$out" "^700$"
+  out=$(find "$dir/data" -type f ! -perm 600 | head -3); check "every file in it is 0600" 0 0 "[$out]" "^\[\]$"
+  pin=$("${hb[@]}" tls show 2>&1 | head -n 1); check "tls show prints the served key's pin" 0 $? "$pin" "^[A-Za-z0-9_-]\{43\}$"
+  CURL=(curl -s -k --pinnedpubkey "$(pinned_curl_args "$pin")")
   out=$("${hb[@]}" groups create "Customer A" 2>&1); check "groups create" 0 $? "$out" "Customer A"
   out=$("${hb[@]}" groups create "Site 1" --parent "Customer A" 2>&1); check "groups create --parent" 0 $? "$out" "Customer A/Site 1"
-  out=$("${hb[@]}" keys create "Customer A Access Key" --group "Customer A" --max-uses 5 2>&1); check "keys create" 0 $? "$out" "hbk_"
+  out=$("${hb[@]}" keys create "Customer A Access Key" --group "Customer A" --max-uses 20 2>&1); check "keys create" 0 $? "$out" "hbk_"
   out=$("${hb[@]}" keys list --json 2>&1); check "keys list --json is one JSON array" 0 $? "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), type(d).__name__)' <<<"$out")" "2 list"
   out=$("${hb[@]}" groups set "Customer A" agentCredentialTtl=6h --lock 2>&1); check "groups set --lock" 0 $? "$out"
   out=$("${hb[@]}" groups show "Customer A/Site 1" 2>&1); check "groups show: inherited and locked" 0 $? "$out" "inherited from Customer A, locked by Customer A"
   out=$("${hb[@]}" installers generate --key "Customer A Access Key" --out "$dir/a.jar" 2>&1); check "installers generate" 0 $? "$out" "ins_"
-  out=$("${hb[@]}" installers inspect "$dir/a.jar" 2>&1); check "installers inspect" 0 $? "$out" "accessKeyId"
+  out=$(stat -c %s "$dir/a.jar"); check "the installer is under 1 MiB" 0 $(( out < 1048576 ? 0 : 1 )) "$out"
+  out=$("${hb[@]}" installers inspect "$dir/a.jar" 2>&1); check "installers inspect shows the TLS pins" 0 $? "$out" "$pin"
   printf 'not an installer' > "$dir/bad.bin"
   out=$("${hb[@]}" installers inspect "$dir/bad.bin" 2>&1); check "installers inspect on a foreign file exits 4" 4 $? "$out" "invalid installer"
+  mkfifo "$dir/fifo"
+  out=$(timeout 20 "${hb[@]}" installers generate --key "Customer A Access Key" --out "$dir/fifo" 2>&1); check "--out refuses a FIFO" 2 $? "$out" "not a regular file"
   out=$("${hb[@]}" keys disable nosuchkey 2>&1); check "an error is one line, no stack trace" 1 $? "$(echo "$out" | wc -l | tr -d ' ')" "^1$"
 
-  export HEARTBEAT_ADMIN_TOKEN="e2e-admin-$$"
+  out=$(HEARTBEAT_ADMIN_TOKEN=a "${hb[@]}" serve --port "$p1" 2>&1); check "a weak HEARTBEAT_ADMIN_TOKEN is refused at start in one line" 2 $? "$out" "bits"
+  unset HEARTBEAT_ADMIN_TOKEN
   "${hb[@]}" serve --port "$p1" > "$dir/serve1.log" 2>&1 & PIDS+=($!)
   if [ "${#db[@]}" -gt 0 ]; then "${hb[@]}" serve --port "$p2" > "$dir/serve2.log" 2>&1 & PIDS+=($!); fi
   wait_port "$p1"; check "serve listens" 0 $?
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the agent enrolls into Customer A" 0 $? "$out" "Customer A"
+  sleep 0.5
+  token=$(cat "$dir/data/admin-token")
+  out=$(stat -c %a "$dir/data/admin-token"); check "the generated admin token is in DATA/admin-token, 0600" 0 0 "$out" "^600$"
+  out=$(cat "$dir/serve1.log"); check "serve prints where the token is, never the token" 0 $(grep -qF -- "$token" <<<"$out" && echo 1 || echo 0) "$out" "admin-token"
+  out=$(curl -s "http://127.0.0.1:$p1/" -o /dev/null -w '%{http_code}'); check "plain http to the https port gets no answer" 0 0 "$out" "^\(000\|400\)$"
+  out=$(curl -s "https://127.0.0.1:$p1/" -o /dev/null -w '%{http_code}'); check "https without the pin or a CA is refused by curl" 0 0 "$out" "^000$"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the agent enrolls into Customer A over pinned https" 0 $? "$out" "Customer A"
+  out=$(stat -c %a "$dir/pc1"); check "the agent's state directory is owner-only" 0 0 "$out" "^700$"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "run again: it renews" 0 $? "$out" "renewed"
   if [ "${#db[@]}" -gt 0 ]; then
     wait_port "$p2"
-    out=$("${hb[@]}" installers generate --key "Customer A Access Key" --server-url "http://127.0.0.1:$p2" --out "$dir/b.jar" 2>&1)
+    out=$("${hb[@]}" installers generate --key "Customer A Access Key" --server-url "https://127.0.0.1:$p2" --out "$dir/b.jar" 2>&1)
     check "installer for the second node" 0 $? "$out" "ins_"
     out=$(java -jar "$dir/b.jar" --state-dir "$dir/pc2" 2>&1); check "an agent enrolls through the second serve process" 0 $? "$out" "Customer A"
   fi
   out=$("${hb[@]}" keys disable "Customer A Access Key" --reason "e2e" 2>&1); check "keys disable (while serve runs)" 0 $? "$out"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc3" 2>&1); check "a fresh install is refused at once" 3 $? "$out" "access key was disabled"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the enrolled agent still renews" 0 $? "$out" "renewed"
+  "${hb[@]}" keys enable "Customer A Access Key" >/dev/null 2>&1
+
+  # A copied state directory: both copies refused as a clone, an audit event, and an admin unlock.
+  java -jar "$dir/a.jar" --state-dir "$dir/pc7" >/dev/null 2>&1
+  cp -rp "$dir/pc7" "$dir/pc7-copy"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" 2>&1); check "clone: the original renews first" 0 $? "$out" "renewed"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7-copy" 2>&1); check "clone: the copy is refused as a clone" 3 $? "$out" "clone"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" 2>&1); check "clone: the original is refused too while locked" 3 $? "$out" "clone"
+  agent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agentId"])' "$dir/pc7/identity.json")
+  out=$("${hb[@]}" agents list --status LOCKED 2>&1); check "agents list --status LOCKED shows it" 0 $? "$out" "$agent"
+  out=$("${hb[@]}" agents unlock "$agent" --reason "copy wiped" 2>&1); check "agents unlock" 0 $? "$out" "ACTIVE"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" 2>&1); check "clone: after the unlock the original renews" 0 $? "$out" "renewed"
+
   for body in '' '{' '[]' '{"v":1}' '{"v":1,"token":7}' "$(head -c 70000 /dev/zero | tr '\0' 'a')"; do
-    code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -X POST --data-binary "$body" "http://127.0.0.1:$p1/v1/enroll")
+    code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -X POST --data-binary "$body" "https://127.0.0.1:$p1/v1/enroll")
     case "$code" in 4??) python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/resp.json"; check "malformed body -> $code with a JSON error" 0 $? ;;
       *) check "malformed body answered 4xx" 4xx "$code" ;; esac
   done
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p1/v1/enroll"); check "GET is refused with 405" 405 "$code"
-  out=$(curl -s -D - "http://127.0.0.1:$p1/"); check "serve answers the web console at /, with a strict CSP" 0 $? "$out" "script-src 'self'"
-  code=$(curl -s -o "$dir/api.js" -w '%{http_code}' "http://127.0.0.1:$p1/api.js"); check "/api.js is the console's module, not the API" 200 "$code" "$(head -c 300 "$dir/api.js")" "admin JSON API"
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p1/kek.bin"); check "nothing but the console's files is served" 404 "$code"
-  api="http://127.0.0.1:$p1/api"; auth="Authorization: Bearer $HEARTBEAT_ADMIN_TOKEN"
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' "$api/keys"); check "admin API without the token -> 401" 401 "$code"
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "Authorization: Bearer wrong" "$api/keys"); check "admin API with a wrong token -> 401" 401 "$code"
-  for body in '{' '[1]' '{"name":7,"group":"Customer A"}' '{"name":"k","group":"Customer A","maxUses":"x"}' '{"name":"k"}'; do
-    code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST --data-binary "$body" "$api/keys")
-    out=$(cat "$dir/resp.json"); check "admin API malformed body $body -> 400 JSON" 400 "$code" "$out" '"error"'
+  code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$p1/v1/enroll"); check "GET is refused with 405" 405 "$code"
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' "https://127.0.0.1:$p1/api/keys/%zz"); out=$(cat "$dir/resp.json")
+  check "%zz in a URL -> a JSON 400, not an HTML page" 400 "$code" "$out" '"field"'
+  out=$("${CURL[@]}" -D - "https://127.0.0.1:$p1/"); check "serve answers the web console at /, with a strict CSP" 0 $? "$out" "script-src 'self'"
+  code=$("${CURL[@]}" -o "$dir/api.js" -w '%{http_code}' "https://127.0.0.1:$p1/api.js"); check "/api.js is the console's module, not the API" 200 "$code" "$(head -c 300 "$dir/api.js")" "admin JSON API"
+  code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$p1/kek.bin"); check "nothing but the console's files is served" 404 "$code"
+  api="https://127.0.0.1:$p1/api"; auth="Authorization: Bearer $token"
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' "$api/keys"); check "admin API without the token -> 401" 401 "$code"
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "Authorization: Bearer wrong" "$api/keys"); check "admin API with a wrong token -> 401" 401 "$code"
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "Authorization: Bearer wrong" "$api/keys"); check "and at once again -> 429 (slowed per source)" 429 "$code"
+  sleep 1
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "authorization: bearer $token" "$api/keys"); check "the scheme in any case" 200 "$code"
+  for body in '{' '[1]' '{"name":7,"group":"Customer A"}' '{"name":"k","group":"Customer A","maxUses":"x"}' '{"name":"k"}' \
+      '{"name":"k","group":"Customer A","colour":"red"}' '{"name":"k","name":"j","group":"Customer A"}' \
+      '{"name":"k","group":"Customer A","expiresAt":"+999999999-12-31T23:59:59Z"}'; do
+    code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST --data-binary "$body" "$api/keys")
+    out=$(cat "$dir/resp.json"); check "admin API malformed body $body -> 400 JSON naming the field" 400 "$code" "$out" '"field"'
   done
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"k2","group":"No Such Group"}' "$api/keys")
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"k2","group":"No Such Group"}' "$api/keys")
   check "admin API unknown group -> 404" 404 "$code"
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"Download Key","group":"Customer A/Site 1"}' "$api/keys")
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"Download Key","group":"Customer A/Site 1"}' "$api/keys")
   check "admin API creates a key" 201 "$code"
-  code=$(curl -s -o "$dir/dl.jar" -w '%{http_code}' -H "$auth" "$api/keys/Download%20Key/installer"); check "installer download streams the installer" 200 "$code"
+  code=$("${CURL[@]}" -o "$dir/dl.jar" -w '%{http_code}' -H "$auth" "$api/keys/Download%20Key/installer"); check "installer download streams the installer" 200 "$code"
   out=$(java -jar "$dir/dl.jar" --state-dir "$dir/pc9" 2>&1); check "the downloaded installer enrolls into Customer A/Site 1" 0 $? "$out" "Site 1"
-  out=$(curl -s -H "$auth" "$api/installers"); check "the download is recorded with its digest" 0 $? "$out" '"sha256"'
+  code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H "$auth" -X POST "$api/signing-keys/nonsense"); check "only POST /api/signing-keys/rotate rotates: anything else is 404" 404 "$code"
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST "$api/signing-keys/rotate"); check "rotate the signing keys" 200 "$code"
+  code=$("${CURL[@]}" -o "$dir/dl2.jar" -w '%{http_code}' -H "$auth" "$api/keys/Download%20Key/installer"); check "download after the rotation" 200 "$code"
+  out=$(java -jar "$dir/dl2.jar" --state-dir "$dir/pc10" 2>&1); check "it pins the new signing key set, and enrolls" 0 $? "$out" "Site 1"
+  out=$("${CURL[@]}" -H "$auth" "$api/installers"); check "the download is recorded with its digest" 0 $? "$out" '"sha256"'
   printf 'my own installer' > "$dir/own.bin"
-  code=$(curl -s -o "$dir/own-tagged.bin" -w '%{http_code}' -H "$auth" --data-binary @"$dir/own.bin" "$api/keys/Download%20Key/installer?platform=linux&filename=own.bin")
+  code=$("${CURL[@]}" -o "$dir/own-tagged.bin" -w '%{http_code}' -H "$auth" --data-binary @"$dir/own.bin" "$api/keys/Download%20Key/installer?platform=linux&filename=own.bin")
   check "an uploaded base installer comes back tagged" 200 "$code"
   out=$("${hb[@]}" installers inspect "$dir/own-tagged.bin" 2>&1); check "its token is for linux" 0 $? "$out" '"platform" : "linux"'
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST "$api/keys/Download%20Key/installer"); out=$(cat "$dir/resp.json")
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST "$api/keys/Download%20Key/installer"); out=$(cat "$dir/resp.json")
   check "an empty upload -> 400 in words" 400 "$code" "$out" "empty"
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"Site 9"}' "$api/groups/Customer%20A%2FSite%201/rename"); out=$(cat "$dir/resp.json")
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" -X POST -d '{"name":"Site 9"}' "$api/groups/Customer%20A%2FSite%201/rename"); out=$(cat "$dir/resp.json")
   check "rename a group by its %2F-encoded path" 200 "$code" "$out" "Customer A/Site 9"
-  code=$(curl -s -o "$dir/resp.json" -w '%{http_code}' -H "$auth" "$api/audit?from=yesterday"); out=$(cat "$dir/resp.json")
+  code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -H "$auth" "$api/audit?from=yesterday"); out=$(cat "$dir/resp.json")
   check "a bad audit time -> 400 naming the field" 400 "$code" "$out" '"field":"from"'
+  out=$("${hb[@]}" keys assign "Download Key" --group "Customer A" 2>&1); check "keys assign still works (old name of repoint)" 0 $? "$out" "Customer A"
+
+  # TLS rotation while serving: the next key (pinned by every installer already) is served; old installers keep working.
+  out=$("${hb[@]}" tls rotate 2>&1); check "tls rotate prints the new pins" 0 $? "$out" "^[A-Za-z0-9_-]\{43\}$"
+  newpin=$(head -n 1 <<<"$out"); sleep 3
+  out=$(curl -s -k --pinnedpubkey "$(pinned_curl_args "$newpin")" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$p1/"); check "the running serve reloaded the next key" 0 0 "$out" "^200$"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "an installer made before the rotation still connects" 0 $? "$out" "renewed"
 
   out=$("${hb[@]}" agents list --json 2>&1); check "agents list --json" 0 $? "$out" "Customer A"
   out=$("${hb[@]}" keys create 2>&1); check "a usage error is one line" 2 $? "$(echo "$out" | wc -l | tr -d ' ')" "^1$"

@@ -4,79 +4,121 @@ import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.SecretAccess;
 import com.heartbeatrm.core.SecretBytes;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
-import com.heartbeatrm.enrollment.EnrollmentService;
-import com.heartbeatrm.enrollment.EnrollmentTokens;
-import com.heartbeatrm.enrollment.IssuerKeys;
+import com.heartbeatrm.enrollment.HeartbeatServer;
+import com.heartbeatrm.examples.tls.ServerTls;
 import com.heartbeatrm.store.jdbc.JdbcHeartbeatStore;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 /**
- * One reference deployment: its database (embedded H2 under the data directory, or PostgreSQL/MariaDB by URL),
- * its key-encryption key (a file readable only by its owner, in the data directory), and the SDK services a
- * server builds on them.
+ * One reference deployment: its data directory, its database, its key-encryption key, its TLS identity and the
+ * {@link HeartbeatServer} over them.
+ *
+ * <h2>Files</h2>
+ * The data directory is owner-only (0700) and so is every file in it (0600): {@code kek.bin} (32 random bytes),
+ * {@code db-password} (the embedded database's password), {@code admin-token} (when {@code serve} generated one),
+ * {@code server-url}, {@code tls/}, and H2's own files. Each secret is written to a temp file and moved into place.
+ *
+ * <h2>The embedded database</h2>
+ * H2 in {@code AUTO_SERVER} mode, so that admin commands and a running {@code serve} share it: the first process
+ * serves the others over TCP. That TCP port is bound to loopback only ({@code h2.bindAddress}), and the database
+ * has a random password from {@code db-password}, so another local user can neither read the files nor run a
+ * statement through the port.
  */
 public final class Deployment implements AutoCloseable {
     public static final String ISSUER = "heartbeatrm-reference";
+    public static final URI DEFAULT_SERVER_URL = URI.create("https://127.0.0.1:8443");
+    static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    static {
+        // Before H2 loads: its AUTO_SERVER port listens on loopback only.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private final HikariDataSource dataSource;
     private final Path dataDir;
     public final JdbcHeartbeatStore store;
+    public final HeartbeatServer server;
     public final HeartbeatAdmin admin;
-    public final IssuerKeys issuerKeys;
     public final Clock clock = Clock.systemUTC();
 
     private Deployment(Path dataDir, HikariDataSource ds) throws IOException {
         this.dataDir = dataDir;
         this.dataSource = ds;
-        JdbcHeartbeatStore.migrate(ds);
         this.store = JdbcHeartbeatStore.create(ds);
-        this.admin = HeartbeatAdmin.builder().store(store).clock(clock).build();
-        this.issuerKeys = IssuerKeys.create(store, AesGcmKeyEncryptionKey.of("reference-kek", SecretBytes.copyOf(kek(dataDir),
-                SecretAccess.grant())), clock);
+        store.migrate();
+        protectFiles(dataDir);
+        this.server = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.of("reference-kek", SecretBytes.copyOf(kek(dataDir),
+                SecretAccess.grant())), ISSUER).clock(clock).endpoints(List.of(baseUrl(serverUrl()))).tlsPins(this::tlsPins).build();
+        this.admin = server.admin();
     }
 
-    /** Opens (creating if needed) the deployment; {@code jdbcUrl} null means embedded H2 under {@code dataDir}. */
+    /**
+     * Opens (creating if needed) the deployment; {@code jdbcUrl} null means embedded H2 under {@code dataDir}.
+     * Connections wait at most 1.5 s for the pool, so that a database outage answers 503 fast.
+     */
     public static Deployment open(Path dataDir, String jdbcUrl, String user, String password) throws IOException {
-        Files.createDirectories(dataDir);
+        ensurePrivateDirectory(dataDir);
         HikariConfig config = new HikariConfig();
         if (jdbcUrl == null) {
-            // AUTO_SERVER lets the admin commands and a running `serve` share the embedded database.
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("heartbeat") + ";AUTO_SERVER=TRUE");
-            config.setUsername("sa");
+            config.setUsername("heartbeat");
+            config.setPassword(dbPassword(dataDir));
         } else {
             config.setJdbcUrl(jdbcUrl);
             config.setUsername(user);
             config.setPassword(password);
+            if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+                config.addDataSourceProperty("connectTimeout", "2");
+                config.addDataSourceProperty("socketTimeout", "30");
+            } else if (jdbcUrl.startsWith("jdbc:mariadb:")) {
+                config.addDataSourceProperty("connectTimeout", "2000");
+                config.addDataSourceProperty("socketTimeout", "30000");
+            }
         }
-        config.setMaximumPoolSize(8);
+        config.setMaximumPoolSize(Integer.getInteger("heartbeat.pool.size", 16));
+        config.setConnectionTimeout(1500);
+        config.setValidationTimeout(1000);
+        config.setInitializationFailTimeout(-1);
         config.setPoolName("heartbeat");
-        return new Deployment(dataDir, new HikariDataSource(config));
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            return new Deployment(dataDir, ds);
+        } catch (IOException | RuntimeException e) {
+            ds.close();
+            throw e;
+        }
     }
 
-    /** The key-encryption key: 32 random bytes in {@code kek.bin}, created once with owner-only permissions. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The key-encryption key: 32 random bytes in {@code kek.bin}, created once, owner-only. */
     private static byte[] kek(Path dataDir) throws IOException {
         Path file = dataDir.resolve("kek.bin");
         if (!Files.exists(file)) {
             byte[] kek = new byte[32];
             new SecureRandom().nextBytes(kek);
-            Path tmp = Files.createTempFile(dataDir, ".kek", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // not a POSIX file system: rely on the directory's permissions
-            }
-            Files.write(tmp, kek);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            writePrivate(file, kek);
         }
         byte[] kek = Files.readAllBytes(file);
         if (kek.length != 32) {
@@ -85,27 +127,115 @@ public final class Deployment implements AutoCloseable {
         return kek;
     }
 
-    /** The enrollment endpoint embedded in installers, as `init --server-url` set it. */
+    /** The embedded database's password: 32 random base64url characters in {@code db-password}, created once. */
+    private static String dbPassword(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("db-password");
+        if (!Files.exists(file)) {
+            if (Files.exists(dataDir.resolve("heartbeat.mv.db"))) {
+                throw new IOException("the embedded database exists but db-password is missing");
+            }
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            writePrivate(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.US_ASCII));
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).strip();
+    }
+
+    /** The server's public URL, as {@code init --server-url} set it ({@code https://127.0.0.1:8443} by default). */
     public URI serverUrl() throws IOException {
         Path f = dataDir.resolve("server-url");
-        String url = Files.exists(f) ? Files.readString(f, StandardCharsets.US_ASCII).strip() : "http://127.0.0.1:8080";
-        return URI.create(url);
+        return Files.exists(f) ? URI.create(Files.readString(f, StandardCharsets.US_ASCII).strip()) : DEFAULT_SERVER_URL;
     }
 
     public void setServerUrl(URI url) throws IOException {
-        Files.writeString(dataDir.resolve("server-url"), url.toString(), StandardCharsets.US_ASCII);
+        writePrivate(dataDir.resolve("server-url"), url.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
-    public EnrollmentTokens tokens() throws IOException {
-        return EnrollmentTokens.builder(store, issuerKeys, ISSUER, List.of(serverUrl().resolve("/v1/enroll"))).clock(clock).build();
+    /** The enrollment base URL of a server URL: {@code https://host:port/v1/}. */
+    public static URI baseUrl(URI serverUrl) {
+        String s = serverUrl.toString();
+        return URI.create((s.endsWith("/") ? s : s + "/") + "v1/");
     }
 
-    public EnrollmentService enrollment() {
-        return EnrollmentService.builder(store, issuerKeys, ISSUER).clock(clock).build();
+    public boolean tlsConfigured() {
+        return ServerTls.exists(dataDir);
+    }
+
+    public ServerTls tls() throws IOException {
+        return ServerTls.load(dataDir);
+    }
+
+    /** The pins new installers name: those of the TLS identity, when the server URL is https and one exists. */
+    private List<String> tlsPins() {
+        try {
+            if ("https".equals(serverUrl().getScheme()) && tlsConfigured()) {
+                return tls().pins();
+            }
+            return List.of();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the TLS identity: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void close() {
         dataSource.close();
+        try {
+            protectFiles(dataDir);
+        } catch (IOException ignored) {
+            // best effort after H2 rewrote its files
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- permissions
+
+    /** Creates the directory owner-only, or makes an existing one so. */
+    public static void ensurePrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectories(dir);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(dir, OWNER_DIR);
+        } catch (UnsupportedOperationException notPosix) {
+            // not a POSIX file system
+        }
+    }
+
+    /** Makes every regular file of the data directory owner-only (H2 creates its files with the process umask). */
+    public static void protectFiles(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.setPosixFilePermissions(f, OWNER_FILE);
+                    } catch (UnsupportedOperationException notPosix) {
+                        return;
+                    } catch (IOException gone) {
+                        // a lock or trace file H2 just removed
+                    }
+                }
+            }
+        }
+    }
+
+    /** An owner-only file: a temp file in the same directory, then moved into place. */
+    public static void writePrivate(Path target, byte[] content) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(parent, ".hb", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, OWNER_FILE);
+            } catch (UnsupportedOperationException notPosix) {
+                // the directory's permissions protect it
+            }
+            Files.write(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

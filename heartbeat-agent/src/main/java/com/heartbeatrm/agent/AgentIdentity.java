@@ -34,7 +34,7 @@ public final class AgentIdentity {
     private static final int STATE_VERSION = 1;
     private static final int MAX_STATE = 64 * 1024;
     private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "issuer", "endpoints", "pins", "publicKey",
-            "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group");
+            "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group", "issuerKeys");
     private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
@@ -51,10 +51,22 @@ public final class AgentIdentity {
     private final long generation;
     private final String organizationName;
     private final String groupPath;
+    private final List<SigningPublicKey> learnedKeys;
 
     AgentIdentity(AgentKeyPair keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
             Status status, Optional<AgentCredential> credential, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
             long generation, String organizationName, String groupPath) {
+        this(keys, agentId, organizationId, issuer, endpoints, tlsPins, status, credential, credentialIssuedAt, credentialExpiresAt,
+                generation, organizationName, groupPath, List.of());
+    }
+
+    AgentIdentity(AgentKeyPair keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
+            Status status, Optional<AgentCredential> credential, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
+            long generation, String organizationName, String groupPath, List<SigningPublicKey> learnedKeys) {
+        this.learnedKeys = List.copyOf(learnedKeys);
+        if (this.learnedKeys.size() > PinnedKeySet.MAX_KEYS) {
+            throw new IllegalArgumentException("issuerKeys: at most " + PinnedKeySet.MAX_KEYS);
+        }
         this.keys = Objects.requireNonNull(keys, "keys");
         if (agentId == null || !AGT.matcher(agentId).matches()) {
             throw new IllegalArgumentException("agentId: missing or malformed");
@@ -150,15 +162,24 @@ public final class AgentIdentity {
         return groupPath;
     }
 
-    AgentIdentity withCredential(AgentCredential newCredential, CredentialClaims claims, EnrollmentResponse.Placement placement) {
-        return new AgentIdentity(keys, agentId, organizationId, issuer, endpoints, tlsPins, Status.ACTIVE, Optional.of(newCredential),
-                Optional.of(claims.issuedAt()), Optional.of(claims.expiresAt()), claims.generation(), placement.organizationName(),
-                placement.groupPath());
+    /**
+     * Issuer keys this agent learned after its build: rotated keys, each endorsed by a key it trusted already
+     * ({@link KeyEndorsement}). They count as pinned for credentials.
+     */
+    public List<SigningPublicKey> learnedKeys() {
+        return learnedKeys;
+    }
+
+    AgentIdentity withCredential(AgentCredential newCredential, CredentialClaims claims, EnrollmentResponse.Placement placement,
+            List<SigningPublicKey> newLearnedKeys, List<String> newPins) {
+        return new AgentIdentity(keys, agentId, organizationId, issuer, endpoints, newPins.isEmpty() ? tlsPins : newPins, Status.ACTIVE,
+                Optional.of(newCredential), Optional.of(claims.issuedAt()), Optional.of(claims.expiresAt()), claims.generation(),
+                placement.organizationName(), placement.groupPath(), newLearnedKeys);
     }
 
     AgentIdentity withPlacement(EnrollmentResponse.Placement placement) {
         return new AgentIdentity(keys, agentId, organizationId, issuer, endpoints, tlsPins, status, credential, credentialIssuedAt,
-                credentialExpiresAt, generation, placement.organizationName(), placement.groupPath());
+                credentialExpiresAt, generation, placement.organizationName(), placement.groupPath(), learnedKeys);
     }
 
     // ------------------------------------------------------------------------------------------ state bytes
@@ -184,6 +205,9 @@ public final class AgentIdentity {
         m.put("generation", generation);
         m.put("organization", organizationName);
         m.put("group", groupPath);
+        if (!learnedKeys.isEmpty()) {
+            m.put("issuerKeys", learnedKeys.stream().map(k -> Base64Url.encode(k.rawKey())).toList());
+        }
         return StrictJson.write(m);
     }
 
@@ -212,13 +236,21 @@ public final class AgentIdentity {
                     StrictJson.string(m, "credentialIssuedAt").map(Instant::parse),
                     StrictJson.string(m, "credentialExpiresAt").map(Instant::parse),
                     StrictJson.requireInteger(m, "generation"), StrictJson.requireString(m, "organization"),
-                    StrictJson.requireString(m, "group"));
+                    StrictJson.requireString(m, "group"), learned(StrictJson.strings(m, "issuerKeys", PinnedKeySet.MAX_KEYS)));
         } catch (StrictJson.ParseException | StrictJson.FieldException | TokenException e) {
             throw new InvalidStateException("malformed identity state: " + e.getMessage());
         } catch (URISyntaxException | DateTimeException | IllegalArgumentException e) {
             throw new InvalidStateException("malformed identity state: " + (e instanceof IllegalArgumentException ? e.getMessage()
                     : e.getClass().getSimpleName()));
         }
+    }
+
+    private static List<SigningPublicKey> learned(List<String> raw) throws TokenException {
+        List<SigningPublicKey> out = new ArrayList<>();
+        for (String x : raw) {
+            out.add(SigningPublicKey.of(Base64Url.decode(x, "issuerKeys")));
+        }
+        return out;
     }
 
     /** Identity state bytes that cannot be read back. */

@@ -1,6 +1,7 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.EnrollmentClientException.Kind;
+import com.heartbeatrm.agent.internal.JdkEd25519;
 import com.heartbeatrm.agent.internal.PinningTrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,6 +77,7 @@ import javax.net.ssl.TrustManager;
  */
 public final class EnrollmentClient {
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Ed25519Verifier ED25519 = new JdkEd25519();
     private final PinnedKeySet issuerKeys;
     private final Clock clock;
     private final Duration connectTimeout;
@@ -87,7 +91,6 @@ public final class EnrollmentClient {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final String userAgent;
-    private final AgentCredentialVerifier credentials;
     private final Map<List<String>, HttpClient> clients = new ConcurrentHashMap<>();
 
     private EnrollmentClient(Builder b) {
@@ -104,7 +107,6 @@ public final class EnrollmentClient {
         this.sleeper = b.sleeper;
         this.random = b.random;
         this.userAgent = b.userAgent;
-        this.credentials = new AgentCredentialVerifier(issuerKeys, clock);
     }
 
     /** A client that trusts credentials signed by {@code issuerKeys}: the keys pinned into the agent build. */
@@ -188,8 +190,9 @@ public final class EnrollmentClient {
         AgentIdentity pending = new AgentIdentity(keys, e.placement().agentId(), claims.organizationId(), claims.issuer(),
                 claims.endpoints(), claims.tlsPins(), AgentIdentity.Status.PENDING, Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, e.placement().organizationName(), e.placement().groupPath());
-        CredentialClaims c = verifyCredential(e, pending);
-        return save(new Outcome(Outcome.Status.ENROLLED, pending.withCredential(e.credential(), c, e.placement())));
+        Verified v = verifyCredential(e, pending);
+        return save(new Outcome(Outcome.Status.ENROLLED, pending.withCredential(e.credential(), v.claims(), e.placement(), v.learned(),
+                pinsFrom(e, claims.tlsPins()))));
     }
 
     // ------------------------------------------------------------------------------------------------ renew
@@ -219,12 +222,14 @@ public final class EnrollmentClient {
             throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered a renewal with \"enrolled\"");
         }
         checkPlacement(renewed.placement(), identity.organizationId(), identity.agentId());
-        CredentialClaims c = verifyCredential(renewed, identity);
+        Verified v = verifyCredential(renewed, identity);
+        CredentialClaims c = v.claims();
         if (c.generation() <= identity.generation()) {
             throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the renewed credential is of generation " + c.generation()
                     + ", not newer than the one held (" + identity.generation() + ")");
         }
-        return save(new Outcome(Outcome.Status.RENEWED, identity.withCredential(renewed.credential(), c, renewed.placement())));
+        return save(new Outcome(Outcome.Status.RENEWED, identity.withCredential(renewed.credential(), c, renewed.placement(), v.learned(),
+                pinsFrom(renewed, identity.tlsPins()))));
     }
 
     /** Renews when {@link #renewalDueAt} has come (always while pending); otherwise returns {@code NOT_DUE}, sending nothing. */
@@ -357,10 +362,39 @@ public final class EnrollmentClient {
         }
     }
 
-    private CredentialClaims verifyCredential(EnrollmentResponse.Credentialed r, AgentIdentity identity) throws EnrollmentClientException {
+    /** A verified credential, and the issuer keys the agent trusts after this answer (pinned ones excluded). */
+    private record Verified(CredentialClaims claims, List<SigningPublicKey> learned) {
+    }
+
+    /**
+     * Verifies the credential against the pinned issuer keys, the keys this agent learned before, and any key the
+     * answer endorses with one of those ({@link KeyEndorsement}): so a credential signed by a rotated key is
+     * accepted exactly when a trusted key vouches for it.
+     */
+    private Verified verifyCredential(EnrollmentResponse.Credentialed r, AgentIdentity identity) throws EnrollmentClientException {
+        Map<String, SigningPublicKey> trusted = new LinkedHashMap<>();
+        issuerKeys.keys().forEach(k -> trusted.put(k.keyId(), k));
+        identity.learnedKeys().forEach(k -> trusted.putIfAbsent(k.keyId(), k));
+        List<SigningPublicKey> learned = new ArrayList<>(identity.learnedKeys());
+        boolean grew = true;
+        // Endorsements may chain (A endorses B, B endorses C): repeat until nothing new is learned.
+        while (grew) {
+            grew = false;
+            for (KeyEndorsement e : r.endorsements()) {
+                SigningPublicKey endorser = trusted.get(e.endorsedBy());
+                if (!trusted.containsKey(e.key().keyId()) && endorser != null && e.verifiedBy(endorser, ED25519)) {
+                    trusted.put(e.key().keyId(), e.key());
+                    learned.add(e.key());
+                    grew = true;
+                }
+            }
+        }
+        while (learned.size() > PinnedKeySet.MAX_KEYS) {
+            learned.remove(0);
+        }
         CredentialClaims c;
         try {
-            c = credentials.verify(r.credential());
+            c = new AgentCredentialVerifier(kid -> Optional.ofNullable(trusted.get(kid)), clock, ED25519).verify(r.credential());
         } catch (TokenException e) {
             throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the credential does not verify: " + e.reason(), e);
         }
@@ -374,7 +408,15 @@ public final class EnrollmentClient {
         if (problem != null) {
             throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the credential names " + problem);
         }
-        return c;
+        return new Verified(c, List.copyOf(learned));
+    }
+
+    /**
+     * The pins to keep after an answer: the server's current ones when it sent some and the connection was pinned
+     * (they arrived over a channel the old pins authenticated), else those held. An unpinned agent stays unpinned.
+     */
+    private static List<String> pinsFrom(EnrollmentResponse.Credentialed r, List<String> held) {
+        return held.isEmpty() || r.tlsPins().isEmpty() ? held : r.tlsPins();
     }
 
     private static EnrollmentClientException refused(EnrollmentResponse.Denied d) {

@@ -4,7 +4,9 @@ import com.heartbeatrm.agent.internal.StrictJson;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,8 +54,11 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         private final AgentCredential credential;
         private final Instant expiresAt;
         private final long generation;
+        private final List<KeyEndorsement> endorsements;
+        private final List<String> tlsPins;
 
-        Credentialed(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
+        Credentialed(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
+                List<String> tlsPins) {
             this.placement = Objects.requireNonNull(placement, "placement");
             this.credential = Objects.requireNonNull(credential, "credential");
             this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
@@ -61,6 +66,24 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
                 throw new IllegalArgumentException("generation: must be at least 1");
             }
             this.generation = generation;
+            this.endorsements = List.copyOf(endorsements);
+            if (this.endorsements.size() > KeyEndorsement.MAX_PER_RESPONSE) {
+                throw new IllegalArgumentException("issuerKeys: at most " + KeyEndorsement.MAX_PER_RESPONSE);
+            }
+            this.tlsPins = List.copyOf(tlsPins);
+            if (this.tlsPins.size() > EnrollmentClaims.MAX_PINS || !this.tlsPins.stream().allMatch(TlsPin::isWellFormed)) {
+                throw new IllegalArgumentException("tlsPins: at most " + EnrollmentClaims.MAX_PINS + " well-formed pins");
+            }
+        }
+
+        /** The issuer's active key endorsed by its older keys: how an agent learns a rotated key (may be empty). */
+        public List<KeyEndorsement> endorsements() {
+            return endorsements;
+        }
+
+        /** The TLS pins the server's next installers name, for the agent to keep (empty: keep what it has). */
+        public List<String> tlsPins() {
+            return tlsPins;
         }
 
         public Placement placement() {
@@ -92,6 +115,12 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             m.put("credential", credential.reveal());
             m.put("credentialExpiresAt", expiresAt.toString());
             m.put("generation", generation);
+            if (!endorsements.isEmpty()) {
+                m.put("issuerKeys", endorsements.stream().map(KeyEndorsement::toJson).toList());
+            }
+            if (!tlsPins.isEmpty()) {
+                m.put("tlsPins", tlsPins);
+            }
             return StrictJson.write(m);
         }
 
@@ -104,7 +133,12 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
     /** The agent is enrolled and active; its first credential. */
     final class Enrolled extends Credentialed {
         public Enrolled(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
-            super(placement, credential, expiresAt, generation);
+            this(placement, credential, expiresAt, generation, List.of(), List.of());
+        }
+
+        public Enrolled(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
+                List<String> tlsPins) {
+            super(placement, credential, expiresAt, generation, endorsements, tlsPins);
         }
 
         @Override
@@ -116,7 +150,12 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
     /** The agent's next credential. */
     final class Renewed extends Credentialed {
         public Renewed(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
-            super(placement, credential, expiresAt, generation);
+            this(placement, credential, expiresAt, generation, List.of(), List.of());
+        }
+
+        public Renewed(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
+                List<String> tlsPins) {
+            super(placement, credential, expiresAt, generation, endorsements, tlsPins);
         }
 
         @Override
@@ -209,14 +248,16 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             switch (status) {
                 case "enrolled", "renewed" -> {
                     StrictJson.onlyMembers(m, Set.of("v", "status", "agentId", "organizationId", "organization", "group", "credential",
-                            "credentialExpiresAt", "generation"));
+                            "credentialExpiresAt", "generation", "issuerKeys", "tlsPins"));
                     expectStatus(httpStatus, 200, status);
                     Placement placement = placement(m);
                     AgentCredential credential = AgentCredential.of(StrictJson.requireString(m, "credential"));
                     Instant expires = Instant.parse(StrictJson.requireString(m, "credentialExpiresAt"));
                     long generation = StrictJson.requireInteger(m, "generation");
-                    return status.equals("enrolled") ? new Enrolled(placement, credential, expires, generation)
-                            : new Renewed(placement, credential, expires, generation);
+                    List<KeyEndorsement> endorsements = endorsements(m);
+                    List<String> pins = StrictJson.strings(m, "tlsPins", EnrollmentClaims.MAX_PINS);
+                    return status.equals("enrolled") ? new Enrolled(placement, credential, expires, generation, endorsements, pins)
+                            : new Renewed(placement, credential, expires, generation, endorsements, pins);
                 }
                 case "pending" -> {
                     StrictJson.onlyMembers(m, Set.of("v", "status", "agentId", "organizationId", "organization", "group"));
@@ -253,6 +294,32 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         if (httpStatus != expected) {
             throw new MalformedException("HTTP status " + httpStatus + " disagrees with \"" + status + "\"");
         }
+    }
+
+    private static List<KeyEndorsement> endorsements(Map<String, Object> m) throws StrictJson.FieldException, MalformedException {
+        Object v = m.get("issuerKeys");
+        if (v == null || v == StrictJson.NULL) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list) || list.size() > KeyEndorsement.MAX_PER_RESPONSE) {
+            throw new MalformedException("issuerKeys: an array of at most " + KeyEndorsement.MAX_PER_RESPONSE + " endorsements");
+        }
+        List<KeyEndorsement> out = new ArrayList<>(list.size());
+        for (Object e : list) {
+            if (!(e instanceof Map<?, ?> raw)) {
+                throw new MalformedException("issuerKeys: each entry is an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> em = (Map<String, Object>) raw;
+            StrictJson.onlyMembers(em, Set.of("kid", "x", "endorsedBy", "sig"));
+            try {
+                out.add(KeyEndorsement.fromJson(StrictJson.requireString(em, "kid"), StrictJson.requireString(em, "x"),
+                        StrictJson.requireString(em, "endorsedBy"), StrictJson.requireString(em, "sig")));
+            } catch (TokenException te) {
+                throw new MalformedException("issuerKeys: " + te.getMessage());
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Placement placement(Map<String, Object> m) throws StrictJson.FieldException {

@@ -30,22 +30,30 @@ public final class AgentCredentials {
     private final SigningKeys keys;
     private final String issuer;
     private final Clock clock;
+    private final java.util.function.Supplier<java.util.List<String>> tlsPins;
 
-    AgentCredentials(HeartbeatStore store, SigningKeys keys, String issuer, Clock clock) {
+    AgentCredentials(HeartbeatStore store, SigningKeys keys, String issuer, Clock clock, java.util.function.Supplier<java.util.List<String>> tlsPins) {
         this.store = store;
         this.keys = keys;
         this.issuer = issuer;
         this.clock = clock;
+        this.tlsPins = tlsPins;
     }
 
     /** A credential and its expiry. Holds the credential: prints redacted. */
     static final class Minted {
         final AgentCredential credential;
         final Instant expiresAt;
+        /** The active key endorsed by the older ones, and the TLS pins of new installers: what the agent keeps. */
+        final java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsements;
+        final java.util.List<String> tlsPins;
 
-        Minted(AgentCredential credential, Instant expiresAt) {
+        Minted(AgentCredential credential, Instant expiresAt, java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsements,
+                java.util.List<String> tlsPins) {
             this.credential = credential;
             this.expiresAt = expiresAt;
+            this.endorsements = endorsements;
+            this.tlsPins = tlsPins;
         }
 
         @Override
@@ -60,7 +68,8 @@ public final class AgentCredentials {
         SigningKeys.ActiveKey signing = keys.active(activeKeyId);
         CredentialClaims claims = new CredentialClaims(issuer, agent.organizationId().value(), agent.id().value(), agent.groupId().value(),
                 agent.publicKeyFingerprint(), agent.credentialGeneration(), now, expires);
-        return new Minted(AgentCredential.of(CredentialCodec.encode(claims, signing.keyId, signing::sign)), expires);
+        return new Minted(AgentCredential.of(CredentialCodec.encode(claims, signing.keyId, signing::sign)), expires,
+                keys.endorsementsOf(signing), tlsPins.get());
     }
 
     /** A credential's claims and the key that signed it, verified but not checked against the store or the clock. */

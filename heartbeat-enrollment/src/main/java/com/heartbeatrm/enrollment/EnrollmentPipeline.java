@@ -212,7 +212,7 @@ final class EnrollmentPipeline {
             case ACTIVE -> {
                 AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.ctx.receivedAt(),
                         e.facts.activeSigningKeyId());
-                yield new EnrollmentResult.Enrolled(agent, placement, c.credential, c.expiresAt);
+                yield new EnrollmentResult.Enrolled(agent, placement, c.credential, c.expiresAt, c.endorsements, c.tlsPins);
             }
         };
     }

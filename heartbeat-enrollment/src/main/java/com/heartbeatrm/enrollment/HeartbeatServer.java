@@ -54,7 +54,7 @@ public final class HeartbeatServer {
         this.observer = b.observer;
         this.admin = HeartbeatAdmin.builder().store(b.store).clock(b.clock).build();
         this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
-        this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock);
+        this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
         this.keyThrottles = new KeyThrottles(admin, b.clock);
         Refusals refusals = new Refusals(b.store, b.policy);

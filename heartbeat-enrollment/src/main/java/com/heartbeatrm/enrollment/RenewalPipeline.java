@@ -154,7 +154,7 @@ final class RenewalPipeline {
         }
         AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()), e.ctx.receivedAt(),
                 e.facts.activeSigningKeyId());
-        return new RenewalResult.Renewed(agent, placement, c.credential, c.expiresAt);
+        return new RenewalResult.Renewed(agent, placement, c.credential, c.expiresAt, c.endorsements, c.tlsPins);
     }
 
     private RenewalVerdict judge(Evidence e, AtomicReference<Decision<Evidence>> out) {

@@ -20,8 +20,17 @@ public sealed interface RenewalResult permits RenewalResult.Renewed, RenewalResu
         private final Placement placement;
         private final AgentCredential credential;
         private final Instant credentialExpiresAt;
+        private final java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsements;
+        private final java.util.List<String> tlsPins;
 
         Renewed(Agent agent, Placement placement, AgentCredential credential, Instant credentialExpiresAt) {
+            this(agent, placement, credential, credentialExpiresAt, java.util.List.of(), java.util.List.of());
+        }
+
+        Renewed(Agent agent, Placement placement, AgentCredential credential, Instant credentialExpiresAt,
+                java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsements, java.util.List<String> tlsPins) {
+            this.endorsements = java.util.List.copyOf(endorsements);
+            this.tlsPins = java.util.List.copyOf(tlsPins);
             this.agent = Objects.requireNonNull(agent, "agent");
             this.placement = Objects.requireNonNull(placement, "placement");
             this.credential = Objects.requireNonNull(credential, "credential");
@@ -46,7 +55,7 @@ public sealed interface RenewalResult permits RenewalResult.Renewed, RenewalResu
 
         @Override
         public EnrollmentResponse toResponse() {
-            return new EnrollmentResponse.Renewed(placement, credential, credentialExpiresAt, agent.credentialGeneration());
+            return new EnrollmentResponse.Renewed(placement, credential, credentialExpiresAt, agent.credentialGeneration(), endorsements, tlsPins);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.agent.KeyEndorsement;
 import com.heartbeatrm.agent.PinnedKeySet;
 import com.heartbeatrm.agent.SigningPublicKey;
 import com.heartbeatrm.agent.TokenException;
@@ -135,6 +136,44 @@ public final class SigningKeys {
         LOG.warn("private key of signing key {} exported", keyId);
         return unwrap(k);
     }
+
+    /**
+     * The active key endorsed by each other key the deployment still has (newest first, at most
+     * {@link KeyEndorsement#MAX_PER_RESPONSE}): sent with every credential, so that an agent whose build pins an older
+     * key learns the active one. Signed once per active key and key set, then cached.
+     */
+    List<KeyEndorsement> endorsementsOf(ActiveKey active) {
+        Endorsements cached = endorsements;
+        List<StoredSigningKey> all = store.list();
+        List<String> ids = all.stream().map(StoredSigningKey::keyId).toList();
+        if (cached != null && cached.activeKeyId.equals(active.keyId) && cached.keyIds.equals(ids)) {
+            return cached.list;
+        }
+        SigningPublicKey activePublic = SigningPublicKey.of(active.publicKey);
+        byte[] message = KeyEndorsement.signedBytes(activePublic);
+        List<KeyEndorsement> out = new java.util.ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && out.size() < KeyEndorsement.MAX_PER_RESPONSE; i--) {
+            StoredSigningKey k = all.get(i);
+            if (k.keyId().equals(active.keyId)) {
+                continue;
+            }
+            SecretBytes seed = seeds.computeIfAbsent(k.keyId(), id -> unwrap(k));
+            byte[] s = seed.toByteArray(SecretAccess.grant());
+            try {
+                out.add(KeyEndorsement.of(activePublic, k.keyId(), BcEd25519.sign(s, publicKeyOf(k).rawKey(), message)));
+            } finally {
+                Arrays.fill(s, (byte) 0);
+            }
+        }
+        List<KeyEndorsement> list = List.copyOf(out);
+        endorsements = new Endorsements(active.keyId, ids, list);
+        return list;
+    }
+
+    private record Endorsements(String activeKeyId, List<String> keyIds, List<KeyEndorsement> list) {
+    }
+
+    private volatile Endorsements endorsements;
 
     /** The active key, ready to sign, read from the store. */
     ActiveKey active() {

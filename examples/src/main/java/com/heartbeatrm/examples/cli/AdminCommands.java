@@ -1,26 +1,10 @@
 package com.heartbeatrm.examples.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.heartbeatrm.agent.SigningPublicKey;
-import com.heartbeatrm.core.AccessKeySpec;
-import com.heartbeatrm.core.AgentId;
-import com.heartbeatrm.core.AgentStatus;
-import com.heartbeatrm.core.Group;
-import com.heartbeatrm.core.GroupSettings;
-import com.heartbeatrm.core.InstallerId;
-import com.heartbeatrm.core.InvalidInputException;
-import com.heartbeatrm.core.NetworkAllowList;
-import com.heartbeatrm.core.Organization;
-import com.heartbeatrm.core.PlatformSet;
-import com.heartbeatrm.core.ResolvedSetting;
-import com.heartbeatrm.core.SecuritySetting;
-import com.heartbeatrm.enrollment.IssuerKeyInfo;
 import com.heartbeatrm.examples.Deployment;
-import com.heartbeatrm.examples.Views;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,14 +15,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The admin commands: groups, keys, agents, signing keys, and installer lists and revocation. */
+/**
+ * The admin commands: groups, keys, agents, signing keys, and installer lists and revocation. Each one is a route
+ * of the admin API, called in-process ({@link LocalApi}), with the same names, checks and complete lists.
+ */
 final class AdminCommands {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private AdminCommands() {
     }
 
-    /** Common plumbing: the deployment, the organization, and printing lists as text or one JSON array. */
+    /** Common plumbing: the deployment, the API, and printing lists as text columns or one JSON array. */
     abstract static class Base implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -50,38 +37,46 @@ final class AdminCommands {
         @Override
         public Integer call() throws Exception {
             try (Deployment d = root().open()) {
-                return run(d, root().organization(d));
+                return run(d, new LocalApi(d, root().org));
             }
         }
 
-        abstract int run(Deployment d, Organization org) throws Exception;
+        abstract int run(Deployment d, LocalApi api) throws Exception;
 
-        static void print(boolean json, List<Map<String, Object>> rows, String... columns) throws Exception {
+        static void print(boolean json, List<JsonNode> rows, String... columns) throws Exception {
             if (json) {
                 System.out.println(JSON.writeValueAsString(rows));
                 return;
             }
-            for (Map<String, Object> row : rows) {
+            for (JsonNode row : rows) {
                 List<String> cells = new ArrayList<>();
                 for (String c : columns) {
-                    cells.add(String.valueOf(row.getOrDefault(c, "")));
+                    JsonNode v = row.get(c);
+                    cells.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
                 }
                 System.out.println(String.join("\t", cells));
             }
         }
     }
 
-
-
+    static Map<String, Object> body(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+        return m;
+    }
 
     // ------------------------------------------------------------------------------------------------ groups
 
     @Command(name = "groups", description = "The group tree and its security settings.", subcommands = {GroupCreate.class, GroupList.class,
-        GroupShow.class, GroupSet.class, GroupMove.class, GroupDelete.class})
+        GroupShow.class, GroupSet.class, GroupRename.class, GroupMove.class, GroupDelete.class})
     static final class Groups {
     }
 
-    @Command(name = "create", description = "Creates a group (under the root unless --parent).")
+    @Command(name = "create", description = "Creates a group (under the root unless --parent); prints its path.")
     static final class GroupCreate extends Base {
         @Parameters(index = "0")
         String name;
@@ -90,28 +85,20 @@ final class AdminCommands {
         String parent;
 
         @Override
-        int run(Deployment d, Organization org) {
-            Group g = d.admin.groups().create(HeartbeatCli.CLI, org.id(), Views.group(d, org, parent).id(), name);
-            System.out.println(d.admin.groups().pathOf(org.id(), g.id()));
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/groups", body("name", name, "parent", parent)).path("path").asText());
             return 0;
         }
     }
 
-    @Command(name = "list", description = "Lists the groups, depth first.")
+    @Command(name = "list", description = "Lists the groups by path.")
     static final class GroupList extends Base {
         @Option(names = "--json")
         boolean json;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Group g : d.admin.groups().subtree(org.id(), org.rootGroupId())) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("path", d.admin.groups().pathOf(org.id(), g.id()));
-                m.put("id", g.id().value());
-                rows.add(m);
-            }
-            print(json, rows, "path", "id");
+        int run(Deployment d, LocalApi api) throws Exception {
+            print(json, api.all("/groups", Map.of()), "path", "id");
             return 0;
         }
     }
@@ -125,27 +112,23 @@ final class AdminCommands {
         boolean json;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            Group g = Views.group(d, org, path);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (ResolvedSetting<?> r : d.admin.groups().effectiveSettings(org.id(), g.id()).all()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("setting", r.setting().name());
-                m.put("value", text(r));
-                m.put("source", r.describeSource());
-                m.put("locked", r.lockedBy().isPresent());
-                rows.add(m);
+        int run(Deployment d, LocalApi api) throws Exception {
+            JsonNode g = api.get("/groups/" + LocalApi.seg(path), Map.of());
+            if (json) {
+                System.out.println(JSON.writeValueAsString(g));
+                return 0;
             }
-            print(json, rows, "setting", "value", "source");
+            System.out.println(g.path("path").asText() + " (" + g.path("id").asText() + ")");
+            for (JsonNode s : g.path("settings")) {
+                String lock = s.path("locked").asBoolean() ? ", locked by " + s.path("lockedBy").asText() : "";
+                System.out.printf("  %-20s %-12s %s%s%n", s.path("setting").asText(), s.path("value").asText(), s.path("source").asText(), lock);
+            }
             return 0;
-        }
-
-        private static <T> String text(ResolvedSetting<T> r) {
-            return r.setting().format(r.value());
         }
     }
 
-    @Command(name = "set", description = "Overrides settings on a group (NAME=VALUE; VALUE 'inherit' removes the override); --lock locks them.")
+    @Command(name = "set", description = "Overrides settings on a group (NAME=VALUE; VALUE 'inherit' removes the override); --lock locks them,"
+            + " --unlock unlocks them.")
     static final class GroupSet extends Base {
         @Parameters(index = "0")
         String path;
@@ -156,33 +139,46 @@ final class AdminCommands {
         @Option(names = "--lock")
         boolean lock;
 
+        @Option(names = "--unlock")
+        boolean unlock;
+
         @Override
-        int run(Deployment d, Organization org) {
-            Group g = Views.group(d, org, path);
-            GroupSettings s = g.settings();
+        int run(Deployment d, LocalApi api) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>();
             for (String a : assignments) {
                 int eq = a.indexOf('=');
-                if (eq <= 0) {
-                    throw new InvalidInputException("setting", "expected NAME=VALUE, got " + a);
+                if (eq <= 0 && !(lock || unlock)) {
+                    throw new LocalApi.Failure(400, "expected NAME=VALUE, got " + a);
                 }
-                SecuritySetting<?> setting = SecuritySetting.byName(a.substring(0, eq))
-                        .orElseThrow(() -> new InvalidInputException("setting", "unknown setting " + a.substring(0, a.indexOf('='))));
-                String value = a.substring(eq + 1);
-                s = value.equalsIgnoreCase("inherit") ? s.withoutOverride(setting) : withParsed(s, setting, value);
-                if (lock) {
-                    s = s.withLock(setting, true);
+                String name = eq > 0 ? a.substring(0, eq) : a;
+                if (eq > 0) {
+                    settings.put(name, a.substring(eq + 1));
                 }
+                names.add(name);
             }
-            d.admin.groups().changeSettings(HeartbeatCli.CLI, org.id(), g.id(), s, g.version());
+            api.post("/groups/" + LocalApi.seg(path) + "/settings", body("settings", settings.isEmpty() ? null : settings,
+                    "lock", lock ? names : null, "unlock", unlock ? names : null));
             return 0;
-        }
-
-        private static <T> GroupSettings withParsed(GroupSettings s, SecuritySetting<T> setting, String value) {
-            return s.withOverride(setting, setting.parse(value));
         }
     }
 
-    @Command(name = "move", description = "Moves a group under another.")
+    @Command(name = "rename", description = "Renames a group; prints its new path.")
+    static final class GroupRename extends Base {
+        @Parameters(index = "0")
+        String path;
+
+        @Parameters(index = "1")
+        String name;
+
+        @Override
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/groups/" + LocalApi.seg(path) + "/rename", body("name", name)).path("path").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "move", description = "Moves a group under another; prints its new path.")
     static final class GroupMove extends Base {
         @Parameters(index = "0")
         String path;
@@ -191,9 +187,8 @@ final class AdminCommands {
         String parent;
 
         @Override
-        int run(Deployment d, Organization org) {
-            Group g = d.admin.groups().move(HeartbeatCli.CLI, org.id(), Views.group(d, org, path).id(), Views.group(d, org, parent).id());
-            System.out.println(d.admin.groups().pathOf(org.id(), g.id()));
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/groups/" + LocalApi.seg(path) + "/move", body("parent", parent)).path("path").asText());
             return 0;
         }
     }
@@ -204,8 +199,8 @@ final class AdminCommands {
         String path;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.groups().delete(HeartbeatCli.CLI, org.id(), Views.group(d, org, path).id());
+        int run(Deployment d, LocalApi api) {
+            api.delete("/groups/" + LocalApi.seg(path));
             return 0;
         }
     }
@@ -213,7 +208,7 @@ final class AdminCommands {
     // -------------------------------------------------------------------------------------------------- keys
 
     @Command(name = "keys", description = "Access keys.", subcommands = {KeyCreate.class, KeyList.class, KeyShow.class, KeyDisable.class,
-        KeyEnable.class, KeyAssign.class, KeyDelete.class})
+        KeyEnable.class, KeyRename.class, KeyRepoint.class, KeyAssign.class, KeyUnthrottle.class, KeyDelete.class})
     static final class Keys {
     }
 
@@ -228,6 +223,9 @@ final class AdminCommands {
         @Option(names = "--expires", description = "lifetime, e.g. 90d or 12h")
         String expires;
 
+        @Option(names = "--expires-at", description = "a date (2026-12-31) or an instant (2026-12-31T23:59:59Z)")
+        String expiresAt;
+
         @Option(names = "--max-uses")
         Long maxUses;
 
@@ -238,50 +236,43 @@ final class AdminCommands {
         String platforms;
 
         @Override
-        int run(Deployment d, Organization org) {
-            AccessKeySpec.Builder b = AccessKeySpec.builder(name, Views.group(d, org, group).id());
-            if (expires != null) {
-                b.expiresIn(parseDuration(expires));
-            }
-            if (maxUses != null) {
-                b.maxUses(maxUses);
-            }
-            if (networks != null) {
-                b.networks(NetworkAllowList.parse(networks));
-            }
-            if (platforms != null) {
-                b.platforms(PlatformSet.parse(platforms));
-            }
-            System.out.println(d.admin.accessKeys().create(HeartbeatCli.CLI, org.id(), b.build()).id());
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/keys", body("name", name, "group", group, "expires", expires, "expiresAt", expiresAt,
+                    "maxUses", maxUses, "networks", networks, "platforms", platforms)).path("id").asText());
             return 0;
-        }
-
-        private static Duration parseDuration(String text) {
-            return SecuritySetting.MAX_KEY_LIFETIME.parse(text).maximum()
-                    .orElseThrow(() -> new InvalidInputException("--expires", "a key lifetime, e.g. 90d"));
         }
     }
 
-    @Command(name = "list", description = "Lists the access keys.")
+    @Command(name = "list", description = "Lists every access key; THROTTLED names the sources a key is locked for.")
     static final class KeyList extends Base {
         @Option(names = "--json")
         boolean json;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            print(json, Views.keyRows(d, org), "id", "name", "group", "status", "uses");
+        int run(Deployment d, LocalApi api) throws Exception {
+            List<JsonNode> rows = api.all("/keys", Map.of());
+            if (!json) {
+                for (JsonNode r : rows) {
+                    if (r.has("throttled")) {
+                        List<String> t = new ArrayList<>();
+                        r.get("throttled").forEach(x -> t.add(x.path("source").asText() + " until " + x.path("until").asText()));
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) r).put("throttled", "THROTTLED " + String.join(", ", t));
+                    }
+                }
+            }
+            print(json, rows, "id", "name", "group", "status", "uses", "maxUses", "throttled");
             return 0;
         }
     }
 
-    @Command(name = "show", description = "Shows one access key.")
+    @Command(name = "show", description = "Shows one access key (id or name) as JSON.")
     static final class KeyShow extends Base {
         @Parameters(index = "0")
         String key;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            System.out.println(JSON.writeValueAsString(Views.keyRow(d, org, Views.key(d, org, key))));
+        int run(Deployment d, LocalApi api) throws Exception {
+            System.out.println(JSON.writeValueAsString(api.get("/keys/" + LocalApi.seg(key), Map.of())));
             return 0;
         }
     }
@@ -295,8 +286,8 @@ final class AdminCommands {
         String reason;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.accessKeys().disable(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id(), reason);
+        int run(Deployment d, LocalApi api) {
+            api.post("/keys/" + LocalApi.seg(key) + "/disable", body("reason", reason));
             return 0;
         }
     }
@@ -307,14 +298,29 @@ final class AdminCommands {
         String key;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.accessKeys().enable(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id());
+        int run(Deployment d, LocalApi api) {
+            api.post("/keys/" + LocalApi.seg(key) + "/enable", Map.of());
             return 0;
         }
     }
 
-    @Command(name = "assign", description = "Re-points a key to another group (future installs land there).")
-    static final class KeyAssign extends Base {
+    @Command(name = "rename", description = "Renames a key.")
+    static final class KeyRename extends Base {
+        @Parameters(index = "0")
+        String key;
+
+        @Parameters(index = "1")
+        String name;
+
+        @Override
+        int run(Deployment d, LocalApi api) {
+            api.post("/keys/" + LocalApi.seg(key) + "/rename", body("name", name));
+            return 0;
+        }
+    }
+
+    @Command(name = "repoint", description = "Re-points a key to another group: future installs land there, no new installer needed.")
+    static class KeyRepoint extends Base {
         @Parameters(index = "0")
         String key;
 
@@ -322,8 +328,25 @@ final class AdminCommands {
         String group;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.accessKeys().repoint(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id(), Views.group(d, org, group).id());
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/keys/" + LocalApi.seg(key) + "/repoint", body("group", group)).path("group").asText());
+            return 0;
+        }
+    }
+
+    /** The old name of {@code repoint}, kept for scripts. */
+    @Command(name = "assign", hidden = true, description = "Old name of repoint.")
+    static final class KeyAssign extends KeyRepoint {
+    }
+
+    @Command(name = "unthrottle", description = "Lifts every lock on a key that failed attempts put on it; prints how many.")
+    static final class KeyUnthrottle extends Base {
+        @Parameters(index = "0")
+        String key;
+
+        @Override
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/keys/" + LocalApi.seg(key) + "/unthrottle", Map.of()).path("lifted").asInt());
             return 0;
         }
     }
@@ -334,8 +357,8 @@ final class AdminCommands {
         String key;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.accessKeys().delete(HeartbeatCli.CLI, org.id(), Views.key(d, org, key).id());
+        int run(Deployment d, LocalApi api) {
+            api.delete("/keys/" + LocalApi.seg(key));
             return 0;
         }
     }
@@ -343,73 +366,114 @@ final class AdminCommands {
     // ------------------------------------------------------------------------------------------------ agents
 
     @Command(name = "agents", description = "Enrolled agents.", subcommands = {AgentList.class, AgentApprove.class, AgentDeny.class,
-        AgentMove.class, AgentDisable.class})
+        AgentMove.class, AgentDisable.class, AgentEnable.class, AgentUnlock.class})
     static final class Agents {
     }
 
-    @Command(name = "list", description = "Lists agents (of one group with --group).")
+    @Command(name = "list", description = "Lists every agent (of one group, key or status with --group, --key, --status).")
     static final class AgentList extends Base {
         @Option(names = "--group")
         String group;
+
+        @Option(names = "--key")
+        String key;
+
+        @Option(names = "--status", description = "ACTIVE, PENDING, DISABLED, LOCKED, ...")
+        String status;
 
         @Option(names = "--json")
         boolean json;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            print(json, Views.agentRows(d, org, group), "id", "hostname", "group", "status");
+        int run(Deployment d, LocalApi api) throws Exception {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("group", group);
+            q.put("key", key);
+            q.put("status", status);
+            print(json, api.all("/agents", q), "id", "hostname", "group", "status", "platform", "enrolled");
+            return 0;
+        }
+    }
+
+    abstract static class AgentAction extends Base {
+        @Parameters(index = "0", description = "agent id")
+        String id;
+
+        abstract String action();
+
+        Map<String, ?> body() {
+            return Map.of();
+        }
+
+        @Override
+        int run(Deployment d, LocalApi api) {
+            JsonNode a = api.post("/agents/" + LocalApi.seg(id) + "/" + action(), body());
+            System.out.println(a.path("id").asText() + "\t" + a.path("status").asText() + "\t" + a.path("group").asText());
             return 0;
         }
     }
 
     @Command(name = "approve", description = "Approves a pending agent.")
-    static final class AgentApprove extends Base {
-        @Parameters(index = "0")
-        String id;
-
+    static final class AgentApprove extends AgentAction {
         @Override
-        int run(Deployment d, Organization org) {
-            d.enrollment().approve(HeartbeatCli.CLI, org.id(), AgentId.parse(id));
-            return 0;
+        String action() {
+            return "approve";
         }
     }
 
     @Command(name = "deny", description = "Denies a pending agent.")
-    static final class AgentDeny extends Base {
-        @Parameters(index = "0")
-        String id;
+    static final class AgentDeny extends AgentAction {
+        @Override
+        String action() {
+            return "deny";
+        }
+    }
+
+    @Command(name = "disable", description = "Disables an agent: it is refused at renewal, and its credential fails the server's check at once.")
+    static final class AgentDisable extends AgentAction {
+        @Override
+        String action() {
+            return "disable";
+        }
+    }
+
+    @Command(name = "enable", description = "Enables a disabled agent again.")
+    static final class AgentEnable extends AgentAction {
+        @Override
+        String action() {
+            return "enable";
+        }
+    }
+
+    @Command(name = "unlock", description = "Unlocks an agent locked as a clone; its next renewal must prove its latest credential.")
+    static final class AgentUnlock extends AgentAction {
+        @Option(names = "--reason")
+        String reason;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.enrollment().deny(HeartbeatCli.CLI, org.id(), AgentId.parse(id));
-            return 0;
+        String action() {
+            return "unlock";
+        }
+
+        @Override
+        Map<String, ?> body() {
+            return AdminCommands.body("reason", reason);
         }
     }
 
     @Command(name = "move", description = "Moves an agent to another group.")
-    static final class AgentMove extends Base {
-        @Parameters(index = "0")
-        String id;
-
+    static final class AgentMove extends AgentAction {
         @Option(names = "--group", required = true)
         String group;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.agents().move(HeartbeatCli.CLI, org.id(), AgentId.parse(id), Views.group(d, org, group).id());
-            return 0;
+        String action() {
+            return "move";
         }
-    }
-
-    @Command(name = "disable", description = "Disables an agent: its credential is no longer renewed.")
-    static final class AgentDisable extends Base {
-        @Parameters(index = "0")
-        String id;
 
         @Override
-        int run(Deployment d, Organization org) {
-            d.admin.agents().setStatus(HeartbeatCli.CLI, org.id(), AgentId.parse(id), AgentStatus.DISABLED);
-            return 0;
+        Map<String, ?> body() {
+            return AdminCommands.body("group", group);
         }
     }
 
@@ -420,69 +484,45 @@ final class AdminCommands {
     static final class SigningKeys {
     }
 
-    /** Signing keys belong to the deployment, not to an organization. */
-    abstract static class DeploymentBase implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            try (Deployment d = ((HeartbeatCli) spec.root().userObject()).open()) {
-                return run(d);
-            }
-        }
-
-        abstract int run(Deployment d) throws Exception;
-    }
-
     @Command(name = "list", description = "Lists the issuer signing keys.")
-    static final class SigningList extends DeploymentBase {
+    static final class SigningList extends Base {
         @Option(names = "--json")
         boolean json;
 
         @Override
-        int run(Deployment d) throws Exception {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (IssuerKeyInfo k : d.issuerKeys.list()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", k.keyId());
-                m.put("status", k.status().name());
-                m.put("created", k.createdAt().toString());
-                k.retiredAt().ifPresent(r -> m.put("retired", r.toString()));
-                rows.add(m);
-            }
-            Base.print(json, rows, "id", "status", "created");
+        int run(Deployment d, LocalApi api) throws Exception {
+            List<JsonNode> rows = new ArrayList<>();
+            api.get("/signing-keys", Map.of()).path("items").forEach(rows::add);
+            print(json, rows, "id", "status", "created");
             return 0;
         }
     }
 
-    @Command(name = "rotate", description = "Creates a new active signing key; the old one keeps verifying until removed.")
-    static final class SigningRotate extends DeploymentBase {
+    @Command(name = "rotate", description = "Makes a new active signing key; the old one keeps verifying. Downloads pin the new set at once.")
+    static final class SigningRotate extends Base {
         @Override
-        int run(Deployment d) {
-            System.out.println(d.issuerKeys.rotate().keyId());
+        int run(Deployment d, LocalApi api) {
+            System.out.println(api.post("/signing-keys/rotate", Map.of()).path("active").asText());
             return 0;
         }
     }
 
     @Command(name = "export", description = "Writes the public key set (JSON) for pinning into agent builds.")
-    static final class SigningExport extends DeploymentBase {
+    static final class SigningExport extends Base {
         @Option(names = "--out", required = true)
         Path out;
 
         @Override
-        int run(Deployment d) throws Exception {
-            Files.writeString(out, d.issuerKeys.publicKeySet().toJson());
-            for (SigningPublicKey k : d.issuerKeys.publicKeySet().keys()) {
-                System.out.println(k.keyId());
-            }
+        int run(Deployment d, LocalApi api) throws Exception {
+            HeartbeatCli.writeOut(out, d.server.signingKeys().publicKeySet().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            d.server.signingKeys().publicKeySet().keys().forEach(k -> System.out.println(k.keyId()));
             return 0;
         }
     }
 
     // ------------------------------------------------------------------------------------- installer records
 
-    @Command(name = "list", description = "Lists generated installers (of one key with --key).")
+    @Command(name = "list", description = "Lists every generated installer (of one key with --key).")
     static final class InstallerList extends Base {
         @Option(names = "--key")
         String key;
@@ -491,8 +531,10 @@ final class AdminCommands {
         boolean json;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            print(json, Views.installerRows(d, org, key), "id", "key", "format", "issued", "revoked");
+        int run(Deployment d, LocalApi api) throws Exception {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("key", key);
+            print(json, api.all("/installers", q), "id", "key", "format", "issued", "revoked");
             return 0;
         }
     }
@@ -506,8 +548,8 @@ final class AdminCommands {
         String reason;
 
         @Override
-        int run(Deployment d, Organization org) throws Exception {
-            d.tokens().revoke(HeartbeatCli.CLI, org.id(), InstallerId.parse(id), reason);
+        int run(Deployment d, LocalApi api) {
+            api.post("/installers/" + LocalApi.seg(id) + "/revoke", body("reason", reason));
             return 0;
         }
     }

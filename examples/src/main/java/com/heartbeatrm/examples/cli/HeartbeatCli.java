@@ -1,39 +1,40 @@
 package com.heartbeatrm.examples.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.heartbeatrm.agent.EnrollmentClaims;
 import com.heartbeatrm.agent.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.PinnedKeySet;
 import com.heartbeatrm.agent.TokenException;
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
-import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.ArtifactDigest;
+import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.Organization;
-import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.Platform;
-import com.heartbeatrm.enrollment.EnrollmentTokens;
-import com.heartbeatrm.enrollment.IssuedToken;
-import com.heartbeatrm.enrollment.TokenRequest;
+import com.heartbeatrm.enrollment.InstallerRequest;
+import com.heartbeatrm.enrollment.admin.AdminAuthenticator;
+import com.heartbeatrm.enrollment.admin.AdminEndpoint;
+import com.heartbeatrm.enrollment.admin.AdminToken;
 import com.heartbeatrm.examples.Deployment;
-import com.heartbeatrm.examples.Views;
 import com.heartbeatrm.examples.Quickstart;
 import com.heartbeatrm.examples.agent.AgentBase;
 import com.heartbeatrm.examples.server.ReferenceServer;
+import com.heartbeatrm.examples.tls.ServerTls;
+import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;
-import com.heartbeatrm.installer.InstallerPacker;
 import com.heartbeatrm.installer.InstallerReader;
-import com.heartbeatrm.installer.PackResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -44,17 +45,18 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The reference CLI: {@code java -jar heartbeat.jar COMMAND}. Global options may come before or after the
- * command. Errors print one line to stderr and exit non-zero; a stack trace only with {@code --verbose}.
+ * command. Errors print one line to stderr and exit non-zero (1 refused, 2 usage, 4 invalid installer); a stack
+ * trace only with {@code --verbose}.
  */
 @Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "HeartbeatRM reference 0.1.0",
         description = "HeartbeatRM reference server and admin CLI.",
-        subcommands = {HeartbeatCli.Demo.class, HeartbeatCli.Init.class, HeartbeatCli.Serve.class, HeartbeatCli.AgentBaseCmd.class,
-            HeartbeatCli.Installers.class, AdminCommands.Groups.class, AdminCommands.Keys.class, AdminCommands.Agents.class,
-            AdminCommands.SigningKeys.class, HeartbeatCli.QuickstartCmd.class})
+        subcommands = {HeartbeatCli.Demo.class, HeartbeatCli.Init.class, HeartbeatCli.Serve.class, HeartbeatCli.Tls.class,
+            HeartbeatCli.AgentBaseCmd.class, HeartbeatCli.Installers.class, AdminCommands.Groups.class, AdminCommands.Keys.class,
+            AdminCommands.Agents.class, AdminCommands.SigningKeys.class, HeartbeatCli.QuickstartCmd.class})
 public final class HeartbeatCli {
     static final Actor CLI = Actor.of("cli");
 
-    @Option(names = "--data", scope = ScopeType.INHERIT, description = "data directory (embedded H2); default ./heartbeat-data")
+    @Option(names = "--data", scope = ScopeType.INHERIT, description = "data directory (embedded H2, keys, TLS); default ./heartbeat-data")
     Path data = Path.of("heartbeat-data");
 
     @Option(names = "--jdbc-url", scope = ScopeType.INHERIT, description = "use PostgreSQL or MariaDB instead of H2")
@@ -66,13 +68,17 @@ public final class HeartbeatCli {
     @Option(names = "--jdbc-password", scope = ScopeType.INHERIT, defaultValue = "${env:HEARTBEAT_JDBC_PASSWORD}")
     String jdbcPassword;
 
-    @Option(names = "--org", scope = ScopeType.INHERIT, description = "organization name, where there are several")
+    @Option(names = "--org", scope = ScopeType.INHERIT, description = "organization name or id, where there are several")
     String org;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces")
     boolean verbose;
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
         CommandLine cli = new CommandLine(new HeartbeatCli());
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             HeartbeatCli root = line.getCommandSpec().root().userObject() instanceof HeartbeatCli h ? h : null;
@@ -84,6 +90,9 @@ public final class HeartbeatCli {
             if (ex instanceof InstallerException || ex instanceof TokenException) {
                 return 4;
             }
+            if (ex instanceof UsageException) {
+                return 2;
+            }
             return 1;
         });
         // Usage mistakes are errors too: one line, with a pointer to --help.
@@ -91,24 +100,54 @@ public final class HeartbeatCli {
             System.err.println("error: " + oneLine(ex) + " (see --help)");
             return 2;
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 
     static String oneLine(Throwable t) {
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.replaceAll("[\\r\\n]+", " ");
+        return m.replaceAll("\\p{Cntrl}+", " ");
+    }
+
+    /** A command used wrongly in a way picocli cannot see (exit 2). */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     Deployment open() throws IOException {
         return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
-    Organization organization(Deployment d) {
-        return Views.organization(d, org);
+    /**
+     * Where {@code --out} may write: a new path, or an existing regular file (replaced by a move). A directory, a
+     * FIFO, a device or a symbolic link is refused.
+     */
+    static void checkOut(Path out) {
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException("--out " + out + " is not a regular file (a directory, link, FIFO or device): choose a new path");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UsageException("--out " + out + ": the directory does not exist");
+        }
     }
 
+    /** Writes {@code content} to {@code --out} through a temp file and a move, after {@link #checkOut}. */
+    static void writeOut(Path out, byte[] content) throws IOException {
+        checkOut(out);
+        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".hb-out", ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
 
-    @Command(name = "demo", description = "The product walk-through, end to end, in a temporary directory (H2, real server, real installer).")
+    @Command(name = "demo", description = "The product walk-through, end to end, in a temporary directory (H2, HTTPS server, real installers).")
     static final class Demo implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -125,23 +164,40 @@ public final class HeartbeatCli {
         }
     }
 
-    @Command(name = "init", description = "Creates the issuer signing keys if absent, the organization, its root group and default key.")
+    @Command(name = "init", description = "Creates the signing key and TLS identity if absent, and the organization with its root group and"
+            + " default key; prints the default key's id.")
     static final class Init implements Callable<Integer> {
         @CommandLine.ParentCommand
         HeartbeatCli root;
 
-        @Option(names = "--server-url", defaultValue = "http://127.0.0.1:8080", description = "enrollment endpoint embedded in installers")
+        @Option(names = "--server-url", description = "the URL agents reach this server at; default https://127.0.0.1:8443")
         URI serverUrl;
+
+        @Option(names = "--tls-cert", description = "PEM certificate (chain) to serve, instead of a self-signed one")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+        Path tlsKey;
 
         @Override
         public Integer call() throws Exception {
+            if (root.org == null) {
+                throw new UsageException("--org: name the organization to create");
+            }
             try (Deployment d = root.open()) {
-                if (root.org == null) {
-                    throw new InvalidInputException("--org", "name the organization to create");
+                URI url = serverUrl != null ? serverUrl : d.serverUrl();
+                try {
+                    EnrollmentClaims.checkEndpoint(Deployment.baseUrl(url));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--server-url: " + e.getMessage());
                 }
-                EnrollmentClaims.checkEndpoint(serverUrl);
-                d.setServerUrl(serverUrl);
-                d.issuerKeys.ensureActiveKey();
+                d.setServerUrl(url);
+                d.server.signingKeys().ensureActiveKey();
+                if (url.getScheme().equals("https") && !d.tlsConfigured()) {
+                    ServerTls.create(d.dataDir(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsHosts(url));
+                } else if (tlsCert != null || tlsKey != null) {
+                    throw new UsageException("--tls-cert/--tls-key: a TLS identity exists already (use tls rotate) or the URL is http");
+                }
                 NewOrganization o = d.admin.organizations().setUp(CLI, root.org);
                 System.out.println(o.defaultKey().id());
             }
@@ -149,47 +205,136 @@ public final class HeartbeatCli {
         }
     }
 
-    @Command(name = "serve", description = "Runs the HTTP server (enrollment, renewal, admin API, web console, installer downloads) until stopped.")
+    /** The names a self-signed certificate covers: the URL's host, loopback and localhost. */
+    static List<String> tlsHosts(URI url) {
+        List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "::1", "localhost"));
+        String h = url.getHost();
+        if (h != null && !hosts.contains(h)) {
+            hosts.add(0, h.startsWith("[") ? h.substring(1, h.length() - 1) : h);
+        }
+        return hosts;
+    }
+
+    @Command(name = "serve", description = "Runs the server (enrollment, renewal, admin API, web console, installer downloads) until stopped.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.ParentCommand
         HeartbeatCli root;
 
-        @Option(names = "--port", defaultValue = "8080")
-        int port;
+        @Option(names = "--port", description = "default: the server URL's port")
+        Integer port;
 
         @Option(names = "--bind", defaultValue = "127.0.0.1")
         String bind;
 
+        @Option(names = "--insecure-http", description = "serve plain http on a non-loopback address (tokens and credentials in the clear)")
+        boolean insecureHttp;
+
         @Override
         public Integer call() throws Exception {
             Deployment d = root.open();
-            d.issuerKeys.ensureActiveKey();
-            String adminToken = System.getenv("HEARTBEAT_ADMIN_TOKEN");
-            boolean generated = adminToken == null || adminToken.isBlank();
-            if (generated) {
-                byte[] random = new byte[24];
-                new java.security.SecureRandom().nextBytes(random);
-                adminToken = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            try {
+                d.server.signingKeys().ensureActiveKey();
+                URI url = d.serverUrl();
+                InetAddress bindAddress = InetAddress.getByName(bind);
+                boolean https = url.getScheme().equals("https");
+                if (!https && !bindAddress.isLoopbackAddress() && !insecureHttp) {
+                    throw new UsageException("the server URL is http and --bind " + bind + " is not loopback: use https (init), or --insecure-http");
+                }
+                if (https && !d.tlsConfigured()) {
+                    throw new UsageException("the server URL is https but there is no TLS identity: run init");
+                }
+                AdminToken token = adminToken(d);
+                Path work = d.dataDir().resolve("work");
+                Deployment.ensurePrivateDirectory(work);
+                AgentBase.Cache bases = new AgentBase.Cache(d.server.signingKeys()::publicKeySet, work);
+                AdminEndpoint admin = AdminEndpoint.builder(d.server, AdminAuthenticator.bearer(token, Actor.of("admin-api"), d.clock))
+                        .installerBase(bases::current).workDirectory(work).build();
+                int p = port != null ? port : url.getPort() > 0 ? url.getPort() : https ? 8443 : 8080;
+                ReferenceServer.Builder b = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(bindAddress, p)).admin(admin);
+                if (https) {
+                    b.tls(d.tls(), d.dataDir());
+                }
+                ReferenceServer server = b.build().start();
+                CountDownLatch stopped = new CountDownLatch(1);
+                Deployment opened = d;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.close();
+                    opened.close();
+                    stopped.countDown();
+                }));
+                String where = server.scheme() + "://" + (bindAddress.getHostAddress().contains(":") ? "[" + bind + "]" : bind) + ":" + server.port();
+                System.out.println("serving on " + where + (https ? " (TLS key pin " + d.tls().currentPin() + ")" : ""));
+                System.out.println("web console: " + where + "/ (sign in with the admin token)");
+                System.out.println(System.getenv("HEARTBEAT_ADMIN_TOKEN") != null ? "admin token: from HEARTBEAT_ADMIN_TOKEN"
+                        : "admin token: in " + d.dataDir().resolve("admin-token") + " (owner-only)");
+                System.out.flush();
+                d = null;
+                stopped.await();
+                return 0;
+            } finally {
+                if (d != null) {
+                    d.close();
+                }
             }
-            ReferenceServer server = ReferenceServer.withAdminApi(d, adminToken, new InetSocketAddress(InetAddress.getByName(bind), port));
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                d.close();
-                stopped.countDown();
-            }));
-            server.start();
-            System.out.println("serving on http://" + bind + ":" + server.port());
-            System.out.println("web console: http://" + bind + ":" + server.port() + "/ (sign in with the admin token)");
-            System.out.println(generated ? "admin API token (Authorization: Bearer …): " + adminToken
-                    : "admin API token: from HEARTBEAT_ADMIN_TOKEN");
-            System.out.flush();
-            stopped.await();
-            return 0;
+        }
+
+        /** The admin token: from the environment (at least 128 bits), else the one in DATA/admin-token, made once. */
+        private static AdminToken adminToken(Deployment d) throws IOException {
+            String env = System.getenv("HEARTBEAT_ADMIN_TOKEN");
+            if (env != null) {
+                try {
+                    return AdminToken.of(env.strip());
+                } catch (InvalidInputException e) {
+                    throw new UsageException("HEARTBEAT_ADMIN_TOKEN " + e.getMessage().replaceFirst("^adminToken: ", ""));
+                }
+            }
+            Path file = d.dataDir().resolve("admin-token");
+            if (!Files.exists(file)) {
+                AdminToken t = AdminToken.generate();
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                t.writeTo(out);
+                Deployment.writePrivate(file, out.toByteArray());
+                return t;
+            }
+            return AdminToken.of(Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).strip());
         }
     }
 
-    @Command(name = "agent-base", description = "Writes the sample agent as a runnable JAR with this deployment's public signing keys pinned.")
+    @Command(name = "tls", description = "The server's TLS identity.", subcommands = {Tls.Show.class, Tls.Rotate.class})
+    static final class Tls {
+        @Command(name = "show", description = "Prints the pins new installers name (current key, then next).")
+        static final class Show implements Callable<Integer> {
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
+                ServerTls.load(root.data).pins().forEach(System.out::println);
+                return 0;
+            }
+        }
+
+        @Command(name = "rotate", description = "Serves the next TLS key (which every recent installer pins already) and makes a new next one;"
+                + " a running serve reloads it. Prints the new pins.")
+        static final class Rotate implements Callable<Integer> {
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
+                URI url;
+                try (Deployment d = root.open()) {
+                    url = d.serverUrl();
+                }
+                ServerTls.rotate(root.data, tlsHosts(url)).pins().forEach(System.out::println);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "agent-base", description = "Writes the sample agent (under 1 MiB) with this deployment's public signing keys pinned.")
     static final class AgentBaseCmd implements Callable<Integer> {
         @CommandLine.ParentCommand
         HeartbeatCli root;
@@ -199,9 +344,10 @@ public final class HeartbeatCli {
 
         @Override
         public Integer call() throws Exception {
+            checkOut(out);
             try (Deployment d = root.open()) {
-                d.issuerKeys.ensureActiveKey();
-                AgentBase.write(out, d.issuerKeys.publicKeySet());
+                d.server.signingKeys().ensureActiveKey();
+                AgentBase.write(out, d.server.signingKeys().publicKeySet());
                 System.out.println(out);
             }
             return 0;
@@ -211,15 +357,12 @@ public final class HeartbeatCli {
     @Command(name = "installers", description = "Generate and inspect installers.", subcommands = {Installers.Generate.class, Installers.Inspect.class,
         AdminCommands.InstallerList.class, AdminCommands.InstallerRevoke.class})
     static final class Installers {
-        @Command(name = "generate", description = "Writes the installer for a key; prints the installer (token) id.")
+        @Command(name = "generate", description = "Writes the installer for a key; prints the installer id.")
         static final class Generate implements Callable<Integer> {
-            @CommandLine.ParentCommand
-            Installers parent;
-
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
 
-            @Option(names = "--key", required = true, description = "key id or unique key name")
+            @Option(names = "--key", required = true, description = "key id or name")
             String key;
 
             @Option(names = "--out", required = true)
@@ -231,42 +374,45 @@ public final class HeartbeatCli {
             @Option(names = "--platform")
             String platform;
 
-            @Option(names = "--server-url")
+            @Option(names = "--server-url", description = "another URL this installer's agents enroll at")
             URI serverUrl;
 
             @Override
             public Integer call() throws Exception {
                 HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
+                checkOut(out);
                 try (Deployment d = root.open()) {
-                    Organization o = root.organization(d);
-                    AccessKey k = Views.key(d, o, key);
-                    TokenRequest.Builder request = TokenRequest.builder();
+                    LocalApi api = new LocalApi(d, root.org);
+                    String keyId = api.get("/keys/" + LocalApi.seg(key), java.util.Map.of()).path("id").asText();
+                    Organization o = organizationOf(d, root.org);
+                    InstallerRequest.Builder request = InstallerRequest.builder();
                     if (platform != null) {
-                        request.platform(Platform.parse(platform));
+                        try {
+                            request.platform(Platform.parse(platform));
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageException("--platform: one of windows, macos, linux");
+                        }
                     }
                     if (serverUrl != null) {
-                        request.endpoints(java.util.List.of(serverUrl.resolve("/v1/enroll")));
+                        request.endpoints(List.of(Deployment.baseUrl(serverUrl)));
                     }
-                    EnrollmentTokens tokens = d.tokens();
-                    IssuedToken issued = tokens.issue(CLI, o.id(), k.id(), request.build());
-                    Path baseFile = base;
                     Path tmpBase = null;
-                    if (baseFile == null) {
+                    BaseInstaller b;
+                    if (base == null) {
                         tmpBase = Files.createTempFile(out.toAbsolutePath().getParent(), ".agent-base", ".jar");
-                        AgentBase.write(tmpBase, d.issuerKeys.publicKeySet());
-                        baseFile = tmpBase;
+                        AgentBase.write(tmpBase, d.server.signingKeys().publicKeySet());
+                        b = BaseInstaller.open(tmpBase);
+                    } else {
+                        b = BaseInstaller.open(base);
                     }
                     try {
-                        PackResult packed = InstallerPacker.pack(baseFile, issued.token(), out);
-                        tokens.recordArtifacts(CLI, o.id(), issued.record().id(), packed.format().recordName(),
-                                new ArtifactDigest(packed.base().sha256(), packed.base().size()),
-                                new ArtifactDigest(packed.output().sha256(), packed.output().size()));
+                        InstallerRecord r = d.server.installers().issue(CLI, o.id(), AccessKeyId.parse(keyId), request.build(), b, out);
+                        System.out.println(r.id());
                     } finally {
                         if (tmpBase != null) {
                             Files.deleteIfExists(tmpBase);
                         }
                     }
-                    System.out.println(issued.record().id());
                 }
                 return 0;
             }
@@ -291,7 +437,7 @@ public final class HeartbeatCli {
                     keys = PinnedKeySet.parseJson(Files.readString(trust));
                 } else {
                     try (Deployment d = root.open()) {
-                        keys = d.issuerKeys.publicKeySet();
+                        keys = d.server.signingKeys().publicKeySet();
                     }
                 }
                 VerifiedEnrollmentToken v;
@@ -302,20 +448,32 @@ public final class HeartbeatCli {
                     return 4;
                 }
                 EnrollmentClaims c = v.claims();
-                ObjectNode json = new ObjectMapper().createObjectNode();
-                json.put("installerId", c.tokenId());
+                ObjectNode json = AdminCommands.JSON.createObjectNode();
+                json.put("installerId", c.installerId());
                 json.put("organizationId", c.organizationId());
                 json.put("accessKeyId", c.accessKeyId());
                 json.put("issuer", c.issuer());
                 json.put("issuedAt", c.issuedAt().toString());
                 c.expiresAt().ifPresent(e -> json.put("expiresAt", e.toString()));
                 json.putArray("endpoints").addAll(c.endpoints().stream().map(u -> json.textNode(u.toString())).toList());
+                json.putArray("tlsPins").addAll(c.tlsPins().stream().map(json::textNode).toList());
                 c.platform().ifPresent(p -> json.put("platform", p));
                 json.put("signingKeyId", v.signingKeyId());
-                System.out.println(json.toPrettyString());
+                System.out.println(AdminCommands.JSON.writeValueAsString(json));
                 return 0;
             }
         }
     }
 
+    /** The organization {@code --org} names (name or id), or the only one: as the admin API resolves it. */
+    static Organization organizationOf(Deployment d, String org) {
+        List<com.fasterxml.jackson.databind.JsonNode> all = new LocalApi(d, null).all("/organizations", java.util.Map.of());
+        List<com.fasterxml.jackson.databind.JsonNode> match = all.stream().filter(o -> org == null
+                || o.path("name").asText().equalsIgnoreCase(org) || o.path("id").asText().equals(org)).toList();
+        if (match.size() != 1) {
+            throw new InvalidInputException("org", org != null ? "no organization " + org
+                    : all.isEmpty() ? "no organization yet: run init" : "several organizations: name one with --org");
+        }
+        return d.admin.organizations().require(com.heartbeatrm.core.OrganizationId.parse(match.get(0).path("id").asText()));
+    }
 }

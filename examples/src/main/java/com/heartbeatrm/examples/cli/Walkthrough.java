@@ -4,20 +4,18 @@ import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
-import com.heartbeatrm.core.ArtifactDigest;
+import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.SecuritySetting;
-import com.heartbeatrm.enrollment.EnrollmentService;
-import com.heartbeatrm.enrollment.EnrollmentTokens;
-import com.heartbeatrm.enrollment.IssuedToken;
-import com.heartbeatrm.enrollment.TokenRequest;
+import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.examples.Deployment;
 import com.heartbeatrm.examples.agent.AgentBase;
 import com.heartbeatrm.examples.server.ReferenceServer;
+import com.heartbeatrm.examples.tls.ServerTls;
 import com.heartbeatrm.installer.BaseInstaller;
-import com.heartbeatrm.installer.PackResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -28,13 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The product text, for real: a deployment on embedded H2 in a temporary directory, the HTTP server on a free
- * loopback port, installers generated from the sample agent, and each install run as a separate
- * {@code java -jar} process that enrolls over HTTP.
+ * The product text, for real: a deployment on embedded H2 in a temporary directory, the HTTPS server on a free
+ * loopback port with a self-signed key that every installer pins, installers generated from the sample agent, and
+ * each install run as a separate {@code java -jar} process, as on a managed computer.
  */
 final class Walkthrough {
     private final PrintStream out;
@@ -48,13 +47,16 @@ final class Walkthrough {
 
     boolean run() throws Exception {
         Path dir = Files.createTempDirectory("heartbeat-demo");
-        try (Deployment d = Deployment.open(dir.resolve("data"), null, null, null)) {
-            d.issuerKeys.ensureActiveKey();
-            EnrollmentService enrollment = d.enrollment();
-            try (ReferenceServer server = new ReferenceServer(enrollment, d.admin, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                server.start();
-                d.setServerUrl(URI.create("http://127.0.0.1:" + server.port()));
-                say("Started the HeartbeatRM server at http://127.0.0.1:%d (embedded H2 in %s).", server.port(), dir);
+        Path data = dir.resolve("data");
+        try (Deployment d = Deployment.open(data, null, null, null)) {
+            d.server.signingKeys().ensureActiveKey();
+            ServerTls tls = ServerTls.create(data, Optional.empty(), Optional.empty(), List.of("127.0.0.1", "localhost"));
+            try (ReferenceServer server = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .tls(tls, data).build().start()) {
+                URI base = URI.create("https://127.0.0.1:" + server.port() + "/v1/");
+                d.setServerUrl(URI.create("https://127.0.0.1:" + server.port()));
+                say("Started the HeartbeatRM server at https://127.0.0.1:%d (embedded H2 in %s); its self-signed TLS key has pin %s.",
+                        server.port(), data, tls.currentPin());
 
                 NewOrganization acme = d.admin.organizations().setUp(alice, "Acme MSP");
                 say("Set up \"Acme MSP\": root group and default access key %s, pointing at the root.", acme.defaultKey().id());
@@ -62,16 +64,25 @@ final class Walkthrough {
                 AccessKey key = d.admin.accessKeys().create(alice, acme.id(), AccessKeySpec.builder("Customer A Access Key", customerA.id()).build());
                 say("Created group \"Customer A\" and \"Customer A Access Key\" (%s) for it.", key.id());
 
-                Path base = dir.resolve("agent-base.jar");
-                AgentBase.write(base, d.issuerKeys.publicKeySet());
-                BaseInstaller prepared = BaseInstaller.open(base);
-                EnrollmentTokens tokens = d.tokens();
-                IssuedToken first = tokens.issue(alice, acme.id(), key.id(), TokenRequest.DEFAULTS);
+                Path agentBase = dir.resolve("agent-base.jar");
+                AgentBase.write(agentBase, d.server.signingKeys().publicKeySet());
+                BaseInstaller sample = BaseInstaller.open(agentBase);
+                say("Wrote the sample agent (%d KiB: the agent, the installer reader and jackson-core) with the issuer keys pinned.",
+                        Files.size(agentBase) / 1024);
+                InstallerRequest here = InstallerRequest.builder().endpoints(List.of(base)).build();
                 Path installer = dir.resolve("acme-customer-a-installer.jar");
-                record(tokens, acme, first, prepared.writeTo(first.token(), installer));
-                say("Generated installer %s for the key: %s.", first.record().id(), installer.getFileName());
+                InstallerRecord first = d.server.installers().issue(alice, acme.id(), key.id(), here, sample, installer);
+                say("Generated installer %s for the key (it names https://127.0.0.1:%d and pins the TLS keys %s).", first.id(), server.port(),
+                        d.tls().pins());
 
-                expect(install(installer, dir.resolve("pc-001")), 0, "Customer A", "the first computer joins Customer A");
+                expect(install(installer, dir.resolve("pc-001")), 0, "Customer A", "the first computer joins Customer A over pinned HTTPS");
+                expect(install(installer, dir.resolve("pc-001")), 0, "renewed", "run again, it renews (credential generation 2)");
+
+                Path wrongPin = dir.resolve("wrong-pin-installer.jar");
+                d.server.installers().issue(alice, acme.id(), key.id(), InstallerRequest.builder().endpoints(List.of(base))
+                        .tlsPins(List.of("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).build(), sample, wrongPin);
+                expect(install(wrongPin, dir.resolve("pc-mitm")), 6, "server identity mismatch",
+                        "an installer pinning another TLS key refuses this server before sending a byte");
 
                 d.admin.accessKeys().disable(alice, acme.id(), key.id(), "installer posted on a forum");
                 say("Disabled the key.");
@@ -84,19 +95,28 @@ final class Walkthrough {
                 say("Enabled the key again and re-pointed it to the new group \"Customer B\" (the installer is unchanged).");
                 expect(install(installer, dir.resolve("pc-003")), 0, "Customer B", "the next fresh install lands in Customer B");
 
-                tokens.revoke(alice, acme.id(), first.record().id(), "superseded");
-                say("Revoked installer %s.", first.record().id());
+                copy(dir.resolve("pc-003"), dir.resolve("pc-003-copy"));
+                say("Copied pc-003's state directory to another computer (a clone of its identity).");
+                expect(install(installer, dir.resolve("pc-003")), 0, "renewed", "the original renews first");
+                expect(install(installer, dir.resolve("pc-003-copy")), 3, "clone", "the copy proves an older credential: the agent is locked");
+                expect(install(installer, dir.resolve("pc-003")), 3, "clone", "while locked, the original is refused too");
+                Agent locked = d.admin.agents().listByStatus(acme.id(), AgentStatus.LOCKED, PageRequest.first(10)).items().get(0);
+                d.admin.agents().unlock(alice, acme.id(), locked.id(), "copy wiped");
+                say("An administrator unlocked agent %s after wiping the copy (the lock and the unlock are in the audit log).", locked.id());
+                expect(install(installer, dir.resolve("pc-003")), 0, "renewed", "the original renews again");
+
+                d.server.installers().revoke(alice, acme.id(), first.id(), "superseded");
+                say("Revoked installer %s.", first.id());
                 expect(install(installer, dir.resolve("pc-004")), 3, "installer was revoked", "that installer is refused");
 
                 d.admin.groups().setOverride(alice, acme.id(), customerB.id(), SecuritySetting.REQUIRE_APPROVAL, true);
-                IssuedToken second = tokens.issue(alice, acme.id(), key.id(), TokenRequest.DEFAULTS);
                 Path installer2 = dir.resolve("acme-customer-b-installer.jar");
-                record(tokens, acme, second, prepared.writeTo(second.token(), installer2));
-                say("Turned on requireApproval for Customer B and generated a new installer %s.", second.record().id());
+                InstallerRecord second = d.server.installers().issue(alice, acme.id(), key.id(), here, sample, installer2);
+                say("Turned on requireApproval for Customer B and generated a new installer %s.", second.id());
                 expect(install(installer2, dir.resolve("pc-005")), 2, "pending approval", "the next agent waits for approval");
-                List<Agent> pending = enrollment.listPending(acme.id(), PageRequest.first(10)).items();
+                List<Agent> pending = d.admin.agents().listPending(acme.id(), PageRequest.first(10)).items();
                 for (Agent a : pending) {
-                    enrollment.approve(alice, acme.id(), a.id());
+                    d.admin.agents().approve(alice, acme.id(), a.id());
                 }
                 say("Approved %d pending agent(s).", pending.size());
                 expect(install(installer2, dir.resolve("pc-005")), 0, "Customer B", "after approval the agent gets its credential");
@@ -110,9 +130,13 @@ final class Walkthrough {
         return ok;
     }
 
-    private static void record(EnrollmentTokens tokens, NewOrganization acme, IssuedToken issued, PackResult packed) {
-        tokens.recordArtifacts(Actor.of("demo"), acme.id(), issued.record().id(), packed.format().recordName(),
-                new ArtifactDigest(packed.base().sha256(), packed.base().size()), new ArtifactDigest(packed.output().sha256(), packed.output().size()));
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
     }
 
     private record Result(int exit, String output) {
@@ -133,12 +157,8 @@ final class Walkthrough {
     private void expect(Result r, int exit, String text, String what) {
         boolean good = r.exit() == exit && r.output().contains(text);
         ok &= good;
-        say("Ran the installer (%s): exit %d, \"%s\" -> %s", stateName(what), r.exit(), r.output().replace('\n', ' '),
+        say("Ran the installer (separate java -jar process): exit %d, \"%s\" -> %s", r.exit(), r.output().replace('\n', ' '),
                 good ? "as expected: " + what : "NOT as expected (wanted exit " + exit + " and \"" + text + "\")");
-    }
-
-    private static String stateName(String what) {
-        return "separate java -jar process";
     }
 
     private void say(String format, Object... args) {

@@ -1,9 +1,12 @@
 package com.heartbeatrm.examples.server;
 
-import com.sun.net.httpserver.HttpExchange;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -48,48 +51,42 @@ final class ConsoleAssets {
         }
     }
 
-    /** Answers one request for {@code /} or a console file; returns the status sent. */
-    int handle(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
+    /** Answers one request for {@code /} or a console file. */
+    void handle(Request request, Response response, Callback done) {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
         String name = path.equals("/") || path.equals("/index.html") ? "index.html" : path.substring(1);
-        securityHeaders(ex);
+        securityHeaders(response);
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            ex.getResponseHeaders().set("Allow", "GET, HEAD");
-            return plain(ex, 405, "use GET");
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            plain(response, 405, "use GET", done);
+            return;
         }
         byte[] body = content.get(name);
         if (body == null) {
-            return plain(ex, 404, "not found");
+            plain(response, 404, "not found", done);
+            return;
         }
-        ex.getResponseHeaders().set("Content-Type", FILES.get(name));
-        if (method.equals("HEAD")) {
-            ex.sendResponseHeaders(200, -1);
-            return 200;
-        }
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(body);
-        }
-        return 200;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, FILES.get(name));
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, method.equals("HEAD") ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), done);
     }
 
     /** The headers every console and API answer carries. */
-    static void securityHeaders(HttpExchange ex) {
-        ex.getResponseHeaders().set("Content-Security-Policy", CSP);
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.getResponseHeaders().set("X-Frame-Options", "DENY");
-        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
+    static void securityHeaders(Response response) {
+        response.getHeaders().put("Content-Security-Policy", CSP);
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("X-Frame-Options", "DENY");
+        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        response.getHeaders().put("Cache-Control", "no-store");
     }
 
-    private static int plain(HttpExchange ex, int status, String text) throws IOException {
+    private static void plain(Response response, int status, String text, Callback done) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(b);
-        }
-        return status;
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, b.length);
+        response.write(true, ByteBuffer.wrap(b), done);
     }
 }

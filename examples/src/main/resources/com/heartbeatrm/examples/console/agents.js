@@ -5,7 +5,7 @@ import { h, fill, field, groupLabel, groupTree, pickGroup, table, when, status, 
 let groupFilter = '';
 
 export default async function agents(container) {
-  const [groups, keys] = await Promise.all([api.get('/api/groups'), api.get('/api/keys')]);
+  const [groups, keys] = await Promise.all([api.getAll('/api/groups'), api.getAll('/api/keys')]);
   const root = groupTree(groups);
   const keyNames = new Map(keys.map((k) => [k.id, k.name]));
   if (groupFilter && !groups.some((g) => g.path === groupFilter)) groupFilter = '';
@@ -25,7 +25,7 @@ export default async function agents(container) {
     pending, all);
 
   async function load() {
-    const rows = await api.get('/api/agents', { group: groupFilter || null });
+    const rows = await api.getAll('/api/agents', { group: groupFilter || null });
     rows.sort((a, b) => a.group.localeCompare(b.group) || a.hostname.localeCompare(b.hostname));
     const waiting = rows.filter((a) => a.status === 'PENDING');
     fill(pending, waiting.length === 0 ? null : [
@@ -51,7 +51,10 @@ export default async function agents(container) {
         h('td', {}, keyNames.get(a.key) || h('span', { class: 'mono' }, a.key)),
         h('td', { class: 'actions-cell' },
           h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => move(a)) }, 'Move'),
-          a.status === 'DISABLED' ? null
+          a.status === 'LOCKED'
+            ? h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => unlock(a)) }, 'Unlock') : null,
+          a.status === 'DISABLED'
+            ? h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => enable(a)) }, 'Enable')
             : h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => disable(a)) }, 'Disable')))),
       'No agents here yet.'));
   }
@@ -68,9 +71,22 @@ export default async function agents(container) {
     await load();
   }
 
+  async function unlock(a) {
+    const done = await confirmAction(`Unlock ${a.hostname}`,
+      'It was locked because two computers renewed with one identity (a clone). Unlock it only once the copy is gone: '
+        + 'the next renewal must prove the newest credential.', 'Unlock agent',
+      () => api.post(`/api/agents/${api.seg(a.id)}/unlock`));
+    if (done) await load();
+  }
+
+  async function enable(a) {
+    await api.post(`/api/agents/${api.seg(a.id)}/enable`);
+    await load();
+  }
+
   async function disable(a) {
     const done = await confirmAction(`Disable ${a.hostname}`,
-      'Its credential will not be renewed: the agent stops reporting when its current credential expires.', 'Disable agent',
+      'It is refused at its next renewal, and the server stops accepting its current credential at once.', 'Disable agent',
       () => api.post(`/api/agents/${api.seg(a.id)}/disable`));
     if (done) await load();
   }

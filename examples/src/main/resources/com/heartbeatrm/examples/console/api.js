@@ -37,7 +37,7 @@ export async function signIn(token) {
   if (!t) {
     throw new ApiError(400, 'enter the admin token that `serve` printed or HEARTBEAT_ADMIN_TOKEN holds', 'token');
   }
-  const orgs = await (await request('GET', '/api/organizations', { token: t })).json();
+  const orgs = (await (await request('GET', '/api/organizations', { token: t, query: { limit: 1000 } })).json()).items;
   sessionStorage.setItem(TOKEN, t);
   if (orgs.length > 0 && !orgs.some((o) => o.name === organization())) {
     chooseOrganization(orgs[0].name);
@@ -101,6 +101,18 @@ async function json(method, path, options) {
 }
 
 export const get = (path, query) => json('GET', path, { query });
+
+/** Every row of a list: the API pages ({ items, next }), and this follows `next` to the end. */
+export async function getAll(path, query) {
+  const rows = [];
+  let after = null;
+  do {
+    const page = await get(path, { ...(query || {}), limit: 1000, after });
+    rows.push(...page.items);
+    after = page.next || null;
+  } while (after);
+  return rows;
+}
 export const post = (path, body, query) => json('POST', path, { json: body || {}, query });
 export const del = (path) => json('DELETE', path, {});
 

@@ -99,7 +99,7 @@ window.addEventListener('hashchange', route);
 (async () => {
   if (api.signedIn()) {
     try {
-      showSession(await api.get('/api/organizations'));
+      showSession(await api.getAll('/api/organizations'));
     } catch (err) {
       return;
     }

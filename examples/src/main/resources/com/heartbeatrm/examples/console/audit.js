@@ -9,7 +9,7 @@ const TYPES = [
 const filters = { subjectType: '', subject: '', from: '', to: '' };
 
 export default async function audit(container) {
-  const [keys, groups, agents] = await Promise.all([api.get('/api/keys'), api.get('/api/groups'), api.get('/api/agents')]);
+  const [keys, groups, agents] = await Promise.all([api.getAll('/api/keys'), api.getAll('/api/groups'), api.getAll('/api/agents')]);
   const choices = {
     ACCESS_KEY: keys.map((k) => [k.id, k.name]),
     GROUP: groups.map((g) => [g.id, groupLabel(g.path)]),

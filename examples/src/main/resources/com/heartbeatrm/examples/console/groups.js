@@ -24,7 +24,7 @@ export default async function groups(container) {
     h('div', { class: 'split' }, treeCard, detail));
 
   async function load() {
-    const list = await api.get('/api/groups');
+    const list = await api.getAll('/api/groups');
     root = groupTree(list);
     if (!list.some((g) => g.path === selectedPath)) selectedPath = '/';
     fill(treeCard, h('h2', {}, 'Tree'), treeView(root, { selected: selectedPath, onPick: (n) => select(n.path) }));

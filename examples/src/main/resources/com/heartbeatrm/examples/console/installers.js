@@ -6,7 +6,7 @@ import { h, fill, field, dialog, table, when, status, rowAction, showError, clea
 let chosenKey = null;
 
 export default async function installers(container) {
-  const keys = await api.get('/api/keys');
+  const keys = await api.getAll('/api/keys');
   if (!keys.some((k) => k.id === chosenKey)) chosenKey = null;
 
   const keySelect = h('select', { name: 'key', id: 'installer-key', dataset: { field: 'key' } },
@@ -68,7 +68,7 @@ export default async function installers(container) {
       return;
     }
     const key = keys.find((k) => k.id === chosenKey);
-    const rows = await api.get('/api/installers', { key: chosenKey });
+    const rows = await api.getAll('/api/installers', { key: chosenKey });
     rows.sort((a, b) => b.issued.localeCompare(a.issued));
     fill(list,
       h('h2', {}, `Installers generated with “${key ? key.name : chosenKey}”`),

@@ -6,7 +6,7 @@ export default async function keys(container) {
   let tree;
 
   async function load() {
-    const [rows, groups] = await Promise.all([api.get('/api/keys'), api.get('/api/groups')]);
+    const [rows, groups] = await Promise.all([api.getAll('/api/keys'), api.getAll('/api/groups')]);
     tree = groupTree(groups);
     const plus = h('button', { type: 'button', class: 'icon-button', id: 'new-key', title: 'New key', 'aria-label': 'New key', onclick: () => create() }, '+');
     fill(container,
@@ -31,10 +31,17 @@ export default async function keys(container) {
         toggle,
         h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => rename(k)) }, 'Rename'),
         h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => repoint(k)) }, 'Re-point'),
+        k.throttled ? h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => unthrottle(k)) }, 'Unthrottle')
+          : null,
         h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => remove(k)) }, 'Delete')));
   }
 
   function statusCell(k) {
+    return [...statusOf(k), ...(k.throttled || []).map((t) => h('span', { class: 'sub throttled' },
+      `Throttled for ${t.source} until `, when(t.until)))];
+  }
+
+  function statusOf(k) {
     switch (k.status) {
       case 'DISABLED':
         return [status('DISABLED'), h('span', { class: 'sub' }, `Reason: ${k.disabledReason || '(none given)'}`),
@@ -126,7 +133,12 @@ export default async function keys(container) {
   async function repoint(k) {
     const picked = await pickGroup(`Re-point “${k.name}”: new installs land in…`, tree, { selected: k.group });
     if (picked === null || picked === k.group) return;
-    await api.post(`/api/keys/${api.seg(k.id)}/assign`, { group: picked });
+    await api.post(`/api/keys/${api.seg(k.id)}/repoint`, { group: picked });
+    await load();
+  }
+
+  async function unthrottle(k) {
+    await api.post(`/api/keys/${api.seg(k.id)}/unthrottle`);
     await load();
   }
 

@@ -2,12 +2,8 @@ package com.heartbeatrm.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.installer.InstallerFormat;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,30 +19,21 @@ import org.junit.jupiter.api.Test;
 /** The console's static files: what is served, with which headers, and rules the browser's CSP depends on. */
 class ConsoleAssetsTest {
     private static final List<String> SCRIPTS = ConsoleAssets.FILES.keySet().stream().filter(n -> n.endsWith(".js")).sorted().toList();
-    private static HttpServer server;
+    private static ReferenceServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws IOException {
-        ConsoleAssets assets = new ConsoleAssets();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        server.createContext("/", ex -> {
-            try {
-                assets.handle(ex);
-            } finally {
-                ex.close();
-            }
-        });
-        server.start();
+    static void start() throws Exception {
+        server = TestServers.plain().start();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private static HttpResponse<String> get(String path, String method) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path))
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
     }
@@ -82,7 +69,8 @@ class ConsoleAssetsTest {
     void servesNothingElse() throws Exception {
         for (String path : List.of("/nope.js", "/../pom.xml", "/%2e%2e/kek.bin", "/com/heartbeatrm/examples/console/app.js", "/index.html/x",
                 "/ConsoleAssets.class")) {
-            assertThat(get(path, "GET").statusCode()).as(path).isEqualTo(404);
+            // Not served: a 404, or Jetty's 400 for a path that escapes the root.
+            assertThat(get(path, "GET").statusCode()).as(path).isIn(400, 404);
         }
         assertThat(get("/", "POST").statusCode()).isEqualTo(405);
         assertThat(get("/", "DELETE").statusCode()).isEqualTo(405);
@@ -103,17 +91,5 @@ class ConsoleAssetsTest {
                 assertThat(SCRIPTS).as(js + " imports " + imports.group(1)).contains(imports.group(1));
             }
         }
-    }
-
-    @Test
-    void downloadNamesKeepOnlySafeCharacters() {
-        assertThat(AdminApi.downloadName(null, InstallerFormat.ZIP, "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
-        assertThat(AdminApi.downloadName("", InstallerFormat.PE_AUTHENTICODE, "ins_X")).isEqualTo("heartbeat-agent-ins_X.exe");
-        assertThat(AdminApi.downloadName("setup.msi", InstallerFormat.TRAILER, "ins_X")).isEqualTo("setup-ins_X.msi");
-        assertThat(AdminApi.downloadName("C:\\Users\\me\\agent setup.exe", InstallerFormat.PE_AUTHENTICODE, "ins_X")).isEqualTo("agent_setup-ins_X.exe");
-        assertThat(AdminApi.downloadName("../../etc/passwd", InstallerFormat.TRAILER, "ins_X")).isEqualTo("passwd-ins_X.bin");
-        assertThat(AdminApi.downloadName("a\"b\r\nc.jar", InstallerFormat.ZIP, "ins_X")).isEqualTo("a_b__c-ins_X.jar");
-        assertThat(AdminApi.downloadName(".hidden", InstallerFormat.ZIP, "ins_X")).isEqualTo("heartbeat-agent-ins_X.jar");
-        assertThat(AdminApi.downloadName("x".repeat(300) + ".zip", InstallerFormat.ZIP, "ins_X")).hasSize(80 + "-ins_X.zip".length());
     }
 }
