@@ -1,0 +1,186 @@
+package com.heartbeatrm.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against a real HTTPS server on a loopback port: pinning, trust, failover, hostile answers, renewal timing. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("EnrollmentClient over real TLS")
+class EnrollmentClientTest {
+    private static final AgentFacts FACTS = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
+    private final TestKeys issuer = TestKeys.generate();
+    private Path keys;
+    private ProtocolServer server;
+    private ProtocolServer.TlsIdentity other;
+    private final List<Duration> slept = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    void start() throws Exception {
+        keys = Files.createTempDirectory("hb-client-test");
+        server = new ProtocolServer(issuer, ProtocolServer.TlsIdentity.create(keys, "served"), Clock.systemUTC());
+        other = ProtocolServer.TlsIdentity.create(keys, "other");
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.mode.set(ProtocolServer.Mode.NORMAL);
+        server.requests.set(0);
+        server.generation.set(0);
+        slept.clear();
+    }
+
+    private EnrollmentClient.Builder client() {
+        return EnrollmentClient.builder(PinnedKeySet.of(issuer.publicKey)).retries(3, Duration.ofMillis(10), Duration.ofMillis(40))
+                .sleeper(slept::add).connectTimeout(Duration.ofSeconds(2));
+    }
+
+    @Test
+    @DisplayName("a self-signed server whose key the token pins: enrolls, verifies the credential and renews")
+    void pinnedSelfSigned() throws Exception {
+        EnrollmentClient c = client().identityStore(FileAgentIdentityStore.in(dir.resolve("state"))).build();
+        EnrollmentClient.Outcome o = c.enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
+        assertThat(o.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+        assertThat(o.identity().generation()).isEqualTo(1);
+        assertThat(o.identity().groupPath()).isEqualTo("Customer A");
+        EnrollmentClient.Outcome r = c.renew(c.storedIdentity().orElseThrow());
+        assertThat(r.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(r.identity().generation()).isEqualTo(2);
+        assertThat(c.storedIdentity().orElseThrow().generation()).isEqualTo(2);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("state"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("state").resolve(FileAgentIdentityStore.FILE_NAME)))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(r.identity().toString()).doesNotContain(r.identity().credential().orElseThrow().reveal());
+    }
+
+    @Test
+    @DisplayName("a token pinning another key: PIN_MISMATCH naming the server's pin, and the server saw no request")
+    void pinMismatch() throws Exception {
+        EnrollmentClient c = client().build();
+        assertThatThrownBy(() -> c.enroll(server.token(List.of(), List.of(other.pin())), FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.PIN_MISMATCH);
+                    assertThat(e.getMessage()).contains(server.tls.pin());
+                });
+        assertThat(server.requests.get()).as("no byte of the request was sent").isZero();
+    }
+
+    @Test
+    @DisplayName("an unpinned https token uses the JDK's trust: refused for an untrusted certificate, accepted when the CA is trusted")
+    void unpinnedUsesJdkTrust() throws Exception {
+        assertThatThrownBy(() -> client().build().enroll(server.token(List.of(), List.of()), FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.TLS_FAILURE));
+        assertThat(server.requests.get()).isZero();
+        EnrollmentClient.Outcome o = client().unpinnedTls(server.tls.trustingThis()).build().enroll(server.token(List.of(), List.of()), FACTS);
+        assertThat(o.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+    }
+
+    @Test
+    @DisplayName("endpoint failover: an unreachable first endpoint, then the server")
+    void failover() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        VerifiedEnrollmentToken t = server.token(List.of(URI.create("https://127.0.0.1:" + closed + "/v1/")), List.of(server.tls.pin()));
+        EnrollmentClient.Outcome o = client().build().enroll(t, FACTS);
+        assertThat(o.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+        assertThat(server.requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a tampered credential or a truncated answer: a typed error, and nothing saved")
+    void hostileAnswers() throws Exception {
+        Path state = dir.resolve("hostile");
+        EnrollmentClient c = client().identityStore(FileAgentIdentityStore.in(state)).build();
+        server.mode.set(ProtocolServer.Mode.TAMPERED);
+        assertThatThrownBy(() -> c.enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.BAD_CREDENTIAL));
+        server.mode.set(ProtocolServer.Mode.TRUNCATED);
+        assertThatThrownBy(() -> c.enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.MALFORMED_RESPONSE));
+        assertThat(c.storedIdentity()).isEmpty();
+        assertThat(Files.exists(state.resolve(FileAgentIdentityStore.FILE_NAME))).isFalse();
+    }
+
+    @Test
+    @DisplayName("503 on every try: UNAVAILABLE after the bounded retries, waiting the server's Retry-After (up to the client's bound)")
+    void unavailable() throws Exception {
+        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
+        EnrollmentClient patient = client().retries(3, Duration.ofMillis(10), Duration.ofSeconds(5)).build();
+        assertThatThrownBy(() -> patient.enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.UNAVAILABLE));
+        assertThat(server.requests.get()).isEqualTo(3);
+        assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    @DisplayName("refused as a clone: REFUSED with the reason code and the server's words")
+    void refusedClone() throws Exception {
+        server.mode.set(ProtocolServer.Mode.DENY_CLONE);
+        assertThatThrownBy(() -> client().build().enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.REFUSED);
+                    assertThat(e.denialCode()).contains(DenialCode.AGENT_LOCKED);
+                    assertThat(e.getMessage()).contains("clone");
+                });
+    }
+
+    @Test
+    @DisplayName("plain http to a non-loopback host is refused before any connection")
+    void insecureEndpoint() throws Exception {
+        Instant now = Instant.now();
+        EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, ProtocolServer.ISSUER, TestKeys.ORG, TestKeys.KEY,
+                TestKeys.JTI, now, Optional.of(now.plusSeconds(60)), List.of(URI.create("http://192.0.2.1/v1/")), List.of(), Optional.empty());
+        VerifiedEnrollmentToken t = EnrollmentTokenVerifier.builder(PinnedKeySet.of(issuer.publicKey)).build().verify(issuer.token(claims));
+        assertThatThrownBy(() -> client().build().enroll(t, FACTS)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.INSECURE_ENDPOINT));
+    }
+
+    @Test
+    @DisplayName("renewal falls due at about two thirds of the lifetime, minus a fixed jitter of at most a tenth; not before")
+    void renewalTiming() throws Exception {
+        EnrollmentClient.Outcome o = client().build().enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
+        AgentIdentity id = o.identity();
+        Instant issued = id.credentialIssuedAt().orElseThrow();
+        Duration life = Duration.between(issued, id.credentialExpiresAt().orElseThrow());
+        Instant due = client().build().renewalDueAt(id);
+        assertThat(due).isBetween(issued.plus(life.multipliedBy(2).dividedBy(3)).minus(life.dividedBy(10)),
+                issued.plus(life.multipliedBy(2).dividedBy(3)));
+        assertThat(client().build().renewalDueAt(id)).as("fixed per agent and generation").isEqualTo(due);
+        int before = server.requests.get();
+        EnrollmentClient early = client().clock(Clock.fixed(due.minusSeconds(1), ZoneOffset.UTC)).build();
+        assertThat(early.renewIfDue(id).status()).isEqualTo(EnrollmentClient.Outcome.Status.NOT_DUE);
+        assertThat(server.requests.get()).as("nothing sent when not due").isEqualTo(before);
+        EnrollmentClient onTime = client().clock(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), due.plusSeconds(1)))).build();
+        assertThat(onTime.renewIfDue(id).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+    }
+}

@@ -1,0 +1,55 @@
+package com.heartbeatrm.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileAgentIdentityStoreTest {
+    @TempDir
+    Path dir;
+
+    private static AgentIdentity identity() {
+        return new AgentIdentity(AgentKeyPair.generate(), "agt_DDDDDDDDDDDDDDDDDDDDDA", "org_AAAAAAAAAAAAAAAAAAAAAA", "https://hb.example",
+                List.of(URI.create("https://hb.example/v1/")), List.of("A".repeat(43)), AgentIdentity.Status.ACTIVE,
+                Optional.of(AgentCredential.of("v4.public.eyJ4IjoxfQ." + "B".repeat(86))), Optional.of(Instant.parse("2026-06-01T10:00:00Z")),
+                Optional.of(Instant.parse("2026-06-01T16:00:00Z")), 3, "Acme MSP", "Customer A", List.of(TestKeys.generate().publicKey));
+    }
+
+    @Test
+    @DisplayName("saved owner-only through a temp file, read back equal; no temp file left; secrets not in toString")
+    void roundTrip() throws IOException {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        AgentIdentity id = identity();
+        store.save(id);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("agent"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(store.file())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (var files = Files.list(dir.resolve("agent"))) {
+            assertThat(files.toList()).containsExactly(store.file());
+        }
+        AgentIdentity back = store.load().orElseThrow();
+        assertThat(back.toStateBytes()).isEqualTo(id.toStateBytes());
+        assertThat(back.learnedKeys()).isEqualTo(id.learnedKeys());
+        assertThat(id.toString()).doesNotContain(id.credential().orElseThrow().reveal()).contains("redacted");
+    }
+
+    @Test
+    @DisplayName("a corrupt or foreign state file is a typed error that does not echo it")
+    void corrupt() throws IOException {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        store.save(identity());
+        Files.writeString(store.file(), "{\"v\":1,\"privateKey\":\"SECRETSECRET\"}");
+        assertThatThrownBy(store::load).isInstanceOf(IOException.class).satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRETSECRET"));
+        assertThatThrownBy(() -> AgentIdentity.fromStateBytes(new byte[] {1, 2, 3})).isInstanceOf(AgentIdentity.InvalidStateException.class);
+    }
+}
