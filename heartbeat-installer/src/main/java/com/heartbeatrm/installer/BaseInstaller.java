@@ -2,7 +2,12 @@ package com.heartbeatrm.installer;
 
 import com.heartbeatrm.agent.EnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
+import com.heartbeatrm.installer.internal.ArTag;
+import com.heartbeatrm.installer.internal.CompoundFile;
+import com.heartbeatrm.installer.internal.Der;
 import com.heartbeatrm.installer.internal.PeChecksum;
+import com.heartbeatrm.installer.internal.Pkcs7Tag;
+import com.heartbeatrm.installer.internal.ScriptTag;
 import com.heartbeatrm.installer.internal.PeFile;
 import com.heartbeatrm.installer.internal.Trailer;
 import com.heartbeatrm.installer.internal.ZipTail;
@@ -26,7 +31,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A base installer analysed once, ready to produce any number of tagged installers.
+ * A base installer analysed once, ready to produce any number of tagged installers. The format is told from the
+ * content: a signed PE, a signed MSI (any other compound file, signed or not, is refused), an {@code ar} archive, a
+ * ZIP, a script ({@code #!}, or an unsigned {@code .ps1} by name), else a footer; an RPM is refused.
  *
  * <h2>Design</h2>
  * Every format changes only the tail of the file (and, for PE, two header fields). {@link #open} reads the base
@@ -54,9 +61,12 @@ public final class BaseInstaller {
     // PE
     private final PeFile.Layout pe;
     private final PeChecksum peChecksum;
+    // MSI: the parsed compound file; prefixLength/prefixDigest cover the bytes before the first sector a tag rewrites
+    private final CompoundFile.Layout msi;
 
     private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, MessageDigest prefixDigest,
-            BaseDigest baseDigest, ForeignComment policy, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum) {
+            BaseDigest baseDigest, ForeignComment policy, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum,
+            CompoundFile.Layout msi) {
         this.path = path;
         this.format = format;
         this.size = size;
@@ -67,7 +77,11 @@ public final class BaseInstaller {
         this.eocd = eocd;
         this.pe = pe;
         this.peChecksum = peChecksum;
+        this.msi = msi;
     }
+
+    /** RPM's lead magic: a package whose signature and digests cover its payload, so no byte may be added. */
+    private static final int RPM_MAGIC = 0xedabeedb;
 
     /** What to do with a ZIP comment that is not ours. */
     public enum ForeignComment {
@@ -99,8 +113,37 @@ public final class BaseInstaller {
                     MessageDigest whole = sha256();
                     stream(ch, 0, size, whole, sum, l.tableOffset());
                     return new BaseInstaller(base, InstallerFormat.PE_AUTHENTICODE, size, l.tableOffset(), null,
-                            new BaseDigest(hex(whole.digest()), size), policy, null, l, sum);
+                            new BaseDigest(hex(whole.digest()), size), policy, null, l, sum, null);
                 }
+            }
+            if (CompoundFile.looksLikeCompoundFile(ch)) {
+                // Refuses an unsigned MSI and any other compound file, in words; never falls back to a trailer.
+                CompoundFile.Layout l = CompoundFile.parse(ch);
+                CompoundFile.token(l);
+                // Every tag rewrites the same sectors (for tokens of one size class): hash what precedes the first once.
+                CompoundFile.Plan probe = CompoundFile.plan(ch, l, Pkcs7Tag.retag(l.signature(), Der.read(l.signature(), 0,
+                        l.signature().length), PROBE_TOKEN, CompoundFile.CUTOFF_FOR_TAGS));
+                long stable = Math.min(probe.patches().isEmpty() ? probe.copyUntil() : probe.patches().firstKey(), probe.copyUntil());
+                MessageDigest prefix = sha256();
+                stream(ch, 0, stable, prefix, null, -1);
+                MessageDigest whole = clone(prefix);
+                stream(ch, stable, size, whole, null, -1);
+                return new BaseInstaller(base, InstallerFormat.MSI_AUTHENTICODE, size, stable, prefix, new BaseDigest(hex(whole.digest()), size),
+                        policy, null, null, null, l);
+            }
+            if (size >= 4 && PeFile.read(ch, 0, 4).order(ByteOrder.BIG_ENDIAN).getInt(0) == RPM_MAGIC) {
+                throw new InstallerException(Reason.UNSUPPORTED, "an RPM package: its signature and payload digests cover the whole file, so"
+                        + " nothing can be added; ship the agent's token another way (an RPM built with it, or a signed script)");
+            }
+            if (ArTag.looksLikeAr(ch)) {
+                Optional<ArTag.Found> old = ArTag.read(ch, MAX_TOKEN);
+                long prefixLength = old.map(ArTag.Found::offset).orElse(size);
+                MessageDigest prefix = sha256();
+                stream(ch, 0, prefixLength, prefix, null, -1);
+                MessageDigest whole = clone(prefix);
+                stream(ch, prefixLength, size, whole, null, -1);
+                return new BaseInstaller(base, InstallerFormat.AR, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
+                        policy, null, null, null, null);
             }
             Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
             if (zip.isPresent()) {
@@ -115,7 +158,17 @@ public final class BaseInstaller {
                 MessageDigest whole = clone(prefix);
                 stream(ch, e.offset(), size, whole, null, -1);
                 return new BaseInstaller(base, InstallerFormat.ZIP, size, e.offset(), prefix, new BaseDigest(hex(whole.digest()), size),
-                        policy, e, null, null);
+                        policy, e, null, null, null);
+            }
+            if (ScriptTag.isScript(ch, base.getFileName() == null ? null : base.getFileName().toString())) {
+                Optional<ScriptTag.Found> old = ScriptTag.read(ch, MAX_TOKEN);
+                long prefixLength = old.map(ScriptTag.Found::lineOffset).orElse(size);
+                MessageDigest prefix = sha256();
+                stream(ch, 0, prefixLength, prefix, null, -1);
+                MessageDigest whole = clone(prefix);
+                stream(ch, prefixLength, size, whole, null, -1);
+                return new BaseInstaller(base, InstallerFormat.SCRIPT, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
+                        policy, null, null, null, null);
             }
             Optional<Trailer.Found> old = Trailer.read(ch, size, MAX_TOKEN);
             long prefixLength = old.map(Trailer.Found::tokenOffset).orElse(size);
@@ -127,7 +180,7 @@ public final class BaseInstaller {
             MessageDigest whole = clone(prefix);
             stream(ch, prefixLength, size, whole, null, -1);
             return new BaseInstaller(base, InstallerFormat.TRAILER, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
-                    policy, null, null, null);
+                    policy, null, null, null, null);
         } catch (IOException e) {
             throw new InstallerException(Reason.IO, "cannot read the base installer: " + e.getClass().getSimpleName(), e);
         }
@@ -155,7 +208,11 @@ public final class BaseInstaller {
         Path dir = out.toAbsolutePath().getParent();
         Path tmp = null;
         try {
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new InstallerException(Reason.UNSUPPORTED, "the output path is not a regular file (a directory, link, FIFO or device)");
+            }
             tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
+            keepMode(tmp);
             PackResult result;
             try (FileChannel target = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 result = writeTo(token, target);
@@ -181,6 +238,20 @@ public final class BaseInstaller {
         }
     }
 
+    /** The base file's POSIX mode (an executable stays executable), minus write for group and others. */
+    private void keepMode(Path target) throws IOException {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+            mode.remove(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+            mode.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+            mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
+            mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            Files.setPosixFilePermissions(target, mode);
+        } catch (UnsupportedOperationException notPosix) {
+            // not a POSIX file system: the temp file's own mode stands
+        }
+    }
+
     /** Streams the tagged installer to {@code out} (e.g. an HTTP response), with no temporary file. */
     public PackResult writeTo(EnrollmentToken token, OutputStream out) throws InstallerException {
         return writeTo(token, Channels.newChannel(out));
@@ -200,6 +271,9 @@ public final class BaseInstaller {
                 case ZIP -> writeZip(in, out, text);
                 case TRAILER -> writeTrailer(in, out, text);
                 case PE_AUTHENTICODE -> writePe(in, out, text);
+                case MSI_AUTHENTICODE -> writeMsi(in, out, text);
+                case SCRIPT -> finish(in, out, ScriptTag.tail(in, prefixLength, text));
+                case AR -> finish(in, out, ArTag.member(text));
             };
         } catch (IOException e) {
             throw new InstallerException(Reason.IO, "cannot write the installer: " + e.getClass().getSimpleName(), e);
@@ -254,6 +328,53 @@ public final class BaseInstaller {
         writeFully(out, table);
         d.update(table);
         return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), pe.tableOffset() + table.length);
+    }
+
+    /** A token of the usual size, to find which sectors an MSI tag rewrites. */
+    private static final String PROBE_TOKEN = "v4.public." + "A".repeat(600);
+
+    /**
+     * The MSI: the original bytes with the plan's sectors substituted, zeros to the sector boundary, then the new
+     * FAT/DIFAT sectors and the signature stream. The bytes before the first rewritten sector go out zero-copy, their
+     * digest cloned from {@link #open}; the rest is hashed while written.
+     */
+    private PackResult writeMsi(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+        byte[] sig = msi.signature();
+        byte[] newSignature = Pkcs7Tag.retag(sig, Der.read(sig, 0, sig.length), token, CompoundFile.CUTOFF_FOR_TAGS);
+        CompoundFile.Plan plan = CompoundFile.plan(in, msi, newSignature);
+        long first = plan.patches().isEmpty() ? plan.copyUntil() : plan.patches().firstKey();
+        MessageDigest d;
+        long pos;
+        if (first >= prefixLength) {
+            d = clone(prefixDigest);
+            copy(in, out, 0, prefixLength);
+            pos = prefixLength;
+        } else {
+            d = sha256();
+            pos = 0;
+        }
+        try (DigestOutputStream dos = new DigestOutputStream(Channels.newOutputStream(out), d) {
+            @Override
+            public void close() {
+                // leave the caller's channel open
+            }
+        }) {
+            WritableByteChannel hashed = Channels.newChannel(dos);
+            for (var e : plan.patches().tailMap(pos, true).entrySet()) {
+                long at = e.getKey();
+                if (at >= plan.copyUntil()) {
+                    break;
+                }
+                copy(in, hashed, pos, at);
+                dos.write(e.getValue());
+                pos = at + e.getValue().length;
+            }
+            copy(in, hashed, pos, plan.copyUntil());
+            dos.write(new byte[(int) (plan.alignedEnd() - plan.copyUntil())]);
+            dos.write(plan.tail());
+            dos.flush();
+        }
+        return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), plan.outputSize());
     }
 
     private static void copy(FileChannel in, WritableByteChannel out, long from, long to) throws IOException {

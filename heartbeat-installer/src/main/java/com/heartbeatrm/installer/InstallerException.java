@@ -19,6 +19,8 @@ public final class InstallerException extends Exception {
         BAD_PE,
         /** The WIN_CERTIFICATE entry or its PKCS#7 content is not as Authenticode requires (revision, type, DER, padding). */
         BAD_SIGNATURE_BLOCK,
+        /** A compound file (MSI) whose FAT, DIFAT, directory or stream chains are inconsistent: loops, gaps, sizes that lie. */
+        BAD_MSI,
         /** A footer whose hash or version does not match. */
         BAD_FOOTER,
         /** The token was found in more than one place, or twice in one place. */

@@ -6,15 +6,36 @@ public enum InstallerFormat {
     ZIP,
     /** A Windows PE with an Authenticode signature: an extra certificate in the PKCS#7 certificate set. */
     PE_AUTHENTICODE,
-    /** Anything else: a footer appended to the file. */
+    /** A Windows Installer package with an Authenticode signature: the same certificate, in its signature stream. */
+    MSI_AUTHENTICODE,
+    /** A {@code #!} script or an unsigned PowerShell script: a final comment line. */
+    SCRIPT,
+    /** An {@code ar} archive (a Debian package): a member of its own, appended. */
+    AR,
+    /** Anything else that a footer cannot break (an ELF, an unsigned PE, a shell archive): a footer appended to the file. */
     TRAILER;
 
-    /** The short name an installer record keeps: {@code zip}, {@code pe}, {@code trailer}. */
+    /** The short name an installer record keeps: {@code zip}, {@code pe}, {@code msi}, {@code script}, {@code ar}, {@code trailer}. */
     public String recordName() {
         return switch (this) {
             case ZIP -> "zip";
             case PE_AUTHENTICODE -> "pe";
+            case MSI_AUTHENTICODE -> "msi";
+            case SCRIPT -> "script";
+            case AR -> "ar";
             case TRAILER -> "trailer";
+        };
+    }
+
+    /** The file name extension a download of this format gets when the operator gave no name. */
+    public String defaultExtension() {
+        return switch (this) {
+            case ZIP -> ".jar";
+            case PE_AUTHENTICODE -> ".exe";
+            case MSI_AUTHENTICODE -> ".msi";
+            case SCRIPT -> ".sh";
+            case AR -> ".deb";
+            case TRAILER -> ".bin";
         };
     }
 }

@@ -5,7 +5,10 @@ import com.heartbeatrm.agent.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.TokenException;
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
+import com.heartbeatrm.installer.internal.ArTag;
+import com.heartbeatrm.installer.internal.CompoundFile;
 import com.heartbeatrm.installer.internal.PeFile;
+import com.heartbeatrm.installer.internal.ScriptTag;
 import com.heartbeatrm.installer.internal.Trailer;
 import com.heartbeatrm.installer.internal.ZipTail;
 import java.io.IOException;
@@ -18,8 +21,9 @@ import java.util.Optional;
 
 /**
  * Finds the enrollment token in an installer by structure (never by searching the file for a marker): a signed
- * PE through its headers and certificate table, a ZIP through its end-of-central-directory record, anything
- * else through the footer. Reads only what those structures need, so a tagged 1 GiB installer is read in a few
+ * PE through its headers and certificate table, a signed MSI through its compound-file directory and signature
+ * stream, an {@code ar} archive through its member headers, a ZIP through its end-of-central-directory record, a
+ * script by its last line, anything else through the footer. Reads only what those structures need, so a tagged 1 GiB installer is read in a few
  * kilobytes. Hostile files are refused with a typed {@link InstallerException}: no unchecked exception, no
  * unbounded allocation, no loop over attacker-chosen counts beyond fixed caps. A token found in two places is
  * refused.
@@ -38,50 +42,55 @@ public final class InstallerReader {
 
     static InstallerTag read(FileChannel ch) throws IOException, InstallerException {
         try {
-            List<InstallerTag> found = new ArrayList<>();
             long size = ch.size();
-            boolean signedPe = false;
             if (PeFile.looksLikePe(ch)) {
                 Optional<PeFile.Layout> layout = PeFile.layout(ch);
                 if (layout.isPresent()) {
-                    signedPe = true;
-                    Optional<String> t = PeFile.token(layout.get().table());
-                    if (t.isPresent()) {
-                        found.add(tag(InstallerFormat.PE_AUTHENTICODE, t.get()));
-                    }
+                    return only(PeFile.token(layout.get().table()).map(t -> new Found(InstallerFormat.PE_AUTHENTICODE, t)));
                 }
             }
-            Optional<Trailer.Found> trailer = signedPe ? Optional.empty() : Trailer.read(ch, size, BaseInstaller.MAX_TOKEN);
-            if (!signedPe) {
-                Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
-                if (zip.isPresent()) {
-                    String comment = new String(zip.get().comment(), java.nio.charset.StandardCharsets.ISO_8859_1);
-                    if (trailer.isPresent() && comment.contains(ZipTail.MARKER)) {
-                        throw new InstallerException(Reason.AMBIGUOUS_TAG, "a token is present in two places");
-                    }
-                    Optional<String> t = ZipTail.token(zip.get().comment());
-                    if (t.isPresent()) {
-                        found.add(tag(InstallerFormat.ZIP, t.get()));
-                    }
+            if (CompoundFile.looksLikeCompoundFile(ch)) {
+                // By the directory: the signature stream's certificate set, never the file's tail.
+                return only(CompoundFile.token(CompoundFile.parse(ch)).map(t -> new Found(InstallerFormat.MSI_AUTHENTICODE, t)));
+            }
+            if (ArTag.looksLikeAr(ch)) {
+                return only(ArTag.read(ch, BaseInstaller.MAX_TOKEN).map(f -> new Found(InstallerFormat.AR, f.token())));
+            }
+            List<Found> found = new ArrayList<>();
+            Optional<Trailer.Found> trailer = Trailer.read(ch, size, BaseInstaller.MAX_TOKEN);
+            Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
+            if (zip.isPresent()) {
+                String comment = new String(zip.get().comment(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (trailer.isPresent() && comment.contains(ZipTail.MARKER)) {
+                    throw new InstallerException(Reason.AMBIGUOUS_TAG, "a token is present in two places");
                 }
+                ZipTail.token(zip.get().comment()).ifPresent(t -> found.add(new Found(InstallerFormat.ZIP, t)));
             }
             if (trailer.isPresent()) {
                 if (Trailer.read(ch, trailer.get().tokenOffset(), BaseInstaller.MAX_TOKEN).isPresent()) {
                     throw new InstallerException(Reason.AMBIGUOUS_TAG, "two stacked footers");
                 }
-                found.add(tag(InstallerFormat.TRAILER, trailer.get().token()));
+                found.add(new Found(InstallerFormat.TRAILER, trailer.get().token()));
             }
+            ScriptTag.read(ch, BaseInstaller.MAX_TOKEN).ifPresent(f -> found.add(new Found(InstallerFormat.SCRIPT, f.token())));
             if (found.size() > 1) {
                 throw new InstallerException(Reason.AMBIGUOUS_TAG, "a token is present in two places");
             }
-            if (found.isEmpty()) {
-                throw new InstallerException(Reason.NO_TAG, "the installer carries no enrollment token");
-            }
-            return found.get(0);
+            return only(found.stream().findFirst());
         } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException | ArithmeticException | NegativeArraySizeException e) {
             // A safety net: every structure is bounds-checked, but a hostile file must never surface an unchecked error.
             throw new InstallerException(Reason.BAD_LENGTH, "inconsistent structure (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private record Found(InstallerFormat format, String token) {
+    }
+
+    private static InstallerTag only(Optional<Found> found) throws InstallerException {
+        if (found.isEmpty()) {
+            throw new InstallerException(Reason.NO_TAG, "the installer carries no enrollment token");
+        }
+        return tag(found.get().format(), found.get().token());
     }
 
     private static InstallerTag tag(InstallerFormat format, String text) throws InstallerException {

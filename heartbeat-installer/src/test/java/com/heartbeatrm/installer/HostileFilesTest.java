@@ -7,6 +7,7 @@ import com.heartbeatrm.agent.EnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import com.heartbeatrm.installer.internal.Der;
 import com.heartbeatrm.installer.internal.PeFile;
+import com.heartbeatrm.installer.internal.Pkcs7Tag;
 import com.heartbeatrm.installer.internal.TagCertificate;
 import com.heartbeatrm.installer.internal.Trailer;
 import com.heartbeatrm.installer.internal.ZipTail;
@@ -156,12 +157,12 @@ class HostileFilesTest {
     /** Adds a second tag certificate to the set, fixing every length, so only the double tag is wrong. */
     private static byte[] withExtraTag(byte[] pe, PeFile.Layout layout) throws Exception {
         byte[] table = layout.table();
-        PeFile.CertificateSet set = PeFile.certificates(table, PeFile.signedData(table));
+        Pkcs7Tag.CertificateSet set = Pkcs7Tag.certificates(table, PeFile.signedData(table));
         ByteArrayOutputStream certs = new ByteArrayOutputStream();
         for (Der.Element c : set.certs()) {
             certs.write(table, c.start(), c.end() - c.start());
         }
-        certs.writeBytes(TagCertificate.build(Tools.token().reveal()));
+        certs.writeBytes(TagCertificate.build(Tools.token().reveal(), 0));
         byte[] newSet = Der.tlv(0xa0, certs.toByteArray());
         byte[] sd = Der.tlv(0x30, replace(table, set.signedData(), set.certificates(), newSet));
         byte[] ci = Der.tlv(0x30, replace(table, set.contentInfo(), set.explicit(), Der.tlv(0xa0, sd)));

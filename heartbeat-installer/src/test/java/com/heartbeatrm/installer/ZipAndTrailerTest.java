@@ -130,29 +130,33 @@ class ZipAndTrailerTest {
     @Test
     @DisplayName("any other file: a footer; a shell installer still runs; re-packing replaces; a changed footer is refused")
     void trailer() throws Exception {
-        Path base = dir.resolve("install.sh");
-        Files.writeString(base, "#!/bin/sh\necho installing the agent\nexit 0\n");
+        // A binary that is no other format (an ELF-like blob): the footer.
+        Path base = dir.resolve("agent.bin");
+        byte[] elf = new byte[4096];
+        new java.util.Random(5).nextBytes(elf);
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        Files.write(base, elf);
         EnrollmentToken token = Tools.token();
-        Path out = dir.resolve("tagged.sh");
+        Path out = dir.resolve("tagged.bin");
         PackResult r = InstallerPacker.pack(base, token, out);
         assertThat(r.format()).isEqualTo(InstallerFormat.TRAILER);
         assertThat(r.outputSize()).isEqualTo(Files.size(base) + token.length() + 48);
         assertThat(InstallerReader.read(out).token()).isEqualTo(token);
-        Tools.Run sh = Tools.run(dir, "sh", out.toString());
-        assertThat(sh.exit()).isZero();
-        assertThat(sh.output()).isEqualTo("installing the agent\n");
 
         EnrollmentToken other = Tools.token();
-        Path again = dir.resolve("again.sh");
+        Path again = dir.resolve("again.bin");
         InstallerPacker.pack(out, other, again);
         assertThat(Files.size(again)).isEqualTo(Files.size(base) + other.length() + 48);
         assertThat(InstallerReader.read(again).token()).isEqualTo(other);
 
         byte[] bytes = Files.readAllBytes(out);
         bytes[(int) Files.size(base) + 20] ^= 1;
-        Path changed = Files.write(dir.resolve("changed.sh"), bytes);
+        Path changed = Files.write(dir.resolve("changed.bin"), bytes);
         refused(Reason.BAD_FOOTER, changed);
-        Path stacked = dir.resolve("stacked.sh");
+        Path stacked = dir.resolve("stacked.bin");
         Files.write(stacked, Files.readAllBytes(out));
         Files.write(stacked, com.heartbeatrm.installer.internal.Trailer.build(other.reveal()), java.nio.file.StandardOpenOption.APPEND);
         refused(Reason.AMBIGUOUS_TAG, stacked);

@@ -736,7 +736,11 @@ public final class AdminEndpoint {
             throw new Refusal(413, "the base installer is larger than " + (maxUpload >> 20) + " MiB", "file");
         }
         Path dir = workDirectory();
-        Path tmp = Files.createTempFile(dir, "upload", ".bin");
+        // The upload keeps its name's extension: a PowerShell script is told by it (.ps1).
+        String ext = c.query("filename").map(n -> n.replace('\\', '/')).map(n -> n.substring(n.lastIndexOf('/') + 1))
+                .filter(n -> n.lastIndexOf('.') > 0).map(n -> n.substring(n.lastIndexOf('.')).toLowerCase(Locale.ROOT))
+                .filter(x -> x.matches("\\.[a-z0-9]{1,8}")).orElse(".bin");
+        Path tmp = Files.createTempFile(dir, "upload", ext);
         try {
             long size;
             try (InputStream in = c.request.body().open(); OutputStream out = Files.newOutputStream(tmp)) {
@@ -799,11 +803,7 @@ public final class AdminEndpoint {
     /** The file name the browser saves: the uploaded name (letters, digits, {@code ._-} only) with the installer id. */
     static String downloadName(String uploaded, InstallerFormat format, String installerId) {
         String stem = "heartbeat-agent";
-        String ext = switch (format) {
-            case PE_AUTHENTICODE -> ".exe";
-            case ZIP -> ".jar";
-            case TRAILER -> ".bin";
-        };
+        String ext = format.defaultExtension();
         if (uploaded != null && !uploaded.isBlank()) {
             String base = uploaded.replace('\\', '/');
             base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");

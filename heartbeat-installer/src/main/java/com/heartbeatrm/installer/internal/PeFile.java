@@ -2,13 +2,10 @@ package com.heartbeatrm.installer.internal;
 
 import com.heartbeatrm.installer.InstallerException;
 import com.heartbeatrm.installer.InstallerException.Reason;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -131,63 +128,17 @@ public final class PeFile {
         return content;
     }
 
-    /** The path to the SignedData certificates set: ContentInfo → [0] → SignedData → [0] IMPLICIT certificates. */
-    public record CertificateSet(Der.Element contentInfo, Der.Element explicit, Der.Element signedData, Der.Element certificates,
-            List<Der.Element> certs) {
-    }
-
-    public static CertificateSet certificates(byte[] table, Der.Element contentInfo) throws InstallerException {
-        List<Der.Element> ci = Der.children(table, contentInfo);
-        if (contentInfo.tag() != Der.SEQUENCE || ci.size() != 2 || ci.get(0).tag() != Der.OID || ci.get(1).tag() != 0xa0) {
-            throw new InstallerException(Reason.BAD_SIGNATURE_BLOCK, "not a PKCS#7 ContentInfo");
-        }
-        Der.Element sd = Der.read(table, ci.get(1).contentStart(), ci.get(1).end());
-        if (sd.tag() != Der.SEQUENCE || sd.end() != ci.get(1).end()) {
-            throw new InstallerException(Reason.BAD_SIGNATURE_BLOCK, "not a SignedData");
-        }
-        for (Der.Element field : Der.children(table, sd)) {
-            if (field.tag() == 0xa0) {
-                List<Der.Element> certs = new ArrayList<>(Der.children(table, field));
-                return new CertificateSet(contentInfo, ci.get(1), sd, field, certs);
-            }
-        }
-        throw new InstallerException(Reason.BAD_SIGNATURE_BLOCK, "SignedData has no certificate set");
-    }
-
-    /** Our token, if one of the certificates carries it; two carriers are refused. */
+    /** Our token, if the signature carries one (see {@link Pkcs7Tag}). */
     public static Optional<String> token(byte[] table) throws InstallerException {
-        CertificateSet set = certificates(table, signedData(table));
-        String found = null;
-        for (Der.Element c : set.certs()) {
-            Optional<String> t = TagCertificate.tokenOf(table, c);
-            if (t.isPresent()) {
-                if (found != null) {
-                    throw new InstallerException(Reason.AMBIGUOUS_TAG, "two certificates carry a tag");
-                }
-                found = t.get();
-            }
-        }
-        return Optional.ofNullable(found);
+        return Pkcs7Tag.token(table, signedData(table));
     }
 
     /**
-     * A new certificate table: the old certificates minus any earlier tag, plus a tag carrying {@code token};
-     * enclosing DER lengths re-encoded, WIN_CERTIFICATE length and zero padding to 8 bytes.
+     * A new certificate table: the signature retagged with {@code token} ({@link Pkcs7Tag}), in one WIN_CERTIFICATE
+     * whose length and zero padding to 8 bytes are rewritten.
      */
     public static byte[] taggedTable(byte[] table, String token) throws InstallerException {
-        Der.Element content = signedData(table);
-        CertificateSet set = certificates(table, content);
-        ByteArrayOutputStream certs = new ByteArrayOutputStream();
-        for (Der.Element c : set.certs()) {
-            if (TagCertificate.tokenOf(table, c).isEmpty()) {
-                certs.write(table, c.start(), c.end() - c.start());
-            }
-        }
-        certs.writeBytes(TagCertificate.build(token));
-        byte[] newSet = Der.tlv(0xa0, certs.toByteArray());
-        byte[] newSignedData = Der.tlv(Der.SEQUENCE, splice(table, set.signedData(), set.certificates(), newSet));
-        byte[] newExplicit = Der.tlv(0xa0, newSignedData);
-        byte[] newContentInfo = Der.tlv(Der.SEQUENCE, splice(table, set.contentInfo(), set.explicit(), newExplicit));
+        byte[] newContentInfo = Pkcs7Tag.retag(table, signedData(table), token, 0);
         int length = 8 + newContentInfo.length;
         int padded = (length + 7) & ~7;
         ByteBuffer out = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -196,21 +147,12 @@ public final class PeFile {
         return out.array();
     }
 
-    /** The content of {@code parent} with its child {@code old} replaced by {@code replacement}. */
-    private static byte[] splice(byte[] b, Der.Element parent, Der.Element old, byte[] replacement) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(b, parent.contentStart(), old.start() - parent.contentStart());
-        out.writeBytes(replacement);
-        out.write(b, old.end(), parent.end() - old.end());
-        return out.toByteArray();
-    }
-
     /** The first {@code length} bytes of the file (the headers up to the security directory entry). */
     public static ByteBuffer readHeader(FileChannel ch, int length) throws IOException {
         return read(ch, 0, length);
     }
 
-    static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
+    public static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (buf.hasRemaining()) {
             if (ch.read(buf, position + buf.position()) < 0) {

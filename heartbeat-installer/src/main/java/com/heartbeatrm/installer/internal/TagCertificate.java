@@ -24,8 +24,12 @@ public final class TagCertificate {
     private TagCertificate() {
     }
 
-    /** DER of a certificate carrying {@code token}. */
-    public static byte[] build(String token) {
+    /** 2.25 + another UUID: an extension of zero bytes that only makes a signature long enough (see {@link Pkcs7Tag#retag}). */
+    public static final String PADDING_OID = "2.25.266081932924585962066455934232411408123";
+    private static final byte[] PADDING_OID_DER = Der.oid(PADDING_OID);
+
+    /** DER of a certificate carrying {@code token}, with {@code padding} zero bytes in a padding extension when positive. */
+    public static byte[] build(String token, int padding) {
         byte[] serial = new byte[16];
         RANDOM.nextBytes(serial);
         serial[0] &= 0x7f;
@@ -36,7 +40,9 @@ public final class TagCertificate {
                 Der.tlv(Der.UTC_TIME, "491231235959Z".getBytes(StandardCharsets.US_ASCII)));
         byte[] spki = Der.seq(Der.SEQUENCE, ED25519, Der.tlv(Der.BIT_STRING, withLeadingZero(new byte[32])));
         byte[] extension = Der.seq(Der.SEQUENCE, OID_DER, Der.tlv(Der.OCTET_STRING, token.getBytes(StandardCharsets.US_ASCII)));
-        byte[] extensions = Der.seq(0xa3, Der.seq(Der.SEQUENCE, extension));
+        byte[] extensions = padding > 0
+                ? Der.seq(0xa3, Der.seq(Der.SEQUENCE, extension, Der.seq(Der.SEQUENCE, PADDING_OID_DER, Der.tlv(Der.OCTET_STRING, new byte[padding]))))
+                : Der.seq(0xa3, Der.seq(Der.SEQUENCE, extension));
         byte[] tbs = Der.seq(Der.SEQUENCE, Der.seq(0xa0, Der.tlv(Der.INTEGER, new byte[] {2})), Der.tlv(Der.INTEGER, serial), ED25519,
                 name, validity, name, spki, extensions);
         return Der.seq(Der.SEQUENCE, tbs, ED25519, Der.tlv(Der.BIT_STRING, withLeadingZero(new byte[64])));
