@@ -2,10 +2,12 @@
 # End-to-end test of the reference CLI, server and sample agent as separate processes, as the README shows them:
 # over HTTPS with the server's self-signed key pinned in every installer; on embedded H2, and on PostgreSQL with two
 # `serve` processes (two nodes) sharing the database.
-# Usage: examples/e2e.sh [h2|postgres|all]   (needs examples/target/heartbeat.jar; PostgreSQL at 127.0.0.1:5432)
+# Usage: examples/e2e.sh [h2|postgres|spring|all]   (needs examples/target/heartbeat.jar and
+# examples/spring-boot/target/heartbeat-spring-boot-sample.jar; PostgreSQL at 127.0.0.1:5432)
 set -uo pipefail
 cd "$(dirname "$0")"
 JAR="$PWD/target/heartbeat.jar"
+SPRING_JAR="$PWD/spring-boot/target/heartbeat-spring-boot-sample.jar"
 WORK="$(mktemp -d)"
 PIDS=()
 FAILED=0
@@ -155,6 +157,30 @@ scenario() { # scenario NAME DB_ARGS...
   cd - > /dev/null
 }
 
+# The Spring Boot sample on the same PostgreSQL that the reference CLI administers, serving the CLI's TLS identity.
+spring_scenario() { # spring_scenario JDBC_URL
+  local url="$1" dir="$WORK/spring"; mkdir -p "$dir"; cd "$dir"
+  local hb=(java -jar "$JAR" --data "$dir/data" --jdbc-url "$url" --jdbc-user postgres)
+  local port; port=$(free_port)
+  echo "e2e (spring):"
+  out=$("${hb[@]}" init --org "Spring MSP" --server-url "https://127.0.0.1:$port" 2>&1); check "CLI init on PostgreSQL" 0 $? "$out" "hbk_"
+  out=$("${hb[@]}" installers generate --key "Default access key" --out "$dir/agent.jar" 2>&1); check "CLI installers generate" 0 $? "$out" "ins_"
+  java -jar "$SPRING_JAR" --server.port="$port" --spring.datasource.url="$url" --spring.datasource.username=postgres \
+    --heartbeat.key-encryption-key-file="$dir/data/kek.bin" \
+    --server.ssl.certificate="file:$dir/data/tls/server.crt" --server.ssl.certificate-private-key="file:$dir/data/tls/server.key" \
+    > "$dir/spring.log" 2>&1 & PIDS+=($!)
+  for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  check "the Spring Boot sample listens (https, the CLI's TLS key)" 0 $?
+  out=$(java -jar "$dir/agent.jar" --state-dir "$dir/pc1" 2>&1); check "the sample agent enrolls through the Spring application" 0 $? "$out" "enrolled"
+  local pin; pin=$("${hb[@]}" tls show | head -n 1)
+  local curl=(curl -s -k --pinnedpubkey "$(pinned_curl_args "$pin")")
+  out=$("${curl[@]}" "https://127.0.0.1:$port/actuator/metrics/heartbeat.enrollments"); check "/actuator/metrics/heartbeat.enrollments counts it" 0 $? "$out" '"value":1.0'
+  out=$("${curl[@]}" "https://127.0.0.1:$port/actuator/health"); check "/actuator/health is UP" 0 $? "$out" '"status":"UP"'
+  out=$("${hb[@]}" agents list 2>&1); check "the CLI sees the agent the Spring application enrolled" 0 $? "$out" "Default\|/"
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=()
+  cd - > /dev/null
+}
+
 what="${1:-all}"
 if [ "$what" = h2 ] || [ "$what" = all ]; then scenario h2; fi
 if [ "$what" = postgres ] || [ "$what" = all ]; then
@@ -167,6 +193,18 @@ if [ "$what" = postgres ] || [ "$what" = all ]; then
     FAILED=$((FAILED + 1)); echo "  FAILED: PostgreSQL unreachable at 127.0.0.1:5432 and CI=true"
   else
     echo "e2e (postgres): skipped: PostgreSQL not reachable at 127.0.0.1:5432 (start it to run this part)"
+  fi
+fi
+if [ "$what" = spring ] || [ "$what" = all ]; then
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    schema="hbspring_$$"
+    psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE SCHEMA $schema" >/dev/null
+    spring_scenario "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema"
+    psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
+  elif [ "${CI:-}" = true ]; then
+    FAILED=$((FAILED + 1)); echo "  FAILED: PostgreSQL unreachable at 127.0.0.1:5432 and CI=true"
+  else
+    echo "e2e (spring): skipped: PostgreSQL not reachable at 127.0.0.1:5432 (start it to run this part)"
   fi
 fi
 echo "e2e: $PASSED passed, $FAILED failed"

@@ -1,0 +1,212 @@
+package com.heartbeatrm.spring.autoconfigure;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Configuration of the HeartbeatRM enrollment server embedded in a Spring Boot application ({@code heartbeat.*}). */
+@ConfigurationProperties(prefix = "heartbeat")
+public class HeartbeatProperties {
+    /**
+     * The name of this deployment in every token and credential: the same on every node and in the CLI that issues
+     * installers for the same database.
+     */
+    private String issuer = "heartbeatrm-reference";
+
+    /**
+     * The key-encryption key that wraps the signing keys in the store: 32 bytes, base64. Typically from the
+     * environment (HEARTBEAT_KEY_ENCRYPTION_KEY). Ignored when a KeyEncryptionKey bean exists.
+     */
+    private String keyEncryptionKey;
+
+    /** A file holding the 32-byte key-encryption key (the reference CLI's DATA/kek.bin). Used when key-encryption-key is not set. */
+    private Path keyEncryptionKeyFile;
+
+    /** The id under which the key-encryption key wraps keys; the reference CLI uses "reference-kek". */
+    private String keyEncryptionKeyId = "reference-kek";
+
+    /**
+     * The enrollment service's base URLs that new installers name (each ending in "/", for example
+     * https://rmm.example.com/v1/); empty when this application only serves enrollment and never issues installers.
+     */
+    private List<URI> endpoints = new ArrayList<>();
+
+    /** The SPKI SHA-256 pins (base64url) of this server's TLS keys, named in new installers. */
+    private List<String> tlsPins = new ArrayList<>();
+
+    private final Enrollment enrollment = new Enrollment();
+    private final AdminApi adminApi = new AdminApi();
+    private final Store store = new Store();
+
+    public String getIssuer() {
+        return issuer;
+    }
+
+    public void setIssuer(String issuer) {
+        this.issuer = issuer;
+    }
+
+    public String getKeyEncryptionKey() {
+        return keyEncryptionKey;
+    }
+
+    public void setKeyEncryptionKey(String keyEncryptionKey) {
+        this.keyEncryptionKey = keyEncryptionKey;
+    }
+
+    public Path getKeyEncryptionKeyFile() {
+        return keyEncryptionKeyFile;
+    }
+
+    public void setKeyEncryptionKeyFile(Path keyEncryptionKeyFile) {
+        this.keyEncryptionKeyFile = keyEncryptionKeyFile;
+    }
+
+    public String getKeyEncryptionKeyId() {
+        return keyEncryptionKeyId;
+    }
+
+    public void setKeyEncryptionKeyId(String keyEncryptionKeyId) {
+        this.keyEncryptionKeyId = keyEncryptionKeyId;
+    }
+
+    public List<URI> getEndpoints() {
+        return endpoints;
+    }
+
+    public void setEndpoints(List<URI> endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    public List<String> getTlsPins() {
+        return tlsPins;
+    }
+
+    public void setTlsPins(List<String> tlsPins) {
+        this.tlsPins = tlsPins;
+    }
+
+    public Enrollment getEnrollment() {
+        return enrollment;
+    }
+
+    public AdminApi getAdminApi() {
+        return adminApi;
+    }
+
+    public Store getStore() {
+        return store;
+    }
+
+    @Override
+    public String toString() {
+        return "HeartbeatProperties[" + issuer + ", key-encryption key redacted]";
+    }
+
+    /** The enrollment protocol's endpoints. */
+    public static class Enrollment {
+        /** Whether to serve POST {path}/enroll and {path}/renew. */
+        private boolean enabled = true;
+
+        /** Where the enrollment endpoints are mounted. */
+        private String path = "/v1";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+    }
+
+    /** The admin JSON API. */
+    public static class AdminApi {
+        /** Whether to serve the admin JSON API (off by default). */
+        private boolean enabled;
+
+        /** Where the admin API is mounted. */
+        private String path = "/api";
+
+        /**
+         * The bearer token the admin API requires when Spring Security is not on the class path (at least 128 bits);
+         * with Spring Security, the host's own security authenticates, and the principal's name is the audit actor.
+         */
+        private String token;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public String getToken() {
+            return token;
+        }
+
+        public void setToken(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public String toString() {
+            return "AdminApi[" + enabled + ", " + path + ", token redacted]";
+        }
+    }
+
+    /** The JDBC store on the application's DataSource. */
+    public static class Store {
+        /** The prefix of every table of ours. */
+        private String tablePrefix = "hb_";
+
+        /** The schema our tables live in; the connection's current schema when empty. */
+        private String schema;
+
+        /** Whether to apply our schema with Flyway at startup (history table {prefix}schema_history). */
+        private boolean migrate = true;
+
+        public String getTablePrefix() {
+            return tablePrefix;
+        }
+
+        public void setTablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+        }
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public boolean isMigrate() {
+            return migrate;
+        }
+
+        public void setMigrate(boolean migrate) {
+            this.migrate = migrate;
+        }
+    }
+}

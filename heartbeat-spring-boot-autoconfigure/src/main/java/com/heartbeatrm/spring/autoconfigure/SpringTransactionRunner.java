@@ -1,0 +1,67 @@
+package com.heartbeatrm.spring.autoconfigure;
+
+import com.heartbeatrm.store.jdbc.TransactionRunner;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Runs the JDBC store's work inside the application's Spring-managed transaction when one is active: on the
+ * connection the transaction holds, without committing, behind a savepoint so that a failure of ours leaves nothing
+ * of ours while the host decides its transaction's fate. Outside a transaction, the store's own connection handling.
+ */
+public final class SpringTransactionRunner implements TransactionRunner {
+    private final TransactionRunner own = TransactionRunner.own();
+
+    @Override
+    public <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+        if (!joinsExistingTransaction(dataSource)) {
+            return own.inTransaction(dataSource, work);
+        }
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try {
+            Savepoint sp = c.setSavepoint();
+            try {
+                T result = work.run(c);
+                c.releaseSavepoint(sp);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback(sp);
+                } catch (SQLException ignored) {
+                    // the connection is gone; the host's transaction fails with it
+                }
+                throw e;
+            }
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    @Override
+    public <T> T read(DataSource dataSource, Work<T> work) throws SQLException {
+        if (!joinsExistingTransaction(dataSource)) {
+            return own.read(dataSource, work);
+        }
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try {
+            return work.run(c);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    @Override
+    public boolean joinsExistingTransaction(DataSource dataSource) {
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                && TransactionSynchronizationManager.getResource(dataSource) != null;
+    }
+
+    @Override
+    public String toString() {
+        return "SpringTransactionRunner";
+    }
+}
