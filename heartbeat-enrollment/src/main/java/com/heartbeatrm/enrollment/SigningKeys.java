@@ -14,6 +14,7 @@ import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -79,6 +80,7 @@ public final class SigningKeys {
             StoredSigningKey stored = new StoredSigningKey(kid, Base64Url.encode(pub), Base64Url.encode(wrapped), kek.id(),
                     StoredSigningKey.Status.ACTIVE, now, Optional.empty());
             store.rotate(stored, expectedActive, now);
+            endorsements = null;
             seeds.put(kid, secret);
             LOG.info("signing key {} is now active{}", kid, expectedActive.map(k -> "; " + k + " retired").orElse(""));
             return info(stored);
@@ -95,6 +97,7 @@ public final class SigningKeys {
     /** Removes a retired key: tokens and credentials it signed stop verifying everywhere. */
     public void remove(String keyId) {
         store.remove(Objects.requireNonNull(keyId, "keyId"));
+        endorsements = null;
         publicKeys.remove(keyId);
         SecretBytes s = seeds.remove(keyId);
         if (s != null) {
@@ -138,15 +141,30 @@ public final class SigningKeys {
     }
 
     /**
+     * How long a node reuses the key set it signed endorsements for. A change of the active key is seen at once (the
+     * request's transaction reads which key is active); a retired key added or removed through another node shows in
+     * the endorsements within this time. Endorsements only ever vouch for the active key, so a stale set is harmless:
+     * at worst an agent pinning a just-removed key still learns the active key from it for a few seconds more.
+     */
+    static final Duration ENDORSEMENTS_REFRESH = Duration.ofSeconds(10);
+
+    /**
      * The active key endorsed by each other key the deployment still has (newest first, at most
      * {@link KeyEndorsement#MAX_PER_RESPONSE}): sent with every credential, so that an agent whose build pins an older
-     * key learns the active one. Signed once per active key and key set, then cached.
+     * key learns the active one. Signed once per active key and key set, then cached; the key set is read again
+     * every {@link #ENDORSEMENTS_REFRESH}, not on every request.
      */
     List<KeyEndorsement> endorsementsOf(ActiveKey active) {
         Endorsements cached = endorsements;
+        Instant now = clock.instant();
+        if (cached != null && cached.activeKeyId.equals(active.keyId) && !now.isBefore(cached.readAt)
+                && now.isBefore(cached.readAt.plus(ENDORSEMENTS_REFRESH))) {
+            return cached.list;
+        }
         List<StoredSigningKey> all = store.list();
         List<String> ids = all.stream().map(StoredSigningKey::keyId).toList();
         if (cached != null && cached.activeKeyId.equals(active.keyId) && cached.keyIds.equals(ids)) {
+            endorsements = new Endorsements(active.keyId, ids, cached.list, now);
             return cached.list;
         }
         SigningPublicKey activePublic = SigningPublicKey.of(active.publicKey);
@@ -166,11 +184,11 @@ public final class SigningKeys {
             }
         }
         List<KeyEndorsement> list = List.copyOf(out);
-        endorsements = new Endorsements(active.keyId, ids, list);
+        endorsements = new Endorsements(active.keyId, ids, list, now);
         return list;
     }
 
-    private record Endorsements(String activeKeyId, List<String> keyIds, List<KeyEndorsement> list) {
+    private record Endorsements(String activeKeyId, List<String> keyIds, List<KeyEndorsement> list, Instant readAt) {
     }
 
     private volatile Endorsements endorsements;

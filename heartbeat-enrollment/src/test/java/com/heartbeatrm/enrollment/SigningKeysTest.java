@@ -55,6 +55,46 @@ class SigningKeysTest {
                 .endsWith(Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"kid\":\"" + rotated.keyId() + "\"}").getBytes()));
     }
 
+    private static java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsementsIn(EnrollmentResult r) {
+        assertThat(r).isInstanceOf(EnrollmentResult.Enrolled.class);
+        return ((com.heartbeatrm.agent.EnrollmentResponse.Credentialed) r.toResponse()).endorsements();
+    }
+
+    private EnrollmentResult enrollOn(HeartbeatServer node, String host) {
+        return node.enroll(Agents.windows(host).enrollBody(f.issue().token(), f.clock), node.contextFor(Agents.ip("192.0.2.1")));
+    }
+
+    @Test
+    @DisplayName("endorsements: each retired key vouches for the active one; a rotation elsewhere shows at once, a removal within the refresh")
+    void endorsementsAcrossNodes() {
+        SigningKeyInfo first = f.keys.ensureActiveKey();
+        f.clock.advance(Duration.ofDays(1));
+        SigningKeyInfo second = f.keys.rotate();
+        HeartbeatServer nodeB = f.otherNode();
+        var endorsed = endorsementsIn(enrollOn(nodeB, "pc-1"));
+        assertThat(endorsed).singleElement().satisfies(e -> {
+            assertThat(e.key().keyId()).isEqualTo(second.keyId());
+            assertThat(e.endorsedBy()).isEqualTo(first.keyId());
+            SigningPublicKey by = f.keys.publicKey(first.keyId()).orElseThrow();
+            assertThat(e.verifiedBy(by, BcEd25519.PLAIN)).isTrue();
+        });
+
+        // A rotation through node A: node B's very next credential is signed by, and endorses, the new key.
+        f.clock.advance(Duration.ofDays(1));
+        SigningKeyInfo third = f.keys.rotate();
+        assertThat(endorsementsIn(enrollOn(nodeB, "pc-2"))).extracting(e -> e.key().keyId()).containsOnly(third.keyId());
+        assertThat(endorsementsIn(enrollOn(nodeB, "pc-2b"))).extracting(e -> e.endorsedBy())
+                .containsExactly(second.keyId(), first.keyId());
+
+        // A removal through node A: node B may keep the endorsement it signed for up to the refresh, then drops it.
+        f.keys.remove(first.keyId());
+        assertThat(endorsementsIn(enrollOn(f.server, "pc-3"))).extracting(e -> e.endorsedBy()).containsExactly(second.keyId());
+        f.clock.advance(SigningKeys.ENDORSEMENTS_REFRESH.minusSeconds(1));
+        assertThat(endorsementsIn(enrollOn(nodeB, "pc-4"))).extracting(e -> e.endorsedBy()).containsExactly(second.keyId(), first.keyId());
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(endorsementsIn(enrollOn(nodeB, "pc-5"))).extracting(e -> e.endorsedBy()).containsExactly(second.keyId());
+    }
+
     @Test
     @DisplayName("two nodes rotating from the same active key: exactly one rotation happens")
     void nodesRaceToRotate() {

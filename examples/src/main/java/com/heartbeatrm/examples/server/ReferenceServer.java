@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -126,7 +128,7 @@ public final class ReferenceServer implements AutoCloseable {
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(IDLE_SECONDS));
         connector.setAcceptedTcpNoDelay(true);
         connector.setAcceptQueueSize(256);
-        guard = new Guard(b.limits.perSource());
+        guard = new Guard(b.limits.perSource(), b.headerDeadline);
         connector.addBean(guard);
         jetty.addConnector(connector);
         jetty.addBean(new ConnectionLimit(b.limits.total(), connector));
@@ -150,6 +152,7 @@ public final class ReferenceServer implements AutoCloseable {
         private ServerTls tls;
         private Path tlsDataDir;
         private Limits limits = Limits.DEFAULTS;
+        private Duration headerDeadline = Duration.ofSeconds(HEADER_SECONDS);
 
         private Builder(EnrollmentEndpoint enrollment, InetSocketAddress bind) {
             this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
@@ -172,6 +175,12 @@ public final class ReferenceServer implements AutoCloseable {
 
         public Builder limits(Limits l) {
             this.limits = Objects.requireNonNull(l, "limits");
+            return this;
+        }
+
+        /** For tests: a shorter header deadline than {@value #HEADER_SECONDS} s. */
+        Builder headerDeadline(Duration d) {
+            this.headerDeadline = Objects.requireNonNull(d, "d");
             return this;
         }
 
@@ -265,33 +274,44 @@ public final class ReferenceServer implements AutoCloseable {
     /**
      * Tracks every connection: its source (for the per-source bound), whether it is in a request and since when, so
      * that {@link #sweep} can close one that stalls outside a request (trickled headers) or inside one for too long.
+     *
+     * <p>It tracks the HTTP connection, the one a request names. Over TLS, Jetty opens two connections per socket,
+     * the TLS one below the HTTP one, and tells this listener about both; the TLS one is skipped, or a socket would
+     * count twice against its source and its TLS half, never in a request, would be cut at the header deadline in
+     * the middle of a busy keep-alive connection. Closing the HTTP connection's end point closes the socket below.
      */
     static final class Guard implements Connection.Listener {
         static final class State {
             final InetAddress source;
             volatile long since = System.nanoTime();
-            volatile long deadlineNanos = TimeUnit.SECONDS.toNanos(HEADER_SECONDS);
+            volatile long deadlineNanos;
             volatile boolean inRequest;
 
-            State(InetAddress source) {
+            State(InetAddress source, long deadlineNanos) {
                 this.source = source;
+                this.deadlineNanos = deadlineNanos;
             }
         }
 
         final Map<Connection, State> open = new ConcurrentHashMap<>();
         private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
         private final int maxPerSource;
+        private final long headerNanos;
 
-        Guard(int maxPerSource) {
+        Guard(int maxPerSource, Duration headerDeadline) {
             this.maxPerSource = maxPerSource;
+            this.headerNanos = headerDeadline.toNanos();
         }
 
         @Override
         public void onOpened(Connection c) {
+            if (c instanceof SslConnection) {
+                return;
+            }
             SocketAddress remote = c.getEndPoint().getRemoteSocketAddress();
             InetAddress source = remote instanceof InetSocketAddress isa ? isa.getAddress() : InetAddress.getLoopbackAddress();
             int n = perSource.computeIfAbsent(source, s -> new AtomicInteger()).incrementAndGet();
-            open.put(c, new State(source));
+            open.put(c, new State(source, headerNanos));
             if (n > maxPerSource) {
                 LOG.debug("refused a connection over the per-source limit");
                 c.getEndPoint().close();
@@ -320,7 +340,7 @@ public final class ReferenceServer implements AutoCloseable {
             if (s != null) {
                 s.inRequest = false;
                 s.since = System.nanoTime();
-                s.deadlineNanos = TimeUnit.SECONDS.toNanos(HEADER_SECONDS);
+                s.deadlineNanos = headerNanos;
             }
         }
 
@@ -385,20 +405,31 @@ public final class ReferenceServer implements AutoCloseable {
             }
             InetAddress from = remote(request);
             String method = request.getMethod();
-            // No thread waits for the body: it is gathered as it arrives, then the work runs on a worker.
-            Content.Source.asByteArrayAsync(request, EnrollmentProtocol.MAX_BODY_BYTES + 1).whenComplete((body, failure) -> {
-                request.getComponents().getThreadPool().execute(() -> {
-                    try {
-                        if (failure != null) {
-                            write(response, enrollment.refuseOversized(), done);
-                            return;
-                        }
-                        write(response, enrollment.handle(new EndpointRequest(method, subPath, body, from)), done);
-                    } catch (RuntimeException e) {
-                        done.failed(e);
-                    }
-                });
-            });
+            // No thread waits for the body: it is gathered as it arrives, then the work runs on a worker. A body that
+            // came with the headers (the usual case) is complete at once, and is handled on this worker without a hop.
+            CompletableFuture<byte[]> gathered = Content.Source.asByteArrayAsync(request, EnrollmentProtocol.MAX_BODY_BYTES + 1);
+            if (gathered.isDone()) {
+                answerEnrollment(gathered, response, done, method, subPath, from);
+            } else {
+                gathered.whenComplete((body, failure) -> request.getComponents().getThreadPool().execute(() ->
+                        answerEnrollment(gathered, response, done, method, subPath, from)));
+            }
+        }
+
+        private void answerEnrollment(CompletableFuture<byte[]> gathered, Response response, Callback done, String method, String subPath,
+                InetAddress from) {
+            try {
+                byte[] body;
+                try {
+                    body = gathered.join();
+                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException tooLargeOrBroken) {
+                    write(response, enrollment.refuseOversized(), done);
+                    return;
+                }
+                write(response, enrollment.handle(new EndpointRequest(method, subPath, body, from)), done);
+            } catch (RuntimeException e) {
+                done.failed(e);
+            }
         }
 
         private static InetAddress remote(Request request) {
