@@ -1,0 +1,691 @@
+#!/usr/bin/env python3
+"""An independent checker of the HeartbeatRM protocol vectors, written from docs/protocol.md alone.
+
+It shares no code with the Java SDK: Python's standard library, plus `cryptography` for Ed25519 (Debian's
+python3-cryptography). It verifies every token of tokens.json (section 3), reads every file of tags/ (section 4),
+and checks every request of requests.json (sections 6 and 7), and exits non-zero on the first disagreement with a
+vector's verdict.
+
+    python3 docs/testdata/check.py [docs/testdata]
+"""
+import base64
+import hashlib
+import json
+import re
+import struct
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+# ---------------------------------------------------------------------------------------------- section 1
+
+class Refused(Exception):
+    def __init__(self, reason, detail=""):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+B64_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def b64url(text, reason="NON_CANONICAL_ENCODING"):
+    if not B64_ALPHABET.fullmatch(text) or len(text) % 4 == 1:
+        raise Refused(reason, "not canonical base64url")
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if base64.urlsafe_b64encode(raw).decode().rstrip("=") != text:
+        raise Refused(reason, "non-zero trailing bits")
+    return raw
+
+
+def b64url_encode(raw):
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def pae(*pieces):
+    out = struct.pack("<Q", len(pieces) & 0x7FFFFFFFFFFFFFFF)
+    for p in pieces:
+        out += struct.pack("<Q", len(p) & 0x7FFFFFFFFFFFFFFF) + p
+    return out
+
+
+def ed25519_ok(public_key, message, signature):
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+        return True
+    except InvalidSignature:
+        return False
+
+
+def key_id(x):
+    return "hbs_" + b64url_encode(hashlib.sha256(x).digest()[:16])
+
+
+def timestamp(text):
+    if not isinstance(text, str) or len(text) > 40:
+        raise ValueError("not a timestamp")
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", text):
+        raise ValueError("not an RFC 3339 timestamp")
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class Duplicate(Exception):
+    pass
+
+
+def no_duplicates(pairs):
+    seen = {}
+    for k, v in pairs:
+        if k in seen:
+            raise Duplicate(k)
+        seen[k] = v
+    return seen
+
+
+def strict_json(raw):
+    """One JSON object; a repeated member raises Duplicate, anything else malformed raises ValueError."""
+    def bad_constant(c):
+        raise ValueError("not JSON: " + c)
+    value = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicates, parse_constant=bad_constant)
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
+
+
+def is_int(v):
+    return type(v) is int
+
+
+ID = {p: re.compile(p + r"_[A-Za-z0-9_-]{21}[AQgw]") for p in ("org", "hbk", "ins", "agt", "grp", "hbs")}
+PIN = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")
+
+
+# ---------------------------------------------------------------------------------------------- section 3
+
+TOKEN_ASSERTION = b"heartbeat-enrollment-token/v1"
+CLAIMS = {"ver", "iss", "org", "key", "jti", "iat", "exp", "endpoints", "pins", "platform"}
+REQUIRED = {"ver", "iss", "org", "key", "jti", "iat", "endpoints"}
+
+
+def endpoint_ok(u):
+    m = re.fullmatch(r"(https?)://([^/?#@]+)(/[^?#]*)", u)
+    return isinstance(u, str) and len(u) <= 2048 and m is not None and m.group(3).endswith("/") and "@" not in u
+
+
+def verify_token(token, trusted, now, skew):
+    if len(token) > 16384:
+        raise Refused("OVERSIZED")
+    if not token.startswith("v4.public."):
+        looks = re.match(r"v[0-9]+\.[a-z]+\.", token) is not None
+        raise Refused("WRONG_VERSION_OR_PURPOSE" if looks else "MALFORMED")
+    rest = token[len("v4.public."):].split(".")
+    if len(rest) != 2 or rest[1] == "":
+        raise Refused("MALFORMED", "a token has a payload and a footer")
+    body, footer = b64url(rest[0]), b64url(rest[1])
+    if len(body) < 64:
+        raise Refused("MALFORMED", "payload shorter than a signature")
+    m, sig = body[:-64], body[-64:]
+    try:
+        f = strict_json(footer)
+    except Duplicate:
+        raise Refused("DUPLICATE_JSON_KEY")
+    except ValueError:
+        raise Refused("MALFORMED", "footer is not JSON")
+    if set(f) != {"kid"} or not isinstance(f["kid"], str) or not ID["hbs"].fullmatch(f["kid"]):
+        raise Refused("MALFORMED", "footer must be exactly {\"kid\": ...}")
+    if f["kid"] not in trusted:
+        raise Refused("UNKNOWN_SIGNING_KEY")
+    if not ed25519_ok(trusted[f["kid"]], pae(b"v4.public.", m, footer, TOKEN_ASSERTION), sig):
+        raise Refused("BAD_SIGNATURE")
+    try:
+        c = strict_json(m)
+    except Duplicate:
+        raise Refused("DUPLICATE_JSON_KEY")
+    except (ValueError, UnicodeDecodeError):
+        raise Refused("INVALID_CLAIMS", "claims are not a JSON object")
+    unknown = set(c) - CLAIMS
+    if unknown:
+        raise Refused("INVALID_CLAIMS", "unknown claim")
+    if "ver" in c and not is_int(c["ver"]):
+        raise Refused("INVALID_CLAIMS", "ver is not an integer")
+    if "ver" not in c:
+        raise Refused("INVALID_CLAIMS", "no ver")
+    if c["ver"] != 2:
+        raise Refused("UNSUPPORTED_VERSION")
+    if REQUIRED - set(c):
+        raise Refused("INVALID_CLAIMS", "missing claim")
+    try:
+        for name in ("iss", "org", "key", "jti", "iat"):
+            if not isinstance(c[name], str):
+                raise ValueError(name)
+        if not re.fullmatch(r"[\x21-\x7e]{1,200}", c["iss"]):
+            raise ValueError("iss")
+        for name, prefix in (("org", "org"), ("key", "hbk"), ("jti", "ins")):
+            if not ID[prefix].fullmatch(c[name]):
+                raise ValueError(name)
+        iat = timestamp(c["iat"])
+        exp = timestamp(c["exp"]) if c.get("exp") is not None else None
+        if exp is not None and exp <= iat:
+            raise ValueError("exp")
+        eps = c["endpoints"]
+        if not isinstance(eps, list) or not 1 <= len(eps) <= 8 or not all(isinstance(e, str) and endpoint_ok(e) for e in eps):
+            raise ValueError("endpoints")
+        pins = c.get("pins") or []
+        if not isinstance(pins, list) or len(pins) > 8 or not all(isinstance(p, str) and PIN.fullmatch(p) for p in pins):
+            raise ValueError("pins")
+        platform = c.get("platform")
+        if platform is not None and (not isinstance(platform, str) or platform.lower() not in ("windows", "macos", "linux")):
+            raise ValueError("platform")
+    except (ValueError, KeyError) as e:
+        raise Refused("INVALID_CLAIMS", str(e))
+    if exp is not None and not now < exp:
+        raise Refused("EXPIRED")
+    if iat > now + skew:
+        raise Refused("NOT_YET_VALID")
+    out = dict(c)
+    out["pins"] = pins
+    return out
+
+
+def check_tokens(d):
+    keys = json.loads((d / "keys.json").read_text())
+    for k in keys["keys"]:
+        x = b64url(k["x"])
+        assert key_id(x) == k["kid"], k["label"]
+        assert hashlib.sha256(x).hexdigest() == k["fingerprint"], k["label"]
+        assert b64url(k["seed"]) == hashlib.sha256(k["label"].encode()).digest(), k["label"]
+    trusted = {}
+    for jwk in keys["pinnedKeySet"]["keys"]:
+        assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519"
+        x = b64url(jwk["x"])
+        assert key_id(x) == jwk["kid"]
+        trusted[jwk["kid"]] = x
+    p = keys["pae"]
+    assert pae(*[bytes.fromhex(h) for h in p["piecesHex"]]).hex() == p["encodedHex"], "PAE"
+    pin = keys["tlsPin"]
+    assert b64url_encode(hashlib.sha256(bytes.fromhex(pin["spkiHex"])).digest()) == pin["pin"], "TLS pin"
+    e = keys["endorsement"]
+    signed = pae(b"heartbeat-key-endorsement/v1", e["kid"].encode(), b64url(e["x"]))
+    assert signed.hex() == e["signedBytesHex"], "endorsement input"
+    assert key_id(b64url(e["x"])) == e["kid"]
+    assert ed25519_ok(trusted[e["endorsedBy"]], signed, b64url(e["sig"])), "endorsement signature"
+
+    t = json.loads((d / "tokens.json").read_text())
+    now = timestamp(t["now"])
+    skew = timedelta(seconds=t["allowedClockSkewSeconds"])
+    n = 0
+    for v in t["vectors"]:
+        try:
+            claims = verify_token(v["token"], trusted, now, skew)
+            verdict = ("valid", claims)
+        except Refused as r:
+            verdict = ("invalid", r.reason)
+        if v["valid"]:
+            assert verdict[0] == "valid", f"token {v['name']}: expected valid, got {verdict[1]}"
+            want = v["claims"]
+            got = verdict[1]
+            for name in ("ver", "iss", "org", "key", "jti", "endpoints", "pins"):
+                assert got.get(name) == want.get(name), f"token {v['name']}: claim {name}"
+            for name in ("iat", "exp"):
+                g, w = got.get(name), want.get(name)
+                assert (g is None) == (w is None) and (g is None or timestamp(g) == timestamp(w)), f"token {v['name']}: {name}"
+            assert (got.get("platform") or None) == want.get("platform"), f"token {v['name']}: platform"
+        else:
+            assert verdict[0] == "invalid", f"token {v['name']}: expected {v['reason']}, but it verified"
+            assert verdict[1] in v["reason"], f"token {v['name']}: expected {v['reason']}, got {verdict[1]}"
+        n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- section 4
+
+MAX_TOKEN = 16384
+TAG_OID = "2.25.190393745108271426843812963612001263239"
+
+
+class Der:
+    """Just enough DER: (tag, content start, end) triples, definite lengths only."""
+
+    @staticmethod
+    def read(b, at, end):
+        if at + 2 > end:
+            raise Refused("BAD_SIGNATURE_BLOCK", "DER runs past its parent")
+        tag, first = b[at], b[at + 1]
+        at += 2
+        if first < 0x80:
+            length = first
+        elif first in (0x81, 0x82, 0x83, 0x84):
+            n = first & 0x7F
+            if at + n > end:
+                raise Refused("BAD_SIGNATURE_BLOCK", "DER length runs past its parent")
+            length = int.from_bytes(b[at:at + n], "big")
+            at += n
+        else:
+            raise Refused("BAD_SIGNATURE_BLOCK", "indefinite or huge DER length")
+        if at + length > end:
+            raise Refused("BAD_SIGNATURE_BLOCK", "DER content runs past its parent")
+        return tag, at, at + length
+
+    @staticmethod
+    def children(b, start, end):
+        out, at = [], start
+        while at < end:
+            el = Der.read(b, at, end)
+            out.append(el)
+            at = el[2]
+        return out
+
+    @staticmethod
+    def oid(content):
+        arcs, v = [], 0
+        for byte in content:
+            v = (v << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                arcs.append(v)
+                v = 0
+        first = arcs[0]
+        head = [0, first] if first < 40 else [1, first - 40] if first < 80 else [2, first - 80]
+        return ".".join(str(a) for a in head + arcs[1:])
+
+
+def pkcs7_token(b, start, end):
+    """The token in a ContentInfo's SignedData certificate set (section 4.1), or None."""
+    tag, cs, ce = Der.read(b, start, end)
+    ci = Der.children(b, cs, ce)
+    if tag != 0x30 or len(ci) != 2 or ci[0][0] != 0x06 or ci[1][0] != 0xA0:
+        raise Refused("BAD_SIGNATURE_BLOCK", "not a ContentInfo")
+    sd = Der.read(b, ci[1][1], ci[1][2])
+    certs = [f for f in Der.children(b, sd[1], sd[2]) if f[0] == 0xA0]
+    if not certs:
+        raise Refused("BAD_SIGNATURE_BLOCK", "no certificate set")
+    found = []
+    for cert in Der.children(b, certs[0][1], certs[0][2]):
+        tbs = Der.children(b, cert[1], cert[2])[0]
+        for field in Der.children(b, tbs[1], tbs[2]):
+            if field[0] != 0xA3:
+                continue
+            exts = Der.read(b, field[1], field[2])
+            for ext in Der.children(b, exts[1], exts[2]):
+                parts = Der.children(b, ext[1], ext[2])
+                if parts[0][0] == 0x06 and Der.oid(b[parts[0][1]:parts[0][2]]) == TAG_OID:
+                    value = parts[-1]
+                    if value[0] != 0x04:
+                        raise Refused("AMBIGUOUS_TAG", "tag extension is not an OCTET STRING")
+                    found.append(b[value[1]:value[2]].decode("ascii"))
+    if len(found) > 1:
+        raise Refused("AMBIGUOUS_TAG", "two tags in one signature")
+    return found[0] if found else None
+
+
+def read_pe(b):
+    lfanew = struct.unpack_from("<I", b, 0x3C)[0]
+    if lfanew < 0x40 or lfanew % 8 or lfanew + 24 > len(b) or b[lfanew:lfanew + 4] != b"PE\0\0":
+        raise Refused("BAD_PE")
+    opt = lfanew + 24
+    magic = struct.unpack_from("<H", b, opt)[0]
+    count_at, dirs = {0x10B: (opt + 92, opt + 96), 0x20B: (opt + 108, opt + 112)}[magic]
+    if struct.unpack_from("<I", b, count_at)[0] < 5:
+        return None
+    offset, size = struct.unpack_from("<II", b, dirs + 32)
+    if offset == 0 and size == 0:
+        return None
+    if offset % 8 or not 8 <= size <= 1 << 20 or offset + size != len(b):
+        raise Refused("BAD_PE", "certificate table is not the end of the file")
+    length, revision, kind = struct.unpack_from("<IHH", b, offset)
+    if revision != 0x0200 or kind != 0x0002 or (length + 7) & ~7 != size:
+        raise Refused("BAD_SIGNATURE_BLOCK")
+    der_end = Der.read(b, offset + 8, offset + length)[2]
+    if offset + size - der_end >= 8 or any(b[der_end:offset + size]):
+        raise Refused("BAD_SIGNATURE_BLOCK", "bytes after the signature")
+    return pkcs7_token(b, offset + 8, der_end)
+
+
+def read_msi(b):
+    major, order, shift, mini_shift = struct.unpack_from("<HHHH", b, 26)
+    if order != 0xFFFE or (major, shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
+        raise Refused("BAD_MSI", "version or sector size")
+    ss = 1 << shift
+    n_fat, dir_start = struct.unpack_from("<II", b, 44)
+    cutoff, minifat_start, n_minifat, difat_start, n_difat = struct.unpack_from("<IIIII", b, 56)
+    assert cutoff == 4096
+    sectors = (len(b) - ss + ss - 1) // ss
+
+    def sector(n):
+        if not 0 <= n < sectors:
+            raise Refused("BAD_MSI", "sector past the end")
+        return b[(n + 1) * ss:(n + 2) * ss]
+
+    fat_sectors = list(struct.unpack_from("<109I", b, 76))[:n_fat]
+    nxt, seen = difat_start, set()
+    while len(fat_sectors) < n_fat:
+        if nxt in seen:
+            raise Refused("BAD_MSI", "DIFAT loop")
+        seen.add(nxt)
+        entries = struct.unpack_from(f"<{ss // 4}I", sector(nxt))
+        fat_sectors += list(entries[:-1])[:n_fat - len(fat_sectors)]
+        nxt = entries[-1]
+    fat = []
+    for s in fat_sectors:
+        fat += struct.unpack_from(f"<{ss // 4}I", sector(s))
+
+    def chain(table, start, limit):
+        out, seen_ = [], set()
+        while start != 0xFFFFFFFE:
+            if start >= len(table) or start in seen_ or len(out) > limit:
+                raise Refused("BAD_MSI", "chain loops or points past the end")
+            seen_.add(start)
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(s) for s in chain(fat, dir_start, sectors))
+
+    def entry(i):
+        e = directory[i * 128:(i + 1) * 128]
+        name_len = struct.unpack_from("<H", e, 64)[0]
+        name = e[:max(0, name_len - 2)].decode("utf-16-le")
+        left, right, child = struct.unpack_from("<III", e, 68)
+        start = struct.unpack_from("<I", e, 116)[0]
+        size = struct.unpack_from("<I" if major == 3 else "<Q", e, 120)[0]
+        return dict(name=name, type=e[66], left=left, right=right, child=child, clsid=e[80:96], start=start, size=size)
+
+    root = entry(0)
+    assert root["type"] == 5, "entry 0 is the root"
+    msi_clsids = [bytes([c, 0x10, 0x0C, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46]) for c in (0x84, 0x86, 0x82)]
+    if root["clsid"] not in msi_clsids:
+        raise Refused("UNSUPPORTED", "not an MSI")
+    todo, visited, signatures = [root["child"]], set(), []
+    while todo:
+        i = todo.pop()
+        if i == 0xFFFFFFFF:
+            continue
+        if i in visited or i >= len(directory) // 128:
+            raise Refused("BAD_MSI", "directory tree loops")
+        visited.add(i)
+        e = entry(i)
+        if e["type"] == 2 and e["name"] == "\x05DigitalSignature":
+            signatures.append(e)
+        todo += [e["left"], e["right"]]
+    if not signatures:
+        return None
+    if len(signatures) > 1:
+        raise Refused("AMBIGUOUS_TAG", "two signature streams")
+    sig = signatures[0]
+    if not 2 <= sig["size"] <= 1 << 20:
+        raise Refused("BAD_LENGTH")
+    if sig["size"] < cutoff:
+        mini_stream = b"".join(sector(s) for s in chain(fat, root["start"], sectors))[:root["size"]]
+        minifat = []
+        for s in chain(fat, minifat_start, n_minifat):
+            minifat += struct.unpack_from(f"<{ss // 4}I", sector(s))
+        data = b"".join(mini_stream[m * 64:(m + 1) * 64] for m in chain(minifat, sig["start"], sig["size"] // 64 + 1))
+    else:
+        data = b"".join(sector(s) for s in chain(fat, sig["start"], sig["size"] // ss + 1))
+    if len(data) < sig["size"]:
+        raise Refused("BAD_MSI", "signature chain shorter than its size")
+    return pkcs7_token(data[:sig["size"]], 0, sig["size"])
+
+
+def read_ar(b):
+    at, found, members = 8, None, 0
+    while at < len(b):
+        members += 1
+        if members > 1024 or at + 60 > len(b):
+            raise Refused("TRUNCATED")
+        h = b[at:at + 60]
+        if h[58:60] != b"`\n":
+            raise Refused("BAD_LENGTH", "ar header")
+        name = h[0:16].decode("ascii").strip()
+        size = int(h[48:58].decode("ascii").strip())
+        if size < 0 or at + 60 + size > len(b):
+            raise Refused("BAD_LENGTH", "ar member past the end")
+        if found is not None:
+            raise Refused("AMBIGUOUS_TAG", "members after the tag member")
+        if name in ("_heartbeat_tag", "_heartbeat_tag/"):
+            found = b[at + 60:at + 60 + size].decode("ascii")
+        at += 60 + size + size % 2
+    return found
+
+
+ZIP_MARKER = b"\n#heartbeatrm-enrollment-token:v1:"
+
+
+def find_zip_comment(b):
+    """The EOCD comment, or None when the file is no ZIP."""
+    window = min(len(b), 22 + 0xFFFF)
+    base = len(b) - window
+    hits = [p for p in range(len(b) - 22, base - 1, -1)
+            if b[p:p + 4] == b"PK\x05\x06" and p + 22 + struct.unpack_from("<H", b, p + 20)[0] == len(b)]
+    if len(hits) > 1:
+        raise Refused("BAD_ZIP", "two end records reach the end")
+    if not hits:
+        if b[:4] == b"PK\x03\x04" and b"PK\x05\x06" in b[base:]:
+            raise Refused("BAD_ZIP", "the comment length does not reach the end of the file")
+        return None
+    return b[hits[0] + 22:]
+
+
+def zip_token(comment):
+    if ZIP_MARKER not in comment:
+        return None
+    if comment.count(ZIP_MARKER) > 1:
+        raise Refused("AMBIGUOUS_TAG")
+    at = comment.rindex(ZIP_MARKER)
+    if not comment.endswith(b"#") or len(comment) < at + len(ZIP_MARKER) + 1:
+        raise Refused("BAD_ZIP", "the tag does not end the comment")
+    return comment[at + len(ZIP_MARKER):-1].decode("ascii")
+
+
+def read_trailer(b, end):
+    if end < 48:
+        return None
+    f = b[end - 48:end]
+    if f[:7] != b"HBRMTAG" or f[44:48] != b"HBRM":
+        return None
+    if f[7] != 1:
+        raise Refused("BAD_FOOTER", "version")
+    length = struct.unpack_from(">I", f, 8)[0]
+    if not 1 <= length <= MAX_TOKEN or length > end - 48:
+        raise Refused("BAD_LENGTH")
+    token = b[end - 48 - length:end - 48]
+    if hashlib.sha256(token).digest() != f[12:44]:
+        raise Refused("BAD_FOOTER", "SHA-256")
+    return end - 48 - length, token.decode("ascii")
+
+
+SCRIPT_LINE = re.compile(rb"# heartbeat-enrollment-token: (v4\.public\.[A-Za-z0-9_.-]+)\r?\n")
+
+
+def read_script(b):
+    if not b.endswith(b"\n"):
+        return None
+    start = b.rfind(b"\n", 0, len(b) - 1) + 1
+    m = SCRIPT_LINE.fullmatch(b[start:])
+    return m.group(1).decode("ascii") if m else None
+
+
+def read_tag(b):
+    """(format, token); Refused for a file that must be refused or carries no tag."""
+    if b[:2] == b"MZ" and len(b) >= 0x40:
+        t = read_pe(b)
+        if t is not None:
+            return "PE_AUTHENTICODE", t
+        # an unsigned PE is read as "anything else" below
+    if b[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
+        t = read_msi(b)
+        if t is None:
+            raise Refused("NO_TAG")
+        return "MSI_AUTHENTICODE", t
+    if b[:8] == b"!<arch>\n":
+        t = read_ar(b)
+        if t is None:
+            raise Refused("NO_TAG")
+        return "AR", t
+    found = []
+    trailer = read_trailer(b, len(b))
+    comment = find_zip_comment(b)
+    if comment is not None and trailer is not None and ZIP_MARKER in comment:
+        raise Refused("AMBIGUOUS_TAG", "a token in the ZIP comment and a footer")
+    token = zip_token(comment) if comment is not None else None
+    if token is not None:
+        found.append(("ZIP", token))
+    if trailer is not None:
+        if read_trailer(b, trailer[0]) is not None:
+            raise Refused("AMBIGUOUS_TAG", "two stacked footers")
+        found.append(("TRAILER", trailer[1]))
+    script = read_script(b)
+    if script is not None:
+        found.append(("SCRIPT", script))
+    if len(found) > 1:
+        raise Refused("AMBIGUOUS_TAG")
+    if not found:
+        raise Refused("NO_TAG")
+    return found[0]
+
+
+def check_tags(d):
+    listing = json.loads((d / "tags.json").read_text())
+    token = (d / "tags" / "token.txt").read_text().strip()
+    n = 0
+    for v in listing["vectors"]:
+        b = (d / "tags" / v["file"]).read_bytes()
+        want = v["expect"]
+        try:
+            got = read_tag(b)
+        except Refused as r:
+            got = ("error", r.reason)
+        if want == "none":
+            assert got == ("error", "NO_TAG"), f"tag {v['file']}: expected no tag, got {got}"
+        elif want.startswith("error:"):
+            assert got == ("error", want[len("error:"):]), f"tag {v['file']}: expected {want}, got {got}"
+        else:
+            assert got == (want, token), f"tag {v['file']}: expected {want} with the full token, got {got[0]}"
+        n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- sections 6, 7
+
+class BadRequest(Exception):
+    def __init__(self, problem, field=None):
+        super().__init__(problem, field)
+        self.problem, self.field = problem, field
+
+
+def member(m, name, kind, prefix=""):
+    if name not in m or m[name] is None:
+        raise BadRequest("MISSING_FIELD", prefix + name)
+    v = m[name]
+    if (kind is int and not is_int(v)) or (kind is not int and not isinstance(v, kind)):
+        raise BadRequest("WRONG_TYPE", prefix + name)
+    return v
+
+
+def raw_bytes(m, name, low, high):
+    text = member(m, name, str)
+    try:
+        raw = b64url(text)
+    except Refused:
+        raise BadRequest("INVALID_VALUE", name)
+    if not low <= len(raw) <= high:
+        raise BadRequest("INVALID_VALUE", name)
+    return raw
+
+
+def parse_request(kind, body):
+    if len(body) > 32768:
+        raise BadRequest("OVERSIZED")
+    try:
+        m = strict_json(body)
+    except Duplicate:
+        raise BadRequest("DUPLICATE_FIELD")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("NOT_JSON")
+    allowed = ({"v", "token", "publicKey", "facts", "nonce", "timestamp", "proof"} if kind == "enroll"
+               else {"v", "agentId", "organizationId", "publicKey", "credential", "nonce", "timestamp", "proof"})
+    for name in m:
+        if name not in allowed:
+            raise BadRequest("UNKNOWN_FIELD", name)
+    if member(m, "v", int) != 1:
+        raise BadRequest("UNSUPPORTED_VERSION", "v")
+    if kind == "enroll":
+        token = member(m, "token", str)
+        if not token.startswith("v4.public.") or len(token) > 16384:
+            raise BadRequest("INVALID_VALUE", "token")
+        public_key = raw_bytes(m, "publicKey", 32, 32)
+        facts = member(m, "facts", dict)
+        for name in facts:
+            if name not in ("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint"):
+                raise BadRequest("UNKNOWN_FIELD", "facts." + name)
+        hostname = member(facts, "hostname", str, "facts.")
+        platform = member(facts, "platform", str, "facts.")
+        os_version = member(facts, "osVersion", str, "facts.")
+        agent_version = member(facts, "agentVersion", str, "facts.")
+        fingerprint = facts.get("machineFingerprint")
+        if fingerprint is not None and not isinstance(fingerprint, str):
+            raise BadRequest("WRONG_TYPE", "facts.machineFingerprint")
+        rules = [("hostname", hostname, r"[A-Za-z0-9._-]{1,253}"), ("platform", platform.lower(), r"windows|macos|linux"),
+                 ("osVersion", os_version, r"[\x20-\x7e]{1,100}"), ("agentVersion", agent_version, r"[\x20-\x7e]{1,100}")]
+        if fingerprint is not None:
+            rules.append(("machineFingerprint", fingerprint, r"[A-Za-z0-9_.:-]{1,128}"))
+        for name, value, rule in rules:
+            if not re.fullmatch(rule, value):
+                raise BadRequest("INVALID_VALUE", "facts." + name)
+        pieces = [token, m["publicKey"], hostname, platform, os_version, agent_version, fingerprint or ""]
+        purpose = b"heartbeat-enrollment-request/v1"
+    else:
+        agent = member(m, "agentId", str)
+        if not ID["agt"].fullmatch(agent):
+            raise BadRequest("INVALID_VALUE", "agentId")
+        org = member(m, "organizationId", str)
+        if not ID["org"].fullmatch(org):
+            raise BadRequest("INVALID_VALUE", "organizationId")
+        public_key = raw_bytes(m, "publicKey", 32, 32)
+        credential = m.get("credential")
+        if credential is not None and (not isinstance(credential, str) or not credential.startswith("v4.public.")):
+            raise BadRequest("INVALID_VALUE", "credential")
+        pieces = [agent, org, m["publicKey"], credential or ""]
+        purpose = b"heartbeat-renewal-request/v1"
+    raw_bytes(m, "nonce", 16, 64)
+    ts = member(m, "timestamp", str)
+    try:
+        timestamp(ts)
+    except ValueError:
+        raise BadRequest("INVALID_VALUE", "timestamp")
+    proof = raw_bytes(m, "proof", 64, 64)
+    signed = pae(purpose, *[p.encode("utf-8") for p in pieces + [m["nonce"], ts]])
+    return signed, ed25519_ok(public_key, signed, proof)
+
+
+def check_requests(d):
+    n = 0
+    for v in json.loads((d / "requests.json").read_text())["vectors"]:
+        try:
+            signed, ok = parse_request(v["kind"], v["body"].encode("utf-8"))
+            got = ("proof_verifies" if ok else "bad_proof", None, None)
+            if "proofInputHex" in v:
+                assert signed.hex() == v["proofInputHex"], f"request {v['name']}: proof input"
+        except BadRequest as e:
+            got = ("invalid_request", e.problem, e.field)
+        want = (v["verdict"], v.get("problem"), v.get("field"))
+        assert got == want, f"request {v['name']}: expected {want}, got {got}"
+        n += 1
+    return n
+
+
+def main():
+    d = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    try:
+        tokens, tags, requests = check_tokens(d), check_tags(d), check_requests(d)
+    except AssertionError as e:
+        print(f"check.py: FAILED: {e}", file=sys.stderr)
+        return 1
+    print(f"check.py: {tokens} token, {tags} tag and {requests} request vectors agree with docs/protocol.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,522 @@
+package com.heartbeatrm.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.heartbeatrm.agent.internal.CredentialCodec;
+import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.agent.internal.JdkEd25519;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.spec.NamedParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The protocol's test vectors in {@code docs/testdata}: keys, tokens, request and response bodies, each with the
+ * verdict the specification ({@code docs/protocol.md}) gives it. Everything is deterministic (fixed seeds, fixed
+ * times, Ed25519 is deterministic), so {@link ProtocolVectorsTest} regenerates the files and requires them to be
+ * byte-identical, then checks every verdict against the production code.
+ *
+ * <p>The expected verdicts are written here by hand, case by case, never computed by the code under test. Malformed
+ * tokens are signed by this class's own PASETO signer (PAE and the JDK's Ed25519), not by the production encoder.
+ *
+ * <p>Regenerate: {@code mvn -q -pl heartbeat-agent test -Dtest=ProtocolVectorsTest -Dheartbeat.vectors.write=true}.
+ */
+final class ProtocolVectors {
+    static final Path DIR = Path.of("..", "docs", "testdata");
+    static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+    static final Instant IAT = Instant.parse("2026-01-01T00:00:00Z");
+    static final String ISS = "https://rmm.example";
+    static final String ORG = "org_4gkSx9Ma2Bv1YrT0Qd7LwA";
+    static final String KEY = "hbk_Jz3pQ8vRt5Ww2Xy6Bn1KmA";
+    static final String JTI = "ins_Hc7Dq2Lr9Ts4Vu1Ye8MnPw";
+    static final String AGT = "agt_Rf5Gh2Jk8Lm1Np4Qs7TvXg";
+    static final String GRP = "grp_Ue3Wi6Yo9Ap2Sd5Fg8HjKQ";
+    static final String NONCE = b64(sha256("heartbeat test vector nonce"), 24);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final byte[] TOKEN_PURPOSE = "heartbeat-enrollment-token/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CREDENTIAL_PURPOSE = "heartbeat-agent-credential/v1".getBytes(StandardCharsets.US_ASCII);
+
+    /** An Ed25519 key from a 32-byte seed: SHA-256 of a label, so anyone can rebuild it. */
+    static final class Key {
+        final String label;
+        final byte[] seed;
+        final byte[] publicKey;
+        final PrivateKey privateKey;
+
+        Key(String label) {
+            this.label = label;
+            this.seed = sha256(label);
+            try {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+                g.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed));
+                KeyPair kp = g.generateKeyPair();
+                byte[] spki = kp.getPublic().getEncoded();
+                this.publicKey = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+                this.privateKey = TestKeys.fromSeed(seed);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String kid() {
+            return SigningPublicKey.keyIdOf(publicKey);
+        }
+
+        byte[] sign(byte[] message) {
+            return TestKeys.sign(privateKey, message);
+        }
+    }
+
+    /** Hands the key pair generator exactly the seed, so the JDK derives the public key of a chosen private key. */
+    private static final class FixedRandom extends SecureRandom {
+        private static final long serialVersionUID = 1L;
+        private final byte[] seed;
+
+        FixedRandom(byte[] seed) {
+            this.seed = seed.clone();
+        }
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            System.arraycopy(seed, 0, bytes, 0, Math.min(bytes.length, seed.length));
+        }
+    }
+
+    static final Key ISSUER = new Key("heartbeat test vector issuer 1");
+    static final Key ROTATED = new Key("heartbeat test vector issuer 2");
+    static final Key AGENT = new Key("heartbeat test vector agent");
+    static final String PIN_A = b64(sha256("heartbeat test vector tls key A"), 32);
+    static final String PIN_B = b64(sha256("heartbeat test vector tls key B"), 32);
+
+    private ProtocolVectors() {
+    }
+
+    /** The files, by name, as the generator writes them. */
+    static Map<String, byte[]> files() throws Exception {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("keys.json", write(keys()));
+        out.put("tokens.json", write(tokens()));
+        out.put("requests.json", write(requests()));
+        out.put("responses.json", write(responses()));
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ keys
+
+    static ObjectNode keys() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Ed25519 keys of the vectors. seed = SHA-256(label); x = the raw public key; kid = \"hbs_\" + "
+                + "base64url(first 16 bytes of SHA-256(x)). pinnedKeySet is what an agent build pins: it holds issuer 1 only.");
+        ArrayNode keys = root.putArray("keys");
+        for (Key k : List.of(ISSUER, ROTATED, AGENT)) {
+            ObjectNode o = keys.addObject();
+            o.put("label", k.label);
+            o.put("seed", b64(k.seed));
+            o.put("x", b64(k.publicKey));
+            o.put("kid", k.kid());
+            o.put("fingerprint", AgentKeyPair.fingerprintOf(k.publicKey));
+        }
+        ObjectNode pinned = root.putObject("pinnedKeySet");
+        ObjectNode jwk = pinned.putArray("keys").addObject();
+        jwk.put("kty", "OKP").put("crv", "Ed25519").put("kid", ISSUER.kid()).put("x", b64(ISSUER.publicKey));
+        ObjectNode pae = root.putObject("pae");
+        pae.put("description", "PAE of the pieces \"v4.public.\", \"ab\" and \"\": LE64 count, then each piece's LE64 length and bytes");
+        pae.putArray("piecesHex").add(hex("v4.public.".getBytes(StandardCharsets.US_ASCII))).add(hex("ab".getBytes(StandardCharsets.US_ASCII))).add("");
+        pae.put("encodedHex", hex(com.heartbeatrm.agent.internal.Pae.encode("v4.public.".getBytes(StandardCharsets.US_ASCII),
+                "ab".getBytes(StandardCharsets.US_ASCII), new byte[0])));
+        ObjectNode pin = root.putObject("tlsPin");
+        byte[] spki = JdkEd25519.spki(AGENT.publicKey);
+        pin.put("description", "a TLS pin is base64url(SHA-256(DER SubjectPublicKeyInfo)); here the SPKI of the agent key");
+        pin.put("spkiHex", hex(spki));
+        pin.put("pin", TlsPin.ofSpki(spki));
+        ObjectNode endorsement = root.putObject("endorsement");
+        byte[] signed = KeyEndorsement.signedBytes(SigningPublicKey.of(ROTATED.publicKey));
+        endorsement.put("description", "issuer 1 endorses issuer 2: sig = Ed25519(issuer 1, PAE(\"heartbeat-key-endorsement/v1\", kid, x))");
+        endorsement.put("kid", ROTATED.kid());
+        endorsement.put("x", b64(ROTATED.publicKey));
+        endorsement.put("endorsedBy", ISSUER.kid());
+        endorsement.put("signedBytesHex", hex(signed));
+        endorsement.put("sig", b64(ISSUER.sign(signed)));
+        return root;
+    }
+
+    // ---------------------------------------------------------------------------------------------- tokens
+
+    static String claimsJson(String inner) {
+        return "{" + inner + "}";
+    }
+
+    static String minimalClaims() {
+        return "\"ver\":2,\"iss\":\"" + ISS + "\",\"org\":\"" + ORG + "\",\"key\":\"" + KEY + "\",\"jti\":\"" + JTI + "\",\"iat\":\"" + IAT
+                + "\",\"endpoints\":[\"https://rmm.example/v1/\"]";
+    }
+
+    /** The token every tag vector carries. */
+    static String fullToken() {
+        return EnrollmentTokenCodec.encode(fullClaims(), ISSUER.kid(), ISSUER::sign);
+    }
+
+    static EnrollmentClaims fullClaims() {
+        return new EnrollmentClaims(2, ISS, ORG, KEY, JTI, IAT, Optional.of(Instant.parse("2027-01-01T00:00:00Z")),
+                List.of(URI.create("https://rmm.example/v1/"), URI.create("https://rmm-backup.example:8443/hb/v1/")),
+                List.of(PIN_A, PIN_B), Optional.of("windows"));
+    }
+
+    static ObjectNode tokens() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Enrollment tokens. Verify each at \"now\" against keys.json's pinnedKeySet with 300 s of allowed "
+                + "clock skew. A valid token lists its claims; an invalid one names the reason of docs/protocol.md, section Token.");
+        root.put("now", NOW.toString());
+        root.put("allowedClockSkewSeconds", 300);
+        ArrayNode v = root.putArray("vectors");
+        String footer = "{\"kid\":\"" + ISSUER.kid() + "\"}";
+
+        String minimal = sign(claimsJson(minimalClaims()), footer, TOKEN_PURPOSE, ISSUER);
+        valid(v, "minimal", "only the required claims", minimal, claims(minimalClaims(), null, List.of("https://rmm.example/v1/"), List.of(), null));
+        String full = fullToken();
+        valid(v, "full", "expiry, two endpoints, two TLS pins and a platform (the token of every tag vector)", full,
+                claims(minimalClaims(), "2027-01-01T00:00:00Z", List.of("https://rmm.example/v1/", "https://rmm-backup.example:8443/hb/v1/"),
+                        List.of(PIN_A, PIN_B), "windows"));
+
+        invalid(v, "expired", "exp is before now", sign(claimsJson(minimalClaims() + ",\"exp\":\"2026-02-01T00:00:00Z\""), footer,
+                TOKEN_PURPOSE, ISSUER), "EXPIRED");
+        invalid(v, "expires-now", "exp equal to now is expired", sign(claimsJson(minimalClaims() + ",\"exp\":\"" + NOW + "\""), footer,
+                TOKEN_PURPOSE, ISSUER), "EXPIRED");
+        String future = minimalClaims().replace(IAT.toString(), NOW.plus(Duration.ofMinutes(6)).toString());
+        invalid(v, "not-yet-valid", "iat more than the allowed skew after now", sign(claimsJson(future), footer, TOKEN_PURPOSE, ISSUER),
+                "NOT_YET_VALID");
+        String nearFuture = minimalClaims().replace(IAT.toString(), NOW.plus(Duration.ofMinutes(4)).toString());
+        valid(v, "iat-within-skew", "iat after now but within the allowed skew", sign(claimsJson(nearFuture), footer, TOKEN_PURPOSE, ISSUER),
+                claims(nearFuture, null, List.of("https://rmm.example/v1/"), List.of(), null));
+        invalid(v, "unknown-signing-key", "signed by issuer 2, which the agent does not pin",
+                sign(claimsJson(minimalClaims()), "{\"kid\":\"" + ROTATED.kid() + "\"}", TOKEN_PURPOSE, ROTATED), "UNKNOWN_SIGNING_KEY");
+        invalid(v, "kid-of-another-key", "the footer names issuer 1, issuer 2 signed", sign(claimsJson(minimalClaims()), footer, TOKEN_PURPOSE,
+                ROTATED), "BAD_SIGNATURE");
+        invalid(v, "tampered-claims", "one payload byte changed after signing", tamperPayload(minimal), "BAD_SIGNATURE");
+        invalid(v, "wrong-implicit-assertion", "signed as an agent credential (implicit assertion heartbeat-agent-credential/v1)",
+                sign(claimsJson(minimalClaims()), footer, CREDENTIAL_PURPOSE, ISSUER), "BAD_SIGNATURE");
+        invalid(v, "footer-changed", "the footer is authenticated too: a space added", withFooter(minimal, "{\"kid\": \"" + ISSUER.kid() + "\"}"),
+                "MALFORMED_OR_BAD_SIGNATURE");
+        invalid(v, "v3-header", "another PASETO version", "v3.public." + minimal.substring("v4.public.".length()), "WRONG_VERSION_OR_PURPOSE");
+        invalid(v, "local-purpose", "another PASETO purpose", "v4.local." + minimal.substring("v4.public.".length()), "WRONG_VERSION_OR_PURPOSE");
+        invalid(v, "not-paseto", "not a PASETO token at all", "hello world", "MALFORMED");
+        invalid(v, "no-footer", "a token without the footer that names its key", minimal.substring(0, minimal.lastIndexOf('.')), "MALFORMED");
+        invalid(v, "empty-footer", "a trailing dot and no footer", minimal.substring(0, minimal.lastIndexOf('.') + 1), "MALFORMED");
+        invalid(v, "five-parts", "a fifth dot-separated part", minimal + ".e30", "MALFORMED");
+        invalid(v, "footer-extra-member", "the footer holds a member besides kid",
+                sign(claimsJson(minimalClaims()), "{\"kid\":\"" + ISSUER.kid() + "\",\"alg\":\"none\"}", TOKEN_PURPOSE, ISSUER), "MALFORMED");
+        invalid(v, "padding", "base64 padding is not base64url", minimal.substring(0, minimal.lastIndexOf('.')) + "=" + minimal.substring(minimal.lastIndexOf('.')), "NON_CANONICAL_ENCODING");
+        invalid(v, "trailing-bits", "non-zero unused bits in the last payload character", trailingBits(minimal), "NON_CANONICAL_ENCODING");
+        invalid(v, "short-payload", "a payload shorter than a signature", "v4.public." + b64(new byte[40]) + "."
+                + b64(footer.getBytes(StandardCharsets.US_ASCII)), "MALFORMED");
+        invalid(v, "oversized", "longer than 16384 characters", "v4.public." + "A".repeat(16384), "OVERSIZED");
+        invalid(v, "unknown-claim", "a claim the format does not define", sign(claimsJson(minimalClaims() + ",\"admin\":true"), footer,
+                TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "duplicate-claim", "org twice", sign(claimsJson(minimalClaims() + ",\"org\":\"" + ORG + "\""), footer, TOKEN_PURPOSE, ISSUER),
+                "DUPLICATE_JSON_KEY");
+        invalid(v, "claims-version-1", "ver 1: endpoints were enroll URLs then", sign(claimsJson(minimalClaims().replace("\"ver\":2", "\"ver\":1")),
+                footer, TOKEN_PURPOSE, ISSUER), "UNSUPPORTED_VERSION");
+        invalid(v, "claims-version-3", "a future claims format", sign(claimsJson(minimalClaims().replace("\"ver\":2", "\"ver\":3")), footer,
+                TOKEN_PURPOSE, ISSUER), "UNSUPPORTED_VERSION");
+        invalid(v, "ver-as-string", "ver must be an integer", sign(claimsJson(minimalClaims().replace("\"ver\":2", "\"ver\":\"2\"")), footer,
+                TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "missing-jti", "a required claim missing", sign(claimsJson(minimalClaims().replace(",\"jti\":\"" + JTI + "\"", "")), footer,
+                TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "endpoint-without-slash", "an endpoint is a base URL whose path ends in /",
+                sign(claimsJson(minimalClaims().replace("/v1/\"", "/v1\"")), footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "endpoint-with-query", "no query in an endpoint",
+                sign(claimsJson(minimalClaims().replace("/v1/\"", "/v1/?x=1\"")), footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "malformed-org", "org must be org_ and 22 base64url characters",
+                sign(claimsJson(minimalClaims().replace(ORG, "org_x")), footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "bad-pin", "a pin must be 43 base64url characters (32 bytes)",
+                sign(claimsJson(minimalClaims() + ",\"pins\":[\"abc\"]"), footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "exp-before-iat", "exp must be after iat",
+                sign(claimsJson(minimalClaims() + ",\"exp\":\"2025-12-31T00:00:00Z\""), footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "platform-unknown", "platform is windows, macos or linux",
+                sign(claimsJson(minimalClaims() + ",\"platform\":\"beos\""), footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS");
+        invalid(v, "claims-not-json", "the signed payload is not JSON", sign("not json", footer, TOKEN_PURPOSE, ISSUER), "INVALID_CLAIMS_OR_MALFORMED");
+        return root;
+    }
+
+    private static ObjectNode claims(String inner, String exp, List<String> endpoints, List<String> pins, String platform) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("ver", 2);
+        c.put("iss", ISS);
+        c.put("org", ORG);
+        c.put("key", KEY);
+        c.put("jti", JTI);
+        String iat = inner.replaceAll(".*\"iat\":\"([^\"]+)\".*", "$1");
+        c.put("iat", iat);
+        if (exp != null) {
+            c.put("exp", exp);
+        }
+        ArrayNode e = c.putArray("endpoints");
+        endpoints.forEach(e::add);
+        ArrayNode p = c.putArray("pins");
+        pins.forEach(p::add);
+        if (platform != null) {
+            c.put("platform", platform);
+        }
+        return c;
+    }
+
+    private static void valid(ArrayNode v, String name, String what, String token, ObjectNode claims) {
+        ObjectNode o = v.addObject();
+        o.put("name", name);
+        o.put("description", what);
+        o.put("token", token);
+        o.put("valid", true);
+        o.set("claims", claims);
+    }
+
+    private static void invalid(ArrayNode v, String name, String what, String token, String reason) {
+        ObjectNode o = v.addObject();
+        o.put("name", name);
+        o.put("description", what);
+        o.put("token", token);
+        o.put("valid", false);
+        ArrayNode reasons = o.putArray("reason");
+        // A few inputs are refused for two reasons at once; either is a correct verdict (an implementation may check in
+        // another order, or read the footer more strictly).
+        switch (reason) {
+            case "MALFORMED_OR_BAD_SIGNATURE" -> reasons.add("MALFORMED").add("BAD_SIGNATURE");
+            case "INVALID_CLAIMS_OR_MALFORMED" -> reasons.add("INVALID_CLAIMS").add("MALFORMED");
+            default -> reasons.add(reason);
+        }
+    }
+
+    /** PASETO v4.public, written here from the specification: base64url(m || Ed25519(PAE(h, m, f, i))) . base64url(f). */
+    static String sign(String payload, String footer, byte[] implicit, Key key) {
+        byte[] m = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] f = footer.getBytes(StandardCharsets.UTF_8);
+        byte[] h = "v4.public.".getBytes(StandardCharsets.US_ASCII);
+        byte[] sig = key.sign(pae(h, m, f, implicit));
+        byte[] body = Arrays.copyOf(m, m.length + 64);
+        System.arraycopy(sig, 0, body, m.length, 64);
+        return "v4.public." + b64(body) + (f.length == 0 ? "" : "." + b64(f));
+    }
+
+    static byte[] pae(byte[]... pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        le64(out, pieces.length);
+        for (byte[] p : pieces) {
+            le64(out, p.length);
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static void le64(ByteArrayOutputStream out, long n) {
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (n >>> (8 * i)) & (i == 7 ? 0x7f : 0xff));
+        }
+    }
+
+    private static String tamperPayload(String token) {
+        String[] parts = token.split("\\.");
+        byte[] body = Base64.getUrlDecoder().decode(parts[2]);
+        body[20] ^= 0x01;
+        return parts[0] + "." + parts[1] + "." + b64(body) + "." + parts[3];
+    }
+
+    private static String withFooter(String token, String footer) {
+        return token.substring(0, token.lastIndexOf('.') + 1) + b64(footer.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sets an unused low bit in the payload's last base64url character (the payload length is not a multiple of 3). */
+    private static String trailingBits(String token) {
+        String[] parts = token.split("\\.");
+        String p = parts[2];
+        if (p.length() % 4 == 0) {
+            throw new IllegalStateException("payload length is a multiple of 3: no unused bits");
+        }
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = p.charAt(p.length() - 1);
+        char changed = alphabet.charAt(alphabet.indexOf(last) | 1);
+        return parts[0] + "." + parts[1] + "." + p.substring(0, p.length() - 1) + changed + "." + parts[3];
+    }
+
+    // -------------------------------------------------------------------------------------------- requests
+
+    static ObjectNode requests() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Request bodies. verdict \"proof_verifies\": well-formed, and proof is a valid Ed25519 signature by "
+                + "publicKey over the proof input of docs/protocol.md; \"bad_proof\": well-formed, the proof does not verify; "
+                + "\"invalid_request\": refused by the parser with problem (and field, when one is at fault). The agent key is "
+                + "keys.json's \"heartbeat test vector agent\".");
+        ArrayNode v = root.putArray("vectors");
+        String token = sign(claimsJson(minimalClaims()), "{\"kid\":\"" + ISSUER.kid() + "\"}", TOKEN_PURPOSE, ISSUER);
+        AgentFacts facts = new AgentFacts("pc-0042", "windows", "10.0.26100", "heartbeat-agent/1.4.2", Optional.of("a1b2c3"));
+        byte[] enroll = EnrollmentRequest.create(EnrollmentToken.of(token), AGENT.publicKey, facts, NONCE, NOW, AGENT::sign).toJson();
+        String e = new String(enroll, StandardCharsets.UTF_8);
+        ObjectNode valid = request(v, "enroll", "enroll-valid", "a well-formed, correctly signed enrollment", e, "proof_verifies", null, null);
+        valid.put("proofInputHex", hex(EnrollmentRequest.create(EnrollmentToken.of(token), AGENT.publicKey, facts, NONCE, NOW, AGENT::sign)
+                .signedBytes()));
+        AgentFacts noPrint = new AgentFacts("pc-0043", "linux", "6.1", "heartbeat-agent/1.4.2", Optional.empty());
+        request(v, "enroll", "enroll-no-machine-fingerprint", "machineFingerprint omitted: it is signed as the empty string",
+                new String(EnrollmentRequest.create(EnrollmentToken.of(token), AGENT.publicKey, noPrint, NONCE, NOW, AGENT::sign).toJson(),
+                        StandardCharsets.UTF_8), "proof_verifies", null, null);
+        request(v, "enroll", "enroll-tampered-hostname", "hostname changed after signing", e.replace("pc-0042", "pc-0666"), "bad_proof", null, null);
+        request(v, "enroll", "enroll-tampered-timestamp", "timestamp changed after signing", e.replace(NOW.toString(), "2026-06-01T00:00:01Z"),
+                "bad_proof", null, null);
+        request(v, "enroll", "enroll-unknown-field", "a member the protocol does not define", e.replace("{\"v\":1,", "{\"v\":1,\"admin\":true,"),
+                "invalid_request", "UNKNOWN_FIELD", "admin");
+        request(v, "enroll", "enroll-duplicate-field", "nonce twice", e.replace("\"nonce\":", "\"nonce\":\"" + NONCE + "\",\"nonce\":"),
+                "invalid_request", "DUPLICATE_FIELD", null);
+        request(v, "enroll", "enroll-missing-proof", "no proof", e.replaceAll(",\"proof\":\"[^\"]+\"", ""), "invalid_request", "MISSING_FIELD", "proof");
+        request(v, "enroll", "enroll-version-2", "v is 1", e.replace("{\"v\":1,", "{\"v\":2,"), "invalid_request", "UNSUPPORTED_VERSION", "v");
+        request(v, "enroll", "enroll-short-nonce", "a nonce is 16 to 64 bytes", e.replace(NONCE, b64(new byte[8])), "invalid_request",
+                "INVALID_VALUE", "nonce");
+        request(v, "enroll", "enroll-bad-platform", "platform is windows, macos or linux", e.replace("\"windows\"", "\"beos\""),
+                "invalid_request", "INVALID_VALUE", "facts.platform");
+        request(v, "enroll", "enroll-public-key-length", "publicKey is 32 bytes", e.replace(b64(AGENT.publicKey), b64(new byte[31])),
+                "invalid_request", "INVALID_VALUE", "publicKey");
+        request(v, "enroll", "enroll-not-json", "not JSON", "{\"v\":1,", "invalid_request", "NOT_JSON", null);
+        request(v, "enroll", "enroll-v-wrong-type", "v is an integer", e.replace("{\"v\":1,", "{\"v\":\"1\","), "invalid_request", "WRONG_TYPE", "v");
+
+        String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(AGENT.publicKey), 3, IAT,
+                IAT.plus(Duration.ofDays(30))), ISSUER.kid(), ISSUER::sign);
+        RenewalRequest renewal = RenewalRequest.create(AGT, ORG, AGENT.publicKey, Optional.of(AgentCredential.of(credential)), NONCE, NOW,
+                AGENT::sign);
+        String r = new String(renewal.toJson(), StandardCharsets.UTF_8);
+        request(v, "renew", "renew-valid", "a renewal presenting generation 3", r, "proof_verifies", null, null)
+                .put("proofInputHex", hex(renewal.signedBytes()));
+        request(v, "renew", "renew-pending", "a pending agent polls: no credential, signed as the empty string",
+                new String(RenewalRequest.create(AGT, ORG, AGENT.publicKey, Optional.empty(), NONCE, NOW, AGENT::sign).toJson(),
+                        StandardCharsets.UTF_8), "proof_verifies", null, null);
+        request(v, "renew", "renew-other-agent", "agentId changed after signing", r.replace(AGT, "agt_Rf5Gh2Jk8Lm1Np4Qs7TvXw"), "bad_proof", null, null);
+        request(v, "renew", "renew-malformed-agent", "agentId must be agt_ and 22 base64url characters", r.replace(AGT, "agt_1"), "invalid_request",
+                "INVALID_VALUE", "agentId");
+        return root;
+    }
+
+    private static ObjectNode request(ArrayNode v, String kind, String name, String what, String body, String verdict, String problem, String field) {
+        ObjectNode o = v.addObject();
+        o.put("name", name);
+        o.put("kind", kind);
+        o.put("description", what);
+        o.put("body", body);
+        o.put("verdict", verdict);
+        if (problem != null) {
+            o.put("problem", problem);
+        }
+        if (field != null) {
+            o.put("field", field);
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------------------------------- responses
+
+    static ObjectNode responses() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", "Server answers as an agent receives them: HTTP status and body. outcome is enrolled, renewed, pending, "
+                + "denied (with its reason; an unknown reason reads as unknown) or malformed (the agent must refuse the answer and save nothing).");
+        ArrayNode v = root.putArray("vectors");
+        String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(AGENT.publicKey), 1, NOW,
+                NOW.plus(Duration.ofDays(30))), ISSUER.kid(), ISSUER::sign);
+        EnrollmentResponse.Placement placement = new EnrollmentResponse.Placement(AGT, ORG, "Acme MSP", "Acme MSP / Berlin / Finance");
+        byte[] signed = KeyEndorsement.signedBytes(SigningPublicKey.of(ROTATED.publicKey));
+        KeyEndorsement endorsement = KeyEndorsement.of(SigningPublicKey.of(ROTATED.publicKey), ISSUER.kid(), ISSUER.sign(signed));
+        String enrolled = new String(new EnrollmentResponse.Enrolled(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1,
+                List.of(endorsement), List.of(PIN_A)).toJson(), StandardCharsets.UTF_8);
+        response(v, "enrolled", "a first credential, an endorsed rotated key, one TLS pin", 200, enrolled, "enrolled", null);
+        String renewed = new String(new EnrollmentResponse.Renewed(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1)
+                .toJson(), StandardCharsets.UTF_8);
+        response(v, "renewed", "the next credential", 200, renewed, "renewed", null);
+        String pending = new String(new EnrollmentResponse.Pending(placement).toJson(), StandardCharsets.UTF_8);
+        response(v, "pending", "waiting for approval", 202, pending, "pending", null);
+        response(v, "denied-key-disabled", "the access key is disabled", 403, new String(new EnrollmentResponse.Denied(DenialCode.KEY_DISABLED,
+                "this installer's access key is disabled").toJson(), StandardCharsets.UTF_8), "denied", "key_disabled");
+        response(v, "denied-throttled", "too many failures: retry after 900 s", 429, new String(new EnrollmentResponse.Denied(DenialCode.THROTTLED,
+                "too many failed attempts; try again later", Optional.of(Duration.ofSeconds(900))).toJson(), StandardCharsets.UTF_8), "denied",
+                "throttled");
+        response(v, "denied-agent-locked", "two copies of one identity renewed", 403, new String(new EnrollmentResponse.Denied(
+                DenialCode.AGENT_LOCKED, "this agent's identity was used from two computers (a clone); an administrator must unlock it")
+                .toJson(), StandardCharsets.UTF_8), "denied", "agent_locked");
+        response(v, "denied-unknown-reason", "a reason from a newer server, with any 4xx or 5xx status", 409,
+                "{\"v\":1,\"status\":\"denied\",\"reason\":\"some_future_reason\",\"message\":\"later\"}", "denied", "unknown");
+        response(v, "status-disagrees", "enrolled, but HTTP 403", 403, enrolled, "malformed", null);
+        response(v, "denied-status-disagrees", "key_disabled is 403, not 200", 200, new String(new EnrollmentResponse.Denied(DenialCode.KEY_DISABLED,
+                "disabled").toJson(), StandardCharsets.UTF_8), "malformed", null);
+        response(v, "unknown-member", "a member the protocol does not define", 200, enrolled.replace("{\"v\":1,", "{\"v\":1,\"debug\":1,"),
+                "malformed", null);
+        response(v, "duplicate-member", "status twice", 202, pending.replace("\"status\":\"pending\"", "\"status\":\"pending\",\"status\":\"pending\""),
+                "malformed", null);
+        response(v, "control-character", "a control character in a text the agent prints", 202, pending.replace("Finance", "Fin\\u001b[2Jance"),
+                "malformed", null);
+        response(v, "bidi-override", "a bidirectional override in a text the agent prints", 202, pending.replace("Finance", "Fin\\u202eance"),
+                "malformed", null);
+        response(v, "version-2", "a response of another protocol version", 202, pending.replace("{\"v\":1,", "{\"v\":2,"), "malformed", null);
+        response(v, "generation-zero", "generation starts at 1", 200, renewed.replace("\"generation\":1", "\"generation\":0"), "malformed", null);
+        response(v, "retry-after-too-long", "retryAfter is at most 86400 s", 429, "{\"v\":1,\"status\":\"denied\",\"reason\":\"throttled\","
+                + "\"message\":\"later\",\"retryAfter\":86401}", "malformed", null);
+        response(v, "unknown-status", "status is enrolled, renewed, pending or denied", 200, pending.replace("\"pending\"", "\"ok\""), "malformed", null);
+        return root;
+    }
+
+    private static void response(ArrayNode v, String name, String what, int status, String body, String outcome, String reason) {
+        ObjectNode o = v.addObject();
+        o.put("name", name);
+        o.put("description", what);
+        o.put("httpStatus", status);
+        o.put("body", body);
+        o.put("outcome", outcome);
+        if (reason != null) {
+            o.put("reason", reason);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    static byte[] write(ObjectNode node) throws Exception {
+        return (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] sha256(String label) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(label.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String b64(byte[] b) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String b64(byte[] b, int length) {
+        return b64(Arrays.copyOf(b, length));
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Writes the files (the regeneration entry point). */
+    static void writeAll() throws Exception {
+        Files.createDirectories(DIR);
+        for (Map.Entry<String, byte[]> f : files().entrySet()) {
+            Files.write(DIR.resolve(f.getKey()), f.getValue());
+        }
+    }
+}

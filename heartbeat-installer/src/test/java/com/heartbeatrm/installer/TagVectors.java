@@ -1,0 +1,168 @@
+package com.heartbeatrm.installer;
+
+import com.heartbeatrm.agent.EnrollmentToken;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes the tag vectors in {@code docs/testdata/tags}: one real file per format, tagged by the packer with the
+ * {@code full} token of {@code docs/testdata/tokens.json}, plus files that must be refused or that carry no tag.
+ * Signed PE and MSI files are signed by a throwaway CA and tagged afterwards, as in production. The files are kept
+ * in the repository (the tag certificate's serial is random, so regenerating changes them); {@link TagVectorsTest}
+ * reads each with {@link InstallerReader}, and {@code docs/testdata/check.py} reads each from the specification.
+ *
+ * <p>Regenerate (needs openssl, osslsigncode, wixl and /usr/bin/python3):
+ * {@code mvn -q -pl heartbeat-installer test -Dtest=TagVectorsTest -Dheartbeat.vectors.write=true}.
+ */
+final class TagVectors {
+    static final Path DIR = Path.of("..", "docs", "testdata", "tags");
+
+    private TagVectors() {
+    }
+
+    /** file name -> expected: "FORMAT" (carrying the full token), "none" (no tag), or "error:REASON". */
+    static Map<String, String> expected() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("tagged.jar", "ZIP");
+        m.put("tagged-comment.zip", "ZIP");
+        m.put("tagged.exe", "PE_AUTHENTICODE");
+        m.put("tagged.msi", "MSI_AUTHENTICODE");
+        m.put("tagged-4k.msi", "MSI_AUTHENTICODE");
+        m.put("tagged.sh", "SCRIPT");
+        m.put("tagged-crlf.ps1", "SCRIPT");
+        m.put("tagged.deb", "AR");
+        m.put("tagged.bin", "TRAILER");
+        m.put("signed-untagged.exe", "none");
+        m.put("untagged.zip", "none");
+        m.put("two-tags.zip", "error:AMBIGUOUS_TAG");
+        m.put("zip-then-trailer.zip", "error:BAD_ZIP");
+        m.put("bad-footer-hash.bin", "error:BAD_FOOTER");
+        return m;
+    }
+
+    static void writeAll(String token) throws Exception {
+        Files.createDirectories(DIR);
+        EnrollmentToken t = EnrollmentToken.of(token);
+        Path work = Files.createTempDirectory("tag-vectors");
+        CodeSigningCa ca = CodeSigningCa.create(work);
+
+        Path jar = work.resolve("base.jar");
+        zip(jar, null);
+        InstallerPacker.pack(jar, t, DIR.resolve("tagged.jar"));
+        Path commented = work.resolve("commented.zip");
+        zip(commented, "built by the vendor");
+        InstallerPacker.pack(commented, t, DIR.resolve("tagged-comment.zip"));
+        Files.copy(commented, DIR.resolve("untagged.zip"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        Path exe = work.resolve("hello.exe");
+        try (InputStream in = TagVectors.class.getResourceAsStream("/fixtures/hello.exe")) {
+            Files.copy(in, exe);
+        }
+        Path signedExe = work.resolve("signed.exe");
+        ca.sign(exe, signedExe, null);
+        Files.copy(signedExe, DIR.resolve("signed-untagged.exe"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        InstallerPacker.pack(signedExe, t, DIR.resolve("tagged.exe"));
+
+        MsiFixture msi = MsiFixture.create(Files.createDirectories(work.resolve("msi")));
+        Path unsigned = msi.unsigned("agent", 0);
+        InstallerPacker.pack(msi.signed(unsigned, "agent-signed", null), t, DIR.resolve("tagged.msi"));
+        Path v4 = msi.toVersion4(unsigned, "agent-v4");
+        InstallerPacker.pack(msi.signed(v4, "agent-v4-signed", null), t, DIR.resolve("tagged-4k.msi"));
+
+        Path sh = work.resolve("install.sh");
+        Files.writeString(sh, "#!/bin/sh\necho \"installing the agent\"", StandardCharsets.US_ASCII);
+        InstallerPacker.pack(sh, t, DIR.resolve("tagged.sh"));
+        Path ps1 = work.resolve("install.ps1");
+        Files.writeString(ps1, "Write-Output \"installing the agent\"\r\nexit 0\r\n", StandardCharsets.US_ASCII);
+        InstallerPacker.pack(ps1, t, DIR.resolve("tagged-crlf.ps1"));
+
+        Path deb = work.resolve("agent.deb");
+        Files.write(deb, ar(Map.of("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII))));
+        InstallerPacker.pack(deb, t, DIR.resolve("tagged.deb"));
+
+        Path bin = work.resolve("agent.bin");
+        byte[] elf = new byte[256];
+        new java.util.SplittableRandom(7).nextBytes(elf);
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        Files.write(bin, elf);
+        InstallerPacker.pack(bin, t, DIR.resolve("tagged.bin"));
+
+        byte[] bad = Files.readAllBytes(DIR.resolve("tagged.bin"));
+        bad[bad.length - 20] ^= 1; // inside the footer's SHA-256
+        Files.write(DIR.resolve("bad-footer-hash.bin"), bad);
+
+        // Bytes after a ZIP's end-of-central-directory comment: the comment length no longer reaches the end.
+        byte[] zipTagged = Files.readAllBytes(DIR.resolve("tagged.jar"));
+        byte[] trailer = com.heartbeatrm.installer.internal.Trailer.build(token);
+        ByteArrayOutputStream after = new ByteArrayOutputStream();
+        after.writeBytes(zipTagged);
+        after.writeBytes(trailer);
+        Files.write(DIR.resolve("zip-then-trailer.zip"), after.toByteArray());
+        // A ZIP comment that holds our tag and then a footer: the token is in two places.
+        byte[] plain = Files.readAllBytes(jar);
+        ByteArrayOutputStream comment = new ByteArrayOutputStream();
+        comment.writeBytes(com.heartbeatrm.installer.internal.ZipTail.tag(token));
+        comment.writeBytes(trailer);
+        byte[] two = java.util.Arrays.copyOf(plain, plain.length + comment.size());
+        System.arraycopy(comment.toByteArray(), 0, two, plain.length, comment.size());
+        two[plain.length - 2] = (byte) comment.size();
+        two[plain.length - 1] = (byte) (comment.size() >>> 8);
+        Files.write(DIR.resolve("two-tags.zip"), two);
+        Files.writeString(DIR.resolve("token.txt"), token + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(DIR.getParent().resolve("tags.json"), listing(), StandardCharsets.US_ASCII);
+    }
+
+    /** {@code docs/testdata/tags.json}: each file and what a reader must make of it. */
+    static String listing() {
+        StringBuilder b = new StringBuilder();
+        b.append("{\n  \"description\" : \"Tagged files in tags/. expect is the format that carries the token of tags/token.txt "
+                + "(the full vector of tokens.json), none (no tag), or error:REASON (refused). Formats and reasons: docs/protocol.md, "
+                + "section 4.\",\n  \"vectors\" : [ ");
+        String sep = "";
+        for (Map.Entry<String, String> e : expected().entrySet()) {
+            b.append(sep).append("{\n    \"file\" : \"").append(e.getKey()).append("\",\n    \"expect\" : \"").append(e.getValue())
+                    .append("\"\n  }");
+            sep = ", ";
+        }
+        return b.append(" ]\n}\n").toString();
+    }
+
+    private static void zip(Path out, String comment) throws Exception {
+        try (OutputStream os = Files.newOutputStream(out); ZipOutputStream z = new ZipOutputStream(os)) {
+            z.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+            z.write("Manifest-Version: 1.0\r\nMain-Class: Agent\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            z.closeEntry();
+            z.putNextEntry(new ZipEntry("agent.txt"));
+            z.write("the agent\n".getBytes(StandardCharsets.US_ASCII));
+            z.closeEntry();
+            if (comment != null) {
+                z.setComment(comment);
+            }
+        }
+    }
+
+    private static byte[] ar(Map<String, byte[]> members) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("!<arch>\n".getBytes(StandardCharsets.US_ASCII));
+        for (Map.Entry<String, byte[]> m : members.entrySet()) {
+            String h = String.format("%-16s%-12s%-6s%-6s%-8s%-10s`\n", m.getKey(), "0", "0", "0", "100644", m.getValue().length);
+            out.writeBytes(h.getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(m.getValue());
+            if (m.getValue().length % 2 == 1) {
+                out.write('\n');
+            }
+        }
+        return out.toByteArray();
+    }
+}
