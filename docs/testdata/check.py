@@ -167,17 +167,17 @@ def verify_token(token, trusted, now, skew):
             if not ID[prefix].fullmatch(c[name]):
                 raise ValueError(name)
         iat = timestamp(c["iat"])
-        exp = timestamp(c["exp"]) if c.get("exp") is not None else None
+        exp = timestamp(c["exp"]) if "exp" in c else None
         if exp is not None and exp <= iat:
             raise ValueError("exp")
         eps = c["endpoints"]
         if not isinstance(eps, list) or not 1 <= len(eps) <= 8 or not all(isinstance(e, str) and endpoint_ok(e) for e in eps):
             raise ValueError("endpoints")
-        pins = c.get("pins") or []
+        pins = c["pins"] if "pins" in c else []
         if not isinstance(pins, list) or len(pins) > 8 or not all(isinstance(p, str) and PIN.fullmatch(p) for p in pins):
             raise ValueError("pins")
-        platform = c.get("platform")
-        if platform is not None and (not isinstance(platform, str) or platform.lower() not in ("windows", "macos", "linux")):
+        platform = c.get("platform", "")
+        if "platform" in c and (not isinstance(platform, str) or platform.lower() not in ("windows", "macos", "linux")):
             raise ValueError("platform")
     except (ValueError, KeyError) as e:
         raise Refused("INVALID_CLAIMS", str(e))
@@ -410,7 +410,7 @@ def read_msi(b):
             signatures.append(e)
         todo += [e["left"], e["right"]]
     if not signatures:
-        return None
+        raise Refused("UNSUPPORTED", "an unsigned MSI")
     if len(signatures) > 1:
         raise Refused("AMBIGUOUS_TAG", "two signature streams")
     sig = signatures[0]
@@ -517,7 +517,7 @@ def read_tag(b):
     if b[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
         t = read_msi(b)
         if t is None:
-            raise Refused("NO_TAG")
+            raise Refused("NO_TAG", "a signed MSI without a tag")
         return "MSI_AUTHENTICODE", t
     if b[:8] == b"!<arch>\n":
         t = read_ar(b)
@@ -597,7 +597,7 @@ def raw_bytes(m, name, low, high):
 
 def parse_request(kind, body):
     if len(body) > 32768:
-        raise BadRequest("OVERSIZED")
+        raise BadRequest("OVERSIZED")  # answered request_too_large (413)
     try:
         m = strict_json(body)
     except Duplicate:

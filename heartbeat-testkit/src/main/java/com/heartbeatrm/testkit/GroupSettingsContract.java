@@ -3,8 +3,15 @@ package com.heartbeatrm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.core.*;
-import com.heartbeatrm.core.spi.*;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupSettings;
+import com.heartbeatrm.core.KeyLifetimeLimit;
+import com.heartbeatrm.core.NetworkAllowList;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.Platform;
+import com.heartbeatrm.core.PlatformSet;
+import com.heartbeatrm.core.SecuritySetting;
+import com.heartbeatrm.core.SettingLockedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

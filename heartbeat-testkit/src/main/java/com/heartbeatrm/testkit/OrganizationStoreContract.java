@@ -3,8 +3,16 @@ package com.heartbeatrm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.core.*;
-import com.heartbeatrm.core.spi.*;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyStatus;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.DuplicateNameException;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.Organization;
+import com.heartbeatrm.core.OrganizationId;
+import com.heartbeatrm.core.Page;
+import com.heartbeatrm.core.PageRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

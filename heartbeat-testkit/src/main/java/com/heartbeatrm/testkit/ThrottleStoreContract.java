@@ -3,8 +3,7 @@ package com.heartbeatrm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.core.*;
-import com.heartbeatrm.core.spi.*;
+import com.heartbeatrm.core.spi.ThrottleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
