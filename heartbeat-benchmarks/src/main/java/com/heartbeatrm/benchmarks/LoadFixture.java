@@ -28,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +44,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One deployment under load, as an operator runs it: PostgreSQL (a fresh schema) or embedded H2 (a file), the JDBC
@@ -103,13 +101,7 @@ final class LoadFixture implements AutoCloseable {
         http = ReferenceServer.builder(server.endpoint(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).tls(tls, dir)
                 .limits(new ReferenceServer.Limits(256, 4096, 200)).build().start();
         base = URI.create("https://127.0.0.1:" + http.port() + "/v1/");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("server", tls.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        trust = SSLContext.getInstance("TLS");
-        trust.init(null, tmf.getTrustManagers(), null);
+        trust = tls.clientTrust();
         org = server.admin().organizations().setUp(ACTOR, "Load MSP");
         if (keyCount == 1) {
             keys.add(org.defaultKey());

@@ -149,6 +149,26 @@ public final class ServerTls {
         }
     }
 
+    /**
+     * A client-side TLS context that trusts exactly this server's current certificate and nothing else: what a
+     * client that knows the server (a load generator, a test) uses instead of the JDK's trust store.
+     */
+    public javax.net.ssl.SSLContext clientTrust() {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("server", certificate());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build the TLS trust context: " + e.getMessage(), e);
+        }
+    }
+
     public Path directory() {
         return dir;
     }

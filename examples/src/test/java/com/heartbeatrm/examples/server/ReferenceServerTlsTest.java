@@ -13,14 +13,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -47,13 +45,7 @@ class ReferenceServerTlsTest {
         ServerTls tls = ServerTls.create(dir, Optional.empty(), Optional.empty(), List.of("127.0.0.1"));
         server = TestServers.builder(TestServers.heartbeat(new InMemoryHeartbeatStore())).tls(tls, dir)
                 .limits(new ReferenceServer.Limits(PER_SOURCE, 100, 50)).headerDeadline(HEADER_DEADLINE).build().start();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("server", tls.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        trust = SSLContext.getInstance("TLS");
-        trust.init(null, tmf.getTrustManagers(), null);
+        trust = tls.clientTrust();
     }
 
     @AfterEach
