@@ -11,47 +11,45 @@ import java.util.Optional;
  */
 public enum DenialCode {
     /** The body is not a well-formed request (400). */
-    INVALID_REQUEST(400, false),
+    INVALID_REQUEST(400),
     /** The body is larger than {@link EnrollmentProtocol#MAX_BODY_BYTES} (413). */
-    REQUEST_TOO_LARGE(413, false),
+    REQUEST_TOO_LARGE(413),
     /** The installer's token is not one this server accepts (403). */
-    INVALID_INSTALLER(403, false),
-    INSTALLER_EXPIRED(403, false),
-    INSTALLER_REVOKED(403, false),
-    KEY_NOT_FOUND(403, false),
-    KEY_DISABLED(403, false),
-    KEY_EXPIRED(403, false),
-    KEY_EXHAUSTED(403, false),
-    NETWORK_NOT_ALLOWED(403, false),
-    PLATFORM_NOT_ALLOWED(403, false),
+    INVALID_INSTALLER(403),
+    INSTALLER_EXPIRED(403),
+    INSTALLER_REVOKED(403),
+    KEY_NOT_FOUND(403),
+    KEY_DISABLED(403),
+    KEY_EXPIRED(403),
+    KEY_EXHAUSTED(403),
+    NETWORK_NOT_ALLOWED(403),
+    PLATFORM_NOT_ALLOWED(403),
     /** The proof of possession or the nonce was refused (403). */
-    REJECTED(403, false),
+    REJECTED(403),
     /** The agent's clock is too far from the server's (403). */
-    CLOCK_SKEW(403, false),
+    CLOCK_SKEW(403),
     /** Too many failed attempts from here; retry after the time the answer gives (429). */
-    THROTTLED(429, true),
-    AGENT_NOT_FOUND(403, false),
-    AGENT_DISABLED(403, false),
+    THROTTLED(429),
+    AGENT_NOT_FOUND(403),
+    AGENT_DISABLED(403),
     /** Two copies of this agent's identity renewed: it is locked until an administrator unlocks it (403). */
-    AGENT_LOCKED(403, false),
-    PENDING_EXPIRED(403, false),
+    AGENT_LOCKED(403),
+    PENDING_EXPIRED(403),
     /** No such endpoint (404). */
-    NOT_FOUND(404, false),
+    NOT_FOUND(404),
     /** The endpoint takes only {@code POST} (405). */
-    METHOD_NOT_ALLOWED(405, false),
+    METHOD_NOT_ALLOWED(405),
     /** The server cannot answer now (its database is unreachable); retry later (503). */
-    UNAVAILABLE(503, true),
+    UNAVAILABLE(503),
     /** The server failed (500). */
-    INTERNAL_ERROR(500, true),
+    INTERNAL_ERROR(500),
     /** A code this agent does not know, from a newer server. Agents read only; a server never sends it. */
-    UNKNOWN(0, false);
+    UNKNOWN(0);
 
     private final int httpStatus;
-    private final boolean retryable;
 
-    DenialCode(int httpStatus, boolean retryable) {
+    DenialCode(int httpStatus) {
         this.httpStatus = httpStatus;
-        this.retryable = retryable;
     }
 
     /** The HTTP status a server answers this refusal with. */
@@ -61,7 +59,7 @@ public enum DenialCode {
 
     /** True when the same request may succeed later from the same agent (throttled, unavailable, server error). */
     public boolean isRetryable() {
-        return retryable;
+        return httpStatus == 429 || httpStatus >= 500;
     }
 
     /** The wire form: lower case with underscores, e.g. {@code key_disabled}. */

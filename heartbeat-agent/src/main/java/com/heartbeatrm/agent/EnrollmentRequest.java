@@ -1,7 +1,6 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.RequestException.Problem;
-import com.heartbeatrm.agent.internal.Base64Url;
 import com.heartbeatrm.agent.internal.RequestJson;
 import com.heartbeatrm.agent.internal.SignedRequest;
 import java.time.Clock;
@@ -19,28 +18,18 @@ import java.util.function.Function;
  * cannot enroll anyone else and cannot be replayed. Transport-neutral JSON; at most
  * {@link EnrollmentProtocol#MAX_BODY_BYTES}.
  */
-public final class EnrollmentRequest {
+public final class EnrollmentRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-enrollment-request/v1";
     private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "facts", "nonce", "timestamp", "proof");
     private static final Set<String> FACT_FIELDS = Set.of("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint");
 
     private final EnrollmentToken token;
-    private final byte[] publicKey;
     private final AgentFacts facts;
-    private final String nonce;
-    private final String timestampText;
-    private final Instant timestamp;
-    private final byte[] proof;
 
-    private EnrollmentRequest(EnrollmentToken token, byte[] publicKey, AgentFacts facts, String nonce, String timestampText,
-            Instant timestamp, byte[] proof) {
-        this.token = token;
-        this.publicKey = publicKey;
-        this.facts = facts;
-        this.nonce = nonce;
-        this.timestampText = timestampText;
-        this.timestamp = timestamp;
-        this.proof = proof;
+    private EnrollmentRequest(EnrollmentToken token, byte[] publicKey, AgentFacts facts, Proof proof) {
+        super(publicKey, proof);
+        this.token = Objects.requireNonNull(token, "token");
+        this.facts = Objects.requireNonNull(facts, "facts");
     }
 
     /** Builds and signs a request with a fresh nonce and the clock's time. */
@@ -51,15 +40,7 @@ public final class EnrollmentRequest {
     /** Builds a request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
     public static EnrollmentRequest create(EnrollmentToken token, byte[] publicKey, AgentFacts facts, String nonce, Instant at,
             Function<byte[], byte[]> signer) {
-        Objects.requireNonNull(token, "token");
-        Objects.requireNonNull(facts, "facts");
-        if (publicKey == null || publicKey.length != 32) {
-            throw new IllegalArgumentException("publicKey: 32 bytes");
-        }
-        String ts = at.toString();
-        EnrollmentRequest unsigned = new EnrollmentRequest(token, publicKey.clone(), facts, nonce, ts, at, new byte[0]);
-        byte[] proof = signer.apply(unsigned.signedBytes());
-        return new EnrollmentRequest(token, publicKey.clone(), facts, nonce, ts, at, proof);
+        return sign(p -> new EnrollmentRequest(token, publicKey, facts, p), nonce, at, signer);
     }
 
     /** Parses a request body strictly; does not verify anything (the server does). */
@@ -86,14 +67,10 @@ public final class EnrollmentRequest {
             String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "";
             throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + e.getMessage());
         }
-        String nonce = RequestJson.string(m, "nonce");
-        SignedRequest.bytes("nonce", nonce, 16, 64);
-        String ts = RequestJson.string(m, "timestamp");
-        Instant at = SignedRequest.timestamp("timestamp", ts);
-        byte[] proof = SignedRequest.bytes("proof", RequestJson.string(m, "proof"), 64, 64);
-        return new EnrollmentRequest(token, pub, facts, nonce, ts, at, proof);
+        return new EnrollmentRequest(token, pub, facts, Proof.parse(m));
     }
 
+    @Override
     public byte[] toJson() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("hostname", facts.hostname());
@@ -104,47 +81,25 @@ public final class EnrollmentRequest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", EnrollmentProtocol.VERSION);
         m.put("token", token.reveal());
-        m.put("publicKey", Base64Url.encode(publicKey));
+        m.put("publicKey", publicKeyText());
         m.put("facts", f);
-        m.put("nonce", nonce);
-        m.put("timestamp", timestampText);
-        m.put("proof", Base64Url.encode(proof));
+        proof().writeTo(m);
         return RequestJson.write(m);
     }
 
     /** The bytes the proof signs. */
+    @Override
     public byte[] signedBytes() {
-        return SignedRequest.proofBytes(PURPOSE, token.reveal(), Base64Url.encode(publicKey), facts.hostname(), facts.platform(),
-                facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce, timestampText);
-    }
-
-    /** True when the proof is a valid signature by the request's own public key. */
-    public boolean proofVerifies(Ed25519Verifier verifier) {
-        return verifier.verify(publicKey, signedBytes(), proof);
+        return SignedRequest.proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
+                facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce(), timestampText());
     }
 
     public EnrollmentToken token() {
         return token;
     }
 
-    public byte[] publicKey() {
-        return publicKey.clone();
-    }
-
-    public String publicKeyFingerprint() {
-        return AgentKeyPair.fingerprintOf(publicKey);
-    }
-
     public AgentFacts facts() {
         return facts;
-    }
-
-    public String nonce() {
-        return nonce;
-    }
-
-    public Instant timestamp() {
-        return timestamp;
     }
 
     @Override

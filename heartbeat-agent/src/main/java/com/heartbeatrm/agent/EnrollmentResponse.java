@@ -28,6 +28,9 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
     /** The HTTP status that carries this answer. */
     int httpStatus();
 
+    /** The body's {@code status} member: {@code enrolled}, {@code renewed}, {@code pending} or {@code denied}. */
+    String status();
+
     /** The body, UTF-8 JSON. */
     byte[] toJson();
 
@@ -50,6 +53,7 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
 
     /** A credential handed out: on enrollment ({@link Enrolled}) or renewal ({@link Renewed}). Holds a secret. */
     abstract sealed class Credentialed implements EnrollmentResponse permits Enrolled, Renewed {
+        private final String status;
         private final Placement placement;
         private final AgentCredential credential;
         private final Instant expiresAt;
@@ -57,8 +61,9 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         private final List<KeyEndorsement> endorsements;
         private final List<String> tlsPins;
 
-        Credentialed(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
-                List<String> tlsPins) {
+        Credentialed(String status, Placement placement, AgentCredential credential, Instant expiresAt, long generation,
+                List<KeyEndorsement> endorsements, List<String> tlsPins) {
+            this.status = status;
             this.placement = Objects.requireNonNull(placement, "placement");
             this.credential = Objects.requireNonNull(credential, "credential");
             this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
@@ -107,11 +112,14 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             return 200;
         }
 
-        abstract String status();
+        @Override
+        public String status() {
+            return status;
+        }
 
         @Override
         public byte[] toJson() {
-            Map<String, Object> m = placementJson(status(), placement);
+            Map<String, Object> m = placementJson(status, placement);
             m.put("credential", credential.reveal());
             m.put("credentialExpiresAt", expiresAt.toString());
             m.put("generation", generation);
@@ -132,35 +140,17 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
 
     /** The agent is enrolled and active; its first credential. */
     final class Enrolled extends Credentialed {
-        public Enrolled(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
-            this(placement, credential, expiresAt, generation, List.of(), List.of());
-        }
-
         public Enrolled(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
                 List<String> tlsPins) {
-            super(placement, credential, expiresAt, generation, endorsements, tlsPins);
-        }
-
-        @Override
-        String status() {
-            return "enrolled";
+            super("enrolled", placement, credential, expiresAt, generation, endorsements, tlsPins);
         }
     }
 
     /** The agent's next credential. */
     final class Renewed extends Credentialed {
-        public Renewed(Placement placement, AgentCredential credential, Instant expiresAt, long generation) {
-            this(placement, credential, expiresAt, generation, List.of(), List.of());
-        }
-
         public Renewed(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
                 List<String> tlsPins) {
-            super(placement, credential, expiresAt, generation, endorsements, tlsPins);
-        }
-
-        @Override
-        String status() {
-            return "renewed";
+            super("renewed", placement, credential, expiresAt, generation, endorsements, tlsPins);
         }
     }
 
@@ -176,8 +166,13 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         }
 
         @Override
+        public String status() {
+            return "pending";
+        }
+
+        @Override
         public byte[] toJson() {
-            return StrictJson.write(placementJson("pending", placement));
+            return StrictJson.write(placementJson(status(), placement));
         }
     }
 
@@ -209,10 +204,15 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         }
 
         @Override
+        public String status() {
+            return "denied";
+        }
+
+        @Override
         public byte[] toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("v", EnrollmentProtocol.VERSION);
-            m.put("status", "denied");
+            m.put("status", status());
             m.put("reason", code.wireName());
             m.put("message", message);
             retryAfter.ifPresent(d -> m.put("retryAfter", Math.max(1, d.toSeconds())));

@@ -1,17 +1,12 @@
 package com.heartbeatrm.agent;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 /**
  * The text of an enrollment token ({@code v4.public.…}): a bearer credential that lets agents join a group.
  * Never printed; compared in constant time. Read the text with {@link #reveal()} only to embed or send it.
  */
-public final class EnrollmentToken {
-    private final String text;
-
+public final class EnrollmentToken extends SecretText {
     private EnrollmentToken(String text) {
-        this.text = text;
+        super(text);
     }
 
     /** Wraps token text; does not verify it (see {@link EnrollmentTokenVerifier}). */
@@ -26,30 +21,5 @@ public final class EnrollmentToken {
             }
         }
         return new EnrollmentToken(text);
-    }
-
-    /** The token text, for embedding into an installer or sending to the enrollment endpoint. */
-    public String reveal() {
-        return text;
-    }
-
-    public int length() {
-        return text.length();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EnrollmentToken t && MessageDigest.isEqual(t.text.getBytes(StandardCharsets.US_ASCII),
-                text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    @Override
-    public int hashCode() {
-        return text.length();
-    }
-
-    @Override
-    public String toString() {
-        return "EnrollmentToken[redacted, " + text.length() + " chars]";
     }
 }

@@ -1,7 +1,6 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.RequestException.Problem;
-import com.heartbeatrm.agent.internal.Base64Url;
 import com.heartbeatrm.agent.internal.RequestJson;
 import com.heartbeatrm.agent.internal.SignedRequest;
 import java.time.Clock;
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
  * <p>A renewal whose response was lost is retried with the <em>same</em> body (same nonce and timestamp): the
  * server recognises it as a retry of the renewal it already made, not as a clone.
  */
-public final class RenewalRequest {
+public final class RenewalRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-renewal-request/v1";
     private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "credential", "nonce",
             "timestamp", "proof");
@@ -32,23 +31,13 @@ public final class RenewalRequest {
 
     private final String agentId;
     private final String organizationId;
-    private final byte[] publicKey;
     private final Optional<AgentCredential> credential;
-    private final String nonce;
-    private final String timestampText;
-    private final Instant timestamp;
-    private final byte[] proof;
 
-    private RenewalRequest(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential,
-            String nonce, String timestampText, Instant timestamp, byte[] proof) {
+    private RenewalRequest(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential, Proof proof) {
+        super(publicKey, proof);
         this.agentId = agentId;
         this.organizationId = organizationId;
-        this.publicKey = publicKey;
-        this.credential = credential;
-        this.nonce = nonce;
-        this.timestampText = timestampText;
-        this.timestamp = timestamp;
-        this.proof = proof;
+        this.credential = Objects.requireNonNull(credential, "credential");
     }
 
     /** A signed request with a fresh nonce and the clock's time; {@code credential} is empty while pending. */
@@ -63,15 +52,7 @@ public final class RenewalRequest {
         if (agentId == null || !AGENT.matcher(agentId).matches() || organizationId == null || !ORG.matcher(organizationId).matches()) {
             throw new IllegalArgumentException("agentId and organizationId must be well-formed ids");
         }
-        if (publicKey == null || publicKey.length != 32) {
-            throw new IllegalArgumentException("publicKey: 32 bytes");
-        }
-        Objects.requireNonNull(credential, "credential");
-        Objects.requireNonNull(nonce, "nonce");
-        RenewalRequest unsigned = new RenewalRequest(agentId, organizationId, publicKey.clone(), credential, nonce, at.toString(), at,
-                new byte[0]);
-        return new RenewalRequest(agentId, organizationId, publicKey.clone(), credential, nonce, at.toString(), at,
-                signer.apply(unsigned.signedBytes()));
+        return sign(p -> new RenewalRequest(agentId, organizationId, publicKey, credential, p), nonce, at, signer);
     }
 
     /** Parses a request body strictly; does not verify anything (the server does). */
@@ -93,35 +74,26 @@ public final class RenewalRequest {
         } catch (IllegalArgumentException e) {
             throw new RequestException(Problem.INVALID_VALUE, "credential", "credential is not an agent credential");
         }
-        String nonce = RequestJson.string(m, "nonce");
-        SignedRequest.bytes("nonce", nonce, 16, 64);
-        String ts = RequestJson.string(m, "timestamp");
-        Instant at = SignedRequest.timestamp("timestamp", ts);
-        byte[] proof = SignedRequest.bytes("proof", RequestJson.string(m, "proof"), 64, 64);
-        return new RenewalRequest(agent, org, pub, credential, nonce, ts, at, proof);
+        return new RenewalRequest(agent, org, pub, credential, Proof.parse(m));
     }
 
+    @Override
     public byte[] toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", EnrollmentProtocol.VERSION);
         m.put("agentId", agentId);
         m.put("organizationId", organizationId);
-        m.put("publicKey", Base64Url.encode(publicKey));
+        m.put("publicKey", publicKeyText());
         m.put("credential", credential.map(AgentCredential::reveal));
-        m.put("nonce", nonce);
-        m.put("timestamp", timestampText);
-        m.put("proof", Base64Url.encode(proof));
+        proof().writeTo(m);
         return RequestJson.write(m);
     }
 
     /** The bytes the proof signs: PAE of the purpose, agent id, organization id, public key, credential (or empty), nonce, time. */
+    @Override
     public byte[] signedBytes() {
-        return SignedRequest.proofBytes(PURPOSE, agentId, organizationId, Base64Url.encode(publicKey),
-                credential.map(AgentCredential::reveal).orElse(""), nonce, timestampText);
-    }
-
-    public boolean proofVerifies(Ed25519Verifier verifier) {
-        return verifier.verify(publicKey, signedBytes(), proof);
+        return SignedRequest.proofBytes(PURPOSE, agentId, organizationId, publicKeyText(), credential.map(AgentCredential::reveal).orElse(""),
+                nonce(), timestampText());
     }
 
     public String agentId() {
@@ -132,21 +104,9 @@ public final class RenewalRequest {
         return organizationId;
     }
 
-    public String publicKeyFingerprint() {
-        return AgentKeyPair.fingerprintOf(publicKey);
-    }
-
     /** The credential the agent holds now; empty while its enrollment is pending. */
     public Optional<AgentCredential> credential() {
         return credential;
-    }
-
-    public String nonce() {
-        return nonce;
-    }
-
-    public Instant timestamp() {
-        return timestamp;
     }
 
     @Override

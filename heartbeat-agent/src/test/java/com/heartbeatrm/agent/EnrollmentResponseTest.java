@@ -41,7 +41,7 @@ class EnrollmentResponseTest {
         assertThat(back.credential().reveal()).isEqualTo(CREDENTIAL.reveal());
         assertThat(back.endorsements()).containsExactly(e);
         assertThat(back.tlsPins()).containsExactly(pin);
-        assertThat(roundTrip(new EnrollmentResponse.Renewed(PLACE, CREDENTIAL, Instant.parse("2026-06-01T16:00:00Z"), 7)))
+        assertThat(roundTrip(new EnrollmentResponse.Renewed(PLACE, CREDENTIAL, Instant.parse("2026-06-01T16:00:00Z"), 7, List.of(), List.of())))
                 .isInstanceOf(EnrollmentResponse.Renewed.class);
         assertThat(roundTrip(new EnrollmentResponse.Pending(PLACE))).isEqualTo(new EnrollmentResponse.Pending(PLACE));
         EnrollmentResponse.Denied d = new EnrollmentResponse.Denied(DenialCode.UNAVAILABLE, "try again", Optional.of(Duration.ofSeconds(5)));
@@ -87,7 +87,7 @@ class EnrollmentResponseTest {
 
     @Property(tries = 300)
     void mutatedValidAnswersNeverCrashTheParser(@ForAll("positions") int position, @ForAll byte value) {
-        byte[] body = new EnrollmentResponse.Renewed(PLACE, CREDENTIAL, Instant.parse("2026-06-01T16:00:00Z"), 2).toJson();
+        byte[] body = new EnrollmentResponse.Renewed(PLACE, CREDENTIAL, Instant.parse("2026-06-01T16:00:00Z"), 2, List.of(), List.of()).toJson();
         body[position % body.length] = value;
         try {
             EnrollmentResponse.parse(200, body);

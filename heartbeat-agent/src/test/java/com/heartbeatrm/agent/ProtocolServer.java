@@ -144,8 +144,8 @@ final class ProtocolServer implements AutoCloseable {
                 credential = credential.substring(0, credential.length() - 60) + (last == 'A' ? 'B' : 'A') + credential.substring(credential.length() - 59);
             }
             EnrollmentResponse.Placement placement = new EnrollmentResponse.Placement(AGENT, TestKeys.ORG, "Acme MSP", "Customer A");
-            answer = path.endsWith("/enroll") ? new EnrollmentResponse.Enrolled(placement, AgentCredential.of(credential), expires, gen)
-                    : new EnrollmentResponse.Renewed(placement, AgentCredential.of(credential), expires, gen);
+            answer = path.endsWith("/enroll") ? new EnrollmentResponse.Enrolled(placement, AgentCredential.of(credential), expires, gen, List.of(), List.of())
+                    : new EnrollmentResponse.Renewed(placement, AgentCredential.of(credential), expires, gen, List.of(), List.of());
             send(ex, answer, m == Mode.TRUNCATED ? 40 : null);
         }
     }

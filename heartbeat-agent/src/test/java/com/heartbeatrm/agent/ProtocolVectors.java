@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.heartbeatrm.agent.internal.CredentialCodec;
 import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
 import com.heartbeatrm.agent.internal.JdkEd25519;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,8 +124,7 @@ final class ProtocolVectors {
     // ------------------------------------------------------------------------------------------------ keys
 
     static ObjectNode keys() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("description", "Ed25519 keys of the vectors. seed = SHA-256(label); x = the raw public key; kid = \"hbs_\" + "
+        ObjectNode root = described("Ed25519 keys of the vectors. seed = SHA-256(label); x = the raw public key; kid = \"hbs_\" + "
                 + "base64url(first 16 bytes of SHA-256(x)). pinnedKeySet is what an agent build pins: it holds issuer 1 only.");
         ArrayNode keys = root.putArray("keys");
         for (Key k : List.of(ISSUER, ROTATED, AGENT)) {
@@ -182,8 +182,7 @@ final class ProtocolVectors {
     }
 
     static ObjectNode tokens() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("description", "Enrollment tokens. Verify each at \"now\" against keys.json's pinnedKeySet with 300 s of allowed "
+        ObjectNode root = described("Enrollment tokens. Verify each at \"now\" against keys.json's pinnedKeySet with 300 s of allowed "
                 + "clock skew. A valid token lists its claims; an invalid one names the reason of docs/protocol.md, section Token.");
         root.put("now", NOW.toString());
         root.put("allowedClockSkewSeconds", 300);
@@ -315,20 +314,19 @@ final class ProtocolVectors {
         return "v4.public." + b64(body) + (f.length == 0 ? "" : "." + b64(f));
     }
 
+    /** PAE: the count, then each piece's length and bytes; every number 64-bit little-endian with the top bit clear. */
     static byte[] pae(byte[]... pieces) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        le64(out, pieces.length);
-        for (byte[] p : pieces) {
-            le64(out, p.length);
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
+        int size = 8 + Arrays.stream(pieces).mapToInt(p -> 8 + p.length).sum();
+        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN).putLong(pieces.length & Long.MAX_VALUE);
+        Arrays.stream(pieces).forEach(p -> out.putLong(p.length & Long.MAX_VALUE).put(p));
+        return out.array();
     }
 
-    private static void le64(ByteArrayOutputStream out, long n) {
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (n >>> (8 * i)) & (i == 7 ? 0x7f : 0xff));
-        }
+    /** A vectors file's root object, with its description. */
+    private static ObjectNode described(String description) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("description", description);
+        return root;
     }
 
     private static String tamperPayload(String token) {
@@ -358,8 +356,7 @@ final class ProtocolVectors {
     // -------------------------------------------------------------------------------------------- requests
 
     static ObjectNode requests() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("description", "Request bodies. verdict \"proof_verifies\": well-formed, and proof is a valid Ed25519 signature by "
+        ObjectNode root = described("Request bodies. verdict \"proof_verifies\": well-formed, and proof is a valid Ed25519 signature by "
                 + "publicKey over the proof input of docs/protocol.md; \"bad_proof\": well-formed, the proof does not verify; "
                 + "\"invalid_request\": refused by the parser with problem (and field, when one is at fault). The agent key is "
                 + "keys.json's \"heartbeat test vector agent\".");
@@ -428,8 +425,7 @@ final class ProtocolVectors {
     // ------------------------------------------------------------------------------------------- responses
 
     static ObjectNode responses() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("description", "Server answers as an agent receives them: HTTP status and body. outcome is enrolled, renewed, pending, "
+        ObjectNode root = described("Server answers as an agent receives them: HTTP status and body. outcome is enrolled, renewed, pending, "
                 + "denied (with its reason; an unknown reason reads as unknown) or malformed (the agent must refuse the answer and save nothing).");
         ArrayNode v = root.putArray("vectors");
         String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(AGENT.publicKey), 1, NOW,
@@ -440,8 +436,8 @@ final class ProtocolVectors {
         String enrolled = new String(new EnrollmentResponse.Enrolled(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1,
                 List.of(endorsement), List.of(PIN_A)).toJson(), StandardCharsets.UTF_8);
         response(v, "enrolled", "a first credential, an endorsed rotated key, one TLS pin", 200, enrolled, "enrolled", null);
-        String renewed = new String(new EnrollmentResponse.Renewed(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1)
-                .toJson(), StandardCharsets.UTF_8);
+        String renewed = new String(new EnrollmentResponse.Renewed(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1,
+                List.of(), List.of()).toJson(), StandardCharsets.UTF_8);
         response(v, "renewed", "the next credential", 200, renewed, "renewed", null);
         String pending = new String(new EnrollmentResponse.Pending(placement).toJson(), StandardCharsets.UTF_8);
         response(v, "pending", "waiting for approval", 202, pending, "pending", null);

@@ -2,6 +2,8 @@ package com.heartbeatrm.enrollment;
 
 import com.heartbeatrm.agent.AgentCredential;
 import com.heartbeatrm.agent.CredentialClaims;
+import com.heartbeatrm.agent.EnrollmentResponse;
+import com.heartbeatrm.agent.EnrollmentResponse.Placement;
 import com.heartbeatrm.agent.SigningPublicKey;
 import com.heartbeatrm.agent.TokenException;
 import com.heartbeatrm.agent.internal.CredentialCodec;
@@ -54,6 +56,16 @@ public final class AgentCredentials {
             this.expiresAt = expiresAt;
             this.endorsements = endorsements;
             this.tlsPins = tlsPins;
+        }
+
+        /** The first credential's answer, for an agent of {@code generation}. */
+        EnrollmentResponse.Enrolled enrolled(Placement placement, long generation) {
+            return new EnrollmentResponse.Enrolled(placement, credential, expiresAt, generation, endorsements, tlsPins);
+        }
+
+        /** A renewal's answer. */
+        EnrollmentResponse.Renewed renewed(Placement placement, long generation) {
+            return new EnrollmentResponse.Renewed(placement, credential, expiresAt, generation, endorsements, tlsPins);
         }
 
         @Override

@@ -206,13 +206,13 @@ final class EnrollmentPipeline {
                 : admin.groups().pathFromRoot(agent.organizationId(), agent.groupId());
         Placement placement = placement(agent, e.facts.organization().map(o -> o.name()).orElseThrow(), path);
         return switch (agent.status()) {
-            case PENDING -> new EnrollmentResult.Pending(agent, placement);
+            case PENDING -> new Pending(agent, placement);
             case DISABLED -> denied(Steps.deny(DenialReason.AGENT_DISABLED, "agent " + agent.id() + " is disabled", e));
             case LOCKED -> denied(Steps.deny(DenialReason.AGENT_LOCKED, "agent " + agent.id() + " is locked", e));
             case ACTIVE -> {
                 AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.ctx.receivedAt(),
                         e.facts.activeSigningKeyId());
-                yield new EnrollmentResult.Enrolled(agent, placement, c.credential, c.expiresAt, c.endorsements, c.tlsPins);
+                yield new EnrollmentResult.Enrolled(agent, c.enrolled(placement, agent.credentialGeneration()));
             }
         };
     }
@@ -242,7 +242,7 @@ final class EnrollmentPipeline {
                     e.attempt.installer(), e.facts == null ? null : e.facts.key().map(AccessKey::groupId).orElse(null), d.reason().name(),
                     e.attempt.agentFingerprint()));
         }
-        return new EnrollmentResult.Denied(d.reason(), retry.filter(r -> !r.isNegative()));
+        return new Denied(d.reason(), retry.filter(r -> !r.isNegative()));
     }
 
     // -------------------------------------------------------------------------------------------- dry run

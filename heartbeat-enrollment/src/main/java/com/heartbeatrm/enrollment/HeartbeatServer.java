@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,28 +106,29 @@ public final class HeartbeatServer {
     /**
      * Enrolls the agent that sent {@code body}: the agent joins the group its installer's access key points to now,
      * as ACTIVE with a credential, or PENDING when the group requires approval. See {@link EnrollmentPipeline} for the
-     * steps; every refusal is a typed {@link EnrollmentResult.Denied}, never an exception, except a
+     * steps; every refusal is a typed {@link Denied}, never an exception, except a
      * {@link com.heartbeatrm.core.StoreException} when the store cannot answer.
      */
     public EnrollmentResult enroll(byte[] body, RequestContext ctx) {
-        long t0 = System.nanoTime();
-        EnrollmentResult r = enrollment.enroll(Objects.requireNonNull(body, "body"), Objects.requireNonNull(ctx, "ctx"));
-        try {
-            observer.enrolled(r, Duration.ofNanos(System.nanoTime() - t0));
-        } catch (RuntimeException e) {
-            LOG.warn("enrollment observer failed: {}", e.getClass().getName());
-        }
-        return r;
+        return observed("enrollment", enrollment::enroll, observer::enrolled, body, ctx);
     }
 
     /** Renews an agent's credential, or answers a pending agent's poll; see {@link RenewalPipeline}. */
     public RenewalResult renew(byte[] body, RequestContext ctx) {
+        return observed("renewal", renewal::renew, observer::renewed, body, ctx);
+    }
+
+    /** Runs a pipeline and shows the observer its result and how long it took; an observer's failure is only logged. */
+    private static <R> R observed(String what, BiFunction<byte[], RequestContext, R> pipeline, BiConsumer<R, Duration> observe, byte[] body,
+            RequestContext ctx) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(ctx, "ctx");
         long t0 = System.nanoTime();
-        RenewalResult r = renewal.renew(Objects.requireNonNull(body, "body"), Objects.requireNonNull(ctx, "ctx"));
+        R r = pipeline.apply(body, ctx);
         try {
-            observer.renewed(r, Duration.ofNanos(System.nanoTime() - t0));
+            observe.accept(r, Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException e) {
-            LOG.warn("renewal observer failed: {}", e.getClass().getName());
+            LOG.warn("{} observer failed: {}", what, e.getClass().getName());
         }
         return r;
     }

@@ -150,11 +150,11 @@ final class RenewalPipeline {
         Agent agent = ((RenewalCommit.Applied) commit).agent();
         var placement = EnrollmentPipeline.placement(agent, e.facts.organization().orElseThrow().name(), e.facts.groupPath());
         if (e.verdict instanceof RenewalVerdict.Poll) {
-            return new RenewalResult.Pending(agent, placement);
+            return new Pending(agent, placement);
         }
         AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()), e.ctx.receivedAt(),
                 e.facts.activeSigningKeyId());
-        return new RenewalResult.Renewed(agent, placement, c.credential, c.expiresAt, c.endorsements, c.tlsPins);
+        return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 
     private RenewalVerdict judge(Evidence e, AtomicReference<Decision<Evidence>> out) {
@@ -184,7 +184,7 @@ final class RenewalPipeline {
             refusals.logUnverified("renewal", d.reason(), e.address());
         }
         Optional<Duration> retry = e.blockedUntil.map(until -> Duration.between(now, until)).filter(r -> !r.isNegative());
-        return new RenewalResult.Denied(d.reason(), retry);
+        return new Denied(d.reason(), retry);
     }
 
     // ---------------------------------------------------------------------------------------------- steps

@@ -51,10 +51,10 @@ class EnrollmentPipelineTest {
     }
 
     static DenialReason denial(Object result) {
-        if (result instanceof EnrollmentResult.Denied d) {
+        if (result instanceof Denied d) {
             return d.reason();
         }
-        if (result instanceof RenewalResult.Denied d) {
+        if (result instanceof Denied d) {
             return d.reason();
         }
         throw new AssertionError("not denied: " + result);
@@ -80,7 +80,7 @@ class EnrollmentPipelineTest {
         f.admin.accessKeys().disable(f.alice, f.acme.id(), f.keyA.id(), "installer leaked");
         EnrollmentResult refused = enroll(Agents.windows("pc-002"), installer);
         assertThat(denial(refused)).isEqualTo(DenialReason.KEY_DISABLED);
-        assertThat(((EnrollmentResult.Denied) refused).publicMessage()).isEqualTo("this installer's access key was disabled");
+        assertThat(((Denied) refused).publicMessage()).isEqualTo("this installer's access key was disabled");
         assertThat(renew(first, agent1)).as("enrolled agents keep renewing").isInstanceOf(RenewalResult.Renewed.class);
 
         f.admin.accessKeys().enable(f.alice, f.acme.id(), f.keyA.id());
@@ -262,14 +262,14 @@ class EnrollmentPipelineTest {
             IssuedToken t = f.issue();
             Agents a = Agents.windows("pc-a");
             Agents b = Agents.windows("pc-b");
-            Agent pa = ((EnrollmentResult.Pending) enroll(a, t)).agent();
+            Agent pa = ((Pending) enroll(a, t)).agent();
             f.clock.advance(Duration.ofSeconds(1));
-            Agent pb = ((EnrollmentResult.Pending) enroll(b, t)).agent();
+            Agent pb = ((Pending) enroll(b, t)).agent();
             assertThat(pa.status()).isEqualTo(AgentStatus.PENDING);
             assertThat(pa.credentialGeneration()).isZero();
             assertThat(f.admin.agents().listPending(f.acme.id(), PageRequest.first(10)).items()).extracting(Agent::id)
                     .containsExactly(pa.id(), pb.id());
-            assertThat(renew(a, pa)).isInstanceOf(RenewalResult.Pending.class);
+            assertThat(renew(a, pa)).isInstanceOf(Pending.class);
 
             f.admin.agents().approve(f.alice, f.acme.id(), pa.id());
             RenewalResult approved = renew(a, pa);
@@ -290,8 +290,8 @@ class EnrollmentPipelineTest {
             IssuedToken t = g.issue();
             Agents a = Agents.windows("pc-a");
             Agents b = Agents.windows("pc-b");
-            Agent pa = ((EnrollmentResult.Pending) g.server.enroll(a.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();
-            Agent pb = ((EnrollmentResult.Pending) g.server.enroll(b.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();
+            Agent pa = ((Pending) g.server.enroll(a.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();
+            Agent pb = ((Pending) g.server.enroll(b.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();
             g.clock.advance(Duration.ofHours(1));
             assertThat(denial(g.server.renew(a.renewBody(pa, g.clock), g.server.contextFor(OFFICE)))).isEqualTo(DenialReason.PENDING_EXPIRED);
             assertThat(g.admin.agents().require(g.acme.id(), pa.id()).status()).isEqualTo(AgentStatus.DISABLED);

@@ -76,7 +76,7 @@ class EnrollmentProperties {
                     if (r instanceof EnrollmentResult.Enrolled e) {
                         assertThat(e.agent().groupId()).isEqualTo(current);
                     } else {
-                        DenialReason reason = ((EnrollmentResult.Denied) r).reason();
+                        DenialReason reason = ((Denied) r).reason();
                         assertThat(reason).isIn(DenialReason.KEY_DISABLED, DenialReason.TOKEN_REVOKED, DenialReason.PLATFORM_NOT_ALLOWED);
                     }
                 }

@@ -50,7 +50,7 @@ class ThrottlingTest {
         }
         EnrollmentResult garbage = server.enroll("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(NAT));
         assertThat(denial(garbage)).as("the attacker is slowed").isEqualTo(DenialReason.THROTTLED);
-        assertThat(((EnrollmentResult.Denied) garbage).retryAfter()).isPresent();
+        assertThat(((Denied) garbage).retryAfter()).isPresent();
         assertThat(denial(server.enroll(Agents.windows("x").enrollBody(new Fixture().issue().token(), f.clock), server.contextFor(NAT))))
                 .as("a forged installer too").isEqualTo(DenialReason.THROTTLED);
         assertThat(denial(server.renew("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(NAT)))).isEqualTo(DenialReason.THROTTLED);

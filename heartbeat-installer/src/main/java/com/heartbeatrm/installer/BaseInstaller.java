@@ -1,14 +1,15 @@
 package com.heartbeatrm.installer;
 
 import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.internal.AtomicFile;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import com.heartbeatrm.installer.internal.ArTag;
 import com.heartbeatrm.installer.internal.CompoundFile;
 import com.heartbeatrm.installer.internal.Der;
 import com.heartbeatrm.installer.internal.PeChecksum;
 import com.heartbeatrm.installer.internal.Pkcs7Tag;
-import com.heartbeatrm.installer.internal.ScriptTag;
 import com.heartbeatrm.installer.internal.PeFile;
+import com.heartbeatrm.installer.internal.ScriptTag;
 import com.heartbeatrm.installer.internal.Trailer;
 import com.heartbeatrm.installer.internal.ZipTail;
 import java.io.IOException;
@@ -18,17 +19,18 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A base installer analysed once, ready to produce any number of tagged installers. The format is told from the
@@ -205,50 +207,25 @@ public final class BaseInstaller {
 
     /** Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. */
     public PackResult writeTo(EnrollmentToken token, Path out) throws InstallerException {
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = null;
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InstallerException(Reason.UNSUPPORTED, "the output path is not a regular file (a directory, link, FIFO or device)");
+        }
         try {
-            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                throw new InstallerException(Reason.UNSUPPORTED, "the output path is not a regular file (a directory, link, FIFO or device)");
-            }
-            tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
-            keepMode(tmp);
-            PackResult result;
-            try (FileChannel target = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                result = writeTo(token, target);
-                target.force(true);
-            }
-            try {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            return result;
+            return AtomicFile.replace(out, keptMode(), target -> writeTo(token, target));
         } catch (IOException e) {
             throw new InstallerException(Reason.IO, "cannot write the installer: " + e.getClass().getSimpleName(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 
-    /** The base file's POSIX mode (an executable stays executable), minus write for group and others. */
-    private void keepMode(Path target) throws IOException {
+    /** The base file's POSIX mode (an executable stays executable), minus write for group and others; null when not POSIX. */
+    private Set<PosixFilePermission> keptMode() throws IOException {
         try {
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(path);
-            mode.remove(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
-            mode.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-            mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
-            mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-            Files.setPosixFilePermissions(target, mode);
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+            mode.removeAll(Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
+            mode.addAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+            return mode;
         } catch (UnsupportedOperationException notPosix) {
-            // not a POSIX file system: the temp file's own mode stands
+            return null;
         }
     }
 

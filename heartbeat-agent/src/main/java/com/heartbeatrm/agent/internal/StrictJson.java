@@ -176,14 +176,7 @@ public final class StrictJson {
 
     /** A string member; empty when absent or {@code null}. */
     public static Optional<String> string(Map<String, Object> m, String name) throws FieldException {
-        Object v = m.get(name);
-        if (v == null || v == NULL) {
-            return Optional.empty();
-        }
-        if (!(v instanceof String s)) {
-            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be a string");
-        }
-        return Optional.of(s);
+        return member(m, name, String.class, "a string");
     }
 
     public static String requireString(Map<String, Object> m, String name) throws FieldException {
@@ -192,14 +185,7 @@ public final class StrictJson {
 
     /** An integer member that fits a {@code long}; empty when absent or {@code null}. */
     public static Optional<Long> integer(Map<String, Object> m, String name) throws FieldException {
-        Object v = m.get(name);
-        if (v == null || v == NULL) {
-            return Optional.empty();
-        }
-        if (!(v instanceof Long l)) {
-            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an integer");
-        }
-        return Optional.of(l);
+        return member(m, name, Long.class, "an integer");
     }
 
     public static long requireInteger(Map<String, Object> m, String name) throws FieldException {
@@ -207,49 +193,45 @@ public final class StrictJson {
     }
 
     public static Optional<Boolean> bool(Map<String, Object> m, String name) throws FieldException {
-        Object v = m.get(name);
-        if (v == null || v == NULL) {
-            return Optional.empty();
-        }
-        if (!(v instanceof Boolean b)) {
-            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be true or false");
-        }
-        return Optional.of(b);
+        return member(m, name, Boolean.class, "true or false");
     }
 
     /** An object member; empty when absent or {@code null}. */
     @SuppressWarnings("unchecked")
     public static Optional<Map<String, Object>> object(Map<String, Object> m, String name) throws FieldException {
-        Object v = m.get(name);
-        if (v == null || v == NULL) {
-            return Optional.empty();
-        }
-        if (!(v instanceof Map)) {
-            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an object");
-        }
-        return Optional.of((Map<String, Object>) v);
+        return member(m, name, Map.class, "an object").map(o -> (Map<String, Object>) o);
     }
 
     /** An array of strings; empty list when absent or {@code null}. */
     public static List<String> strings(Map<String, Object> m, String name, int max) throws FieldException {
-        Object v = m.get(name);
-        if (v == null || v == NULL) {
-            return List.of();
-        }
-        if (!(v instanceof List<?> list)) {
-            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an array of strings");
-        }
+        List<?> list = member(m, name, List.class, "an array of strings").orElse(List.of());
         if (list.size() > max) {
             throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" holds at most " + max + " entries");
         }
         List<String> out = new ArrayList<>(list.size());
         for (Object e : list) {
             if (!(e instanceof String s)) {
-                throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be an array of strings");
+                throw wrongType(name, "an array of strings");
             }
             out.add(s);
         }
         return List.copyOf(out);
+    }
+
+    /** The member {@code name} when it is a {@code type}; empty when absent or {@code null}. */
+    private static <T> Optional<T> member(Map<String, Object> m, String name, Class<T> type, String mustBe) throws FieldException {
+        Object v = m.get(name);
+        if (v == null || v == NULL) {
+            return Optional.empty();
+        }
+        if (!type.isInstance(v)) {
+            throw wrongType(name, mustBe);
+        }
+        return Optional.of(type.cast(v));
+    }
+
+    private static FieldException wrongType(String name, String mustBe) {
+        return new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be " + mustBe);
     }
 
     private static FieldException missing(String name) {

@@ -15,6 +15,7 @@ import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.enrollment.DenialReason;
+import com.heartbeatrm.enrollment.Denied;
 import com.heartbeatrm.enrollment.EnrollmentResult;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -107,7 +108,7 @@ class HotKeyTest {
                 assertThat(e.placement().agentId()).isEqualTo(e.agent().id().value());
             }
             assertThat(sent).filteredOn(s -> !(s.result() instanceof EnrollmentResult.Enrolled))
-                    .allSatisfy(s -> assertThat(((EnrollmentResult.Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_EXHAUSTED));
+                    .allSatisfy(s -> assertThat(((Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_EXHAUSTED));
             assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(12);
             assertThat(node.store.agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize(12);
             assertThat(enrolledEvents(node, org)).hasSize(12);
@@ -148,7 +149,7 @@ class HotKeyTest {
                 if (s.result() instanceof EnrollmentResult.Enrolled e) {
                     assertThat(e.agent().publicKeyFingerprint()).isEqualTo(s.fingerprint());
                 } else {
-                    assertThat(((EnrollmentResult.Denied) s.result()).reason()).as(s.fingerprint()).isEqualTo(DenialReason.REPLAYED);
+                    assertThat(((Denied) s.result()).reason()).as(s.fingerprint()).isEqualTo(DenialReason.REPLAYED);
                 }
             }
             // Each distinct computer has exactly one agent, whichever of its requests won; a repeat gets that same agent.
@@ -191,11 +192,11 @@ class HotKeyTest {
             disabler.join(60_000);
             long in = sent.stream().filter(s -> s.result() instanceof EnrollmentResult.Enrolled).count();
             assertThat(sent).filteredOn(s -> !(s.result() instanceof EnrollmentResult.Enrolled))
-                    .allSatisfy(s -> assertThat(((EnrollmentResult.Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_DISABLED));
+                    .allSatisfy(s -> assertThat(((Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_DISABLED));
             assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(in);
             assertThat(node.store.agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize((int) in);
             assertThat(node.server.enroll(Node.request(token, "after"), node.server.contextFor(InetAddress.getByName("192.0.2.9"))))
-                    .isInstanceOfSatisfying(EnrollmentResult.Denied.class, d -> assertThat(d.reason()).isEqualTo(DenialReason.KEY_DISABLED));
+                    .isInstanceOfSatisfying(Denied.class, d -> assertThat(d.reason()).isEqualTo(DenialReason.KEY_DISABLED));
         }
     }
 }

@@ -9,6 +9,7 @@ import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.enrollment.DenialReason;
+import com.heartbeatrm.enrollment.Denied;
 import com.heartbeatrm.enrollment.EnrollmentResult;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.InetAddress;
@@ -80,7 +81,7 @@ class PostgresNodesTest {
             if (r instanceof EnrollmentResult.Enrolled) {
                 enrolled++;
             } else {
-                assertThat(((EnrollmentResult.Denied) r).reason()).isEqualTo(DenialReason.KEY_EXHAUSTED);
+                assertThat(((Denied) r).reason()).isEqualTo(DenialReason.KEY_EXHAUSTED);
             }
         }
         pool.shutdown();
@@ -99,7 +100,7 @@ class PostgresNodesTest {
 
         a.admin.accessKeys().disable(ALICE, org.id(), org.defaultKey().id(), "leaked");
         assertThat(b.server.enroll(Node.request(token, "second"), b.server.contextFor(from)))
-                .isEqualTo(new EnrollmentResult.Denied(DenialReason.KEY_DISABLED));
+                .isEqualTo(new Denied(DenialReason.KEY_DISABLED));
 
         a.admin.accessKeys().enable(ALICE, org.id(), org.defaultKey().id());
         assertThat(b.server.enroll(Node.request(token, "third"), b.server.contextFor(from))).isInstanceOf(EnrollmentResult.Enrolled.class);

@@ -1,0 +1,76 @@
+package com.heartbeatrm.agent.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * A file replaced as a whole: written to a temporary file in the same directory (owner-only while it is written),
+ * forced to disk, given its final mode, and moved over the target, so a reader or a crash sees the old file or the
+ * new one, never a mix. The temporary file is removed when anything fails.
+ */
+public final class AtomicFile {
+    private AtomicFile() {
+    }
+
+    /** Writes the new file's content. */
+    @FunctionalInterface
+    public interface Content<T, X extends Exception> {
+        T writeTo(FileChannel ch) throws IOException, X;
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes; {@code mode} is the final POSIX mode (null, or a file
+     * system without POSIX modes: the temporary file's owner-only mode stands).
+     */
+    public static <T, X extends Exception> T replace(Path target, Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".tmp");
+        try {
+            T result;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                result = content.writeTo(ch);
+                ch.force(true);
+            }
+            if (mode != null) {
+                try {
+                    Files.setPosixFilePermissions(tmp, mode);
+                } catch (UnsupportedOperationException notPosix) {
+                    // the temporary file's own mode stands
+                }
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+            return result;
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the failure that brought us here is the one to report
+                }
+            }
+        }
+    }
+
+    /** Replaces {@code target} with {@code bytes}. */
+    public static void replace(Path target, Set<PosixFilePermission> mode, byte[] bytes) throws IOException {
+        replace(target, mode, ch -> {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.AgentCredential;
+import com.heartbeatrm.agent.EnrollmentResponse;
+import com.heartbeatrm.agent.EnrollmentResponse.Placement;
+import com.heartbeatrm.core.Agent;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An agent and the credential just issued to it: what {@link EnrollmentResult.Enrolled} and
+ * {@link RenewalResult.Renewed} have in common. The answer the agent receives ({@link #toResponse()}) is built once,
+ * with the agent; the accessors read from it. Holds the credential, a secret: prints redacted.
+ *
+ * @param <R> the protocol answer: {@link EnrollmentResponse.Enrolled} or {@link EnrollmentResponse.Renewed}
+ */
+public abstract sealed class Credentialed<R extends EnrollmentResponse.Credentialed> permits EnrollmentResult.Enrolled, RenewalResult.Renewed {
+    private final Agent agent;
+    private final R response;
+
+    Credentialed(Agent agent, R response) {
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.response = Objects.requireNonNull(response, "response");
+    }
+
+    /** The agent as stored, with the generation of this credential. */
+    public Agent agent() {
+        return agent;
+    }
+
+    /** The agent's organization's name and group path, as the agent is told them. */
+    public Placement placement() {
+        return response.placement();
+    }
+
+    public AgentCredential credential() {
+        return response.credential();
+    }
+
+    public Instant credentialExpiresAt() {
+        return response.credentialExpiresAt();
+    }
+
+    /** The protocol answer. */
+    public R toResponse() {
+        return response;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + agent.id() + " in " + agent.groupId() + ", generation " + agent.credentialGeneration()
+                + ", credential redacted]";
+    }
+}

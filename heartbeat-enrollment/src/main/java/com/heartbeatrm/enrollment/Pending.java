@@ -1,0 +1,22 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.agent.EnrollmentResponse;
+import com.heartbeatrm.agent.EnrollmentResponse.Placement;
+import com.heartbeatrm.core.Agent;
+import java.util.Objects;
+
+/**
+ * The agent exists but waits for an administrator's approval: the answer to its enrollment and to each poll (a
+ * renewal request) until it is approved, when the poll returns its first credential.
+ */
+public record Pending(Agent agent, Placement placement) implements EnrollmentResult, RenewalResult {
+    public Pending {
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(placement, "placement");
+    }
+
+    @Override
+    public EnrollmentResponse.Pending toResponse() {
+        return new EnrollmentResponse.Pending(placement);
+    }
+}
