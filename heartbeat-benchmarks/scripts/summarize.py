@@ -63,27 +63,27 @@ def main(d):
     def get(name, store, keys):
         return runs.get((name, store, keys))
 
+    def rows(enroll, renew):
+        """(store, keys, clients, enroll result, renew result) for every run of either benchmark, in table order."""
+        for store in ("postgresql", "h2"):
+            for keys in ("1", "1000"):
+                for c in ("01", "08", "32"):
+                    e, r = get(enroll + c, store, keys), get(renew + c, store, keys)
+                    if e or r:
+                        yield store, keys, int(c), e, r
+
     print("### End to end over HTTPS\n")
     print("| store | keys | clients | enroll/s | p50 ms | p99 ms | renew/s | p50 ms | p99 ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for store in ("postgresql", "h2"):
-        for keys in ("1", "1000"):
-            for c in ("01", "08", "32"):
-                e, r = get("enroll" + c, store, keys), get("renew" + c, store, keys)
-                if not e and not r:
-                    continue
-                cell = lambda x: (fmt_rate(x["rate"]), fmt_ms(x["p50_us"]), fmt_ms(x["p99_us"])) if x else ("-", "-", "-")
-                print(f"| {store} | {keys} | {int(c)} | " + " | ".join(cell(e)) + " | " + " | ".join(cell(r)) + " |")
+    cell = lambda x: (fmt_rate(x["rate"]), fmt_ms(x["p50_us"]), fmt_ms(x["p99_us"])) if x else ("-", "-", "-")
+    for store, keys, clients, e, r in rows("enroll", "renew"):
+        print(f"| {store} | {keys} | {clients} | " + " | ".join(cell(e)) + " | " + " | ".join(cell(r)) + " |")
 
     print("\n### The plain-SQL ceiling, same database, same data, same run\n")
     print("| store | keys | clients | plain enroll/s | plain renew/s |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for store in ("postgresql", "h2"):
-        for keys in ("1", "1000"):
-            for c in ("01", "08", "32"):
-                e, r = get("plainEnroll" + c, store, keys), get("plainRenew" + c, store, keys)
-                if e or r:
-                    print(f"| {store} | {keys} | {int(c)} | {fmt_rate(e['rate']) if e else '-'} | {fmt_rate(r['rate']) if r else '-'} |")
+    for store, keys, clients, e, r in rows("plainEnroll", "plainRenew"):
+        print(f"| {store} | {keys} | {clients} | {fmt_rate(e['rate']) if e else '-'} | {fmt_rate(r['rate']) if r else '-'} |")
     if crypto:
         c1, c2 = crypto.get("cryptoCeiling1Thread"), crypto.get("cryptoCeiling2Threads")
         print(f"\nCrypto ceiling (verify token, verify proof, sign credential; no I/O): {fmt_rate(c1)}/s on 1 thread,"

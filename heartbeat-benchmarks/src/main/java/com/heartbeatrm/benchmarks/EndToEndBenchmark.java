@@ -7,22 +7,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -42,14 +35,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>Run: {@code java -jar heartbeat-benchmarks/target/benchmarks.jar "EndToEnd|PlainSqlCeiling"} (PostgreSQL at
  * 127.0.0.1:5432, database test, user postgres).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 4, time = 4)
-@Measurement(iterations = 3, time = 4)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Dorg.slf4j.simpleLogger.log.com.heartbeatrm.examples.server=warn"})
-public class EndToEndBenchmark {
+public class EndToEndBenchmark extends OverTheWireDefaults {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final byte[] FLOOR_BODY = new byte[900];
     /** Enough distinct requests for the warm-up and measurement at the highest rate seen, with room to spare. */

@@ -1,6 +1,7 @@
 package com.heartbeatrm.benchmarks;
 
 import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.store.jdbc.internal.FactQueries;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -11,22 +12,13 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -35,32 +27,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * renewal transaction (the locking facts read, the nonce, the generation, one commit), through plain JDBC on the
  * same database, pool and data, without HTTP, TLS, crypto or our code. Same clients, same keys.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 4, time = 4)
-@Measurement(iterations = 3, time = 4)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Dorg.slf4j.simpleLogger.log.com.heartbeatrm.examples.server=warn"})
-public class PlainSqlCeilingBenchmark {
-    private static final String FACTS = "SELECT " + Rows.aliased("o", Rows.ORGANIZATION) + ", " + Rows.aliased("i", Rows.INSTALLER)
-            + ", " + Rows.aliased("k", Rows.ACCESS_KEY) + ", " + Rows.aliased("g", Rows.GROUP) + ", " + Rows.aliased("a", Rows.AGENT)
-            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
-            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
-            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
-            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
-            + " FROM (SELECT 1 AS one) x LEFT JOIN hb_organization o ON o.id = ? LEFT JOIN hb_installer i ON i.org_id = ? AND i.id = ?"
-            + " LEFT JOIN hb_access_key k ON k.org_id = ? AND k.id = ? LEFT JOIN hb_group g ON g.org_id = k.org_id AND g.id = k.group_id"
-            + " LEFT JOIN hb_agent a ON a.org_id = ? AND a.fingerprint = ?";
-    private static final String RENEWAL_FACTS = "SELECT " + Rows.aliased("a", Rows.AGENT) + ", " + Rows.aliased("o", Rows.ORGANIZATION)
-            + ", " + Rows.aliased("g", Rows.GROUP)
-            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
-            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
-            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
-            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
-            + " FROM hb_agent a JOIN hb_organization o ON o.id = a.org_id JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id"
-            + " WHERE a.org_id = ? AND a.id = ?";
-
+public class PlainSqlCeilingBenchmark extends OverTheWireDefaults {
     @Param({"postgresql", "h2"})
     public String store;
 
@@ -135,7 +102,7 @@ public class PlainSqlCeilingBenchmark {
             if (!postgres) {
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
-            try (PreparedStatement ps = c.prepareStatement(FACTS)) {
+            try (PreparedStatement ps = c.prepareStatement(FactQueries.ENROLLMENT)) {
                 bind(ps, signingKey, null, nonce, org, org, installer, org, key, org, fingerprint);
                 drain(ps);
             }
@@ -181,7 +148,7 @@ public class PlainSqlCeilingBenchmark {
                     drain(ps);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(RENEWAL_FACTS + (postgres ? " FOR UPDATE OF a" : ""))) {
+            try (PreparedStatement ps = c.prepareStatement(postgres ? FactQueries.RENEWAL_LOCKED : FactQueries.RENEWAL_UNLOCKED)) {
                 bind(ps, signingKey, null, nonce, org, agent);
                 drain(ps);
             }

@@ -126,12 +126,7 @@ public final class BaseInstaller {
                 CompoundFile.Plan probe = CompoundFile.plan(ch, l, Pkcs7Tag.retag(l.signature(), Der.read(l.signature(), 0,
                         l.signature().length), PROBE_TOKEN, CompoundFile.CUTOFF_FOR_TAGS));
                 long stable = Math.min(probe.patches().isEmpty() ? probe.copyUntil() : probe.patches().firstKey(), probe.copyUntil());
-                MessageDigest prefix = sha256();
-                stream(ch, 0, stable, prefix, null, -1);
-                MessageDigest whole = clone(prefix);
-                stream(ch, stable, size, whole, null, -1);
-                return new BaseInstaller(base, InstallerFormat.MSI_AUTHENTICODE, size, stable, prefix, new BaseDigest(hex(whole.digest()), size),
-                        policy, null, null, null, l);
+                return hashed(base, ch, InstallerFormat.MSI_AUTHENTICODE, size, stable, policy, null, l);
             }
             if (size >= 4 && PeFile.read(ch, 0, 4).order(ByteOrder.BIG_ENDIAN).getInt(0) == RPM_MAGIC) {
                 throw new InstallerException(Reason.UNSUPPORTED, "an RPM package: its signature and payload digests cover the whole file, so"
@@ -140,12 +135,7 @@ public final class BaseInstaller {
             if (ArTag.looksLikeAr(ch)) {
                 Optional<ArTag.Found> old = ArTag.read(ch, MAX_TOKEN);
                 long prefixLength = old.map(ArTag.Found::offset).orElse(size);
-                MessageDigest prefix = sha256();
-                stream(ch, 0, prefixLength, prefix, null, -1);
-                MessageDigest whole = clone(prefix);
-                stream(ch, prefixLength, size, whole, null, -1);
-                return new BaseInstaller(base, InstallerFormat.AR, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
-                        policy, null, null, null, null);
+                return hashed(base, ch, InstallerFormat.AR, size, prefixLength, policy, null, null);
             }
             Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
             if (zip.isPresent()) {
@@ -155,37 +145,35 @@ public final class BaseInstaller {
                 if (policy == ForeignComment.REFUSE && foreign.length > 0) {
                     throw new InstallerException(Reason.UNSUPPORTED, "the archive has a foreign ZIP comment and the policy refuses it");
                 }
-                MessageDigest prefix = sha256();
-                stream(ch, 0, e.offset(), prefix, null, -1);
-                MessageDigest whole = clone(prefix);
-                stream(ch, e.offset(), size, whole, null, -1);
-                return new BaseInstaller(base, InstallerFormat.ZIP, size, e.offset(), prefix, new BaseDigest(hex(whole.digest()), size),
-                        policy, e, null, null, null);
+                return hashed(base, ch, InstallerFormat.ZIP, size, e.offset(), policy, e, null);
             }
             if (ScriptTag.isScript(ch, base.getFileName() == null ? null : base.getFileName().toString())) {
                 Optional<ScriptTag.Found> old = ScriptTag.read(ch, MAX_TOKEN);
                 long prefixLength = old.map(ScriptTag.Found::lineOffset).orElse(size);
-                MessageDigest prefix = sha256();
-                stream(ch, 0, prefixLength, prefix, null, -1);
-                MessageDigest whole = clone(prefix);
-                stream(ch, prefixLength, size, whole, null, -1);
-                return new BaseInstaller(base, InstallerFormat.SCRIPT, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
-                        policy, null, null, null, null);
+                return hashed(base, ch, InstallerFormat.SCRIPT, size, prefixLength, policy, null, null);
             }
             Optional<Trailer.Found> old = Trailer.read(ch, size, MAX_TOKEN);
             long prefixLength = old.map(Trailer.Found::tokenOffset).orElse(size);
             if (old.isPresent() && Trailer.read(ch, prefixLength, MAX_TOKEN).isPresent()) {
                 throw new InstallerException(Reason.AMBIGUOUS_TAG, "two stacked footers");
             }
-            MessageDigest prefix = sha256();
-            stream(ch, 0, prefixLength, prefix, null, -1);
-            MessageDigest whole = clone(prefix);
-            stream(ch, prefixLength, size, whole, null, -1);
-            return new BaseInstaller(base, InstallerFormat.TRAILER, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size),
-                    policy, null, null, null, null);
+            return hashed(base, ch, InstallerFormat.TRAILER, size, prefixLength, policy, null, null);
         } catch (IOException e) {
             throw new InstallerException(Reason.IO, "cannot read the base installer: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * A base whose tagged copies all begin with its first {@code prefixLength} bytes: hashes them once (each copy's
+     * digest continues from that state) and the whole file.
+     */
+    private static BaseInstaller hashed(Path base, FileChannel ch, InstallerFormat format, long size, long prefixLength, ForeignComment policy,
+            ZipTail.Eocd zip, CompoundFile.Layout msi) throws IOException {
+        MessageDigest prefix = sha256();
+        stream(ch, 0, prefixLength, prefix, null, -1);
+        MessageDigest whole = clone(prefix);
+        stream(ch, prefixLength, size, whole, null, -1);
+        return new BaseInstaller(base, format, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size), policy, zip, null, null, msi);
     }
 
     public InstallerFormat format() {

@@ -24,14 +24,8 @@ import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +36,7 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("stores every attribute of a key and reads it back")
     default void createRoundTrip() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("Customer A Access Key", a.id())
                 .expiresIn(Duration.ofDays(7)).maxUses(5).networks(NetworkAllowList.parse("192.168.0.0/16,fd00::/8"))
                 .platforms(PlatformSet.of(Platform.WINDOWS)).build());
@@ -58,7 +52,7 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("refuses an expiry in the past, zero uses, and restrictions that widen the group's")
     default void badInput() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         assertThatThrownBy(() -> admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id())
                 .expiresAt(clock().instant().minusSeconds(1)).build())).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> AccessKeySpec.builder("k", a.id()).maxUses(0)).isInstanceOf(InvalidInputException.class);
@@ -75,8 +69,8 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("an expiry must respect the target group's maxKeyLifetime, also when re-pointing")
     default void maxKeyLifetime() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        Group strict = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Strict");
+        Group a = group(org, "Customer A");
+        Group strict = group(org, "Strict");
         admin().groups().setOverride(ALICE, org.id(), strict.id(), SecuritySetting.MAX_KEY_LIFETIME, KeyLifetimeLimit.of(Duration.ofDays(30)));
         assertThatThrownBy(() -> admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", strict.id()).build()))
                 .isInstanceOf(InvalidInputException.class);
@@ -91,7 +85,7 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("status is computed: disabled, expired, exhausted; disable records who, when and why")
     default void status() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id())
                 .expiresIn(Duration.ofHours(2)).maxUses(1).build());
         assertThat(admin().accessKeys().status(key)).isEqualTo(AccessKeyStatus.ENABLED);
@@ -116,10 +110,10 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("rename, re-point and delete are stored and audited; enrolled agents are untouched")
     default void changes() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
-        Agent agent = ((EnrollmentCommit.Enrolled) enroll(key)).agent();
-        Group b = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer B");
+        Group a = group(org, "Customer A");
+        AccessKey key = keyFor(a);
+        Agent agent = enrolledAgent(key);
+        Group b = group(org, "Customer B");
 
         assertThat(admin().accessKeys().rename(ALICE, org.id(), key.id(), "Renamed").name()).isEqualTo("Renamed");
         AccessKey repointed = admin().accessKeys().repoint(ALICE, org.id(), key.id(), b.id());
@@ -137,8 +131,8 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("an admin edit against a stale version is refused; enrollments do not make edits stale")
     default void optimisticVersions() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
+        Group a = group(org, "Customer A");
+        AccessKey key = keyFor(a);
         enroll(key);
         admin().accessKeys().rename(ALICE, org.id(), key.id(), "first", 0);
         assertThatThrownBy(() -> admin().accessKeys().disable(ALICE, org.id(), key.id(), "late", 0))
@@ -150,7 +144,7 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("lists keys oldest first across pages")
     default void paging() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         List<AccessKeyId> created = new ArrayList<>();
         created.add(org.defaultKey().id());
         for (int i = 0; i < 7; i++) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.heartbeatrm.core.AccessKey;
-import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
@@ -18,7 +17,6 @@ import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.Subject;
-import com.heartbeatrm.core.spi.EnrollmentCommit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +31,12 @@ public interface AgentStoreContract extends StoreContract {
     @DisplayName("agents are listed by group and by key, oldest first across pages")
     default void agentQueries() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
+        Group a = group(org, "Customer A");
+        AccessKey key = keyFor(a);
         List<AgentId> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             clock().advance(Duration.ofMillis(1));
-            created.add(((EnrollmentCommit.Enrolled) enroll(key)).agent().id());
+            created.add(enrolledAgent(key).id());
         }
         enroll(org.defaultKey());
         List<AgentId> byGroup = new ArrayList<>();
@@ -78,10 +76,10 @@ public interface AgentStoreContract extends StoreContract {
     @DisplayName("agents can be moved, disabled and deleted; an edit against a stale version is refused")
     default void agentChanges() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
-        Agent agent = ((EnrollmentCommit.Enrolled) enroll(key)).agent();
-        Group b = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer B");
+        Group a = group(org, "Customer A");
+        AccessKey key = keyFor(a);
+        Agent agent = enrolledAgent(key);
+        Group b = group(org, "Customer B");
 
         assertThat(admin().agents().move(ALICE, org.id(), agent.id(), b.id()).groupId()).isEqualTo(b.id());
         Agent disabled = admin().agents().setStatus(ALICE, org.id(), agent.id(), AgentStatus.DISABLED);

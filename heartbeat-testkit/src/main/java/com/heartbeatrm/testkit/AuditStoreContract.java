@@ -16,12 +16,7 @@ import com.heartbeatrm.core.Subject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +28,7 @@ public interface AuditStoreContract extends StoreContract {
     default void recordsAndFilters() {
         NewOrganization org = newOrg();
         Instant t0 = clock().instant();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         clock().advance(Duration.ofMinutes(1));
         Instant t1 = clock().instant();
         admin().groups().rename(Actor.of("bob"), org.id(), a.id(), "Customer A Ltd");

@@ -16,13 +16,8 @@ import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -63,8 +58,8 @@ public interface ConcurrencyContract extends StoreContract {
         // Many rounds: a store that reads a stale parent only loses the race now and then (H2 did at round 25).
         for (int round = 0; round < 30; round++) {
             NewOrganization org = newOrg();
-            Group x = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "X");
-            Group y = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Y");
+            Group x = group(org, "X");
+            Group y = group(org, "Y");
             AtomicInteger turn = new AtomicInteger();
             List<Boolean> moved = runConcurrently(2, () -> {
                 boolean first = turn.getAndIncrement() == 0;
@@ -84,7 +79,7 @@ public interface ConcurrencyContract extends StoreContract {
     @DisplayName("concurrent edits of one group from the same version: exactly one wins")
     default void concurrentEditsOneWins() throws Exception {
         NewOrganization org = newOrg();
-        Group g = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "G");
+        Group g = group(org, "G");
         AtomicInteger n = new AtomicInteger();
         List<Boolean> won = runConcurrently(Math.min(8, concurrency()), () -> {
             try {
@@ -119,7 +114,7 @@ public interface ConcurrencyContract extends StoreContract {
     default void deleteRacesReferences() throws Exception {
         for (int round = 0; round < 10; round++) {
             NewOrganization org = newOrg();
-            Group g = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Doomed");
+            Group g = group(org, "Doomed");
             AtomicInteger turn = new AtomicInteger();
             runConcurrently(2, () -> {
                 try {

@@ -36,8 +36,8 @@ public interface EnrollmentStepContract extends StoreContract {
     @DisplayName("counts one use, creates the agent and remembers the nonce together, with its audit event")
     default void enrollCountsAndCreates() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).build());
+        Group a = group(org, "Customer A");
+        AccessKey key = keyFor(a);
         EnrollmentCommit r = enroll(key);
         assertThat(r).isInstanceOf(EnrollmentCommit.Enrolled.class);
         Agent agent = ((EnrollmentCommit.Enrolled) r).agent();
@@ -57,9 +57,9 @@ public interface EnrollmentStepContract extends StoreContract {
     @DisplayName("the judge sees the installer record, the key, its group path, the organization, a known agent key and the signing keys")
     default void factsAreWhatTheStoreHolds() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        Group site = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
-        AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", site.id()).build());
+        Group a = group(org, "Customer A");
+        Group site = group(org, a.id(), "Site 1");
+        AccessKey key = keyFor(site);
         InstallerRecord installer = newInstaller(key);
         store().installers().insert(installer, installerAudit(installer, AuditAction.INSTALLER_ISSUED));
         var signing = newSigningKey();
@@ -102,7 +102,7 @@ public interface EnrollmentStepContract extends StoreContract {
     @DisplayName("a known agent key gets its agent back without a second use")
     default void idempotentRetry() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id()).maxUses(1).build());
         String fp = randomFingerprint();
         Agent first = ((EnrollmentCommit.Enrolled) enroll(key, fp)).agent();
@@ -115,7 +115,7 @@ public interface EnrollmentStepContract extends StoreContract {
     @DisplayName("an admission is refused at commit for a disabled, expired, exhausted, deleted or re-pointed key, storing nothing")
     default void commitTimeRefusals() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
+        Group a = group(org, "Customer A");
         AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id())
                 .expiresIn(Duration.ofHours(1)).build());
         admin().accessKeys().disable(ALICE, org.id(), key.id(), "test");
@@ -123,7 +123,7 @@ public interface EnrollmentStepContract extends StoreContract {
         admin().accessKeys().enable(ALICE, org.id(), key.id());
 
         // A judge that still places the agent in the group it read before the key was re-pointed.
-        Group b = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer B");
+        Group b = group(org, "Customer B");
         admin().accessKeys().repoint(ALICE, org.id(), key.id(), b.id());
         EnrollmentAttempt stale = attempt(key, randomFingerprint());
         EnrollmentCommit r = store().agents().enroll(stale, f -> {

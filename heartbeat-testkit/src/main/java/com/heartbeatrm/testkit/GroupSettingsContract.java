@@ -13,14 +13,6 @@ import com.heartbeatrm.core.PlatformSet;
 import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.SettingLockedException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +23,8 @@ public interface GroupSettingsContract extends StoreContract {
     @DisplayName("every setting's override and lock is stored and read back exactly")
     default void settingsPersist() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        Group site = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
+        Group a = group(org, "Customer A");
+        Group site = group(org, a.id(), "Site 1");
         GroupSettings s = GroupSettings.NONE
                 .withOverride(SecuritySetting.REQUIRE_APPROVAL, true)
                 .withOverride(SecuritySetting.ALLOWED_NETWORKS, NetworkAllowList.parse("10.0.0.0/8, 2001:db8::/32"))
@@ -49,8 +41,8 @@ public interface GroupSettingsContract extends StoreContract {
     @DisplayName("values are inherited, overridden and reported with their origin")
     default void inheritance() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        Group site = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
+        Group a = group(org, "Customer A");
+        Group site = group(org, a.id(), "Site 1");
         var eff = admin().groups().effectiveSettings(org.id(), site.id());
         assertThat(eff.requireApproval()).isFalse();
         assertThat(eff.agentCredentialTtl()).isEqualTo(Duration.ofHours(24));
@@ -74,8 +66,8 @@ public interface GroupSettingsContract extends StoreContract {
     @DisplayName("a lock on an ancestor refuses descendant overrides, naming the ancestor, and wins over old ones")
     default void locks() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        Group site = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
+        Group a = group(org, "Customer A");
+        Group site = group(org, a.id(), "Site 1");
         admin().groups().setOverride(ALICE, org.id(), site.id(), SecuritySetting.ALLOWED_PLATFORMS, PlatformSet.of(Platform.LINUX));
         admin().groups().setLocked(ALICE, org.id(), a.id(), SecuritySetting.ALLOWED_PLATFORMS, true);
 
@@ -99,9 +91,9 @@ public interface GroupSettingsContract extends StoreContract {
     @DisplayName("a moved group's effective settings follow its new parent")
     default void moveChangesInheritance() {
         NewOrganization org = newOrg();
-        Group a = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-        Group site = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
-        Group b = admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer B");
+        Group a = group(org, "Customer A");
+        Group site = group(org, a.id(), "Site 1");
+        Group b = group(org, "Customer B");
         admin().groups().setOverride(ALICE, org.id(), b.id(), SecuritySetting.AGENT_CREDENTIAL_TTL, Duration.ofHours(1));
         admin().groups().move(ALICE, org.id(), site.id(), b.id());
         assertThat(admin().groups().effectiveSettings(org.id(), site.id()).agentCredentialTtl()).isEqualTo(Duration.ofHours(1));

@@ -16,15 +16,7 @@ import com.heartbeatrm.core.InvalidMoveException;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.Subject;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +28,13 @@ public interface GroupStoreContract extends StoreContract {
     default void siblingNamesUnique() {
         NewOrganization org = newOrg();
         GroupId root = org.rootGroup().id();
-        Group a = admin().groups().create(ALICE, org.id(), root, "  Customer A ");
+        Group a = group(org, root, "  Customer A ");
         assertThat(a.name()).isEqualTo("Customer A");
         assertThatThrownBy(() -> admin().groups().create(ALICE, org.id(), root, "customer a"))
                 .isInstanceOf(DuplicateNameException.class);
-        Group site = admin().groups().create(ALICE, org.id(), a.id(), "Customer A");
+        Group site = group(org, a.id(), "Customer A");
         assertThat(site.parentId()).contains(a.id());
-        Group b = admin().groups().create(ALICE, org.id(), root, "Customer B");
+        Group b = group(org, root, "Customer B");
         assertThatThrownBy(() -> admin().groups().rename(ALICE, org.id(), b.id(), "CUSTOMER A"))
                 .isInstanceOf(DuplicateNameException.class);
         assertThat(admin().groups().rename(ALICE, org.id(), b.id(), "customer b").name()).isEqualTo("customer b");
@@ -71,11 +63,11 @@ public interface GroupStoreContract extends StoreContract {
     default void pathsAndTraversal() {
         NewOrganization org = newOrg();
         GroupId root = org.rootGroup().id();
-        Group a = admin().groups().create(ALICE, org.id(), root, "Customer A");
-        Group s2 = admin().groups().create(ALICE, org.id(), a.id(), "Site 2");
-        Group s1 = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
-        Group floor = admin().groups().create(ALICE, org.id(), s1.id(), "Floor 3");
-        Group b = admin().groups().create(ALICE, org.id(), root, "Customer B");
+        Group a = group(org, root, "Customer A");
+        Group s2 = group(org, a.id(), "Site 2");
+        Group s1 = group(org, a.id(), "Site 1");
+        Group floor = group(org, s1.id(), "Floor 3");
+        Group b = group(org, root, "Customer B");
 
         assertThat(admin().groups().findByPath(org.id(), "Customer A/Site 1")).map(Group::id).contains(s1.id());
         assertThat(admin().groups().findByPath(org.id(), "customer a/SITE 1/floor 3")).map(Group::id).contains(floor.id());
@@ -94,9 +86,9 @@ public interface GroupStoreContract extends StoreContract {
     default void moves() {
         NewOrganization org = newOrg();
         GroupId root = org.rootGroup().id();
-        Group a = admin().groups().create(ALICE, org.id(), root, "Customer A");
-        Group s1 = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
-        Group b = admin().groups().create(ALICE, org.id(), root, "Customer B");
+        Group a = group(org, root, "Customer A");
+        Group s1 = group(org, a.id(), "Site 1");
+        Group b = group(org, root, "Customer B");
 
         Group moved = admin().groups().move(ALICE, org.id(), s1.id(), b.id());
         assertThat(moved.parentId()).contains(b.id());
@@ -116,8 +108,8 @@ public interface GroupStoreContract extends StoreContract {
     default void deleteBlockers() {
         NewOrganization org = newOrg();
         GroupId root = org.rootGroup().id();
-        Group a = admin().groups().create(ALICE, org.id(), root, "Customer A");
-        Group s1 = admin().groups().create(ALICE, org.id(), a.id(), "Site 1");
+        Group a = group(org, root, "Customer A");
+        Group s1 = group(org, a.id(), "Site 1");
         AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("Site key", s1.id()).build());
 
         assertThatThrownBy(() -> admin().groups().delete(ALICE, org.id(), a.id()))
@@ -131,7 +123,7 @@ public interface GroupStoreContract extends StoreContract {
                 });
         assertThatThrownBy(() -> admin().groups().delete(ALICE, org.id(), root)).isInstanceOf(ConflictException.class);
 
-        Group empty = admin().groups().create(ALICE, org.id(), a.id(), "Site 2");
+        Group empty = group(org, a.id(), "Site 2");
         admin().groups().delete(ALICE, org.id(), empty.id());
         assertThat(admin().groups().find(org.id(), empty.id())).isEmpty();
         assertThat(admin().groups().children(org.id(), a.id())).extracting(Group::id).containsExactly(s1.id());
@@ -144,7 +136,7 @@ public interface GroupStoreContract extends StoreContract {
     default void optimisticVersions() {
         NewOrganization org = newOrg();
         GroupId root = org.rootGroup().id();
-        Group a = admin().groups().create(ALICE, org.id(), root, "Customer A");
+        Group a = group(org, root, "Customer A");
         assertThat(a.version()).isZero();
         Group renamed = admin().groups().rename(ALICE, org.id(), a.id(), "Customer A1", 0);
         assertThat(renamed.version()).isEqualTo(1);

@@ -16,14 +16,9 @@ import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.Revocation;
 import com.heartbeatrm.core.StaleVersionException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package com.heartbeatrm.testkit;
 
 import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
@@ -9,6 +10,8 @@ import com.heartbeatrm.core.AuditAction;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.InstallerRecord;
@@ -106,8 +109,23 @@ public interface StoreContract {
         return "hbs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(kid);
     }
 
+    /** A group named {@code name} under {@code parent}, created by {@link #ALICE}. */
+    default Group group(NewOrganization org, GroupId parent, String name) {
+        return admin().groups().create(ALICE, org.id(), parent, name);
+    }
+
+    /** A group named {@code name} under the root. */
+    default Group group(NewOrganization org, String name) {
+        return group(org, org.rootGroup().id(), name);
+    }
+
+    /** A key named "k" that lands agents in {@code group}. */
+    default AccessKey keyFor(Group group) {
+        return admin().accessKeys().create(ALICE, group.organizationId(), AccessKeySpec.builder("k", group.id()).build());
+    }
+
     /** An agent as the enrollment pipeline builds it for {@code key}, landing in {@code group}. */
-    default Agent newAgent(AccessKey key, com.heartbeatrm.core.GroupId group, String fingerprint, InstallerId installer) {
+    default Agent newAgent(AccessKey key, GroupId group, String fingerprint, InstallerId installer) {
         Instant now = clock().instant();
         return new Agent(AgentId.random(), key.organizationId(), group, AgentStatus.ACTIVE, now, key.id(), Optional.of(installer),
                 "host-" + Long.toHexString(RANDOM.nextLong()), Platform.LINUX, fingerprint, now, 1, 0);
@@ -149,7 +167,12 @@ public interface StoreContract {
 
     /** An enrolled agent of the organization's default key. */
     default Agent enrolledAgent(NewOrganization org) {
-        return ((EnrollmentCommit.Enrolled) enroll(org.defaultKey())).agent();
+        return enrolledAgent(org.defaultKey());
+    }
+
+    /** An agent enrolled with {@code key}, which must admit it. */
+    default Agent enrolledAgent(AccessKey key) {
+        return ((EnrollmentCommit.Enrolled) enroll(key)).agent();
     }
 
     /** A renewal attempt by {@code agent}, with a fresh nonce. */

@@ -21,15 +21,8 @@ import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
 import com.heartbeatrm.core.spi.EnrollmentVerdict;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +36,7 @@ public interface TenantIsolationContract extends StoreContract {
         NewOrganization b = newOrg();
         Group customer = admin().groups().create(ALICE, a.id(), a.rootGroup().id(), "Customer A");
         AccessKey key = admin().accessKeys().create(ALICE, a.id(), AccessKeySpec.builder("k", customer.id()).build());
-        Agent agent = ((EnrollmentCommit.Enrolled) enroll(key)).agent();
+        Agent agent = enrolledAgent(key);
 
         assertThat(admin().groups().find(b.id(), customer.id())).isEmpty();
         assertThat(store().groups().pathFromRoot(b.id(), customer.id())).isEmpty();

@@ -150,11 +150,23 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
 
         Group group(GroupId id) {
-            Group g = groups.get(id);
-            if (g == null) {
-                throw new NotFoundException("group", id.value());
-            }
-            return g;
+            return existing(groups, id, "group", id.value());
+        }
+    }
+
+    /** The value stored under {@code id}, or a {@link NotFoundException} naming it. */
+    private static <K, V> V existing(Map<K, V> map, K id, String kind, String idText) {
+        V v = map.get(id);
+        if (v == null) {
+            throw new NotFoundException(kind, idText);
+        }
+        return v;
+    }
+
+    /** Refuses an id that is taken already. */
+    private static <K> void requireNew(Map<K, ?> map, K id, String what) {
+        if (map.containsKey(id)) {
+            throw new ConflictException(what + " already exists: " + id);
         }
     }
 
@@ -222,12 +234,6 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
             throw new InvalidInputException("audit", "event belongs to another organization");
         }
         t.audit.add(new AuditRecord(auditSequence.incrementAndGet(), event));
-    }
-
-    private static void checkVersion(String kind, String id, long expected, long actual) {
-        if (expected != actual) {
-            throw new StaleVersionException(kind, id, expected, actual);
-        }
     }
 
     private static <T> Page<T> page(Stream<T> items, Function<T, Instant> at, Function<T, String> id, PageRequest request) {
@@ -303,9 +309,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
             write(group.organizationId(), t -> {
                 GroupId parent = group.parentId().orElseThrow(() -> new InvalidInputException("parentId", "a new group needs a parent"));
                 t.group(parent);
-                if (t.groups.containsKey(group.id())) {
-                    throw new ConflictException("group id already exists: " + group.id());
-                }
+                requireNew(t.groups, group.id(), "group id");
                 TreeMap<String, GroupId> siblings = t.children.get(parent);
                 if (siblings.containsKey(group.nameKey())) {
                     throw new DuplicateNameException("group", group.name());
@@ -323,7 +327,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         public Group update(Group changed, long expectedVersion, AuditEvent audit) {
             return write(changed.organizationId(), t -> {
                 Group current = t.group(changed.id());
-                checkVersion("group", current.id().value(), expectedVersion, current.version());
+                StaleVersionException.check("group", current.id().value(), expectedVersion, current.version());
                 if (!current.nameKey().equals(changed.nameKey()) && current.parentId().isPresent()) {
                     TreeMap<String, GroupId> siblings = t.children.get(current.parentId().get());
                     if (siblings.containsKey(changed.nameKey())) {
@@ -344,7 +348,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
             return write(org, t -> {
                 Group current = t.group(id);
                 Group parent = t.group(newParent);
-                checkVersion("group", id.value(), expectedVersion, current.version());
+                StaleVersionException.check("group", id.value(), expectedVersion, current.version());
                 if (current.isRoot()) {
                     throw new InvalidMoveException("the root group cannot be moved");
                 }
@@ -374,7 +378,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         public void delete(OrganizationId org, GroupId id, long expectedVersion, AuditEvent audit) {
             write(org, t -> {
                 Group current = t.group(id);
-                checkVersion("group", id.value(), expectedVersion, current.version());
+                StaleVersionException.check("group", id.value(), expectedVersion, current.version());
                 if (current.isRoot()) {
                     throw new ConflictException("the root group cannot be deleted");
                 }
@@ -454,9 +458,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         public void insert(AccessKey key, AuditEvent audit) {
             write(key.organizationId(), t -> {
                 t.group(key.groupId());
-                if (t.keys.containsKey(key.id())) {
-                    throw new ConflictException("access key id already exists: " + key.id());
-                }
+                requireNew(t.keys, key.id(), "access key id");
                 t.keys.put(key.id(), key.withVersion(0));
                 appendAudit(t, audit);
                 return null;
@@ -466,11 +468,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         @Override
         public AccessKey update(AccessKey changed, long expectedVersion, AuditEvent audit) {
             return write(changed.organizationId(), t -> {
-                AccessKey current = t.keys.get(changed.id());
-                if (current == null) {
-                    throw new NotFoundException("access key", changed.id().value());
-                }
-                checkVersion("access key", current.id().value(), expectedVersion, current.version());
+                AccessKey current = existing(t.keys, changed.id(), "access key", changed.id().value());
+                StaleVersionException.check("access key", current.id().value(), expectedVersion, current.version());
                 t.group(changed.groupId());
                 AccessKey stored = current.withName(changed.name()).withGroup(changed.groupId())
                         .withDisabled(changed.disabled()).withVersion(current.version() + 1);
@@ -483,11 +482,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         @Override
         public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
             write(org, t -> {
-                AccessKey current = t.keys.get(id);
-                if (current == null) {
-                    throw new NotFoundException("access key", id.value());
-                }
-                checkVersion("access key", id.value(), expectedVersion, current.version());
+                AccessKey current = existing(t.keys, id, "access key", id.value());
+                StaleVersionException.check("access key", id.value(), expectedVersion, current.version());
                 t.keys.remove(id);
                 appendAudit(t, audit);
                 return null;
@@ -581,9 +577,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 if (existing != null) {
                     return new EnrollmentCommit.AlreadyEnrolled(t.agents.get(existing));
                 }
-                if (t.agents.containsKey(agent.id())) {
-                    throw new ConflictException("agent id already exists: " + agent.id());
-                }
+                requireNew(t.agents, agent.id(), "agent id");
                 t.group(agent.groupId());
                 Agent stored = agent.withVersion(0);
                 t.keys.put(key.id(), key.withUse(attempt.now(), agent.id()));
@@ -622,27 +616,19 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                     return new RenewalCommit.Rejected();
                 }
                 Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
-                Instant seen = attempt.now().isAfter(agent.lastSeenAt()) ? attempt.now() : agent.lastSeenAt();
                 if (v instanceof RenewalVerdict.Retry) {
-                    Agent stored = agent.withLastSeen(seen);
+                    Agent stored = v.applyTo(agent, attempt.now());
                     t.agents.put(stored.id(), stored);
                     return new RenewalCommit.Applied(stored);
                 }
                 if (facts.nonceSeen()) {
                     return new RenewalCommit.Replayed();
                 }
-                Agent stored;
-                if (v instanceof RenewalVerdict.Renew r) {
-                    if (r.generation() <= agent.credentialGeneration()) {
-                        throw new InvalidInputException("generation", "a renewal only ever raises the generation");
-                    }
-                    stored = agent.withCredentialGeneration(r.generation()).withLastSeen(seen);
+                Agent stored = v.applyTo(agent, attempt.now());
+                if (v instanceof RenewalVerdict.Renew) {
                     t.renewalNonces.put(agent.id(), attempt.nonce());
                 } else if (v instanceof RenewalVerdict.Change c) {
-                    stored = agent.withStatus(c.status()).withLastSeen(seen).withVersion(agent.version() + 1);
                     appendAudit(t, c.audit());
-                } else {
-                    stored = agent.withLastSeen(seen);
                 }
                 rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
                 t.agents.put(stored.id(), stored);
@@ -688,11 +674,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         @Override
         public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
             return write(changed.organizationId(), t -> {
-                Agent current = t.agents.get(changed.id());
-                if (current == null) {
-                    throw new NotFoundException("agent", changed.id().value());
-                }
-                checkVersion("agent", current.id().value(), expectedVersion, current.version());
+                Agent current = existing(t.agents, changed.id(), "agent", changed.id().value());
+                StaleVersionException.check("agent", current.id().value(), expectedVersion, current.version());
                 t.group(changed.groupId());
                 Agent stored = current.withStatus(changed.status()).withGroup(changed.groupId()).withVersion(current.version() + 1);
                 t.agents.put(stored.id(), stored);
@@ -704,11 +687,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         @Override
         public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
             write(org, t -> {
-                Agent current = t.agents.get(id);
-                if (current == null) {
-                    throw new NotFoundException("agent", id.value());
-                }
-                checkVersion("agent", id.value(), expectedVersion, current.version());
+                Agent current = existing(t.agents, id, "agent", id.value());
+                StaleVersionException.check("agent", id.value(), expectedVersion, current.version());
                 t.agents.remove(id);
                 t.agentsByFingerprint.remove(current.publicKeyFingerprint());
                 t.renewalNonces.remove(id);
@@ -749,9 +729,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 if (!t.keys.containsKey(record.accessKeyId())) {
                     throw new NotFoundException("access key", record.accessKeyId().value());
                 }
-                if (t.installers.containsKey(record.id())) {
-                    throw new ConflictException("installer id already exists: " + record.id());
-                }
+                requireNew(t.installers, record.id(), "installer id");
                 t.installers.put(record.id(), record.withVersion(0));
                 appendAudit(t, audit);
                 return null;
@@ -761,11 +739,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         @Override
         public InstallerRecord update(InstallerRecord changed, long expectedVersion, AuditEvent audit) {
             return write(changed.organizationId(), t -> {
-                InstallerRecord current = t.installers.get(changed.id());
-                if (current == null) {
-                    throw new NotFoundException("installer", changed.id().value());
-                }
-                checkVersion("installer", current.id().value(), expectedVersion, current.version());
+                InstallerRecord current = existing(t.installers, changed.id(), "installer", changed.id().value());
+                StaleVersionException.check("installer", current.id().value(), expectedVersion, current.version());
                 InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(),
                         current.signingKeyId(), current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(),
                         changed.format(), changed.base(), changed.output(), changed.revoked(), current.version() + 1);

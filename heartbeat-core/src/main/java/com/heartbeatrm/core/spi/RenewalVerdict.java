@@ -1,13 +1,37 @@
 package com.heartbeatrm.core.spi;
 
+import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.InvalidInputException;
+import java.time.Instant;
 import java.util.Objects;
 
 /** What a {@link RenewalJudge} decided. None of these changes the agent's version, except {@link Change}. */
 public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerdict.Retry, RenewalVerdict.Poll, RenewalVerdict.Change,
         RenewalVerdict.Reject {
+
+    /**
+     * The agent as a store keeps it after this verdict, seen at {@code now} (or later, when it was seen later): the
+     * one rule every store applies. Throws for {@link Reject}, which changes nothing, and for a {@link Renew} that
+     * would not raise the agent's generation.
+     */
+    default Agent applyTo(Agent agent, Instant now) {
+        Agent seen = now.isAfter(agent.lastSeenAt()) ? agent.withLastSeen(now) : agent;
+        if (this instanceof Renew r) {
+            if (r.generation() <= agent.credentialGeneration()) {
+                throw new InvalidInputException("generation", "a renewal only ever raises the generation");
+            }
+            return seen.withCredentialGeneration(r.generation());
+        }
+        if (this instanceof Change c) {
+            return seen.withStatus(c.status()).withVersion(agent.version() + 1);
+        }
+        if (this instanceof Reject) {
+            throw new IllegalStateException("a rejection changes nothing");
+        }
+        return seen;
+    }
 
     /**
      * Issue credential generation {@code generation}: store it as the agent's current one with the attempt's nonce

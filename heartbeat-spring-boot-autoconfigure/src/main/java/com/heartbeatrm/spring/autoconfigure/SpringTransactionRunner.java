@@ -18,39 +18,39 @@ public final class SpringTransactionRunner implements TransactionRunner {
 
     @Override
     public <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
-        if (!joinsExistingTransaction(dataSource)) {
-            return own.inTransaction(dataSource, work);
-        }
-        Connection c = DataSourceUtils.getConnection(dataSource);
-        try {
-            Savepoint sp = c.setSavepoint();
-            try {
-                T result = work.run(c);
-                c.releaseSavepoint(sp);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback(sp);
-                } catch (SQLException ignored) {
-                    // the connection is gone; the host's transaction fails with it
-                }
-                throw e;
-            }
-        } finally {
-            DataSourceUtils.releaseConnection(c, dataSource);
-        }
+        return joinsExistingTransaction(dataSource) ? onHostConnection(dataSource, c -> behindSavepoint(c, work))
+                : own.inTransaction(dataSource, work);
     }
 
     @Override
     public <T> T read(DataSource dataSource, Work<T> work) throws SQLException {
-        if (!joinsExistingTransaction(dataSource)) {
-            return own.read(dataSource, work);
-        }
+        return joinsExistingTransaction(dataSource) ? onHostConnection(dataSource, work) : own.read(dataSource, work);
+    }
+
+    /** Runs {@code work} on the connection of the host's transaction, handed back to Spring afterwards. */
+    private static <T> T onHostConnection(DataSource dataSource, Work<T> work) throws SQLException {
         Connection c = DataSourceUtils.getConnection(dataSource);
         try {
             return work.run(c);
         } finally {
             DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
+
+    /** Runs {@code work} behind a savepoint: a failure rolls back what it did, and only that. */
+    private static <T> T behindSavepoint(Connection c, Work<T> work) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        try {
+            T result = work.run(c);
+            c.releaseSavepoint(sp);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback(sp);
+            } catch (SQLException ignored) {
+                // the connection is gone; the host's transaction fails with it
+            }
+            throw e;
         }
     }
 

@@ -2,7 +2,6 @@ package com.heartbeatrm.store.jdbc;
 
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
-import com.heartbeatrm.core.AccessKeyStatus;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
@@ -31,6 +30,7 @@ import com.heartbeatrm.core.spi.RenewalCommit;
 import com.heartbeatrm.core.spi.RenewalFacts;
 import com.heartbeatrm.core.spi.RenewalJudge;
 import com.heartbeatrm.core.spi.RenewalVerdict;
+import com.heartbeatrm.store.jdbc.internal.FactQueries;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
 import java.sql.Connection;
@@ -39,9 +39,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -71,36 +69,6 @@ final class JdbcAgents implements AgentStore {
     private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
-    private static final String ENROLLMENT_FACTS = "SELECT " + Rows.aliased("o", Rows.ORGANIZATION) + ", " + Rows.aliased("i", Rows.INSTALLER)
-            + ", " + Rows.aliased("k", Rows.ACCESS_KEY) + ", " + Rows.aliased("g", Rows.GROUP) + ", " + Rows.aliased("a", Rows.AGENT)
-            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
-            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
-            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
-            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
-            + " FROM (SELECT 1 AS one) x"
-            + " LEFT JOIN hb_organization o ON o.id = ?"
-            + " LEFT JOIN hb_installer i ON i.org_id = ? AND i.id = ?"
-            + " LEFT JOIN hb_access_key k ON k.org_id = ? AND k.id = ?"
-            + " LEFT JOIN hb_group g ON g.org_id = k.org_id AND g.id = k.group_id"
-            + " LEFT JOIN hb_agent a ON a.org_id = ? AND a.fingerprint = ?";
-    /** PostgreSQL: lock the agent and read everything else in one statement. */
-    private static final String RENEWAL_FACTS_LOCKED = "SELECT " + Rows.aliased("a", Rows.AGENT) + ", " + Rows.aliased("o", Rows.ORGANIZATION)
-            + ", " + Rows.aliased("g", Rows.GROUP)
-            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
-            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
-            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
-            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
-            + " FROM hb_agent a JOIN hb_organization o ON o.id = a.org_id JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id"
-            + " WHERE a.org_id = ? AND a.id = ? FOR UPDATE OF a";
-    /** Elsewhere: the same facts without the lock, after the agent row was locked by its own statement. */
-    private static final String RENEWAL_FACTS = "SELECT " + Rows.aliased("a", Rows.AGENT) + ", " + Rows.aliased("o", Rows.ORGANIZATION)
-            + ", " + Rows.aliased("g", Rows.GROUP)
-            + ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
-            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
-            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
-            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires"
-            + " FROM (SELECT 1 AS one) x LEFT JOIN hb_agent a ON a.org_id = ? AND a.id = ?"
-            + " LEFT JOIN hb_organization o ON o.id = a.org_id LEFT JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id";
 
     private final Sql sql;
     private final Dialect dialect;
@@ -133,7 +101,7 @@ final class JdbcAgents implements AgentStore {
         String active;
         Long blocked;
         Long nonce;
-        try (PreparedStatement ps = Sql.prepare(c, ENROLLMENT_FACTS, a.signingKeyId(), a.throttleBucket().orElse(null), a.nonceKey(), org, org,
+        try (PreparedStatement ps = Sql.prepare(c, FactQueries.ENROLLMENT, a.signingKeyId(), a.throttleBucket().orElse(null), a.nonceKey(), org, org,
                 a.installer().value(), org, a.key().value(), org, a.agentFingerprint()); ResultSet rs = ps.executeQuery()) {
             rs.next();
             organization = Rows.organization(rs, "o_");
@@ -147,7 +115,7 @@ final class JdbcAgents implements AgentStore {
             blocked = Sql.longOrNull(rs, "th_blocked");
             nonce = Sql.longOrNull(rs, "n_expires");
         }
-        List<Group> path = keyGroup == null ? List.of() : pathOf(c, org, keyGroup, groupPath);
+        List<Group> path = keyGroup == null ? List.of() : JdbcGroups.pathOf(c, org, keyGroup, groupPath);
         Instant now = a.now();
         return new EnrollmentFacts(Optional.ofNullable(organization), Optional.ofNullable(installer), signingKnown, Optional.ofNullable(key),
                 path, Optional.ofNullable(existing), blockedAfter(blocked, now), nonce != null && Sql.instant(nonce).isAfter(now),
@@ -156,39 +124,6 @@ final class JdbcAgents implements AgentStore {
 
     private static Optional<Instant> blockedAfter(Long blocked, Instant now) {
         return blocked == null || !Sql.instant(blocked).isAfter(now) ? Optional.empty() : Optional.of(Sql.instant(blocked));
-    }
-
-    /** The group's ancestors by the ids of its materialized path (one statement), then the group itself: root first. */
-    static List<Group> pathOf(Connection c, String org, Group group, String path) throws SQLException {
-        String[] ids = path.substring(1).split("/");
-        if (ids.length == 1) {
-            return List.of(group);
-        }
-        StringBuilder in = new StringBuilder();
-        Object[] params = new Object[ids.length];
-        params[0] = org;
-        for (int i = 0; i < ids.length - 1; i++) {
-            in.append(i == 0 ? "?" : ", ?");
-            params[i + 1] = ids[i];
-        }
-        Map<String, Group> byId = new HashMap<>();
-        try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND id IN (" + in + ")", params);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Group g = Rows.group(rs);
-                byId.put(g.id().value(), g);
-            }
-        }
-        List<Group> out = new ArrayList<>(ids.length);
-        for (int i = 0; i < ids.length - 1; i++) {
-            Group g = byId.get(ids[i]);
-            if (g == null) {
-                return List.of();
-            }
-            out.add(g);
-        }
-        out.add(group);
-        return List.copyOf(out);
     }
 
     @Override
@@ -457,7 +392,7 @@ final class JdbcAgents implements AgentStore {
             Sql.exists(c, "SELECT id FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, a.agent().value());
         }
         Object[] params = {a.credentialSigningKeyId().orElse(null), a.throttleBucket().orElse(null), a.nonceKey(), org, a.agent().value()};
-        try (PreparedStatement ps = Sql.prepare(c, oneStatement ? RENEWAL_FACTS_LOCKED : RENEWAL_FACTS, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = Sql.prepare(c, oneStatement ? FactQueries.RENEWAL_LOCKED : FactQueries.RENEWAL_UNLOCKED, params); ResultSet rs = ps.executeQuery()) {
             Instant now = a.now();
             if (!rs.next() || rs.getString("a_id") == null) {
                 // No such agent: only the throttle matters (the caller decides what an unknown agent costs).
@@ -474,7 +409,7 @@ final class JdbcAgents implements AgentStore {
             Long nonce = Sql.longOrNull(rs, "n_expires");
             String renewalNonce = rs.getString("a_renewal_nonce");
             rs.close();
-            return new RenewalFacts(Optional.ofNullable(organization), Optional.of(agent), pathOf(c, org, group, path),
+            return new RenewalFacts(Optional.ofNullable(organization), Optional.of(agent), JdbcGroups.pathOf(c, org, group, path),
                     Optional.ofNullable(renewalNonce), known, blocked, nonce != null && Sql.instant(nonce).isAfter(now), Optional.ofNullable(active));
         }
     }
@@ -499,30 +434,24 @@ final class JdbcAgents implements AgentStore {
             }
             Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
             String org = agent.organizationId().value();
-            Instant seen = attempt.now().isAfter(agent.lastSeenAt()) ? attempt.now() : agent.lastSeenAt();
             if (v instanceof RenewalVerdict.Retry) {
-                Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ?", seen, org, agent.id().value());
-                return new RenewalCommit.Applied(agent.withLastSeen(seen));
+                Agent stored = v.applyTo(agent, attempt.now());
+                Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ?", stored.lastSeenAt(), org, agent.id().value());
+                return new RenewalCommit.Applied(stored);
             }
             if (facts.nonceSeen() || !dialect.rememberNonce(c, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now())) {
                 return new RenewalCommit.Replayed();
             }
-            Agent stored;
-            if (v instanceof RenewalVerdict.Renew r) {
-                if (r.generation() <= agent.credentialGeneration()) {
-                    throw new InvalidInputException("generation", "a renewal only ever raises the generation");
-                }
-                stored = agent.withCredentialGeneration(r.generation()).withLastSeen(seen);
+            Agent stored = v.applyTo(agent, attempt.now());
+            if (v instanceof RenewalVerdict.Renew) {
                 Sql.update(c, "UPDATE hb_agent SET credential_generation = ?, renewal_nonce = ?, last_seen_at = ? WHERE org_id = ? AND id = ?",
-                        r.generation(), attempt.nonce(), seen, org, agent.id().value());
+                        stored.credentialGeneration(), attempt.nonce(), stored.lastSeenAt(), org, agent.id().value());
             } else if (v instanceof RenewalVerdict.Change ch) {
-                stored = agent.withStatus(ch.status()).withLastSeen(seen).withVersion(agent.version() + 1);
                 Sql.update(c, "UPDATE hb_agent SET status = ?, last_seen_at = ?, version = ? WHERE org_id = ? AND id = ?", ch.status().name(),
-                        seen, stored.version(), org, agent.id().value());
+                        stored.lastSeenAt(), stored.version(), org, agent.id().value());
                 JdbcAudit.insert(c, ch.audit());
             } else {
-                stored = agent.withLastSeen(seen);
-                Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ?", seen, org, agent.id().value());
+                Sql.update(c, "UPDATE hb_agent SET last_seen_at = ? WHERE org_id = ? AND id = ?", stored.lastSeenAt(), org, agent.id().value());
             }
             return new RenewalCommit.Applied(stored);
         });
@@ -531,18 +460,12 @@ final class JdbcAgents implements AgentStore {
     // ---------------------------------------------------------------------------------------------- queries
 
     private static Optional<Agent> byFingerprint(Connection c, String org, String fingerprint) throws SQLException {
-        return one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND fingerprint = ?", org, fingerprint);
-    }
-
-    private static Optional<Agent> one(Connection c, String query, Object... params) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(Rows.agent(rs)) : Optional.empty();
-        }
+        return Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND fingerprint = ?", org, fingerprint);
     }
 
     @Override
     public Optional<Agent> find(OrganizationId org, AgentId id) {
-        return sql.read(c -> one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value()));
+        return sql.read(c -> Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value()));
     }
 
     @Override
@@ -555,13 +478,8 @@ final class JdbcAgents implements AgentStore {
             List<Object> params = new ArrayList<>(List.of(org.value(), value));
             String after = JdbcKeys.keyset(page, params, "enrolled_at");
             params.add(page.limit() + 1);
-            List<Agent> rows = new ArrayList<>();
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND " + column + " = ?" + after
-                    + " ORDER BY enrolled_at, id LIMIT ?", params.toArray()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(Rows.agent(rs));
-                }
-            }
+            List<Agent> rows = Sql.list(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND " + column + " = ?" + after
+                    + " ORDER BY enrolled_at, id LIMIT ?", params.toArray());
             return JdbcPages.page(rows, page.limit(), a -> Cursors.of(a.enrolledAt(), a.id().value()));
         });
     }
@@ -590,22 +508,13 @@ final class JdbcAgents implements AgentStore {
     public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
-            Agent current = one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
+            Agent current = Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
                     .orElseThrow(() -> new NotFoundException("agent", changed.id().value()));
-            if (current.version() != expectedVersion) {
-                throw new StaleVersionException("agent", current.id().value(), expectedVersion, current.version());
-            }
+            StaleVersionException.check("agent", current.id().value(), expectedVersion, current.version());
             JdbcGroups.lockReferencedGroup(c, dialect, org, changed.groupId().value());
             Agent stored = current.withStatus(changed.status()).withGroup(changed.groupId()).withVersion(expectedVersion + 1);
-            try {
-                Sql.update(c, "UPDATE hb_agent SET status = ?, group_id = ?, version = ? WHERE org_id = ? AND id = ?", stored.status().name(),
-                        stored.groupId().value(), stored.version(), org, stored.id().value());
-            } catch (SQLException e) {
-                if (Sql.isForeignKeyViolation(e)) {
-                    throw new NotFoundException("group", changed.groupId().value());
-                }
-                throw e;
-            }
+            JdbcGroups.updateReferencing(c, changed.groupId().value(), "UPDATE hb_agent SET status = ?, group_id = ?, version = ? WHERE org_id = ? AND id = ?",
+                    stored.status().name(), stored.groupId().value(), stored.version(), org, stored.id().value());
             JdbcAudit.insert(c, audit);
             return stored;
         });
@@ -614,11 +523,9 @@ final class JdbcAgents implements AgentStore {
     @Override
     public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
         sql.inTransaction(c -> {
-            Agent current = one(c, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(), id.value())
+            Agent current = Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(), id.value())
                     .orElseThrow(() -> new NotFoundException("agent", id.value()));
-            if (current.version() != expectedVersion) {
-                throw new StaleVersionException("agent", id.value(), expectedVersion, current.version());
-            }
+            StaleVersionException.check("agent", id.value(), expectedVersion, current.version());
             Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
             return null;

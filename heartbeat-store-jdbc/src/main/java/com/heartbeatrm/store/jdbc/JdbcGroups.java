@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Optional;
  * cycle; a subtree is a range scan on the path index.
  */
 final class JdbcGroups implements GroupStore {
+    private static final Sql.Row<String> STRING = rs -> rs.getString(1);
     /** Path column width; with 27 characters per level this allows trees over 100 levels deep. */
     static final int MAX_PATH = 2900;
     private static final String COLUMNS = "org_id, id, parent_id, name, name_key, path, overrides, locks, created_at, version";
@@ -79,8 +81,18 @@ final class JdbcGroups implements GroupStore {
     }
 
     private static void checkVersion(Group g, long expected) {
-        if (g.version() != expected) {
-            throw new StaleVersionException("group", g.id().value(), expected, g.version());
+        StaleVersionException.check("group", g.id().value(), expected, g.version());
+    }
+
+    /** Runs an update that points a row at {@code group}, reporting a group that vanished meanwhile as not found. */
+    static void updateReferencing(Connection c, String group, String statement, Object... params) throws SQLException {
+        try {
+            Sql.update(c, statement, params);
+        } catch (SQLException e) {
+            if (Sql.isForeignKeyViolation(e)) {
+                throw new NotFoundException("group", group);
+            }
+            throw e;
         }
     }
 
@@ -205,12 +217,12 @@ final class JdbcGroups implements GroupStore {
      * the totals in the message come from plain counts.
      */
     private static void checkEmpty(Connection c, String org, GroupId id) throws SQLException {
-        boolean hasChildren = !strings(c, "SELECT id FROM hb_group WHERE org_id = ? AND parent_id = ? LIMIT 1 FOR UPDATE", org, id.value()).isEmpty();
-        boolean hasAgents = !strings(c, "SELECT id FROM hb_agent WHERE org_id = ? AND group_id = ? LIMIT 1 FOR UPDATE", org, id.value()).isEmpty();
-        boolean hasKeys = !strings(c, "SELECT id FROM hb_access_key WHERE org_id = ? AND group_id = ? LIMIT 1 FOR UPDATE", org, id.value()).isEmpty();
+        boolean hasChildren = !Sql.list(c, STRING, "SELECT id FROM hb_group WHERE org_id = ? AND parent_id = ? LIMIT 1 FOR UPDATE", org, id.value()).isEmpty();
+        boolean hasAgents = !Sql.list(c, STRING, "SELECT id FROM hb_agent WHERE org_id = ? AND group_id = ? LIMIT 1 FOR UPDATE", org, id.value()).isEmpty();
+        boolean hasKeys = !Sql.list(c, STRING, "SELECT id FROM hb_access_key WHERE org_id = ? AND group_id = ? LIMIT 1 FOR UPDATE", org, id.value()).isEmpty();
         if (hasChildren || hasAgents || hasKeys) {
-            List<String> childNames = strings(c, "SELECT name FROM hb_group WHERE org_id = ? AND parent_id = ? ORDER BY name_key LIMIT 10", org, id.value());
-            List<String> keyIds = strings(c, "SELECT id FROM hb_access_key WHERE org_id = ? AND group_id = ? ORDER BY id LIMIT 10", org, id.value());
+            List<String> childNames = Sql.list(c, STRING, "SELECT name FROM hb_group WHERE org_id = ? AND parent_id = ? ORDER BY name_key LIMIT 10", org, id.value());
+            List<String> keyIds = Sql.list(c, STRING, "SELECT id FROM hb_access_key WHERE org_id = ? AND group_id = ? ORDER BY id LIMIT 10", org, id.value());
             long children = Math.max(hasChildren ? 1 : 0, count(c, "SELECT COUNT(*) FROM hb_group WHERE org_id = ? AND parent_id = ?", org, id.value()));
             long agents = Math.max(hasAgents ? 1 : 0, count(c, "SELECT COUNT(*) FROM hb_agent WHERE org_id = ? AND group_id = ?", org, id.value()));
             long keys = Math.max(hasKeys ? 1 : 0, count(c, "SELECT COUNT(*) FROM hb_access_key WHERE org_id = ? AND group_id = ?", org, id.value()));
@@ -232,26 +244,6 @@ final class JdbcGroups implements GroupStore {
         }
     }
 
-    static List<String> strings(Connection c, String query, Object... params) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
-    private static List<Group> groups(Connection c, String query, Object... params) throws SQLException {
-        List<Group> out = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(Rows.group(rs));
-            }
-        }
-        return out;
-    }
-
     @Override
     public Optional<Group> find(OrganizationId org, GroupId id) {
         return sql.read(c -> row(c, org.value(), id.value(), false).map(r -> r.group));
@@ -261,39 +253,39 @@ final class JdbcGroups implements GroupStore {
     public List<Group> pathFromRoot(OrganizationId org, GroupId id) {
         return sql.read(c -> {
             Optional<Row> target = row(c, org.value(), id.value(), false);
-            if (target.isEmpty()) {
+            return target.isEmpty() ? List.of() : pathOf(c, org.value(), target.get().group, target.get().path);
+        });
+    }
+
+    /** The group's ancestors by the ids of its materialized path (one statement), then the group itself: root first. */
+    static List<Group> pathOf(Connection c, String org, Group group, String path) throws SQLException {
+        String[] ids = path.substring(1).split("/");
+        if (ids.length == 1) {
+            return List.of(group);
+        }
+        Object[] params = new Object[ids.length];
+        params[0] = org;
+        System.arraycopy(ids, 0, params, 1, ids.length - 1);
+        String in = String.join(", ", Collections.nCopies(ids.length - 1, "?"));
+        Map<String, Group> byId = new HashMap<>();
+        for (Group g : Sql.list(c, Rows::group, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND id IN (" + in + ")", params)) {
+            byId.put(g.id().value(), g);
+        }
+        List<Group> out = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length - 1; i++) {
+            Group g = byId.get(ids[i]);
+            if (g == null) {
                 return List.of();
             }
-            String[] ids = target.get().path.substring(1).split("/");
-            if (ids.length == 1) {
-                return List.of(target.get().group);
-            }
-            StringBuilder in = new StringBuilder();
-            Object[] params = new Object[ids.length + 1];
-            params[0] = org.value();
-            for (int i = 0; i < ids.length; i++) {
-                in.append(i == 0 ? "?" : ", ?");
-                params[i + 1] = ids[i];
-            }
-            Map<String, Group> byId = new HashMap<>();
-            for (Group g : groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND id IN (" + in + ")", params)) {
-                byId.put(g.id().value(), g);
-            }
-            List<Group> path = new ArrayList<>();
-            for (String gid : ids) {
-                Group g = byId.get(gid);
-                if (g == null) {
-                    return List.of();
-                }
-                path.add(g);
-            }
-            return List.copyOf(path);
-        });
+            out.add(g);
+        }
+        out.add(group);
+        return List.copyOf(out);
     }
 
     @Override
     public List<Group> children(OrganizationId org, GroupId parent) {
-        return sql.read(c -> groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND parent_id = ? ORDER BY name_key, id", org.value(),
+        return sql.read(c -> Sql.list(c, Rows::group, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND parent_id = ? ORDER BY name_key, id", org.value(),
                 parent.value()));
     }
 
@@ -305,7 +297,7 @@ final class JdbcGroups implements GroupStore {
         } catch (InvalidInputException e) {
             return Optional.empty();
         }
-        return sql.read(c -> groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND parent_id = ? AND name_key = ?", org.value(),
+        return sql.read(c -> Sql.list(c, Rows::group, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND parent_id = ? AND name_key = ?", org.value(),
                 parent.value(), key).stream().findFirst());
     }
 
@@ -317,7 +309,7 @@ final class JdbcGroups implements GroupStore {
                 return List.of();
             }
             String prefix = top.get().path;
-            List<Group> all = groups(c, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND path >= ? AND path < ?", org.value(), prefix,
+            List<Group> all = Sql.list(c, Rows::group, "SELECT " + Rows.GROUP + " FROM hb_group WHERE org_id = ? AND path >= ? AND path < ?", org.value(), prefix,
                     upperBound(prefix));
             Map<GroupId, List<Group>> kids = new HashMap<>();
             for (Group g : all) {

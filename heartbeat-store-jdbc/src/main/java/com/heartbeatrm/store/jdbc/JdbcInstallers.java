@@ -16,9 +16,6 @@ import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.InstallerStore;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,21 +55,13 @@ final class JdbcInstallers implements InstallerStore {
         });
     }
 
-    private static Optional<InstallerRecord> one(Connection c, String query, Object... params) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(Rows.installer(rs)) : Optional.empty();
-        }
-    }
-
     @Override
     public InstallerRecord update(InstallerRecord changed, long expectedVersion, AuditEvent audit) {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
-            InstallerRecord current = one(c, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
+            InstallerRecord current = Sql.one(c, Rows::installer, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
                     .orElseThrow(() -> new NotFoundException("installer", changed.id().value()));
-            if (current.version() != expectedVersion) {
-                throw new StaleVersionException("installer", current.id().value(), expectedVersion, current.version());
-            }
+            StaleVersionException.check("installer", current.id().value(), expectedVersion, current.version());
             InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(), current.signingKeyId(),
                     current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(), changed.format(), changed.base(),
                     changed.output(), changed.revoked(), expectedVersion + 1);
@@ -89,20 +78,15 @@ final class JdbcInstallers implements InstallerStore {
 
     @Override
     public Optional<InstallerRecord> find(OrganizationId org, InstallerId id) {
-        return sql.read(c -> one(c, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ?", org.value(), id.value()));
+        return sql.read(c -> Sql.one(c, Rows::installer, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ?", org.value(), id.value()));
     }
 
     private Page<InstallerRecord> page(String extraWhere, List<Object> params, PageRequest page) {
         return sql.read(c -> {
             String after = JdbcKeys.keyset(page, params, "issued_at");
             params.add(page.limit() + 1);
-            List<InstallerRecord> rows = new ArrayList<>();
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT * FROM hb_installer WHERE org_id = ?" + extraWhere + after
-                    + " ORDER BY issued_at, id LIMIT ?", params.toArray()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(Rows.installer(rs));
-                }
-            }
+            List<InstallerRecord> rows = Sql.list(c, Rows::installer, "SELECT * FROM hb_installer WHERE org_id = ?" + extraWhere + after
+                    + " ORDER BY issued_at, id LIMIT ?", params.toArray());
             return JdbcPages.page(rows, page.limit(), r -> Cursors.of(r.issuedAt(), r.id().value()));
         });
     }

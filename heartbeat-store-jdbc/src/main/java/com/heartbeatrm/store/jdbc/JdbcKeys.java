@@ -75,23 +75,14 @@ final class JdbcKeys implements AccessKeyStore {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
             AccessKey current = row(c, org, changed.id().value(), true).orElseThrow(() -> new NotFoundException("access key", changed.id().value()));
-            if (current.version() != expectedVersion) {
-                throw new StaleVersionException("access key", current.id().value(), expectedVersion, current.version());
-            }
+            StaleVersionException.check("access key", current.id().value(), expectedVersion, current.version());
             JdbcGroups.lockReferencedGroup(c, dialect, org, changed.groupId().value());
             AccessKey stored = current.withName(changed.name()).withGroup(changed.groupId()).withDisabled(changed.disabled())
                     .withVersion(expectedVersion + 1);
-            try {
-                Sql.update(c, "UPDATE hb_access_key SET name = ?, group_id = ?, disabled_at = ?, disabled_by = ?, disabled_reason = ?, version = ?"
-                        + " WHERE org_id = ? AND id = ?", stored.name(), stored.groupId().value(),
-                        stored.disabled().map(Disablement::at).orElse(null), stored.disabled().map(d -> d.by().name()).orElse(null),
-                        stored.disabled().map(Disablement::reason).orElse(null), stored.version(), org, stored.id().value());
-            } catch (SQLException e) {
-                if (Sql.isForeignKeyViolation(e)) {
-                    throw new NotFoundException("group", changed.groupId().value());
-                }
-                throw e;
-            }
+            JdbcGroups.updateReferencing(c, changed.groupId().value(), "UPDATE hb_access_key SET name = ?, group_id = ?, disabled_at = ?,"
+                    + " disabled_by = ?, disabled_reason = ?, version = ? WHERE org_id = ? AND id = ?", stored.name(), stored.groupId().value(),
+                    stored.disabled().map(Disablement::at).orElse(null), stored.disabled().map(d -> d.by().name()).orElse(null),
+                    stored.disabled().map(Disablement::reason).orElse(null), stored.version(), org, stored.id().value());
             JdbcAudit.insert(c, audit);
             return stored;
         });
@@ -101,9 +92,7 @@ final class JdbcKeys implements AccessKeyStore {
     public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
         sql.inTransaction(c -> {
             AccessKey current = row(c, org.value(), id.value(), true).orElseThrow(() -> new NotFoundException("access key", id.value()));
-            if (current.version() != expectedVersion) {
-                throw new StaleVersionException("access key", id.value(), expectedVersion, current.version());
-            }
+            StaleVersionException.check("access key", id.value(), expectedVersion, current.version());
             Sql.update(c, "DELETE FROM hb_access_key WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
             return null;
@@ -121,7 +110,7 @@ final class JdbcKeys implements AccessKeyStore {
             List<Object> params = new ArrayList<>(List.of(org.value()));
             String after = keyset(page, params, "created_at");
             params.add(page.limit() + 1);
-            List<AccessKey> rows = keys(c, "SELECT * FROM hb_access_key WHERE org_id = ?" + after + " ORDER BY created_at, id LIMIT ?",
+            List<AccessKey> rows = Sql.list(c, Rows::accessKey, "SELECT * FROM hb_access_key WHERE org_id = ?" + after + " ORDER BY created_at, id LIMIT ?",
                     params.toArray());
             return JdbcPages.page(rows, page.limit(), k -> Cursors.of(k.createdAt(), k.id().value()));
         });
@@ -139,19 +128,9 @@ final class JdbcKeys implements AccessKeyStore {
         return " AND (" + timeColumn + " > ? OR (" + timeColumn + " = ? AND id > ?))";
     }
 
-    private static List<AccessKey> keys(Connection c, String query, Object... params) throws SQLException {
-        List<AccessKey> out = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(Rows.accessKey(rs));
-            }
-        }
-        return out;
-    }
-
     @Override
     public List<AccessKey> listByGroup(OrganizationId org, GroupId group) {
-        return sql.read(c -> keys(c, "SELECT * FROM hb_access_key WHERE org_id = ? AND group_id = ? ORDER BY created_at, id", org.value(),
+        return sql.read(c -> Sql.list(c, Rows::accessKey, "SELECT * FROM hb_access_key WHERE org_id = ? AND group_id = ? ORDER BY created_at, id", org.value(),
                 group.value()));
     }
 }

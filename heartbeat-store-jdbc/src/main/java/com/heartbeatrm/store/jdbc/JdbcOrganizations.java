@@ -15,8 +15,6 @@ import com.heartbeatrm.core.spi.OrganizationStore;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +69,7 @@ final class JdbcOrganizations implements OrganizationStore {
 
     @Override
     public Optional<Organization> find(OrganizationId id) {
-        return sql.read(c -> one(c, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization WHERE id = ?", id.value()));
+        return sql.read(c -> Sql.one(c, Rows::organization, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization WHERE id = ?", id.value()));
     }
 
     @Override
@@ -82,13 +80,7 @@ final class JdbcOrganizations implements OrganizationStore {
         } catch (InvalidInputException e) {
             return Optional.empty();
         }
-        return sql.read(c -> one(c, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization WHERE name_key = ?", key));
-    }
-
-    private static Optional<Organization> one(Connection c, String query, Object... params) throws SQLException {
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(Rows.organization(rs)) : Optional.empty();
-        }
+        return sql.read(c -> Sql.one(c, Rows::organization, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization WHERE name_key = ?", key));
     }
 
     @Override
@@ -104,13 +96,8 @@ final class JdbcOrganizations implements OrganizationStore {
                 params.add(p.id());
             }
             params.add(page.limit() + 1);
-            List<Organization> items = new ArrayList<>();
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization" + where + " ORDER BY created_at, id LIMIT ?",
-                    params.toArray()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    items.add(Rows.organization(rs));
-                }
-            }
+            List<Organization> items = Sql.list(c, Rows::organization, "SELECT " + Rows.ORGANIZATION + " FROM hb_organization" + where
+                    + " ORDER BY created_at, id LIMIT ?", params.toArray());
             return JdbcPages.page(items, page.limit(), o -> Cursors.of(o.createdAt(), o.id().value()));
         });
     }

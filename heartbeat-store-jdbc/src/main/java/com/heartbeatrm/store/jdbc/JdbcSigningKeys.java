@@ -7,12 +7,8 @@ import com.heartbeatrm.core.spi.SigningKeyStore;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,16 +20,6 @@ final class JdbcSigningKeys implements SigningKeyStore {
         this.sql = sql;
     }
 
-    private static List<StoredSigningKey> keys(Connection c, String query, Object... params) throws SQLException {
-        List<StoredSigningKey> out = new ArrayList<>();
-        try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(Rows.signingKey(rs));
-            }
-        }
-        return out;
-    }
-
     @Override
     public void rotate(StoredSigningKey newKey, Optional<String> expectedActive, Instant at) {
         if (newKey.status() != StoredSigningKey.Status.ACTIVE) {
@@ -43,7 +29,7 @@ final class JdbcSigningKeys implements SigningKeyStore {
             if (!JdbcOrganizations.exists(c, "SELECT id FROM hb_signing_lock WHERE id = 1 FOR UPDATE")) {
                 throw new IllegalStateException("hb_signing_lock has no row; was the schema applied?");
             }
-            Optional<String> active = keys(c, "SELECT * FROM hb_signing_key WHERE status = 'ACTIVE'").stream()
+            Optional<String> active = Sql.list(c, Rows::signingKey, "SELECT * FROM hb_signing_key WHERE status = 'ACTIVE'").stream()
                     .map(StoredSigningKey::keyId).findFirst();
             if (!active.equals(expectedActive)) {
                 throw new ConflictException("the active signing key changed concurrently");
@@ -67,23 +53,23 @@ final class JdbcSigningKeys implements SigningKeyStore {
 
     @Override
     public Optional<StoredSigningKey> find(String keyId) {
-        return sql.read(c -> keys(c, "SELECT * FROM hb_signing_key WHERE id = ?", keyId).stream().findFirst());
+        return sql.read(c -> Sql.list(c, Rows::signingKey, "SELECT * FROM hb_signing_key WHERE id = ?", keyId).stream().findFirst());
     }
 
     @Override
     public Optional<StoredSigningKey> active() {
-        return sql.read(c -> keys(c, "SELECT * FROM hb_signing_key WHERE status = 'ACTIVE'").stream().findFirst());
+        return sql.read(c -> Sql.list(c, Rows::signingKey, "SELECT * FROM hb_signing_key WHERE status = 'ACTIVE'").stream().findFirst());
     }
 
     @Override
     public List<StoredSigningKey> list() {
-        return sql.read(c -> keys(c, "SELECT * FROM hb_signing_key ORDER BY created_at, id"));
+        return sql.read(c -> Sql.list(c, Rows::signingKey, "SELECT * FROM hb_signing_key ORDER BY created_at, id"));
     }
 
     @Override
     public void remove(String keyId) {
         sql.inTransaction(c -> {
-            StoredSigningKey k = keys(c, "SELECT * FROM hb_signing_key WHERE id = ? FOR UPDATE", keyId).stream().findFirst()
+            StoredSigningKey k = Sql.list(c, Rows::signingKey, "SELECT * FROM hb_signing_key WHERE id = ? FOR UPDATE", keyId).stream().findFirst()
                     .orElseThrow(() -> new NotFoundException("signing key", keyId));
             if (k.status() == StoredSigningKey.Status.ACTIVE) {
                 throw new ConflictException("the active signing key cannot be removed; rotate first");

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -106,14 +105,9 @@ final class JdbcThrottles implements ThrottleStore {
     public List<Block> blocked(String prefix, Instant now) {
         check(prefix);
         return sql.read(c -> {
-            List<Block> out = new ArrayList<>();
-            try (PreparedStatement ps = Sql.prepare(c, "SELECT bucket, blocked_until FROM hb_throttle WHERE bucket LIKE ? ESCAPE '!'"
-                    + " AND blocked_until > ? ORDER BY bucket", like(prefix), now); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Block(rs.getString(1), Sql.instant(rs.getLong(2))));
-                }
-            }
-            return List.copyOf(out);
+            return List.copyOf(Sql.list(c, rs -> new Block(rs.getString(1), Sql.instant(rs.getLong(2))),
+                    "SELECT bucket, blocked_until FROM hb_throttle WHERE bucket LIKE ? ESCAPE '!' AND blocked_until > ? ORDER BY bucket",
+                    like(prefix), now));
         });
     }
 

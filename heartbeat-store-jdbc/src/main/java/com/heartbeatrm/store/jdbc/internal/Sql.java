@@ -3,12 +3,16 @@ package com.heartbeatrm.store.jdbc.internal;
 import com.heartbeatrm.core.HeartbeatException;
 import com.heartbeatrm.core.StoreException;
 import com.heartbeatrm.store.jdbc.TransactionRunner;
+import com.heartbeatrm.store.jdbc.TransactionRunner.Work;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -42,11 +46,6 @@ public final class Sql {
         this.runner = runner;
         this.tables = tables;
         this.setReadCommitted = setReadCommitted;
-    }
-
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection c) throws SQLException;
     }
 
     public Tables tables() {
@@ -134,7 +133,7 @@ public final class Sql {
     }
 
     private static Iterable<SQLException> chain(SQLException e) {
-        java.util.List<SQLException> out = new java.util.ArrayList<>();
+        List<SQLException> out = new ArrayList<>();
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         java.util.ArrayDeque<SQLException> todo = new java.util.ArrayDeque<>();
         todo.add(e);
@@ -189,6 +188,30 @@ public final class Sql {
     public static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();
+        }
+    }
+
+    /** Reads one row of a result. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of a query, in order. */
+    public static <T> List<T> list(Connection c, Row<T> row, String query, Object... params) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row.map(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The first row of a query, if any. */
+    public static <T> Optional<T> one(Connection c, Row<T> row, String query, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
         }
     }
 

@@ -1,0 +1,38 @@
+package com.heartbeatrm.store.jdbc.internal;
+
+/**
+ * The reads that fetch everything one enrollment or renewal decides on, in one statement each. Public for the
+ * benchmark's plain-SQL ceiling, which runs these very statements without the store's code.
+ */
+public final class FactQueries {
+    /** Whether the signing key is known, the active key, the throttle and the nonce: read by both transactions. */
+    private static final String SHARED = ", (SELECT COUNT(*) FROM hb_signing_key WHERE id = ?) AS sk_known"
+            + ", (SELECT MIN(id) FROM hb_signing_key WHERE status = 'ACTIVE') AS sk_active"
+            + ", (SELECT blocked_until FROM hb_throttle WHERE bucket = ?) AS th_blocked"
+            + ", (SELECT expires_at FROM hb_nonce WHERE nonce = ?) AS n_expires";
+    private static final String RENEWAL = "SELECT " + Rows.aliased("a", Rows.AGENT) + ", " + Rows.aliased("o", Rows.ORGANIZATION) + ", "
+            + Rows.aliased("g", Rows.GROUP) + SHARED;
+
+    /** The enrollment's facts: organization, installer, key, its group and an agent with the same key, by parameters. */
+    public static final String ENROLLMENT = "SELECT " + Rows.aliased("o", Rows.ORGANIZATION) + ", " + Rows.aliased("i", Rows.INSTALLER)
+            + ", " + Rows.aliased("k", Rows.ACCESS_KEY) + ", " + Rows.aliased("g", Rows.GROUP) + ", " + Rows.aliased("a", Rows.AGENT) + SHARED
+            + " FROM (SELECT 1 AS one) x"
+            + " LEFT JOIN hb_organization o ON o.id = ?"
+            + " LEFT JOIN hb_installer i ON i.org_id = ? AND i.id = ?"
+            + " LEFT JOIN hb_access_key k ON k.org_id = ? AND k.id = ?"
+            + " LEFT JOIN hb_group g ON g.org_id = k.org_id AND g.id = k.group_id"
+            + " LEFT JOIN hb_agent a ON a.org_id = ? AND a.fingerprint = ?";
+
+    /** PostgreSQL: the renewal's facts, locking the agent row and nothing else, in one statement. */
+    public static final String RENEWAL_LOCKED = RENEWAL
+            + " FROM hb_agent a JOIN hb_organization o ON o.id = a.org_id JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id"
+            + " WHERE a.org_id = ? AND a.id = ? FOR UPDATE OF a";
+
+    /** Elsewhere: the same facts without the lock, after the agent row was locked by its own statement. */
+    public static final String RENEWAL_UNLOCKED = RENEWAL
+            + " FROM (SELECT 1 AS one) x LEFT JOIN hb_agent a ON a.org_id = ? AND a.id = ?"
+            + " LEFT JOIN hb_organization o ON o.id = a.org_id LEFT JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id";
+
+    private FactQueries() {
+    }
+}
