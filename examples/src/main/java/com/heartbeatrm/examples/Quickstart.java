@@ -9,6 +9,7 @@ import com.heartbeatrm.core.EffectiveSettings;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupNotEmptyException;
 import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.Platform;
 import com.heartbeatrm.core.PlatformSet;
@@ -42,7 +43,7 @@ public final class Quickstart {
 
     void run() {
         Actor alice = Actor.of("alice@acme-msp.example");
-        HeartbeatAdmin admin = HeartbeatAdmin.builder().build();
+        HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());
 
         NewOrganization acme = admin.organizations().setUp(alice, "Acme MSP");
         AccessKey defaultKey = acme.defaultKey();

@@ -237,7 +237,7 @@ public final class AgentIdentity {
                     StrictJson.string(m, "credentialExpiresAt").map(Instant::parse),
                     StrictJson.requireInteger(m, "generation"), StrictJson.requireString(m, "organization"),
                     StrictJson.requireString(m, "group"), learned(StrictJson.strings(m, "issuerKeys", PinnedKeySet.MAX_KEYS)));
-        } catch (StrictJson.ParseException | StrictJson.FieldException | TokenException e) {
+        } catch (StrictJson.JsonException | TokenException e) {
             throw new InvalidStateException("malformed identity state: " + e.getMessage());
         } catch (URISyntaxException | DateTimeException | IllegalArgumentException e) {
             throw new InvalidStateException("malformed identity state: " + (e instanceof IllegalArgumentException ? e.getMessage()

@@ -237,7 +237,7 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         Map<String, Object> m;
         try {
             m = StrictJson.parseObject(body, EnrollmentProtocol.MAX_BODY_BYTES);
-        } catch (StrictJson.ParseException e) {
+        } catch (StrictJson.JsonException e) {
             throw new MalformedException("the response body is not an acceptable JSON object: " + e.getMessage());
         }
         try {
@@ -278,7 +278,7 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
                 }
                 default -> throw new MalformedException("unknown response status");
             }
-        } catch (StrictJson.FieldException e) {
+        } catch (StrictJson.JsonException e) {
             throw new MalformedException("response member " + e.getMessage());
         } catch (DateTimeException e) {
             throw new MalformedException("credentialExpiresAt is not an instant");
@@ -296,7 +296,7 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         }
     }
 
-    private static List<KeyEndorsement> endorsements(Map<String, Object> m) throws StrictJson.FieldException, MalformedException {
+    private static List<KeyEndorsement> endorsements(Map<String, Object> m) throws StrictJson.JsonException, MalformedException {
         Object v = m.get("issuerKeys");
         if (v == null || v == StrictJson.NULL) {
             return List.of();
@@ -322,7 +322,7 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         return List.copyOf(out);
     }
 
-    private static Placement placement(Map<String, Object> m) throws StrictJson.FieldException {
+    private static Placement placement(Map<String, Object> m) throws StrictJson.JsonException {
         return new Placement(StrictJson.requireString(m, "agentId"), StrictJson.requireString(m, "organizationId"),
                 StrictJson.requireString(m, "organization"), StrictJson.requireString(m, "group"));
     }

@@ -407,17 +407,18 @@ final class ProtocolVectors {
     }
 
     private static ObjectNode request(ArrayNode v, String kind, String name, String what, String body, String verdict, String problem, String field) {
+        return vector(v, "name", name, "kind", kind, "description", what, "body", body, "verdict", verdict, "problem", problem, "field", field);
+    }
+
+    /** Adds a vector with the members given as name, value, name, value, …, in that order; a null value is left out. */
+    private static ObjectNode vector(ArrayNode v, Object... members) {
         ObjectNode o = v.addObject();
-        o.put("name", name);
-        o.put("kind", kind);
-        o.put("description", what);
-        o.put("body", body);
-        o.put("verdict", verdict);
-        if (problem != null) {
-            o.put("problem", problem);
-        }
-        if (field != null) {
-            o.put("field", field);
+        for (int i = 0; i < members.length; i += 2) {
+            if (members[i + 1] instanceof Integer n) {
+                o.put((String) members[i], n);
+            } else if (members[i + 1] != null) {
+                o.put((String) members[i], (String) members[i + 1]);
+            }
         }
         return o;
     }
@@ -471,15 +472,7 @@ final class ProtocolVectors {
     }
 
     private static void response(ArrayNode v, String name, String what, int status, String body, String outcome, String reason) {
-        ObjectNode o = v.addObject();
-        o.put("name", name);
-        o.put("description", what);
-        o.put("httpStatus", status);
-        o.put("body", body);
-        o.put("outcome", outcome);
-        if (reason != null) {
-            o.put("reason", reason);
-        }
+        vector(v, "name", name, "description", what, "httpStatus", status, "body", body, "outcome", outcome, "reason", reason);
     }
 
     // ---------------------------------------------------------------------------------------------- helpers

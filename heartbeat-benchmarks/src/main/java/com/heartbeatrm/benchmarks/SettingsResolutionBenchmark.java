@@ -5,6 +5,7 @@ import com.heartbeatrm.core.EffectiveSettings;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.SecuritySetting;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public class SettingsResolutionBenchmark extends ThroughputDefaults {
     @Setup(Level.Trial)
     public void buildTree() {
         Actor actor = Actor.of("bench");
-        admin = HeartbeatAdmin.builder().build();
+        admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());
         org = admin.organizations().setUp(actor, "Bench");
         parents = new HashMap<>();
         ttlOverrides = new HashMap<>();

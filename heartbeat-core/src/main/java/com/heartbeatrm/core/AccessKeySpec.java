@@ -1,44 +1,43 @@
 package com.heartbeatrm.core;
 
-
-import java.util.Objects;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What an admin asks for when creating an access key. Built by a builder that validates what it can without
- * the store; {@link AccessKeys#create} checks the rest (group exists, expiry in the future and within the
- * group's {@code maxKeyLifetime}, restrictions that only narrow the group's).
+ * What an admin asks for when creating an access key, validated here as far as it can be without the store;
+ * {@link AccessKeys#create} checks the rest (group exists, expiry in the future and within the group's
+ * {@code maxKeyLifetime}, restrictions that only narrow the group's). Usually made with {@link #builder}.
+ *
+ * @param expiresAt an absolute expiry; at most one of it and {@code expiresIn} is present
+ * @param expiresIn a lifetime counted from the key's creation
  */
-public final class AccessKeySpec {
-    private final String name;
-    private final GroupId group;
-    private final Optional<Instant> expiresAt;
-    private final Optional<Duration> expiresIn;
-    private final OptionalLong maxUses;
-    private final KeyRestrictions restrictions;
+public record AccessKeySpec(String name, GroupId group, Optional<Instant> expiresAt, Optional<Duration> expiresIn, OptionalLong maxUses,
+        KeyRestrictions restrictions) {
+    private static final Duration MAX_LIFETIME = Duration.ofDays(365L * 100);
 
-    private AccessKeySpec(Builder b) {
-        this.name = b.name;
-        this.group = b.group;
-        this.expiresAt = Optional.ofNullable(b.expiresAt);
-        this.expiresIn = Optional.ofNullable(b.expiresIn);
-        this.maxUses = b.maxUses;
-        this.restrictions = new KeyRestrictions(Optional.ofNullable(b.networks), Optional.ofNullable(b.platforms));
+    public AccessKeySpec {
+        name = AccessKey.checkName(name);
+        Objects.requireNonNull(group, "group");
+        expiresAt.ifPresent(at -> Timestamps.check("expiresAt", at));
+        expiresIn.ifPresent(lifetime -> {
+            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
+                throw new InvalidInputException("expiresIn", "must be positive and at most 100 years");
+            }
+        });
+        if (expiresAt.isPresent() && expiresIn.isPresent()) {
+            throw new InvalidInputException("expiresIn", "give an absolute expiry or a lifetime, not both");
+        }
+        if (maxUses.isPresent() && maxUses.getAsLong() <= 0) {
+            throw new InvalidInputException("maxUses", "must be positive, got " + maxUses.getAsLong());
+        }
+        Objects.requireNonNull(restrictions, "restrictions");
     }
 
     public static Builder builder(String name, GroupId group) {
         return new Builder(name, group);
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public GroupId group() {
-        return group;
     }
 
     /** The absolute expiry, if one is set; a relative one is resolved against the clock at creation. */
@@ -46,72 +45,63 @@ public final class AccessKeySpec {
         return expiresAt.isPresent() ? expiresAt : expiresIn.map(now::plus);
     }
 
-    public OptionalLong maxUses() {
-        return maxUses;
-    }
-
-    public KeyRestrictions restrictions() {
-        return restrictions;
-    }
-
     @Override
     public String toString() {
         return "AccessKeySpec[" + name + " -> " + group + "]";
     }
 
+    /** Collects the optional parts; each is checked as it is set, and the spec again as a whole. */
     public static final class Builder {
         private final String name;
         private final GroupId group;
-        private Instant expiresAt;
-        private Duration expiresIn;
+        private Optional<Instant> expiresAt = Optional.empty();
+        private Optional<Duration> expiresIn = Optional.empty();
         private OptionalLong maxUses = OptionalLong.empty();
-        private NetworkAllowList networks;
-        private PlatformSet platforms;
+        private Optional<NetworkAllowList> networks = Optional.empty();
+        private Optional<PlatformSet> platforms = Optional.empty();
 
         private Builder(String name, GroupId group) {
             this.name = AccessKey.checkName(name);
             this.group = Objects.requireNonNull(group, "group");
         }
 
+        /** Expires at {@code at}; replaces a lifetime set before. */
         public Builder expiresAt(Instant at) {
-            this.expiresAt = Timestamps.check("expiresAt", at);
-            this.expiresIn = null;
+            this.expiresAt = Optional.of(Timestamps.check("expiresAt", at));
+            this.expiresIn = Optional.empty();
             return this;
         }
 
+        /** Expires {@code lifetime} after creation (at most 100 years); replaces an expiry set before. */
         public Builder expiresIn(Duration lifetime) {
-            Objects.requireNonNull(lifetime, "expiresIn");
-            if (lifetime.isNegative() || lifetime.isZero()) {
-                throw new InvalidInputException("expiresIn", "must be positive");
-            }
-            if (lifetime.compareTo(java.time.Duration.ofDays(365L * 100)) > 0) {
-                throw new InvalidInputException("expiresIn", "must be at most 100 years");
-            }
-            this.expiresIn = lifetime;
-            this.expiresAt = null;
-            return this;
+            this.expiresIn = Optional.of(Objects.requireNonNull(lifetime, "expiresIn"));
+            this.expiresAt = Optional.empty();
+            return checked();
         }
 
         public Builder maxUses(long uses) {
-            if (uses <= 0) {
-                throw new InvalidInputException("maxUses", "must be positive, got " + uses);
-            }
             this.maxUses = OptionalLong.of(uses);
-            return this;
+            return checked();
         }
 
         public Builder networks(NetworkAllowList allowed) {
-            this.networks = Objects.requireNonNull(allowed, "networks");
+            this.networks = Optional.of(Objects.requireNonNull(allowed, "networks"));
             return this;
         }
 
         public Builder platforms(PlatformSet allowed) {
-            this.platforms = Objects.requireNonNull(allowed, "platforms");
+            this.platforms = Optional.of(Objects.requireNonNull(allowed, "platforms"));
+            return this;
+        }
+
+        /** Checks what was just set at once, so a mistake is reported where it is made. */
+        private Builder checked() {
+            build();
             return this;
         }
 
         public AccessKeySpec build() {
-            return new AccessKeySpec(this);
+            return new AccessKeySpec(name, group, expiresAt, expiresIn, maxUses, new KeyRestrictions(networks, platforms));
         }
     }
 }

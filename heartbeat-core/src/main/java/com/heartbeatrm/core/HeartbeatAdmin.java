@@ -11,7 +11,7 @@ import java.util.Objects;
  * The host authenticates admins and passes the acting {@link Actor} to every change.
  *
  * <pre>{@code
- * HeartbeatAdmin admin = HeartbeatAdmin.builder().build();           // in-memory store, system clock
+ * HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());   // any store; the UTC system clock
  * NewOrganization acme = admin.organizations().setUp(Actor.of("alice"), "Acme MSP");
  * Group customerA = admin.groups().create(Actor.of("alice"), acme.id(), acme.rootGroup().id(), "Customer A");
  * AccessKey key = admin.accessKeys().create(Actor.of("alice"), acme.id(),
@@ -37,8 +37,14 @@ public final class HeartbeatAdmin {
         this.audit = new AuditLog(store);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** An admin API over {@code store}, on the UTC system clock. */
+    public static HeartbeatAdmin of(HeartbeatStore store) {
+        return of(store, Clock.systemUTC());
+    }
+
+    /** An admin API over {@code store}, on {@code clock}. */
+    public static HeartbeatAdmin of(HeartbeatStore store, Clock clock) {
+        return new HeartbeatAdmin(Objects.requireNonNull(store, "store"), Objects.requireNonNull(clock, "clock"));
     }
 
     public Organizations organizations() {
@@ -67,28 +73,5 @@ public final class HeartbeatAdmin {
 
     public Clock clock() {
         return clock;
-    }
-
-    /** Builds a {@link HeartbeatAdmin}; defaults: a new {@link InMemoryHeartbeatStore} and the UTC system clock. */
-    public static final class Builder {
-        private HeartbeatStore store;
-        private Clock clock = Clock.systemUTC();
-
-        private Builder() {
-        }
-
-        public Builder store(HeartbeatStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public HeartbeatAdmin build() {
-            return new HeartbeatAdmin(store == null ? new InMemoryHeartbeatStore() : store, clock);
-        }
     }
 }

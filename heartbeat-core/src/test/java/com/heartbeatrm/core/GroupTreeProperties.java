@@ -39,7 +39,7 @@ class GroupTreeProperties {
 
     @Property(tries = 150)
     void treeStaysSound(@ForAll("ops") List<Op> ops) {
-        HeartbeatAdmin admin = HeartbeatAdmin.builder().store(new InMemoryHeartbeatStore()).build();
+        HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());
         List<NewOrganization> orgs = List.of(admin.organizations().setUp(ACTOR, "A"), admin.organizations().setUp(ACTOR, "B"));
         // Reference model: group -> (org, parent); roots have no parent.
         Map<GroupId, Integer> orgOf = new HashMap<>();

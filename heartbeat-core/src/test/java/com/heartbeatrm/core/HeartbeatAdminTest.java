@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The seed's own story, on the admin API: keys decide where agents land. */
 class HeartbeatAdminTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-05-01T09:00:00Z"), ZoneOffset.UTC);
-    private final HeartbeatAdmin admin = HeartbeatAdmin.builder().store(new InMemoryHeartbeatStore()).clock(clock).build();
+    private final HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore(), clock);
     private final Actor alice = Actor.of("alice");
 
     @Test

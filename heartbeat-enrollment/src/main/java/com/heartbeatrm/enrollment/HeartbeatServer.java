@@ -54,7 +54,7 @@ public final class HeartbeatServer {
         this.clock = b.clock;
         this.policy = b.policy;
         this.observer = b.observer;
-        this.admin = HeartbeatAdmin.builder().store(b.store).clock(b.clock).build();
+        this.admin = HeartbeatAdmin.of(b.store, b.clock);
         this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);

@@ -240,30 +240,30 @@ public final class Installers {
         try {
             verified = verifier.verify(Objects.requireNonNull(token, "token"));
         } catch (TokenException e) {
-            return new TokenCheck.Refused(DenialReason.of(e.reason()), e.getMessage(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new TokenCheck.Refused(DenialReason.of(e.reason()), e.getMessage(), Optional.empty());
         }
         EnrollmentClaims c = verified.claims();
-        Optional<InstallerId> ins = Optional.of(InstallerId.parse(c.installerId()));
-        Optional<AccessKeyId> kid = Optional.of(AccessKeyId.parse(c.accessKeyId()));
+        Optional<VerifiedEnrollmentToken> named = Optional.of(verified);
+        InstallerId installer = InstallerId.parse(c.installerId());
+        AccessKeyId keyId = AccessKeyId.parse(c.accessKeyId());
         OrganizationId org = OrganizationId.parse(c.organizationId());
         if (!c.issuer().equals(issuer)) {
-            return new TokenCheck.Refused(DenialReason.WRONG_ISSUER, "token names another issuer", ins, kid, Optional.of(org));
+            return new TokenCheck.Refused(DenialReason.WRONG_ISSUER, "token names another issuer", named);
         }
-        Optional<InstallerRecord> record = store.installers().find(org, ins.get());
-        if (record.isEmpty() || !record.get().accessKeyId().equals(kid.get()) || !record.get().signingKeyId().equals(verified.signingKeyId())) {
-            return new TokenCheck.Refused(DenialReason.TOKEN_UNKNOWN, "no record of installer " + c.installerId(), ins, kid, Optional.of(org));
+        Optional<InstallerRecord> record = store.installers().find(org, installer);
+        if (record.isEmpty() || !record.get().accessKeyId().equals(keyId) || !record.get().signingKeyId().equals(verified.signingKeyId())) {
+            return new TokenCheck.Refused(DenialReason.TOKEN_UNKNOWN, "no record of installer " + installer, named);
         }
         if (record.get().isRevoked()) {
-            return new TokenCheck.Refused(DenialReason.TOKEN_REVOKED, "installer " + c.installerId() + " was revoked", ins, kid, Optional.of(org));
+            return new TokenCheck.Refused(DenialReason.TOKEN_REVOKED, "installer " + installer + " was revoked", named);
         }
-        Optional<AccessKey> key = store.accessKeys().find(org, kid.get());
+        Optional<AccessKey> key = store.accessKeys().find(org, keyId);
         if (key.isEmpty()) {
-            return new TokenCheck.Refused(DenialReason.KEY_NOT_FOUND, "access key " + c.accessKeyId() + " does not exist", ins, kid, Optional.of(org));
+            return new TokenCheck.Refused(DenialReason.KEY_NOT_FOUND, "access key " + keyId + " does not exist", named);
         }
         Optional<DenialReason> unusable = EnrollmentPipeline.keyRefusal(key.get().status(clock.instant()));
         if (unusable.isPresent()) {
-            return new TokenCheck.Refused(unusable.get(), "access key " + c.accessKeyId() + " is " + key.get().status(clock.instant()), ins,
-                    kid, Optional.of(org));
+            return new TokenCheck.Refused(unusable.get(), "access key " + keyId + " is " + key.get().status(clock.instant()), named);
         }
         return new TokenCheck.Valid(verified, key.get(), record.get());
     }

@@ -2,10 +2,7 @@ package com.heartbeatrm.enrollment;
 
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
-import com.heartbeatrm.core.AccessKeyId;
-import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.InstallerRecord;
-import com.heartbeatrm.core.OrganizationId;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,17 +19,14 @@ public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused 
     }
 
     /**
-     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. The installer, key
-     * and organization are given only when the token's signature verified, so they can be trusted.
+     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code token} is there
+     * when the token's signature verified: its claims name the installer, key and organization, and can be trusted.
      */
-    record Refused(DenialReason reason, String detail, Optional<InstallerId> installer, Optional<AccessKeyId> key,
-            Optional<OrganizationId> organization) implements TokenCheck {
+    record Refused(DenialReason reason, String detail, Optional<VerifiedEnrollmentToken> token) implements TokenCheck {
         public Refused {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
-            Objects.requireNonNull(installer, "installer");
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(token, "token");
         }
     }
 }

@@ -89,13 +89,7 @@ final class TagVectors {
         InstallerPacker.pack(deb, t, DIR.resolve("tagged.deb"));
 
         Path bin = work.resolve("agent.bin");
-        byte[] elf = new byte[256];
-        new java.util.SplittableRandom(7).nextBytes(elf);
-        elf[0] = 0x7f;
-        elf[1] = 'E';
-        elf[2] = 'L';
-        elf[3] = 'F';
-        Files.write(bin, elf);
+        Files.write(bin, Tools.elfLike(256, new java.util.SplittableRandom(7)));
         InstallerPacker.pack(bin, t, DIR.resolve("tagged.bin"));
 
         byte[] bad = Files.readAllBytes(DIR.resolve("tagged.bin"));

@@ -23,6 +23,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers: real tokens, real files, real external tools. */
@@ -115,6 +116,17 @@ final class Tools {
 
     static String jdkTool(String name) {
         return Path.of(System.getProperty("java.home"), "bin", name).toString();
+    }
+
+    /** {@code size} random bytes that begin like an ELF executable: a binary that is no other format (it gets a footer). */
+    static byte[] elfLike(int size, RandomGenerator random) {
+        byte[] elf = new byte[size];
+        random.nextBytes(elf);
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        return elf;
     }
 
     static List<String> list(String... parts) {

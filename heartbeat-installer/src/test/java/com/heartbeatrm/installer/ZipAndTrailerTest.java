@@ -132,13 +132,7 @@ class ZipAndTrailerTest {
     void trailer() throws Exception {
         // A binary that is no other format (an ELF-like blob): the footer.
         Path base = dir.resolve("agent.bin");
-        byte[] elf = new byte[4096];
-        new java.util.Random(5).nextBytes(elf);
-        elf[0] = 0x7f;
-        elf[1] = 'E';
-        elf[2] = 'L';
-        elf[3] = 'F';
-        Files.write(base, elf);
+        Files.write(base, Tools.elfLike(4096, new java.util.Random(5)));
         EnrollmentToken token = Tools.token();
         Path out = dir.resolve("tagged.bin");
         PackResult r = InstallerPacker.pack(base, token, out);

@@ -30,7 +30,7 @@ public abstract class StoreFixture implements StoreContract {
     void setUpStore() {
         clock = new MutableClock(Instant.parse("2026-03-01T12:00:00.123456Z"));
         store = newStore();
-        admin = HeartbeatAdmin.builder().store(store).clock(clock).build();
+        admin = HeartbeatAdmin.of(store, clock);
     }
 
     @AfterEach

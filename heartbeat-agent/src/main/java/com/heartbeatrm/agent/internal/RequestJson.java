@@ -20,16 +20,12 @@ public final class RequestJson {
         Map<String, Object> m;
         try {
             m = StrictJson.parseObject(body, EnrollmentProtocol.MAX_BODY_BYTES);
-        } catch (StrictJson.ParseException e) {
-            throw new RequestException(switch (e.problem()) {
-                case TOO_LARGE -> Problem.OVERSIZED;
-                case DUPLICATE_MEMBER -> Problem.DUPLICATE_FIELD;
-                case NOT_JSON -> Problem.NOT_JSON;
-            }, e.getMessage());
+        } catch (StrictJson.JsonException e) {
+            throw of(e, "");
         }
         try {
             StrictJson.onlyMembers(m, allowed);
-        } catch (StrictJson.FieldException e) {
+        } catch (StrictJson.JsonException e) {
             throw of(e, "");
         }
         return m;
@@ -42,7 +38,7 @@ public final class RequestJson {
                     "missing field \"" + name + "\""));
             StrictJson.onlyMembers(o, allowed);
             return o;
-        } catch (StrictJson.FieldException e) {
+        } catch (StrictJson.JsonException e) {
             throw of(e, name + ".");
         }
     }
@@ -50,7 +46,7 @@ public final class RequestJson {
     public static String string(Map<String, Object> m, String name) throws RequestException {
         try {
             return StrictJson.requireString(m, name);
-        } catch (StrictJson.FieldException e) {
+        } catch (StrictJson.JsonException e) {
             throw of(e, "");
         }
     }
@@ -58,7 +54,7 @@ public final class RequestJson {
     public static Optional<String> optionalString(Map<String, Object> m, String name) throws RequestException {
         try {
             return StrictJson.string(m, name);
-        } catch (StrictJson.FieldException e) {
+        } catch (StrictJson.JsonException e) {
             throw of(e, "");
         }
     }
@@ -68,7 +64,7 @@ public final class RequestJson {
         long v;
         try {
             v = StrictJson.requireInteger(m, "v");
-        } catch (StrictJson.FieldException e) {
+        } catch (StrictJson.JsonException e) {
             throw of(e, "");
         }
         if (v != EnrollmentProtocol.VERSION) {
@@ -80,12 +76,15 @@ public final class RequestJson {
         return StrictJson.write(members);
     }
 
-    private static RequestException of(StrictJson.FieldException e, String prefix) {
+    private static RequestException of(StrictJson.JsonException e, String prefix) {
         Problem p = switch (e.problem()) {
+            case TOO_LARGE -> Problem.OVERSIZED;
+            case DUPLICATE_MEMBER -> Problem.DUPLICATE_FIELD;
+            case NOT_JSON -> Problem.NOT_JSON;
             case MISSING -> Problem.MISSING_FIELD;
             case WRONG_TYPE -> Problem.WRONG_TYPE;
             case UNKNOWN -> Problem.UNKNOWN_FIELD;
         };
-        return new RequestException(p, prefix + e.field(), e.getMessage());
+        return new RequestException(p, e.field().map(f -> prefix + f).orElse(null), e.getMessage());
     }
 }

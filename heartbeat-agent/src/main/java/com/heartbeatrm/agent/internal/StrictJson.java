@@ -36,101 +36,89 @@ public final class StrictJson {
     private StrictJson() {
     }
 
-    /** Why input is not an acceptable JSON object. */
+    /** Why input is not acceptable: the object as a whole, or one member of it. */
     public enum Problem {
         /** Empty, not JSON, or not a single object. */
         NOT_JSON,
         /** An object repeats a member name. */
         DUPLICATE_MEMBER,
         /** Larger, deeper or longer than the limits. */
-        TOO_LARGE
+        TOO_LARGE,
+        /** A required member is absent (or {@code null}). */
+        MISSING,
+        /** A member's value is not of the type asked for. */
+        WRONG_TYPE,
+        /** A member the reader does not expect. */
+        UNKNOWN
     }
 
-    /** Input that is not an acceptable JSON object. The message names the problem, never the input. */
-    public static final class ParseException extends Exception {
+    /**
+     * Input that is not acceptable. {@link #field()} names the member at fault, when one is; the message names the
+     * problem, never the input.
+     */
+    public static final class JsonException extends Exception {
         private static final long serialVersionUID = 1L;
         private final Problem problem;
+        private final String field;
 
-        ParseException(Problem problem, String detail) {
+        JsonException(Problem problem, String field, String detail) {
             super(detail, null, false, false);
             this.problem = problem;
+            this.field = field;
         }
 
         public Problem problem() {
             return problem;
         }
-    }
 
-    /** What a member of an otherwise well-formed object lacks. */
-    public enum FieldProblem {
-        MISSING,
-        WRONG_TYPE,
-        UNKNOWN
-    }
-
-    /** A member that is missing, of the wrong type, or not expected; {@link #field()} names it. */
-    public static final class FieldException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final String field;
-        private final FieldProblem problem;
-
-        FieldException(String field, FieldProblem problem, String detail) {
-            super(detail, null, false, false);
-            this.field = field;
-            this.problem = problem;
-        }
-
-        public String field() {
-            return field;
-        }
-
-        public FieldProblem problem() {
-            return problem;
+        /** The member at fault; empty when the object as a whole is. */
+        public Optional<String> field() {
+            return Optional.ofNullable(field);
         }
     }
 
     /** Parses exactly one JSON object of at most {@code maxBytes} bytes. */
-    public static Map<String, Object> parseObject(byte[] json, int maxBytes) throws ParseException {
+    public static Map<String, Object> parseObject(byte[] json, int maxBytes) throws JsonException {
         if (json == null || json.length == 0) {
-            throw new ParseException(Problem.NOT_JSON, "empty body");
+            throw new JsonException(Problem.NOT_JSON, null, "empty body");
         }
         if (json.length > maxBytes) {
-            throw new ParseException(Problem.TOO_LARGE, "larger than " + maxBytes + " bytes");
+            throw new JsonException(Problem.TOO_LARGE, null, "larger than " + maxBytes + " bytes");
         }
         try (JsonParser p = Json.parser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new ParseException(Problem.NOT_JSON, "not a JSON object");
+                throw new JsonException(Problem.NOT_JSON, null, "not a JSON object");
             }
             Map<String, Object> out = readObject(p);
             if (p.nextToken() != null) {
-                throw new ParseException(Problem.NOT_JSON, "content after the JSON object");
+                throw new JsonException(Problem.NOT_JSON, null, "content after the JSON object");
             }
             return out;
         } catch (StreamConstraintsException e) {
-            throw new ParseException(Problem.TOO_LARGE, "exceeds the JSON size or nesting limits");
+            throw new JsonException(Problem.TOO_LARGE, null, "exceeds the JSON size or nesting limits");
         } catch (IOException e) {
-            throw new ParseException(Problem.NOT_JSON, "not valid JSON");
+            throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
         }
     }
 
-    private static Map<String, Object> readObject(JsonParser p) throws IOException, ParseException {
+    private static Map<String, Object> readObject(JsonParser p) throws IOException, JsonException {
         Map<String, Object> out = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             if (out.containsKey(name)) {
-                throw new ParseException(Problem.DUPLICATE_MEMBER, "a member name is repeated");
+                throw new JsonException(Problem.DUPLICATE_MEMBER, null, "a member name is repeated");
             }
             if (out.size() == MAX_MEMBERS) {
-                throw new ParseException(Problem.TOO_LARGE, "more than " + MAX_MEMBERS + " members");
+                throw new JsonException(Problem.TOO_LARGE, null, "more than " + MAX_MEMBERS + " members");
             }
             out.put(name, readValue(p, p.nextToken()));
         }
         return Collections.unmodifiableMap(out);
     }
 
-    private static Object readValue(JsonParser p, JsonToken t) throws IOException, ParseException {
+    private static Object readValue(JsonParser p, JsonToken t) throws IOException, JsonException {
         if (t == null) {
-            throw new ParseException(Problem.NOT_JSON, "unexpected end of input");
+            throw new JsonException(Problem.NOT_JSON, null, "unexpected end of input");
         }
         switch (t) {
             case VALUE_STRING:
@@ -152,61 +140,61 @@ public final class StrictJson {
                 JsonToken e;
                 while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (list.size() == MAX_ARRAY) {
-                        throw new ParseException(Problem.TOO_LARGE, "an array of more than " + MAX_ARRAY + " elements");
+                        throw new JsonException(Problem.TOO_LARGE, null, "an array of more than " + MAX_ARRAY + " elements");
                     }
                     list.add(readValue(p, e));
                 }
                 return Collections.unmodifiableList(list);
             }
             default:
-                throw new ParseException(Problem.NOT_JSON, "not valid JSON");
+                throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
         }
     }
 
     // ------------------------------------------------------------------------------------------- reading members
 
     /** Refuses members outside {@code allowed}, naming the first one (when it is printable). */
-    public static void onlyMembers(Map<String, Object> m, Set<String> allowed) throws FieldException {
+    public static void onlyMembers(Map<String, Object> m, Set<String> allowed) throws JsonException {
         for (String name : m.keySet()) {
             if (!allowed.contains(name)) {
-                throw new FieldException(printable(name), FieldProblem.UNKNOWN, "unknown field \"" + printable(name) + "\"");
+                throw new JsonException(Problem.UNKNOWN, printable(name), "unknown field \"" + printable(name) + "\"");
             }
         }
     }
 
     /** A string member; empty when absent or {@code null}. */
-    public static Optional<String> string(Map<String, Object> m, String name) throws FieldException {
+    public static Optional<String> string(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, String.class, "a string");
     }
 
-    public static String requireString(Map<String, Object> m, String name) throws FieldException {
+    public static String requireString(Map<String, Object> m, String name) throws JsonException {
         return string(m, name).orElseThrow(() -> missing(name));
     }
 
     /** An integer member that fits a {@code long}; empty when absent or {@code null}. */
-    public static Optional<Long> integer(Map<String, Object> m, String name) throws FieldException {
+    public static Optional<Long> integer(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Long.class, "an integer");
     }
 
-    public static long requireInteger(Map<String, Object> m, String name) throws FieldException {
+    public static long requireInteger(Map<String, Object> m, String name) throws JsonException {
         return integer(m, name).orElseThrow(() -> missing(name));
     }
 
-    public static Optional<Boolean> bool(Map<String, Object> m, String name) throws FieldException {
+    public static Optional<Boolean> bool(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Boolean.class, "true or false");
     }
 
     /** An object member; empty when absent or {@code null}. */
     @SuppressWarnings("unchecked")
-    public static Optional<Map<String, Object>> object(Map<String, Object> m, String name) throws FieldException {
+    public static Optional<Map<String, Object>> object(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Map.class, "an object").map(o -> (Map<String, Object>) o);
     }
 
     /** An array of strings; empty list when absent or {@code null}. */
-    public static List<String> strings(Map<String, Object> m, String name, int max) throws FieldException {
+    public static List<String> strings(Map<String, Object> m, String name, int max) throws JsonException {
         List<?> list = member(m, name, List.class, "an array of strings").orElse(List.of());
         if (list.size() > max) {
-            throw new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" holds at most " + max + " entries");
+            throw new JsonException(Problem.WRONG_TYPE, name, "\"" + name + "\" holds at most " + max + " entries");
         }
         List<String> out = new ArrayList<>(list.size());
         for (Object e : list) {
@@ -219,7 +207,7 @@ public final class StrictJson {
     }
 
     /** The member {@code name} when it is a {@code type}; empty when absent or {@code null}. */
-    private static <T> Optional<T> member(Map<String, Object> m, String name, Class<T> type, String mustBe) throws FieldException {
+    private static <T> Optional<T> member(Map<String, Object> m, String name, Class<T> type, String mustBe) throws JsonException {
         Object v = m.get(name);
         if (v == null || v == NULL) {
             return Optional.empty();
@@ -230,12 +218,12 @@ public final class StrictJson {
         return Optional.of(type.cast(v));
     }
 
-    private static FieldException wrongType(String name, String mustBe) {
-        return new FieldException(name, FieldProblem.WRONG_TYPE, "\"" + name + "\" must be " + mustBe);
+    private static JsonException wrongType(String name, String mustBe) {
+        return new JsonException(Problem.WRONG_TYPE, name, "\"" + name + "\" must be " + mustBe);
     }
 
-    private static FieldException missing(String name) {
-        return new FieldException(name, FieldProblem.MISSING, "missing field \"" + name + "\"");
+    private static JsonException missing(String name) {
+        return new JsonException(Problem.MISSING, name, "missing field \"" + name + "\"");
     }
 
     /** A member name as it may appear in a message: itself when short and plain, else a placeholder. */

@@ -2,12 +2,10 @@ package com.heartbeatrm.core.spi;
 
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.InstallerId;
-import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.OrganizationId;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One enrollment, as {@link AgentStore#enroll} sees it: what the request's verified token and proof name. The store
@@ -21,24 +19,16 @@ import java.util.regex.Pattern;
  */
 public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
         String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
-    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
-
     public EnrollmentAttempt {
         Objects.requireNonNull(organization, "organization");
         Objects.requireNonNull(installer, "installer");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(signingKeyId, "signingKeyId");
-        if (agentFingerprint == null || !FINGERPRINT.matcher(agentFingerprint).matches()) {
-            throw new InvalidInputException("agentFingerprint", "must be 64 lower-case hex characters");
-        }
-        Nonces.check(nonce);
-        Objects.requireNonNull(nonceExpiresAt, "nonceExpiresAt");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(throttleBucket, "throttleBucket");
+        Nonces.checkAttempt(agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket);
     }
 
     /** The key a store remembers the nonce under: scoped to the agent key, so agents cannot collide. */
     public String nonceKey() {
-        return agentFingerprint + ":" + nonce;
+        return Nonces.key(agentFingerprint, nonce);
     }
 }

@@ -1,12 +1,10 @@
 package com.heartbeatrm.core.spi;
 
 import com.heartbeatrm.core.AgentId;
-import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.OrganizationId;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One renewal (or pending poll), as {@link AgentStore#renew} sees it: the agent it names and its verified
@@ -18,22 +16,15 @@ import java.util.regex.Pattern;
  */
 public record RenewalAttempt(OrganizationId organization, AgentId agent, String agentFingerprint, Optional<String> credentialSigningKeyId,
         String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
-    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
-
     public RenewalAttempt {
         Objects.requireNonNull(organization, "organization");
         Objects.requireNonNull(agent, "agent");
-        if (agentFingerprint == null || !FINGERPRINT.matcher(agentFingerprint).matches()) {
-            throw new InvalidInputException("agentFingerprint", "must be 64 lower-case hex characters");
-        }
         Objects.requireNonNull(credentialSigningKeyId, "credentialSigningKeyId");
-        Nonces.check(nonce);
-        Objects.requireNonNull(nonceExpiresAt, "nonceExpiresAt");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(throttleBucket, "throttleBucket");
+        Nonces.checkAttempt(agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket);
     }
 
+    /** The key a store remembers the nonce under: scoped to the agent key, so agents cannot collide. */
     public String nonceKey() {
-        return agentFingerprint + ":" + nonce;
+        return Nonces.key(agentFingerprint, nonce);
     }
 }

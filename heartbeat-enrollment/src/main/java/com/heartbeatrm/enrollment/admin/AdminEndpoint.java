@@ -288,7 +288,7 @@ public final class AdminEndpoint {
         Map<String, Object> m;
         try {
             m = StrictJson.parseObject(bytes, MAX_JSON_BODY);
-        } catch (StrictJson.ParseException e) {
+        } catch (StrictJson.JsonException e) {
             throw new InvalidInputException("body", switch (e.problem()) {
                 case DUPLICATE_MEMBER -> "a JSON member name is repeated";
                 case TOO_LARGE -> "exceeds the JSON size or nesting limits";
@@ -297,8 +297,8 @@ public final class AdminEndpoint {
         }
         try {
             StrictJson.onlyMembers(m, fields);
-        } catch (StrictJson.FieldException e) {
-            throw new InvalidInputException(e.field(), e.getMessage() + "; this endpoint takes " + (fields.isEmpty() ? "no fields"
+        } catch (StrictJson.JsonException e) {
+            throw new InvalidInputException(e.field().orElse("body"), e.getMessage() + "; this endpoint takes " + (fields.isEmpty() ? "no fields"
                     : String.join(", ", new java.util.TreeSet<>(fields))));
         }
         return m;

@@ -46,11 +46,7 @@ final class Call {
     }
 
     Optional<String> string(String field) {
-        try {
-            return StrictJson.string(body, field);
-        } catch (StrictJson.FieldException e) {
-            throw new InvalidInputException(e.field(), e.getMessage());
-        }
+        return member(field, StrictJson::string);
     }
 
     String requireString(String field) {
@@ -58,26 +54,28 @@ final class Call {
     }
 
     Optional<Long> integer(String field) {
-        try {
-            return StrictJson.integer(body, field);
-        } catch (StrictJson.FieldException e) {
-            throw new InvalidInputException(e.field(), e.getMessage());
-        }
+        return member(field, StrictJson::integer);
     }
 
     Optional<Map<String, Object>> object(String field) {
-        try {
-            return StrictJson.object(body, field);
-        } catch (StrictJson.FieldException e) {
-            throw new InvalidInputException(e.field(), e.getMessage());
-        }
+        return member(field, StrictJson::object);
     }
 
     List<String> strings(String field, int max) {
+        return member(field, (m, name) -> StrictJson.strings(m, name, max));
+    }
+
+    /** Reads one member of the JSON body; a mistyped one is an {@link InvalidInputException} that names it. */
+    private <T> T member(String field, Reader<T> reader) {
         try {
-            return StrictJson.strings(body, field, max);
-        } catch (StrictJson.FieldException e) {
-            throw new InvalidInputException(e.field(), e.getMessage());
+            return reader.read(body, field);
+        } catch (StrictJson.JsonException e) {
+            throw new InvalidInputException(e.field().orElse(field), e.getMessage());
         }
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(Map<String, Object> body, String field) throws StrictJson.JsonException;
     }
 }

@@ -47,16 +47,9 @@ final class JdbcGroups implements GroupStore {
         if (path.length() > MAX_PATH) {
             throw new InvalidInputException("parentId", "the group tree would be deeper than this store supports");
         }
-        try {
-            Sql.update(c, "INSERT INTO hb_group (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", g.organizationId().value(),
-                    g.id().value(), g.parentId().map(GroupId::value).orElse(null), g.name(), g.nameKey(), path,
-                    Rows.overrides(g.settings()), Rows.locks(g.settings()), g.createdAt(), 0L);
-        } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-                throw new UniqueClash();
-            }
-            throw e;
-        }
+        Sql.update(c, UniqueClash::new, null, "INSERT INTO hb_group (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                g.organizationId().value(), g.id().value(), g.parentId().map(GroupId::value).orElse(null), g.name(), g.nameKey(), path,
+                Rows.overrides(g.settings()), Rows.locks(g.settings()), g.createdAt(), 0L);
     }
 
     private static final class Row {
@@ -86,14 +79,7 @@ final class JdbcGroups implements GroupStore {
 
     /** Runs an update that points a row at {@code group}, reporting a group that vanished meanwhile as not found. */
     static void updateReferencing(Connection c, String group, String statement, Object... params) throws SQLException {
-        try {
-            Sql.update(c, statement, params);
-        } catch (SQLException e) {
-            if (Sql.isForeignKeyViolation(e)) {
-                throw new NotFoundException("group", group);
-            }
-            throw e;
-        }
+        Sql.update(c, null, () -> new NotFoundException("group", group), statement, params);
     }
 
     @Override
@@ -123,16 +109,10 @@ final class JdbcGroups implements GroupStore {
             Row current = require(c, org, changed.id().value(), true);
             checkVersion(current.group, expectedVersion);
             Group stored = current.group.withName(changed.name()).withSettings(changed.settings()).withVersion(expectedVersion + 1);
-            try {
-                Sql.update(c, "UPDATE hb_group SET name = ?, name_key = ?, overrides = ?, locks = ?, version = ? WHERE org_id = ? AND id = ?",
-                        stored.name(), stored.nameKey(), Rows.overrides(stored.settings()), Rows.locks(stored.settings()), stored.version(),
-                        org, stored.id().value());
-            } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    throw new DuplicateNameException("group", changed.name());
-                }
-                throw e;
-            }
+            Sql.update(c, () -> new DuplicateNameException("group", changed.name()), null,
+                    "UPDATE hb_group SET name = ?, name_key = ?, overrides = ?, locks = ?, version = ? WHERE org_id = ? AND id = ?",
+                    stored.name(), stored.nameKey(), Rows.overrides(stored.settings()), Rows.locks(stored.settings()), stored.version(),
+                    org, stored.id().value());
             JdbcAudit.insert(c, audit);
             return stored;
         });
@@ -165,15 +145,8 @@ final class JdbcGroups implements GroupStore {
                 throw new InvalidInputException("newParent", "the group tree would be deeper than this store supports");
             }
             Group stored = current.group.withParent(newParent).withVersion(expectedVersion + 1);
-            try {
-                Sql.update(c, "UPDATE hb_group SET parent_id = ?, version = ? WHERE org_id = ? AND id = ?", newParent.value(), stored.version(),
-                        org, id.value());
-            } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    throw new DuplicateNameException("group", current.group.name());
-                }
-                throw e;
-            }
+            Sql.update(c, () -> new DuplicateNameException("group", current.group.name()), null,
+                    "UPDATE hb_group SET parent_id = ?, version = ? WHERE org_id = ? AND id = ?", newParent.value(), stored.version(), org, id.value());
             Sql.update(c, "UPDATE hb_group SET path = CONCAT(?, SUBSTRING(path, ?)) WHERE org_id = ? AND path >= ? AND path < ?",
                     newPrefix, oldPrefix.length() + 1, org, oldPrefix, upperBound(oldPrefix));
             JdbcAudit.insert(c, audit);

@@ -16,7 +16,6 @@ import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.InstallerStore;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,21 +34,15 @@ final class JdbcInstallers implements InstallerStore {
                     r.accessKeyId().value())) {
                 throw new NotFoundException("access key", r.accessKeyId().value());
             }
-            try {
-                Sql.update(c, "INSERT INTO hb_installer (org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform,"
-                        + " format, base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.organizationId().value(), r.id().value(),
-                        r.accessKeyId().value(), r.signingKeyId(), r.issuedAt(), r.issuedBy().name(), r.expiresAt().orElse(null),
-                        r.platform().map(Enum::name).orElse(null), r.format(), r.base().map(ArtifactDigest::sha256).orElse(null),
-                        r.base().map(ArtifactDigest::size).orElse(null), r.output().map(ArtifactDigest::sha256).orElse(null),
-                        r.output().map(ArtifactDigest::size).orElse(null), r.revoked().map(Revocation::at).orElse(null),
-                        r.revoked().map(x -> x.by().name()).orElse(null), r.revoked().map(Revocation::reason).orElse(null), 0L);
-            } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    throw new ConflictException("installer id already exists: " + r.id());
-                }
-                throw e;
-            }
+            Sql.update(c, () -> new ConflictException("installer id already exists: " + r.id()), null,
+                    "INSERT INTO hb_installer (org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform,"
+                    + " format, base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.organizationId().value(), r.id().value(),
+                    r.accessKeyId().value(), r.signingKeyId(), r.issuedAt(), r.issuedBy().name(), r.expiresAt().orElse(null),
+                    r.platform().map(Enum::name).orElse(null), r.format(), r.base().map(ArtifactDigest::sha256).orElse(null),
+                    r.base().map(ArtifactDigest::size).orElse(null), r.output().map(ArtifactDigest::sha256).orElse(null),
+                    r.output().map(ArtifactDigest::size).orElse(null), r.revoked().map(Revocation::at).orElse(null),
+                    r.revoked().map(x -> x.by().name()).orElse(null), r.revoked().map(Revocation::reason).orElse(null), 0L);
             JdbcAudit.insert(c, audit);
             return null;
         });

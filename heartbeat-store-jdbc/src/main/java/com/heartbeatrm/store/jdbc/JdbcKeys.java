@@ -33,24 +33,15 @@ final class JdbcKeys implements AccessKeyStore {
     }
 
     static void insertRow(Connection c, AccessKey k) throws SQLException {
-        try {
-            Sql.update(c, "INSERT INTO hb_access_key (org_id, id, name, group_id, is_default, created_at, created_by, expires_at, max_uses,"
-                    + " use_count, last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    k.organizationId().value(), k.id().value(), k.name(), k.groupId().value(), k.isDefault(), k.createdAt(), k.createdBy().name(),
-                    k.expiresAt().orElse(null), k.maxUses().isPresent() ? k.maxUses().getAsLong() : null, k.useCount(),
-                    k.lastUsedAt().orElse(null), k.lastUsedBy().map(a -> a.value()).orElse(null), Rows.networksOrNull(k.restrictions()),
-                    Rows.platformsOrNull(k.restrictions()), k.disabled().map(Disablement::at).orElse(null),
-                    k.disabled().map(d -> d.by().name()).orElse(null), k.disabled().map(Disablement::reason).orElse(null), 0L);
-        } catch (SQLException e) {
-            if (Sql.isForeignKeyViolation(e)) {
-                throw new NotFoundException("group", k.groupId().value());
-            }
-            if (Sql.isUniqueViolation(e)) {
-                throw new ConflictException("access key id already exists: " + k.id());
-            }
-            throw e;
-        }
+        Sql.update(c, () -> new ConflictException("access key id already exists: " + k.id()), () -> new NotFoundException("group", k.groupId().value()),
+                "INSERT INTO hb_access_key (org_id, id, name, group_id, is_default, created_at, created_by, expires_at, max_uses,"
+                + " use_count, last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                k.organizationId().value(), k.id().value(), k.name(), k.groupId().value(), k.isDefault(), k.createdAt(), k.createdBy().name(),
+                k.expiresAt().orElse(null), k.maxUses().isPresent() ? k.maxUses().getAsLong() : null, k.useCount(),
+                k.lastUsedAt().orElse(null), k.lastUsedBy().map(a -> a.value()).orElse(null), Rows.networksOrNull(k.restrictions()),
+                Rows.platformsOrNull(k.restrictions()), k.disabled().map(Disablement::at).orElse(null),
+                k.disabled().map(d -> d.by().name()).orElse(null), k.disabled().map(Disablement::reason).orElse(null), 0L);
     }
 
     static Optional<AccessKey> row(Connection c, String org, String id, boolean forUpdate) throws SQLException {

@@ -32,15 +32,8 @@ final class JdbcOrganizations implements OrganizationStore {
         Organization org = setup.organization();
         try {
             sql.inTransaction(c -> {
-                try {
-                    Sql.update(c, "INSERT INTO hb_organization (id, name, name_key, root_group_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                            org.id().value(), org.name(), org.nameKey(), org.rootGroupId().value(), org.createdAt());
-                } catch (SQLException e) {
-                    if (Sql.isUniqueViolation(e)) {
-                        throw new UniqueClash();
-                    }
-                    throw e;
-                }
+                Sql.update(c, UniqueClash::new, null, "INSERT INTO hb_organization (id, name, name_key, root_group_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                        org.id().value(), org.name(), org.nameKey(), org.rootGroupId().value(), org.createdAt());
                 Group root = setup.rootGroup();
                 JdbcGroups.insertRow(c, root, "/" + root.id().value() + "/");
                 JdbcKeys.insertRow(c, setup.defaultKey());

@@ -7,7 +7,6 @@ import com.heartbeatrm.core.spi.SigningKeyStore;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.store.jdbc.internal.Rows;
 import com.heartbeatrm.store.jdbc.internal.Sql;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,16 +36,10 @@ final class JdbcSigningKeys implements SigningKeyStore {
             if (active.isPresent()) {
                 Sql.update(c, "UPDATE hb_signing_key SET status = 'RETIRED', retired_at = ? WHERE id = ?", at, active.get());
             }
-            try {
-                Sql.update(c, "INSERT INTO hb_signing_key (id, public_key, wrapped_private_key, kek_id, status, created_at, retired_at)"
-                        + " VALUES (?, ?, ?, ?, 'ACTIVE', ?, NULL)", newKey.keyId(), newKey.publicKey(), newKey.wrappedPrivateKey(),
-                        newKey.keyEncryptionKeyId(), newKey.createdAt());
-            } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    throw new ConflictException("signing key already exists: " + newKey.keyId());
-                }
-                throw e;
-            }
+            Sql.update(c, () -> new ConflictException("signing key already exists: " + newKey.keyId()), null,
+                    "INSERT INTO hb_signing_key (id, public_key, wrapped_private_key, kek_id, status, created_at, retired_at)"
+                    + " VALUES (?, ?, ?, ?, 'ACTIVE', ?, NULL)", newKey.keyId(), newKey.publicKey(), newKey.wrappedPrivateKey(),
+                    newKey.keyEncryptionKeyId(), newKey.createdAt());
             return null;
         });
     }

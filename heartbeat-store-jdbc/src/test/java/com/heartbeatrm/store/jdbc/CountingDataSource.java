@@ -1,16 +1,13 @@
 package com.heartbeatrm.store.jdbc;
 
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -18,14 +15,13 @@ import javax.sql.DataSource;
  * statement run in auto-commit mode is a transaction of its own and commits). The statements' text is kept, so a
  * failing count says what ran.
  */
-class CountingDataSource implements DataSource {
-    private final DataSource delegate;
+class CountingDataSource extends InterceptingDataSource {
     final AtomicInteger statements = new AtomicInteger();
     final AtomicInteger commits = new AtomicInteger();
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
     CountingDataSource(DataSource delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     void reset() {
@@ -34,9 +30,19 @@ class CountingDataSource implements DataSource {
         log.clear();
     }
 
+    /** What one piece of work sent to the database, and its result. */
+    record Counted<T>(T result, int statements, int commits, String log) {
+    }
+
+    /** Counts what {@code work} alone sends to the database. */
+    <T> Counted<T> count(Callable<T> work) throws Exception {
+        reset();
+        T result = work.call();
+        return new Counted<>(result, statements.get(), commits.get(), String.join("\n", log));
+    }
+
     @Override
-    public Connection getConnection() throws SQLException {
-        Connection real = delegate.getConnection();
+    Connection wrap(Connection real) {
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
             String name = method.getName();
             if (name.equals("commit")) {
@@ -47,12 +53,7 @@ class CountingDataSource implements DataSource {
                 // JDBC commits a transaction in progress when auto-commit is switched back on.
                 log.add("(auto-commit on)");
             }
-            Object result;
-            try {
-                result = method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+            Object result = call(real, method, args);
             if (result instanceof Statement s) {
                 String sql = args != null && args.length > 0 && args[0] instanceof String q ? q : null;
                 return counting(s, sql, real);
@@ -79,51 +80,7 @@ class CountingDataSource implements DataSource {
                     log.add("(auto-commit)");
                 }
             }
-            try {
-                return method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+            return call(real, method, args);
         });
-    }
-
-    @Override
-    public Connection getConnection(String u, String p) throws SQLException {
-        return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-        return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return delegate.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return delegate.isWrapperFor(iface);
     }
 }

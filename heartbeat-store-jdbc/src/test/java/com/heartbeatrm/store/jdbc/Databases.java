@@ -62,6 +62,20 @@ final class Databases {
         return new HikariDataSource(config);
     }
 
+    /** An empty database of the kind named ({@code postgresql}, {@code mariadb}, else H2), not migrated; close() drops it. */
+    static Fresh empty(String kind, int poolSize) {
+        return switch (kind) {
+            case "postgresql" -> postgresEmpty(poolSize);
+            case "mariadb" -> mariadbEmpty(poolSize);
+            default -> h2Empty(poolSize);
+        };
+    }
+
+    /** A database of the kind named, with the store's schema. */
+    static Fresh migrated(String kind, int poolSize) {
+        return migrated(empty(kind, poolSize));
+    }
+
     static Fresh postgres(int poolSize) {
         return migrated(postgresEmpty(poolSize));
     }

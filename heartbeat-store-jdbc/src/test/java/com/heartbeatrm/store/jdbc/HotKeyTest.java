@@ -85,7 +85,7 @@ class HotKeyTest {
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("64 at once on a key with 10 uses left: exactly 10 agents, each answer its own, the others exhausted")
     void exactCountAndOwnAnswers(String db) throws Exception {
-        try (Databases.Fresh fresh = WorkPerRequestTest.database(db.equals("h2") ? "h2" : db)) {
+        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             CountingDataSource counting = new CountingDataSource(fresh.dataSource());
             Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
@@ -120,7 +120,7 @@ class HotKeyTest {
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("64 at once on an unlimited key, with replays and one agent twice: every distinct agent once, batched commits")
     void batchedWithReplays(String db) throws Exception {
-        try (Databases.Fresh fresh = WorkPerRequestTest.database(db)) {
+        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             CountingDataSource counting = new CountingDataSource(fresh.dataSource());
             Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
@@ -170,7 +170,7 @@ class HotKeyTest {
     @ValueSource(strings = {"postgresql", "h2"})
     @DisplayName("a key disabled during a push: nothing after the disable gets in, use count equals agents")
     void disabledDuringAPush(String db) throws Exception {
-        try (Databases.Fresh fresh = WorkPerRequestTest.database(db)) {
+        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             Node node = new Node(fresh.dataSource());
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
             AccessKey key = org.defaultKey();

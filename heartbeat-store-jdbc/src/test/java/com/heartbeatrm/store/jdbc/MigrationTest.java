@@ -27,15 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MigrationTest {
     private static final Actor ALICE = Actor.of("alice");
 
-    /** An empty database of the kind named, not migrated; close() drops it. */
-    static Databases.Fresh empty(String db) {
-        return switch (db) {
-            case "postgresql" -> Databases.postgresEmpty(4);
-            case "mariadb" -> Databases.mariadbEmpty(4);
-            default -> Databases.h2Empty(4);
-        };
-    }
-
     static void hostMigrates(DataSource ds) {
         Flyway.configure().dataSource(ds).locations("classpath:db/host").load().migrate();
     }
@@ -59,7 +50,7 @@ class MigrationTest {
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("migrate() on a schema that holds the host's tables and Flyway history: both stay, ours is added")
     void nonEmptySchema(String db) throws Exception {
-        try (Databases.Fresh fresh = empty(db)) {
+        try (Databases.Fresh fresh = Databases.empty(db, 4)) {
             HikariDataSource ds = fresh.dataSource();
             hostMigrates(ds);
             // Flyway quotes its history table's name: on H2 it stays lower case.
@@ -80,7 +71,7 @@ class MigrationTest {
     @Test
     @DisplayName("the README recipe: the host's Flyway runs our scripts into their own history; migrate() then finds them applied")
     void hostFlywayRecipe() throws Exception {
-        try (Databases.Fresh fresh = empty("postgresql")) {
+        try (Databases.Fresh fresh = Databases.empty("postgresql", 4)) {
             HikariDataSource ds = fresh.dataSource();
             hostMigrates(ds);
             // The recipe, as in the README: a second Flyway for our scripts, our history table, the prefix placeholder.
@@ -105,7 +96,7 @@ class MigrationTest {
     @ValueSource(strings = {"postgresql", "h2"})
     @DisplayName("a table prefix and a schema: the tables are where asked, and two prefixes in one database do not see each other")
     void prefixAndSchema(String db) throws Exception {
-        try (Databases.Fresh fresh = empty(db)) {
+        try (Databases.Fresh fresh = Databases.empty(db, 4)) {
             HikariDataSource ds = fresh.dataSource();
             String schema = "hbs_" + Long.toHexString(System.nanoTime() & 0xffffff);
             JdbcHeartbeatStore acme = JdbcHeartbeatStore.builder(ds).tablePrefix("acme_").schema(schema).build();

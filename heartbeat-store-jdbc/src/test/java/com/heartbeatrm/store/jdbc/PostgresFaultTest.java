@@ -14,8 +14,6 @@ import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StoreException;
 import com.heartbeatrm.enrollment.EnrollmentResult;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.sql.Connection;
@@ -24,7 +22,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,17 +40,15 @@ class PostgresFaultTest {
     private Databases.Fresh database;
 
     /** Kills its own backend right before the first statement that starts with the armed prefix. */
-    static final class KillingDataSource implements DataSource {
-        final DataSource delegate;
+    static final class KillingDataSource extends InterceptingDataSource {
         final AtomicReference<String> armed = new AtomicReference<>();
 
         KillingDataSource(DataSource delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
-        public Connection getConnection() throws SQLException {
-            Connection real = delegate.getConnection();
+        Connection wrap(Connection real) {
             return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                 if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql) {
                     String prefix = armed.get();
@@ -61,11 +56,7 @@ class PostgresFaultTest {
                         killBackendOf(real);
                     }
                 }
-                try {
-                    return method.invoke(real, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
+                return call(real, method, args);
             });
         }
 
@@ -93,46 +84,6 @@ class PostgresFaultTest {
                     }
                 }
             }
-        }
-
-        @Override
-        public Connection getConnection(String u, String p) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return delegate.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            delegate.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            delegate.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return delegate.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return delegate.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return delegate.isWrapperFor(iface);
         }
     }
 

@@ -29,19 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WorkPerRequestTest {
     private static final Actor ALICE = Actor.of("alice");
 
-    static Databases.Fresh database(String name) {
-        return switch (name) {
-            case "postgresql" -> Databases.postgres(4);
-            case "mariadb" -> Databases.mariadb(4);
-            default -> Databases.h2(4);
-        };
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("an enrollment and a renewal: one commit each; on PostgreSQL at most 8 statements each")
     void oneCommitEach(String db) throws Exception {
-        try (Databases.Fresh fresh = database(db)) {
+        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             CountingDataSource counting = new CountingDataSource(fresh.dataSource());
             Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
@@ -55,34 +47,26 @@ class WorkPerRequestTest {
 
             AgentKeyPair keys = AgentKeyPair.generate();
             byte[] body = Node.request(token, keys, "pc-1");
-            counting.reset();
-            EnrollmentResult enrolled = node.server.enroll(body, node.server.contextFor(from));
-            int enrollStatements = counting.statements.get();
-            int enrollCommits = counting.commits.get();
-            String enrollLog = String.join("\n", counting.log);
-            assertThat(enrolled).isInstanceOf(EnrollmentResult.Enrolled.class);
-            EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) enrolled;
+            CountingDataSource.Counted<EnrollmentResult> enrollment = counting.count(() -> node.server.enroll(body, node.server.contextFor(from)));
+            assertThat(enrollment.result()).isInstanceOf(EnrollmentResult.Enrolled.class);
+            EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) enrollment.result();
             assertThat(e.placement().groupPath()).isEqualTo("Customer A/Berlin");
 
             byte[] renewal = RenewalRequest.create(e.agent().id().value(), org.id().value(), keys, Optional.of(e.credential()),
                     Clock.systemUTC()).toJson();
-            counting.reset();
-            RenewalResult renewed = node.server.renew(renewal, node.server.contextFor(from));
-            int renewStatements = counting.statements.get();
-            int renewCommits = counting.commits.get();
-            String renewLog = String.join("\n", counting.log);
-            assertThat(renewed).isInstanceOf(RenewalResult.Renewed.class);
+            CountingDataSource.Counted<RenewalResult> renewed = counting.count(() -> node.server.renew(renewal, node.server.contextFor(from)));
+            assertThat(renewed.result()).isInstanceOf(RenewalResult.Renewed.class);
 
-            Supplier<String> enrollWhat = () -> "enrollment ran:\n" + enrollLog;
-            Supplier<String> renewWhat = () -> "renewal ran:\n" + renewLog;
-            assertThat(enrollCommits).as(enrollWhat).isEqualTo(1);
-            assertThat(renewCommits).as(renewWhat).isEqualTo(1);
+            Supplier<String> enrollWhat = () -> "enrollment ran:\n" + enrollment.log();
+            Supplier<String> renewWhat = () -> "renewal ran:\n" + renewed.log();
+            assertThat(enrollment.commits()).as(enrollWhat).isEqualTo(1);
+            assertThat(renewed.commits()).as(renewWhat).isEqualTo(1);
             if (db.equals("postgresql")) {
-                assertThat(enrollStatements).as(enrollWhat).isLessThanOrEqualTo(8);
-                assertThat(renewStatements).as(renewWhat).isLessThanOrEqualTo(8);
+                assertThat(enrollment.statements()).as(enrollWhat).isLessThanOrEqualTo(8);
+                assertThat(renewed.statements()).as(renewWhat).isLessThanOrEqualTo(8);
             }
-            System.out.printf("%s: enrollment %d statements, %d commit; renewal %d statements, %d commit%n", db, enrollStatements,
-                    enrollCommits, renewStatements, renewCommits);
+            System.out.printf("%s: enrollment %d statements, %d commit; renewal %d statements, %d commit%n", db, enrollment.statements(),
+                    enrollment.commits(), renewed.statements(), renewed.commits());
         }
     }
 }

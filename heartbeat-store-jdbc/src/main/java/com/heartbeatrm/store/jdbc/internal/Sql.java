@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,6 +189,26 @@ public final class Sql {
     public static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs an update whose constraint violations mean something to the caller: a unique-key violation throws what
+     * {@code duplicate} makes, a foreign-key violation what {@code missingReference} makes (either may be null: the
+     * violation is then rethrown as it is). Told apart by SQLSTATE and error code, never by message text.
+     */
+    public static int update(Connection c, Supplier<? extends RuntimeException> duplicate, Supplier<? extends RuntimeException> missingReference,
+            String sql, Object... params) throws SQLException {
+        try {
+            return update(c, sql, params);
+        } catch (SQLException e) {
+            if (duplicate != null && isUniqueViolation(e)) {
+                throw duplicate.get();
+            }
+            if (missingReference != null && isForeignKeyViolation(e)) {
+                throw missingReference.get();
+            }
+            throw e;
         }
     }
 
