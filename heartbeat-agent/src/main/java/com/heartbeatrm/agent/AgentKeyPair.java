@@ -72,9 +72,14 @@ public final class AgentKeyPair {
     }
 
     public byte[] sign(byte[] message) {
+        return sign(privateKey, message);
+    }
+
+    /** An Ed25519 signature by {@code key} with the JDK's provider. */
+    static byte[] sign(PrivateKey key, byte[] message) {
         try {
             Signature s = Signature.getInstance("Ed25519");
-            s.initSign(privateKey);
+            s.initSign(key);
             s.update(message);
             return s.sign();
         } catch (GeneralSecurityException e) {

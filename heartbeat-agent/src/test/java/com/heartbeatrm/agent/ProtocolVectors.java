@@ -279,20 +279,11 @@ final class ProtocolVectors {
     }
 
     private static void valid(ArrayNode v, String name, String what, String token, ObjectNode claims) {
-        ObjectNode o = v.addObject();
-        o.put("name", name);
-        o.put("description", what);
-        o.put("token", token);
-        o.put("valid", true);
-        o.set("claims", claims);
+        vector(v, "name", name, "description", what, "token", token, "valid", true).set("claims", claims);
     }
 
     private static void invalid(ArrayNode v, String name, String what, String token, String reason) {
-        ObjectNode o = v.addObject();
-        o.put("name", name);
-        o.put("description", what);
-        o.put("token", token);
-        o.put("valid", false);
+        ObjectNode o = vector(v, "name", name, "description", what, "token", token, "valid", false);
         ArrayNode reasons = o.putArray("reason");
         // A few inputs are refused for two reasons at once; either is a correct verdict (an implementation may check in
         // another order, or read the footer more strictly).
@@ -416,6 +407,8 @@ final class ProtocolVectors {
         for (int i = 0; i < members.length; i += 2) {
             if (members[i + 1] instanceof Integer n) {
                 o.put((String) members[i], n);
+            } else if (members[i + 1] instanceof Boolean b) {
+                o.put((String) members[i], b);
             } else if (members[i + 1] != null) {
                 o.put((String) members[i], (String) members[i + 1]);
             }

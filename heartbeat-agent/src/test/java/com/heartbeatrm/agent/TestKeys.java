@@ -47,14 +47,7 @@ final class TestKeys {
     }
 
     static byte[] sign(PrivateKey key, byte[] message) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(key);
-            s.update(message);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return AgentKeyPair.sign(key, message);
     }
 
     byte[] sign(byte[] message) {

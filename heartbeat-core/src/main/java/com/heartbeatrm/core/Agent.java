@@ -26,7 +26,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(enrolledAt, "enrolledAt");
+        Timestamps.check("enrolledAt", enrolledAt);
         Objects.requireNonNull(accessKeyId, "accessKeyId");
         Objects.requireNonNull(installerId, "installerId");
         hostname = TextRules.name("hostname", hostname, MAX_HOSTNAME_LENGTH, "/\\ ");
@@ -34,7 +34,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         if (publicKeyFingerprint == null || !FINGERPRINT.matcher(publicKeyFingerprint).matches()) {
             throw new InvalidInputException("publicKeyFingerprint", "must be 64 lower-case hex characters");
         }
-        Objects.requireNonNull(lastSeenAt, "lastSeenAt");
+        Timestamps.check("lastSeenAt", lastSeenAt);
         if (credentialGeneration < 0) {
             throw new InvalidInputException("credentialGeneration", "must not be negative");
         }

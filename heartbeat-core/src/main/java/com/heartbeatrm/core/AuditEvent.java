@@ -16,7 +16,7 @@ public record AuditEvent(Instant at, OrganizationId organizationId, Actor actor,
     public static final int MAX_VALUE_LENGTH = 2000;
 
     public AuditEvent {
-        Objects.requireNonNull(at, "at");
+        Timestamps.check("at", at);
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");

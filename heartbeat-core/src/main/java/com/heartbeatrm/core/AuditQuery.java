@@ -13,11 +13,9 @@ public record AuditQuery(OrganizationId organizationId, Optional<Subject> subjec
     public AuditQuery {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(from, "from").ifPresent(t -> Timestamps.check("from", t));
+        Objects.requireNonNull(to, "to").ifPresent(t -> Timestamps.check("to", t));
         Objects.requireNonNull(page, "page");
-        from.ifPresent(t -> Timestamps.check("from", t));
-        to.ifPresent(t -> Timestamps.check("to", t));
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
             throw new InvalidInputException("to", "must be after from");
         }

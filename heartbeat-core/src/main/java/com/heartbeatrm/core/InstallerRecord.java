@@ -28,9 +28,9 @@ public record InstallerRecord(InstallerId id, OrganizationId organizationId, Acc
         if (signingKeyId == null || !KID.matcher(signingKeyId).matches()) {
             throw new InvalidInputException("signingKeyId", "malformed");
         }
-        Objects.requireNonNull(issuedAt, "issuedAt");
+        Timestamps.check("issuedAt", issuedAt);
         Objects.requireNonNull(issuedBy, "issuedBy");
-        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(expiresAt, "expiresAt").ifPresent(t -> Timestamps.check("expiresAt", t));
         Objects.requireNonNull(platform, "platform");
         if (format == null || !FORMAT.matcher(format).matches()) {
             throw new InvalidInputException("format", "must be 1 to 16 of a-z, 0-9, -");

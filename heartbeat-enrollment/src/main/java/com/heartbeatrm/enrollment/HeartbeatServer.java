@@ -152,14 +152,6 @@ public final class HeartbeatServer {
         return policy;
     }
 
-    public HeartbeatStore store() {
-        return store;
-    }
-
-    public Clock clock() {
-        return clock;
-    }
-
     @Override
     public String toString() {
         return "HeartbeatServer[" + installers.issuer() + ", " + store + "]";

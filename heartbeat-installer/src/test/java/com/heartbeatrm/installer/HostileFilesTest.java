@@ -164,8 +164,8 @@ class HostileFilesTest {
         }
         certs.writeBytes(TagCertificate.build(Tools.token().reveal(), 0));
         byte[] newSet = Der.tlv(0xa0, certs.toByteArray());
-        byte[] sd = Der.tlv(0x30, replace(table, set.signedData(), set.certificates(), newSet));
-        byte[] ci = Der.tlv(0x30, replace(table, set.contentInfo(), set.explicit(), Der.tlv(0xa0, sd)));
+        byte[] sd = Der.tlv(0x30, Pkcs7Tag.splice(table, set.signedData(), set.certificates(), newSet));
+        byte[] ci = Der.tlv(0x30, Pkcs7Tag.splice(table, set.contentInfo(), set.explicit(), Der.tlv(0xa0, sd)));
         int length = 8 + ci.length;
         int padded = (length + 7) & ~7;
         ByteBuffer t = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -173,14 +173,6 @@ class HostileFilesTest {
         byte[] out = concat(Arrays.copyOf(pe, (int) layout.tableOffset()), t.array());
         ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(layout.securityEntryOffset() + 4, padded);
         return out;
-    }
-
-    private static byte[] replace(byte[] b, Der.Element parent, Der.Element old, byte[] with) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(b, parent.contentStart(), old.start() - parent.contentStart());
-        out.writeBytes(with);
-        out.write(b, old.end(), parent.end() - old.end());
-        return out.toByteArray();
     }
 
     static byte[] patchInt(byte[] b, int at, int v) {

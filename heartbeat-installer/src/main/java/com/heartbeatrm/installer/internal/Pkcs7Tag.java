@@ -88,7 +88,8 @@ public final class Pkcs7Tag {
     }
 
     /** The content of {@code parent} with its child {@code old} replaced by {@code replacement}. */
-    private static byte[] splice(byte[] b, Der.Element parent, Der.Element old, byte[] replacement) {
+    /** The content of {@code parent} in {@code b}, with its child {@code old} replaced by {@code replacement}. */
+    public static byte[] splice(byte[] b, Der.Element parent, Der.Element old, byte[] replacement) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(b, parent.contentStart(), old.start() - parent.contentStart());
         out.writeBytes(replacement);

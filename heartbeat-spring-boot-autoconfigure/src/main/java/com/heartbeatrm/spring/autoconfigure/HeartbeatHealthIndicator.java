@@ -19,7 +19,7 @@ public final class HeartbeatHealthIndicator extends AbstractHealthIndicator {
     protected void doHealthCheck(Health.Builder builder) {
         server.admin().organizations().list(PageRequest.first(1));
         boolean active = server.signingKeys().list().stream().anyMatch(k -> k.status() == StoredSigningKey.Status.ACTIVE);
-        builder.withDetail("store", server.store().toString());
+        builder.withDetail("store", server.admin().store().toString());
         if (active) {
             builder.up().withDetail("signingKey", "active");
         } else {

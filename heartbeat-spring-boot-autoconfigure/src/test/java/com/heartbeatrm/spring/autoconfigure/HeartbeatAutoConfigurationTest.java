@@ -112,7 +112,7 @@ class HeartbeatAutoConfigurationTest {
                     assertThat(ctx).hasSingleBean(HeartbeatStore.class).hasSingleBean(KeyEncryptionKey.class);
                     assertThat(ctx.getBean(HeartbeatStore.class)).isSameAs(OwnBeans.STORE);
                     assertThat(ctx.getBean(KeyEncryptionKey.class).id()).isEqualTo("mine");
-                    assertThat(ctx.getBean(HeartbeatServer.class).store()).isSameAs(OwnBeans.STORE);
+                    assertThat(ctx.getBean(HeartbeatServer.class).admin().store()).isSameAs(OwnBeans.STORE);
                 });
     }
 
