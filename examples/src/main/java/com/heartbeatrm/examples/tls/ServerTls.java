@@ -1,6 +1,7 @@
 package com.heartbeatrm.examples.tls;
 
 import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.examples.Deployment;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -279,19 +280,8 @@ public final class ServerTls {
         return sw.toString();
     }
 
-    /** Writes an owner-only file: a temp file in the same directory, then moved into place. */
+    /** Writes an owner-only text file ({@link Deployment#writePrivate}). */
     static void writePrivate(Path target, String content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".tls", ".tmp");
-        try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // the directory's permissions protect it
-            }
-            Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Deployment.writePrivate(target, content.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -18,7 +18,6 @@ import com.heartbeatrm.enrollment.DenialReason;
 import com.heartbeatrm.enrollment.Denied;
 import com.heartbeatrm.enrollment.EnrollmentResult;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -87,7 +86,7 @@ class HotKeyTest {
     void exactCountAndOwnAnswers(String db) throws Exception {
         try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             CountingDataSource counting = new CountingDataSource(fresh.dataSource());
-            Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
+            Node node = new Node(counting);
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
             AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("push", org.rootGroup().id()).maxUses(12).build());
             EnrollmentToken token = node.token(ALICE, org.id(), key.id());
@@ -122,7 +121,7 @@ class HotKeyTest {
     void batchedWithReplays(String db) throws Exception {
         try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             CountingDataSource counting = new CountingDataSource(fresh.dataSource());
-            Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
+            Node node = new Node(counting);
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
             AccessKey key = org.defaultKey();
             EnrollmentToken token = node.token(ALICE, org.id(), key.id());

@@ -35,7 +35,7 @@ class WorkPerRequestTest {
     void oneCommitEach(String db) throws Exception {
         try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
             CountingDataSource counting = new CountingDataSource(fresh.dataSource());
-            Node node = new Node(JdbcHeartbeatStore.builder(counting).build(), Clock.systemUTC());
+            Node node = new Node(counting);
             NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
             Group customer = node.admin.groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
             Group site = node.admin.groups().create(ALICE, org.id(), customer.id(), "Berlin");
