@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serial;
 import java.security.Principal;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,16 +40,7 @@ public final class AdminServlet extends HttpServlet {
                 Optional.ofNullable(req.getHeader("Authorization")), Optional.ofNullable(principal).map(Principal::getName),
                 length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), req::getInputStream);
         try (AdminResponse answer = endpoint.handle(request)) {
-            resp.setStatus(answer.status());
-            for (Map.Entry<String, String> h : answer.headers().entrySet()) {
-                if (h.getKey().equalsIgnoreCase("Content-Type")) {
-                    resp.setContentType(h.getValue());
-                } else if (h.getKey().equalsIgnoreCase("Content-Length")) {
-                    resp.setContentLengthLong(Long.parseLong(h.getValue()));
-                } else {
-                    resp.setHeader(h.getKey(), h.getValue());
-                }
-            }
+            Servlets.head(resp, answer.status(), answer.headers());
             if (!answer.headers().containsKey("Content-Length")) {
                 resp.setContentLengthLong(answer.contentLength());
             }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serial;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -43,14 +42,7 @@ public final class EnrollmentServlet extends HttpServlet {
             }
             answer = endpoint.handle(new EndpointRequest(req.getMethod(), path, body, Servlets.remoteAddress(req)));
         }
-        resp.setStatus(answer.status());
-        for (Map.Entry<String, String> h : answer.headers().entrySet()) {
-            if (h.getKey().equalsIgnoreCase("Content-Type")) {
-                resp.setContentType(h.getValue());
-            } else {
-                resp.setHeader(h.getKey(), h.getValue());
-            }
-        }
+        Servlets.head(resp, answer.status(), answer.headers());
         byte[] out = answer.bodyUnsafe();
         resp.setContentLength(out.length);
         try (OutputStream os = resp.getOutputStream()) {

@@ -1,10 +1,12 @@
 package com.heartbeatrm.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 
-/** What both servlets need from a request. */
+/** What both servlets need from a request and for a response. */
 final class Servlets {
     private Servlets() {
     }
@@ -26,6 +28,20 @@ final class Servlets {
                 return InetAddress.getByAddress(new byte[4]);
             } catch (UnknownHostException impossible) {
                 throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    /** Sets an answer's status and headers; Content-Type and Content-Length through the container's own setters. */
+    static void head(HttpServletResponse resp, int status, Map<String, String> headers) {
+        resp.setStatus(status);
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (h.getKey().equalsIgnoreCase("Content-Type")) {
+                resp.setContentType(h.getValue());
+            } else if (h.getKey().equalsIgnoreCase("Content-Length")) {
+                resp.setContentLengthLong(Long.parseLong(h.getValue()));
+            } else {
+                resp.setHeader(h.getKey(), h.getValue());
             }
         }
     }
