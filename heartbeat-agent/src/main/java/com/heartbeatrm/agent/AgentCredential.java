@@ -10,7 +10,8 @@ public final class AgentCredential extends SecretText {
     }
 
     public static AgentCredential of(String text) {
-        if (text == null || text.isEmpty() || text.length() > EnrollmentTokenVerifier.MAX_TOKEN_LENGTH || !text.startsWith("v4.public.")) {
+        if (text == null || text.length() > EnrollmentTokenVerifier.MAX_TOKEN_LENGTH || !text.startsWith("v4.public.")
+                || !text.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             throw new IllegalArgumentException("not an agent credential");
         }
         return new AgentCredential(text);

@@ -120,11 +120,8 @@ public final class EnrollmentClient {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    /**
-     * What an exchange produced: what happened, and the identity to keep from now on. The identity guards its own
-     * secrets (it prints redacted and compares by reference), so this record shows and compares none.
-     */
-    public record Outcome(Status status, AgentIdentity identity) {
+    /** What an exchange produced: the identity to keep from now on, and what happened. Holds the identity's secrets. */
+    public static final class Outcome {
         /** What happened. */
         public enum Status {
             /** Enrolled and active, with a first credential. */
@@ -137,9 +134,25 @@ public final class EnrollmentClient {
             NOT_DUE
         }
 
-        public Outcome {
-            Objects.requireNonNull(status, "status");
-            Objects.requireNonNull(identity, "identity");
+        private final Status status;
+        private final AgentIdentity identity;
+
+        Outcome(Status status, AgentIdentity identity) {
+            this.status = status;
+            this.identity = identity;
+        }
+
+        public Status status() {
+            return status;
+        }
+
+        public AgentIdentity identity() {
+            return identity;
+        }
+
+        @Override
+        public String toString() {
+            return "Outcome[" + status + ", " + identity + "]";
         }
     }
 

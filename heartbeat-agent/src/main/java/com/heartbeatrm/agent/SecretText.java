@@ -7,7 +7,7 @@ import java.security.MessageDigest;
  * Bearer text (an enrollment token, an agent credential): read only through {@link #reveal()}, compared in
  * constant time and only with text of the same kind, never printed.
  */
-abstract class SecretText {
+public abstract sealed class SecretText permits AgentCredential, EnrollmentToken {
     private final String text;
 
     SecretText(String text) {
@@ -27,7 +27,7 @@ abstract class SecretText {
     @Override
     public final boolean equals(Object o) {
         return o != null && o.getClass() == getClass()
-                && MessageDigest.isEqual(((SecretText) o).text.getBytes(StandardCharsets.US_ASCII), text.getBytes(StandardCharsets.US_ASCII));
+                && MessageDigest.isEqual(((SecretText) o).text.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * key, a nonce, a timestamp, and the proof of possession, the signature over {@link #signedBytes()} by the private
  * key that matches the public key.
  */
-abstract sealed class SignedAgentRequest permits EnrollmentRequest, RenewalRequest {
+public abstract sealed class SignedAgentRequest permits EnrollmentRequest, RenewalRequest {
     private final byte[] publicKey;
     private final Proof proof;
 

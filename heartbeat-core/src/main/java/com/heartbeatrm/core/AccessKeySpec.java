@@ -23,8 +23,11 @@ public record AccessKeySpec(String name, GroupId group, Optional<Instant> expire
         Objects.requireNonNull(group, "group");
         expiresAt.ifPresent(at -> Timestamps.check("expiresAt", at));
         expiresIn.ifPresent(lifetime -> {
-            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
-                throw new InvalidInputException("expiresIn", "must be positive and at most 100 years");
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new InvalidInputException("expiresIn", "must be positive");
+            }
+            if (lifetime.compareTo(MAX_LIFETIME) > 0) {
+                throw new InvalidInputException("expiresIn", "must be at most 100 years");
             }
         });
         if (expiresAt.isPresent() && expiresIn.isPresent()) {

@@ -243,7 +243,7 @@ public final class Installers {
             return new TokenCheck.Refused(DenialReason.of(e.reason()), e.getMessage(), Optional.empty());
         }
         EnrollmentClaims c = verified.claims();
-        Optional<VerifiedEnrollmentToken> named = Optional.of(verified);
+        Optional<EnrollmentClaims> named = Optional.of(c);
         InstallerId installer = InstallerId.parse(c.installerId());
         AccessKeyId keyId = AccessKeyId.parse(c.accessKeyId());
         OrganizationId org = OrganizationId.parse(c.organizationId());

@@ -4,17 +4,23 @@ import com.heartbeatrm.agent.EnrollmentToken;
 import com.heartbeatrm.core.InstallerRecord;
 import java.util.Objects;
 
-/**
- * A freshly issued token and its record. The token text is available once, here; the store never keeps it. The
- * token guards itself (it prints redacted and compares in constant time), so this record shows and compares
- * nothing secret.
- *
- * @param token the token to embed into an installer
- */
-public record IssuedToken(InstallerRecord record, EnrollmentToken token) {
-    public IssuedToken {
-        Objects.requireNonNull(record, "record");
-        Objects.requireNonNull(token, "token");
+/** A freshly issued token and its record. The token text is available once, here; the store never keeps it. */
+public final class IssuedToken {
+    private final InstallerRecord record;
+    private final EnrollmentToken token;
+
+    IssuedToken(InstallerRecord record, EnrollmentToken token) {
+        this.record = Objects.requireNonNull(record);
+        this.token = Objects.requireNonNull(token);
+    }
+
+    public InstallerRecord record() {
+        return record;
+    }
+
+    /** The token to embed into an installer; it prints redacted. */
+    public EnrollmentToken token() {
+        return token;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.agent.EnrollmentClaims;
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.InstallerRecord;
@@ -19,14 +20,15 @@ public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused 
     }
 
     /**
-     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code token} is there
-     * when the token's signature verified: its claims name the installer, key and organization, and can be trusted.
+     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code claims} are there
+     * when the token's signature verified: they name the installer, key and organization, and can be trusted. They
+     * hold no secret.
      */
-    record Refused(DenialReason reason, String detail, Optional<VerifiedEnrollmentToken> token) implements TokenCheck {
+    record Refused(DenialReason reason, String detail, Optional<EnrollmentClaims> claims) implements TokenCheck {
         public Refused {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
-            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(claims, "claims");
         }
     }
 }

@@ -3,14 +3,22 @@ package com.heartbeatrm.installer;
 import com.heartbeatrm.agent.EnrollmentToken;
 import java.util.Objects;
 
-/**
- * A token found in an installer, not yet verified. The token guards itself (it prints redacted and compares in
- * constant time), so this record shows and compares nothing secret.
- */
-public record InstallerTag(InstallerFormat format, EnrollmentToken token) {
-    public InstallerTag {
-        Objects.requireNonNull(format, "format");
-        Objects.requireNonNull(token, "token");
+/** A token found in an installer, not yet verified. Prints without the token. */
+public final class InstallerTag {
+    private final InstallerFormat format;
+    private final EnrollmentToken token;
+
+    InstallerTag(InstallerFormat format, EnrollmentToken token) {
+        this.format = Objects.requireNonNull(format);
+        this.token = Objects.requireNonNull(token);
+    }
+
+    public InstallerFormat format() {
+        return format;
+    }
+
+    public EnrollmentToken token() {
+        return token;
     }
 
     @Override

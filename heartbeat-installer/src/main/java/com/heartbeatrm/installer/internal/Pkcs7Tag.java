@@ -87,7 +87,6 @@ public final class Pkcs7Tag {
         return Der.tlv(Der.SEQUENCE, splice(b, set.contentInfo(), set.explicit(), newExplicit));
     }
 
-    /** The content of {@code parent} with its child {@code old} replaced by {@code replacement}. */
     /** The content of {@code parent} in {@code b}, with its child {@code old} replaced by {@code replacement}. */
     public static byte[] splice(byte[] b, Der.Element parent, Der.Element old, byte[] replacement) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
