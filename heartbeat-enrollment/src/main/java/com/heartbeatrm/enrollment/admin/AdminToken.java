@@ -59,8 +59,9 @@ public final class AdminToken {
     /**
      * Entropy estimate: length times log2 of the alphabet its character classes imply (16 for hex, 26 per letter
      * case, 10 for digits, 32 for the rest), scaled down when fewer than 8 distinct characters are used, so that
-     * {@code aaaa…} or {@code abababab…} scores low whatever its length. 32 hex digits or 22 base64url characters of a
-     * random 128-bit value pass; a word repeated does not.
+     * {@code aaaa…} or {@code abababab…} scores low whatever its length. 32 hex digits of a random 128-bit value
+     * always pass, and so do 32 random base64url characters (what {@link #generate()} makes); 22 base64url characters
+     * of 128 bits may not (without a digit they estimate at 125 bits). A word repeated does not pass.
      */
     static double estimatedBits(String text) {
         boolean lower = false;

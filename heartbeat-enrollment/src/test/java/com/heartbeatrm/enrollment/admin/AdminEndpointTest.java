@@ -250,10 +250,16 @@ class AdminEndpointTest {
                 assertThatThrownBy(() -> AdminToken.of(weak)).isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.getMessage()).doesNotContain(weak));
             }
+            // 32 hex digits always pass; base64url needs 32 characters: 22 of them without a digit estimate at 125 bits.
             byte[] sixteen = new byte[16];
-            new SecureRandom().nextBytes(sixteen);
-            AdminToken.of(HexFormat.of().formatHex(sixteen));
-            AdminToken.of(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sixteen).replace('-', 'x').replace('_', 'y'));
+            byte[] twentyFour = new byte[24];
+            for (int round = 0; round < 200; round++) {
+                new SecureRandom().nextBytes(sixteen);
+                new SecureRandom().nextBytes(twentyFour);
+                AdminToken.of(HexFormat.of().formatHex(sixteen));
+                AdminToken.of(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(twentyFour).replace('-', 'x').replace('_', 'y'));
+            }
+            assertThatThrownBy(() -> AdminToken.of("abcdefghijklmnopqrstuV")).isInstanceOf(InvalidInputException.class);
             assertThat(AdminToken.generate().toString()).doesNotContain(TOKEN).contains("redacted");
         }
     }
