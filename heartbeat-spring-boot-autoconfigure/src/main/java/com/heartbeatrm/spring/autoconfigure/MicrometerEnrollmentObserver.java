@@ -1,9 +1,10 @@
 package com.heartbeatrm.spring.autoconfigure;
 
-import com.heartbeatrm.agent.EnrollmentResponse;
+import com.heartbeatrm.enrollment.Credentialed;
 import com.heartbeatrm.enrollment.Denied;
 import com.heartbeatrm.enrollment.EnrollmentObserver;
 import com.heartbeatrm.enrollment.EnrollmentResult;
+import com.heartbeatrm.enrollment.Pending;
 import com.heartbeatrm.enrollment.RenewalResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,19 +31,24 @@ public final class MicrometerEnrollmentObserver implements EnrollmentObserver {
 
     @Override
     public void enrolled(EnrollmentResult result, Duration took) {
-        record("heartbeat.enrollments", "Enrollment requests, by outcome and refusal reason", result.toResponse(), result, took);
+        record("heartbeat.enrollments", "Enrollment requests, by outcome and refusal reason", result, took);
     }
 
     @Override
     public void renewed(RenewalResult result, Duration took) {
-        record("heartbeat.renewals", "Renewal requests, by outcome and refusal reason", result.toResponse(), result, took);
+        record("heartbeat.renewals", "Renewal requests, by outcome and refusal reason", result, took);
     }
 
-    private void record(String name, String description, EnrollmentResponse answer, Object result, Duration took) {
+    private void record(String name, String description, Object result, Duration took) {
         MeterRegistry r = registry.get();
-        if (r != null) {
-            String reason = result instanceof Denied d ? d.reason().name().toLowerCase(Locale.ROOT) : "none";
-            Timer.builder(name).description(description).tag("outcome", answer.status()).tag("reason", reason).register(r).record(took);
+        if (r == null) {
+            return;
         }
+        // The outcome is the answer's status; a credentialed result holds its answer, the others are named here,
+        // so that metering builds no second answer on the request's path.
+        String outcome = result instanceof Denied ? "denied" : result instanceof Pending ? "pending"
+                : ((Credentialed<?>) result).toResponse().status();
+        String reason = result instanceof Denied d ? d.reason().name().toLowerCase(Locale.ROOT) : "none";
+        Timer.builder(name).description(description).tag("outcome", outcome).tag("reason", reason).register(r).record(took);
     }
 }
