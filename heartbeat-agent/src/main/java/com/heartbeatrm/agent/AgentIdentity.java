@@ -34,7 +34,9 @@ public final class AgentIdentity {
     private static final int STATE_VERSION = 1;
     private static final int MAX_STATE = 64 * 1024;
     private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "issuer", "endpoints", "pins", "publicKey",
-            "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group", "issuerKeys");
+            "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group", "issuerKeys",
+            "renewalNonce", "renewalTimestamp");
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{22,86}");
     private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
@@ -52,6 +54,21 @@ public final class AgentIdentity {
     private final String organizationName;
     private final String groupPath;
     private final List<SigningPublicKey> learnedKeys;
+    private final Optional<UnansweredRenewal> unansweredRenewal;
+
+    /**
+     * A renewal sent for the credential held, whose answer has not come: the nonce and time it was signed with, so
+     * that the identical request can be sent again, after a restart too. The server recognises that request as the
+     * one that issued its current generation, where a fresh renewal presenting the held generation would be a clone.
+     */
+    record UnansweredRenewal(String nonce, Instant at) {
+        UnansweredRenewal {
+            if (nonce == null || !NONCE.matcher(nonce).matches()) {
+                throw new IllegalArgumentException("renewalNonce: missing or malformed");
+            }
+            Objects.requireNonNull(at, "at");
+        }
+    }
 
     AgentIdentity(AgentKeyPair keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
             Status status, Optional<AgentCredential> credential, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
@@ -102,6 +119,28 @@ public final class AgentIdentity {
         this.generation = generation;
         this.organizationName = Objects.requireNonNull(organizationName, "organizationName");
         this.groupPath = Objects.requireNonNull(groupPath, "groupPath");
+        this.unansweredRenewal = Optional.empty();
+    }
+
+    private AgentIdentity(AgentIdentity base, Optional<UnansweredRenewal> unansweredRenewal) {
+        if (unansweredRenewal.isPresent() && base.status != Status.ACTIVE) {
+            throw new IllegalArgumentException("only an active identity keeps an unanswered renewal");
+        }
+        this.keys = base.keys;
+        this.agentId = base.agentId;
+        this.organizationId = base.organizationId;
+        this.issuer = base.issuer;
+        this.endpoints = base.endpoints;
+        this.tlsPins = base.tlsPins;
+        this.status = base.status;
+        this.credential = base.credential;
+        this.credentialIssuedAt = base.credentialIssuedAt;
+        this.credentialExpiresAt = base.credentialExpiresAt;
+        this.generation = base.generation;
+        this.organizationName = base.organizationName;
+        this.groupPath = base.groupPath;
+        this.learnedKeys = base.learnedKeys;
+        this.unansweredRenewal = unansweredRenewal;
     }
 
     public AgentKeyPair keys() {
@@ -170,6 +209,34 @@ public final class AgentIdentity {
         return learnedKeys;
     }
 
+    /**
+     * When the renewal whose answer has not come was signed; empty when none is outstanding. The client sends that
+     * same request again before it renews afresh (see {@link EnrollmentClient#renew}).
+     */
+    public Optional<Instant> unansweredRenewalSince() {
+        return unansweredRenewal.map(UnansweredRenewal::at);
+    }
+
+    Optional<UnansweredRenewal> unansweredRenewal() {
+        return unansweredRenewal;
+    }
+
+    /** This identity, remembering that a renewal signed with {@code nonce} at {@code at} awaits its answer. */
+    AgentIdentity withUnansweredRenewal(String nonce, Instant at) {
+        return new AgentIdentity(this, Optional.of(new UnansweredRenewal(nonce, at)));
+    }
+
+    /** This identity, with no renewal awaiting an answer. */
+    AgentIdentity withoutUnansweredRenewal() {
+        return unansweredRenewal.isEmpty() ? this : new AgentIdentity(this, Optional.empty());
+    }
+
+    /** The same agent and key at the same generation: one state of an identity, whatever it remembers besides. */
+    boolean sameStateAs(AgentIdentity other) {
+        return agentId.equals(other.agentId) && organizationId.equals(other.organizationId) && generation == other.generation
+                && status == other.status && keys.fingerprint().equals(other.keys.fingerprint());
+    }
+
     AgentIdentity withCredential(AgentCredential newCredential, CredentialClaims claims, EnrollmentResponse.Placement placement,
             List<SigningPublicKey> newLearnedKeys, List<String> newPins) {
         return new AgentIdentity(keys, agentId, organizationId, issuer, endpoints, newPins.isEmpty() ? tlsPins : newPins, Status.ACTIVE,
@@ -208,6 +275,10 @@ public final class AgentIdentity {
         if (!learnedKeys.isEmpty()) {
             m.put("issuerKeys", learnedKeys.stream().map(k -> Base64Url.encode(k.rawKey())).toList());
         }
+        unansweredRenewal.ifPresent(r -> {
+            m.put("renewalNonce", r.nonce());
+            m.put("renewalTimestamp", r.at().toString());
+        });
         return StrictJson.write(m);
     }
 
@@ -230,13 +301,20 @@ public final class AgentIdentity {
                 case "pending" -> Status.PENDING;
                 default -> throw new InvalidStateException("unknown identity status");
             };
-            return new AgentIdentity(keys, StrictJson.requireString(m, "agentId"), StrictJson.requireString(m, "organizationId"),
+            AgentIdentity identity = new AgentIdentity(keys, StrictJson.requireString(m, "agentId"), StrictJson.requireString(m, "organizationId"),
                     StrictJson.requireString(m, "issuer"), endpoints, StrictJson.strings(m, "pins", EnrollmentClaims.MAX_PINS), status,
                     StrictJson.string(m, "credential").map(AgentCredential::of),
                     StrictJson.string(m, "credentialIssuedAt").map(Instant::parse),
                     StrictJson.string(m, "credentialExpiresAt").map(Instant::parse),
                     StrictJson.requireInteger(m, "generation"), StrictJson.requireString(m, "organization"),
                     StrictJson.requireString(m, "group"), learned(StrictJson.strings(m, "issuerKeys", PinnedKeySet.MAX_KEYS)));
+            Optional<String> renewalNonce = StrictJson.string(m, "renewalNonce");
+            Optional<String> renewalTimestamp = StrictJson.string(m, "renewalTimestamp");
+            if (renewalNonce.isPresent() != renewalTimestamp.isPresent()) {
+                throw new InvalidStateException("malformed identity state: renewalNonce and renewalTimestamp go together");
+            }
+            return renewalNonce.isEmpty() ? identity
+                    : identity.withUnansweredRenewal(renewalNonce.get(), Instant.parse(renewalTimestamp.get()));
         } catch (StrictJson.JsonException | TokenException e) {
             throw new InvalidStateException("malformed identity state: " + e.getMessage());
         } catch (URISyntaxException | DateTimeException | IllegalArgumentException e) {
@@ -265,6 +343,7 @@ public final class AgentIdentity {
     @Override
     public String toString() {
         return "AgentIdentity[" + agentId + " of " + organizationId + ", " + status + ", generation " + generation
+                + (unansweredRenewal.isPresent() ? ", a renewal unanswered" : "")
                 + ", key " + keys.fingerprint().substring(0, 16) + "…, private key and credential redacted]";
     }
 }

@@ -71,7 +71,7 @@ import javax.net.ssl.TrustManager;
  * one held; otherwise nothing is saved.</li>
  * <li><b>Safe retries.</b> An enrollment retry is signed afresh (the server answers a retried key pair with the
  * same agent). A renewal retry resends the identical body, which the server recognises as a retry rather than a
- * clone.</li>
+ * clone; with an identity store, that holds across a restart too (see {@link #renew}).</li>
  * </ul>
  * Thread-safe.
  */
@@ -200,13 +200,55 @@ public final class EnrollmentClient {
     /**
      * Asks for the next credential (or, while pending, whether the agent was approved). With an identity store,
      * the new identity is saved before this returns.
+     *
+     * <p><b>A lost answer.</b> With an identity store, an active agent first saves the nonce and time of the renewal
+     * it is about to send ({@link AgentIdentity#unansweredRenewalSince()}). When no answer comes (the connection
+     * broke, the agent stopped), the next call, in this process or after a restart, sends that identical request
+     * again: the server recognises it as the renewal that issued its current generation and answers that credential,
+     * where a fresh renewal presenting the held generation would lock the agent as a clone. A resent request that
+     * the server never took is refused for its old time ({@link DenialCode#CLOCK_SKEW}) or its nonce
+     * ({@link DenialCode#REJECTED}); the client then forgets it and renews afresh, within the same call. The
+     * identity passed in may be an older copy: the stored one is used when it is the same agent at the same
+     * generation and holds an unanswered renewal.
      */
     public Outcome renew(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
         checkEndpoints(identity.endpoints(), identity.tlsPins());
+        AgentIdentity current = withStoredRenewal(identity);
+        Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
+        if (unanswered.isPresent()) {
+            RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
+                    current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
+            try {
+                return renewWith(current, resent);
+            } catch (EnrollmentClientException e) {
+                if (e.kind() != Kind.REFUSED || !e.denialCode().filter(c -> c == DenialCode.CLOCK_SKEW || c == DenialCode.REJECTED).isPresent()) {
+                    throw e;
+                }
+                // The server never took that request (it would have answered it): renew afresh.
+                current = current.withoutUnansweredRenewal();
+            }
+        }
+        RenewalRequest fresh = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys(), current.credential(),
+                clock);
+        if (store != null && current.status() == AgentIdentity.Status.ACTIVE) {
+            current = saveIdentity(current.withUnansweredRenewal(fresh.nonce(), fresh.timestamp()));
+        }
+        return renewWith(current, fresh);
+    }
+
+    /** The stored copy of {@code identity} when it remembers an unanswered renewal; otherwise {@code identity}. */
+    private AgentIdentity withStoredRenewal(AgentIdentity identity) throws EnrollmentClientException {
+        if (store == null || identity.unansweredRenewal().isPresent()) {
+            return identity;
+        }
+        Optional<AgentIdentity> stored = storedIdentity();
+        return stored.filter(s -> s.unansweredRenewal().isPresent() && s.sameStateAs(identity)).orElse(identity);
+    }
+
+    private Outcome renewWith(AgentIdentity identity, RenewalRequest request) throws EnrollmentClientException {
         // One body for every attempt: a retry of the same renewal is recognised as such by the server.
-        byte[] body = RenewalRequest.create(identity.agentId(), identity.organizationId(), identity.keys(), identity.credential(),
-                clock).toJson();
+        byte[] body = request.toJson();
         EnrollmentResponse r = exchange(identity.endpoints(), identity.tlsPins(), EnrollmentProtocol.RENEW_PATH, () -> body);
         if (r instanceof EnrollmentResponse.Denied d) {
             throw refused(d);
@@ -232,7 +274,10 @@ public final class EnrollmentClient {
                 pinsFrom(renewed, identity.tlsPins()))));
     }
 
-    /** Renews when {@link #renewalDueAt} has come (always while pending); otherwise returns {@code NOT_DUE}, sending nothing. */
+    /**
+     * Renews when {@link #renewalDueAt} has come (always while pending, and while a renewal awaits its answer);
+     * otherwise returns {@code NOT_DUE}, sending nothing.
+     */
     public Outcome renewIfDue(AgentIdentity identity) throws EnrollmentClientException {
         if (clock.instant().isBefore(renewalDueAt(identity))) {
             return new Outcome(Outcome.Status.NOT_DUE, identity);
@@ -246,7 +291,7 @@ public final class EnrollmentClient {
      * A pending identity is always due (it polls).
      */
     public Instant renewalDueAt(AgentIdentity identity) {
-        if (identity.status() == AgentIdentity.Status.PENDING) {
+        if (identity.status() == AgentIdentity.Status.PENDING || identity.unansweredRenewal().isPresent()) {
             return Instant.EPOCH;
         }
         Instant issued = identity.credentialIssuedAt().orElseThrow();
@@ -297,14 +342,19 @@ public final class EnrollmentClient {
     }
 
     private Outcome save(Outcome o) throws EnrollmentClientException {
+        saveIdentity(o.identity());
+        return o;
+    }
+
+    private AgentIdentity saveIdentity(AgentIdentity identity) throws EnrollmentClientException {
         if (store != null) {
             try {
-                store.save(o.identity());
+                store.save(identity);
             } catch (IOException e) {
                 throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot save the agent identity: " + e.getMessage(), e);
             }
         }
-        return o;
+        return identity;
     }
 
     // ------------------------------------------------------------------------------------------- checks

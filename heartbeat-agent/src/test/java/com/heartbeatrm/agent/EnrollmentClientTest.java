@@ -54,6 +54,7 @@ class EnrollmentClientTest {
         server.mode.set(ProtocolServer.Mode.NORMAL);
         server.requests.set(0);
         server.generation.set(0);
+        server.renewals.clear();
         slept.clear();
     }
 
@@ -182,5 +183,44 @@ class EnrollmentClientTest {
         assertThat(server.requests.get()).as("nothing sent when not due").isEqualTo(before);
         EnrollmentClient onTime = client().clock(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), due.plusSeconds(1)))).build();
         assertThat(onTime.renewIfDue(id).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+    }
+
+    @Test
+    @DisplayName("a renewal left unanswered is saved first and sent again, identical, after a restart; a stale one gives way to a fresh one")
+    void unansweredRenewalSurvivesRestart() throws Exception {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
+        AgentIdentity enrolled = client().identityStore(store).build().enroll(token, FACTS).identity();
+
+        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
+        assertThatThrownBy(() -> client().identityStore(store).build().renew(enrolled))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.UNAVAILABLE));
+        assertThat(server.renewals).hasSize(3);
+        assertThat(server.renewals).allSatisfy(b -> assertThat(b).isEqualTo(server.renewals.get(0)));
+        AgentIdentity waiting = store.load().orElseThrow();
+        assertThat(waiting.unansweredRenewalSince()).isPresent();
+        assertThat(waiting.generation()).isEqualTo(enrolled.generation());
+        EnrollmentClient restarted = client().identityStore(store).build();
+        assertThat(restarted.renewalDueAt(waiting)).as("an unanswered renewal is due at once").isEqualTo(Instant.EPOCH);
+
+        server.mode.set(ProtocolServer.Mode.NORMAL);
+        EnrollmentClient.Outcome renewed = restarted.renew(enrolled);
+        assertThat(renewed.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(server.renewals).hasSize(4);
+        assertThat(server.renewals.get(3)).as("the stored request, sent again to the byte").isEqualTo(server.renewals.get(0));
+        assertThat(store.load().orElseThrow().unansweredRenewalSince()).isEmpty();
+        assertThat(store.load().orElseThrow().generation()).isEqualTo(renewed.identity().generation());
+
+        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
+        assertThatThrownBy(() -> restarted.renew(renewed.identity())).isInstanceOf(EnrollmentClientException.class);
+        byte[] stale = server.renewals.get(server.renewals.size() - 1);
+        server.mode.set(ProtocolServer.Mode.CLOCK_SKEW_ONCE);
+        int before = server.renewals.size();
+        assertThat(restarted.renewIfDue(store.load().orElseThrow()).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(server.renewals).hasSize(before + 2);
+        assertThat(server.renewals.get(before)).as("the stored request first").isEqualTo(stale);
+        assertThat(RenewalRequest.parse(server.renewals.get(before + 1)).nonce()).as("then a fresh one")
+                .isNotEqualTo(RenewalRequest.parse(stale).nonce());
+        assertThat(store.load().orElseThrow().unansweredRenewalSince()).isEmpty();
     }
 }

@@ -52,4 +52,32 @@ class FileAgentIdentityStoreTest {
         assertThatThrownBy(store::load).isInstanceOf(IOException.class).satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRETSECRET"));
         assertThatThrownBy(() -> AgentIdentity.fromStateBytes(new byte[] {1, 2, 3})).isInstanceOf(AgentIdentity.InvalidStateException.class);
     }
+
+    @Test
+    @DisplayName("an unanswered renewal is kept with the identity, read back, cleared by a new credential; a half one is refused")
+    void unansweredRenewal() throws Exception {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        AgentIdentity id = identity();
+        assertThat(id.unansweredRenewalSince()).isEmpty();
+        Instant at = Instant.parse("2026-06-01T13:59:58.123456789Z");
+        AgentIdentity sending = id.withUnansweredRenewal("n".repeat(32), at);
+        store.save(sending);
+        AgentIdentity back = store.load().orElseThrow();
+        assertThat(back.unansweredRenewal()).contains(new AgentIdentity.UnansweredRenewal("n".repeat(32), at));
+        assertThat(back.unansweredRenewalSince()).contains(at);
+        assertThat(back.toStateBytes()).isEqualTo(sending.toStateBytes());
+        assertThat(back.toString()).contains("a renewal unanswered").doesNotContain("n".repeat(32));
+        assertThat(back.sameStateAs(id)).isTrue();
+        assertThat(back.withoutUnansweredRenewal().toStateBytes()).isEqualTo(id.toStateBytes());
+
+        String state = new String(sending.toStateBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String half = state.replaceAll(",\\s*\"renewalTimestamp\":\"[^\"]*\"", "");
+        assertThat(half).doesNotContain("renewalTimestamp");
+        assertThatThrownBy(() -> AgentIdentity.fromStateBytes(half.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(AgentIdentity.InvalidStateException.class).hasMessageContaining("go together");
+        String badNonce = state.replace("n".repeat(32), "not a nonce");
+        assertThatThrownBy(() -> AgentIdentity.fromStateBytes(badNonce.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(AgentIdentity.InvalidStateException.class).hasMessageContaining("renewalNonce");
+        assertThatThrownBy(() -> sending.withUnansweredRenewal("x", at)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

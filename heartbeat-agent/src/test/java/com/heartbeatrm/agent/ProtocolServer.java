@@ -35,12 +35,14 @@ final class ProtocolServer implements AutoCloseable {
     static final String AGENT = "agt_DDDDDDDDDDDDDDDDDDDDDA";
     static final String GROUP = "grp_EEEEEEEEEEEEEEEEEEEEEA";
 
-    enum Mode { NORMAL, TAMPERED, TRUNCATED, UNAVAILABLE, DENY_CLONE }
+    enum Mode { NORMAL, TAMPERED, TRUNCATED, UNAVAILABLE, DENY_CLONE, CLOCK_SKEW_ONCE }
 
     final TestKeys issuer;
     final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger generation = new AtomicInteger();
+    /** Every renewal body received, in order. */
+    final List<byte[]> renewals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final TlsIdentity tls;
     private final HttpsServer server;
     private final Clock clock;
@@ -123,7 +125,14 @@ final class ProtocolServer implements AutoCloseable {
                 send(ex, new EnrollmentResponse.Denied(DenialCode.INVALID_REQUEST, "the request is invalid"), null);
                 return;
             }
+            if (path.endsWith("/renew")) {
+                renewals.add(body);
+            }
             Mode m = mode.get();
+            if (m == Mode.CLOCK_SKEW_ONCE && mode.compareAndSet(Mode.CLOCK_SKEW_ONCE, Mode.NORMAL)) {
+                send(ex, new EnrollmentResponse.Denied(DenialCode.CLOCK_SKEW, "the request's time is too far from the server's"), null);
+                return;
+            }
             if (m == Mode.UNAVAILABLE) {
                 send(ex, new EnrollmentResponse.Denied(DenialCode.UNAVAILABLE, "temporarily unavailable; try again",
                         java.util.Optional.of(Duration.ofSeconds(1))), null);

@@ -1,8 +1,15 @@
 package com.heartbeatrm.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.agent.AgentIdentity;
+import com.heartbeatrm.agent.DenialCode;
+import com.heartbeatrm.agent.EnrollmentClientException;
+import com.heartbeatrm.agent.FileAgentIdentityStore;
+import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.agent.EnrollmentClient;
 import com.heartbeatrm.agent.EnrollmentProtocol;
 import com.heartbeatrm.agent.EnrollmentTokenVerifier;
@@ -16,7 +23,23 @@ import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.enrollment.admin.AdminAuthenticator;
 import com.heartbeatrm.enrollment.admin.AdminEndpoint;
 import com.heartbeatrm.enrollment.admin.AdminToken;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +48,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -33,6 +57,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Both servlets in an embedded Jetty 12 on a real loopback port, driven by the SDK's own client and plain HTTP. */
 @DisplayName("the servlets on Jetty 12")
@@ -40,6 +65,7 @@ class ServletsOnJettyTest {
     private static final String ADMIN_TOKEN = "servlet-test-admin-token-0123456789ABCDEF";
     private final HeartbeatServer server = HeartbeatServer.builder(new InMemoryHeartbeatStore(), AesGcmKeyEncryptionKey.generate("t"),
             "https://hb.example").build();
+    private final AtomicBoolean loseNextRenewalAnswer = new AtomicBoolean();
     private Server jetty;
     private URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -50,6 +76,7 @@ class ServletsOnJettyTest {
         jetty = new Server(new InetSocketAddressHolder().loopback());
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(new EnrollmentServlet(server.endpoint())), "/v1/*");
+        context.addFilter(new FilterHolder(new LoseAnswer(loseNextRenewalAnswer)), "/v1/renew", EnumSet.of(DispatcherType.REQUEST));
         AdminEndpoint admin = AdminEndpoint.builder(server, AdminAuthenticator.bearer(AdminToken.of(ADMIN_TOKEN), Actor.of("admin-api"),
                 Clock.systemUTC())).build();
         context.addServlet(new ServletHolder(new AdminServlet(admin)), "/api/*");
@@ -63,6 +90,58 @@ class ServletsOnJettyTest {
     static final class InetSocketAddressHolder {
         java.net.InetSocketAddress loopback() {
             return new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        }
+    }
+
+    /**
+     * When armed, lets the next renewal through to the server, which commits it, then drops the server's answer and
+     * sends 502 instead: what an agent sees when a proxy times out, or the connection breaks, after the server acted.
+     */
+    static final class LoseAnswer implements Filter {
+        private final AtomicBoolean armed;
+
+        LoseAnswer(AtomicBoolean armed) {
+            this.armed = armed;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
+            if (!armed.compareAndSet(true, false)) {
+                chain.doFilter(req, resp);
+                return;
+            }
+            ByteArrayOutputStream lost = new ByteArrayOutputStream();
+            HttpServletResponse real = (HttpServletResponse) resp;
+            chain.doFilter(req, new HttpServletResponseWrapper(real) {
+                @Override
+                public ServletOutputStream getOutputStream() {
+                    return new ServletOutputStream() {
+                        @Override
+                        public void write(int b) {
+                            lost.write(b);
+                        }
+
+                        @Override
+                        public boolean isReady() {
+                            return true;
+                        }
+
+                        @Override
+                        public void setWriteListener(WriteListener listener) {
+                            throw new UnsupportedOperationException();
+                        }
+                    };
+                }
+
+                @Override
+                public void flushBuffer() {
+                }
+            });
+            assertThat(lost.toString(StandardCharsets.UTF_8)).as("the server answered before the answer was lost").contains("\"renewed\"");
+            real.reset();
+            real.setStatus(502);
+            real.setContentType("text/plain");
+            real.getOutputStream().write("bad gateway".getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -85,6 +164,43 @@ class ServletsOnJettyTest {
         EnrollmentClient.Outcome renewed = client.renew(enrolled.identity());
         assertThat(renewed.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(renewed.identity().generation()).isEqualTo(enrolled.identity().generation() + 1);
+    }
+
+    @Test
+    @DisplayName("a renewal whose answer was lost: with an identity store the restarted agent gets its credential; without, it is a clone")
+    void lostRenewalAnswer(@TempDir Path dir) throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
+                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
+        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+
+        AgentIdentity enrolled = agent.identityStore(store).build().enrollOrRenew(token, facts).identity();
+        loseNextRenewalAnswer.set(true);
+        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        AgentId id = new AgentId(enrolled.agentId());
+        assertThat(server.admin().agents().require(org.id(), id).credentialGeneration()).as("the server renewed")
+                .isEqualTo(enrolled.generation() + 1);
+        assertThat(store.load().orElseThrow().generation()).as("the agent did not hear so").isEqualTo(enrolled.generation());
+
+        EnrollmentClient.Outcome restarted = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
+                .enrollOrRenewIfDue(token, facts);
+        assertThat(restarted.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(restarted.identity().generation()).isEqualTo(enrolled.generation() + 1);
+        assertThat(server.admin().agents().require(org.id(), id).status()).isEqualTo(AgentStatus.ACTIVE);
+        assertThat(agent.identityStore(store).build().renew(restarted.identity()).identity().generation())
+                .as("and renews on from there").isEqualTo(enrolled.generation() + 2);
+
+        EnrollmentClient noStore = EnrollmentClient.builder(server.signingKeys().publicKeySet())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
+        AgentIdentity other = noStore.enroll(token, new AgentFacts("pc-2", "linux", "6.1", "1.0", Optional.empty())).identity();
+        loseNextRenewalAnswer.set(true);
+        assertThatThrownBy(() -> noStore.renew(other)).isInstanceOf(EnrollmentClientException.class);
+        assertThatThrownBy(() -> noStore.renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_LOCKED));
     }
 
     @Test
