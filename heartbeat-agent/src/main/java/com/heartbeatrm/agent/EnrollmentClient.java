@@ -158,9 +158,29 @@ public final class EnrollmentClient {
 
     // ------------------------------------------------------------------------------------------------ enroll
 
-    /** Enrolls with a new key pair. With an identity store, the identity is saved before this returns. */
+    /**
+     * Enrolls with a new key pair. With an identity store, the identity is saved before this returns, and the key
+     * pair is kept in the store ({@link AgentIdentityStore#saveEnrollmentKey}) from before the first send until then:
+     * when the answer is lost, the next enrollment, in this process or after a restart, uses the same key, and the
+     * server answers with the agent it already made instead of making a second one (which would also count a second
+     * use of the access key).
+     */
     public Outcome enroll(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
-        return enroll(token, AgentKeyPair.generate(), facts);
+        if (store == null) {
+            return enroll(token, AgentKeyPair.generate(), facts);
+        }
+        try {
+            Optional<AgentKeyPair> kept = store.enrollmentKey();
+            AgentKeyPair keys = kept.isPresent() ? kept.get() : AgentKeyPair.generate();
+            if (kept.isEmpty()) {
+                store.saveEnrollmentKey(keys);
+            }
+            Outcome o = enroll(token, keys, facts);
+            store.deleteEnrollmentKey();
+            return o;
+        } catch (IOException e) {
+            throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
+        }
     }
 
     /** Enrolls with the given key pair (e.g. one held by the OS key store). */

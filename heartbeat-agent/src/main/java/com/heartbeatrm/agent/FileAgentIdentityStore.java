@@ -1,6 +1,8 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.internal.AtomicFile;
+import com.heartbeatrm.agent.internal.Base64Url;
+import com.heartbeatrm.agent.internal.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,28 +13,35 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The identity in one file, {@code identity.json}, in a directory of the agent's own. On POSIX systems the
+ * The identity in one file, {@code identity.json}, in a directory of the agent's own; while an enrollment awaits
+ * its answer, its key pair in a second one, {@code enrolling.json}. On POSIX systems the
  * directory is made owner-only ({@code 0700}) and the file is {@code 0600}. Each save writes a temporary file in the
  * same directory, forces it to disk and moves it over the old one, so a crash leaves the old or the new identity,
  * never a mix. The file holds the agent's private key: nothing here prints it.
  */
 public final class FileAgentIdentityStore implements AgentIdentityStore {
     public static final String FILE_NAME = "identity.json";
+    /** The file that holds an enrollment's key pair until its identity is saved. */
+    public static final String ENROLLING_FILE_NAME = "enrolling.json";
+    private static final Set<String> ENROLLING_FIELDS = Set.of("v", "publicKey", "privateKey");
     private static final int MAX_FILE = 64 * 1024;
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private final Path dir;
     private final Path file;
+    private final Path enrolling;
 
     private FileAgentIdentityStore(Path dir) {
         this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
+        this.enrolling = dir.resolve(ENROLLING_FILE_NAME);
     }
 
     /** A store in {@code dir} (created on first save). */
@@ -46,25 +55,9 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
 
     @Override
     public Optional<AgentIdentity> load() throws IOException {
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(file + " is not a regular file");
-        }
-        byte[] bytes;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            if (ch.size() > MAX_FILE) {
-                throw new IOException(file + " is larger than " + MAX_FILE + " bytes: not an agent identity");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // read it all
-            }
-            bytes = buf.array();
-        }
+        Optional<byte[]> bytes = read(file);
         try {
-            return Optional.of(AgentIdentity.fromStateBytes(bytes));
+            return bytes.isEmpty() ? Optional.empty() : Optional.of(AgentIdentity.fromStateBytes(bytes.get()));
         } catch (AgentIdentity.InvalidStateException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -73,6 +66,48 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     @Override
     public void save(AgentIdentity identity) throws IOException {
         Objects.requireNonNull(identity, "identity");
+        write(file, identity.toStateBytes());
+    }
+
+    /** Forgets the identity, and any enrollment key kept, so that the next enrollment is a new agent. */
+    @Override
+    public void delete() throws IOException {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(enrolling);
+    }
+
+    @Override
+    public void saveEnrollmentKey(AgentKeyPair keys) throws IOException {
+        Objects.requireNonNull(keys, "keys");
+        write(enrolling, StrictJson.write(Map.of("v", 1, "publicKey", Base64Url.encode(keys.publicKey()),
+                "privateKey", Base64Url.encode(keys.exportPrivateKeyPkcs8()))));
+    }
+
+    @Override
+    public Optional<AgentKeyPair> enrollmentKey() throws IOException {
+        Optional<byte[]> bytes = read(enrolling);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, Object> m = StrictJson.parseObject(bytes.get(), MAX_FILE);
+            StrictJson.onlyMembers(m, ENROLLING_FIELDS);
+            if (StrictJson.requireInteger(m, "v") != 1) {
+                throw new IOException(enrolling + ": unknown version");
+            }
+            return Optional.of(AgentKeyPair.restore(Base64Url.decode(StrictJson.requireString(m, "privateKey"), "privateKey"),
+                    Base64Url.decode(StrictJson.requireString(m, "publicKey"), "publicKey")));
+        } catch (StrictJson.JsonException | TokenException | IllegalArgumentException e) {
+            throw new IOException(enrolling + ": malformed enrollment key: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void deleteEnrollmentKey() throws IOException {
+        Files.deleteIfExists(enrolling);
+    }
+
+    private void write(Path target, byte[] bytes) throws IOException {
         if (POSIX) {
             if (!Files.exists(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
@@ -81,12 +116,27 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
         } else {
             Files.createDirectories(dir);
         }
-        AtomicFile.replace(file, OWNER_FILE, identity.toStateBytes());
+        AtomicFile.replace(target, OWNER_FILE, bytes);
     }
 
-    @Override
-    public void delete() throws IOException {
-        Files.deleteIfExists(file);
+    /** The file's bytes, at most {@code MAX_FILE} of them; empty when there is no file. Never follows a link. */
+    private static Optional<byte[]> read(Path f) throws IOException {
+        if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(f + " is not a regular file");
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() > MAX_FILE) {
+                throw new IOException(f + " is larger than " + MAX_FILE + " bytes: not agent state");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read it all
+            }
+            return Optional.of(buf.array());
+        }
     }
 
     @Override

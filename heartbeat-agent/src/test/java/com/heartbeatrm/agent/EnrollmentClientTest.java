@@ -223,4 +223,30 @@ class EnrollmentClientTest {
                 .isNotEqualTo(RenewalRequest.parse(stale).nonce());
         assertThat(store.load().orElseThrow().unansweredRenewalSince()).isEmpty();
     }
+
+    @Test
+    @DisplayName("an enrollment left unanswered keeps its key pair in the store; the next one, after a restart, uses the same key")
+    void unansweredEnrollmentKeepsItsKey() throws Exception {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
+        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
+        assertThatThrownBy(() -> client().identityStore(store).build().enrollOrRenewIfDue(token, FACTS))
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.UNAVAILABLE));
+        assertThat(store.load()).isEmpty();
+        String kept = store.enrollmentKey().orElseThrow().fingerprint();
+
+        server.mode.set(ProtocolServer.Mode.NORMAL);
+        EnrollmentClient.Outcome enrolled = client().identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
+                .enrollOrRenewIfDue(token, FACTS);
+        assertThat(enrolled.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+        assertThat(enrolled.identity().keys().fingerprint()).isEqualTo(kept);
+        assertThat(store.load().orElseThrow().keys().fingerprint()).isEqualTo(kept);
+        assertThat(store.enrollmentKey()).as("forgotten once the identity is saved").isEmpty();
+
+        AgentKeyPair own = AgentKeyPair.generate();
+        store.delete();
+        assertThat(client().identityStore(store).build().enroll(token, own, FACTS).identity().keys().fingerprint())
+                .as("a caller's own key pair is used as given").isEqualTo(own.fingerprint());
+        assertThat(store.enrollmentKey()).isEmpty();
+    }
 }

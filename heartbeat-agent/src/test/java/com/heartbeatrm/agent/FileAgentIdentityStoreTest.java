@@ -80,4 +80,33 @@ class FileAgentIdentityStoreTest {
                 .isInstanceOf(AgentIdentity.InvalidStateException.class).hasMessageContaining("renewalNonce");
         assertThatThrownBy(() -> sending.withUnansweredRenewal("x", at)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("an enrollment key is kept owner-only until deleted; delete() forgets it with the identity; a corrupt one is a typed error")
+    void enrollmentKey() throws IOException {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        assertThat(store.enrollmentKey()).isEmpty();
+        AgentKeyPair keys = AgentKeyPair.generate();
+        store.saveEnrollmentKey(keys);
+        Path file = dir.resolve("agent").resolve(FileAgentIdentityStore.ENROLLING_FILE_NAME);
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(store.enrollmentKey().orElseThrow().fingerprint()).isEqualTo(keys.fingerprint());
+        store.deleteEnrollmentKey();
+        assertThat(store.enrollmentKey()).isEmpty();
+
+        store.saveEnrollmentKey(keys);
+        store.save(identity());
+        store.delete();
+        assertThat(store.load()).isEmpty();
+        assertThat(store.enrollmentKey()).as("delete() means the next enrollment is a new agent").isEmpty();
+
+        store.saveEnrollmentKey(keys);
+        String kept = Files.readString(file);
+        String privateKey = kept.replaceAll("(?s).*\"privateKey\":\"([^\"]+)\".*", "$1");
+        Files.writeString(file, kept.replace("\"publicKey\":\"", "\"publicKey\":\"A"));
+        assertThatThrownBy(store::enrollmentKey).isInstanceOf(IOException.class).hasMessageContaining("malformed enrollment key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(privateKey));
+        Files.writeString(file, "{\"v\":1,\"publicKey\":\"x\",\"privateKey\":\"y\",\"extra\":1}");
+        assertThatThrownBy(store::enrollmentKey).isInstanceOf(IOException.class);
+    }
 }

@@ -8,6 +8,8 @@ import com.heartbeatrm.agent.AgentIdentity;
 import com.heartbeatrm.agent.DenialCode;
 import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.agent.EnrollmentClient;
@@ -16,6 +18,7 @@ import com.heartbeatrm.agent.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
@@ -66,6 +69,7 @@ class ServletsOnJettyTest {
     private final HeartbeatServer server = HeartbeatServer.builder(new InMemoryHeartbeatStore(), AesGcmKeyEncryptionKey.generate("t"),
             "https://hb.example").build();
     private final AtomicBoolean loseNextRenewalAnswer = new AtomicBoolean();
+    private final AtomicBoolean loseNextEnrollmentAnswer = new AtomicBoolean();
     private Server jetty;
     private URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -76,7 +80,9 @@ class ServletsOnJettyTest {
         jetty = new Server(new InetSocketAddressHolder().loopback());
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(new EnrollmentServlet(server.endpoint())), "/v1/*");
-        context.addFilter(new FilterHolder(new LoseAnswer(loseNextRenewalAnswer)), "/v1/renew", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new LoseAnswer(loseNextRenewalAnswer, "renewed")), "/v1/renew", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new LoseAnswer(loseNextEnrollmentAnswer, "enrolled")), "/v1/enroll",
+                EnumSet.of(DispatcherType.REQUEST));
         AdminEndpoint admin = AdminEndpoint.builder(server, AdminAuthenticator.bearer(AdminToken.of(ADMIN_TOKEN), Actor.of("admin-api"),
                 Clock.systemUTC())).build();
         context.addServlet(new ServletHolder(new AdminServlet(admin)), "/api/*");
@@ -94,14 +100,16 @@ class ServletsOnJettyTest {
     }
 
     /**
-     * When armed, lets the next renewal through to the server, which commits it, then drops the server's answer and
+     * When armed, lets the next request through to the server, which commits it, then drops the server's answer and
      * sends 502 instead: what an agent sees when a proxy times out, or the connection breaks, after the server acted.
      */
     static final class LoseAnswer implements Filter {
         private final AtomicBoolean armed;
+        private final String status;
 
-        LoseAnswer(AtomicBoolean armed) {
+        LoseAnswer(AtomicBoolean armed, String status) {
             this.armed = armed;
+            this.status = status;
         }
 
         @Override
@@ -137,7 +145,7 @@ class ServletsOnJettyTest {
                 public void flushBuffer() {
                 }
             });
-            assertThat(lost.toString(StandardCharsets.UTF_8)).as("the server answered before the answer was lost").contains("\"renewed\"");
+            assertThat(lost.toString(StandardCharsets.UTF_8)).as("the server answered before the answer was lost").contains("\"" + status + "\"");
             real.reset();
             real.setStatus(502);
             real.setContentType("text/plain");
@@ -201,6 +209,37 @@ class ServletsOnJettyTest {
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOf(EnrollmentClientException.class);
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_LOCKED));
+    }
+
+    @Test
+    @DisplayName("an enrollment whose answer was lost, on a single-use key: with an identity store the restarted agent is the same agent")
+    void lostEnrollmentAnswer(@TempDir Path dir) throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        AccessKey once = server.admin().accessKeys().create(Actor.of("alice"), org.id(),
+                AccessKeySpec.builder("one install", org.rootGroup().id()).maxUses(1).build());
+        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), once.id(),
+                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
+        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
+        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+
+        loseNextEnrollmentAnswer.set(true);
+        assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenewIfDue(token, facts))
+                .isInstanceOf(EnrollmentClientException.class);
+        assertThat(server.admin().accessKeys().require(org.id(), once.id()).useCount()).as("the server enrolled it").isEqualTo(1);
+
+        EnrollmentClient.Outcome restarted = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
+                .enrollOrRenewIfDue(token, facts);
+        assertThat(restarted.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+        assertThat(server.admin().agents().listByKey(org.id(), once.id(), PageRequest.first(10)).items())
+                .singleElement().satisfies(a -> assertThat(a.id().value()).isEqualTo(restarted.identity().agentId()));
+        assertThat(server.admin().accessKeys().require(org.id(), once.id()).useCount()).as("no second use").isEqualTo(1);
+
+        EnrollmentClient noStore = EnrollmentClient.builder(server.signingKeys().publicKeySet())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
+        assertThatThrownBy(() -> noStore.enroll(token, facts)).as("a new key is a new agent: the single use is spent")
+                .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.denialCode()).contains(DenialCode.KEY_EXHAUSTED));
     }
 
     @Test
