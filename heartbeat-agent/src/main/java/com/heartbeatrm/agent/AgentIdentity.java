@@ -1,6 +1,7 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.internal.Base64Url;
+import com.heartbeatrm.agent.internal.SignedRequest;
 import com.heartbeatrm.agent.internal.StrictJson;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,7 +37,6 @@ public final class AgentIdentity {
     private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "issuer", "endpoints", "pins", "publicKey",
             "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group", "issuerKeys",
             "renewalNonce", "renewalTimestamp");
-    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{22,86}");
     private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
@@ -63,8 +63,10 @@ public final class AgentIdentity {
      */
     record UnansweredRenewal(String nonce, Instant at) {
         UnansweredRenewal {
-            if (nonce == null || !NONCE.matcher(nonce).matches()) {
-                throw new IllegalArgumentException("renewalNonce: missing or malformed");
+            try {
+                SignedRequest.bytes("renewalNonce", Objects.requireNonNull(nonce, "nonce"), 16, 64);
+            } catch (RequestException e) {
+                throw new IllegalArgumentException("renewalNonce: " + e.getMessage());
             }
             Objects.requireNonNull(at, "at");
         }
@@ -123,9 +125,6 @@ public final class AgentIdentity {
     }
 
     private AgentIdentity(AgentIdentity base, Optional<UnansweredRenewal> unansweredRenewal) {
-        if (unansweredRenewal.isPresent() && base.status != Status.ACTIVE) {
-            throw new IllegalArgumentException("only an active identity keeps an unanswered renewal");
-        }
         this.keys = base.keys;
         this.agentId = base.agentId;
         this.organizationId = base.organizationId;
@@ -231,10 +230,10 @@ public final class AgentIdentity {
         return unansweredRenewal.isEmpty() ? this : new AgentIdentity(this, Optional.empty());
     }
 
-    /** The same agent and key at the same generation: one state of an identity, whatever it remembers besides. */
-    boolean sameStateAs(AgentIdentity other) {
-        return agentId.equals(other.agentId) && organizationId.equals(other.organizationId) && generation == other.generation
-                && status == other.status && keys.fingerprint().equals(other.keys.fingerprint());
+    /** The same agent, in the same organization, with the same key: two copies of one identity, at any generation. */
+    boolean sameAgentAs(AgentIdentity other) {
+        return agentId.equals(other.agentId) && organizationId.equals(other.organizationId)
+                && keys.fingerprint().equals(other.keys.fingerprint());
     }
 
     AgentIdentity withCredential(AgentCredential newCredential, CredentialClaims claims, EnrollmentResponse.Placement placement,
@@ -253,7 +252,9 @@ public final class AgentIdentity {
 
     /**
      * The identity as bytes for an {@link AgentIdentityStore}: UTF-8 JSON that includes the private key and the
-     * credential. Protect it like the key itself (owner-only file, OS key store, TPM-sealed blob).
+     * credential. Protect it like the key itself (owner-only file, OS key store, TPM-sealed blob). While a renewal
+     * awaits its answer the state also holds that renewal's nonce and time ({@code renewalNonce},
+     * {@code renewalTimestamp}); SDK versions before 0.1.0 do not read such a state.
      */
     public byte[] toStateBytes() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -92,6 +92,8 @@ public final class EnrollmentClient {
     private final RandomGenerator random;
     private final String userAgent;
     private final Map<List<String>, HttpClient> clients = new ConcurrentHashMap<>();
+    /** Serializes what reads and writes the identity store: a renewal kept, then sent, must not race another. */
+    private final Object storeLock = new Object();
 
     private EnrollmentClient(Builder b) {
         this.issuerKeys = b.issuerKeys;
@@ -169,17 +171,19 @@ public final class EnrollmentClient {
         if (store == null) {
             return enroll(token, AgentKeyPair.generate(), facts);
         }
-        try {
-            Optional<AgentKeyPair> kept = store.enrollmentKey();
-            AgentKeyPair keys = kept.isPresent() ? kept.get() : AgentKeyPair.generate();
-            if (kept.isEmpty()) {
-                store.saveEnrollmentKey(keys);
+        synchronized (storeLock) {
+            try {
+                Optional<AgentKeyPair> kept = store.enrollmentKey();
+                AgentKeyPair keys = kept.isPresent() ? kept.get() : AgentKeyPair.generate();
+                if (kept.isEmpty()) {
+                    store.saveEnrollmentKey(keys);
+                }
+                Outcome o = enroll(token, keys, facts);
+                store.deleteEnrollmentKey();
+                return o;
+            } catch (IOException e) {
+                throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
             }
-            Outcome o = enroll(token, keys, facts);
-            store.deleteEnrollmentKey();
-            return o;
-        } catch (IOException e) {
-            throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
         }
     }
 
@@ -221,49 +225,65 @@ public final class EnrollmentClient {
      * Asks for the next credential (or, while pending, whether the agent was approved). With an identity store,
      * the new identity is saved before this returns.
      *
-     * <p><b>A lost answer.</b> With an identity store, an active agent first saves the nonce and time of the renewal
-     * it is about to send ({@link AgentIdentity#unansweredRenewalSince()}). When no answer comes (the connection
-     * broke, the agent stopped), the next call, in this process or after a restart, sends that identical request
-     * again: the server recognises it as the renewal that issued its current generation and answers that credential,
-     * where a fresh renewal presenting the held generation would lock the agent as a clone. A resent request that
-     * the server never took is refused for its old time ({@link DenialCode#CLOCK_SKEW}) or its nonce
-     * ({@link DenialCode#REJECTED}); the client then forgets it and renews afresh, within the same call. The
-     * identity passed in may be an older copy: the stored one is used when it is the same agent at the same
-     * generation and holds an unanswered renewal.
+     * <p><b>A lost answer.</b> With an identity store, the agent saves the nonce and time of each renewal (or poll)
+     * before sending it ({@link AgentIdentity#unansweredRenewalSince()}). When no answer comes (the connection broke,
+     * the agent stopped), the next call, in this process or after a restart, sends that same request again: the
+     * server recognises it as the renewal that issued its current generation and answers that credential, where a
+     * fresh renewal presenting the held generation would lock the agent as a clone. A kept request is dropped, and a
+     * fresh one sent in the same call, only when its refusal shows that the server never took it:
+     * {@link DenialCode#CLOCK_SKEW} for its old time (and, for a pending agent's poll, {@link DenialCode#REJECTED}
+     * for a nonce already answered as a poll). Any other refusal leaves it kept.
+     *
+     * <p>With a store, the store is the authority: when it holds the same agent at the same or a newer generation
+     * than {@code identity}, that copy is renewed, so an older copy held by the caller neither loses a kept request
+     * nor overwrites a newer credential. Calls on one client are serialized; two clients or processes must not share
+     * one store.
      */
     public Outcome renew(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
         checkEndpoints(identity.endpoints(), identity.tlsPins());
-        AgentIdentity current = withStoredRenewal(identity);
-        Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
-        if (unanswered.isPresent()) {
-            RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
-                    current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
-            try {
-                return renewWith(current, resent);
-            } catch (EnrollmentClientException e) {
-                if (e.kind() != Kind.REFUSED || !e.denialCode().filter(c -> c == DenialCode.CLOCK_SKEW || c == DenialCode.REJECTED).isPresent()) {
-                    throw e;
+        synchronized (storeLock) {
+            AgentIdentity current = current(identity);
+            Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
+            if (unanswered.isPresent()) {
+                RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
+                        current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
+                try {
+                    return renewWith(current, resent);
+                } catch (EnrollmentClientException e) {
+                    if (!neverTaken(current, e)) {
+                        throw e;
+                    }
+                    current = current.withoutUnansweredRenewal();
                 }
-                // The server never took that request (it would have answered it): renew afresh.
-                current = current.withoutUnansweredRenewal();
             }
+            RenewalRequest fresh = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys(), current.credential(),
+                    clock);
+            if (store != null) {
+                current = saveIdentity(current.withUnansweredRenewal(fresh.nonce(), fresh.timestamp()));
+            }
+            return renewWith(current, fresh);
         }
-        RenewalRequest fresh = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys(), current.credential(),
-                clock);
-        if (store != null && current.status() == AgentIdentity.Status.ACTIVE) {
-            current = saveIdentity(current.withUnansweredRenewal(fresh.nonce(), fresh.timestamp()));
-        }
-        return renewWith(current, fresh);
     }
 
-    /** The stored copy of {@code identity} when it remembers an unanswered renewal; otherwise {@code identity}. */
-    private AgentIdentity withStoredRenewal(AgentIdentity identity) throws EnrollmentClientException {
-        if (store == null || identity.unansweredRenewal().isPresent()) {
-            return identity;
+    /**
+     * Whether the refusal of a resent request shows that the server never took it. A request it took would have been
+     * answered again, whatever its age; one it refuses for its time was never taken. A pending agent's poll that was
+     * answered as a poll is refused for its nonce; an active agent's kept request is not dropped for that reason,
+     * since {@code rejected} also stands for a credential the server cannot check now.
+     */
+    private static boolean neverTaken(AgentIdentity identity, EnrollmentClientException e) {
+        Optional<DenialCode> code = e.kind() == Kind.REFUSED ? e.denialCode() : Optional.empty();
+        return code.filter(c -> c == DenialCode.CLOCK_SKEW
+                || (c == DenialCode.REJECTED && identity.status() == AgentIdentity.Status.PENDING)).isPresent();
+    }
+
+    /** With a store: its copy of {@code given}'s agent when that is at the same or a newer generation; otherwise {@code given}. */
+    private AgentIdentity current(AgentIdentity given) throws EnrollmentClientException {
+        if (store == null) {
+            return given;
         }
-        Optional<AgentIdentity> stored = storedIdentity();
-        return stored.filter(s -> s.unansweredRenewal().isPresent() && s.sameStateAs(identity)).orElse(identity);
+        return storedIdentity().filter(s -> s.sameAgentAs(given) && s.generation() >= given.generation()).orElse(given);
     }
 
     private Outcome renewWith(AgentIdentity identity, RenewalRequest request) throws EnrollmentClientException {
@@ -296,13 +316,18 @@ public final class EnrollmentClient {
 
     /**
      * Renews when {@link #renewalDueAt} has come (always while pending, and while a renewal awaits its answer);
-     * otherwise returns {@code NOT_DUE}, sending nothing.
+     * otherwise returns {@code NOT_DUE}, sending nothing. With a store, its copy is the one judged (see {@link #renew}).
      */
     public Outcome renewIfDue(AgentIdentity identity) throws EnrollmentClientException {
-        if (clock.instant().isBefore(renewalDueAt(identity))) {
-            return new Outcome(Outcome.Status.NOT_DUE, identity);
+        Objects.requireNonNull(identity, "identity");
+        AgentIdentity current;
+        synchronized (storeLock) {
+            current = current(identity);
         }
-        return renew(identity);
+        if (clock.instant().isBefore(renewalDueAt(current))) {
+            return new Outcome(Outcome.Status.NOT_DUE, current);
+        }
+        return renew(current);
     }
 
     /**
@@ -344,14 +369,18 @@ public final class EnrollmentClient {
 
     /** Renews the stored identity when due, or enrolls with {@code token} when none is stored. */
     public Outcome enrollOrRenewIfDue(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
-        Optional<AgentIdentity> stored = storedIdentity();
-        return stored.isPresent() ? renewIfDue(stored.get()) : enroll(token, facts);
+        synchronized (storeLock) {
+            Optional<AgentIdentity> stored = storedIdentity();
+            return stored.isPresent() ? renewIfDue(stored.get()) : enroll(token, facts);
+        }
     }
 
     /** Renews the stored identity now (while pending: polls), or enrolls with {@code token} when none is stored. */
     public Outcome enrollOrRenew(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
-        Optional<AgentIdentity> stored = storedIdentity();
-        return stored.isPresent() ? renew(stored.get()) : enroll(token, facts);
+        synchronized (storeLock) {
+            Optional<AgentIdentity> stored = storedIdentity();
+            return stored.isPresent() ? renew(stored.get()) : enroll(token, facts);
+        }
     }
 
     private AgentIdentityStore requireStore() {

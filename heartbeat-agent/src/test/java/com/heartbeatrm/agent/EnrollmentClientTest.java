@@ -249,4 +249,42 @@ class EnrollmentClientTest {
                 .as("a caller's own key pair is used as given").isEqualTo(own.fingerprint());
         assertThat(store.enrollmentKey()).isEmpty();
     }
+
+    @Test
+    @DisplayName("with a store, its copy is renewed: an older copy in the caller's hands neither loses the kept request nor overwrites a newer credential")
+    void storeIsTheAuthority() throws Exception {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
+        EnrollmentClient client = client().identityStore(store).build();
+        AgentIdentity enrolled = client.enroll(token, FACTS).identity();
+
+        // The caller's copy keeps N0; the store has since kept N1 for the same generation: N1 is what goes out.
+        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
+        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOf(EnrollmentClientException.class);
+        AgentIdentity withN0 = store.load().orElseThrow();
+        String n1 = "N1".repeat(16);
+        store.save(withN0.withUnansweredRenewal(n1, Instant.now()));
+        server.mode.set(ProtocolServer.Mode.NORMAL);
+        server.renewals.clear();
+        assertThat(client.renew(withN0).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(server.renewals).hasSize(1);
+        assertThat(RenewalRequest.parse(server.renewals.get(0)).nonce()).isEqualTo(n1);
+
+        // renewIfDue with a copy that knows of no kept request: the store's copy is due at once.
+        AgentIdentity newer = store.load().orElseThrow();
+        store.save(newer.withUnansweredRenewal("N2".repeat(16), Instant.now()));
+        server.renewals.clear();
+        assertThat(client.renewIfDue(newer).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(RenewalRequest.parse(server.renewals.get(0)).nonce()).isEqualTo("N2".repeat(16));
+
+        // The caller still holds the enrolled (older) copy: the stored, newer credential is presented and never overwritten.
+        AgentIdentity stored = store.load().orElseThrow();
+        assertThat(stored.generation()).isGreaterThan(enrolled.generation());
+        server.renewals.clear();
+        EnrollmentClient.Outcome again = client.renew(enrolled);
+        assertThat(RenewalRequest.parse(server.renewals.get(0)).credential()).isEqualTo(stored.credential());
+        assertThat(store.load().orElseThrow().generation()).isEqualTo(again.identity().generation()).isGreaterThan(stored.generation());
+        assertThat(client.renewIfDue(enrolled).identity().generation()).as("NOT_DUE hands back the stored copy")
+                .isEqualTo(again.identity().generation());
+    }
 }

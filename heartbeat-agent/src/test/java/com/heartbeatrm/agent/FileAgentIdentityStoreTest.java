@@ -67,7 +67,7 @@ class FileAgentIdentityStoreTest {
         assertThat(back.unansweredRenewalSince()).contains(at);
         assertThat(back.toStateBytes()).isEqualTo(sending.toStateBytes());
         assertThat(back.toString()).contains("a renewal unanswered").doesNotContain("n".repeat(32));
-        assertThat(back.sameStateAs(id)).isTrue();
+        assertThat(back.sameAgentAs(id)).isTrue();
         assertThat(back.withoutUnansweredRenewal().toStateBytes()).isEqualTo(id.toStateBytes());
 
         String state = new String(sending.toStateBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -19,6 +19,7 @@ import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
@@ -42,7 +43,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,8 +69,7 @@ class ServletsOnJettyTest {
     private static final String ADMIN_TOKEN = "servlet-test-admin-token-0123456789ABCDEF";
     private final HeartbeatServer server = HeartbeatServer.builder(new InMemoryHeartbeatStore(), AesGcmKeyEncryptionKey.generate("t"),
             "https://hb.example").build();
-    private final AtomicBoolean loseNextRenewalAnswer = new AtomicBoolean();
-    private final AtomicBoolean loseNextEnrollmentAnswer = new AtomicBoolean();
+    private final AtomicReference<String> loseNextAnswer = new AtomicReference<>();
     private Server jetty;
     private URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -80,9 +80,7 @@ class ServletsOnJettyTest {
         jetty = new Server(new InetSocketAddressHolder().loopback());
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(new EnrollmentServlet(server.endpoint())), "/v1/*");
-        context.addFilter(new FilterHolder(new LoseAnswer(loseNextRenewalAnswer, "renewed")), "/v1/renew", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new LoseAnswer(loseNextEnrollmentAnswer, "enrolled")), "/v1/enroll",
-                EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new LoseAnswer(loseNextAnswer)), "/v1/*", EnumSet.of(DispatcherType.REQUEST));
         AdminEndpoint admin = AdminEndpoint.builder(server, AdminAuthenticator.bearer(AdminToken.of(ADMIN_TOKEN), Actor.of("admin-api"),
                 Clock.systemUTC())).build();
         context.addServlet(new ServletHolder(new AdminServlet(admin)), "/api/*");
@@ -100,21 +98,21 @@ class ServletsOnJettyTest {
     }
 
     /**
-     * When armed, lets the next request through to the server, which commits it, then drops the server's answer and
-     * sends 502 instead: what an agent sees when a proxy times out, or the connection breaks, after the server acted.
+     * When armed with the status the server will answer, lets the next request through to the server, which commits
+     * it, then drops the server's answer and sends 502 instead: what an agent sees when a proxy times out, or the
+     * connection breaks, after the server acted.
      */
     static final class LoseAnswer implements Filter {
-        private final AtomicBoolean armed;
-        private final String status;
+        private final AtomicReference<String> armed;
 
-        LoseAnswer(AtomicBoolean armed, String status) {
+        LoseAnswer(AtomicReference<String> armed) {
             this.armed = armed;
-            this.status = status;
         }
 
         @Override
         public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
-            if (!armed.compareAndSet(true, false)) {
+            String status = armed.getAndSet(null);
+            if (status == null) {
                 chain.doFilter(req, resp);
                 return;
             }
@@ -187,7 +185,7 @@ class ServletsOnJettyTest {
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
 
         AgentIdentity enrolled = agent.identityStore(store).build().enrollOrRenew(token, facts).identity();
-        loseNextRenewalAnswer.set(true);
+        loseNextAnswer.set("renewed");
         assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
         AgentId id = new AgentId(enrolled.agentId());
         assertThat(server.admin().agents().require(org.id(), id).credentialGeneration()).as("the server renewed")
@@ -205,7 +203,7 @@ class ServletsOnJettyTest {
         EnrollmentClient noStore = EnrollmentClient.builder(server.signingKeys().publicKeySet())
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
         AgentIdentity other = noStore.enroll(token, new AgentFacts("pc-2", "linux", "6.1", "1.0", Optional.empty())).identity();
-        loseNextRenewalAnswer.set(true);
+        loseNextAnswer.set("renewed");
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOf(EnrollmentClientException.class);
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_LOCKED));
@@ -224,7 +222,7 @@ class ServletsOnJettyTest {
         EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
 
-        loseNextEnrollmentAnswer.set(true);
+        loseNextAnswer.set("enrolled");
         assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenewIfDue(token, facts))
                 .isInstanceOf(EnrollmentClientException.class);
         assertThat(server.admin().accessKeys().require(org.id(), once.id()).useCount()).as("the server enrolled it").isEqualTo(1);
@@ -240,6 +238,41 @@ class ServletsOnJettyTest {
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
         assertThatThrownBy(() -> noStore.enroll(token, facts)).as("a new key is a new agent: the single use is spent")
                 .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.denialCode()).contains(DenialCode.KEY_EXHAUSTED));
+    }
+
+    @Test
+    @DisplayName("a pending agent's polls: one answered 'pending' and lost is dropped; the first after approval, lost, is answered again")
+    void lostPollAnswers(@TempDir Path dir) throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        server.admin().groups().setOverride(Actor.of("alice"), org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
+        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
+                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
+        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
+        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+
+        AgentIdentity pending = agent.identityStore(store).build().enrollOrRenew(token, facts).identity();
+        assertThat(pending.status()).isEqualTo(AgentIdentity.Status.PENDING);
+        loseNextAnswer.set("pending");
+        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        assertThat(store.load().orElseThrow().unansweredRenewalSince()).isPresent();
+        EnrollmentClient.Outcome polled = agent.identityStore(store).build().enrollOrRenew(token, facts);
+        assertThat(polled.status()).as("the kept poll goes out again (or gives way to a fresh one), and the agent polls on")
+                .isEqualTo(EnrollmentClient.Outcome.Status.PENDING);
+        assertThat(store.load().orElseThrow().unansweredRenewalSince()).isEmpty();
+
+        AgentId id = new AgentId(pending.agentId());
+        server.admin().agents().approve(Actor.of("alice"), org.id(), id);
+        loseNextAnswer.set("renewed");
+        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        assertThat(server.admin().agents().require(org.id(), id).credentialGeneration()).isEqualTo(1);
+        EnrollmentClient.Outcome approved = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
+                .enrollOrRenew(token, facts);
+        assertThat(approved.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(approved.identity().generation()).isEqualTo(1);
+        assertThat(server.admin().agents().require(org.id(), id).status()).isEqualTo(AgentStatus.ACTIVE);
     }
 
     @Test
