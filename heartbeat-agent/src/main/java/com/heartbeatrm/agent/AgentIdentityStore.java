@@ -15,22 +15,27 @@ public interface AgentIdentityStore {
     /** Stores {@code identity}, replacing what was there, atomically. */
     void save(AgentIdentity identity) throws IOException;
 
-    /** Forgets the identity (the agent enrolls afresh next time). */
+    /**
+     * Forgets the identity (the agent enrolls afresh next time), and the enrollment key, if this store keeps one:
+     * after {@code delete()} the next enrollment is a new agent. A store that wraps another must delegate the
+     * enrollment-key methods as well, or it silently loses their protection.
+     */
     void delete() throws IOException;
 
     /**
-     * Keeps the key pair of an enrollment about to be sent, until the enrolled identity is saved. When the answer is
-     * lost (a broken connection, a restart), the agent enrolls again with this same key, and the server answers it
-     * with the agent it already made: no second agent, no second use of the access key, and a single-use installer
-     * still works. {@link EnrollmentClient} calls it before the first send and {@link #deleteEnrollmentKey} after
-     * saving the identity. The default keeps nothing, so a store without this protection still works;
-     * {@link FileAgentIdentityStore} keeps it in an owner-only file.
+     * Keeps the key pair of an enrollment into organization {@code organizationId} about to be sent, until the
+     * enrolled identity is saved. When the answer is lost (a broken connection, a restart), the agent enrolls again
+     * into that organization with this same key, and the server answers it with the agent it already made: no second
+     * agent, no second use of the access key, and a single-use installer still works. {@link EnrollmentClient} calls
+     * it before the first send and {@link #deleteEnrollmentKey} after saving the identity, or when the server refuses
+     * the agent that key made (disabled, locked, approval expired). The default keeps nothing, so a store without
+     * this protection still works; {@link FileAgentIdentityStore} keeps it in an owner-only file.
      */
-    default void saveEnrollmentKey(AgentKeyPair keys) throws IOException {
+    default void saveEnrollmentKey(String organizationId, AgentKeyPair keys) throws IOException {
     }
 
-    /** The key pair kept by {@link #saveEnrollmentKey}, if any. */
-    default Optional<AgentKeyPair> enrollmentKey() throws IOException {
+    /** The key pair kept by {@link #saveEnrollmentKey} for {@code organizationId}; empty when none is kept for it. */
+    default Optional<AgentKeyPair> enrollmentKey(String organizationId) throws IOException {
         return Optional.empty();
     }
 

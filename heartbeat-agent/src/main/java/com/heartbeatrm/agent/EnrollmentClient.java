@@ -165,25 +165,52 @@ public final class EnrollmentClient {
      * pair is kept in the store ({@link AgentIdentityStore#saveEnrollmentKey}) from before the first send until then:
      * when the answer is lost, the next enrollment, in this process or after a restart, uses the same key, and the
      * server answers with the agent it already made instead of making a second one (which would also count a second
-     * use of the access key).
+     * use of the access key). That agent is the one the first request made: in its group, whatever group the
+     * installer used now names. A key is kept per organization: an installer of another organization enrolls with a
+     * new key. When the server refuses the agent the kept key made (disabled, locked, its approval expired), the key
+     * is forgotten, so the next enrollment is a new agent.
      */
     public Outcome enroll(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
+        Objects.requireNonNull(token, "token");
         if (store == null) {
             return enroll(token, AgentKeyPair.generate(), facts);
         }
+        String org = token.claims().organizationId();
         synchronized (storeLock) {
+            AgentKeyPair keys;
             try {
-                Optional<AgentKeyPair> kept = store.enrollmentKey();
-                AgentKeyPair keys = kept.isPresent() ? kept.get() : AgentKeyPair.generate();
+                Optional<AgentIdentity> enrolled = store.load();
+                // A key left behind by an enrollment whose identity was saved belongs to that agent: never reuse it.
+                Optional<AgentKeyPair> kept = store.enrollmentKey(org)
+                        .filter(k -> enrolled.isEmpty() || !enrolled.get().keys().fingerprint().equals(k.fingerprint()));
+                keys = kept.isPresent() ? kept.get() : AgentKeyPair.generate();
                 if (kept.isEmpty()) {
-                    store.saveEnrollmentKey(keys);
+                    store.saveEnrollmentKey(org, keys);
                 }
-                Outcome o = enroll(token, keys, facts);
-                store.deleteEnrollmentKey();
-                return o;
             } catch (IOException e) {
                 throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
             }
+            Outcome o;
+            try {
+                o = enroll(token, keys, facts);
+            } catch (EnrollmentClientException e) {
+                if (e.denialCode().filter(c -> c == DenialCode.AGENT_DISABLED || c == DenialCode.AGENT_LOCKED
+                        || c == DenialCode.PENDING_EXPIRED).isPresent()) {
+                    forgetEnrollmentKey();
+                }
+                throw e;
+            }
+            forgetEnrollmentKey();
+            return o;
+        }
+    }
+
+    /** Forgets the kept enrollment key; a failure is not the caller's: the identity is what counts, and it is saved. */
+    private void forgetEnrollmentKey() {
+        try {
+            store.deleteEnrollmentKey();
+        } catch (IOException e) {
+            // The kept key is used again only by an enrollment into the same organization, before any identity.
         }
     }
 
@@ -241,9 +268,9 @@ public final class EnrollmentClient {
      */
     public Outcome renew(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
-        checkEndpoints(identity.endpoints(), identity.tlsPins());
         synchronized (storeLock) {
             AgentIdentity current = current(identity);
+            checkEndpoints(current.endpoints(), current.tlsPins());
             Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
             if (unanswered.isPresent()) {
                 RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
@@ -278,12 +305,21 @@ public final class EnrollmentClient {
                 || (c == DenialCode.REJECTED && identity.status() == AgentIdentity.Status.PENDING)).isPresent();
     }
 
-    /** With a store: its copy of {@code given}'s agent when that is at the same or a newer generation; otherwise {@code given}. */
+    /**
+     * With a store: its copy of {@code given}'s agent when that is at the same or a newer generation; {@code given}
+     * when the store is empty or holds an older copy. A store that holds another agent is refused: renewing
+     * {@code given} would save it over that agent, whose private key would be lost.
+     */
     private AgentIdentity current(AgentIdentity given) throws EnrollmentClientException {
         if (store == null) {
             return given;
         }
-        return storedIdentity().filter(s -> s.sameAgentAs(given) && s.generation() >= given.generation()).orElse(given);
+        Optional<AgentIdentity> stored = storedIdentity();
+        if (stored.isPresent() && !stored.get().sameAgentAs(given)) {
+            throw new EnrollmentClientException(Kind.IDENTITY_STORE, "the identity store holds agent " + stored.get().agentId()
+                    + ", not " + given.agentId() + "; renew the stored identity, or use a store of its own");
+        }
+        return stored.filter(s -> s.generation() >= given.generation()).orElse(given);
     }
 
     private Outcome renewWith(AgentIdentity identity, RenewalRequest request) throws EnrollmentClientException {

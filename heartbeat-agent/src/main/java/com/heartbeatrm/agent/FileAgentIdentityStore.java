@@ -29,7 +29,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     public static final String FILE_NAME = "identity.json";
     /** The file that holds an enrollment's key pair until its identity is saved. */
     public static final String ENROLLING_FILE_NAME = "enrolling.json";
-    private static final Set<String> ENROLLING_FIELDS = Set.of("v", "publicKey", "privateKey");
+    private static final Set<String> ENROLLING_FIELDS = Set.of("v", "organizationId", "publicKey", "privateKey");
     private static final int MAX_FILE = 64 * 1024;
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
@@ -72,19 +72,21 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     /** Forgets the identity, and any enrollment key kept, so that the next enrollment is a new agent. */
     @Override
     public void delete() throws IOException {
-        Files.deleteIfExists(file);
         Files.deleteIfExists(enrolling);
+        Files.deleteIfExists(file);
     }
 
     @Override
-    public void saveEnrollmentKey(AgentKeyPair keys) throws IOException {
+    public void saveEnrollmentKey(String organizationId, AgentKeyPair keys) throws IOException {
+        Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(keys, "keys");
-        write(enrolling, StrictJson.write(Map.of("v", 1, "publicKey", Base64Url.encode(keys.publicKey()),
+        write(enrolling, StrictJson.write(Map.of("v", 1, "organizationId", organizationId, "publicKey", Base64Url.encode(keys.publicKey()),
                 "privateKey", Base64Url.encode(keys.exportPrivateKeyPkcs8()))));
     }
 
     @Override
-    public Optional<AgentKeyPair> enrollmentKey() throws IOException {
+    public Optional<AgentKeyPair> enrollmentKey(String organizationId) throws IOException {
+        Objects.requireNonNull(organizationId, "organizationId");
         Optional<byte[]> bytes = read(enrolling);
         if (bytes.isEmpty()) {
             return Optional.empty();
@@ -94,6 +96,9 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
             StrictJson.onlyMembers(m, ENROLLING_FIELDS);
             if (StrictJson.requireInteger(m, "v") != 1) {
                 throw new IOException(enrolling + ": unknown version");
+            }
+            if (!StrictJson.requireString(m, "organizationId").equals(organizationId)) {
+                return Optional.empty();
             }
             return Optional.of(AgentKeyPair.restore(Base64Url.decode(StrictJson.requireString(m, "privateKey"), "privateKey"),
                     Base64Url.decode(StrictJson.requireString(m, "publicKey"), "publicKey")));

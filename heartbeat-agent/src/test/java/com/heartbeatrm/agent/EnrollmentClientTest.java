@@ -233,7 +233,7 @@ class EnrollmentClientTest {
         assertThatThrownBy(() -> client().identityStore(store).build().enrollOrRenewIfDue(token, FACTS))
                 .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.UNAVAILABLE));
         assertThat(store.load()).isEmpty();
-        String kept = store.enrollmentKey().orElseThrow().fingerprint();
+        String kept = store.enrollmentKey(TestKeys.ORG).orElseThrow().fingerprint();
 
         server.mode.set(ProtocolServer.Mode.NORMAL);
         EnrollmentClient.Outcome enrolled = client().identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
@@ -241,13 +241,13 @@ class EnrollmentClientTest {
         assertThat(enrolled.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
         assertThat(enrolled.identity().keys().fingerprint()).isEqualTo(kept);
         assertThat(store.load().orElseThrow().keys().fingerprint()).isEqualTo(kept);
-        assertThat(store.enrollmentKey()).as("forgotten once the identity is saved").isEmpty();
+        assertThat(store.enrollmentKey(TestKeys.ORG)).as("forgotten once the identity is saved").isEmpty();
 
         AgentKeyPair own = AgentKeyPair.generate();
         store.delete();
         assertThat(client().identityStore(store).build().enroll(token, own, FACTS).identity().keys().fingerprint())
                 .as("a caller's own key pair is used as given").isEqualTo(own.fingerprint());
-        assertThat(store.enrollmentKey()).isEmpty();
+        assertThat(store.enrollmentKey(TestKeys.ORG)).isEmpty();
     }
 
     @Test
@@ -286,5 +286,31 @@ class EnrollmentClientTest {
         assertThat(store.load().orElseThrow().generation()).isEqualTo(again.identity().generation()).isGreaterThan(stored.generation());
         assertThat(client.renewIfDue(enrolled).identity().generation()).as("NOT_DUE hands back the stored copy")
                 .isEqualTo(again.identity().generation());
+    }
+
+    @Test
+    @DisplayName("an active agent keeps its unanswered renewal when the resend is rejected; a store holding another agent is refused, untouched")
+    void keptOnRejectedAndNeverOverAnotherAgent() throws Exception {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
+        EnrollmentClient client = client().identityStore(store).build();
+        AgentIdentity enrolled = client.enroll(token, FACTS).identity();
+        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
+        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOf(EnrollmentClientException.class);
+        byte[] kept = store.load().orElseThrow().toStateBytes();
+
+        server.mode.set(ProtocolServer.Mode.REJECT_ONCE);
+        int before = server.renewals.size();
+        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.denialCode()).contains(DenialCode.REJECTED));
+        assertThat(server.renewals).as("no fresh renewal after rejected").hasSize(before + 1);
+        assertThat(store.load().orElseThrow().toStateBytes()).as("the request stays kept").isEqualTo(kept);
+
+        AgentIdentity other = client().build().enroll(token, FACTS).identity();
+        int sent = server.renewals.size();
+        assertThatThrownBy(() -> client.renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.IDENTITY_STORE));
+        assertThat(server.renewals).as("nothing sent").hasSize(sent);
+        assertThat(store.load().orElseThrow().toStateBytes()).as("the stored agent is untouched").isEqualTo(kept);
     }
 }

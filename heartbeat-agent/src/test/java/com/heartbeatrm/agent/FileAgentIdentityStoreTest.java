@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileAgentIdentityStoreTest {
+    private static final String ORG = "org_AAAAAAAAAAAAAAAAAAAAAA";
     @TempDir
     Path dir;
 
@@ -85,28 +86,29 @@ class FileAgentIdentityStoreTest {
     @DisplayName("an enrollment key is kept owner-only until deleted; delete() forgets it with the identity; a corrupt one is a typed error")
     void enrollmentKey() throws IOException {
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
-        assertThat(store.enrollmentKey()).isEmpty();
+        assertThat(store.enrollmentKey(ORG)).isEmpty();
         AgentKeyPair keys = AgentKeyPair.generate();
-        store.saveEnrollmentKey(keys);
+        store.saveEnrollmentKey(ORG, keys);
         Path file = dir.resolve("agent").resolve(FileAgentIdentityStore.ENROLLING_FILE_NAME);
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(store.enrollmentKey().orElseThrow().fingerprint()).isEqualTo(keys.fingerprint());
+        assertThat(store.enrollmentKey(ORG).orElseThrow().fingerprint()).isEqualTo(keys.fingerprint());
+        assertThat(store.enrollmentKey("org_BBBBBBBBBBBBBBBBBBBBBA")).as("kept for one organization only").isEmpty();
         store.deleteEnrollmentKey();
-        assertThat(store.enrollmentKey()).isEmpty();
+        assertThat(store.enrollmentKey(ORG)).isEmpty();
 
-        store.saveEnrollmentKey(keys);
+        store.saveEnrollmentKey(ORG, keys);
         store.save(identity());
         store.delete();
         assertThat(store.load()).isEmpty();
-        assertThat(store.enrollmentKey()).as("delete() means the next enrollment is a new agent").isEmpty();
+        assertThat(store.enrollmentKey(ORG)).as("delete() means the next enrollment is a new agent").isEmpty();
 
-        store.saveEnrollmentKey(keys);
+        store.saveEnrollmentKey(ORG, keys);
         String kept = Files.readString(file);
         String privateKey = kept.replaceAll("(?s).*\"privateKey\":\"([^\"]+)\".*", "$1");
         Files.writeString(file, kept.replace("\"publicKey\":\"", "\"publicKey\":\"A"));
-        assertThatThrownBy(store::enrollmentKey).isInstanceOf(IOException.class).hasMessageContaining("malformed enrollment key")
+        assertThatThrownBy(() -> store.enrollmentKey(ORG)).isInstanceOf(IOException.class).hasMessageContaining("malformed enrollment key")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(privateKey));
-        Files.writeString(file, "{\"v\":1,\"publicKey\":\"x\",\"privateKey\":\"y\",\"extra\":1}");
-        assertThatThrownBy(store::enrollmentKey).isInstanceOf(IOException.class);
+        Files.writeString(file, "{\"v\":1,\"organizationId\":\"org_AAAAAAAAAAAAAAAAAAAAAA\",\"publicKey\":\"x\",\"privateKey\":\"y\",\"extra\":1}");
+        assertThatThrownBy(() -> store.enrollmentKey(ORG)).isInstanceOf(IOException.class);
     }
 }

@@ -35,7 +35,7 @@ final class ProtocolServer implements AutoCloseable {
     static final String AGENT = "agt_DDDDDDDDDDDDDDDDDDDDDA";
     static final String GROUP = "grp_EEEEEEEEEEEEEEEEEEEEEA";
 
-    enum Mode { NORMAL, TAMPERED, TRUNCATED, UNAVAILABLE, DENY_CLONE, CLOCK_SKEW_ONCE }
+    enum Mode { NORMAL, TAMPERED, TRUNCATED, UNAVAILABLE, DENY_CLONE, CLOCK_SKEW_ONCE, REJECT_ONCE }
 
     final TestKeys issuer;
     final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
@@ -131,6 +131,10 @@ final class ProtocolServer implements AutoCloseable {
             Mode m = mode.get();
             if (m == Mode.CLOCK_SKEW_ONCE && mode.compareAndSet(Mode.CLOCK_SKEW_ONCE, Mode.NORMAL)) {
                 send(ex, new EnrollmentResponse.Denied(DenialCode.CLOCK_SKEW, "the request's time is too far from the server's"), null);
+                return;
+            }
+            if (m == Mode.REJECT_ONCE && mode.compareAndSet(Mode.REJECT_ONCE, Mode.NORMAL)) {
+                send(ex, new EnrollmentResponse.Denied(DenialCode.REJECTED, "the request was rejected"), null);
                 return;
             }
             if (m == Mode.UNAVAILABLE) {

@@ -10,6 +10,7 @@ import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.agent.EnrollmentClient;
@@ -238,6 +239,28 @@ class ServletsOnJettyTest {
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
         assertThatThrownBy(() -> noStore.enroll(token, facts)).as("a new key is a new agent: the single use is spent")
                 .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.denialCode()).contains(DenialCode.KEY_EXHAUSTED));
+    }
+
+    @Test
+    @DisplayName("a kept enrollment key whose agent an admin disabled is forgotten: the next enrollment is a new agent")
+    void keptKeyOfADisabledAgent(@TempDir Path dir) throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
+                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
+        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
+        EnrollmentClient agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build();
+
+        loseNextAnswer.set("enrolled");
+        assertThatThrownBy(() -> agent.enrollOrRenewIfDue(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        Agent orphan = server.admin().agents().listByKey(org.id(), org.defaultKey().id(), PageRequest.first(10)).items().get(0);
+        server.admin().agents().setStatus(Actor.of("alice"), org.id(), orphan.id(), AgentStatus.DISABLED);
+        assertThatThrownBy(() -> agent.enrollOrRenewIfDue(token, facts)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_DISABLED));
+        EnrollmentClient.Outcome fresh = agent.enrollOrRenewIfDue(token, facts);
+        assertThat(fresh.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+        assertThat(fresh.identity().agentId()).isNotEqualTo(orphan.id().value());
     }
 
     @Test
