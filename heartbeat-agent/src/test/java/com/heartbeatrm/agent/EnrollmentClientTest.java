@@ -250,17 +250,24 @@ class EnrollmentClientTest {
         assertThat(store.enrollmentKey(TestKeys.ORG)).isEmpty();
     }
 
+    /** Enrolls, then renews while the server is unavailable: the store keeps that renewal, unanswered. */
+    private AgentIdentity enrolledThenUnanswered(EnrollmentClient client, VerifiedEnrollmentToken token) throws Exception {
+        AgentIdentity enrolled = client.enroll(token, FACTS).identity();
+        ProtocolServer.Mode was = server.mode.getAndSet(ProtocolServer.Mode.UNAVAILABLE);
+        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOf(EnrollmentClientException.class);
+        server.mode.set(was);
+        return enrolled;
+    }
+
     @Test
     @DisplayName("with a store, its copy is renewed: an older copy in the caller's hands neither loses the kept request nor overwrites a newer credential")
     void storeIsTheAuthority() throws Exception {
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
         VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
         EnrollmentClient client = client().identityStore(store).build();
-        AgentIdentity enrolled = client.enroll(token, FACTS).identity();
+        AgentIdentity enrolled = enrolledThenUnanswered(client, token);
 
         // The caller's copy keeps N0; the store has since kept N1 for the same generation: N1 is what goes out.
-        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
-        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOf(EnrollmentClientException.class);
         AgentIdentity withN0 = store.load().orElseThrow();
         String n1 = "N1".repeat(16);
         store.save(withN0.withUnansweredRenewal(n1, Instant.now()));
@@ -294,9 +301,7 @@ class EnrollmentClientTest {
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
         VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
         EnrollmentClient client = client().identityStore(store).build();
-        AgentIdentity enrolled = client.enroll(token, FACTS).identity();
-        server.mode.set(ProtocolServer.Mode.UNAVAILABLE);
-        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOf(EnrollmentClientException.class);
+        AgentIdentity enrolled = enrolledThenUnanswered(client, token);
         byte[] kept = store.load().orElseThrow().toStateBytes();
 
         server.mode.set(ProtocolServer.Mode.REJECT_ONCE);

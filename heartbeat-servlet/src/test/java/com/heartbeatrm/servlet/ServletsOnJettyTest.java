@@ -9,6 +9,7 @@ import com.heartbeatrm.agent.DenialCode;
 import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
 import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
@@ -152,6 +153,13 @@ class ServletsOnJettyTest {
         }
     }
 
+    /** A verified token of a new installer for {@code key}, naming this server's enrollment endpoint. */
+    private VerifiedEnrollmentToken installer(NewOrganization org, AccessKeyId key) throws Exception {
+        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), key,
+                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
+        return EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+    }
+
     @AfterEach
     void stop() throws Exception {
         jetty.stop();
@@ -161,9 +169,7 @@ class ServletsOnJettyTest {
     @DisplayName("an agent enrolls and renews through EnrollmentServlet with the SDK's client")
     void enrollAndRenew() throws Exception {
         NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
-        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
-                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
-        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
         EnrollmentClient client = EnrollmentClient.builder(server.signingKeys().publicKeySet()).build();
         EnrollmentClient.Outcome enrolled = client.enroll(token, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()));
         assertThat(enrolled.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
@@ -177,9 +183,7 @@ class ServletsOnJettyTest {
     @DisplayName("a renewal whose answer was lost: with an identity store the restarted agent gets its credential; without, it is a clone")
     void lostRenewalAnswer(@TempDir Path dir) throws Exception {
         NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
-        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
-                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
-        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
         AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
         EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
@@ -216,9 +220,7 @@ class ServletsOnJettyTest {
         NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
         AccessKey once = server.admin().accessKeys().create(Actor.of("alice"), org.id(),
                 AccessKeySpec.builder("one install", org.rootGroup().id()).maxUses(1).build());
-        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), once.id(),
-                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
-        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        VerifiedEnrollmentToken token = installer(org, once.id());
         AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
         EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
@@ -245,9 +247,7 @@ class ServletsOnJettyTest {
     @DisplayName("a kept enrollment key whose agent an admin disabled is forgotten: the next enrollment is a new agent")
     void keptKeyOfADisabledAgent(@TempDir Path dir) throws Exception {
         NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
-        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
-                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
-        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
         AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
         EnrollmentClient agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build();
@@ -268,9 +268,7 @@ class ServletsOnJettyTest {
     void lostPollAnswers(@TempDir Path dir) throws Exception {
         NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
         server.admin().groups().setOverride(Actor.of("alice"), org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
-        var issued = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
-                InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
-        VerifiedEnrollmentToken token = EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
         AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
         EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
