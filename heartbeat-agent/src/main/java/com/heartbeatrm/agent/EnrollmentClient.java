@@ -269,28 +269,32 @@ public final class EnrollmentClient {
     public Outcome renew(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
         synchronized (storeLock) {
-            AgentIdentity current = current(identity);
-            checkEndpoints(current.endpoints(), current.tlsPins());
-            Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
-            if (unanswered.isPresent()) {
-                RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
-                        current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
-                try {
-                    return renewWith(current, resent);
-                } catch (EnrollmentClientException e) {
-                    if (!neverTaken(current, e)) {
-                        throw e;
-                    }
-                    current = current.withoutUnansweredRenewal();
-                }
-            }
-            RenewalRequest fresh = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys(), current.credential(),
-                    clock);
-            if (store != null) {
-                current = saveIdentity(current.withUnansweredRenewal(fresh.nonce(), fresh.timestamp()));
-            }
-            return renewWith(current, fresh);
+            return renewCurrent(current(identity));
         }
+    }
+
+    /** Renews {@code current}, the copy {@link #current} chose; the caller holds {@code storeLock}. */
+    private Outcome renewCurrent(AgentIdentity current) throws EnrollmentClientException {
+        checkEndpoints(current.endpoints(), current.tlsPins());
+        Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
+        if (unanswered.isPresent()) {
+            RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
+                    current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
+            try {
+                return renewWith(current, resent);
+            } catch (EnrollmentClientException e) {
+                if (!neverTaken(current, e)) {
+                    throw e;
+                }
+                current = current.withoutUnansweredRenewal();
+            }
+        }
+        RenewalRequest fresh = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys(), current.credential(),
+                clock);
+        if (store != null) {
+            current = saveIdentity(current.withUnansweredRenewal(fresh.nonce(), fresh.timestamp()));
+        }
+        return renewWith(current, fresh);
     }
 
     /**
@@ -356,14 +360,16 @@ public final class EnrollmentClient {
      */
     public Outcome renewIfDue(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
-        AgentIdentity current;
         synchronized (storeLock) {
-            current = current(identity);
+            return renewCurrentIfDue(current(identity));
         }
+    }
+
+    private Outcome renewCurrentIfDue(AgentIdentity current) throws EnrollmentClientException {
         if (clock.instant().isBefore(renewalDueAt(current))) {
             return new Outcome(Outcome.Status.NOT_DUE, current);
         }
-        return renew(current);
+        return renewCurrent(current);
     }
 
     /**
@@ -407,7 +413,7 @@ public final class EnrollmentClient {
     public Outcome enrollOrRenewIfDue(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         synchronized (storeLock) {
             Optional<AgentIdentity> stored = storedIdentity();
-            return stored.isPresent() ? renewIfDue(stored.get()) : enroll(token, facts);
+            return stored.isPresent() ? renewCurrentIfDue(stored.get()) : enroll(token, facts);
         }
     }
 
@@ -415,7 +421,7 @@ public final class EnrollmentClient {
     public Outcome enrollOrRenew(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         synchronized (storeLock) {
             Optional<AgentIdentity> stored = storedIdentity();
-            return stored.isPresent() ? renew(stored.get()) : enroll(token, facts);
+            return stored.isPresent() ? renewCurrent(stored.get()) : enroll(token, facts);
         }
     }
 
