@@ -26,14 +26,22 @@ public final class AgentCredentialVerifier {
     }
 
     public CredentialClaims verify(AgentCredential credential) throws TokenException {
-        PasetoV4Public.Parsed parsed = PasetoV4Public.parse(credential.reveal(), EnrollmentTokenVerifier.MAX_TOKEN_LENGTH);
-        String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
-        SigningPublicKey key = keys.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
-                "signing key " + kid + " is not trusted"));
-        CredentialClaims claims = CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key.rawKey(), ed25519));
+        CredentialClaims claims = verifyIgnoringExpiry(credential);
         if (!clock.instant().isBefore(claims.expiresAt())) {
             throw new TokenException(TokenException.Reason.EXPIRED, "credential expired at " + claims.expiresAt());
         }
         return claims;
+    }
+
+    /**
+     * Signature, purpose and claims, whatever the expiry: for an answer that repeats a credential issued before (a
+     * resent renewal is answered with the credential its first sending got, which may have expired since).
+     */
+    CredentialClaims verifyIgnoringExpiry(AgentCredential credential) throws TokenException {
+        PasetoV4Public.Parsed parsed = PasetoV4Public.parse(credential.reveal(), EnrollmentTokenVerifier.MAX_TOKEN_LENGTH);
+        String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
+        SigningPublicKey key = keys.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
+                "signing key " + kid + " is not trusted"));
+        return CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key.rawKey(), ed25519));
     }
 }

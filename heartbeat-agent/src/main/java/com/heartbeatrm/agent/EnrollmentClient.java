@@ -281,7 +281,12 @@ public final class EnrollmentClient {
             RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
                     current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
             try {
-                return renewWith(current, resent);
+                Outcome answered = renewWith(current, resent);
+                if (answered.status() != Outcome.Status.RENEWED || clock.instant().isBefore(answered.identity().credentialExpiresAt().orElseThrow())) {
+                    return answered;
+                }
+                // The server repeated the credential the kept request got, which has expired since: renew from it now.
+                current = answered.identity();
             } catch (EnrollmentClientException e) {
                 if (!neverTaken(current, e)) {
                     throw e;
@@ -535,7 +540,9 @@ public final class EnrollmentClient {
         }
         CredentialClaims c;
         try {
-            c = new AgentCredentialVerifier(kid -> Optional.ofNullable(trusted.get(kid)), clock, ED25519).verify(r.credential());
+            // An answer may repeat a credential issued before (a resent request, or an enrollment whose first answer
+            // was lost), with its first expiry, which may have passed: such a credential is due for renewal at once.
+            c = new AgentCredentialVerifier(kid -> Optional.ofNullable(trusted.get(kid)), clock, ED25519).verifyIgnoringExpiry(r.credential());
         } catch (TokenException e) {
             throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the credential does not verify: " + e.reason(), e);
         }

@@ -14,10 +14,13 @@ import java.util.regex.Pattern;
  * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
  *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older
  *                             generation reveals a copy of the identity, and locks the agent.
+ * @param credentialIssuedAt   when the credential of the current generation was issued (empty while none was, and
+ *                             for agents stored before this was kept): a resent request that issued it is answered
+ *                             with that same credential, never a newer expiry
  */
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
         AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
-        String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, long version) {
+        String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt, long version) {
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
 
@@ -38,6 +41,8 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         if (credentialGeneration < 0) {
             throw new InvalidInputException("credentialGeneration", "must not be negative");
         }
+        Objects.requireNonNull(credentialIssuedAt, "credentialIssuedAt");
+        credentialIssuedAt.ifPresent(t -> Timestamps.check("credentialIssuedAt", t));
         if (version < 0) {
             throw new InvalidInputException("version", "must not be negative");
         }
@@ -45,26 +50,27 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
 
     public Agent withStatus(AgentStatus newStatus) {
         return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, version);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, version);
     }
 
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, version);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, version);
     }
 
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, at, credentialGeneration, version);
+                publicKeyFingerprint, at, credentialGeneration, credentialIssuedAt, version);
     }
 
-    public Agent withCredentialGeneration(long generation) {
+    /** The agent holding credential generation {@code generation}, issued at {@code issuedAt}. */
+    public Agent withCredential(long generation, Instant issuedAt) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, generation, version);
+                publicKeyFingerprint, lastSeenAt, generation, Optional.of(issuedAt), version);
     }
 
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, newVersion);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, newVersion);
     }
 }

@@ -8,6 +8,9 @@ import com.heartbeatrm.agent.RequestException;
 import com.heartbeatrm.agent.TokenException;
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.AccessKeyStatus;
 import com.heartbeatrm.core.Agent;
@@ -39,6 +42,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,8 +68,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * throttle, the nonce, the active signing key's id) and lets the judge run the remaining steps on it:
  * <ol start="4">
  * <li><b>signing key</b> still exists; <b>throttling</b>: this key is not blocked from this address;</li>
+ * <li><b>identity</b>: an agent key that an agent already holds repeats that agent's enrollment only while it has
+ * not moved past its first credential (pending, or generation 1 at most); past that the request presents a copy, and
+ * the agent is locked in this same transaction (with its audit event), whichever installer came with it;</li>
  * <li><b>installer</b>: recorded for this key and signing key, not revoked; <b>access key</b>: exists, enabled,
- * unexpired, not exhausted (an agent whose first, exhausting enrollment lost its answer gets its agent back);</li>
+ * unexpired, not exhausted (an agent whose first, exhausting enrollment lost its answer gets its agent back, with
+ * the credential its first answer held: same issue time, same expiry);</li>
  * <li><b>restrictions</b>: the key's and its group's effective networks and platforms, and the token's platform;</li>
  * <li><b>replay</b>: the nonce is new (it is remembered in the same transaction).</li>
  * </ol>
@@ -95,11 +104,12 @@ final class EnrollmentPipeline {
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
             new Step<>("token", this::verifyToken),
-            new Step<>("proof of possession", e -> Possession.proof(e, e.request.proofVerifies(BcEd25519.PLAIN))),
-            new Step<>("clock", this::clockAgrees));
+            new Step<>("proof of possession", e -> keyBlockedFirst(e, Possession.proof(e, e.request.proofVerifies(BcEd25519.PLAIN)))),
+            new Step<>("clock", e -> keyBlockedFirst(e, clockAgrees(e))));
     private final List<Step<Evidence>> inStore = List.of(
             new Step<>("signing key", this::signingKeyExists),
             new Step<>("throttling", this::notThrottled),
+            new Step<>("identity", this::oneIdentity),
             new Step<>("installer", this::installerRecorded),
             new Step<>("access key", this::keyAdmits),
             new Step<>("restrictions", this::restrictionsAllow),
@@ -120,29 +130,38 @@ final class EnrollmentPipeline {
 
     /** What the pipeline knows about one request so far. Each step returns a copy with what it learned. */
     record Evidence(RequestContext ctx, byte[] body, EnrollmentRequest request, VerifiedEnrollmentToken token, EnrollmentAttempt attempt,
-            EnrollmentFacts facts, EffectiveSettings settings, Agent existing, Optional<Instant> blockedUntil) {
+            EnrollmentFacts facts, EffectiveSettings settings, Agent existing, EnrollmentVerdict.Lock lock, Optional<Instant> blockedUntil) {
         static Evidence of(byte[] body, RequestContext ctx) {
-            return new Evidence(ctx, body, null, null, null, null, null, null, Optional.empty());
+            return new Evidence(ctx, body, null, null, null, null, null, null, null, Optional.empty());
         }
 
         Evidence withRequest(EnrollmentRequest r) {
-            return new Evidence(ctx, body, r, token, attempt, facts, settings, existing, blockedUntil);
+            return new Evidence(ctx, body, r, token, attempt, facts, settings, existing, lock, blockedUntil);
         }
 
         Evidence withToken(VerifiedEnrollmentToken t, EnrollmentAttempt a) {
-            return new Evidence(ctx, body, request, t, a, facts, settings, existing, blockedUntil);
+            return new Evidence(ctx, body, request, t, a, facts, settings, existing, lock, blockedUntil);
         }
 
         Evidence withFacts(EnrollmentFacts f) {
-            return new Evidence(ctx, body, request, token, attempt, f, settings, existing, blockedUntil);
+            return new Evidence(ctx, body, request, token, attempt, f, settings, existing, lock, blockedUntil);
         }
 
-        Evidence withKey(EffectiveSettings s, Agent retryOf) {
-            return new Evidence(ctx, body, request, token, attempt, facts, s, retryOf, blockedUntil);
+        /** The agent that already holds the presented key, and whose enrollment this request repeats. */
+        Evidence retryOf(Agent agent) {
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, agent, lock, blockedUntil);
+        }
+
+        Evidence withSettings(EffectiveSettings s) {
+            return new Evidence(ctx, body, request, token, attempt, facts, s, existing, lock, blockedUntil);
+        }
+
+        Evidence locking(EnrollmentVerdict.Lock l) {
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, l, blockedUntil);
         }
 
         Evidence blocked(Instant until) {
-            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, Optional.of(until));
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, lock, Optional.of(until));
         }
 
         EnrollmentClaims claims() {
@@ -165,7 +184,7 @@ final class EnrollmentPipeline {
         AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
         EnrollmentCommit commit = store.agents().enroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE, judged));
         Decision<Evidence> decision = judged.get();
-        if (commit instanceof EnrollmentCommit.Rejected) {
+        if (commit instanceof EnrollmentCommit.Rejected || commit instanceof EnrollmentCommit.Locked) {
             return denied((Deny<Evidence>) decision);
         }
         Evidence e = ((Pass<Evidence>) decision).evidence();
@@ -180,8 +199,8 @@ final class EnrollmentPipeline {
     private EnrollmentVerdict judge(Evidence e, Trace trace, AtomicReference<Decision<Evidence>> out) {
         Decision<Evidence> d = Steps.run(inStore, e, trace);
         out.set(d);
-        if (d instanceof Deny<Evidence>) {
-            return new EnrollmentVerdict.Reject();
+        if (d instanceof Deny<Evidence> deny) {
+            return deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Reject();
         }
         Evidence done = ((Pass<Evidence>) d).evidence();
         if (done.existing != null) {
@@ -197,10 +216,15 @@ final class EnrollmentPipeline {
         AccessKey key = e.facts.key().orElseThrow();
         return new Agent(AgentId.random(), e.attempt.organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
                 e.ctx.receivedAt(), key.id(), Optional.of(e.attempt.installer()), e.request.facts().hostname(),
-                Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(), e.ctx.receivedAt(), approval ? 0 : 1, 0);
+                Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(), e.ctx.receivedAt(), approval ? 0 : 1,
+                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()), 0);
     }
 
-    /** The answer for the agent the store holds now: a credential, a wait, or a refusal for its state. */
+    /**
+     * The answer for the agent the store holds now: a credential, a wait, or a refusal for its state. The credential
+     * is the one its generation was issued with (same issue time, so the same expiry): an enrollment repeated because
+     * its answer was lost, or replayed by someone who captured it, gets nothing the first answer did not hold.
+     */
     private EnrollmentResult answer(Agent agent, Evidence e) {
         List<Group> path = agent.groupId().equals(e.facts.key().map(AccessKey::groupId).orElse(null)) ? e.facts.groupPath()
                 : admin.groups().pathFromRoot(agent.organizationId(), agent.groupId());
@@ -210,8 +234,8 @@ final class EnrollmentPipeline {
             case DISABLED -> denied(Steps.deny(DenialReason.AGENT_DISABLED, "agent " + agent.id() + " is disabled", e));
             case LOCKED -> denied(Steps.deny(DenialReason.AGENT_LOCKED, "agent " + agent.id() + " is locked", e));
             case ACTIVE -> {
-                AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.ctx.receivedAt(),
-                        e.facts.activeSigningKeyId());
+                AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path),
+                        agent.credentialIssuedAt().orElse(e.ctx.receivedAt()), e.facts.activeSigningKeyId());
                 yield new EnrollmentResult.Enrolled(agent, c.enrolled(placement, agent.credentialGeneration()));
             }
         };
@@ -237,10 +261,10 @@ final class EnrollmentPipeline {
         }
         if (e.token == null) {
             refusals.logUnverified("enrollment", d.reason(), e.address());
-        } else {
-            refusals.audit(refusals.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
+        } else if (e.lock == null) {
+            refusals.refused(refusals.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
                     e.attempt.installer(), e.facts == null ? null : e.facts.key().map(AccessKey::groupId).orElse(null), d.reason().name(),
-                    e.attempt.agentFingerprint()));
+                    e.attempt.agentFingerprint()), e.address());
         }
         return new Denied(d.reason(), retry.filter(r -> !r.isNegative()));
     }
@@ -324,6 +348,21 @@ final class EnrollmentPipeline {
                 : Steps.deny(reason, detail, e);
     }
 
+    /**
+     * A request with a genuine installer that fails its proof or its clock, while this key is blocked from this
+     * source, is answered "slow down" like every other request of that key from there: failing a proof again neither
+     * counts, nor buys an audit row, nor tells the sender anything about the proof. The block is read only for a
+     * request that fails here; one that passes meets it in the store's transaction.
+     */
+    private Decision<Evidence> keyBlockedFirst(Evidence e, Decision<Evidence> d) {
+        if (!(d instanceof Deny<Evidence> deny)) {
+            return d;
+        }
+        Optional<Instant> blocked = store.throttles().blockedUntil(e.attempt.throttleBucket().orElseThrow(), e.ctx.receivedAt());
+        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt.key() + " is blocked until " + blocked.get()
+                + " (" + deny.reason() + ")", e.blocked(blocked.get())) : d;
+    }
+
     private Decision<Evidence> clockAgrees(Evidence e) {
         return Possession.clock(e, e.request.timestamp(), e.ctx.receivedAt(), policy.maxClockSkew());
     }
@@ -338,6 +377,42 @@ final class EnrollmentPipeline {
         return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt.key() + " is blocked from "
                 + e.address().getHostAddress() + " until " + blocked.get(), e.blocked(blocked.get()))
                 : Steps.pass(e, () -> "not blocked");
+    }
+
+    /**
+     * One identity, one line of generations. A key an agent already holds is that agent's enrollment repeated (its
+     * answer was lost) only while the agent has not moved past its first credential: pending, or active at
+     * generation 1 at most. Past that, whoever presents the key holds a copy of the identity: the agent is locked, as
+     * a renewal proving an old generation locks it, whichever installer the copy came with.
+     */
+    private Decision<Evidence> oneIdentity(Evidence e) {
+        Optional<Agent> held = e.facts.existingAgent();
+        if (held.isEmpty()) {
+            return Steps.pass(e, () -> "a new agent key");
+        }
+        Agent a = held.get();
+        return switch (a.status()) {
+            case DISABLED -> Steps.deny(DenialReason.AGENT_DISABLED, "the key is agent " + a.id() + "'s, which is disabled", e);
+            case LOCKED -> Steps.deny(DenialReason.AGENT_LOCKED, "the key is agent " + a.id() + "'s, which is locked", e);
+            case PENDING -> Steps.pass(e.retryOf(a), () -> "agent " + a.id() + "'s enrollment again (pending approval)");
+            case ACTIVE -> a.credentialGeneration() <= 1
+                    ? Steps.pass(e.retryOf(a), () -> "agent " + a.id() + "'s enrollment again (it has not renewed yet)")
+                    : Steps.deny(DenialReason.CLONE_DETECTED, "the key is agent " + a.id() + "'s, at generation " + a.credentialGeneration()
+                            + ": a copy", e.locking(new EnrollmentVerdict.Lock(a, AuditEvent.of(e.ctx.receivedAt(), a.organizationId(),
+                                    Actor.SYSTEM, AuditAction.AGENT_LOCKED, Subject.of(a.id()), Map.of("status", a.status().name()),
+                                    lockDetails(e, a)))));
+        };
+    }
+
+    private static Map<String, String> lockDetails(Evidence e, Agent a) {
+        Map<String, String> after = new LinkedHashMap<>();
+        after.put("status", AgentStatus.LOCKED.name());
+        after.put("reason", "clone: an enrollment presented the key of the agent at generation " + a.credentialGeneration());
+        after.put("sourceAddress", e.address().getHostAddress());
+        after.put("installer", e.attempt.installer().value());
+        after.put("key", e.attempt.key().value());
+        after.put("currentGeneration", Long.toString(a.credentialGeneration()));
+        return after;
     }
 
     private Decision<Evidence> installerRecorded(Evidence e) {
@@ -358,16 +433,15 @@ final class EnrollmentPipeline {
         }
         AccessKey key = found.get();
         AccessKeyStatus status = key.status(e.ctx.receivedAt());
-        Optional<Agent> existing = e.facts.existingAgent();
         EffectiveSettings settings = EffectiveSettings.resolve(e.facts.groupPath());
-        if (status == AccessKeyStatus.EXHAUSTED && existing.filter(a -> a.accessKeyId().equals(key.id())).isPresent()) {
-            return Steps.pass(e.withKey(settings, existing.get()), () -> "exhausted by this agent's own enrollment: a retry");
+        if (status == AccessKeyStatus.EXHAUSTED && e.existing != null && e.existing.accessKeyId().equals(key.id())) {
+            return Steps.pass(e.withSettings(settings), () -> "exhausted by this agent's own enrollment: a retry");
         }
         Optional<DenialReason> refusal = keyRefusal(status);
         if (refusal.isPresent()) {
             return Steps.deny(refusal.get(), "access key " + key.id() + " is " + status, e);
         }
-        return Steps.pass(e.withKey(settings, existing.orElse(null)), () -> "key " + key.id() + " (" + key.name() + ") points at "
+        return Steps.pass(e.withSettings(settings), () -> "key " + key.id() + " (" + key.name() + ") points at "
                 + Groups.pathText(e.facts.groupPath()));
     }
 

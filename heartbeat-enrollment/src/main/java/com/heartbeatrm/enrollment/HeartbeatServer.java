@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * EndpointResponse answer = server.endpoint().handle(new EndpointRequest("POST", "enroll", body, peer));
  * }</pre>
  */
-public final class HeartbeatServer {
+public final class HeartbeatServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatServer.class);
     private final HeartbeatStore store;
     private final HeartbeatAdmin admin;
@@ -48,6 +48,7 @@ public final class HeartbeatServer {
     private final RenewalPipeline renewal;
     private final EnrollmentEndpoint endpoint;
     private final EnrollmentObserver observer;
+    private final Refusals refusals;
 
     private HeartbeatServer(Builder b) {
         this.store = b.store;
@@ -59,7 +60,7 @@ public final class HeartbeatServer {
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
         this.keyThrottles = new KeyThrottles(admin, b.clock);
-        Refusals refusals = new Refusals(b.store, b.policy);
+        this.refusals = new Refusals(b.store, b.policy, b.clock);
         this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
         this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
         this.endpoint = new EnrollmentEndpoint(this);
@@ -96,6 +97,16 @@ public final class HeartbeatServer {
     /** Which keys are blocked from which addresses, and lifting those blocks. */
     public KeyThrottles keyThrottles() {
         return keyThrottles;
+    }
+
+    /**
+     * Appends the refusals this node has tallied but not yet audited ({@link Refusals}: repeated refusals are audited
+     * as one row per window) and stops its background flush. The server keeps answering; call this when the node
+     * stops.
+     */
+    @Override
+    public void close() {
+        refusals.close();
     }
 
     /** The transport-neutral enrollment and renewal endpoint. */

@@ -13,29 +13,54 @@ import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import com.heartbeatrm.core.spi.ThrottleStore;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a refusal leaves behind, for enrollment and renewal alike: a counted failure in its throttle bucket, an audit
  * event when the organization is known (and one more when a key becomes blocked from an address), or a debug line
- * when it is not. Decision events carry ids and the source address, never a token or credential.
+ * when it is not. Refused requests change nothing, so they are audited in aggregate ({@link RefusalDigest}): the
+ * first of a kind from a source at once, its repeats as one row per window. Decisions that change something (an
+ * agent enrolled or locked, a key blocked) are one row each. Events carry ids and the source address, never a token
+ * or credential. Counting failures also purges the throttle state that holds nothing any more.
  */
-final class Refusals {
+final class Refusals implements AutoCloseable {
+    /** Throttle state is purged once every this many counted failures. */
+    static final int PURGE_EVERY = 256;
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
     private final HeartbeatStore store;
     private final EnrollmentPolicy policy;
 
-    Refusals(HeartbeatStore store, EnrollmentPolicy policy) {
+    private final RefusalDigest digest;
+    private final AtomicLong failures = new AtomicLong();
+
+    Refusals(HeartbeatStore store, EnrollmentPolicy policy, Clock clock) {
         this.store = store;
         this.policy = policy;
+        this.digest = new RefusalDigest(this::audit, policy.throttleWindow(), clock);
     }
 
     ThrottleStore.Failure countFailure(String bucket, Instant now, int threshold) {
-        return store.throttles().recordFailure(bucket, now, policy.throttleWindow(), threshold, policy.throttleBackoff());
+        ThrottleStore.Failure f = store.throttles().recordFailure(bucket, now, policy.throttleWindow(), threshold, policy.throttleBackoff());
+        if (failures.incrementAndGet() % PURGE_EVERY == 0) {
+            store.throttles().purge(now, policy.throttleWindow());
+        }
+        return f;
+    }
+
+    /** A refused request of a known organization: tallied, and audited as the first of its kind or with its repeats. */
+    void refused(AuditEvent event, InetAddress from) {
+        digest.refused(event, ThrottleBuckets.source(from));
+    }
+
+    @Override
+    public void close() {
+        digest.close();
     }
 
     /** Counts a suspect failure of a key from one address; the failure that blocks it is an audit event of the key. */

@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * disabled (and refused); a pending agent polls.</li>
  * <li><b>replay</b>: a nonce seen before is refused, except the nonce of the renewal that issued the agent's current
  * generation, presented with the generation before it: that is the same renewal, resent because its answer was
- * lost, and it gets the current generation again (whatever its age, since it is the very request already
- * accepted).</li>
+ * lost, and it gets the credential that renewal was given: the same generation, issue time and expiry (so a
+ * captured renewal replayed later gets nothing new; when that expiry has passed, the agent renews again at once,
+ * presenting it).</li>
  * <li><b>clock</b> ({@link Possession}).</li>
  * <li><b>generation</b>: the presented generation is the agent's current one, and the next is issued. An older
  * one means two copies of one identity renewed: the agent is locked in the same step, with an audit event, and
@@ -152,8 +153,9 @@ final class RenewalPipeline {
         if (e.verdict instanceof RenewalVerdict.Poll) {
             return new Pending(agent, placement);
         }
-        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()), e.ctx.receivedAt(),
-                e.facts.activeSigningKeyId());
+        // The generation's own issue time: a resent renewal gets the credential it was given, never a later expiry.
+        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()),
+                agent.credentialIssuedAt().orElse(e.ctx.receivedAt()), e.facts.activeSigningKeyId());
         return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 
@@ -177,8 +179,8 @@ final class RenewalPipeline {
             Agent a = e.facts.agent().get();
             // A lock or an expiry carries its own audit event; any other refusal of a known agent gets this one.
             if (!(e.verdict instanceof RenewalVerdict.Change)) {
-                refusals.audit(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
-                        Map.of(), Map.of("outcome", d.reason().name(), "sourceAddress", e.address().getHostAddress())));
+                refusals.refused(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
+                        Map.of(), Map.of("outcome", d.reason().name(), "sourceAddress", e.address().getHostAddress())), e.address());
             }
         } else {
             refusals.logUnverified("renewal", d.reason(), e.address());

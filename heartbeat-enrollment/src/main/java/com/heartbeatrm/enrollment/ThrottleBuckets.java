@@ -1,6 +1,7 @@
 package com.heartbeatrm.enrollment;
 
 import com.heartbeatrm.core.AccessKeyId;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
@@ -15,21 +16,36 @@ import java.net.InetAddress;
  * <li>{@code renew:ADDRESS} counts renewals that did not prove an agent's identity. An agent that proves its
  * identity is never stopped by it, nor by anything enrollment counts.</li>
  * </ul>
+ * A source is an IPv4 address, or an IPv6 /64: one IPv6 subscriber gets a whole /64, so counting its addresses
+ * apart would give it as many fresh buckets as it likes.
  */
 final class ThrottleBuckets {
     private ThrottleBuckets() {
     }
 
     static String enrollFrom(InetAddress address) {
-        return "enroll:" + address.getHostAddress();
+        return "enroll:" + source(address);
     }
 
     static String renewFrom(InetAddress address) {
-        return "renew:" + address.getHostAddress();
+        return "renew:" + source(address);
     }
 
     static String keyFrom(AccessKeyId key, InetAddress address) {
-        return keyPrefix(key) + address.getHostAddress();
+        return keyPrefix(key) + source(address);
+    }
+
+    /** The source a request counts against: its IPv4 address, or its IPv6 /64 ({@code 2001:db8:1:2::/64}). */
+    static String source(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] a = address.getAddress();
+            StringBuilder b = new StringBuilder(24);
+            for (int i = 0; i < 8; i += 2) {
+                b.append(Integer.toHexString(((a[i] & 0xff) << 8) | (a[i + 1] & 0xff))).append(':');
+            }
+            return b.append(":/64").toString();
+        }
+        return address.getHostAddress();
     }
 
     static String keyPrefix(AccessKeyId key) {

@@ -97,6 +97,50 @@ class EnrollmentPipelineTest {
     }
 
     @Test
+    @DisplayName("an enrollment presenting the key of an agent past generation 1 is a copy: the agent is locked, whichever installer")
+    void copiedKeyAtEnrollmentLocksTheAgent() {
+        Agents genuine = Agents.windows("pc-001");
+        Agent agent = ((EnrollmentResult.Enrolled) enroll(genuine, f.issue())).agent();
+        for (int i = 0; i < 2; i++) {
+            f.clock.advance(Duration.ofHours(1));
+            assertThat(renew(genuine, agent)).isInstanceOf(RenewalResult.Renewed.class);
+        }
+        Group elsewhere = f.admin.groups().create(f.alice, f.acme.id(), f.acme.rootGroup().id(), "Elsewhere");
+        AccessKey otherKey = f.admin.accessKeys().create(f.alice, f.acme.id(), AccessKeySpec.builder("Elsewhere key", elsewhere.id()).build());
+        IssuedToken otherInstaller = f.installers.issueToken(f.alice, f.acme.id(), otherKey.id(), InstallerRequest.DEFAULTS);
+        Agents copy = genuine.copy();
+
+        EnrollmentResult r = server.enroll(copy.enrollBody(otherInstaller.token(), f.clock), ctx(Agents.ip("198.51.100.20")));
+        assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
+        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Denied.class,
+                d -> assertThat(d.code()).isEqualTo(com.heartbeatrm.agent.DenialCode.AGENT_LOCKED));
+        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.LOCKED);
+        assertThat(f.admin.accessKeys().require(f.acme.id(), otherKey.id()).useCount()).as("no use counted").isZero();
+        AuditRecord lock = audit().stream().filter(a -> a.event().action() == AuditAction.AGENT_LOCKED).findFirst().orElseThrow();
+        assertThat(lock.event().subject()).isEqualTo(Subject.of(agent.id()));
+        assertThat(lock.event().after()).containsEntry("currentGeneration", "3").containsEntry("sourceAddress", "198.51.100.20")
+                .containsEntry("installer", otherInstaller.record().id().value());
+        assertThat(lock.event().after().get("reason")).contains("clone");
+        assertThat(denial(renew(genuine, agent))).as("both copies are refused until an admin unlocks").isEqualTo(DenialReason.AGENT_LOCKED);
+        assertThat(denial(server.enroll(copy.enrollBody(f.issue().token(), f.clock), ctx()))).isEqualTo(DenialReason.AGENT_LOCKED);
+    }
+
+    @Test
+    @DisplayName("the same key at generation 1 is the lost-answer retry: the same agent, the same credential, no second use")
+    void retryAtGenerationOneGetsTheFirstCredential() {
+        Agents pc = Agents.windows("pc-001");
+        IssuedToken installer = f.issue();
+        EnrollmentResult.Enrolled first = (EnrollmentResult.Enrolled) enroll(pc, installer);
+        f.clock.advance(Duration.ofHours(2));
+        EnrollmentResult.Enrolled again = (EnrollmentResult.Enrolled) server.enroll(pc.enrollBody(installer.token(), f.clock), ctx());
+        assertThat(again.agent().id()).isEqualTo(first.agent().id());
+        assertThat(again.credentialExpiresAt()).isEqualTo(first.credentialExpiresAt());
+        assertThat(again.credential().reveal()).isEqualTo(first.credential().reveal());
+        assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isEqualTo(1);
+        assertThat(f.admin.agents().require(f.acme.id(), first.agent().id()).status()).isEqualTo(AgentStatus.ACTIVE);
+    }
+
+    @Test
     @DisplayName("a key disabled through one node is refused by another node on its very next request")
     void disableSeenByEveryNode() {
         HeartbeatServer nodeB = f.otherNode();
@@ -331,7 +375,7 @@ class EnrollmentPipelineTest {
         assertThat(d.group()).contains(f.customerA.id());
         assertThat(d.checks()).extracting(DryRun.Check::status).containsOnly(DryRun.Status.PASSED);
         assertThat(d.checks()).extracting(DryRun.Check::name).containsExactly("request", "token", "proof of possession", "clock",
-                "signing key", "throttling", "installer", "access key", "restrictions", "replay", "enrollment");
+                "signing key", "throttling", "identity", "installer", "access key", "restrictions", "replay", "enrollment");
         assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isZero();
         long auditBefore = audit().size();
 

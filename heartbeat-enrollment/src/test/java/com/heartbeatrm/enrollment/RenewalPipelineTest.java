@@ -108,6 +108,35 @@ class RenewalPipelineTest {
     }
 
     @Test
+    @DisplayName("a captured renewal replayed later gets the very credential its first answer held; nothing once a newer one exists")
+    void replayedRenewalGetsNothingNew() {
+        Agents pc = Agents.windows("pc");
+        Agent agent = enrolled(pc);
+        f.clock.advance(Duration.ofHours(1));
+        byte[] captured = pc.renewBody(agent, f.clock);
+        RenewalResult.Renewed first = (RenewalResult.Renewed) server.renew(captured, server.contextFor(SITE));
+        for (Duration later : List.of(Duration.ofSeconds(3), Duration.ofMinutes(10), Duration.ofDays(1))) {
+            f.clock.advance(later);
+            RenewalResult.Renewed again = (RenewalResult.Renewed) server.renew(captured, server.contextFor(Agents.ip("198.51.100.9")));
+            assertThat(again.credentialExpiresAt()).as("after %s", later).isEqualTo(first.credentialExpiresAt());
+            assertThat(again.credential().reveal()).as("after %s: the same credential, byte for byte", later)
+                    .isEqualTo(first.credential().reveal());
+            assertThat(again.agent().credentialGeneration()).isEqualTo(2);
+        }
+        pc.keep(first);
+        byte[] second = pc.renewBody(agent, f.clock);
+        pc.keep(server.renew(second, server.contextFor(SITE)));
+        assertThat(denial(server.renew(captured, server.contextFor(SITE)))).as("a newer generation exists; its time is old")
+                .isEqualTo(DenialReason.CLOCK_SKEW);
+        f.clock.advance(Duration.ofSeconds(5));
+        assertThat(renew(pc, agent)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                n -> assertThat(n.agent().credentialGeneration()).isEqualTo(4));
+        assertThat(denial(server.renew(second, server.contextFor(SITE)))).as("a newer generation exists; its nonce is remembered")
+                .isEqualTo(DenialReason.REPLAYED);
+        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.ACTIVE);
+    }
+
+    @Test
     @DisplayName("a renewal presenting another agent's credential, or a forged one, is refused and locks nothing")
     void foreignCredentials() {
         Agents a = Agents.windows("a");

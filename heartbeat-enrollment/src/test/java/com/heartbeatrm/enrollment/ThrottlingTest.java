@@ -33,7 +33,7 @@ class ThrottlingTest {
 
     private byte[] badProof(IssuedToken t, int i) {
         Agents victim = Agents.windows("victim");
-        return EnrollmentRequest.create(t.token(), victim.keys.publicKey(), victim.facts, "DDDDDDDDDDDDDDDDDDDDDD" + i + "DDDDDDDDA",
+        return EnrollmentRequest.create(t.token(), victim.keys.publicKey(), victim.facts, "DDDDDDDDDDDDDDDDDDDDDD" + (i % 10) + "DDDDDDDDA",
                 f.clock.instant(), AgentKeyPair.generate()::sign).toJson();
     }
 
@@ -123,5 +123,94 @@ class ThrottlingTest {
         }
         assertThat(denial(server.renew(impostor.renewBody(agent, f.clock), server.contextFor(NAT)))).isEqualTo(DenialReason.THROTTLED);
         assertThat(pc.keep(server.renew(pc.renewBody(agent, f.clock), server.contextFor(NAT)))).isInstanceOf(RenewalResult.Renewed.class);
+    }
+
+    private List<AuditRecord> auditOf(AuditAction action) {
+        return f.admin.audit().query(AuditQuery.all(f.acme.id())).items().stream().filter(r -> r.event().action() == action).toList();
+    }
+
+    @Test
+    @DisplayName("200 renewals naming a real agent, signed with another key, leave two audit rows: the first, and a tally of the rest")
+    void forgedRenewalsAreTallied() {
+        Agents genuine = Agents.windows("pc");
+        Agent agent = ((EnrollmentResult.Enrolled) enroll(genuine, f.issue(), NAT)).agent();
+        Agents forger = Agents.windows("forger");
+        InetAddress attacker = Agents.ip("192.0.2.7");
+        for (int i = 0; i < 200; i++) {
+            server.renew(forger.renewBody(agent, f.clock), server.contextFor(attacker));
+        }
+        List<AuditRecord> rows = auditOf(AuditAction.CREDENTIAL_RENEWAL_DENIED);
+        assertThat(rows).as("at once: the first refusal of each kind, so the log shows the attempt and its source")
+                .extracting(r -> r.event().after().get("outcome")).containsExactlyInAnyOrder("BAD_PROOF", "THROTTLED");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.event().subject()).isEqualTo(Subject.of(agent.id()));
+            assertThat(r.event().after()).containsEntry("sourceAddress", "192.0.2.7").containsEntry("count", "1");
+        });
+        server.close();
+        rows = auditOf(AuditAction.CREDENTIAL_RENEWAL_DENIED);
+        assertThat(rows).hasSize(4);
+        assertThat(rows.stream().mapToInt(r -> Integer.parseInt(r.event().after().get("count"))).sum()).isEqualTo(200);
+        assertThat(rows).allSatisfy(r -> assertThat(r.event().after().toString()).doesNotContain(genuine.credential.reveal()));
+    }
+
+    @Test
+    @DisplayName("200 enrollments with a revoked installer from 200 sources leave a bounded number of rows, counted in full")
+    void revokedInstallerAttemptsAreTallied() {
+        IssuedToken t = f.issue();
+        f.installers.revoke(f.alice, f.acme.id(), t.record().id(), "leaked");
+        for (int i = 0; i < 200; i++) {
+            server.enroll(Agents.windows("pc-" + i).enrollBody(t.token(), f.clock), server.contextFor(Agents.ip("10.1." + (i / 200) + "." + i)));
+        }
+        server.close();
+        List<AuditRecord> rows = auditOf(AuditAction.ENROLLMENT_DENIED);
+        assertThat(rows.size()).as("at most one row per source kept apart, plus the other sources").isLessThanOrEqualTo(
+                RefusalDigest.MAX_SOURCES + 2);
+        assertThat(rows).allSatisfy(r -> assertThat(r.event().after()).containsEntry("outcome", "TOKEN_REVOKED"));
+        assertThat(rows.stream().mapToInt(r -> Integer.parseInt(r.event().after().get("count"))).sum()).isEqualTo(200);
+        assertThat(rows).anySatisfy(r -> assertThat(r.event().after()).containsEntry("sourceAddress", RefusalDigest.OTHER_SOURCES));
+    }
+
+    @Test
+    @DisplayName("a bad proof with a valid installer, from a source the key is blocked for, is answered 'slow down', uncounted")
+    void blockedKeyBucketBeforeTheProof() {
+        IssuedToken t = f.issue();
+        InetAddress from = Agents.ip("192.0.2.50");
+        for (int i = 0; i < 5; i++) {
+            assertThat(denial(server.enroll(badProof(t, i), server.contextFor(from)))).isEqualTo(DenialReason.BAD_PROOF);
+        }
+        for (int i = 5; i < 155; i++) {
+            EnrollmentResult r = server.enroll(badProof(t, i), server.contextFor(from));
+            assertThat(denial(r)).isEqualTo(DenialReason.THROTTLED);
+            assertThat(((Denied) r).retryAfter()).isPresent();
+        }
+        server.close();
+        assertThat(auditOf(AuditAction.ENROLLMENT_DENIED).size()).isLessThanOrEqualTo(4);
+        assertThat(auditOf(AuditAction.KEY_THROTTLED)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("IPv6 sources count by /64: fresh addresses of one /64 share one bucket; another /64 is not slowed")
+    void ipv6CountsBySlash64() {
+        for (int i = 1; i <= 3; i++) {
+            server.enroll("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(Agents.ip("2001:db8:1:2::" + Integer.toHexString(i))));
+        }
+        assertThat(denial(server.enroll("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(Agents.ip("2001:db8:1:2:ffff::9")))))
+                .isEqualTo(DenialReason.THROTTLED);
+        assertThat(denial(server.enroll("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(Agents.ip("2001:db8:1:3::1")))))
+                .isEqualTo(DenialReason.REQUEST_MISSING_FIELD);
+        assertThat(ThrottleBuckets.source(Agents.ip("2001:db8:1:2:abcd::1"))).isEqualTo("2001:db8:1:2::/64");
+        assertThat(ThrottleBuckets.source(Agents.ip("198.51.100.7"))).isEqualTo("198.51.100.7");
+    }
+
+    @Test
+    @DisplayName("throttle state expires: 1,500 garbage requests from 1,500 addresses over 25 minutes leave at most a window's worth")
+    void throttleStateIsPurged() {
+        for (int i = 0; i < 1500; i++) {
+            server.enroll("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(Agents.ip("10." + (i >> 8) + "." + (i & 0xff) + ".1")));
+            f.clock.advance(Duration.ofSeconds(1));
+        }
+        int left = f.store.throttles().clear("enroll:");
+        assertThat(left).as("the last window's sources, and at most one purge interval more").isLessThanOrEqualTo(600 + Refusals.PURGE_EVERY);
+        assertThat(left).isGreaterThan(0);
     }
 }

@@ -40,6 +40,23 @@ public interface ThrottleStoreContract extends StoreContract {
     }
 
     @Test
+    @DisplayName("purge forgets the buckets that hold nothing (no block in force, no failure in the window) and keeps the rest")
+    default void purge() {
+        String prefix = "enroll:purge-" + Long.toHexString(RANDOM.nextLong()) + "-";
+        Instant t = clock().instant();
+        Duration window = Duration.ofMinutes(10);
+        Duration backoff = Duration.ofMinutes(15);
+        ThrottleStore throttles = store().throttles();
+        throttles.recordFailure(prefix + "idle", t, window, 5, backoff);
+        throttles.recordFailure(prefix + "blocked", t, window, 1, backoff);
+        throttles.recordFailure(prefix + "recent", t.plus(window), window, 5, backoff);
+        Instant now = t.plus(window).plusSeconds(1);
+        assertThat(throttles.purge(now, window)).isGreaterThanOrEqualTo(1);
+        assertThat(throttles.blocked(prefix, now)).extracting(ThrottleStore.Block::bucket).containsExactly(prefix + "blocked");
+        assertThat(throttles.clear(prefix)).as("the blocked and the recent bucket are kept").isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("blocked buckets are listed by name prefix and lifted by prefix, leaving others alone")
     default void listAndLift() {
         String key = "key:hbk_" + Long.toHexString(RANDOM.nextLong());

@@ -555,6 +555,18 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                     rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
                     return new EnrollmentCommit.AlreadyEnrolled(e.agent());
                 }
+                if (v instanceof EnrollmentVerdict.Lock lock) {
+                    Agent current = t.agents.get(lock.agent().id());
+                    if (current == null) {
+                        throw new NotFoundException("agent", lock.agent().id().value());
+                    }
+                    StaleVersionException.check("agent", current.id().value(), lock.agent().version(), current.version());
+                    Agent stored = lock.locked();
+                    t.agents.put(stored.id(), stored);
+                    rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+                    appendAudit(t, lock.audit());
+                    return new EnrollmentCommit.Locked(stored);
+                }
                 EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
                 Agent agent = admit.agent();
                 checkAdmission(attempt, agent);
@@ -879,6 +891,15 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 n++;
             }
             return n;
+        }
+
+        @Override
+        public synchronized int purge(Instant now, java.time.Duration window) {
+            int before = buckets.size();
+            Instant windowsFrom = now.minus(window);
+            buckets.values().removeIf(b -> (b.blockedUntil == null || !b.blockedUntil.isAfter(now))
+                    && (b.windowStart == null || !b.windowStart.isAfter(windowsFrom)));
+            return before - buckets.size();
         }
 
         private static void checkBucket(String bucket) {

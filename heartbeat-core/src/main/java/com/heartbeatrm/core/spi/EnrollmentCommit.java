@@ -4,8 +4,8 @@ import com.heartbeatrm.core.Agent;
 import java.util.Objects;
 
 /** What {@link AgentStore#enroll} did. */
-public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, EnrollmentCommit.AlreadyEnrolled, EnrollmentCommit.Rejected,
-        EnrollmentCommit.Refused {
+public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, EnrollmentCommit.AlreadyEnrolled, EnrollmentCommit.Locked,
+        EnrollmentCommit.Rejected, EnrollmentCommit.Refused {
 
     /** One use was counted and the agent created, with its audit event and the nonce. */
     record Enrolled(Agent agent) implements EnrollmentCommit {
@@ -18,6 +18,13 @@ public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, Enro
     record AlreadyEnrolled(Agent existing) implements EnrollmentCommit {
         public AlreadyEnrolled {
             Objects.requireNonNull(existing, "existing");
+        }
+    }
+
+    /** The judge found a copy of an identity: {@code agent} is now stored LOCKED, with its audit event and the nonce. */
+    record Locked(Agent agent) implements EnrollmentCommit {
+        public Locked {
+            Objects.requireNonNull(agent, "agent");
         }
     }
 

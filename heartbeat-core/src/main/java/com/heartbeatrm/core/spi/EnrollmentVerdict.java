@@ -6,7 +6,8 @@ import com.heartbeatrm.core.InvalidInputException;
 import java.util.Objects;
 
 /** What an {@link EnrollmentJudge} decided. */
-public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, EnrollmentVerdict.Existing, EnrollmentVerdict.Reject {
+public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, EnrollmentVerdict.Existing, EnrollmentVerdict.Lock,
+        EnrollmentVerdict.Reject {
 
     /**
      * Create {@code agent} (version 0) in its group, counting one use of its key, which must still point at that
@@ -26,6 +27,26 @@ public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, Enrol
     record Existing(Agent agent) implements EnrollmentVerdict {
         public Existing {
             Objects.requireNonNull(agent, "agent");
+        }
+    }
+
+    /**
+     * The agent key is held by {@code agent}, which is past its first generation: the request presents a copy of
+     * that identity. Store {@code agent} LOCKED (version + 1, only if the stored agent is still at {@code agent}'s
+     * version) with {@code audit}; remember the nonce; count nothing.
+     */
+    record Lock(Agent agent, AuditEvent audit) implements EnrollmentVerdict {
+        public Lock {
+            Objects.requireNonNull(agent, "agent");
+            Objects.requireNonNull(audit, "audit");
+            if (!audit.organizationId().equals(agent.organizationId())) {
+                throw new InvalidInputException("audit", "must be of the agent's organization");
+            }
+        }
+
+        /** The agent as the store keeps it: LOCKED, one version on. */
+        public Agent locked() {
+            return agent.withStatus(com.heartbeatrm.core.AgentStatus.LOCKED).withVersion(agent.version() + 1);
         }
     }
 

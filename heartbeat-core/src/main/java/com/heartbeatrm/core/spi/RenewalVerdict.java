@@ -22,7 +22,7 @@ public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerd
             if (r.generation() <= agent.credentialGeneration()) {
                 throw new InvalidInputException("generation", "a renewal only ever raises the generation");
             }
-            return seen.withCredentialGeneration(r.generation());
+            return seen.withCredential(r.generation(), now);
         }
         if (this instanceof Change c) {
             return seen.withStatus(c.status()).withVersion(agent.version() + 1);

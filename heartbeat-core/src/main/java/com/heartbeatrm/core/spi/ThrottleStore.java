@@ -29,6 +29,13 @@ public interface ThrottleStore {
     /** Lifts the block and forgets the failures of every bucket whose name starts with {@code prefix}; returns how many. */
     int clear(String prefix);
 
+    /**
+     * Forgets every bucket that holds nothing any more at {@code now}: not blocked, and with no failure counted in
+     * the last {@code window}. Returns how many were forgotten. Servers call it as they count failures, so the
+     * throttle state stays bounded by the failures of one window and the blocks in force.
+     */
+    int purge(Instant now, Duration window);
+
     /** What recording a failure did. */
     record Failure(Optional<Instant> blockedUntil, boolean newlyBlocked) {
         public Failure {

@@ -66,7 +66,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * generation; the generation, the renewal nonce and a lock are written in the same transaction.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
 
@@ -203,6 +203,8 @@ final class JdbcAgents implements AgentStore {
                 out[i] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
             } else if (v instanceof EnrollmentVerdict.Existing e) {
                 out[i] = new EnrollmentCommit.AlreadyEnrolled(e.agent());
+            } else if (v instanceof EnrollmentVerdict.Lock lock) {
+                out[i] = lock(c, lock);
             } else {
                 EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
                 checkAdmission(m.attempt, admit.agent());
@@ -302,6 +304,9 @@ final class JdbcAgents implements AgentStore {
         if (v instanceof EnrollmentVerdict.Existing e) {
             return new EnrollmentCommit.AlreadyEnrolled(e.agent());
         }
+        if (v instanceof EnrollmentVerdict.Lock lock) {
+            return lock(c, lock);
+        }
         EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
         Agent agent = admit.agent();
         checkAdmission(attempt, agent);
@@ -334,6 +339,20 @@ final class JdbcAgents implements AgentStore {
     }
 
     /** Why the conditional use did not count; empty when the key is usable (so it was re-pointed meanwhile). */
+    /**
+     * Locks the agent whose key an enrollment presented as a copy, if it is still at the version the judge saw; a
+     * change since (an admin, a renewal) runs the whole step again on fresh facts.
+     */
+    private static EnrollmentCommit lock(Connection c, EnrollmentVerdict.Lock lock) throws SQLException {
+        Agent locked = lock.locked();
+        if (Sql.update(c, "UPDATE hb_agent SET status = ?, version = ? WHERE org_id = ? AND id = ? AND version = ?", locked.status().name(),
+                locked.version(), locked.organizationId().value(), locked.id().value(), lock.agent().version()) != 1) {
+            throw new Undo(true);
+        }
+        JdbcAudit.insert(c, lock.audit());
+        return new EnrollmentCommit.Locked(locked);
+    }
+
     private static Optional<EnrollmentCommit.Reason> refusal(Connection c, String org, String keyId, Instant now) throws SQLException {
         Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, false);
         return key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND) : refusalOf(key.get(), now);
@@ -370,7 +389,7 @@ final class JdbcAgents implements AgentStore {
     /** One multi-row insert. */
     static void insertAgents(Connection c, List<Agent> agents) throws SQLException {
         StringBuilder q = new StringBuilder(INSERT);
-        List<Object> params = new ArrayList<>(agents.size() * 14);
+        List<Object> params = new ArrayList<>(agents.size() * 15);
         for (int i = 0; i < agents.size(); i++) {
             if (i > 0) {
                 q.append(", ").append(ROW);
@@ -378,7 +397,8 @@ final class JdbcAgents implements AgentStore {
             Agent a = agents.get(i);
             params.addAll(java.util.Arrays.asList(a.organizationId().value(), a.id().value(), a.groupId().value(), a.status().name(),
                     a.enrolledAt(), a.accessKeyId().value(), a.installerId().map(InstallerId::value).orElse(null), a.hostname(),
-                    a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null, a.version()));
+                    a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null,
+                    a.credentialIssuedAt().orElse(null), a.version()));
         }
         Sql.update(c, q.toString(), params.toArray());
     }
@@ -444,8 +464,9 @@ final class JdbcAgents implements AgentStore {
             }
             Agent stored = v.applyTo(agent, attempt.now());
             if (v instanceof RenewalVerdict.Renew) {
-                Sql.update(c, "UPDATE hb_agent SET credential_generation = ?, renewal_nonce = ?, last_seen_at = ? WHERE org_id = ? AND id = ?",
-                        stored.credentialGeneration(), attempt.nonce(), stored.lastSeenAt(), org, agent.id().value());
+                Sql.update(c, "UPDATE hb_agent SET credential_generation = ?, renewal_nonce = ?, credential_issued_at = ?, last_seen_at = ?"
+                        + " WHERE org_id = ? AND id = ?", stored.credentialGeneration(), attempt.nonce(), stored.credentialIssuedAt().orElseThrow(),
+                        stored.lastSeenAt(), org, agent.id().value());
             } else if (v instanceof RenewalVerdict.Change ch) {
                 Sql.update(c, "UPDATE hb_agent SET status = ?, last_seen_at = ?, version = ? WHERE org_id = ? AND id = ?", ch.status().name(),
                         stored.lastSeenAt(), stored.version(), org, agent.id().value());

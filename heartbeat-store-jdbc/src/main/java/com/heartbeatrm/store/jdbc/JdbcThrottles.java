@@ -117,6 +117,12 @@ final class JdbcThrottles implements ThrottleStore {
         return sql.inTransaction(c -> Sql.update(c, "DELETE FROM hb_throttle WHERE bucket LIKE ? ESCAPE '!'", like(prefix)));
     }
 
+    @Override
+    public int purge(Instant now, Duration window) {
+        return sql.inTransaction(c -> Sql.update(c, "DELETE FROM hb_throttle WHERE (blocked_until IS NULL OR blocked_until <= ?)"
+                + " AND (window_start IS NULL OR window_start <= ?)", now, now.minus(window)));
+    }
+
     /** A LIKE pattern for names that start with {@code prefix}, whatever the column's collation. */
     private static String like(String prefix) {
         return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
