@@ -179,6 +179,7 @@ public final class Deployment implements AutoCloseable {
 
     @Override
     public void close() {
+        server.close();
         dataSource.close();
         try {
             protectFiles(dataDir);

@@ -72,9 +72,8 @@ public final class KeyThrottles {
     public int lift(Actor actor, OrganizationId org, AccessKeyId key) {
         Objects.requireNonNull(actor, "actor");
         admin.accessKeys().require(org, key);
-        int lifted = admin.store().throttles().clear(ThrottleBuckets.keyPrefix(key));
-        admin.store().audit().append(AuditEvent.of(clock.instant(), org, actor, AuditAction.KEY_UNTHROTTLED, Subject.of(key), Map.of(),
-                Map.of("lifted", Integer.toString(lifted))));
-        return lifted;
+        // The lift and its audit event commit together: one step of the store.
+        return admin.store().throttles().lift(org, ThrottleBuckets.keyPrefix(key), lifted -> AuditEvent.of(clock.instant(), org, actor,
+                AuditAction.KEY_UNTHROTTLED, Subject.of(key), Map.of(), Map.of("lifted", Integer.toString(lifted))));
     }
 }

@@ -23,6 +23,7 @@ import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
+import com.heartbeatrm.testkit.MutableClock;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
 import com.heartbeatrm.enrollment.InstallerRequest;
@@ -51,6 +52,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -69,8 +71,10 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("the servlets on Jetty 12")
 class ServletsOnJettyTest {
     private static final String ADMIN_TOKEN = "servlet-test-admin-token-0123456789ABCDEF";
+    /** The server's and the agents' clock: still unless a test moves it. */
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     private final HeartbeatServer server = HeartbeatServer.builder(new InMemoryHeartbeatStore(), AesGcmKeyEncryptionKey.generate("t"),
-            "https://hb.example").build();
+            "https://hb.example").clock(clock).build();
     private final AtomicReference<String> loseNextAnswer = new AtomicReference<>();
     private Server jetty;
     private URI base;
@@ -212,6 +216,34 @@ class ServletsOnJettyTest {
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOf(EnrollmentClientException.class);
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_LOCKED));
+    }
+
+    @Test
+    @DisplayName("a renewal whose answer was lost, resent after that credential expired: the same credential, then a renewal from it")
+    void lostRenewalAnswerPastItsExpiry(@TempDir Path dir) throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
+        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
+        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet()).clock(clock)
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+        AgentIdentity enrolled = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenew(token, facts)
+                .identity();
+        clock.advance(Duration.ofHours(1));
+        loseNextAnswer.set("renewed");
+        assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenew(token, facts))
+                .isInstanceOf(EnrollmentClientException.class);
+        Instant secondIssued = clock.instant();
+
+        clock.advance(Duration.ofDays(3));
+        EnrollmentClient.Outcome restarted = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
+                .enrollOrRenewIfDue(token, facts);
+        assertThat(restarted.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(restarted.identity().generation()).as("generation 2 came back as issued, expired; then 3").isEqualTo(3);
+        assertThat(restarted.identity().credentialIssuedAt()).contains(clock.instant());
+        assertThat(restarted.identity().credentialExpiresAt().orElseThrow()).isAfter(clock.instant());
+        AgentId id = new AgentId(enrolled.agentId());
+        assertThat(server.admin().agents().require(org.id(), id).status()).isEqualTo(AgentStatus.ACTIVE);
+        assertThat(server.admin().agents().require(org.id(), id).credentialIssuedAt()).contains(clock.instant()).isNotEqualTo(java.util.Optional.of(secondIssued));
     }
 
     @Test

@@ -3,10 +3,16 @@ package com.heartbeatrm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.AuditAction;
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.spi.ThrottleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,6 +43,29 @@ public interface ThrottleStoreContract extends StoreContract {
         throttles.recordFailure(other, t, window, 3, backoff);
         throttles.recordFailure(other, t.plusSeconds(1), window, 3, backoff);
         assertThat(throttles.recordFailure(other, t.plus(window).plusSeconds(5), window, 3, backoff).blockedUntil()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a lift and its audit event are one step: both commit, or neither does")
+    default void liftWithItsAuditEvent() {
+        NewOrganization org = newOrg();
+        String key = "key:hbk_" + Long.toHexString(RANDOM.nextLong()) + "@";
+        Instant t = clock().instant();
+        ThrottleStore throttles = store().throttles();
+        throttles.recordFailure(key + "192.0.2.1", t, Duration.ofMinutes(10), 1, Duration.ofMinutes(15));
+        throttles.recordFailure(key + "192.0.2.2", t, Duration.ofMinutes(10), 1, Duration.ofMinutes(15));
+        assertThatThrownBy(() -> throttles.lift(org.id(), key, n -> {
+            throw new IllegalStateException("the audit event cannot be made");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(throttles.blocked(key, t)).as("nothing lifted without its event").hasSize(2);
+        int lifted = throttles.lift(org.id(), key, n -> AuditEvent.of(t, org.id(), Actor.SYSTEM, AuditAction.KEY_UNTHROTTLED,
+                Subject.of(org.id()), Map.of(), Map.of("lifted", Integer.toString(n))));
+        assertThat(lifted).isEqualTo(2);
+        assertThat(throttles.blocked(key, t)).isEmpty();
+        assertThat(auditOf(org.id())).anySatisfy(r -> {
+            assertThat(r.event().action()).isEqualTo(AuditAction.KEY_UNTHROTTLED);
+            assertThat(r.event().after()).containsEntry("lifted", "2");
+        });
     }
 
     @Test

@@ -122,8 +122,59 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
 
     @Override
     public ThrottleStore throttles() {
-        return throttles;
+        return throttleStore;
     }
+
+    /** The throttles, and their lift with its audit event in one step under the tenant's lock. */
+    private final ThrottleStore throttleStore = new ThrottleStore() {
+            @Override
+            public Failure recordFailure(String bucket, Instant now, java.time.Duration window, int threshold, java.time.Duration backoff) {
+                return throttles.recordFailure(bucket, now, window, threshold, backoff);
+            }
+
+            @Override
+            public Optional<Instant> blockedUntil(String bucket, Instant now) {
+                return throttles.blockedUntil(bucket, now);
+            }
+
+            @Override
+            public List<Block> blocked(String prefix, Instant now) {
+                return throttles.blocked(prefix, now);
+            }
+
+            @Override
+            public int clear(String prefix) {
+                return throttles.clear(prefix);
+            }
+
+            @Override
+            public int lift(OrganizationId org, String prefix, java.util.function.IntFunction<AuditEvent> audit) {
+                Tenant t = requireTenant(org);
+                // The tenant's lock, then the throttles': the order every enrollment takes them in.
+                synchronized (t) {
+                    synchronized (throttles) {
+                        Map<String, Throttles.Bucket> kept = new java.util.TreeMap<>(throttles.buckets.tailMap(prefix, true));
+                        int n = throttles.clear(prefix);
+                        try {
+                            appendAudit(t, audit.apply(n));
+                        } catch (RuntimeException e) {
+                            kept.forEach((k, b) -> {
+                                if (k.startsWith(prefix)) {
+                                    throttles.buckets.put(k, b);
+                                }
+                            });
+                            throw e;
+                        }
+                        return n;
+                    }
+                }
+            }
+
+            @Override
+            public int purge(Instant now, java.time.Duration window) {
+                return throttles.purge(now, window);
+            }
+        };
 
     @Override
     public String toString() {
@@ -829,7 +880,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
     }
 
-    private static final class Throttles implements ThrottleStore {
+    private static final class Throttles {
         private static final class Bucket {
             Instant windowStart;
             int failures;
@@ -838,8 +889,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
 
         private final TreeMap<String, Bucket> buckets = new TreeMap<>();
 
-        @Override
-        public synchronized Failure recordFailure(String bucket, Instant now, java.time.Duration window, int threshold,
+        synchronized ThrottleStore.Failure recordFailure(String bucket, Instant now, java.time.Duration window, int threshold,
                 java.time.Duration backoff) {
             checkBucket(bucket);
             Bucket b = buckets.computeIfAbsent(bucket, k -> new Bucket());
@@ -855,32 +905,29 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 b.failures = 0;
             }
             boolean blocked = b.blockedUntil != null && b.blockedUntil.isAfter(now);
-            return new Failure(blocked ? Optional.of(b.blockedUntil) : Optional.empty(), blocked && !wasBlocked);
+            return new ThrottleStore.Failure(blocked ? Optional.of(b.blockedUntil) : Optional.empty(), blocked && !wasBlocked);
         }
 
-        @Override
-        public synchronized Optional<Instant> blockedUntil(String bucket, Instant now) {
+        synchronized Optional<Instant> blockedUntil(String bucket, Instant now) {
             Bucket b = buckets.get(bucket);
             return b != null && b.blockedUntil != null && b.blockedUntil.isAfter(now) ? Optional.of(b.blockedUntil) : Optional.empty();
         }
 
-        @Override
-        public synchronized List<Block> blocked(String prefix, Instant now) {
-            List<Block> out = new ArrayList<>();
+        synchronized List<ThrottleStore.Block> blocked(String prefix, Instant now) {
+            List<ThrottleStore.Block> out = new ArrayList<>();
             for (Map.Entry<String, Bucket> e : buckets.tailMap(prefix, true).entrySet()) {
                 if (!e.getKey().startsWith(prefix)) {
                     break;
                 }
                 Instant until = e.getValue().blockedUntil;
                 if (until != null && until.isAfter(now)) {
-                    out.add(new Block(e.getKey(), until));
+                    out.add(new ThrottleStore.Block(e.getKey(), until));
                 }
             }
             return List.copyOf(out);
         }
 
-        @Override
-        public synchronized int clear(String prefix) {
+        synchronized int clear(String prefix) {
             int n = 0;
             var it = buckets.tailMap(prefix, true).entrySet().iterator();
             while (it.hasNext()) {
@@ -893,8 +940,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
             return n;
         }
 
-        @Override
-        public synchronized int purge(Instant now, java.time.Duration window) {
+        synchronized int purge(Instant now, java.time.Duration window) {
             int before = buckets.size();
             Instant windowsFrom = now.minus(window);
             buckets.values().removeIf(b -> (b.blockedUntil == null || !b.blockedUntil.isAfter(now))
@@ -903,8 +949,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         }
 
         private static void checkBucket(String bucket) {
-            if (bucket == null || bucket.isEmpty() || bucket.length() > MAX_BUCKET_LENGTH || !bucket.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new InvalidInputException("bucket", "1 to " + MAX_BUCKET_LENGTH + " printable ASCII characters");
+            if (bucket == null || bucket.isEmpty() || bucket.length() > ThrottleStore.MAX_BUCKET_LENGTH || !bucket.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new InvalidInputException("bucket", "1 to " + ThrottleStore.MAX_BUCKET_LENGTH + " printable ASCII characters");
             }
         }
     }

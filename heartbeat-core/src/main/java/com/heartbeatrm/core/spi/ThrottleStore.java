@@ -1,5 +1,8 @@
 package com.heartbeatrm.core.spi;
 
+import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.OrganizationId;
+import java.util.function.IntFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +31,12 @@ public interface ThrottleStore {
 
     /** Lifts the block and forgets the failures of every bucket whose name starts with {@code prefix}; returns how many. */
     int clear(String prefix);
+
+    /**
+     * Lifts, as {@link #clear}, and appends the audit event {@code audit} makes of how many buckets there were, in one
+     * atomic step: the lift and its record commit together or not at all. The event must be of {@code org}.
+     */
+    int lift(OrganizationId org, String prefix, IntFunction<AuditEvent> audit);
 
     /**
      * Forgets every bucket that holds nothing any more at {@code now}: not blocked, and with no failure counted in

@@ -37,6 +37,7 @@ import com.heartbeatrm.core.Timestamps;
 import com.heartbeatrm.enrollment.HeartbeatServer;
 import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.enrollment.KeyThrottles;
+import com.heartbeatrm.enrollment.KeyUnwrapException;
 import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;
 import com.heartbeatrm.installer.InstallerFormat;
@@ -235,6 +236,10 @@ public final class AdminEndpoint {
                     errorBody("temporarily unavailable; try again", null));
         } catch (ConflictException e) {
             return error(409, e.getMessage(), null);
+        } catch (KeyUnwrapException e) {
+            // The server's own failure (a wrong key-encryption key, altered key data), never the caller's: not a 409.
+            LOG.warn("admin API cannot unwrap the issuer signing key: is the key-encryption key the one it was wrapped with?");
+            return error(500, "the server cannot use its signing key", null);
         } catch (HeartbeatException e) {
             return error(409, e.getMessage(), null);
         } catch (IllegalArgumentException e) {

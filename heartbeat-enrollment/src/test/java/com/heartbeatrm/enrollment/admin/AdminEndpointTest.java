@@ -404,6 +404,18 @@ class AdminEndpointTest {
         }
 
         @Test
+        @DisplayName("a node whose key-encryption key cannot unwrap the signing key answers 500, not 409, and names no key material")
+        void wrongKeyEncryptionKeyIs500() {
+            HeartbeatServer misconfigured = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.generate("other"), "https://hb.example")
+                    .clock(clock).endpoints(List.of(URI.create("https://hb.example/v1/"))).build();
+            endpoint = AdminEndpoint.builder(misconfigured, AdminAuthenticator.bearer(AdminToken.of(TOKEN), Actor.of("admin-api"), clock))
+                    .installerBase(() -> BaseInstaller.open(zipBase())).workDirectory(dir.resolve("work")).build();
+            Answer a = get("/keys/" + org.defaultKey().id().value() + "/installer?platform=linux");
+            assertThat(a.status()).isEqualTo(500);
+            assertThat(a.error()).isEqualTo("the server cannot use its signing key");
+        }
+
+        @Test
         @DisplayName("an upload for a disabled key is refused before it is stored; an empty one is a 400")
         void refusedUploads() {
             Answer empty = call("POST", "/keys/" + org.defaultKey().id().value() + "/installer", new byte[0], "Bearer " + TOKEN);

@@ -1,6 +1,8 @@
 package com.heartbeatrm.store.jdbc;
 
+import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.StoreException;
 import com.heartbeatrm.core.spi.ThrottleStore;
 import com.heartbeatrm.store.jdbc.internal.Sql;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Throttle counters: read-modify-write of one row under its row lock. A first insert that races another insert of
@@ -115,6 +118,20 @@ final class JdbcThrottles implements ThrottleStore {
     public int clear(String prefix) {
         check(prefix);
         return sql.inTransaction(c -> Sql.update(c, "DELETE FROM hb_throttle WHERE bucket LIKE ? ESCAPE '!'", like(prefix)));
+    }
+
+    @Override
+    public int lift(OrganizationId org, String prefix, IntFunction<AuditEvent> audit) {
+        check(prefix);
+        return sql.inTransaction(c -> {
+            int n = Sql.update(c, "DELETE FROM hb_throttle WHERE bucket LIKE ? ESCAPE '!'", like(prefix));
+            AuditEvent event = audit.apply(n);
+            if (!event.organizationId().equals(org)) {
+                throw new InvalidInputException("audit", "event belongs to another organization");
+            }
+            JdbcAudit.insert(c, event);
+            return n;
+        });
     }
 
     @Override
