@@ -335,7 +335,7 @@ def pkcs7_token(b, start, end):
                     value = parts[-1]
                     if value[0] != 0x04:
                         raise Refused("AMBIGUOUS_TAG", "tag extension is not an OCTET STRING")
-                    found.append(b[value[1]:value[2]].decode("ascii"))
+                    found.append(b[value[1]:value[2]].decode("latin-1"))
     if len(found) > 1:
         raise Refused("AMBIGUOUS_TAG", "two tags in one signature")
     return found[0] if found else None
@@ -353,7 +353,11 @@ def read_pe(b):
     offset, size = struct.unpack_from("<II", b, dirs + 32)
     if offset == 0 and size == 0:
         return None
-    if offset % 8 or not 8 <= size <= 1 << 20 or offset + size != len(b):
+    if offset % 8 or not 8 <= size <= 1 << 20:
+        raise Refused("BAD_PE", "certificate table misaligned or of a size out of range")
+    if offset + size > len(b):
+        raise Refused("TRUNCATED", "the certificate table runs past the end of the file")
+    if offset + size != len(b):
         raise Refused("BAD_PE", "certificate table is not the end of the file")
     length, revision, kind = struct.unpack_from("<IHH", b, offset)
     if revision != 0x0200 or kind != 0x0002 or (length + 7) & ~7 != size:
@@ -454,19 +458,25 @@ def read_ar(b):
     at, found, members = 8, None, 0
     while at < len(b):
         members += 1
-        if members > 1024 or at + 60 > len(b):
+        if members > 1024:
+            raise Refused("UNSUPPORTED", "more than 1,024 members")
+        if at + 60 > len(b):
             raise Refused("TRUNCATED")
         h = b[at:at + 60]
         if h[58:60] != b"`\n":
             raise Refused("BAD_LENGTH", "ar header")
         name = h[0:16].decode("ascii").strip()
-        size = int(h[48:58].decode("ascii").strip())
-        if size < 0 or at + 60 + size > len(b):
+        if not re.fullmatch(rb" *[0-9]+ *", h[48:58]):
+            raise Refused("BAD_LENGTH", "ar member size is not a number")
+        size = int(h[48:58])
+        if at + 60 + size > len(b):
             raise Refused("BAD_LENGTH", "ar member past the end")
         if found is not None:
             raise Refused("AMBIGUOUS_TAG", "members after the tag member")
         if name in ("_heartbeat_tag", "_heartbeat_tag/"):
-            found = b[at + 60:at + 60 + size].decode("ascii")
+            if not 1 <= size <= MAX_TOKEN:
+                raise Refused("BAD_TOKEN", "the tag member's size")
+            found = b[at + 60:at + 60 + size].decode("latin-1")
         at += 60 + size + size % 2
     return found
 
@@ -497,7 +507,7 @@ def zip_token(comment):
     at = comment.rindex(ZIP_MARKER)
     if not comment.endswith(b"#") or len(comment) < at + len(ZIP_MARKER) + 1:
         raise Refused("BAD_ZIP", "the tag does not end the comment")
-    return comment[at + len(ZIP_MARKER):-1].decode("ascii")
+    return comment[at + len(ZIP_MARKER):-1].decode("latin-1")
 
 
 def read_trailer(b, end):
@@ -509,12 +519,14 @@ def read_trailer(b, end):
     if f[7] != 1:
         raise Refused("BAD_FOOTER", "version")
     length = struct.unpack_from(">I", f, 8)[0]
-    if not 1 <= length <= MAX_TOKEN or length > end - 48:
+    if not 1 <= length <= MAX_TOKEN:
         raise Refused("BAD_LENGTH")
+    if length > end - 48:
+        raise Refused("TRUNCATED", "the token would start before the file")
     token = b[end - 48 - length:end - 48]
     if hashlib.sha256(token).digest() != f[12:44]:
         raise Refused("BAD_FOOTER", "SHA-256")
-    return end - 48 - length, token.decode("ascii")
+    return end - 48 - length, token.decode("latin-1")
 
 
 SCRIPT_LINE = re.compile(rb"# heartbeat-enrollment-token: (v4\.public\.[A-Za-z0-9_.-]+)\r?\n")
@@ -567,6 +579,14 @@ def read_tag(b):
     return found[0]
 
 
+def token_text(found):
+    """Section 4: what a tag holds must be 1 to 16,384 printable ASCII characters (0x21-0x7e), else BAD_TOKEN."""
+    fmt, text = found
+    if not re.fullmatch(r"[\x21-\x7e]{1,16384}", text):
+        raise Refused("BAD_TOKEN")
+    return fmt, text
+
+
 def check_tags(d):
     listing = json.loads((d / "tags.json").read_text())
     token = (d / "tags" / "token.txt").read_text().strip()
@@ -575,7 +595,7 @@ def check_tags(d):
         b = (d / "tags" / v["file"]).read_bytes()
         want = v["expect"]
         try:
-            got = read_tag(b)
+            got = token_text(read_tag(b))
         except Refused as r:
             got = ("error", r.reason)
         if want == "none":
