@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.heartbeatrm.agent.AgentFacts;
 import com.heartbeatrm.agent.AgentIdentity;
 import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentRequest;
 import com.heartbeatrm.agent.RenewalRequest;
 import com.heartbeatrm.agent.DenialCode;
 import com.heartbeatrm.agent.EnrollmentClientException;
@@ -330,6 +331,32 @@ class ServletsOnJettyTest {
                 .as("a deleted agent renewing with its credential").contains("403", "\"agent_not_found\"");
         assertThatThrownBy(() -> client.renew(enrolled)).as("the SDK's client reads it").isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_NOT_FOUND));
+    }
+
+    @Test
+    @DisplayName("a null member is absent on a live server: an enrollment and a poll whose optional members are null are answered")
+    void nullMembersAreAbsent() throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        server.admin().groups().setOverride(Actor.of("alice"), org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
+        AgentKeyPair keys = AgentKeyPair.generate();
+        String enroll = new String(EnrollmentRequest.create(token.token(), keys, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()),
+                Clock.systemUTC()).toJson(), StandardCharsets.UTF_8).replace("\"agentVersion\":\"1.0\"", "\"agentVersion\":\"1.0\",\"machineFingerprint\":null");
+        assertThat(enroll).contains("\"machineFingerprint\":null");
+        String pending = post("v1/enroll", enroll);
+        assertThat(pending).startsWith("202 ").contains("\"pending\"");
+        String agentId = pending.replaceAll(".*\"agentId\":\"(agt_[^\"]+)\".*", "$1");
+        String poll = new String(RenewalRequest.create(agentId, org.id().value(), keys, Optional.empty(), Clock.systemUTC()).toJson(),
+                StandardCharsets.UTF_8).replace("\"nonce\":", "\"credential\":null,\"nonce\":");
+        assertThat(post("v1/renew", poll)).startsWith("202 ").contains("\"pending\"");
+        assertThat(post("v1/renew", poll.replaceAll("\"proof\":\"[^\"]+\"", "\"proof\":null"))).as("a required member that is null is missing")
+                .startsWith("400 ").contains("\"invalid_request\"");
+    }
+
+    private String post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", EnrollmentProtocol.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
     }
 
     /** The HTTP status and body the renew endpoint answers {@code request} with. */
