@@ -3,18 +3,20 @@
 
 It shares no code with the Java SDK: Python's standard library, plus `cryptography` for Ed25519 (Debian's
 python3-cryptography). It verifies every token of tokens.json (section 3), reads every file of tags/ (section 4),
-and checks every request of requests.json (sections 6 and 7), and exits non-zero on the first disagreement with a
-vector's verdict.
+checks every request of requests.json (sections 6 and 7), reads every answer of responses.json in its context
+(section 8), computes every due time of renewal-timing.json (section 10), and exits non-zero on the first
+disagreement with a vector's verdict.
 
     python3 docs/testdata/check.py [docs/testdata]
 """
 import base64
+import calendar
 import hashlib
 import json
 import re
 import struct
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -64,12 +66,31 @@ def key_id(x):
     return "hbs_" + b64url_encode(hashlib.sha256(x).digest()[:16])
 
 
+TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d\d):(\d\d))")
+
+
 def timestamp(text):
+    """Section 1: the instant a timestamp names, in nanoseconds since 1970; ValueError for any other form."""
     if not isinstance(text, str) or len(text) > 40:
         raise ValueError("not a timestamp")
-    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", text):
+    m = TIMESTAMP.fullmatch(text)
+    if not m:
         raise ValueError("not an RFC 3339 timestamp")
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    y, mo, d, h, mi, sec = (int(g) for g in m.groups()[:6])
+    datetime(y, mo, d, h, mi, sec)  # a real date and time: no month 13, no February 30, no hour 24, no second 60
+    offset = 0
+    if m.group(8):
+        oh, om = int(m.group(9)), int(m.group(10))
+        if om > 59 or oh * 60 + om > 18 * 60:
+            raise ValueError("offset out of range")
+        offset = (oh * 3600 + om * 60) * (1 if m.group(8) == "+" else -1)
+    fraction = int((m.group(7) or "").ljust(9, "0"))
+    return (calendar.timegm((y, mo, d, h, mi, sec)) - offset) * 10**9 + fraction
+
+
+def instant_text(ns):
+    """An instant in nanoseconds as UTC text, for messages."""
+    return datetime.utcfromtimestamp(ns // 10**9).isoformat() + ("." + str(ns % 10**9).rjust(9, "0") if ns % 10**9 else "") + "Z"
 
 
 class Duplicate(Exception):
@@ -215,7 +236,7 @@ def check_tokens(d):
 
     t = json.loads((d / "tokens.json").read_text())
     now = timestamp(t["now"])
-    skew = timedelta(seconds=t["allowedClockSkewSeconds"])
+    skew = t["allowedClockSkewSeconds"] * 10**9
     n = 0
     for v in t["vectors"]:
         try:
@@ -314,7 +335,7 @@ def pkcs7_token(b, start, end):
                     value = parts[-1]
                     if value[0] != 0x04:
                         raise Refused("AMBIGUOUS_TAG", "tag extension is not an OCTET STRING")
-                    found.append(b[value[1]:value[2]].decode("ascii"))
+                    found.append(b[value[1]:value[2]].decode("latin-1"))
     if len(found) > 1:
         raise Refused("AMBIGUOUS_TAG", "two tags in one signature")
     return found[0] if found else None
@@ -332,7 +353,11 @@ def read_pe(b):
     offset, size = struct.unpack_from("<II", b, dirs + 32)
     if offset == 0 and size == 0:
         return None
-    if offset % 8 or not 8 <= size <= 1 << 20 or offset + size != len(b):
+    if offset % 8 or not 8 <= size <= 1 << 20:
+        raise Refused("BAD_PE", "certificate table misaligned or of a size out of range")
+    if offset + size > len(b):
+        raise Refused("TRUNCATED", "the certificate table runs past the end of the file")
+    if offset + size != len(b):
         raise Refused("BAD_PE", "certificate table is not the end of the file")
     length, revision, kind = struct.unpack_from("<IHH", b, offset)
     if revision != 0x0200 or kind != 0x0002 or (length + 7) & ~7 != size:
@@ -433,19 +458,25 @@ def read_ar(b):
     at, found, members = 8, None, 0
     while at < len(b):
         members += 1
-        if members > 1024 or at + 60 > len(b):
+        if members > 1024:
+            raise Refused("UNSUPPORTED", "more than 1,024 members")
+        if at + 60 > len(b):
             raise Refused("TRUNCATED")
         h = b[at:at + 60]
         if h[58:60] != b"`\n":
             raise Refused("BAD_LENGTH", "ar header")
         name = h[0:16].decode("ascii").strip()
-        size = int(h[48:58].decode("ascii").strip())
-        if size < 0 or at + 60 + size > len(b):
+        if not re.fullmatch(rb" *[0-9]+ *", h[48:58]):
+            raise Refused("BAD_LENGTH", "ar member size is not a number")
+        size = int(h[48:58])
+        if at + 60 + size > len(b):
             raise Refused("BAD_LENGTH", "ar member past the end")
         if found is not None:
             raise Refused("AMBIGUOUS_TAG", "members after the tag member")
         if name in ("_heartbeat_tag", "_heartbeat_tag/"):
-            found = b[at + 60:at + 60 + size].decode("ascii")
+            if not 1 <= size <= MAX_TOKEN:
+                raise Refused("BAD_TOKEN", "the tag member's size")
+            found = b[at + 60:at + 60 + size].decode("latin-1")
         at += 60 + size + size % 2
     return found
 
@@ -476,7 +507,7 @@ def zip_token(comment):
     at = comment.rindex(ZIP_MARKER)
     if not comment.endswith(b"#") or len(comment) < at + len(ZIP_MARKER) + 1:
         raise Refused("BAD_ZIP", "the tag does not end the comment")
-    return comment[at + len(ZIP_MARKER):-1].decode("ascii")
+    return comment[at + len(ZIP_MARKER):-1].decode("latin-1")
 
 
 def read_trailer(b, end):
@@ -488,12 +519,14 @@ def read_trailer(b, end):
     if f[7] != 1:
         raise Refused("BAD_FOOTER", "version")
     length = struct.unpack_from(">I", f, 8)[0]
-    if not 1 <= length <= MAX_TOKEN or length > end - 48:
+    if not 1 <= length <= MAX_TOKEN:
         raise Refused("BAD_LENGTH")
+    if length > end - 48:
+        raise Refused("TRUNCATED", "the token would start before the file")
     token = b[end - 48 - length:end - 48]
     if hashlib.sha256(token).digest() != f[12:44]:
         raise Refused("BAD_FOOTER", "SHA-256")
-    return end - 48 - length, token.decode("ascii")
+    return end - 48 - length, token.decode("latin-1")
 
 
 SCRIPT_LINE = re.compile(rb"# heartbeat-enrollment-token: (v4\.public\.[A-Za-z0-9_.-]+)\r?\n")
@@ -546,6 +579,14 @@ def read_tag(b):
     return found[0]
 
 
+def token_text(found):
+    """Section 4: what a tag holds must be 1 to 16,384 printable ASCII characters (0x21-0x7e), else BAD_TOKEN."""
+    fmt, text = found
+    if not re.fullmatch(r"[\x21-\x7e]{1,16384}", text):
+        raise Refused("BAD_TOKEN")
+    return fmt, text
+
+
 def check_tags(d):
     listing = json.loads((d / "tags.json").read_text())
     token = (d / "tags" / "token.txt").read_text().strip()
@@ -554,7 +595,7 @@ def check_tags(d):
         b = (d / "tags" / v["file"]).read_bytes()
         want = v["expect"]
         try:
-            got = read_tag(b)
+            got = token_text(read_tag(b))
         except Refused as r:
             got = ("error", r.reason)
         if want == "none":
@@ -652,22 +693,24 @@ def parse_request(kind, body):
     raw_bytes(m, "nonce", 16, 64)
     ts = member(m, "timestamp", str)
     try:
-        timestamp(ts)
+        at = timestamp(ts)
     except ValueError:
         raise BadRequest("INVALID_VALUE", "timestamp")
     proof = raw_bytes(m, "proof", 64, 64)
     signed = pae(purpose, *[p.encode("utf-8") for p in pieces + [m["nonce"], ts]])
-    return signed, ed25519_ok(public_key, signed, proof)
+    return signed, ed25519_ok(public_key, signed, proof), at
 
 
 def check_requests(d):
     n = 0
     for v in json.loads((d / "requests.json").read_text())["vectors"]:
         try:
-            signed, ok = parse_request(v["kind"], v["body"].encode("utf-8"))
+            signed, ok, at = parse_request(v["kind"], v["body"].encode("utf-8"))
             got = ("proof_verifies" if ok else "bad_proof", None, None)
             if "proofInputHex" in v:
                 assert signed.hex() == v["proofInputHex"], f"request {v['name']}: proof input"
+            if "instant" in v:
+                assert at == timestamp(v["instant"]), f"request {v['name']}: the instant is {instant_text(at)}"
         except BadRequest as e:
             got = ("invalid_request", e.problem, e.field)
         want = (v["verdict"], v.get("problem"), v.get("field"))
@@ -676,14 +719,231 @@ def check_requests(d):
     return n
 
 
+# ---------------------------------------------------------------------------------------------- section 8
+
+REASONS = {"invalid_request": 400, "request_too_large": 413, "invalid_installer": 403, "installer_expired": 403,
+           "installer_revoked": 403, "key_not_found": 403, "key_disabled": 403, "key_expired": 403, "key_exhausted": 403,
+           "network_not_allowed": 403, "platform_not_allowed": 403, "rejected": 403, "clock_skew": 403, "throttled": 429,
+           "agent_not_found": 403, "agent_disabled": 403, "agent_locked": 403, "pending_expired": 403, "not_found": 404,
+           "method_not_allowed": 405, "unavailable": 503, "internal_error": 500}
+CREDENTIAL_ASSERTION = b"heartbeat-agent-credential/v1"
+PLACEMENT = {"v", "status", "agentId", "organizationId", "organization", "group"}
+
+
+class Answer(Exception):
+    """The agent refuses the answer: outcome is malformed or bad_credential."""
+
+    def __init__(self, outcome, detail):
+        super().__init__(f"{outcome}: {detail}")
+        self.outcome = outcome
+
+
+def text_ok(t, most):
+    units = len(t.encode("utf-16-le")) // 2 if isinstance(t, str) else 0
+    return 1 <= units <= most and not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", t)
+
+
+def parse_answer(http_status, body):
+    """Section 8: (status, members); Answer("malformed") for a body an agent must refuse whatever it asked."""
+    def malformed(detail):
+        return Answer("malformed", detail)
+    if len(body) > 32768:
+        raise malformed("over 32,768 bytes")
+    try:
+        m = strict_json(body)
+    except (ValueError, Duplicate, UnicodeDecodeError) as e:
+        raise malformed(f"not one strict JSON object: {e!r}")
+    m = {k: x for k, x in m.items() if x is not None}  # a null member is absent
+    if not is_int(m.get("v")) or m["v"] != 1:
+        raise malformed("v is not 1")
+    status = m.get("status")
+    if status in ("enrolled", "renewed", "pending"):
+        allowed = PLACEMENT | ({"credential", "credentialExpiresAt", "generation", "issuerKeys", "tlsPins"} if status != "pending" else set())
+        if set(m) - allowed:
+            raise malformed("unknown member")
+        if http_status != (202 if status == "pending" else 200):
+            raise malformed("HTTP status disagrees")
+        if not isinstance(m.get("agentId"), str) or not ID["agt"].fullmatch(m["agentId"]):
+            raise malformed("agentId")
+        if not isinstance(m.get("organizationId"), str) or not ID["org"].fullmatch(m["organizationId"]):
+            raise malformed("organizationId")
+        if not text_ok(m.get("organization"), 200) or not text_ok(m.get("group"), 4096):
+            raise malformed("organization or group is not a printable text")
+        if status == "pending":
+            return status, m
+        if not isinstance(m.get("credential"), str):
+            raise malformed("credential")
+        try:
+            m["credentialExpiresAt"] = timestamp(m.get("credentialExpiresAt"))
+        except ValueError:
+            raise malformed("credentialExpiresAt")
+        if not is_int(m.get("generation")) or m["generation"] < 1:
+            raise malformed("generation")
+        endorsements = m.get("issuerKeys", [])
+        if not isinstance(endorsements, list) or len(endorsements) > 8:
+            raise malformed("issuerKeys")
+        for e in endorsements:
+            if not isinstance(e, dict) or set(e) != {"kid", "x", "endorsedBy", "sig"} or not all(isinstance(x, str) for x in e.values()):
+                raise malformed("an issuerKeys entry")
+            try:
+                x, sig = b64url(e["x"]), b64url(e["sig"])
+            except Refused:
+                raise malformed("an issuerKeys entry is not base64url")
+            if len(x) != 32 or key_id(x) != e["kid"] or len(sig) != 64 or not re.fullmatch(r"hbs_[A-Za-z0-9_-]{22}", e["endorsedBy"]) \
+                    or e["endorsedBy"] == e["kid"]:
+                raise malformed("an issuerKeys entry")
+        pins = m.get("tlsPins", [])
+        if not isinstance(pins, list) or len(pins) > 8 or not all(isinstance(p, str) and PIN.fullmatch(p) for p in pins):
+            raise malformed("tlsPins")
+        return status, m
+    if status == "denied":
+        if set(m) - {"v", "status", "reason", "message", "retryAfter"}:
+            raise malformed("unknown member")
+        reason = m.get("reason")
+        if not isinstance(reason, str):
+            raise malformed("reason")
+        if reason not in REASONS:
+            reason = "unknown"
+            if not 400 <= http_status <= 599:
+                raise malformed("an unknown reason with a status that is not 4xx or 5xx")
+        elif http_status != REASONS[reason]:
+            raise malformed("HTTP status disagrees")
+        if not text_ok(m.get("message"), 200):
+            raise malformed("message")
+        retry = m.get("retryAfter", 0)
+        if not is_int(retry) or not 0 <= retry <= 86400:
+            raise malformed("retryAfter")
+        m["reason"] = reason
+        return status, m
+    raise malformed("unknown status")
+
+
+def verify_credential(credential, trusted):
+    """Section 9: the claims of a credential signed by a trusted key; Answer("bad_credential") otherwise."""
+    def bad(detail):
+        return Answer("bad_credential", detail)
+    parts = credential.split(".") if credential.startswith("v4.public.") else []
+    if len(parts) != 4 or len(credential) > 16384:
+        raise bad("not a v4.public PASETO with a footer")
+    try:
+        body, footer = b64url(parts[2]), b64url(parts[3])
+        f = strict_json(footer)
+    except (Refused, ValueError, Duplicate, UnicodeDecodeError):
+        raise bad("encoding or footer")
+    if len(body) < 64 or set(f) != {"kid"} or not isinstance(f["kid"], str):
+        raise bad("payload or footer")
+    if f["kid"] not in trusted:
+        raise bad("signed by a key the agent does not trust")
+    m, sig = body[:-64], body[-64:]
+    if not ed25519_ok(trusted[f["kid"]], pae(b"v4.public.", m, footer, CREDENTIAL_ASSERTION), sig):
+        raise bad("the signature does not verify as a credential")
+    try:
+        c = strict_json(m)
+    except (ValueError, Duplicate, UnicodeDecodeError):
+        raise bad("claims")
+    if set(c) != {"ver", "iss", "org", "agt", "grp", "fp", "gen", "iat", "exp"} or c["ver"] != 2 or not is_int(c["gen"]) or c["gen"] < 1:
+        raise bad("claims")
+    try:
+        c["iat"], c["exp"] = timestamp(c["iat"]), timestamp(c["exp"])
+    except ValueError:
+        raise bad("iat or exp")
+    if c["exp"] <= c["iat"] or not re.fullmatch(r"[0-9a-f]{64}", c["fp"]) or not ID["grp"].fullmatch(c["grp"]):
+        raise bad("claims")
+    return c
+
+
+def read_answer(http_status, body, context, pinned):
+    """What an agent in `context` makes of an answer: the outcome (and reason), after every check of section 8.2."""
+    try:
+        status, m = parse_answer(http_status, body)
+        if status == "denied":
+            return "denied", m["reason"]
+        renewing = context["request"] == "renew"
+        held = context.get("generationHeld", 0)
+        if status == ("renewed" if not renewing else "enrolled"):
+            raise Answer("malformed", f"{status} does not answer a {context['request']} request")
+        if status == "pending" and renewing and held > 0:
+            raise Answer("malformed", "pending for an agent that holds a credential")
+        if m["organizationId"] != context["organizationId"]:
+            raise Answer("malformed", "the placement names another organization")
+        if renewing and m["agentId"] != context["agentId"]:
+            raise Answer("malformed", "the placement names another agent")
+        if status == "pending":
+            return status, None
+        trusted = dict(pinned)
+        for k in context.get("learnedKeys", []):
+            trusted.setdefault(k["kid"], b64url(k["x"]))
+        grew = True
+        while grew:  # endorsements may chain
+            grew = False
+            for e in m.get("issuerKeys", []):
+                x = b64url(e["x"])
+                signed = pae(b"heartbeat-key-endorsement/v1", e["kid"].encode(), x)
+                if e["kid"] not in trusted and e["endorsedBy"] in trusted and ed25519_ok(trusted[e["endorsedBy"]], signed, b64url(e["sig"])):
+                    trusted[e["kid"]] = x
+                    grew = True
+        c = verify_credential(m["credential"], trusted)
+        agent_key = b64url(context["agentPublicKey"])
+        checks = [(c["iss"] == context["issuer"], "another issuer"), (c["org"] == context["organizationId"], "another organization"),
+                  (c["agt"] == m["agentId"], "another agent"), (c["fp"] == hashlib.sha256(agent_key).hexdigest(), "another agent key"),
+                  (c["gen"] == m["generation"], "another generation than the answer"),
+                  (c["exp"] == m["credentialExpiresAt"], "another expiry than the answer"),
+                  (c["gen"] > held, "a generation not newer than the one held")]
+        for ok, what in checks:
+            if not ok:
+                raise Answer("bad_credential", "the credential names " + what)
+        return status, None
+    except Answer as a:
+        return a.outcome, None
+
+
+def check_responses(d):
+    keys = json.loads((d / "keys.json").read_text())
+    pinned = {k["kid"]: b64url(k["x"]) for k in keys["pinnedKeySet"]["keys"]}
+    n = 0
+    for v in json.loads((d / "responses.json").read_text())["vectors"]:
+        got = read_answer(v["httpStatus"], v["body"].encode("utf-8"), v["context"], pinned)
+        want = (v["outcome"], v.get("reason"))
+        assert got == want, f"response {v['name']}: expected {want}, got {got}"
+        n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- section 10
+
+def due_at(agent_id, generation, iat, exp):
+    """The Java agent's renewal time, in nanoseconds: iat + 2/3 of the lifetime - a jitter of up to a tenth of it."""
+    life = (exp - iat) // 10**6  # whole milliseconds
+    bits = int.from_bytes(hashlib.sha256(f"{agent_id}:{generation}".encode("ascii")).digest()[:8], "big")
+    u = (bits >> 11) / 2.0**53
+    return iat + (life * 2 // 3 - int(life / 10.0 * u)) * 10**6
+
+
+def check_renewal_timing(d):
+    n = 0
+    for v in json.loads((d / "renewal-timing.json").read_text())["vectors"]:
+        now = timestamp(v["now"])
+        if v["status"] == "pending" or v.get("renewalUnanswered"):
+            due = True
+        else:
+            at = due_at(v["agentId"], v["generation"], timestamp(v["credentialIssuedAt"]), timestamp(v["credentialExpiresAt"]))
+            assert at == timestamp(v["dueAt"]), f"timing {v['name']}: due at {instant_text(at)}, not {v['dueAt']}"
+            due = now >= at
+        assert due == v["due"], f"timing {v['name']}: expected due={v['due']}"
+        n += 1
+    return n
+
+
 def main():
     d = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     try:
         tokens, tags, requests = check_tokens(d), check_tags(d), check_requests(d)
+        responses, timings = check_responses(d), check_renewal_timing(d)
     except AssertionError as e:
         print(f"check.py: FAILED: {e}", file=sys.stderr)
         return 1
-    print(f"check.py: {tokens} token, {tags} tag and {requests} request vectors agree with docs/protocol.md")
+    print(f"check.py: {tokens} token, {tags} tag, {requests} request, {responses} response and {timings} renewal-timing vectors "
+          "agree with docs/protocol.md")
     return 0
 
 

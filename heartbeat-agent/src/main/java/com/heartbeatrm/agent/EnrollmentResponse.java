@@ -1,7 +1,7 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.agent.internal.Rfc3339;
 import com.heartbeatrm.agent.internal.StrictJson;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -252,7 +252,8 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
                     expectStatus(httpStatus, 200, status);
                     Placement placement = placement(m);
                     AgentCredential credential = AgentCredential.of(StrictJson.requireString(m, "credential"));
-                    Instant expires = Instant.parse(StrictJson.requireString(m, "credentialExpiresAt"));
+                    Instant expires = Rfc3339.parse(StrictJson.requireString(m, "credentialExpiresAt"))
+                            .orElseThrow(() -> new MalformedException("credentialExpiresAt is not an RFC 3339 timestamp"));
                     long generation = StrictJson.requireInteger(m, "generation");
                     List<KeyEndorsement> endorsements = endorsements(m);
                     List<String> pins = StrictJson.strings(m, "tlsPins", EnrollmentClaims.MAX_PINS);
@@ -280,8 +281,6 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             }
         } catch (StrictJson.JsonException e) {
             throw new MalformedException("response member " + e.getMessage());
-        } catch (DateTimeException e) {
-            throw new MalformedException("credentialExpiresAt is not an instant");
         } catch (IllegalArgumentException e) {
             throw new MalformedException("response " + e.getMessage());
         }

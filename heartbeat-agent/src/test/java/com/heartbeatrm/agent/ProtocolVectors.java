@@ -118,6 +118,7 @@ final class ProtocolVectors {
         out.put("tokens.json", write(tokens()));
         out.put("requests.json", write(requests()));
         out.put("responses.json", write(responses()));
+        out.put("renewal-timing.json", write(renewalTiming()));
         return out;
     }
 
@@ -394,7 +395,80 @@ final class ProtocolVectors {
         request(v, "renew", "renew-other-agent", "agentId changed after signing", r.replace(AGT, "agt_Rf5Gh2Jk8Lm1Np4Qs7TvXw"), "bad_proof", null, null);
         request(v, "renew", "renew-malformed-agent", "agentId must be agt_ and 22 base64url characters", r.replace(AGT, "agt_1"), "invalid_request",
                 "INVALID_VALUE", "agentId");
+        nullMembers(v, e, noPrint, token);
+        timestamps(v);
         return root;
+    }
+
+    /** A null member counts as absent: an optional one is left out (and signed as absent), a required one is missing. */
+    private static void nullMembers(ArrayNode v, String e, AgentFacts noPrint, String token) {
+        String bare = new String(EnrollmentRequest.create(EnrollmentToken.of(token), AGENT.publicKey, noPrint, NONCE, NOW, AGENT::sign).toJson(),
+                StandardCharsets.UTF_8);
+        request(v, "enroll", "enroll-null-machine-fingerprint", "machineFingerprint null: absent, signed as the empty string",
+                bare.replace("\"agentVersion\":\"heartbeat-agent/1.4.2\"", "\"agentVersion\":\"heartbeat-agent/1.4.2\",\"machineFingerprint\":null"),
+                "proof_verifies", null, null);
+        String poll = new String(RenewalRequest.create(AGT, ORG, AGENT.publicKey, Optional.empty(), NONCE, NOW, AGENT::sign).toJson(),
+                StandardCharsets.UTF_8);
+        request(v, "renew", "renew-null-credential", "credential null: absent, a pending agent's poll signed with the empty string",
+                poll.replace("\"nonce\":", "\"credential\":null,\"nonce\":"), "proof_verifies", null, null);
+        request(v, "enroll", "enroll-null-proof", "proof null: a required member that is null is missing", e.replaceAll("\"proof\":\"[^\"]+\"",
+                "\"proof\":null"), "invalid_request", "MISSING_FIELD", "proof");
+        request(v, "enroll", "enroll-null-hostname", "facts.hostname null: missing", e.replace("\"hostname\":\"pc-0042\"", "\"hostname\":null"),
+                "invalid_request", "MISSING_FIELD", "facts.hostname");
+        request(v, "enroll", "enroll-null-v", "v null: missing", e.replace("{\"v\":1,", "{\"v\":null,"), "invalid_request", "MISSING_FIELD", "v");
+    }
+
+    /**
+     * Each timestamp form, in a pending agent's poll signed over the text as sent: accepted forms verify and name
+     * {@code instant}; every other form is INVALID_VALUE.
+     */
+    private static void timestamps(ArrayNode v) {
+        String[][] accepted = {
+            {"2026-06-01T00:00:00Z", "UTC, whole seconds (what writers send)"},
+            {"2026-06-01T00:00:00.5Z", "a fraction of one digit"},
+            {"2026-06-01T00:00:00.123456789Z", "a fraction of nine digits, the most"},
+            {"2026-06-01T02:00:00+02:00", "a positive offset"},
+            {"2026-05-31T19:00:00-05:00", "a negative offset"},
+            {"2026-06-01T00:00:00-00:00", "-00:00 is UTC"},
+            {"2026-06-01T18:00:00+18:00", "an offset of 18 hours, the most"},
+            {"2026-06-01t00:00:00z", "t and z in lower case"},
+        };
+        for (String[] a : accepted) {
+            poll(v, "timestamp-" + a[0], a[1], a[0], "proof_verifies", null).put("instant", instantOf(a[0]));
+        }
+        String[][] refused = {
+            {"2026-06-01T00:00:00.1234567891Z", "a fraction of ten digits"},
+            {"2026-06-01T00:00:00.Z", "an empty fraction"},
+            {"2026-06-01T00:00:00,5Z", "a comma before the fraction"},
+            {"2026-06-01T00:00Z", "no seconds"},
+            {"2026-06-01T00:00:00", "no offset"},
+            {"2026-06-01 00:00:00Z", "a space for T"},
+            {"2026-06-01T00:00:00+0200", "an offset without a colon"},
+            {"2026-06-01T00:00:00+02", "an offset of hours only"},
+            {"2026-06-01T02:00:30+02:00:30", "an offset with seconds"},
+            {"2026-06-01T00:00:00+19:00", "an offset over 18 hours"},
+            {"2026-06-01T23:59:60Z", "a leap second"},
+            {"2026-06-01T24:00:00Z", "hour 24"},
+            {"2026-02-30T00:00:00Z", "a day the month does not have"},
+            {"2026-06-01T00:00:00UTC", "a zone name"},
+        };
+        for (String[] r : refused) {
+            poll(v, "timestamp-" + r[0], r[1], r[0], "invalid_request", "INVALID_VALUE");
+        }
+    }
+
+    private static String instantOf(String text) {
+        return java.time.OffsetDateTime.parse(text).toInstant().toString();
+    }
+
+    /** A pending agent's poll at {@code timestamp} (the text as sent), signed by the agent key over that text. */
+    private static ObjectNode poll(ArrayNode v, String name, String what, String timestamp, String verdict, String problem) {
+        byte[] proof = AGENT.sign(pae("heartbeat-renewal-request/v1".getBytes(StandardCharsets.US_ASCII), AGT.getBytes(StandardCharsets.US_ASCII),
+                ORG.getBytes(StandardCharsets.US_ASCII), b64(AGENT.publicKey).getBytes(StandardCharsets.US_ASCII), new byte[0],
+                NONCE.getBytes(StandardCharsets.US_ASCII), timestamp.getBytes(StandardCharsets.UTF_8)));
+        String body = "{\"v\":1,\"agentId\":\"" + AGT + "\",\"organizationId\":\"" + ORG + "\",\"publicKey\":\"" + b64(AGENT.publicKey)
+                + "\",\"nonce\":\"" + NONCE + "\",\"timestamp\":\"" + timestamp + "\",\"proof\":\"" + b64(proof) + "\"}";
+        return request(v, "renew", name, what, body, verdict, problem, problem == null ? null : "timestamp");
     }
 
     private static ObjectNode request(ArrayNode v, String kind, String name, String what, String body, String verdict, String problem, String field) {
@@ -419,53 +493,213 @@ final class ProtocolVectors {
     // ------------------------------------------------------------------------------------------- responses
 
     static ObjectNode responses() {
-        ObjectNode root = described("Server answers as an agent receives them: HTTP status and body. outcome is enrolled, renewed, pending, "
-                + "denied (with its reason; an unknown reason reads as unknown) or malformed (the agent must refuse the answer and save nothing).");
+        ObjectNode root = described("Server answers as an agent receives them: HTTP status and body, and the context the agent checks them in "
+                + "(docs/protocol.md, section 8.2): the request it sent (enroll, or renew as agentId holding generationHeld, 0 while pending), "
+                + "the time, the installer's issuer and organization, the agent's public key, the issuer keys it learned before (besides "
+                + "keys.json's pinnedKeySet). outcome is enrolled, renewed, pending, denied (with its reason; an unknown reason reads as "
+                + "unknown), malformed (the body breaks section 8, or does not answer the request sent) or bad_credential (a well-formed "
+                + "answer whose credential fails the checks of section 8.2). On malformed and bad_credential the agent saves nothing.");
         ArrayNode v = root.putArray("vectors");
-        String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(AGENT.publicKey), 1, NOW,
-                NOW.plus(Duration.ofDays(30))), ISSUER.kid(), ISSUER::sign);
+        Instant exp = NOW.plus(Duration.ofDays(30));
+        String fp = AgentKeyPair.fingerprintOf(AGENT.publicKey);
+        String credential = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 1, NOW, exp), ISSUER);
         EnrollmentResponse.Placement placement = new EnrollmentResponse.Placement(AGT, ORG, "Acme MSP", "Acme MSP / Berlin / Finance");
-        byte[] signed = KeyEndorsement.signedBytes(SigningPublicKey.of(ROTATED.publicKey));
-        KeyEndorsement endorsement = KeyEndorsement.of(SigningPublicKey.of(ROTATED.publicKey), ISSUER.kid(), ISSUER.sign(signed));
-        String enrolled = new String(new EnrollmentResponse.Enrolled(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1,
-                List.of(endorsement), List.of(PIN_A)).toJson(), StandardCharsets.UTF_8);
-        response(v, "enrolled", "a first credential, an endorsed rotated key, one TLS pin", 200, enrolled, "enrolled", null);
-        String renewed = new String(new EnrollmentResponse.Renewed(placement, AgentCredential.of(credential), NOW.plus(Duration.ofDays(30)), 1,
-                List.of(), List.of()).toJson(), StandardCharsets.UTF_8);
-        response(v, "renewed", "the next credential", 200, renewed, "renewed", null);
+        KeyEndorsement endorsement = endorsement(ROTATED, ISSUER);
+        String enrolled = enrolled(placement, credential, exp, 1, List.of(endorsement), List.of(PIN_A));
+        ObjectNode enroll = context("enroll", 0, List.of());
+        ObjectNode pendingAgent = context("renew", 0, List.of());
+        ObjectNode atGeneration3 = context("renew", 3, List.of());
+        response(v, "enrolled", "a first credential, an endorsed rotated key, one TLS pin", enroll, 200, enrolled, "enrolled", null);
+        String renewed = renewed(placement, credential, exp, 1, List.of());
+        response(v, "renewed", "a pending agent approved: generation 1", pendingAgent, 200, renewed, "renewed", null);
         String pending = new String(new EnrollmentResponse.Pending(placement).toJson(), StandardCharsets.UTF_8);
-        response(v, "pending", "waiting for approval", 202, pending, "pending", null);
-        response(v, "denied-key-disabled", "the access key is disabled", 403, new String(new EnrollmentResponse.Denied(DenialCode.KEY_DISABLED,
+        response(v, "pending", "waiting for approval", enroll, 202, pending, "pending", null);
+        response(v, "denied-key-disabled", "the access key is disabled", enroll, 403, new String(new EnrollmentResponse.Denied(DenialCode.KEY_DISABLED,
                 "this installer's access key is disabled").toJson(), StandardCharsets.UTF_8), "denied", "key_disabled");
-        response(v, "denied-throttled", "too many failures: retry after 900 s", 429, new String(new EnrollmentResponse.Denied(DenialCode.THROTTLED,
-                "too many failed attempts; try again later", Optional.of(Duration.ofSeconds(900))).toJson(), StandardCharsets.UTF_8), "denied",
-                "throttled");
-        response(v, "denied-agent-locked", "two copies of one identity renewed", 403, new String(new EnrollmentResponse.Denied(
+        response(v, "denied-throttled", "too many failures: retry after 900 s", enroll, 429, new String(new EnrollmentResponse.Denied(
+                DenialCode.THROTTLED, "too many failed attempts; try again later", Optional.of(Duration.ofSeconds(900))).toJson(),
+                StandardCharsets.UTF_8), "denied", "throttled");
+        response(v, "denied-agent-locked", "two copies of one identity renewed", atGeneration3, 403, new String(new EnrollmentResponse.Denied(
                 DenialCode.AGENT_LOCKED, "this agent's identity was used from two computers (a clone); an administrator must unlock it")
                 .toJson(), StandardCharsets.UTF_8), "denied", "agent_locked");
-        response(v, "denied-unknown-reason", "a reason from a newer server, with any 4xx or 5xx status", 409,
+        response(v, "denied-agent-not-found", "the agent no longer exists: delete the identity and enroll again", atGeneration3, 403,
+                new String(new EnrollmentResponse.Denied(DenialCode.AGENT_NOT_FOUND, "this agent is not enrolled; reinstall it").toJson(),
+                        StandardCharsets.UTF_8), "denied", "agent_not_found");
+        response(v, "denied-unknown-reason", "a reason from a newer server, with any 4xx or 5xx status", enroll, 409,
                 "{\"v\":1,\"status\":\"denied\",\"reason\":\"some_future_reason\",\"message\":\"later\"}", "denied", "unknown");
-        response(v, "status-disagrees", "enrolled, but HTTP 403", 403, enrolled, "malformed", null);
-        response(v, "denied-status-disagrees", "key_disabled is 403, not 200", 200, new String(new EnrollmentResponse.Denied(DenialCode.KEY_DISABLED,
-                "disabled").toJson(), StandardCharsets.UTF_8), "malformed", null);
-        response(v, "unknown-member", "a member the protocol does not define", 200, enrolled.replace("{\"v\":1,", "{\"v\":1,\"debug\":1,"),
+        response(v, "status-disagrees", "enrolled, but HTTP 403", enroll, 403, enrolled, "malformed", null);
+        response(v, "denied-status-disagrees", "key_disabled is 403, not 200", enroll, 200, new String(new EnrollmentResponse.Denied(
+                DenialCode.KEY_DISABLED, "disabled").toJson(), StandardCharsets.UTF_8), "malformed", null);
+        response(v, "unknown-member", "a member the protocol does not define", enroll, 200, enrolled.replace("{\"v\":1,", "{\"v\":1,\"debug\":1,"),
                 "malformed", null);
-        response(v, "duplicate-member", "status twice", 202, pending.replace("\"status\":\"pending\"", "\"status\":\"pending\",\"status\":\"pending\""),
+        response(v, "duplicate-member", "status twice", enroll, 202, pending.replace("\"status\":\"pending\"",
+                "\"status\":\"pending\",\"status\":\"pending\""), "malformed", null);
+        response(v, "control-character", "a control character in a text the agent prints", enroll, 202, pending.replace("Finance",
+                "Fin\\u001b[2Jance"), "malformed", null);
+        response(v, "bidi-override", "a bidirectional override in a text the agent prints", enroll, 202, pending.replace("Finance",
+                "Fin\\u202eance"), "malformed", null);
+        response(v, "version-2", "a response of another protocol version", enroll, 202, pending.replace("{\"v\":1,", "{\"v\":2,"), "malformed", null);
+        response(v, "generation-zero", "generation starts at 1", pendingAgent, 200, renewed.replace("\"generation\":1", "\"generation\":0"),
                 "malformed", null);
-        response(v, "control-character", "a control character in a text the agent prints", 202, pending.replace("Finance", "Fin\\u001b[2Jance"),
-                "malformed", null);
-        response(v, "bidi-override", "a bidirectional override in a text the agent prints", 202, pending.replace("Finance", "Fin\\u202eance"),
-                "malformed", null);
-        response(v, "version-2", "a response of another protocol version", 202, pending.replace("{\"v\":1,", "{\"v\":2,"), "malformed", null);
-        response(v, "generation-zero", "generation starts at 1", 200, renewed.replace("\"generation\":1", "\"generation\":0"), "malformed", null);
-        response(v, "retry-after-too-long", "retryAfter is at most 86400 s", 429, "{\"v\":1,\"status\":\"denied\",\"reason\":\"throttled\","
+        response(v, "retry-after-too-long", "retryAfter is at most 86400 s", enroll, 429, "{\"v\":1,\"status\":\"denied\",\"reason\":\"throttled\","
                 + "\"message\":\"later\",\"retryAfter\":86401}", "malformed", null);
-        response(v, "unknown-status", "status is enrolled, renewed, pending or denied", 200, pending.replace("\"pending\"", "\"ok\""), "malformed", null);
+        response(v, "unknown-status", "status is enrolled, renewed, pending or denied", enroll, 200, pending.replace("\"pending\"", "\"ok\""),
+                "malformed", null);
+        contextChecks(v, placement, fp, exp);
         return root;
     }
 
-    private static void response(ArrayNode v, String name, String what, int status, String body, String outcome, String reason) {
-        vector(v, "name", name, "description", what, "httpStatus", status, "body", body, "outcome", outcome, "reason", reason);
+    /** Answers that parse, checked against what the agent sent and holds (section 8.2). */
+    private static void contextChecks(ArrayNode v, EnrollmentResponse.Placement placement, String fp, Instant exp) {
+        ObjectNode enroll = context("enroll", 0, List.of());
+        ObjectNode atGeneration3 = context("renew", 3, List.of());
+        String gen4 = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 4, NOW, exp), ISSUER);
+        response(v, "renewed-next-generation", "generation 4 for an agent holding 3", atGeneration3, 200, renewed(placement, gen4, exp, 4, List.of()),
+                "renewed", null);
+        response(v, "renewed-not-newer", "generation 3 for an agent holding 3", atGeneration3, 200,
+                renewed(placement, credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 3, NOW, exp), ISSUER), exp, 3, List.of()),
+                "bad_credential", null);
+        response(v, "renewed-another-agent", "the placement names another agent than the one renewing", atGeneration3, 200,
+                renewed(new EnrollmentResponse.Placement(OTHER_AGT, ORG, "Acme MSP", "Acme MSP / Berlin / Finance"),
+                        credential(new CredentialClaims(ISS, ORG, OTHER_AGT, GRP, fp, 4, NOW, exp), ISSUER), exp, 4, List.of()), "malformed", null);
+        response(v, "enrolled-to-a-renewal", "enrolled answers an enrollment only", atGeneration3, 200,
+                enrolled(placement, gen4, exp, 4, List.of(), List.of()), "malformed", null);
+        String gen1 = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 1, NOW, exp), ISSUER);
+        response(v, "renewed-to-an-enrollment", "renewed answers a renewal only", enroll, 200, renewed(placement, gen1, exp, 1, List.of()),
+                "malformed", null);
+        response(v, "pending-to-an-active-agent", "an agent that holds a credential is never pending again", atGeneration3, 202,
+                new String(new EnrollmentResponse.Pending(placement).toJson(), StandardCharsets.UTF_8), "malformed", null);
+        response(v, "enrolled-another-organization", "the placement names another organization than the installer", enroll, 200,
+                enrolled(new EnrollmentResponse.Placement(AGT, OTHER_ORG, "Evil MSP", "Evil MSP"),
+                        credential(new CredentialClaims(ISS, OTHER_ORG, AGT, GRP, fp, 1, NOW, exp), ISSUER), exp, 1, List.of(), List.of()),
+                "malformed", null);
+        response(v, "credential-another-organization", "the credential names another organization than the placement", enroll, 200,
+                enrolled(placement, credential(new CredentialClaims(ISS, OTHER_ORG, AGT, GRP, fp, 1, NOW, exp), ISSUER), exp, 1, List.of(), List.of()),
+                "bad_credential", null);
+        response(v, "credential-another-issuer", "the credential names another issuer than the installer", enroll, 200,
+                enrolled(placement, credential(new CredentialClaims("https://other.example", ORG, AGT, GRP, fp, 1, NOW, exp), ISSUER), exp, 1,
+                        List.of(), List.of()), "bad_credential", null);
+        response(v, "credential-another-agent", "the credential names another agent than the placement", enroll, 200,
+                enrolled(placement, credential(new CredentialClaims(ISS, ORG, OTHER_AGT, GRP, fp, 1, NOW, exp), ISSUER), exp, 1, List.of(), List.of()),
+                "bad_credential", null);
+        response(v, "credential-another-key", "the credential names another agent key", enroll, 200,
+                enrolled(placement, credential(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(ROTATED.publicKey), 1, NOW, exp),
+                        ISSUER), exp, 1, List.of(), List.of()), "bad_credential", null);
+        response(v, "credential-generation-disagrees", "the answer says generation 2, the credential 1", enroll, 200,
+                enrolled(placement, gen1, exp, 2, List.of(), List.of()), "bad_credential", null);
+        response(v, "credential-expiry-disagrees", "the answer's credentialExpiresAt is not the credential's exp", enroll, 200,
+                enrolled(placement, gen1, exp.plusSeconds(1), 1, List.of(), List.of()), "bad_credential", null);
+        response(v, "credential-expiry-other-form", "credentialExpiresAt names the credential's exp in another form: the same instant", enroll, 200,
+                enrolled(placement, gen1, exp, 1, List.of(), List.of()).replace("\"credentialExpiresAt\":\"" + exp + "\"",
+                        "\"credentialExpiresAt\":\"2026-07-01T02:00:00+02:00\""), "enrolled", null);
+        String tokenPurpose = sign(payloadOf(gen1), "{\"kid\":\"" + ISSUER.kid() + "\"}", TOKEN_PURPOSE, ISSUER);
+        response(v, "credential-token-purpose", "signed by the pinned key as an enrollment token, not as a credential", enroll, 200,
+                enrolled(placement, tokenPurpose, exp, 1, List.of(), List.of()), "bad_credential", null);
+        String byRotated = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 1, NOW, exp), ROTATED);
+        response(v, "rotated-key-endorsed", "signed by issuer 2, which the pinned issuer 1 endorses in the answer", enroll, 200,
+                enrolled(placement, byRotated, exp, 1, List.of(endorsement(ROTATED, ISSUER)), List.of()), "enrolled", null);
+        response(v, "rotated-key-unendorsed", "signed by issuer 2, which nothing the agent trusts endorses", enroll, 200,
+                enrolled(placement, byRotated, exp, 1, List.of(), List.of()), "bad_credential", null);
+        response(v, "rotated-key-untrusted-endorser", "issuer 2 endorsed by the agent key: an endorser must already be trusted", enroll, 200,
+                enrolled(placement, byRotated, exp, 1, List.of(endorsement(ROTATED, AGENT)), List.of()), "bad_credential", null);
+        response(v, "rotated-key-self-endorsed", "an endorsement whose endorsedBy is its own kid breaks section 8.2", enroll, 200,
+                enrolled(placement, byRotated, exp, 1, List.of(endorsement(ROTATED, ISSUER)), List.of()).replace("\"endorsedBy\":\"" + ISSUER.kid(),
+                        "\"endorsedBy\":\"" + ROTATED.kid()), "malformed", null);
+        String gen4ByRotated = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 4, NOW, exp), ROTATED);
+        response(v, "rotated-key-learned", "signed by issuer 2, which the agent learned from an earlier answer", context("renew", 3,
+                List.of(ROTATED)), 200, renewed(placement, gen4ByRotated, exp, 4, List.of()), "renewed", null);
+    }
+
+    static final String OTHER_AGT = "agt_Rf5Gh2Jk8Lm1Np4Qs7TvXw";
+    static final String OTHER_ORG = "org_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Q";
+
+    /** What the agent sent and holds when it reads an answer. */
+    private static ObjectNode context(String request, int generationHeld, List<Key> learned) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("request", request);
+        c.put("now", NOW.toString());
+        c.put("issuer", ISS);
+        c.put("organizationId", ORG);
+        c.put("agentPublicKey", b64(AGENT.publicKey));
+        if (request.equals("renew")) {
+            c.put("agentId", AGT);
+            c.put("generationHeld", generationHeld);
+        }
+        ArrayNode keys = c.putArray("learnedKeys");
+        learned.forEach(k -> keys.addObject().put("kid", k.kid()).put("x", b64(k.publicKey)));
+        return c;
+    }
+
+    static String credential(CredentialClaims claims, Key signer) {
+        return CredentialCodec.encode(claims, signer.kid(), signer::sign);
+    }
+
+    /** The claims JSON of a PASETO: its payload without the signature. */
+    private static String payloadOf(String paseto) {
+        byte[] body = Base64.getUrlDecoder().decode(paseto.split("\\.")[2]);
+        return new String(body, 0, body.length - 64, StandardCharsets.UTF_8);
+    }
+
+    private static KeyEndorsement endorsement(Key endorsed, Key by) {
+        return KeyEndorsement.of(SigningPublicKey.of(endorsed.publicKey), by.kid(), by.sign(KeyEndorsement.signedBytes(SigningPublicKey.of(
+                endorsed.publicKey))));
+    }
+
+    private static String enrolled(EnrollmentResponse.Placement p, String credential, Instant exp, long generation, List<KeyEndorsement> keys,
+            List<String> pins) {
+        return new String(new EnrollmentResponse.Enrolled(p, AgentCredential.of(credential), exp, generation, keys, pins).toJson(),
+                StandardCharsets.UTF_8);
+    }
+
+    private static String renewed(EnrollmentResponse.Placement p, String credential, Instant exp, long generation, List<KeyEndorsement> keys) {
+        return new String(new EnrollmentResponse.Renewed(p, AgentCredential.of(credential), exp, generation, keys, List.of()).toJson(),
+                StandardCharsets.UTF_8);
+    }
+
+    private static void response(ArrayNode v, String name, String what, ObjectNode context, int status, String body, String outcome, String reason) {
+        vector(v, "name", name, "description", what, "httpStatus", status, "body", body, "outcome", outcome, "reason", reason).set("context", context);
+    }
+
+    // ------------------------------------------------------------------------------------- renewal timing
+
+    static ObjectNode renewalTiming() {
+        ObjectNode root = described("When an agent renews (docs/protocol.md, section 10): due = iat + lifetime*2/3 - lifetime/10*u in whole "
+                + "milliseconds, lifetime = exp - iat in milliseconds, 2/3 of it rounded down, the jitter lifetime/10*u computed in IEEE double "
+                + "and rounded toward zero, u = (first 8 bytes of SHA-256(agentId \":\" generation), big-endian, >> 11) / 2^53. The agent is due "
+                + "when now is not before dueAt. A pending agent, and one whose renewal awaits its answer, is always due.");
+        ArrayNode v = root.putArray("vectors");
+        Instant iat = Instant.parse("2026-06-01T00:00:00Z");
+        for (Object[] c : new Object[][] {{"24h", AGT, 1L, Duration.ofHours(24)}, {"24h-generation-2", AGT, 2L, Duration.ofHours(24)},
+                {"30d", AGT, 7L, Duration.ofDays(30)}, {"1h", OTHER_AGT, 1L, Duration.ofHours(1)}, {"90s", OTHER_AGT, 3L, Duration.ofSeconds(90)},
+                {"odd-millis", OTHER_AGT, 12L, Duration.ofMillis(86_400_001)}}) {
+            String agent = (String) c[1];
+            long generation = (Long) c[2];
+            Instant exp = iat.plus((Duration) c[3]);
+            Instant due = dueAt(agent, generation, iat, exp);
+            due(v, c[0] + "-just-before", agent, "active", generation, iat, exp, due.minusMillis(1), due, false);
+            due(v, c[0] + "-at", agent, "active", generation, iat, exp, due, due, true);
+        }
+        due(v, "expired", AGT, "active", 5, iat, iat.plus(Duration.ofHours(24)), iat.plus(Duration.ofDays(2)),
+                dueAt(AGT, 5, iat, iat.plus(Duration.ofHours(24))), true);
+        due(v, "pending", AGT, "pending", 0, null, null, iat, null, true);
+        due(v, "renewal-unanswered", AGT, "active", 1, iat, iat.plus(Duration.ofHours(24)), iat.plusSeconds(1), null, true)
+                .put("renewalUnanswered", true);
+        return root;
+    }
+
+    /** The rule of section 10, written here from the text. */
+    static Instant dueAt(String agentId, long generation, Instant iat, Instant exp) {
+        long life = Duration.between(iat, exp).toMillis();
+        long bits = ByteBuffer.wrap(sha256(agentId + ":" + generation)).getLong();
+        double u = (bits >>> 11) / Math.pow(2, 53);
+        return iat.plusMillis(life * 2 / 3 - (long) (life / 10.0 * u));
+    }
+
+    private static ObjectNode due(ArrayNode v, String name, String agent, String status, long generation, Instant iat, Instant exp, Instant now,
+            Instant dueAt, boolean due) {
+        return vector(v, "name", name, "agentId", agent, "status", status, "generation", (int) generation, "credentialIssuedAt",
+                iat == null ? null : iat.toString(), "credentialExpiresAt", exp == null ? null : exp.toString(), "now", now.toString(), "dueAt",
+                dueAt == null ? null : dueAt.toString(), "due", due);
     }
 
     // ---------------------------------------------------------------------------------------------- helpers

@@ -41,12 +41,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Design</h2>
  * Before the store: <b>request</b> (strict parse), <b>proof of possession</b> with the presented key, and the
- * presented <b>credential</b>, whose signature and claims must name this agent and key (its expiry does not
- * matter: it only tells the generation the agent holds). Then {@link com.heartbeatrm.core.spi.AgentStore#renew}
+ * presented <b>credential</b> is read: its signature and claims must name this agent and key (its expiry does not
+ * matter: it only tells the generation the agent holds). What the credential step finds is decided only after the
+ * agent step, so that a request naming an agent that does not exist is answered {@code agent_not_found} whatever
+ * credential it presents (its agent can then enroll again). Then {@link com.heartbeatrm.core.spi.AgentStore#renew}
  * locks the agent and the judge runs:
  * <ol>
  * <li><b>agent</b>: it exists and holds the presented key. Only a request that fails here can be stopped by its
  * address's throttle ({@code renew:ADDRESS}): an agent that proves its identity is never throttled.</li>
+ * <li><b>credential</b>: the presented credential verified and names this agent and key.</li>
  * <li><b>credential key</b>: the presented credential's signing key still exists.</li>
  * <li><b>status</b>: disabled and locked agents are refused; a pending agent past its approval deadline is
  * disabled (and refused); a pending agent polls.</li>
@@ -74,9 +77,10 @@ final class RenewalPipeline {
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
             new Step<>("proof of possession", this::proofVerifies),
-            new Step<>("credential", this::credentialNamesThisAgent));
+            new Step<>("credential", this::readCredential));
     private final List<Step<Evidence>> inStore = List.of(
             new Step<>("agent", this::agentHoldsTheKey),
+            new Step<>("credential", this::credentialNamesThisAgent),
             new Step<>("credential key", this::credentialKeyExists),
             new Step<>("status", this::statusAllows),
             new Step<>("replay", this::freshOrRetry),
@@ -93,33 +97,34 @@ final class RenewalPipeline {
 
     /** What the pipeline knows about one renewal so far. */
     record Evidence(RequestContext ctx, byte[] body, RenewalRequest request, long presentedGeneration, Optional<String> credentialKeyId,
-            RenewalAttempt attempt, RenewalFacts facts, Agent agent, RenewalVerdict verdict, Optional<Instant> blockedUntil) {
+            Optional<String> credentialRefusal, RenewalAttempt attempt, RenewalFacts facts, Agent agent, RenewalVerdict verdict,
+            Optional<Instant> blockedUntil) {
         static Evidence of(byte[] body, RequestContext ctx) {
-            return new Evidence(ctx, body, null, 0, Optional.empty(), null, null, null, null, Optional.empty());
+            return new Evidence(ctx, body, null, 0, Optional.empty(), Optional.empty(), null, null, null, null, Optional.empty());
         }
 
         Evidence withRequest(RenewalRequest r) {
-            return new Evidence(ctx, body, r, presentedGeneration, credentialKeyId, attempt, facts, agent, verdict, blockedUntil);
+            return new Evidence(ctx, body, r, presentedGeneration, credentialKeyId, credentialRefusal, attempt, facts, agent, verdict, blockedUntil);
         }
 
-        Evidence withCredential(long generation, Optional<String> keyId, RenewalAttempt a) {
-            return new Evidence(ctx, body, request, generation, keyId, a, facts, agent, verdict, blockedUntil);
+        Evidence withCredential(long generation, Optional<String> keyId, Optional<String> refusal, RenewalAttempt a) {
+            return new Evidence(ctx, body, request, generation, keyId, refusal, a, facts, agent, verdict, blockedUntil);
         }
 
         Evidence withFacts(RenewalFacts f) {
-            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, attempt, f, agent, verdict, blockedUntil);
+            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, credentialRefusal, attempt, f, agent, verdict, blockedUntil);
         }
 
         Evidence withAgent(Agent a) {
-            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, attempt, facts, a, verdict, blockedUntil);
+            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, credentialRefusal, attempt, facts, a, verdict, blockedUntil);
         }
 
         Evidence deciding(RenewalVerdict v) {
-            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, attempt, facts, agent, v, blockedUntil);
+            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, credentialRefusal, attempt, facts, agent, v, blockedUntil);
         }
 
         Evidence blocked(Instant until) {
-            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, attempt, facts, agent, verdict, Optional.of(until));
+            return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, credentialRefusal, attempt, facts, agent, verdict, Optional.of(until));
         }
 
         InetAddress address() {
@@ -212,29 +217,42 @@ final class RenewalPipeline {
                 : Steps.deny(reason, detail, e);
     }
 
-    private Decision<Evidence> credentialNamesThisAgent(Evidence e) {
+    /**
+     * Verifies the presented credential against this agent and key, and remembers what it found: a credential that
+     * does not verify, or is another agent's, is refused by {@link #credentialNamesThisAgent} once the agent step has
+     * found the agent, so that an agent that does not exist is always {@code agent_not_found}.
+     */
+    private Decision<Evidence> readCredential(Evidence e) {
         long generation = 0;
         Optional<String> kid = Optional.empty();
+        Optional<String> refusal = Optional.empty();
         if (e.request.credential().isPresent()) {
-            CredentialClaims c;
             try {
                 AgentCredentials.Verified v = credentials.verify(e.request.credential().get(), keys::cachedPublicKey);
-                c = v.claims();
-                kid = Optional.of(v.signingKeyId());
+                CredentialClaims c = v.claims();
+                if (!c.agentId().equals(e.request.agentId()) || !c.organizationId().equals(e.request.organizationId())
+                        || !c.publicKeyFingerprint().equals(e.request.publicKeyFingerprint())) {
+                    refusal = Optional.of("the presented credential is another agent's");
+                } else {
+                    kid = Optional.of(v.signingKeyId());
+                    generation = c.generation();
+                }
             } catch (TokenException ex) {
-                return unproven(e, DenialReason.CREDENTIAL_INVALID, "the presented credential does not verify: " + ex.reason());
+                refusal = Optional.of("the presented credential does not verify: " + ex.reason());
             }
-            if (!c.agentId().equals(e.request.agentId()) || !c.organizationId().equals(e.request.organizationId())
-                    || !c.publicKeyFingerprint().equals(e.request.publicKeyFingerprint())) {
-                return unproven(e, DenialReason.CREDENTIAL_INVALID, "the presented credential is another agent's");
-            }
-            generation = c.generation();
         }
         RenewalAttempt attempt = new RenewalAttempt(OrganizationId.parse(e.request.organizationId()), AgentId.parse(e.request.agentId()),
                 e.request.publicKeyFingerprint(), kid, e.request.nonce(), Possession.nonceExpiry(e.request.timestamp(), policy.maxClockSkew()),
                 e.ctx.receivedAt(), Optional.of(ThrottleBuckets.renewFrom(e.address())));
         long presented = generation;
-        return Steps.pass(e.withCredential(generation, kid, attempt), () -> presented == 0 ? "no credential yet" : "generation " + presented);
+        Optional<String> refused = refusal;
+        return Steps.pass(e.withCredential(generation, kid, refusal, attempt), () -> refused.map(r -> "to be refused: " + r)
+                .orElse(presented == 0 ? "no credential yet" : "generation " + presented));
+    }
+
+    private Decision<Evidence> credentialNamesThisAgent(Evidence e) {
+        return e.credentialRefusal.isPresent() ? Steps.deny(DenialReason.CREDENTIAL_INVALID, e.credentialRefusal.get(), e)
+                : Steps.pass(e, () -> e.presentedGeneration == 0 ? "no credential yet" : "generation " + e.presentedGeneration + " of this agent");
     }
 
     private Decision<Evidence> agentHoldsTheKey(Evidence e) {

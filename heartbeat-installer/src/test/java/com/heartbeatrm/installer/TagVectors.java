@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -28,6 +29,31 @@ final class TagVectors {
     private TagVectors() {
     }
 
+    /** The refusals {@link #writeRefusals} derives from the files above, each a small change of one of them. */
+    static final Map<String, String> REFUSALS = refusals();
+
+    private static Map<String, String> refusals() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("pe-misaligned-lfanew.exe", "error:BAD_PE");
+        m.put("pe-table-not-last.exe", "error:BAD_PE");
+        m.put("pe-table-truncated.exe", "error:TRUNCATED");
+        m.put("pe-bad-revision.exe", "error:BAD_SIGNATURE_BLOCK");
+        m.put("msi-unsigned.msi", "error:UNSUPPORTED");
+        m.put("compound-not-msi.msi", "error:UNSUPPORTED");
+        m.put("msi-bad-version.msi", "error:BAD_MSI");
+        m.put("ar-member-after-tag.deb", "error:AMBIGUOUS_TAG");
+        m.put("ar-truncated-header.deb", "error:TRUNCATED");
+        m.put("ar-size-not-a-number.deb", "error:BAD_LENGTH");
+        m.put("ar-empty-tag.deb", "error:BAD_TOKEN");
+        m.put("zip-tag-not-last.zip", "error:BAD_ZIP");
+        m.put("trailer-bad-version.bin", "error:BAD_FOOTER");
+        m.put("trailer-length-zero.bin", "error:BAD_LENGTH");
+        m.put("trailer-before-start.bin", "error:TRUNCATED");
+        m.put("two-footers.bin", "error:AMBIGUOUS_TAG");
+        m.put("trailer-not-printable.bin", "error:BAD_TOKEN");
+        return m;
+    }
+
     /** file name -> expected: "FORMAT" (carrying the full token), "none" (no tag), or "error:REASON". */
     static Map<String, String> expected() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -45,6 +71,7 @@ final class TagVectors {
         m.put("two-tags.zip", "error:AMBIGUOUS_TAG");
         m.put("zip-then-trailer.zip", "error:BAD_ZIP");
         m.put("bad-footer-hash.bin", "error:BAD_FOOTER");
+        m.putAll(REFUSALS);
         return m;
     }
 
@@ -114,7 +141,120 @@ final class TagVectors {
         two[plain.length - 1] = (byte) (comment.size() >>> 8);
         Files.write(DIR.resolve("two-tags.zip"), two);
         Files.writeString(DIR.resolve("token.txt"), token + "\n", StandardCharsets.US_ASCII);
+        writeRefusals(token);
+    }
+
+    /**
+     * The files every reader must refuse, each derived from a committed tagged file by a small change, so they can be
+     * regenerated without re-signing anything ({@code -Dheartbeat.vectors.refusals=true}); and {@code tags.json}.
+     */
+    static void writeRefusals(String token) throws Exception {
+        byte[] exe = read("tagged.exe");
+        byte[] misaligned = exe.clone();
+        le32(misaligned, 0x3c, le32(exe, 0x3c) + 4);
+        write("pe-misaligned-lfanew.exe", misaligned);
+        write("pe-table-not-last.exe", Arrays.copyOf(exe, exe.length + 8));
+        write("pe-table-truncated.exe", Arrays.copyOf(exe, exe.length - 8));
+        byte[] revision = exe.clone();
+        revision[securityTable(exe) + 4] = 0x01; // wRevision 0x0201
+        write("pe-bad-revision.exe", revision);
+
+        byte[] msi = read("tagged.msi");
+        byte[] unsigned = msi.clone();
+        int name = indexOf(unsigned, "\u0005DigitalSignature".getBytes(StandardCharsets.UTF_16LE));
+        unsigned[name + 2] = 'X'; // \u0005XigitalSignature: no signature stream
+        write("msi-unsigned.msi", unsigned);
+        byte[] notMsi = msi.clone();
+        int clsid = indexOf(notMsi, new byte[] {(byte) 0x84, 0x10, 0x0c, 0, 0, 0, 0, 0, (byte) 0xc0, 0, 0, 0, 0, 0, 0, 0x46});
+        notMsi[clsid] = 0x00; // the root's CLSID is no MSI class
+        write("compound-not-msi.msi", notMsi);
+        byte[] version = msi.clone();
+        version[26] = 5; // major version 5
+        write("msi-bad-version.msi", version);
+
+        byte[] deb = read("tagged.deb");
+        ByteArrayOutputStream after = new ByteArrayOutputStream();
+        after.writeBytes(deb);
+        after.writeBytes(Arrays.copyOfRange(ar(Map.of("data.tar", "x\n".getBytes(StandardCharsets.US_ASCII))), 8, 8 + 60 + 2));
+        write("ar-member-after-tag.deb", after.toByteArray());
+        byte[] plainDeb = ar(Map.of("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII)));
+        write("ar-truncated-header.deb", Arrays.copyOf(plainDeb, 8 + 30));
+        byte[] notNumber = plainDeb.clone();
+        System.arraycopy("abc       ".getBytes(StandardCharsets.US_ASCII), 0, notNumber, 8 + 48, 10);
+        write("ar-size-not-a-number.deb", notNumber);
+        ByteArrayOutputStream empty = new ByteArrayOutputStream();
+        empty.writeBytes(plainDeb);
+        empty.writeBytes(Arrays.copyOfRange(ar(Map.of("_heartbeat_tag", new byte[0])), 8, 8 + 60));
+        write("ar-empty-tag.deb", empty.toByteArray());
+
+        byte[] jar = read("tagged.jar");
+        byte[] notLast = Arrays.copyOf(jar, jar.length + 1);
+        notLast[jar.length] = 'x';
+        int eocd = jar.length - 22;
+        while (!(le32(jar, eocd) == 0x06054b50 && eocd + 22 + le16(jar, eocd + 20) == jar.length)) {
+            eocd--;
+        }
+        int commentLength = le16(jar, eocd + 20) + 1;
+        notLast[eocd + 20] = (byte) commentLength;
+        notLast[eocd + 21] = (byte) (commentLength >>> 8);
+        write("zip-tag-not-last.zip", notLast);
+
+        byte[] bin = read("tagged.bin");
+        byte[] badVersion = bin.clone();
+        badVersion[bin.length - 48 + 7] = 2;
+        write("trailer-bad-version.bin", badVersion);
+        byte[] zero = bin.clone();
+        Arrays.fill(zero, bin.length - 48 + 8, bin.length - 48 + 12, (byte) 0);
+        write("trailer-length-zero.bin", zero);
+        byte[] footerOnly = Arrays.copyOfRange(bin, bin.length - 48, bin.length);
+        write("trailer-before-start.bin", footerOnly);
+        ByteArrayOutputStream twice = new ByteArrayOutputStream();
+        twice.writeBytes(bin);
+        twice.writeBytes(com.heartbeatrm.installer.internal.Trailer.build(token));
+        write("two-footers.bin", twice.toByteArray());
+        ByteArrayOutputStream notPrintable = new ByteArrayOutputStream();
+        notPrintable.writeBytes("#!/bin/sh\n".getBytes(StandardCharsets.US_ASCII));
+        notPrintable.writeBytes(com.heartbeatrm.installer.internal.Trailer.build("v4.public.with space"));
+        write("trailer-not-printable.bin", notPrintable.toByteArray());
         Files.writeString(DIR.getParent().resolve("tags.json"), listing(), StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] read(String name) throws Exception {
+        return Files.readAllBytes(DIR.resolve(name));
+    }
+
+    private static void write(String name, byte[] content) throws Exception {
+        Files.write(DIR.resolve(name), content);
+    }
+
+    private static int le16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static int le32(byte[] b, int at) {
+        return le16(b, at) | le16(b, at + 2) << 16;
+    }
+
+    private static void le32(byte[] b, int at, int value) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    /** The file offset of a PE's certificate table (its security directory's first field). */
+    private static int securityTable(byte[] pe) {
+        int opt = le32(pe, 0x3c) + 24;
+        int dirs = opt + (le16(pe, opt) == 0x20b ? 112 : 96);
+        return le32(pe, dirs + 32);
+    }
+
+    private static int indexOf(byte[] b, byte[] what) {
+        for (int i = 0; i + what.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("not found");
     }
 
     /** {@code docs/testdata/tags.json}: each file and what a reader must make of it. */

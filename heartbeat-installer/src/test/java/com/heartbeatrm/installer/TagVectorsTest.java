@@ -32,6 +32,8 @@ class TagVectorsTest {
     void filesMatchTheList() throws Exception {
         if (Boolean.getBoolean("heartbeat.vectors.write")) {
             TagVectors.writeAll(fullToken());
+        } else if (Boolean.getBoolean("heartbeat.vectors.refusals")) {
+            TagVectors.writeRefusals(fullToken());
         }
         List<String> present = new ArrayList<>();
         try (Stream<Path> s = Files.list(TagVectors.DIR)) {

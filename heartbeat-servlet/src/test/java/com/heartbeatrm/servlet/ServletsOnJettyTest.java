@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.heartbeatrm.agent.AgentFacts;
 import com.heartbeatrm.agent.AgentIdentity;
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.agent.RenewalRequest;
 import com.heartbeatrm.agent.DenialCode;
 import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
@@ -326,6 +329,73 @@ class ServletsOnJettyTest {
         assertThat(approved.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(approved.identity().generation()).isEqualTo(1);
         assertThat(server.admin().agents().require(org.id(), id).status()).isEqualTo(AgentStatus.ACTIVE);
+    }
+
+    @Test
+    @DisplayName("a renewal or poll proving its key for an agent or organization that does not exist is agent_not_found; another agent's key is rejected")
+    void agentNotFound() throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
+        EnrollmentClient client = EnrollmentClient.builder(server.signingKeys().publicKeySet()).build();
+        AgentIdentity enrolled = client.enroll(token, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty())).identity();
+        AgentKeyPair stranger = AgentKeyPair.generate();
+        String noSuchAgent = "agt_" + "A".repeat(22);
+        String noSuchOrg = "org_" + "A".repeat(22);
+
+        assertThat(renew(RenewalRequest.create(noSuchAgent, org.id().value(), stranger, Optional.empty(), Clock.systemUTC())))
+                .as("a poll for an agent the organization does not have").contains("403", "\"agent_not_found\"");
+        assertThat(renew(RenewalRequest.create(noSuchAgent, noSuchOrg, stranger, Optional.empty(), Clock.systemUTC())))
+                .as("a poll in an organization that does not exist").contains("403", "\"agent_not_found\"");
+        assertThat(renew(RenewalRequest.create(noSuchAgent, org.id().value(), enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
+                .as("a renewal for an agent the organization does not have, presenting another agent's credential")
+                .contains("403", "\"agent_not_found\"");
+        assertThat(renew(RenewalRequest.create(noSuchAgent, noSuchOrg, enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
+                .as("a renewal in an organization that does not exist, presenting another agent's credential")
+                .contains("403", "\"agent_not_found\"");
+        assertThat(renew(RenewalRequest.create(enrolled.agentId(), org.id().value(), stranger, Optional.empty(), Clock.systemUTC())))
+                .as("an existing agent with another key").contains("403", "\"rejected\"");
+        assertThat(renew(RenewalRequest.create(enrolled.agentId(), org.id().value(), stranger, enrolled.credential(), Clock.systemUTC())))
+                .as("an existing agent with another key and the agent's credential").contains("403", "\"rejected\"");
+        assertThat(client.renew(enrolled).status()).as("none of this touched the agent").isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+
+        server.admin().agents().delete(Actor.of("alice"), org.id(), new AgentId(enrolled.agentId()));
+        assertThat(renew(RenewalRequest.create(enrolled.agentId(), org.id().value(), enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
+                .as("a deleted agent renewing with its credential").contains("403", "\"agent_not_found\"");
+        assertThatThrownBy(() -> client.renew(enrolled)).as("the SDK's client reads it").isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_NOT_FOUND));
+    }
+
+    @Test
+    @DisplayName("a null member is absent on a live server: an enrollment and a poll whose optional members are null are answered")
+    void nullMembersAreAbsent() throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        server.admin().groups().setOverride(Actor.of("alice"), org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
+        AgentKeyPair keys = AgentKeyPair.generate();
+        String enroll = new String(EnrollmentRequest.create(token.token(), keys, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()),
+                Clock.systemUTC()).toJson(), StandardCharsets.UTF_8).replace("\"agentVersion\":\"1.0\"", "\"agentVersion\":\"1.0\",\"machineFingerprint\":null");
+        assertThat(enroll).contains("\"machineFingerprint\":null");
+        String pending = post("v1/enroll", enroll);
+        assertThat(pending).startsWith("202 ").contains("\"pending\"");
+        String agentId = pending.replaceAll(".*\"agentId\":\"(agt_[^\"]+)\".*", "$1");
+        String poll = new String(RenewalRequest.create(agentId, org.id().value(), keys, Optional.empty(), Clock.systemUTC()).toJson(),
+                StandardCharsets.UTF_8).replace("\"nonce\":", "\"credential\":null,\"nonce\":");
+        assertThat(post("v1/renew", poll)).startsWith("202 ").contains("\"pending\"");
+        assertThat(post("v1/renew", poll.replaceAll("\"proof\":\"[^\"]+\"", "\"proof\":null"))).as("a required member that is null is missing")
+                .startsWith("400 ").contains("\"invalid_request\"");
+    }
+
+    private String post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", EnrollmentProtocol.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    /** The HTTP status and body the renew endpoint answers {@code request} with. */
+    private String renew(RenewalRequest request) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("v1/renew")).header("Content-Type", EnrollmentProtocol.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson())).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
     }
 
     @Test

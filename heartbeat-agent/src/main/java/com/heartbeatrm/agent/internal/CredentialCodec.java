@@ -8,8 +8,6 @@ import com.heartbeatrm.agent.TokenException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -87,13 +85,6 @@ public final class CredentialCodec {
     }
 
     private static Instant instant(String s) throws TokenException {
-        if (s.length() > 40) {
-            throw new TokenException(Reason.INVALID_CLAIMS, "not an RFC 3339 timestamp");
-        }
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new TokenException(Reason.INVALID_CLAIMS, "not an RFC 3339 timestamp");
-        }
+        return Rfc3339.parse(s).orElseThrow(() -> new TokenException(Reason.INVALID_CLAIMS, "not an RFC 3339 timestamp"));
     }
 }

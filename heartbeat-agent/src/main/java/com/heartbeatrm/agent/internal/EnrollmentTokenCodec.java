@@ -13,8 +13,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -211,14 +209,10 @@ public final class EnrollmentTokenCodec {
     }
 
     private static Instant instant(String text, String name) throws TokenException {
-        if (text.length() > 40) {
+        if (text.length() > Rfc3339.MAX_LENGTH) {
             throw new TokenException(Reason.INVALID_CLAIMS, name + ": not a timestamp");
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new TokenException(Reason.INVALID_CLAIMS, name + ": not an RFC 3339 timestamp");
-        }
+        return Rfc3339.parse(text).orElseThrow(() -> new TokenException(Reason.INVALID_CLAIMS, name + ": not an RFC 3339 timestamp"));
     }
 
     private static TokenException wrongType(String name) {

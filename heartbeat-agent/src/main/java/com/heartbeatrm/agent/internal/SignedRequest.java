@@ -6,8 +6,6 @@ import com.heartbeatrm.agent.TokenException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /** Helpers shared by the signed agent requests: nonces, timestamps, proof bytes, strict base64url fields. */
 public final class SignedRequest {
@@ -50,13 +48,9 @@ public final class SignedRequest {
     }
 
     public static Instant timestamp(String field, String text) throws RequestException {
-        if (text.length() > 40) {
+        if (text.length() > Rfc3339.MAX_LENGTH) {
             throw new RequestException(Problem.INVALID_VALUE, field, field + " is too long");
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new RequestException(Problem.INVALID_VALUE, field, field + " is not an RFC 3339 timestamp");
-        }
+        return Rfc3339.parse(text).orElseThrow(() -> new RequestException(Problem.INVALID_VALUE, field, field + " is not an RFC 3339 timestamp"));
     }
 }
