@@ -73,6 +73,10 @@ scenario() { # scenario NAME DB_ARGS...
   out=$(curl -s "https://127.0.0.1:$p1/" -o /dev/null -w '%{http_code}'); check "https without the pin or a CA is refused by curl" 0 0 "$out" "^000$"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the agent enrolls into Customer A over pinned https" 0 $? "$out" "Customer A"
   out=$(stat -c %a "$dir/pc1"); check "the agent's state directory is owner-only" 0 0 "$out" "^700$"
+  ln -s "$dir/pc1" "$dir/pc1-link"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1-link" 2>&1); check "a symlinked --state-dir is refused" 1 $? "$out" "symbolic link"
+  mkdir -m 777 "$dir/pc-open"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-open" 2>&1); check "a state directory writable by others is refused" 1 $? "$out" "accessible to other users"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "run again: it renews" 0 $? "$out" "renewed"
   if [ "${#db[@]}" -gt 0 ]; then
     wait_port "$p2"
