@@ -54,6 +54,9 @@ scenario() { # scenario NAME DB_ARGS...
   out=$("${hb[@]}" installers generate --key "Customer A Access Key" --out "$dir/a.jar" 2>&1); check "installers generate" 0 $? "$out" "ins_"
   out=$(stat -c %s "$dir/a.jar"); check "the installer is under 1 MiB" 0 $(( out < 1048576 ? 0 : 1 )) "$out"
   out=$("${hb[@]}" installers inspect "$dir/a.jar" 2>&1); check "installers inspect shows the TLS pins" 0 $? "$out" "$pin"
+  check "installers inspect prints the format" 0 0 "$out" '"format" : "zip"'
+  out=$("${hb[@]}" keys list --jdbc-password not-here 2>&1); check "--jdbc-password is refused, saying why" 2 $? "$out" "HEARTBEAT_JDBC_PASSWORD"
+  out=$("${hb[@]}" installers inspect --help 2>&1); check "subcommands answer --help" 0 $? "$out" "Usage: heartbeat installers inspect"
   printf 'not an installer' > "$dir/bad.bin"
   out=$("${hb[@]}" installers inspect "$dir/bad.bin" 2>&1); check "installers inspect on a foreign file exits 4" 4 $? "$out" "invalid installer"
   mkfifo "$dir/fifo"
