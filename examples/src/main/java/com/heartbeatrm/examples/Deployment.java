@@ -13,12 +13,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -263,19 +266,45 @@ public final class Deployment implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- permissions
 
-    /** Creates the directory owner-only, or makes an existing one so. */
+    /**
+     * Creates the directory owner-only (POSIX: {@code mkdir} with mode 0700), or makes an existing one of this user
+     * so. A symbolic link, something else than a directory, or another user's directory is refused: another local
+     * user could have placed it to have the deployment's secrets written where they choose, and a chmod would follow
+     * the link.
+     */
     public static void ensurePrivateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                if (posix) {
+                    Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+                } else {
+                    Files.createDirectories(parent);
+                }
+            }
             try {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createDirectories(dir);
+                if (posix) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+                } else {
+                    Files.createDirectory(dir);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                // judged below like any existing directory
             }
         }
-        try {
+        BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink() || !a.isDirectory()) {
+            throw new IOException(dir + " is a symbolic link or not a directory: refused as a private directory (name the real path)");
+        }
+        UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
+        UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+        if (posix && !owner.equals(me)) {
+            throw new IOException(dir + " is owned by " + owner.getName() + ", not by " + me.getName() + ": refused as a private directory");
+        }
+        if (posix && !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_DIR)) {
+            // This user's own directory, not a link: an older deployment's directory is made owner-only.
             Files.setPosixFilePermissions(dir, OWNER_DIR);
-        } catch (UnsupportedOperationException notPosix) {
-            // not a POSIX file system
         }
     }
 

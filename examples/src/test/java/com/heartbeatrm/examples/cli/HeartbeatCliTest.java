@@ -15,7 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,6 +168,44 @@ public class HeartbeatCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(SLOW_OPEN_DONE).isTrue();
         assertThat(r.out()).startsWith("hbk_");
+    }
+
+    @Test
+    @DisplayName("a --data that is a link another user placed, or another user's directory, is refused and left as it was")
+    void dataDirectoryPlantedByAnotherUser() throws Exception {
+        if (!runsAsNobody("true")) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("runuser -u nobody does not work here, and CI=true requires this test (run as root)");
+            }
+            Assumptions.abort("needs root and runuser to act as user nobody (run the tests as root, as CI does)");
+        }
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path target = Files.createDirectory(tmp.resolve("root-owned"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = tmp.resolve("data-link");
+        Path foreign = tmp.resolve("data-nobody");
+        assertThat(runsAsNobody("ln -s '" + target + "' '" + link + "' && mkdir -m 777 '" + foreign + "'")).isTrue();
+        for (Path data : List.of(link, foreign)) {
+            Run r = cli("--data", data.toString(), "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
+            assertThat(r.exit()).as(r.err()).isEqualTo(1);
+            assertThat(r.err()).contains(data.toString()).contains("refused as a private directory");
+        }
+        assertThat(Files.getPosixFilePermissions(target)).as("not chmod-ed through the link").isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(Files.getPosixFilePermissions(foreign)).isEqualTo(PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (var files = Files.list(target); var more = Files.list(foreign)) {
+            assertThat(files.toList()).isEmpty();
+            assertThat(more.toList()).as("no secret written there").isEmpty();
+        }
+    }
+
+    private static boolean runsAsNobody(String script) throws Exception {
+        try {
+            Process p = new ProcessBuilder("runuser", "-u", "nobody", "--", "sh", "-c", script).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException noRunuser) {
+            return false;
+        }
     }
 
     @Test
