@@ -86,8 +86,8 @@ public final class Deployment implements AutoCloseable {
 
     /**
      * Opens (creating if needed) the deployment; {@code jdbcUrl} null means embedded H2 under {@code dataDir}.
-     * Connections wait at most 1.5 s for the pool, so that a database outage answers 503 fast. H2's first open is
-     * local work, not an outage: it gets up to {@link #FIRST_OPEN} (on a loaded machine, creating the database and
+     * Connections wait at most 1.5 s for the pool, so that a database outage answers 503 fast. An embedded H2's first
+     * open is local work, not an outage: it gets up to {@link #FIRST_OPEN} (on a loaded machine, creating the database and
      * starting its server port takes seconds), on a connection of its own held until the pool has connections.
      * When opening fails, every file H2 left in the data directory is made owner-only.
      */
@@ -118,7 +118,7 @@ public final class Deployment implements AutoCloseable {
         Connection first = null;
         HikariDataSource ds = null;
         try {
-            if (config.getJdbcUrl().startsWith("jdbc:h2:")) {
+            if (embeddedH2(config.getJdbcUrl())) {
                 first = openFirst(config, dataDir);
             }
             ds = new HikariDataSource(config);
@@ -133,6 +133,11 @@ public final class Deployment implements AutoCloseable {
         } finally {
             closeQuietly(first);
         }
+    }
+
+    /** An H2 database this process opens itself (not one reached over {@code tcp:} or {@code ssl:}). */
+    private static boolean embeddedH2(String url) {
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
     }
 
     /**
