@@ -31,7 +31,6 @@ class StateDirectoryOwnershipTest {
 
     @BeforeEach
     void shared() throws Exception {
-        OtherUser.require();
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         shared = Files.createDirectory(tmp.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -64,6 +63,7 @@ class StateDirectoryOwnershipTest {
     @Test
     @DisplayName("a directory nobody made, holding nobody's enrolling.json: its key is never used, nothing is written there")
     void plantedByAnotherUser() throws Exception {
+        OtherUser.require();
         AgentKeyPair nobodys = AgentKeyPair.generate();
         FileAgentIdentityStore scratch = FileAgentIdentityStore.in(tmp.resolve("scratch"));
         scratch.saveEnrollmentKey(ORG, nobodys);
@@ -91,6 +91,7 @@ class StateDirectoryOwnershipTest {
     @Test
     @DisplayName("a symbolic link nobody placed: refused, and its target neither chmod-ed nor written")
     void linkPlacedByAnotherUser() throws Exception {
+        OtherUser.require();
         Path target = Files.createDirectory(tmp.resolve("root-owned"));
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path link = shared.resolve("state");
@@ -137,6 +138,7 @@ class StateDirectoryOwnershipTest {
     @Test
     @DisplayName("in the agent's own directory, a state file that is a link, another user's, open to others or not a file is refused")
     void filesInside() throws Exception {
+        OtherUser.require();
         Path dir = tmp.resolve("agent");
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir);
         store.save(FileAgentIdentityStoreTest.identity());
