@@ -54,6 +54,9 @@ scenario() { # scenario NAME DB_ARGS...
   out=$("${hb[@]}" installers generate --key "Customer A Access Key" --out "$dir/a.jar" 2>&1); check "installers generate" 0 $? "$out" "ins_"
   out=$(stat -c %s "$dir/a.jar"); check "the installer is under 1 MiB" 0 $(( out < 1048576 ? 0 : 1 )) "$out"
   out=$("${hb[@]}" installers inspect "$dir/a.jar" 2>&1); check "installers inspect shows the TLS pins" 0 $? "$out" "$pin"
+  check "installers inspect prints the format" 0 0 "$out" '"format" : "zip"'
+  out=$("${hb[@]}" keys list --jdbc-password not-here 2>&1); check "--jdbc-password is refused, saying why" 2 $? "$out" "HEARTBEAT_JDBC_PASSWORD"
+  out=$("${hb[@]}" installers inspect --help 2>&1); check "subcommands answer --help" 0 $? "$out" "Usage: heartbeat installers inspect"
   printf 'not an installer' > "$dir/bad.bin"
   out=$("${hb[@]}" installers inspect "$dir/bad.bin" 2>&1); check "installers inspect on a foreign file exits 4" 4 $? "$out" "invalid installer"
   mkfifo "$dir/fifo"
@@ -73,6 +76,10 @@ scenario() { # scenario NAME DB_ARGS...
   out=$(curl -s "https://127.0.0.1:$p1/" -o /dev/null -w '%{http_code}'); check "https without the pin or a CA is refused by curl" 0 0 "$out" "^000$"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the agent enrolls into Customer A over pinned https" 0 $? "$out" "Customer A"
   out=$(stat -c %a "$dir/pc1"); check "the agent's state directory is owner-only" 0 0 "$out" "^700$"
+  ln -s "$dir/pc1" "$dir/pc1-link"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1-link" 2>&1); check "a symlinked --state-dir is refused" 1 $? "$out" "symbolic link"
+  mkdir -m 777 "$dir/pc-open"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-open" 2>&1); check "a state directory writable by others is refused" 1 $? "$out" "accessible to other users"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "run again: it renews" 0 $? "$out" "renewed"
   if [ "${#db[@]}" -gt 0 ]; then
     wait_port "$p2"

@@ -13,17 +13,28 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One reference deployment: its data directory, its database, its key-encryption key, its TLS identity and the
@@ -45,6 +56,8 @@ public final class Deployment implements AutoCloseable {
     public static final URI DEFAULT_SERVER_URL = URI.create("https://127.0.0.1:8443");
     static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    /** How long H2's first open may take. */
+    static final Duration FIRST_OPEN = Duration.ofSeconds(60);
 
     static {
         // Before H2 loads: its AUTO_SERVER port listens on loopback only.
@@ -73,7 +86,10 @@ public final class Deployment implements AutoCloseable {
 
     /**
      * Opens (creating if needed) the deployment; {@code jdbcUrl} null means embedded H2 under {@code dataDir}.
-     * Connections wait at most 1.5 s for the pool, so that a database outage answers 503 fast.
+     * Connections wait at most 1.5 s for the pool, so that a database outage answers 503 fast. An embedded H2's first
+     * open is local work, not an outage: it gets up to {@link #FIRST_OPEN} (on a loaded machine, creating the database and
+     * starting its server port takes seconds), on a connection of its own held until the pool has connections.
+     * When opening fails, every file H2 left in the data directory is made owner-only.
      */
     public static Deployment open(Path dataDir, String jdbcUrl, String user, String password) throws IOException {
         ensurePrivateDirectory(dataDir);
@@ -99,12 +115,78 @@ public final class Deployment implements AutoCloseable {
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(-1);
         config.setPoolName("heartbeat");
-        HikariDataSource ds = new HikariDataSource(config);
+        Connection first = null;
+        HikariDataSource ds = null;
         try {
+            if (embeddedH2(config.getJdbcUrl())) {
+                first = openFirst(config, dataDir);
+            }
+            ds = new HikariDataSource(config);
             return new Deployment(dataDir, ds);
         } catch (IOException | RuntimeException e) {
-            ds.close();
+            if (ds != null) {
+                ds.close();
+            }
+            closeQuietly(first);
+            protectQuietly(dataDir);
             throw e;
+        } finally {
+            closeQuietly(first);
+        }
+    }
+
+    /** An H2 database this process opens itself (not one reached over {@code tcp:} or {@code ssl:}). */
+    private static boolean embeddedH2(String url) {
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+    }
+
+    /**
+     * The first connection to an H2 database, opened on a thread of its own and waited for up to {@link #FIRST_OPEN}.
+     * An error fails at once; past the deadline the open is abandoned (the connection closed when it comes).
+     */
+    private static Connection openFirst(HikariConfig config, Path dataDir) throws IOException {
+        CompletableFuture<Connection> opening = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                opening.complete(DriverManager.getConnection(config.getJdbcUrl(), config.getUsername(), config.getPassword()));
+            } catch (SQLException | RuntimeException e) {
+                opening.completeExceptionally(e);
+            }
+        }, "heartbeat-h2-first-open");
+        opener.setDaemon(true);
+        opener.start();
+        try {
+            return opening.get(FIRST_OPEN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            opening.thenAccept(late -> {
+                closeQuietly(late);
+                protectQuietly(dataDir);
+            });
+            throw new IOException("the database did not open within " + FIRST_OPEN.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException("cannot open the database: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the database opened", e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // it was only there to keep the database open while the pool started
+            }
+        }
+    }
+
+    private static void protectQuietly(Path dataDir) {
+        try {
+            protectFiles(dataDir);
+        } catch (IOException ignored) {
+            // best effort: the failure that brought us here is the one to report
         }
     }
 
@@ -190,20 +272,51 @@ public final class Deployment implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- permissions
 
-    /** Creates the directory owner-only, or makes an existing one so. */
+    /**
+     * Creates the directory owner-only (POSIX: {@code mkdir} with mode 0700), or makes an existing one of this user
+     * so. A symbolic link, something else than a directory, or another user's directory is refused: another local
+     * user could have placed it to have the deployment's secrets written where they choose, and a chmod would follow
+     * the link.
+     */
     public static void ensurePrivateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                if (posix) {
+                    Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+                } else {
+                    Files.createDirectories(parent);
+                }
+            }
             try {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createDirectories(dir);
+                if (posix) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+                } else {
+                    Files.createDirectory(dir);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                // judged below like any existing directory
             }
         }
-        try {
-            Files.setPosixFilePermissions(dir, OWNER_DIR);
-        } catch (UnsupportedOperationException notPosix) {
-            // not a POSIX file system
+        BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink() || !a.isDirectory()) {
+            throw new IOException(dir + " is a symbolic link or not a directory: refused as a private directory (name the real path)");
         }
+        UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
+        UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+        if (posix && !owner.equals(me)) {
+            throw new IOException(dir + " is owned by " + owner.getName() + ", not by " + me.getName() + ": refused as a private directory");
+        }
+        if (posix && !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_DIR)) {
+            // This user's own directory, not a link: an older deployment's directory is made owner-only.
+            Files.setPosixFilePermissions(dir, OWNER_DIR);
+        }
+    }
+
+    /** Whether {@code perms} grant nothing to group or others. */
+    public static boolean ownerOnlyFile(Set<PosixFilePermission> perms) {
+        return OWNER_DIR.containsAll(perms);
     }
 
     /** Makes every regular file of the data directory owner-only (H2 creates its files with the process umask). */

@@ -6,13 +6,10 @@ import com.heartbeatrm.agent.internal.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +17,26 @@ import java.util.Set;
 
 /**
  * The identity in one file, {@code identity.json}, in a directory of the agent's own; while an enrollment awaits
- * its answer, its key pair in a second one, {@code enrolling.json}. On POSIX systems the
- * directory is made owner-only ({@code 0700}) and the file is {@code 0600}. Each save writes a temporary file in the
- * same directory, forces it to disk and moves it over the old one, so a crash leaves the old or the new identity,
- * never a mix. The file holds the agent's private key: nothing here prints it.
+ * its answer, its key pair in a second one, {@code enrolling.json}. Each save writes a temporary file in the same
+ * directory, forces it to disk, moves it over the old one and forces the directory, so a crash leaves the old or the
+ * new identity, never a mix. The files hold the agent's private key: nothing here prints it.
+ *
+ * <h2>The directory is the agent's own</h2>
+ * Every call looks at the directory and the file it reads without following links, and refuses
+ * ({@link UnsafeStateException}, which an {@link EnrollmentClient} reports as
+ * {@link EnrollmentClientException.Kind#IDENTITY_STORE}) a directory or file that is a symbolic link, is not a
+ * directory or regular file, is owned by another user, or is open to others: a directory writable by group or
+ * others, a file with any group or other permission. So another local user can neither hand the agent a key pair of
+ * theirs nor redirect where it writes. A missing directory is created owner-only: on POSIX systems with mode
+ * {@code 0700} in the {@code mkdir} itself (nothing is ever chmod-ed, so no link is followed), its files {@code 0600}.
+ * The directory's ancestors are the installer's choice and are not judged.
+ *
+ * <p>On Windows (a file system without POSIX modes) this is the best the JDK allows: links and other reparse points
+ * are refused, the owner is compared through {@link java.nio.file.attribute.FileOwnerAttributeView} (a member of
+ * Administrators running elevated owns its files as that group, and that owner is accepted), a new directory gets
+ * an ACL granting its owner alone (inherited by its files), and, where {@link java.nio.file.attribute.AclFileAttributeView}
+ * is available, an ACL entry that lets anyone but the owner, {@code SYSTEM} or {@code Administrators} write the
+ * directory, or read or write a file, is refused. A file system with neither owners nor ACLs (FAT) cannot be judged.
  */
 public final class FileAgentIdentityStore implements AgentIdentityStore {
     public static final String FILE_NAME = "identity.json";
@@ -31,9 +44,6 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     public static final String ENROLLING_FILE_NAME = "enrolling.json";
     private static final Set<String> ENROLLING_FIELDS = Set.of("v", "organizationId", "publicKey", "privateKey");
     private static final int MAX_FILE = 64 * 1024;
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private final Path dir;
     private final Path file;
     private final Path enrolling;
@@ -44,7 +54,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
         this.enrolling = dir.resolve(ENROLLING_FILE_NAME);
     }
 
-    /** A store in {@code dir} (created on first save). */
+    /** A store in {@code dir}, created owner-only on first save; what it refuses is in the class comment. */
     public static FileAgentIdentityStore in(Path dir) {
         return new FileAgentIdentityStore(Objects.requireNonNull(dir, "dir").toAbsolutePath());
     }
@@ -72,8 +82,10 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     /** Forgets the identity, and any enrollment key kept, so that the next enrollment is a new agent. */
     @Override
     public void delete() throws IOException {
-        Files.deleteIfExists(enrolling);
-        Files.deleteIfExists(file);
+        if (OwnerOnly.checkDirectoryIfPresent(dir)) {
+            Files.deleteIfExists(enrolling);
+            Files.deleteIfExists(file);
+        }
     }
 
     @Override
@@ -109,28 +121,23 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
 
     @Override
     public void deleteEnrollmentKey() throws IOException {
-        Files.deleteIfExists(enrolling);
+        if (OwnerOnly.checkDirectoryIfPresent(dir)) {
+            Files.deleteIfExists(enrolling);
+        }
     }
 
     private void write(Path target, byte[] bytes) throws IOException {
-        if (POSIX) {
-            if (!Files.exists(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-            }
-            Files.setPosixFilePermissions(dir, OWNER_DIR);
-        } else {
-            Files.createDirectories(dir);
-        }
-        AtomicFile.replace(target, OWNER_FILE, bytes);
+        OwnerOnly.ensureDirectory(dir);
+        AtomicFile.replace(target, OwnerOnly.OWNER_FILE, bytes);
     }
 
-    /** The file's bytes, at most {@code MAX_FILE} of them; empty when there is no file. Never follows a link. */
-    private static Optional<byte[]> read(Path f) throws IOException {
-        if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+    /**
+     * The file's bytes, at most {@code MAX_FILE} of them; empty when there is no file (or no directory). The directory
+     * and the file are checked first ({@link OwnerOnly}) and the file is opened without following a link.
+     */
+    private Optional<byte[]> read(Path f) throws IOException {
+        if (!OwnerOnly.checkDirectoryIfPresent(dir) || !OwnerOnly.checkFileIfPresent(f)) {
             return Optional.empty();
-        }
-        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(f + " is not a regular file");
         }
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             if (ch.size() > MAX_FILE) {

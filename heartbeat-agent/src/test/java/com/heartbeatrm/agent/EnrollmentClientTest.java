@@ -82,6 +82,29 @@ class EnrollmentClientTest {
     }
 
     @Test
+    @DisplayName("a state directory nobody made, holding nobody's key pair: IDENTITY_STORE before any request, never enrolled with that key")
+    void plantedStateDirectory() throws Exception {
+        OtherUser.require();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
+        Path scratch = dir.resolve("scratch");
+        FileAgentIdentityStore.in(scratch).saveEnrollmentKey(token.claims().organizationId(), AgentKeyPair.generate());
+        Path planted = dir.resolve("planted");
+        OtherUser.sh("umask 077 && mkdir " + OtherUser.q(planted) + " && cat > " + OtherUser.q(planted.resolve(FileAgentIdentityStore.ENROLLING_FILE_NAME)),
+                Files.readAllBytes(scratch.resolve(FileAgentIdentityStore.ENROLLING_FILE_NAME)));
+        EnrollmentClient c = client().identityStore(FileAgentIdentityStore.in(planted)).build();
+        assertThatThrownBy(() -> c.enrollOrRenew(token, FACTS)).isInstanceOfSatisfying(EnrollmentClientException.class, e -> {
+            assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.IDENTITY_STORE);
+            assertThat(e.getCause()).isInstanceOfSatisfying(UnsafeStateException.class,
+                    u -> assertThat(u.reason()).isEqualTo(UnsafeStateException.Reason.FOREIGN_OWNER));
+            assertThat(e.getMessage()).contains(planted.toString()).contains("owned by another user");
+        });
+        assertThatThrownBy(() -> c.enroll(token, FACTS)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.IDENTITY_STORE));
+        assertThat(server.requests.get()).as("nothing was sent").isZero();
+    }
+
+    @Test
     @DisplayName("a token pinning another key: PIN_MISMATCH naming the server's pin, and the server saw no request")
     void pinMismatch() throws Exception {
         EnrollmentClient c = client().build();

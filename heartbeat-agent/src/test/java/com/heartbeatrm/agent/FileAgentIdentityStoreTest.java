@@ -20,7 +20,7 @@ class FileAgentIdentityStoreTest {
     @TempDir
     Path dir;
 
-    private static AgentIdentity identity() {
+    static AgentIdentity identity() {
         return new AgentIdentity(AgentKeyPair.generate(), "agt_DDDDDDDDDDDDDDDDDDDDDA", "org_AAAAAAAAAAAAAAAAAAAAAA", "https://hb.example",
                 List.of(URI.create("https://hb.example/v1/")), List.of("A".repeat(43)), AgentIdentity.Status.ACTIVE,
                 Optional.of(AgentCredential.of("v4.public.eyJ4IjoxfQ." + "B".repeat(86))), Optional.of(Instant.parse("2026-06-01T10:00:00Z")),

@@ -25,16 +25,24 @@ import com.heartbeatrm.examples.tls.ServerTls;
 import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;
 import com.heartbeatrm.installer.InstallerReader;
+import com.heartbeatrm.installer.InstallerTag;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -45,10 +53,13 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The reference CLI: {@code java -jar heartbeat.jar COMMAND}. Global options may come before or after the
- * command. Errors print one line to stderr and exit non-zero (1 refused, 2 usage, 4 invalid installer); a stack
- * trace only with {@code --verbose}.
+ * command; every command answers {@code --help}. Errors print one line to stderr and exit non-zero (1 refused,
+ * 2 usage, 4 invalid installer); a stack trace only with {@code --verbose}. The database password never comes from
+ * the command line (other local users read it there): {@code HEARTBEAT_JDBC_PASSWORD} or an owner-only
+ * {@code --jdbc-password-file}.
  */
-@Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "HeartbeatRM reference 0.1.0",
+// scope = INHERIT: every subcommand, including one added later, answers --help (and --version).
+@Command(name = "heartbeat", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "HeartbeatRM reference 0.1.0",
         description = "HeartbeatRM reference server and admin CLI.",
         subcommands = {HeartbeatCli.Demo.class, HeartbeatCli.Init.class, HeartbeatCli.Serve.class, HeartbeatCli.Tls.class,
             HeartbeatCli.AgentBaseCmd.class, HeartbeatCli.Installers.class, AdminCommands.Groups.class, AdminCommands.Keys.class,
@@ -65,8 +76,13 @@ public final class HeartbeatCli {
     @Option(names = "--jdbc-user", scope = ScopeType.INHERIT, defaultValue = "${env:HEARTBEAT_JDBC_USER}")
     String jdbcUser;
 
-    @Option(names = "--jdbc-password", scope = ScopeType.INHERIT, defaultValue = "${env:HEARTBEAT_JDBC_PASSWORD}")
-    String jdbcPassword;
+    /** Refused: kept only to say why, without echoing the value as an unmatched argument would. */
+    @Option(names = "--jdbc-password", scope = ScopeType.INHERIT, hidden = true)
+    String passwordOnCommandLine;
+
+    @Option(names = "--jdbc-password-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "the database password, in an owner-only file (else HEARTBEAT_JDBC_PASSWORD)")
+    Path jdbcPasswordFile;
 
     @Option(names = "--org", scope = ScopeType.INHERIT, description = "organization name or id, where there are several")
     String org;
@@ -79,10 +95,17 @@ public final class HeartbeatCli {
     }
 
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new HeartbeatCli());
+        HeartbeatCli root = new HeartbeatCli();
+        CommandLine cli = new CommandLine(root);
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cli.setExecutionStrategy(parsed -> {
+            if (root.passwordOnCommandLine != null) {
+                throw new CommandLine.ParameterException(cli, PASSWORD_REFUSED);
+            }
+            return runLast.execute(parsed);
+        });
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            HeartbeatCli root = line.getCommandSpec().root().userObject() instanceof HeartbeatCli h ? h : null;
-            if (root != null && root.verbose) {
+            if (root.verbose) {
                 ex.printStackTrace();
             } else {
                 System.err.println("error: " + oneLine(ex));
@@ -118,7 +141,53 @@ public final class HeartbeatCli {
     }
 
     Deployment open() throws IOException {
-        return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword);
+        return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword(System.getenv(PASSWORD_ENV)));
+    }
+
+    static final String PASSWORD_ENV = "HEARTBEAT_JDBC_PASSWORD";
+    private static final int MAX_PASSWORD_FILE = 4096;
+
+    /** Why {@code --jdbc-password} is refused, before any command runs (whether or not it would open the database). */
+    static final String PASSWORD_REFUSED = "--jdbc-password is not accepted: a password on the command line is visible to every local user"
+            + " (ps, /proc); set " + PASSWORD_ENV + " or use --jdbc-password-file FILE (owner-only)";
+
+    /**
+     * The database password: from {@code --jdbc-password-file} (a regular file of this user, not a link, no group or
+     * other permission; its first line), else {@code env} (the value of {@code HEARTBEAT_JDBC_PASSWORD}), else none.
+     */
+    String jdbcPassword(String env) throws IOException {
+        if (jdbcPasswordFile == null) {
+            return env;
+        }
+        Path f = jdbcPasswordFile;
+        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException("--jdbc-password-file " + f + ": not a regular file (a link, a directory, or missing)");
+        }
+        if (!Files.getOwner(f, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
+            throw new UsageException("--jdbc-password-file " + f + ": owned by another user");
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
+            if (!Deployment.ownerOnlyFile(perms)) {
+                throw new UsageException("--jdbc-password-file " + f + ": other users may read it (mode " + PosixFilePermissions.toString(perms)
+                        + "); chmod 600 it");
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // no POSIX modes: the file's ACL is the operator's
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() > MAX_PASSWORD_FILE) {
+                throw new UsageException("--jdbc-password-file " + f + ": larger than " + MAX_PASSWORD_FILE + " bytes");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read it all
+            }
+            String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+            int eol = text.indexOf('\n');
+            String line = eol < 0 ? text : text.substring(0, eol);
+            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        }
     }
 
     /**
@@ -418,7 +487,8 @@ public final class HeartbeatCli {
             }
         }
 
-        @Command(name = "inspect", description = "Finds and verifies the embedded token; prints its claims as JSON (exit 4 if invalid).")
+        @Command(name = "inspect", description = "Finds and verifies the embedded token; prints the installer's format (zip, pe, msi,"
+                + " script, ar, trailer) and the token's claims as JSON (exit 4 if invalid).")
         static final class Inspect implements Callable<Integer> {
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
@@ -440,15 +510,18 @@ public final class HeartbeatCli {
                         keys = d.server.signingKeys().publicKeySet();
                     }
                 }
+                InstallerTag tag;
                 VerifiedEnrollmentToken v;
                 try {
-                    v = InstallerReader.readAndVerify(file, EnrollmentTokenVerifier.builder(keys).build());
+                    tag = InstallerReader.read(file);
+                    v = EnrollmentTokenVerifier.builder(keys).build().verify(tag.token());
                 } catch (InstallerException | TokenException e) {
                     System.err.println("invalid installer: " + oneLine(e));
                     return 4;
                 }
                 EnrollmentClaims c = v.claims();
                 ObjectNode json = AdminCommands.JSON.createObjectNode();
+                json.put("format", tag.format().recordName());
                 json.put("installerId", c.installerId());
                 json.put("organizationId", c.organizationId());
                 json.put("accessKeyId", c.accessKeyId());

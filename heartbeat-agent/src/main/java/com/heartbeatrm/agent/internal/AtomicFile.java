@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * A file replaced as a whole: written to a temporary file in the same directory (owner-only while it is written),
- * forced to disk, given its final mode, and moved over the target, so a reader or a crash sees the old file or the
- * new one, never a mix. The temporary file is removed when anything fails.
+ * forced to disk, given its final mode, and moved over the target; then the directory is forced too (POSIX), so that
+ * the rename itself is on disk when this returns. A reader or a crash sees the old file or the new one, never a mix.
+ * The temporary file is removed when anything fails.
  */
 public final class AtomicFile {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -36,7 +37,8 @@ public final class AtomicFile {
     public static <T, X extends Exception> T replace(Path target, Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
         Path dir = target.toAbsolutePath().getParent();
         String prefix = "." + target.getFileName() + ".";
-        Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        Path tmp = posix
                 ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
                 : Files.createTempFile(dir, prefix, ".tmp");
         try {
@@ -58,6 +60,9 @@ public final class AtomicFile {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            if (posix) {
+                forceDirectory(dir);
+            }
             return result;
         } finally {
             if (tmp != null) {
@@ -67,6 +72,13 @@ public final class AtomicFile {
                     // best effort: the failure that brought us here is the one to report
                 }
             }
+        }
+    }
+
+    /** Forces a directory's entries (a rename into it) to disk. Windows cannot open a directory as a channel; NTFS journals the rename. */
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

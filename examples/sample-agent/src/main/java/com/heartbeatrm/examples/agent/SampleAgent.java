@@ -15,17 +15,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The sample agent: {@code java -jar INSTALLER [--state-dir DIR]}. It reads the enrollment token from its own
  * installer file and verifies it against the issuer keys pinned inside the file before it talks to anyone; then it
  * enrolls over HTTPS with the server's TLS key pinned (the token names the pins), verifies the credential it gets
- * and keeps its identity in the state directory (owner-only). Run again, it renews. Everything on the wire is
- * {@link EnrollmentClient}'s; this class only maps outcomes to exit codes:
+ * and keeps its identity in the state directory, which must be its own ({@link FileAgentIdentityStore} refuses a
+ * link, another user's directory, one writable by others). Run again, it renews. The state directory is
+ * {@code --state-dir}, else {@link #defaultStateDirectory}. Everything on the wire is {@link EnrollmentClient}'s;
+ * this class only maps outcomes to exit codes:
  * <ul>
  * <li>0 enrolled or renewed; 2 pending approval; 3 refused (the reason in words: a disabled key, a locked clone);</li>
  * <li>4 invalid or tampered installer; 5 server unreachable or unavailable;</li>
- * <li>6 the server's identity does not match the installer's pinned TLS key.</li>
+ * <li>6 the server's identity does not match the installer's pinned TLS key;</li>
+ * <li>1 the identity cannot be kept (the state directory refused or unwritable); 64 usage.</li>
  * </ul>
  */
 public final class SampleAgent {
@@ -37,16 +42,49 @@ public final class SampleAgent {
     }
 
     public static void main(String[] args) {
-        Path stateDir = Path.of("agent-state");
+        Path stateDir = null;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--state-dir") && i + 1 < args.length) {
+            if (args[i].equals("--state-dir") && i + 1 < args.length && stateDir == null) {
                 stateDir = Path.of(args[++i]);
             } else {
                 System.err.println("usage: java -jar INSTALLER [--state-dir DIR]");
                 System.exit(64);
             }
         }
-        System.exit(run(stateDir));
+        System.exit(run(stateDir != null ? stateDir : defaultStateDirectory(System.getProperty("os.name"), isRoot(), System.getenv(),
+                System.getProperty("user.home"))));
+    }
+
+    /**
+     * Where the agent keeps its state without {@code --state-dir}: an absolute, per-platform location, never the
+     * current directory. Linux and other Unix: {@code /var/lib/heartbeat-agent} for root, else
+     * {@code $XDG_STATE_HOME/heartbeat-agent} (when absolute) or {@code ~/.local/state/heartbeat-agent}; macOS:
+     * {@code /Library/Application Support/HeartbeatRM} for root, else {@code ~/Library/Application Support/HeartbeatRM};
+     * Windows: {@code %ProgramData%\HeartbeatRM}.
+     */
+    static Path defaultStateDirectory(String osName, boolean root, Map<String, String> env, String home) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            String programData = env.get("ProgramData");
+            return Path.of(programData != null && !programData.isBlank() ? programData : "C:\\ProgramData", "HeartbeatRM");
+        }
+        if (os.startsWith("mac")) {
+            return root ? Path.of("/Library/Application Support/HeartbeatRM") : Path.of(home, "Library", "Application Support", "HeartbeatRM");
+        }
+        if (root) {
+            return Path.of("/var/lib/heartbeat-agent");
+        }
+        String xdg = env.get("XDG_STATE_HOME");
+        // The XDG base directory specification: a relative path is invalid and ignored.
+        if (xdg != null && xdg.startsWith("/")) {
+            return Path.of(xdg, "heartbeat-agent");
+        }
+        return Path.of(home, ".local", "state", "heartbeat-agent");
+    }
+
+    /** Whether this process runs as root (uid 0): the JDK sets {@code user.name} from the process's user id. */
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     static int run(Path stateDir) {
