@@ -17,6 +17,7 @@ import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Platform;
 import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
@@ -305,6 +306,65 @@ class AdminEndpointTest {
         void bodies() {
             assertThat(post("/keys", "{\"name\":\"" + "x".repeat(70_000) + "\"}").status()).isEqualTo(413);
             assertThat(call("GET", "/keys", "{}").status()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    @DisplayName("names and ids")
+    class NamesAndIds {
+        @Test
+        @DisplayName("a group or key name shaped like another object's id is refused with a 400 naming the name; nothing changes")
+        void idShapedNamesAreRefused() {
+            Group site = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Site 1");
+            String keyId = org.defaultKey().id().value();
+            for (String[] call : new String[][] {
+                    {"/groups", "{\"name\":\"" + site.id().value() + "\",\"parent\":\"/\"}"},
+                    {"/groups", "{\"name\":\" " + org.id().value() + "\",\"parent\":\"/\"}"},
+                    {"/groups/" + site.id().value() + "/rename", "{\"name\":\"" + keyId + "\"}"},
+                    {"/keys", "{\"name\":\"" + org.rootGroup().id().value() + "\",\"group\":\"/\"}"},
+                    {"/keys/" + keyId + "/rename", "{\"name\":\"" + "HBK_" + keyId.substring(4) + "\"}"}}) {
+                Answer a = post(call[0], call[1]);
+                assertThat(a.status()).as(call[0] + " " + call[1]).isEqualTo(400);
+                assertThat(a.field()).as(call[1]).isEqualTo("name");
+                assertThat(a.error()).as(call[1]).contains("must not look like an id");
+            }
+            assertThat(all("/groups")).extracting(g -> g.get("path")).containsExactlyInAnyOrder("/", "Site 1");
+            assertThat(all("/keys")).extracting(k -> k.get("name")).containsExactly("Default access key");
+        }
+
+        @Test
+        @DisplayName("text of an id's shape is looked up as an id only: the right object, 404 when absent, 400 for another kind")
+        void idShapedTextIsAnIdOnly() {
+            NewOrganization other = server.admin().organizations().setUp(ALICE, "Other MSP");
+            Group site = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Site 1");
+            Group otherSite = server.admin().groups().create(ALICE, other.id(), other.rootGroup().id(), "Site 1");
+            String acme = "org=" + org.id().value();
+
+            Answer byOrgId = get("/keys?" + acme);
+            assertThat(byOrgId.status()).isEqualTo(200);
+            assertThat(byOrgId.items()).extracting(k -> k.get("id")).containsExactly(org.defaultKey().id().value());
+            assertThat(get("/keys?org=" + other.id().value()).items()).extracting(k -> k.get("id"))
+                    .containsExactly(other.defaultKey().id().value());
+            assertThat(get("/groups/" + site.id().value() + "?" + acme).json().get("id")).isEqualTo(site.id().value());
+            assertThat(get("/keys/" + org.defaultKey().id().value() + "?" + acme).json().get("name")).isEqualTo("Default access key");
+
+            // Another organization's objects, and ids nobody has, are not found: never a name that happens to match.
+            assertThat(get("/groups/" + otherSite.id().value() + "?" + acme).status()).isEqualTo(404);
+            assertThat(get("/keys/" + other.defaultKey().id().value() + "?" + acme).status()).isEqualTo(404);
+            assertThat(get("/keys?org=" + OrganizationId.random().value()).status()).isEqualTo(404);
+            // Text of another kind of id, or a non-canonical one, names nothing a look-up of this kind could find.
+            Answer wrongKind = get("/keys?org=" + site.id().value());
+            assertThat(wrongKind.status()).isEqualTo(400);
+            assertThat(wrongKind.field()).isEqualTo("org");
+            Answer groupAsKey = get("/groups/" + org.defaultKey().id().value() + "?" + acme);
+            assertThat(groupAsKey.status()).isEqualTo(400);
+            assertThat(groupAsKey.field()).isEqualTo("group");
+            String nonCanonical = site.id().value().substring(0, 25) + "B";
+            assertThat(get("/groups/" + nonCanonical + "?" + acme).status()).isEqualTo(400);
+            Answer keyOfGroup = post("/keys/" + org.defaultKey().id().value() + "/repoint?" + acme,
+                    "{\"group\":\"" + otherSite.id().value() + "\"}");
+            assertThat(keyOfGroup.status()).isEqualTo(404);
+            assertThat(server.admin().accessKeys().require(org.id(), org.defaultKey().id()).groupId()).isEqualTo(org.rootGroup().id());
         }
     }
 
