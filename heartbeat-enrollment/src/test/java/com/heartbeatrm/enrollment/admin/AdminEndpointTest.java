@@ -41,6 +41,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -166,6 +167,21 @@ class AdminEndpointTest {
         return rows;
     }
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The bytes with their one NUL byte replaced by the bytes {@code hex} spells. */
+    private static byte[] replaceNul(byte[] b, String hex) {
+        int at = 0;
+        while (b[at] != 0) {
+            at++;
+        }
+        return concat(concat(Arrays.copyOf(b, at), HexFormat.of().parseHex(hex)), Arrays.copyOfRange(b, at + 1, b.length));
+    }
+
     @Nested
     @DisplayName("routing")
     class Routing {
@@ -286,6 +302,31 @@ class AdminEndpointTest {
             Answer missing = post("/keys", "{\"group\":\"/\"}");
             assertThat(missing.status()).isEqualTo(400);
             assertThat(missing.field()).isEqualTo("name");
+        }
+
+        @Test
+        @DisplayName("a body in UTF-8 with a BOM, UTF-16, UTF-32 or malformed UTF-8 is a 400 naming the body; nothing is created")
+        void utf8Only() {
+            String json = "{\"name\":\"caf\u00e9\",\"group\":\"/\"}";
+            Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+            bodies.put("BOM", concat(HexFormat.of().parseHex("efbbbf"), json.getBytes(StandardCharsets.UTF_8)));
+            bodies.put("UTF-16LE", json.getBytes(StandardCharsets.UTF_16LE));
+            bodies.put("UTF-16 with a BOM", json.getBytes(StandardCharsets.UTF_16));
+            bodies.put("UTF-32BE", json.getBytes(java.nio.charset.Charset.forName("UTF-32BE")));
+            bodies.put("overlong", json.replace("caf\u00e9", "caf\u0000").getBytes(StandardCharsets.UTF_8));
+            bodies.computeIfPresent("overlong", (k, b) -> replaceNul(b, "c0af"));
+            bodies.put("surrogate", replaceNul(json.replace("caf\u00e9", "caf\u0000").getBytes(StandardCharsets.UTF_8), "eda080"));
+            bodies.put("cut short", replaceNul(json.replace("caf\u00e9", "caf\u0000").getBytes(StandardCharsets.UTF_8), "e2"));
+            bodies.forEach((what, body) -> {
+                Answer a = call("POST", "/keys", body, "Bearer " + TOKEN);
+                assertThat(a.status()).as(what).isEqualTo(400);
+                assertThat(a.field()).as(what).isEqualTo("body");
+                assertThat(a.error()).as(what).contains("UTF-8");
+            });
+            assertThat(all("/keys")).hasSize(1);
+            Answer utf8 = call("POST", "/keys", json.getBytes(StandardCharsets.UTF_8), "Bearer " + TOKEN);
+            assertThat(utf8.status()).isEqualTo(201);
+            assertThat(utf8.json().get("name")).isEqualTo("caf\u00e9");
         }
 
         @Test
