@@ -106,11 +106,22 @@ def no_duplicates(pairs):
     return seen
 
 
+def utf8_text(raw):
+    """JSON text is UTF-8 without a byte order mark (RFC 8259 section 8.1). UTF-16 and UTF-32 text has a NUL byte
+    in its first four (RFC 4627 section 3) or starts with FE FF / FF FE; Python's strict UTF-8 decoder refuses
+    overlong forms, surrogates and truncated sequences. Any of these raises ValueError."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ValueError("a UTF-8 byte order mark")
+    if raw[:2] in (b"\xfe\xff", b"\xff\xfe") or b"\x00" in raw[:4]:
+        raise ValueError("UTF-16 or UTF-32")
+    return raw.decode("utf-8")
+
+
 def strict_json(raw):
     """One JSON object; a repeated member raises Duplicate, anything else malformed raises ValueError."""
     def bad_constant(c):
         raise ValueError("not JSON: " + c)
-    value = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicates, parse_constant=bad_constant)
+    value = json.loads(utf8_text(raw), object_pairs_hook=no_duplicates, parse_constant=bad_constant)
     if not isinstance(value, dict):
         raise ValueError("not a JSON object")
     return value
@@ -705,7 +716,8 @@ def check_requests(d):
     n = 0
     for v in json.loads((d / "requests.json").read_text())["vectors"]:
         try:
-            signed, ok, at = parse_request(v["kind"], v["body"].encode("utf-8"))
+            body = bytes.fromhex(v["bodyHex"]) if "bodyHex" in v else v["body"].encode("utf-8")
+            signed, ok, at = parse_request(v["kind"], body)
             got = ("proof_verifies" if ok else "bad_proof", None, None)
             if "proofInputHex" in v:
                 assert signed.hex() == v["proofInputHex"], f"request {v['name']}: proof input"

@@ -191,6 +191,18 @@ class ConsoleBrowserIT {
         assertThat(previousSibling(error).getAttribute("name")).isEqualTo("name");
         clickButton("dialog", "Cancel");
 
+        // The console keeps and sends the organization by id; a name shaped like an id (here that one) is refused in words.
+        String orgId = (String) js("return sessionStorage.getItem('heartbeat.organization')");
+        assertThat(orgId).as("the organization is addressed by id").matches("org_[A-Za-z0-9_-]{22}");
+        clickButton("#group-detail", "New subgroup");
+        WebElement idShaped = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog input[name=name]")));
+        idShaped.sendKeys(orgId);
+        clickButton("dialog", "Create group");
+        WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
+        assertThat(refused.getText()).contains("must not look like an id");
+        assertThat(previousSibling(refused).getAttribute("name")).isEqualTo("name");
+        clickButton("dialog", "Cancel");
+
         pickInTree("Customer B");
         clickButton("#group-detail", "Rename");
         WebElement rename = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog input[name=name]")));
@@ -458,6 +470,36 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(10)
+    void organizationsAreChosenByIdAndNoNameLooksLikeOne() throws Exception {
+        String acmeId = (String) js("return sessionStorage.getItem('heartbeat.organization')");
+        assertThat(acmeId).matches("org_[A-Za-z0-9_-]{22}");
+        // The CLI sets names through the same rule: an organization named like Acme's id is refused, in words.
+        Result named = cli("init", "--org", acmeId, "--server-url", base);
+        assertThat(named.exit).isNotZero();
+        assertThat(named.output).contains("must not look like an id");
+        assertThat(cli("init", "--org", "Beta MSP", "--server-url", base).exit).isZero();
+
+        // With two organizations the picker shows their names and carries their ids; each shows its own keys.
+        driver.get(base + "/#/keys");
+        driver.navigate().refresh();
+        waitForView("keys");
+        Select picker = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("org"))));
+        assertThat(picker.getOptions()).extracting(WebElement::getText).containsExactlyInAnyOrder("Acme MSP", "Beta MSP");
+        assertThat(picker.getFirstSelectedOption().getAttribute("value")).isEqualTo(acmeId);
+        picker.selectByVisibleText("Beta MSP");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-name='" + KEY_NAME + "']")));
+        waitForView("keys");
+        String betaId = (String) js("return sessionStorage.getItem('heartbeat.organization')");
+        assertThat(betaId).matches("org_[A-Za-z0-9_-]{22}").isNotEqualTo(acmeId);
+        assertThat(driver.findElements(By.cssSelector("#view-keys tr[data-key]"))).hasSize(1);
+        assertThat(driver.findElement(By.cssSelector("#view-keys tr[data-key]")).getAttribute("data-name")).isEqualTo("Default access key");
+        new Select(driver.findElement(By.id("org"))).selectByVisibleText("Acme MSP");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-name='" + KEY_NAME + "']")));
+        assertThat(js("return sessionStorage.getItem('heartbeat.organization')")).isEqualTo(acmeId);
+    }
+
+    @Test
+    @Order(11)
     void narrowWindowHasNoSidewaysScrollingAndSignOutForgetsTheToken() {
         // A phone-sized viewport (390 x 844 CSS pixels, as a mobile device): below the headless window's minimum size.
         ChromeDriver chrome = (ChromeDriver) driver;
@@ -482,7 +524,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theBrowserLoggedNoScriptErrorsOrPolicyViolations() {
         List<String> problems = new ArrayList<>();
         for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {

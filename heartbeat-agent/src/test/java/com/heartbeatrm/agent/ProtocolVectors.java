@@ -351,7 +351,8 @@ final class ProtocolVectors {
         ObjectNode root = described("Request bodies. verdict \"proof_verifies\": well-formed, and proof is a valid Ed25519 signature by "
                 + "publicKey over the proof input of docs/protocol.md; \"bad_proof\": well-formed, the proof does not verify; "
                 + "\"invalid_request\": refused by the parser with problem (and field, when one is at fault). The agent key is "
-                + "keys.json's \"heartbeat test vector agent\".");
+                + "keys.json's \"heartbeat test vector agent\". A body is body (its UTF-8 encoding is sent) or, when it is not "
+                + "UTF-8 text, bodyHex (the bytes sent, in hex).");
         ArrayNode v = root.putArray("vectors");
         String token = sign(claimsJson(minimalClaims()), "{\"kid\":\"" + ISSUER.kid() + "\"}", TOKEN_PURPOSE, ISSUER);
         AgentFacts facts = new AgentFacts("pc-0042", "windows", "10.0.26100", "heartbeat-agent/1.4.2", Optional.of("a1b2c3"));
@@ -381,6 +382,13 @@ final class ProtocolVectors {
                 "invalid_request", "INVALID_VALUE", "publicKey");
         request(v, "enroll", "enroll-not-json", "not JSON", "{\"v\":1,", "invalid_request", "NOT_JSON", null);
         request(v, "enroll", "enroll-v-wrong-type", "v is an integer", e.replace("{\"v\":1,", "{\"v\":\"1\","), "invalid_request", "WRONG_TYPE", "v");
+        // Bodies are UTF-8 without a byte order mark: the valid request in another encoding is not a request.
+        rawRequest(v, "enroll", "enroll-utf8-bom", "the valid request after a UTF-8 byte order mark",
+                concat(HexFormat.of().parseHex("efbbbf"), enroll), "invalid_request", "NOT_JSON", null);
+        rawRequest(v, "enroll", "enroll-utf16", "the valid request in UTF-16LE, without a byte order mark",
+                e.getBytes(StandardCharsets.UTF_16LE), "invalid_request", "NOT_JSON", null);
+        rawRequest(v, "enroll", "enroll-utf16-bom", "the valid request in UTF-16BE after its byte order mark",
+                concat(HexFormat.of().parseHex("feff"), e.getBytes(StandardCharsets.UTF_16BE)), "invalid_request", "NOT_JSON", null);
 
         String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(AGENT.publicKey), 3, IAT,
                 IAT.plus(Duration.ofDays(30))), ISSUER.kid(), ISSUER::sign);
@@ -397,6 +405,11 @@ final class ProtocolVectors {
                 "INVALID_VALUE", "agentId");
         nullMembers(v, e, noPrint, token);
         timestamps(v);
+        byte[] surrogate = r.replace("\"nonce\"", "\"nonce\u0000\"").getBytes(StandardCharsets.UTF_8);
+        int nul = indexOf(surrogate, (byte) 0);
+        rawRequest(v, "renew", "renew-surrogate-utf8", "a UTF-16 surrogate encoded in UTF-8 (ED A0 80) inside a member name",
+                concat(Arrays.copyOf(surrogate, nul), HexFormat.of().parseHex("eda080"), Arrays.copyOfRange(surrogate, nul + 1, surrogate.length)),
+                "invalid_request", "NOT_JSON", null);
         return root;
     }
 
@@ -473,6 +486,30 @@ final class ProtocolVectors {
 
     private static ObjectNode request(ArrayNode v, String kind, String name, String what, String body, String verdict, String problem, String field) {
         return vector(v, "name", name, "kind", kind, "description", what, "body", body, "verdict", verdict, "problem", problem, "field", field);
+    }
+
+    /** A body that is not UTF-8 text, so not a JSON string either: given as bodyHex, its bytes in hex. */
+    private static ObjectNode rawRequest(ArrayNode v, String kind, String name, String what, byte[] body, String verdict, String problem,
+            String field) {
+        return vector(v, "name", name, "kind", kind, "description", what, "bodyHex", hex(body), "verdict", verdict, "problem", problem,
+                "field", field);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
     }
 
     /** Adds a vector with the members given as name, value, name, value, …, in that order; a null value is left out. */

@@ -127,7 +127,8 @@ class ProtocolVectorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("requests")
     void request(JsonNode v) {
-        byte[] body = v.get("body").asText().getBytes(StandardCharsets.UTF_8);
+        byte[] body = v.has("bodyHex") ? HexFormat.of().parseHex(v.get("bodyHex").asText())
+                : v.get("body").asText().getBytes(StandardCharsets.UTF_8);
         boolean enroll = v.get("kind").asText().equals("enroll");
         String verdict = v.get("verdict").asText();
         try {

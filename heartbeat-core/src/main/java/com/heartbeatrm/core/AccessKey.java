@@ -46,7 +46,7 @@ public record AccessKey(AccessKeyId id, OrganizationId organizationId, String na
     }
 
     public static String checkName(String name) {
-        return TextRules.name("name", name, MAX_NAME_LENGTH, "");
+        return TextRules.notIdShaped("name", TextRules.name("name", name, MAX_NAME_LENGTH, ""));
     }
 
     /** The key's state at {@code now}. Disabled wins over expired, expired over exhausted. */

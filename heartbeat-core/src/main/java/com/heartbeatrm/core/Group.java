@@ -28,9 +28,9 @@ public record Group(GroupId id, OrganizationId organizationId, Optional<GroupId>
         }
     }
 
-    /** Validates a group name: trimmed, 1 to 100 characters, no control characters and no '/'. */
+    /** Validates a group name: trimmed, 1 to 100 characters, no control characters, no '/' and not shaped like an id. */
     public static String checkName(String name) {
-        return TextRules.name("name", name, MAX_NAME_LENGTH, "/");
+        return TextRules.notIdShaped("name", TextRules.name("name", name, MAX_NAME_LENGTH, "/"));
     }
 
     public boolean isRoot() {

@@ -16,7 +16,7 @@ public record Organization(OrganizationId id, String name, GroupId rootGroupId, 
     }
 
     public static String checkName(String name) {
-        return TextRules.name("organization name", name, MAX_NAME_LENGTH, "");
+        return TextRules.notIdShaped("organization name", TextRules.name("organization name", name, MAX_NAME_LENGTH, ""));
     }
 
     /** The case-insensitive key under which organization names are unique in a store. */

@@ -53,4 +53,29 @@ class HeartbeatAdminTest {
         assertThat(admin.groups().subtree(acme.id(), root)).hasSize(1);
         assertThat(admin.audit().query(AuditQuery.all(acme.id())).items()).hasSize((int) auditBefore);
     }
+
+    @Test
+    @DisplayName("a name shaped like another object's id is refused on every path that sets a name, and nothing is stored")
+    void idShapedNamesAreRefused() {
+        NewOrganization acme = admin.organizations().setUp(alice, "Acme MSP");
+        GroupId root = acme.rootGroup().id();
+        Group site = admin.groups().create(alice, acme.id(), root, "Site 1");
+        AccessKey key = admin.accessKeys().create(alice, acme.id(), AccessKeySpec.builder("Site 1 key", site.id()).build());
+        long auditBefore = admin.audit().query(AuditQuery.all(acme.id())).items().size();
+
+        assertThatThrownBy(() -> admin.organizations().setUp(alice, acme.id().value())).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("organization name");
+        assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), root, site.id().value())).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().create(alice, acme.id(), root, key.id().value())).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.groups().rename(alice, acme.id(), site.id(), root.value())).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> admin.accessKeys().rename(alice, acme.id(), key.id(), acme.defaultKey().id().value()))
+                .isInstanceOf(InvalidInputException.class).extracting(e -> ((InvalidInputException) e).field()).isEqualTo("name");
+
+        assertThat(admin.organizations().list(PageRequest.first(10)).items()).extracting(Organization::name).containsExactly("Acme MSP");
+        assertThat(admin.organizations().findByName(acme.id().value())).isEmpty();
+        assertThat(admin.groups().require(acme.id(), site.id()).name()).isEqualTo("Site 1");
+        assertThat(admin.accessKeys().require(acme.id(), key.id()).name()).isEqualTo("Site 1 key");
+        assertThat(admin.groups().subtree(acme.id(), root)).hasSize(2);
+        assertThat(admin.audit().query(AuditQuery.all(acme.id())).items()).hasSize((int) auditBefore);
+    }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,6 +122,32 @@ class ValuesTest {
         assertThatThrownBy(() -> Group.checkName("a\nb")).hasMessageContaining("U+000A");
         assertThatThrownBy(() -> Actor.of("")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> GroupId.parse("x\u0000y")).hasMessageContaining("\\u0000");
+    }
+
+    @Test
+    @DisplayName("names never have the shape of an id, of any kind, in any ASCII case, once trimmed")
+    void namesAreNotIds() {
+        String body = OrganizationId.random().value().substring(4);
+        for (String prefix : List.of("org_", "grp_", "hbk_", "agt_", "ins_", "hbs_", "ORG_", "Grp_")) {
+            String shaped = prefix + body;
+            assertThat(IdShape.matches(shaped)).as(shaped).isTrue();
+            for (ThrowingCallable check : List.<ThrowingCallable>of(() -> Organization.checkName(shaped), () -> Group.checkName(shaped),
+                    () -> AccessKey.checkName(" " + shaped + "\t"), () -> AccessKeySpec.builder(shaped, GroupId.random()).build())) {
+                assertThatThrownBy(check).as(shaped).isInstanceOf(InvalidInputException.class).hasMessageContaining("must not look like an id");
+            }
+        }
+        // The shape, not only the canonical ids: a last character with low bits set still reads as an id.
+        assertThatThrownBy(() -> Group.checkName("grp_" + body.substring(0, 21) + "B")).isInstanceOf(InvalidInputException.class);
+        // What is near an id but not one stays a valid name; other text rules (actors, host names) are unaffected.
+        for (String near : List.of("org_" + body.substring(1), "org_" + body + "A", "org-" + body, "org_" + body.substring(1) + ".",
+                "Org " + body, "abc_" + body)) {
+            assertThat(IdShape.matches(near)).as(near).isFalse();
+            assertThat(Organization.checkName(near)).isEqualTo(near);
+            assertThat(Group.checkName(near)).isEqualTo(near);
+            assertThat(AccessKey.checkName(near)).isEqualTo(near);
+        }
+        assertThat(Actor.of("org_" + body).name()).isEqualTo("org_" + body);
+        assertThat(IdShape.matches(null)).isFalse();
     }
 
     @Test

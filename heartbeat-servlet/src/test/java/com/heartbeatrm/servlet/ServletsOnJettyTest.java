@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentRequest;
 import com.heartbeatrm.agent.AgentIdentity;
 import com.heartbeatrm.agent.AgentKeyPair;
 import com.heartbeatrm.agent.EnrollmentRequest;
@@ -49,6 +51,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -416,6 +420,37 @@ class ServletsOnJettyTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("\"status\"");
+    }
+
+    @Test
+    @DisplayName("a request in UTF-8 with a BOM, UTF-16 or UTF-32 is invalid_request, with or without its BOM; the same bytes in UTF-8 enroll")
+    void utf8Only() throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        byte[] utf8 = EnrollmentRequest.create(installer(org, org.defaultKey().id()).token(),
+                AgentKeyPair.generate(), new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()), Clock.systemUTC()).toJson();
+        String text = new String(utf8, StandardCharsets.UTF_8);
+        java.nio.charset.Charset utf32 = java.nio.charset.Charset.forName("UTF-32");
+        Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("UTF-8 with a BOM", concat(HexFormat.of().parseHex("efbbbf"), utf8));
+        bodies.put("UTF-16LE", text.getBytes(StandardCharsets.UTF_16LE));
+        bodies.put("UTF-16 with a BOM", text.getBytes(StandardCharsets.UTF_16));
+        bodies.put("UTF-32BE", text.getBytes(utf32));
+        bodies.put("UTF-32LE with a BOM", concat(HexFormat.of().parseHex("fffe0000"), text.getBytes(java.nio.charset.Charset.forName("UTF-32LE"))));
+        for (Map.Entry<String, byte[]> e : bodies.entrySet()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("v1/enroll")).POST(HttpRequest.BodyPublishers.ofByteArray(e.getValue()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
+            assertThat(r.body()).as(e.getKey()).contains("\"reason\":\"invalid_request\"");
+        }
+        HttpResponse<String> enrolled = http.send(HttpRequest.newBuilder(base.resolve("v1/enroll")).POST(HttpRequest.BodyPublishers.ofByteArray(utf8))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.heartbeatrm.agent.TokenException;
 import com.heartbeatrm.agent.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.IdShape;
 import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NewOrganization;
@@ -538,11 +539,15 @@ public final class HeartbeatCli {
         }
     }
 
-    /** The organization {@code --org} names (name or id), or the only one: as the admin API resolves it. */
+    /**
+     * The organization {@code --org} names (name or id), or the only one: as the admin API resolves it, so text of an
+     * id's shape is matched against ids only.
+     */
     static Organization organizationOf(Deployment d, String org) {
         List<com.fasterxml.jackson.databind.JsonNode> all = new LocalApi(d, null).all("/organizations", java.util.Map.of());
+        boolean byId = IdShape.matches(org);
         List<com.fasterxml.jackson.databind.JsonNode> match = all.stream().filter(o -> org == null
-                || o.path("name").asText().equalsIgnoreCase(org) || o.path("id").asText().equals(org)).toList();
+                || (byId ? o.path("id").asText().equals(org) : o.path("name").asText().equalsIgnoreCase(org))).toList();
         if (match.size() != 1) {
             throw new InvalidInputException("org", org != null ? "no organization " + org
                     : all.isEmpty() ? "no organization yet: run init" : "several organizations: name one with --org");

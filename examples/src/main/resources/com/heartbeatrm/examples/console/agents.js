@@ -2,18 +2,20 @@
 import * as api from './api.js';
 import { h, fill, field, groupLabel, groupTree, pickGroup, table, when, status, rowAction, confirmAction } from './ui.js';
 
+// The group the list is filtered to, by id; '' for all groups.
 let groupFilter = '';
 
 export default async function agents(container) {
   const [groups, keys] = await Promise.all([api.getAll('/api/groups'), api.getAll('/api/keys')]);
   const root = groupTree(groups);
   const keyNames = new Map(keys.map((k) => [k.id, k.name]));
-  if (groupFilter && !groups.some((g) => g.path === groupFilter)) groupFilter = '';
+  const pathOf = new Map(groups.map((g) => [g.id, g.path]));
+  if (groupFilter && !pathOf.has(groupFilter)) groupFilter = '';
 
   const filter = h('select', { id: 'agent-group', name: 'group' },
     h('option', { value: '' }, 'All groups'),
-    groups.map((g) => g.path).sort((a, b) => (a === '/' ? -1 : b === '/' ? 1 : a.localeCompare(b)))
-      .map((p) => h('option', { value: p, selected: p === groupFilter }, groupLabel(p))));
+    [...groups].sort((a, b) => (a.path === '/' ? -1 : b.path === '/' ? 1 : a.path.localeCompare(b.path)))
+      .map((g) => h('option', { value: g.id, selected: g.id === groupFilter }, groupLabel(g.path))));
   const pending = h('div', { id: 'pending-agents' });
   const all = h('div', { id: 'agent-list' });
   filter.addEventListener('change', () => { groupFilter = filter.value; load(); });
@@ -41,7 +43,7 @@ export default async function agents(container) {
           h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => decide(a, 'deny')) }, 'Deny')))), ''),
     ]);
     fill(all,
-      h('h2', {}, groupFilter ? `Agents in ${groupLabel(groupFilter)}` : 'All agents'),
+      h('h2', {}, groupFilter ? `Agents in ${groupLabel(pathOf.get(groupFilter))}` : 'All agents'),
       table(['Host', 'Group', 'Status', 'Platform', 'Enrolled', 'Key', ''], rows.map((a) => h('tr', { dataset: { agent: a.id } },
         h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
         h('td', { class: 'agent-group' }, groupLabel(a.group)),
@@ -66,8 +68,8 @@ export default async function agents(container) {
 
   async function move(a) {
     const picked = await pickGroup(`Move ${a.hostname} to…`, root, { selected: a.group });
-    if (picked === null || picked === a.group) return;
-    await api.post(`/api/agents/${api.seg(a.id)}/move`, { group: picked });
+    if (picked === null || picked.path === a.group) return;
+    await api.post(`/api/agents/${api.seg(a.id)}/move`, { group: picked.id });
     await load();
   }
 

@@ -2,7 +2,9 @@
 // closes) and travels only in the Authorization header: never in a URL, a cookie or localStorage.
 
 const TOKEN = 'heartbeat.adminToken';
+// The chosen organization travels by id (org=org_…), never by name; its name is kept for display only.
 const ORG = 'heartbeat.organization';
+const ORG_NAME = 'heartbeat.organizationName';
 
 /** An answer the API refused; `field` names the input it is about, when the server knows. */
 export class ApiError extends Error {
@@ -23,12 +25,24 @@ export function signedIn() {
   return sessionStorage.getItem(TOKEN) !== null;
 }
 
+/** The chosen organization's id. */
 export function organization() {
   return sessionStorage.getItem(ORG);
 }
 
-export function chooseOrganization(name) {
-  sessionStorage.setItem(ORG, name);
+export function organizationName() {
+  return sessionStorage.getItem(ORG_NAME);
+}
+
+/** Chooses an organization of the API's list ({ id, name }). */
+export function chooseOrganization(org) {
+  sessionStorage.setItem(ORG, org.id);
+  sessionStorage.setItem(ORG_NAME, org.name);
+}
+
+/** Keeps the chosen organization when it is still listed (with its current name), else chooses the first. */
+export function keepOrganization(orgs) {
+  if (orgs.length > 0) chooseOrganization(orgs.find((o) => o.id === organization()) || orgs[0]);
 }
 
 /** Checks the token against the API; on success keeps it for this tab and returns the organizations. */
@@ -39,15 +53,14 @@ export async function signIn(token) {
   }
   const orgs = (await (await request('GET', '/api/organizations', { token: t, query: { limit: 1000 } })).json()).items;
   sessionStorage.setItem(TOKEN, t);
-  if (orgs.length > 0 && !orgs.some((o) => o.name === organization())) {
-    chooseOrganization(orgs[0].name);
-  }
+  keepOrganization(orgs);
   return orgs;
 }
 
 export function signOut() {
   sessionStorage.removeItem(TOKEN);
   sessionStorage.removeItem(ORG);
+  sessionStorage.removeItem(ORG_NAME);
 }
 
 function url(path, query) {
@@ -116,7 +129,7 @@ export async function getAll(path, query) {
 export const post = (path, body, query) => json('POST', path, { json: body || {}, query });
 export const del = (path) => json('DELETE', path, {});
 
-/** Path segment for a group path, key name or id. */
+/** Path segment for an id (what the console addresses objects by). */
 export const seg = (s) => encodeURIComponent(s);
 
 /**

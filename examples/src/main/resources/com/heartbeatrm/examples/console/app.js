@@ -14,6 +14,7 @@ const menu = document.getElementById('menu');
 const session = document.getElementById('session');
 const orgSelect = document.getElementById('org');
 let generation = 0;
+let organizations = [];
 
 function signInScreen(message) {
   menu.hidden = true;
@@ -50,15 +51,18 @@ function signInScreen(message) {
 function showSession(orgs) {
   menu.hidden = false;
   session.hidden = false;
+  organizations = orgs;
+  api.keepOrganization(orgs);
   const current = api.organization();
   document.getElementById('org-name').textContent = orgs.length === 1 ? orgs[0].name : '';
   const picker = orgSelect.closest('label');
   picker.hidden = orgs.length < 2;
-  fill(orgSelect, orgs.map((o) => h('option', { value: o.name, selected: o.name === current }, o.name)));
+  fill(orgSelect, orgs.map((o) => h('option', { value: o.id, selected: o.id === current }, o.name)));
 }
 
 orgSelect.addEventListener('change', () => {
-  api.chooseOrganization(orgSelect.value);
+  const chosen = organizations.find((o) => o.id === orgSelect.value);
+  if (chosen) api.chooseOrganization(chosen);
   route();
 });
 

@@ -10,7 +10,8 @@ const SETTINGS = {
   maxKeyLifetime: { label: 'Longest access-key lifetime', hint: 'unlimited, or e.g. 90d' },
 };
 
-let selectedPath = '/';
+// The selected group by id: the API is addressed by ids, paths are for people.
+let selectedId = null;
 
 export default async function groups(container) {
   const treeCard = h('div', { class: 'card', id: 'group-tree' });
@@ -26,19 +27,20 @@ export default async function groups(container) {
   async function load() {
     const list = await api.getAll('/api/groups');
     root = groupTree(list);
-    if (!list.some((g) => g.path === selectedPath)) selectedPath = '/';
-    fill(treeCard, h('h2', {}, 'Tree'), treeView(root, { selected: selectedPath, onPick: (n) => select(n.path) }));
+    const selected = list.find((g) => g.id === selectedId) || list.find((g) => g.path === '/');
+    selectedId = selected.id;
+    fill(treeCard, h('h2', {}, 'Tree'), treeView(root, { selected: selected.path, onPick: (n) => select(n) }));
     await showDetail();
   }
 
-  async function select(path) {
-    selectedPath = path;
-    for (const b of treeCard.querySelectorAll('button.node')) b.setAttribute('aria-selected', String(b.dataset.path === path));
+  async function select(node) {
+    selectedId = node.id;
+    for (const b of treeCard.querySelectorAll('button.node')) b.setAttribute('aria-selected', String(b.dataset.path === node.path));
     await showDetail();
   }
 
   async function showDetail() {
-    const g = await api.get(`/api/groups/${api.seg(selectedPath)}`);
+    const g = await api.get(`/api/groups/${api.seg(selectedId)}`);
     const name = g.root ? groupLabel('/') : g.path.split('/').pop();
     const act = (label, fn, cls) => h('button', { type: 'button', class: `small ${cls || ''}`, onclick: (e) => rowAction(e.currentTarget, fn) }, label);
     fill(detail,
@@ -90,7 +92,7 @@ export default async function groups(container) {
       }
       save.disabled = true;
       try {
-        await api.post(`/api/groups/${api.seg(g.path)}/settings`, body);
+        await api.post(`/api/groups/${api.seg(g.id)}/settings`, body);
         await showDetail();
         detail.querySelector('#save-settings').after(h('p', { class: 'notice', role: 'status' }, 'Saved.'));
       } catch (err) {
@@ -105,33 +107,38 @@ export default async function groups(container) {
   async function createIn(g) {
     const made = await askName(`New group in ${g.root ? root.name : g.path}`, {
       submitLabel: 'Create group', missing: 'a group needs a name',
-      send: (name) => api.post('/api/groups', { name, parent: g.path }),
+      send: (name) => api.post('/api/groups', { name, parent: g.id }),
     });
-    if (made) { selectedPath = made.path; await load(); }
+    if (made) { selectedId = made.id; await load(); }
   }
 
   async function rename(g) {
     const done = await askName(`Rename ${g.path}`, {
       label: 'New name', initial: g.path.split('/').pop(), submitLabel: 'Rename', missing: 'a group needs a name',
-      send: (name) => api.post(`/api/groups/${api.seg(g.path)}/rename`, { name }),
+      send: (name) => api.post(`/api/groups/${api.seg(g.id)}/rename`, { name }),
     });
-    if (done) { selectedPath = done.path; await load(); }
+    if (done) await load();
   }
 
   async function move(g) {
     const picked = await pickGroup(`Move ${g.path} into…`, root,
       { selected: parentOf(g.path), disabled: (n) => n.path === g.path || n.path.startsWith(`${g.path}/`) });
-    if (picked === null || picked === parentOf(g.path)) return;
-    const moved = await api.post(`/api/groups/${api.seg(g.path)}/move`, { parent: picked });
-    selectedPath = moved.path;
+    if (picked === null || picked.path === parentOf(g.path)) return;
+    await api.post(`/api/groups/${api.seg(g.id)}/move`, { parent: picked.id });
     await load();
   }
 
   async function remove(g) {
     const done = await confirmAction(`Delete ${g.path}`,
       'Only an empty group can be deleted: no subgroups, no agents and no access keys pointing at it.', 'Delete group',
-      () => api.del(`/api/groups/${api.seg(g.path)}`));
-    if (done) { selectedPath = parentOf(g.path); await load(); }
+      () => api.del(`/api/groups/${api.seg(g.id)}`));
+    if (done) { selectedId = parentIdOf(g.path); await load(); }
+  }
+
+  function parentIdOf(path) {
+    const parentPath = parentOf(path);
+    const find = (node) => (node.path === parentPath ? node : node.children.map(find).find(Boolean));
+    return (find(root) || root).id;
   }
 
   await load();

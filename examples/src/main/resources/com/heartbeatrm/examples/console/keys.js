@@ -66,10 +66,10 @@ export default async function keys(container) {
         const modify = h('button', {
           type: 'button', id: 'modify-group',
           onclick: async () => {
-            const picked = await pickGroup('Choose the group new agents join', tree, { selected: group });
+            const picked = await pickGroup('Choose the group new agents join', tree, { selected: group && group.path });
             if (picked !== null) {
               group = picked;
-              shown.textContent = groupLabel(picked);
+              shown.textContent = groupLabel(picked.path);
               clearError(inline);
             }
           },
@@ -88,7 +88,7 @@ export default async function keys(container) {
         const body = { name: form.elements.name.value.trim() };
         if (!body.name) throw new api.ApiError(400, 'give the key a name', 'name');
         if (group === null) throw new api.ApiError(400, 'choose the group new agents join: click Modify', 'group');
-        body.group = group;
+        body.group = group.id;
         if (form.elements.expires.value) body.expiresAt = form.elements.expires.value;
         if (form.elements.maxUses.value) {
           const n = Number(form.elements.maxUses.value);
@@ -132,8 +132,8 @@ export default async function keys(container) {
 
   async function repoint(k) {
     const picked = await pickGroup(`Re-point “${k.name}”: new installs land in…`, tree, { selected: k.group });
-    if (picked === null || picked === k.group) return;
-    await api.post(`/api/keys/${api.seg(k.id)}/repoint`, { group: picked });
+    if (picked === null || picked.path === k.group) return;
+    await api.post(`/api/keys/${api.seg(k.id)}/repoint`, { group: picked.id });
     await load();
   }
 

@@ -1,6 +1,6 @@
 // Small DOM helpers. Text always goes in as text (textContent), never as HTML: names, host names and reasons
 // come from people and agents.
-import { ApiError, organization } from './api.js';
+import { ApiError, organizationName } from './api.js';
 
 /** h('button', {class: 'primary', onclick: fn}, 'Save') */
 export function h(tag, attrs, ...children) {
@@ -138,7 +138,7 @@ export function field(label, input, hint) {
 
 /** How a group path reads to people: the root ("/") by the organization's name. */
 export function groupLabel(path) {
-  return path === '/' ? `${organization() || 'Organization'} (root)` : path;
+  return path === '/' ? `${organizationName() || 'Organization'} (root)` : path;
 }
 
 /** A dialog asking for one name; `send(name)` saves it. Resolves with send's value, or null when cancelled. */
@@ -155,7 +155,7 @@ export function askName(title, { label = 'Name', initial = '', submitLabel, miss
 }
 
 /** Builds the group tree from the API's list of {id, path}; the root's path is "/". */
-export function groupTree(groups, rootName = organization() || 'Organization') {
+export function groupTree(groups, rootName = organizationName() || 'Organization') {
   const root = { name: rootName, path: '/', id: null, children: [] };
   const byPath = new Map([['/', root]]);
   const sorted = [...groups].sort((a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path));
@@ -186,7 +186,7 @@ export function treeView(root, { selected, onPick, disabled } = {}) {
   return h('ul', { class: 'tree', role: 'tree' }, render(root));
 }
 
-/** The "Modify" group picker: a dialog with the tree; resolves with the picked path, or null. */
+/** The "Modify" group picker: a dialog with the tree; resolves with the picked node ({ id, path, name }), or null. */
 export function pickGroup(title, root, { selected, disabled } = {}) {
   return new Promise((resolve) => {
     const d = h('dialog', { 'aria-label': title, id: 'group-picker' });
@@ -195,7 +195,7 @@ export function pickGroup(title, root, { selected, disabled } = {}) {
     fill(d, h('div', { class: 'dialog-body' },
       h('h2', {}, title),
       h('p', { class: 'hint' }, 'Click a group to choose it.'),
-      treeView(root, { selected, disabled, onPick: (node) => close(node.path) }),
+      treeView(root, { selected, disabled, onPick: (node) => close(node) }),
       h('div', { class: 'actions' }, cancel)));
     d.addEventListener('cancel', (e) => { e.preventDefault(); close(null); });
     document.body.append(d);

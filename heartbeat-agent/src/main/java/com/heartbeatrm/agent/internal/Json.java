@@ -9,7 +9,7 @@ import com.heartbeatrm.agent.TokenException;
 import java.io.IOException;
 
 /**
- * Bounded JSON reading: nesting, string, number and document sizes are capped. Repeated member names are found by
+ * Bounded JSON reading of UTF-8 text only: nesting, string, number and document sizes are capped. Repeated member names are found by
  * the readers themselves (each keeps the names it has seen), so a duplicate is classified by what it is, never by a
  * parser's message text.
  */
@@ -22,7 +22,9 @@ public final class Json {
     private Json() {
     }
 
+    /** A parser of UTF-8 JSON text; anything else ({@link Utf8#check}) is a {@link Utf8.NotUtf8Exception}. */
     public static JsonParser parser(byte[] json) throws IOException {
+        Utf8.check(json);
         return FACTORY.createParser(json);
     }
 

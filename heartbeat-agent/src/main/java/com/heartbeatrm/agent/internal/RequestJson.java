@@ -80,7 +80,7 @@ public final class RequestJson {
         Problem p = switch (e.problem()) {
             case TOO_LARGE -> Problem.OVERSIZED;
             case DUPLICATE_MEMBER -> Problem.DUPLICATE_FIELD;
-            case NOT_JSON -> Problem.NOT_JSON;
+            case NOT_JSON, NOT_UTF8 -> Problem.NOT_JSON;
             case MISSING -> Problem.MISSING_FIELD;
             case WRONG_TYPE -> Problem.WRONG_TYPE;
             case UNKNOWN -> Problem.UNKNOWN_FIELD;

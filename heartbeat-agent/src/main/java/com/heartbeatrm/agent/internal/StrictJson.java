@@ -40,6 +40,8 @@ public final class StrictJson {
     public enum Problem {
         /** Empty, not JSON, or not a single object. */
         NOT_JSON,
+        /** Not UTF-8: a byte order mark, UTF-16 or UTF-32, or malformed UTF-8. */
+        NOT_UTF8,
         /** An object repeats a member name. */
         DUPLICATE_MEMBER,
         /** Larger, deeper or longer than the limits. */
@@ -77,7 +79,7 @@ public final class StrictJson {
         }
     }
 
-    /** Parses exactly one JSON object of at most {@code maxBytes} bytes. */
+    /** Parses exactly one JSON object of at most {@code maxBytes} bytes of UTF-8 ({@link Utf8#check}). */
     public static Map<String, Object> parseObject(byte[] json, int maxBytes) throws JsonException {
         if (json == null || json.length == 0) {
             throw new JsonException(Problem.NOT_JSON, null, "empty body");
@@ -96,6 +98,8 @@ public final class StrictJson {
             return out;
         } catch (StreamConstraintsException e) {
             throw new JsonException(Problem.TOO_LARGE, null, "exceeds the JSON size or nesting limits");
+        } catch (Utf8.NotUtf8Exception e) {
+            throw new JsonException(Problem.NOT_UTF8, null, e.getMessage());
         } catch (IOException e) {
             throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
         }

@@ -1,5 +1,6 @@
 package com.heartbeatrm.core.internal;
 
+import com.heartbeatrm.core.IdShape;
 import com.heartbeatrm.core.InvalidInputException;
 import java.text.Normalizer;
 
@@ -42,6 +43,17 @@ public final class TextRules {
             }
         });
         return value;
+    }
+
+    /**
+     * Returns a name already checked by {@link #name} unless it has the shape of an id ({@link IdShape}): a name that
+     * reads like an id could be taken for one, by people and by look-ups that accept either.
+     */
+    public static String notIdShaped(String field, String name) {
+        if (IdShape.matches(name)) {
+            throw new InvalidInputException(field, "must not look like an id (org_, grp_, hbk_, agt_, ins_ or hbs_ and 22 characters)");
+        }
+        return name;
     }
 
     private static boolean isPlainAscii(String raw, int maxLength, String forbidden) {

@@ -44,7 +44,6 @@ import com.heartbeatrm.installer.InstallerFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -287,7 +286,7 @@ public final class AdminEndpoint {
         if (bytes.length > MAX_JSON_BODY) {
             throw new Refusal(413, "the body is larger than " + (MAX_JSON_BODY / 1024) + " KiB", "body");
         }
-        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+        if (isJsonWhitespace(bytes)) {
             return Map.of();
         }
         Map<String, Object> m;
@@ -297,6 +296,7 @@ public final class AdminEndpoint {
             throw new InvalidInputException("body", switch (e.problem()) {
                 case DUPLICATE_MEMBER -> "a JSON member name is repeated";
                 case TOO_LARGE -> "exceeds the JSON size or nesting limits";
+                case NOT_UTF8 -> e.getMessage() + " (JSON bodies are UTF-8 without a byte order mark)";
                 default -> "not a JSON object";
             });
         }
@@ -307,6 +307,16 @@ public final class AdminEndpoint {
                     : String.join(", ", new java.util.TreeSet<>(fields))));
         }
         return m;
+    }
+
+    /** An empty body, or JSON whitespace only (RFC 8259: space, tab, CR, LF): a body with no members. */
+    private static boolean isJsonWhitespace(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------------ routes

@@ -3,7 +3,9 @@ package com.heartbeatrm.enrollment.admin;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.IdShape;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.Organization;
@@ -14,8 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** Resolves what people type: an organization (id or name), a group path, a key (id, or a name unique among all keys). */
+/**
+ * Resolves what people type: an organization (id or name), a group (id or path), a key (id, or a name unique among all
+ * keys). Text of an id's shape ({@link IdShape}) is an id and nothing else: names never have that shape, so it is never
+ * looked up as a name, and an id that finds nothing is "not found" rather than a name that happens to match.
+ */
 final class Lookup {
     private final HeartbeatAdmin admin;
 
@@ -26,15 +33,9 @@ final class Lookup {
     Organization organization(Optional<String> idOrName) {
         if (idOrName.isPresent()) {
             String v = idOrName.get();
-            if (v.startsWith("org_")) {
-                try {
-                    Optional<Organization> byId = admin.organizations().find(OrganizationId.parse(v));
-                    if (byId.isPresent()) {
-                        return byId.get();
-                    }
-                } catch (IllegalArgumentException notAnId) {
-                    // a name that starts like an id
-                }
+            if (IdShape.matches(v)) {
+                return admin.organizations().find(asId("org", "an organization id (org_…)", OrganizationId::parse, v))
+                        .orElseThrow(() -> new NotFoundException("organization", v));
             }
             return admin.organizations().findByName(v).orElseThrow(() -> new NotFoundException("organization", v));
         }
@@ -50,15 +51,8 @@ final class Lookup {
      * path) or by path below the root ({@code Customer A/Site 1}; {@code /} is the root).
      */
     Group group(Organization org, String idOrPath) {
-        if (idOrPath.startsWith("grp_") && idOrPath.indexOf('/') < 0) {
-            try {
-                Optional<Group> byId = admin.groups().find(org.id(), com.heartbeatrm.core.GroupId.parse(idOrPath));
-                if (byId.isPresent()) {
-                    return byId.get();
-                }
-            } catch (IllegalArgumentException notAnId) {
-                // a group named like an id
-            }
+        if (IdShape.matches(idOrPath)) {
+            return admin.groups().require(org.id(), asId("group", "a group id (grp_…) or path", GroupId::parse, idOrPath));
         }
         return admin.groups().requireByPath(org.id(), idOrPath);
     }
@@ -66,12 +60,8 @@ final class Lookup {
     /** A key by id, or by name when exactly one key of the organization has it (every key is searched, page by page). */
     AccessKey key(Organization org, String idOrName) {
         String wanted = idOrName.strip();
-        if (wanted.startsWith("hbk_")) {
-            try {
-                return admin.accessKeys().require(org.id(), AccessKeyId.parse(wanted));
-            } catch (IllegalArgumentException notAnId) {
-                // fall through to the name
-            }
+        if (IdShape.matches(wanted)) {
+            return admin.accessKeys().require(org.id(), asId("key", "an access key id (hbk_…) or name", AccessKeyId::parse, wanted));
         }
         String key = wanted.toLowerCase(Locale.ROOT);
         List<AccessKey> matches = new ArrayList<>();
@@ -95,5 +85,18 @@ final class Lookup {
             throw new InvalidInputException("key", "several keys are named " + wanted + ": use the key's id");
         }
         return matches.get(0);
+    }
+
+    /**
+     * Text of an id's shape as the id {@code parse} reads, never as a name: no name has this shape, so text of another
+     * kind of id (or a non-canonical one) is refused as naming nothing this look-up could find. Such text is 26 plain
+     * characters, so the message may echo it.
+     */
+    private static <T> T asId(String field, String expected, Function<String, T> parse, String text) {
+        try {
+            return parse.apply(text);
+        } catch (InvalidInputException notThisKind) {
+            throw new InvalidInputException(field, "not " + expected + ": " + text);
+        }
     }
 }

@@ -17,6 +17,7 @@ import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Platform;
 import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
@@ -40,6 +41,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -163,6 +165,21 @@ class AdminEndpointTest {
             assertThat(++pages).as("pages end").isLessThan(100);
         } while (after != null);
         return rows;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The bytes with their one NUL byte replaced by the bytes {@code hex} spells. */
+    private static byte[] replaceNul(byte[] b, String hex) {
+        int at = 0;
+        while (b[at] != 0) {
+            at++;
+        }
+        return concat(concat(Arrays.copyOf(b, at), HexFormat.of().parseHex(hex)), Arrays.copyOfRange(b, at + 1, b.length));
     }
 
     @Nested
@@ -300,6 +317,31 @@ class AdminEndpointTest {
         }
 
         @Test
+        @DisplayName("a body in UTF-8 with a BOM, UTF-16, UTF-32 or malformed UTF-8 is a 400 naming the body; nothing is created")
+        void utf8Only() {
+            String json = "{\"name\":\"caf\u00e9\",\"group\":\"/\"}";
+            Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+            bodies.put("BOM", concat(HexFormat.of().parseHex("efbbbf"), json.getBytes(StandardCharsets.UTF_8)));
+            bodies.put("UTF-16LE", json.getBytes(StandardCharsets.UTF_16LE));
+            bodies.put("UTF-16 with a BOM", json.getBytes(StandardCharsets.UTF_16));
+            bodies.put("UTF-32BE", json.getBytes(java.nio.charset.Charset.forName("UTF-32BE")));
+            bodies.put("overlong", json.replace("caf\u00e9", "caf\u0000").getBytes(StandardCharsets.UTF_8));
+            bodies.computeIfPresent("overlong", (k, b) -> replaceNul(b, "c0af"));
+            bodies.put("surrogate", replaceNul(json.replace("caf\u00e9", "caf\u0000").getBytes(StandardCharsets.UTF_8), "eda080"));
+            bodies.put("cut short", replaceNul(json.replace("caf\u00e9", "caf\u0000").getBytes(StandardCharsets.UTF_8), "e2"));
+            bodies.forEach((what, body) -> {
+                Answer a = call("POST", "/keys", body, "Bearer " + TOKEN);
+                assertThat(a.status()).as(what).isEqualTo(400);
+                assertThat(a.field()).as(what).isEqualTo("body");
+                assertThat(a.error()).as(what).contains("UTF-8");
+            });
+            assertThat(all("/keys")).hasSize(1);
+            Answer utf8 = call("POST", "/keys", json.getBytes(StandardCharsets.UTF_8), "Bearer " + TOKEN);
+            assertThat(utf8.status()).isEqualTo(201);
+            assertThat(utf8.json().get("name")).isEqualTo("caf\u00e9");
+        }
+
+        @Test
         @DisplayName("out-of-range and malformed dates are a 400 naming the field, never a 500")
         void dates() {
             for (String date : List.of("+999999999-12-31T23:59:59Z", "-000001-01-01T00:00:00Z", "2300-01-01", "2026-13-01", "yesterday")) {
@@ -317,6 +359,65 @@ class AdminEndpointTest {
         void bodies() {
             assertThat(post("/keys", "{\"name\":\"" + "x".repeat(70_000) + "\"}").status()).isEqualTo(413);
             assertThat(call("GET", "/keys", "{}").status()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    @DisplayName("names and ids")
+    class NamesAndIds {
+        @Test
+        @DisplayName("a group or key name shaped like another object's id is refused with a 400 naming the name; nothing changes")
+        void idShapedNamesAreRefused() {
+            Group site = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Site 1");
+            String keyId = org.defaultKey().id().value();
+            for (String[] call : new String[][] {
+                    {"/groups", "{\"name\":\"" + site.id().value() + "\",\"parent\":\"/\"}"},
+                    {"/groups", "{\"name\":\" " + org.id().value() + "\",\"parent\":\"/\"}"},
+                    {"/groups/" + site.id().value() + "/rename", "{\"name\":\"" + keyId + "\"}"},
+                    {"/keys", "{\"name\":\"" + org.rootGroup().id().value() + "\",\"group\":\"/\"}"},
+                    {"/keys/" + keyId + "/rename", "{\"name\":\"" + "HBK_" + keyId.substring(4) + "\"}"}}) {
+                Answer a = post(call[0], call[1]);
+                assertThat(a.status()).as(call[0] + " " + call[1]).isEqualTo(400);
+                assertThat(a.field()).as(call[1]).isEqualTo("name");
+                assertThat(a.error()).as(call[1]).contains("must not look like an id");
+            }
+            assertThat(all("/groups")).extracting(g -> g.get("path")).containsExactlyInAnyOrder("/", "Site 1");
+            assertThat(all("/keys")).extracting(k -> k.get("name")).containsExactly("Default access key");
+        }
+
+        @Test
+        @DisplayName("text of an id's shape is looked up as an id only: the right object, 404 when absent, 400 for another kind")
+        void idShapedTextIsAnIdOnly() {
+            NewOrganization other = server.admin().organizations().setUp(ALICE, "Other MSP");
+            Group site = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Site 1");
+            Group otherSite = server.admin().groups().create(ALICE, other.id(), other.rootGroup().id(), "Site 1");
+            String acme = "org=" + org.id().value();
+
+            Answer byOrgId = get("/keys?" + acme);
+            assertThat(byOrgId.status()).isEqualTo(200);
+            assertThat(byOrgId.items()).extracting(k -> k.get("id")).containsExactly(org.defaultKey().id().value());
+            assertThat(get("/keys?org=" + other.id().value()).items()).extracting(k -> k.get("id"))
+                    .containsExactly(other.defaultKey().id().value());
+            assertThat(get("/groups/" + site.id().value() + "?" + acme).json().get("id")).isEqualTo(site.id().value());
+            assertThat(get("/keys/" + org.defaultKey().id().value() + "?" + acme).json().get("name")).isEqualTo("Default access key");
+
+            // Another organization's objects, and ids nobody has, are not found: never a name that happens to match.
+            assertThat(get("/groups/" + otherSite.id().value() + "?" + acme).status()).isEqualTo(404);
+            assertThat(get("/keys/" + other.defaultKey().id().value() + "?" + acme).status()).isEqualTo(404);
+            assertThat(get("/keys?org=" + OrganizationId.random().value()).status()).isEqualTo(404);
+            // Text of another kind of id, or a non-canonical one, names nothing a look-up of this kind could find.
+            Answer wrongKind = get("/keys?org=" + site.id().value());
+            assertThat(wrongKind.status()).isEqualTo(400);
+            assertThat(wrongKind.field()).isEqualTo("org");
+            Answer groupAsKey = get("/groups/" + org.defaultKey().id().value() + "?" + acme);
+            assertThat(groupAsKey.status()).isEqualTo(400);
+            assertThat(groupAsKey.field()).isEqualTo("group");
+            String nonCanonical = site.id().value().substring(0, 25) + "B";
+            assertThat(get("/groups/" + nonCanonical + "?" + acme).status()).isEqualTo(400);
+            Answer keyOfGroup = post("/keys/" + org.defaultKey().id().value() + "/repoint?" + acme,
+                    "{\"group\":\"" + otherSite.id().value() + "\"}");
+            assertThat(keyOfGroup.status()).isEqualTo(404);
+            assertThat(server.admin().accessKeys().require(org.id(), org.defaultKey().id()).groupId()).isEqualTo(org.rootGroup().id());
         }
     }
 
