@@ -46,7 +46,12 @@ public record AccessKey(AccessKeyId id, OrganizationId organizationId, String na
     }
 
     public static String checkName(String name) {
-        return TextRules.notIdShaped("name", TextRules.name("name", name, MAX_NAME_LENGTH, ""));
+        return TextRules.name("name", name, MAX_NAME_LENGTH, "");
+    }
+
+    /** Validates a name a key is given now: as {@link #checkName}, and never shaped like an id ({@link IdShape}). */
+    public static String checkNewName(String name) {
+        return TextRules.notIdShaped("name", checkName(name));
     }
 
     /** The key's state at {@code now}. Disabled wins over expired, expired over exhausted. */

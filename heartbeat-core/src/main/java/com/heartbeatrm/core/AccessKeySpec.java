@@ -19,7 +19,7 @@ public record AccessKeySpec(String name, GroupId group, Optional<Instant> expire
     private static final Duration MAX_LIFETIME = Duration.ofDays(365L * 100);
 
     public AccessKeySpec {
-        name = AccessKey.checkName(name);
+        name = AccessKey.checkNewName(name);
         Objects.requireNonNull(group, "group");
         expiresAt.ifPresent(at -> Timestamps.check("expiresAt", at));
         expiresIn.ifPresent(lifetime -> {
@@ -64,7 +64,7 @@ public record AccessKeySpec(String name, GroupId group, Optional<Instant> expire
         private Optional<PlatformSet> platforms = Optional.empty();
 
         private Builder(String name, GroupId group) {
-            this.name = AccessKey.checkName(name);
+            this.name = AccessKey.checkNewName(name);
             this.group = Objects.requireNonNull(group, "group");
         }
 

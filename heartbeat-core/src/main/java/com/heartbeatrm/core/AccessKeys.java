@@ -50,6 +50,7 @@ public final class AccessKeys {
 
     public AccessKey rename(Actor actor, OrganizationId org, AccessKeyId id, String newName, long expectedVersion) {
         Objects.requireNonNull(actor, "actor");
+        AccessKey.checkNewName(newName);
         AccessKey current = require(org, id);
         AccessKey changed = current.withName(newName);
         return store.accessKeys().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,

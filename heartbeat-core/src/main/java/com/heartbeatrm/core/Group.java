@@ -28,9 +28,14 @@ public record Group(GroupId id, OrganizationId organizationId, Optional<GroupId>
         }
     }
 
-    /** Validates a group name: trimmed, 1 to 100 characters, no control characters, no '/' and not shaped like an id. */
+    /** Validates a group name: trimmed, 1 to 100 characters, no control characters and no '/'. */
     public static String checkName(String name) {
-        return TextRules.notIdShaped("name", TextRules.name("name", name, MAX_NAME_LENGTH, "/"));
+        return TextRules.name("name", name, MAX_NAME_LENGTH, "/");
+    }
+
+    /** Validates a name a group is given now: as {@link #checkName}, and never shaped like an id ({@link IdShape}). */
+    public static String checkNewName(String name) {
+        return TextRules.notIdShaped("name", checkName(name));
     }
 
     public boolean isRoot() {

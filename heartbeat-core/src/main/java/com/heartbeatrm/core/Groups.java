@@ -31,6 +31,7 @@ public final class Groups {
 
     public Group create(Actor actor, OrganizationId org, GroupId parent, String name) {
         Objects.requireNonNull(actor, "actor");
+        Group.checkNewName(name);
         Group parentGroup = require(org, parent);
         Instant now = clock.instant();
         Group group = new Group(GroupId.random(), org, Optional.of(parentGroup.id()), name, GroupSettings.NONE, now, 0);
@@ -45,6 +46,7 @@ public final class Groups {
 
     public Group rename(Actor actor, OrganizationId org, GroupId id, String newName, long expectedVersion) {
         Objects.requireNonNull(actor, "actor");
+        Group.checkNewName(newName);
         Group current = require(org, id);
         Group changed = current.withName(newName);
         return store.groups().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,

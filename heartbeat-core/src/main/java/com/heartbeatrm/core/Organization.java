@@ -16,7 +16,15 @@ public record Organization(OrganizationId id, String name, GroupId rootGroupId, 
     }
 
     public static String checkName(String name) {
-        return TextRules.notIdShaped("organization name", TextRules.name("organization name", name, MAX_NAME_LENGTH, ""));
+        return TextRules.name("organization name", name, MAX_NAME_LENGTH, "");
+    }
+
+    /**
+     * Validates a name an organization is given now: as {@link #checkName}, and never shaped like an id. Names stored
+     * before that rule still load (and can be renamed): only new names are held to it.
+     */
+    public static String checkNewName(String name) {
+        return TextRules.notIdShaped("organization name", checkName(name));
     }
 
     /** The case-insensitive key under which organization names are unique in a store. */

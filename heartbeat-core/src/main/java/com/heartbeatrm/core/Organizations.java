@@ -30,7 +30,7 @@ public final class Organizations {
      */
     public NewOrganization setUp(Actor actor, String name) {
         Objects.requireNonNull(actor, "actor");
-        String checked = Organization.checkName(name);
+        String checked = Organization.checkNewName(name);
         Instant now = clock.instant();
         OrganizationId orgId = OrganizationId.random();
         GroupId rootId = GroupId.random();

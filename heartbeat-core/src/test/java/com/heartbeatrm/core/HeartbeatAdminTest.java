@@ -7,13 +7,16 @@ import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The seed's own story, on the admin API: keys decide where agents land. */
 class HeartbeatAdminTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-05-01T09:00:00Z"), ZoneOffset.UTC);
-    private final HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore(), clock);
+    private final InMemoryHeartbeatStore store = new InMemoryHeartbeatStore();
+    private final HeartbeatAdmin admin = HeartbeatAdmin.of(store, clock);
     private final Actor alice = Actor.of("alice");
 
     @Test
@@ -52,6 +55,20 @@ class HeartbeatAdminTest {
 
         assertThat(admin.groups().subtree(acme.id(), root)).hasSize(1);
         assertThat(admin.audit().query(AuditQuery.all(acme.id())).items()).hasSize((int) auditBefore);
+    }
+
+    @Test
+    @DisplayName("a group stored with an id-shaped name before the rule still loads, lists, and can be renamed to a proper name")
+    void idShapedNamesStoredBeforeStillLoad() {
+        NewOrganization acme = admin.organizations().setUp(alice, "Acme MSP");
+        GroupId root = acme.rootGroup().id();
+        String shaped = GroupId.random().value();
+        Group legacy = new Group(GroupId.random(), acme.id(), Optional.of(root), shaped, GroupSettings.NONE, java.time.Instant.now(), 0);
+        store.groups().insert(legacy, AuditEvent.of(java.time.Instant.now(), acme.id(), alice, AuditAction.GROUP_CREATED, Subject.of(legacy.id()),
+                Map.of(), Map.of()));
+        assertThat(admin.groups().require(acme.id(), legacy.id()).name()).isEqualTo(shaped);
+        assertThat(admin.groups().subtree(acme.id(), root)).hasSize(2);
+        assertThat(admin.groups().rename(alice, acme.id(), legacy.id(), "Legacy site").name()).isEqualTo("Legacy site");
     }
 
     @Test

@@ -131,20 +131,24 @@ class ValuesTest {
         for (String prefix : List.of("org_", "grp_", "hbk_", "agt_", "ins_", "hbs_", "ORG_", "Grp_")) {
             String shaped = prefix + body;
             assertThat(IdShape.matches(shaped)).as(shaped).isTrue();
-            for (ThrowingCallable check : List.<ThrowingCallable>of(() -> Organization.checkName(shaped), () -> Group.checkName(shaped),
-                    () -> AccessKey.checkName(" " + shaped + "\t"), () -> AccessKeySpec.builder(shaped, GroupId.random()).build())) {
+            for (ThrowingCallable check : List.<ThrowingCallable>of(() -> Organization.checkNewName(shaped), () -> Group.checkNewName(shaped),
+                    () -> AccessKey.checkNewName(" " + shaped + "\t"), () -> AccessKeySpec.builder(shaped, GroupId.random()).build())) {
                 assertThatThrownBy(check).as(shaped).isInstanceOf(InvalidInputException.class).hasMessageContaining("must not look like an id");
             }
         }
         // The shape, not only the canonical ids: a last character with low bits set still reads as an id.
-        assertThatThrownBy(() -> Group.checkName("grp_" + body.substring(0, 21) + "B")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> Group.checkNewName("grp_" + body.substring(0, 21) + "B")).isInstanceOf(InvalidInputException.class);
+        // A name stored before the rule still reads: the records take it, only new names are held to the rule.
+        assertThat(new Organization(OrganizationId.random(), "org_" + body, GroupId.random(), java.time.Instant.EPOCH).name())
+                .isEqualTo("org_" + body);
+        assertThat(Group.checkName("grp_" + body)).isEqualTo("grp_" + body);
         // What is near an id but not one stays a valid name; other text rules (actors, host names) are unaffected.
         for (String near : List.of("org_" + body.substring(1), "org_" + body + "A", "org-" + body, "org_" + body.substring(1) + ".",
                 "Org " + body, "abc_" + body)) {
             assertThat(IdShape.matches(near)).as(near).isFalse();
-            assertThat(Organization.checkName(near)).isEqualTo(near);
-            assertThat(Group.checkName(near)).isEqualTo(near);
-            assertThat(AccessKey.checkName(near)).isEqualTo(near);
+            assertThat(Organization.checkNewName(near)).isEqualTo(near);
+            assertThat(Group.checkNewName(near)).isEqualTo(near);
+            assertThat(AccessKey.checkNewName(near)).isEqualTo(near);
         }
         assertThat(Actor.of("org_" + body).name()).isEqualTo("org_" + body);
         assertThat(IdShape.matches(null)).isFalse();
