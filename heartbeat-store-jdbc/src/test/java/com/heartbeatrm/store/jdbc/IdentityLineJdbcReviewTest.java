@@ -1,0 +1,107 @@
+package com.heartbeatrm.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.core.AccessKey;
+import com.heartbeatrm.core.AccessKeySpec;
+import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.enrollment.EndpointRequest;
+import com.heartbeatrm.enrollment.EndpointResponse;
+import com.heartbeatrm.enrollment.EnrollmentResult;
+import com.heartbeatrm.enrollment.RenewalResult;
+import com.heartbeatrm.enrollment.RequestContext;
+import com.heartbeatrm.testkit.MutableClock;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Review of issue #22 on the JDBC store (H2, PostgreSQL, MariaDB): replays of requests against stored agents. */
+@DisplayName("issue #22 review: identity line and replays on the JDBC store")
+class IdentityLineJdbcReviewTest {
+    private static final Actor ALICE = Actor.of("alice");
+    private static final AgentFacts FACTS = new AgentFacts("pc-001", "linux", "6.1", "1.0", Optional.empty());
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+    private record Site(Node node, NewOrganization org, EnrollmentToken token) {
+        RequestContext from(String address) throws Exception {
+            return node.server.contextFor(InetAddress.getByName(address));
+        }
+    }
+
+    private Site site(Databases.Fresh db) {
+        Node node = new Node(JdbcHeartbeatStore.create(db.dataSource()), clock);
+        NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme " + System.nanoTime());
+        AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", org.rootGroup().id()).build());
+        return new Site(node, org, node.token(ALICE, org.id(), key.id()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+    @DisplayName("a renewal accepted before schema V2, resent after the upgrade, gets the expiry it was first given")
+    void resentRenewalOfARowFromBeforeV2(String kind) throws Exception {
+        try (Databases.Fresh db = Databases.migrated(kind, 4)) {
+            Site s = site(db);
+            AgentKeyPair keys = AgentKeyPair.generate();
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) s.node.server.enroll(
+                    EnrollmentRequest.create(s.token, keys, FACTS, clock).toJson(), s.from("192.0.2.10"));
+            Agent agent = enrolled.agent();
+            clock.advance(Duration.ofHours(1));
+            byte[] captured = RenewalRequest.create(agent.id().value(), agent.organizationId().value(), keys,
+                    Optional.of(enrolled.credential()), clock).toJson();
+            RenewalResult.Renewed first = (RenewalResult.Renewed) s.node.server.renew(captured, s.from("192.0.2.10"));
+            // The state V2 leaves on every row it finds: the column added, empty. (Here the renewal above stands for
+            // one a V1 server accepted, whose answer was lost or captured.)
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE hb_agent SET credential_issued_at = NULL");
+            }
+            clock.advance(Duration.ofHours(10));
+
+            RenewalResult.Renewed replayed = (RenewalResult.Renewed) s.node.server.renew(captured, s.from("198.51.100.66"));
+
+            assertThat(replayed.agent().credentialGeneration()).isEqualTo(2);
+            assertThat(replayed.credentialExpiresAt()).as("a captured renewal replayed later gets nothing new")
+                    .isEqualTo(first.credentialExpiresAt());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+    @DisplayName("a captured enrollment replayed (same nonce) after its agent renewed is refused as a replay, not a server error")
+    void replayedEnrollmentOfARenewedAgent(String kind) throws Exception {
+        try (Databases.Fresh db = Databases.migrated(kind, 4)) {
+            Site s = site(db);
+            AgentKeyPair keys = AgentKeyPair.generate();
+            byte[] captured = EnrollmentRequest.create(s.token, keys, FACTS, clock).toJson();
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) s.node.server.enroll(captured, s.from("192.0.2.10"));
+            Agent agent = enrolled.agent();
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(s.node.server.renew(RenewalRequest.create(agent.id().value(), agent.organizationId().value(), keys,
+                    Optional.of(enrolled.credential()), clock).toJson(), s.from("192.0.2.10"))).isInstanceOf(RenewalResult.Renewed.class);
+            clock.advance(Duration.ofSeconds(30));
+
+            EndpointResponse answer = s.node.server.endpoint().handle(new EndpointRequest("POST", "enroll", captured,
+                    InetAddress.getByName("198.51.100.66")));
+
+            assertThat(answer.status()).as("not internal_error").isEqualTo(403);
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"reason\":\"rejected\"");
+            assertThat(s.node.admin.agents().require(s.org.id(), agent.id()).status()).isEqualTo(AgentStatus.ACTIVE);
+        }
+    }
+}
