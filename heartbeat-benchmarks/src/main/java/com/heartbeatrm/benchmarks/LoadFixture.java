@@ -128,14 +128,14 @@ final class LoadFixture implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + com.heartbeatrm.store.jdbc.internal.Rows.AGENT
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < count; i++) {
                     int k = i % keys.size();
                     byte[] fp = new byte[32];
                     random.nextBytes(fp);
                     Object[] row = {org.id().value(), com.heartbeatrm.core.AgentId.random().value(), keys.get(k).groupId().value(), "ACTIVE", now,
                             keys.get(k).id().value(), installerIds.get(k), "seed-" + i, "WINDOWS", java.util.HexFormat.of().formatHex(fp), now, 1L,
-                            null, now, 0L};
+                            null, now, now + 86_400_000_000_000L, 0L};
                     for (int j = 0; j < row.length; j++) {
                         ps.setObject(j + 1, row[j]);
                     }

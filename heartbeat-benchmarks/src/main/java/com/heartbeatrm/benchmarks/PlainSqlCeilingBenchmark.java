@@ -115,8 +115,9 @@ public class PlainSqlCeilingBenchmark extends OverTheWireDefaults {
                     throw new IllegalStateException("key not usable");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(ps, org, agent, group, "ACTIVE", now, key, installer, "plain-host", "WINDOWS", fingerprint, now, 1L, null, now, 0L);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(ps, org, agent, group, "ACTIVE", now, key, installer, "plain-host", "WINDOWS", fingerprint, now, 1L, null, now,
+                        now + 86_400_000_000_000L, 0L);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_audit (org_id, at, actor, action, subject_type, subject_id,"
@@ -154,8 +155,8 @@ public class PlainSqlCeilingBenchmark extends OverTheWireDefaults {
             }
             nonce(c, nonce, now + 300_000_000_000L, now);
             try (PreparedStatement ps = c.prepareStatement("UPDATE hb_agent SET credential_generation = credential_generation + 1,"
-                    + " renewal_nonce = ?, credential_issued_at = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")) {
-                bind(ps, nonce, now, now, org, agent);
+                    + " renewal_nonce = ?, credential_issued_at = ?, credential_expires_at = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")) {
+                bind(ps, nonce, now, now + 86_400_000_000_000L, now, org, agent);
                 ps.executeUpdate();
             }
             c.commit();

@@ -14,13 +14,15 @@ import java.util.regex.Pattern;
  * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
  *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older
  *                             generation reveals a copy of the identity, and locks the agent.
- * @param credentialIssuedAt   when the credential of the current generation was issued (empty while none was, and
- *                             for agents stored before this was kept): a resent request that issued it is answered
- *                             with that same credential, never a newer expiry
+ * @param credentialIssuedAt   when the credential of the current generation was issued, and
+ * @param credentialExpiresAt  when it expires (both empty while none was issued, and for agents stored before they
+ *                             were kept): a resent request that issued it is answered with that same credential, never
+ *                             a later expiry
  */
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
         AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
-        String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt, long version) {
+        String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
+        long version) {
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
 
@@ -42,7 +44,12 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
             throw new InvalidInputException("credentialGeneration", "must not be negative");
         }
         Objects.requireNonNull(credentialIssuedAt, "credentialIssuedAt");
+        Objects.requireNonNull(credentialExpiresAt, "credentialExpiresAt");
         credentialIssuedAt.ifPresent(t -> Timestamps.check("credentialIssuedAt", t));
+        credentialExpiresAt.ifPresent(t -> Timestamps.check("credentialExpiresAt", t));
+        if (credentialExpiresAt.isPresent() && credentialIssuedAt.filter(i -> i.isBefore(credentialExpiresAt.get())).isEmpty()) {
+            throw new InvalidInputException("credentialExpiresAt", "needs an issue time before it");
+        }
         if (version < 0) {
             throw new InvalidInputException("version", "must not be negative");
         }
@@ -50,27 +57,27 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
 
     public Agent withStatus(AgentStatus newStatus) {
         return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, version);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, version);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, at, credentialGeneration, credentialIssuedAt, version);
+                publicKeyFingerprint, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
-    /** The agent holding credential generation {@code generation}, issued at {@code issuedAt}. */
-    public Agent withCredential(long generation, Instant issuedAt) {
+    /** The agent holding credential generation {@code generation}, issued at {@code issuedAt} until {@code expiresAt}. */
+    public Agent withCredential(long generation, Instant issuedAt, Instant expiresAt) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, generation, Optional.of(issuedAt), version);
+                publicKeyFingerprint, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), version);
     }
 
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, newVersion);
+                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, newVersion);
     }
 }

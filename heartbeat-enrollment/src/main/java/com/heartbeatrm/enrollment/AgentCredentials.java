@@ -74,9 +74,15 @@ public final class AgentCredentials {
         }
     }
 
-    /** Mints generation {@code agent.credentialGeneration()} for the group's effective TTL, signed by the active key. */
-    Minted mint(Agent agent, EffectiveSettings settings, Instant now, Optional<String> activeKeyId) {
-        Instant expires = now.plus(settings.agentCredentialTtl());
+    /**
+     * The credential of the agent's current generation as it was issued, signed by the active key: its stored issue
+     * and expiry times, so a repeated answer holds nothing the first did not. An agent stored before those times were
+     * kept (or by an older node) gets its enrollment time as the issue time, and the group's TTL from there: never
+     * later than its first answer.
+     */
+    Minted mint(Agent agent, EffectiveSettings settings, Optional<String> activeKeyId) {
+        Instant now = agent.credentialIssuedAt().orElse(agent.enrolledAt());
+        Instant expires = agent.credentialExpiresAt().orElse(now.plus(settings.agentCredentialTtl()));
         SigningKeys.ActiveKey signing = keys.active(activeKeyId);
         CredentialClaims claims = new CredentialClaims(issuer, agent.organizationId().value(), agent.id().value(), agent.groupId().value(),
                 agent.publicKeyFingerprint(), agent.credentialGeneration(), now, expires);

@@ -187,10 +187,13 @@ final class EnrollmentPipeline {
         if (commit instanceof EnrollmentCommit.Rejected || commit instanceof EnrollmentCommit.Locked) {
             return denied((Deny<Evidence>) decision);
         }
-        Evidence e = ((Pass<Evidence>) decision).evidence();
         if (commit instanceof EnrollmentCommit.Refused r) {
-            return denied(Steps.deny(refusedAtCommit(r.reason()), "the key changed at commit: " + r.reason(), e));
+            // The store's own checks come first (a nonce seen before, a key changed at commit): a replayed request
+            // is refused as one, and locks nothing, whatever the judge would have decided on it.
+            Evidence e = decision instanceof Pass<Evidence> p ? p.evidence() : ((Deny<Evidence>) decision).evidence().locking(null);
+            return denied(Steps.deny(refusedAtCommit(r.reason()), "refused at commit: " + r.reason(), e));
         }
+        Evidence e = ((Pass<Evidence>) decision).evidence();
         Agent agent = commit instanceof EnrollmentCommit.Enrolled en ? en.agent() : ((EnrollmentCommit.AlreadyEnrolled) commit).existing();
         return answer(agent, e);
     }
@@ -217,7 +220,8 @@ final class EnrollmentPipeline {
         return new Agent(AgentId.random(), e.attempt.organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
                 e.ctx.receivedAt(), key.id(), Optional.of(e.attempt.installer()), e.request.facts().hostname(),
                 Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(), e.ctx.receivedAt(), approval ? 0 : 1,
-                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()), 0);
+                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()),
+                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings.agentCredentialTtl())), 0);
     }
 
     /**
@@ -230,15 +234,17 @@ final class EnrollmentPipeline {
                 : admin.groups().pathFromRoot(agent.organizationId(), agent.groupId());
         Placement placement = placement(agent, e.facts.organization().map(o -> o.name()).orElseThrow(), path);
         return switch (agent.status()) {
+            // Approved while its first answer was lost: it learns its agent id, and its first poll gets generation 1.
             case PENDING -> new Pending(agent, placement);
+            case ACTIVE -> agent.credentialGeneration() == 0 ? new Pending(agent, placement) : enrolled(agent, path, placement, e);
             case DISABLED -> denied(Steps.deny(DenialReason.AGENT_DISABLED, "agent " + agent.id() + " is disabled", e));
             case LOCKED -> denied(Steps.deny(DenialReason.AGENT_LOCKED, "agent " + agent.id() + " is locked", e));
-            case ACTIVE -> {
-                AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path),
-                        agent.credentialIssuedAt().orElse(e.ctx.receivedAt()), e.facts.activeSigningKeyId());
-                yield new EnrollmentResult.Enrolled(agent, c.enrolled(placement, agent.credentialGeneration()));
-            }
         };
+    }
+
+    private EnrollmentResult enrolled(Agent agent, List<Group> path, Placement placement, Evidence e) {
+        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.facts.activeSigningKeyId());
+        return new EnrollmentResult.Enrolled(agent, c.enrolled(placement, agent.credentialGeneration()));
     }
 
     static Placement placement(Agent agent, String organizationName, List<Group> path) {

@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * by organization, action, subject, outcome and source (an IPv4 address or an IPv6 /64). The first refusal of a
  * tally is appended at once, as it always was, with {@code count=1}: the log shows at once that a revoked installer
  * or a forged renewal is being tried, and from where. The repeats are appended as one row per tally when the window
- * ends ({@code aggregate=repeats}, with {@code count}, {@code firstAt} and {@code lastAt}), by whichever comes first:
- * the next refusal after the window, a background flush every minute at most, or {@link #close()}.
+ * ends ({@code aggregate=repeats}, with {@code count}, {@code firstAt} and {@code lastAt}, and only what all of them
+ * share: no agent key, the source as tallied), by whichever comes first: the next refusal after the window, a
+ * background flush every minute at most, or {@link #close()}. Repeats are appended by the background thread, never
+ * by the request that happens to end a window. After {@link #close()} every refusal is appended as it comes.
  * <p>
  * Bounds, per node and window: a subject keeps at most {@value #MAX_SOURCES} sources apart, the rest are tallied as
  * {@code other sources}; past {@value #MAX_TALLIES} tallies, new ones fold into one per organization, action and
@@ -36,6 +38,7 @@ import java.util.function.Consumer;
  * number of requests or of source addresses.
  */
 final class RefusalDigest implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RefusalDigest.class);
     static final int MAX_SOURCES = 8;
     static final int MAX_TALLIES = 10_000;
     static final String OTHER_SOURCES = "other sources";
@@ -81,41 +84,75 @@ final class RefusalDigest implements AutoCloseable {
     void refused(AuditEvent event, String source) {
         List<AuditEvent> out = new ArrayList<>(1);
         synchronized (this) {
-            Instant now = event.at();
-            if (!now.isBefore(windowEnd)) {
-                drain(out);
-                windowEnd = now.plus(window);
-            }
-            Kind kind = new Kind(event.organizationId(), event.action(), event.subject(), event.after().getOrDefault("outcome", ""));
-            Key key = new Key(kind, source);
-            Tally t = tallies.get(key);
-            if (t == null) {
-                if (sources.getOrDefault(kind, 0) >= MAX_SOURCES) {
-                    key = new Key(kind, OTHER_SOURCES);
-                } else if (tallies.size() >= MAX_TALLIES) {
-                    key = new Key(new Kind(kind.org(), kind.action(), Subject.of(kind.org()), kind.outcome()), OTHER_SOURCES);
-                }
-                t = tallies.get(key);
-            }
-            if (t == null) {
-                if (!key.source().equals(OTHER_SOURCES)) {
-                    sources.merge(kind, 1, Integer::sum);
-                }
+            if (closed) {
                 Map<String, String> after = new LinkedHashMap<>(event.after());
                 after.put("count", "1");
-                AuditEvent first = AuditEvent.of(event.at(), event.organizationId(), event.actor(), event.action(), key.kind().subject(),
-                        event.before(), after);
-                tallies.put(key, new Tally(first, key.source()));
-                out.add(first);
+                out.add(AuditEvent.of(event.at(), event.organizationId(), event.actor(), event.action(), event.subject(), event.before(), after));
             } else {
-                t.repeats++;
-                if (now.isAfter(t.lastAt)) {
-                    t.lastAt = now;
-                }
+                tally(event, source, out);
             }
-            startFlusher();
         }
         out.forEach(sink);
+    }
+
+    /** Runs {@code task} on the background thread (starting it if need be), or not at all once closed. */
+    synchronized void inBackground(Runnable task) {
+        if (!closed) {
+            submit(task);
+        }
+    }
+
+    /** The caller holds the lock, and the digest is open. */
+    private void submit(Runnable task) {
+        startFlusher();
+        flusher.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("background work of the refusal digest failed: {}", e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /** Tallies one refusal; {@code out} gets the row to append now, if any. The caller holds the lock. */
+    private void tally(AuditEvent event, String source, List<AuditEvent> out) {
+        Instant now = event.at();
+        if (!now.isBefore(windowEnd)) {
+            List<AuditEvent> repeats = new ArrayList<>();
+            drain(repeats);
+            if (!repeats.isEmpty()) {
+                submit(() -> append(repeats));
+            }
+            windowEnd = now.plus(window);
+        }
+        Kind kind = new Kind(event.organizationId(), event.action(), event.subject(), event.after().getOrDefault("outcome", ""));
+        Key key = new Key(kind, source);
+        Tally t = tallies.get(key);
+        if (t == null) {
+            if (sources.getOrDefault(kind, 0) >= MAX_SOURCES) {
+                key = new Key(kind, OTHER_SOURCES);
+            } else if (tallies.size() >= MAX_TALLIES) {
+                key = new Key(new Kind(kind.org(), kind.action(), Subject.of(kind.org()), kind.outcome()), OTHER_SOURCES);
+            }
+            t = tallies.get(key);
+        }
+        if (t == null) {
+            if (!key.source().equals(OTHER_SOURCES)) {
+                sources.merge(kind, 1, Integer::sum);
+            }
+            Map<String, String> after = new LinkedHashMap<>(event.after());
+            after.put("count", "1");
+            AuditEvent first = AuditEvent.of(event.at(), event.organizationId(), event.actor(), event.action(), key.kind().subject(),
+                    event.before(), after);
+            tallies.put(key, new Tally(first, key.source()));
+            out.add(first);
+        } else {
+            t.repeats++;
+            if (now.isAfter(t.lastAt)) {
+                t.lastAt = now;
+            }
+        }
+        startFlusher();
     }
 
     /** Appends the repeats of every window that has ended by now. */
@@ -129,18 +166,31 @@ final class RefusalDigest implements AutoCloseable {
         out.forEach(sink);
     }
 
-    /** Appends every tally's repeats now, and stops the background flush. */
+    /** Appends every tally's repeats now, waits (10 s at most) for the background thread's work, and stops it. */
     @Override
     public void close() {
         List<AuditEvent> out = new ArrayList<>();
+        ScheduledExecutorService stopping;
         synchronized (this) {
             drain(out);
             closed = true;
-            if (flusher != null) {
-                flusher.shutdown();
+            stopping = flusher;
+        }
+        if (stopping != null) {
+            stopping.shutdown();
+            try {
+                stopping.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         out.forEach(sink);
+    }
+
+    private void append(List<AuditEvent> events) {
+        for (AuditEvent e : events) {
+            sink.accept(e);
+        }
     }
 
     /** Moves the repeats of the current tallies into {@code out} and forgets the tallies; the caller holds the lock. */
@@ -148,6 +198,8 @@ final class RefusalDigest implements AutoCloseable {
         for (Tally t : tallies.values()) {
             if (t.repeats > 0) {
                 Map<String, String> after = new LinkedHashMap<>(t.first.after());
+                // What only the first request said (its agent key) is not the repeats': they share the tally's fields.
+                after.remove("agentKeyFingerprint");
                 after.put("sourceAddress", t.source);
                 after.put("aggregate", "repeats");
                 after.put("count", Integer.toString(t.repeats));
@@ -178,7 +230,7 @@ final class RefusalDigest implements AutoCloseable {
             flushEnded();
         } catch (RuntimeException e) {
             // The store is unreachable now: that window's repeats are lost; its first refusals were appended already.
-            org.slf4j.LoggerFactory.getLogger(RefusalDigest.class).debug("refusal digest not flushed: {}", e.getClass().getSimpleName());
+            LOG.warn("refused requests of one window not audited (their first refusals were): {}", e.getClass().getSimpleName());
         }
     }
 }

@@ -48,7 +48,8 @@ final class Refusals implements AutoCloseable {
     ThrottleStore.Failure countFailure(String bucket, Instant now, int threshold) {
         ThrottleStore.Failure f = store.throttles().recordFailure(bucket, now, policy.throttleWindow(), threshold, policy.throttleBackoff());
         if (failures.incrementAndGet() % PURGE_EVERY == 0) {
-            store.throttles().purge(now, policy.throttleWindow());
+            // Off the request thread: a store that cannot purge now must not turn this refusal into a 503.
+            digest.inBackground(() -> store.throttles().purge(now, policy.throttleWindow()));
         }
         return f;
     }

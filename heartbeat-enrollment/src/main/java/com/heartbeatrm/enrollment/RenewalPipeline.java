@@ -159,8 +159,7 @@ final class RenewalPipeline {
             return new Pending(agent, placement);
         }
         // The generation's own issue time: a resent renewal gets the credential it was given, never a later expiry.
-        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()),
-                agent.credentialIssuedAt().orElse(e.ctx.receivedAt()), e.facts.activeSigningKeyId());
+        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()), e.facts.activeSigningKeyId());
         return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 
@@ -323,6 +322,6 @@ final class RenewalPipeline {
             LOG.warn("agent {} presented credential generation {} above the stored {}; continuing from it", a.id(), presented, current);
         }
         long next = Math.max(presented, current) + 1;
-        return Steps.pass(e.deciding(new RenewalVerdict.Renew(next)), () -> "generation " + presented + " is current; issuing " + next);
+        return Steps.pass(e.deciding(new RenewalVerdict.Renew(next, EffectiveSettings.resolve(e.facts.groupPath()).agentCredentialTtl())), () -> "generation " + presented + " is current; issuing " + next);
     }
 }

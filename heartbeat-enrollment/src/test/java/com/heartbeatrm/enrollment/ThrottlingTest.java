@@ -209,6 +209,7 @@ class ThrottlingTest {
             server.enroll("{}".getBytes(StandardCharsets.UTF_8), server.contextFor(Agents.ip("10." + (i >> 8) + "." + (i & 0xff) + ".1")));
             f.clock.advance(Duration.ofSeconds(1));
         }
+        server.close();
         int left = f.store.throttles().clear("enroll:");
         assertThat(left).as("the last window's sources, and at most one purge interval more").isLessThanOrEqualTo(600 + Refusals.PURGE_EVERY);
         assertThat(left).isGreaterThan(0);

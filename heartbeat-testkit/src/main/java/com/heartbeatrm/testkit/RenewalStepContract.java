@@ -44,7 +44,7 @@ public interface RenewalStepContract extends StoreContract {
 
         clock().advance(Duration.ofMinutes(1));
         RenewalAttempt later = renewal(agent);
-        RenewalCommit r = renew(later, f -> new RenewalVerdict.Renew(f.agent().orElseThrow().credentialGeneration() + 1));
+        RenewalCommit r = renew(later, f -> new RenewalVerdict.Renew(f.agent().orElseThrow().credentialGeneration() + 1, java.time.Duration.ofDays(1)));
         Agent renewed = ((RenewalCommit.Applied) r).agent();
         assertThat(renewed.credentialGeneration()).isEqualTo(2);
         assertThat(renewed.lastSeenAt()).isEqualTo(clock().instant());
@@ -61,7 +61,7 @@ public interface RenewalStepContract extends StoreContract {
         NewOrganization org = newOrg();
         Agent agent = enrolledAgent(org);
         RenewalAttempt a = renewal(agent);
-        renew(a, f -> new RenewalVerdict.Renew(2));
+        renew(a, f -> new RenewalVerdict.Renew(2, java.time.Duration.ofDays(1)));
         clock().advance(Duration.ofMinutes(2));
         RenewalAttempt resent = new RenewalAttempt(a.organization(), a.agent(), a.agentFingerprint(), Optional.empty(), a.nonce(),
                 a.nonceExpiresAt(), clock().instant(), Optional.empty());
@@ -101,7 +101,7 @@ public interface RenewalStepContract extends StoreContract {
         Agent agent = enrolledAgent(org);
         RenewalAttempt a = renewal(agent);
         renew(a, f -> new RenewalVerdict.Poll());
-        assertThat(renew(a, f -> new RenewalVerdict.Renew(2))).isEqualTo(new RenewalCommit.Replayed());
+        assertThat(renew(a, f -> new RenewalVerdict.Renew(2, java.time.Duration.ofDays(1)))).isEqualTo(new RenewalCommit.Replayed());
         assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(1);
         assertThat(renew(renewal(agent), f -> new RenewalVerdict.Reject())).isEqualTo(new RenewalCommit.Rejected());
 
@@ -118,7 +118,7 @@ public interface RenewalStepContract extends StoreContract {
         Agent agent = enrolledAgent(org);
         int threads = Math.min(16, concurrency());
         List<RenewalCommit> results = runConcurrently(threads, () -> renew(renewal(agent),
-                f -> new RenewalVerdict.Renew(f.agent().orElseThrow().credentialGeneration() + 1)));
+                f -> new RenewalVerdict.Renew(f.agent().orElseThrow().credentialGeneration() + 1, java.time.Duration.ofDays(1))));
         assertThat(results).allMatch(r -> r instanceof RenewalCommit.Applied);
         assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(1 + threads);
     }

@@ -128,7 +128,7 @@ public interface StoreContract {
     default Agent newAgent(AccessKey key, GroupId group, String fingerprint, InstallerId installer) {
         Instant now = clock().instant();
         return new Agent(AgentId.random(), key.organizationId(), group, AgentStatus.ACTIVE, now, key.id(), Optional.of(installer),
-                "host-" + Long.toHexString(RANDOM.nextLong()), Platform.LINUX, fingerprint, now, 1, Optional.of(now), 0);
+                "host-" + Long.toHexString(RANDOM.nextLong()), Platform.LINUX, fingerprint, now, 1, Optional.of(now), Optional.of(now.plusSeconds(86400)), 0);
     }
 
     /** An enrollment attempt for {@code key} by the agent key {@code fingerprint}, with a fresh nonce. */

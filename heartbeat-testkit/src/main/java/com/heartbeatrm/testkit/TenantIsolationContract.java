@@ -77,7 +77,8 @@ public interface TenantIsolationContract extends StoreContract {
                 newNonce(), clock().instant().plusSeconds(301), clock().instant(), Optional.empty());
         assertThat(store().agents().enrollmentFacts(cross).key()).isEmpty();
         Agent foreign = new Agent(AgentId.random(), b.id(), b.rootGroup().id(), AgentStatus.ACTIVE, clock().instant(),
-                keyOfA.id(), Optional.of(cross.installer()), "h", Platform.LINUX, cross.agentFingerprint(), clock().instant(), 1, Optional.of(clock().instant()), 0);
+                keyOfA.id(), Optional.of(cross.installer()), "h", Platform.LINUX, cross.agentFingerprint(), clock().instant(), 1, Optional.of(clock().instant()),
+                Optional.of(clock().instant().plusSeconds(86400)), 0);
         EnrollmentCommit r = store().agents().enroll(cross, f -> new EnrollmentVerdict.Admit(foreign, audit(b.id())));
         assertThat(r).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_NOT_FOUND));
         assertThat(admin().accessKeys().require(a.id(), keyOfA.id()).useCount()).isZero();

@@ -22,7 +22,7 @@ public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerd
             if (r.generation() <= agent.credentialGeneration()) {
                 throw new InvalidInputException("generation", "a renewal only ever raises the generation");
             }
-            return seen.withCredential(r.generation(), now);
+            return seen.withCredential(r.generation(), now, now.plus(r.credentialTtl()));
         }
         if (this instanceof Change c) {
             return seen.withStatus(c.status()).withVersion(agent.version() + 1);
@@ -34,13 +34,17 @@ public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerd
     }
 
     /**
-     * Issue credential generation {@code generation}: store it as the agent's current one with the attempt's nonce
-     * as its renewal nonce, remember the nonce, and record the agent as seen.
+     * Issue credential generation {@code generation}, valid for {@code credentialTtl} from now: store it as the
+     * agent's current one (with its issue and expiry times) with the attempt's nonce as its renewal nonce, remember
+     * the nonce, and record the agent as seen.
      */
-    record Renew(long generation) implements RenewalVerdict {
+    record Renew(long generation, java.time.Duration credentialTtl) implements RenewalVerdict {
         public Renew {
             if (generation < 1) {
                 throw new InvalidInputException("generation", "must be at least 1");
+            }
+            if (credentialTtl == null || credentialTtl.isNegative() || credentialTtl.isZero()) {
+                throw new InvalidInputException("credentialTtl", "must be positive");
             }
         }
     }

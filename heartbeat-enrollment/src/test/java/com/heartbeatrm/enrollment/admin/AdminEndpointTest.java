@@ -457,7 +457,7 @@ class AdminEndpointTest {
                 String host = "pc-" + i;
                 EnrollmentCommit c = store.agents().enroll(a, facts -> {
                     Agent agent = new Agent(AgentId.random(), org.id(), g.id(), AgentStatus.ACTIVE, a.now(), key.id(), Optional.of(a.installer()),
-                            host, Platform.LINUX, a.agentFingerprint(), a.now(), 1, Optional.of(a.now()), 0);
+                            host, Platform.LINUX, a.agentFingerprint(), a.now(), 1, Optional.of(a.now()), Optional.of(a.now().plusSeconds(86400)), 0);
                     return new EnrollmentVerdict.Admit(agent, AuditEvent.of(a.now(), org.id(), Actor.SYSTEM, AuditAction.AGENT_ENROLLED,
                             Subject.of(agent.id()), Map.of(), Map.of()));
                 });

@@ -66,7 +66,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * generation; the generation, the renewal nonce and a lock are written in the same transaction.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
 
@@ -389,7 +389,7 @@ final class JdbcAgents implements AgentStore {
     /** One multi-row insert. */
     static void insertAgents(Connection c, List<Agent> agents) throws SQLException {
         StringBuilder q = new StringBuilder(INSERT);
-        List<Object> params = new ArrayList<>(agents.size() * 15);
+        List<Object> params = new ArrayList<>(agents.size() * 16);
         for (int i = 0; i < agents.size(); i++) {
             if (i > 0) {
                 q.append(", ").append(ROW);
@@ -398,7 +398,7 @@ final class JdbcAgents implements AgentStore {
             params.addAll(java.util.Arrays.asList(a.organizationId().value(), a.id().value(), a.groupId().value(), a.status().name(),
                     a.enrolledAt(), a.accessKeyId().value(), a.installerId().map(InstallerId::value).orElse(null), a.hostname(),
                     a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null,
-                    a.credentialIssuedAt().orElse(null), a.version()));
+                    a.credentialIssuedAt().orElse(null), a.credentialExpiresAt().orElse(null), a.version()));
         }
         Sql.update(c, q.toString(), params.toArray());
     }
@@ -464,9 +464,10 @@ final class JdbcAgents implements AgentStore {
             }
             Agent stored = v.applyTo(agent, attempt.now());
             if (v instanceof RenewalVerdict.Renew) {
-                Sql.update(c, "UPDATE hb_agent SET credential_generation = ?, renewal_nonce = ?, credential_issued_at = ?, last_seen_at = ?"
-                        + " WHERE org_id = ? AND id = ?", stored.credentialGeneration(), attempt.nonce(), stored.credentialIssuedAt().orElseThrow(),
-                        stored.lastSeenAt(), org, agent.id().value());
+                Sql.update(c, "UPDATE hb_agent SET credential_generation = ?, renewal_nonce = ?, credential_issued_at = ?,"
+                        + " credential_expires_at = ?, last_seen_at = ? WHERE org_id = ? AND id = ?", stored.credentialGeneration(), attempt.nonce(),
+                        stored.credentialIssuedAt().orElseThrow(), stored.credentialExpiresAt().orElseThrow(), stored.lastSeenAt(), org,
+                        agent.id().value());
             } else if (v instanceof RenewalVerdict.Change ch) {
                 Sql.update(c, "UPDATE hb_agent SET status = ?, last_seen_at = ?, version = ? WHERE org_id = ? AND id = ?", ch.status().name(),
                         stored.lastSeenAt(), stored.version(), org, agent.id().value());

@@ -54,7 +54,7 @@ class IdentityLineJdbcReviewTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"h2", "postgresql", "mariadb"})
-    @DisplayName("a renewal accepted before schema V2, resent after the upgrade, gets the expiry it was first given")
+    @DisplayName("a renewal accepted before schema V2, resent after the upgrade, never gets a later expiry than it was first given")
     void resentRenewalOfARowFromBeforeV2(String kind) throws Exception {
         try (Databases.Fresh db = Databases.migrated(kind, 4)) {
             Site s = site(db);
@@ -69,15 +69,19 @@ class IdentityLineJdbcReviewTest {
             // The state V2 leaves on every row it finds: the column added, empty. (Here the renewal above stands for
             // one a V1 server accepted, whose answer was lost or captured.)
             try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE hb_agent SET credential_issued_at = NULL");
+                st.executeUpdate("UPDATE hb_agent SET credential_issued_at = NULL, credential_expires_at = NULL");
             }
             clock.advance(Duration.ofHours(10));
 
             RenewalResult.Renewed replayed = (RenewalResult.Renewed) s.node.server.renew(captured, s.from("198.51.100.66"));
+            clock.advance(Duration.ofDays(3));
+            RenewalResult.Renewed again = (RenewalResult.Renewed) s.node.server.renew(captured, s.from("198.51.100.67"));
 
             assertThat(replayed.agent().credentialGeneration()).isEqualTo(2);
+            // The first answer's times were never stored: the server takes the enrollment time, never a later one.
             assertThat(replayed.credentialExpiresAt()).as("a captured renewal replayed later gets nothing new")
-                    .isEqualTo(first.credentialExpiresAt());
+                    .isBeforeOrEqualTo(first.credentialExpiresAt()).isEqualTo(again.credentialExpiresAt());
+            assertThat(replayed.credential().reveal()).isEqualTo(again.credential().reveal());
         }
     }
 

@@ -62,7 +62,7 @@ class KeyBatchTest {
             }
             AccessKey key = facts.key().get();
             Agent agent = new Agent(AgentId.random(), key.organizationId(), key.groupId(), AgentStatus.ACTIVE, a.now(), key.id(),
-                    Optional.of(a.installer()), "pc", Platform.LINUX, a.agentFingerprint(), a.now(), 1, Optional.of(a.now()), 0);
+                    Optional.of(a.installer()), "pc", Platform.LINUX, a.agentFingerprint(), a.now(), 1, Optional.of(a.now()), Optional.of(a.now().plusSeconds(86400)), 0);
             return new EnrollmentVerdict.Admit(agent, AuditEvent.of(a.now(), key.organizationId(), Actor.SYSTEM, AuditAction.AGENT_ENROLLED,
                     Subject.of(agent.id()), Map.of(), Map.of()));
         };

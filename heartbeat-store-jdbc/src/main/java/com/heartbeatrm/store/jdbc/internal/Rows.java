@@ -53,7 +53,8 @@ public final class Rows {
     public static final String ACCESS_KEY = "org_id, id, name, group_id, is_default, created_at, created_by, expires_at, max_uses, use_count,"
             + " last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version";
     public static final String AGENT = "org_id, id, group_id, status, enrolled_at, access_key_id, installer_id, hostname, platform,"
-            + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at, version";
+            + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at,"
+            + " credential_expires_at, version";
     public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
             + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version";
 
@@ -139,7 +140,8 @@ public final class Rows {
                 new AccessKeyId(rs.getString(p + "access_key_id")), Optional.ofNullable(rs.getString(p + "installer_id")).map(InstallerId::new),
                 rs.getString(p + "hostname"), Platform.valueOf(rs.getString(p + "platform")), rs.getString(p + "fingerprint"),
                 Sql.instant(rs.getLong(p + "last_seen_at")), rs.getLong(p + "credential_generation"),
-                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_issued_at")), rs.getLong(p + "version"));
+                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_issued_at")),
+                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_expires_at")), rs.getLong(p + "version"));
     }
 
     public static InstallerRecord installer(ResultSet rs) throws SQLException {
