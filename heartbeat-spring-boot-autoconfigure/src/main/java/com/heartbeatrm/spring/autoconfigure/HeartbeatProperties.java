@@ -36,6 +36,12 @@ public class HeartbeatProperties {
     /** The SPKI SHA-256 pins (base64url) of this server's TLS keys, named in new installers. */
     private List<String> tlsPins = new ArrayList<>();
 
+    /**
+     * When tls-pins is empty: the SSL bundle whose key's certificate new installers pin. Defaults to server.ssl.bundle;
+     * without one, the certificate of server.ssl.certificate; without either, installers pin no TLS key.
+     */
+    private String tlsBundle;
+
     private final Enrollment enrollment = new Enrollment();
     private final AdminApi adminApi = new AdminApi();
     private final Store store = new Store();
@@ -86,6 +92,14 @@ public class HeartbeatProperties {
 
     public void setTlsPins(List<String> tlsPins) {
         this.tlsPins = tlsPins;
+    }
+
+    public String getTlsBundle() {
+        return tlsBundle;
+    }
+
+    public void setTlsBundle(String tlsBundle) {
+        this.tlsBundle = tlsBundle;
     }
 
     public Enrollment getEnrollment() {
@@ -174,16 +188,42 @@ public class HeartbeatProperties {
         }
     }
 
-    /** The JDBC store on the application's DataSource. */
+    /** Where HeartbeatRM keeps its data. */
+    public enum StoreType {
+        /** The JDBC store on the application's DataSource; startup fails when there is none. */
+        JDBC,
+        /** The in-memory store: nothing survives a restart and nodes share nothing. Only when asked for by name. */
+        MEMORY
+    }
+
+    /** The store: the JDBC store on the application's DataSource, or the in-memory one when asked for. */
     public static class Store {
+        /**
+         * Which store: jdbc (on the application's DataSource; startup fails when there is none) or memory (nothing
+         * survives a restart; only for tests and demos).
+         */
+        private StoreType type = StoreType.JDBC;
+
         /** The prefix of every table of ours. */
         private String tablePrefix = "hb_";
 
         /** The schema our tables live in; the connection's current schema when empty. */
         private String schema;
 
-        /** Whether to apply our schema with Flyway at startup (history table {prefix}schema_history). */
+        /**
+         * Whether to apply our schema with Flyway at startup (history table {prefix}schema_history), as one of Spring
+         * Boot's database initializers: after the application's own Flyway and Liquibase, before anything reads our
+         * tables. Off when the application's Flyway runs our scripts.
+         */
         private boolean migrate = true;
+
+        public StoreType getType() {
+            return type;
+        }
+
+        public void setType(StoreType type) {
+            this.type = type;
+        }
 
         public String getTablePrefix() {
             return tablePrefix;
