@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
 /**
  * The sample application as it runs, on a fresh PostgreSQL database: the application's own Flyway migrates its table in
@@ -118,6 +121,57 @@ class RmmApplicationOnPostgresTest {
             assertThat(ctx.getBean(HeartbeatServer.class).signingKeys().list()).isNotEmpty();
             assertThat(db.count("SELECT COUNT(*) FROM hb_organization")).isEqualTo(1);
             assertThat(org.organization().name()).isEqualTo("Acme MSP");
+        }
+    }
+
+    private static HttpResponse<String> send(ConfigurableApplicationContext ctx, String method, String path, String user, String body)
+            throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(ctx) + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            r.header("Content-Type", "application/json");
+        }
+        if (user != null) {
+            r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":pw-" + user).getBytes(StandardCharsets.UTF_8)));
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @DisplayName("security: agents and the issuer key set without login or CSRF; the admin API per organization by authorities")
+    void securityRulesAndPerOrganizationAuthorization() throws Exception {
+        try (Postgres db = Postgres.freshDatabase("hb_security_");
+                ConfigurableApplicationContext ctx = start(db, 0, "--heartbeat.admin-api.enabled=true", "--heartbeat.admin-api.authorization=authorities",
+                        "--heartbeat.issuer-keys.enabled=true")) {
+            CustomerOnboarding onboarding = ctx.getBean(CustomerOnboarding.class);
+            NewOrganization a = onboarding.onboard("Tenant A", false);
+            NewOrganization b = onboarding.onboard("Tenant B", false);
+            InMemoryUserDetailsManager users = ctx.getBean(InMemoryUserDetailsManager.class);
+            users.createUser(User.withUsername("tech-a").password("{noop}pw-tech-a").authorities("HEARTBEAT_ORG_" + a.id().value()).build());
+            users.createUser(User.withUsername("viewer-a").password("{noop}pw-viewer-a").authorities("HEARTBEAT_ORG_" + a.id().value() + "_READ").build());
+            users.createUser(User.withUsername("boss").password("{noop}pw-boss").authorities("HEARTBEAT_ADMIN").build());
+
+            HttpResponse<String> enroll = send(ctx, "POST", "/v1/enroll", null, "{");
+            assertThat(enroll.statusCode()).as("no login, no CSRF token: our own answer").isEqualTo(400);
+            assertThat(enroll.body()).contains("invalid_request");
+            HttpResponse<String> keys = send(ctx, "GET", "/.well-known/heartbeat-issuer-keys.json", null, null);
+            assertThat(keys.statusCode()).isEqualTo(200);
+            assertThat(keys.body()).isEqualTo(ctx.getBean(HeartbeatServer.class).signingKeys().publicKeySet().toJson());
+            assertThat(send(ctx, "GET", "/api/organizations", null, null).statusCode()).as("the admin API needs a login").isEqualTo(401);
+
+            String orgs = send(ctx, "GET", "/api/organizations", "tech-a", null).body();
+            assertThat(orgs).contains("Tenant A").doesNotContain("Tenant B");
+            assertThat(send(ctx, "GET", "/api/agents?org=" + b.id().value(), "tech-a", null).statusCode()).isEqualTo(404);
+            assertThat(send(ctx, "GET", "/api/keys/" + b.defaultKey().id().value() + "?org=Tenant%20B", "tech-a", null).statusCode()).isEqualTo(404);
+            assertThat(send(ctx, "POST", "/api/groups?org=" + b.id().value(), "tech-a", "{\"name\":\"Mine now\"}").statusCode()).isEqualTo(404);
+            assertThat(send(ctx, "POST", "/api/groups?org=" + a.id().value(), "tech-a", "{\"name\":\"Site A\"}").statusCode()).isEqualTo(201);
+            assertThat(send(ctx, "GET", "/api/groups?org=" + a.id().value(), "viewer-a", null).statusCode()).isEqualTo(200);
+            assertThat(send(ctx, "POST", "/api/groups?org=" + a.id().value(), "viewer-a", "{\"name\":\"Site B\"}").statusCode())
+                    .as("read-only in A").isEqualTo(404);
+            assertThat(send(ctx, "GET", "/api/signing-keys", "tech-a", null).statusCode()).isEqualTo(403);
+            assertThat(send(ctx, "GET", "/api/signing-keys", "boss", null).statusCode()).isEqualTo(200);
+            assertThat(send(ctx, "GET", "/api/organizations", "boss", null).body()).contains("Tenant A", "Tenant B");
+            assertThat(ctx.getBean(HeartbeatAdmin.class).groups().subtree(b.id(), b.rootGroup().id())).as("nothing of B changed").hasSize(1);
         }
     }
 

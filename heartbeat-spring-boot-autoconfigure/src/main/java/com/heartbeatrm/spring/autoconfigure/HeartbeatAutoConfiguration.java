@@ -12,6 +12,7 @@ import com.heartbeatrm.enrollment.EnrollmentObserver;
 import com.heartbeatrm.enrollment.HeartbeatServer;
 import com.heartbeatrm.enrollment.KeyEncryptionKey;
 import com.heartbeatrm.enrollment.admin.AdminAuthenticator;
+import com.heartbeatrm.enrollment.admin.AdminAuthorizer;
 import com.heartbeatrm.enrollment.admin.AdminEndpoint;
 import com.heartbeatrm.enrollment.admin.AdminToken;
 import com.heartbeatrm.servlet.AdminServlet;
@@ -240,12 +241,33 @@ public class HeartbeatAutoConfiguration {
         @ConditionalOnProperty(prefix = "heartbeat.admin-api", name = "enabled", havingValue = "true")
         @ConditionalOnMissingBean(name = "heartbeatAdminServlet")
         ServletRegistrationBean<AdminServlet> heartbeatAdminServlet(HeartbeatServer server, HeartbeatProperties properties,
-                ObjectProvider<AdminAuthenticator> authenticator) {
+                ObjectProvider<AdminAuthenticator> authenticator, ObjectProvider<AdminAuthorizer> authorizer) {
             AdminAuthenticator auth = authenticator.getIfAvailable(() -> defaultAuthenticator(properties));
-            ServletRegistrationBean<AdminServlet> r = new ServletRegistrationBean<>(new AdminServlet(AdminEndpoint.builder(server, auth).build()),
-                    mapping(properties.getAdminApi().getPath()));
+            AdminAuthorizer authz = authorizer.getIfAvailable(() -> defaultAuthorizer(properties));
+            ServletRegistrationBean<AdminServlet> r = new ServletRegistrationBean<>(
+                    new AdminServlet(AdminEndpoint.builder(server, auth).authorizer(authz).build()), mapping(properties.getAdminApi().getPath()));
             r.setName("heartbeatAdminServlet");
             return r;
+        }
+
+        @Bean
+        @ConditionalOnProperty(prefix = "heartbeat.issuer-keys", name = "enabled", havingValue = "true")
+        @ConditionalOnMissingBean(name = "heartbeatIssuerKeysServlet")
+        ServletRegistrationBean<IssuerKeysServlet> heartbeatIssuerKeysServlet(HeartbeatServer server, HeartbeatProperties properties) {
+            ServletRegistrationBean<IssuerKeysServlet> r = new ServletRegistrationBean<>(new IssuerKeysServlet(server),
+                    HeartbeatProperties.normalized(properties.getIssuerKeys().getPath()));
+            r.setName("heartbeatIssuerKeysServlet");
+            return r;
+        }
+
+        private static AdminAuthorizer defaultAuthorizer(HeartbeatProperties properties) {
+            if (properties.getAdminApi().getAuthorization() == HeartbeatProperties.Authorization.ALLOW_ALL) {
+                return AdminAuthorizer.allowAll();
+            }
+            if (!SECURITY_PRESENT) {
+                throw new IllegalStateException("heartbeat.admin-api.authorization=authorities needs Spring Security (spring-boot-starter-security)");
+            }
+            return new SpringSecurityAdminAuthorizer();
         }
 
         private static AdminAuthenticator defaultAuthenticator(HeartbeatProperties properties) {
@@ -265,8 +287,7 @@ public class HeartbeatAutoConfiguration {
         }
 
         private static String mapping(String path) {
-            String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            return (p.startsWith("/") ? p : "/" + p) + "/*";
+            return HeartbeatProperties.normalized(path) + "/*";
         }
     }
 
@@ -278,6 +299,17 @@ public class HeartbeatAutoConfiguration {
             return true;
         } catch (ClassNotFoundException e) {
             return false;
+        }
+    }
+
+    /** The request matchers for the application's SecurityFilterChain, when Spring Security's web support is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher")
+    static class Security {
+        @Bean
+        @ConditionalOnMissingBean
+        HeartbeatRequestMatchers heartbeatRequestMatchers(HeartbeatProperties properties) {
+            return new HeartbeatRequestMatchers(properties);
         }
     }
 

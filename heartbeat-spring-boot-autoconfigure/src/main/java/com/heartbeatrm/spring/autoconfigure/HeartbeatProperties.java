@@ -44,6 +44,7 @@ public class HeartbeatProperties {
 
     private final Enrollment enrollment = new Enrollment();
     private final AdminApi adminApi = new AdminApi();
+    private final IssuerKeys issuerKeys = new IssuerKeys();
     private final Store store = new Store();
 
     public String getIssuer() {
@@ -114,6 +115,16 @@ public class HeartbeatProperties {
         return store;
     }
 
+    public IssuerKeys getIssuerKeys() {
+        return issuerKeys;
+    }
+
+    /** A path with one leading and no trailing "/". */
+    static String normalized(String path) {
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return p.startsWith("/") ? p : "/" + p;
+    }
+
     @Override
     public String toString() {
         return "HeartbeatProperties[" + issuer + ", key-encryption key redacted]";
@@ -158,6 +169,21 @@ public class HeartbeatProperties {
          */
         private String token;
 
+        /**
+         * Who may do what in which organization: allow-all (every authenticated admin acts on every organization) or
+         * authorities (Spring Security authorities HEARTBEAT_ADMIN, HEARTBEAT_ORG_{id} and HEARTBEAT_ORG_{id}_READ).
+         * Ignored when an AdminAuthorizer bean exists.
+         */
+        private Authorization authorization = Authorization.ALLOW_ALL;
+
+        public Authorization getAuthorization() {
+            return authorization;
+        }
+
+        public void setAuthorization(Authorization authorization) {
+            this.authorization = authorization;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -185,6 +211,42 @@ public class HeartbeatProperties {
         @Override
         public String toString() {
             return "AdminApi[" + enabled + ", " + path + ", token redacted]";
+        }
+    }
+
+    /** How the admin API decides who may act in which organization. */
+    public enum Authorization {
+        /** Every authenticated admin may do everything (the default). */
+        ALLOW_ALL,
+        /** By the Spring Security authorities of the signed-in user (see SpringSecurityAdminAuthorizer). */
+        AUTHORITIES
+    }
+
+    /**
+     * The issuer key set (public keys) for agent builds to fetch and pin. Off by default: a build should take the keys
+     * it will trust from a channel it already trusts; when on, it is public by design (permitted by the request matchers).
+     */
+    public static class IssuerKeys {
+        /** Whether to serve GET {path}, the issuer public key set (JWK set) that agent builds pin. */
+        private boolean enabled;
+
+        /** Where the issuer key set is served. */
+        private String path = "/.well-known/heartbeat-issuer-keys.json";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
         }
     }
 

@@ -192,6 +192,22 @@ class HeartbeatAutoConfigurationTest {
         web.withPropertyValues("heartbeat.enrollment.enabled=false").run(ctx -> assertThat(ctx).doesNotHaveBean("heartbeatEnrollmentServlet"));
     }
 
+    @Test
+    @DisplayName("the issuer key set is served only when enabled, at its path; authorities-based authorization needs Spring Security")
+    void issuerKeysAndAuthorization() {
+        WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class))
+                .withPropertyValues("heartbeat.key-encryption-key=" + KEK, "heartbeat.store.type=memory");
+        web.run(ctx -> assertThat(ctx).doesNotHaveBean("heartbeatIssuerKeysServlet").doesNotHaveBean(HeartbeatRequestMatchers.class));
+        web.withPropertyValues("heartbeat.issuer-keys.enabled=true").run(ctx ->
+                assertThat(ctx.getBean("heartbeatIssuerKeysServlet", ServletRegistrationBean.class).getUrlMappings())
+                        .containsExactly("/.well-known/heartbeat-issuer-keys.json"));
+        web.withPropertyValues("heartbeat.admin-api.enabled=true", "heartbeat.admin-api.token=0123456789abcdef0123456789abcdef",
+                "heartbeat.admin-api.authorization=authorities").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("needs Spring Security");
+                });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Registry {
         @Bean
