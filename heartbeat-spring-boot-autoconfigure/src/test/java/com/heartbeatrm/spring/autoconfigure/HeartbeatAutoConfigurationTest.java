@@ -280,7 +280,7 @@ class HeartbeatAutoConfigurationTest {
     }
 
     @Test
-    @DisplayName("without heartbeat.tls-pins, installers pin the key of the SSL bundle the server uses (keytool-made PKCS#12)")
+    @DisplayName("without heartbeat.tls-pins, installers pin the key the server serves TLS with: its SSL bundle, or server.ssl.certificate")
     void pinFromSslBundle() throws Exception {
         Path p12 = dir.resolve("server.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "web",
@@ -303,6 +303,16 @@ class HeartbeatAutoConfigurationTest {
                 .run(ctx -> assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("the property wins").containsExactly(PIN_A));
         ssl.withPropertyValues("server.ssl.bundle=nope").run(ctx -> assertThat(ctx).hasFailed());
         ssl.run(ctx -> assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("no TLS settings: no pin").isEmpty());
+
+        // server.ssl.certificate (a PEM file, as the reference CLI writes DATA/tls/server.crt), exported by keytool
+        Path pem = dir.resolve("server.crt");
+        Process export = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-exportcert", "-rfc",
+                "-alias", "web", "-keystore", p12.toString(), "-storepass", "changeit", "-file", pem.toString()).redirectErrorStream(true).start();
+        assertThat(export.waitFor()).as(new String(export.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        memory.withPropertyValues("server.ssl.certificate=file:" + pem).run(ctx ->
+                assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).containsExactly(expected));
+        memory.withPropertyValues("server.ssl.certificate=file:" + pem, "server.ssl.enabled=false").run(ctx ->
+                assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("TLS off: no pin").isEmpty());
     }
 
     @Test
