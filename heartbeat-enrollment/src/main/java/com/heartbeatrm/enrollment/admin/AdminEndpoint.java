@@ -103,6 +103,7 @@ public final class AdminEndpoint {
     private final HeartbeatServer server;
     private final HeartbeatAdmin admin;
     private final AdminAuthenticator authenticator;
+    private final AdminAuthorizer authorizer;
     private final Optional<InstallerBase> installerBase;
     private final long maxUpload;
     private final Path workDirectory;
@@ -113,6 +114,7 @@ public final class AdminEndpoint {
         this.server = b.server;
         this.admin = b.server.admin();
         this.authenticator = b.authenticator;
+        this.authorizer = b.authorizer;
         this.installerBase = Optional.ofNullable(b.installerBase);
         this.maxUpload = b.maxUpload;
         this.workDirectory = b.workDirectory;
@@ -127,6 +129,7 @@ public final class AdminEndpoint {
     public static final class Builder {
         private final HeartbeatServer server;
         private final AdminAuthenticator authenticator;
+        private AdminAuthorizer authorizer = AdminAuthorizer.allowAll();
         private InstallerBase installerBase;
         private long maxUpload = DEFAULT_MAX_UPLOAD;
         private Path workDirectory;
@@ -134,6 +137,12 @@ public final class AdminEndpoint {
         private Builder(HeartbeatServer server, AdminAuthenticator authenticator) {
             this.server = Objects.requireNonNull(server, "server");
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        }
+
+        /** Who may do what in which organization (see {@link AdminAuthorizer}); everyone everything by default. */
+        public Builder authorizer(AdminAuthorizer a) {
+            this.authorizer = Objects.requireNonNull(a, "authorizer");
+            return this;
         }
 
         /** What {@code GET /keys/{key}/installer} packs; without one, only uploads can be tagged. */
@@ -217,9 +226,11 @@ public final class AdminEndpoint {
                 decoded.put(e.getKey(), Percent.decode(e.getValue(), e.getKey(), false));
             }
             Map<String, String> query = Percent.query(request.rawQuery().orElse(""));
+            // Authorized before the body is read: a refused actor's body is never parsed.
+            Optional<Organization> org = authorize(new Call(request, actor, decoded, query, Map.of(), lookup, null), route);
             Map<String, Object> body = route.body() == Route.BodyType.JSON ? jsonBody(request, route.fields())
                     : route.body() == Route.BodyType.NONE ? noBody(request) : Map.of();
-            return route.handler().handle(new Call(request, actor, decoded, query, body, lookup));
+            return route.handler().handle(new Call(request, actor, decoded, query, body, lookup, org.orElse(null)));
         } catch (InvalidInputException e) {
             return error(400, e.getMessage(), e.field());
         } catch (NotFoundException e) {
@@ -253,6 +264,29 @@ public final class AdminEndpoint {
             LOG.warn("admin API error on {} {}: {}", printable(request.method()), printable(request.rawPath()), e.getClass().getName());
             return error(500, "internal error", null);
         }
+    }
+
+    /**
+     * Asks the authorizer before a handler reads or changes anything: a deployment-wide call with no organization
+     * (403 when refused), every other call with the organization it acts in (404 when refused, as for an organization
+     * that does not exist). {@code GET /organizations} filters its rows instead.
+     */
+    private Optional<Organization> authorize(Call c, Route route) {
+        AdminAction action = new AdminAction(route.method(), route.pattern());
+        if (route.pattern().equals("/organizations")) {
+            return Optional.empty();
+        }
+        if (action.deploymentWide()) {
+            if (!authorizer.allows(c.actor, Optional.empty(), action)) {
+                throw new Refusal(403, "not allowed: " + action, null);
+            }
+            return Optional.empty();
+        }
+        Organization org = c.org();
+        if (!authorizer.allows(c.actor, Optional.of(org), action)) {
+            throw new NotFoundException("organization", c.query("org").orElse("(the only one)"));
+        }
+        return Optional.of(org);
     }
 
     /** A refusal with its own status, for what the core exceptions do not name. */
@@ -418,7 +452,8 @@ public final class AdminEndpoint {
         PageRequest page = page(c);
         Page<Organization> p = admin.organizations().list(page);
         List<Object> items = new ArrayList<>();
-        p.items().forEach(o -> items.add(Rows.organization(o)));
+        AdminAction action = new AdminAction("GET", "/organizations");
+        p.items().stream().filter(o -> authorizer.allows(c.actor, Optional.of(o), action)).forEach(o -> items.add(Rows.organization(o)));
         return ok(paged(items, p.nextCursor()));
     }
 

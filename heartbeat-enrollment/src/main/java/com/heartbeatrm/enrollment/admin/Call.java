@@ -18,8 +18,10 @@ final class Call {
     private final Lookup lookup;
     private Organization org;
 
+    /** With the organization already resolved (and authorized), or null to resolve it when first asked. */
     Call(AdminRequest request, Actor actor, Map<String, String> captures, Map<String, String> query, Map<String, Object> body,
-            Lookup lookup) {
+            Lookup lookup, Organization org) {
+        this.org = org;
         this.request = request;
         this.actor = actor;
         this.captures = captures;

@@ -12,16 +12,18 @@ import com.heartbeatrm.enrollment.EnrollmentObserver;
 import com.heartbeatrm.enrollment.HeartbeatServer;
 import com.heartbeatrm.enrollment.KeyEncryptionKey;
 import com.heartbeatrm.enrollment.admin.AdminAuthenticator;
+import com.heartbeatrm.enrollment.admin.AdminAuthorizer;
 import com.heartbeatrm.enrollment.admin.AdminEndpoint;
 import com.heartbeatrm.enrollment.admin.AdminToken;
 import com.heartbeatrm.servlet.AdminServlet;
 import com.heartbeatrm.servlet.EnrollmentServlet;
-import com.heartbeatrm.store.jdbc.JdbcHeartbeatStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +35,22 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * HeartbeatRM in a Spring Boot application. Every bean backs off when the application defines its own.
  * <ul>
  * <li>The store: the JDBC store on the application's {@link DataSource}, joining Spring-managed transactions
- * ({@link SpringTransactionRunner}) and migrating its own tables with Flyway unless told not to; without a
- * {@code DataSource}, the in-memory store, with a warning at startup.</li>
+ * ({@link SpringTransactionRunner}), its tables migrated by {@link HeartbeatSchemaInitializer} as one of Spring Boot's
+ * database initializers unless told not to; without a {@code DataSource}, startup fails saying so. The in-memory
+ * store only with {@code heartbeat.store.type=memory}.</li>
  * <li>The key-encryption key: a {@link KeyEncryptionKey} bean, or {@code heartbeat.key-encryption-key} (base64), or
  * {@code heartbeat.key-encryption-key-file}; startup fails, saying so, when there is none.</li>
  * <li>{@link HeartbeatServer} and {@link HeartbeatAdmin}.</li>
@@ -53,34 +61,70 @@ import org.springframework.context.annotation.Configuration;
  * health indicator, when Actuator's pieces are there.</li>
  * </ul>
  */
-@AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+@AutoConfiguration(afterName = {
+    // Spring Boot 4
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+    // Spring Boot 3
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
 @EnableConfigurationProperties(HeartbeatProperties.class)
 public class HeartbeatAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatAutoConfiguration.class);
 
-    /** The JDBC store on the application's DataSource. */
+    /**
+     * Our schema, as one of Spring Boot's database initializers (see {@link HeartbeatSchemaInitializer}); the
+     * configurer that orders initializers is imported here too, for applications where no auto-configuration of
+     * Boot's (Flyway, SQL init) imports it.
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(JdbcHeartbeatStore.class)
-    @ConditionalOnBean(DataSource.class)
-    static class JdbcStore {
+    @ConditionalOnClass(name = {JdbcStores.CLASS_NAME, "org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer"})
+    @ConditionalOnProperty(prefix = "heartbeat.store", name = "type", havingValue = "jdbc", matchIfMissing = true)
+    @Import(DatabaseInitializationDependencyConfigurer.class)
+    static class Schema {
         @Bean
-        @ConditionalOnMissingBean(HeartbeatStore.class)
-        JdbcHeartbeatStore heartbeatStore(DataSource dataSource, HeartbeatProperties properties) {
-            JdbcHeartbeatStore.Builder b = JdbcHeartbeatStore.builder(dataSource).tablePrefix(properties.getStore().getTablePrefix())
-                    .transactions(new SpringTransactionRunner());
-            String schema = properties.getStore().getSchema();
-            if (schema != null && !schema.isBlank()) {
-                b.schema(schema);
-            }
-            JdbcHeartbeatStore store = b.build();
-            if (properties.getStore().isMigrate()) {
-                store.migrate();
-            }
-            return store;
+        @ConditionalOnMissingBean({HeartbeatStore.class, HeartbeatSchemaInitializer.class})
+        @ConditionalOnProperty(prefix = "heartbeat.store", name = "migrate", havingValue = "true", matchIfMissing = true)
+        @ConditionalOnBean(DataSource.class)
+        HeartbeatSchemaInitializer heartbeatSchemaInitializer(DataSource dataSource, HeartbeatProperties properties) {
+            return new HeartbeatSchemaInitializer(dataSource, properties.getStore());
         }
+    }
+
+    /**
+     * The store: the JDBC store on the application's DataSource, or the in-memory one when
+     * {@code heartbeat.store.type=memory}. Never the in-memory store by default: an application that lost its
+     * DataSource to a wrong order of auto-configurations would look healthy and forget every agent at its next restart.
+     * The DataSource is looked up when the store is made, not by a condition, so no order of auto-configurations can
+     * turn a DataSource into a memory store.
+     */
+    @Bean
+    @ConditionalOnMissingBean(HeartbeatStore.class)
+    HeartbeatStore heartbeatStore(HeartbeatProperties properties, ObjectProvider<DataSource> dataSource,
+            ObjectProvider<HeartbeatSchemaInitializer> schema) {
+        HeartbeatProperties.Store p = properties.getStore();
+        if (p.getType() == HeartbeatProperties.StoreType.MEMORY) {
+            LOG.warn("HeartbeatRM runs on the in-memory store (heartbeat.store.type=memory): nothing survives a restart and nodes"
+                    + " share nothing.");
+            return new InMemoryHeartbeatStore();
+        }
+        DataSource ds = dataSource.getIfUnique();
+        if (ds == null) {
+            throw new IllegalStateException("HeartbeatRM keeps its data in the application's DataSource, and there is "
+                    + (dataSource.stream().findAny().isPresent() ? "more than one without a @Primary" : "none")
+                    + ": add spring-boot-starter-jdbc, the database's driver and spring.datasource.*, or define a HeartbeatStore bean,"
+                    + " or set heartbeat.store.type=memory for a store that forgets everything at each restart");
+        }
+        if (!isPresent(JdbcStores.CLASS_NAME)) {
+            throw new IllegalStateException("HeartbeatRM keeps its data in the application's DataSource, and the JDBC store is not on"
+                    + " the class path: add com.heartbeatrm:heartbeat-store-jdbc (heartbeat-spring-boot-starter brings it)");
+        }
+        schema.ifAvailable(initializer -> LOG.debug("HeartbeatRM's schema is applied by {}", initializer));
+        return JdbcStores.create(ds, p);
     }
 
     /**
@@ -95,14 +139,6 @@ public class HeartbeatAutoConfiguration {
         MicrometerEnrollmentObserver heartbeatEnrollmentObserver(ObjectProvider<MeterRegistry> registry) {
             return new MicrometerEnrollmentObserver(registry::getIfAvailable);
         }
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(HeartbeatStore.class)
-    HeartbeatStore heartbeatInMemoryStore() {
-        LOG.warn("HeartbeatRM runs on the in-memory store: nothing survives a restart and nodes share nothing."
-                + " Define a DataSource (spring.datasource.*) to use the JDBC store.");
-        return new InMemoryHeartbeatStore();
     }
 
     @Bean
@@ -134,19 +170,50 @@ public class HeartbeatAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(HeartbeatServer.class)
     HeartbeatServer heartbeatServer(HeartbeatStore store, KeyEncryptionKey kek, HeartbeatProperties properties,
-            ObjectProvider<EnrollmentObserver> observer, ObjectProvider<Clock> clock) {
+            ObjectProvider<EnrollmentObserver> observer, ObjectProvider<Clock> clock, ObjectProvider<HeartbeatServerCustomizer> customizers,
+            Environment environment, ResourceLoader resources, ObjectProvider<SslBundles> sslBundles) {
         HeartbeatServer.Builder b = HeartbeatServer.builder(store, kek, properties.getIssuer());
         if (!properties.getEndpoints().isEmpty()) {
             b.endpoints(properties.getEndpoints());
         }
         if (!properties.getTlsPins().isEmpty()) {
             b.tlsPins(properties.getTlsPins());
+        } else {
+            Supplier<List<String>> own = serversOwnPins(properties, environment, resources, sslBundles);
+            if (own != null) {
+                b.tlsPins(own);
+            }
         }
         observer.ifAvailable(b::observer);
         clock.ifAvailable(b::clock);
+        customizers.orderedStream().forEach(c -> c.customize(b));
         HeartbeatServer server = b.build();
         server.signingKeys().ensureActiveKey();
         return server;
+    }
+
+    /**
+     * Without {@code heartbeat.tls-pins}, installers pin the key this application serves TLS with: the SSL bundle
+     * {@code heartbeat.tls-bundle}, else {@code server.ssl.bundle}, else the certificate {@code server.ssl.certificate}.
+     */
+    private static Supplier<List<String>> serversOwnPins(HeartbeatProperties properties, Environment environment,
+            ResourceLoader resources, ObjectProvider<SslBundles> sslBundles) {
+        String bundle = properties.getTlsBundle() != null && !properties.getTlsBundle().isBlank() ? properties.getTlsBundle()
+                : environment.getProperty("server.ssl.bundle");
+        boolean sslOn = environment.getProperty("server.ssl.enabled", Boolean.class, true);
+        if (bundle != null && !bundle.isBlank() && (sslOn || properties.getTlsBundle() != null)) {
+            SslBundles bundles = sslBundles.getIfAvailable();
+            if (bundles == null) {
+                throw new IllegalStateException("the SSL bundle " + bundle + " for HeartbeatRM's TLS pins needs Spring Boot's SSL bundles");
+            }
+            return SslBundlePins.ofBundle(bundles, bundle);
+        }
+        String certificate = environment.getProperty("server.ssl.certificate");
+        if (sslOn && certificate != null && !certificate.isBlank()) {
+            List<String> pins = SslBundlePins.ofCertificate(resources, certificate);
+            return () -> pins;
+        }
+        return null;
     }
 
     @Bean
@@ -174,12 +241,33 @@ public class HeartbeatAutoConfiguration {
         @ConditionalOnProperty(prefix = "heartbeat.admin-api", name = "enabled", havingValue = "true")
         @ConditionalOnMissingBean(name = "heartbeatAdminServlet")
         ServletRegistrationBean<AdminServlet> heartbeatAdminServlet(HeartbeatServer server, HeartbeatProperties properties,
-                ObjectProvider<AdminAuthenticator> authenticator) {
+                ObjectProvider<AdminAuthenticator> authenticator, ObjectProvider<AdminAuthorizer> authorizer) {
             AdminAuthenticator auth = authenticator.getIfAvailable(() -> defaultAuthenticator(properties));
-            ServletRegistrationBean<AdminServlet> r = new ServletRegistrationBean<>(new AdminServlet(AdminEndpoint.builder(server, auth).build()),
-                    mapping(properties.getAdminApi().getPath()));
+            AdminAuthorizer authz = authorizer.getIfAvailable(() -> defaultAuthorizer(properties));
+            ServletRegistrationBean<AdminServlet> r = new ServletRegistrationBean<>(
+                    new AdminServlet(AdminEndpoint.builder(server, auth).authorizer(authz).build()), mapping(properties.getAdminApi().getPath()));
             r.setName("heartbeatAdminServlet");
             return r;
+        }
+
+        @Bean
+        @ConditionalOnProperty(prefix = "heartbeat.issuer-keys", name = "enabled", havingValue = "true")
+        @ConditionalOnMissingBean(name = "heartbeatIssuerKeysServlet")
+        ServletRegistrationBean<IssuerKeysServlet> heartbeatIssuerKeysServlet(HeartbeatServer server, HeartbeatProperties properties) {
+            ServletRegistrationBean<IssuerKeysServlet> r = new ServletRegistrationBean<>(new IssuerKeysServlet(server),
+                    HeartbeatProperties.normalized(properties.getIssuerKeys().getPath()));
+            r.setName("heartbeatIssuerKeysServlet");
+            return r;
+        }
+
+        private static AdminAuthorizer defaultAuthorizer(HeartbeatProperties properties) {
+            if (properties.getAdminApi().getAuthorization() == HeartbeatProperties.Authorization.ALLOW_ALL) {
+                return AdminAuthorizer.allowAll();
+            }
+            if (!SECURITY_PRESENT) {
+                throw new IllegalStateException("heartbeat.admin-api.authorization=authorities needs Spring Security (spring-boot-starter-security)");
+            }
+            return new SpringSecurityAdminAuthorizer();
         }
 
         private static AdminAuthenticator defaultAuthenticator(HeartbeatProperties properties) {
@@ -199,8 +287,7 @@ public class HeartbeatAutoConfiguration {
         }
 
         private static String mapping(String path) {
-            String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            return (p.startsWith("/") ? p : "/" + p) + "/*";
+            return HeartbeatProperties.normalized(path) + "/*";
         }
     }
 
@@ -212,6 +299,17 @@ public class HeartbeatAutoConfiguration {
             return true;
         } catch (ClassNotFoundException e) {
             return false;
+        }
+    }
+
+    /** The request matchers for the application's SecurityFilterChain, when Spring Security's web support is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher")
+    static class Security {
+        @Bean
+        @ConditionalOnMissingBean
+        HeartbeatRequestMatchers heartbeatRequestMatchers(HeartbeatProperties properties) {
+            return new HeartbeatRequestMatchers(properties);
         }
     }
 

@@ -1,12 +1,14 @@
 package com.heartbeatrm.spring.autoconfigure;
 
-import com.heartbeatrm.core.PageRequest;
-import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
+import com.heartbeatrm.spring.autoconfigure.internal.HealthCheck;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-/** UP when the store answers and the deployment has an active signing key; DOWN otherwise, with why. */
+/**
+ * Spring Boot 4: UP when the store answers and the deployment has an active signing key; DOWN otherwise, with why.
+ * (On Spring Boot 3, heartbeat-spring-boot3-autoconfigure defines the same indicator on Boot 3's health API.)
+ */
 public final class HeartbeatHealthIndicator extends AbstractHealthIndicator {
     private final HeartbeatServer server;
 
@@ -17,13 +19,7 @@ public final class HeartbeatHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        server.admin().organizations().list(PageRequest.first(1));
-        boolean active = server.signingKeys().list().stream().anyMatch(k -> k.status() == StoredSigningKey.Status.ACTIVE);
-        builder.withDetail("store", server.admin().store().toString());
-        if (active) {
-            builder.up().withDetail("signingKey", "active");
-        } else {
-            builder.down().withDetail("signingKey", "none active: the server cannot sign credentials");
-        }
+        HealthCheck.Result r = HealthCheck.of(server);
+        (r.up() ? builder.up() : builder.down()).withDetails(r.details());
     }
 }

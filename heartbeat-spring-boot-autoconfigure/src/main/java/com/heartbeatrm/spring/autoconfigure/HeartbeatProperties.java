@@ -36,8 +36,15 @@ public class HeartbeatProperties {
     /** The SPKI SHA-256 pins (base64url) of this server's TLS keys, named in new installers. */
     private List<String> tlsPins = new ArrayList<>();
 
+    /**
+     * When tls-pins is empty: the SSL bundle whose key's certificate new installers pin. Defaults to server.ssl.bundle;
+     * without one, the certificate of server.ssl.certificate; without either, installers pin no TLS key.
+     */
+    private String tlsBundle;
+
     private final Enrollment enrollment = new Enrollment();
     private final AdminApi adminApi = new AdminApi();
+    private final IssuerKeys issuerKeys = new IssuerKeys();
     private final Store store = new Store();
 
     public String getIssuer() {
@@ -88,6 +95,14 @@ public class HeartbeatProperties {
         this.tlsPins = tlsPins;
     }
 
+    public String getTlsBundle() {
+        return tlsBundle;
+    }
+
+    public void setTlsBundle(String tlsBundle) {
+        this.tlsBundle = tlsBundle;
+    }
+
     public Enrollment getEnrollment() {
         return enrollment;
     }
@@ -98,6 +113,16 @@ public class HeartbeatProperties {
 
     public Store getStore() {
         return store;
+    }
+
+    public IssuerKeys getIssuerKeys() {
+        return issuerKeys;
+    }
+
+    /** A path with one leading and no trailing "/". */
+    static String normalized(String path) {
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return p.startsWith("/") ? p : "/" + p;
     }
 
     @Override
@@ -144,6 +169,21 @@ public class HeartbeatProperties {
          */
         private String token;
 
+        /**
+         * Who may do what in which organization: allow-all (every authenticated admin acts on every organization) or
+         * authorities (Spring Security authorities HEARTBEAT_ADMIN, HEARTBEAT_ORG_{id} and HEARTBEAT_ORG_{id}_READ).
+         * Ignored when an AdminAuthorizer bean exists.
+         */
+        private Authorization authorization = Authorization.ALLOW_ALL;
+
+        public Authorization getAuthorization() {
+            return authorization;
+        }
+
+        public void setAuthorization(Authorization authorization) {
+            this.authorization = authorization;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -174,16 +214,78 @@ public class HeartbeatProperties {
         }
     }
 
-    /** The JDBC store on the application's DataSource. */
+    /** How the admin API decides who may act in which organization. */
+    public enum Authorization {
+        /** Every authenticated admin may do everything (the default). */
+        ALLOW_ALL,
+        /** By the Spring Security authorities of the signed-in user (see SpringSecurityAdminAuthorizer). */
+        AUTHORITIES
+    }
+
+    /**
+     * The issuer key set (public keys) for agent builds to fetch and pin. Off by default: a build should take the keys
+     * it will trust from a channel it already trusts; when on, it is public by design (permitted by the request matchers).
+     */
+    public static class IssuerKeys {
+        /** Whether to serve GET {path}, the issuer public key set (JWK set) that agent builds pin. */
+        private boolean enabled;
+
+        /** Where the issuer key set is served. */
+        private String path = "/.well-known/heartbeat-issuer-keys.json";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+    }
+
+    /** Where HeartbeatRM keeps its data. */
+    public enum StoreType {
+        /** The JDBC store on the application's DataSource; startup fails when there is none. */
+        JDBC,
+        /** The in-memory store: nothing survives a restart and nodes share nothing. Only when asked for by name. */
+        MEMORY
+    }
+
+    /** The store: the JDBC store on the application's DataSource, or the in-memory one when asked for. */
     public static class Store {
+        /**
+         * Which store: jdbc (on the application's DataSource; startup fails when there is none) or memory (nothing
+         * survives a restart; only for tests and demos).
+         */
+        private StoreType type = StoreType.JDBC;
+
         /** The prefix of every table of ours. */
         private String tablePrefix = "hb_";
 
         /** The schema our tables live in; the connection's current schema when empty. */
         private String schema;
 
-        /** Whether to apply our schema with Flyway at startup (history table {prefix}schema_history). */
+        /**
+         * Whether to apply our schema with Flyway at startup (history table {prefix}schema_history), as one of Spring
+         * Boot's database initializers: after the application's own Flyway and Liquibase, before anything reads our
+         * tables. Off when the application's Flyway runs our scripts.
+         */
         private boolean migrate = true;
+
+        public StoreType getType() {
+            return type;
+        }
+
+        public void setType(StoreType type) {
+            this.type = type;
+        }
 
         public String getTablePrefix() {
             return tablePrefix;

@@ -35,7 +35,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -53,15 +57,26 @@ class HeartbeatAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class))
             .withPropertyValues("heartbeat.key-encryption-key=" + KEK);
+    private final ApplicationContextRunner memory = runner.withPropertyValues("heartbeat.store.type=memory");
 
     @TempDir
     Path dir;
 
     @Test
-    @DisplayName("without a DataSource: the in-memory store, with a warning; HeartbeatServer and HeartbeatAdmin beans")
-    void inMemoryFallback(CapturedOutput output) {
+    @DisplayName("without a DataSource, startup fails and says why; never the in-memory store unless asked for")
+    void noDataSource() {
         runner.run(ctx -> {
-            assertThat(ctx).hasSingleBean(HeartbeatServer.class).hasSingleBean(HeartbeatAdmin.class);
+            assertThat(ctx).hasFailed();
+            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("DataSource, and there is none")
+                    .hasMessageContaining("heartbeat.store.type=memory");
+        });
+    }
+
+    @Test
+    @DisplayName("heartbeat.store.type=memory: the in-memory store, with a warning, even beside a DataSource")
+    void inMemoryWhenAsked(CapturedOutput output) {
+        memory.withUserConfiguration(H2.class).run(ctx -> {
+            assertThat(ctx).hasSingleBean(HeartbeatServer.class).hasSingleBean(HeartbeatAdmin.class).doesNotHaveBean(HeartbeatSchemaInitializer.class);
             assertThat(ctx.getBean(HeartbeatStore.class)).isInstanceOf(InMemoryHeartbeatStore.class);
             assertThat(output).contains("in-memory store");
             assertThat(ctx.getBean(HeartbeatServer.class).signingKeys().list()).hasSize(1);
@@ -69,9 +84,24 @@ class HeartbeatAutoConfigurationTest {
     }
 
     @Test
+    @DisplayName("ordered after the DataSource auto-configuration by the class names of Spring Boot 4 (and of 3, checked by the Boot 3 sample)")
+    void orderedAfterDataSourceOfThisGeneration() {
+        List<String> after = List.of(HeartbeatAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName());
+        assertThat(after).contains("org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+                "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
+        assertThat(after.stream().filter(n -> !n.startsWith("org.springframework.boot.autoconfigure.")
+                && !n.startsWith("org.springframework.boot.actuate.autoconfigure.")))
+                .as("every Boot 4 name is a class of Boot 4").hasSize(4).allSatisfy(n -> assertThat(Class.forName(n)).isNotNull());
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class, DataSourceAutoConfiguration.class))
+                .withPropertyValues("heartbeat.key-encryption-key=" + KEK, "spring.datasource.url=jdbc:h2:mem:order" + System.nanoTime())
+                .run(ctx -> assertThat(ctx.getBean(HeartbeatStore.class)).isInstanceOf(JdbcHeartbeatStore.class));
+    }
+
+    @Test
     @DisplayName("without any key-encryption key, startup fails and says what to set")
     void noKek() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class)).run(ctx -> {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class))
+                .withPropertyValues("heartbeat.store.type=memory").run(ctx -> {
             assertThat(ctx).hasFailed();
             assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("heartbeat.key-encryption-key");
         });
@@ -83,7 +113,7 @@ class HeartbeatAutoConfigurationTest {
         Path kek = dir.resolve("kek.bin");
         Files.write(kek, new SecureRandom().generateSeed(32));
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class))
-                .withPropertyValues("heartbeat.key-encryption-key-file=" + kek).run(ctx -> {
+                .withPropertyValues("heartbeat.key-encryption-key-file=" + kek, "heartbeat.store.type=memory").run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean(KeyEncryptionKey.class).id()).isEqualTo("reference-kek");
                 });
@@ -139,7 +169,7 @@ class HeartbeatAutoConfigurationTest {
     @DisplayName("the enrollment servlet at /v1/*; the admin API only when enabled, and then only with a token or Spring Security")
     void servlets() {
         WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class))
-                .withPropertyValues("heartbeat.key-encryption-key=" + KEK);
+                .withPropertyValues("heartbeat.key-encryption-key=" + KEK, "heartbeat.store.type=memory");
         web.run(ctx -> {
             ServletRegistrationBean<?> r = ctx.getBean("heartbeatEnrollmentServlet", ServletRegistrationBean.class);
             assertThat(r.getServlet()).isInstanceOf(EnrollmentServlet.class);
@@ -162,6 +192,22 @@ class HeartbeatAutoConfigurationTest {
         web.withPropertyValues("heartbeat.enrollment.enabled=false").run(ctx -> assertThat(ctx).doesNotHaveBean("heartbeatEnrollmentServlet"));
     }
 
+    @Test
+    @DisplayName("the issuer key set is served only when enabled, at its path; authorities-based authorization needs Spring Security")
+    void issuerKeysAndAuthorization() {
+        WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(HeartbeatAutoConfiguration.class))
+                .withPropertyValues("heartbeat.key-encryption-key=" + KEK, "heartbeat.store.type=memory");
+        web.run(ctx -> assertThat(ctx).doesNotHaveBean("heartbeatIssuerKeysServlet").doesNotHaveBean(HeartbeatRequestMatchers.class));
+        web.withPropertyValues("heartbeat.issuer-keys.enabled=true").run(ctx ->
+                assertThat(ctx.getBean("heartbeatIssuerKeysServlet", ServletRegistrationBean.class).getUrlMappings())
+                        .containsExactly("/.well-known/heartbeat-issuer-keys.json"));
+        web.withPropertyValues("heartbeat.admin-api.enabled=true", "heartbeat.admin-api.token=0123456789abcdef0123456789abcdef",
+                "heartbeat.admin-api.authorization=authorities").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("needs Spring Security");
+                });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Registry {
         @Bean
@@ -173,7 +219,7 @@ class HeartbeatAutoConfigurationTest {
     @Test
     @DisplayName("Micrometer: heartbeat.enrollments timed and tagged with outcome and reason; a heartbeat health indicator, UP")
     void metricsAndHealth() {
-        runner.withUserConfiguration(Registry.class).run(ctx -> {
+        memory.withUserConfiguration(Registry.class).run(ctx -> {
             HeartbeatServer server = ctx.getBean(HeartbeatServer.class);
             NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
             var token = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
@@ -192,6 +238,81 @@ class HeartbeatAutoConfigurationTest {
             HeartbeatHealthIndicator health = ctx.getBean(HeartbeatHealthIndicator.class);
             assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
         });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Customizers {
+        static final Clock FIXED = Clock.fixed(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(5),
+                java.time.ZoneOffset.UTC);
+
+        @Bean
+        @org.springframework.core.annotation.Order(2)
+        HeartbeatServerCustomizer pinsLast() {
+            return b -> b.tlsPins(List.of(PIN_B));
+        }
+
+        @Bean
+        @org.springframework.core.annotation.Order(1)
+        HeartbeatServerCustomizer clockAndPins() {
+            return b -> b.clock(FIXED).tlsPins(List.of(PIN_A));
+        }
+    }
+
+    static final String PIN_A = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    static final String PIN_B = Base64.getUrlEncoder().withoutPadding().encodeToString(new SecureRandom().generateSeed(32));
+
+    private static List<String> pinsOfANewInstaller(HeartbeatServer server) throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Pins " + System.nanoTime());
+        var token = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),
+                InstallerRequest.builder().endpoints(List.of(URI.create("https://hb.example/v1/"))).build()).token();
+        var keys = server.signingKeys().publicKeySet();
+        return EnrollmentTokenVerifier.builder(keys).build().verify(token).claims().tlsPins();
+    }
+
+    @Test
+    @DisplayName("HeartbeatServerCustomizer beans change the server after the properties, in @Order")
+    void customizers() {
+        memory.withUserConfiguration(Customizers.class).withPropertyValues("heartbeat.tls-pins=" + PIN_A).run(ctx -> {
+            HeartbeatServer server = ctx.getBean(HeartbeatServer.class);
+            assertThat(pinsOfANewInstaller(server)).containsExactly(PIN_B);
+            assertThat(server.signingKeys().list().get(0).createdAt()).isEqualTo(Customizers.FIXED.instant());
+        });
+    }
+
+    @Test
+    @DisplayName("without heartbeat.tls-pins, installers pin the key the server serves TLS with: its SSL bundle, or server.ssl.certificate")
+    void pinFromSslBundle() throws Exception {
+        Path p12 = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "web",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=hb.example", "-validity", "30", "-storetype", "PKCS12",
+                "-keystore", p12.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        String expected = com.heartbeatrm.agent.TlsPin.of((java.security.cert.X509Certificate) ks.getCertificate("web"));
+        ApplicationContextRunner ssl = memory.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues("spring.ssl.bundle.jks.web.keystore.location=file:" + p12, "spring.ssl.bundle.jks.web.keystore.password=changeit",
+                        "spring.ssl.bundle.jks.web.keystore.type=PKCS12");
+        ssl.withPropertyValues("server.ssl.bundle=web").run(ctx -> assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class)))
+                .containsExactly(expected));
+        ssl.withPropertyValues("heartbeat.tls-bundle=web").run(ctx -> assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class)))
+                .containsExactly(expected));
+        ssl.withPropertyValues("server.ssl.bundle=web", "heartbeat.tls-pins=" + PIN_A)
+                .run(ctx -> assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("the property wins").containsExactly(PIN_A));
+        ssl.withPropertyValues("server.ssl.bundle=nope").run(ctx -> assertThat(ctx).hasFailed());
+        ssl.run(ctx -> assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("no TLS settings: no pin").isEmpty());
+
+        // server.ssl.certificate (a PEM file, as the reference CLI writes DATA/tls/server.crt), exported by keytool
+        Path pem = dir.resolve("server.crt");
+        Process export = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-exportcert", "-rfc",
+                "-alias", "web", "-keystore", p12.toString(), "-storepass", "changeit", "-file", pem.toString()).redirectErrorStream(true).start();
+        assertThat(export.waitFor()).as(new String(export.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        memory.withPropertyValues("server.ssl.certificate=file:" + pem).run(ctx ->
+                assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).containsExactly(expected));
+        memory.withPropertyValues("server.ssl.certificate=file:" + pem, "server.ssl.enabled=false").run(ctx ->
+                assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("TLS off: no pin").isEmpty());
     }
 
     @Test

@@ -53,6 +53,11 @@ final class FlywayMigration {
                     flyway.migrate();
                     return;
                 } catch (FlywayException e) {
+                    if (String.valueOf(e.getMessage()).startsWith("Unsupported Database")) {
+                        throw new StoreException("migration failed: Flyway cannot migrate " + dialect + " without "
+                                + supportModule(dialect) + " on the class path (Flyway 10 and later support each database in a module"
+                                + " of its own)", false, e);
+                    }
                     boolean connection = lostConnection(e);
                     if (attempt == ATTEMPTS || connection) {
                         throw new StoreException("migration failed: " + e.getMessage(), connection, e);
@@ -63,6 +68,15 @@ final class FlywayMigration {
         } finally {
             IN_PROCESS.unlock();
         }
+    }
+
+    /** The Flyway module that supports the database (H2's support is in flyway-core). */
+    static String supportModule(Dialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> "org.flywaydb:flyway-database-postgresql";
+            case MARIADB -> "org.flywaydb:flyway-mysql";
+            case H2 -> "org.flywaydb:flyway-core";
+        };
     }
 
     /** No connection, or a lost one: trying again here would only wait again. */

@@ -68,6 +68,36 @@ class MigrationTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    @DisplayName("without Flyway's module for the database, migrate() fails naming the dependency to add")
+    void namesTheMissingFlywayModule(String db) throws Exception {
+        String module = db.equals("postgresql") ? "flyway-database-postgresql" : "flyway-mysql";
+        // The test class path without that module, in a class loader of its own (Flyway finds its database
+        // support with the ServiceLoader of the thread's context class loader).
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank() && !java.nio.file.Path.of(entry).getFileName().toString().startsWith(module)) {
+                urls.add(java.nio.file.Path.of(entry).toUri().toURL());
+            }
+        }
+        try (Databases.Fresh fresh = Databases.empty(db, 2);
+                java.net.URLClassLoader loader = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                Class<?> store = loader.loadClass(JdbcHeartbeatStore.class.getName());
+                Object built = store.getMethod("create", DataSource.class).invoke(null, fresh.dataSource());
+                assertThatThrownBy(() -> store.getMethod("migrate").invoke(built))
+                        .cause().hasMessageContaining("org.flywaydb:" + module).hasMessageContaining("class path");
+            } finally {
+                thread.setContextClassLoader(before);
+            }
+        }
+    }
+
     @Test
     @DisplayName("the README recipe: the host's Flyway runs our scripts into their own history; migrate() then finds them applied")
     void hostFlywayRecipe() throws Exception {

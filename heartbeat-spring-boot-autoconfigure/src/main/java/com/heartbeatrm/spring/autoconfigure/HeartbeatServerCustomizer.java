@@ -1,0 +1,12 @@
+package com.heartbeatrm.spring.autoconfigure;
+
+import com.heartbeatrm.enrollment.HeartbeatServer;
+
+/**
+ * Changes one thing of the auto-configured {@link HeartbeatServer} (its policy, clock, observer, pins...) without
+ * redefining the whole bean. Every bean of this type is applied, in {@code @Order}, after the properties.
+ */
+@FunctionalInterface
+public interface HeartbeatServerCustomizer {
+    void customize(HeartbeatServer.Builder builder);
+}

@@ -1,0 +1,28 @@
+package com.heartbeatrm.spring.autoconfigure.internal;
+
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.spi.StoredSigningKey;
+import com.heartbeatrm.enrollment.HeartbeatServer;
+import java.util.Map;
+
+/**
+ * The health of a {@link HeartbeatServer}, apart from Spring Boot's health API (which moved between Boot 3 and 4):
+ * UP when the store answers and the deployment has an active signing key. Public only for the Boot 3 indicator.
+ */
+public final class HealthCheck {
+    private HealthCheck() {
+    }
+
+    /** The result: up or down, and the details to show. */
+    public record Result(boolean up, Map<String, String> details) {
+    }
+
+    /** Runs the check; a store that does not answer throws, which both generations report as DOWN with the error. */
+    public static Result of(HeartbeatServer server) {
+        server.admin().organizations().list(PageRequest.first(1));
+        boolean active = server.signingKeys().list().stream().anyMatch(k -> k.status() == StoredSigningKey.Status.ACTIVE);
+        String store = server.admin().store().toString();
+        return active ? new Result(true, Map.of("store", store, "signingKey", "active"))
+                : new Result(false, Map.of("store", store, "signingKey", "none active: the server cannot sign credentials"));
+    }
+}
