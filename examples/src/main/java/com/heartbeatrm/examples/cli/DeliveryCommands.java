@@ -33,9 +33,12 @@ final class DeliveryCommands {
     private DeliveryCommands() {
     }
 
+    static final String SINGLE_USE = "one computer only (a download link for one technician's click): a second computer is refused"
+            + " (installer_used); expires in 24 hours";
+
     /** The options every issued token shares with {@code installers generate}. */
-    static InstallerRequest request(String platform, URI serverUrl) {
-        InstallerRequest.Builder request = InstallerRequest.builder();
+    static InstallerRequest request(String platform, URI serverUrl, boolean singleUse) {
+        InstallerRequest.Builder request = InstallerRequest.builder().singleUse(singleUse);
         if (platform != null) {
             try {
                 request.platform(Platform.parse(platform));
@@ -77,6 +80,9 @@ final class DeliveryCommands {
         @Option(names = "--server-url", description = "another URL this token's agents enroll at")
         URI serverUrl;
 
+        @Option(names = "--single-use", description = SINGLE_USE)
+        boolean singleUse;
+
         @Override
         public Integer call() throws Exception {
             HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
@@ -85,7 +91,7 @@ final class DeliveryCommands {
                 HeartbeatCli.checkOut(out);
             }
             try (Deployment d = root.open()) {
-                IssuedToken t = issue(d, root.org, key, request(platform, serverUrl));
+                IssuedToken t = issue(d, root.org, key, request(platform, serverUrl, singleUse));
                 byte[] text = (t.token().reveal() + "\n").getBytes(StandardCharsets.US_ASCII);
                 if (toStdout) {
                     System.out.write(text);

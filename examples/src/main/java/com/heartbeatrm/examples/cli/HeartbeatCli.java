@@ -446,6 +446,9 @@ public final class HeartbeatCli {
             @Option(names = "--server-url", description = "another URL this installer's agents enroll at")
             URI serverUrl;
 
+            @Option(names = "--single-use", description = DeliveryCommands.SINGLE_USE)
+            boolean singleUse;
+
             @Override
             public Integer call() throws Exception {
                 HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
@@ -454,7 +457,7 @@ public final class HeartbeatCli {
                     LocalApi api = new LocalApi(d, root.org);
                     String keyId = api.get("/keys/" + LocalApi.seg(key), java.util.Map.of()).path("id").asText();
                     Organization o = organizationOf(d, root.org);
-                    InstallerRequest.Builder request = InstallerRequest.builder();
+                    InstallerRequest.Builder request = InstallerRequest.builder().singleUse(singleUse);
                     if (platform != null) {
                         try {
                             request.platform(Platform.parse(platform));

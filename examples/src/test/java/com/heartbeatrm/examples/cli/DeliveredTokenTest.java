@@ -105,6 +105,11 @@ class DeliveredTokenTest {
         Path envFile = tmp.resolve("env-token");
         assertThat(cli("--data", data, "installers", "token", "--key", key, "--out", envFile.toString()).exit()).isZero();
         String envToken = Files.readString(envFile).strip();
+        Path singleFile = tmp.resolve("single-token");
+        Run single = cli("--data", data, "installers", "token", "--key", key, "--single-use", "--out", singleFile.toString());
+        assertThat(single.exit()).as(single.err()).isZero();
+        String singleToken = Files.readString(singleFile).strip();
+        Files.delete(singleFile);
 
         try (Deployment d = Deployment.open(Path.of(data), null, null, null);
                 ReferenceServer server = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
@@ -139,6 +144,12 @@ class DeliveredTokenTest {
             assertThat(none.exit()).isEqualTo(4);
             assertThat(none.err()).contains("no enrollment token").contains("--token-file").contains(TokenDelivery.ENVIRONMENT_VARIABLE);
 
+            Run once = agent(pins, Map.of(TokenDelivery.ENVIRONMENT_VARIABLE, singleToken), "", "--state-dir", tmp.resolve("pc6").toString());
+            assertThat(once.exit()).as(once.err()).isZero();
+            Run twice = agent(pins, Map.of(TokenDelivery.ENVIRONMENT_VARIABLE, singleToken), "", "--state-dir", tmp.resolve("pc7").toString());
+            assertThat(twice.exit()).as("a single-use token's second computer: " + twice.out()).isEqualTo(3);
+            assertThat(twice.err()).contains("(installer_used)");
+
             Path open = tmp.resolve("open-token");
             Files.writeString(open, envToken + "\n");
             Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
@@ -148,6 +159,13 @@ class DeliveredTokenTest {
             assertThat(open).exists();
             assertThat(tmp.resolve("pc5")).doesNotExist();
         }
+        Run listed = cli("--data", data, "installers", "list", "--json");
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.out());
+        assertThat(rows.findParents("maxUses")).singleElement().satisfies(r -> {
+            assertThat(r.path("maxUses").asLong()).isEqualTo(1);
+            assertThat(r.path("uses").asLong()).isEqualTo(1);
+        });
     }
 
     @Test
