@@ -35,7 +35,123 @@ public final class TokenDelivery {
     /** The most bytes read from a token file, standard input or a variable: a maximal token and some white space. */
     public static final int MAX_BYTES = EnrollmentTokenVerifier.MAX_TOKEN_LENGTH + 1024;
 
+    /** The agent's preference domain: an MDM profile's payload type, and the managed-preferences file's name on macOS. */
+    public static final String PREFERENCE_DOMAIN = "com.heartbeatrm.agent";
+    /** Where macOS puts the computer-wide managed preferences an MDM profile sets for {@value #PREFERENCE_DOMAIN}. */
+    public static final Path MANAGED_PREFERENCES = Path.of("/Library/Managed Preferences", PREFERENCE_DOMAIN + ".plist");
+    /** The registry key Group Policy and Intune set for the agent (the ADMX template's key). */
+    public static final String POLICY_KEY = "HKLM\\Software\\Policies\\HeartbeatRM\\Agent";
+    /** The name of the token's value in managed preferences and in the policy key. */
+    public static final String TOKEN_SETTING = "EnrollmentToken";
+
     private TokenDelivery() {
+    }
+
+    /**
+     * The token in macOS managed preferences ({@link #MANAGED_PREFERENCES}, binary or XML plist): the
+     * {@value #TOKEN_SETTING} string; empty when the file or the setting is absent. The file is the system's, not the
+     * agent's: it must be a regular file (not a link) owned by root or by this process's owner that no one else can
+     * write; it may be readable by all (macOS writes it so: an MDM profile is no secret store).
+     */
+    public static Optional<EnrollmentToken> fromManagedPreferences(Path plist) throws TokenDeliveryException {
+        Objects.requireNonNull(plist, "plist");
+        String source = "managed preferences " + plist;
+        byte[] bytes;
+        try {
+            if (!OwnerOnly.checkSystemFileIfPresent(plist)) {
+                return Optional.empty();
+            }
+            try (FileChannel ch = FileChannel.open(plist, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                if (ch.size() > com.heartbeatrm.agent.internal.PropertyList.MAX_BYTES) {
+                    throw new TokenDeliveryException(Reason.TOO_LARGE, source + " is larger than " + com.heartbeatrm.agent.internal.PropertyList.MAX_BYTES
+                            + " bytes");
+                }
+                ByteBuffer buf = ByteBuffer.allocate(com.heartbeatrm.agent.internal.PropertyList.MAX_BYTES + 1);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // read it all
+                }
+                bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+            }
+        } catch (UnsafeStateException e) {
+            throw new TokenDeliveryException(Reason.UNSAFE_FILE, source + ": " + e.getMessage().replace(": refused as agent state", ""), e);
+        } catch (IOException e) {
+            throw new TokenDeliveryException(Reason.IO, source + ": " + e.getClass().getSimpleName(), e);
+        }
+        Object top;
+        try {
+            top = com.heartbeatrm.agent.internal.PropertyList.parse(bytes);
+        } catch (com.heartbeatrm.agent.internal.PropertyList.PlistException e) {
+            throw new TokenDeliveryException(Reason.MALFORMED_SETTINGS, source + ": " + e.getMessage());
+        }
+        if (!(top instanceof Map<?, ?> settings)) {
+            throw new TokenDeliveryException(Reason.MALFORMED_SETTINGS, source + ": not a dictionary");
+        }
+        Object token = settings.get(TOKEN_SETTING);
+        if (token == null) {
+            return Optional.empty();
+        }
+        if (!(token instanceof String text)) {
+            throw new TokenDeliveryException(Reason.MALFORMED_SETTINGS, source + ": " + TOKEN_SETTING + " is not a string");
+        }
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        return Optional.of(parse(t, t.length, source));
+    }
+
+    /**
+     * The token in the Windows policy key, from the output of {@code reg query "HKLM\Software\Policies\HeartbeatRM\Agent"
+     * /v EnrollmentToken} (a {@code REG_SZ} value); empty when the output names no such value. Only {@code HKLM}
+     * policy keys are read: only administrators (Group Policy, Intune) can write them.
+     */
+    public static Optional<EnrollmentToken> fromPolicyRegistry(String regQueryOutput) throws TokenDeliveryException {
+        Objects.requireNonNull(regQueryOutput, "regQueryOutput");
+        if (regQueryOutput.length() > MAX_BYTES * 4) {
+            throw new TokenDeliveryException(Reason.TOO_LARGE, "policy registry listing is too long");
+        }
+        String value = null;
+        for (String line : regQueryOutput.split("\\r?\\n")) {
+            String l = line.strip();
+            String[] parts = l.split("\\s+", 3);
+            if (parts.length >= 2 && parts[0].equalsIgnoreCase(TOKEN_SETTING)) {
+                if (!parts[1].equals("REG_SZ") || parts.length < 3) {
+                    throw new TokenDeliveryException(Reason.MALFORMED_SETTINGS, "policy value " + TOKEN_SETTING + " is not a REG_SZ string");
+                }
+                if (value != null) {
+                    throw new TokenDeliveryException(Reason.MALFORMED_SETTINGS, "policy value " + TOKEN_SETTING + " is listed twice");
+                }
+                value = parts[2];
+            }
+        }
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        byte[] t = value.getBytes(StandardCharsets.UTF_8);
+        return Optional.of(parse(t, t.length, "policy value " + TOKEN_SETTING));
+    }
+
+    /** Where the policy registry listing comes from: {@link #queryPolicyRegistry()} on Windows, captured text in tests. */
+    @FunctionalInterface
+    public interface RegistryQuery {
+        String query() throws TokenDeliveryException;
+    }
+
+    /** Runs {@code reg query} for {@link #POLICY_KEY} (Windows only) and returns its output; empty output when the key is absent. */
+    public static String queryPolicyRegistry() throws TokenDeliveryException {
+        try {
+            Process p = new ProcessBuilder("reg", "query", POLICY_KEY, "/v", TOKEN_SETTING).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readNBytes(MAX_BYTES * 4);
+            p.getInputStream().close();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new TokenDeliveryException(Reason.IO, "reg query did not finish");
+            }
+            // Exit 1: no such key or value, i.e. no policy.
+            return p.exitValue() == 0 ? new String(out, java.nio.charset.Charset.defaultCharset()) : "";
+        } catch (IOException e) {
+            throw new TokenDeliveryException(Reason.IO, "reg query: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenDeliveryException(Reason.IO, "interrupted while reading the policy registry");
+        }
     }
 
     /**

@@ -19,7 +19,9 @@ import java.util.Optional;
  * "Find my enrollment token": the one place an agent asks. First its own installer file (the token the packer
  * embedded, {@link InstallerReader}); when that file carries none (a generic installer, e.g. an RPM or a vendor's
  * own MSI), the token delivered beside it ({@link TokenDelivery}): a token file or standard input when the agent was
- * told to read one, else the environment variable {@value TokenDelivery#ENVIRONMENT_VARIABLE}. Whatever the source,
+ * told to read one, else the environment variable {@value TokenDelivery#ENVIRONMENT_VARIABLE}, else the platform's
+ * managed channel: macOS managed preferences (an MDM configuration profile) or the Windows policy key (Group Policy,
+ * Intune). Whatever the source,
  * the token is verified the same way, against the agent's pinned issuer keys, before anything else sees it.
  *
  * <p>An installer that carries a token which is damaged or ambiguous is refused, never skipped: a tampered installer
@@ -37,7 +39,11 @@ public final class EnrollmentTokenFinder {
         /** Standard input. */
         STANDARD_INPUT,
         /** The environment variable {@value TokenDelivery#ENVIRONMENT_VARIABLE}. */
-        ENVIRONMENT
+        ENVIRONMENT,
+        /** macOS managed preferences for {@value TokenDelivery#PREFERENCE_DOMAIN}, set by an MDM configuration profile. */
+        MANAGED_PREFERENCES,
+        /** The Windows policy key set by Group Policy or Intune ({@link TokenDelivery#POLICY_KEY}). */
+        POLICY_REGISTRY
     }
 
     private final EnrollmentTokenVerifier verifier;
@@ -45,8 +51,12 @@ public final class EnrollmentTokenFinder {
     private final Path tokenFile;
     private final InputStream standardInput;
     private final Map<String, String> environment;
+    private final Path managedPreferences;
+    private final TokenDelivery.RegistryQuery policyRegistry;
 
     private EnrollmentTokenFinder(Builder b) {
+        this.managedPreferences = b.managedPreferences;
+        this.policyRegistry = b.policyRegistry;
         this.verifier = b.verifier;
         this.installer = b.installer;
         this.tokenFile = b.tokenFile;
@@ -89,6 +99,18 @@ public final class EnrollmentTokenFinder {
         Optional<EnrollmentToken> env = TokenDelivery.fromEnvironment(environment);
         if (env.isPresent()) {
             return Optional.of(new Found(verifier.verify(env.get()), Source.ENVIRONMENT, null));
+        }
+        if (managedPreferences != null) {
+            Optional<EnrollmentToken> t = TokenDelivery.fromManagedPreferences(managedPreferences);
+            if (t.isPresent()) {
+                return Optional.of(new Found(verifier.verify(t.get()), Source.MANAGED_PREFERENCES, null));
+            }
+        }
+        if (policyRegistry != null) {
+            Optional<EnrollmentToken> t = TokenDelivery.fromPolicyRegistry(policyRegistry.query());
+            if (t.isPresent()) {
+                return Optional.of(new Found(verifier.verify(t.get()), Source.POLICY_REGISTRY, null));
+            }
         }
         return Optional.empty();
     }
@@ -140,9 +162,37 @@ public final class EnrollmentTokenFinder {
         private Path tokenFile;
         private InputStream standardInput;
         private Map<String, String> environment = Map.of();
+        private Path managedPreferences;
+        private TokenDelivery.RegistryQuery policyRegistry;
 
         private Builder(EnrollmentTokenVerifier verifier) {
             this.verifier = verifier;
+        }
+
+        /** macOS managed preferences to read ({@link TokenDelivery#MANAGED_PREFERENCES} on a Mac; another file in tests). */
+        public Builder managedPreferences(Path plist) {
+            this.managedPreferences = Objects.requireNonNull(plist, "managedPreferences");
+            return this;
+        }
+
+        /** The Windows policy key's listing ({@link TokenDelivery#queryPolicyRegistry} on Windows; captured text in tests). */
+        public Builder policyRegistry(TokenDelivery.RegistryQuery query) {
+            this.policyRegistry = Objects.requireNonNull(query, "policyRegistry");
+            return this;
+        }
+
+        /**
+         * The platform's managed channel for {@code osName} ({@code os.name}): managed preferences on macOS, the policy
+         * registry on Windows, nothing elsewhere.
+         */
+        public Builder platformChannels(String osName) {
+            String os = Objects.requireNonNull(osName, "osName").toLowerCase(java.util.Locale.ROOT);
+            if (os.startsWith("mac")) {
+                managedPreferences(TokenDelivery.MANAGED_PREFERENCES);
+            } else if (os.startsWith("windows")) {
+                policyRegistry(TokenDelivery::queryPolicyRegistry);
+            }
+            return this;
         }
 
         /** The agent's own installer file, looked at first (a path that is not a regular file, e.g. a class directory, is skipped). */

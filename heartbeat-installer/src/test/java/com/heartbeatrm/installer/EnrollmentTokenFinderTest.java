@@ -71,6 +71,16 @@ class EnrollmentTokenFinderTest {
         assertThat(fromEnv.source()).isEqualTo(Source.ENVIRONMENT);
         assertThat(fromEnv.token().token()).isEqualTo(inEnv);
 
+        EnrollmentToken byPolicy = Tools.token();
+        String listing = "\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\HeartbeatRM\\Agent\r\n    EnrollmentToken    REG_SZ    "
+                + byPolicy.reveal() + "\r\n";
+        assertThat(finder().installer(untagged).environment(env).policyRegistry(() -> listing).build().find().orElseThrow().source())
+                .as("the environment before the policy").isEqualTo(Source.ENVIRONMENT);
+        Found fromPolicy = finder().installer(untagged).tokenFile(file).policyRegistry(() -> listing).build().find().orElseThrow();
+        assertThat(fromPolicy.source()).isEqualTo(Source.POLICY_REGISTRY);
+        assertThat(fromPolicy.token().token()).isEqualTo(byPolicy);
+        assertThat(finder().installer(untagged).managedPreferences(dir.resolve("absent.plist")).policyRegistry(() -> "").build().find())
+                .isEmpty();
         assertThat(finder().installer(untagged).tokenFile(file).build().find()).as("nothing anywhere: an enrolled agent renews").isEmpty();
         assertThat(finder().installer(dir).environment(env).build().find().orElseThrow().source())
                 .as("a class directory is no installer").isEqualTo(Source.ENVIRONMENT);

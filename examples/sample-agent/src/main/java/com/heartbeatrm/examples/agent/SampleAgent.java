@@ -126,7 +126,7 @@ public final class SampleAgent {
             pinned = PinnedKeySet.parseJson(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
             Path self = Path.of(SampleAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             EnrollmentTokenFinder.Builder finder = EnrollmentTokenFinder.builder(EnrollmentTokenVerifier.builder(pinned).build())
-                    .installer(self).environment(env);
+                    .installer(self).environment(env).platformChannels(System.getProperty("os.name"));
             if ("-".equals(tokenFile)) {
                 finder.standardInput(stdin);
             } else if (tokenFile != null) {
