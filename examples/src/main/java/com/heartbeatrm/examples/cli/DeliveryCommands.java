@@ -6,6 +6,9 @@ import com.heartbeatrm.core.Platform;
 import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.enrollment.IssuedToken;
 import com.heartbeatrm.examples.Deployment;
+import com.heartbeatrm.examples.delivery.MobileConfig;
+import com.heartbeatrm.examples.delivery.PolicyTemplates;
+import com.heartbeatrm.examples.tls.ServerTls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -17,6 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,7 +31,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The installer commands for a generic installer: the token delivered beside it ({@code installers token}). Each
+ * The installer commands for a generic installer: the token delivered beside it ({@code installers token}), in a macOS
+ * configuration profile ({@code installers profile}) or through Group Policy templates ({@code installers admx}). Each
  * token is recorded and revocable like any installer; its text is written once, owner-only, and never printed unless
  * asked for with {@code --out -} (to pipe it into an agent's standard input).
  */
@@ -102,6 +109,108 @@ final class DeliveryCommands {
                     System.out.println(t.record().id());
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "profile", description = "Writes a macOS configuration profile (.mobileconfig) for MDM (Jamf, Kandji, Intune) that"
+            + " sets the agent's managed preferences (com.heartbeatrm.agent): a new enrollment token for the key and the server URLs;"
+            + " signed (CMS) with --sign-cert/--sign-key (PEM) or --sign-pkcs12 (password in HEARTBEAT_SIGN_PASSWORD). Prints the"
+            + " installer id.")
+    static final class Profile implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--key", required = true, description = "key id or name")
+        String key;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE.mobileconfig", description = "written 0600 (it holds the token)")
+        Path out;
+
+        @Option(names = "--sign-cert", paramLabel = "PEM", description = "the signing certificate (chain), PEM")
+        Path signCert;
+
+        @Option(names = "--sign-key", paramLabel = "PEM", description = "its private key (RSA or EC), PEM")
+        Path signKey;
+
+        @Option(names = "--sign-pkcs12", paramLabel = "FILE", description = "certificate and key in a PKCS#12 file instead;"
+                + " its password in HEARTBEAT_SIGN_PASSWORD")
+        Path signPkcs12;
+
+        @Option(names = "--server-url", description = "another URL this token's agents enroll at")
+        URI serverUrl;
+
+        @Option(names = "--single-use", description = SINGLE_USE)
+        boolean singleUse;
+
+        @Override
+        public Integer call() throws Exception {
+            HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
+            HeartbeatCli.checkOut(out);
+            if ((signCert == null) != (signKey == null) || signPkcs12 != null && signCert != null) {
+                throw new HeartbeatCli.UsageException("sign with --sign-cert and --sign-key together, or with --sign-pkcs12 alone");
+            }
+            PrivateKey signer = null;
+            List<X509Certificate> chain = List.of();
+            if (signCert != null) {
+                chain = ServerTls.readCertificates(Files.readString(signCert, StandardCharsets.US_ASCII));
+                signer = ServerTls.readPrivateKey(Files.readString(signKey, StandardCharsets.US_ASCII));
+            } else if (signPkcs12 != null) {
+                String pw = System.getenv("HEARTBEAT_SIGN_PASSWORD");
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                try (var in = Files.newInputStream(signPkcs12)) {
+                    ks.load(in, pw == null ? new char[0] : pw.toCharArray());
+                }
+                for (String alias : java.util.Collections.list(ks.aliases())) {
+                    if (ks.isKeyEntry(alias)) {
+                        signer = (PrivateKey) ks.getKey(alias, pw == null ? new char[0] : pw.toCharArray());
+                        chain = java.util.Arrays.stream(ks.getCertificateChain(alias)).map(c -> (X509Certificate) c).toList();
+                        break;
+                    }
+                }
+                if (signer == null) {
+                    throw new HeartbeatCli.UsageException("--sign-pkcs12 " + signPkcs12 + " holds no private key");
+                }
+            }
+            try (Deployment d = root.open()) {
+                InstallerRequest.Builder request = InstallerRequest.builder().singleUse(singleUse).platform(Platform.MACOS);
+                if (serverUrl != null) {
+                    request.endpoints(List.of(Deployment.baseUrl(serverUrl)));
+                }
+                IssuedToken t = issue(d, root.org, key, request.build());
+                com.heartbeatrm.agent.EnrollmentClaims claims = com.heartbeatrm.agent.EnrollmentTokenVerifier.builder(d.server.signingKeys()
+                        .publicKeySet()).build().verify(t.token()).claims();
+                byte[] profile = MobileConfig.xml(t.token(), claims.endpoints(), t.record().id().value(),
+                        HeartbeatCli.organizationOf(d, root.org).name());
+                writeOwnerOnly(out, signer == null ? profile : MobileConfig.sign(profile, signer, chain));
+                System.out.println(t.record().id());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "admx", description = "Writes the Group Policy / Intune administrative templates: DIR/HeartbeatRM.admx and"
+            + " DIR/en-US/HeartbeatRM.adml, which set the enrollment token (from installers token) and the server URL in"
+            + " HKLM\\Software\\Policies\\HeartbeatRM\\Agent.")
+    static final class Admx implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "an existing directory")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new HeartbeatCli.UsageException("--out " + out + ": not a directory (or a link)");
+            }
+            Path admx = out.resolve(PolicyTemplates.ADMX_NAME);
+            Path lang = out.resolve("en-US");
+            if (!Files.isDirectory(lang, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(lang);
+            }
+            Path adml = lang.resolve(PolicyTemplates.ADML_NAME);
+            HeartbeatCli.writeOut(admx, PolicyTemplates.admx().getBytes(StandardCharsets.UTF_8));
+            HeartbeatCli.writeOut(adml, PolicyTemplates.adml().getBytes(StandardCharsets.UTF_8));
+            System.out.println(admx);
+            System.out.println(adml);
             return 0;
         }
     }

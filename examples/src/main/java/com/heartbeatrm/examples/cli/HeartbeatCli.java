@@ -424,7 +424,7 @@ public final class HeartbeatCli {
     }
 
     @Command(name = "installers", description = "Generate and inspect installers.", subcommands = {Installers.Generate.class, Installers.Inspect.class,
-        DeliveryCommands.Token.class, AdminCommands.InstallerList.class, AdminCommands.InstallerRevoke.class})
+        DeliveryCommands.Token.class, DeliveryCommands.Profile.class, DeliveryCommands.Admx.class, AdminCommands.InstallerList.class, AdminCommands.InstallerRevoke.class})
     static final class Installers {
         @Command(name = "generate", description = "Writes the installer for a key; prints the installer id.")
         static final class Generate implements Callable<Integer> {
