@@ -136,7 +136,11 @@ public final class SampleAgent {
         } catch (InstallerException e) {
             System.err.println("invalid installer: " + oneLine(e.getMessage()));
             return 4;
-        } catch (TokenDeliveryException | TokenException e) {
+        } catch (TokenException e) {
+            // The token (embedded or delivered) does not verify: changed, of another deployment, expired.
+            System.err.println("invalid installer or delivered token: " + oneLine(e.getMessage()));
+            return 4;
+        } catch (TokenDeliveryException e) {
             System.err.println("invalid enrollment token: " + oneLine(e.getMessage()));
             return 4;
         } catch (Exception e) {
