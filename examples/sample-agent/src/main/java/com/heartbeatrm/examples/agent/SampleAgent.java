@@ -161,8 +161,9 @@ public final class SampleAgent {
             } else {
                 Optional<AgentIdentity> stored = client.storedIdentity();
                 if (stored.isEmpty()) {
-                    System.err.println("no enrollment token: this installer carries none; deliver one with --token-file FILE (- for standard"
-                            + " input) or " + TokenDelivery.ENVIRONMENT_VARIABLE);
+                    System.err.println("no enrollment token: this installer carries none"
+                            + (tokenFile != null && !tokenFile.equals("-") ? ", there is no " + tokenFile : "")
+                            + "; deliver one with --token-file FILE (- for standard input) or " + TokenDelivery.ENVIRONMENT_VARIABLE);
                     return 4;
                 }
                 o = client.renew(stored.get());
