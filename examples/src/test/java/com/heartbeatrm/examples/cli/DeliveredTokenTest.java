@@ -117,6 +117,10 @@ class DeliveredTokenTest {
             assertThat(EnrollmentTokenVerifier.builder(d.server.signingKeys().publicKeySet()).build()
                     .verify(com.heartbeatrm.agent.EnrollmentToken.of(Files.readString(tokenFile).strip())).claims().installerId())
                     .isEqualTo(fileInstaller.value());
+            for (String t : List.of(stdinToken, envToken, singleToken)) {
+                assertThat(d.server.installers().check(com.heartbeatrm.agent.EnrollmentToken.of(t)))
+                        .as("the server accepts each issued token").isInstanceOf(com.heartbeatrm.enrollment.TokenCheck.Valid.class);
+            }
             Path pins = tmp.resolve("pins");
             Files.createDirectories(pins.resolve("heartbeat"));
             Files.writeString(pins.resolve("heartbeat/pinned-keys.json"), d.server.signingKeys().publicKeySet().toJson());
