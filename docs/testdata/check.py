@@ -734,7 +734,7 @@ def check_requests(d):
 # ---------------------------------------------------------------------------------------------- section 8
 
 REASONS = {"invalid_request": 400, "request_too_large": 413, "invalid_installer": 403, "installer_expired": 403,
-           "installer_revoked": 403, "key_not_found": 403, "key_disabled": 403, "key_expired": 403, "key_exhausted": 403,
+           "installer_revoked": 403, "installer_used": 403, "key_not_found": 403, "key_disabled": 403, "key_expired": 403, "key_exhausted": 403,
            "network_not_allowed": 403, "platform_not_allowed": 403, "rejected": 403, "clock_skew": 403, "throttled": 429,
            "agent_not_found": 403, "agent_disabled": 403, "agent_locked": 403, "pending_expired": 403, "not_found": 404,
            "method_not_allowed": 405, "unavailable": 503, "internal_error": 500}

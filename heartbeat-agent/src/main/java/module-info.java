@@ -7,6 +7,8 @@
 module com.heartbeatrm.agent {
     requires com.fasterxml.jackson.core;
     requires transitive java.net.http;
+    // The XML property lists of macOS managed preferences (StAX, no DTD, no external entity).
+    requires java.xml;
 
     exports com.heartbeatrm.agent;
     // Shared with the server side (signing, fast verification, strict JSON); not part of the public API.

@@ -308,6 +308,28 @@ class ConsoleBrowserIT {
         Result run = agent(installer, "pc1");
         assertThat(run.exit).as(run.output).isZero();
         assertThat(run.output).contains("enrolled").contains("\"Customer A\"");
+
+        // A single-use link: one computer enrolls with it, the next is refused; the list says it was used.
+        assertThat(driver.findElements(By.cssSelector("#installer-channels tr[data-channel]"))).hasSize(4);
+        driver.findElement(By.id("installer-single-use")).click();
+        driver.findElement(By.id("generate-installer")).click();
+        Path single = awaitDownload(Set.of(installer.getFileName().toString()));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("installer-result"), "Downloaded"));
+        String singleId = JSON.readTree(cli("installers", "inspect", single.toString()).output).path("installerId").asText();
+        Result once = agent(single, "pc-single-1");
+        assertThat(once.exit).as(once.output).isZero();
+        Result twice = agent(single, "pc-single-2");
+        assertThat(twice.exit).as(twice.output).isEqualTo(3);
+        assertThat(twice.output).contains("installer_used");
+        Files.delete(single);
+        menu("Agents");
+        waitForView("agents");
+        menu("Installers");
+        waitForView("installers");
+        pickKey();
+        By singleRow = By.cssSelector("#installer-list tr[data-installer='" + singleId + "']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(singleRow, "single use: 1 of 1"));
+        assertThat(driver.findElement(singleRow).getText()).contains("Used");
     }
 
     @Test

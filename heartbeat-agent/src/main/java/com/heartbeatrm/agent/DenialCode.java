@@ -18,6 +18,8 @@ public enum DenialCode {
     INVALID_INSTALLER(403),
     INSTALLER_EXPIRED(403),
     INSTALLER_REVOKED(403),
+    /** A single-use installer (download link) already enrolled another computer (403). */
+    INSTALLER_USED(403),
     KEY_NOT_FOUND(403),
     KEY_DISABLED(403),
     KEY_EXPIRED(403),

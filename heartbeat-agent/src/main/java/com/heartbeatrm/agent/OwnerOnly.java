@@ -93,6 +93,35 @@ final class OwnerOnly {
         return check(file, false);
     }
 
+    /**
+     * Refuses a system-written settings file (macOS managed preferences) unless it is a regular file, not a link, owned
+     * by root or this process's owner, and writable by its owner only; false when absent. Others may read it.
+     */
+    static boolean checkSystemFileIfPresent(Path file) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return false;
+        }
+        if (a.isSymbolicLink()) {
+            throw new UnsafeStateException(file, Reason.LINK, "");
+        }
+        if (!a.isRegularFile()) {
+            throw new UnsafeStateException(file, Reason.WRONG_TYPE, "");
+        }
+        if (POSIX) {
+            PosixFileAttributes px = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!px.owner().getName().equals("root") && !px.owner().equals(processOwner())) {
+                throw new UnsafeStateException(file, Reason.FOREIGN_OWNER, "owner " + px.owner().getName());
+            }
+            if (px.permissions().contains(PosixFilePermission.GROUP_WRITE) || px.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new UnsafeStateException(file, Reason.OPEN_TO_OTHERS, "mode " + PosixFilePermissions.toString(px.permissions()));
+            }
+        }
+        return true;
+    }
+
     private static boolean check(Path p, boolean directory) throws IOException {
         BasicFileAttributes a;
         try {

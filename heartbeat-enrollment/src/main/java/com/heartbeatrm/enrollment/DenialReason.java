@@ -44,6 +44,8 @@ public enum DenialReason {
     /** Verifies, but this deployment has no record of issuing it (or the record names another key). */
     TOKEN_UNKNOWN(DenialCode.INVALID_INSTALLER, "this installer is invalid"),
     TOKEN_REVOKED(DenialCode.INSTALLER_REVOKED, "this installer was revoked"),
+    /** A single-use installer (or one with another use limit) that other computers used up; a retry of its own computer passes. */
+    INSTALLER_USED(DenialCode.INSTALLER_USED, "this installer was for one computer and has been used; ask for a new one"),
     KEY_NOT_FOUND(DenialCode.KEY_NOT_FOUND, "this installer's access key no longer exists"),
     KEY_DISABLED(DenialCode.KEY_DISABLED, "this installer's access key was disabled"),
     KEY_EXPIRED(DenialCode.KEY_EXPIRED, "this installer's access key has expired"),

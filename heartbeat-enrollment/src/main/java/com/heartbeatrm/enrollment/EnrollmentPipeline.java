@@ -429,6 +429,11 @@ final class EnrollmentPipeline {
         if (r.get().isRevoked()) {
             return Steps.deny(DenialReason.TOKEN_REVOKED, "installer " + e.attempt.installer() + " was revoked", e);
         }
+        if (r.get().isExhausted() && e.existing == null) {
+            // A retry of the computer that used it (its answer was lost) passed above as that agent's enrollment again.
+            return Steps.deny(DenialReason.INSTALLER_USED, "installer " + e.attempt.installer() + " admits " + r.get().maxUses().getAsLong()
+                    + " computer(s) and was used", e);
+        }
         return Steps.pass(e, () -> "installer " + e.attempt.installer() + " is recorded and not revoked");
     }
 
@@ -484,6 +489,7 @@ final class EnrollmentPipeline {
             case KEY_DISABLED -> DenialReason.KEY_DISABLED;
             case KEY_EXPIRED -> DenialReason.KEY_EXPIRED;
             case KEY_EXHAUSTED -> DenialReason.KEY_EXHAUSTED;
+            case INSTALLER_EXHAUSTED -> DenialReason.INSTALLER_USED;
             case REPLAYED -> DenialReason.REPLAYED;
             case KEY_CHANGED -> DenialReason.KEY_CHANGED;
         };

@@ -11,17 +11,25 @@ import java.util.Optional;
 
 /**
  * Options for one issued installer (its token); all optional: an expiry (never past the key's own), a platform (one
- * the key and its group allow), base URLs and TLS pins other than the deployment's. Built by a validating builder.
+ * the key and its group allow), base URLs and TLS pins other than the deployment's, and single use (one computer,
+ * a short expiry: {@link #SINGLE_USE_EXPIRY} unless another is given, at most {@link #SINGLE_USE_MAX_EXPIRY}). Built
+ * by a validating builder.
  */
 public final class InstallerRequest {
     public static final InstallerRequest DEFAULTS = builder().build();
+    /** A single-use installer's expiry when the request names none. */
+    public static final Duration SINGLE_USE_EXPIRY = Duration.ofHours(24);
+    /** The longest a single-use installer may live: it is a download link for one computer, not a standing credential. */
+    public static final Duration SINGLE_USE_MAX_EXPIRY = Duration.ofDays(7);
     private final Optional<Instant> expiresAt;
     private final Optional<Duration> expiresIn;
     private final Optional<Platform> platform;
     private final List<URI> endpoints;
     private final Optional<List<String>> tlsPins;
+    private final boolean singleUse;
 
     private InstallerRequest(Builder b) {
+        this.singleUse = b.singleUse;
         this.expiresAt = Optional.ofNullable(b.expiresAt);
         this.expiresIn = Optional.ofNullable(b.expiresIn);
         this.platform = Optional.ofNullable(b.platform);
@@ -34,7 +42,15 @@ public final class InstallerRequest {
     }
 
     Optional<Instant> expiresAt(Instant now) {
+        if (singleUse && expiresAt.isEmpty() && expiresIn.isEmpty()) {
+            return Optional.of(now.plus(SINGLE_USE_EXPIRY));
+        }
         return expiresAt.isPresent() ? expiresAt : expiresIn.map(now::plus);
+    }
+
+    /** Whether the installer admits one computer only (a retry of that computer still works). */
+    public boolean singleUse() {
+        return singleUse;
     }
 
     public Optional<Platform> platform() {
@@ -57,8 +73,15 @@ public final class InstallerRequest {
         private Platform platform;
         private List<URI> endpoints = List.of();
         private List<String> tlsPins;
+        private boolean singleUse;
 
         private Builder() {
+        }
+
+        /** One computer only, with a short expiry (see the class comment): a download link handed to one technician. */
+        public Builder singleUse(boolean single) {
+            this.singleUse = single;
+            return this;
         }
 
         public Builder expiresAt(Instant at) {

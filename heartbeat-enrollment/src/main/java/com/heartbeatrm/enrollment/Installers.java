@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -83,7 +84,7 @@ public final class Installers {
 
     /** A token signed and ready, not yet recorded. */
     private record Prepared(InstallerId id, OrganizationId org, AccessKey key, String signingKeyId, Instant now, Actor actor,
-            EnrollmentClaims claims, EnrollmentToken token) {
+            EnrollmentClaims claims, EnrollmentToken token, boolean singleUse) {
     }
 
     /**
@@ -151,6 +152,10 @@ public final class Installers {
         if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
             throw new InvalidInputException("expiresAt", "must be in the future");
         }
+        if (request.singleUse() && expiresAt.get().isAfter(now.plus(InstallerRequest.SINGLE_USE_MAX_EXPIRY))) {
+            throw new InvalidInputException("expiresAt", "a single-use installer expires within " + InstallerRequest.SINGLE_USE_MAX_EXPIRY.toDays()
+                    + " days");
+        }
         if (key.expiresAt().isPresent()) {
             if (expiresAt.isPresent() && expiresAt.get().isAfter(key.expiresAt().get())) {
                 throw new InvalidInputException("expiresAt", "an installer cannot outlive its access key (" + key.expiresAt().get() + ")");
@@ -174,12 +179,13 @@ public final class Installers {
         EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, issuer, org.value(), keyId.value(), id.value(), now,
                 expiresAt, endpoints, pins, request.platform().map(Platform::wireName));
         EnrollmentToken token = EnrollmentToken.of(EnrollmentTokenCodec.encode(claims, signing.keyId, signing::sign));
-        return new Prepared(id, org, key, signing.keyId, now, actor, claims, token);
+        return new Prepared(id, org, key, signing.keyId, now, actor, claims, token, request.singleUse());
     }
 
     private InstallerRecord record(Prepared p, String format, Optional<ArtifactDigest> base, Optional<ArtifactDigest> output) {
         InstallerRecord record = new InstallerRecord(p.id, p.org, p.key.id(), p.signingKeyId, p.now, p.actor, p.claims.expiresAt(),
-                p.claims.platform().map(Platform::parse), format, base, output, Optional.empty(), 0);
+                p.claims.platform().map(Platform::parse), format, base, output, Optional.empty(),
+                p.singleUse ? OptionalLong.of(1) : OptionalLong.empty(), 0, 0);
         Map<String, String> after = new LinkedHashMap<>();
         after.put("key", p.key.id().value());
         after.put("signingKey", p.signingKeyId);
@@ -188,6 +194,9 @@ public final class Installers {
         p.claims.platform().ifPresent(pl -> after.put("platform", pl));
         after.put("endpoints", p.claims.endpoints().toString());
         after.put("pins", Integer.toString(p.claims.tlsPins().size()));
+        if (p.singleUse) {
+            after.put("maxUses", "1");
+        }
         base.ifPresent(b -> after.put("baseSha256", b.sha256()));
         output.ifPresent(o -> {
             after.put("outputSha256", o.sha256());
@@ -256,6 +265,9 @@ public final class Installers {
         }
         if (record.get().isRevoked()) {
             return new TokenCheck.Refused(DenialReason.TOKEN_REVOKED, "installer " + installer + " was revoked", named);
+        }
+        if (record.get().isExhausted()) {
+            return new TokenCheck.Refused(DenialReason.INSTALLER_USED, "installer " + installer + " was used", named);
         }
         Optional<AccessKey> key = store.accessKeys().find(org, keyId);
         if (key.isEmpty()) {

@@ -54,6 +54,12 @@ class EnrollmentEndpointTest {
         EndpointResponse disabled = post("enroll", Agents.windows("pc").enrollBody(t.token(), f.clock));
         assertThat(disabled.status()).isEqualTo(403);
         assertThat(text(disabled)).contains("\"reason\":\"key_disabled\"");
+        f.admin.accessKeys().enable(f.alice, f.acme.id(), f.keyA.id());
+        IssuedToken single = f.installers.issueToken(f.alice, f.acme.id(), f.keyA.id(), InstallerRequest.builder().singleUse(true).build());
+        assertThat(post("enroll", Agents.windows("one").enrollBody(single.token(), f.clock)).status()).isEqualTo(200);
+        EndpointResponse used = post("enroll", Agents.windows("two").enrollBody(single.token(), f.clock));
+        assertThat(used.status()).isEqualTo(403);
+        assertThat(text(used)).contains("\"reason\":\"installer_used\"");
         byte[] big;
         try {
             big = EndpointRequest.readBody(new ByteArrayInputStream(new byte[EnrollmentProtocol.MAX_BODY_BYTES * 2]));

@@ -1,6 +1,7 @@
 package com.heartbeatrm.enrollment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.heartbeatrm.agent.AgentCredentialVerifier;
 import com.heartbeatrm.agent.AgentKeyPair;
@@ -278,6 +279,27 @@ class EnrollmentPipelineTest {
             assertThat(again).isInstanceOfSatisfying(EnrollmentResult.Enrolled.class, e -> assertThat(e.agent().id()).isEqualTo(first.id()));
             assertThat(denial(enroll(Agents.windows("other"), t))).isEqualTo(DenialReason.KEY_EXHAUSTED);
             assertThat(f.admin.accessKeys().require(f.acme.id(), once.id()).useCount()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a single-use installer: one computer enrolls, its lost-answer retry gets its agent back, the next is INSTALLER_USED")
+        void singleUseInstaller() {
+            IssuedToken t = f.installers.issueToken(f.alice, f.acme.id(), f.keyA.id(), InstallerRequest.builder().singleUse(true).build());
+            assertThat(t.record().maxUses()).hasValue(1);
+            assertThat(t.record().expiresAt()).contains(f.clock.instant().plus(InstallerRequest.SINGLE_USE_EXPIRY));
+            Agents pc = Agents.windows("pc");
+            Agent first = ((EnrollmentResult.Enrolled) enroll(pc, t)).agent();
+            f.clock.advance(Duration.ofSeconds(5));
+            assertThat(enroll(pc, t)).isInstanceOfSatisfying(EnrollmentResult.Enrolled.class, e -> assertThat(e.agent().id()).isEqualTo(first.id()));
+            assertThat(denial(enroll(Agents.windows("other"), t))).isEqualTo(DenialReason.INSTALLER_USED);
+            assertThat(f.installers.check(t.token())).isInstanceOfSatisfying(TokenCheck.Refused.class,
+                    r -> assertThat(r.reason()).isEqualTo(DenialReason.INSTALLER_USED));
+            assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isEqualTo(1);
+            assertThat(f.installers.require(f.acme.id(), t.record().id()).useCount()).isEqualTo(1);
+            // Another installer of the same key is unaffected: the limit is the installer's own.
+            assertThat(enroll(Agents.windows("third"), f.issue())).isInstanceOf(EnrollmentResult.Enrolled.class);
+            assertThatThrownBy(() -> f.installers.issueToken(f.alice, f.acme.id(), f.keyA.id(), InstallerRequest.builder().singleUse(true)
+                    .expiresIn(Duration.ofDays(30)).build())).isInstanceOf(com.heartbeatrm.core.InvalidInputException.class);
         }
 
         @Test

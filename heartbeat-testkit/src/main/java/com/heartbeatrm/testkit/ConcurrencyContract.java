@@ -10,14 +10,19 @@ import com.heartbeatrm.core.DuplicateNameException;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.GroupNotEmptyException;
+import com.heartbeatrm.core.InstallerId;
+import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.InvalidMoveException;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
+import com.heartbeatrm.core.spi.EnrollmentAttempt;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -40,6 +45,33 @@ public interface ConcurrencyContract extends StoreContract {
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(10);
         assertThat(store().agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize(10);
         assertThat(auditOf(org.id())).filteredOn(r -> r.event().action() == AuditAction.AGENT_ENROLLED).hasSize(10);
+    }
+
+    @Test
+    @DisplayName("threads racing for one single-use installer, beside others enrolling with the same key: one computer wins it")
+    default void singleUseInstallerHasOneWinner() throws Exception {
+        NewOrganization org = newOrg();
+        AccessKey key = org.defaultKey();
+        InstallerRecord single = new InstallerRecord(InstallerId.random(), org.id(), key.id(), "hbs_" + "A".repeat(22), clock().instant(), ALICE,
+                Optional.empty(), Optional.empty(), "token", Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.of(1), 0, 0);
+        store().installers().insert(single, installerAudit(single, AuditAction.INSTALLER_ISSUED));
+        AtomicInteger turn = new AtomicInteger();
+        List<Object[]> results = runConcurrently(concurrency(), () -> {
+            boolean forSingle = turn.getAndIncrement() % 2 == 0;
+            EnrollmentCommit r = enroll(forSingle ? new EnrollmentAttempt(org.id(), single.id(), key.id(), single.signingKeyId(),
+                    randomFingerprint(), newNonce(), clock().instant().plusSeconds(301), clock().instant(), Optional.empty())
+                    : attempt(key, randomFingerprint()));
+            return new Object[] {forSingle, r};
+        });
+        List<EnrollmentCommit> withSingle = results.stream().filter(r -> (Boolean) r[0]).map(r -> (EnrollmentCommit) r[1]).toList();
+        List<EnrollmentCommit> others = results.stream().filter(r -> !(Boolean) r[0]).map(r -> (EnrollmentCommit) r[1]).toList();
+        assertThat(withSingle).filteredOn(r -> r instanceof EnrollmentCommit.Enrolled).hasSize(1);
+        assertThat(withSingle).filteredOn(r -> !(r instanceof EnrollmentCommit.Enrolled))
+                .allMatch(r -> r.equals(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED)));
+        assertThat(others).allMatch(r -> r instanceof EnrollmentCommit.Enrolled);
+        assertThat(store().installers().find(org.id(), single.id()).orElseThrow().useCount()).isEqualTo(1);
+        assertThat(store().agents().listByInstaller(org.id(), single.id(), PageRequest.first(100)).items()).hasSize(1);
+        assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(others.size() + 1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AuditAction;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
@@ -20,6 +21,7 @@ import com.heartbeatrm.core.spi.EnrollmentVerdict;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
@@ -109,6 +111,49 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(enroll(key, fp)).isEqualTo(new EnrollmentCommit.AlreadyEnrolled(first));
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(1);
         assertThat(enroll(key)).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED));
+    }
+
+    @Test
+    @DisplayName("a single-use installer admits one computer; the next is refused at commit, counting nothing; its retry still works")
+    default void singleUseInstaller() {
+        NewOrganization org = newOrg();
+        AccessKey key = keyFor(group(org, "Customer A"));
+        InstallerRecord single = new InstallerRecord(InstallerId.random(), org.id(), key.id(), "hbs_" + "A".repeat(22), clock().instant(), ALICE,
+                Optional.of(clock().instant().plus(Duration.ofDays(1))), Optional.empty(), "token", Optional.empty(), Optional.empty(),
+                Optional.empty(), OptionalLong.of(1), 0, 0);
+        store().installers().insert(single, installerAudit(single, AuditAction.INSTALLER_ISSUED));
+        String fp = randomFingerprint();
+        EnrollmentCommit first = enroll(attemptWith(single, key, fp));
+        assertThat(first).isInstanceOf(EnrollmentCommit.Enrolled.class);
+        InstallerRecord used = store().installers().find(org.id(), single.id()).orElseThrow();
+        assertThat(used.useCount()).isEqualTo(1);
+        assertThat(used.isExhausted()).isTrue();
+        assertThat(used.version()).as("a counted use is no admin change").isEqualTo(single.version());
+
+        // The judge here admits whatever it read: the refusal is the store's own, at commit.
+        assertThat(enroll(attemptWith(single, key, randomFingerprint())))
+                .isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED));
+        assertThat(enroll(attemptWith(single, key, fp))).as("the same computer again (its answer was lost)")
+                .isEqualTo(new EnrollmentCommit.AlreadyEnrolled(((EnrollmentCommit.Enrolled) first).agent()));
+        assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).as("the refusal counted no use of the key").isEqualTo(1);
+        assertThat(store().agents().listByInstaller(org.id(), single.id(), PageRequest.first(10)).items()).hasSize(1);
+        assertThat(store().installers().find(org.id(), single.id()).orElseThrow().useCount()).isEqualTo(1);
+
+        // A use the key refuses gives the installer's use back: a disabled key does not burn a single-use link.
+        InstallerRecord other = new InstallerRecord(InstallerId.random(), org.id(), key.id(), single.signingKeyId(), clock().instant(), ALICE,
+                single.expiresAt(), Optional.empty(), "token", Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.of(1), 0, 0);
+        store().installers().insert(other, installerAudit(other, AuditAction.INSTALLER_ISSUED));
+        admin().accessKeys().disable(ALICE, org.id(), key.id(), "test");
+        assertThat(enroll(attemptWith(other, key, randomFingerprint())))
+                .isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_DISABLED));
+        assertThat(store().installers().find(org.id(), other.id()).orElseThrow().useCount()).isZero();
+        admin().accessKeys().enable(ALICE, org.id(), key.id());
+        assertThat(enroll(attemptWith(other, key, randomFingerprint()))).isInstanceOf(EnrollmentCommit.Enrolled.class);
+    }
+
+    private EnrollmentAttempt attemptWith(InstallerRecord installer, AccessKey key, String fingerprint) {
+        return new EnrollmentAttempt(key.organizationId(), installer.id(), key.id(), installer.signingKeyId(), fingerprint, newNonce(),
+                clock().instant().plusSeconds(301), clock().instant(), Optional.empty());
     }
 
     @Test

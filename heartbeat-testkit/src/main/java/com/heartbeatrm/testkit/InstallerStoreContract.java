@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,8 @@ public interface InstallerStoreContract extends StoreContract {
         ArtifactDigest base = new ArtifactDigest("a".repeat(64), 1000);
         ArtifactDigest out = new ArtifactDigest("b".repeat(64), 1100);
         InstallerRecord packed = new InstallerRecord(InstallerId.random(), org.id(), org.defaultKey().id(), r.signingKeyId(),
-                clock().instant(), ALICE, Optional.empty(), Optional.empty(), "msi", Optional.of(base), Optional.of(out), Optional.empty(), 0);
+                clock().instant(), ALICE, Optional.empty(), Optional.empty(), "msi", Optional.of(base), Optional.of(out), Optional.empty(),
+                OptionalLong.empty(), 0, 0);
         store().installers().insert(packed, installerAudit(packed, AuditAction.INSTALLER_ISSUED));
         assertThat(store().installers().find(org.id(), packed.id())).contains(packed);
         InstallerRecord packedRevoked = store().installers().update(packed.withRevoked(rev), 0, installerAudit(packed,
@@ -79,7 +81,7 @@ public interface InstallerStoreContract extends StoreContract {
         assertThat(store().installers().find(b.id(), r.id())).isEmpty();
         assertThat(store().installers().list(b.id(), PageRequest.first(10)).items()).isEmpty();
         InstallerRecord cross = new InstallerRecord(InstallerId.random(), b.id(), a.defaultKey().id(), r.signingKeyId(),
-                r.issuedAt(), ALICE, r.expiresAt(), r.platform(), "token", Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                r.issuedAt(), ALICE, r.expiresAt(), r.platform(), "token", Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0, 0);
         assertThatThrownBy(() -> store().installers().insert(cross, installerAudit(cross, AuditAction.INSTALLER_ISSUED)))
                 .isInstanceOf(NotFoundException.class);
         assertThat(store().installers().list(b.id(), PageRequest.first(10)).items()).isEmpty();

@@ -39,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -201,7 +202,7 @@ public interface StoreContract {
     default InstallerRecord newInstaller(AccessKey key) {
         return new InstallerRecord(InstallerId.random(), key.organizationId(), key.id(), "hbs_" + "A".repeat(22),
                 clock().instant(), ALICE, Optional.of(clock().instant().plus(Duration.ofDays(1))), Optional.of(Platform.WINDOWS),
-                "token", Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                "token", Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0, 0);
     }
 
     default AuditEvent installerAudit(InstallerRecord r, AuditAction action) {

@@ -425,7 +425,7 @@ public final class HeartbeatCli {
     }
 
     @Command(name = "installers", description = "Generate and inspect installers.", subcommands = {Installers.Generate.class, Installers.Inspect.class,
-        AdminCommands.InstallerList.class, AdminCommands.InstallerRevoke.class})
+        DeliveryCommands.Token.class, DeliveryCommands.Profile.class, DeliveryCommands.Admx.class, AdminCommands.InstallerList.class, AdminCommands.InstallerRevoke.class})
     static final class Installers {
         @Command(name = "generate", description = "Writes the installer for a key; prints the installer id.")
         static final class Generate implements Callable<Integer> {
@@ -447,6 +447,9 @@ public final class HeartbeatCli {
             @Option(names = "--server-url", description = "another URL this installer's agents enroll at")
             URI serverUrl;
 
+            @Option(names = "--single-use", description = DeliveryCommands.SINGLE_USE)
+            boolean singleUse;
+
             @Override
             public Integer call() throws Exception {
                 HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
@@ -455,7 +458,7 @@ public final class HeartbeatCli {
                     LocalApi api = new LocalApi(d, root.org);
                     String keyId = api.get("/keys/" + LocalApi.seg(key), java.util.Map.of()).path("id").asText();
                     Organization o = organizationOf(d, root.org);
-                    InstallerRequest.Builder request = InstallerRequest.builder();
+                    InstallerRequest.Builder request = InstallerRequest.builder().singleUse(singleUse);
                     if (platform != null) {
                         try {
                             request.platform(Platform.parse(platform));

@@ -238,7 +238,7 @@ public final class ServerTls {
         return false;
     }
 
-    static List<X509Certificate> readCertificates(String pem) throws IOException {
+    public static List<X509Certificate> readCertificates(String pem) throws IOException {
         try {
             Collection<? extends java.security.cert.Certificate> certs = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
@@ -255,7 +255,7 @@ public final class ServerTls {
         }
     }
 
-    static PrivateKey readPrivateKey(String pem) throws IOException {
+    public static PrivateKey readPrivateKey(String pem) throws IOException {
         try (Reader r = new StringReader(pem); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();

@@ -136,8 +136,8 @@ export const seg = (s) => encodeURIComponent(s);
  * Generates an installer for a key and hands it to the browser as a download. With `file`, the operator's own
  * base installer is uploaded and tagged; without, the server's sample agent is.
  */
-export async function generateInstaller(key, { platform, file } = {}) {
-  const query = { platform };
+export async function generateInstaller(key, { platform, file, singleUse } = {}) {
+  const query = { platform, singleUse: singleUse ? 'true' : null };
   let response;
   if (file) {
     query.filename = file.name;

@@ -19,6 +19,7 @@ export default async function installers(container) {
     h('option', { value: 'macos' }, 'macOS'),
     h('option', { value: 'linux' }, 'Linux'));
   const file = h('input', { type: 'file', name: 'base', id: 'installer-base', dataset: { field: 'file' } });
+  const singleUse = h('input', { type: 'checkbox', name: 'singleUse', id: 'installer-single-use', dataset: { field: 'singleUse' } });
   const generate = h('button', { type: 'submit', class: 'primary', id: 'generate-installer' }, 'Generate Installer');
   const result = h('p', { class: 'notice', id: 'installer-result', role: 'status' });
   const list = h('div', { id: 'installer-list' });
@@ -27,7 +28,9 @@ export default async function installers(container) {
       field('Access key', keySelect),
       field('Platform (optional)', platform),
       field('Base installer (optional)', file, 'Your own agent installer: JAR/ZIP, signed Windows .exe or any file. '
-        + 'Without one, the server’s sample agent is used.')),
+        + 'Without one, the server’s sample agent is used.'),
+      field('Single use', singleUse, 'For one computer: a second one is refused, and the link expires in 24 hours. '
+        + 'Hand each technician’s download its own.')),
     h('div', { class: 'actions' }, generate),
     result);
 
@@ -49,12 +52,13 @@ export default async function installers(container) {
     generate.disabled = true;
     generate.textContent = 'Generating…';
     try {
-      const got = await api.generateInstaller(keySelect.value, { platform: platform.value || null, file: file.files[0] || null });
+      const got = await api.generateInstaller(keySelect.value,
+        { platform: platform.value || null, file: file.files[0] || null, singleUse: singleUse.checked });
       result.textContent = `Downloaded ${got.filename} (${formatSize(got.size)}), installer ${got.installerId}.`;
       result.dataset.installer = got.installerId || '';
       await loadList();
     } catch (err) {
-      const target = err.field === 'file' ? file : err.field === 'platform' ? platform : generate;
+      const target = err.field === 'file' ? file : err.field === 'platform' ? platform : err.field === 'singleUse' ? singleUse : generate;
       showError(target, err);
     } finally {
       generate.disabled = false;
@@ -84,7 +88,8 @@ export default async function installers(container) {
       h('td', {}, r.format || '—'),
       h('td', {}, r.size !== undefined ? formatSize(r.size) : '—'),
       h('td', { class: 'mono', title: r.sha256 || '' }, r.sha256 ? `${r.sha256.slice(0, 12)}…` : '—'),
-      h('td', {}, r.revoked ? status('REVOKED', 'Revoked') : status('ACTIVE', 'Active')),
+      h('td', {}, r.revoked ? status('REVOKED', 'Revoked') : r.maxUses !== undefined && r.uses >= r.maxUses ? status('USED', 'Used')
+        : status('ACTIVE', 'Active'), r.maxUses !== undefined ? h('span', { class: 'sub' }, `single use: ${r.uses} of ${r.maxUses}`) : null),
       h('td', { class: 'actions-cell' }, r.revoked ? null
         : h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => revoke(r)) }, 'Revoke')));
   }
@@ -106,8 +111,28 @@ export default async function installers(container) {
   fill(container,
     h('div', { class: 'view-head' }, h('h1', {}, 'Installers'),
       h('p', {}, 'Generate an installer that enrolls new agents with an access key. The browser downloads it.')),
-    form, list);
+    form, channels(), list);
   await loadList();
+}
+
+// Which way the token reaches each platform: in the installer where the format has room for it, beside it otherwise.
+const CHANNELS = [
+  ['Windows .exe and .msi, JAR/ZIP, shell scripts, .deb', 'Tagged installer',
+    'Generate Installer above: the token travels inside the file (inside the Authenticode signature for .exe/.msi).'],
+  ['RPM (RHEL, SUSE), containers, cloud-init, Ansible/Puppet/Chef', 'Token file',
+    'Install the untouched package, then deliver the token beside it: heartbeat installers token --key KEY --out FILE '
+      + '(owner-only), read with --token-file FILE, standard input, or HEARTBEAT_ENROLLMENT_TOKEN. Never on a command line.'],
+  ['macOS (Jamf, Kandji, Intune, any MDM)', 'Configuration profile',
+    'heartbeat installers profile --key KEY --out agent.mobileconfig: a managed-preferences payload for com.heartbeatrm.agent.'],
+  ['Windows fleets (Group Policy, Intune)', 'Policy',
+    'heartbeat installers admx --out DIR: an ADMX/ADML pair that sets the token in HKLM\\Software\\Policies\\HeartbeatRM\\Agent.'],
+];
+
+function channels() {
+  return h('details', { class: 'card', id: 'installer-channels' },
+    h('summary', {}, 'Which channel for which platform?'),
+    table(['Platform', 'Channel', 'How'], CHANNELS.map(([platform, channel, how]) =>
+      h('tr', { dataset: { channel } }, h('td', {}, platform), h('td', {}, channel), h('td', {}, how))), ''));
 }
 
 function formatSize(n) {

@@ -621,6 +621,10 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
                 Agent agent = admit.agent();
                 checkAdmission(attempt, agent);
+                InstallerRecord installer = t.installers.get(attempt.installer());
+                if (installer != null && installer.isExhausted()) {
+                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
+                }
                 AccessKey key = t.keys.get(attempt.key());
                 if (key == null) {
                     return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_NOT_FOUND);
@@ -644,6 +648,9 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 t.group(agent.groupId());
                 Agent stored = agent.withVersion(0);
                 t.keys.put(key.id(), key.withUse(attempt.now(), agent.id()));
+                if (installer != null && installer.maxUses().isPresent()) {
+                    t.installers.put(installer.id(), installer.withUseCount(installer.useCount() + 1));
+                }
                 t.agents.put(stored.id(), stored);
                 t.agentsByFingerprint.put(stored.publicKeyFingerprint(), stored.id());
                 rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
@@ -806,7 +813,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 StaleVersionException.check("installer", current.id().value(), expectedVersion, current.version());
                 InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(),
                         current.signingKeyId(), current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(),
-                        changed.format(), changed.base(), changed.output(), changed.revoked(), current.version() + 1);
+                        changed.format(), changed.base(), changed.output(), changed.revoked(), current.maxUses(), current.useCount(),
+                        current.version() + 1);
                 t.installers.put(stored.id(), stored);
                 appendAudit(t, audit);
                 return stored;

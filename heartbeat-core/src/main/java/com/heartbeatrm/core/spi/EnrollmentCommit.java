@@ -45,6 +45,8 @@ public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, Enro
         KEY_DISABLED,
         KEY_EXPIRED,
         KEY_EXHAUSTED,
+        /** The installer has a use limit (a single-use link) and another computer used it up. */
+        INSTALLER_EXHAUSTED,
         /** Another request remembered the same nonce first. */
         REPLAYED,
         /** The key kept changing (re-pointed) between the store's read and its commit, on every retry. */

@@ -11,7 +11,8 @@ public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, Enrol
 
     /**
      * Create {@code agent} (version 0) in its group, counting one use of its key, which must still point at that
-     * group, be enabled, unexpired and below its maximum at commit; remember the nonce; append {@code audit}.
+     * group, be enabled, unexpired and below its maximum at commit, and, when the installer has a use limit, one use of
+     * the installer, which must still be below it; remember the nonce; append {@code audit}.
      */
     record Admit(Agent agent, AuditEvent audit) implements EnrollmentVerdict {
         public Admit {

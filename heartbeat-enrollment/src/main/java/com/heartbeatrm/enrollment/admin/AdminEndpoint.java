@@ -758,6 +758,12 @@ public final class AdminEndpoint {
                 throw new InvalidInputException("platform", "one of windows, macos, linux");
             }
         });
+        c.query("singleUse").ifPresent(v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new InvalidInputException("singleUse", "true or false");
+            }
+            b.singleUse(v.equals("true"));
+        });
         return b.build();
     }
 

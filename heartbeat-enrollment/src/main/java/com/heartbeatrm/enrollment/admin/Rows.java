@@ -92,6 +92,10 @@ final class Rows {
         m.put("issuedBy", r.issuedBy().name());
         r.expiresAt().ifPresent(e -> m.put("expires", e.toString()));
         r.platform().ifPresent(p -> m.put("platform", p.wireName()));
+        r.maxUses().ifPresent(n -> {
+            m.put("maxUses", n);
+            m.put("uses", r.useCount());
+        });
         m.put("signingKey", r.signingKeyId());
         m.put("revoked", r.isRevoked());
         r.revoked().ifPresent(x -> {

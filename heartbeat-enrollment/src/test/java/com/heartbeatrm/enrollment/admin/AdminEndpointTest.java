@@ -505,6 +505,22 @@ class AdminEndpointTest {
         }
 
         @Test
+        @DisplayName("singleUse=true issues a one-computer installer with a 24 h expiry, listed with its uses; another value is a 400")
+        void singleUseDownload() {
+            Answer a = get("/keys/" + org.defaultKey().id().value() + "/installer?singleUse=true");
+            assertThat(a.status()).as(new String(a.bytes(), StandardCharsets.UTF_8)).isEqualTo(200);
+            Answer listed = get("/installers");
+            assertThat(listed.items()).singleElement().satisfies(r -> {
+                assertThat(r.get("maxUses")).isEqualTo(1L);
+                assertThat(r.get("uses")).isEqualTo(0L);
+                assertThat(r.get("expires")).isEqualTo(clock.instant().plus(java.time.Duration.ofHours(24)).toString());
+            });
+            Answer bad = get("/keys/" + org.defaultKey().id().value() + "/installer?singleUse=yes");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.field()).isEqualTo("singleUse");
+        }
+
+        @Test
         @DisplayName("a node whose key-encryption key cannot unwrap the signing key answers 500, not 409, and names no key material")
         void wrongKeyEncryptionKeyIs500() {
             HeartbeatServer misconfigured = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.generate("other"), "https://hb.example")

@@ -208,6 +208,10 @@ final class JdbcAgents implements AgentStore {
             } else {
                 EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
                 checkAdmission(m.attempt, admit.agent());
+                if (facts.installer().map(ins -> ins.maxUses().isPresent()).orElse(false)) {
+                    // An installer with a use limit is counted on its own row: such an enrollment runs alone.
+                    throw new Undo(true);
+                }
                 if (!admits.isEmpty() && !admits.get(0).agent().groupId().equals(admit.agent().groupId())) {
                     throw new Undo(true);
                 }
@@ -284,6 +288,15 @@ final class JdbcAgents implements AgentStore {
         return t;
     }
 
+    /**
+     * Counts one use ({@code delta} 1) of an installer with a use limit if it has room, or gives one back ({@code -1}, the
+     * key refused what the installer admitted). Its row lock queues concurrent enrollments of that one installer.
+     */
+    private static boolean countInstallerUse(Connection c, String org, String installer, int delta) throws SQLException {
+        return Sql.update(c, "UPDATE hb_installer SET use_count = use_count + ? WHERE org_id = ? AND id = ? AND max_uses IS NOT NULL"
+                + " AND use_count + ? <= max_uses AND use_count + ? >= 0", delta, org, installer, delta, delta) == 1;
+    }
+
     /** Counts {@code n} uses if the key still exists, is enabled and unexpired at {@code now}, points at the group and has room. */
     private static boolean countUses(Connection c, String org, String keyId, String group, int n, Instant now, String lastAgent)
             throws SQLException {
@@ -312,10 +325,18 @@ final class JdbcAgents implements AgentStore {
         checkAdmission(attempt, agent);
         String org = attempt.organization().value();
         Instant now = attempt.now();
+        boolean limited = facts.installer().map(i -> i.maxUses().isPresent()).orElse(false);
+        if (limited && !countInstallerUse(c, org, attempt.installer().value(), 1)) {
+            // The nonce stays remembered: that request was seen, and refused.
+            return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
+        }
         if (!countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
             Optional<EnrollmentCommit.Reason> reason = refusal(c, org, attempt.key().value(), now);
             if (reason.isEmpty()) {
                 throw new Undo(true);
+            }
+            if (limited) {
+                countInstallerUse(c, org, attempt.installer().value(), -1);
             }
             // The nonce stays remembered: that request was seen, and refused.
             return new EnrollmentCommit.Refused(reason.get());

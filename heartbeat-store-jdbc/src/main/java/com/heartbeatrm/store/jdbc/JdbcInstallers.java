@@ -36,13 +36,14 @@ final class JdbcInstallers implements InstallerStore {
             }
             Sql.update(c, () -> new ConflictException("installer id already exists: " + r.id()), null,
                     "INSERT INTO hb_installer (org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform,"
-                    + " format, base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.organizationId().value(), r.id().value(),
+                    + " format, base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, max_uses, use_count, version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.organizationId().value(), r.id().value(),
                     r.accessKeyId().value(), r.signingKeyId(), r.issuedAt(), r.issuedBy().name(), r.expiresAt().orElse(null),
                     r.platform().map(Enum::name).orElse(null), r.format(), r.base().map(ArtifactDigest::sha256).orElse(null),
                     r.base().map(ArtifactDigest::size).orElse(null), r.output().map(ArtifactDigest::sha256).orElse(null),
                     r.output().map(ArtifactDigest::size).orElse(null), r.revoked().map(Revocation::at).orElse(null),
-                    r.revoked().map(x -> x.by().name()).orElse(null), r.revoked().map(Revocation::reason).orElse(null), 0L);
+                    r.revoked().map(x -> x.by().name()).orElse(null), r.revoked().map(Revocation::reason).orElse(null),
+                    r.maxUses().isPresent() ? r.maxUses().getAsLong() : null, r.useCount(), 0L);
             JdbcAudit.insert(c, audit);
             return null;
         });
@@ -57,7 +58,7 @@ final class JdbcInstallers implements InstallerStore {
             StaleVersionException.check("installer", current.id().value(), expectedVersion, current.version());
             InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(), current.signingKeyId(),
                     current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(), changed.format(), changed.base(),
-                    changed.output(), changed.revoked(), expectedVersion + 1);
+                    changed.output(), changed.revoked(), current.maxUses(), current.useCount(), expectedVersion + 1);
             Sql.update(c, "UPDATE hb_installer SET format = ?, base_sha256 = ?, base_size = ?, output_sha256 = ?, output_size = ?,"
                     + " revoked_at = ?, revoked_by = ?, revoked_reason = ?, version = ? WHERE org_id = ? AND id = ?", stored.format(),
                     stored.base().map(ArtifactDigest::sha256).orElse(null), stored.base().map(ArtifactDigest::size).orElse(null),

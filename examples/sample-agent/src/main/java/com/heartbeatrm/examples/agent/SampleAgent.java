@@ -7,20 +7,25 @@ import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.agent.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
 import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.agent.TokenDelivery;
+import com.heartbeatrm.agent.TokenDeliveryException;
 import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.installer.EnrollmentTokenFinder;
 import com.heartbeatrm.installer.InstallerException;
-import com.heartbeatrm.installer.InstallerReader;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The sample agent: {@code java -jar INSTALLER [--state-dir DIR]}. It reads the enrollment token from its own
- * installer file and verifies it against the issuer keys pinned inside the file before it talks to anyone; then it
+ * The sample agent: {@code java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-]}. It reads the enrollment token
+ * from its own installer file or, when that carries none (the untagged {@code agent-base} beside a delivered token), from
+ * {@code --token-file} ({@code -}: standard input) or {@code HEARTBEAT_ENROLLMENT_TOKEN}, never from an argument
+ * ({@link EnrollmentTokenFinder}); it verifies the token against the issuer keys pinned inside the file before it talks
+ * to anyone, and deletes a delivered token file once enrolled. Then it
  * enrolls over HTTPS with the server's TLS key pinned (the token names the pins), verifies the credential it gets
  * and keeps its identity in the state directory, which must be its own ({@link FileAgentIdentityStore} refuses a
  * link, another user's directory, one writable by others). Run again, it renews. The state directory is
@@ -43,16 +48,34 @@ public final class SampleAgent {
 
     public static void main(String[] args) {
         Path stateDir = null;
+        String tokenFile = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--state-dir") && i + 1 < args.length && stateDir == null) {
                 stateDir = Path.of(args[++i]);
+            } else if (args[i].equals("--token-file") && i + 1 < args.length && tokenFile == null) {
+                tokenFile = args[++i];
+            } else if (isTokenArgument(args[i])) {
+                System.err.println(TOKEN_ARGUMENT_REFUSED);
+                System.exit(64);
             } else {
-                System.err.println("usage: java -jar INSTALLER [--state-dir DIR]");
+                System.err.println(USAGE);
                 System.exit(64);
             }
         }
         System.exit(run(stateDir != null ? stateDir : defaultStateDirectory(System.getProperty("os.name"), isRoot(), System.getenv(),
-                System.getProperty("user.home"))));
+                System.getProperty("user.home")), tokenFile, System.getenv(), System.in));
+    }
+
+    static final String USAGE = "usage: java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-]"
+            + " (or the token in " + TokenDelivery.ENVIRONMENT_VARIABLE + ")";
+    static final String TOKEN_ARGUMENT_REFUSED = "refused: an enrollment token is never taken from the command line, where every local user"
+            + " can read it (ps, /proc) and shells keep it in their history; use --token-file FILE (owner-only; - for standard input) or "
+            + TokenDelivery.ENVIRONMENT_VARIABLE;
+
+    /** A token given as an argument: a {@code --token}-like option, or the token text itself (PASERK-style {@code v4.public.}). */
+    static boolean isTokenArgument(String arg) {
+        String a = arg.toLowerCase(Locale.ROOT);
+        return a.startsWith("--token") && !a.equals("--token-file") || a.startsWith("--enrollment-token") || a.contains("v4.public.");
     }
 
     /**
@@ -87,9 +110,14 @@ public final class SampleAgent {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    static int run(Path stateDir) {
+    /**
+     * Finds the token ({@link EnrollmentTokenFinder}: this installer's own, else {@code tokenFile} ({@code -}: {@code stdin}),
+     * else {@value TokenDelivery#ENVIRONMENT_VARIABLE} of {@code env}), enrolls or renews, and deletes a delivered token file once
+     * enrolled. Without any token, an agent enrolled before renews.
+     */
+    static int run(Path stateDir, String tokenFile, Map<String, String> env, InputStream stdin) {
         PinnedKeySet pinned;
-        VerifiedEnrollmentToken token;
+        Optional<EnrollmentTokenFinder.Found> found;
         try (InputStream in = SampleAgent.class.getClassLoader().getResourceAsStream(PINNED_KEYS)) {
             if (in == null) {
                 System.err.println("invalid installer: this agent build has no pinned issuer keys");
@@ -97,9 +125,23 @@ public final class SampleAgent {
             }
             pinned = PinnedKeySet.parseJson(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
             Path self = Path.of(SampleAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            token = InstallerReader.readAndVerify(self, EnrollmentTokenVerifier.builder(pinned).build());
-        } catch (InstallerException | TokenException e) {
+            EnrollmentTokenFinder.Builder finder = EnrollmentTokenFinder.builder(EnrollmentTokenVerifier.builder(pinned).build())
+                    .installer(self).environment(env).platformChannels(System.getProperty("os.name"));
+            if ("-".equals(tokenFile)) {
+                finder.standardInput(stdin);
+            } else if (tokenFile != null) {
+                finder.tokenFile(Path.of(tokenFile));
+            }
+            found = finder.build().find();
+        } catch (InstallerException e) {
             System.err.println("invalid installer: " + oneLine(e.getMessage()));
+            return 4;
+        } catch (TokenException e) {
+            // The token (embedded or delivered) does not verify: changed, of another deployment, expired.
+            System.err.println("invalid installer or delivered token: " + oneLine(e.getMessage()));
+            return 4;
+        } catch (TokenDeliveryException e) {
+            System.err.println("invalid enrollment token: " + oneLine(e.getMessage()));
             return 4;
         } catch (Exception e) {
             System.err.println("invalid installer: cannot read it (" + e.getClass().getSimpleName() + ")");
@@ -113,10 +155,29 @@ public final class SampleAgent {
                 .userAgent("heartbeat-sample-agent/" + VERSION)
                 .build();
         try {
-            EnrollmentClient.Outcome o = client.enrollOrRenew(token, AgentFacts.ofThisComputer(VERSION));
+            EnrollmentClient.Outcome o;
+            if (found.isPresent()) {
+                o = client.enrollOrRenew(found.get().token(), AgentFacts.ofThisComputer(VERSION));
+            } else {
+                Optional<AgentIdentity> stored = client.storedIdentity();
+                if (stored.isEmpty()) {
+                    System.err.println("no enrollment token: this installer carries none"
+                            + (tokenFile != null && !tokenFile.equals("-") ? ", there is no " + tokenFile : "")
+                            + "; deliver one with --token-file FILE (- for standard input) or " + TokenDelivery.ENVIRONMENT_VARIABLE);
+                    return 4;
+                }
+                o = client.renew(stored.get());
+            }
             AgentIdentity id = o.identity();
             switch (o.status()) {
                 case ENROLLED, RENEWED, NOT_DUE -> {
+                    if (found.isPresent()) {
+                        try {
+                            found.get().consume();
+                        } catch (TokenDeliveryException e) {
+                            System.err.println("warning: " + oneLine(e.getMessage()));
+                        }
+                    }
                     System.out.println((o.status() == EnrollmentClient.Outcome.Status.ENROLLED ? "enrolled" : "renewed") + ": agent "
                             + id.agentId() + " of \"" + id.organizationName() + "\" in group \"" + id.groupPath() + "\" (credential generation "
                             + id.generation() + ")");

@@ -56,7 +56,7 @@ public final class Rows {
             + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at,"
             + " credential_expires_at, version";
     public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
-            + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, version";
+            + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, max_uses, use_count, version";
 
     /** {@code a.id AS a_id, a.org_id AS a_org_id, …}: the columns of a table under an alias, each prefixed. */
     public static String aliased(String alias, String columns) {
@@ -157,6 +157,7 @@ public final class Rows {
         String baseSha = rs.getString(p + "base_sha256");
         String outSha = rs.getString(p + "output_sha256");
         Long revokedAt = Sql.longOrNull(rs, p + "revoked_at");
+        Long installerMaxUses = Sql.longOrNull(rs, p + "max_uses");
         return new InstallerRecord(new InstallerId(id), new OrganizationId(rs.getString(p + "org_id")),
                 new AccessKeyId(rs.getString(p + "access_key_id")), rs.getString(p + "signing_key_id"), Sql.instant(rs.getLong(p + "issued_at")),
                 new Actor(rs.getString(p + "issued_by")), Optional.ofNullable(Sql.instantOrNull(rs, p + "expires_at")),
@@ -164,7 +165,8 @@ public final class Rows {
                 baseSha == null ? Optional.empty() : Optional.of(new ArtifactDigest(baseSha, rs.getLong(p + "base_size"))),
                 outSha == null ? Optional.empty() : Optional.of(new ArtifactDigest(outSha, rs.getLong(p + "output_size"))),
                 revokedAt == null ? Optional.empty() : Optional.of(new Revocation(Sql.instant(revokedAt), new Actor(rs.getString(p + "revoked_by")),
-                        rs.getString(p + "revoked_reason"))), rs.getLong(p + "version"));
+                        rs.getString(p + "revoked_reason"))), installerMaxUses == null ? OptionalLong.empty() : OptionalLong.of(installerMaxUses),
+                rs.getLong(p + "use_count"), rs.getLong(p + "version"));
     }
 
     public static StoredSigningKey signingKey(ResultSet rs) throws SQLException {

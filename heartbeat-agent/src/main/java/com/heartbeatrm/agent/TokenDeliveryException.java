@@ -1,0 +1,42 @@
+package com.heartbeatrm.agent;
+
+/**
+ * A delivered enrollment token (a token file, standard input, the environment, managed preferences, the policy
+ * registry) was refused before it could be verified. {@link #reason()} says why; the message names the source and
+ * the problem, never the token or any part of what was read.
+ */
+public final class TokenDeliveryException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** Why a delivered token was refused. */
+    public enum Reason {
+        /**
+         * The token file is not the agent's own: a link, not a regular file, another user's, or readable or writable
+         * by others (the cause is an {@link UnsafeStateException}).
+         */
+        UNSAFE_FILE,
+        /** More bytes than any token takes. */
+        TOO_LARGE,
+        /** Not one line of printable ASCII of a token's length (the token itself is verified afterwards). */
+        NOT_A_TOKEN,
+        /** A managed-preferences plist or policy registry listing that cannot be parsed. */
+        MALFORMED_SETTINGS,
+        /** Reading failed. */
+        IO
+    }
+
+    private final Reason reason;
+
+    public TokenDeliveryException(Reason reason, String detail) {
+        this(reason, detail, null);
+    }
+
+    public TokenDeliveryException(Reason reason, String detail, Throwable cause) {
+        super(reason + ": " + detail, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
