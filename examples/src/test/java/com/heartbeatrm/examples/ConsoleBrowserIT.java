@@ -635,7 +635,13 @@ class ConsoleBrowserIT {
 
     private void screenshot(String name) {
         try {
-            Files.write(screenshots.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+            Files.write(screenshots.resolve(name + ".png"), png);
+            // -Dheartbeat.docs.screenshots=DIR refreshes the README's pictures (docs/screenshots) from this very run.
+            String docs = System.getProperty("heartbeat.docs.screenshots", "");
+            if (!docs.isEmpty() && Files.exists(Path.of(docs).resolve(name + ".png"))) {
+                Files.write(Path.of(docs).resolve(name + ".png"), png);
+            }
         } catch (IOException e) {
             throw new AssertionError("cannot write screenshot " + name, e);
         }
