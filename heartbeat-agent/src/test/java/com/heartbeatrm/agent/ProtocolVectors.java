@@ -593,6 +593,11 @@ final class ProtocolVectors {
         String gen4 = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 4, NOW, exp), ISSUER);
         response(v, "renewed-next-generation", "generation 4 for an agent holding 3", atGeneration3, 200, renewed(placement, gen4, exp, 4, List.of()),
                 "renewed", null);
+        Instant longAgo = NOW.minus(java.time.Duration.ofDays(30));
+        Instant expiredAt = longAgo.plus(java.time.Duration.ofDays(1));
+        response(v, "renewed-expired-resend", "a resent renewal answered with the credential its first sending got, expired since: accepted,"
+                + " and due at once (sections 7, 8.2)", atGeneration3, 200, renewed(placement, credential(new CredentialClaims(ISS, ORG, AGT, GRP,
+                        fp, 4, longAgo, expiredAt), ISSUER), expiredAt, 4, List.of()), "renewed", null);
         response(v, "renewed-not-newer", "generation 3 for an agent holding 3", atGeneration3, 200,
                 renewed(placement, credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 3, NOW, exp), ISSUER), exp, 3, List.of()),
                 "bad_credential", null);
