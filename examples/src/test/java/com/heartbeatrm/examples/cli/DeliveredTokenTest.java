@@ -7,11 +7,9 @@ import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.examples.Deployment;
 import com.heartbeatrm.examples.server.ReferenceServer;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -41,20 +39,8 @@ class DeliveredTokenTest {
     private record Run(int exit, String out, String err) {
     }
 
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = HeartbeatCli.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private static int freePort() throws IOException {
@@ -87,26 +73,26 @@ class DeliveredTokenTest {
     void enrollsWithADeliveredToken() throws Exception {
         int port = freePort();
         String data = tmp.resolve("data").toString();
-        Run init = cli("--data", data, "--org", "Acme MSP", "init", "--server-url", "https://127.0.0.1:" + port);
+        CliRun init = cli("--data", data, "--org", "Acme MSP", "init", "--server-url", "https://127.0.0.1:" + port);
         assertThat(init.exit()).as(init.err()).isZero();
         String key = init.out().strip();
 
         Path tokenFile = tmp.resolve("enrollment-token");
-        Run written = cli("--data", data, "installers", "token", "--key", key, "--out", tokenFile.toString());
+        CliRun written = cli("--data", data, "installers", "token", "--key", key, "--out", tokenFile.toString());
         assertThat(written.exit()).as(written.err()).isZero();
         InstallerId fileInstaller = InstallerId.parse(written.out().strip());
         assertThat(Files.getPosixFilePermissions(tokenFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         try (var files = Files.list(tmp)) {
             assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left").containsExactlyInAnyOrder("data", "enrollment-token");
         }
-        Run piped = cli("--data", data, "installers", "token", "--key", key, "--out", "-");
+        CliRun piped = cli("--data", data, "installers", "token", "--key", key, "--out", "-");
         assertThat(piped.exit()).as(piped.err()).isZero();
         String stdinToken = piped.out().strip();
         Path envFile = tmp.resolve("env-token");
         assertThat(cli("--data", data, "installers", "token", "--key", key, "--out", envFile.toString()).exit()).isZero();
         String envToken = Files.readString(envFile).strip();
         Path singleFile = tmp.resolve("single-token");
-        Run single = cli("--data", data, "installers", "token", "--key", key, "--single-use", "--out", singleFile.toString());
+        CliRun single = cli("--data", data, "installers", "token", "--key", key, "--single-use", "--out", singleFile.toString());
         assertThat(single.exit()).as(single.err()).isZero();
         String singleToken = Files.readString(singleFile).strip();
         Files.delete(singleFile);
@@ -163,7 +149,7 @@ class DeliveredTokenTest {
             assertThat(open).exists();
             assertThat(tmp.resolve("pc5")).doesNotExist();
         }
-        Run listed = cli("--data", data, "installers", "list", "--json");
+        CliRun listed = cli("--data", data, "installers", "list", "--json");
         assertThat(listed.exit()).as(listed.err()).isZero();
         com.fasterxml.jackson.databind.JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.out());
         assertThat(rows.findParents("maxUses")).singleElement().satisfies(r -> {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -30,23 +28,8 @@ public class HeartbeatCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = HeartbeatCli.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** Called by H2 (an INIT alias): the first open of the database takes 3 s, as on a loaded machine. */
@@ -76,7 +59,7 @@ public class HeartbeatCliTest {
         for (List<String> path : all) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            Run r = cli(args.toArray(String[]::new));
+            CliRun r = cli(args.toArray(String[]::new));
             assertThat(r.exit()).as("%s: %s", args, r.err()).isZero();
             assertThat(r.out()).as(args.toString()).contains("Usage: heartbeat" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
         }
@@ -86,7 +69,7 @@ public class HeartbeatCliTest {
     @DisplayName("installers inspect prints the installer's format with the token's claims")
     void inspectPrintsTheFormat() throws Exception {
         String data = tmp.resolve("data").toString();
-        Run init = cli("--data", data, "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
+        CliRun init = cli("--data", data, "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
         assertThat(init.exit()).as(init.err()).isZero();
         String key = init.out().strip();
         Path script = tmp.resolve("setup.sh");
@@ -96,9 +79,9 @@ public class HeartbeatCliTest {
         ObjectMapper json = new ObjectMapper();
         for (Object[] c : new Object[][] {{script, "script", ".sh"}, {binary, "trailer", ".bin"}}) {
             Path out = tmp.resolve("tagged" + c[2]);
-            Run gen = cli("--data", data, "installers", "generate", "--key", key, "--base", c[0].toString(), "--out", out.toString());
+            CliRun gen = cli("--data", data, "installers", "generate", "--key", key, "--base", c[0].toString(), "--out", out.toString());
             assertThat(gen.exit()).as(gen.err()).isZero();
-            Run inspect = cli("--data", data, "installers", "inspect", out.toString());
+            CliRun inspect = cli("--data", data, "installers", "inspect", out.toString());
             assertThat(inspect.exit()).as(inspect.err()).isZero();
             JsonNode claims = json.readTree(inspect.out());
             assertThat(claims.path("format").asText()).isEqualTo(c[1]);
@@ -111,7 +94,7 @@ public class HeartbeatCliTest {
     void passwordOnTheCommandLineIsRefused() {
         for (String[] args : List.of(new String[] {"--jdbc-password", "s3cret-pw", "tls", "show"},
                 new String[] {"--data", tmp.resolve("data").toString(), "keys", "list", "--jdbc-password", "s3cret-pw"})) {
-            Run r = cli(args);
+            CliRun r = cli(args);
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("visible to every local user").contains("HEARTBEAT_JDBC_PASSWORD").contains("--jdbc-password-file")
                     .doesNotContain("s3cret-pw");
@@ -129,11 +112,11 @@ public class HeartbeatCliTest {
         Path pw = tmp.resolve("pw");
         Files.writeString(pw, "right-pw\n");
         Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
-        Run ok = cli("--data", tmp.resolve("data").toString(), "--jdbc-url", url, "--jdbc-user", "sa", "--jdbc-password-file", pw.toString(),
+        CliRun ok = cli("--data", tmp.resolve("data").toString(), "--jdbc-url", url, "--jdbc-user", "sa", "--jdbc-password-file", pw.toString(),
                 "signing-keys", "list");
         assertThat(ok.exit()).as(ok.err()).isZero();
         Files.writeString(pw, "wrong-pw\r\n");
-        Run wrong = cli("--data", tmp.resolve("data").toString(), "--jdbc-url", url, "--jdbc-user", "sa", "--jdbc-password-file", pw.toString(),
+        CliRun wrong = cli("--data", tmp.resolve("data").toString(), "--jdbc-url", url, "--jdbc-user", "sa", "--jdbc-password-file", pw.toString(),
                 "signing-keys", "list");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.err()).containsIgnoringCase("password").doesNotContain("wrong-pw");
@@ -164,7 +147,7 @@ public class HeartbeatCliTest {
         String url = "jdbc:h2:file:" + tmp.resolve("data").resolve("slow") + ";INIT=CREATE ALIAS IF NOT EXISTS HB_SLOW FOR '"
                 + HeartbeatCliTest.class.getName() + ".slowFirstOpen'\\;CALL HB_SLOW()";
         SLOW_OPEN_DONE.set(false);
-        Run r = cli("--data", data, "--jdbc-url", url, "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
+        CliRun r = cli("--data", data, "--jdbc-url", url, "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(SLOW_OPEN_DONE).isTrue();
         assertThat(r.out()).startsWith("hbk_");
@@ -186,7 +169,7 @@ public class HeartbeatCliTest {
         Path foreign = tmp.resolve("data-nobody");
         assertThat(runsAsNobody("ln -s '" + target + "' '" + link + "' && mkdir -m 777 '" + foreign + "'")).isTrue();
         for (Path data : List.of(link, foreign)) {
-            Run r = cli("--data", data.toString(), "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
+            CliRun r = cli("--data", data.toString(), "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).contains(data.toString()).contains("refused as a private directory");
         }
@@ -212,7 +195,7 @@ public class HeartbeatCliTest {
     @DisplayName("a failed init leaves every file in the data directory owner-only, H2's included")
     void failedInitLeavesNothingOpen() throws Exception {
         Path data = tmp.resolve("data");
-        Run r = cli("--data", data.toString(), "--jdbc-url", "jdbc:h2:file:" + data.resolve("heartbeat") + ";INIT=CALL NO_SUCH_FUNCTION()",
+        CliRun r = cli("--data", data.toString(), "--jdbc-url", "jdbc:h2:file:" + data.resolve("heartbeat") + ";INIT=CALL NO_SUCH_FUNCTION()",
                 "init", "--org", "Acme MSP");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(data.resolve("heartbeat.mv.db")).as("H2 created its file before it failed").exists();

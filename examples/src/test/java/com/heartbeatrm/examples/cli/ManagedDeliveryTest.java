@@ -7,8 +7,6 @@ import com.heartbeatrm.agent.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.PinnedKeySet;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.examples.Deployment;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,26 +38,15 @@ class ManagedDeliveryTest {
     private String data;
     private String key;
 
-    private record Run(int exit, String out, String err) {
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = HeartbeatCli.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    /** An external tool's run (python3, openssl). */
+    private record ToolRun(int exit, String out, String err) {
     }
 
-    private Run tool(String... command) throws Exception {
+    private ToolRun tool(String... command) throws Exception {
         for (String t : new String[] {command[0]}) {
             if (!Files.isExecutable(Path.of(t)) && new ProcessBuilder("sh", "-c", "command -v " + t).start().waitFor() != 0) {
                 if ("true".equals(System.getenv("CI"))) {
@@ -72,13 +59,13 @@ class ManagedDeliveryTest {
         byte[] err = p.getErrorStream().readAllBytes();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new ToolRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     @BeforeEach
     void deployment() {
         data = tmp.resolve("data").toString();
-        Run init = cli("--data", data, "--org", "Acme MSP", "init", "--server-url", "https://rmm.acme.example:8443");
+        CliRun init = cli("--data", data, "--org", "Acme MSP", "init", "--server-url", "https://rmm.acme.example:8443");
         assertThat(init.exit()).as(init.err()).isZero();
         key = init.out().strip();
     }
@@ -110,7 +97,7 @@ class ManagedDeliveryTest {
     private void checkProfile(Path plist, String installerId) throws Exception {
         Path managed = tmp.resolve("com.heartbeatrm.agent.plist");
         Files.deleteIfExists(managed);
-        Run read = tool(PYTHON, "-c", READ_PROFILE, plist.toString(), managed.toString());
+        ToolRun read = tool(PYTHON, "-c", READ_PROFILE, plist.toString(), managed.toString());
         assertThat(read.exit()).as(read.err()).isZero();
         assertThat(field(read.out(), "type")).isEqualTo(TokenDelivery.PREFERENCE_DOMAIN);
         assertThat(field(read.out(), "urls")).isEqualTo("https://rmm.acme.example:8443/v1/");
@@ -127,7 +114,7 @@ class ManagedDeliveryTest {
     @DisplayName("an unsigned .mobileconfig parses with plistlib, owner-only; its token verifies and reaches the agent's reader")
     void unsignedProfile() throws Exception {
         Path out = tmp.resolve("agent.mobileconfig");
-        Run r = cli("--data", data, "installers", "profile", "--key", key, "--out", out.toString(), "--single-use");
+        CliRun r = cli("--data", data, "installers", "profile", "--key", key, "--out", out.toString(), "--single-use");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.getPosixFilePermissions(out)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         checkProfile(out, r.out().strip());
@@ -136,15 +123,15 @@ class ManagedDeliveryTest {
     @Test
     @DisplayName("a signed .mobileconfig (PEM, then PKCS#12) verifies with openssl cms; the signed content is the same profile")
     void signedProfile() throws Exception {
-        Run req = tool("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "mdm-key.pem", "-out", "mdm-cert.pem",
+        ToolRun req = tool("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "mdm-key.pem", "-out", "mdm-cert.pem",
                 "-subj", "/CN=Acme MDM profile signing", "-days", "2");
         assertThat(req.exit()).as(req.err()).isZero();
         Path signed = tmp.resolve("signed.mobileconfig");
-        Run r = cli("--data", data, "installers", "profile", "--key", key, "--out", signed.toString(),
+        CliRun r = cli("--data", data, "installers", "profile", "--key", key, "--out", signed.toString(),
                 "--sign-cert", tmp.resolve("mdm-cert.pem").toString(), "--sign-key", tmp.resolve("mdm-key.pem").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.readAllBytes(signed)[0]).as("DER SEQUENCE").isEqualTo((byte) 0x30);
-        Run verify = tool("openssl", "cms", "-verify", "-inform", "DER", "-in", "signed.mobileconfig", "-CAfile", "mdm-cert.pem",
+        ToolRun verify = tool("openssl", "cms", "-verify", "-inform", "DER", "-in", "signed.mobileconfig", "-CAfile", "mdm-cert.pem",
                 "-purpose", "any", "-out", "content.plist");
         assertThat(verify.exit()).as(verify.err()).isZero();
         assertThat(verify.err()).contains("Verification successful");
@@ -159,17 +146,17 @@ class ManagedDeliveryTest {
         assertThat(tool("openssl", "cms", "-verify", "-inform", "DER", "-in", "tampered.mobileconfig", "-CAfile", "mdm-cert.pem",
                 "-purpose", "any", "-out", "tampered.plist").exit()).isNotZero();
 
-        Run p12 = tool("openssl", "pkcs12", "-export", "-inkey", "mdm-key.pem", "-in", "mdm-cert.pem", "-out", "mdm.p12", "-passout", "pass:");
+        ToolRun p12 = tool("openssl", "pkcs12", "-export", "-inkey", "mdm-key.pem", "-in", "mdm-cert.pem", "-out", "mdm.p12", "-passout", "pass:");
         assertThat(p12.exit()).as(p12.err()).isZero();
         Path viaP12 = tmp.resolve("p12.mobileconfig");
-        Run r2 = cli("--data", data, "installers", "profile", "--key", key, "--out", viaP12.toString(), "--sign-pkcs12",
+        CliRun r2 = cli("--data", data, "installers", "profile", "--key", key, "--out", viaP12.toString(), "--sign-pkcs12",
                 tmp.resolve("mdm.p12").toString());
         assertThat(r2.exit()).as(r2.err()).isZero();
         assertThat(tool("openssl", "cms", "-verify", "-inform", "DER", "-in", "p12.mobileconfig", "-CAfile", "mdm-cert.pem", "-purpose", "any",
                 "-out", "p12.plist").exit()).isZero();
         checkProfile(tmp.resolve("p12.plist"), r2.out().strip());
 
-        Run half = cli("--data", data, "installers", "profile", "--key", key, "--out", tmp.resolve("x.mobileconfig").toString(),
+        CliRun half = cli("--data", data, "installers", "profile", "--key", key, "--out", tmp.resolve("x.mobileconfig").toString(),
                 "--sign-cert", tmp.resolve("mdm-cert.pem").toString());
         assertThat(half.exit()).isEqualTo(2);
     }
@@ -178,7 +165,7 @@ class ManagedDeliveryTest {
     @DisplayName("installers admx: the ADMX/ADML pair is well-formed (JDK and xml.etree), names the token value and the policy key")
     void policyTemplates() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("PolicyDefinitions"));
-        Run r = cli("installers", "admx", "--out", dir.toString());
+        CliRun r = cli("installers", "admx", "--out", dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         Path admx = dir.resolve("HeartbeatRM.admx");
         Path adml = dir.resolve("en-US").resolve("HeartbeatRM.adml");
@@ -214,7 +201,7 @@ class ManagedDeliveryTest {
             assertThat(ids).contains(refs.group(1) + "." + refs.group(2));
         }
 
-        Run py = tool(PYTHON, "-c", String.join("\n",
+        ToolRun py = tool(PYTHON, "-c", String.join("\n",
                 "import sys, xml.etree.ElementTree as ET",
                 "ns = {'p': 'http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions'}",
                 "admx = ET.parse(sys.argv[1]).getroot()",
