@@ -27,6 +27,13 @@ public final class TpmAttestor {
         this.attestationKeyTemplate = attestationKeyTemplate.clone();
     }
 
+    /** The same attestation key, used through another connection to the same TPM (e.g. after a reconnect). */
+    public synchronized TpmAttestor reconnected(Tpm other) {
+        TpmAttestor copy = new TpmAttestor(other, attestationKeyTemplate);
+        copy.attestationKey = attestationKey;
+        return copy;
+    }
+
     /** Reads the EK certificate (if any) and the EK public area, and creates a new attestation key. */
     public synchronized AttestationRequest request() throws TpmException {
         attestationKey = tpm.createUnderStorageRoot(attestationKeyTemplate);
