@@ -174,10 +174,20 @@ public final class PublicArea {
         }
     }
 
-    public static ECParameterSpec p256() throws GeneralSecurityException {
-        AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-        params.init(new ECGenParameterSpec("secp256r1"));
-        return params.getParameterSpec(ECParameterSpec.class);
+    private static final ECParameterSpec P256 = loadP256();
+
+    private static ECParameterSpec loadP256() {
+        try {
+            AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
+            params.init(new ECGenParameterSpec("secp256r1"));
+            return params.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks NIST P-256", e);
+        }
+    }
+
+    public static ECParameterSpec p256() {
+        return P256;
     }
 
     static byte[] sha256(byte[] b) {
