@@ -176,7 +176,8 @@ public class TpmAttestationBenchmark extends ThroughputDefaults {
         for (int i = 0; i < 50; i++) {
             try (ServerSocket a = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 int p = a.getLocalPort();
-                try (ServerSocket b = new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+                try {
+                    new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress()).close();
                     return p;
                 } catch (IOException taken) {
                     // another pair

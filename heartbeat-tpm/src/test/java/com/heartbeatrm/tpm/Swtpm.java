@@ -121,7 +121,8 @@ final class Swtpm implements AutoCloseable {
                 if (p >= 65535) {
                     continue;
                 }
-                try (ServerSocket b = new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+                try {
+                    new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress()).close();
                     return p;
                 } catch (IOException taken) {
                     // try another pair
@@ -162,10 +163,15 @@ final class Swtpm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
