@@ -25,10 +25,14 @@ tpm2_certify -c key.ctx -C ak.ctx -g sha256 -o certify-attest.bin -s certify-sig
 # A credential for the AK's name, encrypted to the EK, made without a TPM.
 head -c 32 /dev/urandom > credential-secret.bin
 tpm2_makecredential -T none -u ek.pub -s credential-secret.bin -n "$(xxd -p -c 256 ak.name)" -o credential.bin >/dev/null
+# The ECC P-256 EK (template L-2) and a credential for the same name made for it (ECDH, KDFe).
+tpm2_createek -c ek-ecc.ctx -G ecc -u ek-ecc.pub >/dev/null; flush
+tpm2_makecredential -T none -u ek-ecc.pub -s credential-secret.bin -n "$(xxd -p -c 256 ak.name)" -o credential-ecc.bin >/dev/null
 
 cp ek.pub "$out/ek.pub"
+cp ek-ecc.pub "$out/ek-ecc.pub"
 cp ak.pub "$out/ak.pub"
 cp ak.name "$out/ak.name"
 cp key.pub "$out/key.pub"
-cp certify-attest.bin certify-signature.bin credential-secret.bin credential.bin "$out/"
+cp certify-attest.bin certify-signature.bin credential-secret.bin credential.bin credential-ecc.bin "$out/"
 echo "vectors written to $out"

@@ -18,6 +18,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +46,8 @@ import java.util.Set;
  * agent key's name over the server's nonce; the certified public area has fixedTPM and fixedParent. A challenge is
  * answered once and within {@code maxAge} of its issue on the injected clock.
  *
- * <p>Only RSA 2048 EKs (template L-1, the one every TPM provisions) and ECDSA P-256 AKs and agent keys are accepted.
+ * <p>EKs of the default templates only: RSA 2048 (L-1, the one every TPM provisions) and ECC P-256 (L-2); AKs and
+ * agent keys are ECDSA P-256.
  */
 public final class AttestationVerifier {
     private final List<TrustAnchor> anchors;
@@ -85,17 +87,19 @@ public final class AttestationVerifier {
             throw refused(AttestationRefusal.INVALID, "attestation key lacks fixedTPM or fixedParent");
         }
         PublicArea ekArea = parse(request.endorsementKeyPublic(), "endorsement key");
-        if (ekArea.type() != Tpm2.ALG_RSA || ekArea.symmetric() != Tpm2.ALG_AES || ekArea.symmetricBits() != 128
+        if ((ekArea.type() != Tpm2.ALG_RSA && ekArea.type() != Tpm2.ALG_ECC) || ekArea.symmetric() != Tpm2.ALG_AES
+                || ekArea.symmetricBits() != 128 || ekArea.scheme() != Tpm2.ALG_NULL
                 || !ekArea.has(Tpm2.RESTRICTED | Tpm2.DECRYPT | Tpm2.FIXED_TPM | Tpm2.FIXED_PARENT) || ekArea.has(Tpm2.SIGN)) {
-            throw refused(AttestationRefusal.INVALID, "endorsement key is not an RSA 2048 restricted decryption key (template L-1)");
+            throw refused(AttestationRefusal.INVALID,
+                    "endorsement key is not a restricted decryption key of template L-1 (RSA 2048) or L-2 (ECC P-256)");
         }
-        RSAPublicKey ek;
+        PublicKey ek;
         try {
-            ek = (RSAPublicKey) ekArea.toPublicKey();
+            ek = ekArea.toPublicKey();
         } catch (TpmReader.Malformed e) {
             throw refused(AttestationRefusal.INVALID, "endorsement key: " + e.getMessage());
         }
-        if (ek.getModulus().bitLength() != 2048) {
+        if (ek instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() != 2048) {
             throw refused(AttestationRefusal.INVALID, "endorsement key is not RSA 2048");
         }
         String ekHash = HexFormat.of().formatHex(sha256(ek.getEncoded()));
@@ -128,9 +132,11 @@ public final class AttestationVerifier {
         random.nextBytes(nonce);
         Credential.Made made;
         try {
-            made = Credential.make(ek, ak.name(), secret, random);
+            made = ek instanceof RSAPublicKey rsa
+                    ? Credential.make(rsa, ak.name(), secret, random)
+                    : Credential.make((ECPublicKey) ek, ak.name(), secret, random);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks RSA-OAEP, AES-CFB or HMAC-SHA256", e);
+            throw new IllegalStateException("the JDK lacks RSA-OAEP, ECDH, AES-CFB or HMAC-SHA256", e);
         }
         CredentialChallenge challenge = new CredentialChallenge(made.credentialBlob(), made.encryptedSecret(), nonce);
         PendingAttestation pending = new PendingAttestation(challenge, secret, clock.instant(), ak, ekHash, trustedBy);

@@ -111,15 +111,20 @@ public final class Tpm implements AutoCloseable {
 
     /** The RSA 2048 EK certificate (DER) from NV index 0x01C00002, if the manufacturer provisioned one. */
     public Optional<byte[]> endorsementCertificate() throws TpmException {
+        return endorsementCertificate(EndorsementKeyType.RSA_2048);
+    }
+
+    /** The EK certificate (DER) for {@code type} from its NV index, if the manufacturer provisioned one. */
+    public Optional<byte[]> endorsementCertificate(EndorsementKeyType type) throws TpmException {
         synchronized (commands) {
-            OptionalInt size = commands.nvSize(Tpm2.NV_EK_CERT_RSA);
+            OptionalInt size = commands.nvSize(type.certificateIndex());
             if (size.isEmpty()) {
                 return Optional.empty();
             }
             if (size.getAsInt() == 0 || size.getAsInt() > 4096) {
                 throw new TpmException(TpmException.Kind.MALFORMED_RESPONSE, "EK certificate NV index size out of range", null);
             }
-            return Optional.of(trimDer(commands.nvRead(Tpm2.NV_EK_CERT_RSA, size.getAsInt())));
+            return Optional.of(trimDer(commands.nvRead(type.certificateIndex(), size.getAsInt())));
         }
     }
 
@@ -136,8 +141,13 @@ public final class Tpm implements AutoCloseable {
 
     /** The public area of the RSA 2048 EK (default template L-1), re-created from the endorsement seed. */
     public byte[] endorsementKeyPublic() throws TpmException {
+        return endorsementKeyPublic(EndorsementKeyType.RSA_2048);
+    }
+
+    /** The public area of the EK of {@code type} (its default template), re-created from the endorsement seed. */
+    public byte[] endorsementKeyPublic(EndorsementKeyType type) throws TpmException {
         synchronized (commands) {
-            Commands.Created ek = commands.createPrimary(Tpm2.RH_ENDORSEMENT, Templates.endorsementKeyRsa2048());
+            Commands.Created ek = commands.createPrimary(Tpm2.RH_ENDORSEMENT, type.template());
             commands.flushQuietly(ek.handle());
             return ek.publicArea();
         }

@@ -14,22 +14,29 @@ import com.heartbeatrm.tpm.internal.Tpm2;
  */
 public final class TpmAttestor {
     private final Tpm tpm;
+    private final EndorsementKeyType endorsementKeyType;
     private final byte[] attestationKeyTemplate;
     private TpmKeyBlob attestationKey;
 
+    /** An attestor using the RSA 2048 EK, the one every TPM has. */
     public TpmAttestor(Tpm tpm) {
-        this(tpm, Templates.signingKeyEccP256(true));
+        this(tpm, EndorsementKeyType.RSA_2048);
+    }
+
+    public TpmAttestor(Tpm tpm, EndorsementKeyType endorsementKeyType) {
+        this(tpm, endorsementKeyType, Templates.signingKeyEccP256(true));
     }
 
     /** With another attestation-key template: only for tests that must see a wrong AK refused. */
-    TpmAttestor(Tpm tpm, byte[] attestationKeyTemplate) {
+    TpmAttestor(Tpm tpm, EndorsementKeyType endorsementKeyType, byte[] attestationKeyTemplate) {
         this.tpm = tpm;
+        this.endorsementKeyType = java.util.Objects.requireNonNull(endorsementKeyType, "endorsementKeyType");
         this.attestationKeyTemplate = attestationKeyTemplate.clone();
     }
 
     /** The same attestation key, used through another connection to the same TPM (e.g. after a reconnect). */
     public synchronized TpmAttestor reconnected(Tpm other) {
-        TpmAttestor copy = new TpmAttestor(other, attestationKeyTemplate);
+        TpmAttestor copy = new TpmAttestor(other, endorsementKeyType, attestationKeyTemplate);
         copy.attestationKey = attestationKey;
         return copy;
     }
@@ -37,7 +44,8 @@ public final class TpmAttestor {
     /** Reads the EK certificate (if any) and the EK public area, and creates a new attestation key. */
     public synchronized AttestationRequest request() throws TpmException {
         attestationKey = tpm.createUnderStorageRoot(attestationKeyTemplate);
-        return new AttestationRequest(tpm.endorsementCertificate(), tpm.endorsementKeyPublic(), attestationKey.publicArea());
+        return new AttestationRequest(tpm.endorsementCertificate(endorsementKeyType), tpm.endorsementKeyPublic(endorsementKeyType),
+                attestationKey.publicArea());
     }
 
     /** Answers the server's challenge for the agent key {@code agentKey}. */
@@ -51,7 +59,7 @@ public final class TpmAttestor {
             try {
                 int ak = c.load(srk, Tpm.wrapped(attestationKey));
                 try {
-                    byte[] credential = activate(c, ak, challenge);
+                    byte[] credential = activate(c, ak, endorsementKeyType, challenge);
                     int agent = c.load(srk, Tpm.wrapped(agentKey));
                     try {
                         Commands.Certified certified = c.certify(agent, ak, challenge.nonce());
@@ -69,8 +77,9 @@ public final class TpmAttestor {
         }
     }
 
-    private static byte[] activate(Commands c, int ak, CredentialChallenge challenge) throws TpmException {
-        int ek = c.createPrimary(Tpm2.RH_ENDORSEMENT, Templates.endorsementKeyRsa2048()).handle();
+    private static byte[] activate(Commands c, int ak, EndorsementKeyType type, CredentialChallenge challenge)
+            throws TpmException {
+        int ek = c.createPrimary(Tpm2.RH_ENDORSEMENT, type.template()).handle();
         try {
             int session = c.endorsementPolicySession();
             try {

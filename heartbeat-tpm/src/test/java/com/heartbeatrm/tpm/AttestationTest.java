@@ -117,6 +117,31 @@ class AttestationTest {
     }
 
     @Test
+    void eccEndorsementKeyIsAttestedWhenAllowListedAndRefusedOtherwise() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm, EndorsementKeyType.ECC_P256);
+            AttestationRequest request = attestor.request();
+            // swtpm 0.7 provisions no P-256 EK certificate (its ECC EK certificate is for P-384, at 0x01C00016).
+            assertThat(request.endorsementCertificate()).isEmpty();
+            assertThatThrownBy(() -> verifier().challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class,
+                            e -> assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED));
+
+            java.security.PublicKey ek = com.heartbeatrm.tpm.internal.PublicArea.parse(request.endorsementKeyPublic()).toPublicKey();
+            assertThat(ek.getAlgorithm()).isEqualTo("EC");
+            AttestationVerifier allowing = AttestationVerifier.builder().allowEndorsementKey(ek).clock(clock).build();
+            PendingAttestation pending = allowing.challenge(request);
+            assertThat(pending.challenge().encryptedSecret()).hasSize(2 + 32 + 2 + 32);
+            AttestationVerdict verdict = allowing.verify(pending, attestor.respond(pending.challenge(), agentKey));
+            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
+                assertThat(a.trustedBy()).isEqualTo("allow-list");
+                assertThat(a.endorsementKeySha256()).isEqualTo(AttestationVerifier.endorsementKeySha256(ek));
+            });
+        }
+    }
+
+    @Test
     void replayedAndStaleChallengesAreRefused() throws Exception {
         try (Tpm tpm = trustedTpm.open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
@@ -149,7 +174,7 @@ class AttestationTest {
     @Test
     void attestationKeyWithoutTheRestrictedAttributeIsRefused() throws Exception {
         try (Tpm tpm = trustedTpm.open()) {
-            AttestationRequest request = new TpmAttestor(tpm, Templates.signingKeyEccP256(false)).request();
+            AttestationRequest request = new TpmAttestor(tpm, EndorsementKeyType.RSA_2048, Templates.signingKeyEccP256(false)).request();
             assertThatThrownBy(() -> verifier().challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
                         assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.INVALID);

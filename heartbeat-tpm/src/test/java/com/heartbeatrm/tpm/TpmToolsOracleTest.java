@@ -13,7 +13,8 @@ import java.security.Signature;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,20 +28,29 @@ class TpmToolsOracleTest {
     @TempDir
     Path dir;
 
-    @Test
-    void tpm2ToolsAgentActivatesOurCredentialAndItsCertificationVerifies() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EndorsementKeyType.class)
+    void tpm2ToolsAgentActivatesOurCredentialAndItsCertificationVerifies(EndorsementKeyType type) throws Exception {
+        boolean rsa = type == EndorsementKeyType.RSA_2048;
         TestCa ca = TestCa.create(dir.resolve("ca"), "Oracle TPM CA");
         try (Swtpm swtpm = Swtpm.manufactured(dir.resolve("tpm"), ca)) {
-            tool(swtpm, "tpm2_createek", "-c", p("ek.ctx"), "-G", "rsa", "-u", p("ek.pub"));
+            tool(swtpm, "tpm2_createek", "-c", p("ek.ctx"), "-G", rsa ? "rsa" : "ecc", "-u", p("ek.pub"));
             tool(swtpm, "tpm2_createak", "-C", p("ek.ctx"), "-c", p("ak.ctx"), "-G", "ecc", "-g", "sha256", "-s", "ecdsa",
                     "-u", p("ak.pub"), "-n", p("ak.name"));
-            tool(swtpm, "tpm2_nvread", "0x1c00002", "-C", "o", "-o", p("ek.der"));
-            byte[] nv = Files.readAllBytes(dir.resolve("ek.der"));
-            byte[] ekCert = Arrays.copyOf(nv, 4 + (((nv[2] & 0xff) << 8) | (nv[3] & 0xff)));
-
-            AttestationVerifier verifier = AttestationVerifier.builder().trustManufacturerCa(ca.certificate)
-                    .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(2))).build();
-            AttestationRequest request = new AttestationRequest(Optional.of(ekCert), unsized(read("ek.pub")), unsized(read("ak.pub")));
+            byte[] ekPublic = unsized(read("ek.pub"));
+            AttestationVerifier.Builder builder = AttestationVerifier.builder().trustManufacturerCa(ca.certificate)
+                    .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(2)));
+            Optional<byte[]> ekCert = Optional.empty();
+            if (rsa) {
+                tool(swtpm, "tpm2_nvread", "0x1c00002", "-C", "o", "-o", p("ek.der"));
+                byte[] nv = Files.readAllBytes(dir.resolve("ek.der"));
+                ekCert = Optional.of(Arrays.copyOf(nv, 4 + (((nv[2] & 0xff) << 8) | (nv[3] & 0xff))));
+            } else {
+                // swtpm 0.7 certifies a P-384 ECC EK only: the P-256 EK is trusted through the allow-list.
+                builder.allowEndorsementKey(PublicArea.parse(ekPublic).toPublicKey());
+            }
+            AttestationVerifier verifier = builder.build();
+            AttestationRequest request = new AttestationRequest(ekCert, ekPublic, unsized(read("ak.pub")));
             PendingAttestation pending = verifier.challenge(request);
             assertThat(PublicArea.name(request.attestationKeyPublic())).isEqualTo(read("ak.name"));
 
@@ -69,8 +79,9 @@ class TpmToolsOracleTest {
         }
     }
 
-    @Test
-    void ourAgentActivatesTheCredentialTpm2MakecredentialMade() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EndorsementKeyType.class)
+    void ourAgentActivatesTheCredentialTpm2MakecredentialMade(EndorsementKeyType type) throws Exception {
         try (Swtpm swtpm = Swtpm.manufactured(dir.resolve("tpm"), null)) {
             TpmKeyBlob agentKey;
             AttestationRequest request;
@@ -78,7 +89,7 @@ class TpmToolsOracleTest {
             Tpm tpm = swtpm.open();
             try {
                 agentKey = tpm.createSigningKey();
-                attestor = new TpmAttestor(tpm);
+                attestor = new TpmAttestor(tpm, type);
                 request = attestor.request();
             } finally {
                 tpm.close();

@@ -33,6 +33,21 @@ public final class Templates {
         return w.toByteArray();
     }
 
+    /** The ECC NIST P-256 endorsement key, template L-2 of the TCG EK Credential Profile (B.3.4). */
+    public static byte[] endorsementKeyEccP256() {
+        TpmWriter w = new TpmWriter();
+        w.u16(Tpm2.ALG_ECC).u16(Tpm2.ALG_SHA256)
+                .u32(Tpm2.FIXED_TPM | Tpm2.FIXED_PARENT | Tpm2.SENSITIVE_DATA_ORIGIN | Tpm2.ADMIN_WITH_POLICY
+                        | Tpm2.RESTRICTED | Tpm2.DECRYPT)
+                .sized(Tpm2.EK_POLICY)
+                .u16(Tpm2.ALG_AES).u16(128).u16(Tpm2.ALG_CFB)
+                .u16(Tpm2.ALG_NULL)
+                .u16(Tpm2.ECC_NIST_P256)
+                .u16(Tpm2.ALG_NULL)
+                .sized(new byte[32]).sized(new byte[32]);
+        return w.toByteArray();
+    }
+
     /**
      * An ECDSA P-256 / SHA-256 key with an empty password, created inside the TPM and bound to it and to its parent.
      * A restricted one is an attestation key: the TPM signs with it only what it generated itself.
