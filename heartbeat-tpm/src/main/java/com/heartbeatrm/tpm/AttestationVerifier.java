@@ -11,11 +11,14 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.PKIXCertPathValidatorResult;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.X509CertSelector;
 import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -50,7 +53,10 @@ import java.util.Set;
  * agent keys are ECDSA P-256.
  */
 public final class AttestationVerifier {
+    private static final int MAX_INTERMEDIATES = 4;
+
     private final List<TrustAnchor> anchors;
+    private final List<X509Certificate> intermediates;
     private final Set<String> allowedEndorsementKeys;
     private final Clock clock;
     private final Duration maxAge;
@@ -58,6 +64,7 @@ public final class AttestationVerifier {
 
     private AttestationVerifier(Builder b) {
         this.anchors = List.copyOf(b.anchors);
+        this.intermediates = List.copyOf(b.intermediates);
         this.allowedEndorsementKeys = Set.copyOf(b.allowed);
         this.clock = b.clock;
         this.maxAge = b.maxAge;
@@ -232,7 +239,7 @@ public final class AttestationVerifier {
         }
     }
 
-    /** The anchor's subject the certificate chains to (issued directly by it), or why not. */
+    /** The subject of the trust anchor the certificate chains to, or why it does not. */
     private record Chain(String anchor, String problem) {}
 
     private Chain chainsToAnchor(X509Certificate cert) {
@@ -240,15 +247,19 @@ public final class AttestationVerifier {
             return new Chain(null, "no manufacturer CA configured");
         }
         try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            PKIXParameters params = new PKIXParameters(new HashSet<>(anchors));
+            X509CertSelector target = new X509CertSelector();
+            target.setCertificate(cert);
+            PKIXBuilderParameters params = new PKIXBuilderParameters(new HashSet<>(anchors), target);
             params.setRevocationEnabled(false);
             params.setDate(Date.from(clock.instant()));
-            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
-                    .validate(cf.generateCertPath(List.of(cert)), params);
+            params.setMaxPathLength(MAX_INTERMEDIATES);
+            List<X509Certificate> pool = new ArrayList<>(intermediates);
+            pool.add(cert);
+            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
+            PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
             return new Chain(result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName(), "");
-        } catch (CertPathValidatorException e) {
-            return new Chain(null, e.getReason() + "");
+        } catch (CertPathBuilderException e) {
+            return new Chain(null, "no valid path: " + e.getMessage());
         } catch (GeneralSecurityException e) {
             return new Chain(null, e.getClass().getSimpleName());
         }
@@ -270,6 +281,7 @@ public final class AttestationVerifier {
     /** Builds a verifier; trust must come from at least one manufacturer CA or allow-listed EK. */
     public static final class Builder {
         private final List<TrustAnchor> anchors = new ArrayList<>();
+        private final List<X509Certificate> intermediates = new ArrayList<>();
         private final Set<String> allowed = new HashSet<>();
         private Clock clock = Clock.systemUTC();
         private Duration maxAge = Duration.ofMinutes(5);
@@ -277,9 +289,18 @@ public final class AttestationVerifier {
 
         private Builder() {}
 
-        /** A manufacturer CA whose EK certificates (issued directly by it) are trusted. */
+        /** A manufacturer CA: EK certificates that chain to it (directly or through known intermediates) are trusted. */
         public Builder trustManufacturerCa(X509Certificate ca) {
             anchors.add(new TrustAnchor(Objects.requireNonNull(ca, "ca"), null));
+            return this;
+        }
+
+        /**
+         * A manufacturer's intermediate CA, used only to build a path from an EK certificate to a trusted CA (at most
+         * four intermediates deep); trusting it takes {@link #trustManufacturerCa}.
+         */
+        public Builder manufacturerIntermediateCa(X509Certificate intermediate) {
+            intermediates.add(Objects.requireNonNull(intermediate, "intermediate"));
             return this;
         }
 

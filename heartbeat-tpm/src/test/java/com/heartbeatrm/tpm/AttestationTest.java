@@ -80,6 +80,31 @@ class AttestationTest {
     }
 
     @Test
+    void ekCertificateIssuedThroughAnIntermediateChainsToTheTrustedRoot() throws Exception {
+        TestCa intermediate = trustedCa.intermediate(dir.resolve("ca-intermediate"), "TPM Manufacturing Intermediate CA");
+        try (Swtpm viaIntermediate = Swtpm.manufactured(dir.resolve("tpm-intermediate"), intermediate);
+                Tpm tpm = viaIntermediate.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest request = attestor.request();
+            clock.advance(Duration.ofSeconds(2));
+
+            assertThatThrownBy(() -> verifier().challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
+                        assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED);
+                        assertThat(e.refusal().detail()).contains("no valid path");
+                    });
+
+            AttestationVerifier withIntermediate = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+                    .manufacturerIntermediateCa(intermediate.certificate).clock(clock).build();
+            PendingAttestation pending = withIntermediate.challenge(request);
+            AttestationVerdict verdict = withIntermediate.verify(pending, attestor.respond(pending.challenge(), agentKey));
+            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+                    a -> assertThat(a.trustedBy()).isEqualTo("CN=Trusted TPM Manufacturer CA"));
+        }
+    }
+
+    @Test
     void ekCertificateFromACaTheOrganizationDoesNotTrustIsRefused() throws Exception {
         try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-other"), otherCa); Tpm tpm = other.open()) {
             AttestationRequest request = new TpmAttestor(tpm).request();

@@ -33,6 +33,26 @@ final class TestCa {
         }
     }
 
+    /** An intermediate CA issued by this one, which then issues the EK certificates. */
+    TestCa intermediate(Path intermediateDir, String commonName) throws IOException, InterruptedException {
+        Files.createDirectories(intermediateDir);
+        Path key = intermediateDir.resolve("signkey.pem");
+        Path csr = intermediateDir.resolve("request.csr");
+        Path ext = intermediateDir.resolve("ca.ext");
+        Files.writeString(ext, "basicConstraints=critical,CA:true,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        Swtpm.run(intermediateDir, List.of("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                "-out", csr.toString(), "-subj", "/CN=" + commonName));
+        Swtpm.run(intermediateDir, List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA",
+                dir.resolve("issuercert.pem").toString(), "-CAkey", dir.resolve("signkey.pem").toString(), "-set_serial", "2",
+                "-days", "30", "-extfile", ext.toString(), "-out", intermediateDir.resolve("issuercert.pem").toString()));
+        Files.writeString(intermediateDir.resolve("certserial"), "1\n");
+        try (InputStream in = Files.newInputStream(intermediateDir.resolve("issuercert.pem"))) {
+            return new TestCa(intermediateDir, (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException(e);
+        }
+    }
+
     /** The swtpm_setup configuration that has swtpm_localca sign with this CA. */
     Path swtpmSetupConfig(Path where) throws IOException {
         Path localca = where.resolve("swtpm-localca.conf");
