@@ -13,10 +13,14 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.PKIXCertPathValidatorResult;
+import java.security.cert.PKIXParameters;
 import java.security.cert.X509CertSelector;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
@@ -36,6 +40,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The server side of TPM 2.0 attestation, in JDK crypto only.
@@ -242,16 +247,38 @@ public final class AttestationVerifier {
     /** The subject of the trust anchor the certificate chains to, or why it does not. */
     private record Chain(String anchor, String problem) {}
 
+    /**
+     * Validates the path found by walking issuer names through the configured intermediates (the common case, one
+     * PKIX validation); when that fails and intermediates are configured, lets PKIX path building search (key
+     * rollovers give several intermediates one name).
+     */
     private Chain chainsToAnchor(X509Certificate cert) {
         if (anchors.isEmpty()) {
             return new Chain(null, "no manufacturer CA configured");
+        }
+        Date at = Date.from(clock.instant());
+        String problem;
+        try {
+            PKIXParameters params = new PKIXParameters(new HashSet<>(anchors));
+            params.setRevocationEnabled(false);
+            params.setDate(at);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(pathByName(cert)), params);
+            return new Chain(result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName(), "");
+        } catch (CertPathValidatorException e) {
+            problem = "no valid path: " + e.getReason();
+        } catch (GeneralSecurityException e) {
+            problem = e.getClass().getSimpleName();
+        }
+        if (intermediates.isEmpty()) {
+            return new Chain(null, problem);
         }
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(cert);
             PKIXBuilderParameters params = new PKIXBuilderParameters(new HashSet<>(anchors), target);
             params.setRevocationEnabled(false);
-            params.setDate(Date.from(clock.instant()));
+            params.setDate(at);
             params.setMaxPathLength(MAX_INTERMEDIATES);
             List<X509Certificate> pool = new ArrayList<>(intermediates);
             pool.add(cert);
@@ -263,6 +290,27 @@ public final class AttestationVerifier {
         } catch (GeneralSecurityException e) {
             return new Chain(null, e.getClass().getSimpleName());
         }
+    }
+
+    /** The EK certificate, then the first intermediate named as each one's issuer, until an anchor's name. */
+    private List<X509Certificate> pathByName(X509Certificate cert) {
+        List<X509Certificate> path = new ArrayList<>();
+        path.add(cert);
+        X509Certificate current = cert;
+        for (int depth = 0; depth < MAX_INTERMEDIATES; depth++) {
+            X500Principal issuer = current.getIssuerX500Principal();
+            if (anchors.stream().anyMatch(a -> a.getTrustedCert().getSubjectX500Principal().equals(issuer))) {
+                break;
+            }
+            Optional<X509Certificate> next = intermediates.stream()
+                    .filter(i -> i.getSubjectX500Principal().equals(issuer) && !path.contains(i)).findFirst();
+            if (next.isEmpty()) {
+                break;
+            }
+            path.add(next.get());
+            current = next.get();
+        }
+        return path;
     }
 
     static byte[] sha256(byte[] b) {

@@ -87,16 +87,20 @@ class AttestationTest {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
             AttestationRequest request = attestor.request();
-            clock.advance(Duration.ofSeconds(2));
-
-            assertThatThrownBy(() -> verifier().challenge(request))
+            // Certificates made seconds ago: a clock of its own, after them.
+            MutableClock after = new MutableClock(Instant.now().plusSeconds(5));
+            AttestationVerifier rootOnly = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(after).build();
+            assertThatThrownBy(() -> rootOnly.challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
                         assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED);
                         assertThat(e.refusal().detail()).contains("no valid path");
                     });
 
+            // A rolled-over intermediate of the same name but another key comes first: path building finds the right one.
+            TestCa rolledOver = trustedCa.intermediate(dir.resolve("ca-rolled-over"), "TPM Manufacturing Intermediate CA");
             AttestationVerifier withIntermediate = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
-                    .manufacturerIntermediateCa(intermediate.certificate).clock(clock).build();
+                    .manufacturerIntermediateCa(rolledOver.certificate).manufacturerIntermediateCa(intermediate.certificate)
+                    .clock(after).build();
             PendingAttestation pending = withIntermediate.challenge(request);
             AttestationVerdict verdict = withIntermediate.verify(pending, attestor.respond(pending.challenge(), agentKey));
             assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
@@ -290,7 +294,9 @@ class AttestationTest {
         }
         try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-copy"), trustedCa); Tpm tpm = other.open()) {
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationVerifier verifier = verifier();
+            // Its EK certificate was issued seconds ago: a clock of its own, after it.
+            AttestationVerifier verifier = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+                    .clock(new MutableClock(Instant.now().plusSeconds(5))).build();
             PendingAttestation pending = verifier.challenge(attestor.request());
             TpmKeyBlob copied = TpmKeyBlob.parse(agentKey.encoded());
             assertThatThrownBy(() -> attestor.respond(pending.challenge(), copied))
