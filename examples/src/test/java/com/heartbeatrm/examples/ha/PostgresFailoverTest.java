@@ -235,7 +235,8 @@ class PostgresFailoverTest {
                 site.pg.killPrimary();
                 closeQuietly(holder);
                 // From the kill on, a probe enrolls new agents until the server answers 200 again.
-                Future<Probe> probing = agents.submit(() -> probeUntilEnrolled(site, probeInstaller, System.nanoTime() + RESUME_BOUND.toNanos() * 2));
+                long probeUntil = System.nanoTime() + FAILURE_DETECTION.toNanos() + RESUME_BOUND.toNanos() * 2;
+                Future<Probe> probing = agents.submit(() -> probeUntilEnrolled(site, probeInstaller, probeUntil));
                 // What a failover manager takes to decide the primary is gone; meanwhile requests are answered 503.
                 Thread.sleep(FAILURE_DETECTION.toMillis());
                 long promoteStarted = System.nanoTime();
@@ -290,12 +291,15 @@ class PostgresFailoverTest {
                 }
                 assertThat(site.agentsOn(site.pg.standbyPort(), fleetKey)).as("renewals made no agent").hasSize(all.size());
 
-                System.out.printf("ha: synchronous standby: %d enrollments acknowledged (%d before the kill), 0 lost, %d in flight at the kill (%d of them waiting in the database), "
-                        + "%d agents retried unanswered attempts (%d rounds), each enrolled once; promoted %d ms after the kill, promotion took %d ms; "
+                System.out.printf("ha: synchronous standby: %d enrollments acknowledged (%d before the kill), 0 lost, "
+                        + "%d in flight at the kill (%d of them waiting in the database), "
+                        + "%d agents retried unanswered attempts (%d rounds), each enrolled once; "
+                        + "promoted %d ms after the kill, promotion took %d ms; "
                         + "first answer %d ms after the kill, %d ms after promotion, first agent's %d ms after promotion "
                         + "(the probe saw %d failed attempts meanwhile, by HTTP status, 0 for none: %s); %d renewals on the promoted node%n",
-                        all.size(), beforeKill, inFlight.size(), waiting, retried.size(), retried.stream().mapToInt(Enrolled::retryRounds).sum(), ms(promoteStarted - killed), ms(promoted - promoteStarted), ms(resumed - killed),
-                        ms(resumed - promoted), ms(firstAgentAnswer - promoted), probe.refusals, probe.statuses, all.size());
+                        all.size(), beforeKill, inFlight.size(), waiting, retried.size(), retried.stream().mapToInt(Enrolled::retryRounds).sum(),
+                        ms(promoteStarted - killed), ms(promoted - promoteStarted), ms(resumed - killed), ms(resumed - promoted),
+                        ms(firstAgentAnswer - promoted), probe.refusals, probe.statuses, all.size());
                 assertThat(resumed - promoted).as("service resumed within %s of the promotion", RESUME_BOUND)
                         .isLessThan(RESUME_BOUND.toNanos());
             } finally {
@@ -358,7 +362,8 @@ class PostgresFailoverTest {
             }
             Map<String, String> afterwards = site.agentsOn(site.pg.standbyPort(), key);
             assertThat(afterwards).hasSize(8);
-            assertThat(afterwards.values()).containsAll(reEnrolled).doesNotContainAnyElementsOf(unreplicated.stream().map(AgentIdentity::agentId).toList());
+            assertThat(afterwards.values()).containsAll(reEnrolled)
+                    .doesNotContainAnyElementsOf(unreplicated.stream().map(AgentIdentity::agentId).toList());
             System.out.printf("ha: asynchronous standby detached before %d enrollments: all %d acknowledged, lost on promotion; "
                     + "their renewals were refused agent_not_found; %d enrolled again as new agents; the %d replicated ones renewed, "
                     + "one from the generation of its lost renewal; "
