@@ -162,6 +162,11 @@ final class Swtpm implements AutoCloseable {
         return Files.readString(out);
     }
 
+    /** Whether the swtpm process ended within {@code wait}. */
+    boolean exitsWithin(Duration wait) throws InterruptedException {
+        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();
