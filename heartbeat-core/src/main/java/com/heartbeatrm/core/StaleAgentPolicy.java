@@ -81,8 +81,8 @@ public record StaleAgentPolicy(Optional<Action> action, Duration after) {
         if (t.equals("off") || t.equals("never")) {
             return OFF;
         }
-        if (t.startsWith("remove")) {
-            return parse(field, t);
+        if (t.startsWith("remove") || t.startsWith("disable")) {
+            return parse(field, t).check(field, Duration.ZERO, Duration.ofDays(36_500), false);
         }
         return removeAfter(Durations.parse(field, t));
     }
