@@ -72,7 +72,9 @@ final class JdbcAgents implements AgentStore {
 
     private final Sql sql;
     private final Dialect dialect;
-    private final AtomicLong enrollments = new AtomicLong();
+    /** Enrollments and renewals this store instance ran: every one remembers a nonce. */
+    static final int PURGE_NONCES_EVERY = 1000;
+    private final AtomicLong nonceWrites = new AtomicLong();
     private final KeyLanes lanes = new KeyLanes();
     private final boolean batching;
 
@@ -396,9 +398,13 @@ final class JdbcAgents implements AgentStore {
         }
     }
 
-    /** Forgets expired nonces now and then, in a statement of its own, off the enrollment's transaction. */
+    /**
+     * Forgets expired nonces once every 1,000 enrollments and renewals, in a statement of its own, off the request's
+     * transaction. Renewals count too: a settled fleet renews all day and seldom enrolls, and its renewals' nonces must
+     * not pile up until the next thousand enrollments.
+     */
     private void maybePurgeNonces(Instant now) {
-        if (enrollments.incrementAndGet() % 1000 == 0) {
+        if (nonceWrites.incrementAndGet() % PURGE_NONCES_EVERY == 0) {
             sql.read(c -> Sql.update(c, "DELETE FROM hb_nonce WHERE expires_at <= ?", now));
         }
     }
@@ -467,6 +473,7 @@ final class JdbcAgents implements AgentStore {
 
     @Override
     public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+        maybePurgeNonces(attempt.now());
         return sql.inTransaction(c -> {
             RenewalFacts facts = readRenewalFacts(c, attempt);
             RenewalVerdict v = judge.judge(facts);
