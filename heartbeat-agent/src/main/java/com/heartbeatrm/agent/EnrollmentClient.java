@@ -1,7 +1,23 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.AgentCredentialVerifier;
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.KeyEndorsement;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+
+import com.heartbeatrm.protocol.Ed25519Verifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+
 import com.heartbeatrm.agent.EnrollmentClientException.Kind;
-import com.heartbeatrm.agent.internal.JdkEd25519;
 import com.heartbeatrm.agent.internal.PinningTrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,7 +93,7 @@ import javax.net.ssl.TrustManager;
  */
 public final class EnrollmentClient {
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Ed25519Verifier ED25519 = new JdkEd25519();
+    private static final Ed25519Verifier ED25519 = Ed25519Verifier.jdk();
     private final PinnedKeySet issuerKeys;
     private final Clock clock;
     private final Duration connectTimeout;
@@ -542,7 +558,7 @@ public final class EnrollmentClient {
         try {
             // An answer may repeat a credential issued before (a resent request, or an enrollment whose first answer
             // was lost), with its first expiry, which may have passed: such a credential is due for renewal at once.
-            c = new AgentCredentialVerifier(kid -> Optional.ofNullable(trusted.get(kid)), clock, ED25519).verifyIgnoringExpiry(r.credential());
+            c = new AgentCredentialVerifier(kid -> Optional.ofNullable(trusted.get(kid)), clock, ED25519).verifyIgnoringExpiry(r.credential()).claims();
         } catch (TokenException e) {
             throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the credential does not verify: " + e.reason(), e);
         }

@@ -1,5 +1,7 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.DenialCode;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.CredentialClaims;
+import com.heartbeatrm.protocol.CredentialClaims;
 import com.heartbeatrm.core.Agent;
 import java.util.Objects;
 

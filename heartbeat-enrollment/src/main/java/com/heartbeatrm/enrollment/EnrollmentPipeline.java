@@ -1,12 +1,12 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentResponse.Placement;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.RequestException;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentResponse.Placement;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditEvent;
@@ -249,8 +249,8 @@ final class EnrollmentPipeline {
 
     static Placement placement(Agent agent, String organizationName, List<Group> path) {
         String text = Groups.pathText(path);
-        if (text.length() > com.heartbeatrm.agent.EnrollmentResponse.MAX_GROUP_PATH) {
-            text = "…" + text.substring(text.length() - com.heartbeatrm.agent.EnrollmentResponse.MAX_GROUP_PATH + 1);
+        if (text.length() > com.heartbeatrm.protocol.EnrollmentResponse.MAX_GROUP_PATH) {
+            text = "…" + text.substring(text.length() - com.heartbeatrm.protocol.EnrollmentResponse.MAX_GROUP_PATH + 1);
         }
         return new Placement(agent.id().value(), agent.organizationId().value(), organizationName, text);
     }

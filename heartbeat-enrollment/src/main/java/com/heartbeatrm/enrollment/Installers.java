@@ -1,11 +1,10 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.AccessKeyNotUsableException;
@@ -178,7 +177,7 @@ public final class Installers {
         List<String> pins = request.tlsPins().orElseGet(defaultPins);
         EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, issuer, org.value(), keyId.value(), id.value(), now,
                 expiresAt, endpoints, pins, request.platform().map(Platform::wireName));
-        EnrollmentToken token = EnrollmentToken.of(EnrollmentTokenCodec.encode(claims, signing.keyId, signing::sign));
+        EnrollmentToken token = EnrollmentToken.sign(claims, signing.keyId, signing::sign);
         return new Prepared(id, org, key, signing.keyId, now, actor, claims, token, request.singleUse());
     }
 

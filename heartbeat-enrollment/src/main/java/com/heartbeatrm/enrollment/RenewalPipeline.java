@@ -1,9 +1,11 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.CredentialClaims;
-import com.heartbeatrm.agent.RenewalRequest;
-import com.heartbeatrm.agent.RequestException;
-import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.protocol.VerifiedCredential;
+
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
@@ -227,7 +229,7 @@ final class RenewalPipeline {
         Optional<String> refusal = Optional.empty();
         if (e.request.credential().isPresent()) {
             try {
-                AgentCredentials.Verified v = credentials.verify(e.request.credential().get(), keys::cachedPublicKey);
+                VerifiedCredential v = credentials.verify(e.request.credential().get(), keys::cachedPublicKey);
                 CredentialClaims c = v.claims();
                 if (!c.agentId().equals(e.request.agentId()) || !c.organizationId().equals(e.request.organizationId())
                         || !c.publicKeyFingerprint().equals(e.request.publicKeyFingerprint())) {

@@ -3,11 +3,11 @@ package com.heartbeatrm.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.AgentCredentialVerifier;
+import com.heartbeatrm.protocol.AgentCredentialVerifier;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.CredentialClaims;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Agent;
@@ -113,8 +113,8 @@ class EnrollmentPipelineTest {
 
         EnrollmentResult r = server.enroll(copy.enrollBody(otherInstaller.token(), f.clock), ctx(Agents.ip("198.51.100.20")));
         assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
-        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Denied.class,
-                d -> assertThat(d.code()).isEqualTo(com.heartbeatrm.agent.DenialCode.AGENT_LOCKED));
+        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.protocol.EnrollmentResponse.Denied.class,
+                d -> assertThat(d.code()).isEqualTo(com.heartbeatrm.protocol.DenialCode.AGENT_LOCKED));
         assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.LOCKED);
         assertThat(f.admin.accessKeys().require(f.acme.id(), otherKey.id()).useCount()).as("no use counted").isZero();
         AuditRecord lock = audit().stream().filter(a -> a.event().action() == AuditAction.AGENT_LOCKED).findFirst().orElseThrow();

@@ -3,9 +3,9 @@ package com.heartbeatrm.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyNotUsableException;
 import com.heartbeatrm.core.AccessKeySpec;
@@ -237,7 +237,7 @@ class InstallersTest {
         HeartbeatServer otherIssuer = HeartbeatServer.builder(f.store, f.kek, "https://someone-else.example").clock(f.clock).build();
         assertThat(otherIssuer.installers().check(f.issue().token())).isInstanceOfSatisfying(TokenCheck.Refused.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.WRONG_ISSUER));
-        assertThat(f.installers.check(com.heartbeatrm.agent.EnrollmentToken.of("garbage"))).isInstanceOfSatisfying(TokenCheck.Refused.class,
+        assertThat(f.installers.check(com.heartbeatrm.protocol.EnrollmentToken.of("garbage"))).isInstanceOfSatisfying(TokenCheck.Refused.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.TOKEN_MALFORMED));
     }
 

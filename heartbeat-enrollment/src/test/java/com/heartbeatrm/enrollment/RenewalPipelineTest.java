@@ -3,9 +3,9 @@ package com.heartbeatrm.enrollment;
 import static com.heartbeatrm.enrollment.EnrollmentPipelineTest.denial;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.DenialCode;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditAction;
@@ -47,7 +47,7 @@ class RenewalPipelineTest {
             RenewalResult.Renewed r = (RenewalResult.Renewed) renew(pc, agent);
             assertThat(r.agent().credentialGeneration()).isEqualTo(expected);
             assertThat(f.admin.agents().require(f.acme.id(), agent.id()).credentialGeneration()).isEqualTo(expected);
-            assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Renewed.class,
+            assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.protocol.EnrollmentResponse.Renewed.class,
                     w -> assertThat(w.generation()).isEqualTo(r.agent().credentialGeneration()));
         }
     }
@@ -63,7 +63,7 @@ class RenewalPipelineTest {
         f.clock.advance(Duration.ofMinutes(1));
         RenewalResult r = renew(original, agent);
         assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
-        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Denied.class, d -> {
+        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.protocol.EnrollmentResponse.Denied.class, d -> {
             assertThat(d.code()).isEqualTo(DenialCode.AGENT_LOCKED);
             assertThat(d.message()).contains("clone");
         });

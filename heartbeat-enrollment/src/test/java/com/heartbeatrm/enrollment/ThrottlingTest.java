@@ -4,7 +4,7 @@ import static com.heartbeatrm.enrollment.EnrollmentPipelineTest.denial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Agent;

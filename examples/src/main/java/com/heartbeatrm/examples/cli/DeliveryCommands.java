@@ -178,7 +178,7 @@ final class DeliveryCommands {
                     request.endpoints(List.of(Deployment.baseUrl(serverUrl)));
                 }
                 IssuedToken t = issue(d, root.org, key, request.build());
-                com.heartbeatrm.agent.EnrollmentClaims claims = com.heartbeatrm.agent.EnrollmentTokenVerifier.builder(d.server.signingKeys()
+                com.heartbeatrm.protocol.EnrollmentClaims claims = com.heartbeatrm.protocol.EnrollmentTokenVerifier.builder(d.server.signingKeys()
                         .publicKeySet()).build().verify(t.token()).claims();
                 byte[] profile = MobileConfig.xml(t.token(), claims.endpoints(), t.record().id().value(),
                         HeartbeatCli.organizationOf(d, root.org).name());

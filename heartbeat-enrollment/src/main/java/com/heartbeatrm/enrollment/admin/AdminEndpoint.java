@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment.admin;
 
-import com.heartbeatrm.agent.internal.StrictJson;
+import com.heartbeatrm.protocol.StrictJson;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyNotUsableException;
 import com.heartbeatrm.core.AccessKeySpec;

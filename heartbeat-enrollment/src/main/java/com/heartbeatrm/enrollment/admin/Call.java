@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment.admin;
 
-import com.heartbeatrm.agent.internal.StrictJson;
+import com.heartbeatrm.protocol.StrictJson;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.Organization;

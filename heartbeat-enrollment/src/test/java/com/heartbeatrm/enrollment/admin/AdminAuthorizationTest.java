@@ -2,9 +2,9 @@ package com.heartbeatrm.enrollment.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.Group;
