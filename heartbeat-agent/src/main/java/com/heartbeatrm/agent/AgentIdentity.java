@@ -7,7 +7,6 @@ import com.heartbeatrm.protocol.CredentialClaims;
 import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.EnrollmentResponse;
 import com.heartbeatrm.protocol.PinnedKeySet;
-import com.heartbeatrm.protocol.RequestException;
 import com.heartbeatrm.protocol.SigningPublicKey;
 import com.heartbeatrm.protocol.TlsPin;
 
