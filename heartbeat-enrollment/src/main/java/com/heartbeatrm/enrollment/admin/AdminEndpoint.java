@@ -54,13 +54,13 @@ public final class AdminEndpoint {
         Lookup lookup = new Lookup(admin);
         Routes routes = new Routes();
         List.of(new OrganizationRoutes(admin, b.authorizer),
-                new GroupRoutes(admin, lookup),
-                new KeyRoutes(server, admin, lookup),
-                new InstallerRoutes(server, admin, lookup, Optional.ofNullable(b.installerBase), b.maxUpload, b.workDirectory),
-                new AgentRoutes(admin, lookup),
+                new GroupRoutes(admin),
+                new KeyRoutes(server, admin),
+                new InstallerRoutes(server, admin, Optional.ofNullable(b.installerBase), b.maxUpload, b.workDirectory),
+                new AgentRoutes(admin),
                 new SigningKeyRoutes(server),
                 new AuditRoutes(admin)).forEach(set -> set.addTo(routes));
-        this.router = new AdminRouter(routes.all(), b.authenticator, b.authorizer, lookup);
+        this.router = new AdminRouter(routes.all(), b.authenticator, b.authorizer, admin, lookup);
     }
 
     /** An endpoint over {@code server}'s admin API, authenticating each request with {@code authenticator}. */

@@ -6,6 +6,7 @@ import static com.heartbeatrm.enrollment.admin.Replies.json;
 import static com.heartbeatrm.enrollment.admin.Replies.printable;
 
 import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.Organization;
@@ -30,12 +31,14 @@ final class AdminRouter {
     private final List<Route> routes;
     private final AdminAuthenticator authenticator;
     private final AdminAuthorizer authorizer;
+    private final HeartbeatAdmin admin;
     private final Lookup lookup;
 
-    AdminRouter(List<Route> routes, AdminAuthenticator authenticator, AdminAuthorizer authorizer, Lookup lookup) {
+    AdminRouter(List<Route> routes, AdminAuthenticator authenticator, AdminAuthorizer authorizer, HeartbeatAdmin admin, Lookup lookup) {
         this.routes = List.copyOf(routes);
         this.authenticator = authenticator;
         this.authorizer = authorizer;
+        this.admin = admin;
         this.lookup = lookup;
     }
 
@@ -101,7 +104,8 @@ final class AdminRouter {
         Optional<Organization> org = authorize(new Call(request, actor, decoded, query, Map.of(), lookup, null), route);
         Map<String, Object> body = route.body() == Route.BodyType.JSON ? jsonBody(request, route.fields())
                 : route.body() == Route.BodyType.NONE ? noBody(request) : Map.of();
-        return route.handler().handle(new Call(request, actor, decoded, query, body, lookup, org.orElse(null)));
+        Scope scope = new Scope(authorizer, admin, actor, org.orElse(null), new AdminAction(route.method(), route.pattern()));
+        return route.handler().handle(new Call(request, actor, decoded, query, body, lookup, org.orElse(null)).scoped(scope));
     }
 
     /**

@@ -23,11 +23,9 @@ import java.util.Set;
 /** {@code /agents}: list by group, key, status or the whole tree; approve, deny, disable, enable, unlock, move. */
 final class AgentRoutes implements Routes.RouteSet {
     private final HeartbeatAdmin admin;
-    private final Lookup lookup;
 
-    AgentRoutes(HeartbeatAdmin admin, Lookup lookup) {
+    AgentRoutes(HeartbeatAdmin admin) {
         this.admin = admin;
-        this.lookup = lookup;
     }
 
     @Override
@@ -43,15 +41,21 @@ final class AgentRoutes implements Routes.RouteSet {
         routes.post("/agents/{agent}/unlock", Set.of("reason"), c -> agentRow(c, admin.agents().unlock(c.actor, c.org().id(), agentId(c),
                 c.string("reason").orElse("unlocked by an administrator"))));
         routes.post("/agents/{agent}/move", Set.of("group"), c -> agentRow(c, admin.agents().move(c.actor, c.org().id(), agentId(c),
-                lookup.group(c.org(), c.requireString("group")).id())));
+                c.group(c.requireString("group")).id())));
     }
 
-    private static AgentId agentId(Call c) {
+    /** The agent id of the path, of an agent in the call's scope. */
+    private AgentId agentId(Call c) {
+        AgentId id;
         try {
-            return AgentId.parse(c.path("agent"));
+            id = AgentId.parse(c.path("agent"));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("agent", "not an agent id (agt_…)");
         }
+        if (c.scope().narrowed()) {
+            c.scope().check(admin.agents().require(c.org().id(), id));
+        }
+        return id;
     }
 
     private AdminResponse agentRow(Call c, Agent a) {
@@ -67,9 +71,9 @@ final class AgentRoutes implements Routes.RouteSet {
         PageRequest page = c.page();
         Page<Agent> p;
         if (c.query("group").isPresent()) {
-            p = admin.agents().listByGroup(org.id(), lookup.group(org, c.query("group").get()).id(), page);
+            p = admin.agents().listByGroup(org.id(), c.group(c.query("group").get()).id(), page);
         } else if (c.query("key").isPresent()) {
-            p = admin.agents().listByKey(org.id(), lookup.key(org, c.query("key").get()).id(), page);
+            p = admin.agents().listByKey(org.id(), c.key(c.query("key").get()).id(), page);
         } else if (c.query("status").isPresent()) {
             AgentStatus status;
             try {
@@ -79,16 +83,16 @@ final class AgentRoutes implements Routes.RouteSet {
             }
             p = admin.agents().listByStatus(org.id(), status, page);
         } else {
-            p = wholeTree(org, page);
+            p = wholeTree(org, page, c.scope());
         }
         List<Object> items = new ArrayList<>();
-        p.items().forEach(a -> items.add(Rows.agent(admin, org, a)));
+        p.items().stream().filter(c.scope()::allows).forEach(a -> items.add(Rows.agent(admin, org, a)));
         return ok(paged(items, p.nextCursor()));
     }
 
-    private Page<Agent> wholeTree(Organization org, PageRequest page) {
+    private Page<Agent> wholeTree(Organization org, PageRequest page, Scope scope) {
         List<GroupId> groups = new ArrayList<>();
-        admin.groups().subtree(org.id(), org.rootGroupId()).forEach(g -> groups.add(g.id()));
+        admin.groups().subtree(org.id(), org.rootGroupId()).stream().filter(g -> scope.allows(g.id())).forEach(g -> groups.add(g.id()));
         groups.sort(Comparator.comparing(GroupId::value));
         String startGroup = "";
         Optional<String> inner = Optional.empty();

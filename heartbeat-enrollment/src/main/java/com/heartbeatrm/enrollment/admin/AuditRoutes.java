@@ -62,6 +62,9 @@ final class AuditRoutes implements Routes.RouteSet {
         Map<Subject, Optional<String>> labels = new java.util.HashMap<>();
         List<Object> items = new ArrayList<>();
         for (AuditRecord r : p.items()) {
+            if (!c.scope().allows(r)) {
+                continue;
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             Subject s = r.event().subject();
             m.put("sequence", r.sequence());

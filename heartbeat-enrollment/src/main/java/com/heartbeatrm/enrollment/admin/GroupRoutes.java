@@ -24,30 +24,28 @@ import java.util.Set;
 /** {@code /groups}: the tree, a group with its effective settings, create, rename, move, settings and locks, delete. */
 final class GroupRoutes implements Routes.RouteSet {
     private final HeartbeatAdmin admin;
-    private final Lookup lookup;
 
-    GroupRoutes(HeartbeatAdmin admin, Lookup lookup) {
+    GroupRoutes(HeartbeatAdmin admin) {
         this.admin = admin;
-        this.lookup = lookup;
     }
 
     @Override
     public void addTo(Routes routes) {
         routes.get("/groups", this::groups);
         routes.route("POST", "/groups", Route.BodyType.JSON, Set.of("name", "parent"), this::groupCreate);
-        routes.get("/groups/{group}", c -> ok(groupDetail(c.org(), lookup.group(c.org(), c.path("group")))));
+        routes.get("/groups/{group}", c -> ok(groupDetail(c.org(), c.group(c.path("group")))));
         routes.post("/groups/{group}/rename", Set.of("name"), c -> {
-            Group g = lookup.group(c.org(), c.path("group"));
+            Group g = c.group(c.path("group"));
             return ok(Rows.group(admin, c.org(), admin.groups().rename(c.actor, c.org().id(), g.id(), c.requireString("name"))));
         });
         routes.post("/groups/{group}/move", Set.of("parent"), c -> {
-            Group g = lookup.group(c.org(), c.path("group"));
-            Group parent = lookup.group(c.org(), c.requireString("parent"));
+            Group g = c.group(c.path("group"));
+            Group parent = c.group(c.requireString("parent"));
             return ok(Rows.group(admin, c.org(), admin.groups().move(c.actor, c.org().id(), g.id(), parent.id())));
         });
         routes.post("/groups/{group}/settings", Set.of("settings", "lock", "unlock"), this::groupSettings);
         routes.delete("/groups/{group}", c -> {
-            Group g = lookup.group(c.org(), c.path("group"));
+            Group g = c.group(c.path("group"));
             admin.groups().delete(c.actor, c.org().id(), g.id());
             return ok(Map.of("deleted", g.id().value()));
         });
@@ -59,7 +57,9 @@ final class GroupRoutes implements Routes.RouteSet {
         // Page by path, root first: a cursor is the last path shown.
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Group g : all) {
-            rows.add(Rows.group(admin, org, g));
+            if (c.scope().allows(g.id())) {
+                rows.add(Rows.group(admin, org, g));
+            }
         }
         rows.sort(Comparator.comparing((Map<String, Object> m) -> (Boolean) m.get("root") ? "" : (String) m.get("path")));
         PageRequest page = c.page();
@@ -82,7 +82,7 @@ final class GroupRoutes implements Routes.RouteSet {
 
     private AdminResponse groupCreate(Call c) {
         Organization org = c.org();
-        Group parent = lookup.group(org, c.string("parent").filter(s -> !s.isBlank()).orElse("/"));
+        Group parent = c.group(c.string("parent").filter(s -> !s.isBlank()).orElse("/"));
         Group g = admin.groups().create(c.actor, org.id(), parent.id(), c.requireString("name"));
         return created(Rows.group(admin, org, g));
     }
@@ -116,7 +116,7 @@ final class GroupRoutes implements Routes.RouteSet {
 
     private AdminResponse groupSettings(Call c) {
         Organization org = c.org();
-        Group g = lookup.group(org, c.path("group"));
+        Group g = c.group(c.path("group"));
         GroupSettings s = g.settings();
         Map<String, Object> values = c.object("settings").orElse(Map.of());
         for (Map.Entry<String, Object> e : values.entrySet()) {

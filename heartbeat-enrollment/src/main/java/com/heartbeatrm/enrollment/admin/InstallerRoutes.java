@@ -40,15 +40,13 @@ import java.util.Set;
 final class InstallerRoutes implements Routes.RouteSet {
     private final HeartbeatServer server;
     private final HeartbeatAdmin admin;
-    private final Lookup lookup;
     private final Optional<AdminEndpoint.InstallerBase> installerBase;
     private final long maxUpload;
     private final Path workDirectory;
 
-    InstallerRoutes(HeartbeatServer server, HeartbeatAdmin admin, Lookup lookup, Optional<AdminEndpoint.InstallerBase> installerBase, long maxUpload, Path workDirectory) {
+    InstallerRoutes(HeartbeatServer server, HeartbeatAdmin admin, Optional<AdminEndpoint.InstallerBase> installerBase, long maxUpload, Path workDirectory) {
         this.server = server;
         this.admin = admin;
-        this.lookup = lookup;
         this.installerBase = installerBase;
         this.maxUpload = maxUpload;
         this.workDirectory = workDirectory;
@@ -69,19 +67,25 @@ final class InstallerRoutes implements Routes.RouteSet {
         Organization org = c.org();
         PageRequest page = c.page();
         Page<InstallerRecord> p = c.query("key").isPresent()
-                ? server.installers().listByKey(org.id(), lookup.key(org, c.query("key").get()).id(), page)
+                ? server.installers().listByKey(org.id(), c.key(c.query("key").get()).id(), page)
                 : server.installers().list(org.id(), page);
         List<Object> items = new ArrayList<>();
-        p.items().forEach(r -> items.add(Rows.installer(r)));
+        p.items().stream().filter(c.scope()::allows).forEach(r -> items.add(Rows.installer(r)));
         return ok(paged(items, p.nextCursor()));
     }
 
-    private static InstallerId installerId(Call c) {
+    /** The installer id of the path, of an installer in the call's scope. */
+    private InstallerId installerId(Call c) {
+        InstallerId id;
         try {
-            return InstallerId.parse(c.path("installer"));
+            id = InstallerId.parse(c.path("installer"));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("installer", "not an installer id (ins_…)");
         }
+        if (c.scope().narrowed()) {
+            c.scope().check(server.installers().require(c.org().id(), id));
+        }
+        return id;
     }
     private InstallerRequest installerRequest(Call c) {
         InstallerRequest.Builder b = InstallerRequest.builder();
@@ -103,7 +107,7 @@ final class InstallerRoutes implements Routes.RouteSet {
 
     /** Packs the configured base (the sample agent, say) for the key and streams it from a private temp file. */
     private AdminResponse download(Call c) throws IOException, InstallerException {
-        AccessKey key = lookup.key(c.org(), c.path("key"));
+        AccessKey key = c.key(c.path("key"));
         InstallerRequest request = installerRequest(c);
         BaseInstaller base = installerBase.orElseThrow(() -> new Refusal(404,
                 "this server has no base installer configured: upload one (POST with the file as the body)", "file")).current();
@@ -115,7 +119,7 @@ final class InstallerRoutes implements Routes.RouteSet {
      * signed formats keep their signatures), read up to the upload limit into a private temp file.
      */
     private AdminResponse upload(Call c) throws IOException, InstallerException {
-        AccessKey key = lookup.key(c.org(), c.path("key"));
+        AccessKey key = c.key(c.path("key"));
         InstallerRequest request = installerRequest(c);
         // Refuse before storing the upload for a key that cannot issue (issuing checks again, atomically).
         AccessKeyStatus status = admin.accessKeys().status(key);

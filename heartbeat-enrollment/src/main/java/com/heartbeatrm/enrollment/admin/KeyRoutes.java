@@ -28,19 +28,17 @@ import java.util.function.Function;
 final class KeyRoutes implements Routes.RouteSet {
     private final HeartbeatServer server;
     private final HeartbeatAdmin admin;
-    private final Lookup lookup;
 
-    KeyRoutes(HeartbeatServer server, HeartbeatAdmin admin, Lookup lookup) {
+    KeyRoutes(HeartbeatServer server, HeartbeatAdmin admin) {
         this.server = server;
         this.admin = admin;
-        this.lookup = lookup;
     }
 
     @Override
     public void addTo(Routes routes) {
         routes.get("/keys", this::keys);
         routes.post("/keys", Set.of("name", "group", "expires", "expiresAt", "maxUses", "networks", "platforms"), this::keyCreate);
-        routes.get("/keys/{key}", c -> ok(keyRow(c.org(), lookup.key(c.org(), c.path("key")))));
+        routes.get("/keys/{key}", c -> ok(keyRow(c.org(), c.key(c.path("key")))));
         routes.post("/keys/{key}/rename", Set.of("name"), c -> keyChange(c, k -> admin.accessKeys().rename(c.actor, c.org().id(), k.id(),
                 c.requireString("name"))));
         routes.post("/keys/{key}/repoint", Set.of("group"), this::keyRepoint);
@@ -49,14 +47,14 @@ final class KeyRoutes implements Routes.RouteSet {
                 c.string("reason").orElse(null))));
         routes.post("/keys/{key}/enable", Set.of(), c -> keyChange(c, k -> admin.accessKeys().enable(c.actor, c.org().id(), k.id())));
         routes.post("/keys/{key}/unthrottle", Set.of(), c -> {
-            AccessKey k = lookup.key(c.org(), c.path("key"));
+            AccessKey k = c.key(c.path("key"));
             int lifted = server.keyThrottles().lift(c.actor, c.org().id(), k.id());
             Map<String, Object> out = new LinkedHashMap<>(keyRow(c.org(), k));
             out.put("lifted", lifted);
             return ok(out);
         });
         routes.delete("/keys/{key}", c -> {
-            AccessKey k = lookup.key(c.org(), c.path("key"));
+            AccessKey k = c.key(c.path("key"));
             admin.accessKeys().delete(c.actor, c.org().id(), k.id());
             return ok(Map.of("deleted", k.id().value()));
         });
@@ -72,14 +70,16 @@ final class KeyRoutes implements Routes.RouteSet {
         Map<AccessKeyId, List<KeyThrottles.KeyThrottle>> throttles = server.keyThrottles().listAll(org.id());
         List<Object> items = new ArrayList<>();
         for (AccessKey k : p.items()) {
-            items.add(Rows.key(admin, org, k, throttles.getOrDefault(k.id(), List.of())));
+            if (c.scope().allows(k)) {
+                items.add(Rows.key(admin, org, k, throttles.getOrDefault(k.id(), List.of())));
+            }
         }
         return ok(paged(items, p.nextCursor()));
     }
 
     private AdminResponse keyCreate(Call c) {
         Organization org = c.org();
-        AccessKeySpec.Builder b = AccessKeySpec.builder(c.requireString("name"), lookup.group(org, c.requireString("group")).id());
+        AccessKeySpec.Builder b = AccessKeySpec.builder(c.requireString("name"), c.group(c.requireString("group")).id());
         Optional<String> expires = c.string("expires").filter(s -> !s.isBlank());
         if (expires.isPresent()) {
             b.expiresIn(SecuritySetting.MAX_KEY_LIFETIME.parse(expires.get()).maximum()
@@ -94,11 +94,11 @@ final class KeyRoutes implements Routes.RouteSet {
     }
 
     private AdminResponse keyRepoint(Call c) {
-        return keyChange(c, k -> admin.accessKeys().repoint(c.actor, c.org().id(), k.id(), lookup.group(c.org(), c.requireString("group")).id()));
+        return keyChange(c, k -> admin.accessKeys().repoint(c.actor, c.org().id(), k.id(), c.group(c.requireString("group")).id()));
     }
 
     private AdminResponse keyChange(Call c, Function<AccessKey, AccessKey> change) {
-        AccessKey k = lookup.key(c.org(), c.path("key"));
+        AccessKey k = c.key(c.path("key"));
         return ok(keyRow(c.org(), change.apply(k)));
     }
 }
