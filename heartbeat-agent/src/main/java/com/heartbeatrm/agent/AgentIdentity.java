@@ -1,5 +1,7 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
+
 import com.heartbeatrm.protocol.TokenException;
 
 import com.heartbeatrm.protocol.AgentCredential;
@@ -348,7 +350,7 @@ public final class AgentIdentity {
     }
 
     /** Identity state bytes that cannot be read back. */
-    public static final class InvalidStateException extends Exception {
+    public static final class InvalidStateException extends HeartbeatCheckedException {
         private static final long serialVersionUID = 1L;
 
         public InvalidStateException(String message) {

@@ -109,23 +109,23 @@ public final class AgentCredentials {
         try {
             v = verify(credential, keys::publicKey);
         } catch (TokenException e) {
-            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_INVALID, e.reason().name());
+            return new CredentialCheck.Denied(DenialReason.CREDENTIAL_INVALID, e.reason().name());
         }
         CredentialClaims c = v.claims();
         if (!clock.instant().isBefore(c.expiresAt())) {
-            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_EXPIRED, "expired at " + c.expiresAt());
+            return new CredentialCheck.Denied(DenialReason.CREDENTIAL_EXPIRED, "expired at " + c.expiresAt());
         }
         Optional<Agent> found = store.agents().find(OrganizationId.parse(c.organizationId()), AgentId.parse(c.agentId()));
         if (found.isEmpty() || !found.get().publicKeyFingerprint().equals(c.publicKeyFingerprint())) {
-            return new CredentialCheck.Refused(DenialReason.AGENT_NOT_FOUND, "agent " + c.agentId());
+            return new CredentialCheck.Denied(DenialReason.AGENT_NOT_FOUND, "agent " + c.agentId());
         }
         Agent agent = found.get();
         if (agent.status() != AgentStatus.ACTIVE) {
-            return new CredentialCheck.Refused(agent.status() == AgentStatus.LOCKED ? DenialReason.AGENT_LOCKED : DenialReason.AGENT_DISABLED,
+            return new CredentialCheck.Denied(agent.status() == AgentStatus.LOCKED ? DenialReason.AGENT_LOCKED : DenialReason.AGENT_DISABLED,
                     "agent " + agent.id() + " is " + agent.status());
         }
         if (c.generation() != agent.credentialGeneration()) {
-            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_SUPERSEDED, "generation " + c.generation() + " of agent "
+            return new CredentialCheck.Denied(DenialReason.CREDENTIAL_SUPERSEDED, "generation " + c.generation() + " of agent "
                     + agent.id() + " is not its current " + agent.credentialGeneration());
         }
         return new CredentialCheck.Valid(c, agent);

@@ -184,10 +184,10 @@ final class EnrollmentPipeline {
         AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
         EnrollmentCommit commit = store.agents().enroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE, judged));
         Decision<Evidence> decision = judged.get();
-        if (commit instanceof EnrollmentCommit.Rejected || commit instanceof EnrollmentCommit.Locked) {
+        if (commit instanceof EnrollmentCommit.Denied || commit instanceof EnrollmentCommit.Locked) {
             return denied((Deny<Evidence>) decision);
         }
-        if (commit instanceof EnrollmentCommit.Refused r) {
+        if (commit instanceof EnrollmentCommit.DeniedAtCommit r) {
             // The store's own checks come first (a nonce seen before, a key changed at commit): a replayed request
             // is refused as one, and locks nothing, whatever the judge would have decided on it.
             Evidence e = decision instanceof Pass<Evidence> p ? p.evidence() : ((Deny<Evidence>) decision).evidence().locking(null);
@@ -203,7 +203,7 @@ final class EnrollmentPipeline {
         Decision<Evidence> d = Steps.run(inStore, e, trace);
         out.set(d);
         if (d instanceof Deny<Evidence> deny) {
-            return deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Reject();
+            return deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Deny();
         }
         Evidence done = ((Pass<Evidence>) d).evidence();
         if (done.existing != null) {
@@ -282,26 +282,26 @@ final class EnrollmentPipeline {
         Trace trace = Trace.recording();
         Decision<Evidence> before = Steps.run(beforeStore, Evidence.of(body, ctx), trace);
         if (before instanceof Deny<Evidence> d) {
-            return dryRun(trace, DryRun.Outcome.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
+            return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
         AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
         EnrollmentVerdict v = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace, judged);
         if (judged.get() instanceof Deny<Evidence> d) {
-            return dryRun(trace, DryRun.Outcome.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
+            return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
         }
         Evidence e = ((Pass<Evidence>) judged.get()).evidence();
         if (v instanceof EnrollmentVerdict.Existing x) {
             trace.passed("enrollment", () -> "already enrolled as " + x.agent().id() + "; no second use counted");
-            return dryRun(trace, DryRun.Outcome.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));
+            return dryRun(trace, DryRun.Conclusion.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));
         }
         Agent would = ((EnrollmentVerdict.Admit) v).agent();
         trace.passed("enrollment", () -> "would land in " + Groups.pathText(e.facts.groupPath()) + " as " + would.status());
-        return dryRun(trace, would.status() == AgentStatus.PENDING ? DryRun.Outcome.WOULD_ENROLL_PENDING_APPROVAL : DryRun.Outcome.WOULD_ENROLL,
+        return dryRun(trace, would.status() == AgentStatus.PENDING ? DryRun.Conclusion.WOULD_ENROLL_PENDING_APPROVAL : DryRun.Conclusion.WOULD_ENROLL,
                 Optional.empty(), Optional.of(would.groupId()));
     }
 
-    private DryRun dryRun(Trace trace, DryRun.Outcome outcome, Optional<DenialReason> denial, Optional<com.heartbeatrm.core.GroupId> group) {
+    private DryRun dryRun(Trace trace, DryRun.Conclusion outcome, Optional<DenialReason> denial, Optional<com.heartbeatrm.core.GroupId> group) {
         List<DryRun.Check> checks = new ArrayList<>(trace.checks());
         List<String> all = new ArrayList<>(Steps.names(beforeStore));
         all.addAll(Steps.names(inStore));

@@ -1,5 +1,7 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.core.InvalidInputException;
+
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditAction;
@@ -58,7 +60,7 @@ public final class KeyThrottles {
             AccessKeyId key;
             try {
                 key = AccessKeyId.parse(name);
-            } catch (IllegalArgumentException notAKey) {
+            } catch (InvalidInputException notAKey) {
                 continue;
             }
             if (admin.accessKeys().find(org, key).isPresent()) {

@@ -169,7 +169,7 @@ final class RenewalPipeline {
         Decision<Evidence> d = Steps.run(inStore, e, Trace.NONE);
         out.set(d);
         if (d instanceof Deny<Evidence> deny) {
-            return deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Reject();
+            return deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Deny();
         }
         return ((Pass<Evidence>) d).evidence().verdict;
     }

@@ -75,7 +75,7 @@ class RenewalPipelineTest {
                 .containsEntry("sourceAddress", "203.0.113.7");
         assertThat(lock.event().after().get("reason")).contains("clone");
         // Its credentials stop working at once for the host too.
-        assertThat(server.credentials().check(copy.credential)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+        assertThat(server.credentials().check(copy.credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
                 c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_LOCKED));
 
         // Once the copy is wiped, an admin unlocks: the holder of the current generation renews; the stale one locks again.
@@ -160,7 +160,7 @@ class RenewalPipelineTest {
         Agents pc = Agents.windows("pc");
         Agent agent = enrolled(pc);
         f.clock.advance(Duration.ofDays(3));
-        assertThat(server.credentials().check(pc.credential)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+        assertThat(server.credentials().check(pc.credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
                 c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_EXPIRED));
         assertThat(renew(pc, agent)).isInstanceOf(RenewalResult.Renewed.class);
     }
@@ -176,16 +176,16 @@ class RenewalPipelineTest {
             assertThat(v.claims().generation()).isEqualTo(1);
         });
         renew(pc, agent);
-        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
                 c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_SUPERSEDED));
         assertThat(server.credentials().check(pc.credential)).isInstanceOf(CredentialCheck.Valid.class);
         f.admin.agents().setStatus(f.alice, f.acme.id(), agent.id(), AgentStatus.DISABLED);
         assertThat(server.credentials().check(pc.credential)).as("a disabled agent's unexpired credential stops working at once")
-                .isInstanceOfSatisfying(CredentialCheck.Refused.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_DISABLED));
+                .isInstanceOfSatisfying(CredentialCheck.Denied.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_DISABLED));
         Fixture other = new Fixture();
         Agents elsewhere = Agents.windows("elsewhere");
         elsewhere.keep(other.server.enroll(elsewhere.enrollBody(other.issue().token(), other.clock), other.server.contextFor(SITE)));
         assertThat(server.credentials().check(elsewhere.credential)).as("another deployment's credential")
-                .isInstanceOfSatisfying(CredentialCheck.Refused.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_INVALID));
+                .isInstanceOfSatisfying(CredentialCheck.Denied.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_INVALID));
     }
 }

@@ -36,7 +36,7 @@ class SigningKeysTest {
 
         assertThatThrownBy(() -> f.keys.remove(second.keyId())).isInstanceOf(ConflictException.class);
         f.keys.remove(first.keyId());
-        assertThat(f.check(before)).isInstanceOfSatisfying(TokenCheck.Refused.class,
+        assertThat(f.check(before)).isInstanceOfSatisfying(TokenCheck.Denied.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY));
         assertThat(f.check(after)).isInstanceOf(TokenCheck.Valid.class);
     }

@@ -221,7 +221,7 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
     }
 
     /** A body that breaks the protocol. The message names what is wrong, never the body. */
-    final class MalformedException extends Exception {
+    final class MalformedException extends HeartbeatCheckedException {
         private static final long serialVersionUID = 1L;
 
         public MalformedException(String detail) {

@@ -6,7 +6,7 @@ import java.util.Optional;
  * An enrollment or renewal request body that cannot be accepted as a request at all. {@link #problem()} says what
  * is wrong and {@link #field()} names the member at fault when there is one; the message never echoes input.
  */
-public final class RequestException extends Exception {
+public final class RequestException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong with the body. */

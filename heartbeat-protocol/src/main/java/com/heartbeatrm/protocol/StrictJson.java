@@ -61,7 +61,7 @@ public final class StrictJson {
      * Input that is not acceptable. {@link #field()} names the member at fault, when one is; the message names the
      * problem, never the input.
      */
-    public static final class JsonException extends Exception {
+    public static final class JsonException extends HeartbeatCheckedException {
         private static final long serialVersionUID = 1L;
         private final Problem problem;
         private final String field;

@@ -4,7 +4,7 @@ package com.heartbeatrm.protocol;
  * An enrollment token was refused. {@link #reason()} is precise (for logs and audit); the message names the
  * problem but never echoes the token or any key material.
  */
-public final class TokenException extends Exception {
+public final class TokenException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a token was refused. */

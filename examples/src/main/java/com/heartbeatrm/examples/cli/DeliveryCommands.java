@@ -1,5 +1,7 @@
 package com.heartbeatrm.examples.cli;
 
+import com.heartbeatrm.core.InvalidInputException;
+
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Organization;
 import com.heartbeatrm.core.Platform;
@@ -49,7 +51,7 @@ final class DeliveryCommands {
         if (platform != null) {
             try {
                 request.platform(Platform.parse(platform));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new HeartbeatCli.UsageException("--platform: one of windows, macos, linux");
             }
         }

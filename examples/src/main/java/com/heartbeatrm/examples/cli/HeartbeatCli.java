@@ -462,7 +462,7 @@ public final class HeartbeatCli {
                     if (platform != null) {
                         try {
                             request.platform(Platform.parse(platform));
-                        } catch (IllegalArgumentException e) {
+                        } catch (InvalidInputException e) {
                             throw new UsageException("--platform: one of windows, macos, linux");
                         }
                     }

@@ -70,19 +70,19 @@ final class InMemoryAgentStore implements AgentStore {
         if (t == null) {
             // An organization that does not exist: the judge sees nothing and must reject.
             EnrollmentVerdict v = judge.judge(enrollmentFacts(attempt));
-            if (!(v instanceof EnrollmentVerdict.Reject)) {
+            if (!(v instanceof EnrollmentVerdict.Deny)) {
                 throw new NotFoundException("organization", attempt.organization().value());
             }
-            return new EnrollmentCommit.Rejected();
+            return new EnrollmentCommit.Denied();
         }
         synchronized (t) {
             EnrollmentFacts facts = facts(t, attempt);
             EnrollmentVerdict v = judge.judge(facts);
-            if (v instanceof EnrollmentVerdict.Reject) {
-                return new EnrollmentCommit.Rejected();
+            if (v instanceof EnrollmentVerdict.Deny) {
+                return new EnrollmentCommit.Denied();
             }
             if (facts.nonceSeen()) {
-                return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
             }
             if (v instanceof EnrollmentVerdict.Existing e) {
                 TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
@@ -105,22 +105,22 @@ final class InMemoryAgentStore implements AgentStore {
             checkAdmission(attempt, agent);
             InstallerRecord installer = t.installers.get(attempt.installer());
             if (installer != null && installer.isExhausted()) {
-                return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
+                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
             }
             AccessKey key = t.keys.get(attempt.key());
             if (key == null) {
-                return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_NOT_FOUND);
+                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_NOT_FOUND);
             }
             AccessKeyStatus status = key.status(attempt.now());
             if (status != AccessKeyStatus.ENABLED) {
-                return new EnrollmentCommit.Refused(switch (status) {
+                return new EnrollmentCommit.DeniedAtCommit(switch (status) {
                     case DISABLED -> EnrollmentCommit.Reason.KEY_DISABLED;
                     case EXPIRED -> EnrollmentCommit.Reason.KEY_EXPIRED;
                     default -> EnrollmentCommit.Reason.KEY_EXHAUSTED;
                 });
             }
             if (!key.groupId().equals(agent.groupId())) {
-                return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_CHANGED);
+                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_CHANGED);
             }
             AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
             if (existing != null) {
@@ -156,16 +156,16 @@ final class InMemoryAgentStore implements AgentStore {
             RenewalVerdict v = judge.judge(new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false,
                     attempt.throttleBucket().flatMap(b -> throttles.blockedUntil(b, attempt.now())), false,
                     signingKeys.active().map(StoredSigningKey::keyId)));
-            if (!(v instanceof RenewalVerdict.Reject)) {
+            if (!(v instanceof RenewalVerdict.Deny)) {
                 throw new NotFoundException("organization", attempt.organization().value());
             }
-            return new RenewalCommit.Rejected();
+            return new RenewalCommit.Denied();
         }
         synchronized (t) {
             RenewalFacts facts = renewalFacts(t, attempt);
             RenewalVerdict v = judge.judge(facts);
-            if (v instanceof RenewalVerdict.Reject) {
-                return new RenewalCommit.Rejected();
+            if (v instanceof RenewalVerdict.Deny) {
+                return new RenewalCommit.Denied();
             }
             Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
             if (v instanceof RenewalVerdict.Retry) {

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** What an {@link EnrollmentJudge} decided. */
 public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, EnrollmentVerdict.Existing, EnrollmentVerdict.Lock,
-        EnrollmentVerdict.Reject {
+        EnrollmentVerdict.Deny {
 
     /**
      * Create {@code agent} (version 0) in its group, counting one use of its key, which must still point at that
@@ -52,6 +52,6 @@ public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, Enrol
     }
 
     /** Refused by the judge, which keeps its reason; the store writes nothing. */
-    record Reject() implements EnrollmentVerdict {
+    record Deny() implements EnrollmentVerdict {
     }
 }

@@ -79,8 +79,8 @@ final class AdminRouter {
         if (atPath.isEmpty()) {
             return error(404, "no such endpoint: " + printable(request.method()) + " " + printable(request.rawPath()), "path");
         }
-        AdminAuthenticator.Outcome auth = authenticator.authenticate(request);
-        if (auth instanceof AdminAuthenticator.Refused refused) {
+        AdminAuthenticator.Authentication auth = authenticator.authenticate(request);
+        if (auth instanceof AdminAuthenticator.Unauthenticated refused) {
             Map<String, String> headers = new LinkedHashMap<>();
             refused.retryAfter().ifPresent(d -> headers.put("Retry-After", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
             if (refused.status() == 401) {
@@ -88,7 +88,7 @@ final class AdminRouter {
             }
             return json(refused.status(), headers, errorBody(refused.message(), "Authorization"));
         }
-        Actor actor = ((AdminAuthenticator.Allowed) auth).actor();
+        Actor actor = ((AdminAuthenticator.Authenticated) auth).actor();
         if (route == null) {
             Set<String> allowed = new LinkedHashSet<>();
             atPath.forEach(r -> allowed.add(r.method()));

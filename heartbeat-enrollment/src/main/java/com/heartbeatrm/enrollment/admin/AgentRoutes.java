@@ -33,7 +33,7 @@ final class AgentRoutes implements Routes.RouteSet {
         routes.get("/agents", this::agents);
         routes.get("/agents/{agent}", c -> ok(Rows.agent(admin, c.org(), admin.agents().require(c.org().id(), agentId(c)))));
         routes.post("/agents/{agent}/approve", Set.of(), c -> agentRow(c, admin.agents().approve(c.actor, c.org().id(), agentId(c))));
-        routes.post("/agents/{agent}/deny", Set.of(), c -> agentRow(c, admin.agents().deny(c.actor, c.org().id(), agentId(c))));
+        routes.post("/agents/{agent}/deny", Set.of(), c -> agentRow(c, admin.agents().reject(c.actor, c.org().id(), agentId(c))));
         routes.post("/agents/{agent}/disable", Set.of(), c -> agentRow(c, admin.agents().setStatus(c.actor, c.org().id(), agentId(c),
                 AgentStatus.DISABLED)));
         routes.post("/agents/{agent}/enable", Set.of(), c -> agentRow(c, admin.agents().setStatus(c.actor, c.org().id(), agentId(c),
@@ -49,7 +49,7 @@ final class AgentRoutes implements Routes.RouteSet {
         AgentId id;
         try {
             id = AgentId.parse(c.path("agent"));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new InvalidInputException("agent", "not an agent id (agt_…)");
         }
         if (c.scope().narrowed()) {

@@ -92,7 +92,7 @@ final class AuditRoutes implements Routes.RouteSet {
                 case ORGANIZATION -> Optional.of(org.name());
                 default -> Optional.empty();
             };
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             return Optional.empty();
         }
     }

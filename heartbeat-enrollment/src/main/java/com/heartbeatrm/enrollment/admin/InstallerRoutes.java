@@ -79,7 +79,7 @@ final class InstallerRoutes implements Routes.RouteSet {
         InstallerId id;
         try {
             id = InstallerId.parse(c.path("installer"));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new InvalidInputException("installer", "not an installer id (ins_…)");
         }
         if (c.scope().narrowed()) {
@@ -92,7 +92,7 @@ final class InstallerRoutes implements Routes.RouteSet {
         c.query("platform").ifPresent(p -> {
             try {
                 b.platform(Platform.parse(p));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new InvalidInputException("platform", "one of windows, macos, linux");
             }
         });

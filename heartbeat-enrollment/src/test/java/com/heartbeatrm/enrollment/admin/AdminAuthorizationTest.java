@@ -65,7 +65,7 @@ class AdminAuthorizationTest {
             consulted.add(action);
             return who.name().equals("tech-a") && org.map(o -> o.id().equals(a.id())).orElse(false);
         };
-        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Allowed(Actor.of(actor))).authorizer(onlyA).build();
+        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Authenticated(Actor.of(actor))).authorizer(onlyA).build();
     }
 
     private static int call(AdminEndpoint endpoint, String method, String path, String query, String body) throws Exception {
@@ -139,7 +139,7 @@ class AdminAuthorizationTest {
     @Test
     @DisplayName("the default authorizer allows everything, as before the hook")
     void defaultAllowsAll() throws Exception {
-        AdminEndpoint any = AdminEndpoint.builder(server, r -> new AdminAuthenticator.Allowed(Actor.of("anyone"))).build();
+        AdminEndpoint any = AdminEndpoint.builder(server, r -> new AdminAuthenticator.Authenticated(Actor.of("anyone"))).build();
         assertThat(call(any, "GET", "/agents/" + bIds.get("agent"), "org=Tenant%20B", null)).isEqualTo(200);
         assertThat(call(any, "GET", "/signing-keys", null, null)).isEqualTo(200);
     }

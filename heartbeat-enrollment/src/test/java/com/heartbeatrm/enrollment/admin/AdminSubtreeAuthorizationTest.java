@@ -95,7 +95,7 @@ class AdminSubtreeAuthorizationTest {
                 return group.within(customerA.id());
             }
         };
-        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Allowed(Actor.of("tech-a"))).authorizer(customerAOnly).build();
+        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Authenticated(Actor.of("tech-a"))).authorizer(customerAOnly).build();
     }
 
     private record Answer(int status, String body) {

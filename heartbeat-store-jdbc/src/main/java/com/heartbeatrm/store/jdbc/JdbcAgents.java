@@ -164,7 +164,7 @@ final class JdbcAgents implements AgentStore {
                     if (canRetry && run < MAX_KEY_CHANGES) {
                         continue;
                     }
-                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_CHANGED);
+                    return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_CHANGED);
                 }
                 // The same agent key enrolled concurrently and won; our transaction (and its counted use) rolled back.
                 return sql.read(c -> byFingerprint(c, attempt.organization().value(), attempt.agentFingerprint()))
@@ -197,10 +197,10 @@ final class JdbcAgents implements AgentStore {
             KeyLanes.Member m = members.get(i);
             EnrollmentFacts facts = readFacts(c, m.attempt);
             EnrollmentVerdict v = m.judge.judge(facts);
-            if (v instanceof EnrollmentVerdict.Reject) {
-                out[i] = new EnrollmentCommit.Rejected();
+            if (v instanceof EnrollmentVerdict.Deny) {
+                out[i] = new EnrollmentCommit.Denied();
             } else if (facts.nonceSeen() || !dialect.rememberNonce(c, m.attempt.nonceKey(), m.attempt.nonceExpiresAt(), m.attempt.now())) {
-                out[i] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+                out[i] = new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
             } else if (v instanceof EnrollmentVerdict.Existing e) {
                 out[i] = new EnrollmentCommit.AlreadyEnrolled(e.agent());
             } else if (v instanceof EnrollmentVerdict.Lock lock) {
@@ -232,7 +232,7 @@ final class JdbcAgents implements AgentStore {
                 Optional<EnrollmentCommit.Reason> reason = key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND)
                         : refusalOf(key.get(), now);
                 if (reason.isPresent() && reason.get() != EnrollmentCommit.Reason.KEY_EXHAUSTED) {
-                    admitted.forEach(i -> out[i] = new EnrollmentCommit.Refused(reason.get()));
+                    admitted.forEach(i -> out[i] = new EnrollmentCommit.DeniedAtCommit(reason.get()));
                     return List.of(out);
                 }
                 if (!key.get().groupId().value().equals(group)) {
@@ -244,7 +244,7 @@ final class JdbcAgents implements AgentStore {
                     throw new Undo(true);
                 }
                 for (int j = take; j < n; j++) {
-                    out[admitted.get(j)] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED);
+                    out[admitted.get(j)] = new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXHAUSTED);
                 }
             }
             if (take > 0) {
@@ -308,11 +308,11 @@ final class JdbcAgents implements AgentStore {
     private EnrollmentCommit enrollOnce(Connection c, EnrollmentAttempt attempt, EnrollmentJudge judge) throws SQLException {
         EnrollmentFacts facts = readFacts(c, attempt);
         EnrollmentVerdict v = judge.judge(facts);
-        if (v instanceof EnrollmentVerdict.Reject) {
-            return new EnrollmentCommit.Rejected();
+        if (v instanceof EnrollmentVerdict.Deny) {
+            return new EnrollmentCommit.Denied();
         }
         if (facts.nonceSeen() || !dialect.rememberNonce(c, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now())) {
-            return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
         }
         if (v instanceof EnrollmentVerdict.Existing e) {
             return new EnrollmentCommit.AlreadyEnrolled(e.agent());
@@ -328,7 +328,7 @@ final class JdbcAgents implements AgentStore {
         boolean limited = facts.installer().map(i -> i.maxUses().isPresent()).orElse(false);
         if (limited && !countInstallerUse(c, org, attempt.installer().value(), 1)) {
             // The nonce stays remembered: that request was seen, and refused.
-            return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
         }
         if (!countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
             Optional<EnrollmentCommit.Reason> reason = refusal(c, org, attempt.key().value(), now);
@@ -339,7 +339,7 @@ final class JdbcAgents implements AgentStore {
                 countInstallerUse(c, org, attempt.installer().value(), -1);
             }
             // The nonce stays remembered: that request was seen, and refused.
-            return new EnrollmentCommit.Refused(reason.get());
+            return new EnrollmentCommit.DeniedAtCommit(reason.get());
         }
         if (dialect.locksReferencedGroup()) {
             JdbcGroups.lockReferencedGroup(c, dialect, org, agent.groupId().value());
@@ -470,8 +470,8 @@ final class JdbcAgents implements AgentStore {
         return sql.inTransaction(c -> {
             RenewalFacts facts = readRenewalFacts(c, attempt);
             RenewalVerdict v = judge.judge(facts);
-            if (v instanceof RenewalVerdict.Reject) {
-                return new RenewalCommit.Rejected();
+            if (v instanceof RenewalVerdict.Deny) {
+                return new RenewalCommit.Denied();
             }
             Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
             String org = agent.organizationId().value();
