@@ -59,7 +59,7 @@ public final class HeartbeatServer implements AutoCloseable {
         this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
-        this.keyThrottles = new KeyThrottles(admin, b.clock);
+        this.keyThrottles = new KeyThrottles(admin, b.store.throttles(), b.clock);
         this.refusals = new Refusals(b.store, b.policy, b.clock);
         this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
         this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
@@ -161,6 +161,11 @@ public final class HeartbeatServer implements AutoCloseable {
 
     public EnrollmentPolicy policy() {
         return policy;
+    }
+
+    /** The store this server runs on, as it describes itself (for health pages; it never prints credentials). */
+    public String describeStore() {
+        return store.toString();
     }
 
     @Override

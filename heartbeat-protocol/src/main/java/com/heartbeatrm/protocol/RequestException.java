@@ -1,12 +1,10 @@
 package com.heartbeatrm.protocol;
 
-import java.util.Optional;
-
 /**
  * An enrollment or renewal request body that cannot be accepted as a request at all. {@link #problem()} says what
  * is wrong and {@link #field()} names the member at fault when there is one; the message never echoes input.
  */
-public final class RequestException extends HeartbeatCheckedException {
+public final class RequestException extends InputException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong with the body. */
@@ -23,24 +21,20 @@ public final class RequestException extends HeartbeatCheckedException {
     }
 
     private final Problem problem;
-    private final String field;
 
+    /** A body that is wrong as a whole. */
     public RequestException(Problem problem, String detail) {
         this(problem, null, detail);
     }
 
+    /** A body whose member {@code field} is wrong. */
     public RequestException(Problem problem, String field, String detail) {
-        super(problem + ": " + detail);
+        super(field, problem + ": " + detail, true);
         this.problem = problem;
-        this.field = field;
     }
 
+    /** What is wrong with the body. */
     public Problem problem() {
         return problem;
-    }
-
-    /** The request member at fault, e.g. {@code "nonce"} or {@code "facts.hostname"}. */
-    public Optional<String> field() {
-        return Optional.ofNullable(field);
     }
 }

@@ -61,24 +61,18 @@ public final class StrictJson {
      * Input that is not acceptable. {@link #field()} names the member at fault, when one is; the message names the
      * problem, never the input.
      */
-    public static final class JsonException extends HeartbeatCheckedException {
+    public static final class JsonException extends InputException {
         private static final long serialVersionUID = 1L;
         private final Problem problem;
-        private final String field;
 
         JsonException(Problem problem, String field, String detail) {
-            super(detail, null, false, false);
+            super(field, detail, false);
             this.problem = problem;
-            this.field = field;
         }
 
+        /** What is wrong. */
         public Problem problem() {
             return problem;
-        }
-
-        /** The member at fault; empty when the object as a whole is. */
-        public Optional<String> field() {
-            return Optional.ofNullable(field);
         }
     }
 

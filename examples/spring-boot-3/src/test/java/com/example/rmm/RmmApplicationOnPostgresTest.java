@@ -70,7 +70,9 @@ class RmmApplicationOnPostgresTest {
             int port = freePort(); // the same port after the restart: the agent renews at the address it enrolled at
             try (ConfigurableApplicationContext ctx = start(db, port)) {
                 HeartbeatServer server = ctx.getBean(HeartbeatServer.class);
-                assertThat(server.admin().store()).as("the JDBC store on the application's DataSource").isInstanceOf(JdbcHeartbeatStore.class);
+                assertThat(ctx.getBean(com.heartbeatrm.core.spi.HeartbeatStore.class)).as("the JDBC store on the application's DataSource")
+                        .isInstanceOf(com.heartbeatrm.store.jdbc.JdbcHeartbeatStore.class);
+                assertThat(server.describeStore()).isEqualTo(ctx.getBean(com.heartbeatrm.core.spi.HeartbeatStore.class).toString());
                 assertThat(db.count("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '1' AND success"))
                         .as("the host's own V1, by the host's Flyway with default settings").isEqualTo(1);
                 assertThat(db.count("SELECT COUNT(*) FROM hb_schema_history WHERE version = '1' AND success")).isEqualTo(1);

@@ -142,7 +142,10 @@ class HeartbeatAutoConfigurationTest {
                     assertThat(ctx).hasSingleBean(HeartbeatStore.class).hasSingleBean(KeyEncryptionKey.class);
                     assertThat(ctx.getBean(HeartbeatStore.class)).isSameAs(OwnBeans.STORE);
                     assertThat(ctx.getBean(KeyEncryptionKey.class).id()).isEqualTo("mine");
-                    assertThat(ctx.getBean(HeartbeatServer.class).admin().store()).isSameAs(OwnBeans.STORE);
+                    // The server works on the application's store: what its admin writes, that store holds.
+                    com.heartbeatrm.core.NewOrganization made = ctx.getBean(HeartbeatServer.class).admin().organizations()
+                            .setUp(com.heartbeatrm.core.Actor.of("test"), "Own Store MSP");
+                    assertThat(OwnBeans.STORE.organizations().find(made.id())).isPresent();
                 });
     }
 

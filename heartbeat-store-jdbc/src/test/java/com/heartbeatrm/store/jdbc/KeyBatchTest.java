@@ -77,7 +77,7 @@ class KeyBatchTest {
     void partialRoom() {
         try (Databases.Fresh fresh = Databases.h2(2)) {
             JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store);
+            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
             NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
             AccessKey key = admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("three", org.rootGroup().id()).maxUses(3).build());
             EnrollmentAttempt replayed = attempt(key);
@@ -106,7 +106,7 @@ class KeyBatchTest {
     void disabledKey() {
         try (Databases.Fresh fresh = Databases.h2(2)) {
             JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store);
+            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
             NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
             AccessKey key = org.defaultKey();
             admin.accessKeys().disable(ALICE, org.id(), key.id(), "leaked");
@@ -122,7 +122,7 @@ class KeyBatchTest {
     void sameAgentKeyTwice() {
         try (Databases.Fresh fresh = Databases.h2(2)) {
             JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store);
+            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
             NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
             AccessKey key = org.defaultKey();
             String fp = fingerprint();
