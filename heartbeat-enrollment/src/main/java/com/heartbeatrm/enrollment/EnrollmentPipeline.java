@@ -1,5 +1,8 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.core.spi.Committed;
+import com.heartbeatrm.core.spi.Judged;
+
 import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.protocol.EnrollmentResponse.Placement;
@@ -47,7 +50,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Enrollment: what a new agent presents becomes an agent identity, or a typed refusal.
@@ -181,9 +183,9 @@ final class EnrollmentPipeline {
             return denied(d);
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
-        EnrollmentCommit commit = store.agents().enroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE, judged));
-        Decision<Evidence> decision = judged.get();
+        Committed<EnrollmentCommit, Judgement> done = store.agents().judgeAndEnroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE));
+        EnrollmentCommit commit = done.commit();
+        Decision<Evidence> decision = done.judged().decision();
         if (commit instanceof EnrollmentCommit.Denied || commit instanceof EnrollmentCommit.Locked) {
             return denied((Deny<Evidence>) decision);
         }
@@ -198,20 +200,23 @@ final class EnrollmentPipeline {
         return answer(agent, e);
     }
 
+    /** The in-store steps' decision, and the verdict the store acts on. */
+    private record Judgement(Decision<Evidence> decision, EnrollmentVerdict verdict) implements Judged<EnrollmentVerdict> {
+    }
+
     /** The in-store steps, as the store's judge: a pure function of the evidence and the facts. */
-    private EnrollmentVerdict judge(Evidence e, Trace trace, AtomicReference<Decision<Evidence>> out) {
+    private Judgement judge(Evidence e, Trace trace) {
         Decision<Evidence> d = Steps.run(inStore, e, trace);
-        out.set(d);
         if (d instanceof Deny<Evidence> deny) {
-            return deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Deny();
+            return new Judgement(d, deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Deny());
         }
         Evidence done = ((Pass<Evidence>) d).evidence();
         if (done.existing != null) {
-            return new EnrollmentVerdict.Existing(done.existing);
+            return new Judgement(d, new EnrollmentVerdict.Existing(done.existing));
         }
         Agent agent = newAgent(done);
-        return new EnrollmentVerdict.Admit(agent, refusals.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
-                agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint()));
+        return new Judgement(d, new EnrollmentVerdict.Admit(agent, refusals.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
+                agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint())));
     }
 
     private Agent newAgent(Evidence e) {
@@ -285,12 +290,12 @@ final class EnrollmentPipeline {
             return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
-        EnrollmentVerdict v = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace, judged);
-        if (judged.get() instanceof Deny<Evidence> d) {
+        Judgement judged = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace);
+        EnrollmentVerdict v = judged.verdict();
+        if (judged.decision() instanceof Deny<Evidence> d) {
             return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
         }
-        Evidence e = ((Pass<Evidence>) judged.get()).evidence();
+        Evidence e = ((Pass<Evidence>) judged.decision()).evidence();
         if (v instanceof EnrollmentVerdict.Existing x) {
             trace.passed("enrollment", () -> "already enrolled as " + x.agent().id() + "; no second use counted");
             return dryRun(trace, DryRun.Conclusion.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));

@@ -1,5 +1,8 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.core.spi.Committed;
+import com.heartbeatrm.core.spi.Judged;
+
 import com.heartbeatrm.protocol.VerifiedCredential;
 
 import com.heartbeatrm.protocol.CredentialClaims;
@@ -33,7 +36,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,9 +146,9 @@ final class RenewalPipeline {
             return denied(d);
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
-        RenewalCommit commit = store.agents().renew(verified.attempt, facts -> judge(verified.withFacts(facts), judged));
-        Decision<Evidence> decision = judged.get();
+        Committed<RenewalCommit, Judgement> done = store.agents().judgeAndRenew(verified.attempt, facts -> judge(verified.withFacts(facts)));
+        RenewalCommit commit = done.commit();
+        Decision<Evidence> decision = done.judged().decision();
         if (commit instanceof RenewalCommit.Replayed) {
             Evidence e = decision instanceof Pass<Evidence> p ? p.evidence() : ((Deny<Evidence>) decision).evidence();
             return denied(Steps.deny(DenialReason.REPLAYED, "nonce already used", e));
@@ -165,13 +167,17 @@ final class RenewalPipeline {
         return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 
-    private RenewalVerdict judge(Evidence e, AtomicReference<Decision<Evidence>> out) {
+    /** The in-store steps' decision, and the verdict the store acts on. */
+    private record Judgement(Decision<Evidence> decision, RenewalVerdict verdict) implements Judged<RenewalVerdict> {
+    }
+
+    /** The in-store steps, as the store's judge: a pure function of the evidence and the facts. */
+    private Judgement judge(Evidence e) {
         Decision<Evidence> d = Steps.run(inStore, e, Trace.NONE);
-        out.set(d);
         if (d instanceof Deny<Evidence> deny) {
-            return deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Deny();
+            return new Judgement(d, deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Deny());
         }
-        return ((Pass<Evidence>) d).evidence().verdict;
+        return new Judgement(d, ((Pass<Evidence>) d).evidence().verdict);
     }
 
     private RenewalResult denied(Deny<Evidence> d) {

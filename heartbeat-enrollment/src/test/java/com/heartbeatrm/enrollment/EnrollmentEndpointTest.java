@@ -106,7 +106,7 @@ class EnrollmentEndpointTest {
             AgentStore agents = real.agents();
             return (AgentStore) java.lang.reflect.Proxy.newProxyInstance(AgentStore.class.getClassLoader(), new Class<?>[] {AgentStore.class},
                     (proxy, m, args) -> {
-                        if (m.getName().equals("enroll")) {
+                        if (m.getName().equals("enroll") || m.getName().equals("judgeAndEnroll")) {
                             throw new StoreException("database connection lost (SQLSTATE 08006)", true, null);
                         }
                         try {

@@ -16,19 +16,20 @@ import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.AgentStore;
+import com.heartbeatrm.core.spi.Committed;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
 import com.heartbeatrm.core.spi.EnrollmentFacts;
-import com.heartbeatrm.core.spi.EnrollmentJudge;
 import com.heartbeatrm.core.spi.EnrollmentVerdict;
+import com.heartbeatrm.core.spi.Judged;
 import com.heartbeatrm.core.spi.RenewalAttempt;
 import com.heartbeatrm.core.spi.RenewalCommit;
 import com.heartbeatrm.core.spi.RenewalFacts;
-import com.heartbeatrm.core.spi.RenewalJudge;
 import com.heartbeatrm.core.spi.RenewalVerdict;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Each tenant's agents, and the enrollment and renewal steps: judge and commit under the tenant's monitor. */
 final class InMemoryAgentStore implements AgentStore {
@@ -65,80 +66,86 @@ final class InMemoryAgentStore implements AgentStore {
     }
 
     @Override
-    public EnrollmentCommit enroll(EnrollmentAttempt attempt, EnrollmentJudge judge) {
+    public <R extends Judged<EnrollmentVerdict>> Committed<EnrollmentCommit, R> judgeAndEnroll(EnrollmentAttempt attempt,
+            Function<EnrollmentFacts, R> judge) {
         Tenant t = state.tenants.get(attempt.organization());
         if (t == null) {
-            // An organization that does not exist: the judge sees nothing and must reject.
-            EnrollmentVerdict v = judge.judge(enrollmentFacts(attempt));
-            if (!(v instanceof EnrollmentVerdict.Deny)) {
+            // An organization that does not exist: the judge sees nothing and must deny.
+            R judged = judge.apply(enrollmentFacts(attempt));
+            if (!(judged.verdict() instanceof EnrollmentVerdict.Deny)) {
                 throw new NotFoundException("organization", attempt.organization().value());
             }
-            return new EnrollmentCommit.Denied();
+            return new Committed<>(new EnrollmentCommit.Denied(), judged);
         }
         synchronized (t) {
             EnrollmentFacts facts = facts(t, attempt);
-            EnrollmentVerdict v = judge.judge(facts);
-            if (v instanceof EnrollmentVerdict.Deny) {
-                return new EnrollmentCommit.Denied();
-            }
-            if (facts.nonceSeen()) {
-                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
-            }
-            if (v instanceof EnrollmentVerdict.Existing e) {
-                TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
-                return new EnrollmentCommit.AlreadyEnrolled(e.agent());
-            }
-            if (v instanceof EnrollmentVerdict.Lock lock) {
-                Agent current = t.agents.get(lock.agent().id());
-                if (current == null) {
-                    throw new NotFoundException("agent", lock.agent().id().value());
-                }
-                StaleVersionException.check("agent", current.id().value(), lock.agent().version(), current.version());
-                Agent stored = lock.locked();
-                t.agents.put(stored.id(), stored);
-                TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
-                state.appendAudit(t, lock.audit());
-                return new EnrollmentCommit.Locked(stored);
-            }
-            EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
-            Agent agent = admit.agent();
-            checkAdmission(attempt, agent);
-            InstallerRecord installer = t.installers.get(attempt.installer());
-            if (installer != null && installer.isExhausted()) {
-                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
-            }
-            AccessKey key = t.keys.get(attempt.key());
-            if (key == null) {
-                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_NOT_FOUND);
-            }
-            AccessKeyStatus status = key.status(attempt.now());
-            if (status != AccessKeyStatus.ENABLED) {
-                return new EnrollmentCommit.DeniedAtCommit(switch (status) {
-                    case DISABLED -> EnrollmentCommit.Reason.KEY_DISABLED;
-                    case EXPIRED -> EnrollmentCommit.Reason.KEY_EXPIRED;
-                    default -> EnrollmentCommit.Reason.KEY_EXHAUSTED;
-                });
-            }
-            if (!key.groupId().equals(agent.groupId())) {
-                return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_CHANGED);
-            }
-            AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
-            if (existing != null) {
-                return new EnrollmentCommit.AlreadyEnrolled(t.agents.get(existing));
-            }
-            TenantState.requireNew(t.agents, agent.id(), "agent id");
-            t.group(agent.groupId());
-            Agent stored = agent.withVersion(0);
-            t.keys.put(key.id(), key.withUse(attempt.now(), agent.id()));
-            if (installer != null && installer.maxUses().isPresent()) {
-                t.installers.put(installer.id(), installer.withUseCount(installer.useCount() + 1));
-            }
-            t.agents.put(stored.id(), stored);
-            t.agentsByFingerprint.put(stored.publicKeyFingerprint(), stored.id());
-            TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
-            state.appendAudit(t, admit.audit());
-            return new EnrollmentCommit.Enrolled(stored);
+            R judged = judge.apply(facts);
+            return new Committed<>(commit(t, attempt, facts, judged.verdict()), judged);
         }
+    }
+
+    /** Stores what {@code v} decides on {@code facts}, inside the tenant's monitor. */
+    private EnrollmentCommit commit(Tenant t, EnrollmentAttempt attempt, EnrollmentFacts facts, EnrollmentVerdict v) {
+        if (v instanceof EnrollmentVerdict.Deny) {
+            return new EnrollmentCommit.Denied();
+        }
+        if (facts.nonceSeen()) {
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
+        }
+        if (v instanceof EnrollmentVerdict.Existing e) {
+            TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+            return new EnrollmentCommit.AlreadyEnrolled(e.agent());
+        }
+        if (v instanceof EnrollmentVerdict.Lock lock) {
+            Agent current = t.agents.get(lock.agent().id());
+            if (current == null) {
+                throw new NotFoundException("agent", lock.agent().id().value());
+            }
+            StaleVersionException.check("agent", current.id().value(), lock.agent().version(), current.version());
+            Agent stored = lock.locked();
+            t.agents.put(stored.id(), stored);
+            TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+            state.appendAudit(t, lock.audit());
+            return new EnrollmentCommit.Locked(stored);
+        }
+        EnrollmentVerdict.Admit admit = (EnrollmentVerdict.Admit) v;
+        Agent agent = admit.agent();
+        checkAdmission(attempt, agent);
+        InstallerRecord installer = t.installers.get(attempt.installer());
+        if (installer != null && installer.isExhausted()) {
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
+        }
+        AccessKey key = t.keys.get(attempt.key());
+        if (key == null) {
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_NOT_FOUND);
+        }
+        AccessKeyStatus status = key.status(attempt.now());
+        if (status != AccessKeyStatus.ENABLED) {
+            return new EnrollmentCommit.DeniedAtCommit(switch (status) {
+                case DISABLED -> EnrollmentCommit.Reason.KEY_DISABLED;
+                case EXPIRED -> EnrollmentCommit.Reason.KEY_EXPIRED;
+                default -> EnrollmentCommit.Reason.KEY_EXHAUSTED;
+            });
+        }
+        if (!key.groupId().equals(agent.groupId())) {
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_CHANGED);
+        }
+        AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
+        if (existing != null) {
+            return new EnrollmentCommit.AlreadyEnrolled(t.agents.get(existing));
+        }
+        TenantState.requireNew(t.agents, agent.id(), "agent id");
+        t.group(agent.groupId());
+        Agent stored = agent.withVersion(0);
+        t.keys.put(key.id(), key.withUse(attempt.now(), agent.id()));
+        if (installer != null && installer.maxUses().isPresent()) {
+            t.installers.put(installer.id(), installer.withUseCount(installer.useCount() + 1));
+        }
+        t.agents.put(stored.id(), stored);
+        t.agentsByFingerprint.put(stored.publicKeyFingerprint(), stored.id());
+        TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+        state.appendAudit(t, admit.audit());
+        return new EnrollmentCommit.Enrolled(stored);
     }
 
     private RenewalFacts renewalFacts(Tenant t, RenewalAttempt a) {
@@ -150,42 +157,47 @@ final class InMemoryAgentStore implements AgentStore {
     }
 
     @Override
-    public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+    public <R extends Judged<RenewalVerdict>> Committed<RenewalCommit, R> judgeAndRenew(RenewalAttempt attempt, Function<RenewalFacts, R> judge) {
         Tenant t = state.tenants.get(attempt.organization());
         if (t == null) {
-            RenewalVerdict v = judge.judge(new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false,
+            R judged = judge.apply(new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false,
                     attempt.throttleBucket().flatMap(b -> throttles.blockedUntil(b, attempt.now())), false,
                     signingKeys.active().map(StoredSigningKey::keyId)));
-            if (!(v instanceof RenewalVerdict.Deny)) {
+            if (!(judged.verdict() instanceof RenewalVerdict.Deny)) {
                 throw new NotFoundException("organization", attempt.organization().value());
             }
-            return new RenewalCommit.Denied();
+            return new Committed<>(new RenewalCommit.Denied(), judged);
         }
         synchronized (t) {
             RenewalFacts facts = renewalFacts(t, attempt);
-            RenewalVerdict v = judge.judge(facts);
-            if (v instanceof RenewalVerdict.Deny) {
-                return new RenewalCommit.Denied();
-            }
-            Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
-            if (v instanceof RenewalVerdict.Retry) {
-                Agent stored = v.applyTo(agent, attempt.now());
-                t.agents.put(stored.id(), stored);
-                return new RenewalCommit.Applied(stored);
-            }
-            if (facts.nonceSeen()) {
-                return new RenewalCommit.Replayed();
-            }
+            R judged = judge.apply(facts);
+            return new Committed<>(commit(t, attempt, facts, judged.verdict()), judged);
+        }
+    }
+
+    /** Stores what {@code v} decides on {@code facts}, inside the tenant's monitor. */
+    private RenewalCommit commit(Tenant t, RenewalAttempt attempt, RenewalFacts facts, RenewalVerdict v) {
+        if (v instanceof RenewalVerdict.Deny) {
+            return new RenewalCommit.Denied();
+        }
+        Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
+        if (v instanceof RenewalVerdict.Retry) {
             Agent stored = v.applyTo(agent, attempt.now());
-            if (v instanceof RenewalVerdict.Renew) {
-                t.renewalNonces.put(agent.id(), attempt.nonce());
-            } else if (v instanceof RenewalVerdict.Change c) {
-                state.appendAudit(t, c.audit());
-            }
-            TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
             t.agents.put(stored.id(), stored);
             return new RenewalCommit.Applied(stored);
         }
+        if (facts.nonceSeen()) {
+            return new RenewalCommit.Replayed();
+        }
+        Agent stored = v.applyTo(agent, attempt.now());
+        if (v instanceof RenewalVerdict.Renew) {
+            t.renewalNonces.put(agent.id(), attempt.nonce());
+        } else if (v instanceof RenewalVerdict.Change c) {
+            state.appendAudit(t, c.audit());
+        }
+        TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
+        t.agents.put(stored.id(), stored);
+        return new RenewalCommit.Applied(stored);
     }
 
     @Override

@@ -8,8 +8,14 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** What a {@link RenewalJudge} decided. None of these changes the agent's version, except {@link Change}. */
-public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerdict.Retry, RenewalVerdict.Poll, RenewalVerdict.Change,
-        RenewalVerdict.Deny {
+public sealed interface RenewalVerdict extends Judged<RenewalVerdict> permits RenewalVerdict.Renew, RenewalVerdict.Retry, RenewalVerdict.Poll,
+        RenewalVerdict.Change, RenewalVerdict.Deny {
+
+    /** A verdict is its own judged value. */
+    @Override
+    default RenewalVerdict verdict() {
+        return this;
+    }
 
     /**
      * The agent as a store keeps it after this verdict, seen at {@code now} (or later, when it was seen later): the

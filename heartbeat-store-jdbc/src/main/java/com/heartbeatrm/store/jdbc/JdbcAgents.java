@@ -23,7 +23,9 @@ import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
 import com.heartbeatrm.core.spi.EnrollmentFacts;
+import com.heartbeatrm.core.spi.Committed;
 import com.heartbeatrm.core.spi.EnrollmentJudge;
+import com.heartbeatrm.core.spi.Judged;
 import com.heartbeatrm.core.spi.EnrollmentVerdict;
 import com.heartbeatrm.core.spi.RenewalAttempt;
 import com.heartbeatrm.core.spi.RenewalCommit;
@@ -41,6 +43,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -146,12 +149,13 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public EnrollmentCommit enroll(EnrollmentAttempt attempt, EnrollmentJudge judge) {
+    public <R extends Judged<EnrollmentVerdict>> Committed<EnrollmentCommit, R> judgeAndEnroll(EnrollmentAttempt attempt,
+            Function<EnrollmentFacts, R> judge) {
         maybePurgeNonces(attempt.now());
-        if (!batching || sql.joinsHostTransaction()) {
-            return enrollAlone(attempt, judge);
-        }
-        return lanes.enroll(attempt, judge, this::enrollBatch, m -> enrollAlone(m.attempt, m.judge));
+        Judging<EnrollmentFacts, EnrollmentVerdict, R> judging = new Judging<>(judge);
+        EnrollmentCommit commit = !batching || sql.joinsHostTransaction() ? enrollAlone(attempt, judging::verdict)
+                : lanes.enroll(attempt, judging::verdict, this::enrollBatch, m -> enrollAlone(m.attempt, m.judge));
+        return new Committed<>(commit, judging.last());
     }
 
     private EnrollmentCommit enrollAlone(EnrollmentAttempt attempt, EnrollmentJudge judge) {
@@ -466,7 +470,13 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+    public <R extends Judged<RenewalVerdict>> Committed<RenewalCommit, R> judgeAndRenew(RenewalAttempt attempt, Function<RenewalFacts, R> judge) {
+        Judging<RenewalFacts, RenewalVerdict, R> judging = new Judging<>(judge);
+        RenewalCommit commit = renewOnce(attempt, judging::verdict);
+        return new Committed<>(commit, judging.last());
+    }
+
+    private RenewalCommit renewOnce(RenewalAttempt attempt, RenewalJudge judge) {
         return sql.inTransaction(c -> {
             RenewalFacts facts = readRenewalFacts(c, attempt);
             RenewalVerdict v = judge.judge(facts);
