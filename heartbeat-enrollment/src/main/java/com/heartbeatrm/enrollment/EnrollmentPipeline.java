@@ -83,12 +83,12 @@ import java.util.Set;
  * through any node is refused at once, and a use count never passes its maximum. The answer is built from what the
  * pipeline already holds: the credential's TTL and the group path come from the facts, the signing key from a cache
  * checked against the active key's id in the facts. Every decision after the token verified is an audit event of
- * the token's organization; refusals before that have no trustworthy organization and are only counted and logged.
+ * the token's organization; denials before that have no trustworthy organization and are only counted and logged.
  * {@link #explain} runs the same steps on the same facts, read without a transaction, and stores nothing.
  */
 final class EnrollmentPipeline {
     /**
-     * Refusals that suggest someone is working against a key with a genuine installer: they count against the key
+     * Denials that suggest someone is working against a key with a genuine installer: they count against the key
      * from that address ({@code key:KEY@ADDRESS}). A key's own state (disabled, expired, revoked installer) is
      * certain and shown to the user instead.
      */
@@ -98,7 +98,7 @@ final class EnrollmentPipeline {
     private final HeartbeatStore store;
     private final HeartbeatAdmin admin;
     private final AgentCredentials credentials;
-    private final Refusals refusals;
+    private final Denials denials;
     private final String issuer;
     private final EnrollmentPolicy policy;
     private final Clock clock;
@@ -118,12 +118,12 @@ final class EnrollmentPipeline {
             new Step<>("replay", e -> e.existing != null ? Steps.pass(e, () -> "a retry of an earlier enrollment")
                     : Possession.replay(e, e.facts.nonceSeen())));
 
-    EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Refusals refusals,
+    EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Denials denials,
             String issuer, EnrollmentPolicy policy, Clock clock) {
         this.store = store;
         this.admin = admin;
         this.credentials = credentials;
-        this.refusals = refusals;
+        this.denials = denials;
         this.issuer = issuer;
         this.policy = policy;
         this.clock = clock;
@@ -215,7 +215,7 @@ final class EnrollmentPipeline {
             return new Judgement(d, new EnrollmentVerdict.Existing(done.existing));
         }
         Agent agent = newAgent(done);
-        return new Judgement(d, new EnrollmentVerdict.Admit(agent, refusals.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
+        return new Judgement(d, new EnrollmentVerdict.Admit(agent, denials.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
                 agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint())));
     }
 
@@ -265,15 +265,15 @@ final class EnrollmentPipeline {
         Optional<Duration> retry = e.blockedUntil.map(until -> Duration.between(e.ctx.receivedAt(), until));
         if (d.reason() != DenialReason.THROTTLED) {
             if (e.token == null || !SUSPECT.contains(d.reason())) {
-                refusals.countFailure(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt(), policy.addressThreshold());
+                denials.countFailure(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt(), policy.addressThreshold());
             } else {
-                refusals.countKeyFailure(e.attempt.organization(), e.attempt.key(), e.address(), e.ctx.receivedAt());
+                denials.countKeyFailure(e.attempt.organization(), e.attempt.key(), e.address(), e.ctx.receivedAt());
             }
         }
         if (e.token == null) {
-            refusals.logUnverified("enrollment", d.reason(), e.address());
+            denials.logUnverified("enrollment", d.reason(), e.address());
         } else if (e.lock == null) {
-            refusals.refused(refusals.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
+            denials.refused(denials.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
                     e.attempt.installer(), e.facts == null ? null : e.facts.key().map(AccessKey::groupId).orElse(null), d.reason().name(),
                     e.attempt.agentFingerprint()), e.address());
         }

@@ -48,7 +48,7 @@ public final class HeartbeatServer implements AutoCloseable {
     private final RenewalPipeline renewal;
     private final EnrollmentEndpoint endpoint;
     private final EnrollmentObserver observer;
-    private final Refusals refusals;
+    private final Denials denials;
 
     private HeartbeatServer(Builder b) {
         this.store = b.store;
@@ -60,9 +60,9 @@ public final class HeartbeatServer implements AutoCloseable {
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
         this.keyThrottles = new KeyThrottles(admin, b.store.throttles(), b.clock);
-        this.refusals = new Refusals(b.store, b.policy, b.clock);
-        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
-        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
+        this.denials = new Denials(b.store, b.policy, b.clock);
+        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, denials, b.issuer, b.policy, b.clock);
+        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, denials, b.policy);
         this.endpoint = new EnrollmentEndpoint(this);
     }
 
@@ -100,13 +100,13 @@ public final class HeartbeatServer implements AutoCloseable {
     }
 
     /**
-     * Appends the refusals this node has tallied but not yet audited ({@link Refusals}: repeated refusals are audited
+     * Appends the denials this node has tallied but not yet audited ({@link Denials}: repeated denials are audited
      * as one row per window) and stops its background flush. The server keeps answering; call this when the node
      * stops.
      */
     @Override
     public void close() {
-        refusals.close();
+        denials.close();
     }
 
     /** The transport-neutral enrollment and renewal endpoint. */

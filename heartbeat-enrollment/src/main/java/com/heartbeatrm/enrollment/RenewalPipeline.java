@@ -76,7 +76,7 @@ final class RenewalPipeline {
     private final HeartbeatStore store;
     private final SigningKeys keys;
     private final AgentCredentials credentials;
-    private final Refusals refusals;
+    private final Denials denials;
     private final EnrollmentPolicy policy;
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
@@ -91,11 +91,11 @@ final class RenewalPipeline {
             new Step<>("clock", this::clockAgrees),
             new Step<>("generation", this::generationIsCurrent));
 
-    RenewalPipeline(HeartbeatStore store, SigningKeys keys, AgentCredentials credentials, Refusals refusals, EnrollmentPolicy policy) {
+    RenewalPipeline(HeartbeatStore store, SigningKeys keys, AgentCredentials credentials, Denials denials, EnrollmentPolicy policy) {
         this.store = store;
         this.keys = keys;
         this.credentials = credentials;
-        this.refusals = refusals;
+        this.denials = denials;
         this.policy = policy;
     }
 
@@ -185,17 +185,17 @@ final class RenewalPipeline {
         Instant now = e.ctx.receivedAt();
         // Only a request that did not prove an agent's identity counts against its address.
         if (d.reason() != DenialReason.THROTTLED && e.agent == null) {
-            refusals.countFailure(ThrottleBuckets.renewFrom(e.address()), now, policy.addressThreshold());
+            denials.countFailure(ThrottleBuckets.renewFrom(e.address()), now, policy.addressThreshold());
         }
         if (e.facts != null && e.facts.agent().isPresent()) {
             Agent a = e.facts.agent().get();
             // A lock or an expiry carries its own audit event; any other refusal of a known agent gets this one.
             if (!(e.verdict instanceof RenewalVerdict.Change)) {
-                refusals.refused(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
+                denials.refused(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
                         Map.of(), Map.of("outcome", d.reason().name(), "sourceAddress", e.address().getHostAddress())), e.address());
             }
         } else {
-            refusals.logUnverified("renewal", d.reason(), e.address());
+            denials.logUnverified("renewal", d.reason(), e.address());
         }
         Optional<Duration> retry = e.blockedUntil.map(until -> Duration.between(now, until)).filter(r -> !r.isNegative());
         return new Denied(d.reason(), retry);

@@ -44,7 +44,7 @@ class EnrollmentEndpointTest {
     }
 
     @Test
-    @DisplayName("refusals carry their public code and status: 400, 403, 413, 429 with Retry-After")
+    @DisplayName("denials carry their public code and status: 400, 403, 413, 429 with Retry-After")
     void refusals() {
         EndpointResponse malformed = post("enroll", "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(malformed.status()).isEqualTo(400);

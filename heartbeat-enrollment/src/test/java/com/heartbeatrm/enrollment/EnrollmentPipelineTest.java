@@ -183,7 +183,7 @@ class EnrollmentPipelineTest {
 
     @Nested
     @DisplayName("refusals")
-    class Refusals {
+    class Denials {
         @Test
         @DisplayName("network and platform restrictions of the group, the key and the token")
         void restrictions() {
@@ -234,7 +234,7 @@ class EnrollmentPipelineTest {
         }
 
         @Test
-        @DisplayName("malformed bodies are typed refusals, each with its own reason, and count or store nothing")
+        @DisplayName("malformed bodies are typed denials, each with its own reason, and count or store nothing")
         void badBodies() {
             Agents pc = Agents.windows("pc");
             String good = new String(pc.enrollBody(f.issue().token(), f.clock), StandardCharsets.UTF_8);

@@ -15,16 +15,19 @@ public final class AgentCredentialVerifier {
     private final Clock clock;
     private final Ed25519Verifier ed25519;
 
+    /** Trusts the pinned issuer keys; verifies with the JDK's Ed25519. */
     public AgentCredentialVerifier(PinnedKeySet pinned, Clock clock) {
         this(pinned::find, clock, new JdkEd25519());
     }
 
+    /** Trusts the keys {@code keys} finds by key id; verifies with {@code ed25519} (the server plugs in a faster one). */
     public AgentCredentialVerifier(Function<String, Optional<SigningPublicKey>> keys, Clock clock, Ed25519Verifier ed25519) {
         this.keys = Objects.requireNonNull(keys);
         this.clock = Objects.requireNonNull(clock);
         this.ed25519 = Objects.requireNonNull(ed25519);
     }
 
+    /** The claims of a credential that verifies and has not expired; otherwise a {@link TokenException} saying why. */
     public CredentialClaims verify(AgentCredential credential) throws TokenException {
         CredentialClaims claims = verifyIgnoringExpiry(credential).claims();
         if (!clock.instant().isBefore(claims.expiresAt())) {
@@ -34,7 +37,7 @@ public final class AgentCredentialVerifier {
     }
 
     /**
-     * Signature, purpose and claims, whatever the expiry: for an answer that repeats a credential issued before (a
+     * Signature, purpose and claims, whatever the expiry, with the id of the key that signed: for an answer that repeats a credential issued before (a
      * resent renewal is answered with the credential its first sending got, which may have expired since).
      */
     public VerifiedCredential verifyIgnoringExpiry(AgentCredential credential) throws TokenException {

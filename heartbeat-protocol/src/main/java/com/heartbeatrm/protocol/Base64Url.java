@@ -10,10 +10,15 @@ public final class Base64Url {
     private Base64Url() {
     }
 
+    /** The canonical base64url text of {@code bytes}: URL alphabet, no padding. */
     public static String encode(byte[] bytes) {
         return ENCODER.encodeToString(bytes);
     }
 
+    /**
+     * The bytes of canonical base64url {@code text}; anything else (padding, other characters, set trailing bits) is
+     * refused with a {@link TokenException} whose message names {@code what}, never the text.
+     */
     public static byte[] decode(String text, String what) throws TokenException {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -168,6 +168,7 @@ public final class StrictJson {
         return member(m, name, String.class, "a string");
     }
 
+    /** The string member {@code name}, which must be present. */
     public static String requireString(Map<String, Object> m, String name) throws JsonException {
         return string(m, name).orElseThrow(() -> missing(name));
     }
@@ -177,10 +178,12 @@ public final class StrictJson {
         return member(m, name, Long.class, "an integer");
     }
 
+    /** The integer member {@code name}, which must be present. */
     public static long requireInteger(Map<String, Object> m, String name) throws JsonException {
         return integer(m, name).orElseThrow(() -> missing(name));
     }
 
+    /** The boolean member {@code name}, when present. */
     public static Optional<Boolean> bool(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Boolean.class, "true or false");
     }

@@ -24,10 +24,11 @@ import java.util.Optional;
  */
 public interface AdminAuthenticator {
 
-    /** The outcome of authenticating one request. */
+    /** What authenticating one request found: who it acts as, or why it is not let in. */
     sealed interface Authentication permits Authenticated, Unauthenticated {
     }
 
+    /** Authenticated: the request acts as {@code actor}. */
     record Authenticated(Actor actor) implements Authentication {
         public Authenticated {
             Objects.requireNonNull(actor, "actor");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Review of issue #22: what the aggregated refusal rows say, on the real server over the in-memory store. */
 @DisplayName("issue #22 review: aggregated refusal audit")
-class RefusalDigestReviewTest {
+class DenialDigestReviewTest {
     private final Fixture f = new Fixture();
     private final HeartbeatServer server = f.server;
 

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * Refused agent requests, audited in aggregate: a request that proves nothing must not buy a row of the audit log.
  *
  * <h2>Design</h2>
- * Time is cut into fixed windows (the throttle window, 10 minutes by default). Within one window, refusals are tallied
+ * Time is cut into fixed windows (the throttle window, 10 minutes by default). Within one window, denials are tallied
  * by organization, action, subject, outcome and source (an IPv4 address or an IPv6 /64). The first refusal of a
  * tally is appended at once, as it always was, with {@code count=1}: the log shows at once that a revoked installer
  * or a forged renewal is being tried, and from where. The repeats are appended as one row per tally when the window
@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  * exist (installers, keys and agents of the organization), the outcomes, and {@value #MAX_SOURCES} + 1, whatever the
  * number of requests or of source addresses.
  */
-final class RefusalDigest implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RefusalDigest.class);
+final class DenialDigest implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DenialDigest.class);
     static final int MAX_SOURCES = 8;
     static final int MAX_TALLIES = 10_000;
     static final String OTHER_SOURCES = "other sources";
@@ -71,7 +71,7 @@ final class RefusalDigest implements AutoCloseable {
     private ScheduledExecutorService flusher;
     private boolean closed;
 
-    RefusalDigest(Consumer<AuditEvent> sink, Duration window, Clock clock) {
+    DenialDigest(Consumer<AuditEvent> sink, Duration window, Clock clock) {
         this.sink = sink;
         this.window = window;
         this.clock = clock;
@@ -229,8 +229,8 @@ final class RefusalDigest implements AutoCloseable {
         try {
             flushEnded();
         } catch (RuntimeException e) {
-            // The store is unreachable now: that window's repeats are lost; its first refusals were appended already.
-            LOG.warn("refused requests of one window not audited (their first refusals were): {}", e.getClass().getSimpleName());
+            // The store is unreachable now: that window's repeats are lost; its first denials were appended already.
+            LOG.warn("refused requests of one window not audited (their first denials were): {}", e.getClass().getSimpleName());
         }
     }
 }

@@ -24,25 +24,25 @@ import org.slf4j.LoggerFactory;
 /**
  * What a refusal leaves behind, for enrollment and renewal alike: a counted failure in its throttle bucket, an audit
  * event when the organization is known (and one more when a key becomes blocked from an address), or a debug line
- * when it is not. Refused requests change nothing, so they are audited in aggregate ({@link RefusalDigest}): the
+ * when it is not. Refused requests change nothing, so they are audited in aggregate ({@link DenialDigest}): the
  * first of a kind from a source at once, its repeats as one row per window. Decisions that change something (an
  * agent enrolled or locked, a key blocked) are one row each. Events carry ids and the source address, never a token
  * or credential. Counting failures also purges the throttle state that holds nothing any more.
  */
-final class Refusals implements AutoCloseable {
+final class Denials implements AutoCloseable {
     /** Throttle state is purged once every this many counted failures. */
     static final int PURGE_EVERY = 256;
-    private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Denials.class);
     private final HeartbeatStore store;
     private final EnrollmentPolicy policy;
 
-    private final RefusalDigest digest;
+    private final DenialDigest digest;
     private final AtomicLong failures = new AtomicLong();
 
-    Refusals(HeartbeatStore store, EnrollmentPolicy policy, Clock clock) {
+    Denials(HeartbeatStore store, EnrollmentPolicy policy, Clock clock) {
         this.store = store;
         this.policy = policy;
-        this.digest = new RefusalDigest(this::audit, policy.throttleWindow(), clock);
+        this.digest = new DenialDigest(this::audit, policy.throttleWindow(), clock);
     }
 
     ThrottleStore.Failure countFailure(String bucket, Instant now, int threshold) {
