@@ -219,7 +219,7 @@ public final class AgentIdentity {
 
     /**
      * Issuer keys this agent learned after its build: rotated keys, each endorsed by a key it trusted already
-     * ({@link KeyEndorsement}). They count as pinned for credentials.
+     * ({@link com.heartbeatrm.protocol.KeyEndorsement}). They count as pinned for credentials.
      */
     public List<SigningPublicKey> learnedKeys() {
         return learnedKeys;

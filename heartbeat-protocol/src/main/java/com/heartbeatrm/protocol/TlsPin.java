@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * A TLS public-key pin: the SHA-256 of a server key's DER SubjectPublicKeyInfo, in base64url without padding
  * (43 characters). It is what {@code openssl x509 -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256}
- * prints, re-encoded. Enrollment tokens carry pins; {@link EnrollmentClient} accepts a server only if the key of its
+ * prints, re-encoded. Enrollment tokens carry pins; the agent's {@code EnrollmentClient} accepts a server only if the key of its
  * certificate has one of them.
  */
 public final class TlsPin {
