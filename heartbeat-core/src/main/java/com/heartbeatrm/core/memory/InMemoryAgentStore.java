@@ -27,6 +27,7 @@ import com.heartbeatrm.core.spi.RenewalCommit;
 import com.heartbeatrm.core.spi.RenewalFacts;
 import com.heartbeatrm.core.spi.RenewalVerdict;
 import com.heartbeatrm.core.spi.StoredSigningKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -267,5 +268,30 @@ final class InMemoryAgentStore implements AgentStore {
                 || !agent.installerId().equals(Optional.of(attempt.installer()))) {
             throw new InvalidInputException("agent", "must name the attempt's organization, key, installer and agent key");
         }
+    }
+
+    @Override
+    public Page<Agent> listSeenBefore(OrganizationId org, GroupId group, Instant before, PageRequest request) {
+        return state.read(org, new Page<>(List.of(), Optional.empty()), t -> TenantState.page(t.agents.values().stream()
+                .filter(a -> a.groupId().equals(group) && a.lastSeenAt().isBefore(before)), Agent::lastSeenAt, a -> a.id().value(), request));
+    }
+
+    @Override
+    public boolean retire(OrganizationId org, AgentId id, long expectedVersion, Instant seenBefore, boolean remove, AuditEvent audit) {
+        return state.read(org, false, t -> {
+            Agent current = t.agents.get(id);
+            if (current == null || current.version() != expectedVersion || !current.lastSeenAt().isBefore(seenBefore)) {
+                return false;
+            }
+            if (remove) {
+                t.agents.remove(id);
+                t.agentsByFingerprint.remove(current.publicKeyFingerprint());
+                t.renewalNonces.remove(id);
+            } else {
+                t.agents.put(id, current.withStatus(com.heartbeatrm.core.AgentStatus.DISABLED).withVersion(expectedVersion + 1));
+            }
+            state.appendAudit(t, audit);
+            return true;
+        });
     }
 }

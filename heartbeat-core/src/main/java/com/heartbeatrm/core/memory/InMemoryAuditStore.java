@@ -3,9 +3,11 @@ package com.heartbeatrm.core.memory;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.spi.AuditStore;
 import com.heartbeatrm.core.spi.Cursors;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,5 +39,11 @@ final class InMemoryAuditStore implements AuditStore {
             }
             return new Page<>(taken, Optional.empty());
         });
+    }
+
+    @Override
+    public int deleteRecordedBefore(OrganizationId org, Instant before, int limit) {
+        Retention.checkBatch(limit, MAX_DELETE_BATCH);
+        return state.read(org, 0, t -> Retention.removeOldest(t.audit, r -> r.event().at().isBefore(before), limit));
     }
 }

@@ -10,6 +10,7 @@ import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.InstallerStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,5 +66,24 @@ final class InMemoryInstallerStore implements InstallerStore {
         return state.read(org, new Page<>(List.of(), Optional.empty()), t -> TenantState.page(
                 t.installers.values().stream().filter(r -> r.accessKeyId().equals(key)), InstallerRecord::issuedAt,
                 r -> r.id().value(), request));
+    }
+
+    @Override
+    public List<InstallerRecord> listRetiredBefore(OrganizationId org, Instant before, int limit) {
+        Retention.checkBatch(limit, 1000);
+        return state.read(org, List.of(), t -> Retention.retired(t.installers.values(), before, limit));
+    }
+
+    @Override
+    public boolean removeRetired(OrganizationId org, InstallerId id, Instant before, AuditEvent audit) {
+        return state.read(org, false, t -> {
+            InstallerRecord r = t.installers.get(id);
+            if (r == null || !Retention.isRetiredBefore(r, before)) {
+                return false;
+            }
+            t.installers.remove(id);
+            state.appendAudit(t, audit);
+            return true;
+        });
     }
 }
