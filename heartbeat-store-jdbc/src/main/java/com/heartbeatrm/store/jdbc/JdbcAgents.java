@@ -230,13 +230,13 @@ final class JdbcAgents implements AgentStore {
             String org = first.organization().value();
             String keyId = first.key().value();
             String group = admits.get(0).agent().groupId().value();
-            Instant now = latest(members, admitted);
+            Instant now = KeyUses.latest(members, admitted);
             int n = admits.size();
-            int take = countUses(c, org, keyId, group, n, now, admits.get(n - 1).agent().id().value()) ? n : 0;
+            int take = KeyUses.countUses(c, org, keyId, group, n, now, admits.get(n - 1).agent().id().value()) ? n : 0;
             if (take == 0) {
                 Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, true);
                 Optional<EnrollmentCommit.Reason> reason = key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND)
-                        : refusalOf(key.get(), now);
+                        : KeyUses.refusalOf(key.get(), now);
                 if (reason.isPresent() && reason.get() != EnrollmentCommit.Reason.KEY_EXHAUSTED) {
                     admitted.forEach(i -> out[i] = new EnrollmentCommit.DeniedAtCommit(reason.get()));
                     return List.of(out);
@@ -246,7 +246,7 @@ final class JdbcAgents implements AgentStore {
                 }
                 long left = key.get().maxUses().isPresent() ? Math.max(0, key.get().maxUses().getAsLong() - key.get().useCount()) : n;
                 take = (int) Math.min(left, n);
-                if (take > 0 && !countUses(c, org, keyId, group, take, now, admits.get(take - 1).agent().id().value())) {
+                if (take > 0 && !KeyUses.countUses(c, org, keyId, group, take, now, admits.get(take - 1).agent().id().value())) {
                     throw new Undo(true);
                 }
                 for (int j = take; j < n; j++) {
@@ -283,34 +283,6 @@ final class JdbcAgents implements AgentStore {
         return List.of(out);
     }
 
-    private static Instant latest(List<KeyLanes.Member> members, List<Integer> indexes) {
-        Instant t = members.get(indexes.get(0)).attempt.now();
-        for (int i : indexes) {
-            Instant at = members.get(i).attempt.now();
-            if (at.isAfter(t)) {
-                t = at;
-            }
-        }
-        return t;
-    }
-
-    /**
-     * Counts one use ({@code delta} 1) of an installer with a use limit if it has room, or gives one back ({@code -1}, the
-     * key refused what the installer admitted). Its row lock queues concurrent enrollments of that one installer.
-     */
-    private static boolean countInstallerUse(Connection c, String org, String installer, int delta) throws SQLException {
-        return Sql.update(c, "UPDATE hb_installer SET use_count = use_count + ? WHERE org_id = ? AND id = ? AND max_uses IS NOT NULL"
-                + " AND use_count + ? <= max_uses AND use_count + ? >= 0", delta, org, installer, delta, delta) == 1;
-    }
-
-    /** Counts {@code n} uses if the key still exists, is enabled and unexpired at {@code now}, points at the group and has room. */
-    private static boolean countUses(Connection c, String org, String keyId, String group, int n, Instant now, String lastAgent)
-            throws SQLException {
-        return Sql.update(c, "UPDATE hb_access_key SET use_count = use_count + ?, last_used_at = ?, last_used_by = ?"
-                + " WHERE org_id = ? AND id = ? AND group_id = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-                + " AND (max_uses IS NULL OR use_count + ? <= max_uses)", n, now, lastAgent, org, keyId, group, now, n) == 1;
-    }
-
     private EnrollmentCommit enrollOnce(Connection c, EnrollmentAttempt attempt, EnrollmentJudge judge) throws SQLException {
         EnrollmentFacts facts = readFacts(c, attempt);
         EnrollmentVerdict v = judge.judge(facts);
@@ -332,17 +304,17 @@ final class JdbcAgents implements AgentStore {
         String org = attempt.organization().value();
         Instant now = attempt.now();
         boolean limited = facts.installer().map(i -> i.maxUses().isPresent()).orElse(false);
-        if (limited && !countInstallerUse(c, org, attempt.installer().value(), 1)) {
+        if (limited && !KeyUses.countInstallerUse(c, org, attempt.installer().value(), 1)) {
             // The nonce stays remembered: that request was seen, and refused.
             return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
         }
-        if (!countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
-            Optional<EnrollmentCommit.Reason> reason = refusal(c, org, attempt.key().value(), now);
+        if (!KeyUses.countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
+            Optional<EnrollmentCommit.Reason> reason = KeyUses.refusal(c, org, attempt.key().value(), now);
             if (reason.isEmpty()) {
                 throw new Undo(true);
             }
             if (limited) {
-                countInstallerUse(c, org, attempt.installer().value(), -1);
+                KeyUses.countInstallerUse(c, org, attempt.installer().value(), -1);
             }
             // The nonce stays remembered: that request was seen, and refused.
             return new EnrollmentCommit.DeniedAtCommit(reason.get());
@@ -365,7 +337,6 @@ final class JdbcAgents implements AgentStore {
         return new EnrollmentCommit.Enrolled(agent.withVersion(0));
     }
 
-    /** Why the conditional use did not count; empty when the key is usable (so it was re-pointed meanwhile). */
     /**
      * Locks the agent whose key an enrollment presented as a copy, if it is still at the version the judge saw; a
      * change since (an admin, a renewal) runs the whole step again on fresh facts.
@@ -378,20 +349,6 @@ final class JdbcAgents implements AgentStore {
         }
         JdbcAudit.insert(c, lock.audit());
         return new EnrollmentCommit.Locked(locked);
-    }
-
-    private static Optional<EnrollmentCommit.Reason> refusal(Connection c, String org, String keyId, Instant now) throws SQLException {
-        Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, false);
-        return key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND) : refusalOf(key.get(), now);
-    }
-
-    private static Optional<EnrollmentCommit.Reason> refusalOf(AccessKey key, Instant now) {
-        return switch (key.status(now)) {
-            case DISABLED -> Optional.of(EnrollmentCommit.Reason.KEY_DISABLED);
-            case EXPIRED -> Optional.of(EnrollmentCommit.Reason.KEY_EXPIRED);
-            case EXHAUSTED -> Optional.of(EnrollmentCommit.Reason.KEY_EXHAUSTED);
-            case ENABLED -> Optional.empty();
-        };
     }
 
     static void checkAdmission(EnrollmentAttempt attempt, Agent agent) {
