@@ -299,6 +299,10 @@ public final class HeartbeatCli {
         @Option(names = "--insecure-http", description = "serve plain http on a non-loopback address (tokens and credentials in the clear)")
         boolean insecureHttp;
 
+        @Option(names = "--request-log", description = "log a line per request (method, path, status, ms) to standard error, from a"
+                + " thread of its own; off by default")
+        boolean requestLog;
+
         @Override
         public Integer call() throws Exception {
             Deployment d = root.open();
@@ -320,7 +324,8 @@ public final class HeartbeatCli {
                 AdminEndpoint admin = AdminEndpoint.builder(d.server, AdminAuthenticator.bearer(token, Actor.of("admin-api"), d.clock))
                         .installerBase(bases::current).workDirectory(work).build();
                 int p = port != null ? port : url.getPort() > 0 ? url.getPort() : https ? 8443 : 8080;
-                ReferenceServer.Builder b = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(bindAddress, p)).admin(admin);
+                ReferenceServer.Builder b = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(bindAddress, p)).admin(admin)
+                        .requestLog(requestLog);
                 if (https) {
                     b.tls(d.tls(), d.dataDir());
                 }
