@@ -125,7 +125,7 @@ final class EnrollmentPipeline {
         this.issuer = issuer;
         this.policy = policy;
         this.clock = clock;
-        this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
+        this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.TOKENS).build();
     }
 
     /** What the pipeline knows about one request so far. Each step returns a copy with what it learned. */
