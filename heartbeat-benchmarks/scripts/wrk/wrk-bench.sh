@@ -44,7 +44,11 @@ echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_
 
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for f in "$work"/*/serve.err; do [ -f "$f" ] && tail -20 "$f" > "$OUT/serve-$(basename "$(dirname "$f")").err"; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 fixture() { java -cp "$1" "$here/WrkFixture.java" "${@:2}"; }
@@ -72,10 +76,11 @@ start() {
 }
 stop() { local d=$work/$1; kill "$(cat "$d/pid")" 2>/dev/null || true; sleep 1; }
 
-# run SCENARIO NAME ROUND PORT PATH BODIES DURATION CLOSE: one wrk run, one line of results.
+# run SCENARIO NAME ROUND PORT PATH BODIES DURATION CLOSE [BUILD]: one wrk run against server NAME, one line of results.
 run() {
-  local scenario=$1 n=$2 round=$3 port=$4 path=$5 bodies=$6 dur=$7 close=$8
+  local scenario=$1 n=$2 round=$3 port=$4 path=$5 bodies=$6 dur=$7 close=$8 build=${9:-$2}
   local pid; pid=$(cat "$work/$n/pid")
+  [ -d "/proc/$pid" ] || { echo "$n is not running: $(tail -5 "$work/$n/serve.err")" >&2; exit 1; }
   local c0; c0=$(cpu "$pid")
   local out
   out=$(BODIES=$bodies PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
@@ -87,7 +92,7 @@ run() {
   non=$(echo "$out" | awk '/^non200/{print $2}')
   lat=$(echo "$out" | awk '/Latency/{print $2}')
   local ms; ms=$(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $reqs" | bc)
-  [ "$scenario" = warm-up ] || echo -e "$scenario\t$n\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
+  [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
 }
 
 enroll_bodies() { local f=$work/$1/enroll-$RANDOM$RANDOM.txt; fixture "$fixture_jar" enroll "$work/$1/tokens" "$2" "$f"; echo "$f"; }
@@ -145,7 +150,8 @@ for i in "${!names[@]}"; do
 done
 for r in $(seq "$ROUNDS"); do
   for i in "${!names[@]}"; do
-    run enroll-1000keys "${names[$i]}" "$r" $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$ENROLLS")" "$DUR" 0
+    run enroll-1000keys "${names[$i]}-k1000" "$r" $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$ENROLLS")" "$DUR" 0 \
+      "${names[$i]}"
   done
 done
 for n in "${names[@]}"; do stop "$n-k1000"; done
