@@ -49,6 +49,7 @@ public final class HeartbeatServer implements AutoCloseable {
     private final EnrollmentEndpoint endpoint;
     private final EnrollmentObserver observer;
     private final Refusals refusals;
+    private final Sweeper sweeper;
 
     private HeartbeatServer(Builder b) {
         this.store = b.store;
@@ -64,6 +65,8 @@ public final class HeartbeatServer implements AutoCloseable {
         this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
         this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
         this.endpoint = new EnrollmentEndpoint(this);
+        this.sweeper = new Sweeper(b.store, b.retention, b.clock);
+        sweeper.start();
     }
 
     /**
@@ -101,12 +104,22 @@ public final class HeartbeatServer implements AutoCloseable {
 
     /**
      * Appends the refusals this node has tallied but not yet audited ({@link Refusals}: repeated refusals are audited
-     * as one row per window) and stops its background flush. The server keeps answering; call this when the node
-     * stops.
+     * as one row per window) and stops its background flush and retention sweeps. The server keeps answering; call this
+     * when the node stops.
      */
     @Override
     public void close() {
+        sweeper.close();
         refusals.close();
+    }
+
+    /**
+     * Runs one retention sweep now (see {@link RetentionPolicy}): the stale and ephemeral agent rules of every group,
+     * and the audit and installer retention of the policy. Safe on every node of a cluster at once; each change is
+     * made, and audited, once.
+     */
+    public SweepReport sweep() {
+        return sweeper.run();
     }
 
     /** The transport-neutral enrollment and renewal endpoint. */
@@ -177,6 +190,7 @@ public final class HeartbeatServer implements AutoCloseable {
         private List<URI> endpoints = List.of();
         private Supplier<List<String>> pins = List::of;
         private EnrollmentObserver observer = EnrollmentObserver.NONE;
+        private RetentionPolicy retention = RetentionPolicy.DEFAULTS;
 
         private Builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
             this.store = Objects.requireNonNull(store, "store");
@@ -227,6 +241,12 @@ public final class HeartbeatServer implements AutoCloseable {
 
         public Builder observer(EnrollmentObserver o) {
             this.observer = Objects.requireNonNull(o, "observer");
+            return this;
+        }
+
+        /** What the retention sweeper removes and how often it runs; {@link RetentionPolicy#DEFAULTS} unless set. */
+        public Builder retention(RetentionPolicy p) {
+            this.retention = Objects.requireNonNull(p, "retention");
             return this;
         }
 

@@ -42,6 +42,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -142,7 +143,11 @@ public final class HeartbeatCli {
     }
 
     Deployment open() throws IOException {
-        return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword(System.getenv(PASSWORD_ENV)));
+        return open(com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS);
+    }
+
+    Deployment open(com.heartbeatrm.enrollment.RetentionPolicy retention) throws IOException {
+        return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword(System.getenv(PASSWORD_ENV)), retention);
     }
 
     static final String PASSWORD_ENV = "HEARTBEAT_JDBC_PASSWORD";
@@ -303,9 +308,33 @@ public final class HeartbeatCli {
                 + " thread of its own; off by default")
         boolean requestLog;
 
+        @Option(names = "--audit-retention-days", defaultValue = "400", paramLabel = "DAYS",
+                description = "delete audit records older than this; 0 keeps them forever (default: ${DEFAULT-VALUE})")
+        int auditRetentionDays;
+
+        @Option(names = "--installer-grace-days", defaultValue = "90", paramLabel = "DAYS",
+                description = "delete records of installers revoked or expired longer ago; 0 keeps them (default: ${DEFAULT-VALUE})")
+        int installerGraceDays;
+
+        @Option(names = "--sweep-minutes", defaultValue = "15", paramLabel = "MINUTES",
+                description = "pause between retention sweeps (audit, installers, the groups' staleAgents and ephemeralAgents"
+                        + " rules); 0 turns the sweeper off (default: ${DEFAULT-VALUE})")
+        int sweepMinutes;
+
+        /** The retention the options ask for; RetentionPolicy.RECOMMENDED with the defaults. */
+        com.heartbeatrm.enrollment.RetentionPolicy retention() {
+            if (auditRetentionDays < 0 || installerGraceDays < 0 || sweepMinutes < 0) {
+                throw new UsageException("--audit-retention-days, --installer-grace-days and --sweep-minutes take 0 or more");
+            }
+            return com.heartbeatrm.enrollment.RetentionPolicy.builder()
+                    .auditRetention(auditRetentionDays == 0 ? null : Duration.ofDays(auditRetentionDays))
+                    .installerGrace(installerGraceDays == 0 ? null : Duration.ofDays(installerGraceDays))
+                    .sweepEvery(sweepMinutes == 0 ? null : Duration.ofMinutes(sweepMinutes)).build();
+        }
+
         @Override
         public Integer call() throws Exception {
-            Deployment d = root.open();
+            Deployment d = root.open(retention());
             try {
                 d.server.signingKeys().ensureActiveKey();
                 URI url = d.serverUrl();

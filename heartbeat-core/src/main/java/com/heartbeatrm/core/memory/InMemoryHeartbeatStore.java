@@ -766,6 +766,31 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 return null;
             });
         }
+
+        @Override
+        public Page<Agent> listSeenBefore(OrganizationId org, GroupId group, Instant before, PageRequest request) {
+            return read(org, new Page<>(List.of(), Optional.empty()), t -> page(t.agents.values().stream()
+                    .filter(a -> a.groupId().equals(group) && a.lastSeenAt().isBefore(before)), Agent::lastSeenAt, a -> a.id().value(), request));
+        }
+
+        @Override
+        public boolean retire(OrganizationId org, AgentId id, long expectedVersion, Instant seenBefore, boolean remove, AuditEvent audit) {
+            return read(org, false, t -> {
+                Agent current = t.agents.get(id);
+                if (current == null || current.version() != expectedVersion || !current.lastSeenAt().isBefore(seenBefore)) {
+                    return false;
+                }
+                if (remove) {
+                    t.agents.remove(id);
+                    t.agentsByFingerprint.remove(current.publicKeyFingerprint());
+                    t.renewalNonces.remove(id);
+                } else {
+                    t.agents.put(id, current.withStatus(com.heartbeatrm.core.AgentStatus.DISABLED).withVersion(expectedVersion + 1));
+                }
+                appendAudit(t, audit);
+                return true;
+            });
+        }
     }
 
     private final class Audit implements AuditStore {
@@ -789,6 +814,12 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 }
                 return new Page<>(taken, Optional.empty());
             });
+        }
+
+        @Override
+        public int deleteRecordedBefore(OrganizationId org, Instant before, int limit) {
+            Retention.checkBatch(limit, MAX_DELETE_BATCH);
+            return read(org, 0, t -> Retention.removeOldest(t.audit, r -> r.event().at().isBefore(before), limit));
         }
     }
 
@@ -837,6 +868,25 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
             return read(org, new Page<>(List.of(), Optional.empty()), t -> page(
                     t.installers.values().stream().filter(r -> r.accessKeyId().equals(key)), InstallerRecord::issuedAt,
                     r -> r.id().value(), request));
+        }
+
+        @Override
+        public List<InstallerRecord> listRetiredBefore(OrganizationId org, Instant before, int limit) {
+            Retention.checkBatch(limit, 1000);
+            return read(org, List.of(), t -> Retention.retired(t.installers.values(), before, limit));
+        }
+
+        @Override
+        public boolean removeRetired(OrganizationId org, InstallerId id, Instant before, AuditEvent audit) {
+            return read(org, false, t -> {
+                InstallerRecord r = t.installers.get(id);
+                if (r == null || !Retention.isRetiredBefore(r, before)) {
+                    return false;
+                }
+                t.installers.remove(id);
+                appendAudit(t, audit);
+                return true;
+            });
         }
     }
 

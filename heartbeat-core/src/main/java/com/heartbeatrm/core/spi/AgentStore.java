@@ -10,6 +10,7 @@ import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Agents, and the two atomic steps agent traffic goes through: enrollment and renewal. */
@@ -55,4 +56,18 @@ public interface AgentStore {
     Agent update(Agent changed, long expectedVersion, AuditEvent audit);
 
     void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit);
+
+    /**
+     * Agents of one group last seen before {@code before}, least recently seen first (ties by id): what the stale and
+     * ephemeral agent rules look at. Served by an index on (organization, group, last seen), so a page costs its size.
+     */
+    Page<Agent> listSeenBefore(OrganizationId org, GroupId group, Instant before, PageRequest page);
+
+    /**
+     * Retires an agent for the sweeper, atomically and only if it is still at {@code expectedVersion} and last seen
+     * before {@code seenBefore}: deletes it ({@code remove}) or stores it DISABLED (version + 1), with {@code audit}.
+     * Returns false and stores nothing when the agent is gone, changed, or was seen since (a renewal racing the
+     * sweep wins); so two sweepers on one database retire an agent once, with one audit record.
+     */
+    boolean retire(OrganizationId org, AgentId id, long expectedVersion, Instant seenBefore, boolean remove, AuditEvent audit);
 }

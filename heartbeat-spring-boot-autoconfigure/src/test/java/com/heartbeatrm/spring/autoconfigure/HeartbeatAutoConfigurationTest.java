@@ -316,6 +316,35 @@ class HeartbeatAutoConfigurationTest {
     }
 
     @Test
+    @DisplayName("heartbeat.retention.*: the sweeper runs with conservative defaults, takes its values, stops with the context, or stays off")
+    void retention() {
+        memory.run(ctx -> {
+            com.heartbeatrm.enrollment.RetentionPolicy p = ctx.getBean(HeartbeatProperties.class).getRetention().policy();
+            assertThat(p.auditRetention()).contains(java.time.Duration.ofDays(400));
+            assertThat(p.installerGrace()).contains(java.time.Duration.ofDays(90));
+            assertThat(p.sweepEvery()).contains(java.time.Duration.ofMinutes(15));
+            assertThat(sweeperThreads()).isEqualTo(1);
+        });
+        assertThat(sweeperThreads()).as("closing the context closes the server").isZero();
+        memory.withPropertyValues("heartbeat.retention.audit-retention=30d", "heartbeat.retention.installer-grace=0",
+                "heartbeat.retention.sweep-interval=5m").run(ctx -> {
+                    com.heartbeatrm.enrollment.RetentionPolicy p = ctx.getBean(HeartbeatProperties.class).getRetention().policy();
+                    assertThat(p.auditRetention()).contains(java.time.Duration.ofDays(30));
+                    assertThat(p.installerGrace()).isEmpty();
+                    assertThat(p.sweepEvery()).contains(java.time.Duration.ofMinutes(5));
+                });
+        memory.withPropertyValues("heartbeat.retention.enabled=false").run(ctx -> {
+            assertThat(ctx.getBean(HeartbeatProperties.class).getRetention().policy()).isSameAs(com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS);
+            assertThat(sweeperThreads()).isZero();
+        });
+        memory.withPropertyValues("heartbeat.retention.audit-retention=2h").run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    private static long sweeperThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("heartbeat-retention-sweeper")).count();
+    }
+
+    @Test
     @DisplayName("configuration metadata describes every property")
     void metadata() throws Exception {
         String json;

@@ -72,7 +72,9 @@ final class JdbcAgents implements AgentStore {
 
     private final Sql sql;
     private final Dialect dialect;
-    private final AtomicLong enrollments = new AtomicLong();
+    /** Enrollments and renewals this store instance ran: every one remembers a nonce. */
+    static final int PURGE_NONCES_EVERY = 1000;
+    private final AtomicLong nonceWrites = new AtomicLong();
     private final KeyLanes lanes = new KeyLanes();
     private final boolean batching;
 
@@ -396,9 +398,13 @@ final class JdbcAgents implements AgentStore {
         }
     }
 
-    /** Forgets expired nonces now and then, in a statement of its own, off the enrollment's transaction. */
+    /**
+     * Forgets expired nonces once every 1,000 enrollments and renewals, in a statement of its own, off the request's
+     * transaction. Renewals count too: a settled fleet renews all day and seldom enrolls, and its renewals' nonces must
+     * not pile up until the next thousand enrollments.
+     */
     private void maybePurgeNonces(Instant now) {
-        if (enrollments.incrementAndGet() % 1000 == 0) {
+        if (nonceWrites.incrementAndGet() % PURGE_NONCES_EVERY == 0) {
             sql.read(c -> Sql.update(c, "DELETE FROM hb_nonce WHERE expires_at <= ?", now));
         }
     }
@@ -467,6 +473,7 @@ final class JdbcAgents implements AgentStore {
 
     @Override
     public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+        maybePurgeNonces(attempt.now());
         return sql.inTransaction(c -> {
             RenewalFacts facts = readRenewalFacts(c, attempt);
             RenewalVerdict v = judge.judge(facts);
@@ -572,6 +579,40 @@ final class JdbcAgents implements AgentStore {
             Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
             return null;
+        });
+    }
+
+    @Override
+    public Page<Agent> listSeenBefore(OrganizationId org, GroupId group, Instant before, PageRequest page) {
+        return sql.read(c -> {
+            List<Object> params = new ArrayList<>(List.of(org.value(), group.value(), before));
+            String after = JdbcKeys.keyset(page, params, "last_seen_at");
+            params.add(page.limit() + 1);
+            List<Agent> rows = Sql.list(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND group_id = ? AND last_seen_at < ?"
+                    + after + " ORDER BY last_seen_at, id LIMIT ?", params.toArray());
+            return JdbcPages.page(rows, page.limit(), a -> Cursors.of(a.lastSeenAt(), a.id().value()));
+        });
+    }
+
+    /**
+     * One conditional statement decides: it matches only while the agent is at the version and last-seen time the sweeper
+     * judged (a racing renewal moves last_seen_at, a racing admin change the version; PostgreSQL and MariaDB re-check the
+     * condition after waiting for such a writer's row lock). The audit row is written only when it matched, in the
+     * same transaction, so two sweepers retire an agent once with one record.
+     */
+    @Override
+    public boolean retire(OrganizationId org, AgentId id, long expectedVersion, Instant seenBefore, boolean remove, AuditEvent audit) {
+        return sql.inTransaction(c -> {
+            int n = remove
+                    ? Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ? AND version = ? AND last_seen_at < ?", org.value(), id.value(),
+                            expectedVersion, seenBefore)
+                    : Sql.update(c, "UPDATE hb_agent SET status = ?, version = ? WHERE org_id = ? AND id = ? AND version = ? AND last_seen_at < ?",
+                            AgentStatus.DISABLED.name(), expectedVersion + 1, org.value(), id.value(), expectedVersion, seenBefore);
+            if (n == 0) {
+                return false;
+            }
+            JdbcAudit.insert(c, audit);
+            return true;
         });
     }
 }

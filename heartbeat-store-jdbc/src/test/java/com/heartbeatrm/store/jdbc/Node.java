@@ -34,8 +34,12 @@ final class Node {
     }
 
     Node(JdbcHeartbeatStore store, Clock clock) {
+        this(store, clock, com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS);
+    }
+
+    Node(JdbcHeartbeatStore store, Clock clock, com.heartbeatrm.enrollment.RetentionPolicy retention) {
         this.store = store;
-        server = HeartbeatServer.builder(store, KEK, ISSUER).clock(clock).endpoints(List.of(URI.create(ISSUER + "/v1/"))).build();
+        server = HeartbeatServer.builder(store, KEK, ISSUER).clock(clock).retention(retention).endpoints(List.of(URI.create(ISSUER + "/v1/"))).build();
         server.signingKeys().ensureActiveKey();
         admin = server.admin();
     }
