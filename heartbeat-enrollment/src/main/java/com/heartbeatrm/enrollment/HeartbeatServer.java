@@ -1,7 +1,7 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.TlsPin;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.OrganizationId;
@@ -48,7 +48,7 @@ public final class HeartbeatServer implements AutoCloseable {
     private final RenewalPipeline renewal;
     private final EnrollmentEndpoint endpoint;
     private final EnrollmentObserver observer;
-    private final Refusals refusals;
+    private final Denials denials;
     private final Sweeper sweeper;
 
     private HeartbeatServer(Builder b) {
@@ -60,10 +60,10 @@ public final class HeartbeatServer implements AutoCloseable {
         this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
-        this.keyThrottles = new KeyThrottles(admin, b.clock);
-        this.refusals = new Refusals(b.store, b.policy, b.clock);
-        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
-        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
+        this.keyThrottles = new KeyThrottles(admin, b.store.throttles(), b.clock);
+        this.denials = new Denials(b.store, b.policy, b.clock);
+        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, denials, b.issuer, b.policy, b.clock);
+        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, denials, b.policy);
         this.endpoint = new EnrollmentEndpoint(this);
         this.sweeper = new Sweeper(b.store, b.retention, b.clock);
         sweeper.start();
@@ -103,14 +103,14 @@ public final class HeartbeatServer implements AutoCloseable {
     }
 
     /**
-     * Appends the refusals this node has tallied but not yet audited ({@link Refusals}: repeated refusals are audited
+     * Appends the denials this node has tallied but not yet audited ({@link Denials}: repeated denials are audited
      * as one row per window) and stops its background flush and retention sweeps. The server keeps answering; call this
      * when the node stops.
      */
     @Override
     public void close() {
         sweeper.close();
-        refusals.close();
+        denials.close();
     }
 
     /**
@@ -174,6 +174,11 @@ public final class HeartbeatServer implements AutoCloseable {
 
     public EnrollmentPolicy policy() {
         return policy;
+    }
+
+    /** The store this server runs on, as it describes itself (for health pages; it never prints credentials). */
+    public String describeStore() {
+        return store.toString();
     }
 
     @Override

@@ -1,11 +1,11 @@
 package com.heartbeatrm.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.IdShape;
@@ -496,7 +496,7 @@ public final class HeartbeatCli {
                     if (platform != null) {
                         try {
                             request.platform(Platform.parse(platform));
-                        } catch (IllegalArgumentException e) {
+                        } catch (InvalidInputException e) {
                             throw new UsageException("--platform: one of windows, macos, linux");
                         }
                     }

@@ -2,7 +2,7 @@ package com.heartbeatrm.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.core.InstallerId;
 import com.heartbeatrm.examples.Deployment;
@@ -101,10 +101,10 @@ class DeliveredTokenTest {
                 ReferenceServer server = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                         .tls(d.tls(), d.dataDir()).build().start()) {
             assertThat(EnrollmentTokenVerifier.builder(d.server.signingKeys().publicKeySet()).build()
-                    .verify(com.heartbeatrm.agent.EnrollmentToken.of(Files.readString(tokenFile).strip())).claims().installerId())
+                    .verify(com.heartbeatrm.protocol.EnrollmentToken.of(Files.readString(tokenFile).strip())).claims().installerId())
                     .isEqualTo(fileInstaller.value());
             for (String t : List.of(stdinToken, envToken, singleToken)) {
-                assertThat(d.server.installers().check(com.heartbeatrm.agent.EnrollmentToken.of(t)))
+                assertThat(d.server.installers().check(com.heartbeatrm.protocol.EnrollmentToken.of(t)))
                         .as("the server accepts each issued token").isInstanceOf(com.heartbeatrm.enrollment.TokenCheck.Valid.class);
             }
             Path pins = tmp.resolve("pins");

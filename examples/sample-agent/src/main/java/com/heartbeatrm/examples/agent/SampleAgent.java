@@ -1,15 +1,15 @@
 package com.heartbeatrm.examples.agent;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentIdentity;
 import com.heartbeatrm.agent.EnrollmentClient;
 import com.heartbeatrm.agent.EnrollmentClientException;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.agent.TokenDeliveryException;
-import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.installer.EnrollmentTokenFinder;
 import com.heartbeatrm.installer.InstallerException;
 import java.io.InputStream;
