@@ -43,9 +43,11 @@ results="$OUT/results.tsv"
 echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_avg\tuptime_load1" > "$results"
 
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
-pids=()
+pids=(); schemas=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for s in "${schemas[@]}"; do psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null || true; done
   for f in "$work"/*/serve.err; do [ -f "$f" ] && tail -20 "$f" > "$OUT/serve-$(basename "$(dirname "$f")").err"; done
   rm -rf "$work"
 }
@@ -58,6 +60,7 @@ start() {
   local n=$1 jar=$2 port=$3 keys=$4 kind=${5:-ec} javabin=${6:-java}
   local schema; schema=wrk_$(echo "$n" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
   local d=$work/$n url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema"
+  schemas+=("$schema")
   rm -rf "$d"; mkdir -p "$d"
   psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;" 2>/dev/null
   local tlsopts=()
