@@ -92,6 +92,11 @@ final class JdbcAgents implements AgentStore {
         return lanes.openLanes();
     }
 
+    /** Enrollments waiting in key lanes (for tests). */
+    int queuedInLanes() {
+        return lanes.queued();
+    }
+
     // ------------------------------------------------------------------------------------------- enrollment
 
     private EnrollmentFacts readFacts(Connection c, EnrollmentAttempt a) throws SQLException {

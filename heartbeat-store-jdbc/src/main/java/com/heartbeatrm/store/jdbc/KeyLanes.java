@@ -172,4 +172,15 @@ final class KeyLanes {
     int openLanes() {
         return lanes.size();
     }
+
+    /** Enrollments now waiting in a lane behind a batch under way (for tests). */
+    int queued() {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                n += lane.queue.size();
+            }
+        }
+        return n;
+    }
 }
