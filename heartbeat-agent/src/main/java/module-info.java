@@ -5,6 +5,7 @@
  * types are shared with the server. Depends on the JDK and jackson-core only.
  */
 module com.heartbeatrm.agent {
+    requires static org.jspecify;
     requires com.fasterxml.jackson.core;
     requires transitive java.net.http;
     // The XML property lists of macOS managed preferences (StAX, no DTD, no external entity).

@@ -99,7 +99,6 @@ final class EnrollmentPipeline {
     private final Refusals refusals;
     private final String issuer;
     private final EnrollmentPolicy policy;
-    private final Clock clock;
     private final EnrollmentTokenVerifier verifier;
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
@@ -124,7 +123,6 @@ final class EnrollmentPipeline {
         this.refusals = refusals;
         this.issuer = issuer;
         this.policy = policy;
-        this.clock = clock;
         this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
     }
 

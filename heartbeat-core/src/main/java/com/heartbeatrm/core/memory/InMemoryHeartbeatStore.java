@@ -51,12 +51,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The thread-safe in-memory store, the default. Nothing survives the process.
@@ -203,6 +206,11 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         Group group(GroupId id) {
             return existing(groups, id, "group", id.value());
         }
+
+        /** The children of a stored group by name; every stored group has an entry, empty for a leaf. */
+        NavigableMap<String, GroupId> childrenOf(GroupId id) {
+            return Objects.requireNonNull(children.get(id), "children index of a stored group");
+        }
     }
 
     /** The value stored under {@code id}, or a {@link NotFoundException} naming it. */
@@ -273,7 +281,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
         ArrayList<Group> path = new ArrayList<>();
         path.add(g);
         while (g.parentId().isPresent()) {
-            g = t.groups.get(g.parentId().get());
+            g = t.group(g.parentId().get());
             path.add(g);
         }
         java.util.Collections.reverse(path);
@@ -361,7 +369,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 GroupId parent = group.parentId().orElseThrow(() -> new InvalidInputException("parentId", "a new group needs a parent"));
                 t.group(parent);
                 requireNew(t.groups, group.id(), "group id");
-                TreeMap<String, GroupId> siblings = t.children.get(parent);
+                NavigableMap<String, GroupId> siblings = t.childrenOf(parent);
                 if (siblings.containsKey(group.nameKey())) {
                     throw new DuplicateNameException("group", group.name());
                 }
@@ -380,7 +388,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 Group current = t.group(changed.id());
                 StaleVersionException.check("group", current.id().value(), expectedVersion, current.version());
                 if (!current.nameKey().equals(changed.nameKey()) && current.parentId().isPresent()) {
-                    TreeMap<String, GroupId> siblings = t.children.get(current.parentId().get());
+                    NavigableMap<String, GroupId> siblings = t.childrenOf(current.parentId().get());
                     if (siblings.containsKey(changed.nameKey())) {
                         throw new DuplicateNameException("group", changed.name());
                     }
@@ -403,7 +411,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 if (current.isRoot()) {
                     throw new InvalidMoveException("the root group cannot be moved");
                 }
-                for (Group a = parent; ; a = t.groups.get(a.parentId().get())) {
+                for (Group a = parent; ; a = t.group(a.parentId().get())) {
                     if (a.id().equals(id)) {
                         throw new InvalidMoveException("cannot move group \"" + current.name() + "\" under itself or its own descendant \"" + parent.name() + "\"");
                     }
@@ -411,12 +419,12 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                         break;
                     }
                 }
-                TreeMap<String, GroupId> target = t.children.get(newParent);
+                NavigableMap<String, GroupId> target = t.childrenOf(newParent);
                 GroupId clash = target.get(current.nameKey());
                 if (clash != null && !clash.equals(id)) {
                     throw new DuplicateNameException("group", current.name());
                 }
-                t.children.get(current.parentId().get()).remove(current.nameKey());
+                t.childrenOf(current.parentId().get()).remove(current.nameKey());
                 target.put(current.nameKey(), id);
                 Group stored = current.withParent(newParent).withVersion(current.version() + 1);
                 t.groups.put(id, stored);
@@ -433,16 +441,16 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 if (current.isRoot()) {
                     throw new ConflictException("the root group cannot be deleted");
                 }
-                TreeMap<String, GroupId> kids = t.children.get(id);
+                NavigableMap<String, GroupId> kids = t.childrenOf(id);
                 long agentCount = t.agents.values().stream().filter(a -> a.groupId().equals(id)).count();
                 List<String> keyIds = t.keys.values().stream().filter(k -> k.groupId().equals(id))
                         .map(k -> k.id().value()).sorted().toList();
                 if (!kids.isEmpty() || agentCount > 0 || !keyIds.isEmpty()) {
-                    List<String> childNames = kids.values().stream().limit(10).map(c -> t.groups.get(c).name()).toList();
+                    List<String> childNames = kids.values().stream().limit(10).map(c -> t.group(c).name()).toList();
                     throw GroupNotEmptyException.of(id, kids.size(), childNames, agentCount, keyIds.size(),
                             keyIds.subList(0, Math.min(10, keyIds.size())));
                 }
-                t.children.get(current.parentId().get()).remove(current.nameKey());
+                t.childrenOf(current.parentId().get()).remove(current.nameKey());
                 t.children.remove(id);
                 t.groups.remove(id);
                 appendAudit(t, audit);
@@ -493,8 +501,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 stack.push(root);
                 while (!stack.isEmpty()) {
                     GroupId g = stack.pop();
-                    out.add(t.groups.get(g));
-                    List<GroupId> kids = new ArrayList<>(t.children.get(g).values());
+                    out.add(t.group(g));
+                    List<GroupId> kids = new ArrayList<>(t.childrenOf(g).values());
                     for (int i = kids.size() - 1; i >= 0; i--) {
                         stack.push(kids.get(i));
                     }
@@ -642,7 +650,7 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 }
                 AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
                 if (existing != null) {
-                    return new EnrollmentCommit.AlreadyEnrolled(t.agents.get(existing));
+                    return new EnrollmentCommit.AlreadyEnrolled(existing(t.agents, existing, "agent", existing.value()));
                 }
                 requireNew(t.agents, agent.id(), "agent id");
                 t.group(agent.groupId());
@@ -890,9 +898,9 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
 
     private static final class Throttles {
         private static final class Bucket {
-            Instant windowStart;
+            @Nullable Instant windowStart;
             int failures;
-            Instant blockedUntil;
+            @Nullable Instant blockedUntil;
         }
 
         private final TreeMap<String, Bucket> buckets = new TreeMap<>();
@@ -912,8 +920,8 @@ public final class InMemoryHeartbeatStore implements HeartbeatStore {
                 b.windowStart = null;
                 b.failures = 0;
             }
-            boolean blocked = b.blockedUntil != null && b.blockedUntil.isAfter(now);
-            return new ThrottleStore.Failure(blocked ? Optional.of(b.blockedUntil) : Optional.empty(), blocked && !wasBlocked);
+            Optional<Instant> blockedUntil = Optional.ofNullable(b.blockedUntil).filter(until -> until.isAfter(now));
+            return new ThrottleStore.Failure(blockedUntil, blockedUntil.isPresent() && !wasBlocked);
         }
 
         synchronized Optional<Instant> blockedUntil(String bucket, Instant now) {

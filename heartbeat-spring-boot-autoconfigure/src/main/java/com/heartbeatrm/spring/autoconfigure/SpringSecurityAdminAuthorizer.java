@@ -41,7 +41,7 @@ public final class SpringSecurityAdminAuthorizer implements AdminAuthorizer {
             return false;
         }
         String org = ORG_PREFIX + organization.get().id().value();
-        return held.contains(org) || action.readOnly() && held.contains(org + READ_SUFFIX);
+        return held.contains(org) || (action.readOnly() && held.contains(org + READ_SUFFIX));
     }
 
     @Override

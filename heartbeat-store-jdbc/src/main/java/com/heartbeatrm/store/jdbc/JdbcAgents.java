@@ -359,7 +359,6 @@ final class JdbcAgents implements AgentStore {
         return new EnrollmentCommit.Enrolled(agent.withVersion(0));
     }
 
-    /** Why the conditional use did not count; empty when the key is usable (so it was re-pointed meanwhile). */
     /**
      * Locks the agent whose key an enrollment presented as a copy, if it is still at the version the judge saw; a
      * change since (an admin, a renewal) runs the whole step again on fresh facts.
@@ -426,6 +425,9 @@ final class JdbcAgents implements AgentStore {
 
     // ---------------------------------------------------------------------------------------------- renewal
 
+    // The result set is closed before JdbcGroups.pathOf queries the same connection again; the second close by
+    // try-with-resources is then a no-op.
+    @SuppressWarnings("try")
     private RenewalFacts readRenewalFacts(Connection c, RenewalAttempt a) throws SQLException {
         String org = a.organization().value();
         boolean oneStatement = dialect.locksOneTableOfAJoin();
