@@ -161,6 +161,12 @@ class RmmApplicationOnPostgresTest {
             users.createUser(User.withUsername("tech-a").password("{noop}pw-tech-a").authorities("HEARTBEAT_ORG_" + a.id().value()).build());
             users.createUser(User.withUsername("viewer-a").password("{noop}pw-viewer-a").authorities("HEARTBEAT_ORG_" + a.id().value() + "_READ").build());
             users.createUser(User.withUsername("boss").password("{noop}pw-boss").authorities("HEARTBEAT_ADMIN").build());
+            HeartbeatAdmin owner = ctx.getBean(HeartbeatAdmin.class);
+            var customerA = owner.groups().create(Actor.of("owner"), a.id(), a.rootGroup().id(), "Customer A");
+            owner.groups().create(Actor.of("owner"), a.id(), a.rootGroup().id(), "Customer B");
+            String subtree = "HEARTBEAT_ORG_" + a.id().value() + "_GROUP_" + customerA.id().value();
+            users.createUser(User.withUsername("site-tech").password("{noop}pw-site-tech").authorities(subtree).build());
+            users.createUser(User.withUsername("site-viewer").password("{noop}pw-site-viewer").authorities(subtree + "_READ").build());
 
             HttpResponse<String> enroll = send(ctx, "POST", "/v1/enroll", null, "{");
             assertThat(enroll.statusCode()).as("no login, no CSRF token: our own answer").isEqualTo(400);
@@ -180,6 +186,19 @@ class RmmApplicationOnPostgresTest {
             assertThat(send(ctx, "POST", "/api/groups?org=" + a.id().value(), "viewer-a", "{\"name\":\"Site B\"}").statusCode())
                     .as("read-only in A").isEqualTo(404);
             assertThat(send(ctx, "GET", "/api/signing-keys", "tech-a", null).statusCode()).isEqualTo(403);
+            // A group subtree within Tenant A: Customer A only, never its sibling, the root, or Tenant B.
+            String ownGroups = send(ctx, "GET", "/api/groups?org=" + a.id().value(), "site-tech", null).body();
+            assertThat(ownGroups).contains("Customer A").doesNotContain("Customer B", a.rootGroup().id().value());
+            assertThat(send(ctx, "GET", "/api/organizations", "site-tech", null).body()).contains("Tenant A").doesNotContain("Tenant B");
+            assertThat(send(ctx, "POST", "/api/groups?org=" + a.id().value(), "site-tech", "{\"name\":\"S\",\"parent\":\"Customer B\"}")
+                    .statusCode()).as("into the sibling subtree").isEqualTo(404);
+            assertThat(send(ctx, "POST", "/api/groups?org=" + a.id().value(), "site-tech", "{\"name\":\"S\",\"parent\":\"Customer A\"}")
+                    .statusCode()).isEqualTo(201);
+            assertThat(send(ctx, "GET", "/api/groups/" + customerA.id().value() + "?org=" + a.id().value(), "site-viewer", null).statusCode())
+                    .isEqualTo(200);
+            assertThat(send(ctx, "POST", "/api/groups?org=" + a.id().value(), "site-viewer", "{\"name\":\"T\",\"parent\":\"Customer A\"}")
+                    .statusCode()).as("read-only in the subtree").isEqualTo(404);
+            assertThat(send(ctx, "GET", "/api/agents?org=" + b.id().value(), "site-tech", null).statusCode()).isEqualTo(404);
             assertThat(send(ctx, "GET", "/api/signing-keys", "boss", null).statusCode()).isEqualTo(200);
             assertThat(send(ctx, "GET", "/api/organizations", "boss", null).body()).contains("Tenant A", "Tenant B");
             assertThat(ctx.getBean(HeartbeatAdmin.class).groups().subtree(b.id(), b.rootGroup().id())).as("nothing of B changed").hasSize(1);

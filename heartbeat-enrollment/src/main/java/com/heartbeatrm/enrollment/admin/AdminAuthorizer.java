@@ -11,13 +11,35 @@ import java.util.Optional;
  * deployment-wide call ({@link AdminAction#deploymentWide()}); {@code GET /organizations} lists only the organizations
  * the actor may read. A call refused in an organization is answered 404, exactly as an organization that does not
  * exist, so that a technician cannot learn which other organizations exist; a refused deployment-wide call is 403.
+ *
+ * <p>Within an organization the actor may be narrowed to group subtrees with {@link #allowsIn}: after {@link #allows}
+ * let the call into the organization, every object the call reads or changes is checked by the group it lies in (a
+ * group itself; a key's target group; an installer's key's group; an agent's group), and so is every group the call
+ * would put something into (the parent of a new group, the new parent of a moved group, the group a key is created in
+ * or re-pointed to, the group an agent is moved to). An object outside the actor's subtrees is answered 404, exactly as
+ * one that does not exist; lists ({@code /groups}, {@code /keys}, {@code /installers}, {@code /agents}, {@code /audit})
+ * leave such rows out, so a page may hold fewer rows than its limit (follow {@code next}). Audit events are shown when
+ * their subject lies in an allowed group; events about the organization itself, the signing keys or objects that no
+ * longer exist count as the root group's.
  */
 @FunctionalInterface
 public interface AdminAuthorizer {
+    /**
+     * Whether {@code actor} may perform {@code action} in {@code organization} (or, when empty, deployment-wide). For an
+     * actor narrowed to subtrees by {@link #allowsIn}, answer {@code true} here for the organizations its subtrees are in.
+     */
     boolean allows(Actor actor, Optional<Organization> organization, AdminAction action);
+
+    /**
+     * Whether {@code actor} may perform {@code action} on what lies in the group at {@code group}, once {@link #allows}
+     * let the call into {@code organization}. The default allows every group: organization-wide access.
+     */
+    default boolean allowsIn(Actor actor, Organization organization, GroupPath group, AdminAction action) {
+        return true;
+    }
 
     /** Every authenticated actor may do everything (the default, and the behaviour before this hook). */
     static AdminAuthorizer allowAll() {
-        return (actor, organization, action) -> true;
+        return Scope.ALLOW_ALL;
     }
 }

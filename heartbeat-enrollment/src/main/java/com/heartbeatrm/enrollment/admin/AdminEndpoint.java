@@ -230,7 +230,8 @@ public final class AdminEndpoint {
             Optional<Organization> org = authorize(new Call(request, actor, decoded, query, Map.of(), lookup, null), route);
             Map<String, Object> body = route.body() == Route.BodyType.JSON ? jsonBody(request, route.fields())
                     : route.body() == Route.BodyType.NONE ? noBody(request) : Map.of();
-            return route.handler().handle(new Call(request, actor, decoded, query, body, lookup, org.orElse(null)));
+            Scope scope = new Scope(authorizer, admin, actor, org.orElse(null), new AdminAction(route.method(), route.pattern()));
+            return route.handler().handle(new Call(request, actor, decoded, query, body, lookup, org.orElse(null)).scoped(scope));
         } catch (InvalidInputException e) {
             return error(400, e.getMessage(), e.field());
         } catch (NotFoundException e) {
@@ -376,26 +377,26 @@ public final class AdminEndpoint {
 
         get("/groups", this::groups);
         route("POST", "/groups", Route.BodyType.JSON, Set.of("name", "parent"), this::groupCreate);
-        get("/groups/{group}", c -> ok(groupDetail(c.org(), lookup.group(c.org(), c.path("group")))));
+        get("/groups/{group}", c -> ok(groupDetail(c.org(), c.group(c.path("group")))));
         post("/groups/{group}/rename", Set.of("name"), c -> {
-            Group g = lookup.group(c.org(), c.path("group"));
+            Group g = c.group(c.path("group"));
             return ok(Rows.group(admin, c.org(), admin.groups().rename(c.actor, c.org().id(), g.id(), c.requireString("name"))));
         });
         post("/groups/{group}/move", Set.of("parent"), c -> {
-            Group g = lookup.group(c.org(), c.path("group"));
-            Group parent = lookup.group(c.org(), c.requireString("parent"));
+            Group g = c.group(c.path("group"));
+            Group parent = c.group(c.requireString("parent"));
             return ok(Rows.group(admin, c.org(), admin.groups().move(c.actor, c.org().id(), g.id(), parent.id())));
         });
         post("/groups/{group}/settings", Set.of("settings", "lock", "unlock"), this::groupSettings);
         delete("/groups/{group}", c -> {
-            Group g = lookup.group(c.org(), c.path("group"));
+            Group g = c.group(c.path("group"));
             admin.groups().delete(c.actor, c.org().id(), g.id());
             return ok(Map.of("deleted", g.id().value()));
         });
 
         get("/keys", this::keys);
         post("/keys", Set.of("name", "group", "expires", "expiresAt", "maxUses", "networks", "platforms"), this::keyCreate);
-        get("/keys/{key}", c -> ok(keyRow(c.org(), lookup.key(c.org(), c.path("key")))));
+        get("/keys/{key}", c -> ok(keyRow(c.org(), c.key(c.path("key")))));
         post("/keys/{key}/rename", Set.of("name"), c -> keyChange(c, k -> admin.accessKeys().rename(c.actor, c.org().id(), k.id(),
                 c.requireString("name"))));
         post("/keys/{key}/repoint", Set.of("group"), this::keyRepoint);
@@ -404,14 +405,14 @@ public final class AdminEndpoint {
                 c.string("reason").orElse(null))));
         post("/keys/{key}/enable", Set.of(), c -> keyChange(c, k -> admin.accessKeys().enable(c.actor, c.org().id(), k.id())));
         post("/keys/{key}/unthrottle", Set.of(), c -> {
-            AccessKey k = lookup.key(c.org(), c.path("key"));
+            AccessKey k = c.key(c.path("key"));
             int lifted = server.keyThrottles().lift(c.actor, c.org().id(), k.id());
             Map<String, Object> out = new LinkedHashMap<>(keyRow(c.org(), k));
             out.put("lifted", lifted);
             return ok(out);
         });
         delete("/keys/{key}", c -> {
-            AccessKey k = lookup.key(c.org(), c.path("key"));
+            AccessKey k = c.key(c.path("key"));
             admin.accessKeys().delete(c.actor, c.org().id(), k.id());
             return ok(Map.of("deleted", k.id().value()));
         });
@@ -434,7 +435,7 @@ public final class AdminEndpoint {
         post("/agents/{agent}/unlock", Set.of("reason"), c -> agentRow(c, admin.agents().unlock(c.actor, c.org().id(), agentId(c),
                 c.string("reason").orElse("unlocked by an administrator"))));
         post("/agents/{agent}/move", Set.of("group"), c -> agentRow(c, admin.agents().move(c.actor, c.org().id(), agentId(c),
-                lookup.group(c.org(), c.requireString("group")).id())));
+                c.group(c.requireString("group")).id())));
 
         get("/signing-keys", c -> {
             List<Object> items = new ArrayList<>();
@@ -463,7 +464,9 @@ public final class AdminEndpoint {
         // Page by path, root first: a cursor is the last path shown.
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Group g : all) {
-            rows.add(Rows.group(admin, org, g));
+            if (c.scope().allows(g.id())) {
+                rows.add(Rows.group(admin, org, g));
+            }
         }
         rows.sort(Comparator.comparing((Map<String, Object> m) -> (Boolean) m.get("root") ? "" : (String) m.get("path")));
         PageRequest page = page(c);
@@ -486,7 +489,7 @@ public final class AdminEndpoint {
 
     private AdminResponse groupCreate(Call c) {
         Organization org = c.org();
-        Group parent = lookup.group(org, c.string("parent").filter(s -> !s.isBlank()).orElse("/"));
+        Group parent = c.group(c.string("parent").filter(s -> !s.isBlank()).orElse("/"));
         Group g = admin.groups().create(c.actor, org.id(), parent.id(), c.requireString("name"));
         return json(201, Map.of(), StrictJson.write(Rows.group(admin, org, g)));
     }
@@ -520,7 +523,7 @@ public final class AdminEndpoint {
 
     private AdminResponse groupSettings(Call c) {
         Organization org = c.org();
-        Group g = lookup.group(org, c.path("group"));
+        Group g = c.group(c.path("group"));
         GroupSettings s = g.settings();
         Map<String, Object> values = c.object("settings").orElse(Map.of());
         for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -560,14 +563,16 @@ public final class AdminEndpoint {
         Map<com.heartbeatrm.core.AccessKeyId, List<KeyThrottles.KeyThrottle>> throttles = server.keyThrottles().listAll(org.id());
         List<Object> items = new ArrayList<>();
         for (AccessKey k : p.items()) {
-            items.add(Rows.key(admin, org, k, throttles.getOrDefault(k.id(), List.of())));
+            if (c.scope().allows(k)) {
+                items.add(Rows.key(admin, org, k, throttles.getOrDefault(k.id(), List.of())));
+            }
         }
         return ok(paged(items, p.nextCursor()));
     }
 
     private AdminResponse keyCreate(Call c) {
         Organization org = c.org();
-        AccessKeySpec.Builder b = AccessKeySpec.builder(c.requireString("name"), lookup.group(org, c.requireString("group")).id());
+        AccessKeySpec.Builder b = AccessKeySpec.builder(c.requireString("name"), c.group(c.requireString("group")).id());
         Optional<String> expires = c.string("expires").filter(s -> !s.isBlank());
         if (expires.isPresent()) {
             b.expiresIn(SecuritySetting.MAX_KEY_LIFETIME.parse(expires.get()).maximum()
@@ -582,11 +587,11 @@ public final class AdminEndpoint {
     }
 
     private AdminResponse keyRepoint(Call c) {
-        return keyChange(c, k -> admin.accessKeys().repoint(c.actor, c.org().id(), k.id(), lookup.group(c.org(), c.requireString("group")).id()));
+        return keyChange(c, k -> admin.accessKeys().repoint(c.actor, c.org().id(), k.id(), c.group(c.requireString("group")).id()));
     }
 
     private AdminResponse keyChange(Call c, java.util.function.Function<AccessKey, AccessKey> change) {
-        AccessKey k = lookup.key(c.org(), c.path("key"));
+        AccessKey k = c.key(c.path("key"));
         return ok(keyRow(c.org(), change.apply(k)));
     }
 
@@ -594,27 +599,39 @@ public final class AdminEndpoint {
         Organization org = c.org();
         PageRequest page = page(c);
         Page<InstallerRecord> p = c.query("key").isPresent()
-                ? server.installers().listByKey(org.id(), lookup.key(org, c.query("key").get()).id(), page)
+                ? server.installers().listByKey(org.id(), c.key(c.query("key").get()).id(), page)
                 : server.installers().list(org.id(), page);
         List<Object> items = new ArrayList<>();
-        p.items().forEach(r -> items.add(Rows.installer(r)));
+        p.items().stream().filter(c.scope()::allows).forEach(r -> items.add(Rows.installer(r)));
         return ok(paged(items, p.nextCursor()));
     }
 
-    private static InstallerId installerId(Call c) {
+    /** The installer id of the path, of an installer in the call's scope. */
+    private InstallerId installerId(Call c) {
+        InstallerId id;
         try {
-            return InstallerId.parse(c.path("installer"));
+            id = InstallerId.parse(c.path("installer"));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("installer", "not an installer id (ins_…)");
         }
+        if (c.scope().narrowed()) {
+            c.scope().check(server.installers().require(c.org().id(), id));
+        }
+        return id;
     }
 
-    private static AgentId agentId(Call c) {
+    /** The agent id of the path, of an agent in the call's scope. */
+    private AgentId agentId(Call c) {
+        AgentId id;
         try {
-            return AgentId.parse(c.path("agent"));
+            id = AgentId.parse(c.path("agent"));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("agent", "not an agent id (agt_…)");
         }
+        if (c.scope().narrowed()) {
+            c.scope().check(admin.agents().require(c.org().id(), id));
+        }
+        return id;
     }
 
     private AdminResponse agentRow(Call c, Agent a) {
@@ -630,9 +647,9 @@ public final class AdminEndpoint {
         PageRequest page = page(c);
         Page<Agent> p;
         if (c.query("group").isPresent()) {
-            p = admin.agents().listByGroup(org.id(), lookup.group(org, c.query("group").get()).id(), page);
+            p = admin.agents().listByGroup(org.id(), c.group(c.query("group").get()).id(), page);
         } else if (c.query("key").isPresent()) {
-            p = admin.agents().listByKey(org.id(), lookup.key(org, c.query("key").get()).id(), page);
+            p = admin.agents().listByKey(org.id(), c.key(c.query("key").get()).id(), page);
         } else if (c.query("status").isPresent()) {
             AgentStatus status;
             try {
@@ -642,16 +659,16 @@ public final class AdminEndpoint {
             }
             p = admin.agents().listByStatus(org.id(), status, page);
         } else {
-            p = wholeTree(org, page);
+            p = wholeTree(org, page, c.scope());
         }
         List<Object> items = new ArrayList<>();
-        p.items().forEach(a -> items.add(Rows.agent(admin, org, a)));
+        p.items().stream().filter(c.scope()::allows).forEach(a -> items.add(Rows.agent(admin, org, a)));
         return ok(paged(items, p.nextCursor()));
     }
 
-    private Page<Agent> wholeTree(Organization org, PageRequest page) {
+    private Page<Agent> wholeTree(Organization org, PageRequest page, Scope scope) {
         List<GroupId> groups = new ArrayList<>();
-        admin.groups().subtree(org.id(), org.rootGroupId()).forEach(g -> groups.add(g.id()));
+        admin.groups().subtree(org.id(), org.rootGroupId()).stream().filter(g -> scope.allows(g.id())).forEach(g -> groups.add(g.id()));
         groups.sort(Comparator.comparing(GroupId::value));
         String startGroup = "";
         Optional<String> inner = Optional.empty();
@@ -715,6 +732,9 @@ public final class AdminEndpoint {
         Map<Subject, Optional<String>> labels = new java.util.HashMap<>();
         List<Object> items = new ArrayList<>();
         for (AuditRecord r : p.items()) {
+            if (!c.scope().allows(r)) {
+                continue;
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             Subject s = r.event().subject();
             m.put("sequence", r.sequence());
@@ -769,7 +789,7 @@ public final class AdminEndpoint {
 
     /** Packs the configured base (the sample agent, say) for the key and streams it from a private temp file. */
     private AdminResponse download(Call c) throws IOException, InstallerException {
-        AccessKey key = lookup.key(c.org(), c.path("key"));
+        AccessKey key = c.key(c.path("key"));
         InstallerRequest request = installerRequest(c);
         BaseInstaller base = installerBase.orElseThrow(() -> new Refusal(404,
                 "this server has no base installer configured: upload one (POST with the file as the body)", "file")).current();
@@ -781,7 +801,7 @@ public final class AdminEndpoint {
      * signed formats keep their signatures), read up to the upload limit into a private temp file.
      */
     private AdminResponse upload(Call c) throws IOException, InstallerException {
-        AccessKey key = lookup.key(c.org(), c.path("key"));
+        AccessKey key = c.key(c.path("key"));
         InstallerRequest request = installerRequest(c);
         // Refuse before storing the upload for a key that cannot issue (issuing checks again, atomically).
         AccessKeyStatus status = admin.accessKeys().status(key);

@@ -1,7 +1,9 @@
 package com.heartbeatrm.enrollment.admin;
 
 import com.heartbeatrm.agent.internal.StrictJson;
+import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.Organization;
 import java.util.List;
@@ -17,6 +19,7 @@ final class Call {
     private final Map<String, Object> body;
     private final Lookup lookup;
     private Organization org;
+    private Scope scope;
 
     /** With the organization already resolved (and authorized), or null to resolve it when first asked. */
     Call(AdminRequest request, Actor actor, Map<String, String> captures, Map<String, String> query, Map<String, Object> body,
@@ -28,6 +31,27 @@ final class Call {
         this.query = query;
         this.body = body;
         this.lookup = lookup;
+    }
+
+    /** With the group subtrees this call may act on. */
+    Call scoped(Scope s) {
+        this.scope = s;
+        return this;
+    }
+
+    /** The group subtrees this call may act on (every group unless the authorizer narrows them). */
+    Scope scope() {
+        return scope;
+    }
+
+    /** A group by id or path, as {@link Lookup#group}, that must lie in this call's scope. */
+    Group group(String idOrPath) {
+        return scope.check(lookup.group(org(), idOrPath), idOrPath);
+    }
+
+    /** A key by id or name, as {@link Lookup#key}, whose group must lie in this call's scope. */
+    AccessKey key(String idOrName) {
+        return scope.check(lookup.key(org(), idOrName), idOrName);
     }
 
     /** A path capture, decoded. */

@@ -1,0 +1,1 @@
+CREATE TABLE host_thing (id INT PRIMARY KEY);
