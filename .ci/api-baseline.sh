@@ -4,7 +4,7 @@
 # Usage: .ci/api-baseline.sh [MODULE...]   (default: every library module)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LIBRARIES=(heartbeat-core heartbeat-agent heartbeat-installer heartbeat-enrollment heartbeat-testkit
+LIBRARIES=(heartbeat-core heartbeat-protocol heartbeat-agent heartbeat-installer heartbeat-enrollment heartbeat-testkit
   heartbeat-store-jdbc heartbeat-servlet heartbeat-spring-boot-autoconfigure heartbeat-spring-boot3-autoconfigure)
 if [ "$#" -gt 0 ]; then MODULES=("$@"); else MODULES=("${LIBRARIES[@]}"); fi
 list=$(IFS=,; echo "${MODULES[*]}")

@@ -5,7 +5,7 @@
 # Usage: .ci/reproducible.sh   (online: the SBOM plugin skips itself offline; OFFLINE=-o compares the jars only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEPLOYABLE=examples/sample-agent,heartbeat-core,heartbeat-agent,heartbeat-installer,heartbeat-enrollment,heartbeat-testkit,heartbeat-store-jdbc,heartbeat-servlet,heartbeat-spring-boot-autoconfigure,heartbeat-spring-boot3-autoconfigure,heartbeat-spring-boot-starter,examples
+DEPLOYABLE=examples/sample-agent,heartbeat-core,heartbeat-protocol,heartbeat-agent,heartbeat-installer,heartbeat-enrollment,heartbeat-testkit,heartbeat-store-jdbc,heartbeat-servlet,heartbeat-spring-boot-autoconfigure,heartbeat-spring-boot3-autoconfigure,heartbeat-spring-boot-starter,examples
 OFFLINE=${OFFLINE-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

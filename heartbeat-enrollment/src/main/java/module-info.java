@@ -6,7 +6,7 @@
 module com.heartbeatrm.enrollment {
     requires static org.jspecify;
     requires transitive com.heartbeatrm.core;
-    requires transitive com.heartbeatrm.agent;
+    requires transitive com.heartbeatrm.protocol;
     requires transitive com.heartbeatrm.installer;
     requires org.bouncycastle.provider;
     requires org.slf4j;

@@ -5,6 +5,7 @@ import com.heartbeatrm.core.SecretAccess;
 import com.heartbeatrm.core.SecretBytes;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
+import com.heartbeatrm.enrollment.RetentionPolicy;
 import com.heartbeatrm.examples.tls.ServerTls;
 import com.heartbeatrm.store.jdbc.JdbcHeartbeatStore;
 import com.zaxxer.hikari.HikariConfig;
@@ -73,14 +74,14 @@ public final class Deployment implements AutoCloseable {
     public final HeartbeatAdmin admin;
     public final Clock clock = Clock.systemUTC();
 
-    private Deployment(Path dataDir, HikariDataSource ds) throws IOException {
+    private Deployment(Path dataDir, HikariDataSource ds, RetentionPolicy retention) throws IOException {
         this.dataDir = dataDir;
         this.dataSource = ds;
         this.store = JdbcHeartbeatStore.create(ds);
         store.migrate();
         protectFiles(dataDir);
         this.server = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.of("reference-kek", SecretBytes.copyOf(kek(dataDir),
-                SecretAccess.grant())), ISSUER).clock(clock).endpoints(List.of(baseUrl(serverUrl()))).tlsPins(this::tlsPins).build();
+                SecretAccess.grant())), ISSUER).clock(clock).endpoints(List.of(baseUrl(serverUrl()))).tlsPins(this::tlsPins).retention(retention).build();
         this.admin = server.admin();
     }
 
@@ -92,6 +93,11 @@ public final class Deployment implements AutoCloseable {
      * When opening fails, every file H2 left in the data directory is made owner-only.
      */
     public static Deployment open(Path dataDir, String jdbcUrl, String user, String password) throws IOException {
+        return open(dataDir, jdbcUrl, user, password, RetentionPolicy.DEFAULTS);
+    }
+
+    /** As {@link #open(Path, String, String, String)}, with the server's retention sweeper run as {@code retention} says. */
+    public static Deployment open(Path dataDir, String jdbcUrl, String user, String password, RetentionPolicy retention) throws IOException {
         ensurePrivateDirectory(dataDir);
         HikariConfig config = new HikariConfig();
         if (jdbcUrl == null) {
@@ -122,7 +128,7 @@ public final class Deployment implements AutoCloseable {
                 first = openFirst(config, dataDir);
             }
             ds = new HikariDataSource(config);
-            return new Deployment(dataDir, ds);
+            return new Deployment(dataDir, ds, retention);
         } catch (IOException | RuntimeException e) {
             if (ds != null) {
                 ds.close();

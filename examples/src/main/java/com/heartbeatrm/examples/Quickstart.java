@@ -43,7 +43,7 @@ public final class Quickstart {
 
     void run() {
         Actor alice = Actor.of("alice@acme-msp.example");
-        HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());
+        HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore(), java.time.Clock.systemUTC());
 
         NewOrganization acme = admin.organizations().setUp(alice, "Acme MSP");
         AccessKey defaultKey = acme.defaultKey();

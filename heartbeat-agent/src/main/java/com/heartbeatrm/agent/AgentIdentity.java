@@ -1,8 +1,19 @@
 package com.heartbeatrm.agent;
 
-import com.heartbeatrm.agent.internal.Base64Url;
-import com.heartbeatrm.agent.internal.SignedRequest;
-import com.heartbeatrm.agent.internal.StrictJson;
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
+
+import com.heartbeatrm.protocol.TokenException;
+
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TlsPin;
+
+import com.heartbeatrm.protocol.Base64Url;
+import com.heartbeatrm.protocol.StrictJson;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.DateTimeException;
@@ -64,8 +75,14 @@ public final class AgentIdentity {
     record UnansweredRenewal(String nonce, Instant at) {
         UnansweredRenewal {
             try {
-                SignedRequest.bytes("renewalNonce", Objects.requireNonNull(nonce, "nonce"), 16, 64);
-            } catch (RequestException e) {
+                if (Objects.requireNonNull(nonce, "nonce").length() > (64 * 4 + 2) / 3) {
+                    throw new IllegalArgumentException("renewalNonce is too long");
+                }
+                int length = Base64Url.decode(nonce, "renewalNonce").length;
+                if (length < 16 || length > 64) {
+                    throw new IllegalArgumentException("renewalNonce must be 16 to 64 bytes");
+                }
+            } catch (TokenException e) {
                 throw new IllegalArgumentException("renewalNonce: " + e.getMessage());
             }
             Objects.requireNonNull(at, "at");
@@ -202,7 +219,7 @@ public final class AgentIdentity {
 
     /**
      * Issuer keys this agent learned after its build: rotated keys, each endorsed by a key it trusted already
-     * ({@link KeyEndorsement}). They count as pinned for credentials.
+     * ({@link com.heartbeatrm.protocol.KeyEndorsement}). They count as pinned for credentials.
      */
     public List<SigningPublicKey> learnedKeys() {
         return learnedKeys;
@@ -333,7 +350,7 @@ public final class AgentIdentity {
     }
 
     /** Identity state bytes that cannot be read back. */
-    public static final class InvalidStateException extends Exception {
+    public static final class InvalidStateException extends HeartbeatCheckedException {
         private static final long serialVersionUID = 1L;
 
         public InvalidStateException(String message) {

@@ -1,23 +1,22 @@
 package com.heartbeatrm.agent;
 
-import com.heartbeatrm.agent.internal.JdkEd25519;
+import com.heartbeatrm.protocol.AgentSigningKey;
+import com.heartbeatrm.protocol.Ed25519Verifier;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * The agent's own identity: an Ed25519 key pair it generates at first start. The private key never leaves
  * this object except through {@link #exportPrivateKeyPkcs8()}, for the agent's own state file. Prints
  * redacted.
  */
-public final class AgentKeyPair {
+public final class AgentKeyPair implements AgentSigningKey {
     private final PrivateKey privateKey;
     private final byte[] publicKey;
 
@@ -45,7 +44,7 @@ public final class AgentKeyPair {
             PrivateKey pk = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             AgentKeyPair pair = new AgentKeyPair(pk, publicKey.clone());
             byte[] probe = "heartbeat-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            if (!new JdkEd25519().verify(publicKey, probe, pair.sign(probe))) {
+            if (!Ed25519Verifier.jdk().verify(publicKey, probe, pair.sign(probe))) {
                 throw new IllegalArgumentException("private and public key do not match");
             }
             return pair;
@@ -54,23 +53,12 @@ public final class AgentKeyPair {
         }
     }
 
+    @Override
     public byte[] publicKey() {
         return publicKey.clone();
     }
 
-    /** SHA-256 of the raw public key, lower-case hex: how the server knows this agent again. */
-    public String fingerprint() {
-        return fingerprintOf(publicKey);
-    }
-
-    public static String fingerprintOf(byte[] rawPublicKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rawPublicKey));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    @Override
     public byte[] sign(byte[] message) {
         return sign(privateKey, message);
     }

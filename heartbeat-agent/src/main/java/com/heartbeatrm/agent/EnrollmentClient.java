@@ -1,47 +1,29 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.EnrollmentClientException.Kind;
-import com.heartbeatrm.agent.internal.JdkEd25519;
-import com.heartbeatrm.agent.internal.PinningTrustManager;
-import java.io.ByteArrayOutputStream;
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 
 /**
  * The agent side of the wire: enrolls with an installer's token and renews the credential, over HTTPS, with the
@@ -76,39 +58,19 @@ import javax.net.ssl.TrustManager;
  * Thread-safe.
  */
 public final class EnrollmentClient {
-    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Ed25519Verifier ED25519 = new JdkEd25519();
-    private final PinnedKeySet issuerKeys;
     private final Clock clock;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final int attempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final boolean allowPlainHttp;
-    private final SSLContext unpinnedContext;
     private final AgentIdentityStore store;
-    private final Sleeper sleeper;
-    private final RandomGenerator random;
-    private final String userAgent;
-    private final Map<List<String>, HttpClient> clients = new ConcurrentHashMap<>();
+    private final PinnedTransport transport;
+    private final CredentialAcceptor credentials;
     /** Serializes what reads and writes the identity store: a renewal kept, then sent, must not race another. */
     private final Object storeLock = new Object();
 
     private EnrollmentClient(Builder b) {
-        this.issuerKeys = b.issuerKeys;
         this.clock = b.clock;
-        this.connectTimeout = b.connectTimeout;
-        this.requestTimeout = b.requestTimeout;
-        this.attempts = b.attempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.allowPlainHttp = b.allowPlainHttp;
-        this.unpinnedContext = b.unpinnedContext;
         this.store = b.store;
-        this.sleeper = b.sleeper;
-        this.random = b.random;
-        this.userAgent = b.userAgent;
+        this.transport = new PinnedTransport(b.connectTimeout, b.requestTimeout, b.retry, b.allowPlainHttp, b.unpinnedContext, b.sleeper,
+                b.random, b.userAgent);
+        this.credentials = new CredentialAcceptor(b.issuerKeys, b.clock);
     }
 
     /** A client that trusts credentials signed by {@code issuerKeys}: the keys pinned into the agent build. */
@@ -220,15 +182,15 @@ public final class EnrollmentClient {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(facts, "facts");
         EnrollmentClaims claims = token.claims();
-        checkEndpoints(claims.endpoints(), claims.tlsPins());
+        transport.checkEndpoints(claims.endpoints(), claims.tlsPins());
         // Each attempt is signed afresh: a new nonce and time. The server answers a retried key pair with its agent.
-        EnrollmentResponse r = exchange(claims.endpoints(), claims.tlsPins(), EnrollmentProtocol.ENROLL_PATH,
+        EnrollmentResponse r = transport.exchange(claims.endpoints(), claims.tlsPins(), EnrollmentProtocol.ENROLL_PATH,
                 () -> EnrollmentRequest.create(token.token(), keys, facts, clock).toJson());
         if (r instanceof EnrollmentResponse.Denied d) {
             throw refused(d);
         }
         if (r instanceof EnrollmentResponse.Pending p) {
-            checkPlacement(p.placement(), claims.organizationId(), null);
+            CredentialAcceptor.checkPlacement(p.placement(), claims.organizationId(), null);
             AgentIdentity identity = new AgentIdentity(keys, p.placement().agentId(), claims.organizationId(), claims.issuer(),
                     claims.endpoints(), claims.tlsPins(), AgentIdentity.Status.PENDING, Optional.empty(), Optional.empty(),
                     Optional.empty(), 0, p.placement().organizationName(), p.placement().groupPath());
@@ -237,13 +199,13 @@ public final class EnrollmentClient {
         if (!(r instanceof EnrollmentResponse.Enrolled e)) {
             throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered an enrollment with \"renewed\"");
         }
-        checkPlacement(e.placement(), claims.organizationId(), null);
+        CredentialAcceptor.checkPlacement(e.placement(), claims.organizationId(), null);
         AgentIdentity pending = new AgentIdentity(keys, e.placement().agentId(), claims.organizationId(), claims.issuer(),
                 claims.endpoints(), claims.tlsPins(), AgentIdentity.Status.PENDING, Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, e.placement().organizationName(), e.placement().groupPath());
-        Verified v = verifyCredential(e, pending);
+        CredentialAcceptor.Verified v = credentials.accept(e, pending);
         return save(new Outcome(Outcome.Status.ENROLLED, pending.withCredential(e.credential(), v.claims(), e.placement(), v.learned(),
-                pinsFrom(e, claims.tlsPins()))));
+                CredentialAcceptor.pinsFrom(e, claims.tlsPins()))));
     }
 
     // ------------------------------------------------------------------------------------------------ renew
@@ -275,7 +237,7 @@ public final class EnrollmentClient {
 
     /** Renews {@code current}, the copy {@link #current} chose; the caller holds {@code storeLock}. */
     private Outcome renewCurrent(AgentIdentity current) throws EnrollmentClientException {
-        checkEndpoints(current.endpoints(), current.tlsPins());
+        transport.checkEndpoints(current.endpoints(), current.tlsPins());
         Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
         if (unanswered.isPresent()) {
             RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
@@ -334,7 +296,7 @@ public final class EnrollmentClient {
     private Outcome renewWith(AgentIdentity identity, RenewalRequest request) throws EnrollmentClientException {
         // One body for every attempt: a retry of the same renewal is recognised as such by the server.
         byte[] body = request.toJson();
-        EnrollmentResponse r = exchange(identity.endpoints(), identity.tlsPins(), EnrollmentProtocol.RENEW_PATH, () -> body);
+        EnrollmentResponse r = transport.exchange(identity.endpoints(), identity.tlsPins(), EnrollmentProtocol.RENEW_PATH, () -> body);
         if (r instanceof EnrollmentResponse.Denied d) {
             throw refused(d);
         }
@@ -342,21 +304,21 @@ public final class EnrollmentClient {
             if (identity.status() != AgentIdentity.Status.PENDING) {
                 throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered \"pending\" for an active agent");
             }
-            checkPlacement(p.placement(), identity.organizationId(), identity.agentId());
+            CredentialAcceptor.checkPlacement(p.placement(), identity.organizationId(), identity.agentId());
             return save(new Outcome(Outcome.Status.PENDING, identity.withPlacement(p.placement())));
         }
         if (!(r instanceof EnrollmentResponse.Renewed renewed)) {
             throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered a renewal with \"enrolled\"");
         }
-        checkPlacement(renewed.placement(), identity.organizationId(), identity.agentId());
-        Verified v = verifyCredential(renewed, identity);
+        CredentialAcceptor.checkPlacement(renewed.placement(), identity.organizationId(), identity.agentId());
+        CredentialAcceptor.Verified v = credentials.accept(renewed, identity);
         CredentialClaims c = v.claims();
         if (c.generation() <= identity.generation()) {
             throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the renewed credential is of generation " + c.generation()
                     + ", not newer than the one held (" + identity.generation() + ")");
         }
         return save(new Outcome(Outcome.Status.RENEWED, identity.withCredential(renewed.credential(), c, renewed.placement(), v.learned(),
-                pinsFrom(renewed, identity.tlsPins()))));
+                CredentialAcceptor.pinsFrom(renewed, identity.tlsPins()))));
     }
 
     /**
@@ -452,303 +414,10 @@ public final class EnrollmentClient {
         }
         return identity;
     }
-
-    // ------------------------------------------------------------------------------------------- checks
-
-    private void checkEndpoints(List<URI> endpoints, List<String> pins) throws EnrollmentClientException {
-        for (URI u : endpoints) {
-            if (u.getScheme().equals("http")) {
-                if (!pins.isEmpty()) {
-                    throw new EnrollmentClientException(Kind.INSECURE_ENDPOINT, "the installer pins TLS keys, but " + u.getHost()
-                            + " is plain http: a pin cannot apply to it");
-                }
-                if (!allowPlainHttp && !isLoopback(u.getHost())) {
-                    throw new EnrollmentClientException(Kind.INSECURE_ENDPOINT, u.getHost() + " is plain http and not loopback; "
-                            + "only https is used unless plain http is allowed explicitly");
-                }
-            }
-        }
-    }
-
-    /** Loopback by its literal form only (never a DNS lookup): {@code localhost}, 127.0.0.0/8, ::1. */
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        var m = IPV4_LOOPBACK.matcher(host);
-        if (m.matches()) {
-            for (int i = 1; i <= 3; i++) {
-                if (Integer.parseInt(m.group(i)) > 255) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:]{2,39}")) {
-            try {
-                return InetAddress.getByName(h).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static void checkPlacement(EnrollmentResponse.Placement p, String organizationId, String agentId)
-            throws EnrollmentClientException {
-        if (!p.organizationId().equals(organizationId)) {
-            throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the answer names another organization than the installer's");
-        }
-        if (agentId != null && !p.agentId().equals(agentId)) {
-            throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the answer names another agent");
-        }
-    }
-
-    /** A verified credential, and the issuer keys the agent trusts after this answer (pinned ones excluded). */
-    private record Verified(CredentialClaims claims, List<SigningPublicKey> learned) {
-    }
-
-    /**
-     * Verifies the credential against the pinned issuer keys, the keys this agent learned before, and any key the
-     * answer endorses with one of those ({@link KeyEndorsement}): so a credential signed by a rotated key is
-     * accepted exactly when a trusted key vouches for it.
-     */
-    private Verified verifyCredential(EnrollmentResponse.Credentialed r, AgentIdentity identity) throws EnrollmentClientException {
-        Map<String, SigningPublicKey> trusted = new LinkedHashMap<>();
-        issuerKeys.keys().forEach(k -> trusted.put(k.keyId(), k));
-        identity.learnedKeys().forEach(k -> trusted.putIfAbsent(k.keyId(), k));
-        List<SigningPublicKey> learned = new ArrayList<>(identity.learnedKeys());
-        boolean grew = true;
-        // Endorsements may chain (A endorses B, B endorses C): repeat until nothing new is learned.
-        while (grew) {
-            grew = false;
-            for (KeyEndorsement e : r.endorsements()) {
-                SigningPublicKey endorser = trusted.get(e.endorsedBy());
-                if (!trusted.containsKey(e.key().keyId()) && endorser != null && e.verifiedBy(endorser, ED25519)) {
-                    trusted.put(e.key().keyId(), e.key());
-                    learned.add(e.key());
-                    grew = true;
-                }
-            }
-        }
-        while (learned.size() > PinnedKeySet.MAX_KEYS) {
-            learned.remove(0);
-        }
-        CredentialClaims c;
-        try {
-            // An answer may repeat a credential issued before (a resent request, or an enrollment whose first answer
-            // was lost), with its first expiry, which may have passed: such a credential is due for renewal at once.
-            c = new AgentCredentialVerifier(kid -> Optional.ofNullable(trusted.get(kid)), clock, ED25519).verifyIgnoringExpiry(r.credential());
-        } catch (TokenException e) {
-            throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the credential does not verify: " + e.reason(), e);
-        }
-        String problem = !c.issuer().equals(identity.issuer()) ? "another issuer"
-                : !c.organizationId().equals(identity.organizationId()) ? "another organization"
-                : !c.agentId().equals(r.placement().agentId()) ? "another agent"
-                : !c.publicKeyFingerprint().equals(identity.keys().fingerprint()) ? "another agent key"
-                : c.generation() != r.generation() ? "another generation than the answer"
-                : !c.expiresAt().equals(r.credentialExpiresAt()) ? "another expiry than the answer"
-                : null;
-        if (problem != null) {
-            throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the credential names " + problem);
-        }
-        return new Verified(c, List.copyOf(learned));
-    }
-
-    /**
-     * The pins to keep after an answer: the server's current ones when it sent some and the connection was pinned
-     * (they arrived over a channel the old pins authenticated), else those held. An unpinned agent stays unpinned.
-     */
-    private static List<String> pinsFrom(EnrollmentResponse.Credentialed r, List<String> held) {
-        return held.isEmpty() || r.tlsPins().isEmpty() ? held : r.tlsPins();
-    }
-
     private static EnrollmentClientException refused(EnrollmentResponse.Denied d) {
         return new EnrollmentClientException(Kind.REFUSED, d.code(), d.retryAfter().orElse(null), d.message(), null);
     }
 
-    // ------------------------------------------------------------------------------------------- transport
-
-    /**
-     * Tries each endpoint in order, in up to {@code attempts} rounds. Returns the first definitive answer (any
-     * parsed answer except a retryable 5xx refusal). TLS failures, pin mismatches and malformed answers move on to
-     * the next endpoint but are not retried in later rounds; unreachable and unavailable endpoints are.
-     */
-    private EnrollmentResponse exchange(List<URI> bases, List<String> pins, String path, Supplier<byte[]> body)
-            throws EnrollmentClientException {
-        HttpClient http = client(pins);
-        EnrollmentClientException hard = null;
-        for (int round = 1; ; round++) {
-            EnrollmentClientException soft = null;
-            Duration serverWait = Duration.ZERO;
-            for (URI base : bases) {
-                try {
-                    EnrollmentResponse r = send(http, base.resolve(path), body.get());
-                    if (r instanceof EnrollmentResponse.Denied d && d.code().isRetryable() && d.code() != DenialCode.THROTTLED) {
-                        soft = new EnrollmentClientException(Kind.UNAVAILABLE, d.code(), d.retryAfter().orElse(null),
-                                base.getHost() + " is unavailable: " + d.message(), null);
-                        serverWait = d.retryAfter().filter(w -> w.compareTo(maxBackoff) <= 0).orElse(serverWait);
-                        continue;
-                    }
-                    return r;
-                } catch (EnrollmentClientException e) {
-                    if (e.kind() == Kind.UNREACHABLE || e.kind() == Kind.UNAVAILABLE) {
-                        soft = e;
-                    } else if (hard == null || (e.kind() == Kind.PIN_MISMATCH && hard.kind() != Kind.PIN_MISMATCH)) {
-                        hard = e;
-                    }
-                }
-            }
-            if (soft == null || round >= attempts) {
-                throw hard != null ? hard : soft;
-            }
-            long base = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(round - 1, 20));
-            long wait = Math.max(serverWait.toMillis(), base / 2 + (long) (random.nextDouble() * (base / 2.0)));
-            try {
-                sleeper.sleep(Duration.ofMillis(Math.min(wait, maxBackoff.toMillis())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EnrollmentClientException(Kind.UNREACHABLE, "interrupted while waiting to retry", e);
-            }
-        }
-    }
-
-    private EnrollmentResponse send(HttpClient http, URI uri, byte[] body) throws EnrollmentClientException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Content-Type", EnrollmentProtocol.CONTENT_TYPE)
-                .header("Accept", EnrollmentProtocol.CONTENT_TYPE).header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> new LimitedBody());
-        HttpResponse<byte[]> response;
-        try {
-            response = future.get(requestTimeout.toMillis() + connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new EnrollmentClientException(Kind.UNREACHABLE, uri.getHost() + " did not answer within " + requestTimeout.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new EnrollmentClientException(Kind.UNREACHABLE, "interrupted", e);
-        } catch (ExecutionException e) {
-            throw classify(uri, e.getCause());
-        }
-        int status = response.statusCode();
-        try {
-            return EnrollmentResponse.parse(status, response.body());
-        } catch (EnrollmentResponse.MalformedException e) {
-            if (status >= 500) {
-                throw new EnrollmentClientException(Kind.UNAVAILABLE, uri.getHost() + " answered HTTP " + status);
-            }
-            throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, uri.getHost() + " answered HTTP " + status + ": " + e.getMessage());
-        }
-    }
-
-    private static EnrollmentClientException classify(URI uri, Throwable t) {
-        String host = uri.getHost();
-        for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
-            if (x instanceof PinningTrustManager.PinMismatchException pin) {
-                return new EnrollmentClientException(Kind.PIN_MISMATCH, "the server at " + host + " is not the one the installer names: "
-                        + pin.getMessage(), pin);
-            }
-        }
-        for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
-            if (x instanceof LimitedBody.TooLarge) {
-                return new EnrollmentClientException(Kind.MALFORMED_RESPONSE, host + " answered more than "
-                        + EnrollmentProtocol.MAX_BODY_BYTES + " bytes");
-            }
-            if (x instanceof SSLException ssl) {
-                return new EnrollmentClientException(Kind.TLS_FAILURE, "TLS with " + host + " failed: " + oneLine(ssl), ssl);
-            }
-            if (x instanceof HttpTimeoutException || x instanceof ConnectException) {
-                return new EnrollmentClientException(Kind.UNREACHABLE, host + ":" + port(uri) + " is unreachable ("
-                        + x.getClass().getSimpleName() + ")", x);
-            }
-        }
-        return new EnrollmentClientException(Kind.UNREACHABLE, host + ":" + port(uri) + " is unreachable (" + t.getClass().getSimpleName() + ")", t);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
-    }
-
-    private static String oneLine(Throwable t) {
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.replaceAll("[\\p{Cntrl}]+", " ");
-    }
-
-    private HttpClient client(List<String> pins) {
-        return clients.computeIfAbsent(List.copyOf(pins), p -> {
-            SSLContext context;
-            SSLParameters params = new SSLParameters();
-            params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-            try {
-                if (p.isEmpty()) {
-                    context = unpinnedContext != null ? unpinnedContext : SSLContext.getDefault();
-                    params.setEndpointIdentificationAlgorithm("HTTPS");
-                } else {
-                    context = SSLContext.getInstance("TLS");
-                    context.init(null, new TrustManager[] {new PinningTrustManager(p)}, new SecureRandom());
-                }
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("TLS is unavailable in this JDK", e);
-            }
-            return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
-                    .version(HttpClient.Version.HTTP_1_1).sslContext(context).sslParameters(params).build();
-        });
-    }
-
-    /** Collects a response body up to the protocol's limit; a longer one fails without being read to its end. */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        static final class TooLarge extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            TooLarge() {
-                super("response body too large");
-            }
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            this.subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer b : items) {
-                if (buffer.size() + b.remaining() > EnrollmentProtocol.MAX_BODY_BYTES) {
-                    subscription.cancel();
-                    result.completeExceptionally(new TooLarge());
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                buffer.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
-        }
-    }
 
     // ------------------------------------------------------------------------------------------------ builder
 
@@ -757,9 +426,7 @@ public final class EnrollmentClient {
         private Clock clock = Clock.systemUTC();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
-        private int attempts = 3;
-        private Duration initialBackoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofSeconds(30);
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean allowPlainHttp;
         private SSLContext unpinnedContext;
         private AgentIdentityStore store;
@@ -797,9 +464,8 @@ public final class EnrollmentClient {
             if (attempts < 1 || attempts > 10) {
                 throw new IllegalArgumentException("attempts: 1 to 10");
             }
-            this.attempts = attempts;
-            this.initialBackoff = bounded("initial", initial, Duration.ZERO, Duration.ofMinutes(5));
-            this.maxBackoff = bounded("max", max, initial, Duration.ofMinutes(5));
+            this.retry = new RetryPolicy(attempts, bounded("initial", initial, Duration.ZERO, Duration.ofMinutes(5)),
+                    bounded("max", max, initial, Duration.ofMinutes(5)));
             return this;
         }
 
@@ -853,3 +519,4 @@ public final class EnrollmentClient {
         }
     }
 }
+

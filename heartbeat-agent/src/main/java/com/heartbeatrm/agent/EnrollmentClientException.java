@@ -1,5 +1,9 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
+
+import com.heartbeatrm.protocol.DenialCode;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,7 +12,7 @@ import java.util.Optional;
  * An enrollment or renewal that did not succeed, with {@link #kind()} saying why. Nothing was saved. The message
  * names the server and the problem, never a token, credential or key.
  */
-public final class EnrollmentClientException extends Exception {
+public final class EnrollmentClientException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong. */

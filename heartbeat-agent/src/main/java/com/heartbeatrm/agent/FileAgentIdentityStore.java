@@ -1,8 +1,9 @@
 package com.heartbeatrm.agent;
 
-import com.heartbeatrm.agent.internal.AtomicFile;
-import com.heartbeatrm.agent.internal.Base64Url;
-import com.heartbeatrm.agent.internal.StrictJson;
+import com.heartbeatrm.protocol.TokenException;
+
+import com.heartbeatrm.protocol.Base64Url;
+import com.heartbeatrm.protocol.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,8 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+
 import com.heartbeatrm.agent.TokenDeliveryException.Reason;
 import java.io.IOException;
 import java.io.InputStream;

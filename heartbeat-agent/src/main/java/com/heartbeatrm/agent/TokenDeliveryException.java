@@ -1,11 +1,13 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
+
 /**
  * A delivered enrollment token (a token file, standard input, the environment, managed preferences, the policy
  * registry) was refused before it could be verified. {@link #reason()} says why; the message names the source and
  * the problem, never the token or any part of what was read.
  */
-public final class TokenDeliveryException extends Exception {
+public final class TokenDeliveryException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** Why a delivered token was refused. */

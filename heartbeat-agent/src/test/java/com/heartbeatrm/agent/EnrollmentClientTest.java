@@ -1,5 +1,14 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.RenewalRequest;
+
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,11 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.KeyEndorsement;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

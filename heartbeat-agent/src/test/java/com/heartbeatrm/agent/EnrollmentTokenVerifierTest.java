@@ -1,12 +1,20 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TokenException;
+
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.TokenException.Reason;
-import com.heartbeatrm.agent.internal.Base64Url;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
-import com.heartbeatrm.agent.internal.PasetoV4Public;
+import com.heartbeatrm.protocol.TokenException.Reason;
+import com.heartbeatrm.protocol.Base64Url;
+import com.heartbeatrm.protocol.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.internal.PasetoV4Public;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

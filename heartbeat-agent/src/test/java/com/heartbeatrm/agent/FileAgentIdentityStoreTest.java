@@ -1,5 +1,7 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.AgentCredential;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,10 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.KeyEndorsement;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.internal.JdkEd25519;
+import com.heartbeatrm.protocol.internal.JdkEd25519;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,17 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TokenException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.heartbeatrm.agent.internal.JdkEd25519;
-import com.heartbeatrm.agent.internal.PasetoV4Public;
+import com.heartbeatrm.protocol.internal.JdkEd25519;
+import com.heartbeatrm.protocol.internal.PasetoV4Public;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;

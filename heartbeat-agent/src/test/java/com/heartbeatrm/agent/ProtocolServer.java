@@ -1,6 +1,21 @@
 package com.heartbeatrm.agent;
 
-import com.heartbeatrm.agent.internal.CredentialCodec;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.TlsPin;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+
+import com.heartbeatrm.protocol.internal.CredentialCodec;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;

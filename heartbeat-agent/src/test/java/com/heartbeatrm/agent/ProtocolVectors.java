@@ -1,12 +1,26 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.KeyEndorsement;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TlsPin;
+import com.heartbeatrm.protocol.AgentSigningKey;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.heartbeatrm.agent.internal.CredentialCodec;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
-import com.heartbeatrm.agent.internal.JdkEd25519;
+import com.heartbeatrm.protocol.internal.CredentialCodec;
+import com.heartbeatrm.protocol.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.internal.JdkEd25519;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -134,7 +148,7 @@ final class ProtocolVectors {
             o.put("seed", b64(k.seed));
             o.put("x", b64(k.publicKey));
             o.put("kid", k.kid());
-            o.put("fingerprint", AgentKeyPair.fingerprintOf(k.publicKey));
+            o.put("fingerprint", AgentSigningKey.fingerprintOf(k.publicKey));
         }
         ObjectNode pinned = root.putObject("pinnedKeySet");
         ObjectNode jwk = pinned.putArray("keys").addObject();
@@ -142,7 +156,7 @@ final class ProtocolVectors {
         ObjectNode pae = root.putObject("pae");
         pae.put("description", "PAE of the pieces \"v4.public.\", \"ab\" and \"\": LE64 count, then each piece's LE64 length and bytes");
         pae.putArray("piecesHex").add(hex("v4.public.".getBytes(StandardCharsets.US_ASCII))).add(hex("ab".getBytes(StandardCharsets.US_ASCII))).add("");
-        pae.put("encodedHex", hex(com.heartbeatrm.agent.internal.Pae.encode("v4.public.".getBytes(StandardCharsets.US_ASCII),
+        pae.put("encodedHex", hex(com.heartbeatrm.protocol.internal.Pae.encode("v4.public.".getBytes(StandardCharsets.US_ASCII),
                 "ab".getBytes(StandardCharsets.US_ASCII), new byte[0])));
         ObjectNode pin = root.putObject("tlsPin");
         byte[] spki = JdkEd25519.spki(AGENT.publicKey);
@@ -390,7 +404,7 @@ final class ProtocolVectors {
         rawRequest(v, "enroll", "enroll-utf16-bom", "the valid request in UTF-16BE after its byte order mark",
                 concat(HexFormat.of().parseHex("feff"), e.getBytes(StandardCharsets.UTF_16BE)), "invalid_request", "NOT_JSON", null);
 
-        String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(AGENT.publicKey), 3, IAT,
+        String credential = CredentialCodec.encode(new CredentialClaims(ISS, ORG, AGT, GRP, AgentSigningKey.fingerprintOf(AGENT.publicKey), 3, IAT,
                 IAT.plus(Duration.ofDays(30))), ISSUER.kid(), ISSUER::sign);
         RenewalRequest renewal = RenewalRequest.create(AGT, ORG, AGENT.publicKey, Optional.of(AgentCredential.of(credential)), NONCE, NOW,
                 AGENT::sign);
@@ -538,7 +552,7 @@ final class ProtocolVectors {
                 + "answer whose credential fails the checks of section 8.2). On malformed and bad_credential the agent saves nothing.");
         ArrayNode v = root.putArray("vectors");
         Instant exp = NOW.plus(Duration.ofDays(30));
-        String fp = AgentKeyPair.fingerprintOf(AGENT.publicKey);
+        String fp = AgentSigningKey.fingerprintOf(AGENT.publicKey);
         String credential = credential(new CredentialClaims(ISS, ORG, AGT, GRP, fp, 1, NOW, exp), ISSUER);
         EnrollmentResponse.Placement placement = new EnrollmentResponse.Placement(AGT, ORG, "Acme MSP", "Acme MSP / Berlin / Finance");
         KeyEndorsement endorsement = endorsement(ROTATED, ISSUER);
@@ -625,7 +639,7 @@ final class ProtocolVectors {
                 enrolled(placement, credential(new CredentialClaims(ISS, ORG, OTHER_AGT, GRP, fp, 1, NOW, exp), ISSUER), exp, 1, List.of(), List.of()),
                 "bad_credential", null);
         response(v, "credential-another-key", "the credential names another agent key", enroll, 200,
-                enrolled(placement, credential(new CredentialClaims(ISS, ORG, AGT, GRP, AgentKeyPair.fingerprintOf(ROTATED.publicKey), 1, NOW, exp),
+                enrolled(placement, credential(new CredentialClaims(ISS, ORG, AGT, GRP, AgentSigningKey.fingerprintOf(ROTATED.publicKey), 1, NOW, exp),
                         ISSUER), exp, 1, List.of(), List.of()), "bad_credential", null);
         response(v, "credential-generation-disagrees", "the answer says generation 2, the credential 1", enroll, 200,
                 enrolled(placement, gen1, exp, 2, List.of(), List.of()), "bad_credential", null);

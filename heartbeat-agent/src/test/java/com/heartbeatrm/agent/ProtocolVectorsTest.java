@@ -1,12 +1,30 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.AgentSigningKey;
+
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.KeyEndorsement;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TlsPin;
+import com.heartbeatrm.protocol.TokenException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.heartbeatrm.agent.internal.JdkEd25519;
-import com.heartbeatrm.agent.internal.Pae;
+import com.heartbeatrm.protocol.internal.JdkEd25519;
+import com.heartbeatrm.protocol.internal.Pae;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,7 +95,7 @@ class ProtocolVectorsTest {
         for (JsonNode k : keys.get("keys")) {
             byte[] x = Base64.getUrlDecoder().decode(k.get("x").asText());
             assertThat(SigningPublicKey.keyIdOf(x)).isEqualTo(k.get("kid").asText());
-            assertThat(AgentKeyPair.fingerprintOf(x)).isEqualTo(k.get("fingerprint").asText());
+            assertThat(AgentSigningKey.fingerprintOf(x)).isEqualTo(k.get("fingerprint").asText());
             assertThat(Base64.getUrlDecoder().decode(k.get("seed").asText())).isEqualTo(ProtocolVectors.sha256(k.get("label").asText()));
         }
         PinnedKeySet pinned = PinnedKeySet.parseJson(keys.get("pinnedKeySet").toString());

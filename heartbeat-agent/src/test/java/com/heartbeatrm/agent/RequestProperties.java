@@ -1,5 +1,11 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.RequestException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -35,7 +41,7 @@ class RequestProperties {
         assertThat(back.facts()).isEqualTo(facts);
         assertThat(back.token()).isEqualTo(TOKEN);
         assertThat(back.publicKeyFingerprint()).isEqualTo(KEYS.fingerprint());
-        assertThat(back.proofVerifies(new com.heartbeatrm.agent.internal.JdkEd25519())).isTrue();
+        assertThat(back.proofVerifies(new com.heartbeatrm.protocol.internal.JdkEd25519())).isTrue();
     }
 
     @Property(tries = 500)
@@ -63,7 +69,7 @@ class RequestProperties {
             EnrollmentRequest parsed = EnrollmentRequest.parse(body);
             // It still parses (e.g. a changed letter in a string): then the proof must not cover it any more,
             // unless the change was in the proof or key itself, which the proof check catches too.
-            assertThat(parsed.proofVerifies(new com.heartbeatrm.agent.internal.JdkEd25519())).isFalse();
+            assertThat(parsed.proofVerifies(new com.heartbeatrm.protocol.internal.JdkEd25519())).isFalse();
         } catch (RequestException e) {
             assertThat(e.problem()).isNotNull();
         }

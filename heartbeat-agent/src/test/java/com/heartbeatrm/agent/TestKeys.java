@@ -1,6 +1,9 @@
 package com.heartbeatrm.agent;
 
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.SigningPublicKey;
+
+import com.heartbeatrm.protocol.internal.EnrollmentTokenCodec;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

@@ -1,5 +1,10 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

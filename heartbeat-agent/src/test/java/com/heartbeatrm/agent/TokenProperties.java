@@ -1,5 +1,11 @@
 package com.heartbeatrm.agent;
 
+import com.heartbeatrm.protocol.TokenException;
+
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -85,10 +91,10 @@ class TokenProperties {
             throws Exception {
         String token = KEYS.token(claims);
         String body = token.substring("v4.public.".length(), token.lastIndexOf('.'));
-        byte[] raw = com.heartbeatrm.agent.internal.Base64Url.decode(body, "t");
+        byte[] raw = com.heartbeatrm.protocol.Base64Url.decode(body, "t");
         int b = bit % (raw.length * 8);
         raw[b / 8] ^= (byte) (1 << (b % 8));
-        String tampered = token.replace(body, com.heartbeatrm.agent.internal.Base64Url.encode(raw));
+        String tampered = token.replace(body, com.heartbeatrm.protocol.Base64Url.encode(raw));
         assertThatThrownBy(() -> VERIFIER.verify(tampered)).isInstanceOfSatisfying(TokenException.class,
                 e -> assertThat(e.reason()).isEqualTo(TokenException.Reason.BAD_SIGNATURE));
     }

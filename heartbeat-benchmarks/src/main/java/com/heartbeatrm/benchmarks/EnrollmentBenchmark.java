@@ -1,9 +1,9 @@
 package com.heartbeatrm.benchmarks;
 
-import com.heartbeatrm.agent.AgentFacts;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.internal.Pae;
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.internal.Pae;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.benchmarks;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;
 import com.heartbeatrm.installer.InstallerReader;

@@ -57,7 +57,7 @@ public class SettingsResolutionBenchmark extends ThroughputDefaults {
     @Setup(Level.Trial)
     public void buildTree() {
         Actor actor = Actor.of("bench");
-        admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());
+        admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore(), java.time.Clock.systemUTC());
         org = admin.organizations().setUp(actor, "Bench");
         parents = new HashMap<>();
         ttlOverrides = new HashMap<>();

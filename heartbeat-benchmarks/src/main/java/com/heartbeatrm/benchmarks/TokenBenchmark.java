@@ -1,14 +1,14 @@
 package com.heartbeatrm.benchmarks;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.agent.SigningPublicKey;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
-import com.heartbeatrm.agent.internal.JdkEd25519;
-import com.heartbeatrm.agent.internal.Pae;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.internal.JdkEd25519;
+import com.heartbeatrm.protocol.internal.Pae;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
@@ -61,7 +61,7 @@ public class TokenBenchmark extends ThroughputDefaults {
     private PrivateKey jdkPrivate;
     private PublicKey jdkPublic;
     private Installers service;
-    private com.heartbeatrm.agent.EnrollmentToken serviceToken;
+    private com.heartbeatrm.protocol.EnrollmentToken serviceToken;
     private NewOrganization org;
     private AccessKey key;
     private final Actor actor = Actor.of("bench");

@@ -68,8 +68,11 @@ public final class Agents {
         return decide(actor, org, id, AgentStatus.ACTIVE, AuditAction.AGENT_APPROVED, Map.of());
     }
 
-    /** Denies a pending agent: it becomes DISABLED and its polls are refused. */
-    public Agent deny(Actor actor, OrganizationId org, AgentId id) {
+    /**
+     * Rejects a pending agent (the operator's "no" to an approval; audited as {@code AGENT_DENIED}): it becomes
+     * DISABLED and its polls are refused. Named apart from the enrollment refusals, which are denials.
+     */
+    public Agent reject(Actor actor, OrganizationId org, AgentId id) {
         return decide(actor, org, id, AgentStatus.DISABLED, AuditAction.AGENT_DENIED, Map.of());
     }
 

@@ -30,5 +30,7 @@ public enum AuditAction {
     /** Suspect failures with a key from one source address reached the threshold: that source is blocked for the key. */
     KEY_THROTTLED,
     /** An admin lifted every throttle on a key. */
-    KEY_UNTHROTTLED
+    KEY_UNTHROTTLED,
+    /** The sweeper removed the record of an installer revoked or expired longer ago than the grace period. */
+    INSTALLER_DELETED
 }

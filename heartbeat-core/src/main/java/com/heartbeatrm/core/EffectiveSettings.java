@@ -101,6 +101,14 @@ public final class EffectiveSettings {
         return value(SecuritySetting.MAX_KEY_LIFETIME);
     }
 
+    public StaleAgentPolicy staleAgents() {
+        return value(SecuritySetting.STALE_AGENTS);
+    }
+
+    public StaleAgentPolicy ephemeralAgents() {
+        return value(SecuritySetting.EPHEMERAL_AGENTS);
+    }
+
     /** Every setting in {@link SecuritySetting#all()} order. */
     public List<ResolvedSetting<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(resolved.values()));

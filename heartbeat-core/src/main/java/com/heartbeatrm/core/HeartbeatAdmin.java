@@ -11,7 +11,7 @@ import java.util.Objects;
  * The host authenticates admins and passes the acting {@link Actor} to every change.
  *
  * <pre>{@code
- * HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());   // any store; the UTC system clock
+ * HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore(), Clock.systemUTC());   // any store, any clock
  * NewOrganization acme = admin.organizations().setUp(Actor.of("alice"), "Acme MSP");
  * Group customerA = admin.groups().create(Actor.of("alice"), acme.id(), acme.rootGroup().id(), "Customer A");
  * AccessKey key = admin.accessKeys().create(Actor.of("alice"), acme.id(),
@@ -19,7 +19,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class HeartbeatAdmin {
-    private final HeartbeatStore store;
     private final Clock clock;
     private final Organizations organizations;
     private final Groups groups;
@@ -28,7 +27,6 @@ public final class HeartbeatAdmin {
     private final AuditLog audit;
 
     private HeartbeatAdmin(HeartbeatStore store, Clock clock) {
-        this.store = store;
         this.clock = clock;
         this.groups = new Groups(store, clock);
         this.organizations = new Organizations(store, clock);
@@ -37,12 +35,11 @@ public final class HeartbeatAdmin {
         this.audit = new AuditLog(store);
     }
 
-    /** An admin API over {@code store}, on the UTC system clock. */
-    public static HeartbeatAdmin of(HeartbeatStore store) {
-        return of(store, Clock.systemUTC());
-    }
-
-    /** An admin API over {@code store}, on {@code clock}. */
+    /**
+     * An admin API over {@code store}, on {@code clock}: for a host that uses the core alone. With a server, take
+     * {@code HeartbeatServer.admin()}, which is this over the server's store and clock. The admin never hands its
+     * store out: every audited change is one call of the store, in one transaction.
+     */
     public static HeartbeatAdmin of(HeartbeatStore store, Clock clock) {
         return new HeartbeatAdmin(Objects.requireNonNull(store, "store"), Objects.requireNonNull(clock, "clock"));
     }
@@ -65,10 +62,6 @@ public final class HeartbeatAdmin {
 
     public AuditLog audit() {
         return audit;
-    }
-
-    public HeartbeatStore store() {
-        return store;
     }
 
     public Clock clock() {

@@ -37,8 +37,23 @@ public final class SecuritySetting<T> {
     public static final SecuritySetting<KeyLifetimeLimit> MAX_KEY_LIFETIME = new SecuritySetting<>("maxKeyLifetime",
             KeyLifetimeLimit.class, KeyLifetimeLimit.UNLIMITED, SecuritySetting::parseLifetime, KeyLifetimeLimit::toString, v -> v);
 
+    /**
+     * Agents not seen (no renewal, no pending poll) for a while are disabled or removed by the server's sweeper:
+     * {@code off}, {@code disable:30d} or {@code remove:90d}, 1 to 3650 days. Default off.
+     */
+    public static final SecuritySetting<StaleAgentPolicy> STALE_AGENTS = new SecuritySetting<>("staleAgents", StaleAgentPolicy.class,
+            StaleAgentPolicy.OFF, t -> StaleAgentPolicy.parse("staleAgents", t), StaleAgentPolicy::format,
+            v -> v.check("staleAgents", Duration.ofDays(1), Duration.ofDays(3650), true));
+    /**
+     * Ephemeral agents (VDI pools, reimaged lab machines) are removed by the server's sweeper once offline this long:
+     * {@code off} or a duration from 1 hour to 366 days such as {@code 8h}. Default off.
+     */
+    public static final SecuritySetting<StaleAgentPolicy> EPHEMERAL_AGENTS = new SecuritySetting<>("ephemeralAgents", StaleAgentPolicy.class,
+            StaleAgentPolicy.OFF, t -> StaleAgentPolicy.parseEphemeral("ephemeralAgents", t), StaleAgentPolicy::formatEphemeral,
+            v -> v.check("ephemeralAgents", Duration.ofHours(1), Duration.ofDays(366), false));
+
     private static final List<SecuritySetting<?>> ALL = List.of(REQUIRE_APPROVAL, ALLOWED_NETWORKS, ALLOWED_PLATFORMS,
-            AGENT_CREDENTIAL_TTL, MAX_KEY_LIFETIME);
+            AGENT_CREDENTIAL_TTL, MAX_KEY_LIFETIME, STALE_AGENTS, EPHEMERAL_AGENTS);
 
     private final String name;
     private final Class<T> type;

@@ -39,7 +39,8 @@ class GroupTreeProperties {
 
     @Property(tries = 150)
     void treeStaysSound(@ForAll("ops") List<Op> ops) {
-        HeartbeatAdmin admin = HeartbeatAdmin.of(new InMemoryHeartbeatStore());
+        InMemoryHeartbeatStore store = new InMemoryHeartbeatStore();
+        HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
         List<NewOrganization> orgs = List.of(admin.organizations().setUp(ACTOR, "A"), admin.organizations().setUp(ACTOR, "B"));
         // Reference model: group -> (org, parent); roots have no parent.
         Map<GroupId, Integer> orgOf = new HashMap<>();
@@ -60,7 +61,7 @@ class GroupTreeProperties {
             boolean modelAllows = switch (op.kind()) {
                 case CREATE -> !crossTenant;
                 case MOVE -> !crossTenant && parentOf.get(a).isPresent() && !isAncestorOrSelf(parentOf, a, b)
-                        && siblingsFree(admin, org, b, a);
+                        && siblingsFree(admin, store, org, b, a);
                 case DELETE -> !crossTenant && parentOf.get(a).isPresent() && parentOf.values().stream()
                         .noneMatch(p -> p.equals(Optional.of(a)));
             };
@@ -118,11 +119,11 @@ class GroupTreeProperties {
         return false;
     }
 
-    private static boolean siblingsFree(HeartbeatAdmin admin, OrganizationId org, GroupId newParent, GroupId moving) {
+    private static boolean siblingsFree(HeartbeatAdmin admin, InMemoryHeartbeatStore store, OrganizationId org, GroupId newParent, GroupId moving) {
         Optional<Group> g = admin.groups().find(org, moving);
         if (g.isEmpty()) {
             return false;
         }
-        return admin.store().groups().findChild(org, newParent, g.get().name()).map(c -> c.id().equals(moving)).orElse(true);
+        return store.groups().findChild(org, newParent, g.get().name()).map(c -> c.id().equals(moving)).orElse(true);
     }
 }

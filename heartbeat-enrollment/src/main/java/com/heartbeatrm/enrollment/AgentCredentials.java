@@ -1,14 +1,13 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.CredentialClaims;
-import com.heartbeatrm.agent.EnrollmentResponse;
-import com.heartbeatrm.agent.EnrollmentResponse.Placement;
-import com.heartbeatrm.agent.SigningPublicKey;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.internal.CredentialCodec;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
-import com.heartbeatrm.agent.internal.PasetoV4Public;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentCredentialVerifier;
+import com.heartbeatrm.protocol.VerifiedCredential;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.EnrollmentResponse.Placement;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
@@ -47,10 +46,10 @@ public final class AgentCredentials {
         final AgentCredential credential;
         final Instant expiresAt;
         /** The active key endorsed by the older ones, and the TLS pins of new installers: what the agent keeps. */
-        final java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsements;
+        final java.util.List<com.heartbeatrm.protocol.KeyEndorsement> endorsements;
         final java.util.List<String> tlsPins;
 
-        Minted(AgentCredential credential, Instant expiresAt, java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsements,
+        Minted(AgentCredential credential, Instant expiresAt, java.util.List<com.heartbeatrm.protocol.KeyEndorsement> endorsements,
                 java.util.List<String> tlsPins) {
             this.credential = credential;
             this.expiresAt = expiresAt;
@@ -86,26 +85,17 @@ public final class AgentCredentials {
         SigningKeys.ActiveKey signing = keys.active(activeKeyId);
         CredentialClaims claims = new CredentialClaims(issuer, agent.organizationId().value(), agent.id().value(), agent.groupId().value(),
                 agent.publicKeyFingerprint(), agent.credentialGeneration(), now, expires);
-        return new Minted(AgentCredential.of(CredentialCodec.encode(claims, signing.keyId, signing::sign)), expires,
+        return new Minted(AgentCredential.sign(claims, signing.keyId, signing::sign), expires,
                 keys.endorsementsOf(signing), tlsPins.get());
     }
 
-    /** A credential's claims and the key that signed it, verified but not checked against the store or the clock. */
-    record Verified(CredentialClaims claims, String signingKeyId) {
-    }
-
     /** Verifies signature, purpose, issuer and claims, with the given key lookup; expiry is not checked here. */
-    Verified verify(AgentCredential credential, Function<String, Optional<SigningPublicKey>> lookup) throws TokenException {
-        PasetoV4Public.Parsed parsed = PasetoV4Public.parse(credential.reveal(), EnrollmentTokenCodec.MAX_TOKEN_LENGTH);
-        String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
-        SigningPublicKey key = lookup.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
-                "signing key " + kid + " is not known"));
-        CredentialClaims claims = CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key.rawKey(),
-                BcEd25519.ISSUER_KEYS));
-        if (!claims.issuer().equals(issuer)) {
+    VerifiedCredential verify(AgentCredential credential, Function<String, Optional<SigningPublicKey>> lookup) throws TokenException {
+        VerifiedCredential verified = new AgentCredentialVerifier(lookup, clock, BcEd25519.ISSUER_KEYS).verifyIgnoringExpiry(credential);
+        if (!verified.claims().issuer().equals(issuer)) {
             throw new TokenException(TokenException.Reason.INVALID_CLAIMS, "the credential names another issuer");
         }
-        return new Verified(claims, kid);
+        return verified;
     }
 
     /**
@@ -115,27 +105,27 @@ public final class AgentCredentials {
      */
     public CredentialCheck check(AgentCredential credential) {
         Objects.requireNonNull(credential, "credential");
-        Verified v;
+        VerifiedCredential v;
         try {
             v = verify(credential, keys::publicKey);
         } catch (TokenException e) {
-            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_INVALID, e.reason().name());
+            return new CredentialCheck.Denied(DenialReason.CREDENTIAL_INVALID, e.reason().name());
         }
         CredentialClaims c = v.claims();
         if (!clock.instant().isBefore(c.expiresAt())) {
-            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_EXPIRED, "expired at " + c.expiresAt());
+            return new CredentialCheck.Denied(DenialReason.CREDENTIAL_EXPIRED, "expired at " + c.expiresAt());
         }
         Optional<Agent> found = store.agents().find(OrganizationId.parse(c.organizationId()), AgentId.parse(c.agentId()));
         if (found.isEmpty() || !found.get().publicKeyFingerprint().equals(c.publicKeyFingerprint())) {
-            return new CredentialCheck.Refused(DenialReason.AGENT_NOT_FOUND, "agent " + c.agentId());
+            return new CredentialCheck.Denied(DenialReason.AGENT_NOT_FOUND, "agent " + c.agentId());
         }
         Agent agent = found.get();
         if (agent.status() != AgentStatus.ACTIVE) {
-            return new CredentialCheck.Refused(agent.status() == AgentStatus.LOCKED ? DenialReason.AGENT_LOCKED : DenialReason.AGENT_DISABLED,
+            return new CredentialCheck.Denied(agent.status() == AgentStatus.LOCKED ? DenialReason.AGENT_LOCKED : DenialReason.AGENT_DISABLED,
                     "agent " + agent.id() + " is " + agent.status());
         }
         if (c.generation() != agent.credentialGeneration()) {
-            return new CredentialCheck.Refused(DenialReason.CREDENTIAL_SUPERSEDED, "generation " + c.generation() + " of agent "
+            return new CredentialCheck.Denied(DenialReason.CREDENTIAL_SUPERSEDED, "generation " + c.generation() + " of agent "
                     + agent.id() + " is not its current " + agent.credentialGeneration());
         }
         return new CredentialCheck.Valid(c, agent);

@@ -1,8 +1,8 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.EnrollmentResponse;
-import com.heartbeatrm.agent.EnrollmentResponse.Placement;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.EnrollmentResponse.Placement;
 import com.heartbeatrm.core.Agent;
 import java.time.Instant;
 import java.util.Objects;

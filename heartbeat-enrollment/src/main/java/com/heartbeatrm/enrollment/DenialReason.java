@@ -1,8 +1,8 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.DenialCode;
-import com.heartbeatrm.agent.RequestException;
-import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.TokenException;
 
 /**
  * Why the server refused an enrollment or a renewal: the one refusal vocabulary of the server side, precise, for the

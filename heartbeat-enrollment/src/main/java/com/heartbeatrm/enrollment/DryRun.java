@@ -9,7 +9,7 @@ import java.util.Optional;
  * What an enrollment request would do, check by check, without consuming anything (no key use, no nonce, no
  * throttling counter, no agent, no audit event). For support staff and admin screens.
  */
-public record DryRun(List<Check> checks, Outcome outcome, Optional<DenialReason> denial, Optional<GroupId> group) {
+public record DryRun(List<Check> checks, Conclusion outcome, Optional<DenialReason> denial, Optional<GroupId> group) {
     public DryRun {
         checks = List.copyOf(checks);
         Objects.requireNonNull(outcome, "outcome");
@@ -18,7 +18,7 @@ public record DryRun(List<Check> checks, Outcome outcome, Optional<DenialReason>
     }
 
     /** What would happen. */
-    public enum Outcome {
+    public enum Conclusion {
         WOULD_ENROLL,
         WOULD_ENROLL_PENDING_APPROVAL,
         ALREADY_ENROLLED,

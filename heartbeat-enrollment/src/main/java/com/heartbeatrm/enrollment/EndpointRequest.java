@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

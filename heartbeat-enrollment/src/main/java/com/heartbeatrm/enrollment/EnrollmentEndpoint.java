@@ -1,8 +1,8 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.DenialCode;
-import com.heartbeatrm.agent.EnrollmentProtocol;
-import com.heartbeatrm.agent.EnrollmentResponse;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentResponse;
 import com.heartbeatrm.core.StoreException;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,12 +1,15 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentResponse.Placement;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.RequestException;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.core.spi.Committed;
+import com.heartbeatrm.core.spi.Judged;
+
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentResponse.Placement;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditEvent;
@@ -47,7 +50,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Enrollment: what a new agent presents becomes an agent identity, or a typed refusal.
@@ -81,12 +83,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * through any node is refused at once, and a use count never passes its maximum. The answer is built from what the
  * pipeline already holds: the credential's TTL and the group path come from the facts, the signing key from a cache
  * checked against the active key's id in the facts. Every decision after the token verified is an audit event of
- * the token's organization; refusals before that have no trustworthy organization and are only counted and logged.
+ * the token's organization; denials before that have no trustworthy organization and are only counted and logged.
  * {@link #explain} runs the same steps on the same facts, read without a transaction, and stores nothing.
  */
 final class EnrollmentPipeline {
     /**
-     * Refusals that suggest someone is working against a key with a genuine installer: they count against the key
+     * Denials that suggest someone is working against a key with a genuine installer: they count against the key
      * from that address ({@code key:KEY@ADDRESS}). A key's own state (disabled, expired, revoked installer) is
      * certain and shown to the user instead.
      */
@@ -96,7 +98,7 @@ final class EnrollmentPipeline {
     private final HeartbeatStore store;
     private final HeartbeatAdmin admin;
     private final AgentCredentials credentials;
-    private final Refusals refusals;
+    private final Denials denials;
     private final String issuer;
     private final EnrollmentPolicy policy;
     private final EnrollmentTokenVerifier verifier;
@@ -115,12 +117,12 @@ final class EnrollmentPipeline {
             new Step<>("replay", e -> e.existing != null ? Steps.pass(e, () -> "a retry of an earlier enrollment")
                     : Possession.replay(e, e.facts.nonceSeen())));
 
-    EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Refusals refusals,
+    EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Denials denials,
             String issuer, EnrollmentPolicy policy, Clock clock) {
         this.store = store;
         this.admin = admin;
         this.credentials = credentials;
-        this.refusals = refusals;
+        this.denials = denials;
         this.issuer = issuer;
         this.policy = policy;
         this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
@@ -179,13 +181,13 @@ final class EnrollmentPipeline {
             return denied(d);
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
-        EnrollmentCommit commit = store.agents().enroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE, judged));
-        Decision<Evidence> decision = judged.get();
-        if (commit instanceof EnrollmentCommit.Rejected || commit instanceof EnrollmentCommit.Locked) {
+        Committed<EnrollmentCommit, Judgement> done = store.agents().judgeAndEnroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE));
+        EnrollmentCommit commit = done.commit();
+        Decision<Evidence> decision = done.judged().decision();
+        if (commit instanceof EnrollmentCommit.Denied || commit instanceof EnrollmentCommit.Locked) {
             return denied((Deny<Evidence>) decision);
         }
-        if (commit instanceof EnrollmentCommit.Refused r) {
+        if (commit instanceof EnrollmentCommit.DeniedAtCommit r) {
             // The store's own checks come first (a nonce seen before, a key changed at commit): a replayed request
             // is refused as one, and locks nothing, whatever the judge would have decided on it.
             Evidence e = decision instanceof Pass<Evidence> p ? p.evidence() : ((Deny<Evidence>) decision).evidence().locking(null);
@@ -196,20 +198,23 @@ final class EnrollmentPipeline {
         return answer(agent, e);
     }
 
+    /** The in-store steps' decision, and the verdict the store acts on. */
+    private record Judgement(Decision<Evidence> decision, EnrollmentVerdict verdict) implements Judged<EnrollmentVerdict> {
+    }
+
     /** The in-store steps, as the store's judge: a pure function of the evidence and the facts. */
-    private EnrollmentVerdict judge(Evidence e, Trace trace, AtomicReference<Decision<Evidence>> out) {
+    private Judgement judge(Evidence e, Trace trace) {
         Decision<Evidence> d = Steps.run(inStore, e, trace);
-        out.set(d);
         if (d instanceof Deny<Evidence> deny) {
-            return deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Reject();
+            return new Judgement(d, deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Deny());
         }
         Evidence done = ((Pass<Evidence>) d).evidence();
         if (done.existing != null) {
-            return new EnrollmentVerdict.Existing(done.existing);
+            return new Judgement(d, new EnrollmentVerdict.Existing(done.existing));
         }
         Agent agent = newAgent(done);
-        return new EnrollmentVerdict.Admit(agent, refusals.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
-                agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint()));
+        return new Judgement(d, new EnrollmentVerdict.Admit(agent, denials.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
+                agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint())));
     }
 
     private Agent newAgent(Evidence e) {
@@ -247,8 +252,8 @@ final class EnrollmentPipeline {
 
     static Placement placement(Agent agent, String organizationName, List<Group> path) {
         String text = Groups.pathText(path);
-        if (text.length() > com.heartbeatrm.agent.EnrollmentResponse.MAX_GROUP_PATH) {
-            text = "…" + text.substring(text.length() - com.heartbeatrm.agent.EnrollmentResponse.MAX_GROUP_PATH + 1);
+        if (text.length() > com.heartbeatrm.protocol.EnrollmentResponse.MAX_GROUP_PATH) {
+            text = "…" + text.substring(text.length() - com.heartbeatrm.protocol.EnrollmentResponse.MAX_GROUP_PATH + 1);
         }
         return new Placement(agent.id().value(), agent.organizationId().value(), organizationName, text);
     }
@@ -258,15 +263,15 @@ final class EnrollmentPipeline {
         Optional<Duration> retry = e.blockedUntil.map(until -> Duration.between(e.ctx.receivedAt(), until));
         if (d.reason() != DenialReason.THROTTLED) {
             if (e.token == null || !SUSPECT.contains(d.reason())) {
-                refusals.countFailure(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt(), policy.addressThreshold());
+                denials.countFailure(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt(), policy.addressThreshold());
             } else {
-                refusals.countKeyFailure(e.attempt.organization(), e.attempt.key(), e.address(), e.ctx.receivedAt());
+                denials.countKeyFailure(e.attempt.organization(), e.attempt.key(), e.address(), e.ctx.receivedAt());
             }
         }
         if (e.token == null) {
-            refusals.logUnverified("enrollment", d.reason(), e.address());
+            denials.logUnverified("enrollment", d.reason(), e.address());
         } else if (e.lock == null) {
-            refusals.refused(refusals.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
+            denials.refused(denials.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
                     e.attempt.installer(), e.facts == null ? null : e.facts.key().map(AccessKey::groupId).orElse(null), d.reason().name(),
                     e.attempt.agentFingerprint()), e.address());
         }
@@ -280,26 +285,26 @@ final class EnrollmentPipeline {
         Trace trace = Trace.recording();
         Decision<Evidence> before = Steps.run(beforeStore, Evidence.of(body, ctx), trace);
         if (before instanceof Deny<Evidence> d) {
-            return dryRun(trace, DryRun.Outcome.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
+            return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
-        EnrollmentVerdict v = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace, judged);
-        if (judged.get() instanceof Deny<Evidence> d) {
-            return dryRun(trace, DryRun.Outcome.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
+        Judgement judged = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace);
+        EnrollmentVerdict v = judged.verdict();
+        if (judged.decision() instanceof Deny<Evidence> d) {
+            return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
         }
-        Evidence e = ((Pass<Evidence>) judged.get()).evidence();
+        Evidence e = ((Pass<Evidence>) judged.decision()).evidence();
         if (v instanceof EnrollmentVerdict.Existing x) {
             trace.passed("enrollment", () -> "already enrolled as " + x.agent().id() + "; no second use counted");
-            return dryRun(trace, DryRun.Outcome.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));
+            return dryRun(trace, DryRun.Conclusion.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));
         }
         Agent would = ((EnrollmentVerdict.Admit) v).agent();
         trace.passed("enrollment", () -> "would land in " + Groups.pathText(e.facts.groupPath()) + " as " + would.status());
-        return dryRun(trace, would.status() == AgentStatus.PENDING ? DryRun.Outcome.WOULD_ENROLL_PENDING_APPROVAL : DryRun.Outcome.WOULD_ENROLL,
+        return dryRun(trace, would.status() == AgentStatus.PENDING ? DryRun.Conclusion.WOULD_ENROLL_PENDING_APPROVAL : DryRun.Conclusion.WOULD_ENROLL,
                 Optional.empty(), Optional.of(would.groupId()));
     }
 
-    private DryRun dryRun(Trace trace, DryRun.Outcome outcome, Optional<DenialReason> denial, Optional<com.heartbeatrm.core.GroupId> group) {
+    private DryRun dryRun(Trace trace, DryRun.Conclusion outcome, Optional<DenialReason> denial, Optional<com.heartbeatrm.core.GroupId> group) {
         List<DryRun.Check> checks = new ArrayList<>(trace.checks());
         List<String> all = new ArrayList<>(Steps.names(beforeStore));
         all.addAll(Steps.names(inStore));

@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentResponse;
+import com.heartbeatrm.protocol.EnrollmentResponse;
 import com.heartbeatrm.core.Agent;
 
 /**

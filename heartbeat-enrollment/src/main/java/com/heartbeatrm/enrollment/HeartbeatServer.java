@@ -1,7 +1,7 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.TlsPin;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.OrganizationId;
@@ -48,7 +48,8 @@ public final class HeartbeatServer implements AutoCloseable {
     private final RenewalPipeline renewal;
     private final EnrollmentEndpoint endpoint;
     private final EnrollmentObserver observer;
-    private final Refusals refusals;
+    private final Denials denials;
+    private final Sweeper sweeper;
 
     private HeartbeatServer(Builder b) {
         this.store = b.store;
@@ -59,11 +60,13 @@ public final class HeartbeatServer implements AutoCloseable {
         this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
-        this.keyThrottles = new KeyThrottles(admin, b.clock);
-        this.refusals = new Refusals(b.store, b.policy, b.clock);
-        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, refusals, b.issuer, b.policy, b.clock);
-        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, refusals, b.policy);
+        this.keyThrottles = new KeyThrottles(admin, b.store.throttles(), b.clock);
+        this.denials = new Denials(b.store, b.policy, b.clock);
+        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, denials, b.issuer, b.policy, b.clock);
+        this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, denials, b.policy);
         this.endpoint = new EnrollmentEndpoint(this);
+        this.sweeper = new Sweeper(b.store, b.retention, b.clock);
+        sweeper.start();
     }
 
     /**
@@ -102,13 +105,23 @@ public final class HeartbeatServer implements AutoCloseable {
     }
 
     /**
-     * Appends the refusals this node has tallied but not yet audited ({@link Refusals}: repeated refusals are audited
-     * as one row per window) and stops its background flush. The server keeps answering; call this when the node
-     * stops.
+     * Appends the denials this node has tallied but not yet audited ({@link Denials}: repeated denials are audited
+     * as one row per window) and stops its background flush and retention sweeps. The server keeps answering; call this
+     * when the node stops.
      */
     @Override
     public void close() {
-        refusals.close();
+        sweeper.close();
+        denials.close();
+    }
+
+    /**
+     * Runs one retention sweep now (see {@link RetentionPolicy}): the stale and ephemeral agent rules of every group,
+     * and the audit and installer retention of the policy. Safe on every node of a cluster at once; each change is
+     * made, and audited, once.
+     */
+    public SweepReport sweep() {
+        return sweeper.run();
     }
 
     /** The transport-neutral enrollment and renewal endpoint. */
@@ -165,6 +178,11 @@ public final class HeartbeatServer implements AutoCloseable {
         return policy;
     }
 
+    /** The store this server runs on, as it describes itself (for health pages; it never prints credentials). */
+    public String describeStore() {
+        return store.toString();
+    }
+
     @Override
     public String toString() {
         return "HeartbeatServer[" + installers.issuer() + ", " + store + "]";
@@ -179,6 +197,7 @@ public final class HeartbeatServer implements AutoCloseable {
         private List<URI> endpoints = List.of();
         private Supplier<List<String>> pins = List::of;
         private EnrollmentObserver observer = EnrollmentObserver.NONE;
+        private RetentionPolicy retention = RetentionPolicy.DEFAULTS;
 
         private Builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
             this.store = Objects.requireNonNull(store, "store");
@@ -229,6 +248,12 @@ public final class HeartbeatServer implements AutoCloseable {
 
         public Builder observer(EnrollmentObserver o) {
             this.observer = Objects.requireNonNull(o, "observer");
+            return this;
+        }
+
+        /** What the retention sweeper removes and how often it runs; {@link RetentionPolicy#DEFAULTS} unless set. */
+        public Builder retention(RetentionPolicy p) {
+            this.retention = Objects.requireNonNull(p, "retention");
             return this;
         }
 

@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.Platform;
 import java.net.URI;
@@ -127,7 +127,7 @@ public final class InstallerRequest {
                 throw new InvalidInputException("tlsPins", "at most " + EnrollmentClaims.MAX_PINS);
             }
             for (String p : pins) {
-                if (!com.heartbeatrm.agent.TlsPin.isWellFormed(p)) {
+                if (!com.heartbeatrm.protocol.TlsPin.isWellFormed(p)) {
                     throw new InvalidInputException("tlsPins", "each pin is a SHA-256 digest in base64url (43 characters)");
                 }
             }

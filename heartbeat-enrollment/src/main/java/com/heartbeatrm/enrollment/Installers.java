@@ -1,11 +1,10 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.AccessKeyNotUsableException;
@@ -178,7 +177,7 @@ public final class Installers {
         List<String> pins = request.tlsPins().orElseGet(defaultPins);
         EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, issuer, org.value(), keyId.value(), id.value(), now,
                 expiresAt, endpoints, pins, request.platform().map(Platform::wireName));
-        EnrollmentToken token = EnrollmentToken.of(EnrollmentTokenCodec.encode(claims, signing.keyId, signing::sign));
+        EnrollmentToken token = EnrollmentToken.sign(claims, signing.keyId, signing::sign);
         return new Prepared(id, org, key, signing.keyId, now, actor, claims, token, request.singleUse());
     }
 
@@ -249,7 +248,7 @@ public final class Installers {
         try {
             verified = verifier.verify(Objects.requireNonNull(token, "token"));
         } catch (TokenException e) {
-            return new TokenCheck.Refused(DenialReason.of(e.reason()), e.getMessage(), Optional.empty());
+            return new TokenCheck.Denied(DenialReason.of(e.reason()), e.getMessage(), Optional.empty());
         }
         EnrollmentClaims c = verified.claims();
         Optional<EnrollmentClaims> named = Optional.of(c);
@@ -257,25 +256,25 @@ public final class Installers {
         AccessKeyId keyId = AccessKeyId.parse(c.accessKeyId());
         OrganizationId org = OrganizationId.parse(c.organizationId());
         if (!c.issuer().equals(issuer)) {
-            return new TokenCheck.Refused(DenialReason.WRONG_ISSUER, "token names another issuer", named);
+            return new TokenCheck.Denied(DenialReason.WRONG_ISSUER, "token names another issuer", named);
         }
         Optional<InstallerRecord> record = store.installers().find(org, installer);
         if (record.isEmpty() || !record.get().accessKeyId().equals(keyId) || !record.get().signingKeyId().equals(verified.signingKeyId())) {
-            return new TokenCheck.Refused(DenialReason.TOKEN_UNKNOWN, "no record of installer " + installer, named);
+            return new TokenCheck.Denied(DenialReason.TOKEN_UNKNOWN, "no record of installer " + installer, named);
         }
         if (record.get().isRevoked()) {
-            return new TokenCheck.Refused(DenialReason.TOKEN_REVOKED, "installer " + installer + " was revoked", named);
+            return new TokenCheck.Denied(DenialReason.TOKEN_REVOKED, "installer " + installer + " was revoked", named);
         }
         if (record.get().isExhausted()) {
-            return new TokenCheck.Refused(DenialReason.INSTALLER_USED, "installer " + installer + " was used", named);
+            return new TokenCheck.Denied(DenialReason.INSTALLER_USED, "installer " + installer + " was used", named);
         }
         Optional<AccessKey> key = store.accessKeys().find(org, keyId);
         if (key.isEmpty()) {
-            return new TokenCheck.Refused(DenialReason.KEY_NOT_FOUND, "access key " + keyId + " does not exist", named);
+            return new TokenCheck.Denied(DenialReason.KEY_NOT_FOUND, "access key " + keyId + " does not exist", named);
         }
         Optional<DenialReason> unusable = EnrollmentPipeline.keyRefusal(key.get().status(clock.instant()));
         if (unusable.isPresent()) {
-            return new TokenCheck.Refused(unusable.get(), "access key " + keyId + " is " + key.get().status(clock.instant()), named);
+            return new TokenCheck.Denied(unusable.get(), "access key " + keyId + " is " + key.get().status(clock.instant()), named);
         }
         return new TokenCheck.Valid(verified, key.get(), record.get());
     }

@@ -1,5 +1,7 @@
 package com.heartbeatrm.enrollment;
 
+import com.heartbeatrm.core.InvalidInputException;
+
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditAction;
@@ -23,10 +25,12 @@ import java.util.Objects;
  */
 public final class KeyThrottles {
     private final HeartbeatAdmin admin;
+    private final ThrottleStore throttles;
     private final Clock clock;
 
-    KeyThrottles(HeartbeatAdmin admin, Clock clock) {
+    KeyThrottles(HeartbeatAdmin admin, ThrottleStore throttles, Clock clock) {
         this.admin = admin;
+        this.throttles = throttles;
         this.clock = clock;
     }
 
@@ -43,7 +47,7 @@ public final class KeyThrottles {
     public List<KeyThrottle> list(OrganizationId org, AccessKeyId key) {
         admin.accessKeys().require(org, key);
         List<KeyThrottle> out = new ArrayList<>();
-        for (ThrottleStore.Block b : admin.store().throttles().blocked(ThrottleBuckets.keyPrefix(key), clock.instant())) {
+        for (ThrottleStore.Block b : throttles.blocked(ThrottleBuckets.keyPrefix(key), clock.instant())) {
             out.add(new KeyThrottle(key, ThrottleBuckets.addressOf(b.bucket()), b.until()));
         }
         return List.copyOf(out);
@@ -53,12 +57,12 @@ public final class KeyThrottles {
     public Map<AccessKeyId, List<KeyThrottle>> listAll(OrganizationId org) {
         Objects.requireNonNull(org, "organization");
         Map<AccessKeyId, List<KeyThrottle>> out = new LinkedHashMap<>();
-        for (ThrottleStore.Block b : admin.store().throttles().blocked("key:", clock.instant())) {
+        for (ThrottleStore.Block b : throttles.blocked("key:", clock.instant())) {
             String name = b.bucket().substring(4, b.bucket().indexOf('@'));
             AccessKeyId key;
             try {
                 key = AccessKeyId.parse(name);
-            } catch (IllegalArgumentException notAKey) {
+            } catch (InvalidInputException notAKey) {
                 continue;
             }
             if (admin.accessKeys().find(org, key).isPresent()) {
@@ -73,7 +77,7 @@ public final class KeyThrottles {
         Objects.requireNonNull(actor, "actor");
         admin.accessKeys().require(org, key);
         // The lift and its audit event commit together: one step of the store.
-        return admin.store().throttles().lift(org, ThrottleBuckets.keyPrefix(key), lifted -> AuditEvent.of(clock.instant(), org, actor,
+        return throttles.lift(org, ThrottleBuckets.keyPrefix(key), lifted -> AuditEvent.of(clock.instant(), org, actor,
                 AuditAction.KEY_UNTHROTTLED, Subject.of(key), Map.of(), Map.of("lifted", Integer.toString(lifted))));
     }
 }

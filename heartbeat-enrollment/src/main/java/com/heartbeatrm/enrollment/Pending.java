@@ -1,7 +1,7 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentResponse;
-import com.heartbeatrm.agent.EnrollmentResponse.Placement;
+import com.heartbeatrm.protocol.EnrollmentResponse;
+import com.heartbeatrm.protocol.EnrollmentResponse.Placement;
 import com.heartbeatrm.core.Agent;
 import java.util.Objects;
 

@@ -1,9 +1,14 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.CredentialClaims;
-import com.heartbeatrm.agent.RenewalRequest;
-import com.heartbeatrm.agent.RequestException;
-import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.core.spi.Committed;
+import com.heartbeatrm.core.spi.Judged;
+
+import com.heartbeatrm.protocol.VerifiedCredential;
+
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.RequestException;
+import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
@@ -31,7 +36,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +76,7 @@ final class RenewalPipeline {
     private final HeartbeatStore store;
     private final SigningKeys keys;
     private final AgentCredentials credentials;
-    private final Refusals refusals;
+    private final Denials denials;
     private final EnrollmentPolicy policy;
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
@@ -87,11 +91,11 @@ final class RenewalPipeline {
             new Step<>("clock", this::clockAgrees),
             new Step<>("generation", this::generationIsCurrent));
 
-    RenewalPipeline(HeartbeatStore store, SigningKeys keys, AgentCredentials credentials, Refusals refusals, EnrollmentPolicy policy) {
+    RenewalPipeline(HeartbeatStore store, SigningKeys keys, AgentCredentials credentials, Denials denials, EnrollmentPolicy policy) {
         this.store = store;
         this.keys = keys;
         this.credentials = credentials;
-        this.refusals = refusals;
+        this.denials = denials;
         this.policy = policy;
     }
 
@@ -139,9 +143,9 @@ final class RenewalPipeline {
             return denied(d);
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        AtomicReference<Decision<Evidence>> judged = new AtomicReference<>();
-        RenewalCommit commit = store.agents().renew(verified.attempt, facts -> judge(verified.withFacts(facts), judged));
-        Decision<Evidence> decision = judged.get();
+        Committed<RenewalCommit, Judgement> done = store.agents().judgeAndRenew(verified.attempt, facts -> judge(verified.withFacts(facts)));
+        RenewalCommit commit = done.commit();
+        Decision<Evidence> decision = done.judged().decision();
         if (commit instanceof RenewalCommit.Replayed) {
             Evidence e = decision instanceof Pass<Evidence> p ? p.evidence() : ((Deny<Evidence>) decision).evidence();
             return denied(Steps.deny(DenialReason.REPLAYED, "nonce already used", e));
@@ -160,13 +164,17 @@ final class RenewalPipeline {
         return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 
-    private RenewalVerdict judge(Evidence e, AtomicReference<Decision<Evidence>> out) {
+    /** The in-store steps' decision, and the verdict the store acts on. */
+    private record Judgement(Decision<Evidence> decision, RenewalVerdict verdict) implements Judged<RenewalVerdict> {
+    }
+
+    /** The in-store steps, as the store's judge: a pure function of the evidence and the facts. */
+    private Judgement judge(Evidence e) {
         Decision<Evidence> d = Steps.run(inStore, e, Trace.NONE);
-        out.set(d);
         if (d instanceof Deny<Evidence> deny) {
-            return deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Reject();
+            return new Judgement(d, deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Deny());
         }
-        return ((Pass<Evidence>) d).evidence().verdict;
+        return new Judgement(d, ((Pass<Evidence>) d).evidence().verdict);
     }
 
     private RenewalResult denied(Deny<Evidence> d) {
@@ -174,17 +182,17 @@ final class RenewalPipeline {
         Instant now = e.ctx.receivedAt();
         // Only a request that did not prove an agent's identity counts against its address.
         if (d.reason() != DenialReason.THROTTLED && e.agent == null) {
-            refusals.countFailure(ThrottleBuckets.renewFrom(e.address()), now, policy.addressThreshold());
+            denials.countFailure(ThrottleBuckets.renewFrom(e.address()), now, policy.addressThreshold());
         }
         if (e.facts != null && e.facts.agent().isPresent()) {
             Agent a = e.facts.agent().get();
             // A lock or an expiry carries its own audit event; any other refusal of a known agent gets this one.
             if (!(e.verdict instanceof RenewalVerdict.Change)) {
-                refusals.refused(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
+                denials.refused(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
                         Map.of(), Map.of("outcome", d.reason().name(), "sourceAddress", e.address().getHostAddress())), e.address());
             }
         } else {
-            refusals.logUnverified("renewal", d.reason(), e.address());
+            denials.logUnverified("renewal", d.reason(), e.address());
         }
         Optional<Duration> retry = e.blockedUntil.map(until -> Duration.between(now, until)).filter(r -> !r.isNegative());
         return new Denied(d.reason(), retry);
@@ -224,7 +232,7 @@ final class RenewalPipeline {
         Optional<String> refusal = Optional.empty();
         if (e.request.credential().isPresent()) {
             try {
-                AgentCredentials.Verified v = credentials.verify(e.request.credential().get(), keys::cachedPublicKey);
+                VerifiedCredential v = credentials.verify(e.request.credential().get(), keys::cachedPublicKey);
                 CredentialClaims c = v.claims();
                 if (!c.agentId().equals(e.request.agentId()) || !c.organizationId().equals(e.request.organizationId())
                         || !c.publicKeyFingerprint().equals(e.request.publicKeyFingerprint())) {

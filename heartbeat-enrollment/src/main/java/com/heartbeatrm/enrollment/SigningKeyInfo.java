@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.SigningPublicKey;
+import com.heartbeatrm.protocol.SigningPublicKey;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import java.time.Instant;
 import java.util.Objects;

@@ -1,10 +1,10 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.KeyEndorsement;
-import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.agent.SigningPublicKey;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.internal.Base64Url;
+import com.heartbeatrm.protocol.KeyEndorsement;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.SigningPublicKey;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.Base64Url;
 import com.heartbeatrm.core.ConflictException;
 import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.SecretAccess;

@@ -1,14 +1,14 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.InstallerRecord;
 import java.util.Objects;
 import java.util.Optional;
 
 /** What {@link Installers#check} found about a token. */
-public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused {
+public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Denied {
 
     /** The token verifies, is recorded and not revoked, and its key is usable now. */
     record Valid(VerifiedEnrollmentToken token, AccessKey key, InstallerRecord installer) implements TokenCheck {
@@ -20,12 +20,12 @@ public sealed interface TokenCheck permits TokenCheck.Valid, TokenCheck.Refused 
     }
 
     /**
-     * Refused. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code claims} are there
+     * Denied. {@code detail} is for logs and audit: it names ids, never token text or keys. {@code claims} are there
      * when the token's signature verified: they name the installer, key and organization, and can be trusted. They
      * hold no secret.
      */
-    record Refused(DenialReason reason, String detail, Optional<EnrollmentClaims> claims) implements TokenCheck {
-        public Refused {
+    record Denied(DenialReason reason, String detail, Optional<EnrollmentClaims> claims) implements TokenCheck {
+        public Denied {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(claims, "claims");

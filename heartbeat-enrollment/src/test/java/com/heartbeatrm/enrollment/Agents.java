@@ -1,11 +1,11 @@
 package com.heartbeatrm.enrollment;
 
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.Agent;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

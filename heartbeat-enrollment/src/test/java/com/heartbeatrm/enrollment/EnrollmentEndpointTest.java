@@ -2,8 +2,8 @@ package com.heartbeatrm.enrollment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.DenialCode;
-import com.heartbeatrm.agent.EnrollmentProtocol;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
 import com.heartbeatrm.core.StoreException;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.spi.AgentStore;
@@ -36,7 +36,7 @@ class EnrollmentEndpointTest {
         assertThat(enrolled.headers()).containsEntry("Content-Type", "application/json").containsEntry("Cache-Control", "no-store");
         assertThat(enrolled.toString()).doesNotContain("v4.public");
         String agentId = text(enrolled).replaceAll(".*\"agentId\":\"(agt_[^\"]+)\".*", "$1");
-        pc.credential = com.heartbeatrm.agent.AgentCredential.of(text(enrolled).replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1"));
+        pc.credential = com.heartbeatrm.protocol.AgentCredential.of(text(enrolled).replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1"));
         com.heartbeatrm.core.Agent agent = f.admin.agents().require(f.acme.id(), com.heartbeatrm.core.AgentId.parse(agentId));
         EndpointResponse renewed = post("renew", pc.renewBody(agent, f.clock));
         assertThat(renewed.status()).isEqualTo(200);
@@ -44,7 +44,7 @@ class EnrollmentEndpointTest {
     }
 
     @Test
-    @DisplayName("refusals carry their public code and status: 400, 403, 413, 429 with Retry-After")
+    @DisplayName("denials carry their public code and status: 400, 403, 413, 429 with Retry-After")
     void refusals() {
         EndpointResponse malformed = post("enroll", "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(malformed.status()).isEqualTo(400);
@@ -106,7 +106,7 @@ class EnrollmentEndpointTest {
             AgentStore agents = real.agents();
             return (AgentStore) java.lang.reflect.Proxy.newProxyInstance(AgentStore.class.getClassLoader(), new Class<?>[] {AgentStore.class},
                     (proxy, m, args) -> {
-                        if (m.getName().equals("enroll")) {
+                        if (m.getName().equals("enroll") || m.getName().equals("judgeAndEnroll")) {
                             throw new StoreException("database connection lost (SQLSTATE 08006)", true, null);
                         }
                         try {

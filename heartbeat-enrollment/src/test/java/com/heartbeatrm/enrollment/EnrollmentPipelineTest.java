@@ -3,11 +3,11 @@ package com.heartbeatrm.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.AgentCredentialVerifier;
+import com.heartbeatrm.protocol.AgentCredentialVerifier;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.CredentialClaims;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.CredentialClaims;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Agent;
@@ -113,8 +113,8 @@ class EnrollmentPipelineTest {
 
         EnrollmentResult r = server.enroll(copy.enrollBody(otherInstaller.token(), f.clock), ctx(Agents.ip("198.51.100.20")));
         assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
-        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Denied.class,
-                d -> assertThat(d.code()).isEqualTo(com.heartbeatrm.agent.DenialCode.AGENT_LOCKED));
+        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.protocol.EnrollmentResponse.Denied.class,
+                d -> assertThat(d.code()).isEqualTo(com.heartbeatrm.protocol.DenialCode.AGENT_LOCKED));
         assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.LOCKED);
         assertThat(f.admin.accessKeys().require(f.acme.id(), otherKey.id()).useCount()).as("no use counted").isZero();
         AuditRecord lock = audit().stream().filter(a -> a.event().action() == AuditAction.AGENT_LOCKED).findFirst().orElseThrow();
@@ -183,7 +183,7 @@ class EnrollmentPipelineTest {
 
     @Nested
     @DisplayName("refusals")
-    class Refusals {
+    class Denials {
         @Test
         @DisplayName("network and platform restrictions of the group, the key and the token")
         void restrictions() {
@@ -234,7 +234,7 @@ class EnrollmentPipelineTest {
         }
 
         @Test
-        @DisplayName("malformed bodies are typed refusals, each with its own reason, and count or store nothing")
+        @DisplayName("malformed bodies are typed denials, each with its own reason, and count or store nothing")
         void badBodies() {
             Agents pc = Agents.windows("pc");
             String good = new String(pc.enrollBody(f.issue().token(), f.clock), StandardCharsets.UTF_8);
@@ -292,7 +292,7 @@ class EnrollmentPipelineTest {
             f.clock.advance(Duration.ofSeconds(5));
             assertThat(enroll(pc, t)).isInstanceOfSatisfying(EnrollmentResult.Enrolled.class, e -> assertThat(e.agent().id()).isEqualTo(first.id()));
             assertThat(denial(enroll(Agents.windows("other"), t))).isEqualTo(DenialReason.INSTALLER_USED);
-            assertThat(f.installers.check(t.token())).isInstanceOfSatisfying(TokenCheck.Refused.class,
+            assertThat(f.installers.check(t.token())).isInstanceOfSatisfying(TokenCheck.Denied.class,
                     r -> assertThat(r.reason()).isEqualTo(DenialReason.INSTALLER_USED));
             assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isEqualTo(1);
             assertThat(f.installers.require(f.acme.id(), t.record().id()).useCount()).isEqualTo(1);
@@ -343,7 +343,7 @@ class EnrollmentPipelineTest {
                     r -> assertThat(r.agent().credentialGeneration()).isEqualTo(1));
             assertThat(renew(a, pa)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
                     r -> assertThat(r.agent().credentialGeneration()).isEqualTo(2));
-            f.admin.agents().deny(f.alice, f.acme.id(), pb.id());
+            f.admin.agents().reject(f.alice, f.acme.id(), pb.id());
             assertThat(denial(renew(b, pb))).isEqualTo(DenialReason.AGENT_DISABLED);
             assertThat(audit()).extracting(r -> r.event().action()).contains(AuditAction.AGENT_APPROVED, AuditAction.AGENT_DENIED);
         }
@@ -394,7 +394,7 @@ class EnrollmentPipelineTest {
         Agents pc = Agents.windows("pc");
         byte[] body = pc.enrollBody(t.token(), f.clock);
         DryRun d = server.explain(body, ctx());
-        assertThat(d.outcome()).isEqualTo(DryRun.Outcome.WOULD_ENROLL);
+        assertThat(d.outcome()).isEqualTo(DryRun.Conclusion.WOULD_ENROLL);
         assertThat(d.group()).contains(f.customerA.id());
         assertThat(d.checks()).extracting(DryRun.Check::status).containsOnly(DryRun.Status.PASSED);
         assertThat(d.checks()).extracting(DryRun.Check::name).containsExactly("request", "token", "proof of possession", "clock",
@@ -404,7 +404,7 @@ class EnrollmentPipelineTest {
 
         f.admin.accessKeys().disable(f.alice, f.acme.id(), f.keyA.id(), "x");
         DryRun denied = server.explain(body, ctx());
-        assertThat(denied.outcome()).isEqualTo(DryRun.Outcome.WOULD_DENY);
+        assertThat(denied.outcome()).isEqualTo(DryRun.Conclusion.WOULD_DENY);
         assertThat(denied.denial()).contains(DenialReason.KEY_DISABLED);
         assertThat(denied.checks()).filteredOn(c -> c.status() == DryRun.Status.NOT_REACHED).extracting(DryRun.Check::name)
                 .containsExactly("restrictions", "replay", "enrollment");
@@ -412,7 +412,7 @@ class EnrollmentPipelineTest {
         assertThat(audit().size()).as("a dry run writes no audit event").isEqualTo(auditBefore + 2);
 
         assertThat(server.enroll(body, ctx())).as("the dry run did not use up the nonce").isInstanceOf(EnrollmentResult.Enrolled.class);
-        assertThat(server.explain(body, ctx()).outcome()).isEqualTo(DryRun.Outcome.ALREADY_ENROLLED);
+        assertThat(server.explain(body, ctx()).outcome()).isEqualTo(DryRun.Conclusion.ALREADY_ENROLLED);
     }
 
     @Test

@@ -38,8 +38,16 @@ final class Fixture {
     }
 
     Fixture(HeartbeatStore store, EnrollmentPolicy policy) {
+        this(store, policy, RetentionPolicy.DEFAULTS);
+    }
+
+    Fixture(RetentionPolicy retention) {
+        this(new InMemoryHeartbeatStore(), EnrollmentPolicy.DEFAULTS, retention);
+    }
+
+    Fixture(HeartbeatStore store, EnrollmentPolicy policy, RetentionPolicy retention) {
         this.store = store;
-        server = HeartbeatServer.builder(store, kek, ISSUER).clock(clock).policy(policy).endpoints(ENDPOINTS).build();
+        server = HeartbeatServer.builder(store, kek, ISSUER).clock(clock).policy(policy).retention(retention).endpoints(ENDPOINTS).build();
         admin = server.admin();
         keys = server.signingKeys();
         keys.ensureActiveKey();

@@ -3,9 +3,9 @@ package com.heartbeatrm.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyNotUsableException;
 import com.heartbeatrm.core.AccessKeySpec;
@@ -48,8 +48,8 @@ class InstallersTest {
 
     private DenialReason refusal(IssuedToken t) {
         TokenCheck c = f.check(t);
-        assertThat(c).isInstanceOf(TokenCheck.Refused.class);
-        return ((TokenCheck.Refused) c).reason();
+        assertThat(c).isInstanceOf(TokenCheck.Denied.class);
+        return ((TokenCheck.Denied) c).reason();
     }
 
     private Path zipBase() throws Exception {
@@ -230,14 +230,14 @@ class InstallersTest {
         assertThat(f.store.installers().find(f.acme.id(), t.record().id())).isPresent();
         HeartbeatServer restored = HeartbeatServer.builder(f.store, f.kek, Fixture.ISSUER).clock(f.clock).endpoints(Fixture.ENDPOINTS).build();
         Fixture fresh = new Fixture();
-        assertThat(fresh.installers.check(t.token())).isInstanceOfSatisfying(TokenCheck.Refused.class,
+        assertThat(fresh.installers.check(t.token())).isInstanceOfSatisfying(TokenCheck.Denied.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY));
         assertThat(restored.installers().check(t.token())).isInstanceOf(TokenCheck.Valid.class);
 
         HeartbeatServer otherIssuer = HeartbeatServer.builder(f.store, f.kek, "https://someone-else.example").clock(f.clock).build();
-        assertThat(otherIssuer.installers().check(f.issue().token())).isInstanceOfSatisfying(TokenCheck.Refused.class,
+        assertThat(otherIssuer.installers().check(f.issue().token())).isInstanceOfSatisfying(TokenCheck.Denied.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.WRONG_ISSUER));
-        assertThat(f.installers.check(com.heartbeatrm.agent.EnrollmentToken.of("garbage"))).isInstanceOfSatisfying(TokenCheck.Refused.class,
+        assertThat(f.installers.check(com.heartbeatrm.protocol.EnrollmentToken.of("garbage"))).isInstanceOfSatisfying(TokenCheck.Denied.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.TOKEN_MALFORMED));
     }
 

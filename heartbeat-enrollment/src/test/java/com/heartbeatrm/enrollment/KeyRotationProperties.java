@@ -52,7 +52,7 @@ class KeyRotationProperties {
                 if (present.contains(signedBy.get(i))) {
                     assertThat(c).isInstanceOf(TokenCheck.Valid.class);
                 } else {
-                    assertThat(c).isInstanceOfSatisfying(TokenCheck.Refused.class,
+                    assertThat(c).isInstanceOfSatisfying(TokenCheck.Denied.class,
                             r -> assertThat(r.reason()).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY));
                 }
             }

@@ -3,9 +3,9 @@ package com.heartbeatrm.enrollment;
 import static com.heartbeatrm.enrollment.EnrollmentPipelineTest.denial;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.DenialCode;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditAction;
@@ -47,7 +47,7 @@ class RenewalPipelineTest {
             RenewalResult.Renewed r = (RenewalResult.Renewed) renew(pc, agent);
             assertThat(r.agent().credentialGeneration()).isEqualTo(expected);
             assertThat(f.admin.agents().require(f.acme.id(), agent.id()).credentialGeneration()).isEqualTo(expected);
-            assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Renewed.class,
+            assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.protocol.EnrollmentResponse.Renewed.class,
                     w -> assertThat(w.generation()).isEqualTo(r.agent().credentialGeneration()));
         }
     }
@@ -63,7 +63,7 @@ class RenewalPipelineTest {
         f.clock.advance(Duration.ofMinutes(1));
         RenewalResult r = renew(original, agent);
         assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
-        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.agent.EnrollmentResponse.Denied.class, d -> {
+        assertThat(r.toResponse()).isInstanceOfSatisfying(com.heartbeatrm.protocol.EnrollmentResponse.Denied.class, d -> {
             assertThat(d.code()).isEqualTo(DenialCode.AGENT_LOCKED);
             assertThat(d.message()).contains("clone");
         });
@@ -75,7 +75,7 @@ class RenewalPipelineTest {
                 .containsEntry("sourceAddress", "203.0.113.7");
         assertThat(lock.event().after().get("reason")).contains("clone");
         // Its credentials stop working at once for the host too.
-        assertThat(server.credentials().check(copy.credential)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+        assertThat(server.credentials().check(copy.credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
                 c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_LOCKED));
 
         // Once the copy is wiped, an admin unlocks: the holder of the current generation renews; the stale one locks again.
@@ -160,7 +160,7 @@ class RenewalPipelineTest {
         Agents pc = Agents.windows("pc");
         Agent agent = enrolled(pc);
         f.clock.advance(Duration.ofDays(3));
-        assertThat(server.credentials().check(pc.credential)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+        assertThat(server.credentials().check(pc.credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
                 c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_EXPIRED));
         assertThat(renew(pc, agent)).isInstanceOf(RenewalResult.Renewed.class);
     }
@@ -176,16 +176,16 @@ class RenewalPipelineTest {
             assertThat(v.claims().generation()).isEqualTo(1);
         });
         renew(pc, agent);
-        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Refused.class,
+        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
                 c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_SUPERSEDED));
         assertThat(server.credentials().check(pc.credential)).isInstanceOf(CredentialCheck.Valid.class);
         f.admin.agents().setStatus(f.alice, f.acme.id(), agent.id(), AgentStatus.DISABLED);
         assertThat(server.credentials().check(pc.credential)).as("a disabled agent's unexpired credential stops working at once")
-                .isInstanceOfSatisfying(CredentialCheck.Refused.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_DISABLED));
+                .isInstanceOfSatisfying(CredentialCheck.Denied.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_DISABLED));
         Fixture other = new Fixture();
         Agents elsewhere = Agents.windows("elsewhere");
         elsewhere.keep(other.server.enroll(elsewhere.enrollBody(other.issue().token(), other.clock), other.server.contextFor(SITE)));
         assertThat(server.credentials().check(elsewhere.credential)).as("another deployment's credential")
-                .isInstanceOfSatisfying(CredentialCheck.Refused.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_INVALID));
+                .isInstanceOfSatisfying(CredentialCheck.Denied.class, c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_INVALID));
     }
 }

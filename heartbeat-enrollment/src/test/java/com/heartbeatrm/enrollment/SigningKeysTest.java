@@ -3,7 +3,7 @@ package com.heartbeatrm.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.SigningPublicKey;
+import com.heartbeatrm.protocol.SigningPublicKey;
 import com.heartbeatrm.core.ConflictException;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.SecretAccess;
@@ -37,7 +37,7 @@ class SigningKeysTest {
 
         assertThatThrownBy(() -> f.keys.remove(second.keyId())).isInstanceOf(ConflictException.class);
         f.keys.remove(first.keyId());
-        assertThat(f.check(before)).isInstanceOfSatisfying(TokenCheck.Refused.class,
+        assertThat(f.check(before)).isInstanceOfSatisfying(TokenCheck.Denied.class,
                 r -> assertThat(r.reason()).isEqualTo(DenialReason.UNKNOWN_SIGNING_KEY));
         assertThat(f.check(after)).isInstanceOf(TokenCheck.Valid.class);
     }
@@ -56,9 +56,9 @@ class SigningKeysTest {
                 .endsWith(Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"kid\":\"" + rotated.keyId() + "\"}").getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static java.util.List<com.heartbeatrm.agent.KeyEndorsement> endorsementsIn(EnrollmentResult r) {
+    private static java.util.List<com.heartbeatrm.protocol.KeyEndorsement> endorsementsIn(EnrollmentResult r) {
         assertThat(r).isInstanceOf(EnrollmentResult.Enrolled.class);
-        return ((com.heartbeatrm.agent.EnrollmentResponse.Credentialed) r.toResponse()).endorsements();
+        return ((com.heartbeatrm.protocol.EnrollmentResponse.Credentialed) r.toResponse()).endorsements();
     }
 
     private EnrollmentResult enrollOn(HeartbeatServer node, String host) {

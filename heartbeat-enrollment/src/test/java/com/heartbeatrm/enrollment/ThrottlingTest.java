@@ -4,7 +4,7 @@ import static com.heartbeatrm.enrollment.EnrollmentPipelineTest.denial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Agent;
@@ -164,10 +164,10 @@ class ThrottlingTest {
         server.close();
         List<AuditRecord> rows = auditOf(AuditAction.ENROLLMENT_DENIED);
         assertThat(rows.size()).as("at most one row per source kept apart, plus the other sources").isLessThanOrEqualTo(
-                RefusalDigest.MAX_SOURCES + 2);
+                DenialDigest.MAX_SOURCES + 2);
         assertThat(rows).allSatisfy(r -> assertThat(r.event().after()).containsEntry("outcome", "TOKEN_REVOKED"));
         assertThat(rows.stream().mapToInt(r -> Integer.parseInt(r.event().after().get("count"))).sum()).isEqualTo(200);
-        assertThat(rows).anySatisfy(r -> assertThat(r.event().after()).containsEntry("sourceAddress", RefusalDigest.OTHER_SOURCES));
+        assertThat(rows).anySatisfy(r -> assertThat(r.event().after()).containsEntry("sourceAddress", DenialDigest.OTHER_SOURCES));
     }
 
     @Test
@@ -211,7 +211,7 @@ class ThrottlingTest {
         }
         server.close();
         int left = f.store.throttles().clear("enroll:");
-        assertThat(left).as("the last window's sources, and at most one purge interval more").isLessThanOrEqualTo(600 + Refusals.PURGE_EVERY);
+        assertThat(left).as("the last window's sources, and at most one purge interval more").isLessThanOrEqualTo(600 + Denials.PURGE_EVERY);
         assertThat(left).isGreaterThan(0);
     }
 }

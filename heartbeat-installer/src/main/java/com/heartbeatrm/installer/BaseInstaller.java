@@ -1,7 +1,7 @@
 package com.heartbeatrm.installer;
 
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.internal.AtomicFile;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.agent.AtomicFile;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import com.heartbeatrm.installer.internal.ArTag;
 import com.heartbeatrm.installer.internal.CompoundFile;

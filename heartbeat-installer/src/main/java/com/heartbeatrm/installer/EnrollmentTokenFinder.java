@@ -1,11 +1,11 @@
 package com.heartbeatrm.installer;
 
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.agent.TokenDeliveryException;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,10 +1,12 @@
 package com.heartbeatrm.installer;
 
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
+
 /**
  * An installer file was refused: it is malformed, hostile, or carries no (or more than one) enrollment token.
  * {@link #reason()} says what is wrong; the message never echoes file contents.
  */
-public final class InstallerException extends Exception {
+public final class InstallerException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong with the file. */

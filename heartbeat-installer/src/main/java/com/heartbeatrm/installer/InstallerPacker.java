@@ -1,6 +1,6 @@
 package com.heartbeatrm.installer;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.installer;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import java.util.Objects;
 
 /** A token found in an installer, not yet verified. Prints without the token. */

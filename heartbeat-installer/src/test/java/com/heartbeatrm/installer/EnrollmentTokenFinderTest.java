@@ -3,10 +3,10 @@ package com.heartbeatrm.installer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.agent.TokenDeliveryException;
-import com.heartbeatrm.agent.TokenException;
+import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.installer.EnrollmentTokenFinder.Found;
 import com.heartbeatrm.installer.EnrollmentTokenFinder.Source;
 import java.io.ByteArrayInputStream;

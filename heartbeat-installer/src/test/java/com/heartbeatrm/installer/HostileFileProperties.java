@@ -2,7 +2,7 @@ package com.heartbeatrm.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,11 +81,11 @@ class HostileFileProperties {
         Path f = Files.write(dir.resolve("m" + Thread.currentThread().getId()), b);
         try {
             // Structure alone does not protect the token's bytes in ZIP and PE; its signature does.
-            com.heartbeatrm.agent.VerifiedEnrollmentToken v = InstallerReader.readAndVerify(f, Tools.verifier());
+            com.heartbeatrm.protocol.VerifiedEnrollmentToken v = InstallerReader.readAndVerify(f, Tools.verifier());
             assertThat(v.token()).as("a mutated file verifies only as the token that was packed").isEqualTo(tokens.get(which));
         } catch (InstallerException e) {
             assertThat(e.reason()).isNotNull();
-        } catch (com.heartbeatrm.agent.TokenException e) {
+        } catch (com.heartbeatrm.protocol.TokenException e) {
             assertThat(e.reason()).isNotNull();
         }
     }

@@ -3,7 +3,7 @@ package com.heartbeatrm.installer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import com.heartbeatrm.installer.internal.Der;
 import com.heartbeatrm.installer.internal.PeFile;

@@ -2,7 +2,7 @@ package com.heartbeatrm.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.installer.internal.Der;
 import com.heartbeatrm.installer.internal.PeFile;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.installer;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,13 +2,12 @@ package com.heartbeatrm.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.SigningPublicKey;
-import com.heartbeatrm.agent.internal.EnrollmentTokenCodec;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.SigningPublicKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -46,7 +45,7 @@ final class Tools {
         EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, "https://rmm.example", "org_AAAAAAAAAAAAAAAAAAAAAA",
                 "hbk_BBBBBBBBBBBBBBBBBBBBBA", jti, now, java.util.Optional.of(now.plusSeconds(86_400)),
                 List.of(URI.create("https://rmm.example/v1/")), List.of(), java.util.Optional.empty());
-        return EnrollmentToken.of(EnrollmentTokenCodec.encode(claims, ISSUER_PUBLIC.keyId(), ISSUER::sign));
+        return EnrollmentToken.sign(claims, ISSUER_PUBLIC.keyId(), ISSUER::sign);
     }
 
     static EnrollmentTokenVerifier verifier() {

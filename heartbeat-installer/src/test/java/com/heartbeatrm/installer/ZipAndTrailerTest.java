@@ -3,8 +3,8 @@ package com.heartbeatrm.installer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.installer.InstallerException.Reason;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -41,7 +41,7 @@ public interface ConcurrencyContract extends StoreContract {
 
         assertThat(results).filteredOn(r -> r instanceof EnrollmentCommit.Enrolled).hasSize(10);
         assertThat(results).filteredOn(r -> !(r instanceof EnrollmentCommit.Enrolled))
-                .allMatch(r -> r.equals(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED)));
+                .allMatch(r -> r.equals(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXHAUSTED)));
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(10);
         assertThat(store().agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize(10);
         assertThat(auditOf(org.id())).filteredOn(r -> r.event().action() == AuditAction.AGENT_ENROLLED).hasSize(10);
@@ -67,7 +67,7 @@ public interface ConcurrencyContract extends StoreContract {
         List<EnrollmentCommit> others = results.stream().filter(r -> !(Boolean) r[0]).map(r -> (EnrollmentCommit) r[1]).toList();
         assertThat(withSingle).filteredOn(r -> r instanceof EnrollmentCommit.Enrolled).hasSize(1);
         assertThat(withSingle).filteredOn(r -> !(r instanceof EnrollmentCommit.Enrolled))
-                .allMatch(r -> r.equals(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED)));
+                .allMatch(r -> r.equals(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED)));
         assertThat(others).allMatch(r -> r instanceof EnrollmentCommit.Enrolled);
         assertThat(store().installers().find(org.id(), single.id()).orElseThrow().useCount()).isEqualTo(1);
         assertThat(store().agents().listByInstaller(org.id(), single.id(), PageRequest.first(100)).items()).hasSize(1);

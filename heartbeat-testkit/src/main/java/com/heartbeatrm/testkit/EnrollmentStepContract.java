@@ -110,7 +110,7 @@ public interface EnrollmentStepContract extends StoreContract {
         Agent first = ((EnrollmentCommit.Enrolled) enroll(key, fp)).agent();
         assertThat(enroll(key, fp)).isEqualTo(new EnrollmentCommit.AlreadyEnrolled(first));
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(1);
-        assertThat(enroll(key)).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED));
+        assertThat(enroll(key)).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXHAUSTED));
     }
 
     @Test
@@ -132,7 +132,7 @@ public interface EnrollmentStepContract extends StoreContract {
 
         // The judge here admits whatever it read: the refusal is the store's own, at commit.
         assertThat(enroll(attemptWith(single, key, randomFingerprint())))
-                .isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED));
+                .isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED));
         assertThat(enroll(attemptWith(single, key, fp))).as("the same computer again (its answer was lost)")
                 .isEqualTo(new EnrollmentCommit.AlreadyEnrolled(((EnrollmentCommit.Enrolled) first).agent()));
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).as("the refusal counted no use of the key").isEqualTo(1);
@@ -145,7 +145,7 @@ public interface EnrollmentStepContract extends StoreContract {
         store().installers().insert(other, installerAudit(other, AuditAction.INSTALLER_ISSUED));
         admin().accessKeys().disable(ALICE, org.id(), key.id(), "test");
         assertThat(enroll(attemptWith(other, key, randomFingerprint())))
-                .isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_DISABLED));
+                .isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_DISABLED));
         assertThat(store().installers().find(org.id(), other.id()).orElseThrow().useCount()).isZero();
         admin().accessKeys().enable(ALICE, org.id(), key.id());
         assertThat(enroll(attemptWith(other, key, randomFingerprint()))).isInstanceOf(EnrollmentCommit.Enrolled.class);
@@ -164,7 +164,7 @@ public interface EnrollmentStepContract extends StoreContract {
         AccessKey key = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", a.id())
                 .expiresIn(Duration.ofHours(1)).build());
         admin().accessKeys().disable(ALICE, org.id(), key.id(), "test");
-        assertThat(enroll(key)).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_DISABLED));
+        assertThat(enroll(key)).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_DISABLED));
         admin().accessKeys().enable(ALICE, org.id(), key.id());
 
         // A judge that still places the agent in the group it read before the key was re-pointed.
@@ -176,15 +176,15 @@ public interface EnrollmentStepContract extends StoreContract {
             return new EnrollmentVerdict.Admit(agent, AuditEvent.of(clock().instant(), org.id(), Actor.SYSTEM, AuditAction.AGENT_ENROLLED,
                     Subject.of(agent.id()), Map.of(), Map.of()));
         });
-        assertThat(r).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_CHANGED));
+        assertThat(r).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_CHANGED));
 
         clock().advance(Duration.ofHours(1));
         assertThat(enroll(admin().accessKeys().require(org.id(), key.id())))
-                .isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXPIRED));
+                .isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXPIRED));
 
         AccessKey gone = admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("gone", a.id()).build());
         admin().accessKeys().delete(ALICE, org.id(), gone.id());
-        assertThat(enroll(gone)).isEqualTo(new EnrollmentCommit.Rejected());
+        assertThat(enroll(gone)).isEqualTo(new EnrollmentCommit.Denied());
 
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isZero();
         assertThat(store().agents().listByKey(org.id(), key.id(), PageRequest.first(10)).items()).isEmpty();
@@ -200,8 +200,8 @@ public interface EnrollmentStepContract extends StoreContract {
         EnrollmentAttempt attempt = attempt(org.defaultKey(), randomFingerprint());
         assertThat(store().agents().enroll(attempt, f -> {
             calls.incrementAndGet();
-            return new EnrollmentVerdict.Reject();
-        })).isEqualTo(new EnrollmentCommit.Rejected());
+            return new EnrollmentVerdict.Deny();
+        })).isEqualTo(new EnrollmentCommit.Denied());
         assertThat(calls.get()).isPositive();
         assertThat(admin().accessKeys().require(org.id(), org.defaultKey().id()).useCount()).isZero();
         assertThat(store().agents().enrollmentFacts(attempt).nonceSeen()).isFalse();
@@ -215,7 +215,7 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(enroll(attempt)).isInstanceOf(EnrollmentCommit.Enrolled.class);
         // A judge that ignores what it was told about the nonce: the store still refuses the second use.
         EnrollmentCommit second = store().agents().enroll(attempt, f -> new EnrollmentVerdict.Existing(f.existingAgent().orElseThrow()));
-        assertThat(second).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED));
+        assertThat(second).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED));
         // The same nonce from another agent key is its own nonce.
         EnrollmentAttempt other = new EnrollmentAttempt(org.id(), attempt.installer(), org.defaultKey().id(), attempt.signingKeyId(),
                 randomFingerprint(), attempt.nonce(), attempt.nonceExpiresAt(), clock().instant(), Optional.empty());
@@ -234,6 +234,6 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(facts.organization()).isEmpty();
         assertThat(facts.key()).isEmpty();
         assertThat(facts.installer()).isEmpty();
-        assertThat(enroll(elsewhere)).isEqualTo(new EnrollmentCommit.Rejected());
+        assertThat(enroll(elsewhere)).isEqualTo(new EnrollmentCommit.Denied());
     }
 }

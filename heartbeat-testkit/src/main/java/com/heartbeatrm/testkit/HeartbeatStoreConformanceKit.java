@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class HeartbeatStoreConformanceKit extends StoreFixture implements OrganizationStoreContract, TenantIsolationContract,
         GroupStoreContract, GroupSettingsContract, AccessKeyStoreContract, EnrollmentStepContract, RenewalStepContract, AgentStoreContract,
-        AuditStoreContract, InstallerStoreContract, SigningKeyStoreContract, ThrottleStoreContract, ConcurrencyContract {
+        AuditStoreContract, InstallerStoreContract, SigningKeyStoreContract, ThrottleStoreContract, ConcurrencyContract, RetentionContract {
     /** For subclasses: one per store implementation under test. */
     protected HeartbeatStoreConformanceKit() {
     }

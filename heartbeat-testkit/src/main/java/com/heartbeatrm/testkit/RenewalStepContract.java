@@ -104,7 +104,7 @@ public interface RenewalStepContract extends StoreContract {
         renew(a, f -> new RenewalVerdict.Poll());
         assertThat(renew(a, f -> new RenewalVerdict.Renew(2, java.time.Duration.ofDays(1)))).isEqualTo(new RenewalCommit.Replayed());
         assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(1);
-        assertThat(renew(renewal(agent), f -> new RenewalVerdict.Reject())).isEqualTo(new RenewalCommit.Rejected());
+        assertThat(renew(renewal(agent), f -> new RenewalVerdict.Deny())).isEqualTo(new RenewalCommit.Denied());
 
         admin().agents().delete(ALICE, org.id(), agent.id());
         RenewalFacts gone = factsOf(renewal(agent));
@@ -146,7 +146,7 @@ public interface RenewalStepContract extends StoreContract {
         java.util.concurrent.atomic.AtomicReference<RenewalFacts> seen = new java.util.concurrent.atomic.AtomicReference<>();
         renew(attempt, f -> {
             seen.set(f);
-            return new RenewalVerdict.Reject();
+            return new RenewalVerdict.Deny();
         });
         return Objects.requireNonNull(seen.get(), "the store calls the judge with the facts it read");
     }

@@ -157,7 +157,7 @@ public interface StoreContract {
                 return new EnrollmentVerdict.Existing(facts.existingAgent().get());
             }
             if (facts.key().isEmpty()) {
-                return new EnrollmentVerdict.Reject();
+                return new EnrollmentVerdict.Deny();
             }
             AccessKey key = facts.key().get();
             Agent agent = newAgent(key, key.groupId(), attempt.agentFingerprint(), attempt.installer());

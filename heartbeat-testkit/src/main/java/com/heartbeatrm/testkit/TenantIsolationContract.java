@@ -80,7 +80,7 @@ public interface TenantIsolationContract extends StoreContract {
                 keyOfA.id(), Optional.of(cross.installer()), "h", Platform.LINUX, cross.agentFingerprint(), clock().instant(), 1, Optional.of(clock().instant()),
                 Optional.of(clock().instant().plusSeconds(86400)), 0);
         EnrollmentCommit r = store().agents().enroll(cross, f -> new EnrollmentVerdict.Admit(foreign, audit(b.id())));
-        assertThat(r).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_NOT_FOUND));
+        assertThat(r).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_NOT_FOUND));
         assertThat(admin().accessKeys().require(a.id(), keyOfA.id()).useCount()).isZero();
         assertThat(admin().groups().require(b.id(), inB.id()).parentId()).contains(b.rootGroup().id());
     }

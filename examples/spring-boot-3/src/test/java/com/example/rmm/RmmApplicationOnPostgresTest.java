@@ -3,10 +3,10 @@ package com.example.rmm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.EnrollmentClient;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
@@ -70,7 +70,9 @@ class RmmApplicationOnPostgresTest {
             int port = freePort(); // the same port after the restart: the agent renews at the address it enrolled at
             try (ConfigurableApplicationContext ctx = start(db, port)) {
                 HeartbeatServer server = ctx.getBean(HeartbeatServer.class);
-                assertThat(server.admin().store()).as("the JDBC store on the application's DataSource").isInstanceOf(JdbcHeartbeatStore.class);
+                assertThat(ctx.getBean(com.heartbeatrm.core.spi.HeartbeatStore.class)).as("the JDBC store on the application's DataSource")
+                        .isInstanceOf(com.heartbeatrm.store.jdbc.JdbcHeartbeatStore.class);
+                assertThat(server.describeStore()).isEqualTo(ctx.getBean(com.heartbeatrm.core.spi.HeartbeatStore.class).toString());
                 assertThat(db.count("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '1' AND success"))
                         .as("the host's own V1, by the host's Flyway with default settings").isEqualTo(1);
                 assertThat(db.count("SELECT COUNT(*) FROM hb_schema_history WHERE version = '1' AND success")).isEqualTo(1);

@@ -1,6 +1,6 @@
 package com.heartbeatrm.examples.agent;
 
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.examples.Deployment;
 import com.heartbeatrm.installer.BaseInstaller;
 import com.heartbeatrm.installer.InstallerException;

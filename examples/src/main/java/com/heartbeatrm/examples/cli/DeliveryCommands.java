@@ -1,5 +1,7 @@
 package com.heartbeatrm.examples.cli;
 
+import com.heartbeatrm.core.InvalidInputException;
+
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Organization;
 import com.heartbeatrm.core.Platform;
@@ -49,7 +51,7 @@ final class DeliveryCommands {
         if (platform != null) {
             try {
                 request.platform(Platform.parse(platform));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new HeartbeatCli.UsageException("--platform: one of windows, macos, linux");
             }
         }
@@ -178,7 +180,7 @@ final class DeliveryCommands {
                     request.endpoints(List.of(Deployment.baseUrl(serverUrl)));
                 }
                 IssuedToken t = issue(d, root.org, key, request.build());
-                com.heartbeatrm.agent.EnrollmentClaims claims = com.heartbeatrm.agent.EnrollmentTokenVerifier.builder(d.server.signingKeys()
+                com.heartbeatrm.protocol.EnrollmentClaims claims = com.heartbeatrm.protocol.EnrollmentTokenVerifier.builder(d.server.signingKeys()
                         .publicKeySet()).build().verify(t.token()).claims();
                 byte[] profile = MobileConfig.xml(t.token(), claims.endpoints(), t.record().id().value(),
                         HeartbeatCli.organizationOf(d, root.org).name());

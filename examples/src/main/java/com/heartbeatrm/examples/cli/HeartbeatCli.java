@@ -1,11 +1,11 @@
 package com.heartbeatrm.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.heartbeatrm.agent.EnrollmentClaims;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
-import com.heartbeatrm.agent.TokenException;
-import com.heartbeatrm.agent.VerifiedEnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentClaims;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
+import com.heartbeatrm.protocol.TokenException;
+import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.IdShape;
@@ -42,6 +42,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -142,7 +143,11 @@ public final class HeartbeatCli {
     }
 
     Deployment open() throws IOException {
-        return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword(System.getenv(PASSWORD_ENV)));
+        return open(com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS);
+    }
+
+    Deployment open(com.heartbeatrm.enrollment.RetentionPolicy retention) throws IOException {
+        return Deployment.open(data, jdbcUrl, jdbcUser, jdbcPassword(System.getenv(PASSWORD_ENV)), retention);
     }
 
     static final String PASSWORD_ENV = "HEARTBEAT_JDBC_PASSWORD";
@@ -299,9 +304,33 @@ public final class HeartbeatCli {
         @Option(names = "--insecure-http", description = "serve plain http on a non-loopback address (tokens and credentials in the clear)")
         boolean insecureHttp;
 
+        @Option(names = "--audit-retention-days", defaultValue = "400", paramLabel = "DAYS",
+                description = "delete audit records older than this; 0 keeps them forever (default: ${DEFAULT-VALUE})")
+        int auditRetentionDays;
+
+        @Option(names = "--installer-grace-days", defaultValue = "90", paramLabel = "DAYS",
+                description = "delete records of installers revoked or expired longer ago; 0 keeps them (default: ${DEFAULT-VALUE})")
+        int installerGraceDays;
+
+        @Option(names = "--sweep-minutes", defaultValue = "15", paramLabel = "MINUTES",
+                description = "pause between retention sweeps (audit, installers, the groups' staleAgents and ephemeralAgents"
+                        + " rules); 0 turns the sweeper off (default: ${DEFAULT-VALUE})")
+        int sweepMinutes;
+
+        /** The retention the options ask for; RetentionPolicy.RECOMMENDED with the defaults. */
+        com.heartbeatrm.enrollment.RetentionPolicy retention() {
+            if (auditRetentionDays < 0 || installerGraceDays < 0 || sweepMinutes < 0) {
+                throw new UsageException("--audit-retention-days, --installer-grace-days and --sweep-minutes take 0 or more");
+            }
+            return com.heartbeatrm.enrollment.RetentionPolicy.builder()
+                    .auditRetention(auditRetentionDays == 0 ? null : Duration.ofDays(auditRetentionDays))
+                    .installerGrace(installerGraceDays == 0 ? null : Duration.ofDays(installerGraceDays))
+                    .sweepEvery(sweepMinutes == 0 ? null : Duration.ofMinutes(sweepMinutes)).build();
+        }
+
         @Override
         public Integer call() throws Exception {
-            Deployment d = root.open();
+            Deployment d = root.open(retention());
             try {
                 d.server.signingKeys().ensureActiveKey();
                 URI url = d.serverUrl();
@@ -462,7 +491,7 @@ public final class HeartbeatCli {
                     if (platform != null) {
                         try {
                             request.platform(Platform.parse(platform));
-                        } catch (IllegalArgumentException e) {
+                        } catch (InvalidInputException e) {
                             throw new UsageException("--platform: one of windows, macos, linux");
                         }
                     }

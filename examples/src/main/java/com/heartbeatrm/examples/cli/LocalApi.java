@@ -42,7 +42,7 @@ final class LocalApi {
     }
 
     LocalApi(Deployment d, String org) {
-        this.endpoint = AdminEndpoint.builder(d.server, r -> new AdminAuthenticator.Allowed(Actor.of("cli")))
+        this.endpoint = AdminEndpoint.builder(d.server, r -> new AdminAuthenticator.Authenticated(Actor.of("cli")))
                 .workDirectory(d.dataDir()).build();
         this.org = org;
     }

@@ -1,6 +1,6 @@
 package com.heartbeatrm.examples.delivery;
 
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.agent.TokenDelivery;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.examples.delivery;
 
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.TokenDelivery;
 
 /**

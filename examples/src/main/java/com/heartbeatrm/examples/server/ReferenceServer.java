@@ -1,6 +1,6 @@
 package com.heartbeatrm.examples.server;
 
-import com.heartbeatrm.agent.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
 import com.heartbeatrm.enrollment.EndpointRequest;
 import com.heartbeatrm.enrollment.EndpointResponse;
 import com.heartbeatrm.enrollment.EnrollmentEndpoint;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.examples.tls;
 
-import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.protocol.TlsPin;
 import com.heartbeatrm.examples.Deployment;
 import java.io.IOException;
 import java.io.Reader;

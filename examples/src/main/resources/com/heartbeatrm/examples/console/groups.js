@@ -8,6 +8,8 @@ const SETTINGS = {
   allowedPlatforms: { label: 'Allowed platforms', hint: 'all, or windows, macos, linux' },
   agentCredentialTtl: { label: 'Agent credential lifetime', hint: 'e.g. 24h, 7d (5 minutes to 366 days)' },
   maxKeyLifetime: { label: 'Longest access-key lifetime', hint: 'unlimited, or e.g. 90d' },
+  staleAgents: { label: 'Stale agents', hint: 'off, or disable:30d / remove:90d after that long without a renewal' },
+  ephemeralAgents: { label: 'Ephemeral agents (VDI)', hint: 'off, or removed after that long offline, e.g. 8h' },
 };
 
 // The selected group by id: the API is addressed by ids, paths are for people.

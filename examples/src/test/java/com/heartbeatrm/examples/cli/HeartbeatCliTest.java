@@ -90,6 +90,24 @@ public class HeartbeatCliTest {
     }
 
     @Test
+    @DisplayName("groups set takes the stale and ephemeral agent rules, groups show prints them; serve refuses a negative retention")
+    void retentionSettings() {
+        String data = tmp.resolve("data").toString();
+        CliRun init = cli("--data", data, "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080");
+        assertThat(init.exit()).as(init.err()).isZero();
+        CliRun set = cli("--data", data, "groups", "set", "/", "staleAgents=disable:30d", "ephemeralAgents=8h");
+        assertThat(set.exit()).as(set.err()).isZero();
+        CliRun show = cli("--data", data, "groups", "show", "/");
+        assertThat(show.out()).containsPattern("staleAgents\\s+disable:30d").containsPattern("ephemeralAgents\\s+8h");
+        CliRun bad = cli("--data", data, "groups", "set", "/", "ephemeralAgents=disable:8h");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("only removes");
+        CliRun serve = cli("--data", data, "serve", "--audit-retention-days", "-1");
+        assertThat(serve.exit()).isNotZero();
+        assertThat(serve.err()).contains("--audit-retention-days");
+    }
+
+    @Test
     @DisplayName("--jdbc-password is refused before any command runs, saying why, without echoing the password")
     void passwordOnTheCommandLineIsRefused() {
         for (String[] args : List.of(new String[] {"--jdbc-password", "s3cret-pw", "tls", "show"},

@@ -2,9 +2,9 @@ package com.heartbeatrm.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
-import com.heartbeatrm.agent.PinnedKeySet;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.examples.Deployment;
 import java.nio.charset.StandardCharsets;

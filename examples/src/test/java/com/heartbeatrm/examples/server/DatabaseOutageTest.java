@@ -2,10 +2,10 @@ package com.heartbeatrm.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.enrollment.HeartbeatServer;

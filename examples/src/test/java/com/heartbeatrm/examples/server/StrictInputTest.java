@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Group;

@@ -1,6 +1,6 @@
 package com.heartbeatrm.agent.internal;
 
-import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.protocol.TlsPin;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

@@ -3,7 +3,9 @@ package com.heartbeatrm.core.spi;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.AuditRecord;
+import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
+import java.time.Instant;
 
 /**
  * The audit log. The other repositories append the events of their own changes in the same atomic step; this
@@ -14,4 +16,14 @@ public interface AuditStore {
 
     /** Matching records of one organization, in increasing sequence order. */
     Page<AuditRecord> query(AuditQuery query);
+
+    /**
+     * Deletes at most {@code limit} (1 to {@value #MAX_DELETE_BATCH}) of the organization's records made before
+     * {@code before}, oldest first, in one short transaction of its own; returns how many. Callers repeat it until it
+     * returns less than {@code limit}, so no lock is held for long and concurrent callers only share the work.
+     */
+    int deleteRecordedBefore(OrganizationId org, Instant before, int limit);
+
+    /** The largest batch {@link #deleteRecordedBefore} takes. */
+    int MAX_DELETE_BATCH = 10_000;
 }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /** What {@link AgentStore#enroll} did. */
 public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, EnrollmentCommit.AlreadyEnrolled, EnrollmentCommit.Locked,
-        EnrollmentCommit.Rejected, EnrollmentCommit.Refused {
+        EnrollmentCommit.Denied, EnrollmentCommit.DeniedAtCommit {
 
     /** One use was counted and the agent created, with its audit event and the nonce. */
     record Enrolled(Agent agent) implements EnrollmentCommit {
@@ -29,12 +29,12 @@ public sealed interface EnrollmentCommit permits EnrollmentCommit.Enrolled, Enro
     }
 
     /** The judge refused; nothing was stored. */
-    record Rejected() implements EnrollmentCommit {
+    record Denied() implements EnrollmentCommit {
     }
 
     /** The judge admitted, but the commit-time checks refused; nothing was stored. */
-    record Refused(Reason reason) implements EnrollmentCommit {
-        public Refused {
+    record DeniedAtCommit(Reason reason) implements EnrollmentCommit {
+        public DeniedAtCommit {
             Objects.requireNonNull(reason, "reason");
         }
     }

@@ -6,8 +6,14 @@ import com.heartbeatrm.core.InvalidInputException;
 import java.util.Objects;
 
 /** What an {@link EnrollmentJudge} decided. */
-public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, EnrollmentVerdict.Existing, EnrollmentVerdict.Lock,
-        EnrollmentVerdict.Reject {
+public sealed interface EnrollmentVerdict extends Judged<EnrollmentVerdict> permits EnrollmentVerdict.Admit, EnrollmentVerdict.Existing,
+        EnrollmentVerdict.Lock, EnrollmentVerdict.Deny {
+
+    /** A verdict is its own judged value. */
+    @Override
+    default EnrollmentVerdict verdict() {
+        return this;
+    }
 
     /**
      * Create {@code agent} (version 0) in its group, counting one use of its key, which must still point at that
@@ -52,6 +58,6 @@ public sealed interface EnrollmentVerdict permits EnrollmentVerdict.Admit, Enrol
     }
 
     /** Refused by the judge, which keeps its reason; the store writes nothing. */
-    record Reject() implements EnrollmentVerdict {
+    record Deny() implements EnrollmentVerdict {
     }
 }

@@ -7,6 +7,8 @@ import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Records of issued enrollment tokens (installers). */
@@ -27,4 +29,17 @@ public interface InstallerStore {
 
     /** The installers issued for one access key, oldest first (ties by id). */
     Page<InstallerRecord> listByKey(OrganizationId org, AccessKeyId key, PageRequest page);
+
+    /**
+     * Installers revoked before {@code before} or expired before it, at most {@code limit} (1 to 1000), oldest issue
+     * first (ties by id): records the sweeper may remove.
+     */
+    List<InstallerRecord> listRetiredBefore(OrganizationId org, Instant before, int limit);
+
+    /**
+     * Deletes an installer's record with {@code audit}, atomically and only if it is still revoked or expired before
+     * {@code before}; returns false and stores nothing when it is gone (another sweeper was first) or not retired.
+     * Agents enrolled with it keep its id.
+     */
+    boolean removeRetired(OrganizationId org, InstallerId id, Instant before, AuditEvent audit);
 }

@@ -4,7 +4,7 @@ import com.heartbeatrm.core.Agent;
 import java.util.Objects;
 
 /** What {@link AgentStore#renew} did. */
-public sealed interface RenewalCommit permits RenewalCommit.Applied, RenewalCommit.Rejected, RenewalCommit.Replayed {
+public sealed interface RenewalCommit permits RenewalCommit.Applied, RenewalCommit.Denied, RenewalCommit.Replayed {
 
     /** The verdict was stored; {@code agent} is the agent afterwards. */
     record Applied(Agent agent) implements RenewalCommit {
@@ -14,7 +14,7 @@ public sealed interface RenewalCommit permits RenewalCommit.Applied, RenewalComm
     }
 
     /** The judge refused; nothing was stored. */
-    record Rejected() implements RenewalCommit {
+    record Denied() implements RenewalCommit {
     }
 
     /** Another request remembered the same nonce first; nothing was stored. */

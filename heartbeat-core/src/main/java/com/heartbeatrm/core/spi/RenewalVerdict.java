@@ -8,12 +8,18 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** What a {@link RenewalJudge} decided. None of these changes the agent's version, except {@link Change}. */
-public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerdict.Retry, RenewalVerdict.Poll, RenewalVerdict.Change,
-        RenewalVerdict.Reject {
+public sealed interface RenewalVerdict extends Judged<RenewalVerdict> permits RenewalVerdict.Renew, RenewalVerdict.Retry, RenewalVerdict.Poll,
+        RenewalVerdict.Change, RenewalVerdict.Deny {
+
+    /** A verdict is its own judged value. */
+    @Override
+    default RenewalVerdict verdict() {
+        return this;
+    }
 
     /**
      * The agent as a store keeps it after this verdict, seen at {@code now} (or later, when it was seen later): the
-     * one rule every store applies. Throws for {@link Reject}, which changes nothing, and for a {@link Renew} that
+     * one rule every store applies. Throws for {@link Deny}, which changes nothing, and for a {@link Renew} that
      * would not raise the agent's generation.
      */
     default Agent applyTo(Agent agent, Instant now) {
@@ -27,7 +33,7 @@ public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerd
         if (this instanceof Change c) {
             return seen.withStatus(c.status()).withVersion(agent.version() + 1);
         }
-        if (this instanceof Reject) {
+        if (this instanceof Deny) {
             throw new IllegalStateException("a rejection changes nothing");
         }
         return seen;
@@ -66,6 +72,6 @@ public sealed interface RenewalVerdict permits RenewalVerdict.Renew, RenewalVerd
     }
 
     /** Refused by the judge, which keeps its reason; the store writes nothing. */
-    record Reject() implements RenewalVerdict {
+    record Deny() implements RenewalVerdict {
     }
 }

@@ -24,25 +24,26 @@ import java.util.Optional;
  */
 public interface AdminAuthenticator {
 
-    /** The outcome of authenticating one request. */
-    sealed interface Outcome permits Allowed, Refused {
+    /** What authenticating one request found: who it acts as, or why it is not let in. */
+    sealed interface Authentication permits Authenticated, Unauthenticated {
     }
 
-    record Allowed(Actor actor) implements Outcome {
-        public Allowed {
+    /** Authenticated: the request acts as {@code actor}. */
+    record Authenticated(Actor actor) implements Authentication {
+        public Authenticated {
             Objects.requireNonNull(actor, "actor");
         }
     }
 
-    /** Refused: {@code 401} (no or wrong credentials) or {@code 429} (slowed down), with a message for the caller. */
-    record Refused(int status, String message, Optional<Duration> retryAfter) implements Outcome {
-        public Refused {
+    /** Unauthenticated: {@code 401} (no or wrong credentials) or {@code 429} (slowed down), with a message for the caller. */
+    record Unauthenticated(int status, String message, Optional<Duration> retryAfter) implements Authentication {
+        public Unauthenticated {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(retryAfter, "retryAfter");
         }
     }
 
-    Outcome authenticate(AdminRequest request);
+    Authentication authenticate(AdminRequest request);
 
     /** Bearer-token authentication, acting as {@code actor} (for example {@code admin-api}). */
     static AdminAuthenticator bearer(AdminToken token, Actor actor, Clock clock) {
@@ -52,8 +53,8 @@ public interface AdminAuthenticator {
     /** Trusts the principal the host's own security authenticated; refuses a request without one. */
     static AdminAuthenticator hostAuthenticated() {
         return r -> r.principal().filter(p -> !p.isBlank())
-                .<Outcome>map(p -> new Allowed(Actor.of(p.length() > 200 ? p.substring(0, 200) : p)))
-                .orElse(new Refused(401, "not signed in", Optional.empty()));
+                .<Authentication>map(p -> new Authenticated(Actor.of(p.length() > 200 ? p.substring(0, 200) : p)))
+                .orElse(new Unauthenticated(401, "not signed in", Optional.empty()));
     }
 
     /** The bearer check with per-source slow-down. */
@@ -85,16 +86,16 @@ public interface AdminAuthenticator {
         }
 
         @Override
-        public Outcome authenticate(AdminRequest request) {
+        public Authentication authenticate(AdminRequest request) {
             Instant now = clock.instant();
             InetAddress source = request.remoteAddress();
             Optional<byte[]> presented = request.authorization().flatMap(Bearer::bearerToken);
             if (presented.isPresent() && token.matches(presented.get())) {
-                return new Allowed(actor);
+                return new Authenticated(actor);
             }
             if (presented.isEmpty()) {
                 // No token at all guesses nothing: answered, not counted.
-                return new Refused(401, "missing admin token (Authorization: Bearer …)", Optional.empty());
+                return new Unauthenticated(401, "missing admin token (Authorization: Bearer …)", Optional.empty());
             }
             Failures before;
             Duration delay;
@@ -105,9 +106,9 @@ public interface AdminAuthenticator {
                 failures.put(source, new Failures(count, now, now.plus(delay)));
             }
             if (before != null && now.isBefore(before.quietUntil())) {
-                return new Refused(429, "too many failed sign-ins from this address; wait and try again", Optional.of(delay));
+                return new Unauthenticated(429, "too many failed sign-ins from this address; wait and try again", Optional.of(delay));
             }
-            return new Refused(401, "wrong admin token", Optional.empty());
+            return new Unauthenticated(401, "wrong admin token", Optional.empty());
         }
 
         static Duration delayAfter(int failures) {

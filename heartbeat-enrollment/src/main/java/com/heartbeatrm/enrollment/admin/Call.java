@@ -1,17 +1,24 @@
 package com.heartbeatrm.enrollment.admin;
 
-import com.heartbeatrm.agent.internal.StrictJson;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.Organization;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.Timestamps;
+import com.heartbeatrm.protocol.StrictJson;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** One routed request as a handler sees it: its captures (decoded), query, JSON body, actor and organization. */
 final class Call {
+    private static final int DEFAULT_LIMIT = 100;
     final AdminRequest request;
     final Actor actor;
     private final Map<String, String> captures;
@@ -89,6 +96,50 @@ final class Call {
 
     List<String> strings(String field, int max) {
         return member(field, (m, name) -> StrictJson.strings(m, name, max));
+    }
+
+    /** The page asked for by {@code ?limit=1..1000&after=CURSOR}; 100 items from the start by default. */
+    PageRequest page() {
+        int limit = DEFAULT_LIMIT;
+        Optional<String> l = query("limit");
+        if (l.isPresent()) {
+            try {
+                limit = Integer.parseInt(l.get());
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("limit", "must be a whole number from 1 to " + PageRequest.MAX_LIMIT);
+            }
+            if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+                throw new InvalidInputException("limit", "must be a whole number from 1 to " + PageRequest.MAX_LIMIT);
+            }
+        }
+        Optional<String> after = query("after");
+        if (after.isPresent() && after.get().length() > 400) {
+            throw new InvalidInputException("after", "not a cursor of this list");
+        }
+        try {
+            return new PageRequest(limit, after);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("after", "not a cursor of this list");
+        }
+    }
+
+    /**
+     * An instant as ISO-8601 ({@code 2026-11-27T10:00:00Z}), or a date ({@code 2026-12-31}, UTC): its start, or with
+     * {@code throughDay} the start of the next day, so that an exclusive end or an expiry includes the whole day.
+     */
+    static Instant instant(String field, String text, boolean throughDay) {
+        String t = text.strip();
+        Instant at;
+        try {
+            if (t.length() == 10) {
+                at = LocalDate.parse(t).plusDays(throughDay ? 1 : 0).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                at = Instant.parse(t);
+            }
+        } catch (DateTimeException e) {
+            throw new InvalidInputException(field, "expected a date (2026-12-31) or an instant (2026-12-31T23:59:59Z)");
+        }
+        return Timestamps.check(field, at);
     }
 
     /** Reads one member of the JSON body; a mistyped one is an {@link InvalidInputException} that names it. */

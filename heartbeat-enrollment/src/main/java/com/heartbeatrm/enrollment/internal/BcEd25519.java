@@ -1,6 +1,6 @@
 package com.heartbeatrm.enrollment.internal;
 
-import com.heartbeatrm.agent.Ed25519Verifier;
+import com.heartbeatrm.protocol.Ed25519Verifier;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Map;

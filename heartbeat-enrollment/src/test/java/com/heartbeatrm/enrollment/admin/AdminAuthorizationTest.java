@@ -2,9 +2,9 @@ package com.heartbeatrm.enrollment.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.Group;
@@ -65,7 +65,7 @@ class AdminAuthorizationTest {
             consulted.add(action);
             return who.name().equals("tech-a") && org.map(o -> o.id().equals(a.id())).orElse(false);
         };
-        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Allowed(Actor.of(actor))).authorizer(onlyA).build();
+        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Authenticated(Actor.of(actor))).authorizer(onlyA).build();
     }
 
     private static int call(AdminEndpoint endpoint, String method, String path, String query, String body) throws Exception {
@@ -139,7 +139,7 @@ class AdminAuthorizationTest {
     @Test
     @DisplayName("the default authorizer allows everything, as before the hook")
     void defaultAllowsAll() throws Exception {
-        AdminEndpoint any = AdminEndpoint.builder(server, r -> new AdminAuthenticator.Allowed(Actor.of("anyone"))).build();
+        AdminEndpoint any = AdminEndpoint.builder(server, r -> new AdminAuthenticator.Authenticated(Actor.of("anyone"))).build();
         assertThat(call(any, "GET", "/agents/" + bIds.get("agent"), "org=Tenant%20B", null)).isEqualTo(200);
         assertThat(call(any, "GET", "/signing-keys", null, null)).isEqualTo(200);
     }

@@ -2,9 +2,9 @@ package com.heartbeatrm.enrollment.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
@@ -75,7 +75,7 @@ class AdminSubtreeAuthorizationTest {
         agentB = enroll(issuedB.token(), "pc-b");
     }
 
-    private Agent enroll(com.heartbeatrm.agent.EnrollmentToken token, String host) throws Exception {
+    private Agent enroll(com.heartbeatrm.protocol.EnrollmentToken token, String host) throws Exception {
         byte[] body = EnrollmentRequest.create(token, AgentKeyPair.generate(), new AgentFacts(host, "linux", "6", "1", Optional.empty()), clock)
                 .toJson();
         return ((EnrollmentResult.Enrolled) server.enroll(body, server.contextFor(InetAddress.getLoopbackAddress()))).agent();
@@ -95,7 +95,7 @@ class AdminSubtreeAuthorizationTest {
                 return group.within(customerA.id());
             }
         };
-        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Allowed(Actor.of("tech-a"))).authorizer(customerAOnly).build();
+        return AdminEndpoint.builder(server, r -> new AdminAuthenticator.Authenticated(Actor.of("tech-a"))).authorizer(customerAOnly).build();
     }
 
     private record Answer(int status, String body) {

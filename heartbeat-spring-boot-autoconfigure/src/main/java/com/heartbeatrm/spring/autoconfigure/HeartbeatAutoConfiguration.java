@@ -173,7 +173,7 @@ public class HeartbeatAutoConfiguration {
     HeartbeatServer heartbeatServer(HeartbeatStore store, KeyEncryptionKey kek, HeartbeatProperties properties,
             ObjectProvider<EnrollmentObserver> observer, ObjectProvider<Clock> clock, ObjectProvider<HeartbeatServerCustomizer> customizers,
             Environment environment, ResourceLoader resources, ObjectProvider<SslBundles> sslBundles) {
-        HeartbeatServer.Builder b = HeartbeatServer.builder(store, kek, properties.getIssuer());
+        HeartbeatServer.Builder b = HeartbeatServer.builder(store, kek, properties.getIssuer()).retention(properties.getRetention().policy());
         if (!properties.getEndpoints().isEmpty()) {
             b.endpoints(properties.getEndpoints());
         }

@@ -1,6 +1,6 @@
 package com.heartbeatrm.spring.autoconfigure;
 
-import com.heartbeatrm.agent.TlsPin;
+import com.heartbeatrm.protocol.TlsPin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;

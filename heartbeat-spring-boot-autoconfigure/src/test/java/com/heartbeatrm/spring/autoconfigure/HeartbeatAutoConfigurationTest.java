@@ -2,9 +2,9 @@ package com.heartbeatrm.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -142,7 +142,10 @@ class HeartbeatAutoConfigurationTest {
                     assertThat(ctx).hasSingleBean(HeartbeatStore.class).hasSingleBean(KeyEncryptionKey.class);
                     assertThat(ctx.getBean(HeartbeatStore.class)).isSameAs(OwnBeans.STORE);
                     assertThat(ctx.getBean(KeyEncryptionKey.class).id()).isEqualTo("mine");
-                    assertThat(ctx.getBean(HeartbeatServer.class).admin().store()).isSameAs(OwnBeans.STORE);
+                    // The server works on the application's store: what its admin writes, that store holds.
+                    com.heartbeatrm.core.NewOrganization made = ctx.getBean(HeartbeatServer.class).admin().organizations()
+                            .setUp(com.heartbeatrm.core.Actor.of("test"), "Own Store MSP");
+                    assertThat(OwnBeans.STORE.organizations().find(made.id())).isPresent();
                 });
     }
 
@@ -291,7 +294,7 @@ class HeartbeatAutoConfigurationTest {
         try (var in = Files.newInputStream(p12)) {
             ks.load(in, "changeit".toCharArray());
         }
-        String expected = com.heartbeatrm.agent.TlsPin.of((java.security.cert.X509Certificate) ks.getCertificate("web"));
+        String expected = com.heartbeatrm.protocol.TlsPin.of((java.security.cert.X509Certificate) ks.getCertificate("web"));
         ApplicationContextRunner ssl = memory.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
                 .withPropertyValues("spring.ssl.bundle.jks.web.keystore.location=file:" + p12, "spring.ssl.bundle.jks.web.keystore.password=changeit",
                         "spring.ssl.bundle.jks.web.keystore.type=PKCS12");
@@ -313,6 +316,35 @@ class HeartbeatAutoConfigurationTest {
                 assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).containsExactly(expected));
         memory.withPropertyValues("server.ssl.certificate=file:" + pem, "server.ssl.enabled=false").run(ctx ->
                 assertThat(pinsOfANewInstaller(ctx.getBean(HeartbeatServer.class))).as("TLS off: no pin").isEmpty());
+    }
+
+    @Test
+    @DisplayName("heartbeat.retention.*: the sweeper runs with conservative defaults, takes its values, stops with the context, or stays off")
+    void retention() {
+        memory.run(ctx -> {
+            com.heartbeatrm.enrollment.RetentionPolicy p = ctx.getBean(HeartbeatProperties.class).getRetention().policy();
+            assertThat(p.auditRetention()).contains(java.time.Duration.ofDays(400));
+            assertThat(p.installerGrace()).contains(java.time.Duration.ofDays(90));
+            assertThat(p.sweepEvery()).contains(java.time.Duration.ofMinutes(15));
+            assertThat(sweeperThreads()).isEqualTo(1);
+        });
+        assertThat(sweeperThreads()).as("closing the context closes the server").isZero();
+        memory.withPropertyValues("heartbeat.retention.audit-retention=30d", "heartbeat.retention.installer-grace=0",
+                "heartbeat.retention.sweep-interval=5m").run(ctx -> {
+                    com.heartbeatrm.enrollment.RetentionPolicy p = ctx.getBean(HeartbeatProperties.class).getRetention().policy();
+                    assertThat(p.auditRetention()).contains(java.time.Duration.ofDays(30));
+                    assertThat(p.installerGrace()).isEmpty();
+                    assertThat(p.sweepEvery()).contains(java.time.Duration.ofMinutes(5));
+                });
+        memory.withPropertyValues("heartbeat.retention.enabled=false").run(ctx -> {
+            assertThat(ctx.getBean(HeartbeatProperties.class).getRetention().policy()).isSameAs(com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS);
+            assertThat(sweeperThreads()).isZero();
+        });
+        memory.withPropertyValues("heartbeat.retention.audit-retention=2h").run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    private static long sweeperThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("heartbeat-retention-sweeper")).count();
     }
 
     @Test

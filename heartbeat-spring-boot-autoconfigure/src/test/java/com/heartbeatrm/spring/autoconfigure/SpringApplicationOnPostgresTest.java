@@ -2,9 +2,9 @@ package com.heartbeatrm.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.EnrollmentClient;
-import com.heartbeatrm.agent.EnrollmentTokenVerifier;
+import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.enrollment.HeartbeatServer;
@@ -52,10 +52,14 @@ class SpringApplicationOnPostgresTest {
     @Autowired
     HeartbeatServer server;
 
+    @Autowired
+    com.heartbeatrm.core.spi.HeartbeatStore store;
+
     @Test
     @DisplayName("an agent enrolls and renews over the app's port; /actuator/metrics/heartbeat.enrollments counts it; /actuator/health is UP")
     void enrollsThroughTheApplication() throws Exception {
-        assertThat(server.admin().store()).as("the JDBC store on the application's DataSource").isInstanceOf(com.heartbeatrm.store.jdbc.JdbcHeartbeatStore.class);
+        assertThat(store).as("the JDBC store on the application's DataSource").isInstanceOf(com.heartbeatrm.store.jdbc.JdbcHeartbeatStore.class);
+        assertThat(server.describeStore()).isEqualTo(store.toString());
         URI base = URI.create("http://127.0.0.1:" + port + "/v1/");
         NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme MSP");
         var token = server.installers().issueToken(Actor.of("alice"), org.id(), org.defaultKey().id(),

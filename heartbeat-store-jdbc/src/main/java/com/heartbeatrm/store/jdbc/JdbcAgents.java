@@ -23,7 +23,9 @@ import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
 import com.heartbeatrm.core.spi.EnrollmentCommit;
 import com.heartbeatrm.core.spi.EnrollmentFacts;
+import com.heartbeatrm.core.spi.Committed;
 import com.heartbeatrm.core.spi.EnrollmentJudge;
+import com.heartbeatrm.core.spi.Judged;
 import com.heartbeatrm.core.spi.EnrollmentVerdict;
 import com.heartbeatrm.core.spi.RenewalAttempt;
 import com.heartbeatrm.core.spi.RenewalCommit;
@@ -41,6 +43,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -72,7 +75,9 @@ final class JdbcAgents implements AgentStore {
 
     private final Sql sql;
     private final Dialect dialect;
-    private final AtomicLong enrollments = new AtomicLong();
+    /** Enrollments and renewals this store instance ran: every one remembers a nonce. */
+    static final int PURGE_NONCES_EVERY = 1000;
+    private final AtomicLong nonceWrites = new AtomicLong();
     private final KeyLanes lanes = new KeyLanes();
     private final boolean batching;
 
@@ -146,12 +151,13 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public EnrollmentCommit enroll(EnrollmentAttempt attempt, EnrollmentJudge judge) {
+    public <R extends Judged<EnrollmentVerdict>> Committed<EnrollmentCommit, R> judgeAndEnroll(EnrollmentAttempt attempt,
+            Function<EnrollmentFacts, R> judge) {
         maybePurgeNonces(attempt.now());
-        if (!batching || sql.joinsHostTransaction()) {
-            return enrollAlone(attempt, judge);
-        }
-        return lanes.enroll(attempt, judge, this::enrollBatch, m -> enrollAlone(m.attempt, m.judge));
+        Judging<EnrollmentFacts, EnrollmentVerdict, R> judging = new Judging<>(judge);
+        EnrollmentCommit commit = !batching || sql.joinsHostTransaction() ? enrollAlone(attempt, judging::verdict)
+                : lanes.enroll(attempt, judging::verdict, this::enrollBatch, m -> enrollAlone(m.attempt, m.judge));
+        return new Committed<>(commit, judging.last());
     }
 
     private EnrollmentCommit enrollAlone(EnrollmentAttempt attempt, EnrollmentJudge judge) {
@@ -164,7 +170,7 @@ final class JdbcAgents implements AgentStore {
                     if (canRetry && run < MAX_KEY_CHANGES) {
                         continue;
                     }
-                    return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_CHANGED);
+                    return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_CHANGED);
                 }
                 // The same agent key enrolled concurrently and won; our transaction (and its counted use) rolled back.
                 return sql.read(c -> byFingerprint(c, attempt.organization().value(), attempt.agentFingerprint()))
@@ -197,10 +203,10 @@ final class JdbcAgents implements AgentStore {
             KeyLanes.Member m = members.get(i);
             EnrollmentFacts facts = readFacts(c, m.attempt);
             EnrollmentVerdict v = m.judge.judge(facts);
-            if (v instanceof EnrollmentVerdict.Reject) {
-                out[i] = new EnrollmentCommit.Rejected();
+            if (v instanceof EnrollmentVerdict.Deny) {
+                out[i] = new EnrollmentCommit.Denied();
             } else if (facts.nonceSeen() || !dialect.rememberNonce(c, m.attempt.nonceKey(), m.attempt.nonceExpiresAt(), m.attempt.now())) {
-                out[i] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+                out[i] = new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
             } else if (v instanceof EnrollmentVerdict.Existing e) {
                 out[i] = new EnrollmentCommit.AlreadyEnrolled(e.agent());
             } else if (v instanceof EnrollmentVerdict.Lock lock) {
@@ -224,15 +230,15 @@ final class JdbcAgents implements AgentStore {
             String org = first.organization().value();
             String keyId = first.key().value();
             String group = admits.get(0).agent().groupId().value();
-            Instant now = latest(members, admitted);
+            Instant now = KeyUses.latest(members, admitted);
             int n = admits.size();
-            int take = countUses(c, org, keyId, group, n, now, admits.get(n - 1).agent().id().value()) ? n : 0;
+            int take = KeyUses.countUses(c, org, keyId, group, n, now, admits.get(n - 1).agent().id().value()) ? n : 0;
             if (take == 0) {
                 Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, true);
                 Optional<EnrollmentCommit.Reason> reason = key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND)
-                        : refusalOf(key.get(), now);
+                        : KeyUses.refusalOf(key.get(), now);
                 if (reason.isPresent() && reason.get() != EnrollmentCommit.Reason.KEY_EXHAUSTED) {
-                    admitted.forEach(i -> out[i] = new EnrollmentCommit.Refused(reason.get()));
+                    admitted.forEach(i -> out[i] = new EnrollmentCommit.DeniedAtCommit(reason.get()));
                     return List.of(out);
                 }
                 if (!key.get().groupId().value().equals(group)) {
@@ -240,11 +246,11 @@ final class JdbcAgents implements AgentStore {
                 }
                 long left = key.get().maxUses().isPresent() ? Math.max(0, key.get().maxUses().getAsLong() - key.get().useCount()) : n;
                 take = (int) Math.min(left, n);
-                if (take > 0 && !countUses(c, org, keyId, group, take, now, admits.get(take - 1).agent().id().value())) {
+                if (take > 0 && !KeyUses.countUses(c, org, keyId, group, take, now, admits.get(take - 1).agent().id().value())) {
                     throw new Undo(true);
                 }
                 for (int j = take; j < n; j++) {
-                    out[admitted.get(j)] = new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED);
+                    out[admitted.get(j)] = new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXHAUSTED);
                 }
             }
             if (take > 0) {
@@ -277,42 +283,14 @@ final class JdbcAgents implements AgentStore {
         return List.of(out);
     }
 
-    private static Instant latest(List<KeyLanes.Member> members, List<Integer> indexes) {
-        Instant t = members.get(indexes.get(0)).attempt.now();
-        for (int i : indexes) {
-            Instant at = members.get(i).attempt.now();
-            if (at.isAfter(t)) {
-                t = at;
-            }
-        }
-        return t;
-    }
-
-    /**
-     * Counts one use ({@code delta} 1) of an installer with a use limit if it has room, or gives one back ({@code -1}, the
-     * key refused what the installer admitted). Its row lock queues concurrent enrollments of that one installer.
-     */
-    private static boolean countInstallerUse(Connection c, String org, String installer, int delta) throws SQLException {
-        return Sql.update(c, "UPDATE hb_installer SET use_count = use_count + ? WHERE org_id = ? AND id = ? AND max_uses IS NOT NULL"
-                + " AND use_count + ? <= max_uses AND use_count + ? >= 0", delta, org, installer, delta, delta) == 1;
-    }
-
-    /** Counts {@code n} uses if the key still exists, is enabled and unexpired at {@code now}, points at the group and has room. */
-    private static boolean countUses(Connection c, String org, String keyId, String group, int n, Instant now, String lastAgent)
-            throws SQLException {
-        return Sql.update(c, "UPDATE hb_access_key SET use_count = use_count + ?, last_used_at = ?, last_used_by = ?"
-                + " WHERE org_id = ? AND id = ? AND group_id = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-                + " AND (max_uses IS NULL OR use_count + ? <= max_uses)", n, now, lastAgent, org, keyId, group, now, n) == 1;
-    }
-
     private EnrollmentCommit enrollOnce(Connection c, EnrollmentAttempt attempt, EnrollmentJudge judge) throws SQLException {
         EnrollmentFacts facts = readFacts(c, attempt);
         EnrollmentVerdict v = judge.judge(facts);
-        if (v instanceof EnrollmentVerdict.Reject) {
-            return new EnrollmentCommit.Rejected();
+        if (v instanceof EnrollmentVerdict.Deny) {
+            return new EnrollmentCommit.Denied();
         }
         if (facts.nonceSeen() || !dialect.rememberNonce(c, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now())) {
-            return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED);
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED);
         }
         if (v instanceof EnrollmentVerdict.Existing e) {
             return new EnrollmentCommit.AlreadyEnrolled(e.agent());
@@ -326,20 +304,20 @@ final class JdbcAgents implements AgentStore {
         String org = attempt.organization().value();
         Instant now = attempt.now();
         boolean limited = facts.installer().map(i -> i.maxUses().isPresent()).orElse(false);
-        if (limited && !countInstallerUse(c, org, attempt.installer().value(), 1)) {
+        if (limited && !KeyUses.countInstallerUse(c, org, attempt.installer().value(), 1)) {
             // The nonce stays remembered: that request was seen, and refused.
-            return new EnrollmentCommit.Refused(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
+            return new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.INSTALLER_EXHAUSTED);
         }
-        if (!countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
-            Optional<EnrollmentCommit.Reason> reason = refusal(c, org, attempt.key().value(), now);
+        if (!KeyUses.countUses(c, org, attempt.key().value(), agent.groupId().value(), 1, now, agent.id().value())) {
+            Optional<EnrollmentCommit.Reason> reason = KeyUses.refusal(c, org, attempt.key().value(), now);
             if (reason.isEmpty()) {
                 throw new Undo(true);
             }
             if (limited) {
-                countInstallerUse(c, org, attempt.installer().value(), -1);
+                KeyUses.countInstallerUse(c, org, attempt.installer().value(), -1);
             }
             // The nonce stays remembered: that request was seen, and refused.
-            return new EnrollmentCommit.Refused(reason.get());
+            return new EnrollmentCommit.DeniedAtCommit(reason.get());
         }
         if (dialect.locksReferencedGroup()) {
             JdbcGroups.lockReferencedGroup(c, dialect, org, agent.groupId().value());
@@ -373,20 +351,6 @@ final class JdbcAgents implements AgentStore {
         return new EnrollmentCommit.Locked(locked);
     }
 
-    private static Optional<EnrollmentCommit.Reason> refusal(Connection c, String org, String keyId, Instant now) throws SQLException {
-        Optional<AccessKey> key = JdbcKeys.row(c, org, keyId, false);
-        return key.isEmpty() ? Optional.of(EnrollmentCommit.Reason.KEY_NOT_FOUND) : refusalOf(key.get(), now);
-    }
-
-    private static Optional<EnrollmentCommit.Reason> refusalOf(AccessKey key, Instant now) {
-        return switch (key.status(now)) {
-            case DISABLED -> Optional.of(EnrollmentCommit.Reason.KEY_DISABLED);
-            case EXPIRED -> Optional.of(EnrollmentCommit.Reason.KEY_EXPIRED);
-            case EXHAUSTED -> Optional.of(EnrollmentCommit.Reason.KEY_EXHAUSTED);
-            case ENABLED -> Optional.empty();
-        };
-    }
-
     static void checkAdmission(EnrollmentAttempt attempt, Agent agent) {
         if (!agent.organizationId().equals(attempt.organization()) || !agent.accessKeyId().equals(attempt.key())
                 || !agent.publicKeyFingerprint().equals(attempt.agentFingerprint())
@@ -395,9 +359,13 @@ final class JdbcAgents implements AgentStore {
         }
     }
 
-    /** Forgets expired nonces now and then, in a statement of its own, off the enrollment's transaction. */
+    /**
+     * Forgets expired nonces once every 1,000 enrollments and renewals, in a statement of its own, off the request's
+     * transaction. Renewals count too: a settled fleet renews all day and seldom enrolls, and its renewals' nonces must
+     * not pile up until the next thousand enrollments.
+     */
     private void maybePurgeNonces(Instant now) {
-        if (enrollments.incrementAndGet() % 1000 == 0) {
+        if (nonceWrites.incrementAndGet() % PURGE_NONCES_EVERY == 0) {
             sql.read(c -> Sql.update(c, "DELETE FROM hb_nonce WHERE expires_at <= ?", now));
         }
     }
@@ -468,12 +436,19 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
+    public <R extends Judged<RenewalVerdict>> Committed<RenewalCommit, R> judgeAndRenew(RenewalAttempt attempt, Function<RenewalFacts, R> judge) {
+        maybePurgeNonces(attempt.now());
+        Judging<RenewalFacts, RenewalVerdict, R> judging = new Judging<>(judge);
+        RenewalCommit commit = renewOnce(attempt, judging::verdict);
+        return new Committed<>(commit, judging.last());
+    }
+
+    private RenewalCommit renewOnce(RenewalAttempt attempt, RenewalJudge judge) {
         return sql.inTransaction(c -> {
             RenewalFacts facts = readRenewalFacts(c, attempt);
             RenewalVerdict v = judge.judge(facts);
-            if (v instanceof RenewalVerdict.Reject) {
-                return new RenewalCommit.Rejected();
+            if (v instanceof RenewalVerdict.Deny) {
+                return new RenewalCommit.Denied();
             }
             Agent agent = facts.agent().orElseThrow(() -> new InvalidInputException("verdict", "only a rejection fits a missing agent"));
             String org = agent.organizationId().value();
@@ -574,6 +549,40 @@ final class JdbcAgents implements AgentStore {
             Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
             return null;
+        });
+    }
+
+    @Override
+    public Page<Agent> listSeenBefore(OrganizationId org, GroupId group, Instant before, PageRequest page) {
+        return sql.read(c -> {
+            List<Object> params = new ArrayList<>(List.of(org.value(), group.value(), before));
+            String after = JdbcKeys.keyset(page, params, "last_seen_at");
+            params.add(page.limit() + 1);
+            List<Agent> rows = Sql.list(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND group_id = ? AND last_seen_at < ?"
+                    + after + " ORDER BY last_seen_at, id LIMIT ?", params.toArray());
+            return JdbcPages.page(rows, page.limit(), a -> Cursors.of(a.lastSeenAt(), a.id().value()));
+        });
+    }
+
+    /**
+     * One conditional statement decides: it matches only while the agent is at the version and last-seen time the sweeper
+     * judged (a racing renewal moves last_seen_at, a racing admin change the version; PostgreSQL and MariaDB re-check the
+     * condition after waiting for such a writer's row lock). The audit row is written only when it matched, in the
+     * same transaction, so two sweepers retire an agent once with one record.
+     */
+    @Override
+    public boolean retire(OrganizationId org, AgentId id, long expectedVersion, Instant seenBefore, boolean remove, AuditEvent audit) {
+        return sql.inTransaction(c -> {
+            int n = remove
+                    ? Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ? AND version = ? AND last_seen_at < ?", org.value(), id.value(),
+                            expectedVersion, seenBefore)
+                    : Sql.update(c, "UPDATE hb_agent SET status = ?, version = ? WHERE org_id = ? AND id = ? AND version = ? AND last_seen_at < ?",
+                            AgentStatus.DISABLED.name(), expectedVersion + 1, org.value(), id.value(), expectedVersion, seenBefore);
+            if (n == 0) {
+                return false;
+            }
+            JdbcAudit.insert(c, audit);
+            return true;
         });
     }
 }

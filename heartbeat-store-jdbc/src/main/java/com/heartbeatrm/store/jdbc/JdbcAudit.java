@@ -71,6 +71,27 @@ final class JdbcAudit implements AuditStore {
         });
     }
 
+    /**
+     * Picks the oldest rows through the (org_id, at, seq) index, then deletes exactly those by primary key: the same
+     * two statements on every database (MariaDB takes no LIMIT in an IN subquery), one short transaction per batch.
+     */
+    @Override
+    public int deleteRecordedBefore(OrganizationId org, java.time.Instant before, int limit) {
+        if (limit < 1 || limit > MAX_DELETE_BATCH) {
+            throw new com.heartbeatrm.core.InvalidInputException("limit", "must be between 1 and " + MAX_DELETE_BATCH + ", got " + limit);
+        }
+        return sql.inTransaction(c -> {
+            List<Long> seqs = Sql.list(c, rs -> rs.getLong(1), "SELECT seq FROM hb_audit WHERE org_id = ? AND at < ? ORDER BY at, seq LIMIT ?",
+                    org.value(), before, limit);
+            int deleted = 0;
+            for (int from = 0; from < seqs.size(); from += 500) {
+                List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + 500));
+                deleted += Sql.update(c, "DELETE FROM hb_audit WHERE seq IN (" + "?, ".repeat(chunk.size() - 1) + "?)", chunk.toArray());
+            }
+            return deleted;
+        });
+    }
+
     @Override
     public Page<AuditRecord> query(AuditQuery q) {
         return sql.read(c -> {

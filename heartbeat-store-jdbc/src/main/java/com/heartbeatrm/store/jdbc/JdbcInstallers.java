@@ -86,6 +86,27 @@ final class JdbcInstallers implements InstallerStore {
     }
 
     @Override
+    public List<InstallerRecord> listRetiredBefore(OrganizationId org, java.time.Instant before, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new com.heartbeatrm.core.InvalidInputException("limit", "must be between 1 and 1000, got " + limit);
+        }
+        return sql.read(c -> Sql.list(c, Rows::installer, "SELECT * FROM hb_installer WHERE org_id = ? AND (revoked_at < ? OR expires_at < ?)"
+                + " ORDER BY issued_at, id LIMIT ?", org.value(), before, before, limit));
+    }
+
+    @Override
+    public boolean removeRetired(OrganizationId org, InstallerId id, java.time.Instant before, AuditEvent audit) {
+        return sql.inTransaction(c -> {
+            if (Sql.update(c, "DELETE FROM hb_installer WHERE org_id = ? AND id = ? AND (revoked_at < ? OR expires_at < ?)", org.value(), id.value(),
+                    before, before) == 0) {
+                return false;
+            }
+            JdbcAudit.insert(c, audit);
+            return true;
+        });
+    }
+
+    @Override
     public Page<InstallerRecord> list(OrganizationId org, PageRequest page) {
         return page("", new ArrayList<>(List.of(org.value())), page);
     }

@@ -2,11 +2,11 @@ package com.heartbeatrm.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;

@@ -3,8 +3,8 @@ package com.heartbeatrm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
@@ -18,7 +18,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.heartbeatrm.core.SecuritySetting;
+import com.heartbeatrm.core.StaleAgentPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -35,9 +38,11 @@ class IndexUseTest {
     private static final Actor ALICE = Actor.of("alice");
     private static final int SEEDED = 5_000;
     private static final int REQUESTS = 30;
+    /** Seeded agents last seen two days ago: the sweeps' work. */
+    private static final int STALE = 100;
 
     @Test
-    @DisplayName("enrollments and renewals never scan the agents table sequentially, under generic plans too")
+    @DisplayName("enrollments, renewals and retention sweeps never scan the agents table sequentially, under generic plans too")
     void noSequentialScanOfAgents() throws Exception {
         try (Databases.Fresh fresh = Databases.postgres(2)) {
             String url = fresh.dataSource().getJdbcUrl();
@@ -61,9 +66,15 @@ class IndexUseTest {
                             Clock.systemUTC()).toJson();
                     assertThat(node.server.renew(renewal, node.server.contextFor(from))).isInstanceOf(RenewalResult.Renewed.class);
                 }
+                // The retention sweeper reads agents by last-seen time (the V4 index) and retires each by its key.
+                node.admin.groups().setOverride(ALICE, org.id(), org.rootGroup().id(), SecuritySetting.STALE_AGENTS,
+                        StaleAgentPolicy.disableAfter(Duration.ofDays(1)));
+                for (int i = 0; i < 3; i++) {
+                    assertThat(node.server.sweep().agentsDisabled()).isEqualTo(i == 0 ? STALE : 0);
+                }
             }
             long after = stableSeqScans(url);
-            assertThat(after - before).as("sequential scans of hb_agent during %d enrollments and %d renewals", REQUESTS, REQUESTS)
+            assertThat(after - before).as("sequential scans of hb_agent during %d enrollments, %d renewals and 3 sweeps", REQUESTS, REQUESTS)
                     .isZero();
         }
     }
@@ -77,7 +88,8 @@ class IndexUseTest {
                 byte[] fp = new byte[32];
                 random.nextBytes(fp);
                 Object[] row = {org.id().value(), AgentId.random().value(), org.rootGroup().id().value(), "ACTIVE", now, org.defaultKey().id().value(),
-                        null, "seed-" + i, "LINUX", HexFormat.of().formatHex(fp), now, 1L, null, now, now + 86_400_000_000_000L, 0L};
+                        null, "seed-" + i, "LINUX", HexFormat.of().formatHex(fp), i < STALE ? now - 2 * 86_400_000_000_000L : now, 1L, null, now,
+                        now + 86_400_000_000_000L, 0L};
                 for (int j = 0; j < row.length; j++) {
                     ps.setObject(j + 1, row[j]);
                 }

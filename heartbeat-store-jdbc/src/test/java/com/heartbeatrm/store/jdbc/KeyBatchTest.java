@@ -58,7 +58,7 @@ class KeyBatchTest {
                 return new EnrollmentVerdict.Existing(facts.existingAgent().get());
             }
             if (facts.key().isEmpty()) {
-                return new EnrollmentVerdict.Reject();
+                return new EnrollmentVerdict.Deny();
             }
             AccessKey key = facts.key().get();
             Agent agent = new Agent(AgentId.random(), key.organizationId(), key.groupId(), AgentStatus.ACTIVE, a.now(), key.id(),
@@ -77,22 +77,22 @@ class KeyBatchTest {
     void partialRoom() {
         try (Databases.Fresh fresh = Databases.h2(2)) {
             JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store);
+            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
             NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
             AccessKey key = admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("three", org.rootGroup().id()).maxUses(3).build());
             EnrollmentAttempt replayed = attempt(key);
-            List<KeyLanes.Member> members = List.of(member(attempt(key)), new KeyLanes.Member(attempt(key), f -> new EnrollmentVerdict.Reject()),
+            List<KeyLanes.Member> members = List.of(member(attempt(key)), new KeyLanes.Member(attempt(key), f -> new EnrollmentVerdict.Deny()),
                     member(replayed), member(attempt(key, replayed.agentFingerprint(), replayed.nonce())),
                     member(attempt(key)), member(attempt(key)));
             JdbcAgents agents = (JdbcAgents) store.agents();
             agents.enrollBatch(members);
 
             assertThat(members.get(0).outcome).isInstanceOf(EnrollmentCommit.Enrolled.class);
-            assertThat(members.get(1).outcome).isInstanceOf(EnrollmentCommit.Rejected.class);
+            assertThat(members.get(1).outcome).isInstanceOf(EnrollmentCommit.Denied.class);
             assertThat(members.get(2).outcome).isInstanceOf(EnrollmentCommit.Enrolled.class);
-            assertThat(members.get(3).outcome).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.REPLAYED));
+            assertThat(members.get(3).outcome).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.REPLAYED));
             assertThat(members.get(4).outcome).isInstanceOf(EnrollmentCommit.Enrolled.class);
-            assertThat(members.get(5).outcome).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_EXHAUSTED));
+            assertThat(members.get(5).outcome).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXHAUSTED));
             for (int i : new int[] {0, 2, 4}) {
                 Agent a = ((EnrollmentCommit.Enrolled) members.get(i).outcome).agent();
                 assertThat(a.publicKeyFingerprint()).isEqualTo(members.get(i).attempt.agentFingerprint());
@@ -106,13 +106,13 @@ class KeyBatchTest {
     void disabledKey() {
         try (Databases.Fresh fresh = Databases.h2(2)) {
             JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store);
+            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
             NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
             AccessKey key = org.defaultKey();
             admin.accessKeys().disable(ALICE, org.id(), key.id(), "leaked");
             List<KeyLanes.Member> members = List.of(member(attempt(key)), member(attempt(key)), member(attempt(key)));
             ((JdbcAgents) store.agents()).enrollBatch(members);
-            assertThat(members).allSatisfy(m -> assertThat(m.outcome).isEqualTo(new EnrollmentCommit.Refused(EnrollmentCommit.Reason.KEY_DISABLED)));
+            assertThat(members).allSatisfy(m -> assertThat(m.outcome).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_DISABLED)));
             assertThat(admin.accessKeys().require(org.id(), key.id()).useCount()).isZero();
         }
     }
@@ -122,7 +122,7 @@ class KeyBatchTest {
     void sameAgentKeyTwice() {
         try (Databases.Fresh fresh = Databases.h2(2)) {
             JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store);
+            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
             NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
             AccessKey key = org.defaultKey();
             String fp = fingerprint();

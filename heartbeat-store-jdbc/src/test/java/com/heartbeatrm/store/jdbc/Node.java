@@ -1,9 +1,9 @@
 package com.heartbeatrm.store.jdbc;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.HeartbeatAdmin;
@@ -34,8 +34,12 @@ final class Node {
     }
 
     Node(JdbcHeartbeatStore store, Clock clock) {
+        this(store, clock, com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS);
+    }
+
+    Node(JdbcHeartbeatStore store, Clock clock, com.heartbeatrm.enrollment.RetentionPolicy retention) {
         this.store = store;
-        server = HeartbeatServer.builder(store, KEK, ISSUER).clock(clock).endpoints(List.of(URI.create(ISSUER + "/v1/"))).build();
+        server = HeartbeatServer.builder(store, KEK, ISSUER).clock(clock).retention(retention).endpoints(List.of(URI.create(ISSUER + "/v1/"))).build();
         server.signingKeys().ensureActiveKey();
         admin = server.admin();
     }

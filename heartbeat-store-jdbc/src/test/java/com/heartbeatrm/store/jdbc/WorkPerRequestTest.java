@@ -3,8 +3,8 @@ package com.heartbeatrm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.RenewalRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.NewOrganization;

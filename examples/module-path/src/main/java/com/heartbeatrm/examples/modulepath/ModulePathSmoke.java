@@ -1,9 +1,9 @@
 package com.heartbeatrm.examples.modulepath;
 
-import com.heartbeatrm.agent.AgentFacts;
+import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentKeyPair;
-import com.heartbeatrm.agent.EnrollmentProtocol;
-import com.heartbeatrm.agent.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentProtocol;
+import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;

@@ -21,7 +21,7 @@ public final class HealthCheck {
     public static Result of(HeartbeatServer server) {
         server.admin().organizations().list(PageRequest.first(1));
         boolean active = server.signingKeys().list().stream().anyMatch(k -> k.status() == StoredSigningKey.Status.ACTIVE);
-        String store = server.admin().store().toString();
+        String store = server.describeStore();
         return active ? new Result(true, Map.of("store", store, "signingKey", "active"))
                 : new Result(false, Map.of("store", store, "signingKey", "none active: the server cannot sign credentials"));
     }

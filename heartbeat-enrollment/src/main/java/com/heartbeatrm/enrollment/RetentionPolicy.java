@@ -1,0 +1,142 @@
+package com.heartbeatrm.enrollment;
+
+import com.heartbeatrm.core.InvalidInputException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the server's retention sweeper removes and how often it runs. The stale and ephemeral agent rules are group
+ * settings ({@code staleAgents}, {@code ephemeralAgents}, off by default); this policy holds what is server-wide: how long
+ * audit records are kept, how long the records of revoked or expired installers are kept, and the sweeper's pace.
+ *
+ * <p>{@link #DEFAULTS} deletes nothing by itself and starts no thread: a library does not drop a host's audit trail or
+ * run in the background unasked; {@link HeartbeatServer#sweep()} applies the group rules when called. {@link #RECOMMENDED}
+ * is what the reference server and the Spring Boot starter run: a sweep every 15 minutes, audit kept 400 days (a year
+ * and a margin for an annual review), installer records kept 90 days after their revocation or expiry (long enough to
+ * answer "which installer enrolled this agent" for a recent incident).
+ */
+public final class RetentionPolicy {
+    public static final int MAX_BATCH = 1000;
+    public static final RetentionPolicy DEFAULTS = builder().build();
+    public static final RetentionPolicy RECOMMENDED = builder().auditRetention(Duration.ofDays(400)).installerGrace(Duration.ofDays(90))
+            .sweepEvery(Duration.ofMinutes(15)).build();
+
+    private final Optional<Duration> auditRetention;
+    private final Optional<Duration> installerGrace;
+    private final Optional<Duration> sweepEvery;
+    private final int batchSize;
+    private final int maxWorkPerRun;
+
+    private RetentionPolicy(Builder b) {
+        this.auditRetention = b.auditRetention;
+        this.installerGrace = b.installerGrace;
+        this.sweepEvery = b.sweepEvery;
+        this.batchSize = b.batchSize;
+        this.maxWorkPerRun = b.maxWorkPerRun;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this policy's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.auditRetention = auditRetention;
+        b.installerGrace = installerGrace;
+        b.sweepEvery = sweepEvery;
+        b.batchSize = batchSize;
+        b.maxWorkPerRun = maxWorkPerRun;
+        return b;
+    }
+
+    /** Audit records older than this are deleted; empty: kept forever. */
+    public Optional<Duration> auditRetention() {
+        return auditRetention;
+    }
+
+    /** Records of installers revoked or expired longer ago than this are deleted; empty: kept forever. */
+    public Optional<Duration> installerGrace() {
+        return installerGrace;
+    }
+
+    /** The pause between two background sweeps; empty: no background sweeps. */
+    public Optional<Duration> sweepEvery() {
+        return sweepEvery;
+    }
+
+    /** Rows one store call reads or deletes; each batch is a short transaction of its own. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Rows one sweep reads or changes at most; the next sweep resumes where it stopped. */
+    public int maxWorkPerRun() {
+        return maxWorkPerRun;
+    }
+
+    @Override
+    public String toString() {
+        return "RetentionPolicy[audit=" + auditRetention.map(Duration::toString).orElse("forever") + ", installers="
+                + installerGrace.map(Duration::toString).orElse("forever") + ", every=" + sweepEvery.map(Duration::toString).orElse("on request")
+                + ", batch=" + batchSize + ", maxWork=" + maxWorkPerRun + "]";
+    }
+
+    public static final class Builder {
+        private Optional<Duration> auditRetention = Optional.empty();
+        private Optional<Duration> installerGrace = Optional.empty();
+        private Optional<Duration> sweepEvery = Optional.empty();
+        private int batchSize = 500;
+        private int maxWorkPerRun = 20_000;
+
+        private Builder() {
+        }
+
+        /** Keep audit records this long (at least 1 day); {@code null} keeps them forever. */
+        public Builder auditRetention(Duration d) {
+            this.auditRetention = Optional.ofNullable(d).map(x -> atLeast("auditRetention", x, Duration.ofDays(1)));
+            return this;
+        }
+
+        /** Keep records of revoked or expired installers this long after (at least 1 hour); {@code null}: forever. */
+        public Builder installerGrace(Duration d) {
+            this.installerGrace = Optional.ofNullable(d).map(x -> atLeast("installerGrace", x, Duration.ofHours(1)));
+            return this;
+        }
+
+        /** Sweep in the background with this pause between runs (at least 1 second); {@code null}: only on request. */
+        public Builder sweepEvery(Duration d) {
+            this.sweepEvery = Optional.ofNullable(d).map(x -> atLeast("sweepEvery", x, Duration.ofSeconds(1)));
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            if (n < 1 || n > MAX_BATCH) {
+                throw new InvalidInputException("batchSize", "must be between 1 and " + MAX_BATCH + ", got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        public Builder maxWorkPerRun(int n) {
+            if (n < 1) {
+                throw new InvalidInputException("maxWorkPerRun", "must be positive, got " + n);
+            }
+            this.maxWorkPerRun = n;
+            return this;
+        }
+
+        private static Duration atLeast(String field, Duration d, Duration min) {
+            Objects.requireNonNull(d, field);
+            if (d.compareTo(min) < 0) {
+                throw new InvalidInputException(field, "must be at least " + min + ", got " + d);
+            }
+            return d;
+        }
+
+        public RetentionPolicy build() {
+            return new RetentionPolicy(this);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package com.heartbeatrm.enrollment.admin;
+
+import static com.heartbeatrm.enrollment.admin.Replies.created;
+import static com.heartbeatrm.enrollment.admin.Replies.ok;
+import static com.heartbeatrm.enrollment.admin.Replies.paged;
+
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupSettings;
+import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.InvalidInputException;
+import com.heartbeatrm.core.Organization;
+import com.heartbeatrm.core.PageRequest;
+import com.heartbeatrm.core.ResolvedSetting;
+import com.heartbeatrm.core.SecuritySetting;
+import com.heartbeatrm.protocol.StrictJson;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code /groups}: the tree, a group with its effective settings, create, rename, move, settings and locks, delete. */
+final class GroupRoutes implements Routes.RouteSet {
+    private final HeartbeatAdmin admin;
+
+    GroupRoutes(HeartbeatAdmin admin) {
+        this.admin = admin;
+    }
+
+    @Override
+    public void addTo(Routes routes) {
+        routes.get("/groups", this::groups);
+        routes.route("POST", "/groups", Route.BodyType.JSON, Set.of("name", "parent"), this::groupCreate);
+        routes.get("/groups/{group}", c -> ok(groupDetail(c.org(), c.group(c.path("group")))));
+        routes.post("/groups/{group}/rename", Set.of("name"), c -> {
+            Group g = c.group(c.path("group"));
+            return ok(Rows.group(admin, c.org(), admin.groups().rename(c.actor, c.org().id(), g.id(), c.requireString("name"))));
+        });
+        routes.post("/groups/{group}/move", Set.of("parent"), c -> {
+            Group g = c.group(c.path("group"));
+            Group parent = c.group(c.requireString("parent"));
+            return ok(Rows.group(admin, c.org(), admin.groups().move(c.actor, c.org().id(), g.id(), parent.id())));
+        });
+        routes.post("/groups/{group}/settings", Set.of("settings", "lock", "unlock"), this::groupSettings);
+        routes.delete("/groups/{group}", c -> {
+            Group g = c.group(c.path("group"));
+            admin.groups().delete(c.actor, c.org().id(), g.id());
+            return ok(Map.of("deleted", g.id().value()));
+        });
+    }
+
+    private AdminResponse groups(Call c) {
+        Organization org = c.org();
+        List<Group> all = new ArrayList<>(admin.groups().subtree(org.id(), org.rootGroupId()));
+        // Page by path, root first: a cursor is the last path shown.
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Group g : all) {
+            if (c.scope().allows(g.id())) {
+                rows.add(Rows.group(admin, org, g));
+            }
+        }
+        rows.sort(Comparator.comparing((Map<String, Object> m) -> (Boolean) m.get("root") ? "" : (String) m.get("path")));
+        PageRequest page = c.page();
+        int from = 0;
+        if (page.after().isPresent()) {
+            String after = page.after().get();
+            while (from < rows.size() && sortKey(rows.get(from)).compareTo(after) <= 0) {
+                from++;
+            }
+        }
+        int to = Math.min(rows.size(), from + page.limit());
+        List<Object> items = new ArrayList<>(rows.subList(from, to));
+        Optional<String> next = to < rows.size() ? Optional.of(sortKey(rows.get(to - 1))) : Optional.empty();
+        return ok(paged(items, next));
+    }
+
+    private static String sortKey(Map<String, Object> groupRow) {
+        return (Boolean) groupRow.get("root") ? "" : (String) groupRow.get("path");
+    }
+
+    private AdminResponse groupCreate(Call c) {
+        Organization org = c.org();
+        Group parent = c.group(c.string("parent").filter(s -> !s.isBlank()).orElse("/"));
+        Group g = admin.groups().create(c.actor, org.id(), parent.id(), c.requireString("name"));
+        return created(Rows.group(admin, org, g));
+    }
+
+    private Map<String, Object> groupDetail(Organization org, Group g) {
+        List<Object> settings = new ArrayList<>();
+        for (ResolvedSetting<?> r : admin.groups().effectiveSettings(org.id(), g.id()).all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("setting", r.setting().name());
+            m.put("value", format(r));
+            m.put("source", r.describeSource());
+            m.put("locked", r.lockedBy().isPresent());
+            r.lockedBy().ifPresent(l -> m.put("lockedBy", l.groupId().equals(g.id()) ? "here" : admin.groups().pathOf(org.id(), l.groupId())));
+            m.put("lockedHere", g.settings().isLocked(r.setting()));
+            m.put("overriddenHere", g.settings().override(r.setting()).isPresent());
+            overrideText(g.settings(), r.setting()).ifPresent(v -> m.put("override", v));
+            settings.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(Rows.group(admin, org, g));
+        out.put("settings", settings);
+        return out;
+    }
+
+    private static <T> Optional<String> overrideText(GroupSettings s, SecuritySetting<T> setting) {
+        return s.override(setting).map(setting::format);
+    }
+
+    private static <T> String format(ResolvedSetting<T> r) {
+        return r.setting().format(r.value());
+    }
+
+    private AdminResponse groupSettings(Call c) {
+        Organization org = c.org();
+        Group g = c.group(c.path("group"));
+        GroupSettings s = g.settings();
+        Map<String, Object> values = c.object("settings").orElse(Map.of());
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            SecuritySetting<?> setting = SecuritySetting.byName(e.getKey()).orElseThrow(() -> new InvalidInputException("settings",
+                    "unknown setting " + StrictJson.printable(e.getKey())));
+            if (!(e.getValue() instanceof String text)) {
+                throw new InvalidInputException(setting.name(), "must be a string (or \"inherit\")");
+            }
+            try {
+                s = text.equalsIgnoreCase("inherit") ? s.withoutOverride(setting) : parsed(s, setting, text);
+            } catch (InvalidInputException bad) {
+                // Name the setting, so that a form shows the words next to its input.
+                throw bad.field().equals(setting.name()) ? bad : new InvalidInputException(setting.name(), bad.getMessage());
+            }
+        }
+        for (String l : c.strings("lock", 16)) {
+            s = s.withLock(SecuritySetting.byName(l).orElseThrow(() -> new InvalidInputException("lock", "unknown setting")), true);
+        }
+        for (String l : c.strings("unlock", 16)) {
+            s = s.withLock(SecuritySetting.byName(l).orElseThrow(() -> new InvalidInputException("unlock", "unknown setting")), false);
+        }
+        Group changed = admin.groups().changeSettings(c.actor, org.id(), g.id(), s, g.version());
+        return ok(groupDetail(org, changed));
+    }
+
+    private static <T> GroupSettings parsed(GroupSettings s, SecuritySetting<T> setting, String value) {
+        return s.withOverride(setting, setting.parse(value));
+    }
+}

@@ -1,0 +1,89 @@
+package com.heartbeatrm.protocol;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Why a server refused a request, as the protocol says it on the wire ({@code "reason"}), with the HTTP status
+ * that goes with it. These codes are public and stable: an agent may act on them (back off, ask for a new
+ * installer, tell its user). A server knows more precise reasons; it maps each to one of these, coarsely where a
+ * detail would help an attacker (anything about a token that did not verify is {@link #INVALID_INSTALLER}).
+ */
+public enum DenialCode {
+    /** The body is not a well-formed request (400). */
+    INVALID_REQUEST(400),
+    /** The body is larger than {@link EnrollmentProtocol#MAX_BODY_BYTES} (413). */
+    REQUEST_TOO_LARGE(413),
+    /** The installer's token is not one this server accepts (403). */
+    INVALID_INSTALLER(403),
+    INSTALLER_EXPIRED(403),
+    INSTALLER_REVOKED(403),
+    /** A single-use installer (download link) already enrolled another computer (403). */
+    INSTALLER_USED(403),
+    KEY_NOT_FOUND(403),
+    KEY_DISABLED(403),
+    KEY_EXPIRED(403),
+    KEY_EXHAUSTED(403),
+    NETWORK_NOT_ALLOWED(403),
+    PLATFORM_NOT_ALLOWED(403),
+    /** The proof of possession or the nonce was refused (403). */
+    REJECTED(403),
+    /** The agent's clock is too far from the server's (403). */
+    CLOCK_SKEW(403),
+    /** Too many failed attempts from here; retry after the time the answer gives (429). */
+    THROTTLED(429),
+    AGENT_NOT_FOUND(403),
+    AGENT_DISABLED(403),
+    /** Two copies of this agent's identity renewed: it is locked until an administrator unlocks it (403). */
+    AGENT_LOCKED(403),
+    PENDING_EXPIRED(403),
+    /** No such endpoint (404). */
+    NOT_FOUND(404),
+    /** The endpoint takes only {@code POST} (405). */
+    METHOD_NOT_ALLOWED(405),
+    /** The server cannot answer now (its database is unreachable); retry later (503). */
+    UNAVAILABLE(503),
+    /** The server failed (500). */
+    INTERNAL_ERROR(500),
+    /** A code this agent does not know, from a newer server. Agents read only; a server never sends it. */
+    UNKNOWN(0);
+
+    private final int httpStatus;
+
+    DenialCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status a server answers this refusal with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** True when the same request may succeed later from the same agent (throttled, unavailable, server error). */
+    public boolean isRetryable() {
+        return httpStatus == 429 || httpStatus >= 500;
+    }
+
+    /** The wire form: lower case with underscores, e.g. {@code key_disabled}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The code for a wire name; {@link #UNKNOWN} for a name this agent does not know. */
+    public static DenialCode fromWire(String wireName) {
+        return parse(wireName).orElse(UNKNOWN);
+    }
+
+    /** The code for a wire name, if it is one (never {@link #UNKNOWN}). */
+    public static Optional<DenialCode> parse(String wireName) {
+        if (wireName == null || !wireName.matches("[a-z_]{1,40}")) {
+            return Optional.empty();
+        }
+        for (DenialCode c : values()) {
+            if (c != UNKNOWN && c.wireName().equals(wireName)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+}

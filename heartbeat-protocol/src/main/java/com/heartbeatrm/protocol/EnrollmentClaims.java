@@ -1,0 +1,95 @@
+package com.heartbeatrm.protocol;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What an enrollment token says, validated on construction. None of it is secret: the access key id is a
+ * public id, and the token's power comes from its signature.
+ *
+ * @param formatVersion  the claims format; {@value #FORMAT_VERSION} today (claim {@code ver})
+ * @param issuer         the deployment that signed the token (claim {@code iss})
+ * @param installerId    unique per token: the id of the installer that carries it (claim {@code jti})
+ * @param endpoints      the enrollment service's base URLs, tried in order, 1 to 8 (claim {@code endpoints}); the
+ *                       protocol's paths are resolved against them ({@link EnrollmentProtocol#enrollUri})
+ * @param tlsPins        SHA-256 pins of the servers' TLS public keys (SPKI), base64url (claim {@code pins}); when
+ *                       present, an agent talks only to a server whose key matches one of them
+ * @param platform       optional: {@code windows}, {@code macos} or {@code linux}
+ */
+public record EnrollmentClaims(int formatVersion, String issuer, String organizationId, String accessKeyId, String installerId,
+        Instant issuedAt, Optional<Instant> expiresAt, List<URI> endpoints, List<String> tlsPins, Optional<String> platform) {
+    /**
+     * The claims format. Version 2 made {@code endpoints} base URLs (version 1 named the enroll URL itself, so the
+     * renewal URL had to be guessed); version 1 tokens are refused with {@link TokenException.Reason#UNSUPPORTED_VERSION}.
+     */
+    public static final int FORMAT_VERSION = 2;
+    public static final int MAX_ENDPOINTS = 8;
+    public static final int MAX_PINS = 8;
+    public static final int MAX_ENDPOINT_LENGTH = 2048;
+    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern KEY = Pattern.compile("hbk_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern INSTALLER = Pattern.compile("ins_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern ISSUER = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    public EnrollmentClaims {
+        if (formatVersion != FORMAT_VERSION) {
+            throw new IllegalArgumentException("ver: unsupported claims format " + formatVersion);
+        }
+        check("iss", issuer, ISSUER);
+        check("org", organizationId, ORG);
+        check("key", accessKeyId, KEY);
+        check("jti", installerId, INSTALLER);
+        Objects.requireNonNull(issuedAt, "iat");
+        Objects.requireNonNull(expiresAt, "exp");
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(issuedAt)) {
+            throw new IllegalArgumentException("exp: must be after iat");
+        }
+        endpoints = List.copyOf(endpoints);
+        if (endpoints.isEmpty() || endpoints.size() > MAX_ENDPOINTS) {
+            throw new IllegalArgumentException("endpoints: 1 to " + MAX_ENDPOINTS + " URLs");
+        }
+        for (URI u : endpoints) {
+            checkEndpoint(u);
+        }
+        tlsPins = List.copyOf(tlsPins);
+        if (tlsPins.size() > MAX_PINS) {
+            throw new IllegalArgumentException("pins: at most " + MAX_PINS);
+        }
+        for (String pin : tlsPins) {
+            if (!TlsPin.isWellFormed(pin)) {
+                throw new IllegalArgumentException("pins: each is a SHA-256 digest in base64url (43 characters)");
+            }
+        }
+        Objects.requireNonNull(platform, "platform");
+        platform = platform.map(p -> p.toLowerCase(Locale.ROOT));
+        if (platform.isPresent() && !List.of("windows", "macos", "linux").contains(platform.get())) {
+            throw new IllegalArgumentException("platform: must be windows, macos or linux");
+        }
+    }
+
+    /**
+     * Checks an enrollment base URL: absolute {@code http} or {@code https}, with a host, a path that ends in
+     * {@code /}, no user info, query or fragment, at most {@value #MAX_ENDPOINT_LENGTH} characters.
+     */
+    public static URI checkEndpoint(URI u) {
+        if (u == null || !u.isAbsolute() || u.isOpaque() || u.getHost() == null || u.getRawUserInfo() != null
+                || u.getRawFragment() != null || u.getRawQuery() != null || u.toString().length() > MAX_ENDPOINT_LENGTH
+                || !(u.getScheme().equals("https") || u.getScheme().equals("http"))
+                || u.getRawPath() == null || !u.getRawPath().endsWith("/")) {
+            throw new IllegalArgumentException("endpoints: each must be an absolute http(s) base URL with a host and a path "
+                    + "ending in '/', without user info, query or fragment");
+        }
+        return u;
+    }
+
+    private static void check(String claim, String value, Pattern pattern) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(claim + ": missing or malformed");
+        }
+    }
+}

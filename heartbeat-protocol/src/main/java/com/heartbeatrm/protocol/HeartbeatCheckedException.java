@@ -1,0 +1,28 @@
+package com.heartbeatrm.protocol;
+
+/**
+ * The one checked root of the agent side, as Tink's {@code GeneralSecurityException} is of its primitives: every
+ * checked exception the protocol, agent and installer modules throw on purpose derives from it ({@link TokenException},
+ * {@link RequestException}, the agent's {@code EnrollmentClientException} and {@code TokenDeliveryException}, the
+ * installer's {@code InstallerException}), so an agent can catch the SDK's failures in one clause and the subtype it
+ * can act on where it can. The server side's root is the unchecked {@code HeartbeatException}. Messages name ids and
+ * fields, never secrets.
+ */
+public abstract class HeartbeatCheckedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** With a message that names what is wrong. */
+    protected HeartbeatCheckedException(String message) {
+        super(message);
+    }
+
+    /** With a message and the failure that caused it. */
+    protected HeartbeatCheckedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** With a message, a cause, and whether suppression and a stack trace are kept (off for cheap parse failures). */
+    protected HeartbeatCheckedException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+        super(message, cause, enableSuppression, writableStackTrace);
+    }
+}

@@ -1,0 +1,23 @@
+package com.heartbeatrm.protocol;
+
+import java.util.Optional;
+
+/**
+ * Input that cannot be accepted, naming the member at fault when one is: a request body ({@link RequestException})
+ * or a strict JSON object ({@link StrictJson.JsonException}). The message says what is wrong, never the input.
+ */
+public abstract class InputException extends HeartbeatCheckedException {
+    private static final long serialVersionUID = 1L;
+    private final String field;
+
+    /** With the member at fault (or null for the input as a whole) and the message. */
+    protected InputException(String field, String message, boolean writableStackTrace) {
+        super(message, null, true, writableStackTrace);
+        this.field = field;
+    }
+
+    /** The member at fault, e.g. {@code "nonce"} or {@code "facts.hostname"}; empty when the input as a whole is. */
+    public Optional<String> field() {
+        return Optional.ofNullable(field);
+    }
+}

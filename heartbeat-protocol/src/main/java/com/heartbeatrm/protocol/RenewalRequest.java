@@ -1,0 +1,116 @@
+package com.heartbeatrm.protocol;
+
+import com.heartbeatrm.protocol.RequestException.Problem;
+import com.heartbeatrm.protocol.internal.RequestJson;
+import com.heartbeatrm.protocol.internal.SignedRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * An enrolled agent asking for its next credential (or polling while its enrollment awaits approval). It proves
+ * possession of the agent key it enrolled with, over a fresh nonce and timestamp, and presents the credential it
+ * holds, which tells the server its generation: a server that sees an older generation than the one it issued last
+ * knows that a copy of this identity is in use elsewhere.
+ *
+ * <p>A renewal whose response was lost is retried with the <em>same</em> body (same nonce and timestamp): the
+ * server recognises it as a retry of the renewal it already made, not as a clone.
+ */
+public final class RenewalRequest extends SignedAgentRequest {
+    static final String PURPOSE = "heartbeat-renewal-request/v1";
+    private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "credential", "nonce",
+            "timestamp", "proof");
+    private static final Pattern AGENT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
+    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
+
+    private final String agentId;
+    private final String organizationId;
+    private final Optional<AgentCredential> credential;
+
+    private RenewalRequest(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential, Proof proof) {
+        super(publicKey, proof);
+        this.agentId = agentId;
+        this.organizationId = organizationId;
+        this.credential = Objects.requireNonNull(credential, "credential");
+    }
+
+    /** A signed request with a fresh nonce and the clock's time; {@code credential} is empty while pending. */
+    public static RenewalRequest create(String agentId, String organizationId, AgentSigningKey keys, Optional<AgentCredential> credential,
+            Clock clock) {
+        return create(agentId, organizationId, keys.publicKey(), credential, SignedRequest.newNonce(), clock.instant(), keys::sign);
+    }
+
+    /** A request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
+    public static RenewalRequest create(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential,
+            String nonce, Instant at, Function<byte[], byte[]> signer) {
+        if (agentId == null || !AGENT.matcher(agentId).matches() || organizationId == null || !ORG.matcher(organizationId).matches()) {
+            throw new IllegalArgumentException("agentId and organizationId must be well-formed ids");
+        }
+        return sign(p -> new RenewalRequest(agentId, organizationId, publicKey, credential, p), nonce, at, signer);
+    }
+
+    /** Parses a request body strictly; does not verify anything (the server does). */
+    public static RenewalRequest parse(byte[] body) throws RequestException {
+        Map<String, Object> m = RequestJson.parse(body, FIELDS);
+        RequestJson.version(m);
+        String agent = RequestJson.string(m, "agentId");
+        if (!AGENT.matcher(agent).matches()) {
+            throw new RequestException(Problem.INVALID_VALUE, "agentId", "agentId is malformed");
+        }
+        String org = RequestJson.string(m, "organizationId");
+        if (!ORG.matcher(org).matches()) {
+            throw new RequestException(Problem.INVALID_VALUE, "organizationId", "organizationId is malformed");
+        }
+        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), 32, 32);
+        Optional<AgentCredential> credential;
+        try {
+            credential = RequestJson.optionalString(m, "credential").map(AgentCredential::of);
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(Problem.INVALID_VALUE, "credential", "credential is not an agent credential");
+        }
+        return new RenewalRequest(agent, org, pub, credential, Proof.parse(m));
+    }
+
+    @Override
+    public byte[] toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("v", EnrollmentProtocol.VERSION);
+        m.put("agentId", agentId);
+        m.put("organizationId", organizationId);
+        m.put("publicKey", publicKeyText());
+        m.put("credential", credential.map(AgentCredential::reveal));
+        proof().writeTo(m);
+        return RequestJson.write(m);
+    }
+
+    /** The bytes the proof signs: PAE of the purpose, agent id, organization id, public key, credential (or empty), nonce, time. */
+    @Override
+    public byte[] signedBytes() {
+        return SignedRequest.proofBytes(PURPOSE, agentId, organizationId, publicKeyText(), credential.map(AgentCredential::reveal).orElse(""),
+                nonce(), timestampText());
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String organizationId() {
+        return organizationId;
+    }
+
+    /** The credential the agent holds now; empty while its enrollment is pending. */
+    public Optional<AgentCredential> credential() {
+        return credential;
+    }
+
+    @Override
+    public String toString() {
+        return "RenewalRequest[" + agentId + ", credential " + (credential.isPresent() ? "redacted" : "none") + "]";
+    }
+}

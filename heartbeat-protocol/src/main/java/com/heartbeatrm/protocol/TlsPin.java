@@ -1,0 +1,51 @@
+package com.heartbeatrm.protocol;
+
+import com.heartbeatrm.protocol.Base64Url;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A TLS public-key pin: the SHA-256 of a server key's DER SubjectPublicKeyInfo, in base64url without padding
+ * (43 characters). It is what {@code openssl x509 -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256}
+ * prints, re-encoded. Enrollment tokens carry pins; the agent's {@code EnrollmentClient} accepts a server only if the key of its
+ * certificate has one of them.
+ */
+public final class TlsPin {
+    private static final Pattern PIN = Pattern.compile("[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]");
+
+    private TlsPin() {
+    }
+
+    /** The pin of a public key. */
+    public static String of(PublicKey key) {
+        Objects.requireNonNull(key, "key");
+        byte[] spki = key.getEncoded();
+        if (spki == null) {
+            throw new IllegalArgumentException("the key has no X.509 (SubjectPublicKeyInfo) encoding");
+        }
+        return ofSpki(spki);
+    }
+
+    /** The pin of a certificate's public key. */
+    public static String of(X509Certificate certificate) {
+        return of(Objects.requireNonNull(certificate, "certificate").getPublicKey());
+    }
+
+    /** The pin of a DER SubjectPublicKeyInfo. */
+    public static String ofSpki(byte[] spki) {
+        try {
+            return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(Objects.requireNonNull(spki, "spki")));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True for 43 characters of canonical base64url that encode 32 bytes. */
+    public static boolean isWellFormed(String pin) {
+        return pin != null && PIN.matcher(pin).matches();
+    }
+}
