@@ -133,7 +133,7 @@ final class InMemoryGroupStore implements GroupStore {
     @Override
     public List<Group> children(OrganizationId org, GroupId parent) {
         return state.read(org, List.of(), t -> {
-            NavigableMap<String, GroupId> kids = t.childrenOf(parent);
+            TreeMap<String, GroupId> kids = t.children.get(parent);
             return kids == null ? List.of() : kids.values().stream().map(t.groups::get).toList();
         });
     }
@@ -147,7 +147,7 @@ final class InMemoryGroupStore implements GroupStore {
             return Optional.empty();
         }
         return state.read(org, Optional.empty(), t -> {
-            NavigableMap<String, GroupId> kids = t.childrenOf(parent);
+            TreeMap<String, GroupId> kids = t.children.get(parent);
             return kids == null ? Optional.empty() : Optional.ofNullable(kids.get(key)).map(t.groups::get);
         });
     }
