@@ -150,6 +150,8 @@ public final class Deployment implements AutoCloseable {
      * The first connection to an H2 database, opened on a thread of its own and waited for up to {@link #FIRST_OPEN}.
      * An error fails at once; past the deadline the open is abandoned (the connection closed when it comes).
      */
+    // A database that opens after the deadline is closed when it does; nothing waits for that.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private static Connection openFirst(HikariConfig config, Path dataDir) throws IOException {
         CompletableFuture<Connection> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {

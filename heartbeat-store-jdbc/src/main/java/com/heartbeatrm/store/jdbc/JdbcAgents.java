@@ -398,6 +398,9 @@ final class JdbcAgents implements AgentStore {
 
     // ---------------------------------------------------------------------------------------------- renewal
 
+    // The result set is closed before JdbcGroups.pathOf queries the same connection again; the second close by
+    // try-with-resources is then a no-op.
+    @SuppressWarnings("try")
     private RenewalFacts readRenewalFacts(Connection c, RenewalAttempt a) throws SQLException {
         String org = a.organization().value();
         boolean oneStatement = dialect.locksOneTableOfAJoin();
