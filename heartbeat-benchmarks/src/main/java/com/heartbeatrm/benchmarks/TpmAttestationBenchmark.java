@@ -191,7 +191,7 @@ public class TpmAttestationBenchmark extends ThroughputDefaults {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && swtpm.isAlive()) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 200);
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(20);
