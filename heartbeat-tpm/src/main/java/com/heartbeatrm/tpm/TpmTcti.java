@@ -56,13 +56,13 @@ public final class TpmTcti {
         String scheme = (colon < 0 ? tcti : tcti.substring(0, colon)).toLowerCase(Locale.ROOT);
         String conf = colon < 0 ? "" : tcti.substring(colon + 1);
         switch (scheme) {
-            case "device": {
+            case "device" -> {
                 if (conf.isEmpty() || conf.indexOf('\0') >= 0 || !conf.startsWith("/")) {
                     throw new IllegalArgumentException("device TCTI needs an absolute path, e.g. device:/dev/tpmrm0");
                 }
                 return device(Path.of(conf));
             }
-            case "swtpm": {
+            case "swtpm" -> {
                 String host = "127.0.0.1";
                 Integer port = null;
                 if (conf.isEmpty()) {
@@ -85,8 +85,7 @@ public final class TpmTcti {
                 }
                 return swtpm(host, port);
             }
-            default:
-                throw new IllegalArgumentException("unsupported TCTI (use swtpm:host=H,port=P or device:/dev/tpmrm0): " + scheme);
+            default -> throw new IllegalArgumentException("unsupported TCTI (use swtpm:host=H,port=P or device:/dev/tpmrm0): " + scheme);
         }
     }
 
