@@ -34,10 +34,12 @@ class AtomicFileTest {
         }
         Path target = dir.resolve("state.json");
         Files.writeString(target, "old");
-        Path trace = dir.resolve("trace.txt");
+        // One trace file per thread (-ff): another thread's system calls never split a line of this one's
+        // ("<unfinished ...>"), and AtomicFile renames and forces the directory in the calling thread.
+        Path trace = dir.resolve("trace");
         String classes = Path.of(AtomicFile.class.getProtectionDomain().getCodeSource().getLocation().toURI()) + java.io.File.pathSeparator
                 + Path.of(AtomicFileTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", trace.toString(), "-e", "trace=openat,open,fsync,fdatasync,rename,renameat,renameat2",
+        Process p = new ProcessBuilder("strace", "-ff", "-qq", "-o", trace.toString(), "-e", "trace=openat,open,fsync,fdatasync,rename,renameat,renameat2",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-cp", classes, AtomicFileTest.class.getName(),
                 target.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -45,14 +47,21 @@ class AtomicFileTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(Files.readString(target)).isEqualTo("new");
 
-        List<String> lines = Files.readAllLines(trace);
+        Pattern renamed = Pattern.compile(".*rename(at2?)?\\(.*\"" + Pattern.quote(target.toString()) + "\".*= 0.*");
+        List<String> lines = List.of();
         int rename = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).matches(".*rename(at2?)?\\(.*\"" + Pattern.quote(target.toString()) + "\".*= 0.*")) {
-                rename = i;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("trace.")).sorted().toList()) {
+                List<String> thread = Files.readAllLines(f);
+                for (int i = 0; i < thread.size(); i++) {
+                    if (renamed.matcher(thread.get(i)).matches()) {
+                        lines = thread;
+                        rename = i;
+                    }
+                }
             }
         }
-        assertThat(rename).as("the rename onto the target, in %s", lines).isNotNegative();
+        assertThat(rename).as("the rename onto the target, in a thread's trace").isNotNegative();
         Matcher open = null;
         int fsync = -1;
         for (int i = rename + 1; i < lines.size() && fsync < 0; i++) {

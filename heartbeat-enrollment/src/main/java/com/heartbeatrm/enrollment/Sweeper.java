@@ -56,6 +56,8 @@ final class Sweeper implements AutoCloseable {
     private Optional<String> orgResume = Optional.empty();
     private final Map<GroupId, String> groupResume = new HashMap<>();
     private volatile ScheduledExecutorService background;
+    /** The sweeper's thread, once the executor made it. */
+    private volatile Thread worker;
 
     Sweeper(HeartbeatStore store, RetentionPolicy policy, Clock clock) {
         this.store = store;
@@ -69,6 +71,7 @@ final class Sweeper implements AutoCloseable {
             ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "heartbeat-retention-sweeper");
                 t.setDaemon(true);
+                worker = t;
                 return t;
             });
             long pause = every.toMillis();
@@ -88,14 +91,22 @@ final class Sweeper implements AutoCloseable {
         }
     }
 
-    /** Stops background sweeps, waiting briefly for one under way. */
+    /**
+     * Stops background sweeps, waiting briefly for one under way and then for the sweeper's thread itself: an executor
+     * counts as terminated a moment before its worker thread has ended.
+     */
     @Override
     public void close() {
         ScheduledExecutorService s = background;
         if (s != null) {
             s.shutdownNow();
             try {
-                s.awaitTermination(10, TimeUnit.SECONDS);
+                if (s.awaitTermination(10, TimeUnit.SECONDS)) {
+                    Thread t = worker;
+                    if (t != null) {
+                        t.join(TimeUnit.SECONDS.toMillis(10));
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

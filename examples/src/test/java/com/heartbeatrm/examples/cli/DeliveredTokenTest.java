@@ -68,6 +68,11 @@ class DeliveredTokenTest {
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /** The agent id a sample agent keeps in its state directory. */
+    private static String agentIdIn(Path stateDir) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateDir.resolve("identity.json").toFile()).path("agentId").asText();
+    }
+
     @Test
     @DisplayName("installers token writes 0600; the untagged agent enrolls from the file (then gone), stdin and the environment")
     void enrollsWithADeliveredToken() throws Exception {
@@ -129,6 +134,22 @@ class DeliveredTokenTest {
             Run fromStdin = agent(pins, Map.of(), stdinToken + "\n", "--token-file", "-", "--state-dir", tmp.resolve("pc3").toString());
             assertThat(fromStdin.exit()).as(fromStdin.err()).isZero();
             assertThat(fromStdin.out()).contains("enrolled: agent");
+
+            // Deleted on the server (protocol.md section 7): with its token still delivered it enrolls again as a new
+            // agent; without one (the token file was consumed) it forgets the identity and says to reinstall.
+            var org = d.admin.organizations().list(com.heartbeatrm.core.PageRequest.first(10)).items().get(0).id();
+            String envAgent = agentIdIn(tmp.resolve("pc2"));
+            d.admin.agents().delete(com.heartbeatrm.core.Actor.of("e2e"), org, com.heartbeatrm.core.AgentId.parse(envAgent));
+            Run reborn = agent(pins, Map.of(TokenDelivery.ENVIRONMENT_VARIABLE, envToken), "", "--state-dir", tmp.resolve("pc2").toString());
+            assertThat(reborn.exit()).as(reborn.err()).isZero();
+            assertThat(reborn.err()).contains("agent_not_found");
+            assertThat(reborn.out()).contains("enrolled: agent").doesNotContain(envAgent);
+            assertThat(agentIdIn(tmp.resolve("pc2"))).isNotEqualTo(envAgent);
+            d.admin.agents().delete(com.heartbeatrm.core.Actor.of("e2e"), org, com.heartbeatrm.core.AgentId.parse(agentIdIn(tmp.resolve("pc1"))));
+            Run orphan = agent(pins, Map.of(), "", "--token-file", tokenFile.toString(), "--state-dir", tmp.resolve("pc1").toString());
+            assertThat(orphan.exit()).as(orphan.out()).isEqualTo(3);
+            assertThat(orphan.err()).contains("agent_not_found").contains("reinstall");
+            assertThat(tmp.resolve("pc1").resolve("identity.json")).as("the dead identity is forgotten").doesNotExist();
 
             Run none = agent(pins, Map.of(), "", "--state-dir", tmp.resolve("pc4").toString());
             assertThat(none.exit()).isEqualTo(4);

@@ -6,6 +6,7 @@ import com.heartbeatrm.agent.EnrollmentClient;
 import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.agent.FileAgentIdentityStore;
+import com.heartbeatrm.protocol.DenialCode;
 import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.agent.TokenDelivery;
 import com.heartbeatrm.agent.TokenDeliveryException;
@@ -32,7 +33,9 @@ import java.util.Optional;
  * {@code --state-dir}, else {@link #defaultStateDirectory}. Everything on the wire is {@link EnrollmentClient}'s;
  * this class only maps outcomes to exit codes:
  * <ul>
- * <li>0 enrolled or renewed; 2 pending approval; 3 refused (the reason in words: a disabled key, a locked clone);</li>
+ * <li>0 enrolled or renewed; 2 pending approval; 3 refused (the reason in words: a disabled key, a locked clone);
+ * an agent deleted on the server forgets its identity and enrolls again as a new agent when it still has a token,
+ * else it is refused and must be reinstalled;</li>
  * <li>4 invalid or tampered installer; 5 server unreachable or unavailable;</li>
  * <li>6 the server's identity does not match the installer's pinned TLS key;</li>
  * <li>1 the identity cannot be kept (the state directory refused or unwritable); 64 usage.</li>
@@ -147,8 +150,9 @@ public final class SampleAgent {
             System.err.println("invalid installer: cannot read it (" + e.getClass().getSimpleName() + ")");
             return 4;
         }
+        FileAgentIdentityStore identities = FileAgentIdentityStore.in(stateDir);
         EnrollmentClient client = EnrollmentClient.builder(pinned)
-                .identityStore(FileAgentIdentityStore.in(stateDir))
+                .identityStore(identities)
                 .connectTimeout(Duration.ofSeconds(5))
                 .requestTimeout(Duration.ofSeconds(30))
                 .retries(3, Duration.ofMillis(250), Duration.ofSeconds(2))
@@ -156,17 +160,38 @@ public final class SampleAgent {
                 .build();
         try {
             EnrollmentClient.Outcome o;
-            if (found.isPresent()) {
-                o = client.enrollOrRenew(found.get().token(), AgentFacts.ofThisComputer(VERSION));
-            } else {
-                Optional<AgentIdentity> stored = client.storedIdentity();
-                if (stored.isEmpty()) {
-                    System.err.println("no enrollment token: this installer carries none"
-                            + (tokenFile != null && !tokenFile.equals("-") ? ", there is no " + tokenFile : "")
-                            + "; deliver one with --token-file FILE (- for standard input) or " + TokenDelivery.ENVIRONMENT_VARIABLE);
-                    return 4;
+            try {
+                if (found.isPresent()) {
+                    o = client.enrollOrRenew(found.get().token(), AgentFacts.ofThisComputer(VERSION));
+                } else {
+                    Optional<AgentIdentity> stored = client.storedIdentity();
+                    if (stored.isEmpty()) {
+                        System.err.println("no enrollment token: this installer carries none"
+                                + (tokenFile != null && !tokenFile.equals("-") ? ", there is no " + tokenFile : "")
+                                + "; deliver one with --token-file FILE (- for standard input) or " + TokenDelivery.ENVIRONMENT_VARIABLE);
+                        return 4;
+                    }
+                    o = client.renew(stored.get());
                 }
-                o = client.renew(stored.get());
+            } catch (EnrollmentClientException e) {
+                if (e.kind() != EnrollmentClientException.Kind.REFUSED || e.denialCode().filter(c -> c == DenialCode.AGENT_NOT_FOUND).isEmpty()) {
+                    throw e;
+                }
+                // The identity is gone for good (protocol.md section 7): forget it, and enroll again as a new agent
+                // when this installer (or a delivered token) still can; else say it must be reinstalled.
+                try {
+                    identities.delete();
+                } catch (java.io.IOException gone) {
+                    System.err.println("cannot keep the agent identity: " + oneLine(gone.getMessage()));
+                    return 1;
+                }
+                if (found.isEmpty()) {
+                    System.err.println("refused: this agent was deleted on the server (agent_not_found); its identity is removed and it has no"
+                            + " enrollment token to enroll again: reinstall it");
+                    return 3;
+                }
+                System.err.println("this agent was deleted on the server (agent_not_found): enrolling again as a new agent");
+                o = client.enrollOrRenew(found.get().token(), AgentFacts.ofThisComputer(VERSION));
             }
             AgentIdentity id = o.identity();
             switch (o.status()) {
