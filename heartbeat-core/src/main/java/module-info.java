@@ -3,6 +3,7 @@
  * access keys, agents, audit), the storage SPI and its in-memory default.
  */
 module com.heartbeatrm.core {
+    requires static org.jspecify;
     exports com.heartbeatrm.core;
     exports com.heartbeatrm.core.spi;
     exports com.heartbeatrm.core.memory;

@@ -4,6 +4,7 @@
  * the transport-neutral {@link com.heartbeatrm.enrollment.EnrollmentEndpoint}.
  */
 module com.heartbeatrm.enrollment {
+    requires static org.jspecify;
     requires transitive com.heartbeatrm.core;
     requires transitive com.heartbeatrm.protocol;
     requires transitive com.heartbeatrm.installer;

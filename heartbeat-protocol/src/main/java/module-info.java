@@ -5,6 +5,7 @@
  * Depends on the JDK and jackson-core only.
  */
 module com.heartbeatrm.protocol {
+    requires static org.jspecify;
     requires com.fasterxml.jackson.core;
 
     exports com.heartbeatrm.protocol;

@@ -1,5 +1,6 @@
 /** The HeartbeatRM storage SPI over JDBC: PostgreSQL, MariaDB and H2. */
 module com.heartbeatrm.store.jdbc {
+    requires static org.jspecify;
     requires transitive com.heartbeatrm.core;
     requires transitive java.sql;
     requires com.fasterxml.jackson.core;

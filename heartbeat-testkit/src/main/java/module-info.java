@@ -3,6 +3,7 @@
  * all, and a settable clock. Depends on the core module, JUnit and AssertJ only.
  */
 module com.heartbeatrm.testkit {
+    requires static org.jspecify;
     requires transitive com.heartbeatrm.core;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;

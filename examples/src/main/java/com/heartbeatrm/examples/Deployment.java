@@ -150,6 +150,8 @@ public final class Deployment implements AutoCloseable {
      * The first connection to an H2 database, opened on a thread of its own and waited for up to {@link #FIRST_OPEN}.
      * An error fails at once; past the deadline the open is abandoned (the connection closed when it comes).
      */
+    // A database that opens after the deadline is closed when it does; nothing waits for that.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private static Connection openFirst(HikariConfig config, Path dataDir) throws IOException {
         CompletableFuture<Connection> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
@@ -253,13 +255,30 @@ public final class Deployment implements AutoCloseable {
         return ServerTls.load(dataDir);
     }
 
-    /** The pins new installers name: those of the TLS identity, when the server URL is https and one exists. */
+    /** How long the pins read from {@code DATA/tls} are reused before the files are read again. */
+    static final Duration PINS_REFRESH = Duration.ofSeconds(1);
+
+    private record Pins(List<String> pins, long readAtNanos) {
+    }
+
+    private volatile Pins pins;
+
+    /**
+     * The pins new installers and every enrollment and renewal answer name: those of the TLS identity, when the server
+     * URL is https and one exists. Read from the files at most once per {@link #PINS_REFRESH} (reading them, PEM
+     * parsing of the private key included, cost more server CPU per request than the TLS records did); a {@code tls
+     * rotate} by another process is seen within that second, before the running server reloads the key.
+     */
     private List<String> tlsPins() {
+        Pins held = pins;
+        long now = System.nanoTime();
+        if (held != null && now - held.readAtNanos() < PINS_REFRESH.toNanos()) {
+            return held.pins();
+        }
         try {
-            if ("https".equals(serverUrl().getScheme()) && tlsConfigured()) {
-                return tls().pins();
-            }
-            return List.of();
+            List<String> read = "https".equals(serverUrl().getScheme()) && tlsConfigured() ? tls().pins() : List.of();
+            pins = new Pins(read, now);
+            return read;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the TLS identity: " + e.getMessage(), e);
         }

@@ -130,7 +130,7 @@ final class OwnerOnly {
         } catch (NoSuchFileException absent) {
             return false;
         }
-        if (a.isSymbolicLink() || !POSIX && a.isOther()) {
+        if (a.isSymbolicLink() || (!POSIX && a.isOther())) {
             throw new UnsafeStateException(p, Reason.LINK, "");
         }
         if (directory ? !a.isDirectory() : !a.isRegularFile()) {

@@ -64,12 +64,39 @@ class EnrollmentClientTest {
         server.requests.set(0);
         server.generation.set(0);
         server.renewals.clear();
+        server.closeEachConnection = false;
+        server.fullHandshakes.set(0);
+        server.sessionCreated.clear();
         slept.clear();
     }
 
     private EnrollmentClient.Builder client() {
         return EnrollmentClient.builder(PinnedKeySet.of(issuer.publicKey)).retries(3, Duration.ofMillis(10), Duration.ofMillis(40))
                 .sleeper(slept::add).connectTimeout(Duration.ofSeconds(2));
+    }
+
+    @Test
+    @DisplayName("renewals on new TLS connections resume the session (TLS 1.3 ticket): one full handshake, not one per renewal")
+    void renewalsResumeTheTlsSession() throws Exception {
+        server.closeEachConnection = true;
+        EnrollmentClient c = client().identityStore(FileAgentIdentityStore.in(dir.resolve("state"))).build();
+        c.enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.renew(c.storedIdentity().orElseThrow()).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        }
+        assertThat(server.requests.get()).isEqualTo(4);
+        // Four connections (the server closed each one), one certificate chosen: the other three were resumed.
+        assertThat(server.fullHandshakes.get()).isEqualTo(1);
+        assertThat(server.sessionCreated).hasSize(4);
+    }
+
+    @Test
+    @DisplayName("another client (a restarted agent) has no session to resume: a full handshake")
+    void aNewClientHandshakesInFull() throws Exception {
+        server.closeEachConnection = true;
+        client().identityStore(FileAgentIdentityStore.in(dir.resolve("a"))).build().enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
+        client().identityStore(FileAgentIdentityStore.in(dir.resolve("b"))).build().enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
+        assertThat(server.fullHandshakes.get()).isEqualTo(2);
     }
 
     @Test

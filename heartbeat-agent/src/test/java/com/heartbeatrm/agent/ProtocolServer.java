@@ -18,16 +18,21 @@ import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.protocol.internal.CredentialCodec;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +41,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A small enrollment server for the client's tests: the JDK's HTTPS server on a loopback port with a key made by
@@ -55,6 +63,12 @@ final class ProtocolServer implements AutoCloseable {
     final TestKeys issuer;
     final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
     final AtomicInteger requests = new AtomicInteger();
+    /** Full TLS handshakes: the server chose its certificate (a resumed session does not need one). */
+    final AtomicInteger fullHandshakes = new AtomicInteger();
+    /** Distinct TLS sessions' creation times seen by the handler, per request in order. */
+    final List<Long> sessionCreated = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** When set, every answer closes its connection, as a server does hours later: the next request connects anew. */
+    volatile boolean closeEachConnection;
     final AtomicInteger generation = new AtomicInteger();
     /** Every renewal body received, in order. */
     final List<byte[]> renewals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -80,7 +94,7 @@ final class ProtocolServer implements AutoCloseable {
             Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                     "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", p12.toString(), "-storetype", "PKCS12",
                     "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + out);
             }
@@ -114,8 +128,9 @@ final class ProtocolServer implements AutoCloseable {
         this.clock = clock;
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(tls.keyStore, TlsIdentity.PASSWORD);
+        X509ExtendedKeyManager keys = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(new KeyManager[] {new CountingKeyManager(keys, fullHandshakes)}, null, null);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.setHttpsConfigurator(new HttpsConfigurator(ctx));
         server.createContext("/v1/", this::handle);
@@ -126,9 +141,69 @@ final class ProtocolServer implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/v1/");
     }
 
+    /** Counts the server's certificate choices: one per full handshake, none for a resumed session. */
+    private static final class CountingKeyManager extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager keys;
+        private final AtomicInteger chosen;
+
+        CountingKeyManager(X509ExtendedKeyManager keys, AtomicInteger chosen) {
+            this.keys = keys;
+            this.chosen = chosen;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            String alias = keys.chooseEngineServerAlias(keyType, issuers, engine);
+            if (alias != null) {
+                chosen.incrementAndGet();
+            }
+            return alias;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            String alias = keys.chooseServerAlias(keyType, issuers, socket);
+            if (alias != null) {
+                chosen.incrementAndGet();
+            }
+            return alias;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return keys.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return keys.chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             requests.incrementAndGet();
+            if (ex instanceof HttpsExchange https) {
+                sessionCreated.add(https.getSSLSession().getCreationTime());
+            }
+            if (closeEachConnection) {
+                ex.getResponseHeaders().set("Connection", "close");
+            }
             byte[] body = ex.getRequestBody().readNBytes(EnrollmentProtocol.MAX_BODY_BYTES + 1);
             String path = ex.getRequestURI().getPath();
             EnrollmentResponse answer;

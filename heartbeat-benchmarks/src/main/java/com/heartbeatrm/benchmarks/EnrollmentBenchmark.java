@@ -117,7 +117,7 @@ public class EnrollmentBenchmark extends ThroughputDefaults {
         boolean token = Ed25519.verify(tokenSignature, 0, issuerPoint, tokenPae, 0, tokenPae.length);
         boolean proof = Ed25519.verify(proofSignature, 0, agentPublic, 0, proofBytes, 0, proofBytes.length);
         byte[] credential = BcEd25519.sign(issuerSeed, issuerPublic, credentialPae);
-        return token & proof & credential.length == 64;
+        return token && proof && credential.length == 64;
     }
 
     @Benchmark

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -72,7 +73,7 @@ public final class EffectiveSettings {
 
     public <T> ResolvedSetting<T> resolved(SecuritySetting<T> setting) {
         @SuppressWarnings("unchecked")
-        ResolvedSetting<T> r = (ResolvedSetting<T>) resolved.get(setting);
+        ResolvedSetting<T> r = (ResolvedSetting<T>) Objects.requireNonNull(resolved.get(setting), "every setting is resolved");
         return r;
     }
 

@@ -42,7 +42,6 @@ public record Group(GroupId id, OrganizationId organizationId, Optional<GroupId>
         return parentId.isEmpty();
     }
 
-    /** The case-insensitive key under which sibling names must be unique. */
     /** The name key of a name as given by a user (validated and trimmed first), for look-ups by name. */
     public static String nameKeyOf(String name) {
         return TextRules.foldCase(checkName(name));

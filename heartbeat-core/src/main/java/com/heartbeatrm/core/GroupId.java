@@ -6,7 +6,7 @@ import com.heartbeatrm.core.internal.RandomIds;
  * The public, unguessable id of an group: {@code grp_} followed by 128 random bits in base64url.
  * Safe to show in logs, audit records and URLs.
  */
-public record GroupId(String value) {
+public record GroupId(String value) implements java.io.Serializable {
     static final String PREFIX = "grp";
 
     public GroupId {

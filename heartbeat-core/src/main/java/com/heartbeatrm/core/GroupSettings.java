@@ -3,6 +3,7 @@ package com.heartbeatrm.core;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -70,7 +71,7 @@ public final class GroupSettings {
     public Map<String, String> overridesAsText() {
         Map<String, String> out = new LinkedHashMap<>();
         for (SecuritySetting<?> s : overridden()) {
-            out.put(s.name(), s.formatUnchecked(overrides.get(s)));
+            out.put(s.name(), s.formatUnchecked(Objects.requireNonNull(overrides.get(s), "an overridden setting has a value")));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -50,7 +50,7 @@ public record InstallerRecord(InstallerId id, OrganizationId organizationId, Acc
         if (maxUses.isPresent() && maxUses.getAsLong() <= 0) {
             throw new InvalidInputException("maxUses", "must be positive, got " + maxUses.getAsLong());
         }
-        if (useCount < 0 || maxUses.isPresent() && useCount > maxUses.getAsLong()) {
+        if (useCount < 0 || (maxUses.isPresent() && useCount > maxUses.getAsLong())) {
             throw new InvalidInputException("useCount", "must be between 0 and maxUses");
         }
         if (version < 0) {

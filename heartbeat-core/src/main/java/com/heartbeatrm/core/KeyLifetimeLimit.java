@@ -3,13 +3,14 @@ package com.heartbeatrm.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The longest an access key created for a group may live: a positive duration, or unlimited. */
 public final class KeyLifetimeLimit {
     public static final KeyLifetimeLimit UNLIMITED = new KeyLifetimeLimit(null);
-    private final Duration max;
+    private final @Nullable Duration max;
 
-    private KeyLifetimeLimit(Duration max) {
+    private KeyLifetimeLimit(@Nullable Duration max) {
         this.max = max;
     }
 

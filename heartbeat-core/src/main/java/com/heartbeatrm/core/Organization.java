@@ -27,7 +27,6 @@ public record Organization(OrganizationId id, String name, GroupId rootGroupId, 
         return TextRules.notIdShaped("organization name", checkName(name));
     }
 
-    /** The case-insensitive key under which organization names are unique in a store. */
     /** The name key of a name as given by a user (validated and trimmed first), for look-ups by name. */
     public static String nameKeyOf(String name) {
         return TextRules.foldCase(checkName(name));

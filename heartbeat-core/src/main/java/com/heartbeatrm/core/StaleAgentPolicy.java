@@ -62,13 +62,11 @@ public record StaleAgentPolicy(Optional<Action> action, Duration after) {
         String[] parts = t.split("\\s*(:|\\s+after\\s+|\\s+)\\s*", 2);
         if (parts.length == 2) {
             Duration d = Durations.parse(field, parts[1]);
-            switch (parts[0]) {
-                case "disable":
-                    return disableAfter(d);
-                case "remove":
-                    return removeAfter(d);
-                default:
-                    break;
+            if (parts[0].equals("disable")) {
+                return disableAfter(d);
+            }
+            if (parts[0].equals("remove")) {
+                return removeAfter(d);
             }
         }
         throw new InvalidInputException(field, "expected off, disable:DURATION or remove:DURATION (e.g. disable:30d) but got "
@@ -97,10 +95,10 @@ public record StaleAgentPolicy(Optional<Action> action, Duration after) {
     }
 
     static String formatDuration(Duration d) {
-        if (d.toSeconds() % 86_400 == 0 && d.getNano() == 0) {
+        if (d.equals(Duration.ofDays(d.toDays()))) {
             return d.toDays() + "d";
         }
-        if (d.toSeconds() % 3_600 == 0 && d.getNano() == 0) {
+        if (d.equals(Duration.ofHours(d.toHours()))) {
             return d.toHours() + "h";
         }
         return d.toString();

@@ -50,8 +50,8 @@ class AgentRetirementProperties {
         Instant lastSeen = NOW.minus(off);
 
         Optional<AgentRetirement> expected;
-        boolean ephemeralDue = ephemeral != StaleAgentPolicy.OFF && off.compareTo(ephemeral.after()) >= 0;
-        boolean staleDue = stale != StaleAgentPolicy.OFF && off.compareTo(stale.after()) >= 0;
+        boolean ephemeralDue = !ephemeral.equals(StaleAgentPolicy.OFF) && off.compareTo(ephemeral.after()) >= 0;
+        boolean staleDue = !stale.equals(StaleAgentPolicy.OFF) && off.compareTo(stale.after()) >= 0;
         if (ephemeralDue) {
             expected = Optional.of(AgentRetirement.REMOVE_EPHEMERAL);
         } else if (staleDue && stale.action().get() == StaleAgentPolicy.Action.REMOVE) {

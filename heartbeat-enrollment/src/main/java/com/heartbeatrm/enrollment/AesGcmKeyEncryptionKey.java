@@ -30,7 +30,11 @@ public final class AesGcmKeyEncryptionKey implements KeyEncryptionKey {
         this.key = key;
     }
 
-    /** @param id a non-secret name for this key, e.g. {@code "kek-2026-11"} */
+    /**
+     * A key-encryption key over an AES-256 key held in memory.
+     *
+     * @param id a non-secret name for this key, e.g. {@code "kek-2026-11"}
+     */
     public static AesGcmKeyEncryptionKey of(String id, SecretBytes key) {
         if (id == null || !id.matches("[A-Za-z0-9_.:/-]{1,200}")) {
             throw new InvalidInputException("id", "1 to 200 of A-Z a-z 0-9 _ . : / -");

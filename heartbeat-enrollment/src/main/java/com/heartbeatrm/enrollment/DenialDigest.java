@@ -212,6 +212,8 @@ final class DenialDigest implements AutoCloseable {
         sources.clear();
     }
 
+    // The periodic task needs no handle: close() shuts the executor down, and flushQuietly catches its own failures.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void startFlusher() {
         if (flusher != null || closed) {
             return;

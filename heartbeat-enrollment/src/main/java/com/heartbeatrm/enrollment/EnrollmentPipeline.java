@@ -101,7 +101,6 @@ final class EnrollmentPipeline {
     private final Denials denials;
     private final String issuer;
     private final EnrollmentPolicy policy;
-    private final Clock clock;
     private final EnrollmentTokenVerifier verifier;
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
@@ -126,8 +125,7 @@ final class EnrollmentPipeline {
         this.denials = denials;
         this.issuer = issuer;
         this.policy = policy;
-        this.clock = clock;
-        this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
+        this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.TOKENS).build();
     }
 
     /** What the pipeline knows about one request so far. Each step returns a copy with what it learned. */

@@ -70,6 +70,8 @@ public final class HeartbeatServer implements AutoCloseable {
     }
 
     /**
+     * Starts building a server over a store, with the key that wraps its signing keys.
+     *
      * @param issuer names this deployment in every token and credential (for example its public URL): printable
      *               ASCII without spaces, at most 200 characters
      */

@@ -14,6 +14,8 @@ public interface KeyEncryptionKey {
     byte[] wrap(SecretBytes plaintext, byte[] associatedData);
 
     /**
+     * Unwraps what {@link #wrap} wrapped with the same associated data.
+     *
      * @throws KeyUnwrapException when the ciphertext or associated data were changed, or another key wrapped it
      */
     SecretBytes unwrap(byte[] ciphertext, byte[] associatedData);

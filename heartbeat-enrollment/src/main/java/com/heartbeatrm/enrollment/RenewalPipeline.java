@@ -136,9 +136,6 @@ final class RenewalPipeline {
         }
     }
 
-    /** A denial whose verdict still changes the agent: a lock (clone) or an expiry. */
-    private record Change(DenialReason reason, RenewalVerdict.Change verdict) {
-    }
 
     RenewalResult renew(byte[] body, RequestContext ctx) {
         Decision<Evidence> before = Steps.run(beforeStore, Evidence.of(body, ctx), Trace.NONE);

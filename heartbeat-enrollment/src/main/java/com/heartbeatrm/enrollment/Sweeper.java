@@ -66,6 +66,8 @@ final class Sweeper implements AutoCloseable {
     }
 
     /** Starts background sweeps when the policy asks for them; the first after a random part of one pause. */
+    // The periodic task needs no handle: close() shuts the executor down, and runLogged logs its own failures.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start() {
         policy.sweepEvery().ifPresent(every -> {
             ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {

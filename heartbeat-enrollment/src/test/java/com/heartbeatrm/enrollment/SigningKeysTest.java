@@ -10,6 +10,7 @@ import com.heartbeatrm.core.SecretAccess;
 import com.heartbeatrm.core.SecretBytes;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
@@ -52,7 +53,7 @@ class SigningKeysTest {
         EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) nodeB.enroll(pc2.enrollBody(f.issue().token(), f.clock),
                 nodeB.contextFor(Agents.ip("192.0.2.1")));
         assertThat(e.credential().reveal()).as("the credential's footer names the new key")
-                .endsWith(Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"kid\":\"" + rotated.keyId() + "\"}").getBytes()));
+                .endsWith(Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"kid\":\"" + rotated.keyId() + "\"}").getBytes(StandardCharsets.UTF_8)));
     }
 
     private static java.util.List<com.heartbeatrm.protocol.KeyEndorsement> endorsementsIn(EnrollmentResult r) {
@@ -130,13 +131,13 @@ class SigningKeysTest {
     void aesGcm() {
         AesGcmKeyEncryptionKey kek = AesGcmKeyEncryptionKey.generate("k1");
         SecretBytes secret = SecretBytes.random(32);
-        byte[] wrapped = kek.wrap(secret, "row-1".getBytes());
-        assertThat(kek.unwrap(wrapped, "row-1".getBytes()).equalsSecret(secret)).isTrue();
-        assertThatThrownBy(() -> kek.unwrap(wrapped, "row-2".getBytes())).isInstanceOf(KeyUnwrapException.class);
+        byte[] wrapped = kek.wrap(secret, "row-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(kek.unwrap(wrapped, "row-1".getBytes(StandardCharsets.UTF_8)).equalsSecret(secret)).isTrue();
+        assertThatThrownBy(() -> kek.unwrap(wrapped, "row-2".getBytes(StandardCharsets.UTF_8))).isInstanceOf(KeyUnwrapException.class);
         byte[] flipped = wrapped.clone();
         flipped[flipped.length - 1] ^= 1;
-        assertThatThrownBy(() -> kek.unwrap(flipped, "row-1".getBytes())).isInstanceOf(KeyUnwrapException.class);
-        assertThatThrownBy(() -> kek.unwrap(new byte[3], "row-1".getBytes())).isInstanceOf(KeyUnwrapException.class);
+        assertThatThrownBy(() -> kek.unwrap(flipped, "row-1".getBytes(StandardCharsets.UTF_8))).isInstanceOf(KeyUnwrapException.class);
+        assertThatThrownBy(() -> kek.unwrap(new byte[3], "row-1".getBytes(StandardCharsets.UTF_8))).isInstanceOf(KeyUnwrapException.class);
         assertThat(kek.wrap(secret, new byte[0])).isNotEqualTo(kek.wrap(secret, new byte[0]));
         assertThatThrownBy(() -> AesGcmKeyEncryptionKey.of("k", SecretBytes.random(16))).isInstanceOf(InvalidInputException.class);
         assertThat(kek.toString()).isEqualTo("AesGcmKeyEncryptionKey[k1]");

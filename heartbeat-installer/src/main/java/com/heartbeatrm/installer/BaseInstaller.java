@@ -57,7 +57,6 @@ public final class BaseInstaller {
     private final long prefixLength;
     private final MessageDigest prefixDigest;
     private final BaseDigest baseDigest;
-    private final ForeignComment policy;
     // ZIP
     private final ZipTail.Eocd eocd;
     // PE
@@ -67,7 +66,7 @@ public final class BaseInstaller {
     private final CompoundFile.Layout msi;
 
     private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, MessageDigest prefixDigest,
-            BaseDigest baseDigest, ForeignComment policy, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum,
+            BaseDigest baseDigest, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum,
             CompoundFile.Layout msi) {
         this.path = path;
         this.format = format;
@@ -75,7 +74,6 @@ public final class BaseInstaller {
         this.prefixLength = prefixLength;
         this.prefixDigest = prefixDigest;
         this.baseDigest = baseDigest;
-        this.policy = policy;
         this.eocd = eocd;
         this.pe = pe;
         this.peChecksum = peChecksum;
@@ -115,7 +113,7 @@ public final class BaseInstaller {
                     MessageDigest whole = sha256();
                     stream(ch, 0, size, whole, sum, l.tableOffset());
                     return new BaseInstaller(base, InstallerFormat.PE_AUTHENTICODE, size, l.tableOffset(), null,
-                            new BaseDigest(hex(whole.digest()), size), policy, null, l, sum, null);
+                            new BaseDigest(hex(whole.digest()), size), null, l, sum, null);
                 }
             }
             if (CompoundFile.looksLikeCompoundFile(ch)) {
@@ -126,7 +124,7 @@ public final class BaseInstaller {
                 CompoundFile.Plan probe = CompoundFile.plan(ch, l, Pkcs7Tag.retag(l.signature(), Der.read(l.signature(), 0,
                         l.signature().length), PROBE_TOKEN, CompoundFile.CUTOFF_FOR_TAGS));
                 long stable = Math.min(probe.patches().isEmpty() ? probe.copyUntil() : probe.patches().firstKey(), probe.copyUntil());
-                return hashed(base, ch, InstallerFormat.MSI_AUTHENTICODE, size, stable, policy, null, l);
+                return hashed(base, ch, InstallerFormat.MSI_AUTHENTICODE, size, stable, null, l);
             }
             if (size >= 4 && PeFile.read(ch, 0, 4).order(ByteOrder.BIG_ENDIAN).getInt(0) == RPM_MAGIC) {
                 throw new InstallerException(Reason.UNSUPPORTED, "an RPM package: its signature and payload digests cover the whole file, so"
@@ -135,7 +133,7 @@ public final class BaseInstaller {
             if (ArTag.looksLikeAr(ch)) {
                 Optional<ArTag.Found> old = ArTag.read(ch, MAX_TOKEN);
                 long prefixLength = old.map(ArTag.Found::offset).orElse(size);
-                return hashed(base, ch, InstallerFormat.AR, size, prefixLength, policy, null, null);
+                return hashed(base, ch, InstallerFormat.AR, size, prefixLength, null, null);
             }
             Optional<ZipTail.Eocd> zip = ZipTail.find(ch);
             if (zip.isPresent()) {
@@ -145,19 +143,19 @@ public final class BaseInstaller {
                 if (policy == ForeignComment.REFUSE && foreign.length > 0) {
                     throw new InstallerException(Reason.UNSUPPORTED, "the archive has a foreign ZIP comment and the policy refuses it");
                 }
-                return hashed(base, ch, InstallerFormat.ZIP, size, e.offset(), policy, e, null);
+                return hashed(base, ch, InstallerFormat.ZIP, size, e.offset(), e, null);
             }
             if (ScriptTag.isScript(ch, base.getFileName() == null ? null : base.getFileName().toString())) {
                 Optional<ScriptTag.Found> old = ScriptTag.read(ch, MAX_TOKEN);
                 long prefixLength = old.map(ScriptTag.Found::lineOffset).orElse(size);
-                return hashed(base, ch, InstallerFormat.SCRIPT, size, prefixLength, policy, null, null);
+                return hashed(base, ch, InstallerFormat.SCRIPT, size, prefixLength, null, null);
             }
             Optional<Trailer.Found> old = Trailer.read(ch, size, MAX_TOKEN);
             long prefixLength = old.map(Trailer.Found::tokenOffset).orElse(size);
             if (old.isPresent() && Trailer.read(ch, prefixLength, MAX_TOKEN).isPresent()) {
                 throw new InstallerException(Reason.AMBIGUOUS_TAG, "two stacked footers");
             }
-            return hashed(base, ch, InstallerFormat.TRAILER, size, prefixLength, policy, null, null);
+            return hashed(base, ch, InstallerFormat.TRAILER, size, prefixLength, null, null);
         } catch (IOException e) {
             throw new InstallerException(Reason.IO, "cannot read the base installer: " + e.getClass().getSimpleName(), e);
         }
@@ -167,13 +165,13 @@ public final class BaseInstaller {
      * A base whose tagged copies all begin with its first {@code prefixLength} bytes: hashes them once (each copy's
      * digest continues from that state) and the whole file.
      */
-    private static BaseInstaller hashed(Path base, FileChannel ch, InstallerFormat format, long size, long prefixLength, ForeignComment policy,
+    private static BaseInstaller hashed(Path base, FileChannel ch, InstallerFormat format, long size, long prefixLength,
             ZipTail.Eocd zip, CompoundFile.Layout msi) throws IOException {
         MessageDigest prefix = sha256();
         stream(ch, 0, prefixLength, prefix, null, -1);
         MessageDigest whole = clone(prefix);
         stream(ch, prefixLength, size, whole, null, -1);
-        return new BaseInstaller(base, format, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size), policy, zip, null, null, msi);
+        return new BaseInstaller(base, format, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size), zip, null, null, msi);
     }
 
     public InstallerFormat format() {
@@ -268,6 +266,8 @@ public final class BaseInstaller {
         return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), prefixLength + tail.length);
     }
 
+    // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
+    @SuppressWarnings("ByteBufferBackingArray")
     private PackResult writePe(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
         byte[] table = PeFile.taggedTable(pe.table(), token);
         PeChecksum sum = peChecksum.clone();

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -88,7 +89,7 @@ class HostileFilesTest {
     @Test
     @DisplayName("footer: length past the start, wrong version, wrong hash, a token in two places")
     void footer() throws Exception {
-        byte[] body = "#!/bin/sh\nexit 0\n".getBytes();
+        byte[] body = "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8);
         byte[] good = concat(body, Trailer.build(Tools.token().reveal()));
         byte[] tooLong = good.clone();
         ByteBuffer.wrap(tooLong).putInt(tooLong.length - 48 + 8, 16_000);
@@ -204,7 +205,7 @@ class HostileFilesTest {
     @Test
     @DisplayName("a token that is not printable ASCII is refused as a bad token")
     void badTokenText() throws Exception {
-        byte[] body = "data".getBytes();
+        byte[] body = "data".getBytes(StandardCharsets.UTF_8);
         byte[] weird = concat(body, Trailer.build("v4.public.ok"));
         Path p = write("weird", weird);
         EnrollmentToken parsed = InstallerReader.read(p).token();
@@ -215,8 +216,8 @@ class HostileFilesTest {
 
     private static byte[] footerFor(byte[] token) throws Exception {
         ByteBuffer out = ByteBuffer.allocate(token.length + 48);
-        out.put(token).put("HBRMTAG".getBytes()).put((byte) 1).putInt(token.length)
-                .put(java.security.MessageDigest.getInstance("SHA-256").digest(token)).put("HBRM".getBytes());
+        out.put(token).put("HBRMTAG".getBytes(StandardCharsets.UTF_8)).put((byte) 1).putInt(token.length)
+                .put(java.security.MessageDigest.getInstance("SHA-256").digest(token)).put("HBRM".getBytes(StandardCharsets.UTF_8));
         return out.array();
     }
 }

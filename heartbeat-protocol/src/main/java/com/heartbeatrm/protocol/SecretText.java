@@ -25,6 +25,8 @@ public abstract sealed class SecretText permits AgentCredential, EnrollmentToken
     }
 
     @Override
+    // Deliberately by class: an access key's secret never equals an enrollment token with the same text.
+    @SuppressWarnings("EqualsGetClass")
     public final boolean equals(Object o) {
         return o != null && o.getClass() == getClass()
                 && MessageDigest.isEqual(((SecretText) o).text.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));

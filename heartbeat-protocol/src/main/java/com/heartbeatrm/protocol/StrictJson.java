@@ -121,35 +121,30 @@ public final class StrictJson {
         if (t == null) {
             throw new JsonException(Problem.NOT_JSON, null, "unexpected end of input");
         }
-        switch (t) {
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? new BigDecimal(p.getBigIntegerValue()) : p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDecimalValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return NULL;
-            case START_OBJECT:
-                return readObject(p);
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                JsonToken e;
-                while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (list.size() == MAX_ARRAY) {
-                        throw new JsonException(Problem.TOO_LARGE, null, "an array of more than " + MAX_ARRAY + " elements");
-                    }
-                    list.add(readValue(p, e));
-                }
-                return Collections.unmodifiableList(list);
+        return switch (t) {
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT ->
+                    p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? new BigDecimal(p.getBigIntegerValue()) : p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            case VALUE_NULL -> NULL;
+            case START_OBJECT -> readObject(p);
+            case START_ARRAY -> readArray(p);
+            default -> throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
+        };
+    }
+
+    private static List<Object> readArray(JsonParser p) throws IOException, JsonException {
+        List<Object> list = new ArrayList<>();
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (list.size() == MAX_ARRAY) {
+                throw new JsonException(Problem.TOO_LARGE, null, "an array of more than " + MAX_ARRAY + " elements");
             }
-            default:
-                throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
+            list.add(readValue(p, e));
         }
+        return Collections.unmodifiableList(list);
     }
 
     // ------------------------------------------------------------------------------------------- reading members

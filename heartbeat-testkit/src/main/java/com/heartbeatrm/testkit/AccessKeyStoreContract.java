@@ -69,7 +69,7 @@ public interface AccessKeyStoreContract extends StoreContract {
     @DisplayName("an expiry must respect the target group's maxKeyLifetime, also when re-pointing")
     default void maxKeyLifetime() {
         NewOrganization org = newOrg();
-        Group a = group(org, "Customer A");
+        group(org, "Customer A");
         Group strict = group(org, "Strict");
         admin().groups().setOverride(ALICE, org.id(), strict.id(), SecuritySetting.MAX_KEY_LIFETIME, KeyLifetimeLimit.of(Duration.ofDays(30)));
         assertThatThrownBy(() -> admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", strict.id()).build()))

@@ -24,7 +24,7 @@ public interface GroupSettingsContract extends StoreContract {
     default void settingsPersist() {
         NewOrganization org = newOrg();
         Group a = group(org, "Customer A");
-        Group site = group(org, a.id(), "Site 1");
+        group(org, a.id(), "Site 1");
         GroupSettings s = GroupSettings.NONE
                 .withOverride(SecuritySetting.REQUIRE_APPROVAL, true)
                 .withOverride(SecuritySetting.ALLOWED_NETWORKS, NetworkAllowList.parse("10.0.0.0/8, 2001:db8::/32"))

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,6 @@ public interface RenewalStepContract extends StoreContract {
             seen.set(f);
             return new RenewalVerdict.Deny();
         });
-        return seen.get();
+        return Objects.requireNonNull(seen.get(), "the store calls the judge with the facts it read");
     }
 }

@@ -155,7 +155,7 @@ final class DeliveryCommands {
         public Integer call() throws Exception {
             HeartbeatCli root = (HeartbeatCli) spec.root().userObject();
             HeartbeatCli.checkOut(out);
-            if ((signCert == null) != (signKey == null) || signPkcs12 != null && signCert != null) {
+            if ((signCert == null) != (signKey == null) || (signPkcs12 != null && signCert != null)) {
                 throw new HeartbeatCli.UsageException("sign with --sign-cert and --sign-key together, or with --sign-pkcs12 alone");
             }
             PrivateKey signer = null;

@@ -304,6 +304,10 @@ public final class HeartbeatCli {
         @Option(names = "--insecure-http", description = "serve plain http on a non-loopback address (tokens and credentials in the clear)")
         boolean insecureHttp;
 
+        @Option(names = "--request-log", description = "log a line per request (method, path, status, ms) to standard error, from a"
+                + " thread of its own; off by default")
+        boolean requestLog;
+
         @Option(names = "--audit-retention-days", defaultValue = "400", paramLabel = "DAYS",
                 description = "delete audit records older than this; 0 keeps them forever (default: ${DEFAULT-VALUE})")
         int auditRetentionDays;
@@ -349,7 +353,8 @@ public final class HeartbeatCli {
                 AdminEndpoint admin = AdminEndpoint.builder(d.server, AdminAuthenticator.bearer(token, Actor.of("admin-api"), d.clock))
                         .installerBase(bases::current).workDirectory(work).build();
                 int p = port != null ? port : url.getPort() > 0 ? url.getPort() : https ? 8443 : 8080;
-                ReferenceServer.Builder b = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(bindAddress, p)).admin(admin);
+                ReferenceServer.Builder b = ReferenceServer.builder(d.server.endpoint(), new InetSocketAddress(bindAddress, p)).admin(admin)
+                        .requestLog(requestLog);
                 if (https) {
                     b.tls(d.tls(), d.dataDir());
                 }

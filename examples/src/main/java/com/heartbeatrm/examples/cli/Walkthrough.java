@@ -161,6 +161,8 @@ final class Walkthrough {
                 good ? "as expected: " + what : "NOT as expected (wanted exit " + exit + " and \"" + text + "\")");
     }
 
+    // Every call passes a literal format; the examples take no Error Prone annotations dependency for @FormatMethod.
+    @SuppressWarnings("AnnotateFormatMethod")
     private void say(String format, Object... args) {
         out.printf("%2d. %s%n", ++step, String.format(format, args));
     }

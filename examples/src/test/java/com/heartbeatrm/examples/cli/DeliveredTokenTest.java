@@ -75,6 +75,8 @@ class DeliveredTokenTest {
 
     @Test
     @DisplayName("installers token writes 0600; the untagged agent enrolls from the file (then gone), stdin and the environment")
+    // The server only has to run (and be closed) around the agent processes; the body never calls it.
+    @SuppressWarnings("try")
     void enrollsWithADeliveredToken() throws Exception {
         int port = freePort();
         String data = tmp.resolve("data").toString();

@@ -177,6 +177,8 @@ class PostgresFailoverTest {
 
         /** Stops the server and its pool; the database pair is the caller's. */
         @Override
+        // try-with-resources closes the pool after the server, whether or not the server's close throws.
+        @SuppressWarnings("try")
         public void close() {
             try (HikariDataSource ds = pool) {
                 server.close();

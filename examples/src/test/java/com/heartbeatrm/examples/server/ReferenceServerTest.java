@@ -86,6 +86,8 @@ class ReferenceServerTest {
         return s;
     }
 
+    // The trickle ends with its executor's shutdownNow at the end of the test.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Test
     @DisplayName("200 connections trickling a byte every 5 s delay a normal enrollment by less than 1 s; trickled headers are cut at the deadline")
     void slowClients() throws Exception {

@@ -87,7 +87,7 @@ public final class PropertyList {
             if (e == XMLStreamConstants.START_ELEMENT) {
                 return;
             }
-            if (e == XMLStreamConstants.END_ELEMENT || e == XMLStreamConstants.CHARACTERS && !r.isWhiteSpace()) {
+            if (e == XMLStreamConstants.END_ELEMENT || (e == XMLStreamConstants.CHARACTERS && !r.isWhiteSpace())) {
                 throw new PlistException("unexpected content");
             }
         }
@@ -211,7 +211,7 @@ public final class PropertyList {
             }
             long v = 0;
             for (int i = 0; i < size; i++) {
-                v = v << 8 | b[at + i] & 0xff;
+                v = (v << 8) | (b[at + i] & 0xff);
             }
             if (v < 0) {
                 throw new PlistException("out of range");
@@ -246,7 +246,7 @@ public final class PropertyList {
                         }
                         long v = 0;
                         for (int i = 0; i < size; i++) {
-                            v = v << 8 | b[at + 1 + i] & 0xff;
+                            v = (v << 8) | (b[at + 1 + i] & 0xff);
                         }
                         return v;
                     }

@@ -133,7 +133,7 @@ final class InMemoryAgentStore implements AgentStore {
         }
         AgentId existing = t.agentsByFingerprint.get(agent.publicKeyFingerprint());
         if (existing != null) {
-            return new EnrollmentCommit.AlreadyEnrolled(t.agents.get(existing));
+            return new EnrollmentCommit.AlreadyEnrolled(TenantState.existing(t.agents, existing, "agent", existing.value()));
         }
         TenantState.requireNew(t.agents, agent.id(), "agent id");
         t.group(agent.groupId());

@@ -13,6 +13,7 @@ import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.GroupStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -30,7 +31,7 @@ final class InMemoryGroupStore implements GroupStore {
             GroupId parent = group.parentId().orElseThrow(() -> new InvalidInputException("parentId", "a new group needs a parent"));
             t.group(parent);
             TenantState.requireNew(t.groups, group.id(), "group id");
-            TreeMap<String, GroupId> siblings = t.children.get(parent);
+            NavigableMap<String, GroupId> siblings = t.childrenOf(parent);
             if (siblings.containsKey(group.nameKey())) {
                 throw new DuplicateNameException("group", group.name());
             }
@@ -49,7 +50,7 @@ final class InMemoryGroupStore implements GroupStore {
             Group current = t.group(changed.id());
             StaleVersionException.check("group", current.id().value(), expectedVersion, current.version());
             if (!current.nameKey().equals(changed.nameKey()) && current.parentId().isPresent()) {
-                TreeMap<String, GroupId> siblings = t.children.get(current.parentId().get());
+                NavigableMap<String, GroupId> siblings = t.childrenOf(current.parentId().get());
                 if (siblings.containsKey(changed.nameKey())) {
                     throw new DuplicateNameException("group", changed.name());
                 }
@@ -72,7 +73,7 @@ final class InMemoryGroupStore implements GroupStore {
             if (current.isRoot()) {
                 throw new InvalidMoveException("the root group cannot be moved");
             }
-            for (Group a = parent; ; a = t.groups.get(a.parentId().get())) {
+            for (Group a = parent; ; a = t.group(a.parentId().get())) {
                 if (a.id().equals(id)) {
                     throw new InvalidMoveException("cannot move group \"" + current.name() + "\" under itself or its own descendant \"" + parent.name() + "\"");
                 }
@@ -80,12 +81,12 @@ final class InMemoryGroupStore implements GroupStore {
                     break;
                 }
             }
-            TreeMap<String, GroupId> target = t.children.get(newParent);
+            NavigableMap<String, GroupId> target = t.childrenOf(newParent);
             GroupId clash = target.get(current.nameKey());
             if (clash != null && !clash.equals(id)) {
                 throw new DuplicateNameException("group", current.name());
             }
-            t.children.get(current.parentId().get()).remove(current.nameKey());
+            t.childrenOf(current.parentId().get()).remove(current.nameKey());
             target.put(current.nameKey(), id);
             Group stored = current.withParent(newParent).withVersion(current.version() + 1);
             t.groups.put(id, stored);
@@ -102,16 +103,16 @@ final class InMemoryGroupStore implements GroupStore {
             if (current.isRoot()) {
                 throw new ConflictException("the root group cannot be deleted");
             }
-            TreeMap<String, GroupId> kids = t.children.get(id);
+            NavigableMap<String, GroupId> kids = t.childrenOf(id);
             long agentCount = t.agents.values().stream().filter(a -> a.groupId().equals(id)).count();
             List<String> keyIds = t.keys.values().stream().filter(k -> k.groupId().equals(id))
                     .map(k -> k.id().value()).sorted().toList();
             if (!kids.isEmpty() || agentCount > 0 || !keyIds.isEmpty()) {
-                List<String> childNames = kids.values().stream().limit(10).map(c -> t.groups.get(c).name()).toList();
+                List<String> childNames = kids.values().stream().limit(10).map(c -> t.group(c).name()).toList();
                 throw GroupNotEmptyException.of(id, kids.size(), childNames, agentCount, keyIds.size(),
                         keyIds.subList(0, Math.min(10, keyIds.size())));
             }
-            t.children.get(current.parentId().get()).remove(current.nameKey());
+            t.childrenOf(current.parentId().get()).remove(current.nameKey());
             t.children.remove(id);
             t.groups.remove(id);
             state.appendAudit(t, audit);
@@ -162,8 +163,8 @@ final class InMemoryGroupStore implements GroupStore {
             stack.push(root);
             while (!stack.isEmpty()) {
                 GroupId g = stack.pop();
-                out.add(t.groups.get(g));
-                List<GroupId> kids = new ArrayList<>(t.children.get(g).values());
+                out.add(t.group(g));
+                List<GroupId> kids = new ArrayList<>(t.childrenOf(g).values());
                 for (int i = kids.size() - 1; i >= 0; i--) {
                     stack.push(kids.get(i));
                 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
 /** Failure counters and blocks per bucket, deployment-wide; a lift and its audit event commit together. */
 final class InMemoryThrottleStore implements ThrottleStore {
@@ -22,9 +23,9 @@ final class InMemoryThrottleStore implements ThrottleStore {
     }
 
     private static final class Bucket {
-        Instant windowStart;
+        @Nullable Instant windowStart;
         int failures;
-        Instant blockedUntil;
+        @Nullable Instant blockedUntil;
     }
 
     private final TreeMap<String, Bucket> buckets = new TreeMap<>();
@@ -45,8 +46,8 @@ final class InMemoryThrottleStore implements ThrottleStore {
             b.windowStart = null;
             b.failures = 0;
         }
-        boolean blocked = b.blockedUntil != null && b.blockedUntil.isAfter(now);
-        return new Failure(blocked ? Optional.of(b.blockedUntil) : Optional.empty(), blocked && !wasBlocked);
+        Optional<Instant> blockedUntil = Optional.ofNullable(b.blockedUntil).filter(until -> until.isAfter(now));
+        return new Failure(blockedUntil, blockedUntil.isPresent() && !wasBlocked);
     }
 
     @Override

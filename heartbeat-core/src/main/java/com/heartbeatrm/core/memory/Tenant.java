@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /** One organization's state, guarded by its own monitor: every SPI method runs wholly inside it. */
@@ -35,6 +37,11 @@ final class Tenant {
 
     Tenant(Organization organization) {
         this.organization = organization;
+    }
+
+    /** The children of a stored group by name; every stored group has an entry, empty for a leaf. */
+    NavigableMap<String, GroupId> childrenOf(GroupId id) {
+        return Objects.requireNonNull(children.get(id), "children index of a stored group");
     }
 
     Group group(GroupId id) {

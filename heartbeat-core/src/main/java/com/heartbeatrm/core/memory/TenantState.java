@@ -101,7 +101,7 @@ final class TenantState {
         ArrayList<Group> path = new ArrayList<>();
         path.add(g);
         while (g.parentId().isPresent()) {
-            g = t.groups.get(g.parentId().get());
+            g = t.group(g.parentId().get());
             path.add(g);
         }
         Collections.reverse(path);

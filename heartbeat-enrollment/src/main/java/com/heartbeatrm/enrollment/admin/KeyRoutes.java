@@ -90,7 +90,7 @@ final class KeyRoutes implements Routes.RouteSet {
         c.string("networks").filter(s -> !s.isBlank()).ifPresent(n -> b.networks(NetworkAllowList.parse(n)));
         c.string("platforms").filter(s -> !s.isBlank()).ifPresent(p -> b.platforms(PlatformSet.parse(p)));
         AccessKey k = admin.accessKeys().create(c.actor, org.id(), b.build());
-        return created((keyRow(org, k)));
+        return created(keyRow(org, k));
     }
 
     private AdminResponse keyRepoint(Call c) {

@@ -61,6 +61,8 @@ public final class ScriptTag {
     }
 
     /** The tag line at the end of the file, if the last line is one. */
+    // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
+    @SuppressWarnings("ByteBufferBackingArray")
     public static Optional<Found> read(FileChannel ch, int maxToken) throws IOException {
         long size = ch.size();
         int window = (int) Math.min(size, maxToken + PREFIX.length() + 4);

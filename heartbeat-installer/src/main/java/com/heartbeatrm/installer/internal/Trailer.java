@@ -29,11 +29,15 @@ public final class Trailer {
     private Trailer() {
     }
 
+    // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
+    @SuppressWarnings("ByteBufferBackingArray")
     private static boolean hasFooter(ByteBuffer f) {
         return Arrays.equals(Arrays.copyOfRange(f.array(), 0, 7), MARKER) && Arrays.equals(Arrays.copyOfRange(f.array(), FOOTER - 4, FOOTER), END);
     }
 
     /** The trailer ending at {@code end}, if one does; a footer that is there but wrong is an error. */
+    // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
+    @SuppressWarnings("ByteBufferBackingArray")
     public static Optional<Found> read(FileChannel ch, long end, int maxToken) throws IOException, InstallerException {
         if (end < FOOTER) {
             return Optional.empty();

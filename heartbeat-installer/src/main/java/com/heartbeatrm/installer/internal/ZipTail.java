@@ -107,6 +107,8 @@ public final class ZipTail {
     }
 
     /** The 22-byte EOCD record with a new comment length. */
+    // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
+    @SuppressWarnings("ByteBufferBackingArray")
     public static byte[] eocdWithCommentLength(FileChannel ch, Eocd eocd, int commentLength) throws IOException {
         ByteBuffer rec = PeFile.read(ch, eocd.offset(), EOCD_SIZE);
         ByteBuffer out = ByteBuffer.allocate(EOCD_SIZE).order(ByteOrder.LITTLE_ENDIAN);

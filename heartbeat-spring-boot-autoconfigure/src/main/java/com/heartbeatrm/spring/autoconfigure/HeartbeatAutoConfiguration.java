@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -196,7 +197,7 @@ public class HeartbeatAutoConfiguration {
      * Without {@code heartbeat.tls-pins}, installers pin the key this application serves TLS with: the SSL bundle
      * {@code heartbeat.tls-bundle}, else {@code server.ssl.bundle}, else the certificate {@code server.ssl.certificate}.
      */
-    private static Supplier<List<String>> serversOwnPins(HeartbeatProperties properties, Environment environment,
+    private static @Nullable Supplier<List<String>> serversOwnPins(HeartbeatProperties properties, Environment environment,
             ResourceLoader resources, ObjectProvider<SslBundles> sslBundles) {
         String bundle = properties.getTlsBundle() != null && !properties.getTlsBundle().isBlank() ? properties.getTlsBundle()
                 : environment.getProperty("server.ssl.bundle");
@@ -282,7 +283,7 @@ public class HeartbeatAutoConfiguration {
             try {
                 return AdminAuthenticator.bearer(AdminToken.of(token.strip()), Actor.of("admin-api"), Clock.systemUTC());
             } catch (InvalidInputException e) {
-                throw new IllegalStateException("heartbeat.admin-api.token " + e.getMessage().replaceFirst("^adminToken: ", ""));
+                throw new IllegalStateException("heartbeat.admin-api.token " + String.valueOf(e.getMessage()).replaceFirst("^adminToken: ", ""));
             }
         }
 

@@ -71,7 +71,7 @@ public final class SpringSecurityAdminAuthorizer implements AdminAuthorizer {
         }
         for (GroupId g : group.ids()) {
             String subtree = org + GROUP_INFIX + g.value();
-            if (held.get().contains(subtree) || action.readOnly() && held.get().contains(subtree + READ_SUFFIX)) {
+            if (held.get().contains(subtree) || (action.readOnly() && held.get().contains(subtree + READ_SUFFIX))) {
                 return true;
             }
         }
@@ -79,7 +79,7 @@ public final class SpringSecurityAdminAuthorizer implements AdminAuthorizer {
     }
 
     private static boolean wholeOrganization(Set<String> held, String org, AdminAction action) {
-        return held.contains(org) || action.readOnly() && held.contains(org + READ_SUFFIX);
+        return held.contains(org) || (action.readOnly() && held.contains(org + READ_SUFFIX));
     }
 
     /** The signed-in user's authorities, when that user is the actor the admin API authenticated. */

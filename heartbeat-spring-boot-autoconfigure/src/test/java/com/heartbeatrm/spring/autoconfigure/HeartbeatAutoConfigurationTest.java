@@ -187,7 +187,7 @@ class HeartbeatAutoConfigurationTest {
                 assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("bits"));
         web.withPropertyValues("heartbeat.enrollment.path=/agents/", "heartbeat.admin-api.enabled=true",
                 "heartbeat.admin-api.token=0123456789abcdef0123456789abcdef").run(ctx -> {
-                    assertThat(ctx.getBean("heartbeatEnrollmentServlet", ServletRegistrationBean.class).getUrlMappings()).containsExactly("/agents/*");
+                    assertThat(((ServletRegistrationBean<?>) ctx.getBean("heartbeatEnrollmentServlet", ServletRegistrationBean.class)).getUrlMappings()).containsExactly("/agents/*");
                     ServletRegistrationBean<?> admin = ctx.getBean("heartbeatAdminServlet", ServletRegistrationBean.class);
                     assertThat(admin.getServlet()).isInstanceOf(AdminServlet.class);
                     assertThat(admin.getUrlMappings()).containsExactly("/api/*");
@@ -202,7 +202,7 @@ class HeartbeatAutoConfigurationTest {
                 .withPropertyValues("heartbeat.key-encryption-key=" + KEK, "heartbeat.store.type=memory");
         web.run(ctx -> assertThat(ctx).doesNotHaveBean("heartbeatIssuerKeysServlet").doesNotHaveBean(HeartbeatRequestMatchers.class));
         web.withPropertyValues("heartbeat.issuer-keys.enabled=true").run(ctx ->
-                assertThat(ctx.getBean("heartbeatIssuerKeysServlet", ServletRegistrationBean.class).getUrlMappings())
+                assertThat(((ServletRegistrationBean<?>) ctx.getBean("heartbeatIssuerKeysServlet", ServletRegistrationBean.class)).getUrlMappings())
                         .containsExactly("/.well-known/heartbeat-issuer-keys.json"));
         web.withPropertyValues("heartbeat.admin-api.enabled=true", "heartbeat.admin-api.token=0123456789abcdef0123456789abcdef",
                 "heartbeat.admin-api.authorization=authorities").run(ctx -> {

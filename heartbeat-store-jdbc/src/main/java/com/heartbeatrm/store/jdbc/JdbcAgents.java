@@ -92,6 +92,11 @@ final class JdbcAgents implements AgentStore {
         return lanes.openLanes();
     }
 
+    /** Enrollments waiting in key lanes (for tests). */
+    int queuedInLanes() {
+        return lanes.queued();
+    }
+
     // ------------------------------------------------------------------------------------------- enrollment
 
     private EnrollmentFacts readFacts(Connection c, EnrollmentAttempt a) throws SQLException {
@@ -393,6 +398,9 @@ final class JdbcAgents implements AgentStore {
 
     // ---------------------------------------------------------------------------------------------- renewal
 
+    // The result set is closed before JdbcGroups.pathOf queries the same connection again; the second close by
+    // try-with-resources is then a no-op.
+    @SuppressWarnings("try")
     private RenewalFacts readRenewalFacts(Connection c, RenewalAttempt a) throws SQLException {
         String org = a.organization().value();
         boolean oneStatement = dialect.locksOneTableOfAJoin();

@@ -21,7 +21,8 @@ import java.util.function.Function;
  * update for n uses, one multi-row insert of agents, one of audit events, one commit.
  *
  * <h2>How</h2>
- * The first enrollment on an idle lane leads: it drains the lane (itself first, up to {@link #MAX_BATCH}), runs the
+ * The first enrollment on an idle lane leads: it drains the lane (itself first, up to {@link #MAX_BATCH}, one member per
+ * agent key: a second request of the same computer waits for the next batch), runs the
  * batch in the calling thread, hands each waiting member its own outcome, and passes the lead to the oldest member
  * still queued, or retires the lane. No thread of ours runs anything: the leader is always a caller, so a pool or a
  * servlet container sizes the work. A member whose batch failed (a lost connection, a deadlock that outlived its
@@ -84,9 +85,7 @@ final class KeyLanes {
         // Leading: this member is the oldest in the lane.
         List<Member> members = new ArrayList<>();
         synchronized (lane) {
-            while (!lane.queue.isEmpty() && members.size() < MAX_BATCH) {
-                members.add(lane.queue.pollFirst());
-            }
+            drain(lane.queue, members);
         }
         try {
             if (members.size() == 1) {
@@ -117,6 +116,22 @@ final class KeyLanes {
             return alone.apply(me);
         }
         return (EnrollmentCommit) me.outcome;
+    }
+
+    /**
+     * Takes the batch from the queue, oldest first: at most {@link #MAX_BATCH}, and at most one member per agent key.
+     * Two members with one agent key (a computer that sent twice, a replay) would fail the whole batch and send every
+     * member to run alone, one commit each; a later one waits in the queue for the next batch instead.
+     */
+    static void drain(java.util.Deque<Member> queue, List<Member> into) {
+        java.util.Set<String> agentKeys = new java.util.HashSet<>();
+        for (java.util.Iterator<Member> it = queue.iterator(); it.hasNext() && into.size() < MAX_BATCH; ) {
+            Member m = it.next();
+            if (agentKeys.add(m.attempt.agentFingerprint())) {
+                it.remove();
+                into.add(m);
+            }
+        }
     }
 
     private void handOver(String name, Lane lane) {
@@ -156,5 +171,16 @@ final class KeyLanes {
     /** Lanes now open (for tests: an idle store has none). */
     int openLanes() {
         return lanes.size();
+    }
+
+    /** Enrollments now waiting in a lane behind a batch under way (for tests). */
+    int queued() {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                n += lane.queue.size();
+            }
+        }
+        return n;
     }
 }

@@ -20,6 +20,17 @@ class CountingDataSource extends InterceptingDataSource {
     final AtomicInteger commits = new AtomicInteger();
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
+    /** When set, the next commit waits for it (once). */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> commitGate =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Holds the next commit until the returned latch is counted down (at most a minute). */
+    java.util.concurrent.CountDownLatch holdNextCommit() {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        commitGate.set(gate);
+        return gate;
+    }
+
     CountingDataSource(DataSource delegate) {
         super(delegate);
     }
@@ -46,6 +57,10 @@ class CountingDataSource extends InterceptingDataSource {
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
             String name = method.getName();
             if (name.equals("commit")) {
+                java.util.concurrent.CountDownLatch gate = commitGate.getAndSet(null);
+                if (gate != null) {
+                    gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 commits.incrementAndGet();
                 log.add("COMMIT");
             }

@@ -128,7 +128,24 @@ class HotKeyTest {
                 bodies.add(Node.request(token, twice, "twice")); // one computer, four fresh requests
             }
             counting.reset();
+            // The first commit waits until every other request has queued behind it, so that batching does not depend
+            // on how the threads happen to be scheduled (on a loaded machine they may arrive one by one).
+            CountDownLatch firstCommit = counting.holdNextCommit();
+            JdbcAgents agents = (JdbcAgents) node.store.agents();
+            Thread releaser = new Thread(() -> {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (agents.queuedInLanes() < CLIENTS - 1 && System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
+                firstCommit.countDown();
+            });
+            releaser.start();
             List<Sent> sent = enrollAtOnce(node, bodies);
+            releaser.join(60_000);
             int commits = counting.commits.get();
 
             Set<String> distinct = new HashSet<>();
@@ -150,7 +167,7 @@ class HotKeyTest {
             }
             assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(1 + distinct.size());
             assertThat(enrolledEvents(node, org)).hasSize(1 + distinct.size());
-            assertThat(commits).as("enrollments on one key share commits").isLessThan(CLIENTS);
+            assertThat(commits).as("enrollments on one key share commits").isLessThan(CLIENTS / 2);
             System.out.printf("%s: %d requests on one key in %d commits%n", db, CLIENTS, commits);
         }
     }

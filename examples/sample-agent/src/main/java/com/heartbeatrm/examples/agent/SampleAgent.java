@@ -78,7 +78,7 @@ public final class SampleAgent {
     /** A token given as an argument: a {@code --token}-like option, or the token text itself (PASERK-style {@code v4.public.}). */
     static boolean isTokenArgument(String arg) {
         String a = arg.toLowerCase(Locale.ROOT);
-        return a.startsWith("--token") && !a.equals("--token-file") || a.startsWith("--enrollment-token") || a.contains("v4.public.");
+        return (a.startsWith("--token") && !a.equals("--token-file")) || a.startsWith("--enrollment-token") || a.contains("v4.public.");
     }
 
     /**

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Prints the markdown tables of BENCHMARKS.md from a wrk-bench.sh results directory: per scenario and build, the
+mean over rounds of requests/s and server CPU per request, and each build's rate as a multiple of every other's."""
+import csv, json, os, statistics, sys
+from collections import defaultdict
+
+out = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(out, 'results.tsv')), delimiter='\t'))
+by = defaultdict(lambda: defaultdict(list))
+order = []
+for r in rows:
+    b = r['build']
+    if b not in order:
+        order.append(b)
+    by[r['scenario']][b].append(r)
+
+def mean(rs, k):
+    return statistics.mean(float(r[k]) for r in rs)
+
+print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 |')
+print('| --- | --- | ---: | --- | ---: | ---: | ---: |')
+for s, builds in by.items():
+    for b in order:
+        if b not in builds:
+            continue
+        rs = builds[b]
+        print(f"| {s} | {b} | {len(rs)} | {', '.join(str(round(float(r['rate']))) for r in rs)} | {mean(rs, 'rate'):.0f} | "
+              f"{mean(rs, 'server_cpu_ms'):.2f} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} |")
+print()
+names = [b for b in order if not b.endswith('-rsa')]
+if len(names) > 1:
+    last = names[-1]
+    print(f'| scenario | {last} req/s ÷ ' + ' | '.join(names[:-1]) + ' | CPU/req ratio ' + ' | '.join(names[:-1]) + ' |')
+    print('| --- |' + ' ---: |' * (2 * (len(names) - 1)))
+    for s, builds in by.items():
+        if last not in builds or any(n not in builds for n in names[:-1]):
+            continue
+        rate = [mean(builds[last], 'rate') / mean(builds[n], 'rate') for n in names[:-1]]
+        cpu = [mean(builds[last], 'server_cpu_ms') / mean(builds[n], 'server_cpu_ms') for n in names[:-1]]
+        print(f"| {s} | " + ' | '.join(f'{x:.2f}×' for x in rate) + ' | ' + ' | '.join(f'{x:.2f}' for x in cpu) + ' |')
+    print()
+for name in ('plain-sql.json', 'crypto.json'):
+    p = os.path.join(out, name)
+    if os.path.exists(p) and os.path.getsize(p) > 0:
+        for b in json.load(open(p)):
+            m = b['primaryMetric']
+            print(f"- {b['benchmark'].split('.')[-1]} ({b.get('threads')} threads): {m['score']:.1f} {m['scoreUnit']}")
+for f in ('uptime-start.txt', 'uptime-end.txt'):
+    p = os.path.join(out, f)
+    if os.path.exists(p):
+        print(f"- {f[:-4]}: {open(p).read().strip()}")
