@@ -224,22 +224,22 @@ public class HeartbeatProperties {
             this.path = path;
         }
 
-        /** @return whether the endpoint is served */
+        /** Whether the endpoint is served. */
         public boolean isEnabled() {
             return enabled;
         }
 
-        /** @param enabled whether the endpoint is served */
+        /** Serves the endpoint or not. */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
-        /** @return where the endpoint is mounted */
+        /** Where the endpoint is mounted. */
         public String getPath() {
             return path;
         }
 
-        /** @param path where the endpoint is mounted */
+        /** Mounts the endpoint at {@code path}. */
         public void setPath(String path) {
             this.path = path;
         }
