@@ -42,42 +42,42 @@ public abstract class AbstractHeartbeatStore implements HeartbeatStore {
     }
 
     @Override
-    public final OrganizationStore organizations() {
+    public OrganizationStore organizations() {
         return organizations;
     }
 
     @Override
-    public final GroupStore groups() {
+    public GroupStore groups() {
         return groups;
     }
 
     @Override
-    public final AccessKeyStore accessKeys() {
+    public AccessKeyStore accessKeys() {
         return accessKeys;
     }
 
     @Override
-    public final AgentStore agents() {
+    public AgentStore agents() {
         return agents;
     }
 
     @Override
-    public final AuditStore audit() {
+    public AuditStore audit() {
         return audit;
     }
 
     @Override
-    public final InstallerStore installers() {
+    public InstallerStore installers() {
         return installers;
     }
 
     @Override
-    public final SigningKeyStore signingKeys() {
+    public SigningKeyStore signingKeys() {
         return signingKeys;
     }
 
     @Override
-    public final ThrottleStore throttles() {
+    public ThrottleStore throttles() {
         return throttles;
     }
 }
