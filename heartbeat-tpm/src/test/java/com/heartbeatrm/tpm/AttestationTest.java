@@ -1,0 +1,306 @@
+package com.heartbeatrm.tpm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.heartbeatrm.tpm.internal.Templates;
+import com.heartbeatrm.tpm.internal.Tpm2;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole attestation, agent side on real swtpm instances manufactured by swtpm_setup with EK certificates from
+ * CAs made here, server side by {@link AttestationVerifier}: each refusal case names its reason.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AttestationTest {
+    Path dir;
+
+    TestCa trustedCa;
+    TestCa otherCa;
+    Swtpm trustedTpm;
+    MutableClock clock;
+
+    @BeforeAll
+    void manufacture(@TempDir Path shared) throws Exception {
+        dir = shared;
+        trustedCa = TestCa.create(dir.resolve("ca-trusted"), "Trusted TPM Manufacturer CA");
+        otherCa = TestCa.create(dir.resolve("ca-other"), "Unknown TPM Manufacturer CA");
+        trustedTpm = Swtpm.manufactured(dir.resolve("tpm-trusted"), trustedCa);
+        // After manufacturing: the EK certificates are valid from the second they were issued.
+        clock = new MutableClock(Instant.now().plusSeconds(2));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (trustedTpm != null) {
+            trustedTpm.close();
+        }
+    }
+
+    AttestationVerifier verifier() {
+        return AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(clock)
+                .maxAge(Duration.ofMinutes(2)).build();
+    }
+
+    @Test
+    void ekCertificateFromTheTrustedCaIsAttested() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest request = attestor.request();
+            assertThat(request.endorsementCertificate()).isPresent();
+            X509Certificate ekCert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(request.endorsementCertificate().get()));
+            assertThat(ekCert.getIssuerX500Principal()).isEqualTo(trustedCa.certificate.getSubjectX500Principal());
+
+            AttestationVerifier verifier = verifier();
+            PendingAttestation pending = verifier.challenge(request);
+            clock.advance(Duration.ofSeconds(30));
+            AttestationResponse response = attestor.respond(pending.challenge(), agentKey);
+            AttestationVerdict verdict = verifier.verify(pending, response);
+
+            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
+                assertThat(a.agentKey()).isEqualTo(agentKey.publicKey());
+                assertThat(a.endorsementKeySha256()).isEqualTo(AttestationVerifier.endorsementKeySha256(ekCert.getPublicKey()));
+                assertThat(a.trustedBy()).contains("CN=Trusted TPM Manufacturer CA");
+            });
+            assertThat(pending.toString()).doesNotContain(java.util.HexFormat.of().formatHex(response.activatedCredential()));
+            assertThat(response.toString()).doesNotContain(java.util.HexFormat.of().formatHex(response.activatedCredential()));
+        }
+    }
+
+    @Test
+    void ekCertificateIssuedThroughAnIntermediateChainsToTheTrustedRoot() throws Exception {
+        TestCa intermediate = trustedCa.intermediate(dir.resolve("ca-intermediate"), "TPM Manufacturing Intermediate CA");
+        try (Swtpm viaIntermediate = Swtpm.manufactured(dir.resolve("tpm-intermediate"), intermediate);
+                Tpm tpm = viaIntermediate.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest request = attestor.request();
+            // Certificates made seconds ago: a clock of its own, after them.
+            MutableClock after = new MutableClock(Instant.now().plusSeconds(5));
+            AttestationVerifier rootOnly = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(after).build();
+            assertThatThrownBy(() -> rootOnly.challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
+                        assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED);
+                        assertThat(e.refusal().detail()).contains("no valid path");
+                    });
+
+            // A rolled-over intermediate of the same name but another key comes first: path building finds the right one.
+            TestCa rolledOver = trustedCa.intermediate(dir.resolve("ca-rolled-over"), "TPM Manufacturing Intermediate CA");
+            AttestationVerifier withIntermediate = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+                    .manufacturerIntermediateCa(rolledOver.certificate).manufacturerIntermediateCa(intermediate.certificate)
+                    .clock(after).build();
+            PendingAttestation pending = withIntermediate.challenge(request);
+            AttestationVerdict verdict = withIntermediate.verify(pending, attestor.respond(pending.challenge(), agentKey));
+            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+                    a -> assertThat(a.trustedBy()).isEqualTo("CN=Trusted TPM Manufacturer CA"));
+        }
+    }
+
+    @Test
+    void ekCertificateFromACaTheOrganizationDoesNotTrustIsRefused() throws Exception {
+        try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-other"), otherCa); Tpm tpm = other.open()) {
+            AttestationRequest request = new TpmAttestor(tpm).request();
+            assertThat(request.endorsementCertificate()).isPresent();
+            assertThatThrownBy(() -> verifier().challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
+                        assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED);
+                        assertThat(e.refusal().reason().code()).isEqualTo("attestation_untrusted");
+                        assertThat(e.refusal().detail()).contains("does not chain to a trusted manufacturer CA");
+                    });
+        }
+    }
+
+    @Test
+    void tpmWithoutEkCertificateIsRefusedUnlessItsEkIsAllowListed() throws Exception {
+        try (Swtpm bare = Swtpm.manufactured(dir.resolve("tpm-bare"), null); Tpm tpm = bare.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest request = attestor.request();
+            assertThat(request.endorsementCertificate()).isEmpty();
+            assertThatThrownBy(() -> verifier().challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
+                        assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED);
+                        assertThat(e.refusal().detail()).isEqualTo("no endorsement certificate, and the EK is not allow-listed");
+                    });
+
+            java.security.PublicKey ek = com.heartbeatrm.tpm.internal.PublicArea.parse(request.endorsementKeyPublic()).toPublicKey();
+            AttestationVerifier allowing = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+                    .allowEndorsementKeySha256(AttestationVerifier.endorsementKeySha256(ek)).clock(clock).build();
+            PendingAttestation pending = allowing.challenge(request);
+            AttestationVerdict verdict = allowing.verify(pending, attestor.respond(pending.challenge(), agentKey));
+            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+                    a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
+        }
+    }
+
+    @Test
+    void eccEndorsementKeyIsAttestedWhenAllowListedAndRefusedOtherwise() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm, EndorsementKeyType.ECC_P256);
+            AttestationRequest request = attestor.request();
+            // swtpm 0.7 provisions no P-256 EK certificate (its ECC EK certificate is for P-384, at 0x01C00016).
+            assertThat(request.endorsementCertificate()).isEmpty();
+            assertThatThrownBy(() -> verifier().challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class,
+                            e -> assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED));
+
+            java.security.PublicKey ek = com.heartbeatrm.tpm.internal.PublicArea.parse(request.endorsementKeyPublic()).toPublicKey();
+            assertThat(ek.getAlgorithm()).isEqualTo("EC");
+            AttestationVerifier allowing = AttestationVerifier.builder().allowEndorsementKey(ek).clock(clock).build();
+            PendingAttestation pending = allowing.challenge(request);
+            assertThat(pending.challenge().encryptedSecret()).hasSize(2 + 32 + 2 + 32);
+            AttestationVerdict verdict = allowing.verify(pending, attestor.respond(pending.challenge(), agentKey));
+            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
+                assertThat(a.trustedBy()).isEqualTo("allow-list");
+                assertThat(a.endorsementKeySha256()).isEqualTo(AttestationVerifier.endorsementKeySha256(ek));
+            });
+        }
+    }
+
+    @Test
+    void replayedAndStaleChallengesAreRefused() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest request = attestor.request();
+            AttestationVerifier verifier = verifier();
+
+            PendingAttestation first = verifier.challenge(request);
+            AttestationResponse answer = attestor.respond(first.challenge(), agentKey);
+            assertThat(verifier.verify(first, answer)).isInstanceOf(AttestationVerdict.Attested.class);
+            assertThat(verifier.verify(first, answer)).isEqualTo(
+                    new AttestationVerdict.Refused(AttestationRefusal.REPLAYED, "challenge already answered"));
+
+            // The old answer offered against a new challenge: made for another nonce.
+            PendingAttestation second = verifier.challenge(request);
+            assertThat(verifier.verify(second, answer)).isEqualTo(new AttestationVerdict.Refused(AttestationRefusal.REPLAYED,
+                    "certification was made for another challenge's nonce"));
+
+            PendingAttestation third = verifier.challenge(request);
+            AttestationResponse late = attestor.respond(third.challenge(), agentKey);
+            clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+            AttestationVerdict stale = verifier.verify(third, late);
+            assertThat(stale).isInstanceOfSatisfying(AttestationVerdict.Refused.class, r -> {
+                assertThat(r.reason()).isEqualTo(AttestationRefusal.STALE);
+                assertThat(r.reason().code()).isEqualTo("attestation_stale");
+            });
+        }
+    }
+
+    @Test
+    void attestationKeyWithoutTheRestrictedAttributeIsRefused() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            AttestationRequest request = new TpmAttestor(tpm, EndorsementKeyType.RSA_2048, Templates.signingKeyEccP256(false)).request();
+            assertThatThrownBy(() -> verifier().challenge(request))
+                    .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
+                        assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.INVALID);
+                        assertThat(e.refusal().detail()).isEqualTo("attestation key is not a restricted signing key");
+                    });
+        }
+    }
+
+    @Test
+    void keyNotCertifiedByTheAttestationKeyIsRefused() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob certified = tpm.createSigningKey();
+            TpmKeyBlob presented = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest request = attestor.request();
+            AttestationVerifier verifier = verifier();
+            PendingAttestation pending = verifier.challenge(request);
+            AttestationResponse real = attestor.respond(pending.challenge(), certified);
+            AttestationResponse swapped = new AttestationResponse(real.activatedCredential(), real.certifyInfo(),
+                    real.signature(), presented.publicArea());
+            assertThat(verifier.verify(pending, swapped)).isEqualTo(new AttestationVerdict.Refused(AttestationRefusal.INVALID,
+                    "the certified key is not the agent key presented"));
+        }
+    }
+
+    @Test
+    void keyThatCanLeaveTheTpmIsRefused() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            // fixedTPM and fixedParent clear: a key the TPM would let be duplicated elsewhere.
+            TpmKeyBlob movable = tpm.createUnderStorageRoot(Templates.eccSigning(
+                    Tpm2.SENSITIVE_DATA_ORIGIN | Tpm2.USER_WITH_AUTH | Tpm2.NO_DA | Tpm2.SIGN));
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationVerifier verifier = verifier();
+            PendingAttestation pending = verifier.challenge(attestor.request());
+            AttestationVerdict verdict = verifier.verify(pending, attestor.respond(pending.challenge(), movable));
+            assertThat(verdict).isEqualTo(new AttestationVerdict.Refused(AttestationRefusal.INVALID,
+                    "agent key lacks fixedTPM or fixedParent: it could leave the TPM"));
+        }
+    }
+
+    @Test
+    void attestationKeyFromAnotherTpmCannotActivateAndAForgedCredentialIsRefused() throws Exception {
+        AttestationRequest genuine;
+        try (Tpm tpm = trustedTpm.open()) {
+            genuine = new TpmAttestor(tpm).request();
+        }
+        try (Swtpm impostor = Swtpm.fresh(dir.resolve("impostor")); Tpm tpm = impostor.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationRequest own = attestor.request();
+            // The trusted TPM's EK certificate and EK, with the impostor's attestation key.
+            AttestationRequest borrowed = new AttestationRequest(genuine.endorsementCertificate(),
+                    genuine.endorsementKeyPublic(), own.attestationKeyPublic());
+            AttestationVerifier verifier = verifier();
+            PendingAttestation pending = verifier.challenge(borrowed);
+            assertThatThrownBy(() -> attestor.respond(pending.challenge(), agentKey))
+                    .isInstanceOfSatisfying(TpmException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(TpmException.Kind.TPM_ERROR);
+                        assertThat(e.getMessage()).startsWith("TPM2_ActivateCredential failed");
+                    });
+        }
+    }
+
+    @Test
+    void credentialNotActivatedByTheTpmIsRefused() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationVerifier verifier = verifier();
+            PendingAttestation pending = verifier.challenge(attestor.request());
+            AttestationResponse honest = attestor.respond(pending.challenge(), agentKey);
+            byte[] guess = new byte[32];
+            new java.security.SecureRandom().nextBytes(guess);
+            AttestationResponse guessed = new AttestationResponse(guess, honest.certifyInfo(), honest.signature(),
+                    honest.agentKeyPublic());
+            assertThat(verifier.verify(pending, guessed)).isInstanceOfSatisfying(AttestationVerdict.Refused.class, r -> {
+                assertThat(r.reason()).isEqualTo(AttestationRefusal.INVALID);
+                assertThat(r.detail()).startsWith("activated credential does not match");
+            });
+        }
+    }
+
+    @Test
+    void agentKeyBlobCopiedToAnotherTpmCannotBeAttestedThere() throws Exception {
+        TpmKeyBlob agentKey;
+        try (Tpm tpm = trustedTpm.open()) {
+            agentKey = tpm.createSigningKey();
+        }
+        try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-copy"), trustedCa); Tpm tpm = other.open()) {
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            // Its EK certificate was issued seconds ago: a clock of its own, after it.
+            AttestationVerifier verifier = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+                    .clock(new MutableClock(Instant.now().plusSeconds(5))).build();
+            PendingAttestation pending = verifier.challenge(attestor.request());
+            TpmKeyBlob copied = TpmKeyBlob.parse(agentKey.encoded());
+            assertThatThrownBy(() -> attestor.respond(pending.challenge(), copied))
+                    .isInstanceOfSatisfying(TpmException.class, e -> assertThat(e.baseCode()).isEqualTo(TpmException.RC_INTEGRITY));
+        }
+    }
+}

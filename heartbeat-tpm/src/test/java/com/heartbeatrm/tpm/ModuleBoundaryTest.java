@@ -1,0 +1,23 @@
+package com.heartbeatrm.tpm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ModuleBoundaryTest {
+    @Test
+    @DisplayName("the module exports the API package only, needs the JDK only, and hides the marshalling")
+    void exportsOnlyApi() {
+        ModuleDescriptor d = ModuleFinder.of(Path.of("target/classes")).find("com.heartbeatrm.tpm").orElseThrow().descriptor();
+        assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
+                .containsExactly("com.heartbeatrm.tpm");
+        assertThat(d.packages()).contains("com.heartbeatrm.tpm.internal");
+        assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name)).allMatch(n -> n.startsWith("java."));
+        assertThat(d.opens()).isEmpty();
+    }
+}
