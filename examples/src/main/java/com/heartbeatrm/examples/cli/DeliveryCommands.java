@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,6 +70,23 @@ final class DeliveryCommands {
         return d.server.installers().issueToken(HeartbeatCli.CLI, o.id(), AccessKeyId.parse(keyId), request);
     }
 
+    /** The options of every command here that issues a token: which key, another server URL, one computer only. */
+    static final class IssueOptions {
+        @Option(names = "--key", required = true, description = "key id or name")
+        String key;
+
+        @Option(names = "--server-url", description = "another URL this token's agents enroll at")
+        URI serverUrl;
+
+        @Option(names = "--single-use", description = SINGLE_USE)
+        boolean singleUse;
+
+        /** Issues a token for the key, for {@code platform} (any when null), in the organization {@code --org} names. */
+        IssuedToken issue(Deployment d, String org, String platform) {
+            return DeliveryCommands.issue(d, org, key, request(platform, serverUrl, singleUse));
+        }
+    }
+
     @Command(name = "token", description = "Writes an enrollment token for a key to an owner-only file, for an untagged agent"
             + " (agent-base, an RPM, a container, cloud-init, configuration management) to read with --token-file or"
             + " HEARTBEAT_ENROLLMENT_TOKEN; recorded and revocable like an installer. Prints the installer id.")
@@ -76,8 +94,8 @@ final class DeliveryCommands {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--key", required = true, description = "key id or name")
-        String key;
+        @Mixin
+        IssueOptions issue;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "the token file (written 0600 through a temp file and an"
                 + " atomic move); - prints the token alone on standard output, to pipe into an agent's --token-file -")
@@ -85,12 +103,6 @@ final class DeliveryCommands {
 
         @Option(names = "--platform")
         String platform;
-
-        @Option(names = "--server-url", description = "another URL this token's agents enroll at")
-        URI serverUrl;
-
-        @Option(names = "--single-use", description = SINGLE_USE)
-        boolean singleUse;
 
         @Override
         public Integer call() throws Exception {
@@ -100,7 +112,7 @@ final class DeliveryCommands {
                 HeartbeatCli.checkOut(out);
             }
             try (Deployment d = root.open()) {
-                IssuedToken t = issue(d, root.org, key, request(platform, serverUrl, singleUse));
+                IssuedToken t = issue.issue(d, root.org, platform);
                 byte[] text = (t.token().reveal() + "\n").getBytes(StandardCharsets.US_ASCII);
                 if (toStdout) {
                     System.out.write(text);
@@ -123,8 +135,8 @@ final class DeliveryCommands {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--key", required = true, description = "key id or name")
-        String key;
+        @Mixin
+        IssueOptions issue;
 
         @Option(names = "--out", required = true, paramLabel = "FILE.mobileconfig", description = "written 0600 (it holds the token)")
         Path out;
@@ -138,12 +150,6 @@ final class DeliveryCommands {
         @Option(names = "--sign-pkcs12", paramLabel = "FILE", description = "certificate and key in a PKCS#12 file instead;"
                 + " its password in HEARTBEAT_SIGN_PASSWORD")
         Path signPkcs12;
-
-        @Option(names = "--server-url", description = "another URL this token's agents enroll at")
-        URI serverUrl;
-
-        @Option(names = "--single-use", description = SINGLE_USE)
-        boolean singleUse;
 
         @Override
         public Integer call() throws Exception {
@@ -175,11 +181,7 @@ final class DeliveryCommands {
                 }
             }
             try (Deployment d = root.open()) {
-                InstallerRequest.Builder request = InstallerRequest.builder().singleUse(singleUse).platform(Platform.MACOS);
-                if (serverUrl != null) {
-                    request.endpoints(List.of(Deployment.baseUrl(serverUrl)));
-                }
-                IssuedToken t = issue(d, root.org, key, request.build());
+                IssuedToken t = issue.issue(d, root.org, "macos");
                 com.heartbeatrm.protocol.EnrollmentClaims claims = com.heartbeatrm.protocol.EnrollmentTokenVerifier.builder(d.server.signingKeys()
                         .publicKeySet()).build().verify(t.token()).claims();
                 byte[] profile = MobileConfig.xml(t.token(), claims.endpoints(), t.record().id().value(),

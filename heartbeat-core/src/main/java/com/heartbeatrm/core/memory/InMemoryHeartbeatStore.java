@@ -1,14 +1,7 @@
 package com.heartbeatrm.core.memory;
 
-import com.heartbeatrm.core.spi.AccessKeyStore;
-import com.heartbeatrm.core.spi.AgentStore;
-import com.heartbeatrm.core.spi.AuditStore;
-import com.heartbeatrm.core.spi.GroupStore;
-import com.heartbeatrm.core.spi.HeartbeatStore;
-import com.heartbeatrm.core.spi.InstallerStore;
-import com.heartbeatrm.core.spi.OrganizationStore;
-import com.heartbeatrm.core.spi.SigningKeyStore;
-import com.heartbeatrm.core.spi.ThrottleStore;
+import com.heartbeatrm.core.spi.AbstractHeartbeatStore;
+
 
 /**
  * The thread-safe in-memory store, the default. Nothing survives the process.
@@ -20,60 +13,23 @@ import com.heartbeatrm.core.spi.ThrottleStore;
  * them out without copying. Each store of the SPI is a package-private class of its own over one shared
  * {@code TenantState}.
  */
-public final class InMemoryHeartbeatStore implements HeartbeatStore {
-    private final TenantState state = new TenantState();
-    private final OrganizationStore organizations = new InMemoryOrganizationStore(state);
-    private final GroupStore groups = new InMemoryGroupStore(state);
-    private final AccessKeyStore keys = new InMemoryAccessKeyStore(state);
-    private final AuditStore audit = new InMemoryAuditStore(state);
-    private final InstallerStore installers = new InMemoryInstallerStore(state);
-    private final InMemorySigningKeyStore signingKeys = new InMemorySigningKeyStore();
-    private final InMemoryThrottleStore throttles = new InMemoryThrottleStore(state);
-    private final AgentStore agents = new InMemoryAgentStore(state, signingKeys, throttles);
+public final class InMemoryHeartbeatStore extends AbstractHeartbeatStore {
+    private final TenantState state;
 
     /** An empty store. */
     public InMemoryHeartbeatStore() {
-        // every part starts empty; the fields above say so
+        this(new TenantState());
     }
 
-    @Override
-    public OrganizationStore organizations() {
-        return organizations;
+    private InMemoryHeartbeatStore(TenantState state) {
+        this(state, new InMemorySigningKeyStore(), new InMemoryThrottleStore(state));
     }
 
-    @Override
-    public GroupStore groups() {
-        return groups;
-    }
-
-    @Override
-    public AccessKeyStore accessKeys() {
-        return keys;
-    }
-
-    @Override
-    public AgentStore agents() {
-        return agents;
-    }
-
-    @Override
-    public AuditStore audit() {
-        return audit;
-    }
-
-    @Override
-    public InstallerStore installers() {
-        return installers;
-    }
-
-    @Override
-    public SigningKeyStore signingKeys() {
-        return signingKeys;
-    }
-
-    @Override
-    public ThrottleStore throttles() {
-        return throttles;
+    private InMemoryHeartbeatStore(TenantState state, InMemorySigningKeyStore signingKeys, InMemoryThrottleStore throttles) {
+        super(new InMemoryOrganizationStore(state), new InMemoryGroupStore(state), new InMemoryAccessKeyStore(state),
+                new InMemoryAgentStore(state, signingKeys, throttles), new InMemoryAuditStore(state), new InMemoryInstallerStore(state),
+                signingKeys, throttles);
+        this.state = state;
     }
 
     @Override

@@ -13,13 +13,12 @@ public final class HeartbeatHealthIndicator extends AbstractHealthIndicator {
     private final HeartbeatServer server;
 
     public HeartbeatHealthIndicator(HeartbeatServer server) {
-        super("HeartbeatRM health check failed");
+        super(HealthCheck.FAILED);
         this.server = server;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        HealthCheck.Result r = HealthCheck.of(server);
-        (r.up() ? builder.up() : builder.down()).withDetails(r.details());
+        HealthCheck.of(server).report(builder::status, builder::withDetails);
     }
 }

@@ -202,38 +202,63 @@ public class HeartbeatProperties {
         }
     }
 
-    /** The enrollment protocol's endpoints. */
-    public static class Enrollment {
-        /** Whether to serve POST {path}/enroll and {path}/renew. */
-        private boolean enabled = true;
+    /**
+     * An endpoint that is served or not, at a path: the enrollment endpoints, the admin API and the issuer key set.
+     * Each property's own description is in META-INF/additional-spring-configuration-metadata.json.
+     */
+    public abstract static class Endpoint {
+        /** Whether to serve the endpoint. */
+        private boolean enabled;
 
-        /** Where the enrollment endpoints are mounted. */
-        private String path = "/v1";
+        /** Where the endpoint is mounted. */
+        private String path;
 
+        /**
+         * An endpoint with its defaults.
+         *
+         * @param enabled whether it is served unless configured otherwise
+         * @param path where it is mounted unless configured otherwise
+         */
+        protected Endpoint(boolean enabled, String path) {
+            this.enabled = enabled;
+            this.path = path;
+        }
+
+        /** Whether the endpoint is served. */
         public boolean isEnabled() {
             return enabled;
         }
 
+        /** Serves the endpoint or not. */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** Where the endpoint is mounted. */
         public String getPath() {
             return path;
         }
 
+        /** Mounts the endpoint at {@code path}. */
         public void setPath(String path) {
             this.path = path;
         }
     }
 
-    /** The admin JSON API. */
-    public static class AdminApi {
-        /** Whether to serve the admin JSON API (off by default). */
-        private boolean enabled;
+    /** The enrollment protocol's endpoints. */
+    public static class Enrollment extends Endpoint {
+        /** The enrollment endpoints at /v1, served. */
+        public Enrollment() {
+            super(true, "/v1");
+        }
+    }
 
-        /** Where the admin API is mounted. */
-        private String path = "/api";
+    /** The admin JSON API. */
+    public static class AdminApi extends Endpoint {
+        /** The admin API at /api, not served. */
+        public AdminApi() {
+            super(false, "/api");
+        }
 
         /**
          * The bearer token the admin API requires when Spring Security is not on the class path (at least 128 bits);
@@ -256,21 +281,6 @@ public class HeartbeatProperties {
             this.authorization = authorization;
         }
 
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getPath() {
-            return path;
-        }
-
-        public void setPath(String path) {
-            this.path = path;
-        }
 
         public @Nullable String getToken() {
             return token;
@@ -282,7 +292,7 @@ public class HeartbeatProperties {
 
         @Override
         public String toString() {
-            return "AdminApi[" + enabled + ", " + path + ", token redacted]";
+            return "AdminApi[" + isEnabled() + ", " + getPath() + ", token redacted]";
         }
     }
 
@@ -298,27 +308,10 @@ public class HeartbeatProperties {
      * The issuer key set (public keys) for agent builds to fetch and pin. Off by default: a build should take the keys
      * it will trust from a channel it already trusts; when on, it is public by design (permitted by the request matchers).
      */
-    public static class IssuerKeys {
-        /** Whether to serve GET {path}, the issuer public key set (JWK set) that agent builds pin. */
-        private boolean enabled;
-
-        /** Where the issuer key set is served. */
-        private String path = "/.well-known/heartbeat-issuer-keys.json";
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getPath() {
-            return path;
-        }
-
-        public void setPath(String path) {
-            this.path = path;
+    public static class IssuerKeys extends Endpoint {
+        /** The issuer key set at /.well-known/heartbeat-issuer-keys.json, not served. */
+        public IssuerKeys() {
+            super(false, "/.well-known/heartbeat-issuer-keys.json");
         }
     }
 

@@ -362,5 +362,9 @@ class HeartbeatAutoConfigurationTest {
         int described = propertiesSection.split("\"description\"", -1).length - 1;
         assertThat(described).as("each of %d properties has a description", named).isEqualTo(named);
         assertThat(properties).isPositive();
+        assertThat(json).as("the shared endpoint properties keep each endpoint's own description and default")
+                .contains("Whether to serve the admin JSON API (off by default).", "Where the enrollment endpoints are mounted.",
+                        "Whether to serve GET {path}, the issuer public key set", "\"defaultValue\": \"\\/.well-known\\/heartbeat-issuer-keys.json\"")
+                .doesNotContain("Whether to serve the endpoint.");
     }
 }

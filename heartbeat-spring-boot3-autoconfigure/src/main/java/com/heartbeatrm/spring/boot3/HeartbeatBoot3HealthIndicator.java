@@ -10,13 +10,12 @@ public final class HeartbeatBoot3HealthIndicator extends AbstractHealthIndicator
     private final HeartbeatServer server;
 
     public HeartbeatBoot3HealthIndicator(HeartbeatServer server) {
-        super("HeartbeatRM health check failed");
+        super(HealthCheck.FAILED);
         this.server = server;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        HealthCheck.Result r = HealthCheck.of(server);
-        (r.up() ? builder.up() : builder.down()).withDetails(r.details());
+        HealthCheck.of(server).report(builder::status, builder::withDetails);
     }
 }

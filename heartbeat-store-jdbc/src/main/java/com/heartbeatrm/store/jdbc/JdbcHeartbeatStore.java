@@ -1,15 +1,7 @@
 package com.heartbeatrm.store.jdbc;
 
 import com.heartbeatrm.core.StoreException;
-import com.heartbeatrm.core.spi.AccessKeyStore;
-import com.heartbeatrm.core.spi.AgentStore;
-import com.heartbeatrm.core.spi.AuditStore;
-import com.heartbeatrm.core.spi.GroupStore;
-import com.heartbeatrm.core.spi.HeartbeatStore;
-import com.heartbeatrm.core.spi.InstallerStore;
-import com.heartbeatrm.core.spi.OrganizationStore;
-import com.heartbeatrm.core.spi.SigningKeyStore;
-import com.heartbeatrm.core.spi.ThrottleStore;
+import com.heartbeatrm.core.spi.AbstractHeartbeatStore;
 import com.heartbeatrm.store.jdbc.internal.Sql;
 import com.heartbeatrm.store.jdbc.internal.Tables;
 import java.util.Objects;
@@ -34,32 +26,25 @@ import javax.sql.DataSource;
  * The schema scripts are also plain resources ({@link Dialect#migrationLocation()}) for the host's own Flyway or
  * Liquibase; their object names start with the placeholder {@code ${heartbeat_prefix}}.
  */
-public final class JdbcHeartbeatStore implements HeartbeatStore {
+public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final Tables tables;
-    private final JdbcOrganizations organizations;
-    private final JdbcGroups groups;
-    private final JdbcKeys keys;
-    private final JdbcAgents agents;
-    private final JdbcAudit audit;
-    private final JdbcInstallers installers;
-    private final JdbcSigningKeys signingKeys;
-    private final JdbcThrottles throttles;
 
     private JdbcHeartbeatStore(Builder b) {
+        this(b, b.dialect != null ? b.dialect : Dialect.detect(b.dataSource), Tables.of(b.tablePrefix, b.schema));
+    }
+
+    private JdbcHeartbeatStore(Builder b, Dialect dialect, Tables tables) {
+        this(b, dialect, tables, new Sql(b.dataSource, b.runner, tables, dialect.setsReadCommitted()));
+    }
+
+    private JdbcHeartbeatStore(Builder b, Dialect dialect, Tables tables, Sql sql) {
+        super(new JdbcOrganizations(sql), new JdbcGroups(sql), new JdbcKeys(sql, dialect), new JdbcAgents(sql, dialect, b.batching),
+                new JdbcAudit(sql), new JdbcInstallers(sql), new JdbcSigningKeys(sql), new JdbcThrottles(sql));
         this.dataSource = b.dataSource;
-        this.dialect = b.dialect != null ? b.dialect : Dialect.detect(b.dataSource);
-        this.tables = Tables.of(b.tablePrefix, b.schema);
-        Sql sql = new Sql(b.dataSource, b.runner, tables, dialect.setsReadCommitted());
-        this.organizations = new JdbcOrganizations(sql);
-        this.groups = new JdbcGroups(sql);
-        this.keys = new JdbcKeys(sql, dialect);
-        this.agents = new JdbcAgents(sql, dialect, b.batching);
-        this.audit = new JdbcAudit(sql);
-        this.installers = new JdbcInstallers(sql);
-        this.signingKeys = new JdbcSigningKeys(sql);
-        this.throttles = new JdbcThrottles(sql);
+        this.dialect = dialect;
+        this.tables = tables;
     }
 
     /** A builder over {@code dataSource}; the dialect is detected from the database unless given. */
@@ -109,46 +94,6 @@ public final class JdbcHeartbeatStore implements HeartbeatStore {
     /** The schema the tables are in, when one was given (else the connection's default). */
     public Optional<String> schema() {
         return tables.schema();
-    }
-
-    @Override
-    public OrganizationStore organizations() {
-        return organizations;
-    }
-
-    @Override
-    public GroupStore groups() {
-        return groups;
-    }
-
-    @Override
-    public AccessKeyStore accessKeys() {
-        return keys;
-    }
-
-    @Override
-    public AgentStore agents() {
-        return agents;
-    }
-
-    @Override
-    public AuditStore audit() {
-        return audit;
-    }
-
-    @Override
-    public InstallerStore installers() {
-        return installers;
-    }
-
-    @Override
-    public SigningKeyStore signingKeys() {
-        return signingKeys;
-    }
-
-    @Override
-    public ThrottleStore throttles() {
-        return throttles;
     }
 
     @Override

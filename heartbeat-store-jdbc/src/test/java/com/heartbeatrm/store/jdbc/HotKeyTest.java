@@ -9,10 +9,8 @@ import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AuditAction;
-import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.AuditRecord;
 import com.heartbeatrm.core.NewOrganization;
-import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.enrollment.DenialReason;
 import com.heartbeatrm.enrollment.Denied;
@@ -69,15 +67,7 @@ class HotKeyTest {
     }
 
     private static List<AuditRecord> enrolledEvents(Node node, NewOrganization org) {
-        List<AuditRecord> all = new ArrayList<>();
-        AuditQuery q = AuditQuery.all(org.id());
-        Page<AuditRecord> page;
-        do {
-            page = node.admin.audit().query(q);
-            all.addAll(page.items());
-            q = q.withPage(q.page().next(page));
-        } while (page.hasNext());
-        return all.stream().filter(r -> r.event().action() == AuditAction.AGENT_ENROLLED).toList();
+        return node.audit(org.id()).stream().filter(r -> r.event().action() == AuditAction.AGENT_ENROLLED).toList();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,7 +6,10 @@ import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
 import com.heartbeatrm.core.HeartbeatAdmin;
+import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.SecretAccess;
 import com.heartbeatrm.core.SecretBytes;
@@ -16,6 +19,7 @@ import com.heartbeatrm.enrollment.InstallerRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -42,6 +46,19 @@ final class Node {
         server = HeartbeatServer.builder(store, KEK, ISSUER).clock(clock).retention(retention).endpoints(List.of(URI.create(ISSUER + "/v1/"))).build();
         server.signingKeys().ensureActiveKey();
         admin = server.admin();
+    }
+
+    /** Every audit record of {@code org}, page by page, oldest first as the store pages them. */
+    List<AuditRecord> audit(OrganizationId org) {
+        List<AuditRecord> all = new ArrayList<>();
+        AuditQuery q = AuditQuery.all(org);
+        Page<AuditRecord> page;
+        do {
+            page = admin.audit().query(q);
+            all.addAll(page.items());
+            q = q.withPage(q.page().next(page));
+        } while (page.hasNext());
+        return all;
     }
 
     EnrollmentToken token(Actor actor, OrganizationId org, AccessKeyId key) {

@@ -9,11 +9,9 @@ import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditAction;
-import com.heartbeatrm.core.AuditQuery;
 import com.heartbeatrm.core.AuditRecord;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.NewOrganization;
-import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.StaleAgentPolicy;
 import com.heartbeatrm.enrollment.EnrollmentResult;
@@ -86,7 +84,7 @@ class PostgresSweepTest {
             for (AgentId id : officeAgents) {
                 assertThat(b.admin.agents().find(org.id(), id).orElseThrow().status()).isEqualTo(AgentStatus.DISABLED);
             }
-            List<AuditRecord> audit = audit(a, org);
+            List<AuditRecord> audit = a.audit(org.id());
             Map<String, Long> deleted = countBySubject(audit, AuditAction.AGENT_DELETED);
             Map<String, Long> disabled = countBySubject(audit, AuditAction.AGENT_STATUS_CHANGED);
             assertThat(deleted).hasSize(40).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
@@ -104,18 +102,6 @@ class PostgresSweepTest {
             ids.add(((EnrollmentResult.Enrolled) r).agent().id());
         }
         return ids;
-    }
-
-    private static List<AuditRecord> audit(Node node, NewOrganization org) {
-        List<AuditRecord> all = new ArrayList<>();
-        AuditQuery q = AuditQuery.all(org.id());
-        Page<AuditRecord> page;
-        do {
-            page = node.admin.audit().query(q);
-            all.addAll(page.items());
-            q = q.withPage(q.page().next(page));
-        } while (page.hasNext());
-        return all;
     }
 
     private static Map<String, Long> countBySubject(List<AuditRecord> audit, AuditAction action) {

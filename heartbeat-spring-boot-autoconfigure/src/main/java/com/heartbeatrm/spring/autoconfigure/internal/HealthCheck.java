@@ -4,6 +4,7 @@ import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The health of a {@link HeartbeatServer}, apart from Spring Boot's health API (which moved between Boot 3 and 4):
@@ -13,8 +14,21 @@ public final class HealthCheck {
     private HealthCheck() {
     }
 
+    /** What a health indicator says when the check throws, on either generation. */
+    public static final String FAILED = "HeartbeatRM health check failed";
+
     /** The result: up or down, and the details to show. */
     public record Result(boolean up, Map<String, String> details) {
+        /**
+         * Reports this result into a health builder of either generation, whose status codes are the same.
+         *
+         * @param status takes "UP" or "DOWN"
+         * @param details takes the details
+         */
+        public void report(Consumer<String> status, Consumer<Map<String, String>> details) {
+            status.accept(up ? "UP" : "DOWN");
+            details.accept(this.details);
+        }
     }
 
     /** Runs the check; a store that does not answer throws, which both generations report as DOWN with the error. */
