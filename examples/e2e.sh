@@ -176,8 +176,14 @@ spring_scenario() { # spring_scenario JDBC_URL
     --heartbeat.key-encryption-key-file="$dir/data/kek.bin" \
     --server.ssl.certificate="file:$dir/data/tls/server.crt" --server.ssl.certificate-private-key="file:$dir/data/tls/server.key" \
     > "$dir/spring.log" 2>&1 & PIDS+=($!)
-  for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-  check "the Spring Boot sample listens (https, the CLI's TLS key)" 0 $?
+  # Up to 60 s for the JVM to start; the check fails when the port never opened (the application died at start).
+  local listening=1
+  for _ in $(seq 1 600); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then listening=0; break; fi
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  check "the Spring Boot sample listens (https, the CLI's TLS key)" 0 $listening "$(tail -n 5 "$dir/spring.log")"
   out=$(java -jar "$dir/agent.jar" --state-dir "$dir/pc1" 2>&1); check "the sample agent enrolls through the Spring application" 0 $? "$out" "enrolled"
   local pin; pin=$("${hb[@]}" tls show | head -n 1)
   local curl=(curl -s -k --pinnedpubkey "$(pinned_curl_args "$pin")")
