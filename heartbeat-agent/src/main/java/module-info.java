@@ -5,7 +5,8 @@
  * {@code com.heartbeatrm.protocol}. Depends on the JDK, jackson-core and the protocol module only.
  */
 module com.heartbeatrm.agent {
-    requires static org.jspecify;
+    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
+    requires static transitive org.jspecify;
     requires transitive com.heartbeatrm.protocol;
     requires transitive java.net.http;
     // The XML property lists of macOS managed preferences (StAX, no DTD, no external entity).

@@ -3,7 +3,8 @@
  * read it back by structure. Depends only on the agent side, so agents can read their own installer.
  */
 module com.heartbeatrm.installer {
-    requires static org.jspecify;
+    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
+    requires static transitive org.jspecify;
     requires transitive com.heartbeatrm.agent;
 
     exports com.heartbeatrm.installer;

@@ -5,5 +5,7 @@
  * {@code internal} package. Depends on the JDK only.
  */
 module com.heartbeatrm.tpm {
+    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
+    requires static transitive org.jspecify;
     exports com.heartbeatrm.tpm;
 }

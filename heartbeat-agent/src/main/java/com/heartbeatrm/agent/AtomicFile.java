@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file replaced as a whole: written to a temporary file in the same directory (owner-only while it is written),
@@ -34,8 +35,11 @@ public final class AtomicFile {
      * Replaces {@code target} with what {@code content} writes; {@code mode} is the final POSIX mode (null, or a file
      * system without POSIX modes: the temporary file's owner-only mode stands).
      */
-    public static <T, X extends Exception> T replace(Path target, Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
+    public static <T, X extends Exception> T replace(Path target, @Nullable Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException("not a file: " + target);
+        }
         String prefix = "." + target.getFileName() + ".";
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         Path tmp = posix
@@ -83,13 +87,13 @@ public final class AtomicFile {
     }
 
     /** Replaces {@code target} with {@code bytes}. */
-    public static void replace(Path target, Set<PosixFilePermission> mode, byte[] bytes) throws IOException {
+    public static void replace(Path target, @Nullable Set<PosixFilePermission> mode, byte[] bytes) throws IOException {
         replace(target, mode, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            return null;
+            return bytes.length;
         });
     }
 }

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent side of the wire: enrolls with an installer's token and renews the credential, over HTTPS, with the
@@ -62,7 +63,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class EnrollmentClient {
     private final Clock clock;
-    private final AgentIdentityStore store;
+    private final @Nullable AgentIdentityStore store;
     private final PinnedTransport transport;
     private final CredentialAcceptor credentials;
     /** Serializes what reads and writes the identity store: a renewal kept, then sent, must not race another. */
@@ -161,17 +162,17 @@ public final class EnrollmentClient {
             } catch (EnrollmentClientException e) {
                 if (e.denialCode().filter(c -> c == DenialCode.AGENT_DISABLED || c == DenialCode.AGENT_LOCKED
                         || c == DenialCode.PENDING_EXPIRED).isPresent()) {
-                    forgetEnrollmentKey();
+                    forgetEnrollmentKey(store);
                 }
                 throw e;
             }
-            forgetEnrollmentKey();
+            forgetEnrollmentKey(store);
             return o;
         }
     }
 
     /** Forgets the kept enrollment key; a failure is not the caller's: the identity is what counts, and it is saved. */
-    private void forgetEnrollmentKey() {
+    private static void forgetEnrollmentKey(AgentIdentityStore store) {
         try {
             store.deleteEnrollmentKey();
         } catch (IOException e) {
@@ -421,7 +422,6 @@ public final class EnrollmentClient {
         return new EnrollmentClientException(Kind.REFUSED, d.code(), d.retryAfter().orElse(null), d.message(), null);
     }
 
-
     // ------------------------------------------------------------------------------------------------ builder
 
     public static final class Builder {
@@ -431,8 +431,8 @@ public final class EnrollmentClient {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean allowPlainHttp;
-        private SSLContext unpinnedContext;
-        private AgentIdentityStore store;
+        private @Nullable SSLContext unpinnedContext;
+        private @Nullable AgentIdentityStore store;
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private RandomGenerator random = new SecureRandom();
         private String userAgent = "heartbeat-agent/0.1";

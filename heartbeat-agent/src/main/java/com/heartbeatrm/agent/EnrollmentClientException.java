@@ -7,6 +7,7 @@ import com.heartbeatrm.protocol.DenialCode;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An enrollment or renewal that did not succeed, with {@link #kind()} saying why. Nothing was saved. The message
@@ -38,18 +39,19 @@ public final class EnrollmentClientException extends HeartbeatCheckedException {
     }
 
     private final Kind kind;
-    private final DenialCode denialCode;
-    private final Duration retryAfter;
+    private final @Nullable DenialCode denialCode;
+    private final @Nullable Duration retryAfter;
 
     EnrollmentClientException(Kind kind, String message) {
         this(kind, null, null, message, null);
     }
 
-    EnrollmentClientException(Kind kind, String message, Throwable cause) {
+    EnrollmentClientException(Kind kind, String message, @Nullable Throwable cause) {
         this(kind, null, null, message, cause);
     }
 
-    EnrollmentClientException(Kind kind, DenialCode code, Duration retryAfter, String message, Throwable cause) {
+    EnrollmentClientException(Kind kind, @Nullable DenialCode code, @Nullable Duration retryAfter, String message,
+            @Nullable Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.denialCode = code;

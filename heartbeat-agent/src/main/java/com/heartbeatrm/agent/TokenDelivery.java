@@ -76,7 +76,7 @@ public final class TokenDelivery {
                 bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
             }
         } catch (UnsafeStateException e) {
-            throw new TokenDeliveryException(Reason.UNSAFE_FILE, source + ": " + e.getMessage().replace(": refused as agent state", ""), e);
+            throw new TokenDeliveryException(Reason.UNSAFE_FILE, source + ": " + String.valueOf(e.getMessage()).replace(": refused as agent state", ""), e);
         } catch (IOException e) {
             throw new TokenDeliveryException(Reason.IO, source + ": " + e.getClass().getSimpleName(), e);
         }
@@ -168,7 +168,7 @@ public final class TokenDelivery {
                 return Optional.empty();
             }
         } catch (UnsafeStateException e) {
-            throw new TokenDeliveryException(Reason.UNSAFE_FILE, "token file " + e.getMessage().replace(": refused as agent state", "")
+            throw new TokenDeliveryException(Reason.UNSAFE_FILE, "token file " + String.valueOf(e.getMessage()).replace(": refused as agent state", "")
                     + ": refused (write it owner-only, e.g. with `heartbeat installers token`)", e);
         } catch (IOException e) {
             throw new TokenDeliveryException(Reason.IO, "token file " + file + ": " + e.getClass().getSimpleName(), e);

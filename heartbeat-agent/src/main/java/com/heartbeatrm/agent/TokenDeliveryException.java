@@ -1,6 +1,7 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.protocol.HeartbeatCheckedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A delivered enrollment token (a token file, standard input, the environment, managed preferences, the policy
@@ -33,7 +34,7 @@ public final class TokenDeliveryException extends HeartbeatCheckedException {
         this(reason, detail, null);
     }
 
-    public TokenDeliveryException(Reason reason, String detail, Throwable cause) {
+    public TokenDeliveryException(Reason reason, String detail, @Nullable Throwable cause) {
         super(reason + ": " + detail, cause);
         this.reason = reason;
     }

@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A base installer analysed once, ready to produce any number of tagged installers. The format is told from the
@@ -55,19 +56,19 @@ public final class BaseInstaller {
     private final InstallerFormat format;
     private final long size;
     private final long prefixLength;
-    private final MessageDigest prefixDigest;
+    private final @Nullable MessageDigest prefixDigest;
     private final BaseDigest baseDigest;
     // ZIP
-    private final ZipTail.Eocd eocd;
+    private final ZipTail.@Nullable Eocd eocd;
     // PE
-    private final PeFile.Layout pe;
-    private final PeChecksum peChecksum;
+    private final PeFile.@Nullable Layout pe;
+    private final @Nullable PeChecksum peChecksum;
     // MSI: the parsed compound file; prefixLength/prefixDigest cover the bytes before the first sector a tag rewrites
-    private final CompoundFile.Layout msi;
+    private final CompoundFile.@Nullable Layout msi;
 
-    private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, MessageDigest prefixDigest,
-            BaseDigest baseDigest, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum,
-            CompoundFile.Layout msi) {
+    private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, @Nullable MessageDigest prefixDigest,
+            BaseDigest baseDigest, ZipTail.@Nullable Eocd eocd, PeFile.@Nullable Layout pe, @Nullable PeChecksum peChecksum,
+            CompoundFile.@Nullable Layout msi) {
         this.path = path;
         this.format = format;
         this.size = size;
@@ -166,7 +167,7 @@ public final class BaseInstaller {
      * digest continues from that state) and the whole file.
      */
     private static BaseInstaller hashed(Path base, FileChannel ch, InstallerFormat format, long size, long prefixLength,
-            ZipTail.Eocd zip, CompoundFile.Layout msi) throws IOException {
+            ZipTail.@Nullable Eocd zip, CompoundFile.@Nullable Layout msi) throws IOException {
         MessageDigest prefix = sha256();
         stream(ch, 0, prefixLength, prefix, null, -1);
         MessageDigest whole = clone(prefix);
@@ -204,7 +205,7 @@ public final class BaseInstaller {
     }
 
     /** The base file's POSIX mode (an executable stays executable), minus write for group and others; null when not POSIX. */
-    private Set<PosixFilePermission> keptMode() throws IOException {
+    private @Nullable Set<PosixFilePermission> keptMode() throws IOException {
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
             mode.removeAll(Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
@@ -231,10 +232,12 @@ public final class BaseInstaller {
                 throw new InstallerException(Reason.IO, "the base installer changed since it was opened");
             }
             return switch (format) {
-                case ZIP -> writeZip(in, out, text);
+                // open() keeps each format's parts: the ZIP end record, the PE layout and partial checksum, the MSI layout.
+                case ZIP -> writeZip(in, out, text, Objects.requireNonNull(eocd, "eocd"));
                 case TRAILER -> writeTrailer(in, out, text);
-                case PE_AUTHENTICODE -> writePe(in, out, text);
-                case MSI_AUTHENTICODE -> writeMsi(in, out, text);
+                case PE_AUTHENTICODE -> writePe(in, out, text, Objects.requireNonNull(pe, "pe"),
+                        Objects.requireNonNull(peChecksum, "peChecksum"));
+                case MSI_AUTHENTICODE -> writeMsi(in, out, text, Objects.requireNonNull(msi, "msi"));
                 case SCRIPT -> finish(in, out, ScriptTag.tail(in, prefixLength, text));
                 case AR -> finish(in, out, ArTag.member(text));
             };
@@ -243,7 +246,7 @@ public final class BaseInstaller {
         }
     }
 
-    private PackResult writeZip(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+    private PackResult writeZip(FileChannel in, WritableByteChannel out, String token, ZipTail.Eocd eocd) throws IOException, InstallerException {
         byte[] foreign = ZipTail.foreignPart(eocd.comment());
         byte[] tag = ZipTail.tag(token);
         int commentLength = foreign.length + tag.length;
@@ -254,6 +257,11 @@ public final class BaseInstaller {
         return finish(in, out, concat(record, foreign, tag));
     }
 
+    /** The digest state of the unchanged prefix: kept by {@link #hashed}, i.e. for every format but PE. */
+    private MessageDigest prefixState() {
+        return Objects.requireNonNull(prefixDigest, "a PE base keeps no prefix digest");
+    }
+
     private PackResult writeTrailer(FileChannel in, WritableByteChannel out, String token) throws IOException {
         return finish(in, out, Trailer.build(token));
     }
@@ -261,14 +269,15 @@ public final class BaseInstaller {
     private PackResult finish(FileChannel in, WritableByteChannel out, byte[] tail) throws IOException {
         copy(in, out, 0, prefixLength);
         writeFully(out, tail);
-        MessageDigest d = clone(prefixDigest);
+        MessageDigest d = clone(prefixState());
         d.update(tail);
         return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), prefixLength + tail.length);
     }
 
     // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
     @SuppressWarnings("ByteBufferBackingArray")
-    private PackResult writePe(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+    private PackResult writePe(FileChannel in, WritableByteChannel out, String token, PeFile.Layout pe, PeChecksum peChecksum)
+            throws IOException, InstallerException {
         byte[] table = PeFile.taggedTable(pe.table(), token);
         PeChecksum sum = peChecksum.clone();
         sum.addDword(table.length);
@@ -303,7 +312,7 @@ public final class BaseInstaller {
      * FAT/DIFAT sectors and the signature stream. The bytes before the first rewritten sector go out zero-copy, their
      * digest cloned from {@link #open}; the rest is hashed while written.
      */
-    private PackResult writeMsi(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+    private PackResult writeMsi(FileChannel in, WritableByteChannel out, String token, CompoundFile.Layout msi) throws IOException, InstallerException {
         byte[] sig = msi.signature();
         byte[] newSignature = Pkcs7Tag.retag(sig, Der.read(sig, 0, sig.length), token, CompoundFile.CUTOFF_FOR_TAGS);
         CompoundFile.Plan plan = CompoundFile.plan(in, msi, newSignature);
@@ -311,7 +320,7 @@ public final class BaseInstaller {
         MessageDigest d;
         long pos;
         if (first >= prefixLength) {
-            d = clone(prefixDigest);
+            d = clone(prefixState());
             copy(in, out, 0, prefixLength);
             pos = prefixLength;
         } else {
@@ -361,7 +370,7 @@ public final class BaseInstaller {
     }
 
     /** Reads [from, to) once, feeding the digest and (up to {@code checksumEnd}) the PE checksum. */
-    private static void stream(FileChannel ch, long from, long to, MessageDigest digest, PeChecksum sum, long checksumEnd) throws IOException {
+    private static void stream(FileChannel ch, long from, long to, MessageDigest digest, @Nullable PeChecksum sum, long checksumEnd) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         byte[] heap = new byte[1 << 20];
         long pos = from;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * "Find my enrollment token": the one place an agent asks. First its own installer file (the token the packer
@@ -47,12 +48,12 @@ public final class EnrollmentTokenFinder {
     }
 
     private final EnrollmentTokenVerifier verifier;
-    private final Path installer;
-    private final Path tokenFile;
-    private final InputStream standardInput;
+    private final @Nullable Path installer;
+    private final @Nullable Path tokenFile;
+    private final @Nullable InputStream standardInput;
     private final Map<String, String> environment;
-    private final Path managedPreferences;
-    private final TokenDelivery.RegistryQuery policyRegistry;
+    private final @Nullable Path managedPreferences;
+    private final TokenDelivery.@Nullable RegistryQuery policyRegistry;
 
     private EnrollmentTokenFinder(Builder b) {
         this.managedPreferences = b.managedPreferences;
@@ -119,9 +120,9 @@ public final class EnrollmentTokenFinder {
     public static final class Found {
         private final VerifiedEnrollmentToken token;
         private final Source source;
-        private final Path file;
+        private final @Nullable Path file;
 
-        private Found(VerifiedEnrollmentToken token, Source source, Path file) {
+        private Found(VerifiedEnrollmentToken token, Source source, @Nullable Path file) {
             this.token = token;
             this.source = source;
             this.file = file;
@@ -158,12 +159,12 @@ public final class EnrollmentTokenFinder {
 
     public static final class Builder {
         private final EnrollmentTokenVerifier verifier;
-        private Path installer;
-        private Path tokenFile;
-        private InputStream standardInput;
+        private @Nullable Path installer;
+        private @Nullable Path tokenFile;
+        private @Nullable InputStream standardInput;
         private Map<String, String> environment = Map.of();
-        private Path managedPreferences;
-        private TokenDelivery.RegistryQuery policyRegistry;
+        private @Nullable Path managedPreferences;
+        private TokenDelivery.@Nullable RegistryQuery policyRegistry;
 
         private Builder(EnrollmentTokenVerifier verifier) {
             this.verifier = verifier;

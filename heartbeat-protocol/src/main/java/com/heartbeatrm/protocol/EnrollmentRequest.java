@@ -64,8 +64,9 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         } catch (RequestException e) {
             throw new RequestException(e.problem(), "facts." + e.field().orElse(""), e.getMessage());
         } catch (IllegalArgumentException e) {
-            String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "";
-            throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + e.getMessage());
+            String detail = String.valueOf(e.getMessage());
+            String field = detail.contains(":") ? detail.substring(0, detail.indexOf(':')) : "";
+            throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + detail);
         }
         return new EnrollmentRequest(token, pub, facts, Proof.parse(m));
     }

@@ -1,5 +1,7 @@
 package com.heartbeatrm.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one checked root of the agent side, as Tink's {@code GeneralSecurityException} is of its primitives: every
  * checked exception the protocol, agent and installer modules throw on purpose derives from it ({@link TokenException},
@@ -17,12 +19,21 @@ public abstract class HeartbeatCheckedException extends Exception {
     }
 
     /** With a message and the failure that caused it. */
-    protected HeartbeatCheckedException(String message, Throwable cause) {
+    protected HeartbeatCheckedException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
     /** With a message, a cause, and whether suppression and a stack trace are kept (off for cheap parse failures). */
-    protected HeartbeatCheckedException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+    protected HeartbeatCheckedException(String message, @Nullable Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
         super(message, cause, enableSuppression, writableStackTrace);
+    }
+
+    /**
+     * What is wrong, naming ids and fields but never a secret or the input. Never null: every constructor takes
+     * a message.
+     */
+    @Override
+    public String getMessage() {
+        return String.valueOf(super.getMessage());
     }
 }

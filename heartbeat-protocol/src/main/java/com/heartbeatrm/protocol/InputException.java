@@ -1,6 +1,7 @@
 package com.heartbeatrm.protocol;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Input that cannot be accepted, naming the member at fault when one is: a request body ({@link RequestException})
@@ -8,10 +9,10 @@ import java.util.Optional;
  */
 public abstract class InputException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
-    private final String field;
+    private final @Nullable String field;
 
     /** With the member at fault (or null for the input as a whole) and the message. */
-    protected InputException(String field, String message, boolean writableStackTrace) {
+    protected InputException(@Nullable String field, String message, boolean writableStackTrace) {
         super(message, null, true, writableStackTrace);
         this.field = field;
     }

@@ -1,5 +1,7 @@
 package com.heartbeatrm.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An enrollment or renewal request body that cannot be accepted as a request at all. {@link #problem()} says what
  * is wrong and {@link #field()} names the member at fault when there is one; the message never echoes input.
@@ -28,7 +30,7 @@ public final class RequestException extends InputException {
     }
 
     /** A body whose member {@code field} is wrong. */
-    public RequestException(Problem problem, String field, String detail) {
+    public RequestException(Problem problem, @Nullable String field, String detail) {
         super(field, problem + ": " + detail, true);
         this.problem = problem;
     }

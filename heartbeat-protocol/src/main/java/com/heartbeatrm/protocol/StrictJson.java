@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JSON object read strictly into plain Java values, and written back. Values are {@link String}, {@link Long}
@@ -65,7 +66,7 @@ public final class StrictJson {
         private static final long serialVersionUID = 1L;
         private final Problem problem;
 
-        JsonException(Problem problem, String field, String detail) {
+        JsonException(Problem problem, @Nullable String field, String detail) {
             super(field, detail, false);
             this.problem = problem;
         }
@@ -96,7 +97,7 @@ public final class StrictJson {
         } catch (StreamConstraintsException e) {
             throw new JsonException(Problem.TOO_LARGE, null, "exceeds the JSON size or nesting limits");
         } catch (Utf8.NotUtf8Exception e) {
-            throw new JsonException(Problem.NOT_UTF8, null, e.getMessage());
+            throw new JsonException(Problem.NOT_UTF8, null, String.valueOf(e.getMessage()));
         } catch (IOException e) {
             throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
         }

@@ -3,6 +3,7 @@ package com.heartbeatrm.tpm;
 import com.heartbeatrm.tpm.internal.Tpm2;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an agent sends to start attestation: its TPM's EK certificate (DER, if provisioned), the EK's public area and
@@ -12,7 +13,7 @@ import java.util.Optional;
 public final class AttestationRequest {
     static final int MAX_CERTIFICATE = 4096;
 
-    private final byte[] endorsementCertificate;
+    private final byte @Nullable [] endorsementCertificate;
     private final byte[] endorsementKeyPublic;
     private final byte[] attestationKeyPublic;
 

@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server side of TPM 2.0 attestation, in JDK crypto only.
@@ -245,7 +246,7 @@ public final class AttestationVerifier {
     }
 
     /** The subject of the trust anchor the certificate chains to, or why it does not. */
-    private record Chain(String anchor, String problem) {}
+    private record Chain(@Nullable String anchor, String problem) {}
 
     /**
      * Validates the path found by walking issuer names through the configured intermediates (the common case, one

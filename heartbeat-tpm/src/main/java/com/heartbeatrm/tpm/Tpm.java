@@ -44,7 +44,7 @@ public final class Tpm implements AutoCloseable {
         }
         Transport t = tcti.kind() == TpmTcti.Kind.SWTPM
                 ? new SwtpmTransport(tcti.host(), tcti.port(), timeout)
-                : new DeviceTransport(tcti.device());
+                : new DeviceTransport(tcti.device().orElseThrow());
         return new Tpm(tcti, t);
     }
 

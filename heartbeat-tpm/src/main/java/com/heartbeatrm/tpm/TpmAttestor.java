@@ -4,6 +4,7 @@ import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.Commands;
 import com.heartbeatrm.tpm.internal.Templates;
 import com.heartbeatrm.tpm.internal.Tpm2;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent side of TPM 2.0 attestation: {@link #request()} gathers the EK certificate and public area and creates
@@ -16,7 +17,7 @@ public final class TpmAttestor {
     private final Tpm tpm;
     private final EndorsementKeyType endorsementKeyType;
     private final byte[] attestationKeyTemplate;
-    private TpmKeyBlob attestationKey;
+    private @Nullable TpmKeyBlob attestationKey;
 
     /** An attestor using the RSA 2048 EK, the one every TPM has. */
     public TpmAttestor(Tpm tpm) {

@@ -1,6 +1,7 @@
 package com.heartbeatrm.tpm;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TPM operation that failed: the TPM could not be reached or timed out ({@link Kind#TRANSPORT}), answered with
@@ -24,7 +25,7 @@ public class TpmException extends Exception {
     private final Kind kind;
     private final int responseCode;
 
-    public TpmException(Kind kind, String message, Throwable cause) {
+    public TpmException(Kind kind, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.responseCode = 0;

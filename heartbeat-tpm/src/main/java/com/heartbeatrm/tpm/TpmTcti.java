@@ -3,7 +3,9 @@ package com.heartbeatrm.tpm;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the TPM is, in the tpm2-tools TCTI syntax this client understands: {@code swtpm:host=H,port=P} (swtpm's TCP
@@ -21,11 +23,11 @@ public final class TpmTcti {
     private static final int MAX_LENGTH = 512;
 
     private final Kind kind;
-    private final String host;
+    private final @Nullable String host;
     private final int port;
-    private final Path device;
+    private final @Nullable Path device;
 
-    private TpmTcti(Kind kind, String host, int port, Path device) {
+    private TpmTcti(Kind kind, @Nullable String host, int port, @Nullable Path device) {
         this.kind = kind;
         this.host = host;
         this.port = port;
@@ -103,9 +105,9 @@ public final class TpmTcti {
         return port;
     }
 
-    /** The device path; null for swtpm. */
-    public Path device() {
-        return device;
+    /** The device path; empty for swtpm. */
+    public Optional<Path> device() {
+        return Optional.ofNullable(device);
     }
 
     @Override
