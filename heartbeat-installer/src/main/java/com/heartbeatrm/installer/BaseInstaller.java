@@ -50,6 +50,7 @@ import org.jspecify.annotations.Nullable;
 public final class BaseInstaller {
     /** The largest base installer accepted (64 GiB). */
     public static final long MAX_SIZE = 64L << 30;
+    /** The longest token text embedded, in characters (16 KiB), as the token verifier's own cap. */
     public static final int MAX_TOKEN = 16 * 1024;
 
     private final Path path;
@@ -92,11 +93,26 @@ public final class BaseInstaller {
         REFUSE
     }
 
+    /**
+     * Analyses a base installer, keeping a foreign ZIP comment.
+     *
+     * @param base the base installer
+     * @return the analysed base, reusable for any number of tagged copies
+     * @throws InstallerException as {@link #open(Path, ForeignComment)}
+     */
     public static BaseInstaller open(Path base) throws InstallerException {
         return open(base, ForeignComment.PRESERVE);
     }
 
-    /** Analyses a base installer (reads it once). An already tagged base is accepted: its tag is replaced. */
+    /**
+     * Analyses a base installer (reads it once). An already tagged base is accepted: its tag is replaced.
+     *
+     * @param base   the base installer, at most 64 GiB
+     * @param policy what to do with a ZIP comment that is not ours
+     * @return the analysed base, reusable for any number of tagged copies
+     * @throws InstallerException an RPM, an unsigned MSI, a foreign comment under {@code REFUSE}, a damaged
+     *     structure, stacked footers, or an I/O failure
+     */
     public static BaseInstaller open(Path base, ForeignComment policy) throws InstallerException {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(policy, "policy");
@@ -175,16 +191,17 @@ public final class BaseInstaller {
         return new BaseInstaller(base, format, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size), zip, null, null, msi);
     }
 
+    /** {@return the format the base was recognised as} */
     public InstallerFormat format() {
         return format;
     }
 
-    /** The SHA-256 (lower-case hex) of the base installer. */
+    /** {@return the SHA-256 (lower-case hex) of the base installer} */
     public String baseSha256() {
         return baseDigest.sha256;
     }
 
-    /** The size of the base installer. */
+    /** {@return the size of the base installer} */
     public long baseSize() {
         return baseDigest.size;
     }
@@ -192,7 +209,15 @@ public final class BaseInstaller {
     private record BaseDigest(String sha256, long size) {
     }
 
-    /** Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. */
+    /**
+     * Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. The
+     * output keeps the base's POSIX mode, less write for group and others.
+     *
+     * @param token the token to embed
+     * @param out   a regular file, replaced, or a new one
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException {@code out} is not a regular file, the token is too long, the base changed, or I/O
+     */
     public PackResult writeTo(EnrollmentToken token, Path out) throws InstallerException {
         if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new InstallerException(Reason.UNSUPPORTED, "the output path is not a regular file (a directory, link, FIFO or device)");
@@ -216,11 +241,26 @@ public final class BaseInstaller {
         }
     }
 
-    /** Streams the tagged installer to {@code out} (e.g. an HTTP response), with no temporary file. */
+    /**
+     * Streams the tagged installer to {@code out} (e.g. an HTTP response), with no temporary file.
+     *
+     * @param token the token to embed
+     * @param out   the stream; not closed
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException the token is too long, the base changed since it was opened, or I/O
+     */
     public PackResult writeTo(EnrollmentToken token, OutputStream out) throws InstallerException {
         return writeTo(token, Channels.newChannel(out));
     }
 
+    /**
+     * Writes the tagged installer to a channel: the base's unchanged prefix zero-copy, then the new tail.
+     *
+     * @param token the token to embed
+     * @param out   the channel; not closed
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException the token is too long, the base changed since it was opened, or I/O
+     */
     public PackResult writeTo(EnrollmentToken token, WritableByteChannel out) throws InstallerException {
         Objects.requireNonNull(token, "token");
         String text = token.reveal();
