@@ -58,16 +58,21 @@ public final class EnrollmentClientException extends HeartbeatCheckedException {
         this.retryAfter = retryAfter;
     }
 
+    /** {@return what went wrong, to decide whether to retry, re-enroll or give up} */
     public Kind kind() {
         return kind;
     }
 
-    /** For {@link Kind#REFUSED}: the protocol's reason code. */
+    /**
+     * For {@link Kind#REFUSED}: the protocol's reason code.
+     *
+     * @return the denial code; empty for every kind but {@link Kind#REFUSED} (and a retryable server refusal)
+     */
     public Optional<DenialCode> denialCode() {
         return Optional.ofNullable(denialCode);
     }
 
-    /** How long the server asked to wait before the next attempt, when it said. */
+    /** {@return how long the server asked to wait before the next attempt, when it said} */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

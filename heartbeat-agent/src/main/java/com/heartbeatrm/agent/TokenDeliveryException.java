@@ -30,15 +30,29 @@ public final class TokenDeliveryException extends HeartbeatCheckedException {
 
     private final Reason reason;
 
+    /**
+     * A refusal with no underlying failure.
+     *
+     * @param reason why
+     * @param detail what is wrong, naming the source, never the token
+     */
     public TokenDeliveryException(Reason reason, String detail) {
         this(reason, detail, null);
     }
 
+    /**
+     * A refusal caused by another failure, usually I/O.
+     *
+     * @param reason why
+     * @param detail what is wrong, naming the source, never the token
+     * @param cause  the failure behind it, or null
+     */
     public TokenDeliveryException(Reason reason, String detail, @Nullable Throwable cause) {
         super(reason + ": " + detail, cause);
         this.reason = reason;
     }
 
+    /** {@return why the delivered token was refused} */
     public Reason reason() {
         return reason;
     }

@@ -41,11 +41,12 @@ public final class UnsafeStateException extends IOException {
         this.reason = reason;
     }
 
-    /** The refused directory or file. */
+    /** {@return the refused directory or file} */
     public Path path() {
         return path;
     }
 
+    /** {@return what is unsafe about the path} */
     public Reason reason() {
         return reason;
     }
