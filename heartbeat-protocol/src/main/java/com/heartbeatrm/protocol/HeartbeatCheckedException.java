@@ -13,17 +13,33 @@ import org.jspecify.annotations.Nullable;
 public abstract class HeartbeatCheckedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    /** With a message that names what is wrong. */
+    /**
+     * With a message that names what is wrong.
+     *
+     * @param message what is wrong, never a secret
+     */
     protected HeartbeatCheckedException(String message) {
         super(message);
     }
 
-    /** With a message and the failure that caused it. */
+    /**
+     * With a message and the failure that caused it.
+     *
+     * @param message what is wrong, never a secret
+     * @param cause   the failure behind it, or null
+     */
     protected HeartbeatCheckedException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
-    /** With a message, a cause, and whether suppression and a stack trace are kept (off for cheap parse failures). */
+    /**
+     * With a message, a cause, and whether suppression and a stack trace are kept (off for cheap parse failures).
+     *
+     * @param message            what is wrong, never a secret
+     * @param cause              the failure behind it, or null
+     * @param enableSuppression  whether suppressed exceptions are kept
+     * @param writableStackTrace whether a stack trace is filled in
+     */
     protected HeartbeatCheckedException(String message, @Nullable Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
         super(message, cause, enableSuppression, writableStackTrace);
     }

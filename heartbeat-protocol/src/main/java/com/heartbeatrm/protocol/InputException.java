@@ -11,13 +11,23 @@ public abstract class InputException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
     private final @Nullable String field;
 
-    /** With the member at fault (or null for the input as a whole) and the message. */
+    /**
+     * With the member at fault (or null for the input as a whole) and the message.
+     *
+     * @param field              the member at fault, or null for the input as a whole
+     * @param message            what is wrong, never the input
+     * @param writableStackTrace whether a stack trace is filled in (off for cheap parse failures)
+     */
     protected InputException(@Nullable String field, String message, boolean writableStackTrace) {
         super(message, null, true, writableStackTrace);
         this.field = field;
     }
 
-    /** The member at fault, e.g. {@code "nonce"} or {@code "facts.hostname"}; empty when the input as a whole is. */
+    /**
+     * The member at fault, e.g. {@code "nonce"} or {@code "facts.hostname"}; empty when the input as a whole is.
+     *
+     * @return the member; empty when the input as a whole is at fault
+     */
     public Optional<String> field() {
         return Optional.ofNullable(field);
     }

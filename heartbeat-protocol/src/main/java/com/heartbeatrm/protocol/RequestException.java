@@ -11,12 +11,19 @@ public final class RequestException extends InputException {
 
     /** What is wrong with the body. */
     public enum Problem {
+        /** Larger than the protocol's limit, or than a JSON limit (size, nesting, count). */
         OVERSIZED,
+        /** Not one UTF-8 JSON object. */
         NOT_JSON,
+        /** An object repeats a member name. */
         DUPLICATE_FIELD,
+        /** A member the request does not have. */
         UNKNOWN_FIELD,
+        /** A required member is absent or null. */
         MISSING_FIELD,
+        /** A member's value has the wrong JSON type. */
         WRONG_TYPE,
+        /** A member's value is of the right type but not acceptable (length, encoding, range). */
         INVALID_VALUE,
         /** The request names a protocol version ({@code v}) this code does not speak. */
         UNSUPPORTED_VERSION
@@ -24,18 +31,29 @@ public final class RequestException extends InputException {
 
     private final Problem problem;
 
-    /** A body that is wrong as a whole. */
+    /**
+     * A body that is wrong as a whole.
+     *
+     * @param problem what is wrong
+     * @param detail  what is wrong in words, never echoing input
+     */
     public RequestException(Problem problem, String detail) {
         this(problem, null, detail);
     }
 
-    /** A body whose member {@code field} is wrong. */
+    /**
+     * A body whose member {@code field} is wrong.
+     *
+     * @param problem what is wrong
+     * @param field   the member, e.g. {@code facts.hostname}; null for the body as a whole
+     * @param detail  what is wrong in words, never echoing input
+     */
     public RequestException(Problem problem, @Nullable String field, String detail) {
         super(field, problem + ": " + detail, true);
         this.problem = problem;
     }
 
-    /** What is wrong with the body. */
+    /** {@return what is wrong with the body} */
     public Problem problem() {
         return problem;
     }
