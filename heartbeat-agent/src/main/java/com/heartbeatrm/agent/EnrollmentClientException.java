@@ -38,8 +38,11 @@ public final class EnrollmentClientException extends HeartbeatCheckedException {
         IDENTITY_STORE
     }
 
+    /** What went wrong. */
     private final Kind kind;
+    /** The server's reason code; null unless the server refused. */
     private final @Nullable DenialCode denialCode;
+    /** The wait the server asked for; null when it did not say. */
     private final @Nullable Duration retryAfter;
 
     EnrollmentClientException(Kind kind, String message) {

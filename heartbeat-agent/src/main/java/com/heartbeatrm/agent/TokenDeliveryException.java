@@ -28,6 +28,7 @@ public final class TokenDeliveryException extends HeartbeatCheckedException {
         IO
     }
 
+    /** Why the delivered token was refused. */
     private final Reason reason;
 
     /**

@@ -32,6 +32,7 @@ public final class UnsafeStateException extends IOException {
     }
 
     private final transient Path path;
+    /** What is unsafe about the path. */
     private final Reason reason;
 
     UnsafeStateException(Path path, Reason reason, String detail) {

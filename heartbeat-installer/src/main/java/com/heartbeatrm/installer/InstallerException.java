@@ -37,6 +37,7 @@ public final class InstallerException extends HeartbeatCheckedException {
         IO
     }
 
+    /** Why the installer was refused. */
     private final Reason reason;
 
     /**

@@ -20,7 +20,7 @@ public record AgentFacts(String hostname, String platform, String osVersion, Str
      * Validates every fact; refuses a bad one with {@code IllegalArgumentException} naming it.
      *
      * @param hostname           1 to 253 of letters, digits, {@code .}, {@code _} and {@code -}
-     * @param platform           printable ASCII, 1 to 100 characters
+     * @param platform           {@code windows}, {@code macos} or {@code linux}, in any case; kept in lower case
      * @param osVersion          printable ASCII, 1 to 100 characters
      * @param agentVersion       printable ASCII, 1 to 100 characters
      * @param machineFingerprint when present, printable ASCII

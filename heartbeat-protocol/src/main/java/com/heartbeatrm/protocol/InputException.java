@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class InputException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
+    /** The member at fault; null for the input as a whole. */
     private final @Nullable String field;
 
     /**

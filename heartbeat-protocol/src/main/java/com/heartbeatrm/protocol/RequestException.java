@@ -29,6 +29,7 @@ public final class RequestException extends InputException {
         UNSUPPORTED_VERSION
     }
 
+    /** What is wrong with the body. */
     private final Problem problem;
 
     /**

@@ -64,6 +64,7 @@ public final class StrictJson {
      */
     public static final class JsonException extends InputException {
         private static final long serialVersionUID = 1L;
+        /** What is wrong. */
         private final Problem problem;
 
         JsonException(Problem problem, @Nullable String field, String detail) {

@@ -33,6 +33,7 @@ public final class TokenException extends HeartbeatCheckedException {
         UNSUPPORTED_VERSION
     }
 
+    /** Why the token was refused. */
     private final Reason reason;
 
     /**

@@ -22,7 +22,9 @@ public class TpmException extends Exception {
         TPM_ERROR
     }
 
+    /** What went wrong. */
     private final Kind kind;
+    /** The TPM's response code; 0 but for {@link Kind#TPM_ERROR}. */
     private final int responseCode;
 
     /**
