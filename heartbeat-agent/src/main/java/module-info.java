@@ -5,8 +5,7 @@
  * {@code com.heartbeatrm.protocol}. Depends on the JDK, jackson-core and the protocol module only.
  */
 module com.heartbeatrm.agent {
-    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
-    requires static transitive org.jspecify;
+    requires static org.jspecify;
     requires transitive com.heartbeatrm.protocol;
     requires transitive java.net.http;
     // The XML property lists of macOS managed preferences (StAX, no DTD, no external entity).

@@ -3,8 +3,7 @@
  * read it back by structure. Depends only on the agent side, so agents can read their own installer.
  */
 module com.heartbeatrm.installer {
-    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
-    requires static transitive org.jspecify;
+    requires static org.jspecify;
     requires transitive com.heartbeatrm.agent;
 
     exports com.heartbeatrm.installer;

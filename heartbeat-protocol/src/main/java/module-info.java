@@ -5,8 +5,7 @@
  * Depends on the JDK and jackson-core only.
  */
 module com.heartbeatrm.protocol {
-    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
-    requires static transitive org.jspecify;
+    requires static org.jspecify;
     requires com.fasterxml.jackson.core;
 
     exports com.heartbeatrm.protocol;

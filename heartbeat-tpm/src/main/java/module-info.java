@@ -5,7 +5,7 @@
  * {@code internal} package. Depends on the JDK only.
  */
 module com.heartbeatrm.tpm {
-    // @Nullable appears in the exported API: readers see it when they compile, nothing needs it at run time.
-    requires static transitive org.jspecify;
+    // @Nullable for NullAway, at compile time only: the module needs the JDK only at run time.
+    requires static org.jspecify;
     exports com.heartbeatrm.tpm;
 }

@@ -52,6 +52,8 @@ public final class AtomicFile {
      * @throws IOException creating, writing, forcing or moving failed; the target is unchanged
      * @throws X          {@code content} failed; the target is unchanged
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     public static <T, X extends Exception> T replace(Path target, @Nullable Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null) {
@@ -111,6 +113,8 @@ public final class AtomicFile {
      * @param bytes  the new content
      * @throws IOException creating, writing, forcing or moving failed; the target is unchanged
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     public static void replace(Path target, @Nullable Set<PosixFilePermission> mode, byte[] bytes) throws IOException {
         replace(target, mode, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -48,6 +48,8 @@ public final class TokenDeliveryException extends HeartbeatCheckedException {
      * @param detail what is wrong, naming the source, never the token
      * @param cause  the failure behind it, or null
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     public TokenDeliveryException(Reason reason, String detail, @Nullable Throwable cause) {
         super(reason + ": " + detail, cause);
         this.reason = reason;

@@ -28,6 +28,8 @@ public abstract class HeartbeatCheckedException extends Exception {
      * @param message what is wrong, never a secret
      * @param cause   the failure behind it, or null
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     protected HeartbeatCheckedException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
@@ -40,6 +42,8 @@ public abstract class HeartbeatCheckedException extends Exception {
      * @param enableSuppression  whether suppressed exceptions are kept
      * @param writableStackTrace whether a stack trace is filled in
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     protected HeartbeatCheckedException(String message, @Nullable Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
         super(message, cause, enableSuppression, writableStackTrace);
     }

@@ -19,6 +19,8 @@ public abstract class InputException extends HeartbeatCheckedException {
      * @param message            what is wrong, never the input
      * @param writableStackTrace whether a stack trace is filled in (off for cheap parse failures)
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     protected InputException(@Nullable String field, String message, boolean writableStackTrace) {
         super(message, null, true, writableStackTrace);
         this.field = field;

@@ -49,6 +49,8 @@ public final class RequestException extends InputException {
      * @param field   the member, e.g. {@code facts.hostname}; null for the body as a whole
      * @param detail  what is wrong in words, never echoing input
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     public RequestException(Problem problem, @Nullable String field, String detail) {
         super(field, problem + ": " + detail, true);
         this.problem = problem;

@@ -34,6 +34,8 @@ public class TpmException extends Exception {
      * @param message what failed, naming the command; no key material
      * @param cause   the I/O failure behind it, or null
      */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
     public TpmException(Kind kind, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = kind;
