@@ -166,8 +166,11 @@ class HotKeyTest {
             System.out.printf("%s: %d requests on one key in %d commits, %d statements%n", db, CLIENTS, commits, statements);
             if (db.equals("postgresql")) {
                 // A batch reads its members' facts with one statement and remembers their nonces with one more: its round
-                // trips do not grow with its size (one per member each, before), and on a loaded machine each costs a wake-up.
-                assertThat(statements).as("statements for %d enrollments on one key", CLIENTS).isLessThan(CLIENTS / 2);
+                // trips do not grow with its size (one per member each, before: 2n + 3 per batch, 146-167 here), and on a
+                // loaded machine each costs a wake-up. How many batches form depends on scheduling (10-13 commits), so the
+                // bound is per request, not a fixed count: fewer statements than requests.
+                assertThat(statements).as("statements for %d enrollments on one key in %d commits", CLIENTS, commits)
+                        .isLessThan(CLIENTS);
             }
         }
     }
