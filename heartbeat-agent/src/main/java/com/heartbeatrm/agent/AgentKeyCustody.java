@@ -64,8 +64,9 @@ public interface AgentKeyCustody {
     /**
      * Keys on a PKCS#11 token through the JDK's SunPKCS11 provider: {@code configuration} is a SunPKCS11
      * configuration file (library, slot or token), {@code pinFile} holds the user PIN (one line; an owner-only file).
-     * New keys have {@code algorithm} and are generated on the token, sensitive and not extractable; they are found
-     * again by their label and by the token's serial number, so a state directory copied to another token is refused.
+     * New keys have {@code algorithm} (ECDSA P-256 only: SunPKCS11 has no EdDSA) and are generated on the token,
+     * sensitive and not extractable, under a fresh random label; they are found again by that label and their public
+     * key, so a state directory copied to another computer, whose token does not hold the key, is refused.
      */
     static AgentKeyCustody pkcs11(Path configuration, Path pinFile, AgentKeyAlgorithm algorithm) {
         return new Pkcs11KeyCustody(configuration, pinFile, algorithm);

@@ -41,6 +41,9 @@ final class KeyRecord {
         AgentKeyAlgorithm algorithm = algorithmName.isEmpty() ? AgentKeyAlgorithm.ED25519
                 : AgentKeyAlgorithm.ofWireName(algorithmName.get()).orElseThrow(() -> new IllegalArgumentException("unknown keyAlgorithm"));
         byte[] publicKey = Base64Url.decode(StrictJson.requireString(m, "publicKey"), "publicKey");
+        if (!algorithm.isValidPublicKey(publicKey)) {
+            throw new IllegalArgumentException("publicKey is not an " + algorithm.wireName() + " public key");
+        }
         Optional<String> recorded = StrictJson.string(m, "keyCustody");
         if (recorded.isPresent() && (recorded.get().equals(SoftwareKeyCustody.NAME) || m.containsKey("privateKey"))) {
             throw new IllegalArgumentException("keyCustody and privateKey do not go together");
