@@ -118,7 +118,7 @@ public final class AgentKeyPair implements CustodyKey {
         return sign(AgentKeyAlgorithm.ED25519, key, message);
     }
 
-    /** {@value SoftwareKeyCustody#NAME}: the software custody. */
+    /** {@code "file"}: the software custody. */
     @Override
     public String custody() {
         return SoftwareKeyCustody.NAME;
