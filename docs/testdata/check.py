@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """An independent checker of the HeartbeatRM protocol vectors, written from docs/protocol.md alone.
 
-It shares no code with the Java SDK: Python's standard library, plus `cryptography` for Ed25519 (Debian's
+It shares no code with the Java SDK: Python's standard library, plus `cryptography` for Ed25519 and ECDSA P-256 (Debian's
 python3-cryptography). It verifies every token of tokens.json (section 3), reads every file of tags/ (section 4),
-checks every request of requests.json (sections 6 and 7), reads every answer of responses.json in its context
+checks every request of requests.json and requests-p256.json (sections 6 and 7), reads every answer of responses.json in its context
 (section 8), computes every due time of renewal-timing.json (section 10), and exits non-zero on the first
 disagreement with a vector's verdict.
 
@@ -21,6 +21,9 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 
 # ---------------------------------------------------------------------------------------------- section 1
@@ -52,6 +55,27 @@ def pae(*pieces):
     for p in pieces:
         out += struct.pack("<Q", len(p) & 0x7FFFFFFFFFFFFFFF) + p
     return out
+
+
+def p256_key(public_key):
+    """The P-256 public key of a SEC1 uncompressed encoding, or None: 65 bytes, 04, a point on the curve."""
+    if len(public_key) != 65 or public_key[0] != 4:
+        return None
+    try:
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), public_key)
+    except ValueError:
+        return None
+
+
+def agent_signature_ok(algorithm, public_key, message, signature):
+    if algorithm == "ed25519":
+        return ed25519_ok(public_key, message, signature)
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    try:
+        p256_key(public_key).verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
+        return True
+    except (InvalidSignature, ValueError):
+        return False
 
 
 def ed25519_ok(public_key, message, signature):
@@ -656,8 +680,8 @@ def parse_request(kind, body):
         raise BadRequest("DUPLICATE_FIELD")
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("NOT_JSON")
-    allowed = ({"v", "token", "publicKey", "facts", "nonce", "timestamp", "proof"} if kind == "enroll"
-               else {"v", "agentId", "organizationId", "publicKey", "credential", "nonce", "timestamp", "proof"})
+    allowed = ({"v", "token", "publicKey", "keyAlgorithm", "facts", "nonce", "timestamp", "proof"} if kind == "enroll"
+               else {"v", "agentId", "organizationId", "publicKey", "keyAlgorithm", "credential", "nonce", "timestamp", "proof"})
     for name in m:
         if name not in allowed:
             raise BadRequest("UNKNOWN_FIELD", name)
@@ -667,7 +691,7 @@ def parse_request(kind, body):
         token = member(m, "token", str)
         if not token.startswith("v4.public.") or len(token) > 16384:
             raise BadRequest("INVALID_VALUE", "token")
-        public_key = raw_bytes(m, "publicKey", 32, 32)
+        algorithm, public_key = agent_key(m)
         facts = member(m, "facts", dict)
         for name in facts:
             if name not in ("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint"):
@@ -695,7 +719,7 @@ def parse_request(kind, body):
         org = member(m, "organizationId", str)
         if not ID["org"].fullmatch(org):
             raise BadRequest("INVALID_VALUE", "organizationId")
-        public_key = raw_bytes(m, "publicKey", 32, 32)
+        algorithm, public_key = agent_key(m)
         credential = m.get("credential")
         if credential is not None and (not isinstance(credential, str) or not credential.startswith("v4.public.")):
             raise BadRequest("INVALID_VALUE", "credential")
@@ -708,13 +732,30 @@ def parse_request(kind, body):
     except ValueError:
         raise BadRequest("INVALID_VALUE", "timestamp")
     proof = raw_bytes(m, "proof", 64, 64)
-    signed = pae(purpose, *[p.encode("utf-8") for p in pieces + [m["nonce"], ts]])
-    return signed, ed25519_ok(public_key, signed, proof), at
+    signed = pae(purpose, *[p.encode("utf-8") for p in pieces + [m["nonce"], ts] + ([] if algorithm == "ed25519" else [algorithm])])
+    return signed, agent_signature_ok(algorithm, public_key, signed, proof), at
+
+
+def agent_key(m):
+    """keyAlgorithm (absent or null: ed25519) and the public key in its fixed encoding (sections 6 and 7)."""
+    algorithm = m.get("keyAlgorithm")
+    if algorithm is None:
+        algorithm = "ed25519"
+    elif not isinstance(algorithm, str):
+        raise BadRequest("WRONG_TYPE", "keyAlgorithm")
+    elif algorithm not in ("ed25519", "ecdsa-p256"):
+        raise BadRequest("INVALID_VALUE", "keyAlgorithm")
+    length = 32 if algorithm == "ed25519" else 65
+    public_key = raw_bytes(m, "publicKey", length, length)
+    if algorithm == "ecdsa-p256" and p256_key(public_key) is None:
+        raise BadRequest("INVALID_VALUE", "publicKey")
+    return algorithm, public_key
 
 
 def check_requests(d):
     n = 0
-    for v in json.loads((d / "requests.json").read_text())["vectors"]:
+    vectors = json.loads((d / "requests.json").read_text())["vectors"] + json.loads((d / "requests-p256.json").read_text())["vectors"]
+    for v in vectors:
         try:
             body = bytes.fromhex(v["bodyHex"]) if "bodyHex" in v else v["body"].encode("utf-8")
             signed, ok, at = parse_request(v["kind"], body)

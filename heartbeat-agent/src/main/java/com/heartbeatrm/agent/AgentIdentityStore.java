@@ -10,6 +10,16 @@ import java.util.Optional;
  */
 public interface AgentIdentityStore {
     /**
+     * The custody that holds the agent's key: {@link EnrollmentClient} generates a new agent's key with it, and
+     * the store finds the key again with it. The default is the software custody with Ed25519 keys.
+     *
+     * @return the custody of this store's agent key
+     */
+    default AgentKeyCustody keyCustody() {
+        return AgentKeyCustody.software();
+    }
+
+    /**
      * The stored identity, if there is one.
      *
      * @return the identity; empty when none is stored
@@ -47,17 +57,17 @@ public interface AgentIdentityStore {
      * @param keys           the key pair the enrollment is signed with
      * @throws IOException the key pair could not be kept
      */
-    default void saveEnrollmentKey(String organizationId, AgentKeyPair keys) throws IOException {
+    default void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
     }
 
     /**
-     * The key pair kept by {@link #saveEnrollmentKey} for {@code organizationId}; empty when none is kept for it.
+     * The key kept by {@link #saveEnrollmentKey} for {@code organizationId}; empty when none is kept for it.
      *
      * @param organizationId the organization of the enrollment
-     * @return the kept key pair; empty when none is kept for that organization
-     * @throws IOException the kept key cannot be read
+     * @return the kept key; empty when none is kept for that organization
+     * @throws IOException the kept key cannot be read or found in its custody
      */
-    default Optional<AgentKeyPair> enrollmentKey(String organizationId) throws IOException {
+    default Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
         return Optional.empty();
     }
 

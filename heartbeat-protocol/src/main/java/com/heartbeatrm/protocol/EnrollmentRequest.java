@@ -20,14 +20,14 @@ import java.util.function.Function;
  */
 public final class EnrollmentRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-enrollment-request/v1";
-    private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "facts", "nonce", "timestamp", "proof");
+    private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "keyAlgorithm", "facts", "nonce", "timestamp", "proof");
     private static final Set<String> FACT_FIELDS = Set.of("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint");
 
     private final EnrollmentToken token;
     private final AgentFacts facts;
 
-    private EnrollmentRequest(EnrollmentToken token, byte[] publicKey, AgentFacts facts, Proof proof) {
-        super(publicKey, proof);
+    private EnrollmentRequest(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts, Proof proof) {
+        super(algorithm, publicKey, proof);
         this.token = Objects.requireNonNull(token, "token");
         this.facts = Objects.requireNonNull(facts, "facts");
     }
@@ -42,14 +42,14 @@ public final class EnrollmentRequest extends SignedAgentRequest {
      * @return the signed request
      */
     public static EnrollmentRequest create(EnrollmentToken token, AgentSigningKey keys, AgentFacts facts, Clock clock) {
-        return create(token, keys.publicKey(), facts, SignedRequest.newNonce(), clock.instant(), keys::sign);
+        return create(token, keys.algorithm(), keys.publicKey(), facts, SignedRequest.newNonce(), clock.instant(), keys::sign);
     }
 
     /**
-     * Builds a request with an explicit nonce, time and signer (for other key stores, tests and benchmarks).
+     * Builds an Ed25519 request with an explicit nonce, time and signer (for other key stores, tests and benchmarks).
      *
      * @param token     the installer's token
-     * @param publicKey the agent's raw 32-byte public key
+     * @param publicKey the agent's raw 32-byte Ed25519 public key
      * @param facts     what the agent reports about its host
      * @param nonce     the nonce, base64url
      * @param at        the time to sign
@@ -58,7 +58,24 @@ public final class EnrollmentRequest extends SignedAgentRequest {
      */
     public static EnrollmentRequest create(EnrollmentToken token, byte[] publicKey, AgentFacts facts, String nonce, Instant at,
             Function<byte[], byte[]> signer) {
-        return sign(p -> new EnrollmentRequest(token, publicKey, facts, p), nonce, at, signer);
+        return create(token, AgentKeyAlgorithm.ED25519, publicKey, facts, nonce, at, signer);
+    }
+
+    /**
+     * Builds a request for a key of {@code algorithm} with an explicit nonce, time and signer.
+     *
+     * @param token     the installer's token
+     * @param algorithm the agent key's algorithm; fixes the public key's and the signature's encodings
+     * @param publicKey the agent's public key in {@code algorithm}'s encoding
+     * @param facts     what the agent reports about its host
+     * @param nonce     the nonce, base64url
+     * @param at        the time to sign
+     * @param signer    signs the proof input with the agent's key, in {@code algorithm}'s signature encoding
+     * @return the signed request
+     */
+    public static EnrollmentRequest create(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts,
+            String nonce, Instant at, Function<byte[], byte[]> signer) {
+        return sign(p -> new EnrollmentRequest(token, algorithm, publicKey, facts, p), nonce, at, signer);
     }
 
     /**
@@ -78,7 +95,8 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         } catch (IllegalArgumentException e) {
             throw new RequestException(Problem.INVALID_VALUE, "token", "token: " + e.getMessage());
         }
-        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), 32, 32);
+        AgentKeyAlgorithm algorithm = parseAlgorithm(m);
+        byte[] pub = parsePublicKey(m, algorithm);
         Map<String, Object> f = RequestJson.object(m, "facts", FACT_FIELDS);
         AgentFacts facts;
         try {
@@ -92,7 +110,7 @@ public final class EnrollmentRequest extends SignedAgentRequest {
             String field = detail.contains(":") ? detail.substring(0, detail.indexOf(':')) : "";
             throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + detail);
         }
-        return new EnrollmentRequest(token, pub, facts, Proof.parse(m));
+        return new EnrollmentRequest(token, algorithm, pub, facts, Proof.parse(m));
     }
 
     @Override
@@ -107,6 +125,7 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         m.put("v", EnrollmentProtocol.VERSION);
         m.put("token", token.reveal());
         m.put("publicKey", publicKeyText());
+        writeAlgorithm(m);
         m.put("facts", f);
         proof().writeTo(m);
         return RequestJson.write(m);
@@ -115,7 +134,7 @@ public final class EnrollmentRequest extends SignedAgentRequest {
     /** {@return the bytes the proof signs} */
     @Override
     public byte[] signedBytes() {
-        return SignedRequest.proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
+        return proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
                 facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce(), timestampText());
     }
 

@@ -125,7 +125,8 @@ class DeliveredTokenTest {
             assertThat(d.admin.agents().listByInstaller(d.admin.organizations().list(com.heartbeatrm.core.PageRequest.first(10)).items().get(0).id(),
                     fileInstaller, com.heartbeatrm.core.PageRequest.first(10)).items()).hasSize(1);
 
-            Run again = agent(pins, Map.of(), "", "--token-file", tokenFile.toString(), "--state-dir", tmp.resolve("pc1").toString());
+            Run again = agent(pins, Map.of(), "", "--token-file", tokenFile.toString(), "--state-dir", tmp.resolve("pc1").toString(),
+                    "--renew-now");
             assertThat(again.exit()).as("the same service command line after the file is gone: it renews; " + again.err()).isZero();
             assertThat(again.out()).contains("renewed");
 
