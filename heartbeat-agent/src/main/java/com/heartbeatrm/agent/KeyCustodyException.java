@@ -2,6 +2,7 @@ package com.heartbeatrm.agent;
 
 import java.io.IOException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A key custody refused or failed: the key is not where the state directory says, or the device cannot be used.
@@ -29,11 +30,26 @@ public final class KeyCustodyException extends IOException {
 
     private final Kind kind;
 
+    /**
+     * A refusal of {@code kind} without a cause.
+     *
+     * @param kind    what went wrong
+     * @param message what went wrong, naming no secret (never a PIN or key material)
+     */
     public KeyCustodyException(Kind kind, String message) {
         this(kind, message, null);
     }
 
-    public KeyCustodyException(Kind kind, String message, Throwable cause) {
+    /**
+     * A refusal of {@code kind} caused by {@code cause}.
+     *
+     * @param kind    what went wrong
+     * @param message what went wrong, naming no secret (never a PIN or key material)
+     * @param cause   the provider's or file system's exception; null when there is none worth keeping
+     */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
+    public KeyCustodyException(Kind kind, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
     }

@@ -28,6 +28,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.regex.Pattern;
 
 /**
@@ -58,8 +59,9 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
     private final Path configuration;
     private final Path pinFile;
     private final AgentKeyAlgorithm algorithm;
-    private Provider provider;
-    private KeyStore keyStore;
+    // Set on the first login (logIn), then kept: a custody logs in once per process.
+    private @Nullable Provider provider;
+    private @Nullable KeyStore keyStore;
 
     Pkcs11KeyCustody(Path configuration, Path pinFile, AgentKeyAlgorithm algorithm) {
         this.configuration = Objects.requireNonNull(configuration, "configuration").toAbsolutePath();
@@ -87,7 +89,7 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
         RANDOM.nextBytes(id);
         String label = "heartbeat-agent-" + HexFormat.of().formatHex(id);
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", provider);
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", loggedIn());
             g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             KeyPair kp = g.generateKeyPair();
             byte[] publicKey = AgentKeyAlgorithm.sec1Of(kp.getPublic());
@@ -113,10 +115,15 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
                 throw new KeyCustodyException(Kind.NOT_FOUND, "the token holds no agent key " + label
                         + ": the state directory belongs to another token or computer");
             }
-            return new Pkcs11Key(provider, pk, publicKey, label);
+            return new Pkcs11Key(loggedIn(), pk, publicKey, label);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new KeyCustodyException(Kind.UNAVAILABLE, "the token could not be searched: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /** The provider {@link #keyStore()} logged in with; only called after it. */
+    private Provider loggedIn() {
+        return Objects.requireNonNull(provider, "the token is not logged in yet");
     }
 
     /** The token's key store, logged in with the PIN from the PIN file; configured on first use. */
@@ -205,7 +212,7 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
         byte[] validity = Der.seq(Der.tlv(0x17, "000101000000Z".getBytes(StandardCharsets.US_ASCII)),
                 Der.tlv(0x17, "000102000000Z".getBytes(StandardCharsets.US_ASCII)));
         byte[] tbs = Der.seq(Der.tlv(0x02, BigInteger.ONE.toByteArray()), ecdsaSha256, name, validity, name, kp.getPublic().getEncoded());
-        Signature s = Signature.getInstance("SHA256withECDSA", provider);
+        Signature s = Signature.getInstance("SHA256withECDSA", loggedIn());
         s.initSign(kp.getPrivate());
         s.update(tbs);
         byte[] sig = s.sign();
