@@ -76,11 +76,30 @@ scenario() { # scenario NAME DB_ARGS...
   out=$(curl -s "https://127.0.0.1:$p1/" -o /dev/null -w '%{http_code}'); check "https without the pin or a CA is refused by curl" 0 0 "$out" "^000$"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the agent enrolls into Customer A over pinned https" 0 $? "$out" "Customer A"
   out=$(stat -c %a "$dir/pc1"); check "the agent's state directory is owner-only" 0 0 "$out" "^700$"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-p256" --key-algorithm p256 2>&1); check "an agent with a P-256 key enrolls" 0 $? "$out" "ecdsa-p256 key, file"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-p256" --renew-now 2>&1); check "... and renews with it" 0 $? "$out" "renewed.*ecdsa-p256"
+  out=$("${hb[@]}" agents list 2>&1); check "agents list shows the key algorithm" 0 $? "$out" "ecdsa-p256"
+  if command -v softhsm2-util >/dev/null; then
+    # Two SoftHSM2 tokens (two computers' tokens): the key is generated on the first and never leaves it.
+    export SOFTHSM2_CONF="$dir/softhsm2.conf"; mkdir -p "$dir/tokens"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$dir/tokens" > "$SOFTHSM2_CONF"
+    lib=$(ls /usr/lib/softhsm/libsofthsm2.so /usr/lib/*/softhsm/libsofthsm2.so 2>/dev/null | head -1)
+    for t in one two; do
+      slot=$(softhsm2-util --init-token --free --label "$t" --pin 1234 --so-pin 5678 | sed -n 's/.*reassigned to slot \([0-9]*\).*/\1/p')
+      printf 'name = %s\nlibrary = %s\nslot = %s\n' "$t" "$lib" "$slot" > "$dir/$t.cfg"
+    done
+    printf '1234\n' > "$dir/pin"; chmod 600 "$dir/pin"
+    out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-hsm" --pkcs11 "$dir/one.cfg" --pkcs11-pin-file "$dir/pin" 2>&1); check "an agent whose key is on a PKCS#11 token enrolls" 0 $? "$out" "ecdsa-p256 key, pkcs11"
+    out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-hsm" --pkcs11 "$dir/one.cfg" --pkcs11-pin-file "$dir/pin" --renew-now 2>&1); check "... renews after a restart, signing on the token" 0 $? "$out" "renewed"
+    cp -a "$dir/pc-hsm" "$dir/pc-hsm-copy"
+    out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-hsm-copy" --pkcs11 "$dir/two.cfg" --pkcs11-pin-file "$dir/pin" --renew-now 2>&1); check "its state copied to a computer with another token cannot renew" 1 $? "$out" "not on\|holds no agent key"
+    unset SOFTHSM2_CONF
+  fi
   ln -s "$dir/pc1" "$dir/pc1-link"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1-link" 2>&1); check "a symlinked --state-dir is refused" 1 $? "$out" "symbolic link"
   mkdir -m 777 "$dir/pc-open"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc-open" 2>&1); check "a state directory writable by others is refused" 1 $? "$out" "accessible to other users"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "run again: it renews" 0 $? "$out" "renewed"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" --renew-now 2>&1); check "run again: it renews" 0 $? "$out" "renewed"
   if [ "${#db[@]}" -gt 0 ]; then
     wait_port "$p2"
     out=$("${hb[@]}" installers generate --key "Customer A Access Key" --server-url "https://127.0.0.1:$p2" --out "$dir/b.jar" 2>&1)
@@ -89,19 +108,19 @@ scenario() { # scenario NAME DB_ARGS...
   fi
   out=$("${hb[@]}" keys disable "Customer A Access Key" --reason "e2e" 2>&1); check "keys disable (while serve runs)" 0 $? "$out"
   out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc3" 2>&1); check "a fresh install is refused at once" 3 $? "$out" "access key was disabled"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "the enrolled agent still renews" 0 $? "$out" "renewed"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" --renew-now 2>&1); check "the enrolled agent still renews" 0 $? "$out" "renewed"
   "${hb[@]}" keys enable "Customer A Access Key" >/dev/null 2>&1
 
   # A copied state directory: both copies refused as a clone, an audit event, and an admin unlock.
   java -jar "$dir/a.jar" --state-dir "$dir/pc7" >/dev/null 2>&1
   cp -rp "$dir/pc7" "$dir/pc7-copy"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" 2>&1); check "clone: the original renews first" 0 $? "$out" "renewed"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7-copy" 2>&1); check "clone: the copy is refused as a clone" 3 $? "$out" "clone"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" 2>&1); check "clone: the original is refused too while locked" 3 $? "$out" "clone"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" --renew-now 2>&1); check "clone: the original renews first" 0 $? "$out" "renewed"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7-copy" --renew-now 2>&1); check "clone: the copy is refused as a clone" 3 $? "$out" "clone"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" --renew-now 2>&1); check "clone: the original is refused too while locked" 3 $? "$out" "clone"
   agent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agentId"])' "$dir/pc7/identity.json")
   out=$("${hb[@]}" agents list --status LOCKED 2>&1); check "agents list --status LOCKED shows it" 0 $? "$out" "$agent"
   out=$("${hb[@]}" agents unlock "$agent" --reason "copy wiped" 2>&1); check "agents unlock" 0 $? "$out" "ACTIVE"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" 2>&1); check "clone: after the unlock the original renews" 0 $? "$out" "renewed"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc7" --renew-now 2>&1); check "clone: after the unlock the original renews" 0 $? "$out" "renewed"
 
   for body in '' '{' '[]' '{"v":1}' '{"v":1,"token":7}' "$(head -c 70000 /dev/zero | tr '\0' 'a')"; do
     code=$("${CURL[@]}" -o "$dir/resp.json" -w '%{http_code}' -X POST --data-binary "$body" "https://127.0.0.1:$p1/v1/enroll")
@@ -153,7 +172,7 @@ scenario() { # scenario NAME DB_ARGS...
   out=$("${hb[@]}" tls rotate 2>&1); check "tls rotate prints the new pins" 0 $? "$out" "^[A-Za-z0-9_-]\{43\}$"
   newpin=$(head -n 1 <<<"$out"); sleep 3
   out=$(curl -s -k --pinnedpubkey "$(pinned_curl_args "$newpin")" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$p1/"); check "the running serve reloaded the next key" 0 0 "$out" "^200$"
-  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" 2>&1); check "an installer made before the rotation still connects" 0 $? "$out" "renewed"
+  out=$(java -jar "$dir/a.jar" --state-dir "$dir/pc1" --renew-now 2>&1); check "an installer made before the rotation still connects" 0 $? "$out" "renewed"
 
   out=$("${hb[@]}" agents list --json 2>&1); check "agents list --json" 0 $? "$out" "Customer A"
   out=$("${hb[@]}" keys create 2>&1); check "a usage error is one line" 2 $? "$(echo "$out" | wc -l | tr -d ' ')" "^1$"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """An independent checker of the HeartbeatRM protocol vectors, written from docs/protocol.md alone.
 
-It shares no code with the Java SDK: Python's standard library, plus `cryptography` for Ed25519 and ECDSA P-256
-(Debian's python3-cryptography). It verifies every token of tokens.json (section 3), reads every file of tags/ (section 4),
-checks every request of requests.json (sections 6 and 7), reads every answer of responses.json in its context
+It shares no code with the Java SDK: Python's standard library, plus `cryptography` for Ed25519 and ECDSA P-256 (Debian's
+python3-cryptography). It verifies every token of tokens.json (section 3), reads every file of tags/ (section 4),
+checks every request of requests.json and requests-p256.json (sections 6 and 7), reads every answer of responses.json in its context
 (section 8), computes every due time of renewal-timing.json (section 10), and exits non-zero on the first
 disagreement with a vector's verdict.
 
@@ -57,6 +57,27 @@ def pae(*pieces):
     return out
 
 
+def p256_key(public_key):
+    """The P-256 public key of a SEC1 uncompressed encoding, or None: 65 bytes, 04, a point on the curve."""
+    if len(public_key) != 65 or public_key[0] != 4:
+        return None
+    try:
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), public_key)
+    except ValueError:
+        return None
+
+
+def agent_signature_ok(algorithm, public_key, message, signature):
+    if algorithm == "ed25519":
+        return ed25519_ok(public_key, message, signature)
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    try:
+        p256_key(public_key).verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
 def ed25519_ok(public_key, message, signature):
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
@@ -69,18 +90,11 @@ P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551
 
 
 def es256_ok(point, message, signature):
-    """ECDSA P-256 with SHA-256 (section 2, issuer keys on a token): r || s, 0 < r < n, 0 < s <= n/2."""
-    if len(point) != 65 or point[0] != 4 or len(signature) != 64:
+    """ECDSA P-256 with SHA-256 by an issuer key on a token (section 2.1): r || s, 0 < r < n, 0 < s <= n/2."""
+    if p256_key(point) is None or len(signature) != 64:
         return False
     r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-    if not (0 < r < P256_N and 0 < s <= P256_N // 2):
-        return False
-    try:
-        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-        key.verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
-        return True
-    except (InvalidSignature, ValueError):
-        return False
+    return 0 < r < P256_N and 0 < s <= P256_N // 2 and agent_signature_ok("ecdsa-p256", point, message, signature)
 
 
 def issuer_sig_ok(raw_key, message, signature):
@@ -682,8 +696,8 @@ def parse_request(kind, body):
         raise BadRequest("DUPLICATE_FIELD")
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("NOT_JSON")
-    allowed = ({"v", "token", "publicKey", "facts", "nonce", "timestamp", "proof"} if kind == "enroll"
-               else {"v", "agentId", "organizationId", "publicKey", "credential", "nonce", "timestamp", "proof"})
+    allowed = ({"v", "token", "publicKey", "keyAlgorithm", "facts", "nonce", "timestamp", "proof"} if kind == "enroll"
+               else {"v", "agentId", "organizationId", "publicKey", "keyAlgorithm", "credential", "nonce", "timestamp", "proof"})
     for name in m:
         if name not in allowed:
             raise BadRequest("UNKNOWN_FIELD", name)
@@ -693,7 +707,7 @@ def parse_request(kind, body):
         token = member(m, "token", str)
         if not token.startswith("v4.public.") or len(token) > 16384:
             raise BadRequest("INVALID_VALUE", "token")
-        public_key = raw_bytes(m, "publicKey", 32, 32)
+        algorithm, public_key = agent_key(m)
         facts = member(m, "facts", dict)
         for name in facts:
             if name not in ("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint"):
@@ -721,7 +735,7 @@ def parse_request(kind, body):
         org = member(m, "organizationId", str)
         if not ID["org"].fullmatch(org):
             raise BadRequest("INVALID_VALUE", "organizationId")
-        public_key = raw_bytes(m, "publicKey", 32, 32)
+        algorithm, public_key = agent_key(m)
         credential = m.get("credential")
         if credential is not None and (not isinstance(credential, str) or not credential.startswith("v4.public.")):
             raise BadRequest("INVALID_VALUE", "credential")
@@ -734,13 +748,30 @@ def parse_request(kind, body):
     except ValueError:
         raise BadRequest("INVALID_VALUE", "timestamp")
     proof = raw_bytes(m, "proof", 64, 64)
-    signed = pae(purpose, *[p.encode("utf-8") for p in pieces + [m["nonce"], ts]])
-    return signed, ed25519_ok(public_key, signed, proof), at
+    signed = pae(purpose, *[p.encode("utf-8") for p in pieces + [m["nonce"], ts] + ([] if algorithm == "ed25519" else [algorithm])])
+    return signed, agent_signature_ok(algorithm, public_key, signed, proof), at
+
+
+def agent_key(m):
+    """keyAlgorithm (absent or null: ed25519) and the public key in its fixed encoding (sections 6 and 7)."""
+    algorithm = m.get("keyAlgorithm")
+    if algorithm is None:
+        algorithm = "ed25519"
+    elif not isinstance(algorithm, str):
+        raise BadRequest("WRONG_TYPE", "keyAlgorithm")
+    elif algorithm not in ("ed25519", "ecdsa-p256"):
+        raise BadRequest("INVALID_VALUE", "keyAlgorithm")
+    length = 32 if algorithm == "ed25519" else 65
+    public_key = raw_bytes(m, "publicKey", length, length)
+    if algorithm == "ecdsa-p256" and p256_key(public_key) is None:
+        raise BadRequest("INVALID_VALUE", "publicKey")
+    return algorithm, public_key
 
 
 def check_requests(d):
     n = 0
-    for v in json.loads((d / "requests.json").read_text())["vectors"]:
+    vectors = json.loads((d / "requests.json").read_text())["vectors"] + json.loads((d / "requests-p256.json").read_text())["vectors"]
+    for v in vectors:
         try:
             body = bytes.fromhex(v["bodyHex"]) if "bodyHex" in v else v["body"].encode("utf-8")
             signed, ok, at = parse_request(v["kind"], body)
@@ -947,9 +978,7 @@ def endorsement_entry(e):
         if e["crv"] != "P-256" or len(x) != 32 or len(y) != 32:
             raise ValueError("crv")
         x = b"\x04" + x + y
-        try:
-            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), x)
-        except ValueError:
+        if p256_key(x) is None:
             raise ValueError("not a point on P-256")
     elif len(x) != 32:
         raise ValueError("x")
@@ -964,7 +993,7 @@ def pinned_key(jwk):
     else:
         assert jwk["kty"] == "EC" and jwk["crv"] == "P-256", "only Ed25519 and P-256 keys can be pinned"
         x = b"\x04" + b64url(jwk["x"]) + b64url(jwk["y"])
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), x)
+        assert p256_key(x) is not None, "not a point on P-256"
     assert key_id(x) == jwk["kid"], "kid does not match its key"
     return x
 

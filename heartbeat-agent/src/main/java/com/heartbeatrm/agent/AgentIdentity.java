@@ -46,12 +46,12 @@ public final class AgentIdentity {
     private static final int STATE_VERSION = 1;
     private static final int MAX_STATE = 64 * 1024;
     private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "issuer", "endpoints", "pins", "publicKey",
-            "privateKey", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group", "issuerKeys",
+            "keyAlgorithm", "privateKey", "keyCustody", "keyReference", "status", "credential", "credentialIssuedAt", "credentialExpiresAt", "generation", "organization", "group", "issuerKeys",
             "renewalNonce", "renewalTimestamp");
     private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
-    private final AgentKeyPair keys;
+    private final CustodyKey keys;
     private final String agentId;
     private final String organizationId;
     private final String issuer;
@@ -89,14 +89,14 @@ public final class AgentIdentity {
         }
     }
 
-    AgentIdentity(AgentKeyPair keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
+    AgentIdentity(CustodyKey keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
             Status status, Optional<AgentCredential> credential, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
             long generation, String organizationName, String groupPath) {
         this(keys, agentId, organizationId, issuer, endpoints, tlsPins, status, credential, credentialIssuedAt, credentialExpiresAt,
                 generation, organizationName, groupPath, List.of());
     }
 
-    AgentIdentity(AgentKeyPair keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
+    AgentIdentity(CustodyKey keys, String agentId, String organizationId, String issuer, List<URI> endpoints, List<String> tlsPins,
             Status status, Optional<AgentCredential> credential, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
             long generation, String organizationName, String groupPath, List<SigningPublicKey> learnedKeys) {
         this.learnedKeys = List.copyOf(learnedKeys);
@@ -159,7 +159,8 @@ public final class AgentIdentity {
         this.unansweredRenewal = unansweredRenewal;
     }
 
-    public AgentKeyPair keys() {
+    /** The agent's key, held by its {@link AgentKeyCustody}. */
+    public CustodyKey keys() {
         return keys;
     }
 
@@ -269,7 +270,8 @@ public final class AgentIdentity {
 
     /**
      * The identity as bytes for an {@link AgentIdentityStore}: UTF-8 JSON that includes the private key and the
-     * credential. Protect it like the key itself (owner-only file, OS key store, TPM-sealed blob). While a renewal
+     * credential (for a key on a device, the key's reference in its custody instead of the key). Protect it like the key
+     * itself (owner-only file, OS key store, TPM-sealed blob). While a renewal
      * awaits its answer the state also holds that renewal's nonce and time ({@code renewalNonce},
      * {@code renewalTimestamp}); SDK versions before 0.1.0 do not read such a state.
      */
@@ -281,8 +283,7 @@ public final class AgentIdentity {
         m.put("issuer", issuer);
         m.put("endpoints", endpoints.stream().map(URI::toString).toList());
         m.put("pins", tlsPins);
-        m.put("publicKey", Base64Url.encode(keys.publicKey()));
-        m.put("privateKey", Base64Url.encode(keys.exportPrivateKeyPkcs8()));
+        KeyRecord.write(keys, m);
         m.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
         m.put("credential", credential.map(AgentCredential::reveal));
         m.put("credentialIssuedAt", credentialIssuedAt.map(Instant::toString));
@@ -300,16 +301,33 @@ public final class AgentIdentity {
         return StrictJson.write(m);
     }
 
-    /** Reads {@link #toStateBytes()} back; anything else is refused with a message that never echoes the input. */
+    /**
+     * Reads {@link #toStateBytes()} of an identity whose key the software custody holds; anything else is refused
+     * with a message that never echoes the input.
+     */
     public static AgentIdentity fromStateBytes(byte[] state) throws InvalidStateException {
+        try {
+            return fromStateBytes(state, AgentKeyCustody.software());
+        } catch (KeyCustodyException e) {
+            throw new InvalidStateException("malformed identity state: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads {@link #toStateBytes()} back, finding the agent's key in {@code custody}. A state of another custody, or
+     * whose key {@code custody} does not hold (a state directory copied to another computer or token), is refused
+     * with {@link KeyCustodyException}; anything malformed with {@link InvalidStateException}, whose message never
+     * echoes the input.
+     */
+    public static AgentIdentity fromStateBytes(byte[] state, AgentKeyCustody custody) throws InvalidStateException, KeyCustodyException {
+        Objects.requireNonNull(custody, "custody");
         try {
             Map<String, Object> m = StrictJson.parseObject(state, MAX_STATE);
             StrictJson.onlyMembers(m, FIELDS);
             if (StrictJson.requireInteger(m, "v") != STATE_VERSION) {
                 throw new InvalidStateException("unknown identity state version");
             }
-            AgentKeyPair keys = AgentKeyPair.restore(Base64Url.decode(StrictJson.requireString(m, "privateKey"), "privateKey"),
-                    Base64Url.decode(StrictJson.requireString(m, "publicKey"), "publicKey"));
+            CustodyKey keys = KeyRecord.read(m, custody);
             List<URI> endpoints = new ArrayList<>();
             for (String e : StrictJson.strings(m, "endpoints", EnrollmentClaims.MAX_ENDPOINTS)) {
                 endpoints.add(new URI(e));

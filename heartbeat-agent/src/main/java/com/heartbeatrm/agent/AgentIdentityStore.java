@@ -9,6 +9,14 @@ import java.util.Optional;
  * {@link #save} must replace the stored identity atomically: after a crash, either the old or the new one is there.
  */
 public interface AgentIdentityStore {
+    /**
+     * The custody that holds the agent's key: {@link EnrollmentClient} generates a new agent's key with it, and
+     * the store finds the key again with it. The default is the software custody with Ed25519 keys.
+     */
+    default AgentKeyCustody keyCustody() {
+        return AgentKeyCustody.software();
+    }
+
     /** The stored identity, if there is one. */
     Optional<AgentIdentity> load() throws IOException;
 
@@ -31,11 +39,11 @@ public interface AgentIdentityStore {
      * the agent that key made (disabled, locked, approval expired). The default keeps nothing, so a store without
      * this protection still works; {@link FileAgentIdentityStore} keeps it in an owner-only file.
      */
-    default void saveEnrollmentKey(String organizationId, AgentKeyPair keys) throws IOException {
+    default void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
     }
 
     /** The key pair kept by {@link #saveEnrollmentKey} for {@code organizationId}; empty when none is kept for it. */
-    default Optional<AgentKeyPair> enrollmentKey(String organizationId) throws IOException {
+    default Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
         return Optional.empty();
     }
 

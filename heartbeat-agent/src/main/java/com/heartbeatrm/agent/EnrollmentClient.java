@@ -140,18 +140,24 @@ public final class EnrollmentClient {
         if (store == null) {
             return enroll(token, AgentKeyPair.generate(), facts);
         }
+        AgentKeyCustody custody = store.keyCustody();
+        if (custody == null) {
+            throw new EnrollmentClientException(Kind.KEY_CUSTODY, "the identity store names no key custody");
+        }
         String org = token.claims().organizationId();
         synchronized (storeLock) {
-            AgentKeyPair keys;
+            CustodyKey keys;
             try {
                 Optional<AgentIdentity> enrolled = store.load();
                 // A key left behind by an enrollment whose identity was saved belongs to that agent: never reuse it.
-                Optional<AgentKeyPair> kept = store.enrollmentKey(org)
+                Optional<CustodyKey> kept = store.enrollmentKey(org)
                         .filter(k -> enrolled.isEmpty() || !enrolled.get().keys().fingerprint().equals(k.fingerprint()));
-                keys = kept.isPresent() ? kept.get() : AgentKeyPair.generate();
+                keys = kept.isPresent() ? kept.get() : custody.generate();
                 if (kept.isEmpty()) {
                     store.saveEnrollmentKey(org, keys);
                 }
+            } catch (KeyCustodyException e) {
+                throw new EnrollmentClientException(Kind.KEY_CUSTODY, "the agent key's custody refused: " + e.getMessage(), e);
             } catch (IOException e) {
                 throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
             }
@@ -179,8 +185,8 @@ public final class EnrollmentClient {
         }
     }
 
-    /** Enrolls with the given key pair (e.g. one held by the OS key store). */
-    public Outcome enroll(VerifiedEnrollmentToken token, AgentKeyPair keys, AgentFacts facts) throws EnrollmentClientException {
+    /** Enrolls with the given key (e.g. one held by a token); without a store that keeps it, the key is not kept. */
+    public Outcome enroll(VerifiedEnrollmentToken token, CustodyKey keys, AgentFacts facts) throws EnrollmentClientException {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(facts, "facts");
@@ -243,7 +249,7 @@ public final class EnrollmentClient {
         transport.checkEndpoints(current.endpoints(), current.tlsPins());
         Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
         if (unanswered.isPresent()) {
-            RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().publicKey(),
+            RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().algorithm(), current.keys().publicKey(),
                     current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
             try {
                 Outcome answered = renewWith(current, resent);
@@ -374,6 +380,8 @@ public final class EnrollmentClient {
     public Optional<AgentIdentity> storedIdentity() throws EnrollmentClientException {
         try {
             return requireStore().load();
+        } catch (KeyCustodyException e) {
+            throw new EnrollmentClientException(Kind.KEY_CUSTODY, "cannot load the agent key: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot load the agent identity: " + e.getMessage(), e);
         }

@@ -34,7 +34,13 @@ public final class EnrollmentClientException extends HeartbeatCheckedException {
         /** No endpoint could be reached in time, on every try. */
         UNREACHABLE,
         /** The identity could not be stored or loaded. */
-        IDENTITY_STORE
+        IDENTITY_STORE,
+        /**
+         * The agent key's custody refused or failed ({@link KeyCustodyException} is the cause): the key is not on
+         * this token or TPM (a copied state directory), the state names another custody, or the device is unusable.
+         * The agent does not enroll again by itself.
+         */
+        KEY_CUSTODY
     }
 
     private final Kind kind;

@@ -2,7 +2,6 @@ package com.heartbeatrm.agent;
 
 import com.heartbeatrm.protocol.TokenException;
 
-import com.heartbeatrm.protocol.Base64Url;
 import com.heartbeatrm.protocol.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The identity in one file, {@code identity.json}, in a directory of the agent's own; while an enrollment awaits
@@ -43,21 +44,41 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     public static final String FILE_NAME = "identity.json";
     /** The file that holds an enrollment's key pair until its identity is saved. */
     public static final String ENROLLING_FILE_NAME = "enrolling.json";
-    private static final Set<String> ENROLLING_FIELDS = Set.of("v", "organizationId", "publicKey", "privateKey");
+    private static final Set<String> ENROLLING_FIELDS = java.util.stream.Stream.concat(Stream.of("v", "organizationId"),
+            KeyRecord.FIELDS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final int MAX_FILE = 64 * 1024;
     private final Path dir;
     private final Path file;
     private final Path enrolling;
+    private final AgentKeyCustody custody;
 
-    private FileAgentIdentityStore(Path dir) {
+    private FileAgentIdentityStore(Path dir, AgentKeyCustody custody) {
         this.dir = dir;
+        this.custody = Objects.requireNonNull(custody, "custody");
         this.file = dir.resolve(FILE_NAME);
         this.enrolling = dir.resolve(ENROLLING_FILE_NAME);
     }
 
-    /** A store in {@code dir}, created owner-only on first save; what it refuses is in the class comment. */
+    /**
+     * A store in {@code dir}, created owner-only on first save, with the agent's Ed25519 key in its files; what it
+     * refuses is in the class comment.
+     */
     public static FileAgentIdentityStore in(Path dir) {
-        return new FileAgentIdentityStore(Objects.requireNonNull(dir, "dir").toAbsolutePath());
+        return in(dir, AgentKeyCustody.software());
+    }
+
+    /**
+     * A store in {@code dir} whose agent key {@code custody} holds. The files record the custody's name and the key's
+     * reference; a state whose key is in another custody, or that {@code custody} does not hold (the directory was
+     * copied to another computer or token), is refused on {@link #load} with {@link KeyCustodyException}.
+     */
+    public static FileAgentIdentityStore in(Path dir, AgentKeyCustody custody) {
+        return new FileAgentIdentityStore(Objects.requireNonNull(dir, "dir").toAbsolutePath(), custody);
+    }
+
+    @Override
+    public AgentKeyCustody keyCustody() {
+        return custody;
     }
 
     public Path file() {
@@ -68,7 +89,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     public Optional<AgentIdentity> load() throws IOException {
         Optional<byte[]> bytes = read(file);
         try {
-            return bytes.isEmpty() ? Optional.empty() : Optional.of(AgentIdentity.fromStateBytes(bytes.get()));
+            return bytes.isEmpty() ? Optional.empty() : Optional.of(AgentIdentity.fromStateBytes(bytes.get(), custody));
         } catch (AgentIdentity.InvalidStateException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -90,15 +111,18 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public void saveEnrollmentKey(String organizationId, AgentKeyPair keys) throws IOException {
+    public void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(keys, "keys");
-        write(enrolling, StrictJson.write(Map.of("v", 1, "organizationId", organizationId, "publicKey", Base64Url.encode(keys.publicKey()),
-                "privateKey", Base64Url.encode(keys.exportPrivateKeyPkcs8()))));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("v", 1);
+        m.put("organizationId", organizationId);
+        KeyRecord.write(keys, m);
+        write(enrolling, StrictJson.write(m));
     }
 
     @Override
-    public Optional<AgentKeyPair> enrollmentKey(String organizationId) throws IOException {
+    public Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
         Objects.requireNonNull(organizationId, "organizationId");
         Optional<byte[]> bytes = read(enrolling);
         if (bytes.isEmpty()) {
@@ -113,8 +137,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
             if (!StrictJson.requireString(m, "organizationId").equals(organizationId)) {
                 return Optional.empty();
             }
-            return Optional.of(AgentKeyPair.restore(Base64Url.decode(StrictJson.requireString(m, "privateKey"), "privateKey"),
-                    Base64Url.decode(StrictJson.requireString(m, "publicKey"), "publicKey")));
+            return Optional.of(KeyRecord.read(m, custody));
         } catch (StrictJson.JsonException | TokenException | IllegalArgumentException e) {
             throw new IOException(enrolling + ": malformed enrollment key: " + e.getMessage());
         }

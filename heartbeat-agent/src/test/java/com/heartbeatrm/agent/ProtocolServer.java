@@ -10,6 +10,8 @@ import com.heartbeatrm.protocol.EnrollmentResponse;
 import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
 import com.heartbeatrm.protocol.PinnedKeySet;
 import com.heartbeatrm.protocol.RenewalRequest;
+import com.heartbeatrm.protocol.SignedAgentRequest;
+import com.heartbeatrm.protocol.Ed25519Verifier;
 import com.heartbeatrm.protocol.RequestException;
 import com.heartbeatrm.protocol.TlsPin;
 import com.heartbeatrm.protocol.TokenException;
@@ -209,8 +211,12 @@ final class ProtocolServer implements AutoCloseable {
             EnrollmentResponse answer;
             String fingerprint;
             try {
-                fingerprint = path.endsWith("/enroll") ? EnrollmentRequest.parse(body).publicKeyFingerprint()
-                        : RenewalRequest.parse(body).publicKeyFingerprint();
+                SignedAgentRequest request = path.endsWith("/enroll") ? EnrollmentRequest.parse(body) : RenewalRequest.parse(body);
+                if (!request.proofVerifies(Ed25519Verifier.jdk())) {
+                    send(ex, new EnrollmentResponse.Denied(DenialCode.REJECTED, "the proof of possession does not verify"), null);
+                    return;
+                }
+                fingerprint = request.publicKeyFingerprint();
             } catch (RequestException e) {
                 send(ex, new EnrollmentResponse.Denied(DenialCode.INVALID_REQUEST, "the request is invalid"), null);
                 return;

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  *
  * @param installerId          the installer (enrollment token) it presented, when known
  * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex; unique within an organization
+ * @param keyType              the algorithm of the agent's key: a renewal must prove possession with a key of it
  * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
  *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older
  *                             generation reveals a copy of the identity, and locks the agent.
@@ -21,8 +22,8 @@ import java.util.regex.Pattern;
  */
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
         AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
-        String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt,
-        long version) {
+        String publicKeyFingerprint, AgentKeyType keyType, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
+        Optional<Instant> credentialExpiresAt, long version) {
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
 
@@ -39,6 +40,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         if (publicKeyFingerprint == null || !FINGERPRINT.matcher(publicKeyFingerprint).matches()) {
             throw new InvalidInputException("publicKeyFingerprint", "must be 64 lower-case hex characters");
         }
+        Objects.requireNonNull(keyType, "keyType");
         Timestamps.check("lastSeenAt", lastSeenAt);
         if (credentialGeneration < 0) {
             throw new InvalidInputException("credentialGeneration", "must not be negative");
@@ -55,29 +57,38 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         }
     }
 
+    /** An agent with an Ed25519 key: the constructor before agents had key types. */
+    public Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
+            AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
+            String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
+            Optional<Instant> credentialExpiresAt, long version) {
+        this(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform, publicKeyFingerprint,
+                AgentKeyType.ED25519, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+    }
+
     public Agent withStatus(AgentStatus newStatus) {
         return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                publicKeyFingerprint, keyType, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
     /** The agent holding credential generation {@code generation}, issued at {@code issuedAt} until {@code expiresAt}. */
     public Agent withCredential(long generation, Instant issuedAt, Instant expiresAt) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), version);
+                publicKeyFingerprint, keyType, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), version);
     }
 
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, newVersion);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, newVersion);
     }
 }

@@ -18,6 +18,7 @@ import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.AccessKeyStatus;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentKeyType;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditAction;
 import com.heartbeatrm.core.EffectiveSettings;
@@ -222,7 +223,8 @@ final class EnrollmentPipeline {
         AccessKey key = e.facts.key().orElseThrow();
         return new Agent(AgentId.random(), e.attempt.organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
                 e.ctx.receivedAt(), key.id(), Optional.of(e.attempt.installer()), e.request.facts().hostname(),
-                Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(), e.ctx.receivedAt(), approval ? 0 : 1,
+                Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(),
+                AgentKeyType.ofWireName(e.request.keyAlgorithm().wireName()).orElseThrow(), e.ctx.receivedAt(), approval ? 0 : 1,
                 approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()),
                 approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings.agentCredentialTtl())), 0);
     }

@@ -262,13 +262,14 @@ final class RenewalPipeline {
     private Decision<Evidence> agentHoldsTheKey(Evidence e) {
         Optional<Agent> found = e.facts.agent();
         DenialReason unproven = found.isEmpty() ? DenialReason.AGENT_NOT_FOUND
-                : !found.get().publicKeyFingerprint().equals(e.attempt.agentFingerprint()) ? DenialReason.BAD_PROOF : null;
+                : !found.get().publicKeyFingerprint().equals(e.attempt.agentFingerprint())
+                        || !found.get().keyType().wireName().equals(e.request.keyAlgorithm().wireName()) ? DenialReason.BAD_PROOF : null;
         if (unproven != null) {
             Optional<Instant> blocked = e.facts.blockedUntil();
             return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "blocked until " + blocked.get() + " (" + unproven + ")",
                     e.blocked(blocked.get())) : Steps.deny(unproven, "agent " + e.attempt.agent() + ": " + unproven, e);
         }
-        return Steps.pass(e.withAgent(found.get()), () -> "agent " + found.get().id() + " holds the presented key");
+        return Steps.pass(e.withAgent(found.get()), () -> "agent " + found.get().id() + " holds the presented " + found.get().keyType().wireName() + " key");
     }
 
     private Decision<Evidence> credentialKeyExists(Evidence e) {

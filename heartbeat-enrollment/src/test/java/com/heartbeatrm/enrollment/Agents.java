@@ -31,6 +31,12 @@ final class Agents {
         return new Agents(hostname, "windows");
     }
 
+    /** A Windows computer whose agent key is ECDSA P-256 (a TPM's or a token's algorithm). */
+    static Agents windowsP256(String hostname) {
+        return new Agents(AgentKeyPair.generate(com.heartbeatrm.protocol.AgentKeyAlgorithm.ECDSA_P256),
+                new AgentFacts(hostname, "windows", "10.0.19045", "1.0.0", Optional.empty()));
+    }
+
     /** A copy of this computer's identity: same key pair, same credential, as a copied state directory gives. */
     Agents copy() {
         Agents c = new Agents(keys, facts);

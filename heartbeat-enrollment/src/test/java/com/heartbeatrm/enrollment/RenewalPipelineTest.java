@@ -53,6 +53,35 @@ class RenewalPipelineTest {
     }
 
     @Test
+    @DisplayName("a P-256 agent key: enrolls (the server keeps the key type), renews, and a copy of it is locked as a clone")
+    void p256AgentKey() {
+        Agents pc = Agents.windowsP256("pc-tpm");
+        Agent agent = enrolled(pc);
+        assertThat(agent.keyType()).isEqualTo(com.heartbeatrm.core.AgentKeyType.ECDSA_P256);
+        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).keyType()).isEqualTo(com.heartbeatrm.core.AgentKeyType.ECDSA_P256);
+        f.clock.advance(Duration.ofHours(1));
+        assertThat(renew(pc, agent)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                r -> assertThat(r.agent().credentialGeneration()).isEqualTo(2));
+        Agents copy = pc.copy();
+        f.clock.advance(Duration.ofHours(1));
+        assertThat(renew(copy, agent)).isInstanceOf(RenewalResult.Renewed.class);
+        f.clock.advance(Duration.ofMinutes(1));
+        assertThat(denial(renew(pc, agent))).isEqualTo(DenialReason.CLONE_DETECTED);
+    }
+
+    @Test
+    @DisplayName("a P-256 request whose proof another P-256 key made is rejected at the proof")
+    void p256ForeignProof() {
+        Agents pc = Agents.windowsP256("pc-tpm");
+        Agent agent = enrolled(pc);
+        Agents other = Agents.windowsP256("other");
+        byte[] body = com.heartbeatrm.protocol.RenewalRequest.create(agent.id().value(), agent.organizationId().value(),
+                com.heartbeatrm.protocol.AgentKeyAlgorithm.ECDSA_P256, pc.keys.publicKey(), Optional.ofNullable(pc.credential),
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX", f.clock.instant(), other.keys::sign).toJson();
+        assertThat(denial(server.renew(body, server.contextFor(SITE)))).isEqualTo(DenialReason.BAD_PROOF);
+    }
+
+    @Test
     @DisplayName("the clone scenario: a copied identity renews; the original renews with the older generation; both are locked")
     void cloneIsLocked() {
         Agents original = Agents.windows("pc");

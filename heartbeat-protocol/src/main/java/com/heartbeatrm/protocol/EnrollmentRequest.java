@@ -20,27 +20,33 @@ import java.util.function.Function;
  */
 public final class EnrollmentRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-enrollment-request/v1";
-    private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "facts", "nonce", "timestamp", "proof");
+    private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "keyAlgorithm", "facts", "nonce", "timestamp", "proof");
     private static final Set<String> FACT_FIELDS = Set.of("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint");
 
     private final EnrollmentToken token;
     private final AgentFacts facts;
 
-    private EnrollmentRequest(EnrollmentToken token, byte[] publicKey, AgentFacts facts, Proof proof) {
-        super(publicKey, proof);
+    private EnrollmentRequest(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts, Proof proof) {
+        super(algorithm, publicKey, proof);
         this.token = Objects.requireNonNull(token, "token");
         this.facts = Objects.requireNonNull(facts, "facts");
     }
 
     /** Builds and signs a request with a fresh nonce and the clock's time. */
     public static EnrollmentRequest create(EnrollmentToken token, AgentSigningKey keys, AgentFacts facts, Clock clock) {
-        return create(token, keys.publicKey(), facts, SignedRequest.newNonce(), clock.instant(), keys::sign);
+        return create(token, keys.algorithm(), keys.publicKey(), facts, SignedRequest.newNonce(), clock.instant(), keys::sign);
     }
 
-    /** Builds a request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
+    /** Builds an Ed25519 request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
     public static EnrollmentRequest create(EnrollmentToken token, byte[] publicKey, AgentFacts facts, String nonce, Instant at,
             Function<byte[], byte[]> signer) {
-        return sign(p -> new EnrollmentRequest(token, publicKey, facts, p), nonce, at, signer);
+        return create(token, AgentKeyAlgorithm.ED25519, publicKey, facts, nonce, at, signer);
+    }
+
+    /** Builds a request for a key of {@code algorithm} with an explicit nonce, time and signer. */
+    public static EnrollmentRequest create(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts,
+            String nonce, Instant at, Function<byte[], byte[]> signer) {
+        return sign(p -> new EnrollmentRequest(token, algorithm, publicKey, facts, p), nonce, at, signer);
     }
 
     /** Parses a request body strictly; does not verify anything (the server does). */
@@ -54,7 +60,8 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         } catch (IllegalArgumentException e) {
             throw new RequestException(Problem.INVALID_VALUE, "token", "token: " + e.getMessage());
         }
-        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), 32, 32);
+        AgentKeyAlgorithm algorithm = parseAlgorithm(m);
+        byte[] pub = parsePublicKey(m, algorithm);
         Map<String, Object> f = RequestJson.object(m, "facts", FACT_FIELDS);
         AgentFacts facts;
         try {
@@ -67,7 +74,7 @@ public final class EnrollmentRequest extends SignedAgentRequest {
             String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "";
             throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + e.getMessage());
         }
-        return new EnrollmentRequest(token, pub, facts, Proof.parse(m));
+        return new EnrollmentRequest(token, algorithm, pub, facts, Proof.parse(m));
     }
 
     @Override
@@ -82,6 +89,7 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         m.put("v", EnrollmentProtocol.VERSION);
         m.put("token", token.reveal());
         m.put("publicKey", publicKeyText());
+        writeAlgorithm(m);
         m.put("facts", f);
         proof().writeTo(m);
         return RequestJson.write(m);
@@ -90,7 +98,7 @@ public final class EnrollmentRequest extends SignedAgentRequest {
     /** The bytes the proof signs. */
     @Override
     public byte[] signedBytes() {
-        return SignedRequest.proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
+        return proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
                 facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce(), timestampText());
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class RenewalRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-renewal-request/v1";
-    private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "credential", "nonce",
+    private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "keyAlgorithm", "credential", "nonce",
             "timestamp", "proof");
     private static final Pattern AGENT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
@@ -33,8 +33,9 @@ public final class RenewalRequest extends SignedAgentRequest {
     private final String organizationId;
     private final Optional<AgentCredential> credential;
 
-    private RenewalRequest(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential, Proof proof) {
-        super(publicKey, proof);
+    private RenewalRequest(String agentId, String organizationId, AgentKeyAlgorithm algorithm, byte[] publicKey,
+            Optional<AgentCredential> credential, Proof proof) {
+        super(algorithm, publicKey, proof);
         this.agentId = agentId;
         this.organizationId = organizationId;
         this.credential = Objects.requireNonNull(credential, "credential");
@@ -43,16 +44,23 @@ public final class RenewalRequest extends SignedAgentRequest {
     /** A signed request with a fresh nonce and the clock's time; {@code credential} is empty while pending. */
     public static RenewalRequest create(String agentId, String organizationId, AgentSigningKey keys, Optional<AgentCredential> credential,
             Clock clock) {
-        return create(agentId, organizationId, keys.publicKey(), credential, SignedRequest.newNonce(), clock.instant(), keys::sign);
+        return create(agentId, organizationId, keys.algorithm(), keys.publicKey(), credential, SignedRequest.newNonce(), clock.instant(),
+                keys::sign);
     }
 
-    /** A request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
+    /** An Ed25519 request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
     public static RenewalRequest create(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential,
             String nonce, Instant at, Function<byte[], byte[]> signer) {
+        return create(agentId, organizationId, AgentKeyAlgorithm.ED25519, publicKey, credential, nonce, at, signer);
+    }
+
+    /** A request for a key of {@code algorithm} with an explicit nonce, time and signer. */
+    public static RenewalRequest create(String agentId, String organizationId, AgentKeyAlgorithm algorithm, byte[] publicKey,
+            Optional<AgentCredential> credential, String nonce, Instant at, Function<byte[], byte[]> signer) {
         if (agentId == null || !AGENT.matcher(agentId).matches() || organizationId == null || !ORG.matcher(organizationId).matches()) {
             throw new IllegalArgumentException("agentId and organizationId must be well-formed ids");
         }
-        return sign(p -> new RenewalRequest(agentId, organizationId, publicKey, credential, p), nonce, at, signer);
+        return sign(p -> new RenewalRequest(agentId, organizationId, algorithm, publicKey, credential, p), nonce, at, signer);
     }
 
     /** Parses a request body strictly; does not verify anything (the server does). */
@@ -67,14 +75,15 @@ public final class RenewalRequest extends SignedAgentRequest {
         if (!ORG.matcher(org).matches()) {
             throw new RequestException(Problem.INVALID_VALUE, "organizationId", "organizationId is malformed");
         }
-        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), 32, 32);
+        AgentKeyAlgorithm algorithm = parseAlgorithm(m);
+        byte[] pub = parsePublicKey(m, algorithm);
         Optional<AgentCredential> credential;
         try {
             credential = RequestJson.optionalString(m, "credential").map(AgentCredential::of);
         } catch (IllegalArgumentException e) {
             throw new RequestException(Problem.INVALID_VALUE, "credential", "credential is not an agent credential");
         }
-        return new RenewalRequest(agent, org, pub, credential, Proof.parse(m));
+        return new RenewalRequest(agent, org, algorithm, pub, credential, Proof.parse(m));
     }
 
     @Override
@@ -84,15 +93,19 @@ public final class RenewalRequest extends SignedAgentRequest {
         m.put("agentId", agentId);
         m.put("organizationId", organizationId);
         m.put("publicKey", publicKeyText());
+        writeAlgorithm(m);
         m.put("credential", credential.map(AgentCredential::reveal));
         proof().writeTo(m);
         return RequestJson.write(m);
     }
 
-    /** The bytes the proof signs: PAE of the purpose, agent id, organization id, public key, credential (or empty), nonce, time. */
+    /**
+     * The bytes the proof signs: PAE of the purpose, agent id, organization id, public key, credential (or empty),
+     * nonce, time, and for a P-256 key its algorithm's name.
+     */
     @Override
     public byte[] signedBytes() {
-        return SignedRequest.proofBytes(PURPOSE, agentId, organizationId, publicKeyText(), credential.map(AgentCredential::reveal).orElse(""),
+        return proofBytes(PURPOSE, agentId, organizationId, publicKeyText(), credential.map(AgentCredential::reveal).orElse(""),
                 nonce(), timestampText());
     }
 

@@ -1,19 +1,27 @@
 package com.heartbeatrm.protocol;
 
-import com.heartbeatrm.protocol.Base64Url;
+import com.heartbeatrm.protocol.RequestException.Problem;
 import com.heartbeatrm.protocol.internal.RequestJson;
 import com.heartbeatrm.protocol.internal.SignedRequest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * What the two signed agent requests ({@link EnrollmentRequest}, {@link RenewalRequest}) share: the agent's public
- * key, a nonce, a timestamp, and the proof of possession, the signature over {@link #signedBytes()} by the private
- * key that matches the public key.
+ * key and its algorithm, a nonce, a timestamp, and the proof of possession, the signature over {@link #signedBytes()}
+ * by the private key that matches the public key.
+ *
+ * <p>The key's algorithm is the optional member {@code keyAlgorithm}: absent (or {@code "ed25519"}) for Ed25519,
+ * {@code "ecdsa-p256"} for ECDSA P-256; any other value is refused. It only chooses among those two; the public key
+ * must then have that algorithm's fixed encoding ({@link AgentKeyAlgorithm}). For P-256 the name is also the last
+ * piece of the signed bytes, so a signature of one algorithm's request never stands for another's.
  */
 public abstract sealed class SignedAgentRequest permits EnrollmentRequest, RenewalRequest {
+    static final String KEY_ALGORITHM = "keyAlgorithm";
+    private final AgentKeyAlgorithm algorithm;
     private final byte[] publicKey;
     private final Proof proof;
 
@@ -44,9 +52,10 @@ public abstract sealed class SignedAgentRequest permits EnrollmentRequest, Renew
         }
     }
 
-    SignedAgentRequest(byte[] publicKey, Proof proof) {
-        if (publicKey == null || publicKey.length != 32) {
-            throw new IllegalArgumentException("publicKey: 32 bytes");
+    SignedAgentRequest(AgentKeyAlgorithm algorithm, byte[] publicKey, Proof proof) {
+        this.algorithm = java.util.Objects.requireNonNull(algorithm, "algorithm");
+        if (!algorithm.isValidPublicKey(publicKey)) {
+            throw new IllegalArgumentException("publicKey: not an " + algorithm.wireName() + " public key");
         }
         this.publicKey = publicKey.clone();
         this.proof = proof;
@@ -59,18 +68,63 @@ public abstract sealed class SignedAgentRequest permits EnrollmentRequest, Renew
         return make.apply(new Proof(p.nonce(), p.timestampText(), p.timestamp(), signer.apply(unsigned.signedBytes())));
     }
 
+    /** Reads {@code keyAlgorithm} (absent: Ed25519) and the public key in that algorithm's encoding, strictly. */
+    static AgentKeyAlgorithm parseAlgorithm(Map<String, Object> m) throws RequestException {
+        Optional<String> name = RequestJson.optionalString(m, KEY_ALGORITHM);
+        if (name.isEmpty()) {
+            return AgentKeyAlgorithm.ED25519;
+        }
+        return AgentKeyAlgorithm.ofWireName(name.get()).orElseThrow(() -> new RequestException(Problem.INVALID_VALUE, KEY_ALGORITHM,
+                "keyAlgorithm must be ed25519 or ecdsa-p256"));
+    }
+
+    /** The public key member, of exactly {@code algorithm}'s length and, for P-256, a point on the curve. */
+    static byte[] parsePublicKey(Map<String, Object> m, AgentKeyAlgorithm algorithm) throws RequestException {
+        int length = algorithm.publicKeyLength();
+        byte[] pub = SignedRequest.bytes("publicKey", RequestJson.string(m, "publicKey"), length, length);
+        if (!algorithm.isValidPublicKey(pub)) {
+            throw new RequestException(Problem.INVALID_VALUE, "publicKey", "publicKey is not a point on P-256");
+        }
+        return pub;
+    }
+
+    /** Writes {@code keyAlgorithm} when it is not Ed25519, so an Ed25519 request reads as it always did. */
+    final void writeAlgorithm(Map<String, Object> m) {
+        if (algorithm != AgentKeyAlgorithm.ED25519) {
+            m.put(KEY_ALGORITHM, algorithm.wireName());
+        }
+    }
+
+    /** The signed fields, then the algorithm's name when it is not Ed25519: what the proof signs. */
+    final byte[] proofBytes(String purpose, String... fields) {
+        if (algorithm == AgentKeyAlgorithm.ED25519) {
+            return SignedRequest.proofBytes(purpose, fields);
+        }
+        String[] all = java.util.Arrays.copyOf(fields, fields.length + 1);
+        all[fields.length] = algorithm.wireName();
+        return SignedRequest.proofBytes(purpose, all);
+    }
+
     /** The bytes the proof signs. */
     public abstract byte[] signedBytes();
 
     /** The request as JSON. */
     public abstract byte[] toJson();
 
-    /** True when the proof is a valid signature by the request's own public key. */
+    /**
+     * True when the proof is a valid signature by the request's own public key, with the request's key algorithm:
+     * Ed25519 through {@code verifier}, ECDSA P-256 through the JDK.
+     */
     public final boolean proofVerifies(Ed25519Verifier verifier) {
-        return verifier.verify(publicKey, signedBytes(), proof.signature());
+        return algorithm.verify(publicKey, signedBytes(), proof.signature(), verifier);
     }
 
-    /** The agent's raw Ed25519 public key (32 bytes; a copy). */
+    /** The algorithm of the agent's key. */
+    public final AgentKeyAlgorithm keyAlgorithm() {
+        return algorithm;
+    }
+
+    /** The agent's public key in its algorithm's encoding (32 or 65 bytes; a copy). */
     public final byte[] publicKey() {
         return publicKey.clone();
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentKeyType;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditAction;
 import com.heartbeatrm.core.AuditEvent;
@@ -17,6 +19,9 @@ import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.Subject;
+import com.heartbeatrm.core.spi.EnrollmentAttempt;
+import com.heartbeatrm.core.spi.EnrollmentCommit;
+import com.heartbeatrm.core.spi.EnrollmentVerdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +55,31 @@ public interface AgentStoreContract extends StoreContract {
         assertThat(byGroup).containsExactlyElementsOf(created);
         assertThat(admin().agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items())
                 .extracting(Agent::id).containsExactlyElementsOf(created);
+    }
+
+    @Test
+    @DisplayName("an agent's key type is kept: found by id, by fingerprint, in lists, and through an update")
+    default void keyTypeKept() {
+        NewOrganization org = newOrg();
+        AccessKey key = org.defaultKey();
+        String fingerprint = randomFingerprint();
+        EnrollmentAttempt attempt = attempt(key, fingerprint);
+        EnrollmentCommit commit = store().agents().enroll(attempt, facts -> {
+            Agent base = newAgent(key, key.groupId(), fingerprint, attempt.installer());
+            Agent agent = new Agent(base.id(), base.organizationId(), base.groupId(), base.status(), base.enrolledAt(), base.accessKeyId(),
+                    base.installerId(), base.hostname(), base.platform(), base.publicKeyFingerprint(), AgentKeyType.ECDSA_P256, base.lastSeenAt(),
+                    base.credentialGeneration(), base.credentialIssuedAt(), base.credentialExpiresAt(), base.version());
+            return new EnrollmentVerdict.Admit(agent, AuditEvent.of(attempt.now(), key.organizationId(), Actor.SYSTEM,
+                    AuditAction.AGENT_ENROLLED, Subject.of(agent.id()), Map.of(), Map.of("key", key.id().value())));
+        });
+        Agent p256 = ((EnrollmentCommit.Enrolled) commit).agent();
+        Agent ed = enrolledAgent(org);
+        assertThat(store().agents().find(org.id(), p256.id()).orElseThrow().keyType()).isEqualTo(AgentKeyType.ECDSA_P256);
+        assertThat(store().agents().findByPublicKeyFingerprint(org.id(), fingerprint).orElseThrow().keyType()).isEqualTo(AgentKeyType.ECDSA_P256);
+        assertThat(store().agents().find(org.id(), ed.id()).orElseThrow().keyType()).isEqualTo(AgentKeyType.ED25519);
+        admin().agents().setStatus(ALICE, org.id(), p256.id(), AgentStatus.DISABLED);
+        assertThat(store().agents().listByStatus(org.id(), AgentStatus.DISABLED, PageRequest.first(10)).items())
+                .extracting(Agent::keyType).containsExactly(AgentKeyType.ECDSA_P256);
     }
 
     @Test

@@ -390,7 +390,7 @@ final class AdminCommands {
             q.put("group", group);
             q.put("key", key);
             q.put("status", status);
-            print(json, api.all("/agents", q), "id", "hostname", "group", "status", "platform", "enrolled");
+            print(json, api.all("/agents", q), "id", "hostname", "group", "status", "platform", "keyAlgorithm", "enrolled");
             return 0;
         }
     }

@@ -2,7 +2,7 @@ package com.heartbeatrm.examples.ha;
 
 import com.heartbeatrm.agent.AgentIdentity;
 import com.heartbeatrm.agent.AgentIdentityStore;
-import com.heartbeatrm.agent.AgentKeyPair;
+import com.heartbeatrm.agent.CustodyKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import java.util.Optional;
 final class KeptIdentity implements AgentIdentityStore {
     private AgentIdentity identity;
     private String keptFor;
-    private AgentKeyPair kept;
+    private CustodyKey kept;
     private final List<String> keysGiven = new ArrayList<>();
 
     @Override
@@ -37,14 +37,14 @@ final class KeptIdentity implements AgentIdentityStore {
     }
 
     @Override
-    public synchronized void saveEnrollmentKey(String organizationId, AgentKeyPair keys) {
+    public synchronized void saveEnrollmentKey(String organizationId, CustodyKey keys) {
         keptFor = organizationId;
         kept = keys;
         keysGiven.add(keys.fingerprint());
     }
 
     @Override
-    public synchronized Optional<AgentKeyPair> enrollmentKey(String organizationId) {
+    public synchronized Optional<CustodyKey> enrollmentKey(String organizationId) {
         return organizationId.equals(keptFor) ? Optional.ofNullable(kept) : Optional.empty();
     }
 

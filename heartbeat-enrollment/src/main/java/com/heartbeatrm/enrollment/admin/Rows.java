@@ -79,6 +79,7 @@ final class Rows {
         m.put("key", a.accessKeyId().value());
         a.installerId().ifPresent(x -> m.put("installer", x.value()));
         m.put("credentialGeneration", a.credentialGeneration());
+        m.put("keyAlgorithm", a.keyType().wireName());
         m.put("version", a.version());
         return m;
     }

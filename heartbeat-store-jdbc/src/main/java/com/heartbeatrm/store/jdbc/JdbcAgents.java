@@ -69,7 +69,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * generation; the generation, the renewal nonce and a lock are written in the same transaction.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
 
@@ -382,7 +382,7 @@ final class JdbcAgents implements AgentStore {
     /** One multi-row insert. */
     static void insertAgents(Connection c, List<Agent> agents) throws SQLException {
         StringBuilder q = new StringBuilder(INSERT);
-        List<Object> params = new ArrayList<>(agents.size() * 16);
+        List<Object> params = new ArrayList<>(agents.size() * 17);
         for (int i = 0; i < agents.size(); i++) {
             if (i > 0) {
                 q.append(", ").append(ROW);
@@ -391,7 +391,7 @@ final class JdbcAgents implements AgentStore {
             params.addAll(java.util.Arrays.asList(a.organizationId().value(), a.id().value(), a.groupId().value(), a.status().name(),
                     a.enrolledAt(), a.accessKeyId().value(), a.installerId().map(InstallerId::value).orElse(null), a.hostname(),
                     a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null,
-                    a.credentialIssuedAt().orElse(null), a.credentialExpiresAt().orElse(null), a.version()));
+                    a.credentialIssuedAt().orElse(null), a.credentialExpiresAt().orElse(null), a.version(), a.keyType().wireName()));
         }
         Sql.update(c, q.toString(), params.toArray());
     }

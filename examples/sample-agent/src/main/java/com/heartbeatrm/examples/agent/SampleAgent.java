@@ -2,6 +2,8 @@ package com.heartbeatrm.examples.agent;
 
 import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.agent.AgentIdentity;
+import com.heartbeatrm.agent.AgentKeyCustody;
+import com.heartbeatrm.protocol.AgentKeyAlgorithm;
 import com.heartbeatrm.agent.EnrollmentClient;
 import com.heartbeatrm.agent.EnrollmentClientException;
 import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
@@ -22,7 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The sample agent: {@code java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-]}. It reads the enrollment token
+ * The sample agent: {@code java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-] [--renew-now]
+ * [--key-algorithm ed25519|p256] [--pkcs11 CONFIG --pkcs11-pin-file FILE]}. It reads the enrollment token
  * from its own installer file or, when that carries none (the untagged {@code agent-base} beside a delivered token), from
  * {@code --token-file} ({@code -}: standard input) or {@code HEARTBEAT_ENROLLMENT_TOKEN}, never from an argument
  * ({@link EnrollmentTokenFinder}); it verifies the token against the issuer keys pinned inside the file before it talks
@@ -30,7 +33,11 @@ import java.util.Optional;
  * enrolls over HTTPS with the server's TLS key pinned (the token names the pins), verifies the credential it gets
  * and keeps its identity in the state directory, which must be its own ({@link FileAgentIdentityStore} refuses a
  * link, another user's directory, one writable by others). Run again, it renews. The state directory is
- * {@code --state-dir}, else {@link #defaultStateDirectory}. Everything on the wire is {@link EnrollmentClient}'s;
+ * {@code --state-dir}, else {@link #defaultStateDirectory}. An enrolled agent renews when its credential is due
+ * ({@code --renew-now}: at once). Its key is Ed25519 in the state directory, or P-256 with {@code --key-algorithm p256};
+ * with {@code --pkcs11 CONFIG --pkcs11-pin-file FILE} (a SunPKCS11 configuration and a PIN file) it is a P-256 key
+ * generated on that token, which never leaves it: a state directory copied to another computer cannot renew there
+ * (exit 1, the key is not on its token). Everything on the wire is {@link EnrollmentClient}'s;
  * this class only maps outcomes to exit codes:
  * <ul>
  * <li>0 enrolled or renewed; 2 pending approval; 3 refused (the reason in words: a disabled key, a locked clone);
@@ -38,7 +45,8 @@ import java.util.Optional;
  * else it is refused and must be reinstalled;</li>
  * <li>4 invalid or tampered installer; 5 server unreachable or unavailable;</li>
  * <li>6 the server's identity does not match the installer's pinned TLS key;</li>
- * <li>1 the identity cannot be kept (the state directory refused or unwritable); 64 usage.</li>
+ * <li>1 the identity cannot be kept (the state directory refused or unwritable) or its key cannot be used (not on
+ * this token, a wrong PIN); 64 usage.</li>
  * </ul>
  */
 public final class SampleAgent {
@@ -52,11 +60,28 @@ public final class SampleAgent {
     public static void main(String[] args) {
         Path stateDir = null;
         String tokenFile = null;
+        Options options = new Options();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--state-dir") && i + 1 < args.length && stateDir == null) {
                 stateDir = Path.of(args[++i]);
             } else if (args[i].equals("--token-file") && i + 1 < args.length && tokenFile == null) {
                 tokenFile = args[++i];
+            } else if (args[i].equals("--renew-now")) {
+                options.renewNow = true;
+            } else if (args[i].equals("--key-algorithm") && i + 1 < args.length && options.algorithm == null) {
+                options.algorithm = switch (args[++i]) {
+                    case "ed25519" -> AgentKeyAlgorithm.ED25519;
+                    case "p256" -> AgentKeyAlgorithm.ECDSA_P256;
+                    default -> null;
+                };
+                if (options.algorithm == null) {
+                    System.err.println(USAGE);
+                    System.exit(64);
+                }
+            } else if (args[i].equals("--pkcs11") && i + 1 < args.length && options.pkcs11 == null) {
+                options.pkcs11 = Path.of(args[++i]);
+            } else if (args[i].equals("--pkcs11-pin-file") && i + 1 < args.length && options.pinFile == null) {
+                options.pinFile = Path.of(args[++i]);
             } else if (isTokenArgument(args[i])) {
                 System.err.println(TOKEN_ARGUMENT_REFUSED);
                 System.exit(64);
@@ -65,11 +90,32 @@ public final class SampleAgent {
                 System.exit(64);
             }
         }
+        if ((options.pkcs11 == null) != (options.pinFile == null)
+                || (options.pkcs11 != null && options.algorithm == AgentKeyAlgorithm.ED25519)) {
+            System.err.println(USAGE + "; --pkcs11 and --pkcs11-pin-file go together, and a token holds P-256 keys only");
+            System.exit(64);
+        }
         System.exit(run(stateDir != null ? stateDir : defaultStateDirectory(System.getProperty("os.name"), isRoot(), System.getenv(),
-                System.getProperty("user.home")), tokenFile, System.getenv(), System.in));
+                System.getProperty("user.home")), tokenFile, System.getenv(), System.in, options));
     }
 
-    static final String USAGE = "usage: java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-]"
+    /** How the agent keeps its key and when it renews. */
+    static final class Options {
+        boolean renewNow;
+        AgentKeyAlgorithm algorithm;
+        Path pkcs11;
+        Path pinFile;
+
+        AgentKeyCustody custody() {
+            if (pkcs11 != null) {
+                return AgentKeyCustody.pkcs11(pkcs11, pinFile, AgentKeyAlgorithm.ECDSA_P256);
+            }
+            return AgentKeyCustody.software(algorithm == null ? AgentKeyAlgorithm.ED25519 : algorithm);
+        }
+    }
+
+    static final String USAGE = "usage: java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-] [--renew-now]"
+            + " [--key-algorithm ed25519|p256] [--pkcs11 CONFIG --pkcs11-pin-file FILE]"
             + " (or the token in " + TokenDelivery.ENVIRONMENT_VARIABLE + ")";
     static final String TOKEN_ARGUMENT_REFUSED = "refused: an enrollment token is never taken from the command line, where every local user"
             + " can read it (ps, /proc) and shells keep it in their history; use --token-file FILE (owner-only; - for standard input) or "
@@ -119,6 +165,10 @@ public final class SampleAgent {
      * enrolled. Without any token, an agent enrolled before renews.
      */
     static int run(Path stateDir, String tokenFile, Map<String, String> env, InputStream stdin) {
+        return run(stateDir, tokenFile, env, stdin, new Options());
+    }
+
+    static int run(Path stateDir, String tokenFile, Map<String, String> env, InputStream stdin, Options options) {
         PinnedKeySet pinned;
         Optional<EnrollmentTokenFinder.Found> found;
         try (InputStream in = SampleAgent.class.getClassLoader().getResourceAsStream(PINNED_KEYS)) {
@@ -150,7 +200,7 @@ public final class SampleAgent {
             System.err.println("invalid installer: cannot read it (" + e.getClass().getSimpleName() + ")");
             return 4;
         }
-        FileAgentIdentityStore identities = FileAgentIdentityStore.in(stateDir);
+        FileAgentIdentityStore identities = FileAgentIdentityStore.in(stateDir, options.custody());
         EnrollmentClient client = EnrollmentClient.builder(pinned)
                 .identityStore(identities)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -162,7 +212,8 @@ public final class SampleAgent {
             EnrollmentClient.Outcome o;
             try {
                 if (found.isPresent()) {
-                    o = client.enrollOrRenew(found.get().token(), AgentFacts.ofThisComputer(VERSION));
+                    o = options.renewNow ? client.enrollOrRenew(found.get().token(), AgentFacts.ofThisComputer(VERSION))
+                            : client.enrollOrRenewIfDue(found.get().token(), AgentFacts.ofThisComputer(VERSION));
                 } else {
                     Optional<AgentIdentity> stored = client.storedIdentity();
                     if (stored.isEmpty()) {
@@ -171,7 +222,7 @@ public final class SampleAgent {
                                 + "; deliver one with --token-file FILE (- for standard input) or " + TokenDelivery.ENVIRONMENT_VARIABLE);
                         return 4;
                     }
-                    o = client.renew(stored.get());
+                    o = options.renewNow ? client.renew(stored.get()) : client.renewIfDue(stored.get());
                 }
             } catch (EnrollmentClientException e) {
                 if (e.kind() != EnrollmentClientException.Kind.REFUSED || e.denialCode().filter(c -> c == DenialCode.AGENT_NOT_FOUND).isEmpty()) {
@@ -203,9 +254,13 @@ public final class SampleAgent {
                             System.err.println("warning: " + oneLine(e.getMessage()));
                         }
                     }
-                    System.out.println((o.status() == EnrollmentClient.Outcome.Status.ENROLLED ? "enrolled" : "renewed") + ": agent "
+                    System.out.println(switch (o.status()) {
+                        case ENROLLED -> "enrolled";
+                        case NOT_DUE -> "not due (credential valid until " + id.credentialExpiresAt().map(Object::toString).orElse("?") + ")";
+                        default -> "renewed";
+                    } + ": agent "
                             + id.agentId() + " of \"" + id.organizationName() + "\" in group \"" + id.groupPath() + "\" (credential generation "
-                            + id.generation() + ")");
+                            + id.generation() + ", " + id.keys().algorithm().wireName() + " key, " + id.keys().custody() + ")");
                     return 0;
                 }
                 case PENDING -> {
@@ -238,6 +293,10 @@ public final class SampleAgent {
                 }
                 case IDENTITY_STORE -> {
                     System.err.println("cannot keep the agent identity: " + oneLine(e.getMessage()));
+                    yield 1;
+                }
+                case KEY_CUSTODY -> {
+                    System.err.println("cannot use the agent key: " + oneLine(e.getMessage()));
                     yield 1;
                 }
             };

@@ -10,6 +10,7 @@ import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentKeyType;
 import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.ArtifactDigest;
 import com.heartbeatrm.core.Disablement;
@@ -54,7 +55,7 @@ public final class Rows {
             + " last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version";
     public static final String AGENT = "org_id, id, group_id, status, enrolled_at, access_key_id, installer_id, hostname, platform,"
             + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at,"
-            + " credential_expires_at, version";
+            + " credential_expires_at, version, key_algorithm";
     public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
             + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, max_uses, use_count, version";
 
@@ -139,9 +140,13 @@ public final class Rows {
                 AgentStatus.valueOf(rs.getString(p + "status")), Sql.instant(rs.getLong(p + "enrolled_at")),
                 new AccessKeyId(rs.getString(p + "access_key_id")), Optional.ofNullable(rs.getString(p + "installer_id")).map(InstallerId::new),
                 rs.getString(p + "hostname"), Platform.valueOf(rs.getString(p + "platform")), rs.getString(p + "fingerprint"),
-                Sql.instant(rs.getLong(p + "last_seen_at")), rs.getLong(p + "credential_generation"),
+                keyType(rs.getString(p + "key_algorithm")), Sql.instant(rs.getLong(p + "last_seen_at")), rs.getLong(p + "credential_generation"),
                 Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_issued_at")),
                 Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_expires_at")), rs.getLong(p + "version"));
+    }
+
+    private static AgentKeyType keyType(String name) throws SQLException {
+        return AgentKeyType.ofWireName(name).orElseThrow(() -> new SQLException("hb_agent.key_algorithm: unknown key algorithm"));
     }
 
     public static InstallerRecord installer(ResultSet rs) throws SQLException {

@@ -1,0 +1,74 @@
+package com.heartbeatrm.agent;
+
+import com.heartbeatrm.protocol.AgentKeyAlgorithm;
+import java.nio.file.Path;
+
+/**
+ * Where an agent's private key lives: the software state file, a PKCS#11 token, a TPM. A custody generates the
+ * agent's key at enrollment ({@link #generate}) and finds it again after a restart ({@link #open}) from what the
+ * state directory recorded: the custody's {@link #name()}, the key's algorithm and public key, and the key's
+ * {@link CustodyKey#reference() reference}.
+ *
+ * <h2>Contract for implementations</h2>
+ * <ul>
+ * <li>{@link #name()} is fixed per kind of custody ({@code file}, {@code pkcs11}, {@code tpm}): lower-case letters,
+ * digits and {@code -}, 1 to 32 characters. A state directory that records another name is refused
+ * ({@link KeyCustodyException.Kind#OTHER_CUSTODY}).</li>
+ * <li>{@link #generate} makes a new key of {@link #algorithm()} that this custody holds; a custody that cannot hold
+ * that algorithm throws {@link KeyCustodyException.Kind#UNSUPPORTED}. Keys on a device should be created so that
+ * they cannot leave it.</li>
+ * <li>{@link #open} must find the same key or refuse: when the device at hand does not hold it (a state directory
+ * copied to another computer, another token, a cleared TPM), it throws
+ * {@link KeyCustodyException.Kind#NOT_FOUND}, and when the device cannot be used at all (missing library, wrong PIN,
+ * TPM unreachable), {@link KeyCustodyException.Kind#UNAVAILABLE}. It never makes a new key in place of a missing
+ * one: the agent then stops with that error instead of enrolling again as someone else. The key it returns must
+ * have exactly the recorded algorithm and public key.</li>
+ * <li>{@link CustodyKey#sign} returns the signature in the wire encoding of the key's algorithm
+ * ({@link AgentKeyAlgorithm}): 64 bytes, P1363 {@code r || s} for ECDSA P-256. A device that signs in DER converts
+ * with {@link AgentKeyAlgorithm#p1363FromDer}.</li>
+ * <li>{@link CustodyKey#reference()} is at most 16 KiB. It is written to the owner-only state directory, so it may
+ * hold a secret (the software custody's private key) or a wrapped blob (a TPM's); for a token it names the key
+ * and the token (label, id, the token's serial). Neither a key nor a custody prints a secret.</li>
+ * </ul>
+ * Implementations must be thread-safe. A TPM custody (in {@code heartbeat-tpm}'s users) implements this interface.
+ */
+public interface AgentKeyCustody {
+    /** The longest {@link CustodyKey#reference()} a state directory keeps. */
+    int MAX_REFERENCE_BYTES = 16 * 1024;
+
+    /** The custody's kind as the state directory records it: {@code file}, {@code pkcs11}, {@code tpm}, .... */
+    String name();
+
+    /** The algorithm of the keys {@link #generate} makes. */
+    AgentKeyAlgorithm algorithm();
+
+    /** A new key of {@link #algorithm()} held by this custody. */
+    CustodyKey generate() throws KeyCustodyException;
+
+    /**
+     * The key this custody generated earlier, found again from its recorded algorithm, public key and reference;
+     * refused with {@link KeyCustodyException.Kind#NOT_FOUND} when this custody does not hold it.
+     */
+    CustodyKey open(AgentKeyAlgorithm algorithm, byte[] publicKey, byte[] reference) throws KeyCustodyException;
+
+    /** Today's custody: the private key in the owner-only state file; new keys are Ed25519. */
+    static AgentKeyCustody software() {
+        return software(AgentKeyAlgorithm.ED25519);
+    }
+
+    /** The private key in the owner-only state file; new keys have {@code algorithm}. */
+    static AgentKeyCustody software(AgentKeyAlgorithm algorithm) {
+        return new SoftwareKeyCustody(algorithm);
+    }
+
+    /**
+     * Keys on a PKCS#11 token through the JDK's SunPKCS11 provider: {@code configuration} is a SunPKCS11
+     * configuration file (library, slot or token), {@code pinFile} holds the user PIN (one line; an owner-only file).
+     * New keys have {@code algorithm} (ECDSA P-256 only: SunPKCS11 has no EdDSA) and are generated on the token,
+     * sensitive and not extractable, under a fresh random label; they are found again by that label and their public
+     * key, so a state directory copied to another computer, whose token does not hold the key, is refused.
+     */
+    static AgentKeyCustody pkcs11(Path configuration, Path pinFile, AgentKeyAlgorithm algorithm) {
+        return new Pkcs11KeyCustody(configuration, pinFile, algorithm);
+    }
+}

@@ -1,0 +1,44 @@
+package com.heartbeatrm.agent;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A key custody refused or failed: the key is not where the state directory says, or the device cannot be used.
+ * An {@link IOException}, so that it passes through {@link AgentIdentityStore}; {@link EnrollmentClient} reports it
+ * as {@link EnrollmentClientException.Kind#KEY_CUSTODY} with this as the cause. Messages name no PIN and no key
+ * material.
+ */
+public final class KeyCustodyException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** What went wrong. */
+    public enum Kind {
+        /** The custody cannot hold a key of that algorithm (a token without P-256, Ed25519 on a TPM). */
+        UNSUPPORTED,
+        /**
+         * The custody at hand does not hold the recorded key: the state directory was copied to another computer or
+         * token, or the token or TPM was replaced or cleared. The agent must not enroll again by itself.
+         */
+        NOT_FOUND,
+        /** The state directory records a key held by another kind of custody than the one configured. */
+        OTHER_CUSTODY,
+        /** The device cannot be used: no library or token, a wrong PIN, an unreadable PIN file, a failed operation. */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+
+    public KeyCustodyException(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    public KeyCustodyException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
