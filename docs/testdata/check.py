@@ -20,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 
@@ -84,6 +84,22 @@ def ed25519_ok(public_key, message, signature):
         return True
     except InvalidSignature:
         return False
+
+
+P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551
+
+
+def es256_ok(point, message, signature):
+    """ECDSA P-256 with SHA-256 by an issuer key on a token (section 2.1): r || s, 0 < r < n, 0 < s <= n/2."""
+    if p256_key(point) is None or len(signature) != 64:
+        return False
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    return 0 < r < P256_N and 0 < s <= P256_N // 2 and agent_signature_ok("ecdsa-p256", point, message, signature)
+
+
+def issuer_sig_ok(raw_key, message, signature):
+    """An issuer key's signature, with the algorithm of the key (32 bytes: Ed25519; 65: ES256), never the input's."""
+    return es256_ok(raw_key, message, signature) if len(raw_key) == 65 else ed25519_ok(raw_key, message, signature)
 
 
 def key_id(x):
@@ -194,7 +210,7 @@ def verify_token(token, trusted, now, skew):
         raise Refused("MALFORMED", "footer must be exactly {\"kid\": ...}")
     if f["kid"] not in trusted:
         raise Refused("UNKNOWN_SIGNING_KEY")
-    if not ed25519_ok(trusted[f["kid"]], pae(b"v4.public.", m, footer, TOKEN_ASSERTION), sig):
+    if not issuer_sig_ok(trusted[f["kid"]], pae(b"v4.public.", m, footer, TOKEN_ASSERTION), sig):
         raise Refused("BAD_SIGNATURE")
     try:
         c = strict_json(m)
@@ -836,13 +852,13 @@ def parse_answer(http_status, body):
         if not isinstance(endorsements, list) or len(endorsements) > 8:
             raise malformed("issuerKeys")
         for e in endorsements:
-            if not isinstance(e, dict) or set(e) != {"kid", "x", "endorsedBy", "sig"} or not all(isinstance(x, str) for x in e.values()):
-                raise malformed("an issuerKeys entry")
             try:
-                x, sig = b64url(e["x"]), b64url(e["sig"])
+                x, sig = endorsement_entry(e)
             except Refused:
                 raise malformed("an issuerKeys entry is not base64url")
-            if len(x) != 32 or key_id(x) != e["kid"] or len(sig) != 64 or not re.fullmatch(r"hbs_[A-Za-z0-9_-]{22}", e["endorsedBy"]) \
+            except ValueError:
+                raise malformed("an issuerKeys entry")
+            if key_id(x) != e["kid"] or len(sig) != 64 or not re.fullmatch(r"hbs_[A-Za-z0-9_-]{22}", e["endorsedBy"]) \
                     or e["endorsedBy"] == e["kid"]:
                 raise malformed("an issuerKeys entry")
         pins = m.get("tlsPins", [])
@@ -888,7 +904,7 @@ def verify_credential(credential, trusted):
     if f["kid"] not in trusted:
         raise bad("signed by a key the agent does not trust")
     m, sig = body[:-64], body[-64:]
-    if not ed25519_ok(trusted[f["kid"]], pae(b"v4.public.", m, footer, CREDENTIAL_ASSERTION), sig):
+    if not issuer_sig_ok(trusted[f["kid"]], pae(b"v4.public.", m, footer, CREDENTIAL_ASSERTION), sig):
         raise bad("the signature does not verify as a credential")
     try:
         c = strict_json(m)
@@ -930,9 +946,9 @@ def read_answer(http_status, body, context, pinned):
         while grew:  # endorsements may chain
             grew = False
             for e in m.get("issuerKeys", []):
-                x = b64url(e["x"])
+                x, sig = endorsement_entry(e)
                 signed = pae(b"heartbeat-key-endorsement/v1", e["kid"].encode(), x)
-                if e["kid"] not in trusted and e["endorsedBy"] in trusted and ed25519_ok(trusted[e["endorsedBy"]], signed, b64url(e["sig"])):
+                if e["kid"] not in trusted and e["endorsedBy"] in trusted and issuer_sig_ok(trusted[e["endorsedBy"]], signed, sig):
                     trusted[e["kid"]] = x
                     grew = True
         c = verify_credential(m["credential"], trusted)
@@ -948,6 +964,72 @@ def read_answer(http_status, body, context, pinned):
         return status, None
     except Answer as a:
         return a.outcome, None
+
+
+def endorsement_entry(e):
+    """An issuerKeys entry (section 8.2): exactly kid, x, endorsedBy, sig (Ed25519), or kid, crv "P-256", x, y, endorsedBy,
+    sig (P-256). Returns the endorsed key's raw form (32 bytes, or the point 04 || x || y) and the signature."""
+    ed = {"kid", "x", "endorsedBy", "sig"}
+    if not isinstance(e, dict) or set(e) not in (ed, ed | {"crv", "y"}) or not all(isinstance(v, str) for v in e.values()):
+        raise ValueError("members")
+    x, sig = b64url(e["x"]), b64url(e["sig"])
+    if "crv" in e:
+        y = b64url(e["y"])
+        if e["crv"] != "P-256" or len(x) != 32 or len(y) != 32:
+            raise ValueError("crv")
+        x = b"\x04" + x + y
+        if p256_key(x) is None:
+            raise ValueError("not a point on P-256")
+    elif len(x) != 32:
+        raise ValueError("x")
+    return x, sig
+
+
+def pinned_key(jwk):
+    """A JWK of a pinned key set (section 2): Ed25519, or P-256 for an issuer key on a token."""
+    if jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519" and "y" not in jwk:
+        x = b64url(jwk["x"])
+        assert len(x) == 32
+    else:
+        assert jwk["kty"] == "EC" and jwk["crv"] == "P-256", "only Ed25519 and P-256 keys can be pinned"
+        x = b"\x04" + b64url(jwk["x"]) + b64url(jwk["y"])
+        assert p256_key(x) is not None, "not a point on P-256"
+    assert key_id(x) == jwk["kid"], "kid does not match its key"
+    return x
+
+
+def check_es256(d):
+    """es256.json: issuer keys on a token (section 2), tokens they signed and endorsements across algorithms."""
+    v = json.loads((d / "es256.json").read_text())
+    k = v["key"]
+    point = b64url(k["point"])
+    assert key_id(point) == k["kid"] and pinned_key(k["jwk"]) == point, "P-256 kid"
+    pem = serialization.load_pem_public_key(k["pem"].encode())
+    assert pem.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint) == point, "PEM"
+    trusted = {jwk["kid"]: pinned_key(jwk) for jwk in v["pinnedKeySet"]["keys"]}
+    now, skew = timestamp(v["now"]), v["allowedClockSkewSeconds"] * 10**9
+    n = 0
+    for t in v["tokens"]:
+        try:
+            claims, reason = verify_token(t["token"], trusted, now, skew), None
+        except Refused as r:
+            claims, reason = None, r.reason
+        if t["valid"]:
+            assert reason is None and claims == t["claims"], f"es256 token {t['name']}: {reason}"
+        else:
+            assert reason in t["reasons"], f"es256 token {t['name']}: got {reason}, expected {t['reasons']}"
+        n += 1
+    keys = json.loads((d / "keys.json").read_text())
+    trusted.update({kk["kid"]: b64url(kk["x"]) for kk in keys["keys"]})
+    for e in v["endorsements"]:
+        x, sig = endorsement_entry(e["entry"])
+        signed = pae(b"heartbeat-key-endorsement/v1", e["entry"]["kid"].encode(), x)
+        assert signed.hex() == e["signedBytesHex"], f"endorsement {e['name']}: input"
+        assert key_id(x) == e["entry"]["kid"]
+        ok = issuer_sig_ok(trusted[e["entry"]["endorsedBy"]], signed, sig)
+        assert ok == e["valid"], f"endorsement {e['name']}: expected valid={e['valid']}"
+        n += 1
+    return n
 
 
 def check_responses(d):
@@ -992,11 +1074,12 @@ def main():
     try:
         tokens, tags, requests = check_tokens(d), check_tags(d), check_requests(d)
         responses, timings = check_responses(d), check_renewal_timing(d)
+        es256 = check_es256(d)
     except AssertionError as e:
         print(f"check.py: FAILED: {e}", file=sys.stderr)
         return 1
-    print(f"check.py: {tokens} token, {tags} tag, {requests} request, {responses} response and {timings} renewal-timing vectors "
-          "agree with docs/protocol.md")
+    print(f"check.py: {tokens} token, {tags} tag, {requests} request, {responses} response, {timings} renewal-timing and "
+          f"{es256} ES256 issuer-key vectors agree with docs/protocol.md")
     return 0
 
 

@@ -5,6 +5,7 @@ import com.heartbeatrm.core.SecretAccess;
 import com.heartbeatrm.core.SecretBytes;
 import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.HeartbeatServer;
+import com.heartbeatrm.enrollment.Pkcs11IssuerToken;
 import com.heartbeatrm.enrollment.RetentionPolicy;
 import com.heartbeatrm.examples.tls.ServerTls;
 import com.heartbeatrm.store.jdbc.JdbcHeartbeatStore;
@@ -44,7 +45,9 @@ import java.util.concurrent.TimeoutException;
  * <h2>Files</h2>
  * The data directory is owner-only (0700) and so is every file in it (0600): {@code kek.bin} (32 random bytes),
  * {@code db-password} (the embedded database's password), {@code admin-token} (when {@code serve} generated one),
- * {@code server-url}, {@code tls/}, and H2's own files. Each secret is written to a temp file and moved into place.
+ * {@code server-url}, {@code tls/}, {@code issuer-token} (when {@code init --signing-keys-pkcs11} put the signing keys on
+ * a PKCS#11 token: the paths of its SunPKCS11 configuration and of its PIN file, never the PIN), and H2's own files.
+ * Each secret is written to a temp file and moved into place.
  *
  * <h2>The embedded database</h2>
  * H2 in {@code AUTO_SERVER} mode, so that admin commands and a running {@code serve} share it: the first process
@@ -73,6 +76,9 @@ public final class Deployment implements AutoCloseable {
     public final HeartbeatServer server;
     public final HeartbeatAdmin admin;
     public final Clock clock = Clock.systemUTC();
+    private final java.util.Optional<Pkcs11IssuerToken> issuerToken;
+    /** Names the PKCS#11 token of the signing keys: its SunPKCS11 configuration's path, then its PIN file's path. */
+    static final String ISSUER_TOKEN_FILE = "issuer-token";
 
     private Deployment(Path dataDir, HikariDataSource ds, RetentionPolicy retention) throws IOException {
         this.dataDir = dataDir;
@@ -80,8 +86,11 @@ public final class Deployment implements AutoCloseable {
         this.store = JdbcHeartbeatStore.create(ds);
         store.migrate();
         protectFiles(dataDir);
-        this.server = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.of("reference-kek", SecretBytes.copyOf(kek(dataDir),
-                SecretAccess.grant())), ISSUER).clock(clock).endpoints(List.of(baseUrl(serverUrl()))).tlsPins(this::tlsPins).retention(retention).build();
+        this.issuerToken = openIssuerToken(dataDir);
+        HeartbeatServer.Builder b = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.of("reference-kek", SecretBytes.copyOf(kek(dataDir),
+                SecretAccess.grant())), ISSUER).clock(clock).endpoints(List.of(baseUrl(serverUrl()))).tlsPins(this::tlsPins).retention(retention);
+        issuerToken.ifPresent(b::issuerToken);
+        this.server = b.build();
         this.admin = server.admin();
     }
 
@@ -231,6 +240,30 @@ public final class Deployment implements AutoCloseable {
         return Files.readString(file, StandardCharsets.US_ASCII).strip();
     }
 
+    /**
+     * Keeps this deployment's signing keys on a PKCS#11 token from now on: records the paths of its SunPKCS11
+     * configuration and PIN file (after opening the token once with them), so that every later open logs in to it.
+     */
+    public static void useIssuerToken(Path dataDir, Path sunPkcs11Config, Path pinFile) throws IOException {
+        ensurePrivateDirectory(dataDir);
+        Path config = sunPkcs11Config.toAbsolutePath();
+        Path pin = pinFile.toAbsolutePath();
+        Pkcs11IssuerToken.open(config, pin).close();
+        writePrivate(dataDir.resolve(ISSUER_TOKEN_FILE), (config + "\n" + pin + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static java.util.Optional<Pkcs11IssuerToken> openIssuerToken(Path dataDir) throws IOException {
+        Path f = dataDir.resolve(ISSUER_TOKEN_FILE);
+        if (!Files.exists(f)) {
+            return java.util.Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        if (lines.size() != 2) {
+            throw new IOException(ISSUER_TOKEN_FILE + " must hold two lines: the SunPKCS11 configuration and the PIN file");
+        }
+        return java.util.Optional.of(Pkcs11IssuerToken.open(Path.of(lines.get(0)), Path.of(lines.get(1))));
+    }
+
     /** The server's public URL, as {@code init --server-url} set it ({@code https://127.0.0.1:8443} by default). */
     public URI serverUrl() throws IOException {
         Path f = dataDir.resolve("server-url");
@@ -288,6 +321,7 @@ public final class Deployment implements AutoCloseable {
     public void close() {
         server.close();
         dataSource.close();
+        issuerToken.ifPresent(Pkcs11IssuerToken::close);
         try {
             protectFiles(dataDir);
         } catch (IOException ignored) {

@@ -385,7 +385,7 @@ public final class AgentIdentity {
     private static List<SigningPublicKey> learned(List<String> raw) throws TokenException {
         List<SigningPublicKey> out = new ArrayList<>();
         for (String x : raw) {
-            out.add(SigningPublicKey.of(Base64Url.decode(x, "issuerKeys")));
+            out.add(SigningPublicKey.fromRaw(Base64Url.decode(x, "issuerKeys")));
         }
         return out;
     }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -57,7 +58,7 @@ public final class HeartbeatServer implements AutoCloseable {
         this.policy = b.policy;
         this.observer = b.observer;
         this.admin = HeartbeatAdmin.of(b.store, b.clock);
-        this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.clock);
+        this.signingKeys = new SigningKeys(b.store.signingKeys(), b.kek, b.issuerToken, b.clock);
         this.credentials = new AgentCredentials(b.store, signingKeys, b.issuer, b.clock, b.pins);
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
         this.keyThrottles = new KeyThrottles(admin, b.store.throttles(), b.clock);
@@ -198,6 +199,7 @@ public final class HeartbeatServer implements AutoCloseable {
         private Supplier<List<String>> pins = List::of;
         private EnrollmentObserver observer = EnrollmentObserver.NONE;
         private RetentionPolicy retention = RetentionPolicy.DEFAULTS;
+        private Optional<Pkcs11IssuerToken> issuerToken = Optional.empty();
 
         private Builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
             this.store = Objects.requireNonNull(store, "store");
@@ -254,6 +256,16 @@ public final class HeartbeatServer implements AutoCloseable {
         /** What the retention sweeper removes and how often it runs; {@link RetentionPolicy#DEFAULTS} unless set. */
         public Builder retention(RetentionPolicy p) {
             this.retention = Objects.requireNonNull(p, "retention");
+            return this;
+        }
+
+        /**
+         * Keeps the issuer signing keys on a PKCS#11 token or HSM: new keys (the first one, and every rotation) are
+         * ECDSA P-256 keys generated there and never leave it; keys already on it are found again by their label.
+         * Software keys the deployment still has keep verifying and endorse the first key on the token.
+         */
+        public Builder issuerToken(Pkcs11IssuerToken token) {
+            this.issuerToken = Optional.of(Objects.requireNonNull(token, "token"));
             return this;
         }
 

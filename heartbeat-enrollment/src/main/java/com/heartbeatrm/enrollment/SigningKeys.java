@@ -26,11 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deployment's signing keys (Ed25519): they sign enrollment tokens and agent credentials, and agents pin their
- * public halves. Exactly one is active and signs; retired keys still verify until removed, so rotating never breaks
- * installers already handed out. Private keys reach the store only wrapped by the host's {@link KeyEncryptionKey},
- * and leave this class only through {@link #exportPrivateKey(String, SecretAccess)}. Thread-safe; rotation is atomic
- * across server nodes.
+ * The deployment's signing keys: they sign enrollment tokens and agent credentials, and agents pin their public
+ * halves. Exactly one is active and signs; retired keys still verify until removed, so rotating never breaks
+ * installers already handed out. Thread-safe; rotation is atomic across server nodes.
+ *
+ * <p>Where a private key lives decides its algorithm. A software key is Ed25519; it reaches the store only wrapped by
+ * the host's {@link KeyEncryptionKey}, and leaves this class only through
+ * {@link #exportPrivateKey(String, SecretAccess)}. When the server has a {@link Pkcs11IssuerToken}, new keys are
+ * ECDSA P-256 (ES256) keys generated on the token, never extractable; the store keeps only the public key and the
+ * key's label on the token ({@link Pkcs11IssuerToken#STORE_REFERENCE} in place of a key-encryption key id). Both kinds
+ * rotate and endorse each other alike: an Ed25519 key endorses its P-256 successor with Ed25519, and back.
  *
  * <p>A key id names one key forever, so decoded public keys and unwrapped private keys are cached by id. Whether a
  * key still exists, and which one is active, is read from the store on every request (in the request's own
@@ -40,15 +45,24 @@ public final class SigningKeys {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
     private final SigningKeyStore store;
     private final KeyEncryptionKey kek;
+    private final Optional<Pkcs11IssuerToken> token;
     private final Clock clock;
-    private final Map<String, SecretBytes> seeds = new ConcurrentHashMap<>();
+    private final Map<String, Signer> signers = new ConcurrentHashMap<>();
     private final Map<String, SigningPublicKey> publicKeys = new ConcurrentHashMap<>();
     private volatile ActiveKey lastActive;
 
-    SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, Clock clock) {
+    SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, Optional<Pkcs11IssuerToken> token, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.kek = Objects.requireNonNull(kek, "kek");
+        this.token = Objects.requireNonNull(token, "token");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Signs with one private key: in this process (Ed25519, unwrapped) or on the token (ES256). */
+    private interface Signer {
+        byte[] sign(byte[] message);
+
+        void destroy();
     }
 
     /** The active key, creating the first one if the deployment has none. Safe when several nodes start at once. */
@@ -64,12 +78,19 @@ public final class SigningKeys {
         }
     }
 
-    /** Creates a new active key and retires the current one (which keeps verifying until removed). */
+    /**
+     * Creates a new active key and retires the current one (which keeps verifying until removed): on the token when
+     * the server has one, else a software Ed25519 key.
+     */
     public SigningKeyInfo rotate() {
         return rotateFrom(store.active().map(StoredSigningKey::keyId));
     }
 
     private SigningKeyInfo rotateFrom(Optional<String> expectedActive) {
+        return token.isPresent() ? rotateOnToken(token.get(), expectedActive) : rotateInSoftware(expectedActive);
+    }
+
+    private SigningKeyInfo rotateInSoftware(Optional<String> expectedActive) {
         byte[] seed = BcEd25519.generateSeed();
         try {
             byte[] pub = BcEd25519.publicKey(seed);
@@ -80,13 +101,32 @@ public final class SigningKeys {
             StoredSigningKey stored = new StoredSigningKey(kid, Base64Url.encode(pub), Base64Url.encode(wrapped), kek.id(),
                     StoredSigningKey.Status.ACTIVE, now, Optional.empty());
             store.rotate(stored, expectedActive, now);
-            endorsements = null;
-            seeds.put(kid, secret);
-            LOG.info("signing key {} is now active{}", kid, expectedActive.map(k -> "; " + k + " retired").orElse(""));
-            return info(stored);
+            return rotated(stored, softwareSigner(secret, pub), expectedActive);
         } finally {
             Arrays.fill(seed, (byte) 0);
         }
+    }
+
+    private SigningKeyInfo rotateOnToken(Pkcs11IssuerToken t, Optional<String> expectedActive) {
+        Instant now = clock.instant();
+        SigningPublicKey pub = t.generate(now);
+        String kid = pub.keyId();
+        StoredSigningKey stored = new StoredSigningKey(kid, Base64Url.encode(pub.rawKey()), kid,
+                Pkcs11IssuerToken.STORE_REFERENCE, StoredSigningKey.Status.ACTIVE, now, Optional.empty());
+        try {
+            store.rotate(stored, expectedActive, now);
+        } catch (RuntimeException e) {
+            t.delete(kid);
+            throw e;
+        }
+        return rotated(stored, tokenSigner(t, stored), expectedActive);
+    }
+
+    private SigningKeyInfo rotated(StoredSigningKey stored, Signer signer, Optional<String> expectedActive) {
+        endorsements = null;
+        signers.put(stored.keyId(), signer);
+        LOG.info("signing key {} is now active{}", stored.keyId(), expectedActive.map(k -> "; " + k + " retired").orElse(""));
+        return info(stored);
     }
 
     /** Every key, oldest first. */
@@ -94,14 +134,21 @@ public final class SigningKeys {
         return store.list().stream().map(SigningKeys::info).toList();
     }
 
-    /** Removes a retired key: tokens and credentials it signed stop verifying everywhere. */
+    /**
+     * Removes a retired key: tokens and credentials it signed stop verifying everywhere. A key on the token is deleted
+     * from the token too.
+     */
     public void remove(String keyId) {
-        store.remove(Objects.requireNonNull(keyId, "keyId"));
+        Optional<StoredSigningKey> stored = store.find(Objects.requireNonNull(keyId, "keyId"));
+        store.remove(keyId);
         endorsements = null;
         publicKeys.remove(keyId);
-        SecretBytes s = seeds.remove(keyId);
+        Signer s = signers.remove(keyId);
         if (s != null) {
             s.destroy();
+        }
+        if (stored.isPresent() && onToken(stored.get())) {
+            token.ifPresent(t -> t.delete(stored.get().wrappedPrivateKey()));
         }
         LOG.info("signing key {} removed", keyId);
     }
@@ -130,12 +177,15 @@ public final class SigningKeys {
     }
 
     /**
-     * The 32-byte Ed25519 private key seed of a key, for an explicit backup or migration. This is the only way a
-     * private key leaves the SDK.
+     * The 32-byte Ed25519 private key seed of a software key, for an explicit backup or migration. This is the only way
+     * a private key leaves the SDK; a key on a token never does ({@link IssuerTokenException}).
      */
     public SecretBytes exportPrivateKey(String keyId, SecretAccess access) {
         Objects.requireNonNull(access, "access: exporting a private key needs SecretAccess.grant()");
         StoredSigningKey k = store.find(keyId).orElseThrow(() -> new NotFoundException("signing key", String.valueOf(keyId)));
+        if (onToken(k)) {
+            throw new IssuerTokenException("signing key " + keyId + " is on a PKCS#11 token and cannot be exported");
+        }
         LOG.warn("private key of signing key {} exported", keyId);
         return unwrap(k);
     }
@@ -167,7 +217,7 @@ public final class SigningKeys {
             endorsements = new Endorsements(active.keyId, ids, cached.list, now);
             return cached.list;
         }
-        SigningPublicKey activePublic = SigningPublicKey.of(active.publicKey);
+        SigningPublicKey activePublic = active.publicKey;
         byte[] message = KeyEndorsement.signedBytes(activePublic);
         List<KeyEndorsement> out = new java.util.ArrayList<>();
         for (int i = all.size() - 1; i >= 0 && out.size() < KeyEndorsement.MAX_PER_RESPONSE; i--) {
@@ -175,13 +225,7 @@ public final class SigningKeys {
             if (k.keyId().equals(active.keyId)) {
                 continue;
             }
-            SecretBytes seed = seeds.computeIfAbsent(k.keyId(), id -> unwrap(k));
-            byte[] s = seed.toByteArray(SecretAccess.grant());
-            try {
-                out.add(KeyEndorsement.of(activePublic, k.keyId(), BcEd25519.sign(s, publicKeyOf(k).rawKey(), message)));
-            } finally {
-                Arrays.fill(s, (byte) 0);
-            }
+            out.add(KeyEndorsement.of(activePublic, k.keyId(), signerOf(k).sign(message)));
         }
         List<KeyEndorsement> list = List.copyOf(out);
         endorsements = new Endorsements(active.keyId, ids, list, now);
@@ -216,37 +260,82 @@ public final class SigningKeys {
         if (cached != null && cached.keyId.equals(k.keyId())) {
             return cached;
         }
-        SecretBytes seed = seeds.computeIfAbsent(k.keyId(), id -> unwrap(k));
-        ActiveKey fresh = new ActiveKey(k.keyId(), publicKeyOf(k).rawKey(), seed);
+        ActiveKey fresh = new ActiveKey(k.keyId(), publicKeyOf(k), signerOf(k));
         lastActive = fresh;
         return fresh;
     }
 
-    /** The active key's id, public key and seed; package-private so the seed stays inside this module. */
+    /** The active key's id, public key and signer; package-private so the signer stays inside this module. */
     static final class ActiveKey {
         final String keyId;
-        final byte[] publicKey;
-        private final SecretBytes seed;
+        final SigningPublicKey publicKey;
+        private final Signer signer;
 
-        ActiveKey(String keyId, byte[] publicKey, SecretBytes seed) {
+        private ActiveKey(String keyId, SigningPublicKey publicKey, Signer signer) {
             this.keyId = keyId;
             this.publicKey = publicKey;
-            this.seed = seed;
+            this.signer = signer;
         }
 
         byte[] sign(byte[] message) {
-            byte[] s = seed.toByteArray(SecretAccess.grant());
-            try {
-                return BcEd25519.sign(s, publicKey, message);
-            } finally {
-                Arrays.fill(s, (byte) 0);
-            }
+            return signer.sign(message);
         }
 
         @Override
         public String toString() {
             return "ActiveKey[" + keyId + "]";
         }
+    }
+
+    private static boolean onToken(StoredSigningKey k) {
+        return k.keyEncryptionKeyId().equals(Pkcs11IssuerToken.STORE_REFERENCE);
+    }
+
+    /** The signer of a stored key, made once per key id: its private key unwrapped, or found on the token. */
+    private Signer signerOf(StoredSigningKey k) {
+        return signers.computeIfAbsent(k.keyId(), id -> {
+            if (!onToken(k)) {
+                return softwareSigner(unwrap(k), publicKeyOf(k).rawKey());
+            }
+            Pkcs11IssuerToken t = token.orElseThrow(() -> new IssuerTokenException("signing key " + k.keyId()
+                    + " is on a PKCS#11 token: start the server with that token"));
+            return tokenSigner(t, k);
+        });
+    }
+
+    private Signer tokenSigner(Pkcs11IssuerToken t, StoredSigningKey k) {
+        java.security.PrivateKey key = t.find(k.wrappedPrivateKey(), publicKeyOf(k)).orElseThrow(() -> new IssuerTokenException(
+                "signing key " + k.keyId() + " is not on " + t + " (label " + k.wrappedPrivateKey() + ")"));
+        return new Signer() {
+            @Override
+            public byte[] sign(byte[] message) {
+                return t.sign(key, message);
+            }
+
+            @Override
+            public void destroy() {
+                // The key stays on the token; remove() deletes it there.
+            }
+        };
+    }
+
+    private static Signer softwareSigner(SecretBytes seed, byte[] publicKey) {
+        return new Signer() {
+            @Override
+            public byte[] sign(byte[] message) {
+                byte[] s = seed.toByteArray(SecretAccess.grant());
+                try {
+                    return BcEd25519.sign(s, publicKey, message);
+                } finally {
+                    Arrays.fill(s, (byte) 0);
+                }
+            }
+
+            @Override
+            public void destroy() {
+                seed.destroy();
+            }
+        };
     }
 
     private SecretBytes unwrap(StoredSigningKey k) {
@@ -278,8 +367,8 @@ public final class SigningKeys {
 
     private static SigningPublicKey publicKeyOf(StoredSigningKey k) {
         try {
-            return SigningPublicKey.of(Base64Url.decode(k.publicKey(), "public key"));
-        } catch (TokenException e) {
+            return SigningPublicKey.fromRaw(Base64Url.decode(k.publicKey(), "public key"));
+        } catch (TokenException | IllegalArgumentException e) {
             throw new IllegalStateException("stored public key of " + k.keyId() + " is malformed");
         }
     }
@@ -290,6 +379,6 @@ public final class SigningKeys {
 
     @Override
     public String toString() {
-        return "SigningKeys[kek " + kek.id() + "]";
+        return "SigningKeys[kek " + kek.id() + token.map(t -> ", " + t).orElse("") + "]";
     }
 }

@@ -66,6 +66,6 @@ public final class AgentCredentialVerifier {
         String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
         SigningPublicKey key = keys.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
                 "signing key " + kid + " is not trusted"));
-        return new VerifiedCredential(CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key.rawKey(), ed25519)), kid);
+        return new VerifiedCredential(CredentialCodec.decode(parsed.verify(CredentialCodec.IMPLICIT_ASSERTION, key, ed25519)), kid);
     }
 }

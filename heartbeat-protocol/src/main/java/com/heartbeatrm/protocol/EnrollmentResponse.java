@@ -392,9 +392,10 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> em = (Map<String, Object>) raw;
-            StrictJson.onlyMembers(em, Set.of("kid", "x", "endorsedBy", "sig"));
+            StrictJson.onlyMembers(em, Set.of("kid", "crv", "x", "y", "endorsedBy", "sig"));
             try {
-                out.add(KeyEndorsement.fromJson(StrictJson.requireString(em, "kid"), StrictJson.requireString(em, "x"),
+                out.add(KeyEndorsement.fromJson(StrictJson.requireString(em, "kid"), StrictJson.string(em, "crv"),
+                        StrictJson.requireString(em, "x"), StrictJson.string(em, "y"),
                         StrictJson.requireString(em, "endorsedBy"), StrictJson.requireString(em, "sig")));
             } catch (TokenException te) {
                 throw new MalformedException("issuerKeys: " + te.getMessage());

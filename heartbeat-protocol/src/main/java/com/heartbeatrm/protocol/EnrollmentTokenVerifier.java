@@ -79,7 +79,7 @@ public final class EnrollmentTokenVerifier {
         String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
         SigningPublicKey key = keys.apply(kid).orElseThrow(() -> new TokenException(TokenException.Reason.UNKNOWN_SIGNING_KEY,
                 "signing key " + kid + " is not trusted"));
-        byte[] message = parsed.verify(EnrollmentTokenCodec.IMPLICIT_ASSERTION, key.rawKeyUnsafe(), ed25519);
+        byte[] message = parsed.verify(EnrollmentTokenCodec.IMPLICIT_ASSERTION, key, ed25519);
         EnrollmentClaims claims = EnrollmentTokenCodec.decodeClaims(message);
         Instant now = clock.instant();
         if (claims.expiresAt().isPresent() && !now.isBefore(claims.expiresAt().get())) {

@@ -6,14 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A signing key vouching for another: how an agent learns the issuer's new key after a rotation, without a new
  * installer. The server sends, with every credential, its active key endorsed by each retired key it still has;
  * an agent that trusts the endorser (pinned in its build, or learned earlier) verifies the endorsement and trusts the
  * new key from then on. The signed bytes are the PASETO pre-authentication encoding of {@value #PURPOSE}, the new
- * key's id and its raw 32-byte public key, so an endorsement can be neither moved to another key nor mistaken for a
- * token or credential signature.
+ * key's id and its raw public key (32 bytes for Ed25519, the 65-byte point for P-256: the length names the
+ * algorithm), so an endorsement can be neither moved to another key nor mistaken for a token or credential signature.
+ * Each key signs with its own algorithm: an Ed25519 key may endorse a P-256 successor, and back.
  */
 public final class KeyEndorsement {
     /** The purpose string that opens the signed bytes, so the signature is good for nothing else. */
@@ -79,21 +81,39 @@ public final class KeyEndorsement {
      * @return whether it verifies; false for a key of another id
      */
     public boolean verifiedBy(SigningPublicKey endorser, Ed25519Verifier ed25519) {
-        return endorser.keyId().equals(endorsedBy) && ed25519.verify(endorser.rawKey(), signedBytes(key), signature);
+        return endorser.keyId().equals(endorsedBy) && endorser.verifies(signedBytes(key), signature, ed25519);
     }
 
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, String> jwk = key.jwkMembers();
         m.put("kid", key.keyId());
-        m.put("x", Base64Url.encode(key.rawKey()));
+        if (key.algorithm() == SigningPublicKey.Algorithm.ES256) {
+            m.put("crv", jwk.get("crv"));
+        }
+        m.put("x", jwk.get("x"));
+        if (key.algorithm() == SigningPublicKey.Algorithm.ES256) {
+            m.put("y", jwk.get("y"));
+        }
         m.put("endorsedBy", endorsedBy);
         m.put("sig", Base64Url.encode(signature));
         return m;
     }
 
-    /** From its JSON members; the key id must be the one the public key derives. */
-    static KeyEndorsement fromJson(String kid, String x, String endorsedBy, String sig) throws TokenException {
-        SigningPublicKey key = SigningPublicKey.of(Base64Url.decode(x, "x"));
+    /**
+     * From its JSON members; the key id must be the one the public key derives. {@code crv} is absent for an Ed25519
+     * key, {@code "P-256"} (with {@code y}) for a P-256 key.
+     */
+    static KeyEndorsement fromJson(String kid, Optional<String> crv, String x, Optional<String> y, String endorsedBy,
+            String sig) throws TokenException {
+        SigningPublicKey key;
+        if (crv.isEmpty() && y.isEmpty()) {
+            key = SigningPublicKey.of(Base64Url.decode(x, "x"));
+        } else if (crv.isPresent() && crv.get().equals("P-256") && y.isPresent()) {
+            key = SigningPublicKey.p256(Base64Url.decode(x, "x"), Base64Url.decode(y.get(), "y"));
+        } else {
+            throw new IllegalArgumentException("crv: absent (Ed25519), or P-256 with y");
+        }
         if (!key.keyId().equals(kid)) {
             throw new IllegalArgumentException("kid: does not match the endorsed key");
         }

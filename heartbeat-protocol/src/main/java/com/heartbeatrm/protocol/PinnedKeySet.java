@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The issuer public keys an agent build trusts. Its JSON form is a JWK set of Ed25519 keys:
- * {@code {"keys":[{"kty":"OKP","crv":"Ed25519","kid":"hbs_…","x":"…"}]}}.
+ * The issuer public keys an agent build trusts. Its JSON form is a JWK set of Ed25519 keys
+ * ({@code {"kty":"OKP","crv":"Ed25519","kid":"hbs_…","x":"…"}}) and P-256 keys of issuers whose key is on a token
+ * ({@code {"kty":"EC","crv":"P-256","kid":"hbs_…","x":"…","y":"…"}}): {@code {"keys":[…]}}.
  */
 public final class PinnedKeySet {
     /** The most keys a set holds. */
@@ -74,7 +75,7 @@ public final class PinnedKeySet {
     }
 
     /**
-     * Parses the JSON form; refuses anything but Ed25519 keys whose kid matches the key.
+     * Parses the JSON form; refuses anything but Ed25519 and P-256 keys whose kid matches the key.
      *
      * @param json at most {@link #MAX_JSON_LENGTH} characters
      * @return the set
@@ -113,10 +114,7 @@ public final class PinnedKeySet {
                             p.skipChildren();
                         }
                     }
-                    if (!"OKP".equals(jwk.get("kty")) || !"Ed25519".equals(jwk.get("crv")) || jwk.get("x") == null) {
-                        throw new IllegalArgumentException("only Ed25519 keys (kty OKP, crv Ed25519) can be pinned");
-                    }
-                    SigningPublicKey key = SigningPublicKey.of(Base64Url.decode(jwk.get("x"), "x"));
+                    SigningPublicKey key = keyOf(jwk);
                     if (jwk.containsKey("kid") && !jwk.get("kid").equals(key.keyId())) {
                         throw new IllegalArgumentException("kid " + jwk.get("kid") + " does not match its key");
                     }
@@ -136,6 +134,29 @@ public final class PinnedKeySet {
         }
     }
 
+    /** The key a JWK describes: its {@code kty} and {@code crv} decide the algorithm, and nothing else does. */
+    private static SigningPublicKey keyOf(Map<String, String> jwk) throws TokenException {
+        String kty = jwk.get("kty");
+        String crv = jwk.get("crv");
+        String x = jwk.get("x");
+        if ("OKP".equals(kty) && "Ed25519".equals(crv) && x != null && !jwk.containsKey("y")) {
+            checkAlg(jwk, "EdDSA");
+            return SigningPublicKey.of(Base64Url.decode(x, "x"));
+        }
+        String y = jwk.get("y");
+        if ("EC".equals(kty) && "P-256".equals(crv) && x != null && y != null) {
+            checkAlg(jwk, "ES256");
+            return SigningPublicKey.p256(Base64Url.decode(x, "x"), Base64Url.decode(y, "y"));
+        }
+        throw new IllegalArgumentException("only Ed25519 (kty OKP, crv Ed25519) and P-256 (kty EC, crv P-256) keys can be pinned");
+    }
+
+    private static void checkAlg(Map<String, String> jwk, String alg) {
+        if (jwk.containsKey("alg") && !alg.equals(jwk.get("alg"))) {
+            throw new IllegalArgumentException("alg " + jwk.get("alg") + " does not fit the key (" + alg + ")");
+        }
+    }
+
     /** {@return the JSON form {@link #parseJson} reads} */
     public String toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -143,11 +164,16 @@ public final class PinnedKeySet {
             g.writeStartObject();
             g.writeArrayFieldStart("keys");
             for (SigningPublicKey k : byId.values()) {
+                Map<String, String> members = k.jwkMembers();
                 g.writeStartObject();
-                g.writeStringField("kty", "OKP");
-                g.writeStringField("crv", "Ed25519");
+                g.writeStringField("kty", members.get("kty"));
+                g.writeStringField("crv", members.get("crv"));
                 g.writeStringField("kid", k.keyId());
-                g.writeStringField("x", Base64Url.encode(k.rawKeyUnsafe()));
+                for (String coordinate : List.of("x", "y")) {
+                    if (members.containsKey(coordinate)) {
+                        g.writeStringField(coordinate, members.get(coordinate));
+                    }
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

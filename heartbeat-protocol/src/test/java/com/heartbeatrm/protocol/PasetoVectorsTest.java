@@ -67,7 +67,7 @@ class PasetoVectorsTest {
 
         PasetoV4Public.Parsed parsed = PasetoV4Public.parse(token, 16 * 1024);
         assertThat(parsed.footer()).isEqualTo(footer);
-        byte[] message = parsed.verify(implicit, publicKey, new JdkEd25519());
+        byte[] message = parsed.verify(implicit, SigningPublicKey.of(publicKey), new JdkEd25519());
         assertThat(new String(message, StandardCharsets.UTF_8)).isEqualTo(v.get("payload").asText());
 
         PrivateKey sk = fromSeed(HEX.parseHex(v.get("secret-key-seed").asText()));
@@ -87,7 +87,7 @@ class PasetoVectorsTest {
         byte[] key = HEX.parseHex(keyHex);
         byte[] footer = v.get("footer").asText().getBytes(StandardCharsets.UTF_8);
         byte[] implicit = v.get("implicit-assertion").asText().getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> PasetoV4Public.parse(token, 16 * 1024).verify(implicit, key, new JdkEd25519()))
+        assertThatThrownBy(() -> PasetoV4Public.parse(token, 16 * 1024).verify(implicit, SigningPublicKey.of(key), new JdkEd25519()))
                 .isInstanceOf(TokenException.class);
         // And through the enrollment-token verifier, with the vector's key pinned.
         PinnedKeySet pinned = PinnedKeySet.of(SigningPublicKey.of(key));

@@ -56,4 +56,19 @@ public interface SigningKeyStoreContract extends StoreContract {
         assertThat(won).containsOnlyOnce(true);
         assertThat(store().signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
     }
+
+    @Test
+    @DisplayName("a key on a PKCS#11 token: a 65-byte P-256 public key and a token label, kept as written")
+    default void keyOnToken() {
+        byte[] point = new byte[65];
+        new java.security.SecureRandom().nextBytes(point);
+        point[0] = 0x04;
+        String id = randomSigningKeyId();
+        StoredSigningKey onToken = new StoredSigningKey(id, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(point),
+                id, "pkcs11-token", StoredSigningKey.Status.ACTIVE, clock().instant(), Optional.empty());
+        store().signingKeys().rotate(onToken, store().signingKeys().active().map(StoredSigningKey::keyId), clock().instant());
+        assertThat(store().signingKeys().find(id)).contains(onToken);
+        assertThat(store().signingKeys().active()).contains(onToken);
+        assertThat(onToken.publicKey()).hasSize(87);
+    }
 }

@@ -15,6 +15,8 @@ import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.Organization;
 import com.heartbeatrm.core.Platform;
 import com.heartbeatrm.enrollment.InstallerRequest;
+import com.heartbeatrm.enrollment.SigningKeyInfo;
+import com.heartbeatrm.protocol.SigningPublicKey;
 import com.heartbeatrm.enrollment.admin.AdminAuthenticator;
 import com.heartbeatrm.enrollment.admin.AdminEndpoint;
 import com.heartbeatrm.enrollment.admin.AdminToken;
@@ -254,10 +256,23 @@ public final class HeartbeatCli {
         @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
         Path tlsKey;
 
+        @Option(names = "--signing-keys-pkcs11", paramLabel = "CONFIG", description = "keep the issuer signing keys on the PKCS#11"
+                + " token this SunPKCS11 configuration names: ECDSA P-256 keys generated there, never extractable")
+        Path signingKeysPkcs11;
+
+        @Option(names = "--pkcs11-pin-file", paramLabel = "FILE", description = "the token's user PIN, in an owner-only file")
+        Path pkcs11PinFile;
+
         @Override
         public Integer call() throws Exception {
             if (root.org == null) {
                 throw new UsageException("--org: name the organization to create");
+            }
+            if ((signingKeysPkcs11 == null) != (pkcs11PinFile == null)) {
+                throw new UsageException("--signing-keys-pkcs11 and --pkcs11-pin-file go together");
+            }
+            if (signingKeysPkcs11 != null) {
+                Deployment.useIssuerToken(root.data, signingKeysPkcs11, pkcs11PinFile);
             }
             try (Deployment d = root.open()) {
                 URI url = serverUrl != null ? serverUrl : d.serverUrl();
@@ -267,7 +282,11 @@ public final class HeartbeatCli {
                     throw new UsageException("--server-url: " + e.getMessage());
                 }
                 d.setServerUrl(url);
-                d.server.signingKeys().ensureActiveKey();
+                SigningKeyInfo active = d.server.signingKeys().ensureActiveKey();
+                if (signingKeysPkcs11 != null && active.publicKey().algorithm() != SigningPublicKey.Algorithm.ES256) {
+                    // A software key made before: the token's first key succeeds it, endorsed by it.
+                    d.server.signingKeys().rotate();
+                }
                 if (url.getScheme().equals("https") && !d.tlsConfigured()) {
                     ServerTls.create(d.dataDir(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsHosts(url));
                 } else if (tlsCert != null || tlsKey != null) {

@@ -8,11 +8,14 @@ import java.util.regex.Pattern;
 
 /**
  * An issuer signing key as a store keeps it: the public key in the clear and the private key only as
- * ciphertext under the host's key-encryption key. Neither is secret in this form.
+ * ciphertext under the host's key-encryption key, or, for a key on a PKCS#11 token, only the key's label there.
+ * Neither is secret in this form.
  *
- * @param publicKey           the raw Ed25519 public key, base64url
- * @param wrappedPrivateKey   the private key encrypted by the key-encryption key, base64url
- * @param keyEncryptionKeyId  which key-encryption key wrapped it (for KEK rotation)
+ * @param publicKey           the raw public key, base64url: 32 bytes (Ed25519) or a 65-byte uncompressed P-256 point
+ * @param wrappedPrivateKey   the private key encrypted by the key-encryption key, base64url; for a key on a token,
+ *                            the key's label on the token
+ * @param keyEncryptionKeyId  which key-encryption key wrapped it (for KEK rotation); for a key on a token, the
+ *                            token reference ({@code pkcs11-token})
  */
 public record StoredSigningKey(String keyId, String publicKey, String wrappedPrivateKey, String keyEncryptionKeyId,
         Status status, Instant createdAt, Optional<Instant> retiredAt) {
@@ -30,8 +33,8 @@ public record StoredSigningKey(String keyId, String publicKey, String wrappedPri
         if (keyId == null || !KID.matcher(keyId).matches()) {
             throw new InvalidInputException("keyId", "malformed signing key id");
         }
-        if (publicKey == null || publicKey.length() != 43 || !B64.matcher(publicKey).matches()) {
-            throw new InvalidInputException("publicKey", "must be 32 bytes in base64url");
+        if (publicKey == null || (publicKey.length() != 43 && publicKey.length() != 87) || !B64.matcher(publicKey).matches()) {
+            throw new InvalidInputException("publicKey", "must be 32 or 65 bytes in base64url");
         }
         if (wrappedPrivateKey == null || !B64.matcher(wrappedPrivateKey).matches()) {
             throw new InvalidInputException("wrappedPrivateKey", "must be base64url");

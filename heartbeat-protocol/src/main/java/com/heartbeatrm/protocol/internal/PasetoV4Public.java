@@ -2,6 +2,7 @@ package com.heartbeatrm.protocol.internal;
 
 import com.heartbeatrm.protocol.Base64Url;
 
+import com.heartbeatrm.protocol.SigningPublicKey;
 import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.protocol.TokenException.Reason;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +46,14 @@ public final class PasetoV4Public {
             return message.clone();
         }
 
-        /** Verifies the signature and returns the message bytes. */
-        public byte[] verify(byte[] implicitAssertion, byte[] publicKey, com.heartbeatrm.protocol.Ed25519Verifier verifier) throws TokenException {
+        /**
+         * Verifies the signature with the algorithm of {@code key} (the key the footer's kid names: Ed25519, or ES256
+         * for an issuer key on a token) and returns the message bytes.
+         */
+        public byte[] verify(byte[] implicitAssertion, SigningPublicKey key, com.heartbeatrm.protocol.Ed25519Verifier ed25519)
+                throws TokenException {
             byte[] preAuth = Pae.encode(HEADER_BYTES, message, footer, implicitAssertion);
-            if (!verifier.verify(publicKey, preAuth, signature)) {
+            if (!key.verifies(preAuth, signature, ed25519)) {
                 throw new TokenException(Reason.BAD_SIGNATURE, "signature does not verify");
             }
             return message.clone();
@@ -86,12 +91,12 @@ public final class PasetoV4Public {
         return new Parsed(message, signature, footer);
     }
 
-    /** Signs: {@code signer} receives the PAE bytes and returns a 64-byte Ed25519 signature. */
+    /** Signs: {@code signer} receives the PAE bytes and returns a 64-byte Ed25519 or ES256 ({@code r || s}) signature. */
     public static String sign(byte[] message, byte[] footer, byte[] implicitAssertion, Function<byte[], byte[]> signer) {
         byte[] preAuth = Pae.encode(HEADER_BYTES, message, footer, implicitAssertion);
         byte[] signature = signer.apply(preAuth);
         if (signature.length != SIGNATURE_LENGTH) {
-            throw new IllegalStateException("an Ed25519 signature is 64 bytes");
+            throw new IllegalStateException("a signature is 64 bytes");
         }
         byte[] body = Arrays.copyOf(message, message.length + SIGNATURE_LENGTH);
         System.arraycopy(signature, 0, body, message.length, SIGNATURE_LENGTH);
