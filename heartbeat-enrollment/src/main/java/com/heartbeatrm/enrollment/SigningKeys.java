@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,8 @@ public final class SigningKeys {
     private final Clock clock;
     private final Map<String, SecretBytes> seeds = new ConcurrentHashMap<>();
     private final Map<String, SigningPublicKey> publicKeys = new ConcurrentHashMap<>();
-    private volatile ActiveKey lastActive;
+    /** The last active key handed out, or null before the first; a cache, checked against the store's id. */
+    private volatile @Nullable ActiveKey lastActive;
 
     SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -51,7 +53,11 @@ public final class SigningKeys {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The active key, creating the first one if the deployment has none. Safe when several nodes start at once. */
+    /**
+     * The active key, creating the first one if the deployment has none. Safe when several nodes start at once.
+     *
+     * @return the active key's id, public key and dates
+     */
     public SigningKeyInfo ensureActiveKey() {
         Optional<StoredSigningKey> active = store.active();
         if (active.isPresent()) {
@@ -64,7 +70,12 @@ public final class SigningKeys {
         }
     }
 
-    /** Creates a new active key and retires the current one (which keeps verifying until removed). */
+    /**
+     * Creates a new active key and retires the current one (which keeps verifying until removed).
+     *
+     * @return the new active key
+     * @throws ConflictException when another node rotated at the same moment
+     */
     public SigningKeyInfo rotate() {
         return rotateFrom(store.active().map(StoredSigningKey::keyId));
     }
@@ -89,12 +100,22 @@ public final class SigningKeys {
         }
     }
 
-    /** Every key, oldest first. */
+    /**
+     * Every key, read from the store now.
+     *
+     * @return the active and the retired keys, oldest first
+     */
     public List<SigningKeyInfo> list() {
         return store.list().stream().map(SigningKeys::info).toList();
     }
 
-    /** Removes a retired key: tokens and credentials it signed stop verifying everywhere. */
+    /**
+     * Removes a retired key: tokens and credentials it signed stop verifying everywhere.
+     *
+     * @param keyId the key's id
+     * @throws NotFoundException when the deployment has no such key
+     * @throws ConflictException when it is the active key (rotate first)
+     */
     public void remove(String keyId) {
         store.remove(Objects.requireNonNull(keyId, "keyId"));
         endorsements = null;
@@ -106,7 +127,12 @@ public final class SigningKeys {
         LOG.info("signing key {} removed", keyId);
     }
 
-    /** The public key with this id, if the deployment still has it (active or retired): read from the store now. */
+    /**
+     * The public key with this id, if the deployment still has it (active or retired): read from the store now.
+     *
+     * @param keyId the key's id
+     * @return the public key; empty when the deployment has none with this id
+     */
     public Optional<SigningPublicKey> publicKey(String keyId) {
         return store.find(keyId).map(k -> publicKeys.computeIfAbsent(k.keyId(), id -> publicKeyOf(k)));
     }
@@ -120,7 +146,11 @@ public final class SigningKeys {
         return k != null ? Optional.of(k) : publicKey(keyId);
     }
 
-    /** The keys agents should pin: the active and every retired key. */
+    /**
+     * The keys agents should pin: the active and every retired key.
+     *
+     * @return the set, read from the store now
+     */
     public PinnedKeySet publicKeySet() {
         List<SigningPublicKey> keys = store.list().stream().map(SigningKeys::publicKeyOf).toList();
         if (keys.isEmpty()) {
@@ -131,7 +161,12 @@ public final class SigningKeys {
 
     /**
      * The 32-byte Ed25519 private key seed of a key, for an explicit backup or migration. This is the only way a
-     * private key leaves the SDK.
+     * private key leaves the SDK. Logged (the id only) as a warning.
+     *
+     * @param keyId the key's id
+     * @param access {@link SecretAccess#grant()}: the caller says it means to take a secret out
+     * @return the seed; destroy it when done
+     * @throws NotFoundException when the deployment has no such key
      */
     public SecretBytes exportPrivateKey(String keyId, SecretAccess access) {
         Objects.requireNonNull(access, "access: exporting a private key needs SecretAccess.grant()");
@@ -191,7 +226,8 @@ public final class SigningKeys {
     private record Endorsements(String activeKeyId, List<String> keyIds, List<KeyEndorsement> list, Instant readAt) {
     }
 
-    private volatile Endorsements endorsements;
+    /** Null until the first endorsement set is signed, and again after a rotation or a removal. */
+    private volatile @Nullable Endorsements endorsements;
 
     /** The active key, ready to sign, read from the store. */
     ActiveKey active() {

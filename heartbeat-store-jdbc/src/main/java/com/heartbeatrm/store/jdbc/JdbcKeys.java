@@ -53,11 +53,10 @@ final class JdbcKeys implements AccessKeyStore {
 
     @Override
     public void insert(AccessKey key, AuditEvent audit) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             JdbcGroups.lockReferencedGroup(c, dialect, key.organizationId().value(), key.groupId().value());
             insertRow(c, key);
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 
@@ -81,12 +80,11 @@ final class JdbcKeys implements AccessKeyStore {
 
     @Override
     public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             AccessKey current = row(c, org.value(), id.value(), true).orElseThrow(() -> new NotFoundException("access key", id.value()));
             StaleVersionException.check("access key", id.value(), expectedVersion, current.version());
             Sql.update(c, "DELETE FROM hb_access_key WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 
