@@ -49,8 +49,8 @@ public final class Groups {
         Group.checkNewName(newName);
         Group current = require(org, id);
         Group changed = current.withName(newName);
-        return store.groups().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
-                AuditAction.GROUP_RENAMED, Subject.of(id), Map.of("name", current.name()), Map.of("name", changed.name())));
+        return store.groups().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
+                AuditAction.GROUP_RENAMED, Subject.of(id), current.name(), changed.name()));
     }
 
     /** Moves a group (with its subtree) under a new parent; refuses the root and any move that creates a cycle. */

@@ -22,11 +22,7 @@ public sealed interface EnrollmentVerdict extends Judged<EnrollmentVerdict> perm
      */
     record Admit(Agent agent, AuditEvent audit) implements EnrollmentVerdict {
         public Admit {
-            Objects.requireNonNull(agent, "agent");
-            Objects.requireNonNull(audit, "audit");
-            if (!audit.organizationId().equals(agent.organizationId())) {
-                throw new InvalidInputException("audit", "must be of the agent's organization");
-            }
+            checkAudited(agent, audit);
         }
     }
 
@@ -44,16 +40,21 @@ public sealed interface EnrollmentVerdict extends Judged<EnrollmentVerdict> perm
      */
     record Lock(Agent agent, AuditEvent audit) implements EnrollmentVerdict {
         public Lock {
-            Objects.requireNonNull(agent, "agent");
-            Objects.requireNonNull(audit, "audit");
-            if (!audit.organizationId().equals(agent.organizationId())) {
-                throw new InvalidInputException("audit", "must be of the agent's organization");
-            }
+            checkAudited(agent, audit);
         }
 
         /** The agent as the store keeps it: LOCKED, one version on. */
         public Agent locked() {
             return agent.withStatus(com.heartbeatrm.core.AgentStatus.LOCKED).withVersion(agent.version() + 1);
+        }
+    }
+
+    /** What a verdict that writes {@code agent} requires of it and of {@code audit}, its record. */
+    private static void checkAudited(Agent agent, AuditEvent audit) {
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(audit, "audit");
+        if (!audit.organizationId().equals(agent.organizationId())) {
+            throw new InvalidInputException("audit", "must be of the agent's organization");
         }
     }
 
