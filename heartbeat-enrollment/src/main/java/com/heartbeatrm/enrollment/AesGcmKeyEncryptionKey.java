@@ -33,7 +33,10 @@ public final class AesGcmKeyEncryptionKey implements KeyEncryptionKey {
     /**
      * A key-encryption key over an AES-256 key held in memory.
      *
-     * @param id a non-secret name for this key, e.g. {@code "kek-2026-11"}
+     * @param id a non-secret name for this key, e.g. {@code "kek-2026-11"}: 1 to 200 of {@code A-Z a-z 0-9 _ . : / -}
+     * @param key the 32-byte AES-256 key; held, not copied: do not destroy it while this object is in use
+     * @return the key-encryption key; thread-safe
+     * @throws InvalidInputException when the id or the key's length is refused
      */
     public static AesGcmKeyEncryptionKey of(String id, SecretBytes key) {
         if (id == null || !id.matches("[A-Za-z0-9_.:/-]{1,200}")) {
@@ -45,7 +48,12 @@ public final class AesGcmKeyEncryptionKey implements KeyEncryptionKey {
         return new AesGcmKeyEncryptionKey(id, key);
     }
 
-    /** A fresh random key, for tests and first-time setup. */
+    /**
+     * A fresh random key, for tests and first-time setup.
+     *
+     * @param id a non-secret name for this key, as {@link #of} takes it
+     * @return a key over 32 random bytes from the system's strong source
+     */
     public static AesGcmKeyEncryptionKey generate(String id) {
         return of(id, SecretBytes.random(32));
     }

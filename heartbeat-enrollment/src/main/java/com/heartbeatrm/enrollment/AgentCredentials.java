@@ -102,6 +102,9 @@ public final class AgentCredentials {
      * Checks a credential an agent presents to the host: its signature against the signing keys the store has now,
      * its purpose and expiry, and its agent as stored now, which must exist, be ACTIVE, hold the same public key and
      * be at this generation. A disabled or locked agent's unexpired credential is refused at once.
+     *
+     * @param credential what the agent presented
+     * @return valid with the claims and the agent, or denied with the reason; never throws for a bad credential
      */
     public CredentialCheck check(AgentCredential credential) {
         Objects.requireNonNull(credential, "credential");

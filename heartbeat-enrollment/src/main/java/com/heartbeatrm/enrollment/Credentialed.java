@@ -23,25 +23,47 @@ public abstract sealed class Credentialed<R extends EnrollmentResponse.Credentia
         this.response = Objects.requireNonNull(response, "response");
     }
 
-    /** The agent as stored, with the generation of this credential. */
+    /**
+     * The agent as stored, with the generation of this credential.
+     *
+     * @return the agent after this enrollment or renewal
+     */
     public Agent agent() {
         return agent;
     }
 
-    /** The agent's organization's name and group path, as the agent is told them. */
+    /**
+     * The agent's organization's name and group path, as the agent is told them.
+     *
+     * @return the placement in the answer
+     */
     public Placement placement() {
         return response.placement();
     }
 
+    /**
+     * The credential this answer carries: the agent presents it to the host's APIs and renews it before it expires.
+     *
+     * @return the signed credential (a bearer secret of the agent: do not log it)
+     */
     public AgentCredential credential() {
         return response.credential();
     }
 
+    /**
+     * When the credential stops being accepted.
+     *
+     * @return the credential's expiry, by the server's clock
+     */
     public Instant credentialExpiresAt() {
         return response.credentialExpiresAt();
     }
 
-    /** The protocol answer. */
+    /**
+     * The protocol answer, for a transport that encodes it itself.
+     *
+     * @return the answer the agent receives
+     */
     public R toResponse() {
         return response;
     }

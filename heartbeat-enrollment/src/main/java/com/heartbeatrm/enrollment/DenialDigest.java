@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refused agent requests, audited in aggregate: a request that proves nothing must not buy a row of the audit log.
@@ -68,7 +69,8 @@ final class DenialDigest implements AutoCloseable {
     private final Map<Key, Tally> tallies = new HashMap<>();
     private final Map<Kind, Integer> sources = new HashMap<>();
     private Instant windowEnd = Instant.MIN;
-    private ScheduledExecutorService flusher;
+    /** Null until the first refusal is tallied: a server that refuses nothing starts no thread. */
+    private @Nullable ScheduledExecutorService flusher;
     private boolean closed;
 
     DenialDigest(Consumer<AuditEvent> sink, Duration window, Clock clock) {
@@ -104,8 +106,7 @@ final class DenialDigest implements AutoCloseable {
 
     /** The caller holds the lock, and the digest is open. */
     private void submit(Runnable task) {
-        startFlusher();
-        flusher.execute(() -> {
+        flusher().execute(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
@@ -152,7 +153,7 @@ final class DenialDigest implements AutoCloseable {
                 t.lastAt = now;
             }
         }
-        startFlusher();
+        flusher(); // started with the first refusal, so this window's repeats are appended when it ends
     }
 
     /** Appends the repeats of every window that has ended by now. */
@@ -212,19 +213,23 @@ final class DenialDigest implements AutoCloseable {
         sources.clear();
     }
 
+    /** The background thread, started on first use; the caller holds the lock, and the digest is open. */
     // The periodic task needs no handle: close() shuts the executor down, and flushQuietly catches its own failures.
     @SuppressWarnings("FutureReturnValueIgnored")
-    private void startFlusher() {
-        if (flusher != null || closed) {
-            return;
+    private ScheduledExecutorService flusher() {
+        ScheduledExecutorService running = flusher;
+        if (running != null) {
+            return running;
         }
-        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat-refusal-digest");
             t.setDaemon(true);
             return t;
         });
         long period = Math.max(1, Math.min(window.toSeconds(), 60));
-        flusher.scheduleWithFixedDelay(this::flushQuietly, period, period, TimeUnit.SECONDS);
+        started.scheduleWithFixedDelay(this::flushQuietly, period, period, TimeUnit.SECONDS);
+        flusher = started;
+        return started;
     }
 
     private void flushQuietly() {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a refusal leaves behind, for enrollment and renewal alike: a counted failure in its throttle bucket, an audit
@@ -86,9 +87,9 @@ final class Denials implements AutoCloseable {
         LOG.debug("{} refused before anything verified: {} from {}", what, reason, address.getHostAddress());
     }
 
-    /** An audit event for one decision about an agent request, with what the pipeline knew. */
-    AuditEvent decisionEvent(RequestContext ctx, OrganizationId org, AuditAction action, AgentId agent, AccessKeyId key,
-            InstallerId installer, GroupId group, String outcome, String fingerprint) {
+    /** An audit event for one decision about an agent request, with what the pipeline knew (null: not known). */
+    AuditEvent decisionEvent(RequestContext ctx, OrganizationId org, AuditAction action, @Nullable AgentId agent, @Nullable AccessKeyId key,
+            @Nullable InstallerId installer, @Nullable GroupId group, String outcome, @Nullable String fingerprint) {
         Map<String, String> after = new LinkedHashMap<>();
         after.put("outcome", outcome);
         if (key != null) {

@@ -20,20 +20,38 @@ public final class EndpointResponse {
         this.body = Objects.requireNonNull(body, "body");
     }
 
+    /**
+     * The HTTP status.
+     *
+     * @return the status of the protocol answer, as {@link EnrollmentEndpoint} lists them
+     */
     public int status() {
         return status;
     }
 
-    /** Content-Type, Cache-Control and friends, and Retry-After or Allow where they apply. */
+    /**
+     * The headers to send.
+     *
+     * @return Content-Type, Cache-Control and friends, and Retry-After or Allow where they apply; unmodifiable
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
+    /**
+     * The body.
+     *
+     * @return a copy of the JSON bytes (they may hold a credential: do not log them)
+     */
     public byte[] body() {
         return body.clone();
     }
 
-    /** The body without a copy, for writing it to a socket. */
+    /**
+     * The body without a copy, for writing it to a socket.
+     *
+     * @return this response's own array; the caller must not change it
+     */
     public byte[] bodyUnsafe() {
         return body;
     }

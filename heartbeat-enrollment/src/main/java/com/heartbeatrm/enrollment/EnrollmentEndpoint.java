@@ -32,6 +32,13 @@ public final class EnrollmentEndpoint {
         this.server = server;
     }
 
+    /**
+     * Answers one request: {@code POST enroll} or {@code POST renew}. Never throws for anything the request contains:
+     * a refusal is a protocol answer.
+     *
+     * @param request the request as the transport read it
+     * @return the answer to send; a store that cannot answer gives 503 with Retry-After
+     */
     public EndpointResponse handle(EndpointRequest request) {
         Objects.requireNonNull(request, "request");
         String path = request.path().startsWith("/") ? request.path().substring(1) : request.path();
@@ -59,6 +66,8 @@ public final class EnrollmentEndpoint {
     /**
      * The answer to a body whose declared length is over {@link EnrollmentProtocol#MAX_BODY_BYTES}, for a transport
      * that refuses it before reading a byte of it.
+     *
+     * @return a 413 answer that asks the transport to close the connection
      */
     public EndpointResponse refuseOversized() {
         return answer(new EnrollmentResponse.Denied(DenialCode.REQUEST_TOO_LARGE, "the request is larger than "

@@ -11,9 +11,21 @@ public interface EnrollmentObserver {
     EnrollmentObserver NONE = new EnrollmentObserver() {
     };
 
+    /**
+     * One enrollment's outcome; does nothing unless overridden.
+     *
+     * @param result enrolled, pending or denied
+     * @param took how long the pipeline ran, store transaction included
+     */
     default void enrolled(EnrollmentResult result, Duration took) {
     }
 
+    /**
+     * One renewal's outcome; does nothing unless overridden.
+     *
+     * @param result renewed, pending or denied
+     * @param took how long the pipeline ran, store transaction included
+     */
     default void renewed(RenewalResult result, Duration took) {
     }
 }

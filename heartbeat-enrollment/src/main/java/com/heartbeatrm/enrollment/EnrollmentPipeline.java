@@ -49,8 +49,10 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Enrollment: what a new agent presents becomes an agent identity, or a typed refusal.
@@ -106,7 +108,7 @@ final class EnrollmentPipeline {
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
             new Step<>("token", this::verifyToken),
-            new Step<>("proof of possession", e -> keyBlockedFirst(e, Possession.proof(e, e.request.proofVerifies(BcEd25519.PLAIN)))),
+            new Step<>("proof of possession", e -> keyBlockedFirst(e, Possession.proof(e, e.request().proofVerifies(BcEd25519.PLAIN)))),
             new Step<>("clock", e -> keyBlockedFirst(e, clockAgrees(e))));
     private final List<Step<Evidence>> inStore = List.of(
             new Step<>("signing key", this::signingKeyExists),
@@ -116,7 +118,7 @@ final class EnrollmentPipeline {
             new Step<>("access key", this::keyAdmits),
             new Step<>("restrictions", this::restrictionsAllow),
             new Step<>("replay", e -> e.existing != null ? Steps.pass(e, () -> "a retry of an earlier enrollment")
-                    : Possession.replay(e, e.facts.nonceSeen())));
+                    : Possession.replay(e, e.facts().nonceSeen())));
 
     EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Denials denials,
             String issuer, EnrollmentPolicy policy, Clock clock) {
@@ -129,9 +131,16 @@ final class EnrollmentPipeline {
         this.verifier = EnrollmentTokenVerifier.builder(keys::cachedPublicKey).clock(clock).ed25519(BcEd25519.TOKENS).build();
     }
 
-    /** What the pipeline knows about one request so far. Each step returns a copy with what it learned. */
-    record Evidence(RequestContext ctx, byte[] body, EnrollmentRequest request, VerifiedEnrollmentToken token, EnrollmentAttempt attempt,
-            EnrollmentFacts facts, EffectiveSettings settings, Agent existing, EnrollmentVerdict.Lock lock, Optional<Instant> blockedUntil) {
+    /**
+     * What the pipeline knows about one request so far. Each step returns a copy with what it learned. What a step
+     * fills in is null before it: the accessors {@link #request()}, {@link #token()}, {@link #attempt()},
+     * {@link #facts()} and {@link #settings()} are for the steps after the one that fills them, and throw if a step is
+     * out of order; a denial reads the fields, where null says how far the request got. {@code existing} (the agent
+     * this request repeats) and {@code lock} (a copied key's lock) are null unless they apply.
+     */
+    record Evidence(RequestContext ctx, byte[] body, @Nullable EnrollmentRequest request, @Nullable VerifiedEnrollmentToken token,
+            @Nullable EnrollmentAttempt attempt, @Nullable EnrollmentFacts facts, @Nullable EffectiveSettings settings,
+            @Nullable Agent existing, EnrollmentVerdict.@Nullable Lock lock, Optional<Instant> blockedUntil) {
         static Evidence of(byte[] body, RequestContext ctx) {
             return new Evidence(ctx, body, null, null, null, null, null, null, null, Optional.empty());
         }
@@ -157,7 +166,7 @@ final class EnrollmentPipeline {
             return new Evidence(ctx, body, request, token, attempt, facts, s, existing, lock, blockedUntil);
         }
 
-        Evidence locking(EnrollmentVerdict.Lock l) {
+        Evidence locking(EnrollmentVerdict.@Nullable Lock l) {
             return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, l, blockedUntil);
         }
 
@@ -165,8 +174,33 @@ final class EnrollmentPipeline {
             return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, lock, Optional.of(until));
         }
 
+        @Override
+        public EnrollmentRequest request() {
+            return Steps.filled(request, "request");
+        }
+
+        @Override
+        public VerifiedEnrollmentToken token() {
+            return Steps.filled(token, "token");
+        }
+
+        @Override
+        public EnrollmentAttempt attempt() {
+            return Steps.filled(attempt, "attempt");
+        }
+
+        @Override
+        public EnrollmentFacts facts() {
+            return Steps.filled(facts, "facts");
+        }
+
+        @Override
+        public EffectiveSettings settings() {
+            return Steps.filled(settings, "settings");
+        }
+
         EnrollmentClaims claims() {
-            return token.claims();
+            return token().claims();
         }
 
         InetAddress address() {
@@ -182,7 +216,7 @@ final class EnrollmentPipeline {
             return denied(d);
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        Committed<EnrollmentCommit, Judgement> done = store.agents().judgeAndEnroll(verified.attempt, facts -> judge(verified.withFacts(facts), Trace.NONE));
+        Committed<EnrollmentCommit, Judgement> done = store.agents().judgeAndEnroll(verified.attempt(), facts -> judge(verified.withFacts(facts), Trace.NONE));
         EnrollmentCommit commit = done.commit();
         Decision<Evidence> decision = done.judged().decision();
         if (commit instanceof EnrollmentCommit.Denied || commit instanceof EnrollmentCommit.Locked) {
@@ -207,7 +241,8 @@ final class EnrollmentPipeline {
     private Judgement judge(Evidence e, Trace trace) {
         Decision<Evidence> d = Steps.run(inStore, e, trace);
         if (d instanceof Deny<Evidence> deny) {
-            return new Judgement(d, deny.evidence().lock != null ? deny.evidence().lock : new EnrollmentVerdict.Deny());
+            EnrollmentVerdict.Lock lock = deny.evidence().lock;
+            return new Judgement(d, lock != null ? lock : new EnrollmentVerdict.Deny());
         }
         Evidence done = ((Pass<Evidence>) d).evidence();
         if (done.existing != null) {
@@ -215,18 +250,18 @@ final class EnrollmentPipeline {
         }
         Agent agent = newAgent(done);
         return new Judgement(d, new EnrollmentVerdict.Admit(agent, denials.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
-                agent.id(), done.attempt.key(), done.attempt.installer(), agent.groupId(), agent.status().name(), done.attempt.agentFingerprint())));
+                agent.id(), done.attempt().key(), done.attempt().installer(), agent.groupId(), agent.status().name(), done.attempt().agentFingerprint())));
     }
 
     private Agent newAgent(Evidence e) {
-        boolean approval = e.settings.requireApproval();
-        AccessKey key = e.facts.key().orElseThrow();
-        return new Agent(AgentId.random(), e.attempt.organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
-                e.ctx.receivedAt(), key.id(), Optional.of(e.attempt.installer()), e.request.facts().hostname(),
-                Platform.parse(e.request.facts().platform()), e.attempt.agentFingerprint(),
-                AgentKeyType.ofWireName(e.request.keyAlgorithm().wireName()).orElseThrow(), e.ctx.receivedAt(), approval ? 0 : 1,
+        boolean approval = e.settings().requireApproval();
+        AccessKey key = e.facts().key().orElseThrow();
+        return new Agent(AgentId.random(), e.attempt().organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
+                e.ctx.receivedAt(), key.id(), Optional.of(e.attempt().installer()), e.request().facts().hostname(),
+                Platform.parse(e.request().facts().platform()), e.attempt().agentFingerprint(),
+                AgentKeyType.ofWireName(e.request().keyAlgorithm().wireName()).orElseThrow(), e.ctx.receivedAt(), approval ? 0 : 1,
                 approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()),
-                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings.agentCredentialTtl())), 0);
+                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings().agentCredentialTtl())), 0);
     }
 
     /**
@@ -235,9 +270,9 @@ final class EnrollmentPipeline {
      * its answer was lost, or replayed by someone who captured it, gets nothing the first answer did not hold.
      */
     private EnrollmentResult answer(Agent agent, Evidence e) {
-        List<Group> path = agent.groupId().equals(e.facts.key().map(AccessKey::groupId).orElse(null)) ? e.facts.groupPath()
+        List<Group> path = agent.groupId().equals(e.facts().key().map(AccessKey::groupId).orElse(null)) ? e.facts().groupPath()
                 : admin.groups().pathFromRoot(agent.organizationId(), agent.groupId());
-        Placement placement = placement(agent, e.facts.organization().map(o -> o.name()).orElseThrow(), path);
+        Placement placement = placement(agent, e.facts().organization().map(o -> o.name()).orElseThrow(), path);
         return switch (agent.status()) {
             // Approved while its first answer was lost: it learns its agent id, and its first poll gets generation 1.
             case PENDING -> new Pending(agent, placement);
@@ -248,7 +283,7 @@ final class EnrollmentPipeline {
     }
 
     private EnrollmentResult enrolled(Agent agent, List<Group> path, Placement placement, Evidence e) {
-        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.facts.activeSigningKeyId());
+        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.facts().activeSigningKeyId());
         return new EnrollmentResult.Enrolled(agent, c.enrolled(placement, agent.credentialGeneration()));
     }
 
@@ -267,15 +302,15 @@ final class EnrollmentPipeline {
             if (e.token == null || !SUSPECT.contains(d.reason())) {
                 denials.countFailure(ThrottleBuckets.enrollFrom(e.address()), e.ctx.receivedAt(), policy.addressThreshold());
             } else {
-                denials.countKeyFailure(e.attempt.organization(), e.attempt.key(), e.address(), e.ctx.receivedAt());
+                denials.countKeyFailure(e.attempt().organization(), e.attempt().key(), e.address(), e.ctx.receivedAt());
             }
         }
         if (e.token == null) {
             denials.logUnverified("enrollment", d.reason(), e.address());
         } else if (e.lock == null) {
-            denials.refused(denials.decisionEvent(e.ctx, e.attempt.organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt.key(),
-                    e.attempt.installer(), e.facts == null ? null : e.facts.key().map(AccessKey::groupId).orElse(null), d.reason().name(),
-                    e.attempt.agentFingerprint()), e.address());
+            denials.refused(denials.decisionEvent(e.ctx, e.attempt().organization(), AuditAction.ENROLLMENT_DENIED, null, e.attempt().key(),
+                    e.attempt().installer(), e.facts == null ? null : e.facts().key().map(AccessKey::groupId).orElse(null), d.reason().name(),
+                    e.attempt().agentFingerprint()), e.address());
         }
         return new Denied(d.reason(), retry.filter(r -> !r.isNegative()));
     }
@@ -290,10 +325,10 @@ final class EnrollmentPipeline {
             return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), Optional.empty());
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        Judgement judged = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt)), trace);
+        Judgement judged = judge(verified.withFacts(store.agents().enrollmentFacts(verified.attempt())), trace);
         EnrollmentVerdict v = judged.verdict();
         if (judged.decision() instanceof Deny<Evidence> d) {
-            return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts.key().map(AccessKey::groupId));
+            return dryRun(trace, DryRun.Conclusion.WOULD_DENY, Optional.of(d.reason()), d.evidence().facts().key().map(AccessKey::groupId));
         }
         Evidence e = ((Pass<Evidence>) judged.decision()).evidence();
         if (v instanceof EnrollmentVerdict.Existing x) {
@@ -301,7 +336,7 @@ final class EnrollmentPipeline {
             return dryRun(trace, DryRun.Conclusion.ALREADY_ENROLLED, Optional.empty(), Optional.of(x.agent().groupId()));
         }
         Agent would = ((EnrollmentVerdict.Admit) v).agent();
-        trace.passed("enrollment", () -> "would land in " + Groups.pathText(e.facts.groupPath()) + " as " + would.status());
+        trace.passed("enrollment", () -> "would land in " + Groups.pathText(e.facts().groupPath()) + " as " + would.status());
         return dryRun(trace, would.status() == AgentStatus.PENDING ? DryRun.Conclusion.WOULD_ENROLL_PENDING_APPROVAL : DryRun.Conclusion.WOULD_ENROLL,
                 Optional.empty(), Optional.of(would.groupId()));
     }
@@ -326,21 +361,21 @@ final class EnrollmentPipeline {
             EnrollmentRequest r = EnrollmentRequest.parse(e.body);
             return Steps.pass(e.withRequest(r), () -> r.facts().hostname() + " (" + r.facts().platform() + ")");
         } catch (RequestException ex) {
-            return unverified(e, DenialReason.of(ex.problem()), ex.getMessage());
+            return unverified(e, DenialReason.of(ex.problem()), Objects.requireNonNullElse(ex.getMessage(), "malformed request"));
         }
     }
 
     private Decision<Evidence> verifyToken(Evidence e) {
         VerifiedEnrollmentToken t;
         try {
-            t = verifier.verify(e.request.token());
+            t = verifier.verify(e.request().token());
         } catch (TokenException ex) {
-            return unverified(e, DenialReason.of(ex.reason()), ex.getMessage());
+            return unverified(e, DenialReason.of(ex.reason()), Objects.requireNonNullElse(ex.getMessage(), "token refused"));
         }
         EnrollmentClaims c = t.claims();
         EnrollmentAttempt attempt = new EnrollmentAttempt(OrganizationId.parse(c.organizationId()), InstallerId.parse(c.installerId()),
-                AccessKeyId.parse(c.accessKeyId()), t.signingKeyId(), e.request.publicKeyFingerprint(), e.request.nonce(),
-                Possession.nonceExpiry(e.request.timestamp(), policy.maxClockSkew()), e.ctx.receivedAt(),
+                AccessKeyId.parse(c.accessKeyId()), t.signingKeyId(), e.request().publicKeyFingerprint(), e.request().nonce(),
+                Possession.nonceExpiry(e.request().timestamp(), policy.maxClockSkew()), e.ctx.receivedAt(),
                 Optional.of(ThrottleBuckets.keyFrom(AccessKeyId.parse(c.accessKeyId()), e.address())));
         Evidence verified = e.withToken(t, attempt);
         if (!c.issuer().equals(issuer)) {
@@ -369,23 +404,23 @@ final class EnrollmentPipeline {
         if (!(d instanceof Deny<Evidence> deny)) {
             return d;
         }
-        Optional<Instant> blocked = store.throttles().blockedUntil(e.attempt.throttleBucket().orElseThrow(), e.ctx.receivedAt());
-        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt.key() + " is blocked until " + blocked.get()
+        Optional<Instant> blocked = store.throttles().blockedUntil(e.attempt().throttleBucket().orElseThrow(), e.ctx.receivedAt());
+        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt().key() + " is blocked until " + blocked.get()
                 + " (" + deny.reason() + ")", e.blocked(blocked.get())) : d;
     }
 
     private Decision<Evidence> clockAgrees(Evidence e) {
-        return Possession.clock(e, e.request.timestamp(), e.ctx.receivedAt(), policy.maxClockSkew());
+        return Possession.clock(e, e.request().timestamp(), e.ctx.receivedAt(), policy.maxClockSkew());
     }
 
     private Decision<Evidence> signingKeyExists(Evidence e) {
-        return e.facts.signingKeyKnown() ? Steps.pass(e, () -> "signing key " + e.attempt.signingKeyId() + " still exists")
-                : Steps.deny(DenialReason.UNKNOWN_SIGNING_KEY, "signing key " + e.attempt.signingKeyId() + " was removed", e);
+        return e.facts().signingKeyKnown() ? Steps.pass(e, () -> "signing key " + e.attempt().signingKeyId() + " still exists")
+                : Steps.deny(DenialReason.UNKNOWN_SIGNING_KEY, "signing key " + e.attempt().signingKeyId() + " was removed", e);
     }
 
     private Decision<Evidence> notThrottled(Evidence e) {
-        Optional<Instant> blocked = e.facts.blockedUntil();
-        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt.key() + " is blocked from "
+        Optional<Instant> blocked = e.facts().blockedUntil();
+        return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt().key() + " is blocked from "
                 + e.address().getHostAddress() + " until " + blocked.get(), e.blocked(blocked.get()))
                 : Steps.pass(e, () -> "not blocked");
     }
@@ -397,7 +432,7 @@ final class EnrollmentPipeline {
      * a renewal proving an old generation locks it, whichever installer the copy came with.
      */
     private Decision<Evidence> oneIdentity(Evidence e) {
-        Optional<Agent> held = e.facts.existingAgent();
+        Optional<Agent> held = e.facts().existingAgent();
         if (held.isEmpty()) {
             return Steps.pass(e, () -> "a new agent key");
         }
@@ -420,36 +455,36 @@ final class EnrollmentPipeline {
         after.put("status", AgentStatus.LOCKED.name());
         after.put("reason", "clone: an enrollment presented the key of the agent at generation " + a.credentialGeneration());
         after.put("sourceAddress", e.address().getHostAddress());
-        after.put("installer", e.attempt.installer().value());
-        after.put("key", e.attempt.key().value());
+        after.put("installer", e.attempt().installer().value());
+        after.put("key", e.attempt().key().value());
         after.put("currentGeneration", Long.toString(a.credentialGeneration()));
         return after;
     }
 
     private Decision<Evidence> installerRecorded(Evidence e) {
-        Optional<InstallerRecord> r = e.facts.installer();
-        if (r.isEmpty() || !r.get().accessKeyId().equals(e.attempt.key()) || !r.get().signingKeyId().equals(e.attempt.signingKeyId())) {
-            return Steps.deny(DenialReason.TOKEN_UNKNOWN, "no record of installer " + e.attempt.installer(), e);
+        Optional<InstallerRecord> r = e.facts().installer();
+        if (r.isEmpty() || !r.get().accessKeyId().equals(e.attempt().key()) || !r.get().signingKeyId().equals(e.attempt().signingKeyId())) {
+            return Steps.deny(DenialReason.TOKEN_UNKNOWN, "no record of installer " + e.attempt().installer(), e);
         }
         if (r.get().isRevoked()) {
-            return Steps.deny(DenialReason.TOKEN_REVOKED, "installer " + e.attempt.installer() + " was revoked", e);
+            return Steps.deny(DenialReason.TOKEN_REVOKED, "installer " + e.attempt().installer() + " was revoked", e);
         }
         if (r.get().isExhausted() && e.existing == null) {
             // A retry of the computer that used it (its answer was lost) passed above as that agent's enrollment again.
-            return Steps.deny(DenialReason.INSTALLER_USED, "installer " + e.attempt.installer() + " admits " + r.get().maxUses().getAsLong()
+            return Steps.deny(DenialReason.INSTALLER_USED, "installer " + e.attempt().installer() + " admits " + r.get().maxUses().getAsLong()
                     + " computer(s) and was used", e);
         }
-        return Steps.pass(e, () -> "installer " + e.attempt.installer() + " is recorded and not revoked");
+        return Steps.pass(e, () -> "installer " + e.attempt().installer() + " is recorded and not revoked");
     }
 
     private Decision<Evidence> keyAdmits(Evidence e) {
-        Optional<AccessKey> found = e.facts.key();
+        Optional<AccessKey> found = e.facts().key();
         if (found.isEmpty()) {
-            return Steps.deny(DenialReason.KEY_NOT_FOUND, "access key " + e.attempt.key() + " does not exist", e);
+            return Steps.deny(DenialReason.KEY_NOT_FOUND, "access key " + e.attempt().key() + " does not exist", e);
         }
         AccessKey key = found.get();
         AccessKeyStatus status = key.status(e.ctx.receivedAt());
-        EffectiveSettings settings = EffectiveSettings.resolve(e.facts.groupPath());
+        EffectiveSettings settings = EffectiveSettings.resolve(e.facts().groupPath());
         if (status == AccessKeyStatus.EXHAUSTED && e.existing != null && e.existing.accessKeyId().equals(key.id())) {
             return Steps.pass(e.withSettings(settings), () -> "exhausted by this agent's own enrollment: a retry");
         }
@@ -458,7 +493,7 @@ final class EnrollmentPipeline {
             return Steps.deny(refusal.get(), "access key " + key.id() + " is " + status, e);
         }
         return Steps.pass(e.withSettings(settings), () -> "key " + key.id() + " (" + key.name() + ") points at "
-                + Groups.pathText(e.facts.groupPath()));
+                + Groups.pathText(e.facts().groupPath()));
     }
 
     /** The refusal for a key that is not enabled. */
@@ -475,13 +510,13 @@ final class EnrollmentPipeline {
         if (e.existing != null) {
             return Steps.pass(e, () -> "already enrolled: admitted when it first enrolled");
         }
-        AccessKey key = e.facts.key().orElseThrow();
+        AccessKey key = e.facts().key().orElseThrow();
         InetAddress address = e.address();
-        if (!e.settings.allowedNetworks().allows(address) || !key.restrictions().networks().map(n -> n.allows(address)).orElse(true)) {
+        if (!e.settings().allowedNetworks().allows(address) || !key.restrictions().networks().map(n -> n.allows(address)).orElse(true)) {
             return Steps.deny(DenialReason.NETWORK_NOT_ALLOWED, address.getHostAddress() + " is outside the allowed networks", e);
         }
-        Platform platform = Platform.parse(e.request.facts().platform());
-        if (!e.settings.allowedPlatforms().allows(platform) || !key.restrictions().platforms().map(p -> p.allows(platform)).orElse(true)
+        Platform platform = Platform.parse(e.request().facts().platform());
+        if (!e.settings().allowedPlatforms().allows(platform) || !key.restrictions().platforms().map(p -> p.allows(platform)).orElse(true)
                 || !e.claims().platform().map(p -> p.equals(platform.wireName())).orElse(true)) {
             return Steps.deny(DenialReason.PLATFORM_NOT_ALLOWED, platform.wireName() + " is not allowed", e);
         }

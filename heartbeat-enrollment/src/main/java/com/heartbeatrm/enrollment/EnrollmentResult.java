@@ -9,7 +9,11 @@ import com.heartbeatrm.core.Agent;
  */
 public sealed interface EnrollmentResult permits EnrollmentResult.Enrolled, Pending, Denied {
 
-    /** The protocol answer. */
+    /**
+     * The protocol answer: what the agent is told.
+     *
+     * @return enrolled with the first credential, pending, or denied, as the protocol encodes it
+     */
     EnrollmentResponse toResponse();
 
     /** The agent is ACTIVE and holds its first credential. Prints redacted. */

@@ -75,32 +75,56 @@ public final class HeartbeatServer implements AutoCloseable {
      *
      * @param issuer names this deployment in every token and credential (for example its public URL): printable
      *               ASCII without spaces, at most 200 characters
+     * @param store where everything is kept; one store per deployment, shared by every node
+     * @param kek wraps the signing keys' private halves in the store
+     * @return a builder; not thread-safe
+     * @throws InvalidInputException when {@code issuer} is not of that form
      */
     public static Builder builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
         return new Builder(store, kek, issuer);
     }
 
-    /** Organizations, groups and their settings, access keys, agents (approvals, unlock) and the audit log. */
+    /**
+     * The administration facade: every change it makes is audited in the same transaction.
+     *
+     * @return organizations, groups and their settings, access keys, agents (approvals, unlock) and the audit log
+     */
     public HeartbeatAdmin admin() {
         return admin;
     }
 
-    /** The signing keys: ensure, rotate, list, remove, export, and the set agents pin. */
+    /**
+     * The issuer signing keys.
+     *
+     * @return ensure, rotate, list, remove, export, and the set agents pin; thread-safe
+     */
     public SigningKeys signingKeys() {
         return signingKeys;
     }
 
-    /** Issue, pack, revoke, list and check installers. */
+    /**
+     * The installers this deployment issues.
+     *
+     * @return issue, pack, revoke, list and check installers; thread-safe
+     */
     public Installers installers() {
         return installers;
     }
 
-    /** Check the credentials agents present to the host's own APIs. */
+    /**
+     * Checks of agent credentials.
+     *
+     * @return what checks the credentials agents present to the host's own APIs; thread-safe
+     */
     public AgentCredentials credentials() {
         return credentials;
     }
 
-    /** Which keys are blocked from which addresses, and lifting those blocks. */
+    /**
+     * The throttle of access keys by address.
+     *
+     * @return which keys are blocked from which addresses, and lifting those blocks
+     */
     public KeyThrottles keyThrottles() {
         return keyThrottles;
     }
@@ -120,12 +144,18 @@ public final class HeartbeatServer implements AutoCloseable {
      * Runs one retention sweep now (see {@link RetentionPolicy}): the stale and ephemeral agent rules of every group,
      * and the audit and installer retention of the policy. Safe on every node of a cluster at once; each change is
      * made, and audited, once.
+     *
+     * @return what the sweep removed or changed, and whether it stopped at the policy's bound on work
      */
     public SweepReport sweep() {
         return sweeper.run();
     }
 
-    /** The transport-neutral enrollment and renewal endpoint. */
+    /**
+     * The transport-neutral endpoint a servlet or another HTTP layer calls.
+     *
+     * @return the enrollment and renewal endpoint over this server
+     */
     public EnrollmentEndpoint endpoint() {
         return endpoint;
     }
@@ -135,12 +165,23 @@ public final class HeartbeatServer implements AutoCloseable {
      * as ACTIVE with a credential, or PENDING when the group requires approval. See {@link EnrollmentPipeline} for the
      * steps; every refusal is a typed {@link Denied}, never an exception, except a
      * {@link com.heartbeatrm.core.StoreException} when the store cannot answer.
+     *
+     * @param body the request body as received, at most {@link com.heartbeatrm.protocol.EnrollmentProtocol#MAX_BODY_BYTES} bytes; not changed
+     * @param ctx the sender's address and the time of arrival
+     * @return enrolled (with its credential), pending approval, or denied with its reason
      */
     public EnrollmentResult enroll(byte[] body, RequestContext ctx) {
         return observed("enrollment", enrollment::enroll, observer::enrolled, body, ctx);
     }
 
-    /** Renews an agent's credential, or answers a pending agent's poll; see {@link RenewalPipeline}. */
+    /**
+     * Renews an agent's credential, or answers a pending agent's poll; see {@link RenewalPipeline}. Refusals are typed
+     * results, as for {@link #enroll}.
+     *
+     * @param body the request body as received; not changed
+     * @param ctx the sender's address and the time of arrival
+     * @return renewed (with the next credential), still pending, or denied with its reason
+     */
     public RenewalResult renew(byte[] body, RequestContext ctx) {
         return observed("renewal", renewal::renew, observer::renewed, body, ctx);
     }
@@ -160,26 +201,53 @@ public final class HeartbeatServer implements AutoCloseable {
         return r;
     }
 
-    /** What an enrollment request would do, step by step, storing nothing. For support staff and admin screens. */
+    /**
+     * What an enrollment request would do, step by step, storing nothing: no key use, nonce, throttle count, agent
+     * or audit event. For support staff and admin screens.
+     *
+     * @param body the request body as an agent would send it
+     * @param ctx the address and time to judge it for
+     * @return each step's outcome and the conclusion
+     */
     public DryRun explain(byte[] body, RequestContext ctx) {
         return enrollment.explain(Objects.requireNonNull(body, "body"), Objects.requireNonNull(ctx, "ctx"));
     }
 
-    /** A context for a request that arrives now, by this server's clock. */
+    /**
+     * A context for a request that arrives now, by this server's clock.
+     *
+     * @param remoteAddress the sender's address, as the transport saw it (after any trusted proxy)
+     * @return the address with this server's current time
+     */
     public RequestContext contextFor(InetAddress remoteAddress) {
         return new RequestContext(remoteAddress, clock.instant());
     }
 
-    /** Disables the organization's pending agents that waited longer than the policy's pending TTL; returns how many. */
+    /**
+     * Disables the organization's pending agents that waited longer than the policy's pending TTL, each with its
+     * audit event.
+     *
+     * @param org the organization
+     * @return how many agents were disabled
+     */
     public int expirePending(OrganizationId org) {
         return admin.agents().expirePending(org, policy.pendingTtl());
     }
 
+    /**
+     * The policy this server was built with.
+     *
+     * @return limits and throttles of the enrollment and renewal pipelines
+     */
     public EnrollmentPolicy policy() {
         return policy;
     }
 
-    /** The store this server runs on, as it describes itself (for health pages; it never prints credentials). */
+    /**
+     * The store this server runs on, as it describes itself (for health pages).
+     *
+     * @return the store's own description; it never contains credentials
+     */
     public String describeStore() {
         return store.toString();
     }
@@ -189,6 +257,7 @@ public final class HeartbeatServer implements AutoCloseable {
         return "HeartbeatServer[" + installers.issuer() + ", " + store + "]";
     }
 
+    /** Configures a {@link HeartbeatServer}; every setter checks its value at once. Not thread-safe. */
     public static final class Builder {
         private final HeartbeatStore store;
         private final KeyEncryptionKey kek;
@@ -210,30 +279,59 @@ public final class HeartbeatServer implements AutoCloseable {
             this.issuer = issuer;
         }
 
+        /**
+         * The clock for every expiry, timestamp and throttle window; the system's UTC clock unless set.
+         *
+         * @param c the clock; tests pass a fixed or a stepping one
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
+        /**
+         * The enrollment and renewal policy; {@link EnrollmentPolicy#DEFAULTS} unless set.
+         *
+         * @param p the policy
+         * @return this builder
+         */
         public Builder policy(EnrollmentPolicy p) {
             this.policy = Objects.requireNonNull(p, "policy");
             return this;
         }
 
-        /** The enrollment service's base URLs (each ending in {@code /}) that installers name unless asked otherwise. */
+        /**
+         * The enrollment service's base URLs that installers name unless asked otherwise.
+         *
+         * @param baseUrls 1 to {@link EnrollmentClaims#MAX_ENDPOINTS} https URLs, each ending in {@code /}
+         * @return this builder
+         * @throws InvalidInputException when the list is empty, too long, or holds a URL of another form
+         */
         public Builder endpoints(List<URI> baseUrls) {
             this.endpoints = InstallerRequest.builder().endpoints(baseUrls).build().endpoints();
             return this;
         }
 
-        /** The TLS key pins that installers name unless asked otherwise (for example the current and the next key). */
+        /**
+         * The TLS key pins that installers name unless asked otherwise (for example the current and the next key).
+         *
+         * @param pins at most {@link EnrollmentClaims#MAX_PINS} SHA-256 pins in base64url; copied
+         * @return this builder
+         * @throws InvalidInputException when there are too many or one is malformed
+         */
         public Builder tlsPins(List<String> pins) {
             List<String> copy = checkPins(pins);
             this.pins = () -> copy;
             return this;
         }
 
-        /** Pins read at each issue, so a TLS key rotation applies without a restart. */
+        /**
+         * Pins read at each issue, so a TLS key rotation applies without a restart.
+         *
+         * @param pins called on every issue, from any thread; what it returns is checked as {@link #tlsPins(List)} checks
+         * @return this builder
+         */
         public Builder tlsPins(Supplier<List<String>> pins) {
             Objects.requireNonNull(pins, "pins");
             this.pins = () -> checkPins(pins.get());
@@ -248,12 +346,23 @@ public final class HeartbeatServer implements AutoCloseable {
             return List.copyOf(pins);
         }
 
+        /**
+         * Who is told of every enrollment and renewal (metrics); {@link EnrollmentObserver#NONE} unless set.
+         *
+         * @param o called on the request's thread after the answer is decided; its failures are logged, not thrown
+         * @return this builder
+         */
         public Builder observer(EnrollmentObserver o) {
             this.observer = Objects.requireNonNull(o, "observer");
             return this;
         }
 
-        /** What the retention sweeper removes and how often it runs; {@link RetentionPolicy#DEFAULTS} unless set. */
+        /**
+         * What the retention sweeper removes and how often it runs; {@link RetentionPolicy#DEFAULTS} unless set.
+         *
+         * @param p the policy
+         * @return this builder
+         */
         public Builder retention(RetentionPolicy p) {
             this.retention = Objects.requireNonNull(p, "retention");
             return this;
@@ -263,12 +372,20 @@ public final class HeartbeatServer implements AutoCloseable {
          * Keeps the issuer signing keys on a PKCS#11 token or HSM: new keys (the first one, and every rotation) are
          * ECDSA P-256 keys generated there and never leave it; keys already on it are found again by their label.
          * Software keys the deployment still has keep verifying and endorse the first key on the token.
+         *
+         * @param token the logged-in token
+         * @return this builder
          */
         public Builder issuerToken(Pkcs11IssuerToken token) {
             this.issuerToken = Optional.of(Objects.requireNonNull(token, "token"));
             return this;
         }
 
+        /**
+         * The server; a background sweeper starts when the retention policy asks for one.
+         *
+         * @return a thread-safe server; {@link HeartbeatServer#close()} it when the node stops
+         */
         public HeartbeatServer build() {
             return new HeartbeatServer(this);
         }

@@ -76,7 +76,11 @@ public final class Installers {
         this.verifier = EnrollmentTokenVerifier.builder(keys::publicKey).clock(clock).ed25519(BcEd25519.ISSUER_KEYS).build();
     }
 
-    /** The deployment name every token carries ({@code iss}). */
+    /**
+     * The deployment name every token carries ({@code iss}); an enrollment refuses a token naming another.
+     *
+     * @return the issuer this server was built with
+     */
     public String issuer() {
         return issuer;
     }
@@ -90,6 +94,12 @@ public final class Installers {
      * Issues a bare token (recorded with format {@code token}), for a host that embeds it in its own way. Refused
      * with {@link AccessKeyNotUsableException} for a disabled, expired or exhausted key and {@link NotFoundException}
      * for a deleted one. A token never outlives its key; a platform must be one the key and its group allow.
+     *
+     * @param actor who issues it, for the audit event
+     * @param org the key's organization
+     * @param key the access key the token enrolls with
+     * @param request the installer's options ({@link InstallerRequest#DEFAULTS} for none)
+     * @return the recorded installer and its token (a secret: hand it only to the one who asked)
      */
     public IssuedToken issueToken(Actor actor, OrganizationId org, AccessKeyId key, InstallerRequest request) {
         Prepared p = prepare(actor, org, key, request);
@@ -101,6 +111,15 @@ public final class Installers {
      * The record is written after the last byte. If writing the record fails, the caller has sent an installer
      * whose token is unknown to the store, which every enrollment refuses ({@link DenialReason#TOKEN_UNKNOWN}):
      * abort the response so the receiver sees it incomplete.
+     *
+     * @param actor who issues it, for the audit event
+     * @param org the key's organization
+     * @param key the access key the token enrolls with
+     * @param request the installer's options ({@link InstallerRequest#DEFAULTS} for none)
+     * @param base the installer to pack the token into
+     * @param out where the installer goes; not closed
+     * @return the installer's record, with the digests of the base and of what was written
+     * @throws InstallerException when the base cannot take a token (its format, its size)
      */
     public InstallerRecord issue(Actor actor, OrganizationId org, AccessKeyId key, InstallerRequest request, BaseInstaller base,
             OutputStream out) throws InstallerException {
@@ -114,6 +133,15 @@ public final class Installers {
      * Issues an installer into {@code out}, a new path or a regular file it replaces (written to a temporary file
      * and moved into place, keeping the base file's mode minus group and other write). The record is written once
      * the file is in place; if that fails, the file is removed.
+     *
+     * @param actor who issues it, for the audit event
+     * @param org the key's organization
+     * @param key the access key the token enrolls with
+     * @param request the installer's options ({@link InstallerRequest#DEFAULTS} for none)
+     * @param base the installer to pack the token into
+     * @param out the file to write; its parent directory must exist
+     * @return the installer's record, with the digests of the base and of the file
+     * @throws InstallerException when the base cannot take a token (its format, its size)
      */
     public InstallerRecord issue(Actor actor, OrganizationId org, AccessKeyId key, InstallerRequest request, BaseInstaller base,
             Path out) throws InstallerException {
@@ -205,7 +233,17 @@ public final class Installers {
         return record;
     }
 
-    /** Revokes one installer: its token is refused from now on; the key and every other installer keep working. */
+    /**
+     * Revokes one installer: its token is refused from now on; the key and every other installer keep working.
+     * Revoking a revoked installer changes nothing and writes no audit event.
+     *
+     * @param actor who revokes it, for the audit event
+     * @param org the installer's organization
+     * @param id the installer
+     * @param reason the admin's words, at most 500 characters; blank for "no reason given"
+     * @return the installer as it is now
+     * @throws NotFoundException when the organization has no such installer
+     */
     public InstallerRecord revoke(Actor actor, OrganizationId org, InstallerId id, String reason) {
         Objects.requireNonNull(actor, "actor");
         InstallerRecord current = require(org, id);
@@ -219,20 +257,48 @@ public final class Installers {
                 Map.of("revoked", "true", "reason", r.reason(), "key", current.accessKeyId().value())));
     }
 
+    /**
+     * One installer's record, read from the store now.
+     *
+     * @param org the organization
+     * @param id the installer
+     * @return the record, revoked or not; empty when the organization has none with this id (or it was swept)
+     */
     public Optional<InstallerRecord> find(OrganizationId org, InstallerId id) {
         return store.installers().find(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "installer"));
     }
 
+    /**
+     * One installer's record, which must exist.
+     *
+     * @param org the organization
+     * @param id the installer
+     * @return the record, revoked or not
+     * @throws NotFoundException when the organization has no such installer
+     */
     public InstallerRecord require(OrganizationId org, InstallerId id) {
         return find(org, id).orElseThrow(() -> new NotFoundException("installer", id.value()));
     }
 
-    /** The organization's installers, oldest first. */
+    /**
+     * The organization's installers, oldest first.
+     *
+     * @param org the organization
+     * @param page where to start and how many
+     * @return one page, with the cursor of the next when there is one
+     */
     public Page<InstallerRecord> list(OrganizationId org, PageRequest page) {
         return store.installers().list(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(page, "page"));
     }
 
-    /** The installers issued for one key, oldest first. */
+    /**
+     * The installers issued for one key, oldest first.
+     *
+     * @param org the key's organization
+     * @param key the access key
+     * @param page where to start and how many
+     * @return one page, with the cursor of the next when there is one
+     */
     public Page<InstallerRecord> listByKey(OrganizationId org, AccessKeyId key, PageRequest page) {
         return store.installers().listByKey(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(key, "key"),
                 Objects.requireNonNull(page, "page"));
@@ -242,13 +308,16 @@ public final class Installers {
      * Checks a token as an enrollment would, without enrolling: the signature against the signing keys the store
      * has now, the issuer, the installer record (known, not revoked) and its access key (exists, enabled, not
      * expired, not exhausted). Never throws for bad input.
+     *
+     * @param token the token as an installer carries it
+     * @return valid, with its claims, or denied with the reason an enrollment would give
      */
     public TokenCheck check(EnrollmentToken token) {
         VerifiedEnrollmentToken verified;
         try {
             verified = verifier.verify(Objects.requireNonNull(token, "token"));
         } catch (TokenException e) {
-            return new TokenCheck.Denied(DenialReason.of(e.reason()), e.getMessage(), Optional.empty());
+            return new TokenCheck.Denied(DenialReason.of(e.reason()), Objects.requireNonNullElse(e.getMessage(), "token refused"), Optional.empty());
         }
         EnrollmentClaims c = verified.claims();
         Optional<EnrollmentClaims> named = Optional.of(c);

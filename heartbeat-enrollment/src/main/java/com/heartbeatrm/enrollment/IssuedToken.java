@@ -14,11 +14,20 @@ public final class IssuedToken {
         this.token = Objects.requireNonNull(token);
     }
 
+    /**
+     * The installer's record, as stored.
+     *
+     * @return the record (it holds no token text)
+     */
     public InstallerRecord record() {
         return record;
     }
 
-    /** The token to embed into an installer; it prints redacted. */
+    /**
+     * The token to embed into an installer; it prints redacted.
+     *
+     * @return the token, a secret until an agent enrolls with it
+     */
     public EnrollmentToken token() {
         return token;
     }

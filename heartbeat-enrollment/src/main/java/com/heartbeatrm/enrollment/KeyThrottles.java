@@ -34,8 +34,21 @@ public final class KeyThrottles {
         this.clock = clock;
     }
 
-    /** One key blocked from one source address. */
+    /**
+     * One key blocked from one source address.
+     *
+     * @param key the blocked access key
+     * @param sourceAddress the address it is blocked from, as the throttle bucket names it (an IP address)
+     * @param until when the block ends by itself
+     */
     public record KeyThrottle(AccessKeyId key, String sourceAddress, Instant until) {
+        /**
+         * Checks that no component is null.
+         *
+         * @param key the blocked access key
+         * @param sourceAddress the address it is blocked from, as the throttle bucket names it (an IP address)
+         * @param until when the block ends by itself
+         */
         public KeyThrottle {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(sourceAddress, "sourceAddress");
@@ -43,7 +56,14 @@ public final class KeyThrottles {
         }
     }
 
-    /** The blocks on one key of the organization, now. */
+    /**
+     * The blocks on one key of the organization, now.
+     *
+     * @param org the key's organization
+     * @param key the access key
+     * @return the blocks still in force, one per address
+     * @throws com.heartbeatrm.core.NotFoundException when the organization has no such key
+     */
     public List<KeyThrottle> list(OrganizationId org, AccessKeyId key) {
         admin.accessKeys().require(org, key);
         List<KeyThrottle> out = new ArrayList<>();
@@ -53,7 +73,12 @@ public final class KeyThrottles {
         return List.copyOf(out);
     }
 
-    /** The blocks on every key of the organization, now, by key. */
+    /**
+     * The blocks on every key of the organization, now, by key.
+     *
+     * @param org the organization
+     * @return per key with a block in force, its blocks; keys without one are absent
+     */
     public Map<AccessKeyId, List<KeyThrottle>> listAll(OrganizationId org) {
         Objects.requireNonNull(org, "organization");
         Map<AccessKeyId, List<KeyThrottle>> out = new LinkedHashMap<>();
@@ -72,7 +97,15 @@ public final class KeyThrottles {
         return out;
     }
 
-    /** Lifts every block on the key, from every address; returns how many there were. */
+    /**
+     * Lifts every block on the key, from every address, with one audit event in the same transaction.
+     *
+     * @param actor who lifts them, for the audit event
+     * @param org the key's organization
+     * @param key the access key
+     * @return how many blocks there were
+     * @throws com.heartbeatrm.core.NotFoundException when the organization has no such key
+     */
     public int lift(Actor actor, OrganizationId org, AccessKeyId key) {
         Objects.requireNonNull(actor, "actor");
         admin.accessKeys().require(org, key);

@@ -6,6 +6,11 @@ import com.heartbeatrm.core.HeartbeatException;
 public class KeyUnwrapException extends HeartbeatException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure to unwrap.
+     *
+     * @param message names the key's id, never key material
+     */
     public KeyUnwrapException(String message) {
         super(message);
     }

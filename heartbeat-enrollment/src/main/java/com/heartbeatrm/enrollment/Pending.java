@@ -8,8 +8,17 @@ import java.util.Objects;
 /**
  * The agent exists but waits for an administrator's approval: the answer to its enrollment and to each poll (a
  * renewal request) until it is approved, when the poll returns its first credential.
+ *
+ * @param agent the pending agent as stored
+ * @param placement the organization's name and group path, as the agent is told them
  */
 public record Pending(Agent agent, Placement placement) implements EnrollmentResult, RenewalResult {
+    /**
+     * Checks that no component is null.
+     *
+     * @param agent the pending agent as stored
+     * @param placement the organization's name and group path, as the agent is told them
+     */
     public Pending {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(placement, "placement");

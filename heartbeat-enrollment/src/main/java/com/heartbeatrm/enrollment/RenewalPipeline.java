@@ -35,9 +35,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renewal: an enrolled agent proves possession of its key and presents the credential it holds, and gets the
@@ -99,10 +101,15 @@ final class RenewalPipeline {
         this.policy = policy;
     }
 
-    /** What the pipeline knows about one renewal so far. */
-    record Evidence(RequestContext ctx, byte[] body, RenewalRequest request, long presentedGeneration, Optional<String> credentialKeyId,
-            Optional<String> credentialRefusal, RenewalAttempt attempt, RenewalFacts facts, Agent agent, RenewalVerdict verdict,
-            Optional<Instant> blockedUntil) {
+    /**
+     * What the pipeline knows about one renewal so far. What a step fills in is null before it: the accessors
+     * {@link #request()}, {@link #attempt()}, {@link #facts()}, {@link #agent()} and {@link #verdict()} are for the steps after the one that fills them, and
+     * throw if a step is out of order; a denial reads the fields, where null says how far the request got. {@code agent}
+     * is null until the identity step found it, {@code verdict} until a step decided one.
+     */
+    record Evidence(RequestContext ctx, byte[] body, @Nullable RenewalRequest request, long presentedGeneration, Optional<String> credentialKeyId,
+            Optional<String> credentialRefusal, @Nullable RenewalAttempt attempt, @Nullable RenewalFacts facts, @Nullable Agent agent,
+            @Nullable RenewalVerdict verdict, Optional<Instant> blockedUntil) {
         static Evidence of(byte[] body, RequestContext ctx) {
             return new Evidence(ctx, body, null, 0, Optional.empty(), Optional.empty(), null, null, null, null, Optional.empty());
         }
@@ -131,6 +138,31 @@ final class RenewalPipeline {
             return new Evidence(ctx, body, request, presentedGeneration, credentialKeyId, credentialRefusal, attempt, facts, agent, verdict, Optional.of(until));
         }
 
+        @Override
+        public RenewalRequest request() {
+            return Steps.filled(request, "request");
+        }
+
+        @Override
+        public RenewalAttempt attempt() {
+            return Steps.filled(attempt, "attempt");
+        }
+
+        @Override
+        public RenewalFacts facts() {
+            return Steps.filled(facts, "facts");
+        }
+
+        @Override
+        public Agent agent() {
+            return Steps.filled(agent, "agent");
+        }
+
+        @Override
+        public RenewalVerdict verdict() {
+            return Steps.filled(verdict, "verdict");
+        }
+
         InetAddress address() {
             return ctx.remoteAddress();
         }
@@ -143,7 +175,7 @@ final class RenewalPipeline {
             return denied(d);
         }
         Evidence verified = ((Pass<Evidence>) before).evidence();
-        Committed<RenewalCommit, Judgement> done = store.agents().judgeAndRenew(verified.attempt, facts -> judge(verified.withFacts(facts)));
+        Committed<RenewalCommit, Judgement> done = store.agents().judgeAndRenew(verified.attempt(), facts -> judge(verified.withFacts(facts)));
         RenewalCommit commit = done.commit();
         Decision<Evidence> decision = done.judged().decision();
         if (commit instanceof RenewalCommit.Replayed) {
@@ -155,12 +187,12 @@ final class RenewalPipeline {
         }
         Evidence e = ((Pass<Evidence>) decision).evidence();
         Agent agent = ((RenewalCommit.Applied) commit).agent();
-        var placement = EnrollmentPipeline.placement(agent, e.facts.organization().orElseThrow().name(), e.facts.groupPath());
+        var placement = EnrollmentPipeline.placement(agent, e.facts().organization().orElseThrow().name(), e.facts().groupPath());
         if (e.verdict instanceof RenewalVerdict.Poll) {
             return new Pending(agent, placement);
         }
         // The generation's own issue time: a resent renewal gets the credential it was given, never a later expiry.
-        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts.groupPath()), e.facts.activeSigningKeyId());
+        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts().groupPath()), e.facts().activeSigningKeyId());
         return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 
@@ -174,7 +206,7 @@ final class RenewalPipeline {
         if (d instanceof Deny<Evidence> deny) {
             return new Judgement(d, deny.evidence().verdict instanceof RenewalVerdict.Change change ? change : new RenewalVerdict.Deny());
         }
-        return new Judgement(d, ((Pass<Evidence>) d).evidence().verdict);
+        return new Judgement(d, ((Pass<Evidence>) d).evidence().verdict());
     }
 
     private RenewalResult denied(Deny<Evidence> d) {
@@ -185,7 +217,7 @@ final class RenewalPipeline {
             denials.countFailure(ThrottleBuckets.renewFrom(e.address()), now, policy.addressThreshold());
         }
         if (e.facts != null && e.facts.agent().isPresent()) {
-            Agent a = e.facts.agent().get();
+            Agent a = e.facts().agent().get();
             // A lock or an expiry carries its own audit event; any other refusal of a known agent gets this one.
             if (!(e.verdict instanceof RenewalVerdict.Change)) {
                 denials.refused(AuditEvent.of(now, a.organizationId(), Actor.SYSTEM, AuditAction.CREDENTIAL_RENEWAL_DENIED, Subject.of(a.id()),
@@ -205,12 +237,12 @@ final class RenewalPipeline {
             RenewalRequest r = RenewalRequest.parse(e.body);
             return Steps.pass(e.withRequest(r), () -> "agent " + r.agentId());
         } catch (RequestException ex) {
-            return unproven(e, DenialReason.of(ex.problem()), ex.getMessage());
+            return unproven(e, DenialReason.of(ex.problem()), Objects.requireNonNullElse(ex.getMessage(), "malformed request"));
         }
     }
 
     private Decision<Evidence> proofVerifies(Evidence e) {
-        Decision<Evidence> d = Possession.proof(e, e.request.proofVerifies(BcEd25519.PLAIN));
+        Decision<Evidence> d = Possession.proof(e, e.request().proofVerifies(BcEd25519.PLAIN));
         return d instanceof Deny<Evidence> deny ? unproven(e, deny.reason(), deny.detail()) : d;
     }
 
@@ -230,12 +262,12 @@ final class RenewalPipeline {
         long generation = 0;
         Optional<String> kid = Optional.empty();
         Optional<String> refusal = Optional.empty();
-        if (e.request.credential().isPresent()) {
+        if (e.request().credential().isPresent()) {
             try {
-                VerifiedCredential v = credentials.verify(e.request.credential().get(), keys::cachedPublicKey);
+                VerifiedCredential v = credentials.verify(e.request().credential().get(), keys::cachedPublicKey);
                 CredentialClaims c = v.claims();
-                if (!c.agentId().equals(e.request.agentId()) || !c.organizationId().equals(e.request.organizationId())
-                        || !c.publicKeyFingerprint().equals(e.request.publicKeyFingerprint())) {
+                if (!c.agentId().equals(e.request().agentId()) || !c.organizationId().equals(e.request().organizationId())
+                        || !c.publicKeyFingerprint().equals(e.request().publicKeyFingerprint())) {
                     refusal = Optional.of("the presented credential is another agent's");
                 } else {
                     kid = Optional.of(v.signingKeyId());
@@ -245,8 +277,8 @@ final class RenewalPipeline {
                 refusal = Optional.of("the presented credential does not verify: " + ex.reason());
             }
         }
-        RenewalAttempt attempt = new RenewalAttempt(OrganizationId.parse(e.request.organizationId()), AgentId.parse(e.request.agentId()),
-                e.request.publicKeyFingerprint(), kid, e.request.nonce(), Possession.nonceExpiry(e.request.timestamp(), policy.maxClockSkew()),
+        RenewalAttempt attempt = new RenewalAttempt(OrganizationId.parse(e.request().organizationId()), AgentId.parse(e.request().agentId()),
+                e.request().publicKeyFingerprint(), kid, e.request().nonce(), Possession.nonceExpiry(e.request().timestamp(), policy.maxClockSkew()),
                 e.ctx.receivedAt(), Optional.of(ThrottleBuckets.renewFrom(e.address())));
         long presented = generation;
         Optional<String> refused = refusal;
@@ -260,25 +292,25 @@ final class RenewalPipeline {
     }
 
     private Decision<Evidence> agentHoldsTheKey(Evidence e) {
-        Optional<Agent> found = e.facts.agent();
+        Optional<Agent> found = e.facts().agent();
         DenialReason unproven = found.isEmpty() ? DenialReason.AGENT_NOT_FOUND
-                : !found.get().publicKeyFingerprint().equals(e.attempt.agentFingerprint())
-                        || !found.get().keyType().wireName().equals(e.request.keyAlgorithm().wireName()) ? DenialReason.BAD_PROOF : null;
+                : !found.get().publicKeyFingerprint().equals(e.attempt().agentFingerprint())
+                        || !found.get().keyType().wireName().equals(e.request().keyAlgorithm().wireName()) ? DenialReason.BAD_PROOF : null;
         if (unproven != null) {
-            Optional<Instant> blocked = e.facts.blockedUntil();
+            Optional<Instant> blocked = e.facts().blockedUntil();
             return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "blocked until " + blocked.get() + " (" + unproven + ")",
-                    e.blocked(blocked.get())) : Steps.deny(unproven, "agent " + e.attempt.agent() + ": " + unproven, e);
+                    e.blocked(blocked.get())) : Steps.deny(unproven, "agent " + e.attempt().agent() + ": " + unproven, e);
         }
         return Steps.pass(e.withAgent(found.get()), () -> "agent " + found.get().id() + " holds the presented " + found.get().keyType().wireName() + " key");
     }
 
     private Decision<Evidence> credentialKeyExists(Evidence e) {
-        return e.credentialKeyId.isEmpty() || e.facts.credentialSigningKeyKnown() ? Steps.pass(e, () -> "signing key known")
+        return e.credentialKeyId.isEmpty() || e.facts().credentialSigningKeyKnown() ? Steps.pass(e, () -> "signing key known")
                 : Steps.deny(DenialReason.CREDENTIAL_INVALID, "the presented credential's signing key was removed", e);
     }
 
     private Decision<Evidence> statusAllows(Evidence e) {
-        Agent a = e.agent;
+        Agent a = e.agent();
         Instant now = e.ctx.receivedAt();
         return switch (a.status()) {
             case DISABLED -> Steps.deny(DenialReason.AGENT_DISABLED, "agent " + a.id() + " is disabled", e);
@@ -292,26 +324,26 @@ final class RenewalPipeline {
     }
 
     private Decision<Evidence> freshOrRetry(Evidence e) {
-        Agent a = e.agent;
-        boolean resent = e.facts.lastRenewalNonce().filter(n -> n.equals(e.attempt.nonce())).isPresent()
+        Agent a = e.agent();
+        boolean resent = e.facts().lastRenewalNonce().filter(n -> n.equals(e.attempt().nonce())).isPresent()
                 && a.status() == AgentStatus.ACTIVE && e.presentedGeneration == a.credentialGeneration() - 1;
         if (resent) {
             return Steps.pass(e.deciding(new RenewalVerdict.Retry()), () -> "the renewal that issued generation " + a.credentialGeneration()
                     + ", resent");
         }
-        return Possession.replay(e, e.facts.nonceSeen());
+        return Possession.replay(e, e.facts().nonceSeen());
     }
 
     private Decision<Evidence> clockAgrees(Evidence e) {
         return e.verdict instanceof RenewalVerdict.Retry ? Steps.pass(e, () -> "a resent renewal: its time was checked when it was first accepted")
-                : Possession.clock(e, e.request.timestamp(), e.ctx.receivedAt(), policy.maxClockSkew());
+                : Possession.clock(e, e.request().timestamp(), e.ctx.receivedAt(), policy.maxClockSkew());
     }
 
     private Decision<Evidence> generationIsCurrent(Evidence e) {
         if (e.verdict != null) {
             return Steps.pass(e, () -> e.verdict instanceof RenewalVerdict.Poll ? "no credential while pending" : "issued before");
         }
-        Agent a = e.agent;
+        Agent a = e.agent();
         long current = a.credentialGeneration();
         long presented = e.presentedGeneration;
         if (presented < current) {
@@ -328,6 +360,6 @@ final class RenewalPipeline {
             LOG.warn("agent {} presented credential generation {} above the stored {}; continuing from it", a.id(), presented, current);
         }
         long next = Math.max(presented, current) + 1;
-        return Steps.pass(e.deciding(new RenewalVerdict.Renew(next, EffectiveSettings.resolve(e.facts.groupPath()).agentCredentialTtl())), () -> "generation " + presented + " is current; issuing " + next);
+        return Steps.pass(e.deciding(new RenewalVerdict.Renew(next, EffectiveSettings.resolve(e.facts().groupPath()).agentCredentialTtl())), () -> "generation " + presented + " is current; issuing " + next);
     }
 }

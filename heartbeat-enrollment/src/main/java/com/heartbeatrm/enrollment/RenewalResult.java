@@ -9,7 +9,11 @@ import com.heartbeatrm.core.Agent;
  */
 public sealed interface RenewalResult permits RenewalResult.Renewed, Pending, Denied {
 
-    /** The protocol answer. */
+    /**
+     * The protocol answer: what the agent is told.
+     *
+     * @return renewed with the next credential, pending, or denied, as the protocol encodes it
+     */
     EnrollmentResponse toResponse();
 
     /** The agent's next credential, of generation {@code agent().credentialGeneration()}. Prints redacted. */

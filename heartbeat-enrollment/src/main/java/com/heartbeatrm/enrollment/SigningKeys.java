@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,8 @@ public final class SigningKeys {
     private final Clock clock;
     private final Map<String, Signer> signers = new ConcurrentHashMap<>();
     private final Map<String, SigningPublicKey> publicKeys = new ConcurrentHashMap<>();
-    private volatile ActiveKey lastActive;
+    /** The last active key handed out, or null before the first; a cache, checked against the store's id. */
+    private volatile @Nullable ActiveKey lastActive;
 
     SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, Optional<Pkcs11IssuerToken> token, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -65,7 +67,11 @@ public final class SigningKeys {
         void destroy();
     }
 
-    /** The active key, creating the first one if the deployment has none. Safe when several nodes start at once. */
+    /**
+     * The active key, creating the first one if the deployment has none. Safe when several nodes start at once.
+     *
+     * @return the active key's id, public key and dates
+     */
     public SigningKeyInfo ensureActiveKey() {
         Optional<StoredSigningKey> active = store.active();
         if (active.isPresent()) {
@@ -81,6 +87,9 @@ public final class SigningKeys {
     /**
      * Creates a new active key and retires the current one (which keeps verifying until removed): on the token when
      * the server has one, else a software Ed25519 key.
+     *
+     * @return the new active key
+     * @throws ConflictException when another node rotated at the same moment
      */
     public SigningKeyInfo rotate() {
         return rotateFrom(store.active().map(StoredSigningKey::keyId));
@@ -129,7 +138,11 @@ public final class SigningKeys {
         return info(stored);
     }
 
-    /** Every key, oldest first. */
+    /**
+     * Every key, read from the store now.
+     *
+     * @return the active and the retired keys, oldest first
+     */
     public List<SigningKeyInfo> list() {
         return store.list().stream().map(SigningKeys::info).toList();
     }
@@ -137,6 +150,10 @@ public final class SigningKeys {
     /**
      * Removes a retired key: tokens and credentials it signed stop verifying everywhere. A key on the token is deleted
      * from the token too.
+     *
+     * @param keyId the key's id
+     * @throws NotFoundException when the deployment has no such key
+     * @throws ConflictException when it is the active key (rotate first)
      */
     public void remove(String keyId) {
         Optional<StoredSigningKey> stored = store.find(Objects.requireNonNull(keyId, "keyId"));
@@ -153,7 +170,12 @@ public final class SigningKeys {
         LOG.info("signing key {} removed", keyId);
     }
 
-    /** The public key with this id, if the deployment still has it (active or retired): read from the store now. */
+    /**
+     * The public key with this id, if the deployment still has it (active or retired): read from the store now.
+     *
+     * @param keyId the key's id
+     * @return the public key; empty when the deployment has none with this id
+     */
     public Optional<SigningPublicKey> publicKey(String keyId) {
         return store.find(keyId).map(k -> publicKeys.computeIfAbsent(k.keyId(), id -> publicKeyOf(k)));
     }
@@ -167,7 +189,11 @@ public final class SigningKeys {
         return k != null ? Optional.of(k) : publicKey(keyId);
     }
 
-    /** The keys agents should pin: the active and every retired key. */
+    /**
+     * The keys agents should pin: the active and every retired key.
+     *
+     * @return the set, read from the store now
+     */
     public PinnedKeySet publicKeySet() {
         List<SigningPublicKey> keys = store.list().stream().map(SigningKeys::publicKeyOf).toList();
         if (keys.isEmpty()) {
@@ -178,7 +204,13 @@ public final class SigningKeys {
 
     /**
      * The 32-byte Ed25519 private key seed of a software key, for an explicit backup or migration. This is the only way
-     * a private key leaves the SDK; a key on a token never does ({@link IssuerTokenException}).
+     * a private key leaves the SDK; a key on a token never does ({@link IssuerTokenException}). Logged (the id only)
+     * as a warning.
+     *
+     * @param keyId the key's id
+     * @param access {@link SecretAccess#grant()}: the caller says it means to take a secret out
+     * @return the seed; destroy it when done
+     * @throws NotFoundException when the deployment has no such key
      */
     public SecretBytes exportPrivateKey(String keyId, SecretAccess access) {
         Objects.requireNonNull(access, "access: exporting a private key needs SecretAccess.grant()");
@@ -235,7 +267,8 @@ public final class SigningKeys {
     private record Endorsements(String activeKeyId, List<String> keyIds, List<KeyEndorsement> list, Instant readAt) {
     }
 
-    private volatile Endorsements endorsements;
+    /** Null until the first endorsement set is signed, and again after a rotation or a removal. */
+    private volatile @Nullable Endorsements endorsements;
 
     /** The active key, ready to sign, read from the store. */
     ActiveKey active() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The machinery of the enrollment and renewal pipelines: a step is a named check that looks at the evidence so far
@@ -42,6 +43,17 @@ final class Steps {
 
     static <E> Deny<E> deny(DenialReason reason, String detail, E evidence) {
         return new Deny<>(reason, detail, evidence);
+    }
+
+    /**
+     * What an earlier step put into the evidence. Null means a step runs before the one that fills {@code what} in:
+     * a bug in the pipeline's order, not a request to deny.
+     */
+    static <T> T filled(@Nullable T value, String what) {
+        if (value == null) {
+            throw new IllegalStateException("no " + what + " yet: a step runs before the one that fills it in");
+        }
+        return value;
     }
 
     /** Runs {@code steps} on {@code start} in order; returns the first denial, or the last pass. */

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The retention sweeper: applies the stale and ephemeral agent rules of every group, deletes audit records past their
@@ -55,9 +56,10 @@ final class Sweeper implements AutoCloseable {
     /** Where the last sweep stopped: the organization page, and per group its agent page. */
     private Optional<String> orgResume = Optional.empty();
     private final Map<GroupId, String> groupResume = new HashMap<>();
-    private volatile ScheduledExecutorService background;
-    /** The sweeper's thread, once the executor made it. */
-    private volatile Thread worker;
+    /** Null unless {@link #start} began background sweeps (the policy may ask for none). */
+    private volatile @Nullable ScheduledExecutorService background;
+    /** The sweeper's thread, once the executor made it; null before. */
+    private volatile @Nullable Thread worker;
 
     Sweeper(HeartbeatStore store, RetentionPolicy policy, Clock clock) {
         this.store = store;

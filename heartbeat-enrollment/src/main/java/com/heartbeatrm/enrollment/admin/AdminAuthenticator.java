@@ -28,29 +28,69 @@ public interface AdminAuthenticator {
     sealed interface Authentication permits Authenticated, Unauthenticated {
     }
 
-    /** Authenticated: the request acts as {@code actor}. */
+    /**
+     * Authenticated: the request acts as {@code actor}.
+     *
+     * @param actor the name audit events record for what the request changes
+     */
     record Authenticated(Actor actor) implements Authentication {
+        /**
+         * Checks that {@code actor} is not null.
+         *
+         * @param actor the name audit events record for what the request changes
+         */
         public Authenticated {
             Objects.requireNonNull(actor, "actor");
         }
     }
 
-    /** Unauthenticated: {@code 401} (no or wrong credentials) or {@code 429} (slowed down), with a message for the caller. */
+    /**
+     * Unauthenticated: {@code 401} (no or wrong credentials) or {@code 429} (slowed down), with a message for the caller.
+     *
+     * @param status the HTTP status to answer, 401 or 429
+     * @param message what the caller is told; never a credential
+     * @param retryAfter when to try again (sent as {@code Retry-After}); empty for a 401
+     */
     record Unauthenticated(int status, String message, Optional<Duration> retryAfter) implements Authentication {
+        /**
+         * Checks that {@code message} and {@code retryAfter} are not null.
+         *
+         * @param status the HTTP status to answer, 401 or 429
+         * @param message what the caller is told; never a credential
+         * @param retryAfter when to try again (sent as {@code Retry-After}); empty for a 401
+         */
         public Unauthenticated {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(retryAfter, "retryAfter");
         }
     }
 
+    /**
+     * Decides who one request acts as. Called for every request, on its thread, before anything is routed.
+     *
+     * @param request the request with its headers and the host's principal, if any
+     * @return authenticated with an actor, or unauthenticated with the status to answer
+     */
     Authentication authenticate(AdminRequest request);
 
-    /** Bearer-token authentication, acting as {@code actor} (for example {@code admin-api}). */
+    /**
+     * Bearer-token authentication, acting as {@code actor} (for example {@code admin-api}): the token is compared in
+     * constant time, and a source that keeps presenting wrong ones is slowed down (429).
+     *
+     * @param token the one token that lets a request in
+     * @param actor the name audit events record for what such requests change
+     * @param clock for the slow-down windows
+     * @return a thread-safe authenticator
+     */
     static AdminAuthenticator bearer(AdminToken token, Actor actor, Clock clock) {
         return new Bearer(token, actor, clock);
     }
 
-    /** Trusts the principal the host's own security authenticated; refuses a request without one. */
+    /**
+     * Trusts the principal the host's own security authenticated; refuses a request without one (401).
+     *
+     * @return an authenticator acting as the principal's name, cut to 200 characters
+     */
     static AdminAuthenticator hostAuthenticated() {
         return r -> r.principal().filter(p -> !p.isBlank())
                 .<Authentication>map(p -> new Authenticated(Actor.of(p.length() > 200 ? p.substring(0, 200) : p)))

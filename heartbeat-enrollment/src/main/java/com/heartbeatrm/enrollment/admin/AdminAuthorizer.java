@@ -27,18 +27,35 @@ public interface AdminAuthorizer {
     /**
      * Whether {@code actor} may perform {@code action} in {@code organization} (or, when empty, deployment-wide). For an
      * actor narrowed to subtrees by {@link #allowsIn}, answer {@code true} here for the organizations its subtrees are in.
+     * Called on the request's thread, before the body is read; it must not block for long.
+     *
+     * @param actor who the authenticator says the request acts as
+     * @param organization the organization the call acts in; empty for a deployment-wide call (signing keys, say)
+     * @param action the route's method and pattern
+     * @return true to let the call in; false answers 404 in an organization, 403 deployment-wide
      */
     boolean allows(Actor actor, Optional<Organization> organization, AdminAction action);
 
     /**
      * Whether {@code actor} may perform {@code action} on what lies in the group at {@code group}, once {@link #allows}
-     * let the call into {@code organization}. The default allows every group: organization-wide access.
+     * let the call into {@code organization}. The default allows every group: organization-wide access. Answers are
+     * cached for the one call.
+     *
+     * @param actor who the request acts as
+     * @param organization the organization the call acts in
+     * @param group the group's path from the root, ids only
+     * @param action the route's method and pattern
+     * @return true when what lies in that group is in the actor's scope; false hides it (404, or left out of lists)
      */
     default boolean allowsIn(Actor actor, Organization organization, GroupPath group, AdminAction action) {
         return true;
     }
 
-    /** Every authenticated actor may do everything (the default, and the behaviour before this hook). */
+    /**
+     * Every authenticated actor may do everything (the default, and the behaviour before this hook).
+     *
+     * @return the authorizer that allows every call and every group, and looks nothing up
+     */
     static AdminAuthorizer allowAll() {
         return Scope.ALLOW_ALL;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin JSON API, independent of any HTTP server: organizations, groups and their settings, access keys and
@@ -40,7 +41,13 @@ public final class AdminEndpoint {
     /** Supplies the base installer that {@code GET /keys/{key}/installer} packs (the sample agent, say). */
     @FunctionalInterface
     public interface InstallerBase {
-        /** The base installer to pack now. */
+        /**
+         * The base installer to pack now; called once per download, from the request's thread.
+         *
+         * @return the base, read now (so a new sample agent is picked up without a restart)
+         * @throws IOException when the base cannot be read (the answer is a 500)
+         * @throws InstallerException when the base is not an installer the packer can tag (a 500)
+         */
         BaseInstaller current() throws IOException, InstallerException;
     }
 
@@ -63,7 +70,13 @@ public final class AdminEndpoint {
         this.router = new AdminRouter(routes.all(), b.authenticator, b.authorizer, admin, lookup);
     }
 
-    /** An endpoint over {@code server}'s admin API, authenticating each request with {@code authenticator}. */
+    /**
+     * An endpoint over {@code server}'s admin API, authenticating each request with {@code authenticator}.
+     *
+     * @param server the server whose admin facade, installers and signing keys the API drives
+     * @param authenticator turns a request's credentials into an actor, or refuses it (401)
+     * @return a builder; not thread-safe
+     */
     public static Builder builder(HeartbeatServer server, AdminAuthenticator authenticator) {
         return new Builder(server, authenticator);
     }
@@ -73,28 +86,45 @@ public final class AdminEndpoint {
         private final HeartbeatServer server;
         private final AdminAuthenticator authenticator;
         private AdminAuthorizer authorizer = AdminAuthorizer.allowAll();
-        private InstallerBase installerBase;
+        private @Nullable InstallerBase installerBase;
         private long maxUpload = DEFAULT_MAX_UPLOAD;
-        private Path workDirectory;
+        private @Nullable Path workDirectory;
 
         private Builder(HeartbeatServer server, AdminAuthenticator authenticator) {
             this.server = Objects.requireNonNull(server, "server");
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         }
 
-        /** Who may do what in which organization (see {@link AdminAuthorizer}); everyone everything by default. */
+        /**
+         * Who may do what in which organization (see {@link AdminAuthorizer}); everyone everything by default.
+         *
+         * @param a asked before each call reads or changes anything
+         * @return this builder
+         */
         public Builder authorizer(AdminAuthorizer a) {
             this.authorizer = Objects.requireNonNull(a, "authorizer");
             return this;
         }
 
-        /** What {@code GET /keys/{key}/installer} packs; without one, only uploads can be tagged. */
+        /**
+         * What {@code GET /keys/{key}/installer} packs; without one, only uploads can be tagged.
+         *
+         * @param base asked for the base on each download
+         * @return this builder
+         */
         public Builder installerBase(InstallerBase base) {
             this.installerBase = Objects.requireNonNull(base, "base");
             return this;
         }
 
-        /** The largest base installer an operator may upload (512 MiB by default). */
+        /**
+         * The largest base installer an operator may upload (512 MiB by default); a larger upload is refused with 413
+         * before it is stored.
+         *
+         * @param bytes positive
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is not positive
+         */
         public Builder maxUpload(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("maxUpload: must be positive");
@@ -103,24 +133,44 @@ public final class AdminEndpoint {
             return this;
         }
 
-        /** Where uploads and generated installers are written, in an owner-only subdirectory; the system temp directory by default. */
+        /**
+         * Where uploads and generated installers are written, in an owner-only subdirectory; the system temp directory by
+         * default. Each file is deleted once its answer was sent.
+         *
+         * @param dir created if missing
+         * @return this builder
+         */
         public Builder workDirectory(Path dir) {
             this.workDirectory = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
-        /** The endpoint. */
+        /**
+         * The endpoint.
+         *
+         * @return a thread-safe endpoint; one per server is enough
+         */
         public AdminEndpoint build() {
             return new AdminEndpoint(this);
         }
     }
 
-    /** The routes, in table order, without the hidden aliases: method and pattern. */
+    /**
+     * The routes, in table order, without the hidden aliases, for documentation and tests.
+     *
+     * @return {@code "METHOD /pattern"} per route
+     */
     public List<String> routes() {
         return router.routes();
     }
 
-    /** Authenticates, routes and answers one request. Never throws for anything a request contains. */
+    /**
+     * Authenticates, routes and answers one request. Never throws for anything a request contains: a refusal is an
+     * answer with its status and a JSON error.
+     *
+     * @param request the request as the transport received it
+     * @return the answer; {@link AdminResponse#close()} it once its body was written
+     */
     public AdminResponse handle(AdminRequest request) {
         return router.handle(Objects.requireNonNull(request, "request"));
     }

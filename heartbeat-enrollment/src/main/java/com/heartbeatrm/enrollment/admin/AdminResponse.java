@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the admin API answers: a status, headers, and a body that is either JSON bytes or a file (a generated
@@ -18,10 +19,11 @@ import java.util.Optional;
 public final class AdminResponse implements AutoCloseable {
     private final int status;
     private final Map<String, String> headers;
-    private final byte[] body;
-    private final Path file;
+    // Exactly one of body and file is set.
+    private final byte @Nullable [] body;
+    private final @Nullable Path file;
 
-    private AdminResponse(int status, Map<String, String> headers, byte[] body, Path file) {
+    private AdminResponse(int status, Map<String, String> headers, byte @Nullable [] body, @Nullable Path file) {
         this.status = status;
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         this.body = body;
@@ -36,30 +38,55 @@ public final class AdminResponse implements AutoCloseable {
         return new AdminResponse(status, headers, null, Objects.requireNonNull(file));
     }
 
+    /**
+     * The HTTP status.
+     *
+     * @return 200 or 201 for success, 4xx for the caller's fault, 5xx for the server's
+     */
     public int status() {
         return status;
     }
 
-    /** Content-Type, Content-Length where known, Cache-Control, and Allow, Retry-After or Content-Disposition where they apply. */
+    /**
+     * The headers to send.
+     *
+     * @return Content-Type, Content-Length where known, Cache-Control, and Allow, Retry-After or Content-Disposition
+     *         where they apply; unmodifiable
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The body's length in bytes. */
+    /**
+     * The body's length.
+     *
+     * @return the body's length in bytes
+     * @throws IOException when the file of a streamed installer cannot be read (it was deleted, say)
+     */
     public long contentLength() throws IOException {
-        return body != null ? body.length : Files.size(file);
+        return body != null ? body.length : Files.size(file());
     }
 
-    /** The JSON body, when the answer is JSON. */
+    /**
+     * The JSON body, when the answer is JSON.
+     *
+     * @return a copy of the UTF-8 bytes; empty when the body is a file
+     */
     public Optional<byte[]> jsonBody() {
         return body == null ? Optional.empty() : Optional.of(body.clone());
     }
 
+    /**
+     * Writes the body, JSON or file, to the transport.
+     *
+     * @param out the response's stream; not closed
+     * @throws IOException when writing fails (the caller went away, say)
+     */
     public void writeBody(OutputStream out) throws IOException {
         if (body != null) {
             out.write(body);
         } else {
-            Files.copy(file, out);
+            Files.copy(file(), out);
         }
     }
 
@@ -75,8 +102,12 @@ public final class AdminResponse implements AutoCloseable {
         }
     }
 
+    private Path file() {
+        return Objects.requireNonNull(file, "a response without a body has a file");
+    }
+
     @Override
     public String toString() {
-        return "AdminResponse[" + status + (file != null ? ", file" : ", " + body.length + " bytes") + "]";
+        return "AdminResponse[" + status + (body != null ? ", " + body.length + " bytes" : ", file") + "]";
     }
 }

@@ -104,7 +104,7 @@ final class AdminRouter {
         Optional<Organization> org = authorize(new Call(request, actor, decoded, query, Map.of(), lookup, null), route);
         Map<String, Object> body = route.body() == Route.BodyType.JSON ? jsonBody(request, route.fields())
                 : route.body() == Route.BodyType.NONE ? noBody(request) : Map.of();
-        Scope scope = new Scope(authorizer, admin, actor, org.orElse(null), new AdminAction(route.method(), route.pattern()));
+        Scope scope = new Scope(authorizer, admin, actor, org, new AdminAction(route.method(), route.pattern()));
         return route.handler().handle(new Call(request, actor, decoded, query, body, lookup, org.orElse(null)).scoped(scope));
     }
 

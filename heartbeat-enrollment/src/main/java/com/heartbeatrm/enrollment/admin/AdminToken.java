@@ -23,7 +23,11 @@ public final class AdminToken {
         this.token = token;
     }
 
-    /** 24 random bytes, base64url: 32 characters, 192 bits. */
+    /**
+     * A new random token: 24 random bytes, base64url: 32 characters, 192 bits.
+     *
+     * @return the token; {@link #writeTo} it for the operator, {@link #destroy()} it when done
+     */
     public static AdminToken generate() {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
@@ -34,6 +38,10 @@ public final class AdminToken {
      * An operator's token (from the environment, say). Refused with {@link InvalidInputException} when it is empty,
      * longer than {@link #MAX_LENGTH}, has characters outside printable ASCII, or has less than {@link #MIN_BITS} of
      * estimated entropy; the message never repeats the token.
+     *
+     * @param text the token as the operator set it
+     * @return the token, holding its own copy of the bytes
+     * @throws InvalidInputException when {@code text} is refused as above
      */
     public static AdminToken of(String text) {
         if (text == null || text.isEmpty()) {
@@ -90,7 +98,12 @@ public final class AdminToken {
         return distinct < 8 ? bits * distinct / 8.0 : bits;
     }
 
-    /** Constant-time comparison with what a request presented. */
+    /**
+     * Constant-time comparison with what a request presented.
+     *
+     * @param presented the bytes of the request's bearer token; null matches nothing
+     * @return true when they are this token's bytes
+     */
     public boolean matches(byte[] presented) {
         if (presented == null) {
             return false;
@@ -98,7 +111,12 @@ public final class AdminToken {
         return MessageDigest.isEqual(presented, token);
     }
 
-    /** Writes the token to {@code out} for the operator (an owner-only file): the only way it leaves this object. */
+    /**
+     * Writes the token to {@code out} for the operator (an owner-only file): the only way it leaves this object.
+     *
+     * @param out where to write the token's ASCII bytes; not closed
+     * @throws java.io.IOException when writing fails
+     */
     public void writeTo(java.io.OutputStream out) throws java.io.IOException {
         out.write(token);
     }

@@ -14,7 +14,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** One routed request as a handler sees it: its captures (decoded), query, JSON body, actor and organization. */
 final class Call {
@@ -25,12 +27,12 @@ final class Call {
     private final Map<String, String> query;
     private final Map<String, Object> body;
     private final Lookup lookup;
-    private Organization org;
-    private Scope scope;
+    private @Nullable Organization org;
+    private @Nullable Scope scope;
 
     /** With the organization already resolved (and authorized), or null to resolve it when first asked. */
     Call(AdminRequest request, Actor actor, Map<String, String> captures, Map<String, String> query, Map<String, Object> body,
-            Lookup lookup, Organization org) {
+            Lookup lookup, @Nullable Organization org) {
         this.org = org;
         this.request = request;
         this.actor = actor;
@@ -48,22 +50,22 @@ final class Call {
 
     /** The group subtrees this call may act on (every group unless the authorizer narrows them). */
     Scope scope() {
-        return scope;
+        return Objects.requireNonNull(scope, "a handler's call is scoped before it runs");
     }
 
     /** A group by id or path, as {@link Lookup#group}, that must lie in this call's scope. */
     Group group(String idOrPath) {
-        return scope.check(lookup.group(org(), idOrPath), idOrPath);
+        return scope().check(lookup.group(org(), idOrPath), idOrPath);
     }
 
     /** A key by id or name, as {@link Lookup#key}, whose group must lie in this call's scope. */
     AccessKey key(String idOrName) {
-        return scope.check(lookup.key(org(), idOrName), idOrName);
+        return scope().check(lookup.key(org(), idOrName), idOrName);
     }
 
-    /** A path capture, decoded. */
+    /** A path capture, decoded; {@code name} is one the route's pattern declares. */
     String path(String name) {
-        return captures.get(name);
+        return Objects.requireNonNull(captures.get(name), () -> "the route's pattern has no {" + name + "}");
     }
 
     Optional<String> query(String name) {
@@ -72,10 +74,12 @@ final class Call {
 
     /** The organization named by {@code ?org=} (id or name), or the only one. */
     Organization org() {
-        if (org == null) {
-            org = lookup.organization(query("org"));
+        Organization o = org;
+        if (o == null) {
+            o = lookup.organization(query("org"));
+            org = o;
         }
-        return org;
+        return o;
     }
 
     Optional<String> string(String field) {
@@ -147,7 +151,7 @@ final class Call {
         try {
             return reader.read(body, field);
         } catch (StrictJson.JsonException e) {
-            throw new InvalidInputException(e.field().orElse(field), e.getMessage());
+            throw new InvalidInputException(e.field().orElse(field), Objects.requireNonNullElse(e.getMessage(), "malformed"));
         }
     }
 

@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param ids the root first, the group last; never empty
  */
 public record GroupPath(List<GroupId> ids) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param ids the root first, the group last; never empty
+     * @throws IllegalArgumentException when {@code ids} is empty
+     */
     public GroupPath {
         ids = List.copyOf(Objects.requireNonNull(ids, "ids"));
         if (ids.isEmpty()) {
@@ -19,17 +24,30 @@ public record GroupPath(List<GroupId> ids) {
         }
     }
 
-    /** The group this path leads to. */
+    /**
+     * The group this path leads to.
+     *
+     * @return the last id
+     */
     public GroupId group() {
         return ids.get(ids.size() - 1);
     }
 
-    /** The organization's root group. */
+    /**
+     * The organization's root group.
+     *
+     * @return the first id
+     */
     public GroupId root() {
         return ids.get(0);
     }
 
-    /** Whether the group is {@code ancestor} or lies below it. */
+    /**
+     * Whether the group is {@code ancestor} or lies below it.
+     *
+     * @param ancestor a group of the same organization
+     * @return true when the path passes through {@code ancestor}
+     */
     public boolean within(GroupId ancestor) {
         return ids.contains(Objects.requireNonNull(ancestor, "ancestor"));
     }

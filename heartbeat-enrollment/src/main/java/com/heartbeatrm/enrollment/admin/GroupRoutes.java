@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,7 +62,7 @@ final class GroupRoutes implements Routes.RouteSet {
                 rows.add(Rows.group(admin, org, g));
             }
         }
-        rows.sort(Comparator.comparing((Map<String, Object> m) -> (Boolean) m.get("root") ? "" : (String) m.get("path")));
+        rows.sort(Comparator.comparing(GroupRoutes::sortKey));
         PageRequest page = c.page();
         int from = 0;
         if (page.after().isPresent()) {
@@ -77,7 +78,7 @@ final class GroupRoutes implements Routes.RouteSet {
     }
 
     private static String sortKey(Map<String, Object> groupRow) {
-        return (Boolean) groupRow.get("root") ? "" : (String) groupRow.get("path");
+        return Boolean.TRUE.equals(groupRow.get("root")) ? "" : (String) Objects.requireNonNull(groupRow.get("path"), "a group row has a path");
     }
 
     private AdminResponse groupCreate(Call c) {
@@ -129,7 +130,8 @@ final class GroupRoutes implements Routes.RouteSet {
                 s = text.equalsIgnoreCase("inherit") ? s.withoutOverride(setting) : parsed(s, setting, text);
             } catch (InvalidInputException bad) {
                 // Name the setting, so that a form shows the words next to its input.
-                throw bad.field().equals(setting.name()) ? bad : new InvalidInputException(setting.name(), bad.getMessage());
+                throw bad.field().equals(setting.name()) ? bad : new InvalidInputException(setting.name(),
+                        Objects.requireNonNullElse(bad.getMessage(), "invalid value"));
             }
         }
         for (String l : c.strings("lock", 16)) {

@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Installers: {@code /keys/{key}/installer} packs the configured base or an uploaded one for a key and streams it from
@@ -42,9 +43,10 @@ final class InstallerRoutes implements Routes.RouteSet {
     private final HeartbeatAdmin admin;
     private final Optional<AdminEndpoint.InstallerBase> installerBase;
     private final long maxUpload;
-    private final Path workDirectory;
+    /** Null: a directory under the system's temporary directory. */
+    private final @Nullable Path workDirectory;
 
-    InstallerRoutes(HeartbeatServer server, HeartbeatAdmin admin, Optional<AdminEndpoint.InstallerBase> installerBase, long maxUpload, Path workDirectory) {
+    InstallerRoutes(HeartbeatServer server, HeartbeatAdmin admin, Optional<AdminEndpoint.InstallerBase> installerBase, long maxUpload, @Nullable Path workDirectory) {
         this.server = server;
         this.admin = admin;
         this.installerBase = installerBase;
@@ -60,7 +62,7 @@ final class InstallerRoutes implements Routes.RouteSet {
         routes.get("/installers", this::installers);
         routes.get("/installers/{installer}", c -> ok(Rows.installer(server.installers().require(c.org().id(), installerId(c)))));
         routes.post("/installers/{installer}/revoke", Set.of("reason"), c -> ok(Rows.installer(server.installers().revoke(c.actor, c.org().id(),
-                installerId(c), c.string("reason").orElse(null)))));
+                installerId(c), c.string("reason").orElse("")))));
     }
 
     private AdminResponse installers(Call c) {
@@ -195,7 +197,7 @@ final class InstallerRoutes implements Routes.RouteSet {
     }
 
     /** The file name the browser saves: the uploaded name (letters, digits, {@code ._-} only) with the installer id. */
-    static String downloadName(String uploaded, InstallerFormat format, String installerId) {
+    static String downloadName(@Nullable String uploaded, InstallerFormat format, String installerId) {
         String stem = "heartbeat-agent";
         String ext = format.defaultExtension();
         if (uploaded != null && !uploaded.isBlank()) {

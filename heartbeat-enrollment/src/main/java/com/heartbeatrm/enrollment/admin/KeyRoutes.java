@@ -44,7 +44,7 @@ final class KeyRoutes implements Routes.RouteSet {
         routes.post("/keys/{key}/repoint", Set.of("group"), this::keyRepoint);
         routes.alias("POST", "/keys/{key}/assign", Route.BodyType.JSON, Set.of("group"), this::keyRepoint);
         routes.post("/keys/{key}/disable", Set.of("reason"), c -> keyChange(c, k -> admin.accessKeys().disable(c.actor, c.org().id(), k.id(),
-                c.string("reason").orElse(null))));
+                c.string("reason").orElse(""))));
         routes.post("/keys/{key}/enable", Set.of(), c -> keyChange(c, k -> admin.accessKeys().enable(c.actor, c.org().id(), k.id())));
         routes.post("/keys/{key}/unthrottle", Set.of(), c -> {
             AccessKey k = c.key(c.path("key"));

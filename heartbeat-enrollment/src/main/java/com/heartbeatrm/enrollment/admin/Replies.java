@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** How the admin API answers: JSON with its fixed headers, errors as {@code {"error", "field"}}, pages of items. */
 final class Replies {
@@ -19,11 +20,11 @@ final class Replies {
         return json(201, Map.of(), StrictJson.write(body));
     }
 
-    static AdminResponse error(int status, String message, String field) {
+    static AdminResponse error(int status, @Nullable String message, @Nullable String field) {
         return json(status, Map.of(), errorBody(message, field));
     }
 
-    static byte[] errorBody(String message, String field) {
+    static byte[] errorBody(@Nullable String message, @Nullable String field) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message == null ? "error" : message.replaceAll("[\\p{Cntrl}]+", " "));
         if (field != null) {

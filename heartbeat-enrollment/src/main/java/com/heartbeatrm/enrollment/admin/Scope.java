@@ -27,18 +27,24 @@ final class Scope {
     private final AdminAuthorizer authorizer;
     private final HeartbeatAdmin admin;
     private final Actor actor;
-    private final Organization org;
+    /** Empty for a deployment-wide call, which acts on no organization's groups. */
+    private final Optional<Organization> organization;
     private final AdminAction action;
     private final boolean everything;
     private final Map<GroupId, Boolean> answers = new HashMap<>();
 
-    Scope(AdminAuthorizer authorizer, HeartbeatAdmin admin, Actor actor, Organization org, AdminAction action) {
+    Scope(AdminAuthorizer authorizer, HeartbeatAdmin admin, Actor actor, Optional<Organization> organization, AdminAction action) {
         this.authorizer = authorizer;
         this.admin = admin;
         this.actor = actor;
-        this.org = org;
+        this.organization = organization;
         this.action = action;
         this.everything = authorizer == ALLOW_ALL;
+    }
+
+    /** The call's organization; only a call that acts in one looks up groups. */
+    private Organization org() {
+        return organization.orElseThrow(() -> new IllegalStateException("a deployment-wide call has no groups in scope"));
     }
 
     /** Whether the authorizer may narrow this call to some subtrees (false for the default: nothing to look up). */
@@ -52,8 +58,8 @@ final class Scope {
             return true;
         }
         return answers.computeIfAbsent(group, g -> {
-            var path = admin.groups().pathFromRoot(org.id(), g).stream().map(Group::id).toList();
-            return !path.isEmpty() && authorizer.allowsIn(actor, org, new GroupPath(path), action);
+            var path = admin.groups().pathFromRoot(org().id(), g).stream().map(Group::id).toList();
+            return !path.isEmpty() && authorizer.allowsIn(actor, org(), new GroupPath(path), action);
         });
     }
 
@@ -89,7 +95,7 @@ final class Scope {
 
     /** An installer lies in its key's group; a key that is gone counts as the root group. */
     boolean allows(InstallerRecord r) {
-        return everything || allows(admin.accessKeys().find(org.id(), r.accessKeyId()).map(AccessKey::groupId).orElse(org.rootGroupId()));
+        return everything || allows(admin.accessKeys().find(org().id(), r.accessKeyId()).map(AccessKey::groupId).orElse(org().rootGroupId()));
     }
 
     InstallerRecord check(InstallerRecord r) {
@@ -104,15 +110,15 @@ final class Scope {
         if (everything) {
             return true;
         }
-        return allows(groupOf(r.event().subject()).orElse(org.rootGroupId()));
+        return allows(groupOf(r.event().subject()).orElse(org().rootGroupId()));
     }
 
     private Optional<GroupId> groupOf(Subject s) {
         try {
             return switch (s.type()) {
-                case GROUP -> Optional.of(GroupId.parse(s.id())).filter(g -> admin.groups().find(org.id(), g).isPresent());
-                case ACCESS_KEY -> admin.accessKeys().find(org.id(), com.heartbeatrm.core.AccessKeyId.parse(s.id())).map(AccessKey::groupId);
-                case AGENT -> admin.agents().find(org.id(), AgentId.parse(s.id())).map(Agent::groupId);
+                case GROUP -> Optional.of(GroupId.parse(s.id())).filter(g -> admin.groups().find(org().id(), g).isPresent());
+                case ACCESS_KEY -> admin.accessKeys().find(org().id(), com.heartbeatrm.core.AccessKeyId.parse(s.id())).map(AccessKey::groupId);
+                case AGENT -> admin.agents().find(org().id(), AgentId.parse(s.id())).map(Agent::groupId);
                 default -> Optional.empty();
             };
         } catch (InvalidInputException notAnId) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.jspecify.annotations.Nullable;
 
 /**
  * BouncyCastle's RFC 8032 Ed25519, used by the server because it verifies several times faster than the JDK's
@@ -35,7 +36,7 @@ public final class BcEd25519 implements Ed25519Verifier {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<ByteBuffer, Ed25519.PublicPoint> points = new ConcurrentHashMap<>();
     private final boolean cache;
-    private final Map<ByteBuffer, Signed> verified;
+    private final @Nullable Map<ByteBuffer, Signed> verified;
     private final AtomicLong computed = new AtomicLong();
 
     /** A signature found valid, with the key and message it is valid for. */

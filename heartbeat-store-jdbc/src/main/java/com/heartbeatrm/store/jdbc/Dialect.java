@@ -10,8 +10,11 @@ import javax.sql.DataSource;
 
 /** The databases the JDBC store supports; each has its own schema scripts and a few statements of its own. */
 public enum Dialect {
+    /** PostgreSQL 15 or later. */
     POSTGRESQL("postgresql"),
+    /** MariaDB 10.11 or later (MySQL is told apart from it by name, but not tested). */
     MARIADB("mariadb"),
+    /** H2 2.x, for tests and single-node setups. */
     H2("h2");
 
     private final String folder;
@@ -72,12 +75,23 @@ public enum Dialect {
         return this == H2;
     }
 
-    /** Where this dialect's versioned schema scripts live on the class path (Flyway {@code classpath:} location). */
+    /**
+     * Where this dialect's versioned schema scripts live on the class path.
+     *
+     * @return the resource folder, without {@code classpath:} (Flyway's location is that prefix and this)
+     */
     public String migrationLocation() {
         return "com/heartbeatrm/store/jdbc/migration/" + folder;
     }
 
-    /** Tells the dialect from the database product name. */
+    /**
+     * Tells the dialect from the database product name; borrows one connection and returns it.
+     *
+     * @param dataSource the data source the store will use
+     * @return the dialect
+     * @throws StoreException when no connection can be had (transient)
+     * @throws IllegalArgumentException when the database is none of these
+     */
     public static Dialect detect(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
             String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);

@@ -41,9 +41,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Agents, and the two transactions agent traffic goes through.
@@ -165,7 +167,7 @@ final class JdbcAgents implements AgentStore {
         return out;
     }
 
-    private static Optional<Instant> blockedAfter(Long blocked, Instant now) {
+    private static Optional<Instant> blockedAfter(@Nullable Long blocked, Instant now) {
         return blocked == null || !Sql.instant(blocked).isAfter(now) ? Optional.empty() : Optional.of(Sql.instant(blocked));
     }
 
@@ -513,9 +515,9 @@ final class JdbcAgents implements AgentStore {
                 return new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false, blocked(c, a), false,
                         Optional.empty());
             }
-            Agent agent = Rows.agent(rs, "a_");
+            Agent agent = Objects.requireNonNull(Rows.agent(rs, "a_"), "a_id is not null");
             Organization organization = Rows.organization(rs, "o_");
-            Group group = Rows.group(rs, "g_");
+            Group group = Objects.requireNonNull(Rows.group(rs, "g_"), "an agent's group exists (a foreign key)");
             String path = rs.getString("g_path");
             boolean known = rs.getLong("sk_known") > 0;
             String active = rs.getString("sk_active");
@@ -644,12 +646,11 @@ final class JdbcAgents implements AgentStore {
 
     @Override
     public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             Versions.current(Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(),
                     id.value()), "agent", id.value(), expectedVersion, Agent::version);
             Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 

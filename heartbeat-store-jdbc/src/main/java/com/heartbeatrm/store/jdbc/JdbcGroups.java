@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The group tree as rows with a materialized path ({@code /root/…/self/}). Changes to the tree's shape (insert,
@@ -78,7 +79,7 @@ final class JdbcGroups implements GroupStore {
     }
 
     /** Runs an update that points a row at {@code group}, reporting a group that vanished meanwhile as not found. */
-    static void updateReferencing(Connection c, String group, String statement, Object... params) throws SQLException {
+    static void updateReferencing(Connection c, String group, String statement, @Nullable Object... params) throws SQLException {
         Sql.update(c, null, () -> new NotFoundException("group", group), statement, params);
     }
 
@@ -87,14 +88,13 @@ final class JdbcGroups implements GroupStore {
         String org = group.organizationId().value();
         GroupId parent = group.parentId().orElseThrow(() -> new InvalidInputException("parentId", "a new group needs a parent"));
         try {
-            sql.inTransaction(c -> {
+            sql.inTransactionChange(c -> {
                 JdbcOrganizations.lockOrganization(c, org);
                 // Locking reads return the latest committed row on every database; a plain read may be older than the
                 // organization lock we just waited for (seen on H2), and a stale parent path would corrupt the tree.
                 Row p = require(c, org, parent.value(), true);
                 insertRow(c, group, p.path + group.id().value() + "/");
                 JdbcAudit.insert(c, audit);
-                return null;
             });
         } catch (UniqueClash clash) {
             throw findChild(group.organizationId(), parent, group.name()).isPresent() ? new DuplicateNameException("group", group.name())
@@ -162,7 +162,7 @@ final class JdbcGroups implements GroupStore {
     @Override
     public void delete(OrganizationId orgId, GroupId id, long expectedVersion, AuditEvent audit) {
         String org = orgId.value();
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             JdbcOrganizations.lockOrganization(c, org);
             Row current = require(c, org, id.value(), true);
             checkVersion(current.group, expectedVersion);
@@ -180,7 +180,6 @@ final class JdbcGroups implements GroupStore {
                 throw e;
             }
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 
@@ -210,7 +209,7 @@ final class JdbcGroups implements GroupStore {
         }
     }
 
-    static long count(Connection c, String query, Object... params) throws SQLException {
+    static long count(Connection c, String query, @Nullable Object... params) throws SQLException {
         try (PreparedStatement ps = Sql.prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -7,6 +7,7 @@ import com.heartbeatrm.store.jdbc.internal.Tables;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storage SPI over a {@link DataSource} the host supplies (the library has no pool of its own): PostgreSQL 15,
@@ -47,12 +48,22 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
         this.tables = tables;
     }
 
-    /** A builder over {@code dataSource}; the dialect is detected from the database unless given. */
+    /**
+     * A builder over {@code dataSource}; the dialect is detected from the database unless given.
+     *
+     * @param dataSource the host's pool; the store borrows a connection per operation and never closes the pool
+     * @return a builder; not thread-safe
+     */
     public static Builder builder(DataSource dataSource) {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
-    /** A store over {@code dataSource} with the default table names and its own transactions. */
+    /**
+     * A store over {@code dataSource} with the default table names and its own transactions.
+     *
+     * @param dataSource the host's pool; one connection is borrowed now to detect the dialect
+     * @return a thread-safe store; the schema must be in place ({@link #migrate()})
+     */
     public static JdbcHeartbeatStore create(DataSource dataSource) {
         return builder(dataSource).build();
     }
@@ -60,6 +71,8 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
     /**
      * Applies the default schema with Flyway ({@code hb_} tables, history in {@code hb_schema_history}); see
      * {@link #migrate()}.
+     *
+     * @param dataSource the pool to migrate through
      */
     public static void migrate(DataSource dataSource) {
         create(dataSource).migrate();
@@ -82,16 +95,29 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
         FlywayMigration.apply(dataSource, dialect, tables.prefix(), tables.schema());
     }
 
+    /**
+     * The database this store speaks to.
+     *
+     * @return the dialect given to the builder or detected
+     */
     public Dialect dialect() {
         return dialect;
     }
 
-    /** The table name prefix, {@code hb_} by default. */
+    /**
+     * The table name prefix.
+     *
+     * @return the prefix of every table, index and constraint name, {@code hb_} by default
+     */
     public String tablePrefix() {
         return tables.prefix();
     }
 
-    /** The schema the tables are in, when one was given (else the connection's default). */
+    /**
+     * The schema the tables are in.
+     *
+     * @return the schema given to the builder; empty: the connection's current schema
+     */
     public Optional<String> schema() {
         return tables.schema();
     }
@@ -101,9 +127,11 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
         return "JdbcHeartbeatStore[" + dialect + ", " + tables + "]";
     }
 
+    /** Configures a {@link JdbcHeartbeatStore}; every setter checks its value at once. Not thread-safe. */
     public static final class Builder {
         private final DataSource dataSource;
-        private Dialect dialect;
+        /** Null: detected from the data source. */
+        private @Nullable Dialect dialect;
         private String tablePrefix = Tables.DEFAULT_PREFIX;
         private Optional<String> schema = Optional.empty();
         private TransactionRunner runner = TransactionRunner.own();
@@ -113,27 +141,49 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
             this.dataSource = dataSource;
         }
 
-        /** The database, when it should not be detected from the data source. */
+        /**
+         * The database, when it should not be detected from the data source.
+         *
+         * @param d the dialect
+         * @return this builder
+         */
         public Builder dialect(Dialect d) {
             this.dialect = Objects.requireNonNull(d, "dialect");
             return this;
         }
 
-        /** The prefix of every table, index and constraint name: lower case, ending in {@code _}; {@code hb_} by default. */
+        /**
+         * The prefix of every table, index and constraint name; {@code hb_} by default.
+         *
+         * @param prefix 1 to 30 of {@code a-z 0-9 _}, starting with a letter and ending in {@code _}
+         * @return this builder
+         * @throws IllegalArgumentException when the prefix is of another form
+         */
         public Builder tablePrefix(String prefix) {
             Tables.of(prefix, Optional.empty());
             this.tablePrefix = prefix;
             return this;
         }
 
-        /** Qualifies every table with this schema (lower case); by default the connection's current schema. */
+        /**
+         * Qualifies every table with this schema; by default the connection's current schema.
+         *
+         * @param schemaName 1 to 30 of {@code a-z 0-9 _}, starting with a letter
+         * @return this builder
+         * @throws IllegalArgumentException when the name is of another form
+         */
         public Builder schema(String schemaName) {
             Tables.of(Tables.DEFAULT_PREFIX, Optional.of(schemaName));
             this.schema = Optional.of(schemaName);
             return this;
         }
 
-        /** How the store gets connections and transactions; {@link TransactionRunner#own()} by default. */
+        /**
+         * How the store gets connections and transactions; {@link TransactionRunner#own()} by default.
+         *
+         * @param r the runner; a host's adapter joins the host's transactions
+         * @return this builder
+         */
         public Builder transactions(TransactionRunner r) {
             this.runner = Objects.requireNonNull(r, "runner");
             return this;
@@ -142,12 +192,20 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
         /**
          * Whether concurrent enrollments on one access key share a transaction (on by default; see the design note of
          * the key lanes in the source). Enrollments inside a host's transaction never do.
+         *
+         * @param on false to run every enrollment in a transaction of its own
+         * @return this builder
          */
         public Builder batchEnrollments(boolean on) {
             this.batching = on;
             return this;
         }
 
+        /**
+         * The store; borrows one connection to detect the dialect unless one was given.
+         *
+         * @return a thread-safe store
+         */
         public JdbcHeartbeatStore build() {
             return new JdbcHeartbeatStore(this);
         }

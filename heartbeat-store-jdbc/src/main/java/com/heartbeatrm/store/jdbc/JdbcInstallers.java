@@ -28,7 +28,7 @@ final class JdbcInstallers implements InstallerStore {
 
     @Override
     public void insert(InstallerRecord r, AuditEvent audit) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             if (!JdbcOrganizations.exists(c, "SELECT 1 FROM hb_access_key WHERE org_id = ? AND id = ?", r.organizationId().value(),
                     r.accessKeyId().value())) {
                 throw new NotFoundException("access key", r.accessKeyId().value());
@@ -44,7 +44,6 @@ final class JdbcInstallers implements InstallerStore {
                     r.revoked().map(x -> x.by().name()).orElse(null), r.revoked().map(Revocation::reason).orElse(null),
                     r.maxUses().isPresent() ? r.maxUses().getAsLong() : null, r.useCount(), 0L);
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 

@@ -52,11 +52,10 @@ final class JdbcKeys implements AccessKeyStore {
 
     @Override
     public void insert(AccessKey key, AuditEvent audit) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             JdbcGroups.lockReferencedGroup(c, dialect, key.organizationId().value(), key.groupId().value());
             insertRow(c, key);
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 
@@ -80,11 +79,10 @@ final class JdbcKeys implements AccessKeyStore {
 
     @Override
     public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             Versions.current(row(c, org.value(), id.value(), true), "access key", id.value(), expectedVersion, AccessKey::version);
             Sql.update(c, "DELETE FROM hb_access_key WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
-            return null;
         });
     }
 

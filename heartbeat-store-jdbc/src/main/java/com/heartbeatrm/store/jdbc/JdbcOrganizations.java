@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 final class JdbcOrganizations implements OrganizationStore {
     private final Sql sql;
@@ -31,7 +32,7 @@ final class JdbcOrganizations implements OrganizationStore {
     public void create(OrganizationSetup setup) {
         Organization org = setup.organization();
         try {
-            sql.inTransaction(c -> {
+            sql.inTransactionChange(c -> {
                 Sql.update(c, UniqueClash::new, null, "INSERT INTO hb_organization (id, name, name_key, root_group_id, created_at) VALUES (?, ?, ?, ?, ?)",
                         org.id().value(), org.name(), org.nameKey(), org.rootGroupId().value(), org.createdAt());
                 Group root = setup.rootGroup();
@@ -40,7 +41,6 @@ final class JdbcOrganizations implements OrganizationStore {
                 for (AuditEvent e : setup.audit()) {
                     JdbcAudit.insert(c, e);
                 }
-                return null;
             });
         } catch (UniqueClash clash) {
             // Told apart by what is stored now, not by the database's message.
@@ -49,7 +49,7 @@ final class JdbcOrganizations implements OrganizationStore {
         }
     }
 
-    static boolean exists(Connection c, String query, Object... params) throws SQLException {
+    static boolean exists(Connection c, String query, @Nullable Object... params) throws SQLException {
         return Sql.exists(c, query, params);
     }
 

@@ -24,7 +24,7 @@ final class JdbcSigningKeys implements SigningKeyStore {
         if (newKey.status() != StoredSigningKey.Status.ACTIVE) {
             throw new InvalidInputException("newKey", "must be ACTIVE");
         }
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             if (!JdbcOrganizations.exists(c, "SELECT id FROM hb_signing_lock WHERE id = 1 FOR UPDATE")) {
                 throw new IllegalStateException("hb_signing_lock has no row; was the schema applied?");
             }
@@ -40,7 +40,6 @@ final class JdbcSigningKeys implements SigningKeyStore {
                     "INSERT INTO hb_signing_key (id, public_key, wrapped_private_key, kek_id, status, created_at, retired_at)"
                     + " VALUES (?, ?, ?, ?, 'ACTIVE', ?, NULL)", newKey.keyId(), newKey.publicKey(), newKey.wrappedPrivateKey(),
                     newKey.keyEncryptionKeyId(), newKey.createdAt());
-            return null;
         });
     }
 
@@ -61,14 +60,13 @@ final class JdbcSigningKeys implements SigningKeyStore {
 
     @Override
     public void remove(String keyId) {
-        sql.inTransaction(c -> {
+        sql.inTransactionChange(c -> {
             StoredSigningKey k = Sql.list(c, Rows::signingKey, "SELECT * FROM hb_signing_key WHERE id = ? FOR UPDATE", keyId).stream().findFirst()
                     .orElseThrow(() -> new NotFoundException("signing key", keyId));
             if (k.status() == StoredSigningKey.Status.ACTIVE) {
                 throw new ConflictException("the active signing key cannot be removed; rotate first");
             }
             Sql.update(c, "DELETE FROM hb_signing_key WHERE id = ?", keyId);
-            return null;
         });
     }
 }

@@ -79,12 +79,12 @@ final class JdbcThrottles implements ThrottleStore {
                         }
                         throw e;
                     }
-                    boolean blocked = blockedUntil != null && blockedUntil.isAfter(now);
-                    return new Failure(blocked ? Optional.of(blockedUntil) : Optional.empty(), blocked && !wasBlocked);
+                    Optional<Instant> blocked = Optional.ofNullable(blockedUntil).filter(until -> until.isAfter(now));
+                    return new Failure(blocked, blocked.isPresent() && !wasBlocked);
                 });
             } catch (InsertRace race) {
                 if (attempt >= 3) {
-                    throw new StoreException("a throttle row kept being inserted concurrently", true, null);
+                    throw new StoreException("a throttle row kept being inserted concurrently", true, race);
                 }
             }
         }

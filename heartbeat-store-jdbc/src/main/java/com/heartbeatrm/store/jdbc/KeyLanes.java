@@ -6,10 +6,12 @@ import com.heartbeatrm.core.spi.EnrollmentJudge;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One lane per access key, so that concurrent enrollments on one key share a transaction.
@@ -40,8 +42,8 @@ final class KeyLanes {
         final EnrollmentAttempt attempt;
         final EnrollmentJudge judge;
         final CompletableFuture<Object> signal = new CompletableFuture<>();
-        /** An {@link EnrollmentCommit}, or {@link #ALONE}; set by the batch before the signal. */
-        Object outcome;
+        /** An {@link EnrollmentCommit}, or {@link #ALONE}; null until the batch sets it, before the signal. */
+        @Nullable Object outcome;
 
         Member(EnrollmentAttempt attempt, EnrollmentJudge judge) {
             this.attempt = attempt;
@@ -80,7 +82,7 @@ final class KeyLanes {
             break;
         }
         if (!lead && await(me) != LEAD) {
-            return me.outcome == ALONE ? alone.apply(me) : (EnrollmentCommit) me.outcome;
+            return me.outcome == ALONE ? alone.apply(me) : (EnrollmentCommit) Objects.requireNonNull(me.outcome, "set before the signal");
         }
         // Leading: this member is the oldest in the lane.
         List<Member> members = new ArrayList<>();

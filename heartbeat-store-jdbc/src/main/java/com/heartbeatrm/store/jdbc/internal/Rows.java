@@ -3,6 +3,7 @@ package com.heartbeatrm.store.jdbc.internal;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.heartbeatrm.core.AccessKey;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Reading rows into model records and writing the few structured columns. */
 public final class Rows {
@@ -79,17 +81,18 @@ public final class Rows {
     }
 
     /** The row in the columns named {@code p + column}, or null when its id is null (an outer join found none). */
-    private static <T> T prefixed(ResultSet rs, String p, PrefixedRow<T> row) throws SQLException {
+    private static <T> @Nullable T prefixed(ResultSet rs, String p, PrefixedRow<T> row) throws SQLException {
         String id = rs.getString(p + "id");
         return id == null ? null : row.read(rs, p, id);
     }
 
+    /** The row a query on its own table found: its id is the primary key, never null. */
     public static Organization organization(ResultSet rs) throws SQLException {
-        return organization(rs, "");
+        return keyed(organization(rs, ""));
     }
 
     /** The organization in columns named {@code p + column}, or null when its id is null (an outer join found none). */
-    public static Organization organization(ResultSet rs, String p) throws SQLException {
+    public static @Nullable Organization organization(ResultSet rs, String p) throws SQLException {
         return prefixed(rs, p, Rows::readOrganization);
     }
 
@@ -98,11 +101,12 @@ public final class Rows {
                 Sql.instant(rs.getLong(p + "created_at")));
     }
 
+    /** The row a query on its own table found: its id is the primary key, never null. */
     public static Group group(ResultSet rs) throws SQLException {
-        return group(rs, "");
+        return keyed(group(rs, ""));
     }
 
-    public static Group group(ResultSet rs, String p) throws SQLException {
+    public static @Nullable Group group(ResultSet rs, String p) throws SQLException {
         return prefixed(rs, p, Rows::readGroup);
     }
 
@@ -114,11 +118,12 @@ public final class Rows {
                 rs.getLong(p + "version"));
     }
 
+    /** The row a query on its own table found: its id is the primary key, never null. */
     public static AccessKey accessKey(ResultSet rs) throws SQLException {
-        return accessKey(rs, "");
+        return keyed(accessKey(rs, ""));
     }
 
-    public static AccessKey accessKey(ResultSet rs, String p) throws SQLException {
+    public static @Nullable AccessKey accessKey(ResultSet rs, String p) throws SQLException {
         return prefixed(rs, p, Rows::readAccessKey);
     }
 
@@ -139,11 +144,12 @@ public final class Rows {
                 disabled, rs.getLong(p + "version"));
     }
 
+    /** The row a query on its own table found: its id is the primary key, never null. */
     public static Agent agent(ResultSet rs) throws SQLException {
-        return agent(rs, "");
+        return keyed(agent(rs, ""));
     }
 
-    public static Agent agent(ResultSet rs, String p) throws SQLException {
+    public static @Nullable Agent agent(ResultSet rs, String p) throws SQLException {
         return prefixed(rs, p, Rows::readAgent);
     }
 
@@ -161,11 +167,12 @@ public final class Rows {
         return AgentKeyType.ofWireName(name).orElseThrow(() -> new SQLException("hb_agent.key_algorithm: unknown key algorithm"));
     }
 
+    /** The row a query on its own table found: its id is the primary key, never null. */
     public static InstallerRecord installer(ResultSet rs) throws SQLException {
-        return installer(rs, "");
+        return keyed(installer(rs, ""));
     }
 
-    public static InstallerRecord installer(ResultSet rs, String p) throws SQLException {
+    public static @Nullable InstallerRecord installer(ResultSet rs, String p) throws SQLException {
         return prefixed(rs, p, Rows::readInstaller);
     }
 
@@ -239,7 +246,7 @@ public final class Rows {
         Map<String, String> out = new LinkedHashMap<>();
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new StoreException("stored JSON is not an object", false, null);
+                throw new JsonParseException(p, "stored JSON is not an object");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -252,11 +259,20 @@ public final class Rows {
         return out;
     }
 
-    public static String platformsOrNull(KeyRestrictions r) {
+    private static <T> T keyed(@Nullable T row) {
+        if (row == null) {
+            throw new IllegalStateException("a row read from its own table has no id");
+        }
+        return row;
+    }
+
+    /** The platforms column: null for SQL NULL (no restriction). */
+    public static @Nullable String platformsOrNull(KeyRestrictions r) {
         return r.platforms().map(PlatformSet::toString).orElse(null);
     }
 
-    public static String networksOrNull(KeyRestrictions r) {
+    /** The networks column: null for SQL NULL (no restriction). */
+    public static @Nullable String networksOrNull(KeyRestrictions r) {
         return r.networks().map(NetworkAllowList::toString).orElse(null);
     }
 }

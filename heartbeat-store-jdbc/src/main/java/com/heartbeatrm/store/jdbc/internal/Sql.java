@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Transactions as callbacks over a host-supplied {@link DataSource}, through a {@link TransactionRunner}, with retry of
@@ -78,6 +79,21 @@ public final class Sql {
                 throw translate(e);
             }
         }
+    }
+
+    /** Work in a transaction that returns nothing: it changes rows, or fails. */
+    @FunctionalInterface
+    public interface Change {
+        /** Makes the change on {@code c}, the transaction's connection. */
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code change} in one transaction, retried as {@link #inTransaction} retries. */
+    public void inTransactionChange(Change change) {
+        inTransaction(c -> {
+            change.run(c);
+            return Boolean.TRUE;
+        });
     }
 
     /** Runs a read (or a single-statement write) with auto-commit, or in the host's transaction when one is active. */
@@ -167,13 +183,13 @@ public final class Sql {
 
     // ---- small helpers for statements ----
 
-    public static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+    public static PreparedStatement prepare(Connection c, String sql, @Nullable Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         bind(ps, params);
         return ps;
     }
 
-    public static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    public static void bind(PreparedStatement ps, @Nullable Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p instanceof Instant t) {
@@ -186,7 +202,7 @@ public final class Sql {
         }
     }
 
-    public static int update(Connection c, String sql, Object... params) throws SQLException {
+    public static int update(Connection c, String sql, @Nullable Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();
         }
@@ -197,8 +213,9 @@ public final class Sql {
      * {@code duplicate} makes, a foreign-key violation what {@code missingReference} makes (either may be null: the
      * violation is then rethrown as it is). Told apart by SQLSTATE and error code, never by message text.
      */
-    public static int update(Connection c, Supplier<? extends RuntimeException> duplicate, Supplier<? extends RuntimeException> missingReference,
-            String sql, Object... params) throws SQLException {
+    public static int update(Connection c, @Nullable Supplier<? extends RuntimeException> duplicate,
+            @Nullable Supplier<? extends RuntimeException> missingReference,
+            String sql, @Nullable Object... params) throws SQLException {
         try {
             return update(c, sql, params);
         } catch (SQLException e) {
@@ -219,7 +236,7 @@ public final class Sql {
     }
 
     /** Every row of a query, in order. */
-    public static <T> List<T> list(Connection c, Row<T> row, String query, Object... params) throws SQLException {
+    public static <T> List<T> list(Connection c, Row<T> row, String query, @Nullable Object... params) throws SQLException {
         List<T> out = new ArrayList<>();
         try (PreparedStatement ps = prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -230,13 +247,13 @@ public final class Sql {
     }
 
     /** The first row of a query, if any. */
-    public static <T> Optional<T> one(Connection c, Row<T> row, String query, Object... params) throws SQLException {
+    public static <T> Optional<T> one(Connection c, Row<T> row, String query, @Nullable Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
         }
     }
 
-    public static boolean exists(Connection c, String query, Object... params) throws SQLException {
+    public static boolean exists(Connection c, String query, @Nullable Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, query, params); ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }
@@ -250,13 +267,14 @@ public final class Sql {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 
-    /** A nullable BIGINT column as an instant. */
-    public static Instant instantOrNull(ResultSet rs, String column) throws SQLException {
+    /** A nullable BIGINT column as an instant: null for SQL NULL. */
+    public static @Nullable Instant instantOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : instant(v);
     }
 
-    public static Long longOrNull(ResultSet rs, String column) throws SQLException {
+    /** A nullable BIGINT column: null for SQL NULL. */
+    public static @Nullable Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
