@@ -3,22 +3,39 @@ package com.heartbeatrm.core;
 import com.heartbeatrm.core.internal.RandomIds;
 
 /**
- * The public, unguessable id of an group: {@code grp_} followed by 128 random bits in base64url.
- * Safe to show in logs, audit records and URLs.
+ * The public, unguessable id of a group: {@code grp_} followed by 128 random bits in base64url.
+ * Safe to show in logs, audit records and URLs. Serializable, for hosts that keep it in a session.
+ *
+ * @param value the id text
  */
 public record GroupId(String value) implements java.io.Serializable {
     static final String PREFIX = "grp";
 
+    /**
+     * Checks the shape: {@code grp_} and 22 base64url characters in canonical form.
+     *
+     * @param value the id text
+     * @throws InvalidInputException when the text is not a group id
+     */
     public GroupId {
         RandomIds.check("GroupId", PREFIX, value);
     }
 
-    /** A fresh random id. */
+    /**
+     * A fresh random id, from a {@link java.security.SecureRandom}.
+     *
+     * @return a new id, unguessable
+     */
     public static GroupId random() {
         return new GroupId(RandomIds.next(PREFIX));
     }
 
-    /** Parses untrusted text, throwing {@link InvalidInputException} when it is not an id of this kind. */
+    /**
+     * Parses untrusted text, throwing {@link InvalidInputException} when it is not an id of this kind.
+     *
+     * @param text the id as received
+     * @return the id
+     */
     public static GroupId parse(String text) {
         return new GroupId(text);
     }
