@@ -109,7 +109,6 @@ public final class Agents {
      * @param page where to start and how many
      * @return one page
      */
-    /** Agents waiting for approval, oldest first. */
     public Page<Agent> listPending(OrganizationId org, PageRequest page) {
         return listByStatus(org, AgentStatus.PENDING, page);
     }

@@ -4,9 +4,12 @@ import com.heartbeatrm.core.internal.RandomIds;
 
 /**
  * The public, unguessable id of a group: {@code grp_} followed by 128 random bits in base64url.
- * Safe to show in logs, audit records and URLs. Serializable, for hosts that keep it in a session.
+ * Safe to show in logs, audit records and URLs. Serializable because {@link SettingLockedException} holds one;
+ * its serialized form is its text, left out of the serialized-form page (JDK 17's doclint asks a comment of the
+ * record's field, which a record cannot give it).
  *
  * @param value the id text
+ * @serial exclude
  */
 public record GroupId(String value) implements java.io.Serializable {
     static final String PREFIX = "grp";

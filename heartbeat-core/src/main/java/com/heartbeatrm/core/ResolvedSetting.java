@@ -20,7 +20,6 @@ public record ResolvedSetting<T>(SecuritySetting<T> setting, T value, SettingSou
     /**
      * Validates the value against the setting.
      *
-     * @param <T> the setting's value type
      * @param setting the setting
      * @param value its value in force
      * @param source the default, or the group whose override gave the value

@@ -36,7 +36,7 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
      * @param nonceExpiresAt how long the nonce must be remembered
      * @param now the instant the request is judged at
      * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
-     * @throws InvalidInputException when the nonce or fingerprint is malformed
+     * @throws com.heartbeatrm.core.InvalidInputException when the nonce or fingerprint is malformed
      */
     public EnrollmentAttempt {
         Objects.requireNonNull(organization, "organization");
