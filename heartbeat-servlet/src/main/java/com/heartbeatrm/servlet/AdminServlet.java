@@ -25,6 +25,12 @@ public final class AdminServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient AdminEndpoint endpoint;
 
+    /**
+     * A servlet over {@code endpoint}; register it with the container yourself (it has no public no-argument
+     * constructor, so it is not discovered). Thread-safe as the endpoint is.
+     *
+     * @param endpoint the admin endpoint, with its authenticator
+     */
     public AdminServlet(AdminEndpoint endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }

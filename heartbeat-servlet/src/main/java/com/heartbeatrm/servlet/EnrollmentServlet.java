@@ -25,6 +25,12 @@ public final class EnrollmentServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient EnrollmentEndpoint endpoint;
 
+    /**
+     * A servlet over {@code endpoint}; register it with the container yourself (it has no public no-argument
+     * constructor, so it is not discovered). Thread-safe as the endpoint is.
+     *
+     * @param endpoint the enrollment endpoint of the host's server
+     */
     public EnrollmentServlet(EnrollmentEndpoint endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }
