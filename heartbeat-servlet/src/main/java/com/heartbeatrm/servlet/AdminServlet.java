@@ -26,8 +26,8 @@ public final class AdminServlet extends HttpServlet {
     private final transient AdminEndpoint endpoint;
 
     /**
-     * A servlet over {@code endpoint}; register it with the container yourself (it has no public no-argument
-     * constructor, so it is not discovered). Thread-safe as the endpoint is.
+     * A servlet over {@code endpoint}, for the host to register with its container (it is not annotated, so no
+     * container finds it by scanning). Thread-safe as the endpoint is.
      *
      * @param endpoint the admin endpoint, with its authenticator
      */

@@ -17,6 +17,7 @@ public interface AuditStore {
      *
      * @param event the event
      * @return the stored record, with its sequence number
+     * @throws com.heartbeatrm.core.NotFoundException when the event's organization does not exist
      */
     AuditRecord append(AuditEvent event);
 

@@ -47,6 +47,7 @@ public interface SigningKeyStore {
      *
      * @param keyId the retired key's id
      * @throws com.heartbeatrm.core.ConflictException when it is the active key
+     * @throws com.heartbeatrm.core.NotFoundException when no key has this id
      */
     void remove(String keyId);
 }
