@@ -11,6 +11,9 @@ import com.heartbeatrm.core.internal.RandomIds;
  * @param value the id text
  * @serial exclude
  */
+// Error Prone's InvalidBlockTag does not know that the Javadoc spec allows @serial on a class: the tag is what keeps
+// JDK 17's doclint from asking for the field's comment.
+@SuppressWarnings("InvalidBlockTag")
 public record GroupId(String value) implements java.io.Serializable {
     static final String PREFIX = "grp";
 
