@@ -2,7 +2,7 @@ package com.heartbeatrm.core;
 
 /** What an audit event records. */
 public enum AuditAction {
-    /** An organization was set up, with its root group and default key. */
+    /** An organization was set up; its root group and default key have events of their own. */
     ORGANIZATION_CREATED,
     /** A group was created under a parent. */
     GROUP_CREATED,
@@ -28,11 +28,11 @@ public enum AuditAction {
     KEY_DELETED,
     /** An agent enrolled (or is pending approval) with an installer. */
     AGENT_ENROLLED,
-    /** An admin changed an agent's status, e.g. quarantined or retired it. */
+    /** An agent's status changed: an admin disabled or re-enabled it, or the sweeper disabled a stale one. */
     AGENT_STATUS_CHANGED,
     /** An agent moved to another group. */
     AGENT_MOVED,
-    /** An agent record was deleted. */
+    /** An agent record was deleted, by an admin or by the sweeper. */
     AGENT_DELETED,
     /** An installer was issued for an access key. */
     INSTALLER_ISSUED,
@@ -42,7 +42,7 @@ public enum AuditAction {
     ENROLLMENT_DENIED,
     /** An admin approved an agent that was pending approval. */
     AGENT_APPROVED,
-    /** An admin denied an agent that was pending approval. */
+    /** A pending agent was refused: by an admin, or by the system when approval did not come in time. */
     AGENT_DENIED,
     /** A credential renewal was refused; the record holds the reason. */
     CREDENTIAL_RENEWAL_DENIED,
