@@ -316,72 +316,74 @@ class EnrollmentClientTest {
         assertThat(store.enrollmentKey(TestKeys.ORG)).isEmpty();
     }
 
-    /** Enrolls, then renews while the server is unavailable: the store keeps that renewal, unanswered. */
-    private AgentIdentity enrolledThenUnanswered(EnrollmentClient client, VerifiedEnrollmentToken token) throws Exception {
+    /** A client with a file store, the token it enrolled with and the identity it enrolled as. */
+    private record Unanswered(FileAgentIdentityStore store, VerifiedEnrollmentToken token, EnrollmentClient client,
+            AgentIdentity enrolled) {
+    }
+
+    /** Enrolls with a file store, then renews while the server is unavailable: the store keeps that renewal, unanswered. */
+    private Unanswered enrolledThenUnanswered() throws Exception {
+        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
+        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
+        EnrollmentClient client = client().identityStore(store).build();
         AgentIdentity enrolled = client.enroll(token, FACTS).identity();
         ProtocolServer.Mode was = server.mode.getAndSet(ProtocolServer.Mode.UNAVAILABLE);
         assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOf(EnrollmentClientException.class);
         server.mode.set(was);
-        return enrolled;
+        return new Unanswered(store, token, client, enrolled);
     }
 
     @Test
     @DisplayName("with a store, its copy is renewed: an older copy in the caller's hands neither loses the kept request nor overwrites a newer credential")
     void storeIsTheAuthority() throws Exception {
-        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
-        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
-        EnrollmentClient client = client().identityStore(store).build();
-        AgentIdentity enrolled = enrolledThenUnanswered(client, token);
+        Unanswered u = enrolledThenUnanswered();
 
         // The caller's copy keeps N0; the store has since kept N1 for the same generation: N1 is what goes out.
-        AgentIdentity withN0 = store.load().orElseThrow();
+        AgentIdentity withN0 = u.store().load().orElseThrow();
         String n1 = "N1".repeat(16);
-        store.save(withN0.withUnansweredRenewal(n1, Instant.now()));
+        u.store().save(withN0.withUnansweredRenewal(n1, Instant.now()));
         server.mode.set(ProtocolServer.Mode.NORMAL);
         server.renewals.clear();
-        assertThat(client.renew(withN0).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(u.client().renew(withN0).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(server.renewals).hasSize(1);
         assertThat(RenewalRequest.parse(server.renewals.get(0)).nonce()).isEqualTo(n1);
 
         // renewIfDue with a copy that knows of no kept request: the store's copy is due at once.
-        AgentIdentity newer = store.load().orElseThrow();
-        store.save(newer.withUnansweredRenewal("N2".repeat(16), Instant.now()));
+        AgentIdentity newer = u.store().load().orElseThrow();
+        u.store().save(newer.withUnansweredRenewal("N2".repeat(16), Instant.now()));
         server.renewals.clear();
-        assertThat(client.renewIfDue(newer).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(u.client().renewIfDue(newer).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(RenewalRequest.parse(server.renewals.get(0)).nonce()).isEqualTo("N2".repeat(16));
 
         // The caller still holds the enrolled (older) copy: the stored, newer credential is presented and never overwritten.
-        AgentIdentity stored = store.load().orElseThrow();
-        assertThat(stored.generation()).isGreaterThan(enrolled.generation());
+        AgentIdentity stored = u.store().load().orElseThrow();
+        assertThat(stored.generation()).isGreaterThan(u.enrolled().generation());
         server.renewals.clear();
-        EnrollmentClient.Outcome again = client.renew(enrolled);
+        EnrollmentClient.Outcome again = u.client().renew(u.enrolled());
         assertThat(RenewalRequest.parse(server.renewals.get(0)).credential()).isEqualTo(stored.credential());
-        assertThat(store.load().orElseThrow().generation()).isEqualTo(again.identity().generation()).isGreaterThan(stored.generation());
-        assertThat(client.renewIfDue(enrolled).identity().generation()).as("NOT_DUE hands back the stored copy")
+        assertThat(u.store().load().orElseThrow().generation()).isEqualTo(again.identity().generation()).isGreaterThan(stored.generation());
+        assertThat(u.client().renewIfDue(u.enrolled()).identity().generation()).as("NOT_DUE hands back the stored copy")
                 .isEqualTo(again.identity().generation());
     }
 
     @Test
     @DisplayName("an active agent keeps its unanswered renewal when the resend is rejected; a store holding another agent is refused, untouched")
     void keptOnRejectedAndNeverOverAnotherAgent() throws Exception {
-        FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
-        VerifiedEnrollmentToken token = server.token(List.of(), List.of(server.tls.pin()));
-        EnrollmentClient client = client().identityStore(store).build();
-        AgentIdentity enrolled = enrolledThenUnanswered(client, token);
-        byte[] kept = store.load().orElseThrow().toStateBytes();
+        Unanswered u = enrolledThenUnanswered();
+        byte[] kept = u.store().load().orElseThrow().toStateBytes();
 
         server.mode.set(ProtocolServer.Mode.REJECT_ONCE);
         int before = server.renewals.size();
-        assertThatThrownBy(() -> client.renew(enrolled)).isInstanceOfSatisfying(EnrollmentClientException.class,
+        assertThatThrownBy(() -> u.client().renew(u.enrolled())).isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.REJECTED));
         assertThat(server.renewals).as("no fresh renewal after rejected").hasSize(before + 1);
-        assertThat(store.load().orElseThrow().toStateBytes()).as("the request stays kept").isEqualTo(kept);
+        assertThat(u.store().load().orElseThrow().toStateBytes()).as("the request stays kept").isEqualTo(kept);
 
-        AgentIdentity other = client().build().enroll(token, FACTS).identity();
+        AgentIdentity other = client().build().enroll(u.token(), FACTS).identity();
         int sent = server.renewals.size();
-        assertThatThrownBy(() -> client.renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
+        assertThatThrownBy(() -> u.client().renew(other)).isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.IDENTITY_STORE));
         assertThat(server.renewals).as("nothing sent").hasSize(sent);
-        assertThat(store.load().orElseThrow().toStateBytes()).as("the stored agent is untouched").isEqualTo(kept);
+        assertThat(u.store().load().orElseThrow().toStateBytes()).as("the stored agent is untouched").isEqualTo(kept);
     }
 }

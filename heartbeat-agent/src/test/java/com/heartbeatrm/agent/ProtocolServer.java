@@ -151,9 +151,8 @@ final class ProtocolServer implements AutoCloseable {
             this.chosen = chosen;
         }
 
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            String alias = keys.chooseEngineServerAlias(keyType, issuers, engine);
+        /** Counts a certificate chosen (a full handshake); passes the choice on. */
+        private String counted(String alias) {
             if (alias != null) {
                 chosen.incrementAndGet();
             }
@@ -161,12 +160,13 @@ final class ProtocolServer implements AutoCloseable {
         }
 
         @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return counted(keys.chooseEngineServerAlias(keyType, issuers, engine));
+        }
+
+        @Override
         public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            String alias = keys.chooseServerAlias(keyType, issuers, socket);
-            if (alias != null) {
-                chosen.incrementAndGet();
-            }
-            return alias;
+            return counted(keys.chooseServerAlias(keyType, issuers, socket));
         }
 
         @Override

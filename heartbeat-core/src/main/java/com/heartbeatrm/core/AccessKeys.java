@@ -86,8 +86,8 @@ public final class AccessKeys {
         AccessKey.checkNewName(newName);
         AccessKey current = require(org, id);
         AccessKey changed = current.withName(newName);
-        return store.accessKeys().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
-                AuditAction.KEY_RENAMED, Subject.of(id), Map.of("name", current.name()), Map.of("name", changed.name())));
+        return store.accessKeys().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
+                AuditAction.KEY_RENAMED, Subject.of(id), current.name(), changed.name()));
     }
 
     /**

@@ -81,4 +81,10 @@ public record AuditEvent(Instant at, OrganizationId organizationId, Actor actor,
             Map<String, String> before, Map<String, String> after) {
         return new AuditEvent(at, org, actor, action, subject, before, after);
     }
+
+    /** The record of a rename, the same for every named thing: the old name before, the new one after. */
+    static AuditEvent renamed(Instant at, OrganizationId org, Actor actor, AuditAction action, Subject subject, String from,
+            String to) {
+        return of(at, org, actor, action, subject, Map.of("name", from), Map.of("name", to));
+    }
 }

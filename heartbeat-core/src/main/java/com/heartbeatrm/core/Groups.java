@@ -83,8 +83,8 @@ public final class Groups {
         Group.checkNewName(newName);
         Group current = require(org, id);
         Group changed = current.withName(newName);
-        return store.groups().update(changed, expectedVersion, AuditEvent.of(clock.instant(), org, actor,
-                AuditAction.GROUP_RENAMED, Subject.of(id), Map.of("name", current.name()), Map.of("name", changed.name())));
+        return store.groups().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
+                AuditAction.GROUP_RENAMED, Subject.of(id), current.name(), changed.name()));
     }
 
     /**

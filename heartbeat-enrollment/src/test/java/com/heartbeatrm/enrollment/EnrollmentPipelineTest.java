@@ -324,8 +324,7 @@ class EnrollmentPipelineTest {
         @Test
         @DisplayName("requireApproval: pending until approved, then the next poll gets generation 1; deny disables")
         void approveAndDeny() {
-            f.admin.groups().setOverride(f.alice, f.acme.id(), f.customerA.id(), SecuritySetting.REQUIRE_APPROVAL, true);
-            IssuedToken t = f.issue();
+            IssuedToken t = f.issueRequiringApproval();
             Agents a = Agents.windows("pc-a");
             Agents b = Agents.windows("pc-b");
             Agent pa = ((Pending) enroll(a, t)).agent();
@@ -352,8 +351,7 @@ class EnrollmentPipelineTest {
         @DisplayName("pending agents expire after the configured time")
         void pendingExpiry() {
             Fixture g = new Fixture(EnrollmentPolicy.builder().pendingTtl(Duration.ofHours(1)).build());
-            g.admin.groups().setOverride(g.alice, g.acme.id(), g.customerA.id(), SecuritySetting.REQUIRE_APPROVAL, true);
-            IssuedToken t = g.issue();
+            IssuedToken t = g.issueRequiringApproval();
             Agents a = Agents.windows("pc-a");
             Agents b = Agents.windows("pc-b");
             Agent pa = ((Pending) g.server.enroll(a.enrollBody(t.token(), g.clock), g.server.contextFor(OFFICE))).agent();

@@ -6,6 +6,7 @@ import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.NewOrganization;
+import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.spi.HeartbeatStore;
 import com.heartbeatrm.testkit.MutableClock;
@@ -64,6 +65,12 @@ final class Fixture {
 
     IssuedToken issue() {
         return installers.issueToken(alice, acme.id(), keyA.id(), InstallerRequest.DEFAULTS);
+    }
+
+    /** Customer A now requires approval; an installer for its key. */
+    IssuedToken issueRequiringApproval() {
+        admin.groups().setOverride(alice, acme.id(), customerA.id(), SecuritySetting.REQUIRE_APPROVAL, true);
+        return issue();
     }
 
     TokenCheck check(IssuedToken t) {

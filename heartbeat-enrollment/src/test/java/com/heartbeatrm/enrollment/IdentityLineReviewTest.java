@@ -27,8 +27,7 @@ class IdentityLineReviewTest {
     @Test
     @DisplayName("a pending agent whose answer was lost, approved meanwhile, gets its agent back when it enrolls again")
     void approvedAgentThatNeverPolledRetriesItsEnrollment() {
-        f.admin.groups().setOverride(f.alice, f.acme.id(), f.customerA.id(), SecuritySetting.REQUIRE_APPROVAL, true);
-        IssuedToken installer = f.issue();
+        IssuedToken installer = f.issueRequiringApproval();
         Agents pc = Agents.windows("pc-001");
         Agent pending = ((Pending) server.enroll(pc.enrollBody(installer.token(), f.clock), ctx())).agent();
         // The "pending" answer never arrived; the agent kept its enrollment key (section 6). An admin approves the

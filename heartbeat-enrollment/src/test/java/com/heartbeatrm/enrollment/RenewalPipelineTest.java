@@ -85,55 +85,59 @@ class RenewalPipelineTest {
         assertThat(denial(renew(original, agent))).isEqualTo(DenialReason.CLONE_DETECTED);
     }
 
-    @Test
-    @DisplayName("a renewal resent with the same body after its answer was lost gets the same generation again, even hours later")
-    void lostAnswerIsARetryNotAClone() {
+    /** An agent, its renewal request an hour after it enrolled, and the server's first answer to that request. */
+    private record FirstRenewal(Agents pc, Agent agent, byte[] body, RenewalResult.Renewed first) {
+    }
+
+    private FirstRenewal renewedAnHourAfterEnrolling() {
         Agents pc = Agents.windows("pc");
         Agent agent = enrolled(pc);
         f.clock.advance(Duration.ofHours(1));
         byte[] body = pc.renewBody(agent, f.clock);
-        RenewalResult.Renewed first = (RenewalResult.Renewed) server.renew(body, server.contextFor(SITE));
+        return new FirstRenewal(pc, agent, body, (RenewalResult.Renewed) server.renew(body, server.contextFor(SITE)));
+    }
+
+    @Test
+    @DisplayName("a renewal resent with the same body after its answer was lost gets the same generation again, even hours later")
+    void lostAnswerIsARetryNotAClone() {
+        FirstRenewal sent = renewedAnHourAfterEnrolling();
         // The answer never arrived: the agent still holds generation 1 and resends the very same request.
         f.clock.advance(Duration.ofHours(3));
-        RenewalResult.Renewed again = (RenewalResult.Renewed) server.renew(body, server.contextFor(SITE));
-        assertThat(again.agent().credentialGeneration()).isEqualTo(first.agent().credentialGeneration()).isEqualTo(2);
-        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.ACTIVE);
-        pc.keep(again);
-        assertThat(renew(pc, agent)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+        RenewalResult.Renewed again = (RenewalResult.Renewed) server.renew(sent.body(), server.contextFor(SITE));
+        assertThat(again.agent().credentialGeneration()).isEqualTo(sent.first().agent().credentialGeneration()).isEqualTo(2);
+        assertThat(f.admin.agents().require(f.acme.id(), sent.agent().id()).status()).isEqualTo(AgentStatus.ACTIVE);
+        sent.pc().keep(again);
+        assertThat(renew(sent.pc(), sent.agent())).isInstanceOfSatisfying(RenewalResult.Renewed.class,
                 n -> assertThat(n.agent().credentialGeneration()).isEqualTo(3));
         // But a new request that proves the old generation is a clone, not a retry.
-        RenewalResult r = server.renew(RenewalRequest.create(agent.id().value(), agent.organizationId().value(), pc.keys,
-                Optional.of(first.credential()), f.clock).toJson(), server.contextFor(SITE));
+        RenewalResult r = server.renew(RenewalRequest.create(sent.agent().id().value(), sent.agent().organizationId().value(), sent.pc().keys,
+                Optional.of(sent.first().credential()), f.clock).toJson(), server.contextFor(SITE));
         assertThat(denial(r)).isEqualTo(DenialReason.CLONE_DETECTED);
     }
 
     @Test
     @DisplayName("a captured renewal replayed later gets the very credential its first answer held; nothing once a newer one exists")
     void replayedRenewalGetsNothingNew() {
-        Agents pc = Agents.windows("pc");
-        Agent agent = enrolled(pc);
-        f.clock.advance(Duration.ofHours(1));
-        byte[] captured = pc.renewBody(agent, f.clock);
-        RenewalResult.Renewed first = (RenewalResult.Renewed) server.renew(captured, server.contextFor(SITE));
+        FirstRenewal sent = renewedAnHourAfterEnrolling();
         for (Duration later : List.of(Duration.ofSeconds(3), Duration.ofMinutes(10), Duration.ofDays(1))) {
             f.clock.advance(later);
-            RenewalResult.Renewed again = (RenewalResult.Renewed) server.renew(captured, server.contextFor(Agents.ip("198.51.100.9")));
-            assertThat(again.credentialExpiresAt()).as("after %s", later).isEqualTo(first.credentialExpiresAt());
+            RenewalResult.Renewed again = (RenewalResult.Renewed) server.renew(sent.body(), server.contextFor(Agents.ip("198.51.100.9")));
+            assertThat(again.credentialExpiresAt()).as("after %s", later).isEqualTo(sent.first().credentialExpiresAt());
             assertThat(again.credential().reveal()).as("after %s: the same credential, byte for byte", later)
-                    .isEqualTo(first.credential().reveal());
+                    .isEqualTo(sent.first().credential().reveal());
             assertThat(again.agent().credentialGeneration()).isEqualTo(2);
         }
-        pc.keep(first);
-        byte[] second = pc.renewBody(agent, f.clock);
-        pc.keep(server.renew(second, server.contextFor(SITE)));
-        assertThat(denial(server.renew(captured, server.contextFor(SITE)))).as("a newer generation exists; its time is old")
+        sent.pc().keep(sent.first());
+        byte[] second = sent.pc().renewBody(sent.agent(), f.clock);
+        sent.pc().keep(server.renew(second, server.contextFor(SITE)));
+        assertThat(denial(server.renew(sent.body(), server.contextFor(SITE)))).as("a newer generation exists; its time is old")
                 .isEqualTo(DenialReason.CLOCK_SKEW);
         f.clock.advance(Duration.ofSeconds(5));
-        assertThat(renew(pc, agent)).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+        assertThat(renew(sent.pc(), sent.agent())).isInstanceOfSatisfying(RenewalResult.Renewed.class,
                 n -> assertThat(n.agent().credentialGeneration()).isEqualTo(4));
         assertThat(denial(server.renew(second, server.contextFor(SITE)))).as("a newer generation exists; its nonce is remembered")
                 .isEqualTo(DenialReason.REPLAYED);
-        assertThat(f.admin.agents().require(f.acme.id(), agent.id()).status()).isEqualTo(AgentStatus.ACTIVE);
+        assertThat(f.admin.agents().require(f.acme.id(), sent.agent().id()).status()).isEqualTo(AgentStatus.ACTIVE);
     }
 
     @Test

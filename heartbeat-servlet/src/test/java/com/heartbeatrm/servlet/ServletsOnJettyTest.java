@@ -171,6 +171,17 @@ class ServletsOnJettyTest {
         return EnrollmentTokenVerifier.builder(server.signingKeys().publicKeySet()).build().verify(issued.token());
     }
 
+    /** A new organization, and the SDK's client that enrolled its agent pc-1 through EnrollmentServlet. */
+    private record Enrolled(NewOrganization org, EnrollmentClient client, EnrollmentClient.Outcome outcome) {
+    }
+
+    private Enrolled enrolledThroughTheServlet() throws Exception {
+        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
+        EnrollmentClient client = EnrollmentClient.builder(server.signingKeys().publicKeySet()).build();
+        return new Enrolled(org, client, client.enroll(token, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty())));
+    }
+
     @AfterEach
     void stop() throws Exception {
         jetty.stop();
@@ -179,13 +190,11 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("an agent enrolls and renews through EnrollmentServlet with the SDK's client")
     void enrollAndRenew() throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
-        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
-        EnrollmentClient client = EnrollmentClient.builder(server.signingKeys().publicKeySet()).build();
-        EnrollmentClient.Outcome enrolled = client.enroll(token, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()));
+        Enrolled pc = enrolledThroughTheServlet();
+        EnrollmentClient.Outcome enrolled = pc.outcome();
         assertThat(enrolled.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
         assertThat(enrolled.identity().groupPath()).isEqualTo("/");
-        EnrollmentClient.Outcome renewed = client.renew(enrolled.identity());
+        EnrollmentClient.Outcome renewed = pc.client().renew(enrolled.identity());
         assertThat(renewed.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(renewed.identity().generation()).isEqualTo(enrolled.identity().generation() + 1);
     }
@@ -338,34 +347,32 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("a renewal or poll proving its key for an agent or organization that does not exist is agent_not_found; another agent's key is rejected")
     void agentNotFound() throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
-        VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
-        EnrollmentClient client = EnrollmentClient.builder(server.signingKeys().publicKeySet()).build();
-        AgentIdentity enrolled = client.enroll(token, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty())).identity();
+        Enrolled pc = enrolledThroughTheServlet();
+        AgentIdentity enrolled = pc.outcome().identity();
         AgentKeyPair stranger = AgentKeyPair.generate();
         String noSuchAgent = "agt_" + "A".repeat(22);
         String noSuchOrg = "org_" + "A".repeat(22);
 
-        assertThat(renew(RenewalRequest.create(noSuchAgent, org.id().value(), stranger, Optional.empty(), Clock.systemUTC())))
+        assertThat(renew(RenewalRequest.create(noSuchAgent, pc.org().id().value(), stranger, Optional.empty(), Clock.systemUTC())))
                 .as("a poll for an agent the organization does not have").contains("403", "\"agent_not_found\"");
         assertThat(renew(RenewalRequest.create(noSuchAgent, noSuchOrg, stranger, Optional.empty(), Clock.systemUTC())))
                 .as("a poll in an organization that does not exist").contains("403", "\"agent_not_found\"");
-        assertThat(renew(RenewalRequest.create(noSuchAgent, org.id().value(), enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
+        assertThat(renew(RenewalRequest.create(noSuchAgent, pc.org().id().value(), enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
                 .as("a renewal for an agent the organization does not have, presenting another agent's credential")
                 .contains("403", "\"agent_not_found\"");
         assertThat(renew(RenewalRequest.create(noSuchAgent, noSuchOrg, enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
                 .as("a renewal in an organization that does not exist, presenting another agent's credential")
                 .contains("403", "\"agent_not_found\"");
-        assertThat(renew(RenewalRequest.create(enrolled.agentId(), org.id().value(), stranger, Optional.empty(), Clock.systemUTC())))
+        assertThat(renew(RenewalRequest.create(enrolled.agentId(), pc.org().id().value(), stranger, Optional.empty(), Clock.systemUTC())))
                 .as("an existing agent with another key").contains("403", "\"rejected\"");
-        assertThat(renew(RenewalRequest.create(enrolled.agentId(), org.id().value(), stranger, enrolled.credential(), Clock.systemUTC())))
+        assertThat(renew(RenewalRequest.create(enrolled.agentId(), pc.org().id().value(), stranger, enrolled.credential(), Clock.systemUTC())))
                 .as("an existing agent with another key and the agent's credential").contains("403", "\"rejected\"");
-        assertThat(client.renew(enrolled).status()).as("none of this touched the agent").isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+        assertThat(pc.client().renew(enrolled).status()).as("none of this touched the agent").isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
 
-        server.admin().agents().delete(Actor.of("alice"), org.id(), new AgentId(enrolled.agentId()));
-        assertThat(renew(RenewalRequest.create(enrolled.agentId(), org.id().value(), enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
+        server.admin().agents().delete(Actor.of("alice"), pc.org().id(), new AgentId(enrolled.agentId()));
+        assertThat(renew(RenewalRequest.create(enrolled.agentId(), pc.org().id().value(), enrolled.keys(), enrolled.credential(), Clock.systemUTC())))
                 .as("a deleted agent renewing with its credential").contains("403", "\"agent_not_found\"");
-        assertThatThrownBy(() -> client.renew(enrolled)).as("the SDK's client reads it").isInstanceOfSatisfying(EnrollmentClientException.class,
+        assertThatThrownBy(() -> pc.client().renew(enrolled)).as("the SDK's client reads it").isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_NOT_FOUND));
     }
 

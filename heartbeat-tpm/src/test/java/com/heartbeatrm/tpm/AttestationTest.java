@@ -52,6 +52,13 @@ class AttestationTest {
                 .maxAge(Duration.ofMinutes(2)).build();
     }
 
+    /** The verifier challenges the request, the TPM answers for {@code agentKey}: what the verifier decides on the answer. */
+    private static AttestationVerdict challengedAndAnswered(AttestationVerifier verifier, TpmAttestor attestor, AttestationRequest request,
+            TpmKeyBlob agentKey) throws Exception {
+        PendingAttestation pending = verifier.challenge(request);
+        return verifier.verify(pending, attestor.respond(pending.challenge(), agentKey));
+    }
+
     @Test
     void ekCertificateFromTheTrustedCaIsAttested() throws Exception {
         try (Tpm tpm = trustedTpm.open()) {
@@ -101,9 +108,7 @@ class AttestationTest {
             AttestationVerifier withIntermediate = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
                     .manufacturerIntermediateCa(rolledOver.certificate).manufacturerIntermediateCa(intermediate.certificate)
                     .clock(after).build();
-            PendingAttestation pending = withIntermediate.challenge(request);
-            AttestationVerdict verdict = withIntermediate.verify(pending, attestor.respond(pending.challenge(), agentKey));
-            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+            assertThat(challengedAndAnswered(withIntermediate, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
                     a -> assertThat(a.trustedBy()).isEqualTo("CN=Trusted TPM Manufacturer CA"));
         }
     }
@@ -138,9 +143,7 @@ class AttestationTest {
             java.security.PublicKey ek = com.heartbeatrm.tpm.internal.PublicArea.parse(request.endorsementKeyPublic()).toPublicKey();
             AttestationVerifier allowing = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
                     .allowEndorsementKeySha256(AttestationVerifier.endorsementKeySha256(ek)).clock(clock).build();
-            PendingAttestation pending = allowing.challenge(request);
-            AttestationVerdict verdict = allowing.verify(pending, attestor.respond(pending.challenge(), agentKey));
-            assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+            assertThat(challengedAndAnswered(allowing, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
                     a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
         }
     }

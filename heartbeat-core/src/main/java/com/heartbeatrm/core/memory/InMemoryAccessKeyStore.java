@@ -7,7 +7,6 @@ import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
-import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.AccessKeyStore;
 import java.util.Comparator;
 import java.util.List;
@@ -34,27 +33,16 @@ final class InMemoryAccessKeyStore implements AccessKeyStore {
 
     @Override
     public AccessKey update(AccessKey changed, long expectedVersion, AuditEvent audit) {
-        return state.write(changed.organizationId(), t -> {
-            AccessKey current = TenantState.existing(t.keys, changed.id(), "access key", changed.id().value());
-            StaleVersionException.check("access key", current.id().value(), expectedVersion, current.version());
+        return state.update(changed.organizationId(), VersionedTable.KEYS, changed.id(), expectedVersion, audit, (t, current) -> {
             t.group(changed.groupId());
-            AccessKey stored = current.withName(changed.name()).withGroup(changed.groupId())
-                    .withDisabled(changed.disabled()).withVersion(current.version() + 1);
-            t.keys.put(stored.id(), stored);
-            state.appendAudit(t, audit);
-            return stored;
+            return current.withName(changed.name()).withGroup(changed.groupId()).withDisabled(changed.disabled())
+                    .withVersion(current.version() + 1);
         });
     }
 
     @Override
     public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
-        state.write(org, t -> {
-            AccessKey current = TenantState.existing(t.keys, id, "access key", id.value());
-            StaleVersionException.check("access key", id.value(), expectedVersion, current.version());
-            t.keys.remove(id);
-            state.appendAudit(t, audit);
-            return null;
-        });
+        state.delete(org, VersionedTable.KEYS, id, expectedVersion, audit, (t, gone) -> { });
     }
 
     @Override

@@ -14,7 +14,6 @@ import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
-import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.AgentStore;
 import com.heartbeatrm.core.spi.Committed;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
@@ -31,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Each tenant's agents, and the enrollment and renewal steps: judge and commit under the tenant's monitor. */
 final class InMemoryAgentStore implements AgentStore {
@@ -69,19 +69,34 @@ final class InMemoryAgentStore implements AgentStore {
     @Override
     public <R extends Judged<EnrollmentVerdict>> Committed<EnrollmentCommit, R> judgeAndEnroll(EnrollmentAttempt attempt,
             Function<EnrollmentFacts, R> judge) {
-        Tenant t = state.tenants.get(attempt.organization());
+        return judgeAndCommit(attempt.organization(), judge, () -> enrollmentFacts(attempt), EnrollmentVerdict.Deny.class,
+                new EnrollmentCommit.Denied(), t -> facts(t, attempt), (t, facts, v) -> commit(t, attempt, facts, v));
+    }
+
+    /** Stores what a verdict decides on the facts it was judged on, inside the tenant's monitor. */
+    private interface Commit<F, V, C> {
+        C store(Tenant t, F facts, V verdict);
+    }
+
+    /**
+     * Enrollment and renewal alike: the judge decides on facts read inside the tenant's monitor, and what it decides is
+     * stored before the monitor is left. An organization that does not exist has no tenant: its judge sees no
+     * organization and must deny ({@code deny}), and nothing is stored.
+     */
+    private <F, V, C, R extends Judged<V>> Committed<C, R> judgeAndCommit(OrganizationId org, Function<F, R> judge,
+            Supplier<F> factsWithoutTenant, Class<? extends V> deny, C denied, Function<Tenant, F> facts, Commit<F, V, C> commit) {
+        Tenant t = state.tenants.get(org);
         if (t == null) {
-            // An organization that does not exist: the judge sees nothing and must deny.
-            R judged = judge.apply(enrollmentFacts(attempt));
-            if (!(judged.verdict() instanceof EnrollmentVerdict.Deny)) {
-                throw new NotFoundException("organization", attempt.organization().value());
+            R judged = judge.apply(factsWithoutTenant.get());
+            if (!deny.isInstance(judged.verdict())) {
+                throw new NotFoundException("organization", org.value());
             }
-            return new Committed<>(new EnrollmentCommit.Denied(), judged);
+            return new Committed<>(denied, judged);
         }
         synchronized (t) {
-            EnrollmentFacts facts = facts(t, attempt);
-            R judged = judge.apply(facts);
-            return new Committed<>(commit(t, attempt, facts, judged.verdict()), judged);
+            F read = facts.apply(t);
+            R judged = judge.apply(read);
+            return new Committed<>(commit.store(t, read, judged.verdict()), judged);
         }
     }
 
@@ -98,11 +113,7 @@ final class InMemoryAgentStore implements AgentStore {
             return new EnrollmentCommit.AlreadyEnrolled(e.agent());
         }
         if (v instanceof EnrollmentVerdict.Lock lock) {
-            Agent current = t.agents.get(lock.agent().id());
-            if (current == null) {
-                throw new NotFoundException("agent", lock.agent().id().value());
-            }
-            StaleVersionException.check("agent", current.id().value(), lock.agent().version(), current.version());
+            VersionedTable.AGENTS.current(t, lock.agent().id(), lock.agent().version());
             Agent stored = lock.locked();
             t.agents.put(stored.id(), stored);
             TenantState.rememberNonce(t, attempt.nonceKey(), attempt.nonceExpiresAt(), attempt.now());
@@ -159,21 +170,10 @@ final class InMemoryAgentStore implements AgentStore {
 
     @Override
     public <R extends Judged<RenewalVerdict>> Committed<RenewalCommit, R> judgeAndRenew(RenewalAttempt attempt, Function<RenewalFacts, R> judge) {
-        Tenant t = state.tenants.get(attempt.organization());
-        if (t == null) {
-            R judged = judge.apply(new RenewalFacts(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false,
-                    attempt.throttleBucket().flatMap(b -> throttles.blockedUntil(b, attempt.now())), false,
-                    signingKeys.active().map(StoredSigningKey::keyId)));
-            if (!(judged.verdict() instanceof RenewalVerdict.Deny)) {
-                throw new NotFoundException("organization", attempt.organization().value());
-            }
-            return new Committed<>(new RenewalCommit.Denied(), judged);
-        }
-        synchronized (t) {
-            RenewalFacts facts = renewalFacts(t, attempt);
-            R judged = judge.apply(facts);
-            return new Committed<>(commit(t, attempt, facts, judged.verdict()), judged);
-        }
+        return judgeAndCommit(attempt.organization(), judge, () -> new RenewalFacts(Optional.empty(), Optional.empty(), List.of(),
+                        Optional.empty(), false, attempt.throttleBucket().flatMap(b -> throttles.blockedUntil(b, attempt.now())), false,
+                        signingKeys.active().map(StoredSigningKey::keyId)),
+                RenewalVerdict.Deny.class, new RenewalCommit.Denied(), t -> renewalFacts(t, attempt), (t, facts, v) -> commit(t, attempt, facts, v));
     }
 
     /** Stores what {@code v} decides on {@code facts}, inside the tenant's monitor. */
@@ -238,27 +238,17 @@ final class InMemoryAgentStore implements AgentStore {
 
     @Override
     public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
-        return state.write(changed.organizationId(), t -> {
-            Agent current = TenantState.existing(t.agents, changed.id(), "agent", changed.id().value());
-            StaleVersionException.check("agent", current.id().value(), expectedVersion, current.version());
+        return state.update(changed.organizationId(), VersionedTable.AGENTS, changed.id(), expectedVersion, audit, (t, current) -> {
             t.group(changed.groupId());
-            Agent stored = current.withStatus(changed.status()).withGroup(changed.groupId()).withVersion(current.version() + 1);
-            t.agents.put(stored.id(), stored);
-            state.appendAudit(t, audit);
-            return stored;
+            return current.withStatus(changed.status()).withGroup(changed.groupId()).withVersion(current.version() + 1);
         });
     }
 
     @Override
     public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
-        state.write(org, t -> {
-            Agent current = TenantState.existing(t.agents, id, "agent", id.value());
-            StaleVersionException.check("agent", id.value(), expectedVersion, current.version());
-            t.agents.remove(id);
-            t.agentsByFingerprint.remove(current.publicKeyFingerprint());
+        state.delete(org, VersionedTable.AGENTS, id, expectedVersion, audit, (t, gone) -> {
+            t.agentsByFingerprint.remove(gone.publicKeyFingerprint());
             t.renewalNonces.remove(id);
-            state.appendAudit(t, audit);
-            return null;
         });
     }
 

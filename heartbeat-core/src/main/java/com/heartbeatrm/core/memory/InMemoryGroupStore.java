@@ -46,9 +46,7 @@ final class InMemoryGroupStore implements GroupStore {
 
     @Override
     public Group update(Group changed, long expectedVersion, AuditEvent audit) {
-        return state.write(changed.organizationId(), t -> {
-            Group current = t.group(changed.id());
-            StaleVersionException.check("group", current.id().value(), expectedVersion, current.version());
+        return state.update(changed.organizationId(), VersionedTable.GROUPS, changed.id(), expectedVersion, audit, (t, current) -> {
             if (!current.nameKey().equals(changed.nameKey()) && current.parentId().isPresent()) {
                 NavigableMap<String, GroupId> siblings = t.childrenOf(current.parentId().get());
                 if (siblings.containsKey(changed.nameKey())) {
@@ -57,10 +55,7 @@ final class InMemoryGroupStore implements GroupStore {
                 siblings.remove(current.nameKey());
                 siblings.put(changed.nameKey(), current.id());
             }
-            Group stored = current.withName(changed.name()).withSettings(changed.settings()).withVersion(current.version() + 1);
-            t.groups.put(stored.id(), stored);
-            state.appendAudit(t, audit);
-            return stored;
+            return current.withName(changed.name()).withSettings(changed.settings()).withVersion(current.version() + 1);
         });
     }
 
@@ -98,8 +93,7 @@ final class InMemoryGroupStore implements GroupStore {
     @Override
     public void delete(OrganizationId org, GroupId id, long expectedVersion, AuditEvent audit) {
         state.write(org, t -> {
-            Group current = t.group(id);
-            StaleVersionException.check("group", id.value(), expectedVersion, current.version());
+            Group current = VersionedTable.GROUPS.current(t, id, expectedVersion);
             if (current.isRoot()) {
                 throw new ConflictException("the root group cannot be deleted");
             }

@@ -8,7 +8,6 @@ import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
-import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.InstallerStore;
 import java.time.Instant;
 import java.util.List;
@@ -37,17 +36,11 @@ final class InMemoryInstallerStore implements InstallerStore {
 
     @Override
     public InstallerRecord update(InstallerRecord changed, long expectedVersion, AuditEvent audit) {
-        return state.write(changed.organizationId(), t -> {
-            InstallerRecord current = TenantState.existing(t.installers, changed.id(), "installer", changed.id().value());
-            StaleVersionException.check("installer", current.id().value(), expectedVersion, current.version());
-            InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(),
-                    current.signingKeyId(), current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(),
-                    changed.format(), changed.base(), changed.output(), changed.revoked(), current.maxUses(), current.useCount(),
-                    current.version() + 1);
-            t.installers.put(stored.id(), stored);
-            state.appendAudit(t, audit);
-            return stored;
-        });
+        return state.update(changed.organizationId(), VersionedTable.INSTALLERS, changed.id(), expectedVersion, audit,
+                (t, current) -> new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(),
+                        current.signingKeyId(), current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(),
+                        changed.format(), changed.base(), changed.output(), changed.revoked(), current.maxUses(),
+                        current.useCount(), current.version() + 1));
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -77,6 +79,35 @@ final class TenantState {
         synchronized (t) {
             return body.apply(t);
         }
+    }
+
+    /**
+     * Replaces the row under {@code id}, which must still be at {@code expectedVersion}, with what {@code change} makes
+     * of it (inside the tenant's monitor, which it may also check or update), and appends {@code audit}.
+     */
+    <K, V> V update(OrganizationId org, VersionedTable<K, V> table, K id, long expectedVersion, AuditEvent audit,
+            BiFunction<Tenant, V, V> change) {
+        return write(org, t -> {
+            V stored = change.apply(t, table.current(t, id, expectedVersion));
+            table.rows().apply(t).put(id, stored);
+            appendAudit(t, audit);
+            return stored;
+        });
+    }
+
+    /**
+     * Removes the row under {@code id}, which must still be at {@code expectedVersion}, with what {@code alsoRemove}
+     * drops beside it, and appends {@code audit}.
+     */
+    <K, V> void delete(OrganizationId org, VersionedTable<K, V> table, K id, long expectedVersion, AuditEvent audit,
+            BiConsumer<Tenant, V> alsoRemove) {
+        write(org, t -> {
+            V current = table.current(t, id, expectedVersion);
+            table.rows().apply(t).remove(id);
+            alsoRemove.accept(t, current);
+            appendAudit(t, audit);
+            return null;
+        });
     }
 
     /** Remembers a nonce until {@code expiresAt}; purges expired ones at most once a minute. */

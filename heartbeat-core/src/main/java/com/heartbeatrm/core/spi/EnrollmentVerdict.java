@@ -32,11 +32,7 @@ public sealed interface EnrollmentVerdict extends Judged<EnrollmentVerdict> perm
          * @throws InvalidInputException when the event is of another organization
          */
         public Admit {
-            Objects.requireNonNull(agent, "agent");
-            Objects.requireNonNull(audit, "audit");
-            if (!audit.organizationId().equals(agent.organizationId())) {
-                throw new InvalidInputException("audit", "must be of the agent's organization");
-            }
+            checkAudited(agent, audit);
         }
     }
 
@@ -73,11 +69,7 @@ public sealed interface EnrollmentVerdict extends Judged<EnrollmentVerdict> perm
          * @throws InvalidInputException when the event is of another organization
          */
         public Lock {
-            Objects.requireNonNull(agent, "agent");
-            Objects.requireNonNull(audit, "audit");
-            if (!audit.organizationId().equals(agent.organizationId())) {
-                throw new InvalidInputException("audit", "must be of the agent's organization");
-            }
+            checkAudited(agent, audit);
         }
 
         /**
@@ -87,6 +79,15 @@ public sealed interface EnrollmentVerdict extends Judged<EnrollmentVerdict> perm
          */
         public Agent locked() {
             return agent.withStatus(com.heartbeatrm.core.AgentStatus.LOCKED).withVersion(agent.version() + 1);
+        }
+    }
+
+    /** What a verdict that writes {@code agent} requires of it and of {@code audit}, its record. */
+    private static void checkAudited(Agent agent, AuditEvent audit) {
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(audit, "audit");
+        if (!audit.organizationId().equals(agent.organizationId())) {
+            throw new InvalidInputException("audit", "must be of the agent's organization");
         }
     }
 

@@ -17,7 +17,6 @@ import com.heartbeatrm.core.Organization;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
-import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.AgentStore;
 import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
@@ -533,9 +532,8 @@ final class JdbcAgents implements AgentStore {
     public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
-            Agent current = Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
-                    .orElseThrow(() -> new NotFoundException("agent", changed.id().value()));
-            StaleVersionException.check("agent", current.id().value(), expectedVersion, current.version());
+            Agent current = Versions.current(Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE",
+                    org, changed.id().value()), "agent", changed.id().value(), expectedVersion, Agent::version);
             JdbcGroups.lockReferencedGroup(c, dialect, org, changed.groupId().value());
             Agent stored = current.withStatus(changed.status()).withGroup(changed.groupId()).withVersion(expectedVersion + 1);
             JdbcGroups.updateReferencing(c, changed.groupId().value(), "UPDATE hb_agent SET status = ?, group_id = ?, version = ? WHERE org_id = ? AND id = ?",
@@ -548,9 +546,8 @@ final class JdbcAgents implements AgentStore {
     @Override
     public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
         sql.inTransaction(c -> {
-            Agent current = Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(), id.value())
-                    .orElseThrow(() -> new NotFoundException("agent", id.value()));
-            StaleVersionException.check("agent", id.value(), expectedVersion, current.version());
+            Versions.current(Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND id = ? FOR UPDATE", org.value(),
+                    id.value()), "agent", id.value(), expectedVersion, Agent::version);
             Sql.update(c, "DELETE FROM hb_agent WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
             return null;

@@ -11,7 +11,6 @@ import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.Revocation;
-import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.core.spi.InstallerStore;
 import com.heartbeatrm.store.jdbc.internal.Rows;
@@ -53,9 +52,8 @@ final class JdbcInstallers implements InstallerStore {
     public InstallerRecord update(InstallerRecord changed, long expectedVersion, AuditEvent audit) {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
-            InstallerRecord current = Sql.one(c, Rows::installer, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ? FOR UPDATE", org, changed.id().value())
-                    .orElseThrow(() -> new NotFoundException("installer", changed.id().value()));
-            StaleVersionException.check("installer", current.id().value(), expectedVersion, current.version());
+            InstallerRecord current = Versions.current(Sql.one(c, Rows::installer, "SELECT * FROM hb_installer WHERE org_id = ? AND id = ? FOR UPDATE",
+                    org, changed.id().value()), "installer", changed.id().value(), expectedVersion, InstallerRecord::version);
             InstallerRecord stored = new InstallerRecord(current.id(), current.organizationId(), current.accessKeyId(), current.signingKeyId(),
                     current.issuedAt(), current.issuedBy(), current.expiresAt(), current.platform(), changed.format(), changed.base(),
                     changed.output(), changed.revoked(), current.maxUses(), current.useCount(), expectedVersion + 1);

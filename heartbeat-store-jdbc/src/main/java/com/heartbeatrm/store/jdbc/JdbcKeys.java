@@ -10,7 +10,6 @@ import com.heartbeatrm.core.NotFoundException;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
-import com.heartbeatrm.core.StaleVersionException;
 import com.heartbeatrm.core.spi.AccessKeyStore;
 import com.heartbeatrm.core.spi.Cursors;
 import com.heartbeatrm.store.jdbc.internal.Rows;
@@ -65,8 +64,8 @@ final class JdbcKeys implements AccessKeyStore {
     public AccessKey update(AccessKey changed, long expectedVersion, AuditEvent audit) {
         String org = changed.organizationId().value();
         return sql.inTransaction(c -> {
-            AccessKey current = row(c, org, changed.id().value(), true).orElseThrow(() -> new NotFoundException("access key", changed.id().value()));
-            StaleVersionException.check("access key", current.id().value(), expectedVersion, current.version());
+            AccessKey current = Versions.current(row(c, org, changed.id().value(), true), "access key", changed.id().value(), expectedVersion,
+                    AccessKey::version);
             JdbcGroups.lockReferencedGroup(c, dialect, org, changed.groupId().value());
             AccessKey stored = current.withName(changed.name()).withGroup(changed.groupId()).withDisabled(changed.disabled())
                     .withVersion(expectedVersion + 1);
@@ -82,8 +81,7 @@ final class JdbcKeys implements AccessKeyStore {
     @Override
     public void delete(OrganizationId org, AccessKeyId id, long expectedVersion, AuditEvent audit) {
         sql.inTransaction(c -> {
-            AccessKey current = row(c, org.value(), id.value(), true).orElseThrow(() -> new NotFoundException("access key", id.value()));
-            StaleVersionException.check("access key", id.value(), expectedVersion, current.version());
+            Versions.current(row(c, org.value(), id.value(), true), "access key", id.value(), expectedVersion, AccessKey::version);
             Sql.update(c, "DELETE FROM hb_access_key WHERE org_id = ? AND id = ?", org.value(), id.value());
             JdbcAudit.insert(c, audit);
             return null;

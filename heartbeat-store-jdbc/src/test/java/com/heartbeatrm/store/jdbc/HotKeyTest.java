@@ -74,20 +74,17 @@ class HotKeyTest {
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("64 at once on a key with 10 uses left: exactly 10 agents, each answer its own, the others exhausted")
     void exactCountAndOwnAnswers(String db) throws Exception {
-        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
-            CountingDataSource counting = new CountingDataSource(fresh.dataSource());
-            Node node = new Node(counting);
-            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
-            AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("push", org.rootGroup().id()).maxUses(12).build());
-            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
-            node.server.enroll(Node.request(token, "before-1"), node.server.contextFor(InetAddress.getByName("192.0.2.1")));
-            node.server.enroll(Node.request(token, "before-2"), node.server.contextFor(InetAddress.getByName("192.0.2.2")));
+        try (CountedAcme acme = new CountedAcme(db, ALICE)) {
+            AccessKey key = acme.node.admin.accessKeys().create(ALICE, acme.org.id(), AccessKeySpec.builder("push", acme.org.rootGroup().id()).maxUses(12).build());
+            EnrollmentToken token = acme.node.token(ALICE, acme.org.id(), key.id());
+            acme.node.server.enroll(Node.request(token, "before-1"), acme.node.server.contextFor(InetAddress.getByName("192.0.2.1")));
+            acme.node.server.enroll(Node.request(token, "before-2"), acme.node.server.contextFor(InetAddress.getByName("192.0.2.2")));
             List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 bodies.add(Node.request(token, AgentKeyPair.generate(), "pc-" + i));
             }
-            counting.reset();
-            List<Sent> sent = enrollAtOnce(node, bodies);
+            acme.counting.reset();
+            List<Sent> sent = enrollAtOnce(acme.node, bodies);
 
             List<Sent> enrolled = sent.stream().filter(s -> s.result() instanceof EnrollmentResult.Enrolled).toList();
             assertThat(enrolled).hasSize(10);
@@ -98,10 +95,10 @@ class HotKeyTest {
             }
             assertThat(sent).filteredOn(s -> !(s.result() instanceof EnrollmentResult.Enrolled))
                     .allSatisfy(s -> assertThat(((Denied) s.result()).reason()).isEqualTo(DenialReason.KEY_EXHAUSTED));
-            assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(12);
-            assertThat(node.store.agents().listByKey(org.id(), key.id(), PageRequest.first(100)).items()).hasSize(12);
-            assertThat(enrolledEvents(node, org)).hasSize(12);
-            assertThat(((JdbcAgents) node.store.agents()).openLanes()).as("lanes retire when idle").isZero();
+            assertThat(acme.node.admin.accessKeys().require(acme.org.id(), key.id()).useCount()).isEqualTo(12);
+            assertThat(acme.node.store.agents().listByKey(acme.org.id(), key.id(), PageRequest.first(100)).items()).hasSize(12);
+            assertThat(enrolledEvents(acme.node, acme.org)).hasSize(12);
+            assertThat(((JdbcAgents) acme.node.store.agents()).openLanes()).as("lanes retire when idle").isZero();
         }
     }
 
@@ -109,13 +106,10 @@ class HotKeyTest {
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("64 at once on an unlimited key, with replays and one agent twice: every distinct agent once, batched commits")
     void batchedWithReplays(String db) throws Exception {
-        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
-            CountingDataSource counting = new CountingDataSource(fresh.dataSource());
-            Node node = new Node(counting);
-            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
-            AccessKey key = org.defaultKey();
-            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
-            node.server.enroll(Node.request(token, "warm-up"), node.server.contextFor(InetAddress.getByName("192.0.2.1")));
+        try (CountedAcme acme = new CountedAcme(db, ALICE)) {
+            AccessKey key = acme.org.defaultKey();
+            EnrollmentToken token = acme.node.token(ALICE, acme.org.id(), key.id());
+            acme.node.server.enroll(Node.request(token, "warm-up"), acme.node.server.contextFor(InetAddress.getByName("192.0.2.1")));
             List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i < CLIENTS - 8; i++) {
                 bodies.add(Node.request(token, AgentKeyPair.generate(), "pc-" + i));
@@ -127,11 +121,11 @@ class HotKeyTest {
             for (int i = 0; i < 4; i++) {
                 bodies.add(Node.request(token, twice, "twice")); // one computer, four fresh requests
             }
-            counting.reset();
+            acme.counting.reset();
             // The first commit waits until every other request has queued behind it, so that batching does not depend
             // on how the threads happen to be scheduled (on a loaded machine they may arrive one by one).
-            CountDownLatch firstCommit = counting.holdNextCommit();
-            JdbcAgents agents = (JdbcAgents) node.store.agents();
+            CountDownLatch firstCommit = acme.counting.holdNextCommit();
+            JdbcAgents agents = (JdbcAgents) acme.node.store.agents();
             Thread releaser = new Thread(() -> {
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (agents.queuedInLanes() < CLIENTS - 1 && System.nanoTime() < until) {
@@ -144,9 +138,9 @@ class HotKeyTest {
                 firstCommit.countDown();
             });
             releaser.start();
-            List<Sent> sent = enrollAtOnce(node, bodies);
+            List<Sent> sent = enrollAtOnce(acme.node, bodies);
             releaser.join(60_000);
-            int commits = counting.commits.get();
+            int commits = acme.counting.commits.get();
 
             Set<String> distinct = new HashSet<>();
             sent.forEach(s -> distinct.add(s.fingerprint()));
@@ -163,10 +157,10 @@ class HotKeyTest {
                 List<String> ids = sent.stream().filter(s -> s.fingerprint().equals(fp) && s.result() instanceof EnrollmentResult.Enrolled)
                         .map(s -> ((EnrollmentResult.Enrolled) s.result()).agent().id().value()).distinct().toList();
                 assertThat(ids).as(fp).hasSize(1);
-                assertThat(node.store.agents().findByPublicKeyFingerprint(org.id(), fp)).isPresent();
+                assertThat(acme.node.store.agents().findByPublicKeyFingerprint(acme.org.id(), fp)).isPresent();
             }
-            assertThat(node.admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(1 + distinct.size());
-            assertThat(enrolledEvents(node, org)).hasSize(1 + distinct.size());
+            assertThat(acme.node.admin.accessKeys().require(acme.org.id(), key.id()).useCount()).isEqualTo(1 + distinct.size());
+            assertThat(enrolledEvents(acme.node, acme.org)).hasSize(1 + distinct.size());
             assertThat(commits).as("enrollments on one key share commits").isLessThan(CLIENTS / 2);
             System.out.printf("%s: %d requests on one key in %d commits%n", db, CLIENTS, commits);
         }

@@ -68,6 +68,19 @@ class KeyBatchTest {
         };
     }
 
+    /** A fresh H2 database holding one organization, Acme. */
+    private static final class Acme implements AutoCloseable {
+        final Databases.Fresh fresh = Databases.h2(2);
+        final JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
+        final HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
+        final NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
+
+        @Override
+        public void close() {
+            fresh.close();
+        }
+    }
+
     private static KeyLanes.Member member(EnrollmentAttempt a) {
         return new KeyLanes.Member(a, admitting(a));
     }
@@ -75,16 +88,13 @@ class KeyBatchTest {
     @Test
     @DisplayName("r uses left for n admitted: the r oldest enroll, the rest are exhausted; rejections and replays keep their own answer")
     void partialRoom() {
-        try (Databases.Fresh fresh = Databases.h2(2)) {
-            JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
-            NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
-            AccessKey key = admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("three", org.rootGroup().id()).maxUses(3).build());
+        try (Acme acme = new Acme()) {
+            AccessKey key = acme.admin.accessKeys().create(ALICE, acme.org.id(), AccessKeySpec.builder("three", acme.org.rootGroup().id()).maxUses(3).build());
             EnrollmentAttempt replayed = attempt(key);
             List<KeyLanes.Member> members = List.of(member(attempt(key)), new KeyLanes.Member(attempt(key), f -> new EnrollmentVerdict.Deny()),
                     member(replayed), member(attempt(key, replayed.agentFingerprint(), replayed.nonce())),
                     member(attempt(key)), member(attempt(key)));
-            JdbcAgents agents = (JdbcAgents) store.agents();
+            JdbcAgents agents = (JdbcAgents) acme.store.agents();
             agents.enrollBatch(members);
 
             assertThat(members.get(0).outcome).isInstanceOf(EnrollmentCommit.Enrolled.class);
@@ -97,40 +107,34 @@ class KeyBatchTest {
                 Agent a = ((EnrollmentCommit.Enrolled) members.get(i).outcome).agent();
                 assertThat(a.publicKeyFingerprint()).isEqualTo(members.get(i).attempt.agentFingerprint());
             }
-            assertThat(admin.accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(3);
+            assertThat(acme.admin.accessKeys().require(acme.org.id(), key.id()).useCount()).isEqualTo(3);
         }
     }
 
     @Test
     @DisplayName("a disabled key refuses the whole batch; nothing is counted")
     void disabledKey() {
-        try (Databases.Fresh fresh = Databases.h2(2)) {
-            JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
-            NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
-            AccessKey key = org.defaultKey();
-            admin.accessKeys().disable(ALICE, org.id(), key.id(), "leaked");
+        try (Acme acme = new Acme()) {
+            AccessKey key = acme.org.defaultKey();
+            acme.admin.accessKeys().disable(ALICE, acme.org.id(), key.id(), "leaked");
             List<KeyLanes.Member> members = List.of(member(attempt(key)), member(attempt(key)), member(attempt(key)));
-            ((JdbcAgents) store.agents()).enrollBatch(members);
+            ((JdbcAgents) acme.store.agents()).enrollBatch(members);
             assertThat(members).allSatisfy(m -> assertThat(m.outcome).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_DISABLED)));
-            assertThat(admin.accessKeys().require(org.id(), key.id()).useCount()).isZero();
+            assertThat(acme.admin.accessKeys().require(acme.org.id(), key.id()).useCount()).isZero();
         }
     }
 
     @Test
     @DisplayName("two members with one agent key: the batch writes nothing and every member is sent to enroll alone")
     void sameAgentKeyTwice() {
-        try (Databases.Fresh fresh = Databases.h2(2)) {
-            JdbcHeartbeatStore store = JdbcHeartbeatStore.create(fresh.dataSource());
-            HeartbeatAdmin admin = HeartbeatAdmin.of(store, java.time.Clock.systemUTC());
-            NewOrganization org = admin.organizations().setUp(ALICE, "Acme");
-            AccessKey key = org.defaultKey();
+        try (Acme acme = new Acme()) {
+            AccessKey key = acme.org.defaultKey();
             String fp = fingerprint();
             List<KeyLanes.Member> members = List.of(member(attempt(key)), member(attempt(key, fp, "nonce-a-0000000000000000")),
                     member(attempt(key, fp, "nonce-b-0000000000000000")));
-            assertThatThrownBy(() -> ((JdbcAgents) store.agents()).enrollBatch(members)).isInstanceOf(RuntimeException.class);
-            assertThat(admin.accessKeys().require(org.id(), key.id()).useCount()).isZero();
-            assertThat(store.agents().findByPublicKeyFingerprint(org.id(), fp)).isEmpty();
+            assertThatThrownBy(() -> ((JdbcAgents) acme.store.agents()).enrollBatch(members)).isInstanceOf(RuntimeException.class);
+            assertThat(acme.admin.accessKeys().require(acme.org.id(), key.id()).useCount()).isZero();
+            assertThat(acme.store.agents().findByPublicKeyFingerprint(acme.org.id(), fp)).isEmpty();
         }
     }
 }

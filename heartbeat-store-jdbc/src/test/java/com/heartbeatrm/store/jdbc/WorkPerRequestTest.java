@@ -33,28 +33,25 @@ class WorkPerRequestTest {
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
     @DisplayName("an enrollment and a renewal: one commit each; on PostgreSQL at most 8 statements each")
     void oneCommitEach(String db) throws Exception {
-        try (Databases.Fresh fresh = Databases.migrated(db, 4)) {
-            CountingDataSource counting = new CountingDataSource(fresh.dataSource());
-            Node node = new Node(counting);
-            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme MSP");
-            Group customer = node.admin.groups().create(ALICE, org.id(), org.rootGroup().id(), "Customer A");
-            Group site = node.admin.groups().create(ALICE, org.id(), customer.id(), "Berlin");
-            AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("Berlin", site.id()).maxUses(100).build());
-            EnrollmentToken token = node.token(ALICE, org.id(), key.id());
+        try (CountedAcme acme = new CountedAcme(db, ALICE)) {
+            Group customer = acme.node.admin.groups().create(ALICE, acme.org.id(), acme.org.rootGroup().id(), "Customer A");
+            Group site = acme.node.admin.groups().create(ALICE, acme.org.id(), customer.id(), "Berlin");
+            AccessKey key = acme.node.admin.accessKeys().create(ALICE, acme.org.id(), AccessKeySpec.builder("Berlin", site.id()).maxUses(100).build());
+            EnrollmentToken token = acme.node.token(ALICE, acme.org.id(), key.id());
             InetAddress from = InetAddress.getByName("203.0.113.7");
             // Warm the node (signing key cache) with one enrollment, as a running server is.
-            node.server.enroll(Node.request(token, "warm-up"), node.server.contextFor(from));
+            acme.node.server.enroll(Node.request(token, "warm-up"), acme.node.server.contextFor(from));
 
             AgentKeyPair keys = AgentKeyPair.generate();
             byte[] body = Node.request(token, keys, "pc-1");
-            CountingDataSource.Counted<EnrollmentResult> enrollment = counting.count(() -> node.server.enroll(body, node.server.contextFor(from)));
+            CountingDataSource.Counted<EnrollmentResult> enrollment = acme.counting.count(() -> acme.node.server.enroll(body, acme.node.server.contextFor(from)));
             assertThat(enrollment.result()).isInstanceOf(EnrollmentResult.Enrolled.class);
             EnrollmentResult.Enrolled e = (EnrollmentResult.Enrolled) enrollment.result();
             assertThat(e.placement().groupPath()).isEqualTo("Customer A/Berlin");
 
-            byte[] renewal = RenewalRequest.create(e.agent().id().value(), org.id().value(), keys, Optional.of(e.credential()),
+            byte[] renewal = RenewalRequest.create(e.agent().id().value(), acme.org.id().value(), keys, Optional.of(e.credential()),
                     Clock.systemUTC()).toJson();
-            CountingDataSource.Counted<RenewalResult> renewed = counting.count(() -> node.server.renew(renewal, node.server.contextFor(from)));
+            CountingDataSource.Counted<RenewalResult> renewed = acme.counting.count(() -> acme.node.server.renew(renewal, acme.node.server.contextFor(from)));
             assertThat(renewed.result()).isInstanceOf(RenewalResult.Renewed.class);
 
             Supplier<String> enrollWhat = () -> "enrollment ran:\n" + enrollment.log();

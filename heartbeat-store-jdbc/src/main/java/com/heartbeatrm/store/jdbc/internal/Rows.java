@@ -71,16 +71,28 @@ public final class Rows {
         return b.toString();
     }
 
+    /** Reads one row whose id is {@code id} from the columns named {@code p + column}. */
+    @FunctionalInterface
+    private interface PrefixedRow<T> {
+        T read(ResultSet rs, String p, String id) throws SQLException;
+    }
+
+    /** The row in the columns named {@code p + column}, or null when its id is null (an outer join found none). */
+    private static <T> T prefixed(ResultSet rs, String p, PrefixedRow<T> row) throws SQLException {
+        String id = rs.getString(p + "id");
+        return id == null ? null : row.read(rs, p, id);
+    }
+
     public static Organization organization(ResultSet rs) throws SQLException {
         return organization(rs, "");
     }
 
-    /** The organization in columns named {@code prefix + column}, or null when its id is null (an outer join found none). */
+    /** The organization in columns named {@code p + column}, or null when its id is null (an outer join found none). */
     public static Organization organization(ResultSet rs, String p) throws SQLException {
-        String id = rs.getString(p + "id");
-        if (id == null) {
-            return null;
-        }
+        return prefixed(rs, p, Rows::readOrganization);
+    }
+
+    private static Organization readOrganization(ResultSet rs, String p, String id) throws SQLException {
         return new Organization(new OrganizationId(id), rs.getString(p + "name"), new GroupId(rs.getString(p + "root_group_id")),
                 Sql.instant(rs.getLong(p + "created_at")));
     }
@@ -90,10 +102,10 @@ public final class Rows {
     }
 
     public static Group group(ResultSet rs, String p) throws SQLException {
-        String id = rs.getString(p + "id");
-        if (id == null) {
-            return null;
-        }
+        return prefixed(rs, p, Rows::readGroup);
+    }
+
+    private static Group readGroup(ResultSet rs, String p, String id) throws SQLException {
         String parent = rs.getString(p + "parent_id");
         return new Group(new GroupId(id), new OrganizationId(rs.getString(p + "org_id")),
                 parent == null ? Optional.empty() : Optional.of(new GroupId(parent)), rs.getString(p + "name"),
@@ -106,10 +118,10 @@ public final class Rows {
     }
 
     public static AccessKey accessKey(ResultSet rs, String p) throws SQLException {
-        String id = rs.getString(p + "id");
-        if (id == null) {
-            return null;
-        }
+        return prefixed(rs, p, Rows::readAccessKey);
+    }
+
+    private static AccessKey readAccessKey(ResultSet rs, String p, String id) throws SQLException {
         Long maxUses = Sql.longOrNull(rs, p + "max_uses");
         String lastBy = rs.getString(p + "last_used_by");
         String networks = rs.getString(p + "networks");
@@ -131,10 +143,10 @@ public final class Rows {
     }
 
     public static Agent agent(ResultSet rs, String p) throws SQLException {
-        String id = rs.getString(p + "id");
-        if (id == null) {
-            return null;
-        }
+        return prefixed(rs, p, Rows::readAgent);
+    }
+
+    private static Agent readAgent(ResultSet rs, String p, String id) throws SQLException {
         return new Agent(new AgentId(id), new OrganizationId(rs.getString(p + "org_id")), new GroupId(rs.getString(p + "group_id")),
                 AgentStatus.valueOf(rs.getString(p + "status")), Sql.instant(rs.getLong(p + "enrolled_at")),
                 new AccessKeyId(rs.getString(p + "access_key_id")), Optional.ofNullable(rs.getString(p + "installer_id")).map(InstallerId::new),
@@ -149,10 +161,10 @@ public final class Rows {
     }
 
     public static InstallerRecord installer(ResultSet rs, String p) throws SQLException {
-        String id = rs.getString(p + "id");
-        if (id == null) {
-            return null;
-        }
+        return prefixed(rs, p, Rows::readInstaller);
+    }
+
+    private static InstallerRecord readInstaller(ResultSet rs, String p, String id) throws SQLException {
         String platform = rs.getString(p + "platform");
         String baseSha = rs.getString(p + "base_sha256");
         String outSha = rs.getString(p + "output_sha256");
