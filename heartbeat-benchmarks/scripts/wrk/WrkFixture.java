@@ -1,27 +1,17 @@
 // The load generator's data for wrk, run as a single-file program on a built reference server's classpath:
 //   java -cp examples/target/heartbeat.jar heartbeat-benchmarks/scripts/wrk/WrkFixture.java MODE ...
-// Modes:
-//   keys DATA JDBC_URL ORG N OUT        N access keys (each in its own group; N = 1: the default key) and one
-//                                       enrollment token per key, one per line, into OUT (run with the serving build's
-//                                       jar, before serve starts: it opens the deployment, migrations included)
+// (The access keys and tokens come from WrkKeys.java, run with each serving build's own jar.) Modes:
 //   enroll TOKENS COUNT OUT             COUNT distinct agents' signed enrollment bodies, one JSON per line,
 //                                       round-robin over the tokens
 //   renew DATA URL TOKENS COUNT OUT     enrolls COUNT agents over HTTPS (8 connections, trusting DATA/tls/server.crt)
 //                                       then writes each agent's signed renewal body, one JSON per line
 // Bodies are signed ahead (BouncyCastle Ed25519), so that wrk only sends bytes: the figure is the server's.
-import com.heartbeatrm.agent.AgentCredential;
-import com.heartbeatrm.agent.AgentFacts;
-import com.heartbeatrm.agent.EnrollmentRequest;
-import com.heartbeatrm.agent.EnrollmentToken;
-import com.heartbeatrm.agent.RenewalRequest;
-import com.heartbeatrm.core.AccessKey;
-import com.heartbeatrm.core.AccessKeySpec;
-import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.Group;
-import com.heartbeatrm.core.NewOrganization;
-import com.heartbeatrm.enrollment.InstallerRequest;
+import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentFacts;
+import com.heartbeatrm.protocol.EnrollmentRequest;
+import com.heartbeatrm.protocol.EnrollmentToken;
+import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
-import com.heartbeatrm.examples.Deployment;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,32 +40,9 @@ public class WrkFixture {
 
     public static void main(String[] a) throws Exception {
         switch (a[0]) {
-            case "keys" -> keys(Path.of(a[1]), a[2], a[3], Integer.parseInt(a[4]), Path.of(a[5]));
             case "enroll" -> write(Path.of(a[3]), enrollBodies(tokens(Path.of(a[1])), Integer.parseInt(a[2]), null));
             case "renew" -> renew(Path.of(a[1]), URI.create(a[2]), tokens(Path.of(a[3])), Integer.parseInt(a[4]), Path.of(a[5]));
-            default -> throw new IllegalArgumentException("mode: keys, enroll or renew");
-        }
-    }
-
-    static void keys(Path data, String jdbc, String orgName, int n, Path out) throws Exception {
-        Actor actor = Actor.of("wrk");
-        try (Deployment d = Deployment.open(data, jdbc, "postgres", null)) {
-            d.server.signingKeys().ensureActiveKey();
-            NewOrganization org = d.admin.organizations().setUp(actor, orgName);
-            List<AccessKey> keys = new ArrayList<>();
-            if (n == 1) {
-                keys.add(org.defaultKey());
-            } else {
-                for (int i = 0; i < n; i++) {
-                    Group g = d.admin.groups().create(actor, org.id(), org.rootGroup().id(), "Site " + i);
-                    keys.add(d.admin.accessKeys().create(actor, org.id(), AccessKeySpec.builder("Site " + i + " key", g.id()).build()));
-                }
-            }
-            StringBuilder b = new StringBuilder();
-            for (AccessKey k : keys) {
-                b.append(d.server.installers().issueToken(actor, org.id(), k.id(), InstallerRequest.builder().build()).token().reveal()).append('\n');
-            }
-            Files.writeString(out, b);
+            default -> throw new IllegalArgumentException("mode: enroll or renew");
         }
     }
 

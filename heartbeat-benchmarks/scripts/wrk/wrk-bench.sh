@@ -7,8 +7,10 @@
 #
 #   heartbeat-benchmarks/scripts/wrk/wrk-bench.sh NAME=path/to/heartbeat.jar[,path/to/bin/java] [NAME=jar ...]
 #
-# The last build named is "the build under test" (RSA handshakes run on it alone). SCENARIOS (default
-# "one-key rsa thousand-keys ceilings") picks the phases; e.g. SCENARIOS=one-key with the same jar under two JDKs.
+# The last build named is "the build under test" (RSA handshakes and the Spring Boot sample run on it alone). SCENARIOS
+# (default "one-key renewals fresh rsa thousand-keys spring ceilings") picks the phases (one-key alone: enrollment only;
+# renewals adds keep-alive renewal, fresh the fresh-connection renewal and handshakes); e.g. SCENARIOS=one-key with the same jar under
+# two JDKs. The spring phase runs when SPRING_JAR names examples/spring-boot/target/heartbeat-spring-boot-sample.jar.
 #
 # Scenarios (8 connections, 2 wrk threads): enrollment on 1 key and on 1,000 keys (keep-alive), renewal (keep-alive),
 # renewal on a new TLS connection per request (Connection: close: a full handshake each), and handshakes alone with
@@ -31,7 +33,7 @@ OUT=${OUT:-$repo/heartbeat-benchmarks/results/wrk-$(date -u +%Y%m%dT%H%M)}
 fixture_jar=${FIXTURE_JAR:-$repo/examples/target/heartbeat.jar}
 mkdir -p "$OUT"
 work=$(mktemp -d /tmp/hb-wrk.XXXXXX)
-SCENARIOS=${SCENARIOS:-one-key rsa thousand-keys ceilings}
+SCENARIOS=${SCENARIOS:-one-key renewals fresh rsa thousand-keys spring ceilings}
 names=(); jars=(); javas=()
 for a in "$@"; do
   names+=("${a%%=*}"); spec=${a#*=}
@@ -40,9 +42,13 @@ done
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 [ ${#names[@]} -gt 0 ] || { echo "usage: $0 NAME=heartbeat.jar [NAME=heartbeat.jar ...]" >&2; exit 2; }
 results="$OUT/results.tsv"
-echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_avg\tuptime_load1" > "$results"
+echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_avg\tuptime_load1\txids_per_req\twal_syncs_per_req" > "$results"
 
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# The database's side of a run, whole cluster (other clients of the same PostgreSQL count too: read it beside an idle
+# window): transaction ids consumed (one per transaction that wrote anything) and WAL fsyncs (pg_stat_wal.wal_sync;
+# commits of concurrent transactions share one). Statistics reach pg_stat_wal within a second of a backend going idle.
+pgcounters() { psql -h 127.0.0.1 -U postgres test -Atc "SELECT txid_current() || ' ' || (SELECT wal_sync FROM pg_stat_wal)"; }
 pids=(); schemas=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -59,25 +65,65 @@ fixture() { java -cp "$1" "$here/WrkFixture.java" "${@:2}"; }
 start() {
   local n=$1 jar=$2 port=$3 keys=$4 kind=${5:-ec} javabin=${6:-java}
   local schema; schema=wrk_$(echo "$n" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
-  local d=$work/$n url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema"
+  local d=$work/$n url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema&ApplicationName=$schema"
   schemas+=("$schema")
-  rm -rf "$d"; mkdir -p "$d"
-  psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;" 2>/dev/null
-  local tlsopts=()
-  if [ "$kind" = rsa ]; then
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/rsa.key" -out "$d/rsa.crt" -days 30 -subj /CN=127.0.0.1 \
-      -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-    tlsopts=(--tls-cert "$d/rsa.crt" --tls-key "$d/rsa.key")
+  # On a saturated machine a new PostgreSQL connection can take longer than the CLI's 1.5 s pool timeout, loading the
+  # driver's classes included: set up anew (fresh schema and data directory) up to 10 times, with the set-up JVM's
+  # classes from a CDS archive that the first attempt writes, and without C2.
+  local try cds=$work/$(basename "$jar" .jar)-$(cksum < "$jar" | cut -d' ' -f1).jsa
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    local jopts=(-XX:TieredStopAtLevel=1 -Xlog:cds=off -Xlog:cds+dynamic=off)
+    [ -f "$cds" ] && jopts+=(-XX:SharedArchiveFile="$cds") || jopts+=(-XX:ArchiveClassesAtExit="$cds")
+    rm -rf "$d"; mkdir -p "$d"
+    psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;" 2>/dev/null
+    local tlsopts=()
+    if [ "$kind" = rsa ]; then
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/rsa.key" -out "$d/rsa.crt" -days 30 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+      tlsopts=(--tls-cert "$d/rsa.crt" --tls-key "$d/rsa.key")
+    fi
+    HEARTBEAT_JDBC_USER=postgres java "${jopts[@]}" -jar "$jar" --data "$d/data" --jdbc-url "$url" --org Wrk init --server-url "https://127.0.0.1:$port" \
+      "${tlsopts[@]}" > /dev/null 2> "$d/init.err" \
+      && HEARTBEAT_JDBC_USER=postgres java -XX:TieredStopAtLevel=1 -cp "$jar" "$here/WrkKeys.java" "$d/data" "$url" Load "$keys" "$d/tokens" 2>> "$d/init.err" \
+      && break
+    echo "$n: set-up attempt $try failed: $(tail -1 "$d/init.err")" >&2
+    [ "$try" -lt 10 ] || exit 1
+  done
+  if [ "$kind" = spring ]; then
+    # The Spring Boot sample on the same schema and TLS identity (as examples/e2e.sh runs it); ready when it listens.
+    nohup "$javabin" -jar "$SPRING_JAR" --server.port="$port" --spring.datasource.url="$url" --spring.datasource.username=postgres \
+      --heartbeat.key-encryption-key-file="$d/data/kek.bin" --server.ssl.certificate="file:$d/data/tls/server.crt" \
+      --server.ssl.certificate-private-key="file:$d/data/tls/server.key" > "$d/serve.out" 2> "$d/serve.err" &
+    echo $! > "$d/pid"; pids+=("$(cat "$d/pid")")
+    for _ in $(seq 240); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.5; done
+    echo "$n did not start: $(tail -3 "$d/serve.out")" >&2; exit 1
   fi
-  HEARTBEAT_JDBC_USER=postgres java -jar "$jar" --data "$d/data" --jdbc-url "$url" --org Wrk init --server-url "https://127.0.0.1:$port" \
-    "${tlsopts[@]}" > /dev/null
-  HEARTBEAT_JDBC_USER=postgres fixture "$jar" keys "$d/data" "$url" Load "$keys" "$d/tokens"
-  HEARTBEAT_JDBC_USER=postgres nohup "$javabin" -jar "$jar" --data "$d/data" --jdbc-url "$url" serve --port "$port" > "$d/serve.out" 2> "$d/serve.err" &
-  echo $! > "$d/pid"; pids+=("$(cat "$d/pid")")
-  for _ in $(seq 120); do grep -q serving "$d/serve.out" 2>/dev/null && return 0; sleep 0.5; done
+  # serve detects the database with the same 1.5 s timeout: started again (same data) until it serves, up to 10 times.
+  local cdsopt=(); [ -f "$cds" ] && cdsopt=(-XX:SharedArchiveFile="$cds" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    HEARTBEAT_JDBC_USER=postgres nohup "$javabin" "${cdsopt[@]}" -jar "$jar" --data "$d/data" --jdbc-url "$url" serve --port "$port" \
+      > "$d/serve.out" 2> "$d/serve.err" &
+    echo $! > "$d/pid"; pids+=("$(cat "$d/pid")")
+    for _ in $(seq 240); do
+      grep -q serving "$d/serve.out" 2>/dev/null && return 0
+      kill -0 "$(cat "$d/pid")" 2>/dev/null || break
+      sleep 0.5
+    done
+    echo "$n: serve attempt $try failed: $(tail -1 "$d/serve.err")" >&2
+  done
   echo "$n did not start: $(tail -3 "$d/serve.err")" >&2; exit 1
 }
 stop() { local d=$work/$1; kill "$(cat "$d/pid")" 2>/dev/null || true; sleep 1; }
+
+# sample SCHEMA FILE: until killed, every 0.1 s, what the server's PostgreSQL sessions are doing (state and wait event;
+# "cpu" when running), one line per session, to FILE; summarized after the run into pg-waits.tsv.
+sample() {
+  while true; do
+    psql -h 127.0.0.1 -U postgres test -Atc "SELECT state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') FROM pg_stat_activity
+      WHERE application_name = '$1' AND state <> 'idle'" >> "$2" 2>/dev/null || true
+    sleep 0.1
+  done
+}
 
 # run SCENARIO NAME ROUND PORT PATH BODIES DURATION CLOSE [BUILD]: one wrk run against server NAME, one line of results.
 run() {
@@ -85,9 +131,19 @@ run() {
   local pid; pid=$(cat "$work/$n/pid")
   [ -d "/proc/$pid" ] || { echo "$n is not running: $(tail -5 "$work/$n/serve.err")" >&2; exit 1; }
   local c0; c0=$(cpu "$pid")
+  local g0; g0=$(pgcounters)
+  local schema; schema=wrk_$(echo "$n" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
+  local samples=$work/$n/samples-$scenario-$round.txt sampler=
+  : > "$samples"
+  [ "$scenario" = warm-up ] || { sample "$schema" "$samples" & sampler=$!; }
   local out
   out=$(BODIES=$bodies PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
   local c1; c1=$(cpu "$pid")
+  [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; }
+  sort "$samples" | uniq -c | sort -rn | head -8 | awk -v s="$scenario" -v b="$build" -v r="$round" '{c=$1; $1=""; print s "\t" b "\t" r "\t" c "\t" substr($0, 2)}' \
+    >> "$OUT/pg-waits.tsv"
+  sleep 1.5
+  local g1; g1=$(pgcounters)
   echo "$out" >> "$OUT/wrk.log"
   local reqs rate non lat
   reqs=$(echo "$out" | awk '/requests in/{print $1}')
@@ -95,7 +151,11 @@ run() {
   non=$(echo "$out" | awk '/^non200/{print $2}')
   lat=$(echo "$out" | awk '/Latency/{print $2}')
   local ms; ms=$(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $reqs" | bc)
-  [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
+  local xids syncs
+  xids=$(echo "scale=3; (${g1% *} - ${g0% *} - 1) / $reqs" | bc)
+  syncs=$(echo "scale=3; (${g1#* } - ${g0#* }) / $reqs" | bc)
+  [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)\t$xids\t$syncs" \
+    | tee -a "$results"
 }
 
 enroll_bodies() { local f=$work/$1/enroll-$RANDOM$RANDOM.txt; fixture "$fixture_jar" enroll "$work/$1/tokens" "$2" "$f"; echo "$f"; }
@@ -111,7 +171,7 @@ handshakes() {
   local conns; conns=$(echo "$out" | awk '/connections in [0-9.]+s/{print $1; exit}')
   local rate; rate=$(echo "$out" | awk '/connections\/user sec/{print $0; exit}')
   local ms; ms=$(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $conns" | bc)
-  echo -e "handshake-$mode\t$n\t$round\t$(echo "scale=1; $conns / 8" | bc)\t$conns\t$ms\t-\t-\t$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
+  echo -e "handshake-$mode\t$n\t$round\t$(echo "scale=1; $conns / 8" | bc)\t$conns\t$ms\t-\t-\t$(cut -d" " -f1 /proc/loadavg)\t-\t-" | tee -a "$results"
 }
 
 uptime | tee "$OUT/uptime-start.txt"
@@ -128,13 +188,33 @@ for r in $(seq "$ROUNDS"); do
   for i in "${!names[@]}"; do
     n=${names[$i]}; p=$((9440 + i))
     run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
+    want renewals || continue
     run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$RENEWALS" "$p")" "$RDUR" 0
+    want fresh || continue
     run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$CLOSE_RENEWALS" "$p")" "$RDUR" 1
     handshakes "$n" "$r" "$p" new
     handshakes "$n" "$r" "$p" reuse
   done
 done
 for n in "${names[@]}"; do stop "$n"; done
+fi
+
+# ---- the Spring Boot sample (SPRING_JAR, Boot 4, built with the last build named) beside `serve` of that build:
+# keep-alive enrollment on one key and renewal, interleaved, server CPU per request
+if want spring && [ -n "${SPRING_JAR:-}" ]; then
+  last=$((${#names[@]} - 1)); sb=${names[$last]}-spring; sv=${names[$last]}-serve
+  start "$sb" "${jars[$last]}" 9452 1 spring "${javas[$last]}"
+  start "$sv" "${jars[$last]}" 9453 1 ec "${javas[$last]}"
+  run warm-up "$sb" 0 9452 /v1/enroll "$(enroll_bodies "$sb" "$ENROLLS")" "$WARM" 0
+  run warm-up "$sv" 0 9453 /v1/enroll "$(enroll_bodies "$sv" "$ENROLLS")" "$WARM" 0
+  for r in $(seq "$ROUNDS"); do
+    for pair in "$sb:9452" "$sv:9453"; do
+      n=${pair%%:*}; p=${pair##*:}
+      run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
+      run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$RENEWALS" "$p")" "$RDUR" 0
+    done
+  done
+  stop "$sb"; stop "$sv"
 fi
 
 # ---- RSA 2048 server key, newest build only: the full handshake it costs, against the default P-256 above

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints the markdown tables of BENCHMARKS.md from a wrk-bench.sh results directory: per scenario and build, the
-mean over rounds of requests/s and server CPU per request, and each build's rate as a multiple of every other's."""
+mean over rounds of requests/s, server CPU per request and (where measured) transaction ids and WAL fsyncs per
+request, and each build's rate as a multiple of every other's."""
 import csv, json, os, statistics, sys
 from collections import defaultdict
 
@@ -17,15 +18,21 @@ for r in rows:
 def mean(rs, k):
     return statistics.mean(float(r[k]) for r in rs)
 
-print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 |')
-print('| --- | --- | ---: | --- | ---: | ---: | ---: |')
+def db(rs, k):
+    """Mean of a database column (xids_per_req, wal_syncs_per_req), or '-' where the run had none."""
+    vals = [float(r[k]) for r in rs if r.get(k) not in (None, '', '-')]
+    return f'{statistics.mean(vals):.2f}' if vals else '-'
+
+print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 | xids/req | fsyncs/req |')
+print('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |')
 for s, builds in by.items():
     for b in order:
         if b not in builds:
             continue
         rs = builds[b]
         print(f"| {s} | {b} | {len(rs)} | {', '.join(str(round(float(r['rate']))) for r in rs)} | {mean(rs, 'rate'):.0f} | "
-              f"{mean(rs, 'server_cpu_ms'):.2f} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} |")
+              f"{mean(rs, 'server_cpu_ms'):.2f} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
+              f"{db(rs, 'xids_per_req')} | {db(rs, 'wal_syncs_per_req')} |")
 print()
 names = [b for b in order if not b.endswith('-rsa')]
 if len(names) > 1:

@@ -5,5 +5,7 @@
  * {@code internal} package. Depends on the JDK only.
  */
 module com.heartbeatrm.tpm {
+    // @Nullable for NullAway, at compile time only: the module needs the JDK only at run time.
+    requires static org.jspecify;
     exports com.heartbeatrm.tpm;
 }

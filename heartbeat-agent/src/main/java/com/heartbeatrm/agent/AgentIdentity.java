@@ -159,60 +159,67 @@ public final class AgentIdentity {
         this.unansweredRenewal = unansweredRenewal;
     }
 
+    /** {@return the agent's key pair, whose public key the credential binds} */
     public AgentKeyPair keys() {
         return keys;
     }
 
+    /** {@return the agent's id, as the server assigned it} */
     public String agentId() {
         return agentId;
     }
 
+    /** {@return the id of the organization the agent enrolled into} */
     public String organizationId() {
         return organizationId;
     }
 
-    /** The deployment that issued the agent's installer and credentials. */
+    /** {@return the deployment that issued the agent's installer and credentials} */
     public String issuer() {
         return issuer;
     }
 
-    /** The enrollment service's base URLs, in the order to try them. */
+    /** {@return the enrollment service's base URLs, in the order to try them} */
     public List<URI> endpoints() {
         return endpoints;
     }
 
-    /** The TLS key pins the server must match; empty means the JDK's normal certificate checks. */
+    /** {@return the TLS key pins the server must match; empty means the JDK's normal certificate checks} */
     public List<String> tlsPins() {
         return tlsPins;
     }
 
+    /** {@return whether the agent holds a credential or still waits for approval} */
     public Status status() {
         return status;
     }
 
+    /** {@return the credential the agent holds; empty while pending} */
     public Optional<AgentCredential> credential() {
         return credential;
     }
 
+    /** {@return when the held credential was issued; empty while pending} */
     public Optional<Instant> credentialIssuedAt() {
         return credentialIssuedAt;
     }
 
+    /** {@return when the held credential expires; empty while pending} */
     public Optional<Instant> credentialExpiresAt() {
         return credentialExpiresAt;
     }
 
-    /** The generation of the credential held; 0 while pending. */
+    /** {@return the generation of the credential held; 0 while pending} */
     public long generation() {
         return generation;
     }
 
-    /** The organization's name, as the server last said it. */
+    /** {@return the organization's name, as the server last said it} */
     public String organizationName() {
         return organizationName;
     }
 
-    /** The group's path, as the server last said it. */
+    /** {@return the group's path, as the server last said it} */
     public String groupPath() {
         return groupPath;
     }
@@ -220,6 +227,8 @@ public final class AgentIdentity {
     /**
      * Issuer keys this agent learned after its build: rotated keys, each endorsed by a key it trusted already
      * ({@link com.heartbeatrm.protocol.KeyEndorsement}). They count as pinned for credentials.
+     *
+     * @return the learned keys, in the order learned; unmodifiable, empty for most agents
      */
     public List<SigningPublicKey> learnedKeys() {
         return learnedKeys;
@@ -228,6 +237,8 @@ public final class AgentIdentity {
     /**
      * When the renewal whose answer has not come was signed; empty when none is outstanding. The client sends that
      * same request again before it renews afresh (see {@link EnrollmentClient#renew}).
+     *
+     * @return the time the outstanding renewal was signed; empty when none is outstanding
      */
     public Optional<Instant> unansweredRenewalSince() {
         return unansweredRenewal.map(UnansweredRenewal::at);
@@ -272,6 +283,8 @@ public final class AgentIdentity {
      * credential. Protect it like the key itself (owner-only file, OS key store, TPM-sealed blob). While a renewal
      * awaits its answer the state also holds that renewal's nonce and time ({@code renewalNonce},
      * {@code renewalTimestamp}); SDK versions before 0.1.0 do not read such a state.
+     *
+     * @return the state, UTF-8 JSON; a secret
      */
     public byte[] toStateBytes() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -300,7 +313,13 @@ public final class AgentIdentity {
         return StrictJson.write(m);
     }
 
-    /** Reads {@link #toStateBytes()} back; anything else is refused with a message that never echoes the input. */
+    /**
+     * Reads {@link #toStateBytes()} back; anything else is refused with a message that never echoes the input.
+     *
+     * @param state bytes {@link #toStateBytes()} wrote
+     * @return the identity
+     * @throws InvalidStateException the bytes are not such a state: malformed, of another version, or inconsistent
+     */
     public static AgentIdentity fromStateBytes(byte[] state) throws InvalidStateException {
         try {
             Map<String, Object> m = StrictJson.parseObject(state, MAX_STATE);
@@ -353,6 +372,11 @@ public final class AgentIdentity {
     public static final class InvalidStateException extends HeartbeatCheckedException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * A state that cannot be read.
+         *
+         * @param message what is wrong, never the state's content
+         */
         public InvalidStateException(String message) {
             super(message, null, false, false);
         }

@@ -25,6 +25,7 @@ public final class AgentKeyPair implements AgentSigningKey {
         this.publicKey = publicKey;
     }
 
+    /** {@return a new Ed25519 key pair from the JDK's default secure random source} */
     public static AgentKeyPair generate() {
         try {
             KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -35,7 +36,14 @@ public final class AgentKeyPair implements AgentSigningKey {
         }
     }
 
-    /** Restores a key pair from {@link #exportPrivateKeyPkcs8()} and the matching public key. */
+    /**
+     * Restores a key pair from {@link #exportPrivateKeyPkcs8()} and the matching public key.
+     *
+     * @param pkcs8     the private key as {@link #exportPrivateKeyPkcs8()} wrote it, at most 256 bytes
+     * @param publicKey the raw 32-byte Ed25519 public key
+     * @return the key pair
+     * @throws IllegalArgumentException malformed input, or a public key that is not the private key's
+     */
     public static AgentKeyPair restore(byte[] pkcs8, byte[] publicKey) {
         if (pkcs8 == null || pkcs8.length > 256 || publicKey == null || publicKey.length != 32) {
             throw new IllegalArgumentException("not an Ed25519 key pair");
@@ -75,7 +83,7 @@ public final class AgentKeyPair implements AgentSigningKey {
         }
     }
 
-    /** The private key (PKCS#8 DER) for the agent's own protected state file. */
+    /** {@return the private key (PKCS#8 DER) for the agent's own protected state file} */
     public byte[] exportPrivateKeyPkcs8() {
         return privateKey.getEncoded();
     }

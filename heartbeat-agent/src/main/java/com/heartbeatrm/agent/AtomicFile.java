@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file replaced as a whole: written to a temporary file in the same directory (owner-only while it is written),
@@ -27,15 +28,37 @@ public final class AtomicFile {
     /** Writes the new file's content. */
     @FunctionalInterface
     public interface Content<T, X extends Exception> {
+        /**
+         * Writes the content; the file is forced to disk afterwards.
+         *
+         * @param ch the temporary file, open for writing, positioned at 0
+         * @return what the caller of {@link AtomicFile#replace(Path, Set, Content)} gets back
+         * @throws IOException writing failed
+         * @throws X          the content's own failure
+         */
         T writeTo(FileChannel ch) throws IOException, X;
     }
 
     /**
      * Replaces {@code target} with what {@code content} writes; {@code mode} is the final POSIX mode (null, or a file
      * system without POSIX modes: the temporary file's owner-only mode stands).
+     *
+     * @param <T>     what {@code content} returns
+     * @param <X>     the content's own checked failure
+     * @param target  the file to replace; its directory must exist
+     * @param mode    the final POSIX mode, or null
+     * @param content writes the new content
+     * @return what {@code content} returned
+     * @throws IOException creating, writing, forcing or moving failed; the target is unchanged
+     * @throws X          {@code content} failed; the target is unchanged
      */
-    public static <T, X extends Exception> T replace(Path target, Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
+    public static <T, X extends Exception> T replace(Path target, @Nullable Set<PosixFilePermission> mode, Content<T, X> content) throws IOException, X {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException("not a file: " + target);
+        }
         String prefix = "." + target.getFileName() + ".";
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         Path tmp = posix
@@ -82,14 +105,23 @@ public final class AtomicFile {
         }
     }
 
-    /** Replaces {@code target} with {@code bytes}. */
-    public static void replace(Path target, Set<PosixFilePermission> mode, byte[] bytes) throws IOException {
+    /**
+     * Replaces {@code target} with {@code bytes}.
+     *
+     * @param target the file to replace; its directory must exist
+     * @param mode   the final POSIX mode, or null
+     * @param bytes  the new content
+     * @throws IOException creating, writing, forcing or moving failed; the target is unchanged
+     */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
+    public static void replace(Path target, @Nullable Set<PosixFilePermission> mode, byte[] bytes) throws IOException {
         replace(target, mode, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            return null;
+            return bytes.length;
         });
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether an answer's credential may become the agent's: it must verify against the pinned issuer keys, the
@@ -31,7 +32,7 @@ final class CredentialAcceptor {
         this.clock = clock;
     }
 
-    static void checkPlacement(EnrollmentResponse.Placement p, String organizationId, String agentId)
+    static void checkPlacement(EnrollmentResponse.Placement p, String organizationId, @Nullable String agentId)
             throws EnrollmentClientException {
         if (!p.organizationId().equals(organizationId)) {
             throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the answer names another organization than the installer's");

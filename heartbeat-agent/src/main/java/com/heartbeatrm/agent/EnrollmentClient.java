@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent side of the wire: enrolls with an installer's token and renews the credential, over HTTPS, with the
@@ -62,7 +63,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class EnrollmentClient {
     private final Clock clock;
-    private final AgentIdentityStore store;
+    private final @Nullable AgentIdentityStore store;
     private final PinnedTransport transport;
     private final CredentialAcceptor credentials;
     /** Serializes what reads and writes the identity store: a renewal kept, then sent, must not race another. */
@@ -76,7 +77,12 @@ public final class EnrollmentClient {
         this.credentials = new CredentialAcceptor(b.issuerKeys, b.clock);
     }
 
-    /** A client that trusts credentials signed by {@code issuerKeys}: the keys pinned into the agent build. */
+    /**
+     * A client that trusts credentials signed by {@code issuerKeys}: the keys pinned into the agent build.
+     *
+     * @param issuerKeys the issuer keys pinned into the agent build
+     * @return a builder with the defaults below
+     */
     public static Builder builder(PinnedKeySet issuerKeys) {
         return new Builder(Objects.requireNonNull(issuerKeys, "issuerKeys"));
     }
@@ -84,6 +90,12 @@ public final class EnrollmentClient {
     /** Waits between retry rounds; tests plug in one that does not sleep. */
     @FunctionalInterface
     public interface Sleeper {
+        /**
+         * Waits {@code d}.
+         *
+         * @param d how long, zero or more
+         * @throws InterruptedException the wait was interrupted; the client gives up as unreachable
+         */
         void sleep(Duration d) throws InterruptedException;
     }
 
@@ -109,10 +121,12 @@ public final class EnrollmentClient {
             this.identity = identity;
         }
 
+        /** {@return what happened} */
         public Status status() {
             return status;
         }
 
+        /** {@return the identity to keep from now on (already saved when the client has a store)} */
         public AgentIdentity identity() {
             return identity;
         }
@@ -134,6 +148,11 @@ public final class EnrollmentClient {
      * installer used now names. A key is kept per organization: an installer of another organization enrolls with a
      * new key. When the server refuses the agent the kept key made (disabled, locked, its approval expired), the key
      * is forgotten, so the next enrollment is a new agent.
+     *
+     * @param token the installer's token, verified against the pinned issuer keys
+     * @param facts what the agent reports about its host
+     * @return {@code ENROLLED} with a first credential, or {@code PENDING} approval
+     * @throws EnrollmentClientException the exchange failed or was refused; {@link EnrollmentClientException#kind()} says how, and nothing was saved
      */
     public Outcome enroll(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         Objects.requireNonNull(token, "token");
@@ -161,17 +180,17 @@ public final class EnrollmentClient {
             } catch (EnrollmentClientException e) {
                 if (e.denialCode().filter(c -> c == DenialCode.AGENT_DISABLED || c == DenialCode.AGENT_LOCKED
                         || c == DenialCode.PENDING_EXPIRED).isPresent()) {
-                    forgetEnrollmentKey();
+                    forgetEnrollmentKey(store);
                 }
                 throw e;
             }
-            forgetEnrollmentKey();
+            forgetEnrollmentKey(store);
             return o;
         }
     }
 
     /** Forgets the kept enrollment key; a failure is not the caller's: the identity is what counts, and it is saved. */
-    private void forgetEnrollmentKey() {
+    private static void forgetEnrollmentKey(AgentIdentityStore store) {
         try {
             store.deleteEnrollmentKey();
         } catch (IOException e) {
@@ -179,7 +198,15 @@ public final class EnrollmentClient {
         }
     }
 
-    /** Enrolls with the given key pair (e.g. one held by the OS key store). */
+    /**
+     * Enrolls with the given key pair (e.g. one held by the OS key store).
+     *
+     * @param token the installer's token, verified against the pinned issuer keys
+     * @param keys  the agent's key pair
+     * @param facts what the agent reports about its host
+     * @return {@code ENROLLED} with a first credential, or {@code PENDING} approval
+     * @throws EnrollmentClientException the exchange failed or was refused; {@link EnrollmentClientException#kind()} says how, and nothing was saved
+     */
     public Outcome enroll(VerifiedEnrollmentToken token, AgentKeyPair keys, AgentFacts facts) throws EnrollmentClientException {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(keys, "keys");
@@ -230,6 +257,10 @@ public final class EnrollmentClient {
      * than {@code identity}, that copy is renewed, so an older copy held by the caller neither loses a kept request
      * nor overwrites a newer credential. Calls on one client are serialized; two clients or processes must not share
      * one store.
+     *
+     * @param identity the identity to renew (with a store, the store's copy may be used instead)
+     * @return {@code RENEWED}, {@code ENROLLED} when a pending agent was approved, or {@code PENDING}
+     * @throws EnrollmentClientException the exchange failed or was refused; {@link EnrollmentClientException#kind()} says how, and nothing was saved
      */
     public Outcome renew(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
@@ -327,6 +358,10 @@ public final class EnrollmentClient {
     /**
      * Renews when {@link #renewalDueAt} has come (always while pending, and while a renewal awaits its answer);
      * otherwise returns {@code NOT_DUE}, sending nothing. With a store, its copy is the one judged (see {@link #renew}).
+     *
+     * @param identity the identity to judge and, when due, renew
+     * @return {@code NOT_DUE} with nothing sent, or what {@link #renew} returns
+     * @throws EnrollmentClientException the exchange failed or was refused; {@link EnrollmentClientException#kind()} says how, and nothing was saved
      */
     public Outcome renewIfDue(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
@@ -346,6 +381,9 @@ public final class EnrollmentClient {
      * When the credential should be renewed: at two thirds of its lifetime, less a jitter of up to a tenth of the
      * lifetime that is fixed per agent and generation, so that a fleet enrolled at once does not renew at once.
      * A pending identity is always due (it polls).
+     *
+     * @param identity the identity to judge
+     * @return the instant from which a renewal is due
      */
     public Instant renewalDueAt(AgentIdentity identity) {
         if (identity.status() == AgentIdentity.Status.PENDING || identity.unansweredRenewal().isPresent()) {
@@ -370,7 +408,11 @@ public final class EnrollmentClient {
 
     // ------------------------------------------------------------------------------------ with an identity store
 
-    /** The identity in the configured store, if any. */
+    /**
+     * {@return the identity in the configured store, if any}
+     *
+     * @throws EnrollmentClientException {@code IDENTITY_STORE}: the store could not be read
+     */
     public Optional<AgentIdentity> storedIdentity() throws EnrollmentClientException {
         try {
             return requireStore().load();
@@ -379,7 +421,15 @@ public final class EnrollmentClient {
         }
     }
 
-    /** Renews the stored identity when due, or enrolls with {@code token} when none is stored. */
+    /**
+     * Renews the stored identity when due, or enrolls with {@code token} when none is stored.
+     *
+     * @param token the installer's token, used only when the store holds no identity
+     * @param facts what the agent reports about its host
+     * @return what {@link #enroll(VerifiedEnrollmentToken, AgentFacts)} or {@link #renewIfDue} returned
+     * @throws EnrollmentClientException the exchange failed or was refused; {@link EnrollmentClientException#kind()} says how, and nothing was saved
+     * @throws IllegalStateException no identity store was configured
+     */
     public Outcome enrollOrRenewIfDue(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         synchronized (storeLock) {
             Optional<AgentIdentity> stored = storedIdentity();
@@ -387,7 +437,15 @@ public final class EnrollmentClient {
         }
     }
 
-    /** Renews the stored identity now (while pending: polls), or enrolls with {@code token} when none is stored. */
+    /**
+     * Renews the stored identity now (while pending: polls), or enrolls with {@code token} when none is stored.
+     *
+     * @param token the installer's token, used only when the store holds no identity
+     * @param facts what the agent reports about its host
+     * @return what {@link #enroll(VerifiedEnrollmentToken, AgentFacts)} or {@link #renew} returned
+     * @throws EnrollmentClientException the exchange failed or was refused; {@link EnrollmentClientException#kind()} says how, and nothing was saved
+     * @throws IllegalStateException no identity store was configured
+     */
     public Outcome enrollOrRenew(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         synchronized (storeLock) {
             Optional<AgentIdentity> stored = storedIdentity();
@@ -421,9 +479,9 @@ public final class EnrollmentClient {
         return new EnrollmentClientException(Kind.REFUSED, d.code(), d.retryAfter().orElse(null), d.message(), null);
     }
 
-
     // ------------------------------------------------------------------------------------------------ builder
 
+    /** Configures a client; every setting has a default but the pinned issuer keys. Not thread-safe. */
     public static final class Builder {
         private final PinnedKeySet issuerKeys;
         private Clock clock = Clock.systemUTC();
@@ -431,8 +489,8 @@ public final class EnrollmentClient {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean allowPlainHttp;
-        private SSLContext unpinnedContext;
-        private AgentIdentityStore store;
+        private @Nullable SSLContext unpinnedContext;
+        private @Nullable AgentIdentityStore store;
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private RandomGenerator random = new SecureRandom();
         private String userAgent = "heartbeat-agent/0.1";
@@ -441,18 +499,36 @@ public final class EnrollmentClient {
             this.issuerKeys = issuerKeys;
         }
 
+        /**
+         * The clock that signs requests and judges renewal due times; the system UTC clock by default.
+         *
+         * @param c the clock
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** How long to wait for a TCP and TLS connection; 1 s to 2 min, default 10 s. */
+        /**
+         * How long to wait for a TCP and TLS connection; 1 s to 2 min, default 10 s.
+         *
+         * @param d the timeout
+         * @return this builder
+         * @throws IllegalArgumentException out of range
+         */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = bounded("connectTimeout", d, Duration.ofSeconds(1), Duration.ofMinutes(2));
             return this;
         }
 
-        /** How long to wait for an answer once connected; 1 s to 2 min, default 30 s. */
+        /**
+         * How long to wait for an answer once connected; 1 s to 2 min, default 30 s.
+         *
+         * @param d the timeout
+         * @return this builder
+         * @throws IllegalArgumentException out of range
+         */
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = bounded("requestTimeout", d, Duration.ofSeconds(1), Duration.ofMinutes(2));
             return this;
@@ -462,6 +538,12 @@ public final class EnrollmentClient {
          * Rounds over the endpoints when they are unreachable or unavailable (1 to 10, default 3), and the back-off
          * between rounds: {@code initial}, doubling, at most {@code max} (each 0 to 5 min; defaults 1 s and 30 s).
          * Keep the total under the server's clock-skew window (5 min by default): a renewal resends one body.
+         *
+         * @param attempts rounds, 1 to 10
+         * @param initial  the first back-off, 0 to 5 min
+         * @param max      the longest back-off, {@code initial} to 5 min
+         * @return this builder
+         * @throws IllegalArgumentException out of range
          */
         public Builder retries(int attempts, Duration initial, Duration max) {
             if (attempts < 1 || attempts > 10) {
@@ -472,35 +554,68 @@ public final class EnrollmentClient {
             return this;
         }
 
-        /** Allows plain {@code http} endpoints on any host (never with pins). Off by default: only loopback may be plain. */
+        /**
+         * Allows plain {@code http} endpoints on any host (never with pins). Off by default: only loopback may be plain.
+         *
+         * @param allow whether plain {@code http} is allowed beyond loopback
+         * @return this builder
+         */
         public Builder allowPlainHttp(boolean allow) {
             this.allowPlainHttp = allow;
             return this;
         }
 
-        /** The TLS context for servers without pins (default: the JDK's, with its trust store). */
+        /**
+         * The TLS context for servers without pins (default: the JDK's, with its trust store).
+         *
+         * @param context the TLS context; never used for a server with pins
+         * @return this builder
+         */
         public Builder unpinnedTls(SSLContext context) {
             this.unpinnedContext = Objects.requireNonNull(context, "context");
             return this;
         }
 
-        /** Saves every new identity there before a call returns, and enables {@link #enrollOrRenewIfDue}. */
+        /**
+         * Saves every new identity there before a call returns, and enables {@link #enrollOrRenewIfDue}.
+         *
+         * @param s the store
+         * @return this builder
+         */
         public Builder identityStore(AgentIdentityStore s) {
             this.store = Objects.requireNonNull(s, "store");
             return this;
         }
 
+        /**
+         * How the client waits between retry rounds; {@code Thread.sleep} by default.
+         *
+         * @param s the sleeper
+         * @return this builder
+         */
         public Builder sleeper(Sleeper s) {
             this.sleeper = Objects.requireNonNull(s, "sleeper");
             return this;
         }
 
+        /**
+         * The source of the back-off jitter between retry rounds; a {@code SecureRandom} by default.
+         *
+         * @param r the generator
+         * @return this builder
+         */
         public Builder random(RandomGenerator r) {
             this.random = Objects.requireNonNull(r, "random");
             return this;
         }
 
-        /** The {@code User-Agent} header: printable ASCII, at most 100 characters. */
+        /**
+         * The {@code User-Agent} header: printable ASCII, at most 100 characters.
+         *
+         * @param ua the header value
+         * @return this builder
+         * @throws IllegalArgumentException empty, too long or not printable ASCII
+         */
         public Builder userAgent(String ua) {
             if (ua == null || !ua.matches("[\\x20-\\x7e]{1,100}")) {
                 throw new IllegalArgumentException("userAgent: 1 to 100 printable ASCII characters");
@@ -517,6 +632,7 @@ public final class EnrollmentClient {
             return d;
         }
 
+        /** {@return a client with these settings; thread-safe, later changes to this builder do not reach it} */
         public EnrollmentClient build() {
             return new EnrollmentClient(this);
         }

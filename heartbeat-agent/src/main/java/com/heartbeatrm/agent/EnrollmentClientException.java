@@ -7,6 +7,7 @@ import com.heartbeatrm.protocol.DenialCode;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An enrollment or renewal that did not succeed, with {@link #kind()} saying why. Nothing was saved. The message
@@ -37,35 +38,44 @@ public final class EnrollmentClientException extends HeartbeatCheckedException {
         IDENTITY_STORE
     }
 
+    /** What went wrong. */
     private final Kind kind;
-    private final DenialCode denialCode;
-    private final Duration retryAfter;
+    /** The server's reason code; null unless the server refused. */
+    private final @Nullable DenialCode denialCode;
+    /** The wait the server asked for; null when it did not say. */
+    private final @Nullable Duration retryAfter;
 
     EnrollmentClientException(Kind kind, String message) {
         this(kind, null, null, message, null);
     }
 
-    EnrollmentClientException(Kind kind, String message, Throwable cause) {
+    EnrollmentClientException(Kind kind, String message, @Nullable Throwable cause) {
         this(kind, null, null, message, cause);
     }
 
-    EnrollmentClientException(Kind kind, DenialCode code, Duration retryAfter, String message, Throwable cause) {
+    EnrollmentClientException(Kind kind, @Nullable DenialCode code, @Nullable Duration retryAfter, String message,
+            @Nullable Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.denialCode = code;
         this.retryAfter = retryAfter;
     }
 
+    /** {@return what went wrong, to decide whether to retry, re-enroll or give up} */
     public Kind kind() {
         return kind;
     }
 
-    /** For {@link Kind#REFUSED}: the protocol's reason code. */
+    /**
+     * For {@link Kind#REFUSED}: the protocol's reason code.
+     *
+     * @return the denial code; empty for every kind but {@link Kind#REFUSED} (and a retryable server refusal)
+     */
     public Optional<DenialCode> denialCode() {
         return Optional.ofNullable(denialCode);
     }
 
-    /** How long the server asked to wait before the next attempt, when it said. */
+    /** {@return how long the server asked to wait before the next attempt, when it said} */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

@@ -40,6 +40,7 @@ import java.util.Set;
  * directory, or read or write a file, is refused. A file system with neither owners nor ACLs (FAT) cannot be judged.
  */
 public final class FileAgentIdentityStore implements AgentIdentityStore {
+    /** The file in the store's directory that holds the identity (the {@link AgentIdentity#toStateBytes()} form). */
     public static final String FILE_NAME = "identity.json";
     /** The file that holds an enrollment's key pair until its identity is saved. */
     public static final String ENROLLING_FILE_NAME = "enrolling.json";
@@ -55,11 +56,17 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
         this.enrolling = dir.resolve(ENROLLING_FILE_NAME);
     }
 
-    /** A store in {@code dir}, created owner-only on first save; what it refuses is in the class comment. */
+    /**
+     * A store in {@code dir}, created owner-only on first save; what it refuses is in the class comment.
+     *
+     * @param dir the directory, made absolute; need not exist yet
+     * @return the store; nothing is read or created until it is used
+     */
     public static FileAgentIdentityStore in(Path dir) {
         return new FileAgentIdentityStore(Objects.requireNonNull(dir, "dir").toAbsolutePath());
     }
 
+    /** {@return the identity file: {@value #FILE_NAME} in the store's directory} */
     public Path file() {
         return file;
     }

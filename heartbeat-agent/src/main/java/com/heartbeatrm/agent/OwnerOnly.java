@@ -22,6 +22,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checks that keep an agent's state directory its own: the directory and each file in it are looked at without
@@ -44,7 +45,7 @@ final class OwnerOnly {
             AclEntryPermission.DELETE_CHILD, AclEntryPermission.DELETE, AclEntryPermission.WRITE_ACL, AclEntryPermission.WRITE_OWNER);
     private static final Set<AclEntryPermission> ACL_FILE_OPEN = EnumSet.of(AclEntryPermission.READ_DATA, AclEntryPermission.WRITE_DATA,
             AclEntryPermission.APPEND_DATA, AclEntryPermission.DELETE, AclEntryPermission.WRITE_ACL, AclEntryPermission.WRITE_OWNER);
-    private static volatile UserPrincipal processOwner;
+    private static volatile @Nullable UserPrincipal processOwner;
 
     private OwnerOnly() {
     }

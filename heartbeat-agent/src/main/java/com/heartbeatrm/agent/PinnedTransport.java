@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's wire: HTTPS by default, the token's TLS pins checked in the handshake, bounded timeouts and bodies, no
@@ -43,13 +45,13 @@ final class PinnedTransport {
     private final Duration requestTimeout;
     private final RetryPolicy retry;
     private final boolean allowPlainHttp;
-    private final SSLContext unpinnedContext;
+    private final @Nullable SSLContext unpinnedContext;
     private final EnrollmentClient.Sleeper sleeper;
     private final RandomGenerator random;
     private final String userAgent;
     private final Map<List<String>, HttpClient> clients = new ConcurrentHashMap<>();
 
-    PinnedTransport(Duration connectTimeout, Duration requestTimeout, RetryPolicy retry, boolean allowPlainHttp, SSLContext unpinnedContext,
+    PinnedTransport(Duration connectTimeout, Duration requestTimeout, RetryPolicy retry, boolean allowPlainHttp, @Nullable SSLContext unpinnedContext,
             EnrollmentClient.Sleeper sleeper, RandomGenerator random, String userAgent) {
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
@@ -162,7 +164,7 @@ final class PinnedTransport {
             Thread.currentThread().interrupt();
             throw new EnrollmentClientException(Kind.UNREACHABLE, "interrupted", e);
         } catch (ExecutionException e) {
-            throw classify(uri, e.getCause());
+            throw classify(uri, Objects.requireNonNullElse(e.getCause(), e));
         }
         int status = response.statusCode();
         try {

@@ -55,6 +55,10 @@ public final class TokenDelivery {
      * {@value #TOKEN_SETTING} string; empty when the file or the setting is absent. The file is the system's, not the
      * agent's: it must be a regular file (not a link) owned by root or by this process's owner that no one else can
      * write; it may be readable by all (macOS writes it so: an MDM profile is no secret store).
+     *
+     * @param plist the managed preferences file, XML or binary plist, at most 256 KiB
+     * @return the token, not yet verified; empty when the file or the setting is absent
+     * @throws TokenDeliveryException an unsafe file, a malformed plist, a setting that is not one token, or I/O
      */
     public static Optional<EnrollmentToken> fromManagedPreferences(Path plist) throws TokenDeliveryException {
         Objects.requireNonNull(plist, "plist");
@@ -76,7 +80,7 @@ public final class TokenDelivery {
                 bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
             }
         } catch (UnsafeStateException e) {
-            throw new TokenDeliveryException(Reason.UNSAFE_FILE, source + ": " + e.getMessage().replace(": refused as agent state", ""), e);
+            throw new TokenDeliveryException(Reason.UNSAFE_FILE, source + ": " + String.valueOf(e.getMessage()).replace(": refused as agent state", ""), e);
         } catch (IOException e) {
             throw new TokenDeliveryException(Reason.IO, source + ": " + e.getClass().getSimpleName(), e);
         }
@@ -104,6 +108,10 @@ public final class TokenDelivery {
      * The token in the Windows policy key, from the output of {@code reg query "HKLM\Software\Policies\HeartbeatRM\Agent"
      * /v EnrollmentToken} (a {@code REG_SZ} value); empty when the output names no such value. Only {@code HKLM}
      * policy keys are read: only administrators (Group Policy, Intune) can write them.
+     *
+     * @param regQueryOutput what {@code reg query} printed
+     * @return the token, not yet verified; empty when no such value is listed
+     * @throws TokenDeliveryException a listing that does not parse or a value that is not one token
      */
     public static Optional<EnrollmentToken> fromPolicyRegistry(String regQueryOutput) throws TokenDeliveryException {
         Objects.requireNonNull(regQueryOutput, "regQueryOutput");
@@ -134,10 +142,21 @@ public final class TokenDelivery {
     /** Where the policy registry listing comes from: {@link #queryPolicyRegistry()} on Windows, captured text in tests. */
     @FunctionalInterface
     public interface RegistryQuery {
+        /**
+         * Lists the policy key.
+         *
+         * @return the listing, as {@code reg query} prints it; empty when the key is absent
+         * @throws TokenDeliveryException the listing could not be made
+         */
         String query() throws TokenDeliveryException;
     }
 
-    /** Runs {@code reg query} for {@link #POLICY_KEY} (Windows only) and returns its output; empty output when the key is absent. */
+    /**
+     * Runs {@code reg query} for {@link #POLICY_KEY} (Windows only) and returns its output; empty output when the key is absent.
+     *
+     * @return the output, bounded; empty when the key is absent
+     * @throws TokenDeliveryException {@code reg} failed, timed out or was interrupted
+     */
     public static String queryPolicyRegistry() throws TokenDeliveryException {
         try {
             Process p = new ProcessBuilder("reg", "query", POLICY_KEY, "/v", TOKEN_SETTING).redirectErrorStream(true).start();
@@ -160,6 +179,10 @@ public final class TokenDelivery {
     /**
      * The token in {@code file}; empty when there is no such file (e.g. deleted after an earlier enrollment). Refused
      * when the file is not the agent's own (see the class comment), too large, or not one token.
+     *
+     * @param file the token file
+     * @return the token, not yet verified; empty when the file does not exist
+     * @throws TokenDeliveryException an unsafe file, too large, not one token, or I/O
      */
     public static Optional<EnrollmentToken> readFile(Path file) throws TokenDeliveryException {
         Objects.requireNonNull(file, "file");
@@ -168,7 +191,7 @@ public final class TokenDelivery {
                 return Optional.empty();
             }
         } catch (UnsafeStateException e) {
-            throw new TokenDeliveryException(Reason.UNSAFE_FILE, "token file " + e.getMessage().replace(": refused as agent state", "")
+            throw new TokenDeliveryException(Reason.UNSAFE_FILE, "token file " + String.valueOf(e.getMessage()).replace(": refused as agent state", "")
                     + ": refused (write it owner-only, e.g. with `heartbeat installers token`)", e);
         } catch (IOException e) {
             throw new TokenDeliveryException(Reason.IO, "token file " + file + ": " + e.getClass().getSimpleName(), e);
@@ -187,7 +210,13 @@ public final class TokenDelivery {
         }
     }
 
-    /** The token on {@code in} (standard input, a pipe): read to its end, at most {@value #MAX_BYTES} bytes. */
+    /**
+     * The token on {@code in} (standard input, a pipe): read to its end, at most {@value #MAX_BYTES} bytes.
+     *
+     * @param in the stream; read to its end, not closed
+     * @return the token, not yet verified
+     * @throws TokenDeliveryException more than the limit, not one token, or I/O
+     */
     public static EnrollmentToken readStream(InputStream in) throws TokenDeliveryException {
         Objects.requireNonNull(in, "in");
         byte[] bytes;
@@ -199,7 +228,13 @@ public final class TokenDelivery {
         return parse(bytes, bytes.length, "standard input");
     }
 
-    /** The token in {@value #ENVIRONMENT_VARIABLE} of {@code environment} (e.g. {@code System.getenv()}); empty when unset or blank. */
+    /**
+     * The token in {@value #ENVIRONMENT_VARIABLE} of {@code environment} (e.g. {@code System.getenv()}); empty when unset or blank.
+     *
+     * @param environment the variables
+     * @return the token, not yet verified; empty when the variable is unset or blank
+     * @throws TokenDeliveryException the value is not one token
+     */
     public static Optional<EnrollmentToken> fromEnvironment(Map<String, String> environment) throws TokenDeliveryException {
         String value = Objects.requireNonNull(environment, "environment").get(ENVIRONMENT_VARIABLE);
         if (value == null || value.isBlank()) {
@@ -212,6 +247,9 @@ public final class TokenDelivery {
     /**
      * Deletes a token file after a successful enrollment: the token is a bearer secret that must not outlive its use.
      * The file is checked again first (still the agent's own, not a link); nothing there is fine.
+     *
+     * @param file the token file read before
+     * @throws TokenDeliveryException the file is no longer the agent's own, or it cannot be deleted
      */
     public static void deleteFile(Path file) throws TokenDeliveryException {
         Objects.requireNonNull(file, "file");

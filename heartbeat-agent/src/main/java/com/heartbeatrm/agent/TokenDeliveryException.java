@@ -1,6 +1,7 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.protocol.HeartbeatCheckedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A delivered enrollment token (a token file, standard input, the environment, managed preferences, the policy
@@ -27,17 +28,34 @@ public final class TokenDeliveryException extends HeartbeatCheckedException {
         IO
     }
 
+    /** Why the delivered token was refused. */
     private final Reason reason;
 
+    /**
+     * A refusal with no underlying failure.
+     *
+     * @param reason why
+     * @param detail what is wrong, naming the source, never the token
+     */
     public TokenDeliveryException(Reason reason, String detail) {
         this(reason, detail, null);
     }
 
-    public TokenDeliveryException(Reason reason, String detail, Throwable cause) {
+    /**
+     * A refusal caused by another failure, usually I/O.
+     *
+     * @param reason why
+     * @param detail what is wrong, naming the source, never the token
+     * @param cause  the failure behind it, or null
+     */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
+    public TokenDeliveryException(Reason reason, String detail, @Nullable Throwable cause) {
         super(reason + ": " + detail, cause);
         this.reason = reason;
     }
 
+    /** {@return why the delivered token was refused} */
     public Reason reason() {
         return reason;
     }

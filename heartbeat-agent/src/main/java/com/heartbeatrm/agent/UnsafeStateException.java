@@ -32,6 +32,7 @@ public final class UnsafeStateException extends IOException {
     }
 
     private final transient Path path;
+    /** What is unsafe about the path. */
     private final Reason reason;
 
     UnsafeStateException(Path path, Reason reason, String detail) {
@@ -41,11 +42,12 @@ public final class UnsafeStateException extends IOException {
         this.reason = reason;
     }
 
-    /** The refused directory or file. */
+    /** {@return the refused directory or file} */
     public Path path() {
         return path;
     }
 
+    /** {@return what is unsafe about the path} */
     public Reason reason() {
         return reason;
     }

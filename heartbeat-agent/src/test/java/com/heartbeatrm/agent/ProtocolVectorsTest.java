@@ -4,27 +4,17 @@ import com.heartbeatrm.protocol.AgentCredential;
 import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.protocol.CredentialClaims;
 import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
-import com.heartbeatrm.protocol.AgentSigningKey;
 
-import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.EnrollmentProtocol;
-import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
-import com.heartbeatrm.protocol.KeyEndorsement;
 import com.heartbeatrm.protocol.PinnedKeySet;
-import com.heartbeatrm.protocol.RenewalRequest;
-import com.heartbeatrm.protocol.RequestException;
 import com.heartbeatrm.protocol.SigningPublicKey;
-import com.heartbeatrm.protocol.TlsPin;
-import com.heartbeatrm.protocol.TokenException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.heartbeatrm.protocol.internal.JdkEd25519;
-import com.heartbeatrm.protocol.internal.Pae;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,7 +27,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,8 +37,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every vector in {@code docs/testdata} (keys, tokens, requests, responses) through the production code, and the
- * files themselves regenerated and compared byte for byte. The tag vectors are read in heartbeat-installer
+ * The vectors in {@code docs/testdata} that the agent's client answers (responses, renewal timing), each through
+ * the SDK's own client, and every file there regenerated and compared byte for byte. Keys, tokens and requests are
+ * read by heartbeat-protocol's {@code ProtocolVectorsTest}, the tag vectors in heartbeat-installer
  * ({@code TagVectorsTest}); the independent Python checker ({@code docs/testdata/check.py}) reads them all in CI.
  */
 class ProtocolVectorsTest {
@@ -77,102 +67,8 @@ class ProtocolVectorsTest {
         return out.stream();
     }
 
-    static Stream<JsonNode> tokens() throws Exception {
-        return vectors("tokens.json");
-    }
-
-    static Stream<JsonNode> requests() throws Exception {
-        return vectors("requests.json");
-    }
-
     static Stream<JsonNode> responses() throws Exception {
         return vectors("responses.json");
-    }
-
-    @Test
-    void keys() throws Exception {
-        JsonNode keys = file("keys.json");
-        for (JsonNode k : keys.get("keys")) {
-            byte[] x = Base64.getUrlDecoder().decode(k.get("x").asText());
-            assertThat(SigningPublicKey.keyIdOf(x)).isEqualTo(k.get("kid").asText());
-            assertThat(AgentSigningKey.fingerprintOf(x)).isEqualTo(k.get("fingerprint").asText());
-            assertThat(Base64.getUrlDecoder().decode(k.get("seed").asText())).isEqualTo(ProtocolVectors.sha256(k.get("label").asText()));
-        }
-        PinnedKeySet pinned = PinnedKeySet.parseJson(keys.get("pinnedKeySet").toString());
-        assertThat(pinned.keys()).extracting(SigningPublicKey::keyId).containsExactly(ProtocolVectors.ISSUER.kid());
-        HexFormat hex = HexFormat.of();
-        List<byte[]> pieces = new ArrayList<>();
-        keys.get("pae").get("piecesHex").forEach(p -> pieces.add(hex.parseHex(p.asText())));
-        assertThat(hex.formatHex(Pae.encode(pieces.toArray(byte[][]::new)))).isEqualTo(keys.get("pae").get("encodedHex").asText());
-        JsonNode pin = keys.get("tlsPin");
-        assertThat(TlsPin.ofSpki(hex.parseHex(pin.get("spkiHex").asText()))).isEqualTo(pin.get("pin").asText());
-        JsonNode e = keys.get("endorsement");
-        SigningPublicKey endorsed = SigningPublicKey.of(Base64.getUrlDecoder().decode(e.get("x").asText()));
-        assertThat(hex.formatHex(KeyEndorsement.signedBytes(endorsed))).isEqualTo(e.get("signedBytesHex").asText());
-        KeyEndorsement endorsement = KeyEndorsement.of(endorsed, e.get("endorsedBy").asText(), Base64.getUrlDecoder().decode(e.get("sig").asText()));
-        assertThat(endorsement.verifiedBy(pinned.find(e.get("endorsedBy").asText()).orElseThrow(), new JdkEd25519())).isTrue();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("tokens")
-    void token(JsonNode v) throws Exception {
-        JsonNode root = file("tokens.json");
-        PinnedKeySet pinned = PinnedKeySet.parseJson(file("keys.json").get("pinnedKeySet").toString());
-        EnrollmentTokenVerifier verifier = EnrollmentTokenVerifier.builder(pinned)
-                .clock(Clock.fixed(java.time.Instant.parse(root.get("now").asText()), ZoneOffset.UTC))
-                .allowedClockSkew(Duration.ofSeconds(root.get("allowedClockSkewSeconds").asLong()))
-                .build();
-        if (v.get("valid").asBoolean()) {
-            EnrollmentClaims c = verifier.verify(v.get("token").asText()).claims();
-            JsonNode want = v.get("claims");
-            assertThat(c.formatVersion()).isEqualTo(want.get("ver").asInt());
-            assertThat(c.issuer()).isEqualTo(want.get("iss").asText());
-            assertThat(c.organizationId()).isEqualTo(want.get("org").asText());
-            assertThat(c.accessKeyId()).isEqualTo(want.get("key").asText());
-            assertThat(c.installerId()).isEqualTo(want.get("jti").asText());
-            assertThat(c.issuedAt()).hasToString(want.get("iat").asText());
-            assertThat(c.expiresAt().map(Object::toString).orElse(null)).isEqualTo(want.has("exp") ? want.get("exp").asText() : null);
-            assertThat(c.endpoints()).extracting(Object::toString).containsExactlyElementsOf(strings(want.get("endpoints")));
-            assertThat(c.tlsPins()).containsExactlyElementsOf(strings(want.get("pins")));
-            assertThat(c.platform().orElse(null)).isEqualTo(want.has("platform") ? want.get("platform").asText() : null);
-        } else {
-            List<String> reasons = strings(v.get("reason"));
-            assertThatThrownBy(() -> verifier.verify(v.get("token").asText())).isInstanceOfSatisfying(TokenException.class,
-                    e -> assertThat(reasons).as(v.get("name").asText()).contains(e.reason().name()));
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("requests")
-    void request(JsonNode v) {
-        byte[] body = v.has("bodyHex") ? HexFormat.of().parseHex(v.get("bodyHex").asText())
-                : v.get("body").asText().getBytes(StandardCharsets.UTF_8);
-        boolean enroll = v.get("kind").asText().equals("enroll");
-        String verdict = v.get("verdict").asText();
-        try {
-            boolean proof;
-            if (enroll) {
-                EnrollmentRequest r = EnrollmentRequest.parse(body);
-                proof = r.proofVerifies(new JdkEd25519());
-                if (v.has("proofInputHex")) {
-                    assertThat(HexFormat.of().formatHex(r.signedBytes())).isEqualTo(v.get("proofInputHex").asText());
-                }
-            } else {
-                RenewalRequest r = RenewalRequest.parse(body);
-                proof = r.proofVerifies(new JdkEd25519());
-                if (v.has("instant")) {
-                    assertThat(r.timestamp()).isEqualTo(Instant.parse(v.get("instant").asText()));
-                }
-                if (v.has("proofInputHex")) {
-                    assertThat(HexFormat.of().formatHex(r.signedBytes())).isEqualTo(v.get("proofInputHex").asText());
-                }
-            }
-            assertThat(proof ? "proof_verifies" : "bad_proof").as(v.get("name").asText()).isEqualTo(verdict);
-        } catch (RequestException e) {
-            assertThat(verdict).as(v.get("name").asText() + ": " + e.getMessage()).isEqualTo("invalid_request");
-            assertThat(e.problem().name()).isEqualTo(v.get("problem").asText());
-            assertThat(e.field().orElse(null)).isEqualTo(v.has("field") ? v.get("field").asText() : null);
-        }
     }
 
     /**
@@ -282,11 +178,5 @@ class ProtocolVectorsTest {
         } else {
             assertThat(client.renewIfDue(judged).status()).isEqualTo(EnrollmentClient.Outcome.Status.NOT_DUE);
         }
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
     }
 }

@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A base installer analysed once, ready to produce any number of tagged installers. The format is told from the
@@ -49,25 +50,26 @@ import java.util.Set;
 public final class BaseInstaller {
     /** The largest base installer accepted (64 GiB). */
     public static final long MAX_SIZE = 64L << 30;
+    /** The longest token text embedded, in characters (16 KiB), as the token verifier's own cap. */
     public static final int MAX_TOKEN = 16 * 1024;
 
     private final Path path;
     private final InstallerFormat format;
     private final long size;
     private final long prefixLength;
-    private final MessageDigest prefixDigest;
+    private final @Nullable MessageDigest prefixDigest;
     private final BaseDigest baseDigest;
     // ZIP
-    private final ZipTail.Eocd eocd;
+    private final ZipTail.@Nullable Eocd eocd;
     // PE
-    private final PeFile.Layout pe;
-    private final PeChecksum peChecksum;
+    private final PeFile.@Nullable Layout pe;
+    private final @Nullable PeChecksum peChecksum;
     // MSI: the parsed compound file; prefixLength/prefixDigest cover the bytes before the first sector a tag rewrites
-    private final CompoundFile.Layout msi;
+    private final CompoundFile.@Nullable Layout msi;
 
-    private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, MessageDigest prefixDigest,
-            BaseDigest baseDigest, ZipTail.Eocd eocd, PeFile.Layout pe, PeChecksum peChecksum,
-            CompoundFile.Layout msi) {
+    private BaseInstaller(Path path, InstallerFormat format, long size, long prefixLength, @Nullable MessageDigest prefixDigest,
+            BaseDigest baseDigest, ZipTail.@Nullable Eocd eocd, PeFile.@Nullable Layout pe, @Nullable PeChecksum peChecksum,
+            CompoundFile.@Nullable Layout msi) {
         this.path = path;
         this.format = format;
         this.size = size;
@@ -91,11 +93,26 @@ public final class BaseInstaller {
         REFUSE
     }
 
+    /**
+     * Analyses a base installer, keeping a foreign ZIP comment.
+     *
+     * @param base the base installer
+     * @return the analysed base, reusable for any number of tagged copies
+     * @throws InstallerException as {@link #open(Path, ForeignComment)}
+     */
     public static BaseInstaller open(Path base) throws InstallerException {
         return open(base, ForeignComment.PRESERVE);
     }
 
-    /** Analyses a base installer (reads it once). An already tagged base is accepted: its tag is replaced. */
+    /**
+     * Analyses a base installer (reads it once). An already tagged base is accepted: its tag is replaced.
+     *
+     * @param base   the base installer, at most 64 GiB
+     * @param policy what to do with a ZIP comment that is not ours
+     * @return the analysed base, reusable for any number of tagged copies
+     * @throws InstallerException an RPM, an unsigned MSI, a foreign comment under {@code REFUSE}, a damaged
+     *     structure, stacked footers, or an I/O failure
+     */
     public static BaseInstaller open(Path base, ForeignComment policy) throws InstallerException {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(policy, "policy");
@@ -166,7 +183,7 @@ public final class BaseInstaller {
      * digest continues from that state) and the whole file.
      */
     private static BaseInstaller hashed(Path base, FileChannel ch, InstallerFormat format, long size, long prefixLength,
-            ZipTail.Eocd zip, CompoundFile.Layout msi) throws IOException {
+            ZipTail.@Nullable Eocd zip, CompoundFile.@Nullable Layout msi) throws IOException {
         MessageDigest prefix = sha256();
         stream(ch, 0, prefixLength, prefix, null, -1);
         MessageDigest whole = clone(prefix);
@@ -174,16 +191,17 @@ public final class BaseInstaller {
         return new BaseInstaller(base, format, size, prefixLength, prefix, new BaseDigest(hex(whole.digest()), size), zip, null, null, msi);
     }
 
+    /** {@return the format the base was recognised as} */
     public InstallerFormat format() {
         return format;
     }
 
-    /** The SHA-256 (lower-case hex) of the base installer. */
+    /** {@return the SHA-256 (lower-case hex) of the base installer} */
     public String baseSha256() {
         return baseDigest.sha256;
     }
 
-    /** The size of the base installer. */
+    /** {@return the size of the base installer} */
     public long baseSize() {
         return baseDigest.size;
     }
@@ -191,7 +209,15 @@ public final class BaseInstaller {
     private record BaseDigest(String sha256, long size) {
     }
 
-    /** Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. */
+    /**
+     * Writes the tagged installer to {@code out} through a temporary file in the same folder, moved into place. The
+     * output keeps the base's POSIX mode, less write for group and others.
+     *
+     * @param token the token to embed
+     * @param out   a regular file, replaced, or a new one
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException {@code out} is not a regular file, the token is too long, the base changed, or I/O
+     */
     public PackResult writeTo(EnrollmentToken token, Path out) throws InstallerException {
         if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new InstallerException(Reason.UNSUPPORTED, "the output path is not a regular file (a directory, link, FIFO or device)");
@@ -204,7 +230,7 @@ public final class BaseInstaller {
     }
 
     /** The base file's POSIX mode (an executable stays executable), minus write for group and others; null when not POSIX. */
-    private Set<PosixFilePermission> keptMode() throws IOException {
+    private @Nullable Set<PosixFilePermission> keptMode() throws IOException {
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
             mode.removeAll(Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
@@ -215,11 +241,26 @@ public final class BaseInstaller {
         }
     }
 
-    /** Streams the tagged installer to {@code out} (e.g. an HTTP response), with no temporary file. */
+    /**
+     * Streams the tagged installer to {@code out} (e.g. an HTTP response), with no temporary file.
+     *
+     * @param token the token to embed
+     * @param out   the stream; not closed
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException the token is too long, the base changed since it was opened, or I/O
+     */
     public PackResult writeTo(EnrollmentToken token, OutputStream out) throws InstallerException {
         return writeTo(token, Channels.newChannel(out));
     }
 
+    /**
+     * Writes the tagged installer to a channel: the base's unchanged prefix zero-copy, then the new tail.
+     *
+     * @param token the token to embed
+     * @param out   the channel; not closed
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException the token is too long, the base changed since it was opened, or I/O
+     */
     public PackResult writeTo(EnrollmentToken token, WritableByteChannel out) throws InstallerException {
         Objects.requireNonNull(token, "token");
         String text = token.reveal();
@@ -231,10 +272,12 @@ public final class BaseInstaller {
                 throw new InstallerException(Reason.IO, "the base installer changed since it was opened");
             }
             return switch (format) {
-                case ZIP -> writeZip(in, out, text);
+                // open() keeps each format's parts: the ZIP end record, the PE layout and partial checksum, the MSI layout.
+                case ZIP -> writeZip(in, out, text, Objects.requireNonNull(eocd, "eocd"));
                 case TRAILER -> writeTrailer(in, out, text);
-                case PE_AUTHENTICODE -> writePe(in, out, text);
-                case MSI_AUTHENTICODE -> writeMsi(in, out, text);
+                case PE_AUTHENTICODE -> writePe(in, out, text, Objects.requireNonNull(pe, "pe"),
+                        Objects.requireNonNull(peChecksum, "peChecksum"));
+                case MSI_AUTHENTICODE -> writeMsi(in, out, text, Objects.requireNonNull(msi, "msi"));
                 case SCRIPT -> finish(in, out, ScriptTag.tail(in, prefixLength, text));
                 case AR -> finish(in, out, ArTag.member(text));
             };
@@ -243,7 +286,7 @@ public final class BaseInstaller {
         }
     }
 
-    private PackResult writeZip(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+    private PackResult writeZip(FileChannel in, WritableByteChannel out, String token, ZipTail.Eocd eocd) throws IOException, InstallerException {
         byte[] foreign = ZipTail.foreignPart(eocd.comment());
         byte[] tag = ZipTail.tag(token);
         int commentLength = foreign.length + tag.length;
@@ -254,6 +297,11 @@ public final class BaseInstaller {
         return finish(in, out, concat(record, foreign, tag));
     }
 
+    /** The digest state of the unchanged prefix: kept by {@link #hashed}, i.e. for every format but PE. */
+    private MessageDigest prefixState() {
+        return Objects.requireNonNull(prefixDigest, "a PE base keeps no prefix digest");
+    }
+
     private PackResult writeTrailer(FileChannel in, WritableByteChannel out, String token) throws IOException {
         return finish(in, out, Trailer.build(token));
     }
@@ -261,14 +309,15 @@ public final class BaseInstaller {
     private PackResult finish(FileChannel in, WritableByteChannel out, byte[] tail) throws IOException {
         copy(in, out, 0, prefixLength);
         writeFully(out, tail);
-        MessageDigest d = clone(prefixDigest);
+        MessageDigest d = clone(prefixState());
         d.update(tail);
         return new PackResult(format, baseDigest.sha256, baseDigest.size, hex(d.digest()), prefixLength + tail.length);
     }
 
     // Every buffer here comes from ByteBuffer.allocate (PeFile.read/readHeader), so its array starts at offset 0.
     @SuppressWarnings("ByteBufferBackingArray")
-    private PackResult writePe(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+    private PackResult writePe(FileChannel in, WritableByteChannel out, String token, PeFile.Layout pe, PeChecksum peChecksum)
+            throws IOException, InstallerException {
         byte[] table = PeFile.taggedTable(pe.table(), token);
         PeChecksum sum = peChecksum.clone();
         sum.addDword(table.length);
@@ -303,7 +352,7 @@ public final class BaseInstaller {
      * FAT/DIFAT sectors and the signature stream. The bytes before the first rewritten sector go out zero-copy, their
      * digest cloned from {@link #open}; the rest is hashed while written.
      */
-    private PackResult writeMsi(FileChannel in, WritableByteChannel out, String token) throws IOException, InstallerException {
+    private PackResult writeMsi(FileChannel in, WritableByteChannel out, String token, CompoundFile.Layout msi) throws IOException, InstallerException {
         byte[] sig = msi.signature();
         byte[] newSignature = Pkcs7Tag.retag(sig, Der.read(sig, 0, sig.length), token, CompoundFile.CUTOFF_FOR_TAGS);
         CompoundFile.Plan plan = CompoundFile.plan(in, msi, newSignature);
@@ -311,7 +360,7 @@ public final class BaseInstaller {
         MessageDigest d;
         long pos;
         if (first >= prefixLength) {
-            d = clone(prefixDigest);
+            d = clone(prefixState());
             copy(in, out, 0, prefixLength);
             pos = prefixLength;
         } else {
@@ -361,7 +410,7 @@ public final class BaseInstaller {
     }
 
     /** Reads [from, to) once, feeding the digest and (up to {@code checksumEnd}) the PE checksum. */
-    private static void stream(FileChannel ch, long from, long to, MessageDigest digest, PeChecksum sum, long checksumEnd) throws IOException {
+    private static void stream(FileChannel ch, long from, long to, MessageDigest digest, @Nullable PeChecksum sum, long checksumEnd) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         byte[] heap = new byte[1 << 20];
         long pos = from;

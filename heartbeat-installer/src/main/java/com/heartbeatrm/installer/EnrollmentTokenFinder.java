@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * "Find my enrollment token": the one place an agent asks. First its own installer file (the token the packer
@@ -47,12 +48,12 @@ public final class EnrollmentTokenFinder {
     }
 
     private final EnrollmentTokenVerifier verifier;
-    private final Path installer;
-    private final Path tokenFile;
-    private final InputStream standardInput;
+    private final @Nullable Path installer;
+    private final @Nullable Path tokenFile;
+    private final @Nullable InputStream standardInput;
     private final Map<String, String> environment;
-    private final Path managedPreferences;
-    private final TokenDelivery.RegistryQuery policyRegistry;
+    private final @Nullable Path managedPreferences;
+    private final TokenDelivery.@Nullable RegistryQuery policyRegistry;
 
     private EnrollmentTokenFinder(Builder b) {
         this.managedPreferences = b.managedPreferences;
@@ -64,6 +65,12 @@ public final class EnrollmentTokenFinder {
         this.environment = b.environment;
     }
 
+    /**
+     * A builder with no source configured but the environment (empty until {@link Builder#environment} is given).
+     *
+     * @param verifier the verifier with the agent's pinned issuer keys; every token found goes through it
+     * @return a builder
+     */
     public static Builder builder(EnrollmentTokenVerifier verifier) {
         return new Builder(Objects.requireNonNull(verifier, "verifier"));
     }
@@ -72,6 +79,7 @@ public final class EnrollmentTokenFinder {
      * The verified token and where it came from; empty when no source holds one (an untagged installer, and no token
      * file, nothing on the environment): an agent enrolled earlier then simply renews.
      *
+     * @return the first source's token, verified, with the source; empty when none holds one
      * @throws InstallerException      the agent's own installer carries a damaged, ambiguous or unreadable token
      * @throws TokenDeliveryException  a delivered token was refused before verification (an unsafe file, not a token)
      * @throws TokenException          the token does not verify (signature, purpose, expiry)
@@ -119,23 +127,25 @@ public final class EnrollmentTokenFinder {
     public static final class Found {
         private final VerifiedEnrollmentToken token;
         private final Source source;
-        private final Path file;
+        private final @Nullable Path file;
 
-        private Found(VerifiedEnrollmentToken token, Source source, Path file) {
+        private Found(VerifiedEnrollmentToken token, Source source, @Nullable Path file) {
             this.token = token;
             this.source = source;
             this.file = file;
         }
 
+        /** {@return the verified token} */
         public VerifiedEnrollmentToken token() {
             return token;
         }
 
+        /** {@return where the token was found} */
         public Source source() {
             return source;
         }
 
-        /** The delivered token file, for {@link Source#TOKEN_FILE}. */
+        /** {@return the delivered token file, for {@link Source#TOKEN_FILE}} */
         public Optional<Path> file() {
             return Optional.ofNullable(file);
         }
@@ -143,6 +153,8 @@ public final class EnrollmentTokenFinder {
         /**
          * Call after a successful enrollment (never before: a failed one must be able to try again): deletes a
          * delivered token file, whose bearer secret must not outlive its use. Nothing to do for the other sources.
+         *
+         * @throws TokenDeliveryException the token file could not be deleted
          */
         public void consume() throws TokenDeliveryException {
             if (file != null) {
@@ -156,26 +168,37 @@ public final class EnrollmentTokenFinder {
         }
     }
 
+    /** Configures the sources a finder looks at, in the fixed order of {@link EnrollmentTokenFinder}. Not thread-safe. */
     public static final class Builder {
         private final EnrollmentTokenVerifier verifier;
-        private Path installer;
-        private Path tokenFile;
-        private InputStream standardInput;
+        private @Nullable Path installer;
+        private @Nullable Path tokenFile;
+        private @Nullable InputStream standardInput;
         private Map<String, String> environment = Map.of();
-        private Path managedPreferences;
-        private TokenDelivery.RegistryQuery policyRegistry;
+        private @Nullable Path managedPreferences;
+        private TokenDelivery.@Nullable RegistryQuery policyRegistry;
 
         private Builder(EnrollmentTokenVerifier verifier) {
             this.verifier = verifier;
         }
 
-        /** macOS managed preferences to read ({@link TokenDelivery#MANAGED_PREFERENCES} on a Mac; another file in tests). */
+        /**
+         * macOS managed preferences to read ({@link TokenDelivery#MANAGED_PREFERENCES} on a Mac; another file in tests).
+         *
+         * @param plist the property list file, XML or binary
+         * @return this builder
+         */
         public Builder managedPreferences(Path plist) {
             this.managedPreferences = Objects.requireNonNull(plist, "managedPreferences");
             return this;
         }
 
-        /** The Windows policy key's listing ({@link TokenDelivery#queryPolicyRegistry} on Windows; captured text in tests). */
+        /**
+         * The Windows policy key's listing ({@link TokenDelivery#queryPolicyRegistry} on Windows; captured text in tests).
+         *
+         * @param query what lists the policy key
+         * @return this builder
+         */
         public Builder policyRegistry(TokenDelivery.RegistryQuery query) {
             this.policyRegistry = Objects.requireNonNull(query, "policyRegistry");
             return this;
@@ -184,6 +207,9 @@ public final class EnrollmentTokenFinder {
         /**
          * The platform's managed channel for {@code osName} ({@code os.name}): managed preferences on macOS, the policy
          * registry on Windows, nothing elsewhere.
+         *
+         * @param osName the {@code os.name} system property
+         * @return this builder
          */
         public Builder platformChannels(String osName) {
             String os = Objects.requireNonNull(osName, "osName").toLowerCase(java.util.Locale.ROOT);
@@ -195,32 +221,53 @@ public final class EnrollmentTokenFinder {
             return this;
         }
 
-        /** The agent's own installer file, looked at first (a path that is not a regular file, e.g. a class directory, is skipped). */
+        /**
+         * The agent's own installer file, looked at first (a path that is not a regular file, e.g. a class directory, is skipped).
+         *
+         * @param file the installer the agent runs from
+         * @return this builder
+         */
         public Builder installer(Path file) {
             this.installer = Objects.requireNonNull(file, "installer");
             return this;
         }
 
-        /** A token file to read when the installer carries no token (a missing file is no token). */
+        /**
+         * A token file to read when the installer carries no token (a missing file is no token).
+         *
+         * @param file the token file; replaces a standard input given before
+         * @return this builder
+         */
         public Builder tokenFile(Path file) {
             this.tokenFile = Objects.requireNonNull(file, "tokenFile");
             this.standardInput = null;
             return this;
         }
 
-        /** Read the token from this stream (standard input) when the installer carries none. */
+        /**
+         * Read the token from this stream (standard input) when the installer carries none.
+         *
+         * @param in the stream, read once; replaces a token file given before
+         * @return this builder
+         */
         public Builder standardInput(InputStream in) {
             this.standardInput = Objects.requireNonNull(in, "standardInput");
             this.tokenFile = null;
             return this;
         }
 
-        /** The process environment ({@code System.getenv()}), for {@value TokenDelivery#ENVIRONMENT_VARIABLE}; none by default. */
+        /**
+         * The process environment ({@code System.getenv()}), for {@value TokenDelivery#ENVIRONMENT_VARIABLE}; none by default.
+         *
+         * @param env the variables, copied
+         * @return this builder
+         */
         public Builder environment(Map<String, String> env) {
             this.environment = Map.copyOf(Objects.requireNonNull(env, "environment"));
             return this;
         }
 
+        /** {@return a finder with these sources; thread-safe, and later changes to this builder do not reach it} */
         public EnrollmentTokenFinder build() {
             return new EnrollmentTokenFinder(this);
         }

@@ -37,18 +37,33 @@ public final class InstallerException extends HeartbeatCheckedException {
         IO
     }
 
+    /** Why the installer was refused. */
     private final Reason reason;
 
+    /**
+     * A refusal with no underlying failure.
+     *
+     * @param reason why
+     * @param detail what is wrong, in words that name no token text
+     */
     public InstallerException(Reason reason, String detail) {
         super(reason + ": " + detail);
         this.reason = reason;
     }
 
+    /**
+     * A refusal caused by another failure, usually I/O.
+     *
+     * @param reason why
+     * @param detail what is wrong, in words that name no token text
+     * @param cause  the failure behind it
+     */
     public InstallerException(Reason reason, String detail, Throwable cause) {
         super(reason + ": " + detail, cause);
         this.reason = reason;
     }
 
+    /** {@return why the installer was refused, precise enough to act on} */
     public Reason reason() {
         return reason;
     }

@@ -15,7 +15,7 @@ public enum InstallerFormat {
     /** Anything else that a footer cannot break (an ELF, an unsigned PE, a shell archive): a footer appended to the file. */
     TRAILER;
 
-    /** The short name an installer record keeps: {@code zip}, {@code pe}, {@code msi}, {@code script}, {@code ar}, {@code trailer}. */
+    /** {@return the short name an installer record keeps: {@code zip}, {@code pe}, {@code msi}, {@code script}, {@code ar} or {@code trailer}} */
     public String recordName() {
         return switch (this) {
             case ZIP -> "zip";
@@ -27,7 +27,7 @@ public enum InstallerFormat {
         };
     }
 
-    /** The file name extension a download of this format gets when the operator gave no name. */
+    /** {@return the file name extension a download of this format gets when the operator gave no name} */
     public String defaultExtension() {
         return switch (this) {
             case ZIP -> ".jar";

@@ -17,12 +17,28 @@ public final class InstallerPacker {
     private InstallerPacker() {
     }
 
-    /** Tags {@code base} into {@code out} (written to a temporary file and moved into place). */
+    /**
+     * Tags {@code base} into {@code out} (written to a temporary file and moved into place).
+     *
+     * @param base  the base installer; not changed
+     * @param token the token to embed
+     * @param out   where the tagged installer goes; replaced if it is a regular file
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException a format that cannot carry a tag (e.g. an RPM), a token too long, or an I/O failure
+     */
     public static PackResult pack(Path base, EnrollmentToken token, Path out) throws InstallerException {
         return BaseInstaller.open(base).writeTo(token, out);
     }
 
-    /** Tags a base installer given as a stream; it is spooled to a temporary file beside {@code out} first. */
+    /**
+     * Tags a base installer given as a stream; it is spooled to a temporary file beside {@code out} first.
+     *
+     * @param base  the base installer's bytes, read to the end; not closed
+     * @param token the token to embed
+     * @param out   where the tagged installer goes; replaced if it is a regular file
+     * @return the format and the digests and sizes of base and output
+     * @throws InstallerException as {@link #pack(Path, EnrollmentToken, Path)}
+     */
     public static PackResult pack(InputStream base, EnrollmentToken token, Path out) throws InstallerException {
         Path spool = null;
         try {

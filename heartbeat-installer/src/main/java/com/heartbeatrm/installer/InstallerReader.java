@@ -32,6 +32,13 @@ public final class InstallerReader {
     private InstallerReader() {
     }
 
+    /**
+     * Finds the token in {@code file} by the file's structure, reading only what that structure needs.
+     *
+     * @param file the installer
+     * @return the token found and the format it was found in; not yet verified
+     * @throws InstallerException no tag ({@code NO_TAG}), two tags, a damaged structure or tag, or an I/O failure
+     */
     public static InstallerTag read(Path file) throws InstallerException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch);
@@ -101,7 +108,15 @@ public final class InstallerReader {
         }
     }
 
-    /** Reads the token and verifies it (signature, purpose, expiry) with the agent's pinned-key verifier. */
+    /**
+     * Reads the token and verifies it (signature, purpose, expiry) with the agent's pinned-key verifier.
+     *
+     * @param file     the installer
+     * @param verifier the verifier holding the agent's pinned issuer keys
+     * @return the verified token
+     * @throws InstallerException as {@link #read}
+     * @throws TokenException     the token does not verify
+     */
     public static VerifiedEnrollmentToken readAndVerify(Path file, EnrollmentTokenVerifier verifier) throws InstallerException, TokenException {
         return verifier.verify(read(file).token());
     }

@@ -13,10 +13,12 @@ public final class InstallerTag {
         this.token = Objects.requireNonNull(token);
     }
 
+    /** {@return the format the token was found in} */
     public InstallerFormat format() {
         return format;
     }
 
+    /** {@return the token as found, not yet verified} */
     public EnrollmentToken token() {
         return token;
     }

@@ -16,6 +16,15 @@ public record AgentFacts(String hostname, String platform, String osVersion, Str
     private static final Pattern TEXT = Pattern.compile("[\\x20-\\x7e]{1,100}");
     private static final Pattern PRINT = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
+    /**
+     * Validates every fact; refuses a bad one with {@code IllegalArgumentException} naming it.
+     *
+     * @param hostname           1 to 253 of letters, digits, {@code .}, {@code _} and {@code -}
+     * @param platform           {@code windows}, {@code macos} or {@code linux}, in any case; kept in lower case
+     * @param osVersion          printable ASCII, 1 to 100 characters
+     * @param agentVersion       printable ASCII, 1 to 100 characters
+     * @param machineFingerprint when present, printable ASCII
+     */
     public AgentFacts {
         check("hostname", hostname, HOST);
         Objects.requireNonNull(platform, "platform");
@@ -32,6 +41,9 @@ public record AgentFacts(String hostname, String platform, String osVersion, Str
     /**
      * This computer as the JDK sees it: the host name ({@code HOSTNAME} or the local host's name, reduced to the
      * allowed characters), the platform from {@code os.name}, {@code os.version}, and the given agent version.
+     *
+     * @param agentVersion the agent's version
+     * @return the facts of this JVM's host
      */
     public static AgentFacts ofThisComputer(String agentVersion) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);

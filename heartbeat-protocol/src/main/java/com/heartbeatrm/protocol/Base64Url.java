@@ -10,7 +10,12 @@ public final class Base64Url {
     private Base64Url() {
     }
 
-    /** The canonical base64url text of {@code bytes}: URL alphabet, no padding. */
+    /**
+     * The canonical base64url text of {@code bytes}: URL alphabet, no padding.
+     *
+     * @param bytes the bytes
+     * @return the text
+     */
     public static String encode(byte[] bytes) {
         return ENCODER.encodeToString(bytes);
     }
@@ -18,6 +23,11 @@ public final class Base64Url {
     /**
      * The bytes of canonical base64url {@code text}; anything else (padding, other characters, set trailing bits) is
      * refused with a {@link TokenException} whose message names {@code what}, never the text.
+     *
+     * @param text the text
+     * @param what names the field in a refusal
+     * @return the bytes
+     * @throws TokenException padding, another alphabet or non-zero trailing bits ({@code NON_CANONICAL_ENCODING})
      */
     public static byte[] decode(String text, String what) throws TokenException {
         for (int i = 0; i < text.length(); i++) {

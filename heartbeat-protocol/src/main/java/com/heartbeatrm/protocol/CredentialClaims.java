@@ -22,6 +22,18 @@ public record CredentialClaims(String issuer, String organizationId, String agen
     private static final Pattern GRP = Pattern.compile("grp_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern FP = Pattern.compile("[0-9a-f]{64}");
 
+    /**
+     * Validates every claim; refuses a bad one with {@code IllegalArgumentException} naming it.
+     *
+     * @param issuer               the issuing deployment
+     * @param organizationId       the agent's organization
+     * @param agentId              the agent
+     * @param groupId              the agent's group
+     * @param publicKeyFingerprint the fingerprint of the agent key the credential binds
+     * @param generation           1 for the first credential, one more at each renewal
+     * @param issuedAt             when it was signed
+     * @param expiresAt            when it stops being valid; after {@code issuedAt}
+     */
     public CredentialClaims {
         check("iss", issuer, ISSUER);
         check("org", organizationId, ORG);

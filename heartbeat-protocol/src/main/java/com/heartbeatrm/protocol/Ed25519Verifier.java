@@ -7,11 +7,22 @@ package com.heartbeatrm.protocol;
  */
 @FunctionalInterface
 public interface Ed25519Verifier {
-    /** The JDK's Ed25519 provider: what the agent side uses unless told otherwise. */
+    /**
+     * The JDK's Ed25519 provider: what the agent side uses unless told otherwise.
+     *
+     * @return a verifier backed by the JDK's Ed25519; thread-safe
+     */
     static Ed25519Verifier jdk() {
         return new com.heartbeatrm.protocol.internal.JdkEd25519();
     }
 
-    /** Whether {@code signature} is {@code publicKey}'s Ed25519 signature over {@code message}. */
+    /**
+     * Whether {@code signature} is {@code publicKey}'s Ed25519 signature over {@code message}.
+     *
+     * @param publicKey the raw 32-byte public key
+     * @param message   the signed bytes
+     * @param signature the signature
+     * @return whether it verifies; false (never an exception) for a malformed key or signature
+     */
     boolean verify(byte[] publicKey, byte[] message, byte[] signature);
 }

@@ -28,14 +28,31 @@ public record EnrollmentClaims(int formatVersion, String issuer, String organiza
      * renewal URL had to be guessed); version 1 tokens are refused with {@link TokenException.Reason#UNSUPPORTED_VERSION}.
      */
     public static final int FORMAT_VERSION = 2;
+    /** The most enrollment endpoints a token names. */
     public static final int MAX_ENDPOINTS = 8;
+    /** The most TLS pins a token carries. */
     public static final int MAX_PINS = 8;
+    /** The longest endpoint URL, in characters. */
     public static final int MAX_ENDPOINT_LENGTH = 2048;
     private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern KEY = Pattern.compile("hbk_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern INSTALLER = Pattern.compile("ins_[A-Za-z0-9_-]{21}[AQgw]");
     private static final Pattern ISSUER = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
+    /**
+     * Validates every claim; refuses a bad one with {@code IllegalArgumentException} naming it.
+     *
+     * @param formatVersion  the claims format, {@link #FORMAT_VERSION}
+     * @param issuer         the issuing deployment
+     * @param organizationId the organization enrolled into
+     * @param accessKeyId    the access key the installer was made with
+     * @param installerId    the installer's id ({@code jti})
+     * @param issuedAt       when the token was signed
+     * @param expiresAt      when it stops being accepted; empty for never
+     * @param endpoints      1 to {@link #MAX_ENDPOINTS} enrollment URLs
+     * @param tlsPins        at most {@link #MAX_PINS} well-formed TLS pins
+     * @param platform       the only platform it may enroll; empty for any
+     */
     public EnrollmentClaims {
         if (formatVersion != FORMAT_VERSION) {
             throw new IllegalArgumentException("ver: unsupported claims format " + formatVersion);
@@ -75,6 +92,10 @@ public record EnrollmentClaims(int formatVersion, String issuer, String organiza
     /**
      * Checks an enrollment base URL: absolute {@code http} or {@code https}, with a host, a path that ends in
      * {@code /}, no user info, query or fragment, at most {@value #MAX_ENDPOINT_LENGTH} characters.
+     *
+     * @param u the URL
+     * @return {@code u}
+     * @throws IllegalArgumentException not such a URL
      */
     public static URI checkEndpoint(URI u) {
         if (u == null || !u.isAbsolute() || u.isOpaque() || u.getHost() == null || u.getRawUserInfo() != null

@@ -24,12 +24,22 @@ public final class EnrollmentProtocol {
     private EnrollmentProtocol() {
     }
 
-    /** {@code base} + {@value #ENROLL_PATH}, e.g. {@code https://rmm.example/v1/enroll}. */
+    /**
+     * {@code base} + {@value #ENROLL_PATH}, e.g. {@code https://rmm.example/v1/enroll}.
+     *
+     * @param base an endpoint from the token, ending with {@code /}
+     * @return the enrollment URL
+     */
     public static URI enrollUri(URI base) {
         return EnrollmentClaims.checkEndpoint(Objects.requireNonNull(base, "base")).resolve(ENROLL_PATH);
     }
 
-    /** {@code base} + {@value #RENEW_PATH}, e.g. {@code https://rmm.example/v1/renew}. */
+    /**
+     * {@code base} + {@value #RENEW_PATH}, e.g. {@code https://rmm.example/v1/renew}.
+     *
+     * @param base an endpoint from the token, ending with {@code /}
+     * @return the renewal URL
+     */
     public static URI renewUri(URI base) {
         return EnrollmentClaims.checkEndpoint(Objects.requireNonNull(base, "base")).resolve(RENEW_PATH);
     }

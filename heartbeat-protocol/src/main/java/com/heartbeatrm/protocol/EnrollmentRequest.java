@@ -32,18 +32,42 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         this.facts = Objects.requireNonNull(facts, "facts");
     }
 
-    /** Builds and signs a request with a fresh nonce and the clock's time. */
+    /**
+     * Builds and signs a request with a fresh nonce and the clock's time.
+     *
+     * @param token the installer's token
+     * @param keys  the agent's key; signs the proof
+     * @param facts what the agent reports about its host
+     * @param clock stamps the request
+     * @return the signed request
+     */
     public static EnrollmentRequest create(EnrollmentToken token, AgentSigningKey keys, AgentFacts facts, Clock clock) {
         return create(token, keys.publicKey(), facts, SignedRequest.newNonce(), clock.instant(), keys::sign);
     }
 
-    /** Builds a request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
+    /**
+     * Builds a request with an explicit nonce, time and signer (for other key stores, tests and benchmarks).
+     *
+     * @param token     the installer's token
+     * @param publicKey the agent's raw 32-byte public key
+     * @param facts     what the agent reports about its host
+     * @param nonce     the nonce, base64url
+     * @param at        the time to sign
+     * @param signer    signs the proof input with the agent's key
+     * @return the signed request
+     */
     public static EnrollmentRequest create(EnrollmentToken token, byte[] publicKey, AgentFacts facts, String nonce, Instant at,
             Function<byte[], byte[]> signer) {
         return sign(p -> new EnrollmentRequest(token, publicKey, facts, p), nonce, at, signer);
     }
 
-    /** Parses a request body strictly; does not verify anything (the server does). */
+    /**
+     * Parses a request body strictly; does not verify anything (the server does).
+     *
+     * @param body the request body, at most {@link EnrollmentProtocol#MAX_BODY_BYTES}
+     * @return the request; its proof is not checked yet
+     * @throws RequestException the body is not such a request
+     */
     public static EnrollmentRequest parse(byte[] body) throws RequestException {
         Map<String, Object> m = RequestJson.parse(body, FIELDS);
         RequestJson.version(m);
@@ -64,8 +88,9 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         } catch (RequestException e) {
             throw new RequestException(e.problem(), "facts." + e.field().orElse(""), e.getMessage());
         } catch (IllegalArgumentException e) {
-            String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "";
-            throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + e.getMessage());
+            String detail = String.valueOf(e.getMessage());
+            String field = detail.contains(":") ? detail.substring(0, detail.indexOf(':')) : "";
+            throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + detail);
         }
         return new EnrollmentRequest(token, pub, facts, Proof.parse(m));
     }
@@ -87,17 +112,19 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         return RequestJson.write(m);
     }
 
-    /** The bytes the proof signs. */
+    /** {@return the bytes the proof signs} */
     @Override
     public byte[] signedBytes() {
         return SignedRequest.proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
                 facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce(), timestampText());
     }
 
+    /** {@return the installer's token the request carries, not verified here} */
     public EnrollmentToken token() {
         return token;
     }
 
+    /** {@return what the agent reports about its host} */
     public AgentFacts facts() {
         return facts;
     }

@@ -21,17 +21,30 @@ import java.util.regex.Pattern;
  * and anything over {@link EnrollmentProtocol#MAX_BODY_BYTES}.
  */
 public sealed interface EnrollmentResponse permits EnrollmentResponse.Credentialed, EnrollmentResponse.Pending, EnrollmentResponse.Denied {
+    /** The longest message or organization name a response carries, in characters. */
     int MAX_TEXT = 200;
     /** The longest group path a response carries; a server abbreviates a longer one from the left with "…". */
     int MAX_GROUP_PATH = 4096;
 
-    /** The HTTP status that carries this answer. */
+    /**
+     * The HTTP status that carries this answer.
+     *
+     * @return the status, e.g. 200, 202 or the denial code's
+     */
     int httpStatus();
 
-    /** The body's {@code status} member: {@code enrolled}, {@code renewed}, {@code pending} or {@code denied}. */
+    /**
+     * The body's {@code status} member: {@code enrolled}, {@code renewed}, {@code pending} or {@code denied}.
+     *
+     * @return the status member
+     */
     String status();
 
-    /** The body, UTF-8 JSON. */
+    /**
+     * The body, UTF-8 JSON.
+     *
+     * @return the body
+     */
     byte[] toJson();
 
     /** Where the agent landed, as the server names it: ids, and the organization's name and the group's path. */
@@ -39,6 +52,14 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
         private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
         private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
+        /**
+         * Refuses a malformed id or text with {@code IllegalArgumentException} naming the member.
+         *
+         * @param agentId          the agent's id ({@code agt_...})
+         * @param organizationId   its organization's id ({@code org_...})
+         * @param organizationName the organization's name, printable, at most {@link #MAX_TEXT} characters
+         * @param groupPath        the group's path, printable, at most {@link #MAX_GROUP_PATH} characters
+         */
         public Placement {
             if (agentId == null || !AGT.matcher(agentId).matches()) {
                 throw new IllegalArgumentException("agentId: missing or malformed");
@@ -81,28 +102,40 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             }
         }
 
-        /** The issuer's active key endorsed by its older keys: how an agent learns a rotated key (may be empty). */
+        /**
+         * The issuer's active key endorsed by its older keys: how an agent learns a rotated key (may be empty).
+         *
+         * @return the endorsements, at most {@link KeyEndorsement#MAX_PER_RESPONSE}; unmodifiable
+         */
         public List<KeyEndorsement> endorsements() {
             return endorsements;
         }
 
-        /** The TLS pins the server's next installers name, for the agent to keep (empty: keep what it has). */
+        /**
+         * The TLS pins the server's next installers name, for the agent to keep (empty: keep what it has).
+         *
+         * @return the pins, unmodifiable
+         */
         public List<String> tlsPins() {
             return tlsPins;
         }
 
+        /** {@return where the agent landed} */
         public Placement placement() {
             return placement;
         }
 
+        /** {@return the credential, to verify against the pinned issuer keys before use} */
         public AgentCredential credential() {
             return credential;
         }
 
+        /** {@return when the credential expires, as the server states it} */
         public Instant credentialExpiresAt() {
             return expiresAt;
         }
 
+        /** {@return the credential's generation: 1 at enrollment, one more at each renewal} */
         public long generation() {
             return generation;
         }
@@ -140,6 +173,16 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
 
     /** The agent is enrolled and active; its first credential. */
     final class Enrolled extends Credentialed {
+        /**
+         * An enrollment answer.
+         *
+         * @param placement    where the agent landed
+         * @param credential   its first credential
+         * @param expiresAt    when that expires
+         * @param generation   1
+         * @param endorsements rotated issuer keys, endorsed; may be empty
+         * @param tlsPins      pins for the agent to keep; may be empty
+         */
         public Enrolled(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
                 List<String> tlsPins) {
             super("enrolled", placement, credential, expiresAt, generation, endorsements, tlsPins);
@@ -148,6 +191,16 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
 
     /** The agent's next credential. */
     final class Renewed extends Credentialed {
+        /**
+         * A renewal answer.
+         *
+         * @param placement    where the agent is
+         * @param credential   the new credential
+         * @param expiresAt    when that expires
+         * @param generation   one more than the credential renewed
+         * @param endorsements rotated issuer keys, endorsed; may be empty
+         * @param tlsPins      pins for the agent to keep; may be empty
+         */
         public Renewed(Placement placement, AgentCredential credential, Instant expiresAt, long generation, List<KeyEndorsement> endorsements,
                 List<String> tlsPins) {
             super("renewed", placement, credential, expiresAt, generation, endorsements, tlsPins);
@@ -156,6 +209,11 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
 
     /** The agent exists but waits for an administrator's approval; it polls the renewal endpoint. */
     record Pending(Placement placement) implements EnrollmentResponse {
+        /**
+         * Refuses a null placement.
+         *
+         * @param placement where the agent landed
+         */
         public Pending {
             Objects.requireNonNull(placement, "placement");
         }
@@ -180,8 +238,16 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
      * Refused, with a stable code, words the agent may show its user, and for retryable codes how long to wait.
      */
     record Denied(DenialCode code, String message, Optional<Duration> retryAfter) implements EnrollmentResponse {
+        /** The longest wait an answer may ask for. */
         public static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
+        /**
+         * Refuses a null code, a bad message or a wait out of range.
+         *
+         * @param code       the refusal
+         * @param message    words the agent may show, printable, at most {@link #MAX_TEXT} characters
+         * @param retryAfter how long to wait, 0 to {@link #MAX_RETRY_AFTER}; empty when not said
+         */
         public Denied {
             Objects.requireNonNull(code, "code");
             checkText("message", message, MAX_TEXT);
@@ -191,6 +257,12 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
             }
         }
 
+        /**
+         * A refusal that says nothing about when to retry.
+         *
+         * @param code    the refusal
+         * @param message words the agent may show
+         */
         public Denied(DenialCode code, String message) {
             this(code, message, Optional.empty());
         }
@@ -224,6 +296,11 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
     final class MalformedException extends HeartbeatCheckedException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * A malformed answer; no stack trace is kept.
+         *
+         * @param detail what is wrong, never the body
+         */
         public MalformedException(String detail) {
             super(detail, null, false, false);
         }
@@ -232,6 +309,11 @@ public sealed interface EnrollmentResponse permits EnrollmentResponse.Credential
     /**
      * Parses an answer strictly: the body must be a v{@value EnrollmentProtocol#VERSION} response whose status
      * agrees with {@code httpStatus}.
+     *
+     * @param httpStatus the HTTP status the answer came with
+     * @param body       the body, at most {@link EnrollmentProtocol#MAX_BODY_BYTES}
+     * @return the answer
+     * @throws MalformedException the body breaks the protocol
      */
     static EnrollmentResponse parse(int httpStatus, byte[] body) throws MalformedException {
         Map<String, Object> m;

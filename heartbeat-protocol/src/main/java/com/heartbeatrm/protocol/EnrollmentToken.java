@@ -12,7 +12,12 @@ public final class EnrollmentToken extends SecretText {
         super(text);
     }
 
-    /** Wraps token text; does not verify it (see {@link EnrollmentTokenVerifier}). */
+    /**
+     * Wraps token text; does not verify it (see {@link EnrollmentTokenVerifier}).
+     *
+     * @param text the token text as embedded or delivered
+     * @return the token, not verified
+     */
     public static EnrollmentToken of(String text) {
         if (text == null || text.isEmpty() || text.length() > EnrollmentTokenVerifier.MAX_TOKEN_LENGTH) {
             throw new IllegalArgumentException("token text missing or longer than " + EnrollmentTokenVerifier.MAX_TOKEN_LENGTH);
@@ -31,6 +36,11 @@ public final class EnrollmentToken extends SecretText {
      * key's Ed25519 signature over the bytes it is given. The issuing side's way to mint a token.
      *
      * @throws IllegalArgumentException when the claims do not fit in a token
+     *
+     * @param claims       the claims to sign
+     * @param signingKeyId the id of the signing key, carried in the footer
+     * @param signer       signs the PASETO pre-authentication encoding with Ed25519
+     * @return the signed token
      */
     public static EnrollmentToken sign(EnrollmentClaims claims, String signingKeyId, Function<byte[], byte[]> signer) {
         return new EnrollmentToken(EnrollmentTokenCodec.encode(claims, signingKeyId, signer));

@@ -19,6 +19,7 @@ import java.util.function.Function;
  * select another algorithm. Thread-safe.
  */
 public final class EnrollmentTokenVerifier {
+    /** The longest token text accepted, in characters (16 KiB); a longer one is refused as {@code OVERSIZED}. */
     public static final int MAX_TOKEN_LENGTH = EnrollmentTokenCodec.MAX_TOKEN_LENGTH;
 
     private final Function<String, java.util.Optional<SigningPublicKey>> keys;
@@ -33,7 +34,12 @@ public final class EnrollmentTokenVerifier {
         this.ed25519 = b.ed25519;
     }
 
-    /** A verifier trusting exactly the pinned keys. */
+    /**
+     * A verifier trusting exactly the pinned keys.
+     *
+     * @param pinned the issuer keys pinned into the agent
+     * @return a builder with the system clock, 5 minutes of skew and the JDK's Ed25519
+     */
     public static Builder builder(PinnedKeySet pinned) {
         Objects.requireNonNull(pinned, "pinned");
         return new Builder(pinned::find);
@@ -42,15 +48,32 @@ public final class EnrollmentTokenVerifier {
     /**
      * A verifier whose keys are looked up on every call, e.g. from a server's current and retired issuer keys;
      * a key removed from the source stops verifying at once.
+     *
+     * @param keyLookup finds a trusted key by key id; empty for an unknown or removed one
+     * @return a builder with the system clock, 5 minutes of skew and the JDK's Ed25519
      */
     public static Builder builder(Function<String, java.util.Optional<SigningPublicKey>> keyLookup) {
         return new Builder(Objects.requireNonNull(keyLookup, "keyLookup"));
     }
 
+    /**
+     * Verifies signature, purpose, claims and time.
+     *
+     * @param token the token
+     * @return the token with its verified claims
+     * @throws TokenException refused; {@link TokenException#reason()} says why
+     */
     public VerifiedEnrollmentToken verify(EnrollmentToken token) throws TokenException {
         return verify(token.reveal());
     }
 
+    /**
+     * Verifies signature, purpose, claims and time of a token given as text.
+     *
+     * @param token the token text
+     * @return the token with its verified claims
+     * @throws TokenException refused; {@link TokenException#reason()} says why
+     */
     public VerifiedEnrollmentToken verify(String token) throws TokenException {
         PasetoV4Public.Parsed parsed = PasetoV4Public.parse(token, MAX_TOKEN_LENGTH);
         String kid = EnrollmentTokenCodec.readKeyId(parsed.footer());
@@ -68,6 +91,7 @@ public final class EnrollmentTokenVerifier {
         return new VerifiedEnrollmentToken(EnrollmentToken.of(token), claims, kid);
     }
 
+    /** Configures a verifier. Not thread-safe; the verifier it builds is. */
     public static final class Builder {
         private final Function<String, java.util.Optional<SigningPublicKey>> keys;
         private Clock clock = Clock.systemUTC();
@@ -78,12 +102,24 @@ public final class EnrollmentTokenVerifier {
             this.keys = keys;
         }
 
+        /**
+         * The clock that judges issued-at and expiry; the system UTC clock by default.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How far in the future an issued-at may lie (clocks differ); default 5 minutes, at most 1 hour. */
+        /**
+         * How far in the future an issued-at may lie (clocks differ); default 5 minutes, at most 1 hour.
+         *
+         * @param skew 0 to 1 hour
+         * @return this builder
+         * @throws IllegalArgumentException out of range
+         */
         public Builder allowedClockSkew(Duration skew) {
             if (skew == null || skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("clock skew must be 0 to 1 hour");
@@ -92,12 +128,18 @@ public final class EnrollmentTokenVerifier {
             return this;
         }
 
-        /** Plugs in another Ed25519 implementation (default: the JDK's). */
+        /**
+         * Plugs in another Ed25519 implementation (default: the JDK's).
+         *
+         * @param verifier the implementation
+         * @return this builder
+         */
         public Builder ed25519(Ed25519Verifier verifier) {
             this.ed25519 = Objects.requireNonNull(verifier, "verifier");
             return this;
         }
 
+        /** {@return the verifier; thread-safe} */
         public EnrollmentTokenVerifier build() {
             return new EnrollmentTokenVerifier(this);
         }

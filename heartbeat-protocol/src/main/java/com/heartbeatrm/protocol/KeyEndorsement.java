@@ -16,6 +16,7 @@ import java.util.Objects;
  * token or credential signature.
  */
 public final class KeyEndorsement {
+    /** The purpose string that opens the signed bytes, so the signature is good for nothing else. */
     public static final String PURPOSE = "heartbeat-key-endorsement/v1";
     /** The most endorsements an answer may carry. */
     public static final int MAX_PER_RESPONSE = 8;
@@ -38,24 +39,45 @@ public final class KeyEndorsement {
         this.signature = signature.clone();
     }
 
+    /**
+     * An endorsement as received.
+     *
+     * @param key        the endorsed key
+     * @param endorsedBy the key id of the endorsing key
+     * @param signature  the endorsing key's 64-byte Ed25519 signature over {@link #signedBytes}
+     * @return the endorsement, not verified
+     */
     public static KeyEndorsement of(SigningPublicKey key, String endorsedBy, byte[] signature) {
         return new KeyEndorsement(key, endorsedBy, signature);
     }
 
-    /** What the endorsing key signs. */
+    /**
+     * What the endorsing key signs.
+     *
+     * @param key the endorsed key
+     * @return the purpose, the key's id and its raw key, length-prefixed
+     */
     public static byte[] signedBytes(SigningPublicKey key) {
         return Pae.encode(PURPOSE.getBytes(StandardCharsets.US_ASCII), key.keyId().getBytes(StandardCharsets.US_ASCII), key.rawKey());
     }
 
+    /** {@return the endorsed key} */
     public SigningPublicKey key() {
         return key;
     }
 
+    /** {@return the key id of the endorsing key} */
     public String endorsedBy() {
         return endorsedBy;
     }
 
-    /** True when {@code endorser} (whose id must be {@link #endorsedBy()}) signed this key. */
+    /**
+     * True when {@code endorser} (whose id must be {@link #endorsedBy()}) signed this key.
+     *
+     * @param endorser the endorsing key, already trusted
+     * @param ed25519  verifies the signature
+     * @return whether it verifies; false for a key of another id
+     */
     public boolean verifiedBy(SigningPublicKey endorser, Ed25519Verifier ed25519) {
         return endorser.keyId().equals(endorsedBy) && ed25519.verify(endorser.rawKey(), signedBytes(key), signature);
     }

@@ -20,7 +20,9 @@ import java.util.Optional;
  * {@code {"keys":[{"kty":"OKP","crv":"Ed25519","kid":"hbs_…","x":"…"}]}}.
  */
 public final class PinnedKeySet {
+    /** The most keys a set holds. */
     public static final int MAX_KEYS = 32;
+    /** The longest JSON form read, in characters. */
     public static final int MAX_JSON_LENGTH = 16 * 1024;
     private final Map<String, SigningPublicKey> byId;
 
@@ -28,6 +30,13 @@ public final class PinnedKeySet {
         this.byId = byId;
     }
 
+    /**
+     * The set of {@code keys}.
+     *
+     * @param keys 1 to {@link #MAX_KEYS} keys; a key given twice is kept once
+     * @return the set
+     * @throws IllegalArgumentException none, or more than {@link #MAX_KEYS}
+     */
     public static PinnedKeySet of(Collection<SigningPublicKey> keys) {
         if (keys.isEmpty() || keys.size() > MAX_KEYS) {
             throw new IllegalArgumentException("a pinned key set holds 1 to " + MAX_KEYS + " keys");
@@ -39,19 +48,38 @@ public final class PinnedKeySet {
         return new PinnedKeySet(java.util.Collections.unmodifiableMap(map));
     }
 
+    /**
+     * The set of {@code keys}.
+     *
+     * @param keys 1 to {@link #MAX_KEYS} keys; a key given twice is kept once
+     * @return the set
+     */
     public static PinnedKeySet of(SigningPublicKey... keys) {
         return of(List.of(keys));
     }
 
+    /**
+     * Looks a key up by its id.
+     *
+     * @param keyId a key id, as a token's footer names it
+     * @return the key; empty when it is not pinned
+     */
     public Optional<SigningPublicKey> find(String keyId) {
         return Optional.ofNullable(byId.get(keyId));
     }
 
+    /** {@return the keys, unmodifiable} */
     public Collection<SigningPublicKey> keys() {
         return byId.values();
     }
 
-    /** Parses the JSON form; refuses anything but Ed25519 keys whose kid matches the key. */
+    /**
+     * Parses the JSON form; refuses anything but Ed25519 keys whose kid matches the key.
+     *
+     * @param json at most {@link #MAX_JSON_LENGTH} characters
+     * @return the set
+     * @throws IllegalArgumentException anything else
+     */
     public static PinnedKeySet parseJson(String json) {
         if (json == null || json.length() > MAX_JSON_LENGTH) {
             throw new IllegalArgumentException("key set JSON missing or longer than " + MAX_JSON_LENGTH);
@@ -108,6 +136,7 @@ public final class PinnedKeySet {
         }
     }
 
+    /** {@return the JSON form {@link #parseJson} reads} */
     public String toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {

@@ -40,13 +40,33 @@ public final class RenewalRequest extends SignedAgentRequest {
         this.credential = Objects.requireNonNull(credential, "credential");
     }
 
-    /** A signed request with a fresh nonce and the clock's time; {@code credential} is empty while pending. */
+    /**
+     * A signed request with a fresh nonce and the clock's time; {@code credential} is empty while pending.
+     *
+     * @param agentId        the agent's id
+     * @param organizationId its organization's id
+     * @param keys           signs the proof
+     * @param credential     the credential held; empty while pending (a poll)
+     * @param clock          stamps the request
+     * @return the signed request, with a fresh nonce
+     */
     public static RenewalRequest create(String agentId, String organizationId, AgentSigningKey keys, Optional<AgentCredential> credential,
             Clock clock) {
         return create(agentId, organizationId, keys.publicKey(), credential, SignedRequest.newNonce(), clock.instant(), keys::sign);
     }
 
-    /** A request with an explicit nonce, time and signer (for other key stores, tests and benchmarks). */
+    /**
+     * A request with an explicit nonce, time and signer (for other key stores, tests and benchmarks).
+     *
+     * @param agentId        the agent's id
+     * @param organizationId its organization's id
+     * @param publicKey      the agent's raw 32-byte public key
+     * @param credential     the credential held; empty while pending (a poll)
+     * @param nonce          the nonce to send (a resend repeats the first one)
+     * @param at             the time to sign
+     * @param signer         signs the proof input with the agent's key
+     * @return the signed request
+     */
     public static RenewalRequest create(String agentId, String organizationId, byte[] publicKey, Optional<AgentCredential> credential,
             String nonce, Instant at, Function<byte[], byte[]> signer) {
         if (agentId == null || !AGENT.matcher(agentId).matches() || organizationId == null || !ORG.matcher(organizationId).matches()) {
@@ -55,7 +75,13 @@ public final class RenewalRequest extends SignedAgentRequest {
         return sign(p -> new RenewalRequest(agentId, organizationId, publicKey, credential, p), nonce, at, signer);
     }
 
-    /** Parses a request body strictly; does not verify anything (the server does). */
+    /**
+     * Parses a request body strictly; does not verify anything (the server does).
+     *
+     * @param body the request body, at most {@link EnrollmentProtocol#MAX_BODY_BYTES}
+     * @return the request; its proof is not checked yet
+     * @throws RequestException the body is not such a request
+     */
     public static RenewalRequest parse(byte[] body) throws RequestException {
         Map<String, Object> m = RequestJson.parse(body, FIELDS);
         RequestJson.version(m);
@@ -96,15 +122,17 @@ public final class RenewalRequest extends SignedAgentRequest {
                 nonce(), timestampText());
     }
 
+    /** {@return the id of the agent renewing} */
     public String agentId() {
         return agentId;
     }
 
+    /** {@return the id of its organization} */
     public String organizationId() {
         return organizationId;
     }
 
-    /** The credential the agent holds now; empty while its enrollment is pending. */
+    /** {@return the credential the agent holds now; empty while its enrollment is pending} */
     public Optional<AgentCredential> credential() {
         return credential;
     }

@@ -14,12 +14,12 @@ public abstract sealed class SecretText permits AgentCredential, EnrollmentToken
         this.text = text;
     }
 
-    /** The text, to embed into an installer or send to the server; never to log. */
+    /** {@return the text, to embed into an installer or send to the server; never to log} */
     public final String reveal() {
         return text;
     }
 
-    /** The length of the text, which is not secret. */
+    /** {@return the length of the text, which is not secret} */
     public final int length() {
         return text.length();
     }

@@ -59,30 +59,38 @@ public abstract sealed class SignedAgentRequest permits EnrollmentRequest, Renew
         return make.apply(new Proof(p.nonce(), p.timestampText(), p.timestamp(), signer.apply(unsigned.signedBytes())));
     }
 
-    /** The bytes the proof signs. */
+    /** {@return the bytes the proof signs} */
     public abstract byte[] signedBytes();
 
-    /** The request as JSON. */
+    /** {@return the request as JSON} */
     public abstract byte[] toJson();
 
-    /** True when the proof is a valid signature by the request's own public key. */
+    /**
+     * True when the proof is a valid signature by the request's own public key.
+     *
+     * @param verifier verifies the signature
+     * @return whether the proof verifies
+     */
     public final boolean proofVerifies(Ed25519Verifier verifier) {
         return verifier.verify(publicKey, signedBytes(), proof.signature());
     }
 
-    /** The agent's raw Ed25519 public key (32 bytes; a copy). */
+    /** {@return the agent's raw Ed25519 public key (32 bytes; a copy)} */
     public final byte[] publicKey() {
         return publicKey.clone();
     }
 
+    /** {@return the fingerprint of the agent's public key, as credentials carry it} */
     public final String publicKeyFingerprint() {
         return AgentSigningKey.fingerprintOf(publicKey);
     }
 
+    /** {@return the request's nonce, base64url; the server refuses one it has seen} */
     public final String nonce() {
         return proof.nonce();
     }
 
+    /** {@return when the agent signed the request, by its clock} */
     public final Instant timestamp() {
         return proof.timestamp();
     }

@@ -23,7 +23,13 @@ public final class SigningPublicKey {
         this.keyId = keyIdOf(raw);
     }
 
-    /** From the raw 32-byte Ed25519 public key. */
+    /**
+     * From the raw 32-byte Ed25519 public key.
+     *
+     * @param raw the 32-byte key
+     * @return the key
+     * @throws IllegalArgumentException not 32 bytes
+     */
     public static SigningPublicKey of(byte[] raw) {
         if (raw == null || raw.length != 32) {
             throw new IllegalArgumentException("an Ed25519 public key is 32 bytes");
@@ -31,7 +37,13 @@ public final class SigningPublicKey {
         return new SigningPublicKey(raw.clone());
     }
 
-    /** From a PEM {@code PUBLIC KEY} block (SubjectPublicKeyInfo), as {@code openssl pkey -pubout} writes it. */
+    /**
+     * From a PEM {@code PUBLIC KEY} block (SubjectPublicKeyInfo), as {@code openssl pkey -pubout} writes it.
+     *
+     * @param pem the PEM text
+     * @return the key
+     * @throws IllegalArgumentException not an Ed25519 public key PEM
+     */
     public static SigningPublicKey fromPem(String pem) {
         if (pem == null || pem.length() > 1024) {
             throw new IllegalArgumentException("not an Ed25519 public key PEM");
@@ -53,6 +65,12 @@ public final class SigningPublicKey {
         return new SigningPublicKey(raw);
     }
 
+    /**
+     * The key id of a raw Ed25519 public key, derived from its bytes.
+     *
+     * @param raw the 32-byte key
+     * @return the key id, as token footers name it
+     */
     public static String keyIdOf(byte[] raw) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw);
@@ -62,10 +80,12 @@ public final class SigningPublicKey {
         }
     }
 
+    /** {@return the key id, derived from the key (see {@link #keyIdOf})} */
     public String keyId() {
         return keyId;
     }
 
+    /** {@return a copy of the raw 32-byte key} */
     public byte[] rawKey() {
         return raw.clone();
     }
@@ -74,6 +94,7 @@ public final class SigningPublicKey {
         return raw;
     }
 
+    /** {@return the key as a PEM {@code PUBLIC KEY} block, as {@link #fromPem} reads} */
     public String toPem() {
         return PEM_BEGIN + "\n" + Base64.getEncoder().encodeToString(JdkEd25519.spki(raw)) + "\n" + PEM_END + "\n";
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JSON object read strictly into plain Java values, and written back. Values are {@link String}, {@link Long}
@@ -63,20 +64,28 @@ public final class StrictJson {
      */
     public static final class JsonException extends InputException {
         private static final long serialVersionUID = 1L;
+        /** What is wrong. */
         private final Problem problem;
 
-        JsonException(Problem problem, String field, String detail) {
+        JsonException(Problem problem, @Nullable String field, String detail) {
             super(field, detail, false);
             this.problem = problem;
         }
 
-        /** What is wrong. */
+        /** {@return what is wrong} */
         public Problem problem() {
             return problem;
         }
     }
 
-    /** Parses exactly one JSON object of at most {@code maxBytes} bytes of UTF-8. */
+    /**
+     * Parses exactly one JSON object of at most {@code maxBytes} bytes of UTF-8.
+     *
+     * @param json     the bytes, UTF-8 without a byte order mark
+     * @param maxBytes the largest input accepted
+     * @return the members in input order, unmodifiable
+     * @throws JsonException empty, too large, too deep, not UTF-8, not one object, or a repeated member name
+     */
     public static Map<String, Object> parseObject(byte[] json, int maxBytes) throws JsonException {
         if (json == null || json.length == 0) {
             throw new JsonException(Problem.NOT_JSON, null, "empty body");
@@ -96,7 +105,7 @@ public final class StrictJson {
         } catch (StreamConstraintsException e) {
             throw new JsonException(Problem.TOO_LARGE, null, "exceeds the JSON size or nesting limits");
         } catch (Utf8.NotUtf8Exception e) {
-            throw new JsonException(Problem.NOT_UTF8, null, e.getMessage());
+            throw new JsonException(Problem.NOT_UTF8, null, String.valueOf(e.getMessage()));
         } catch (IOException e) {
             throw new JsonException(Problem.NOT_JSON, null, "not valid JSON");
         }
@@ -149,7 +158,13 @@ public final class StrictJson {
 
     // ------------------------------------------------------------------------------------------- reading members
 
-    /** Refuses members outside {@code allowed}, naming the first one (when it is printable). */
+    /**
+     * Refuses members outside {@code allowed}, naming the first one (when it is printable).
+     *
+     * @param m       an object {@link #parseObject} read
+     * @param allowed the member names expected
+     * @throws JsonException {@code UNKNOWN}: another member is present
+     */
     public static void onlyMembers(Map<String, Object> m, Set<String> allowed) throws JsonException {
         for (String name : m.keySet()) {
             if (!allowed.contains(name)) {
@@ -158,38 +173,88 @@ public final class StrictJson {
         }
     }
 
-    /** A string member; empty when absent or {@code null}. */
+    /**
+     * A string member; empty when absent or {@code null}.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @return the string
+     * @throws JsonException {@code WRONG_TYPE}: present but of another type
+     */
     public static Optional<String> string(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, String.class, "a string");
     }
 
-    /** The string member {@code name}, which must be present. */
+    /**
+     * The string member {@code name}, which must be present.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @return the string
+     * @throws JsonException {@code MISSING} when absent or null, {@code WRONG_TYPE} when not a string
+     */
     public static String requireString(Map<String, Object> m, String name) throws JsonException {
         return string(m, name).orElseThrow(() -> missing(name));
     }
 
-    /** An integer member that fits a {@code long}; empty when absent or {@code null}. */
+    /**
+     * An integer member that fits a {@code long}; empty when absent or {@code null}.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @return the integer
+     * @throws JsonException {@code WRONG_TYPE}: present but of another type (a fraction, or an integer beyond a {@code long})
+     */
     public static Optional<Long> integer(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Long.class, "an integer");
     }
 
-    /** The integer member {@code name}, which must be present. */
+    /**
+     * The integer member {@code name}, which must be present.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @return the integer
+     * @throws JsonException {@code MISSING} when absent or null, {@code WRONG_TYPE} when not an integer that fits
+     */
     public static long requireInteger(Map<String, Object> m, String name) throws JsonException {
         return integer(m, name).orElseThrow(() -> missing(name));
     }
 
-    /** The boolean member {@code name}, when present. */
+    /**
+     * The boolean member {@code name}, when present.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @return the boolean; empty when absent or null
+     * @throws JsonException {@code WRONG_TYPE}: present but of another type
+     */
     public static Optional<Boolean> bool(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Boolean.class, "true or false");
     }
 
-    /** An object member; empty when absent or {@code null}. */
+    /**
+     * An object member; empty when absent or {@code null}.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @return the object, unmodifiable
+     * @throws JsonException {@code WRONG_TYPE}: present but of another type
+     */
     @SuppressWarnings("unchecked")
     public static Optional<Map<String, Object>> object(Map<String, Object> m, String name) throws JsonException {
         return member(m, name, Map.class, "an object").map(o -> (Map<String, Object>) o);
     }
 
-    /** An array of strings; empty list when absent or {@code null}. */
+    /**
+     * An array of strings; empty list when absent or {@code null}.
+     *
+     * @param m    an object {@link #parseObject} read
+     * @param name the member
+     * @param max  the most entries accepted
+     * @return the strings, unmodifiable
+     * @throws JsonException {@code WRONG_TYPE}: not an array of strings, or more than {@code max} entries
+     */
     public static List<String> strings(Map<String, Object> m, String name, int max) throws JsonException {
         List<?> list = member(m, name, List.class, "an array of strings").orElse(List.of());
         if (list.size() > max) {
@@ -225,14 +290,24 @@ public final class StrictJson {
         return new JsonException(Problem.MISSING, name, "missing field \"" + name + "\"");
     }
 
-    /** A member name as it may appear in a message: itself when short and plain, else a placeholder. */
+    /**
+     * A member name as it may appear in a message: itself when short and plain, else a placeholder.
+     *
+     * @param name a member name from input
+     * @return {@code name} when at most 40 of letters, digits, {@code _}, {@code .} and {@code -}; else {@code (unprintable)}
+     */
     public static String printable(String name) {
         return name.length() <= 40 && name.matches("[A-Za-z0-9_.-]*") ? name : "(unprintable)";
     }
 
     // ----------------------------------------------------------------------------------------------- writing
 
-    /** Writes an object; values are strings, numbers, booleans, lists, maps or {@link Optional}s; null or empty are left out. */
+    /**
+     * Writes an object; values are strings, numbers, booleans, lists, maps or {@link Optional}s; null or empty are left out.
+     *
+     * @param members the members, in the order to write them
+     * @return the object as UTF-8 JSON
+     */
     public static byte[] write(Map<String, ?> members) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {

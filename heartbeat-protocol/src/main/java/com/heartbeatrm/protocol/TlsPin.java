@@ -20,7 +20,12 @@ public final class TlsPin {
     private TlsPin() {
     }
 
-    /** The pin of a public key. */
+    /**
+     * The pin of a public key.
+     *
+     * @param key the server's public key
+     * @return the pin
+     */
     public static String of(PublicKey key) {
         Objects.requireNonNull(key, "key");
         byte[] spki = key.getEncoded();
@@ -30,12 +35,22 @@ public final class TlsPin {
         return ofSpki(spki);
     }
 
-    /** The pin of a certificate's public key. */
+    /**
+     * The pin of a certificate's public key.
+     *
+     * @param certificate the server's certificate
+     * @return the pin of its public key
+     */
     public static String of(X509Certificate certificate) {
         return of(Objects.requireNonNull(certificate, "certificate").getPublicKey());
     }
 
-    /** The pin of a DER SubjectPublicKeyInfo. */
+    /**
+     * The pin of a DER SubjectPublicKeyInfo.
+     *
+     * @param spki a DER SubjectPublicKeyInfo
+     * @return the pin
+     */
     public static String ofSpki(byte[] spki) {
         try {
             return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(Objects.requireNonNull(spki, "spki")));
@@ -44,7 +59,12 @@ public final class TlsPin {
         }
     }
 
-    /** True for 43 characters of canonical base64url that encode 32 bytes. */
+    /**
+     * True for 43 characters of canonical base64url that encode 32 bytes.
+     *
+     * @param pin the text, may be null
+     * @return whether it has a pin's form
+     */
     public static boolean isWellFormed(String pin) {
         return pin != null && PIN.matcher(pin).matches();
     }

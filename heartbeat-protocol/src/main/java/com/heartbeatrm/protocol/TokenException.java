@@ -21,6 +21,7 @@ public final class TokenException extends HeartbeatCheckedException {
         UNKNOWN_SIGNING_KEY,
         /** The signature does not verify: the token was changed or signed by another key. */
         BAD_SIGNATURE,
+        /** Past its expiry ({@code exp}), beyond the allowed clock skew. */
         EXPIRED,
         /** Issued in the future beyond the allowed clock skew. */
         NOT_YET_VALID,
@@ -32,13 +33,21 @@ public final class TokenException extends HeartbeatCheckedException {
         UNSUPPORTED_VERSION
     }
 
+    /** Why the token was refused. */
     private final Reason reason;
 
+    /**
+     * A refusal; the message is the reason, then the detail.
+     *
+     * @param reason why
+     * @param detail what is wrong, never the token or key material
+     */
     public TokenException(Reason reason, String detail) {
         super(reason + ": " + detail);
         this.reason = reason;
     }
 
+    /** {@return why the token was refused} */
     public Reason reason() {
         return reason;
     }

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param signingKeyId the id of the issuer key whose signature was verified
  */
 public record VerifiedCredential(CredentialClaims claims, String signingKeyId) {
-    /** Checks that both parts are present. */
+    /**
+     * Checks that both parts are present.
+     *
+     * @param claims       the verified claims
+     * @param signingKeyId the id of the issuer key that signed
+     */
     public VerifiedCredential {
         Objects.requireNonNull(claims, "claims");
         Objects.requireNonNull(signingKeyId, "signingKeyId");

@@ -17,15 +17,17 @@ public final class VerifiedEnrollmentToken {
         this.signingKeyId = Objects.requireNonNull(signingKeyId);
     }
 
+    /** {@return the token as verified, e.g. to send in the enrollment request} */
     public EnrollmentToken token() {
         return token;
     }
 
+    /** {@return the claims the signature covers} */
     public EnrollmentClaims claims() {
         return claims;
     }
 
-    /** The id of the issuer key that signed the token. */
+    /** {@return the id of the issuer key that signed the token} */
     public String signingKeyId() {
         return signingKeyId;
     }

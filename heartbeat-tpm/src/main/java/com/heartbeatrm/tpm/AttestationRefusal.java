@@ -17,6 +17,7 @@ public enum AttestationRefusal {
         this.code = code;
     }
 
+    /** {@return the protocol's denial code for this refusal, e.g. {@code attestation_untrusted}; lower-case ASCII} */
     public String code() {
         return code;
     }

@@ -11,6 +11,7 @@ public final class AttestationRefusedException extends Exception {
         this.refusal = refusal;
     }
 
+    /** {@return the refusal: its reason for the wire and the failed check for logs} */
     public AttestationVerdict.Refused refusal() {
         return refusal;
     }

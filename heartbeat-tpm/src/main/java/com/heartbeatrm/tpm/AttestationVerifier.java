@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server side of TPM 2.0 attestation, in JDK crypto only.
@@ -76,12 +77,16 @@ public final class AttestationVerifier {
         this.random = b.random;
     }
 
+    /** {@return a builder with no trust configured, the system clock, a five-minute maximum age} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
      * Judges the EK and the AK and, if both pass, makes a challenge for them.
+     *
+     * @param request the agent's EK certificate (if any), EK and attestation key public areas
+     * @return the challenge to send and what the verifier keeps to judge the answer; answerable once
      *
      * @throws AttestationRefusedException UNTRUSTED for an EK neither certified by a trusted CA nor allow-listed,
      *     INVALID for anything that does not parse or has the wrong attributes
@@ -156,7 +161,14 @@ public final class AttestationVerifier {
         return pending;
     }
 
-    /** Judges the agent's answer to {@code pending}; consumes it whatever the verdict. */
+    /**
+     * Judges the agent's answer to {@code pending}; consumes it whatever the verdict. Never throws for bad evidence.
+     *
+     * @param pending  the challenge as issued by {@link #challenge}
+     * @param response the agent's answer
+     * @return {@code Attested} with the proven agent key, or {@code Refused}: REPLAYED for a second answer, STALE
+     *     past the maximum age, INVALID for evidence that does not prove the key lives in that TPM
+     */
     public AttestationVerdict verify(PendingAttestation pending, AttestationResponse response) {
         if (!pending.markAnswered()) {
             return new AttestationVerdict.Refused(AttestationRefusal.REPLAYED, "challenge already answered");
@@ -245,7 +257,7 @@ public final class AttestationVerifier {
     }
 
     /** The subject of the trust anchor the certificate chains to, or why it does not. */
-    private record Chain(String anchor, String problem) {}
+    private record Chain(@Nullable String anchor, String problem) {}
 
     /**
      * Validates the path found by walking issuer names through the configured intermediates (the common case, one
@@ -321,7 +333,12 @@ public final class AttestationVerifier {
         }
     }
 
-    /** Lowercase hex SHA-256 of a key's SubjectPublicKeyInfo: the EK identity in allow-lists and verdicts. */
+    /**
+     * Lowercase hex SHA-256 of a key's SubjectPublicKeyInfo: the EK identity in allow-lists and verdicts.
+     *
+     * @param ek the endorsement key
+     * @return 64 lower-case hex digits
+     */
     public static String endorsementKeySha256(PublicKey ek) {
         return HexFormat.of().formatHex(sha256(ek.getEncoded()));
     }
@@ -337,7 +354,12 @@ public final class AttestationVerifier {
 
         private Builder() {}
 
-        /** A manufacturer CA: EK certificates that chain to it (directly or through known intermediates) are trusted. */
+        /**
+         * A manufacturer CA: EK certificates that chain to it (directly or through known intermediates) are trusted.
+         *
+         * @param ca the CA certificate, used as a PKIX trust anchor (revocation is not checked)
+         * @return this builder
+         */
         public Builder trustManufacturerCa(X509Certificate ca) {
             anchors.add(new TrustAnchor(Objects.requireNonNull(ca, "ca"), null));
             return this;
@@ -346,19 +368,33 @@ public final class AttestationVerifier {
         /**
          * A manufacturer's intermediate CA, used only to build a path from an EK certificate to a trusted CA (at most
          * four intermediates deep); trusting it takes {@link #trustManufacturerCa}.
+         *
+         * @param intermediate the intermediate CA certificate
+         * @return this builder
          */
         public Builder manufacturerIntermediateCa(X509Certificate intermediate) {
             intermediates.add(Objects.requireNonNull(intermediate, "intermediate"));
             return this;
         }
 
-        /** Trusts one EK by its public key, for TPMs without an EK certificate. */
+        /**
+         * Trusts one EK by its public key, for TPMs without an EK certificate.
+         *
+         * @param ek the endorsement key to allow
+         * @return this builder
+         */
         public Builder allowEndorsementKey(PublicKey ek) {
             allowed.add(endorsementKeySha256(ek));
             return this;
         }
 
-        /** Trusts one EK by the lowercase hex SHA-256 of its SubjectPublicKeyInfo. */
+        /**
+         * Trusts one EK by the hex SHA-256 of its SubjectPublicKeyInfo.
+         *
+         * @param sha256Hex 64 hex digits, either case
+         * @return this builder
+         * @throws IllegalArgumentException not 64 hex digits
+         */
         public Builder allowEndorsementKeySha256(String sha256Hex) {
             String h = sha256Hex.toLowerCase(Locale.ROOT);
             if (!h.matches("[0-9a-f]{64}")) {
@@ -368,12 +404,24 @@ public final class AttestationVerifier {
             return this;
         }
 
+        /**
+         * The clock that stamps challenges and judges their age; the system UTC clock by default.
+         *
+         * @param clock the clock, not null
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How long a challenge may stay unanswered; 5 minutes by default. */
+        /**
+         * How long a challenge may stay unanswered; 5 minutes by default.
+         *
+         * @param maxAge positive, at most one hour
+         * @return this builder
+         * @throws IllegalArgumentException zero, negative or over an hour
+         */
         public Builder maxAge(Duration maxAge) {
             if (maxAge.isNegative() || maxAge.isZero() || maxAge.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("maxAge must be positive and at most an hour: " + maxAge);
@@ -382,11 +430,23 @@ public final class AttestationVerifier {
             return this;
         }
 
+        /**
+         * The source of nonces and credential secrets; a new {@code SecureRandom} by default.
+         *
+         * @param random the generator, not null
+         * @return this builder
+         */
         public Builder random(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
+        /**
+         * Builds the verifier. It is thread-safe; the builder may be reused.
+         *
+         * @return a verifier with this trust
+         * @throws IllegalStateException no manufacturer CA and no allow-listed EK
+         */
         public AttestationVerifier build() {
             if (anchors.isEmpty() && allowed.isEmpty()) {
                 throw new IllegalStateException("no manufacturer CA and no allow-listed EK: nothing could be attested");

@@ -29,21 +29,22 @@ public final class PendingAttestation {
         this.trustedBy = trustedBy;
     }
 
-    /** What to send to the agent. */
+    /** {@return what to send to the agent} */
     public CredentialChallenge challenge() {
         return challenge;
     }
 
+    /** {@return when the challenge was issued, by the verifier's clock; its age is judged from here} */
     public Instant issuedAt() {
         return issuedAt;
     }
 
-    /** Lowercase hex SHA-256 of the EK's SubjectPublicKeyInfo. */
+    /** {@return the lowercase hex SHA-256 of the EK's SubjectPublicKeyInfo} */
     public String endorsementKeySha256() {
         return endorsementKeySha256;
     }
 
-    /** The manufacturer CA's subject, or "allow-list". */
+    /** {@return the manufacturer CA's subject that vouched for the EK, or "allow-list"} */
     public String trustedBy() {
         return trustedBy;
     }

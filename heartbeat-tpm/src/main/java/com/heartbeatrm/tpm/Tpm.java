@@ -36,7 +36,14 @@ public final class Tpm implements AutoCloseable {
         this.commands = new Commands(transport);
     }
 
-    /** Connects; {@code timeout} bounds the connection and each command's answer (swtpm; see the device note). */
+    /**
+     * Connects; {@code timeout} bounds the connection and each command's answer (swtpm; see the device note).
+     *
+     * @param tcti    where the TPM is
+     * @param timeout positive
+     * @return an open connection; close it when done
+     * @throws TpmException the TPM cannot be reached or does not answer in time
+     */
     public static Tpm open(TpmTcti tcti, Duration timeout) throws TpmException {
         Objects.requireNonNull(tcti, "tcti");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -44,10 +51,11 @@ public final class Tpm implements AutoCloseable {
         }
         Transport t = tcti.kind() == TpmTcti.Kind.SWTPM
                 ? new SwtpmTransport(tcti.host(), tcti.port(), timeout)
-                : new DeviceTransport(tcti.device());
+                : new DeviceTransport(tcti.device().orElseThrow());
         return new Tpm(tcti, t);
     }
 
+    /** {@return where this connection goes} */
     public TpmTcti tcti() {
         return tcti;
     }
@@ -56,7 +64,12 @@ public final class Tpm implements AutoCloseable {
         return commands;
     }
 
-    /** Creates an ECDSA P-256 signing key under the storage root key; only its wrapped blob leaves the TPM. */
+    /**
+     * Creates an ECDSA P-256 signing key under the storage root key; only its wrapped blob leaves the TPM.
+     *
+     * @return the key's blob, to keep on disk and load with {@link #loadSigningKey}
+     * @throws TpmException the TPM refused or failed the commands
+     */
     public TpmKeyBlob createSigningKey() throws TpmException {
         return createUnderStorageRoot(Templates.signingKeyEccP256(false));
     }
@@ -73,7 +86,13 @@ public final class Tpm implements AutoCloseable {
         }
     }
 
-    /** Loads the blob once to prove this TPM can use it, then returns a key that signs with it. */
+    /**
+     * Loads the blob once to prove this TPM can use it, then returns a key that signs with it.
+     *
+     * @param blob a blob {@link #createSigningKey} made on this TPM
+     * @return a key that signs through this connection
+     * @throws TpmException another TPM's blob, a tampered blob, or the TPM failed
+     */
     public TpmSigningKey loadSigningKey(TpmKeyBlob blob) throws TpmException {
         synchronized (commands) {
             int srk = storageRoot();
@@ -109,12 +128,23 @@ public final class Tpm implements AutoCloseable {
         }
     }
 
-    /** The RSA 2048 EK certificate (DER) from NV index 0x01C00002, if the manufacturer provisioned one. */
+    /**
+     * The RSA 2048 EK certificate (DER) from NV index 0x01C00002, if the manufacturer provisioned one.
+     *
+     * @return the certificate, trimmed of NV padding; empty when the index is not defined
+     * @throws TpmException the index holds no DER certificate, or the TPM failed
+     */
     public Optional<byte[]> endorsementCertificate() throws TpmException {
         return endorsementCertificate(EndorsementKeyType.RSA_2048);
     }
 
-    /** The EK certificate (DER) for {@code type} from its NV index, if the manufacturer provisioned one. */
+    /**
+     * The EK certificate (DER) for {@code type} from its NV index, if the manufacturer provisioned one.
+     *
+     * @param type which EK
+     * @return the certificate, trimmed of NV padding; empty when the index is not defined
+     * @throws TpmException the index holds no DER certificate or is over 4096 bytes, or the TPM failed
+     */
     public Optional<byte[]> endorsementCertificate(EndorsementKeyType type) throws TpmException {
         synchronized (commands) {
             OptionalInt size = commands.nvSize(type.certificateIndex());
@@ -139,12 +169,23 @@ public final class Tpm implements AutoCloseable {
         throw new TpmException(TpmException.Kind.MALFORMED_RESPONSE, "EK certificate NV index does not hold a DER certificate", null);
     }
 
-    /** The public area of the RSA 2048 EK (default template L-1), re-created from the endorsement seed. */
+    /**
+     * The public area of the RSA 2048 EK (default template L-1), re-created from the endorsement seed.
+     *
+     * @return the marshalled TPMT_PUBLIC
+     * @throws TpmException the TPM failed
+     */
     public byte[] endorsementKeyPublic() throws TpmException {
         return endorsementKeyPublic(EndorsementKeyType.RSA_2048);
     }
 
-    /** The public area of the EK of {@code type} (its default template), re-created from the endorsement seed. */
+    /**
+     * The public area of the EK of {@code type} (its default template), re-created from the endorsement seed.
+     *
+     * @param type which EK
+     * @return the marshalled TPMT_PUBLIC
+     * @throws TpmException the TPM failed
+     */
     public byte[] endorsementKeyPublic(EndorsementKeyType type) throws TpmException {
         synchronized (commands) {
             Commands.Created ek = commands.createPrimary(Tpm2.RH_ENDORSEMENT, type.template());

@@ -4,6 +4,7 @@ import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.Commands;
 import com.heartbeatrm.tpm.internal.Templates;
 import com.heartbeatrm.tpm.internal.Tpm2;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent side of TPM 2.0 attestation: {@link #request()} gathers the EK certificate and public area and creates
@@ -16,13 +17,23 @@ public final class TpmAttestor {
     private final Tpm tpm;
     private final EndorsementKeyType endorsementKeyType;
     private final byte[] attestationKeyTemplate;
-    private TpmKeyBlob attestationKey;
+    private @Nullable TpmKeyBlob attestationKey;
 
-    /** An attestor using the RSA 2048 EK, the one every TPM has. */
+    /**
+     * An attestor using the RSA 2048 EK, the one every TPM has.
+     *
+     * @param tpm the connection to use
+     */
     public TpmAttestor(Tpm tpm) {
         this(tpm, EndorsementKeyType.RSA_2048);
     }
 
+    /**
+     * An attestor using the EK of {@code endorsementKeyType}; the attestation key is ECDSA P-256, restricted.
+     *
+     * @param tpm                the connection to use
+     * @param endorsementKeyType which EK proves the TPM
+     */
     public TpmAttestor(Tpm tpm, EndorsementKeyType endorsementKeyType) {
         this(tpm, endorsementKeyType, Templates.signingKeyEccP256(true));
     }
@@ -34,21 +45,41 @@ public final class TpmAttestor {
         this.attestationKeyTemplate = attestationKeyTemplate.clone();
     }
 
-    /** The same attestation key, used through another connection to the same TPM (e.g. after a reconnect). */
+    /**
+     * The same attestation key, used through another connection to the same TPM (e.g. after a reconnect).
+     *
+     * @param other a connection to the same TPM
+     * @return a new attestor; this one is unchanged
+     */
     public synchronized TpmAttestor reconnected(Tpm other) {
         TpmAttestor copy = new TpmAttestor(other, endorsementKeyType, attestationKeyTemplate);
         copy.attestationKey = attestationKey;
         return copy;
     }
 
-    /** Reads the EK certificate (if any) and the EK public area, and creates a new attestation key. */
+    /**
+     * Reads the EK certificate (if any) and the EK public area, and creates a new attestation key, replacing any
+     * earlier one.
+     *
+     * @return what to send to the server's {@link AttestationVerifier#challenge}
+     * @throws TpmException the TPM failed
+     */
     public synchronized AttestationRequest request() throws TpmException {
         attestationKey = tpm.createUnderStorageRoot(attestationKeyTemplate);
         return new AttestationRequest(tpm.endorsementCertificate(endorsementKeyType), tpm.endorsementKeyPublic(endorsementKeyType),
                 attestationKey.publicArea());
     }
 
-    /** Answers the server's challenge for the agent key {@code agentKey}. */
+    /**
+     * Answers the server's challenge for the agent key {@code agentKey}: activates the credential with the EK and
+     * certifies the agent key with the attestation key over the challenge's nonce.
+     *
+     * @param challenge what the server sent
+     * @param agentKey  the agent's signing key, made on this TPM
+     * @return the answer for {@link AttestationVerifier#verify}
+     * @throws TpmException the TPM refused (e.g. a challenge for another EK or attestation key) or failed
+     * @throws IllegalStateException {@link #request()} was not called first
+     */
     public synchronized AttestationResponse respond(CredentialChallenge challenge, TpmKeyBlob agentKey) throws TpmException {
         if (attestationKey == null) {
             throw new IllegalStateException("request() first: there is no attestation key to answer with");

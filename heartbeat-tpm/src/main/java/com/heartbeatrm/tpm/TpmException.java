@@ -1,6 +1,7 @@
 package com.heartbeatrm.tpm;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TPM operation that failed: the TPM could not be reached or timed out ({@link Kind#TRANSPORT}), answered with
@@ -21,32 +22,49 @@ public class TpmException extends Exception {
         TPM_ERROR
     }
 
+    /** What went wrong. */
     private final Kind kind;
+    /** The TPM's response code; 0 but for {@link Kind#TPM_ERROR}. */
     private final int responseCode;
 
-    public TpmException(Kind kind, String message, Throwable cause) {
+    /**
+     * A failure other than a response code.
+     *
+     * @param kind    {@link Kind#TRANSPORT} or {@link Kind#MALFORMED_RESPONSE}
+     * @param message what failed, naming the command; no key material
+     * @param cause   the I/O failure behind it, or null
+     */
+    // JSpecify is read "requires static": modules compiled without it see no annotation, not an error.
+    @SuppressWarnings("exports")
+    public TpmException(Kind kind, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.responseCode = 0;
     }
 
-    /** A TPM_ERROR for the command {@code command}, with its response code decoded into the message. */
+    /**
+     * A TPM_ERROR for the command {@code command}, with its response code decoded into the message.
+     *
+     * @param command      the command's name, e.g. {@code TPM2_Load}
+     * @param responseCode the TPM's non-zero response code
+     */
     public TpmException(String command, int responseCode) {
         super(command + " failed: " + describe(responseCode));
         this.kind = Kind.TPM_ERROR;
         this.responseCode = responseCode;
     }
 
+    /** {@return what went wrong: transport, a malformed answer, or a response code} */
     public Kind kind() {
         return kind;
     }
 
-    /** The TPM's response code; 0 unless {@link #kind()} is {@link Kind#TPM_ERROR}. */
+    /** {@return the TPM's response code; 0 unless {@link #kind()} is {@link Kind#TPM_ERROR}} */
     public int responseCode() {
         return responseCode;
     }
 
-    /** The code without its handle, session or parameter number: compare it with {@code TPM_RC_*} values. */
+    /** {@return the code without its handle, session or parameter number: compare it with {@code TPM_RC_*} values} */
     public int baseCode() {
         return base(responseCode);
     }
@@ -58,7 +76,12 @@ public class TpmException extends Exception {
         return rc & 0xfff;
     }
 
-    /** A response code as its TPM_RC name and, for format-one codes, the handle, session or parameter it names. */
+    /**
+     * A response code as its TPM_RC name and, for format-one codes, the handle, session or parameter it names.
+     *
+     * @param rc any response code
+     * @return e.g. {@code TPM_RC_INTEGRITY (parameter 1)}; an unknown code as {@code TPM_RC_0x...}
+     */
     public static String describe(int rc) {
         int base = base(rc);
         String name = NAMES.getOrDefault(base, "TPM_RC_0x" + Integer.toHexString(base));
@@ -75,11 +98,17 @@ public class TpmException extends Exception {
         return name + (rc != base ? " (0x" + Integer.toHexString(rc) + ")" : "");
     }
 
+    /** TPM_RC_HANDLE: the handle is not correct for its use. */
     public static final int RC_HANDLE = 0x08B;
+    /** TPM_RC_INTEGRITY: an integrity check failed, e.g. a key blob loaded into another TPM or changed. */
     public static final int RC_INTEGRITY = 0x09F;
+    /** TPM_RC_POLICY_FAIL: a policy check failed. */
     public static final int RC_POLICY_FAIL = 0x09D;
+    /** TPM_RC_AUTH_FAIL: the authorization HMAC check failed. */
     public static final int RC_AUTH_FAIL = 0x08E;
+    /** TPM_RC_ATTRIBUTES: inconsistent attributes. */
     public static final int RC_ATTRIBUTES = 0x082;
+    /** TPM_RC_NV_RANGE: an NV offset or size is out of range. */
     public static final int RC_NV_RANGE = 0x146;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(

@@ -35,6 +35,9 @@ public final class TpmKeyBlob {
     /**
      * Reads what {@link #encoded()} wrote. Refuses anything else (wrong magic or version, truncated, trailing bytes,
      * a public area that is not an ECDSA P-256 signing key) with {@link IllegalArgumentException}.
+     *
+     * @param encoded the bytes {@link #encoded()} wrote
+     * @return the blob
      */
     public static TpmKeyBlob parse(byte[] encoded) {
         try {
@@ -54,11 +57,12 @@ public final class TpmKeyBlob {
         }
     }
 
+    /** {@return the blob as bytes to keep on disk: magic and version, the public area, the wrapped private part} */
     public byte[] encoded() {
         return new TpmWriter().raw(MAGIC).sized(publicArea.encoded()).sized(privateBlob).toByteArray();
     }
 
-    /** The marshalled TPMT_PUBLIC. */
+    /** {@return the marshalled TPMT_PUBLIC} */
     public byte[] publicArea() {
         return publicArea.encoded();
     }
@@ -67,11 +71,12 @@ public final class TpmKeyBlob {
         return privateBlob.clone();
     }
 
-    /** The TPM name of the key: SHA-256 algorithm id, then the hash of its public area. */
+    /** {@return the TPM name of the key: SHA-256 algorithm id, then the hash of its public area} */
     public byte[] name() {
         return publicArea.name();
     }
 
+    /** {@return the key's ECDSA P-256 public key, from its public area} */
     public PublicKey publicKey() {
         try {
             return publicArea.toPublicKey();

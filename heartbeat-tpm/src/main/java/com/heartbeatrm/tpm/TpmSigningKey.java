@@ -15,15 +15,23 @@ public final class TpmSigningKey {
         this.blob = blob;
     }
 
+    /** {@return the key's ECDSA P-256 public key} */
     public PublicKey publicKey() {
         return blob.publicKey();
     }
 
+    /** {@return the wrapped blob this key signs with, to keep on disk} */
     public TpmKeyBlob blob() {
         return blob;
     }
 
-    /** Signs SHA-256({@code message}) in the TPM; fails with {@link TpmException} if this TPM cannot load the key. */
+    /**
+     * Signs SHA-256({@code message}) in the TPM.
+     *
+     * @param message the bytes to sign
+     * @return the ECDSA signature in DER (as the JDK's {@code SHA256withECDSA} verifies)
+     * @throws TpmException this TPM cannot load the key, or the TPM failed
+     */
     public byte[] sign(byte[] message) throws TpmException {
         return tpm.sign(blob, message);
     }

@@ -3,7 +3,9 @@ package com.heartbeatrm.tpm;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the TPM is, in the tpm2-tools TCTI syntax this client understands: {@code swtpm:host=H,port=P} (swtpm's TCP
@@ -13,7 +15,9 @@ import java.util.regex.Pattern;
 public final class TpmTcti {
     /** The two ways to reach a TPM. */
     public enum Kind {
+        /** swtpm's TCP command port (its control port is the next one). */
         SWTPM,
+        /** A character device such as the kernel's resource manager {@code /dev/tpmrm0}. */
         DEVICE
     }
 
@@ -21,17 +25,25 @@ public final class TpmTcti {
     private static final int MAX_LENGTH = 512;
 
     private final Kind kind;
-    private final String host;
+    private final @Nullable String host;
     private final int port;
-    private final Path device;
+    private final @Nullable Path device;
 
-    private TpmTcti(Kind kind, String host, int port, Path device) {
+    private TpmTcti(Kind kind, @Nullable String host, int port, @Nullable Path device) {
         this.kind = kind;
         this.host = host;
         this.port = port;
         this.device = device;
     }
 
+    /**
+     * swtpm on a host's TCP port.
+     *
+     * @param host a host name or address, 1 to 253 characters
+     * @param port the command port, 1 to 65534 (the control port is {@code port + 1})
+     * @return the TCTI
+     * @throws IllegalArgumentException a malformed host or a port out of range
+     */
     public static TpmTcti swtpm(String host, int port) {
         if (!HOST.matcher(Objects.requireNonNull(host, "host")).matches()) {
             throw new IllegalArgumentException("not a host name or address: " + host);
@@ -42,11 +54,23 @@ public final class TpmTcti {
         return new TpmTcti(Kind.SWTPM, host, port, null);
     }
 
+    /**
+     * A TPM character device.
+     *
+     * @param device e.g. {@code /dev/tpmrm0}
+     * @return the TCTI
+     */
     public static TpmTcti device(Path device) {
         return new TpmTcti(Kind.DEVICE, null, 0, Objects.requireNonNull(device, "device"));
     }
 
-    /** Parses {@code swtpm:host=H,port=P}, {@code swtpm:port=P} (host 127.0.0.1), or {@code device:PATH}. */
+    /**
+     * Parses {@code swtpm:host=H,port=P}, {@code swtpm:port=P} (host 127.0.0.1), or {@code device:PATH}.
+     *
+     * @param tcti at most 512 characters
+     * @return the TCTI
+     * @throws IllegalArgumentException any other form, naming the accepted ones
+     */
     public static TpmTcti parse(String tcti) {
         Objects.requireNonNull(tcti, "tcti");
         if (tcti.length() > MAX_LENGTH) {
@@ -89,23 +113,24 @@ public final class TpmTcti {
         }
     }
 
+    /** {@return how the TPM is reached} */
     public Kind kind() {
         return kind;
     }
 
-    /** The swtpm host; empty for a device. */
+    /** {@return the swtpm host; empty for a device} */
     public String host() {
         return host == null ? "" : host;
     }
 
-    /** The swtpm command port; 0 for a device. */
+    /** {@return the swtpm command port; 0 for a device} */
     public int port() {
         return port;
     }
 
-    /** The device path; null for swtpm. */
-    public Path device() {
-        return device;
+    /** {@return the device path; empty for swtpm} */
+    public Optional<Path> device() {
+        return Optional.ofNullable(device);
     }
 
     @Override
@@ -119,7 +144,7 @@ public final class TpmTcti {
         return Objects.hash(kind, host, port, device);
     }
 
-    /** The TCTI string, in the form {@link #parse} reads and tpm2-tools' {@code TPM2TOOLS_TCTI} accepts. */
+    /** {@return the TCTI string, in the form {@link #parse} reads and tpm2-tools' {@code TPM2TOOLS_TCTI} accepts} */
     @Override
     public String toString() {
         return kind == Kind.DEVICE ? "device:" + device : "swtpm:host=" + host + ",port=" + port;

@@ -20,7 +20,7 @@ class TpmTctiTest {
 
         TpmTcti device = TpmTcti.parse("device:/dev/tpmrm0");
         assertThat(device.kind()).isEqualTo(TpmTcti.Kind.DEVICE);
-        assertThat(device.device()).isEqualTo(Path.of("/dev/tpmrm0"));
+        assertThat(device.device()).contains(Path.of("/dev/tpmrm0"));
         assertThat(device).hasToString("device:/dev/tpmrm0");
     }
 

@@ -14,6 +14,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded reader of Apple property lists, XML ({@code <plist>}) and binary ({@code bplist00}), enough for managed
@@ -40,7 +41,7 @@ public final class PropertyList {
     }
 
     /** The top-level object: a {@code Map<String, Object>}, {@code List<Object>}, {@code String}, {@code Boolean}, {@code Long} or null. */
-    public static Object parse(byte[] bytes) throws PlistException {
+    public static @Nullable Object parse(byte[] bytes) throws PlistException {
         if (bytes.length > MAX_BYTES) {
             throw new PlistException("larger than " + MAX_BYTES + " bytes");
         }
@@ -56,7 +57,7 @@ public final class PropertyList {
 
     // ------------------------------------------------------------------------------------------------ XML
 
-    private static Object xml(byte[] bytes) throws PlistException {
+    private static @Nullable Object xml(byte[] bytes) throws PlistException {
         XMLInputFactory f = XMLInputFactory.newFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -68,7 +69,7 @@ public final class PropertyList {
                 throw new PlistException("not a plist");
             }
             nextElement(r);
-            Object top = value(r, 0, new int[1]);
+            @Nullable Object top = value(r, 0, new int[1]);
             while (r.hasNext()) {
                 int e = r.next();
                 if (e == XMLStreamConstants.START_ELEMENT) {
@@ -95,7 +96,7 @@ public final class PropertyList {
     }
 
     /** The value whose start tag {@code r} is on; leaves {@code r} on its end tag. */
-    private static Object value(XMLStreamReader r, int depth, int[] count) throws XMLStreamException, PlistException {
+    private static @Nullable Object value(XMLStreamReader r, int depth, int[] count) throws XMLStreamException, PlistException {
         if (depth > MAX_DEPTH || ++count[0] > MAX_OBJECTS) {
             throw new PlistException("too deep or too many objects");
         }
@@ -201,7 +202,7 @@ public final class PropertyList {
             table = (int) tableOffset;
         }
 
-        Object top() throws PlistException {
+        @Nullable Object top() throws PlistException {
             return object(top, 0);
         }
 
@@ -219,7 +220,7 @@ public final class PropertyList {
             return v;
         }
 
-        private Object object(int ref, int depth) throws PlistException {
+        private @Nullable Object object(int ref, int depth) throws PlistException {
             if (ref < 0 || ref >= objects || depth > MAX_DEPTH || ++count > MAX_OBJECTS) {
                 throw new PlistException("bad reference, too deep or too many objects");
             }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A script's tag: its last line is a comment, {@value #PREFIX}TOKEN, in the file's own line ending. {@code #} starts
@@ -34,7 +35,7 @@ public final class ScriptTag {
      * True for a {@code #!} script, or a {@code .ps1} (by its name) whose start is text. A signed PowerShell script is
      * refused: appending anything breaks its signature, and it has no place for a tag.
      */
-    public static boolean isScript(FileChannel ch, String fileName) throws IOException, InstallerException {
+    public static boolean isScript(FileChannel ch, @Nullable String fileName) throws IOException, InstallerException {
         long size = ch.size();
         if (size >= 2) {
             ByteBuffer head = PeFile.read(ch, 0, 2);

@@ -77,11 +77,20 @@ public final class CredentialCodec {
             throw new TokenException(Reason.INVALID_CLAIMS, "credential claims missing");
         }
         try {
-            return new CredentialClaims(m.get("iss"), m.get("org"), m.get("agt"), m.get("grp"), m.get("fp"), generation,
-                    instant(m.get("iat")), instant(m.get("exp")));
+            return new CredentialClaims(claim(m, "iss"), claim(m, "org"), claim(m, "agt"), claim(m, "grp"), claim(m, "fp"),
+                    generation, instant(claim(m, "iat")), instant(claim(m, "exp")));
         } catch (IllegalArgumentException e) {
-            throw new TokenException(Reason.INVALID_CLAIMS, e.getMessage());
+            throw new TokenException(Reason.INVALID_CLAIMS, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** A claim {@code decode} has checked is there (the key set equals {@link #FIELDS}). */
+    private static String claim(Map<String, String> m, String name) throws TokenException {
+        String v = m.get(name);
+        if (v == null) {
+            throw new TokenException(Reason.INVALID_CLAIMS, "credential claims missing");
+        }
+        return v;
     }
 
     private static Instant instant(String s) throws TokenException {

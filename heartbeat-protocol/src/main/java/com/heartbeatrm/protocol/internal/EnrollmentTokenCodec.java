@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** The HeartbeatRM enrollment token on top of PASETO v4.public: claims JSON, footer, implicit assertion. */
 public final class EnrollmentTokenCodec {
@@ -109,16 +110,16 @@ public final class EnrollmentTokenCodec {
 
     /** Parses verified payload bytes into claims; unknown, missing or mistyped claims are refused. */
     public static EnrollmentClaims decodeClaims(byte[] payload) throws TokenException {
-        Integer ver = null;
-        String iss = null;
-        String org = null;
-        String key = null;
-        String jti = null;
-        Instant iat = null;
-        Instant exp = null;
+        @Nullable Integer ver = null;
+        @Nullable String iss = null;
+        @Nullable String org = null;
+        @Nullable String key = null;
+        @Nullable String jti = null;
+        @Nullable Instant iat = null;
+        @Nullable Instant exp = null;
         List<URI> endpoints = List.of();
         List<String> pins = List.of();
-        String platform = null;
+        @Nullable String platform = null;
         Set<String> seen = new HashSet<>();
         try (JsonParser p = Json.parser(payload)) {
             Json.expect(p, JsonToken.START_OBJECT);
@@ -164,22 +165,23 @@ public final class EnrollmentTokenCodec {
         } catch (IOException e) {
             throw Json.toTokenException(e, "payload");
         }
-        if (!seen.contains("ver")) {
-            throw new TokenException(Reason.INVALID_CLAIMS, "missing claim \"ver\"");
+        if (ver == null) {
+            throw missing("ver");
         }
         if (ver != EnrollmentClaims.FORMAT_VERSION) {
             throw new TokenException(Reason.UNSUPPORTED_VERSION, "claims format " + ver + " is not " + EnrollmentClaims.FORMAT_VERSION);
         }
         for (String r : REQUIRED) {
             if (!seen.contains(r)) {
-                throw new TokenException(Reason.INVALID_CLAIMS, "missing claim \"" + r + "\"");
+                throw missing(r);
             }
         }
         try {
-            return new EnrollmentClaims(ver, iss, org, key, jti, iat, Optional.ofNullable(exp), endpoints, pins,
+            return new EnrollmentClaims(ver, present(iss, "iss"), present(org, "org"), present(key, "key"),
+                    present(jti, "jti"), present(iat, "iat"), Optional.ofNullable(exp), endpoints, pins,
                     Optional.ofNullable(platform));
         } catch (IllegalArgumentException e) {
-            throw new TokenException(Reason.INVALID_CLAIMS, e.getMessage());
+            throw new TokenException(Reason.INVALID_CLAIMS, String.valueOf(e.getMessage()));
         }
     }
 
@@ -213,6 +215,18 @@ public final class EnrollmentTokenCodec {
             throw new TokenException(Reason.INVALID_CLAIMS, name + ": not a timestamp");
         }
         return Rfc3339.parse(text).orElseThrow(() -> new TokenException(Reason.INVALID_CLAIMS, name + ": not an RFC 3339 timestamp"));
+    }
+
+    /** A required claim's value; {@code decodeClaims} has checked it was seen, this makes the type say so. */
+    private static <T> T present(@Nullable T value, String name) throws TokenException {
+        if (value == null) {
+            throw missing(name);
+        }
+        return value;
+    }
+
+    private static TokenException missing(String name) {
+        return new TokenException(Reason.INVALID_CLAIMS, "missing claim \"" + name + "\"");
     }
 
     private static TokenException wrongType(String name) {

@@ -18,6 +18,8 @@ import javax.sql.DataSource;
 class CountingDataSource extends InterceptingDataSource {
     final AtomicInteger statements = new AtomicInteger();
     final AtomicInteger commits = new AtomicInteger();
+    /** Explicit commits only: transactions, each of which may write (auto-commit reads are not counted here). */
+    final AtomicInteger transactions = new AtomicInteger();
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
     /** When set, the next commit waits for it (once). */
@@ -38,6 +40,7 @@ class CountingDataSource extends InterceptingDataSource {
     void reset() {
         statements.set(0);
         commits.set(0);
+        transactions.set(0);
         log.clear();
     }
 
@@ -62,6 +65,7 @@ class CountingDataSource extends InterceptingDataSource {
                     gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 commits.incrementAndGet();
+                transactions.incrementAndGet();
                 log.add("COMMIT");
             }
             if (name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0]) && !real.getAutoCommit()) {

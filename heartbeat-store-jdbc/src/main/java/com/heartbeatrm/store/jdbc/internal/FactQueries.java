@@ -23,6 +23,22 @@ public final class FactQueries {
             + " LEFT JOIN hb_group g ON g.org_id = k.org_id AND g.id = k.group_id"
             + " LEFT JOIN hb_agent a ON a.org_id = ? AND a.fingerprint = ?";
 
+    /**
+     * The enrollment facts of {@code n} attempts in one statement: {@link #ENROLLMENT} once per attempt, each row
+     * tagged with its attempt's index in column {@code m_index} (0 to n - 1), its parameters in attempt order.
+     */
+    public static String enrollmentBatch(int n) {
+        if (n < 1 || n > 1000) {
+            throw new IllegalArgumentException("batch of " + n);
+        }
+        String one = ENROLLMENT.substring("SELECT ".length());
+        StringBuilder q = new StringBuilder(n * (one.length() + 40));
+        for (int i = 0; i < n; i++) {
+            q.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" AS m_index, ").append(one);
+        }
+        return q.toString();
+    }
+
     /** PostgreSQL: the renewal's facts, locking the agent row and nothing else, in one statement. */
     public static final String RENEWAL_LOCKED = RENEWAL
             + " FROM hb_agent a JOIN hb_organization o ON o.id = a.org_id JOIN hb_group g ON g.org_id = a.org_id AND g.id = a.group_id"

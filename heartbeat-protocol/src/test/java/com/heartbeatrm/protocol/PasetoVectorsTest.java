@@ -1,9 +1,4 @@
-package com.heartbeatrm.agent;
-
-import com.heartbeatrm.protocol.EnrollmentTokenVerifier;
-import com.heartbeatrm.protocol.PinnedKeySet;
-import com.heartbeatrm.protocol.SigningPublicKey;
-import com.heartbeatrm.protocol.TokenException;
+package com.heartbeatrm.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,8 +9,13 @@ import com.heartbeatrm.protocol.internal.JdkEd25519;
 import com.heartbeatrm.protocol.internal.PasetoV4Public;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -70,9 +70,9 @@ class PasetoVectorsTest {
         byte[] message = parsed.verify(implicit, publicKey, new JdkEd25519());
         assertThat(new String(message, StandardCharsets.UTF_8)).isEqualTo(v.get("payload").asText());
 
-        PrivateKey sk = TestKeys.fromSeed(HEX.parseHex(v.get("secret-key-seed").asText()));
+        PrivateKey sk = fromSeed(HEX.parseHex(v.get("secret-key-seed").asText()));
         String signed = PasetoV4Public.sign(v.get("payload").asText().getBytes(StandardCharsets.UTF_8), footer, implicit,
-                m -> TestKeys.sign(sk, m));
+                m -> sign(sk, m));
         assertThat(signed).isEqualTo(token);
         // The PEM forms in the vector describe the same key.
         assertThat(SigningPublicKey.fromPem(v.get("public-key-pem").asText()).rawKey()).isEqualTo(publicKey);
@@ -102,5 +102,25 @@ class PasetoVectorsTest {
         assertThatThrownBy(() -> PasetoV4Public.parse(v.get("token").asText(), 16 * 1024))
                 .isInstanceOfSatisfying(TokenException.class,
                         e -> assertThat(e.reason()).isEqualTo(TokenException.Reason.WRONG_VERSION_OR_PURPOSE));
+    }
+
+    private static final byte[] PKCS8_ED25519_PREFIX = HEX.parseHex("302e020100300506032b657004220420");
+
+    /** The Ed25519 private key of a 32-byte RFC 8032 seed, as the vectors give it. */
+    private static PrivateKey fromSeed(byte[] seed) throws GeneralSecurityException {
+        byte[] der = Arrays.copyOf(PKCS8_ED25519_PREFIX, PKCS8_ED25519_PREFIX.length + 32);
+        System.arraycopy(seed, 0, der, PKCS8_ED25519_PREFIX.length, 32);
+        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+    }
+
+    private static byte[] sign(PrivateKey key, byte[] message) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(key);
+            s.update(message);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
