@@ -11,13 +11,29 @@ import java.util.OptionalLong;
  * {@link AccessKeys#create} checks the rest (group exists, expiry in the future and within the group's
  * {@code maxKeyLifetime}, restrictions that only narrow the group's). Usually made with {@link #builder}.
  *
+ * @param name the key's name, 1 to {@link AccessKey#MAX_NAME_LENGTH} characters and not shaped like an id
+ * @param group the group agents enrolled with the key join
  * @param expiresAt an absolute expiry; at most one of it and {@code expiresIn} is present
- * @param expiresIn a lifetime counted from the key's creation
+ * @param expiresIn a lifetime counted from the key's creation, positive and at most 100 years
+ * @param maxUses the number of enrollments the key admits (positive), or empty for unlimited
+ * @param restrictions networks and platforms the key narrows enrollment to, within its group's
  */
 public record AccessKeySpec(String name, GroupId group, Optional<Instant> expiresAt, Optional<Duration> expiresIn, OptionalLong maxUses,
         KeyRestrictions restrictions) {
     private static final Duration MAX_LIFETIME = Duration.ofDays(365L * 100);
 
+    /**
+     * Validates what can be checked without the store.
+     *
+     * @param name the key's name
+     * @param group the target group
+     * @param expiresAt an absolute expiry
+     * @param expiresIn a lifetime from creation
+     * @param maxUses the use limit
+     * @param restrictions the narrowing restrictions
+     * @throws InvalidInputException when both expiries are given, a lifetime is not positive or over 100 years, or
+     *         {@code maxUses} is not positive
+     */
     public AccessKeySpec {
         name = AccessKey.checkNewName(name);
         Objects.requireNonNull(group, "group");
@@ -39,11 +55,23 @@ public record AccessKeySpec(String name, GroupId group, Optional<Instant> expire
         Objects.requireNonNull(restrictions, "restrictions");
     }
 
+    /**
+     * Starts a spec with no expiry, no use limit and no restrictions.
+     *
+     * @param name the key's name, checked at once
+     * @param group the group agents enrolled with the key join
+     * @return a builder
+     */
     public static Builder builder(String name, GroupId group) {
         return new Builder(name, group);
     }
 
-    /** The absolute expiry, if one is set; a relative one is resolved against the clock at creation. */
+    /**
+     * The absolute expiry, if one is set; a relative one is resolved against the clock at creation.
+     *
+     * @param now the key's creation time
+     * @return the expiry, or empty when the key never expires
+     */
     public Optional<Instant> expiresAt(Instant now) {
         return expiresAt.isPresent() ? expiresAt : expiresIn.map(now::plus);
     }
@@ -68,30 +96,60 @@ public record AccessKeySpec(String name, GroupId group, Optional<Instant> expire
             this.group = Objects.requireNonNull(group, "group");
         }
 
-        /** Expires at {@code at}; replaces a lifetime set before. */
+        /**
+         * Expires at {@code at}; replaces a lifetime set before. Whether it lies in the future is checked at creation.
+         *
+         * @param at the absolute expiry
+         * @return this builder
+         */
         public Builder expiresAt(Instant at) {
             this.expiresAt = Optional.of(Timestamps.check("expiresAt", at));
             this.expiresIn = Optional.empty();
             return this;
         }
 
-        /** Expires {@code lifetime} after creation (at most 100 years); replaces an expiry set before. */
+        /**
+         * Expires {@code lifetime} after creation (at most 100 years); replaces an expiry set before.
+         *
+         * @param lifetime a positive duration
+         * @return this builder
+         * @throws InvalidInputException when the lifetime is not positive or too long
+         */
         public Builder expiresIn(Duration lifetime) {
             this.expiresIn = Optional.of(Objects.requireNonNull(lifetime, "expiresIn"));
             this.expiresAt = Optional.empty();
             return checked();
         }
 
+        /**
+         * Limits the key to {@code uses} enrollments; once counted that often it is {@link AccessKeyStatus#EXHAUSTED}.
+         *
+         * @param uses a positive count
+         * @return this builder
+         * @throws InvalidInputException when {@code uses} is not positive
+         */
         public Builder maxUses(long uses) {
             this.maxUses = OptionalLong.of(uses);
             return checked();
         }
 
+        /**
+         * Admits agents only from these source networks; must lie within the group's allowed networks.
+         *
+         * @param allowed the networks
+         * @return this builder
+         */
         public Builder networks(NetworkAllowList allowed) {
             this.networks = Optional.of(Objects.requireNonNull(allowed, "networks"));
             return this;
         }
 
+        /**
+         * Admits only these agent platforms; must be among the group's allowed platforms.
+         *
+         * @param allowed the platforms
+         * @return this builder
+         */
         public Builder platforms(PlatformSet allowed) {
             this.platforms = Optional.of(Objects.requireNonNull(allowed, "platforms"));
             return this;
@@ -103,6 +161,11 @@ public record AccessKeySpec(String name, GroupId group, Optional<Instant> expire
             return this;
         }
 
+        /**
+         * The spec as set so far.
+         *
+         * @return a validated spec
+         */
         public AccessKeySpec build() {
             return new AccessKeySpec(name, group, expiresAt, expiresIn, maxUses, new KeyRestrictions(networks, platforms));
         }

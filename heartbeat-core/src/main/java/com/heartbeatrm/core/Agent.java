@@ -9,9 +9,18 @@ import java.util.regex.Pattern;
 /**
  * An enrolled agent: the identity a managed computer gets when its installer's access key admits it.
  *
+ * @param id the agent's public id
+ * @param organizationId the organization it belongs to
+ * @param groupId the group whose settings apply to it
+ * @param status its lifecycle state
+ * @param enrolledAt when it enrolled
+ * @param accessKeyId the access key that admitted it
  * @param installerId          the installer (enrollment token) it presented, when known
+ * @param hostname the host name it reported: 1 to {@link #MAX_HOSTNAME_LENGTH} characters, no slash, backslash or space
+ * @param platform the operating system it reported
  * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex; unique within an organization
  * @param keyType              the algorithm of the agent's key: a renewal must prove possession with a key of it
+ * @param lastSeenAt when it last enrolled, renewed or polled
  * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
  *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older
  *                             generation reveals a copy of the identity, and locks the agent.
@@ -19,14 +28,41 @@ import java.util.regex.Pattern;
  * @param credentialExpiresAt  when it expires (both empty while none was issued, and for agents stored before they
  *                             were kept): a resent request that issued it is answered with that same credential, never
  *                             a later expiry
+ * @param version the optimistic-locking version; stores bump it on every update
  */
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
         AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
         String publicKeyFingerprint, AgentKeyType keyType, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
         Optional<Instant> credentialExpiresAt, long version) {
+    /** The longest host name, in characters (a DNS name's limit). */
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
 
+    /**
+     * Validates the components; the host name is trimmed.
+     *
+     * @param id the agent's public id
+     * @param organizationId the organization it belongs to
+     * @param groupId the group whose settings apply to it
+     * @param status its lifecycle state
+     * @param enrolledAt when it enrolled
+     * @param accessKeyId the access key that admitted it
+     * @param installerId          the installer (enrollment token) it presented, when known
+     * @param hostname the host name it reported: 1 to {@link #MAX_HOSTNAME_LENGTH} characters, no slash, backslash or space
+     * @param platform the operating system it reported
+     * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex; unique within an organization
+     * @param lastSeenAt when it last enrolled, renewed or polled
+     * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
+     *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older
+     *                             generation reveals a copy of the identity, and locks the agent.
+     * @param credentialIssuedAt   when the credential of the current generation was issued, and
+     * @param credentialExpiresAt  when it expires (both empty while none was issued, and for agents stored before they
+     *                             were kept): a resent request that issued it is answered with that same credential, never
+     *                             a later expiry
+     * @param version the optimistic-locking version; stores bump it on every update
+     * @throws InvalidInputException when a value is out of range, the fingerprint is not 64 lower-case hex characters,
+     *         or {@code credentialExpiresAt} is present without an earlier {@code credentialIssuedAt}
+     */
     public Agent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(organizationId, "organizationId");
@@ -57,7 +93,25 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         }
     }
 
-    /** An agent with an Ed25519 key: the constructor before agents had key types. */
+    /**
+     * An agent with an Ed25519 key: the constructor before agents had key types.
+     *
+     * @param id                   the agent's public id
+     * @param organizationId       the organization it belongs to
+     * @param groupId              the group whose settings apply to it
+     * @param status               its lifecycle state
+     * @param enrolledAt           when it enrolled
+     * @param accessKeyId          the access key that admitted it
+     * @param installerId          the installer it presented, when known
+     * @param hostname             the host name it reported
+     * @param platform             the operating system it reported
+     * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex
+     * @param lastSeenAt           when it last enrolled, renewed or polled
+     * @param credentialGeneration the generation of the last credential issued to it
+     * @param credentialIssuedAt   when that credential was issued; empty while pending
+     * @param credentialExpiresAt  when that credential expires; empty while pending
+     * @param version              the store's optimistic-locking version
+     */
     public Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
             AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
             String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
@@ -66,27 +120,58 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
                 AgentKeyType.ED25519, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
+    /**
+     * A copy with another status; the version is kept (the store bumps it on update).
+     *
+     * @param newStatus the status
+     * @return the changed copy
+     */
     public Agent withStatus(AgentStatus newStatus) {
         return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
                 publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
+    /**
+     * A copy in another group; the version is kept.
+     *
+     * @param newGroup the group
+     * @return the changed copy
+     */
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
                 publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
+    /**
+     * A copy last seen at {@code at}; the version is kept.
+     *
+     * @param at when the agent was seen
+     * @return the changed copy
+     */
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
                 publicKeyFingerprint, keyType, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
     }
 
-    /** The agent holding credential generation {@code generation}, issued at {@code issuedAt} until {@code expiresAt}. */
+    /**
+     * The agent holding credential generation {@code generation}, issued at {@code issuedAt} until {@code expiresAt}.
+     *
+     * @param generation the new generation, not negative
+     * @param issuedAt when the credential was issued
+     * @param expiresAt when it expires, after {@code issuedAt}
+     * @return the changed copy
+     */
     public Agent withCredential(long generation, Instant issuedAt, Instant expiresAt) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
                 publicKeyFingerprint, keyType, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), version);
     }
 
+    /**
+     * A copy with another version; stores call this when they persist a change.
+     *
+     * @param newVersion the stored row's version, not negative
+     * @return the copy
+     */
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
                 publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, newVersion);

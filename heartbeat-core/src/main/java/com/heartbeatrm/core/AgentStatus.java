@@ -4,6 +4,7 @@ package com.heartbeatrm.core;
 public enum AgentStatus {
     /** Enrolled in a group that requires approval; waits for an admin. */
     PENDING,
+    /** Enrolled and in good standing: it renews and its credentials are accepted. */
     ACTIVE,
     /** Disabled by an admin (or its approval was denied or expired): its renewals and credentials are refused. */
     DISABLED,

@@ -25,45 +25,105 @@ public final class Agents {
         this.groups = groups;
     }
 
+    /**
+     * Looks an agent up; an agent of another organization is not found.
+     *
+     * @param org the organization
+     * @param id the agent
+     * @return the agent, or empty
+     */
     public Optional<Agent> find(OrganizationId org, AgentId id) {
         return store.agents().find(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(id, "agent"));
     }
 
+    /**
+     * As {@link #find}, for callers that expect the agent to exist.
+     *
+     * @param org the organization
+     * @param id the agent
+     * @return the agent
+     * @throws NotFoundException when the agent is not in the organization
+     */
     public Agent require(OrganizationId org, AgentId id) {
         Objects.requireNonNull(id, "agent");
         return find(org, id).orElseThrow(() -> new NotFoundException("agent", id.value()));
     }
 
-    /** The agents of one group, oldest enrollment first. */
+    /**
+     * The agents of one group, oldest enrollment first.
+     *
+     * @param org the organization
+     * @param group the group (not its subgroups)
+     * @param page where to start and how many
+     * @return one page
+     * @throws NotFoundException when the group is not in the organization
+     */
     public Page<Agent> listByGroup(OrganizationId org, GroupId group, PageRequest page) {
         groups.require(org, group);
         return store.agents().listByGroup(org, group, Objects.requireNonNull(page, "page"));
     }
 
-    /** The agents enrolled with one access key, oldest enrollment first. */
+    /**
+     * The agents enrolled with one access key, oldest enrollment first.
+     *
+     * @param org the organization
+     * @param key the access key
+     * @param page where to start and how many
+     * @return one page; empty for a key of another organization
+     */
     public Page<Agent> listByKey(OrganizationId org, AccessKeyId key, PageRequest page) {
         return store.agents().listByKey(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(key, "key"),
                 Objects.requireNonNull(page, "page"));
     }
 
-    /** The agents enrolled with one installer, oldest enrollment first. */
+    /**
+     * The agents enrolled with one installer, oldest enrollment first.
+     *
+     * @param org the organization
+     * @param installer the installer
+     * @param page where to start and how many
+     * @return one page; empty for an installer of another organization
+     */
     public Page<Agent> listByInstaller(OrganizationId org, InstallerId installer, PageRequest page) {
         return store.agents().listByInstaller(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(installer, "installer"),
                 Objects.requireNonNull(page, "page"));
     }
 
-    /** The agents with one status (for example those waiting for approval), oldest enrollment first. */
+    /**
+     * The agents with one status (for example those waiting for approval), oldest enrollment first.
+     *
+     * @param org the organization
+     * @param status the status
+     * @param page where to start and how many
+     * @return one page
+     */
     public Page<Agent> listByStatus(OrganizationId org, AgentStatus status, PageRequest page) {
         return store.agents().listByStatus(Objects.requireNonNull(org, "organization"), Objects.requireNonNull(status, "status"),
                 Objects.requireNonNull(page, "page"));
     }
 
-    /** Agents waiting for approval, oldest first. */
+    /**
+     * Agents waiting for approval, oldest first.
+     *
+     * @param org the organization
+     * @param page where to start and how many
+     * @return one page
+     */
     public Page<Agent> listPending(OrganizationId org, PageRequest page) {
         return listByStatus(org, AgentStatus.PENDING, page);
     }
 
-    /** Approves a pending agent: it becomes ACTIVE and receives its first credential on its next poll. */
+    /**
+     * Approves a pending agent: it becomes ACTIVE and receives its first credential on its next poll. Audits
+     * {@link AuditAction#AGENT_APPROVED}.
+     *
+     * @param actor who approves it
+     * @param org the organization
+     * @param id the agent
+     * @return the changed agent
+     * @throws NotFoundException when the agent is not in the organization
+     * @throws ConflictException when the agent is not pending
+     */
     public Agent approve(Actor actor, OrganizationId org, AgentId id) {
         return decide(actor, org, id, AgentStatus.ACTIVE, AuditAction.AGENT_APPROVED, Map.of());
     }
@@ -71,6 +131,13 @@ public final class Agents {
     /**
      * Rejects a pending agent (the operator's "no" to an approval; audited as {@code AGENT_DENIED}): it becomes
      * DISABLED and its polls are refused. Named apart from the enrollment refusals, which are denials.
+     *
+     * @param actor who rejects it
+     * @param org the organization
+     * @param id the agent
+     * @return the changed agent
+     * @throws NotFoundException when the agent is not in the organization
+     * @throws ConflictException when the agent is not pending
      */
     public Agent reject(Actor actor, OrganizationId org, AgentId id) {
         return decide(actor, org, id, AgentStatus.DISABLED, AuditAction.AGENT_DENIED, Map.of());
@@ -90,7 +157,12 @@ public final class Agents {
 
     /**
      * Disables every pending agent of the organization that has waited longer than {@code pendingTtl}, as the
-     * system actor; returns how many. Agents that changed meanwhile are left alone.
+     * system actor; returns how many. Agents that changed meanwhile are left alone. Each is audited as by
+     * {@link #expiryEvent}.
+     *
+     * @param org the organization
+     * @param pendingTtl how long an agent may wait for approval
+     * @return the number of agents disabled
      */
     public int expirePending(OrganizationId org, Duration pendingTtl) {
         Objects.requireNonNull(pendingTtl, "pendingTtl");
@@ -121,14 +193,31 @@ public final class Agents {
         return expired;
     }
 
-    /** The audit event of a pending agent whose approval did not come within {@code pendingTtl}. */
+    /**
+     * The audit event of a pending agent whose approval did not come within {@code pendingTtl}.
+     *
+     * @param agent the pending agent
+     * @param now when it expired
+     * @param pendingTtl the wait it exceeded, named in the reason
+     * @return an {@link AuditAction#AGENT_DENIED} event by {@link Actor#SYSTEM}
+     */
     public static AuditEvent expiryEvent(Agent agent, Instant now, Duration pendingTtl) {
         return AuditEvent.of(now, agent.organizationId(), Actor.SYSTEM, AuditAction.AGENT_DENIED, Subject.of(agent.id()),
                 Map.of("status", AgentStatus.PENDING.name()),
                 Map.of("status", AgentStatus.DISABLED.name(), "reason", "approval not given within " + pendingTtl));
     }
 
-    /** Moves the agent to another group; its effective settings follow the new group. */
+    /**
+     * Moves the agent to another group; its effective settings follow the new group. Audits
+     * {@link AuditAction#AGENT_MOVED}.
+     *
+     * @param actor who moves it
+     * @param org the organization
+     * @param id the agent
+     * @param newGroup the group, in the same organization
+     * @return the changed agent
+     * @throws NotFoundException when the agent or the group is not in the organization
+     */
     public Agent move(Actor actor, OrganizationId org, AgentId id, GroupId newGroup) {
         Objects.requireNonNull(actor, "actor");
         Agent current = require(org, id);
@@ -140,7 +229,16 @@ public final class Agents {
 
     /**
      * Sets the agent's status to ACTIVE (approves or re-enables it) or DISABLED (its renewals and credentials are
-     * refused from now on). A LOCKED agent is unlocked with {@link #unlock}, which says why.
+     * refused from now on). A LOCKED agent is unlocked with {@link #unlock}, which says why. Audits
+     * {@link AuditAction#AGENT_STATUS_CHANGED}.
+     *
+     * @param actor who changes it
+     * @param org the organization
+     * @param id the agent
+     * @param status ACTIVE or DISABLED
+     * @return the changed agent
+     * @throws InvalidInputException for any other status
+     * @throws ConflictException when activating a LOCKED agent
      */
     public Agent setStatus(Actor actor, OrganizationId org, AgentId id, AgentStatus status) {
         Objects.requireNonNull(actor, "actor");
@@ -161,7 +259,14 @@ public final class Agents {
     /**
      * Unlocks an agent that was locked because two copies of its identity renewed. Do it once the copy is gone:
      * the copy that holds the current credential generation renews again, and a copy with an older one locks the
-     * agent again.
+     * agent again. Audits {@link AuditAction#AGENT_UNLOCKED} with the reason and the generation.
+     *
+     * @param actor who unlocks it
+     * @param org the organization
+     * @param id the agent
+     * @param reason why, up to {@link Disablement#MAX_REASON_LENGTH} characters; blank becomes "no reason given"
+     * @return the agent, ACTIVE again
+     * @throws ConflictException when the agent is not locked
      */
     public Agent unlock(Actor actor, OrganizationId org, AgentId id, String reason) {
         Objects.requireNonNull(actor, "actor");
@@ -175,6 +280,14 @@ public final class Agents {
                 Map.of("status", AgentStatus.ACTIVE.name(), "reason", why, "generation", Long.toString(current.credentialGeneration()))));
     }
 
+    /**
+     * Deletes the agent record; its credential is refused from then on. Audits {@link AuditAction#AGENT_DELETED}.
+     *
+     * @param actor who deletes it
+     * @param org the organization
+     * @param id the agent
+     * @throws NotFoundException when the agent is not in the organization
+     */
     public void delete(Actor actor, OrganizationId org, AgentId id) {
         Objects.requireNonNull(actor, "actor");
         Agent current = require(org, id);

@@ -9,12 +9,35 @@ import java.util.TreeMap;
 /**
  * One change (or one decision) as the audit log keeps it. {@code before} and {@code after} hold the changed
  * attributes in text form; they never hold a secret.
+ *
+ * @param at when it happened, by the injected clock
+ * @param organizationId the organization it happened in
+ * @param actor who did it; {@link Actor#SYSTEM} for the SDK's own decisions
+ * @param action what happened
+ * @param subject what it happened to
+ * @param before the changed attributes' old values, sorted by name; empty when none
+ * @param after the changed attributes' new values, sorted by name; empty when none
  */
 public record AuditEvent(Instant at, OrganizationId organizationId, Actor actor, AuditAction action, Subject subject,
         Map<String, String> before, Map<String, String> after) {
+    /** The most attributes {@code before} or {@code after} may hold. */
     public static final int MAX_ATTRIBUTES = 32;
+    /** The longest attribute value kept, in characters; longer values are cut to this length. */
     public static final int MAX_VALUE_LENGTH = 2000;
 
+    /**
+     * Validates the event and copies the maps into sorted, unmodifiable ones (a null map becomes empty).
+     *
+     * @param at when it happened, by the injected clock
+     * @param organizationId the organization it happened in
+     * @param actor who did it; {@link Actor#SYSTEM} for the SDK's own decisions
+     * @param action what happened
+     * @param subject what it happened to
+     * @param before the changed attributes' old values, sorted by name; empty when none
+     * @param after the changed attributes' new values, sorted by name; empty when none
+     * @throws InvalidInputException when a map holds more than {@link #MAX_ATTRIBUTES} attributes, a name is empty or
+     *         over 64 characters, or a value is null
+     */
     public AuditEvent {
         Timestamps.check("at", at);
         Objects.requireNonNull(organizationId, "organizationId");
@@ -42,6 +65,18 @@ public record AuditEvent(Instant at, OrganizationId organizationId, Actor actor,
         return Collections.unmodifiableMap(copy);
     }
 
+    /**
+     * An event, as by the constructor.
+     *
+     * @param at when it happened
+     * @param org the organization
+     * @param actor who did it
+     * @param action what happened
+     * @param subject what it happened to
+     * @param before old values, or null for none
+     * @param after new values, or null for none
+     * @return the event
+     */
     public static AuditEvent of(Instant at, OrganizationId org, Actor actor, AuditAction action, Subject subject,
             Map<String, String> before, Map<String, String> after) {
         return new AuditEvent(at, org, actor, action, subject, before, after);

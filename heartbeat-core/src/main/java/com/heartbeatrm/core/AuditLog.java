@@ -11,6 +11,12 @@ public final class AuditLog {
         this.store = store;
     }
 
+    /**
+     * Lists audit records, oldest first.
+     *
+     * @param query the organization, filters and page
+     * @return one page of records
+     */
     public Page<AuditRecord> query(AuditQuery query) {
         return store.audit().query(Objects.requireNonNull(query, "query"));
     }

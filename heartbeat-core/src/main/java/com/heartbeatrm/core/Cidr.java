@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 public final class Cidr {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]{2,39}");
+    /** Every IPv4 address: {@code 0.0.0.0/0}. */
     public static final Cidr ANY_IPV4 = parse("0.0.0.0/0");
+    /** Every IPv6 address: {@code ::/0}. */
     public static final Cidr ANY_IPV6 = parse("::/0");
 
     private final byte[] network;
@@ -24,7 +26,13 @@ public final class Cidr {
         this.prefixLength = prefixLength;
     }
 
-    /** Parses {@code address/prefix}; a bare address means a single host (/32 or /128). */
+    /**
+     * Parses {@code address/prefix}; a bare address means a single host (/32 or /128). Never resolves a name.
+     *
+     * @param text an IPv4 or IPv6 literal with an optional prefix length, at most 64 characters
+     * @return the network
+     * @throws InvalidInputException when the text is malformed, host bits are set, or it is an IPv4-mapped IPv6 network
+     */
     public static Cidr parse(String text) {
         if (text == null) {
             throw new InvalidInputException("cidr", "must not be null");
@@ -80,21 +88,41 @@ public final class Cidr {
         return out;
     }
 
+    /**
+     * Whether this is an IPv6 network.
+     *
+     * @return true for IPv6, false for IPv4
+     */
     public boolean isIpv6() {
         return network.length == 16;
     }
 
+    /**
+     * The number of leading bits that name the network.
+     *
+     * @return 0 to 32 for IPv4, 0 to 128 for IPv6
+     */
     public int prefixLength() {
         return prefixLength;
     }
 
-    /** True when the address lies in this network. An IPv4 address never lies in an IPv6 network. */
+    /**
+     * True when the address lies in this network. An IPv4 address never lies in an IPv6 network.
+     *
+     * @param address the address to test
+     * @return whether it lies in this network
+     */
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefixLength), network);
     }
 
-    /** True when every address of {@code other} lies in this network. */
+    /**
+     * True when every address of {@code other} lies in this network.
+     *
+     * @param other a network of either family
+     * @return whether it is this network or a subnetwork of it
+     */
     public boolean contains(Cidr other) {
         return other.network.length == network.length && other.prefixLength >= prefixLength
                 && java.util.Arrays.equals(mask(other.network, prefixLength), network);

@@ -4,6 +4,12 @@ package com.heartbeatrm.core;
 public class DuplicateNameException extends ConflictException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception naming the taken name.
+     *
+     * @param what the kind of object, e.g. {@code "group"}
+     * @param name the name that is taken
+     */
     public DuplicateNameException(String what, String name) {
         super(what + " name already in use: \"" + name + "\"");
     }

@@ -29,6 +29,10 @@ public final class EffectiveSettings {
     /**
      * Resolves the settings of the last group of {@code pathFromRoot}, which must list the root first and each
      * following group as the child of the one before it.
+     *
+     * @param pathFromRoot the root, then each group down to the target
+     * @return the target group's settings
+     * @throws IllegalArgumentException when the path does not start at the root or is not a parent-child chain
      */
     public static EffectiveSettings resolve(List<Group> pathFromRoot) {
         if (pathFromRoot.isEmpty() || !pathFromRoot.get(0).isRoot()) {
@@ -67,49 +71,107 @@ public final class EffectiveSettings {
         return new ResolvedSetting<>(setting, value, source, Optional.ofNullable(lockedBy), target);
     }
 
+    /**
+     * The group these settings are in force for.
+     *
+     * @return the last group of the resolved path
+     */
     public GroupId groupId() {
         return groupId;
     }
 
+    /**
+     * One setting with its value, the group it comes from and the lock that froze it.
+     *
+     * @param <T> the setting's value type
+     * @param setting the setting
+     * @return its resolution
+     */
     public <T> ResolvedSetting<T> resolved(SecuritySetting<T> setting) {
         @SuppressWarnings("unchecked")
         ResolvedSetting<T> r = (ResolvedSetting<T>) Objects.requireNonNull(resolved.get(setting), "every setting is resolved");
         return r;
     }
 
+    /**
+     * The value in force for one setting.
+     *
+     * @param <T> the setting's value type
+     * @param setting the setting
+     * @return the value, the default when no group on the path overrides it
+     */
     public <T> T value(SecuritySetting<T> setting) {
         return resolved(setting).value();
     }
 
+    /**
+     * Whether new agents of this group wait for an admin's approval ({@link SecuritySetting#REQUIRE_APPROVAL}).
+     *
+     * @return true when approval is required
+     */
     public boolean requireApproval() {
         return value(SecuritySetting.REQUIRE_APPROVAL);
     }
 
+    /**
+     * The source networks enrollment is admitted from ({@link SecuritySetting#ALLOWED_NETWORKS}).
+     *
+     * @return the allow-list
+     */
     public NetworkAllowList allowedNetworks() {
         return value(SecuritySetting.ALLOWED_NETWORKS);
     }
 
+    /**
+     * The agent platforms admitted ({@link SecuritySetting#ALLOWED_PLATFORMS}).
+     *
+     * @return the platforms
+     */
     public PlatformSet allowedPlatforms() {
         return value(SecuritySetting.ALLOWED_PLATFORMS);
     }
 
+    /**
+     * How long an agent credential is valid ({@link SecuritySetting#AGENT_CREDENTIAL_TTL}).
+     *
+     * @return the lifetime of a newly issued credential
+     */
     public java.time.Duration agentCredentialTtl() {
         return value(SecuritySetting.AGENT_CREDENTIAL_TTL);
     }
 
+    /**
+     * The longest lifetime an access key in this group may have ({@link SecuritySetting#MAX_KEY_LIFETIME}).
+     *
+     * @return the limit
+     */
     public KeyLifetimeLimit maxKeyLifetime() {
         return value(SecuritySetting.MAX_KEY_LIFETIME);
     }
 
+    /**
+     * What happens to agents not seen for a while ({@link SecuritySetting#STALE_AGENTS}).
+     *
+     * @return the policy, possibly off
+     */
     public StaleAgentPolicy staleAgents() {
         return value(SecuritySetting.STALE_AGENTS);
     }
 
+    /**
+     * When agents of a VDI pool are removed ({@link SecuritySetting#EPHEMERAL_AGENTS}).
+     *
+     * @return the policy, possibly off
+     */
     public StaleAgentPolicy ephemeralAgents() {
         return value(SecuritySetting.EPHEMERAL_AGENTS);
     }
 
-    /** Every setting in {@link SecuritySetting#all()} order. */
+    /**
+     * Every setting in {@link SecuritySetting#all()} order.
+     *
+     * @return an unmodifiable list of resolutions
+     */
     public List<ResolvedSetting<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(resolved.values()));
     }

@@ -16,8 +16,14 @@ public class GroupNotEmptyException extends ConflictException {
     /**
      * Builds the exception from what blocks the delete; every store reports blockers the same way.
      *
+     * @param group the group that was to be deleted
+     * @param childCount how many child groups it has
      * @param childNames names of the child groups (may be a sample; {@code childCount} is the total)
+     * @param agentCount how many agents it holds
+     * @param keyCount how many access keys point at it
      * @param keyIds     ids of the access keys pointing at the group (may be a sample; {@code keyCount} is the total)
+     * @return the exception, naming each kind of blocker with a count above zero
+     * @throws IllegalArgumentException when all three counts are zero
      */
     public static GroupNotEmptyException of(GroupId group, long childCount, List<String> childNames, long agentCount,
             long keyCount, List<String> keyIds) {
@@ -37,7 +43,11 @@ public class GroupNotEmptyException extends ConflictException {
         return new GroupNotEmptyException(group, blockers);
     }
 
-    /** Human-readable blockers such as {@code "2 child groups: Site 1, Site 2"}. */
+    /**
+     * Human-readable blockers such as {@code "2 child groups: Site 1, Site 2"}.
+     *
+     * @return one entry per kind of blocker, unmodifiable
+     */
     public List<String> blockers() {
         return blockers;
     }

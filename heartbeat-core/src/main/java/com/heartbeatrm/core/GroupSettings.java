@@ -13,6 +13,7 @@ import java.util.Set;
  * without overriding it, which locks the value it inherits.
  */
 public final class GroupSettings {
+    /** No overrides and no locks: a group that inherits everything. */
     public static final GroupSettings NONE = new GroupSettings(Map.of(), Set.of());
 
     private final Map<SecuritySetting<?>, Object> overrides;
@@ -23,40 +24,88 @@ public final class GroupSettings {
         this.locks = locks;
     }
 
-    /** The value this group sets, if it overrides the setting. */
+    /**
+     * The value this group sets, if it overrides the setting.
+     *
+     * @param <T> the setting's value type
+     * @param setting the setting
+     * @return the override, or empty when the group inherits it
+     */
     public <T> Optional<T> override(SecuritySetting<T> setting) {
         return Optional.ofNullable(setting.type().cast(overrides.get(setting)));
     }
 
+    /**
+     * Whether this group locks the setting for its descendants.
+     *
+     * @param setting the setting
+     * @return true when locked here
+     */
     public boolean isLocked(SecuritySetting<?> setting) {
         return locks.contains(setting);
     }
 
+    /**
+     * Whether this group neither overrides nor locks anything.
+     *
+     * @return true for settings equal to {@link #NONE}
+     */
     public boolean isEmpty() {
         return overrides.isEmpty() && locks.isEmpty();
     }
 
-    /** The settings this group overrides, in {@link SecuritySetting#all()} order. */
+    /**
+     * The settings this group overrides, in {@link SecuritySetting#all()} order.
+     *
+     * @return an unmodifiable set
+     */
     public Set<SecuritySetting<?>> overridden() {
         return ordered(overrides.keySet());
     }
 
+    /**
+     * The settings this group locks, in {@link SecuritySetting#all()} order.
+     *
+     * @return an unmodifiable set
+     */
     public Set<SecuritySetting<?>> locked() {
         return ordered(locks);
     }
 
+    /**
+     * A copy that overrides the setting.
+     *
+     * @param <T> the setting's value type
+     * @param setting the setting
+     * @param value the value, validated by the setting
+     * @return the changed copy
+     * @throws InvalidInputException when the setting refuses the value
+     */
     public <T> GroupSettings withOverride(SecuritySetting<T> setting, T value) {
         Map<SecuritySetting<?>, Object> copy = new LinkedHashMap<>(overrides);
         copy.put(setting, setting.validate(value));
         return new GroupSettings(Collections.unmodifiableMap(copy), locks);
     }
 
+    /**
+     * A copy that no longer overrides the setting; a lock is kept.
+     *
+     * @param setting the setting
+     * @return the changed copy
+     */
     public GroupSettings withoutOverride(SecuritySetting<?> setting) {
         Map<SecuritySetting<?>, Object> copy = new LinkedHashMap<>(overrides);
         copy.remove(setting);
         return new GroupSettings(Collections.unmodifiableMap(copy), locks);
     }
 
+    /**
+     * A copy that locks or unlocks the setting; an override is kept.
+     *
+     * @param setting the setting
+     * @param locked whether to lock it
+     * @return the changed copy
+     */
     public GroupSettings withLock(SecuritySetting<?> setting, boolean locked) {
         java.util.LinkedHashSet<SecuritySetting<?>> copy = new java.util.LinkedHashSet<>(locks);
         if (locked) {
@@ -67,7 +116,11 @@ public final class GroupSettings {
         return new GroupSettings(overrides, Collections.unmodifiableSet(copy));
     }
 
-    /** Text form of every override, by setting name; what a store or an admin screen keeps. */
+    /**
+     * Text form of every override, by setting name; what a store or an admin screen keeps.
+     *
+     * @return setting name to value text, in {@link SecuritySetting#all()} order
+     */
     public Map<String, String> overridesAsText() {
         Map<String, String> out = new LinkedHashMap<>();
         for (SecuritySetting<?> s : overridden()) {
@@ -76,7 +129,14 @@ public final class GroupSettings {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Rebuilds settings from their text form, as {@link #overridesAsText()} and {@link #locked()} give it. */
+    /**
+     * Rebuilds settings from their text form, as {@link #overridesAsText()} and {@link #locked()} give it.
+     *
+     * @param overrides setting name to value text
+     * @param lockedNames names of the locked settings
+     * @return the settings
+     * @throws InvalidInputException when a name is unknown or a value does not parse
+     */
     public static GroupSettings fromText(Map<String, String> overrides, Set<String> lockedNames) {
         GroupSettings result = NONE;
         for (Map.Entry<String, String> e : overrides.entrySet()) {

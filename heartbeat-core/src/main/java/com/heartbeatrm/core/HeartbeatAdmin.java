@@ -39,31 +39,65 @@ public final class HeartbeatAdmin {
      * An admin API over {@code store}, on {@code clock}: for a host that uses the core alone. With a server, take
      * {@code HeartbeatServer.admin()}, which is this over the server's store and clock. The admin never hands its
      * store out: every audited change is one call of the store, in one transaction.
+     *
+     * @param store where the model and the audit log are kept
+     * @param clock the time every change and audit record is stamped with
+     * @return the admin API
      */
     public static HeartbeatAdmin of(HeartbeatStore store, Clock clock) {
         return new HeartbeatAdmin(Objects.requireNonNull(store, "store"), Objects.requireNonNull(clock, "clock"));
     }
 
+    /**
+     * Organizations: set-up and look-up.
+     *
+     * @return the organizations API
+     */
     public Organizations organizations() {
         return organizations;
     }
 
+    /**
+     * The group tree and its security settings.
+     *
+     * @return the groups API
+     */
     public Groups groups() {
         return groups;
     }
 
+    /**
+     * Access keys: which group a new agent joins.
+     *
+     * @return the access keys API
+     */
     public AccessKeys accessKeys() {
         return accessKeys;
     }
 
+    /**
+     * Enrolled agents: look-ups, approvals, status changes.
+     *
+     * @return the agents API
+     */
     public Agents agents() {
         return agents;
     }
 
+    /**
+     * The audit log, read-only.
+     *
+     * @return the audit API
+     */
     public AuditLog audit() {
         return audit;
     }
 
+    /**
+     * The clock every change is stamped with.
+     *
+     * @return the clock given to {@link #of}
+     */
     public Clock clock() {
         return clock;
     }

@@ -7,10 +7,21 @@ package com.heartbeatrm.core;
 public class HeartbeatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message only.
+     *
+     * @param message what went wrong; names ids and fields, never a secret
+     */
     public HeartbeatException(String message) {
         super(message);
     }
 
+    /**
+     * An exception caused by another, e.g. a driver's.
+     *
+     * @param message what went wrong; names ids and fields, never a secret
+     * @param cause the underlying failure
+     */
     public HeartbeatException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -18,7 +18,12 @@ public final class IdShape {
     private IdShape() {
     }
 
-    /** Whether {@code text} (taken as it is: not trimmed) has the shape of a public id. */
+    /**
+     * Whether {@code text} (taken as it is: not trimmed) has the shape of a public id.
+     *
+     * @param text any text, or null
+     * @return true for 26 characters of prefix, underscore and base64url
+     */
     public static boolean matches(String text) {
         return text != null && text.length() == LENGTH && SHAPE.matcher(text).matches();
     }

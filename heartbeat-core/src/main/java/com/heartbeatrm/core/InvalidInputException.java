@@ -8,14 +8,25 @@ package com.heartbeatrm.core;
  */
 public class InvalidInputException extends HeartbeatException {
     private static final long serialVersionUID = 1L;
+    /** The offending field's name. */
     private final String field;
 
+    /**
+     * An exception naming the field and the rule it breaks.
+     *
+     * @param field the field or argument, e.g. {@code "name"}
+     * @param problem the rule, e.g. {@code "must not be blank"}; may quote the value, never a secret
+     */
     public InvalidInputException(String field, String problem) {
         super(field + ": " + problem);
         this.field = field;
     }
 
-    /** The name of the offending field or argument, e.g. {@code "name"} or {@code "maxUses"}. */
+    /**
+     * The name of the offending field or argument, e.g. {@code "name"} or {@code "maxUses"}.
+     *
+     * @return the field name
+     */
     public String field() {
         return field;
     }

@@ -4,6 +4,11 @@ package com.heartbeatrm.core;
 public class InvalidMoveException extends ConflictException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception saying which move was refused.
+     *
+     * @param message names the group and why
+     */
     public InvalidMoveException(String message) {
         super(message);
     }

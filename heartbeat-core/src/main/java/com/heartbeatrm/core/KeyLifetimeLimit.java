@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /** The longest an access key created for a group may live: a positive duration, or unlimited. */
 public final class KeyLifetimeLimit {
+    /** No limit: keys may live forever. */
     public static final KeyLifetimeLimit UNLIMITED = new KeyLifetimeLimit(null);
     private final @Nullable Duration max;
 
@@ -14,6 +15,13 @@ public final class KeyLifetimeLimit {
         this.max = max;
     }
 
+    /**
+     * A limit of {@code max}: keys must expire no later than {@code max} after they are created or re-pointed.
+     *
+     * @param max a positive duration
+     * @return the limit
+     * @throws InvalidInputException when {@code max} is null, zero or negative
+     */
     public static KeyLifetimeLimit of(Duration max) {
         if (max == null || max.isNegative() || max.isZero()) {
             throw new InvalidInputException("maxKeyLifetime", "must be a positive duration");
@@ -21,11 +29,22 @@ public final class KeyLifetimeLimit {
         return new KeyLifetimeLimit(max);
     }
 
+    /**
+     * The longest lifetime.
+     *
+     * @return the maximum, or empty when unlimited
+     */
     public Optional<Duration> maximum() {
         return Optional.ofNullable(max);
     }
 
-    /** True when a key created (or re-pointed) at {@code now} with this expiry respects the limit. */
+    /**
+     * True when a key created (or re-pointed) at {@code now} with this expiry respects the limit.
+     *
+     * @param now the time of creation or re-pointing
+     * @param expiresAt the key's expiry; a key without one respects only {@link #UNLIMITED}
+     * @return whether the key fits
+     */
     public boolean permits(Instant now, Optional<Instant> expiresAt) {
         if (max == null) {
             return true;

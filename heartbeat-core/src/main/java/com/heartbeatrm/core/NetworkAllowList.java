@@ -9,7 +9,9 @@ import java.util.Set;
 
 /** The networks agents may enroll from: a non-empty set of CIDRs. {@link #ANY} allows every address. */
 public final class NetworkAllowList {
+    /** The most networks one list may hold. */
     public static final int MAX_ENTRIES = 256;
+    /** Every IPv4 and IPv6 address. */
     public static final NetworkAllowList ANY = new NetworkAllowList(List.of(Cidr.ANY_IPV4, Cidr.ANY_IPV6));
 
     private final List<Cidr> cidrs;
@@ -18,6 +20,13 @@ public final class NetworkAllowList {
         this.cidrs = sorted;
     }
 
+    /**
+     * A list of these networks; duplicates are dropped and the order is made canonical (IPv4 first, by address).
+     *
+     * @param cidrs 1 to {@link #MAX_ENTRIES} networks
+     * @return the list
+     * @throws InvalidInputException when the list is null, empty or too long
+     */
     public static NetworkAllowList of(List<Cidr> cidrs) {
         if (cidrs == null || cidrs.isEmpty()) {
             throw new InvalidInputException("allowedNetworks", "must name at least one network");
@@ -31,7 +40,13 @@ public final class NetworkAllowList {
         return new NetworkAllowList(List.copyOf(sorted));
     }
 
-    /** Parses a comma-separated list such as {@code "10.0.0.0/8, 2001:db8::/32"}; {@code "any"} is {@link #ANY}. */
+    /**
+     * Parses a comma-separated list such as {@code "10.0.0.0/8, 2001:db8::/32"}; {@code "any"} is {@link #ANY}.
+     *
+     * @param text the list, as {@link #toString} writes it
+     * @return the list
+     * @throws InvalidInputException when an entry is not a CIDR or there are too many
+     */
     public static NetworkAllowList parse(String text) {
         if (text == null) {
             throw new InvalidInputException("allowedNetworks", "must not be null");
@@ -49,10 +64,21 @@ public final class NetworkAllowList {
         return of(list);
     }
 
+    /**
+     * The networks, in canonical order.
+     *
+     * @return an unmodifiable list
+     */
     public List<Cidr> cidrs() {
         return cidrs;
     }
 
+    /**
+     * Whether an agent at {@code address} may enroll.
+     *
+     * @param address the source address of the request
+     * @return true when a network of the list contains it
+     */
     public boolean allows(InetAddress address) {
         for (Cidr c : cidrs) {
             if (c.contains(address)) {
@@ -62,7 +88,12 @@ public final class NetworkAllowList {
         return false;
     }
 
-    /** True when every network of {@code other} lies inside a network of this list (other is narrower or equal). */
+    /**
+     * True when every network of {@code other} lies inside a network of this list (other is narrower or equal).
+     *
+     * @param other the list to compare
+     * @return whether this list covers it
+     */
     public boolean covers(NetworkAllowList other) {
         for (Cidr o : other.cidrs) {
             boolean inside = false;

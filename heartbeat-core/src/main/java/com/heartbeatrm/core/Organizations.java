@@ -27,6 +27,13 @@ public final class Organizations {
     /**
      * Sets up an organization atomically: the organization, its root group (named like the organization) and a
      * default access key pointing at the root group. Names are unique per store, compared case-insensitively.
+     * Audits {@link AuditAction#ORGANIZATION_CREATED}, {@link AuditAction#GROUP_CREATED} and
+     * {@link AuditAction#KEY_CREATED} in the same transaction.
+     *
+     * @param actor who sets it up
+     * @param name 1 to {@link Organization#MAX_NAME_LENGTH} characters, not shaped like an id
+     * @return what was created
+     * @throws DuplicateNameException when the name is taken
      */
     public NewOrganization setUp(Actor actor, String name) {
         Objects.requireNonNull(actor, "actor");
@@ -50,18 +57,43 @@ public final class Organizations {
         return new NewOrganization(org, root, key);
     }
 
+    /**
+     * Looks an organization up.
+     *
+     * @param id the organization
+     * @return it, or empty
+     */
     public Optional<Organization> find(OrganizationId id) {
         return store.organizations().find(Objects.requireNonNull(id, "id"));
     }
 
+    /**
+     * As {@link #find}, for callers that expect the organization to exist.
+     *
+     * @param id the organization
+     * @return it
+     * @throws NotFoundException when there is none with this id
+     */
     public Organization require(OrganizationId id) {
         return find(id).orElseThrow(() -> new NotFoundException("organization", id.value()));
     }
 
+    /**
+     * Looks an organization up by name, ignoring case.
+     *
+     * @param name the name as typed
+     * @return it, or empty
+     */
     public Optional<Organization> findByName(String name) {
         return store.organizations().findByName(name);
     }
 
+    /**
+     * One page of every organization in the store, in a stable order.
+     *
+     * @param page where to start and how many
+     * @return the page
+     */
     public Page<Organization> list(PageRequest page) {
         return store.organizations().list(page);
     }

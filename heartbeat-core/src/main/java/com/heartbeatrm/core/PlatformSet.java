@@ -4,10 +4,21 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** A non-empty set of platforms; {@link #ALL} allows every platform. */
+/**
+ * A non-empty set of platforms; {@link #ALL} allows every platform.
+ *
+ * @param platforms at least one platform; copied into an unmodifiable set
+ */
 public record PlatformSet(Set<Platform> platforms) {
+    /** Every platform. */
     public static final PlatformSet ALL = new PlatformSet(EnumSet.allOf(Platform.class));
 
+    /**
+     * Copies the set.
+     *
+     * @param platforms at least one platform
+     * @throws InvalidInputException when the set is null or empty
+     */
     public PlatformSet {
         if (platforms == null || platforms.isEmpty()) {
             throw new InvalidInputException("allowedPlatforms", "must name at least one platform");
@@ -15,11 +26,24 @@ public record PlatformSet(Set<Platform> platforms) {
         platforms = java.util.Collections.unmodifiableSet(EnumSet.copyOf(platforms));
     }
 
+    /**
+     * A set of the given platforms.
+     *
+     * @param first one platform
+     * @param rest more platforms
+     * @return the set
+     */
     public static PlatformSet of(Platform first, Platform... rest) {
         return new PlatformSet(EnumSet.of(first, rest));
     }
 
-    /** Parses {@code "windows,linux"}; {@code "all"} is {@link #ALL}. */
+    /**
+     * Parses {@code "windows,linux"}; {@code "all"} is {@link #ALL}.
+     *
+     * @param text comma-separated wire names, at most 64 characters
+     * @return the set
+     * @throws InvalidInputException when a name is unknown
+     */
     public static PlatformSet parse(String text) {
         if (text == null) {
             throw new InvalidInputException("allowedPlatforms", "must not be null");
@@ -37,10 +61,22 @@ public record PlatformSet(Set<Platform> platforms) {
         return new PlatformSet(set);
     }
 
+    /**
+     * Whether agents of {@code platform} are admitted.
+     *
+     * @param platform the agent's platform
+     * @return true when it is in the set
+     */
     public boolean allows(Platform platform) {
         return platforms.contains(platform);
     }
 
+    /**
+     * Whether this set includes every platform of {@code other} (other is narrower or equal).
+     *
+     * @param other the set to compare
+     * @return true when it covers it
+     */
     public boolean covers(PlatformSet other) {
         return platforms.containsAll(other.platforms);
     }

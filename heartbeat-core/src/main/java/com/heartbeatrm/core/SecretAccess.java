@@ -11,7 +11,11 @@ public final class SecretAccess {
     private SecretAccess() {
     }
 
-    /** Grants access. Call it only where raw secret bytes must leave their holder (encryption, export). */
+    /**
+     * Grants access. Call it only where raw secret bytes must leave their holder (encryption, export).
+     *
+     * @return the permission
+     */
     public static SecretAccess grant() {
         return INSTANCE;
     }

@@ -8,6 +8,7 @@ import java.util.Arrays;
  * compared in constant time. Instances are immutable; {@link #destroy()} wipes the copy this object holds.
  */
 public final class SecretBytes {
+    /** The most bytes a secret may hold: 64 KiB. */
     public static final int MAX_LENGTH = 64 * 1024;
     private final byte[] bytes;
 
@@ -15,7 +16,14 @@ public final class SecretBytes {
         this.bytes = bytes;
     }
 
-    /** Copies {@code bytes}; the caller should wipe its own array afterwards. */
+    /**
+     * Copies {@code bytes}; the caller should wipe its own array afterwards.
+     *
+     * @param bytes 1 to {@link #MAX_LENGTH} bytes
+     * @param access the permission, from {@link SecretAccess#grant()}
+     * @return the holder
+     * @throws InvalidInputException when the length is out of range or {@code access} is null
+     */
     public static SecretBytes copyOf(byte[] bytes, SecretAccess access) {
         require(access);
         if (bytes == null || bytes.length == 0 || bytes.length > MAX_LENGTH) {
@@ -24,7 +32,13 @@ public final class SecretBytes {
         return new SecretBytes(bytes.clone());
     }
 
-    /** Fresh random bytes from a strong source. */
+    /**
+     * Fresh random bytes from a strong source.
+     *
+     * @param length 1 to {@link #MAX_LENGTH}
+     * @return the holder
+     * @throws InvalidInputException when the length is out of range
+     */
     public static SecretBytes random(int length) {
         if (length <= 0 || length > MAX_LENGTH) {
             throw new InvalidInputException("length", "must be 1 to " + MAX_LENGTH);
@@ -34,11 +48,22 @@ public final class SecretBytes {
         return new SecretBytes(b);
     }
 
+    /**
+     * The secret's length; not itself a secret.
+     *
+     * @return the number of bytes
+     */
     public int length() {
         return bytes.length;
     }
 
-    /** A copy of the secret. The caller owns the copy and should wipe it when done. */
+    /**
+     * A copy of the secret. The caller owns the copy and should wipe it when done.
+     *
+     * @param access the permission, from {@link SecretAccess#grant()}
+     * @return a new array
+     * @throws InvalidInputException when {@code access} is null
+     */
     public byte[] toByteArray(SecretAccess access) {
         require(access);
         return bytes.clone();
@@ -49,7 +74,12 @@ public final class SecretBytes {
         Arrays.fill(bytes, (byte) 0);
     }
 
-    /** Constant-time comparison of two secrets' contents. */
+    /**
+     * Constant-time comparison of two secrets' contents.
+     *
+     * @param other the other secret, or null
+     * @return true when both hold the same bytes
+     */
     public boolean equalsSecret(SecretBytes other) {
         return other != null && MessageDigest.isEqual(bytes, other.bytes);
     }

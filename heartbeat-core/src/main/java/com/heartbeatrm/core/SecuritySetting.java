@@ -17,7 +17,9 @@ import java.util.function.Function;
  * @param <T> the value type
  */
 public final class SecuritySetting<T> {
+    /** The shortest agent credential lifetime {@link #AGENT_CREDENTIAL_TTL} accepts: 5 minutes. */
     public static final Duration MIN_CREDENTIAL_TTL = Duration.ofMinutes(5);
+    /** The longest agent credential lifetime {@link #AGENT_CREDENTIAL_TTL} accepts: 366 days. */
     public static final Duration MAX_CREDENTIAL_TTL = Duration.ofDays(366);
 
     /** New agents wait for an admin's approval. Default {@code false}. */
@@ -72,12 +74,21 @@ public final class SecuritySetting<T> {
         this.validator = validator;
     }
 
-    /** Every setting, in a fixed order. */
+    /**
+     * Every setting, in a fixed order.
+     *
+     * @return an unmodifiable list of the seven settings
+     */
     public static List<SecuritySetting<?>> all() {
         return ALL;
     }
 
-    /** Looks a setting up by its name, case-insensitively. */
+    /**
+     * Looks a setting up by its name, case-insensitively.
+     *
+     * @param name e.g. {@code "requireApproval"}; surrounding spaces are ignored
+     * @return the setting, or empty for null or an unknown name
+     */
     public static Optional<SecuritySetting<?>> byName(String name) {
         if (name == null) {
             return Optional.empty();
@@ -90,28 +101,61 @@ public final class SecuritySetting<T> {
         return Optional.empty();
     }
 
+    /**
+     * The setting's name, as stores and the admin API spell it.
+     *
+     * @return e.g. {@code "allowedNetworks"}
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The class of the setting's values.
+     *
+     * @return the value type
+     */
     public Class<T> type() {
         return type;
     }
 
+    /**
+     * The value that applies when no group on the path overrides the setting.
+     *
+     * @return the default
+     */
     public T defaultValue() {
         return defaultValue;
     }
 
-    /** Parses the text form, throwing {@link InvalidInputException} naming this setting when it is malformed. */
+    /**
+     * Parses the text form, throwing {@link InvalidInputException} naming this setting when it is malformed.
+     *
+     * @param text the value as stored or typed
+     * @return the validated value
+     */
     public T parse(String text) {
         return validate(parser.apply(text));
     }
 
+    /**
+     * The text form of a value, which {@link #parse} reads back.
+     *
+     * @param value a valid value
+     * @return its text
+     * @throws InvalidInputException when the value is out of the setting's range
+     */
     public String format(T value) {
         return formatter.apply(validate(value));
     }
 
-    /** Checks a value's type and range; returns it. */
+    /**
+     * Checks a value's type and range; returns it.
+     *
+     * @param value the candidate value
+     * @return the value, typed
+     * @throws InvalidInputException when it has another type or is out of range
+     */
     public T validate(Object value) {
         if (!type.isInstance(value)) {
             throw new InvalidInputException(name, "expected a " + type.getSimpleName() + " value");

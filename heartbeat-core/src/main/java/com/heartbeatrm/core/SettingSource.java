@@ -9,8 +9,19 @@ public sealed interface SettingSource permits SettingSource.Default, SettingSour
     record Default() implements SettingSource {
     }
 
-    /** The value set on a group (the resolved group itself or one of its ancestors). */
+    /**
+     * The value set on a group (the resolved group itself or one of its ancestors).
+     *
+     * @param groupId the group that set it
+     * @param groupName that group's name, for display
+     */
     record FromGroup(GroupId groupId, String groupName) implements SettingSource {
+        /**
+         * Checks that neither component is null.
+         *
+         * @param groupId the group
+         * @param groupName its name
+         */
         public FromGroup {
             Objects.requireNonNull(groupId, "groupId");
             Objects.requireNonNull(groupName, "groupName");

@@ -12,6 +12,9 @@ import java.util.Optional;
  * removed once it was last seen longer ago than {@link #after()}. The value of the group settings
  * {@link SecuritySetting#STALE_AGENTS} (text {@code off}, {@code disable:30d}, {@code remove:90d}) and
  * {@link SecuritySetting#EPHEMERAL_AGENTS} (text {@code off} or {@code 8h}: always a removal).
+ *
+ * @param action what the rule does, or empty when it is off
+ * @param after how long since the agent was last seen; positive for a rule, zero when off
  */
 public record StaleAgentPolicy(Optional<Action> action, Duration after) {
     /** No rule: agents stay whatever their last renewal. */
@@ -25,6 +28,13 @@ public record StaleAgentPolicy(Optional<Action> action, Duration after) {
         REMOVE
     }
 
+    /**
+     * Validates that a rule has a positive duration and off has none.
+     *
+     * @param action the action, or empty for off
+     * @param after the duration
+     * @throws InvalidInputException when they do not agree
+     */
     public StaleAgentPolicy {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(after, "after");
@@ -33,19 +43,42 @@ public record StaleAgentPolicy(Optional<Action> action, Duration after) {
         }
     }
 
+    /**
+     * A rule that disables agents not seen for {@code after}.
+     *
+     * @param after a positive duration; the settings bound it further
+     * @return the policy
+     */
     public static StaleAgentPolicy disableAfter(Duration after) {
         return new StaleAgentPolicy(Optional.of(Action.DISABLE), after);
     }
 
+    /**
+     * A rule that removes agents not seen for {@code after}.
+     *
+     * @param after a positive duration; the settings bound it further
+     * @return the policy
+     */
     public static StaleAgentPolicy removeAfter(Duration after) {
         return new StaleAgentPolicy(Optional.of(Action.REMOVE), after);
     }
 
+    /**
+     * Whether there is no rule.
+     *
+     * @return true for {@link #OFF}
+     */
     public boolean isOff() {
         return action.isEmpty();
     }
 
-    /** Whether an agent last seen at {@code lastSeenAt} is past this rule at {@code now}. Never for {@link #OFF}. */
+    /**
+     * Whether an agent last seen at {@code lastSeenAt} is past this rule at {@code now}. Never for {@link #OFF}.
+     *
+     * @param lastSeenAt when the agent was last seen
+     * @param now the current instant
+     * @return true when {@code after} has passed since {@code lastSeenAt}
+     */
     public boolean appliesTo(java.time.Instant lastSeenAt, java.time.Instant now) {
         return action.isPresent() && !lastSeenAt.plus(after).isAfter(now);
     }

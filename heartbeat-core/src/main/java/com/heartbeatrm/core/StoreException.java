@@ -6,14 +6,26 @@ package com.heartbeatrm.core;
  */
 public class StoreException extends HeartbeatException {
     private static final long serialVersionUID = 1L;
+    /** Whether a retry may succeed. */
     private final boolean transientFailure;
 
+    /**
+     * An exception wrapping the backend's failure.
+     *
+     * @param message what failed; never a secret or a connection password
+     * @param transientFailure whether retrying later may succeed
+     * @param cause the backend's exception
+     */
     public StoreException(String message, boolean transientFailure, Throwable cause) {
         super(message, cause);
         this.transientFailure = transientFailure;
     }
 
-    /** True when retrying the same request later may succeed (connection lost, serialization failure). */
+    /**
+     * True when retrying the same request later may succeed (connection lost, serialization failure).
+     *
+     * @return whether the failure is transient
+     */
     public boolean isTransient() {
         return transientFailure;
     }

@@ -25,6 +25,12 @@ public final class AdminServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient AdminEndpoint endpoint;
 
+    /**
+     * A servlet over {@code endpoint}, for the host to register with its container (it is not annotated, so no
+     * container finds it by scanning). Thread-safe as the endpoint is.
+     *
+     * @param endpoint the admin endpoint, with its authenticator
+     */
     public AdminServlet(AdminEndpoint endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }

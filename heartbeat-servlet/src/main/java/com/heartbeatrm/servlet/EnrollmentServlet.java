@@ -25,6 +25,12 @@ public final class EnrollmentServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient EnrollmentEndpoint endpoint;
 
+    /**
+     * A servlet over {@code endpoint}, for the host to register with its container (it is not annotated, so no
+     * container finds it by scanning). Thread-safe as the endpoint is.
+     *
+     * @param endpoint the enrollment endpoint of the host's server
+     */
     public EnrollmentServlet(EnrollmentEndpoint endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 /** Access keys: every attribute stored, bad input refused, maxKeyLifetime, computed status, changes audited, versions, paging. */
 @DisplayName("access keys")
 public interface AccessKeyStoreContract extends StoreContract {
+    /** Contract: stores every attribute of a key and reads it back. */
     @Test
     @DisplayName("stores every attribute of a key and reads it back")
     default void createRoundTrip() {
@@ -48,6 +49,7 @@ public interface AccessKeyStoreContract extends StoreContract {
         assertThat(admin().accessKeys().listByGroup(org.id(), a.id())).containsExactly(key);
     }
 
+    /** Contract: refuses an expiry in the past, zero uses, and restrictions that widen the group's. */
     @Test
     @DisplayName("refuses an expiry in the past, zero uses, and restrictions that widen the group's")
     default void badInput() {
@@ -65,6 +67,7 @@ public interface AccessKeyStoreContract extends StoreContract {
         assertThat(admin().accessKeys().listByGroup(org.id(), a.id())).containsExactly(narrow);
     }
 
+    /** Contract: an expiry must respect the target group's maxKeyLifetime, also when re-pointing. */
     @Test
     @DisplayName("an expiry must respect the target group's maxKeyLifetime, also when re-pointing")
     default void maxKeyLifetime() {
@@ -81,6 +84,7 @@ public interface AccessKeyStoreContract extends StoreContract {
                 .isInstanceOf(InvalidInputException.class);
     }
 
+    /** Contract: status is computed: disabled, expired, exhausted; disable records who, when and why. */
     @Test
     @DisplayName("status is computed: disabled, expired, exhausted; disable records who, when and why")
     default void status() {
@@ -106,6 +110,7 @@ public interface AccessKeyStoreContract extends StoreContract {
         assertThat(admin().accessKeys().status(admin().accessKeys().require(org.id(), key.id()))).isEqualTo(AccessKeyStatus.EXPIRED);
     }
 
+    /** Contract: rename, re-point and delete are stored and audited; enrolled agents are untouched. */
     @Test
     @DisplayName("rename, re-point and delete are stored and audited; enrolled agents are untouched")
     default void changes() {
@@ -127,6 +132,7 @@ public interface AccessKeyStoreContract extends StoreContract {
                 .contains(AuditAction.KEY_RENAMED, AuditAction.KEY_REPOINTED, AuditAction.KEY_DELETED);
     }
 
+    /** Contract: an admin edit against a stale version is refused; enrollments do not make edits stale. */
     @Test
     @DisplayName("an admin edit against a stale version is refused; enrollments do not make edits stale")
     default void optimisticVersions() {
@@ -140,6 +146,7 @@ public interface AccessKeyStoreContract extends StoreContract {
         assertThat(admin().accessKeys().require(org.id(), key.id()).disabled()).isEmpty();
     }
 
+    /** Contract: lists keys oldest first across pages. */
     @Test
     @DisplayName("lists keys oldest first across pages")
     default void paging() {

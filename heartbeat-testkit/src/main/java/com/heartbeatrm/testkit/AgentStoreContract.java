@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 /** Agents: queries by group, key, status and installer, across pages; admin changes, versions, approvals and deletes. */
 @DisplayName("agents")
 public interface AgentStoreContract extends StoreContract {
+    /** Contract: agents are listed by group and by key, oldest first across pages. */
     @Test
     @DisplayName("agents are listed by group and by key, oldest first across pages")
     default void agentQueries() {
@@ -57,6 +58,7 @@ public interface AgentStoreContract extends StoreContract {
                 .extracting(Agent::id).containsExactlyElementsOf(created);
     }
 
+    /** Contract: agents are listed by status and by installer, per organization. */
     @Test
     @DisplayName("an agent's key type is kept: found by id, by fingerprint, in lists, and through an update")
     default void keyTypeKept() {
@@ -102,6 +104,7 @@ public interface AgentStoreContract extends StoreContract {
         assertThat(admin().agents().listByInstaller(other.id(), installer, PageRequest.first(10)).items()).isEmpty();
     }
 
+    /** Contract: agents can be moved, disabled and deleted; an edit against a stale version is refused. */
     @Test
     @DisplayName("agents can be moved, disabled and deleted; an edit against a stale version is refused")
     default void agentChanges() {
@@ -126,6 +129,7 @@ public interface AgentStoreContract extends StoreContract {
         assertThat(store().agents().findByPublicKeyFingerprint(org.id(), agent.publicKeyFingerprint())).isEmpty();
     }
 
+    /** Contract: approve and deny take only pending agents, audited; unlock takes only locked ones. */
     @Test
     @DisplayName("approve and deny take only pending agents, audited; unlock takes only locked ones")
     default void approvals() {

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 /** The audit log: every change with actor, subject, before and after; filters; paging. */
 @DisplayName("audit log")
 public interface AuditStoreContract extends StoreContract {
+    /**
+     * Contract: every change is recorded with actor, subject, before and after; queries filter by subject and
+     * time.
+     */
     @Test
     @DisplayName("every change is recorded with actor, subject, before and after; queries filter by subject and time")
     default void recordsAndFilters() {
@@ -51,6 +55,7 @@ public interface AuditStoreContract extends StoreContract {
                 AuditAction.GROUP_RENAMED, AuditAction.KEY_DISABLED);
     }
 
+    /** Contract: pages through the log in sequence order. */
     @Test
     @DisplayName("pages through the log in sequence order")
     default void paging() {

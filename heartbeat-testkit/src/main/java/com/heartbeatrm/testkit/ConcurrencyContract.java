@@ -31,6 +31,11 @@ import org.junit.jupiter.api.Test;
 /** Concurrency: exact key uses, an agent racing itself, crossing moves, edits and creates that race, deletes racing references. */
 @DisplayName("concurrency")
 public interface ConcurrencyContract extends StoreContract {
+    /**
+     * Contract: threads racing to use a key limited to 10 uses end with exactly 10 agents and a use count of 10.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("threads racing to use a key limited to 10 uses end with exactly 10 agents and a use count of 10")
     default void keyUsesAreExact() throws Exception {
@@ -47,6 +52,12 @@ public interface ConcurrencyContract extends StoreContract {
         assertThat(auditOf(org.id())).filteredOn(r -> r.event().action() == AuditAction.AGENT_ENROLLED).hasSize(10);
     }
 
+    /**
+     * Contract: threads racing for one single-use installer, beside others enrolling with the same key: one
+     * computer wins it.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("threads racing for one single-use installer, beside others enrolling with the same key: one computer wins it")
     default void singleUseInstallerHasOneWinner() throws Exception {
@@ -74,6 +85,11 @@ public interface ConcurrencyContract extends StoreContract {
         assertThat(admin().accessKeys().require(org.id(), key.id()).useCount()).isEqualTo(others.size() + 1);
     }
 
+    /**
+     * Contract: concurrent enrollments with the same public key create one agent and count one use.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("concurrent enrollments with the same public key create one agent and count one use")
     default void sameAgentRacesItself() throws Exception {
@@ -84,6 +100,11 @@ public interface ConcurrencyContract extends StoreContract {
         assertThat(admin().accessKeys().require(org.id(), org.defaultKey().id()).useCount()).isEqualTo(1);
     }
 
+    /**
+     * Contract: two concurrent moves of groups under each other never produce a cycle.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("two concurrent moves of groups under each other never produce a cycle")
     default void crossingMovesNeverCycle() throws Exception {
@@ -107,6 +128,11 @@ public interface ConcurrencyContract extends StoreContract {
         }
     }
 
+    /**
+     * Contract: concurrent edits of one group from the same version: exactly one wins.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("concurrent edits of one group from the same version: exactly one wins")
     default void concurrentEditsOneWins() throws Exception {
@@ -125,6 +151,11 @@ public interface ConcurrencyContract extends StoreContract {
         assertThat(admin().groups().require(org.id(), g.id()).version()).isEqualTo(1);
     }
 
+    /**
+     * Contract: concurrent creates of the same name under one parent: exactly one succeeds.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("concurrent creates of the same name under one parent: exactly one succeeds")
     default void concurrentSiblingCreates() throws Exception {
@@ -141,6 +172,11 @@ public interface ConcurrencyContract extends StoreContract {
         assertThat(admin().groups().children(org.id(), org.rootGroup().id())).hasSize(1);
     }
 
+    /**
+     * Contract: a group delete racing a key create or an enrollment never leaves a dangling reference.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("a group delete racing a key create or an enrollment never leaves a dangling reference")
     default void deleteRacesReferences() throws Exception {

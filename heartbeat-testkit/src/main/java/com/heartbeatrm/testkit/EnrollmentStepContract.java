@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("enrollment step")
 public interface EnrollmentStepContract extends StoreContract {
+    /** Contract: counts one use, creates the agent and remembers the nonce together, with its audit event. */
     @Test
     @DisplayName("counts one use, creates the agent and remembers the nonce together, with its audit event")
     default void enrollCountsAndCreates() {
@@ -55,6 +56,10 @@ public interface EnrollmentStepContract extends StoreContract {
                 && e.event().subject().equals(Subject.of(agent.id())));
     }
 
+    /**
+     * Contract: the judge sees the installer record, the key, its group path, the organization, a known agent key
+     * and the signing keys.
+     */
     @Test
     @DisplayName("the judge sees the installer record, the key, its group path, the organization, a known agent key and the signing keys")
     default void factsAreWhatTheStoreHolds() {
@@ -100,6 +105,7 @@ public interface EnrollmentStepContract extends StoreContract {
                 newNonce(), attempt.nonceExpiresAt(), clock().instant(), Optional.empty())).signingKeyKnown()).isFalse();
     }
 
+    /** Contract: a known agent key gets its agent back without a second use. */
     @Test
     @DisplayName("a known agent key gets its agent back without a second use")
     default void idempotentRetry() {
@@ -113,6 +119,10 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(enroll(key)).isEqualTo(new EnrollmentCommit.DeniedAtCommit(EnrollmentCommit.Reason.KEY_EXHAUSTED));
     }
 
+    /**
+     * Contract: a single-use installer admits one computer; the next is refused at commit, counting nothing; its
+     * retry still works.
+     */
     @Test
     @DisplayName("a single-use installer admits one computer; the next is refused at commit, counting nothing; its retry still works")
     default void singleUseInstaller() {
@@ -156,6 +166,10 @@ public interface EnrollmentStepContract extends StoreContract {
                 clock().instant().plusSeconds(301), clock().instant(), Optional.empty());
     }
 
+    /**
+     * Contract: an admission is refused at commit for a disabled, expired, exhausted, deleted or re-pointed key,
+     * storing nothing.
+     */
     @Test
     @DisplayName("an admission is refused at commit for a disabled, expired, exhausted, deleted or re-pointed key, storing nothing")
     default void commitTimeRefusals() {
@@ -192,6 +206,7 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(store().agents().listByGroup(org.id(), b.id(), PageRequest.first(10)).items()).isEmpty();
     }
 
+    /** Contract: a judge that rejects stores nothing, and is the last word even when called again. */
     @Test
     @DisplayName("a judge that rejects stores nothing, and is the last word even when called again")
     default void rejection() {
@@ -207,6 +222,7 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(store().agents().enrollmentFacts(attempt).nonceSeen()).isFalse();
     }
 
+    /** Contract: a nonce is accepted once: the same attempt again is refused as replayed, its agent created once. */
     @Test
     @DisplayName("a nonce is accepted once: the same attempt again is refused as replayed, its agent created once")
     default void replay() {
@@ -223,6 +239,7 @@ public interface EnrollmentStepContract extends StoreContract {
         assertThat(admin().accessKeys().require(org.id(), org.defaultKey().id()).useCount()).isEqualTo(2);
     }
 
+    /** Contract: an enrollment of an organization that does not exist reads nothing, and its judge must reject. */
     @Test
     @DisplayName("an enrollment of an organization that does not exist reads nothing, and its judge must reject")
     default void unknownOrganization() {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Security settings: stored exactly, inherited with their origin, locks that win, inheritance that follows a move. */
 @DisplayName("security settings")
 public interface GroupSettingsContract extends StoreContract {
+    /** Contract: every setting's override and lock is stored and read back exactly. */
     @Test
     @DisplayName("every setting's override and lock is stored and read back exactly")
     default void settingsPersist() {
@@ -37,6 +38,7 @@ public interface GroupSettingsContract extends StoreContract {
         assertThat(admin().groups().require(org.id(), a.id()).settings()).isEqualTo(s);
     }
 
+    /** Contract: values are inherited, overridden and reported with their origin. */
     @Test
     @DisplayName("values are inherited, overridden and reported with their origin")
     default void inheritance() {
@@ -62,6 +64,7 @@ public interface GroupSettingsContract extends StoreContract {
         assertThat(admin().groups().effectiveSettings(org.id(), site.id()).requireApproval()).isTrue();
     }
 
+    /** Contract: a lock on an ancestor refuses descendant overrides, naming the ancestor, and wins over old ones. */
     @Test
     @DisplayName("a lock on an ancestor refuses descendant overrides, naming the ancestor, and wins over old ones")
     default void locks() {
@@ -87,6 +90,7 @@ public interface GroupSettingsContract extends StoreContract {
         assertThat(admin().groups().effectiveSettings(org.id(), site.id()).allowedPlatforms()).isEqualTo(PlatformSet.of(Platform.MACOS));
     }
 
+    /** Contract: a moved group's effective settings follow its new parent. */
     @Test
     @DisplayName("a moved group's effective settings follow its new parent")
     default void moveChangesInheritance() {

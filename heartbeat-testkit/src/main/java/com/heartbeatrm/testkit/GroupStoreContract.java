@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The group tree: sibling names, unusual names, paths and traversal, moves without cycles, deletes refused while anything depends on a group, optimistic versions. */
 @DisplayName("group tree")
 public interface GroupStoreContract extends StoreContract {
+    /** Contract: names are trimmed and unique among siblings, case-insensitively; other parents may reuse them. */
     @Test
     @DisplayName("names are trimmed and unique among siblings, case-insensitively; other parents may reuse them")
     default void siblingNamesUnique() {
@@ -41,6 +42,7 @@ public interface GroupStoreContract extends StoreContract {
         assertThat(admin().groups().children(org.id(), root)).extracting(Group::name).containsExactly("Customer A", "customer b");
     }
 
+    /** Contract: names with quotes, Unicode and maximal length round-trip exactly. */
     @Test
     @DisplayName("names with quotes, Unicode and maximal length round-trip exactly")
     default void unusualNamesRoundTrip() {
@@ -58,6 +60,7 @@ public interface GroupStoreContract extends StoreContract {
         assertThatThrownBy(() -> admin().groups().create(ALICE, org.id(), root, "   ")).isInstanceOf(InvalidInputException.class);
     }
 
+    /** Contract: looks groups up by path and lists children, subtree and ancestors. */
     @Test
     @DisplayName("looks groups up by path and lists children, subtree and ancestors")
     default void pathsAndTraversal() {
@@ -81,6 +84,7 @@ public interface GroupStoreContract extends StoreContract {
         assertThat(admin().groups().ancestors(org.id(), floor.id())).extracting(Group::id).containsExactly(root, a.id(), s1.id());
     }
 
+    /** Contract: moves a subtree; refuses moving the root, cycles and a name clash in the new parent. */
     @Test
     @DisplayName("moves a subtree; refuses moving the root, cycles and a name clash in the new parent")
     default void moves() {
@@ -103,6 +107,7 @@ public interface GroupStoreContract extends StoreContract {
         assertThat(admin().groups().require(org.id(), s1.id()).parentId()).contains(b.id());
     }
 
+    /** Contract: delete is refused while children, agents or keys depend on the group, naming them. */
     @Test
     @DisplayName("delete is refused while children, agents or keys depend on the group, naming them")
     default void deleteBlockers() {
@@ -131,6 +136,7 @@ public interface GroupStoreContract extends StoreContract {
                 && r.event().subject().equals(Subject.of(empty.id())));
     }
 
+    /** Contract: an edit against a stale version is refused (no lost update). */
     @Test
     @DisplayName("an edit against a stale version is refused (no lost update)")
     default void optimisticVersions() {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Installer records: round trips, lists, revocations, isolation. */
 @DisplayName("installer records")
 public interface InstallerStoreContract extends StoreContract {
+    /** Contract: records round-trip, list per key and per organization, and take revocations and digests. */
     @Test
     @DisplayName("records round-trip, list per key and per organization, and take revocations and digests")
     default void lifecycle() {
@@ -71,6 +72,7 @@ public interface InstallerStoreContract extends StoreContract {
         assertThat(store().installers().find(org.id(), packed.id())).contains(packedRevoked);
     }
 
+    /** Contract: records are isolated per organization and need an existing key. */
     @Test
     @DisplayName("records are isolated per organization and need an existing key")
     default void isolation() {

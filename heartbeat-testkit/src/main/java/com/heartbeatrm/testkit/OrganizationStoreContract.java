@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Organization setup: the organization, its root group and default key in one atomic step; names unique case-insensitively; paging. */
 @DisplayName("organization setup")
 public interface OrganizationStoreContract extends StoreContract {
+    /** Contract: creates the organization, its root group and a default key pointing at the root, audited. */
     @Test
     @DisplayName("creates the organization, its root group and a default key pointing at the root, audited")
     default void setUpCreatesRootAndDefaultKey() {
@@ -42,6 +43,7 @@ public interface OrganizationStoreContract extends StoreContract {
                 .containsExactly(AuditAction.ORGANIZATION_CREATED, AuditAction.GROUP_CREATED, AuditAction.KEY_CREATED);
     }
 
+    /** Contract: finds organizations by name case-insensitively and refuses a duplicate name, storing nothing. */
     @Test
     @DisplayName("finds organizations by name case-insensitively and refuses a duplicate name, storing nothing")
     default void duplicateNameRefused() {
@@ -54,6 +56,7 @@ public interface OrganizationStoreContract extends StoreContract {
         assertThat(auditOf(acme.id())).hasSize(3);
     }
 
+    /** Contract: lists organizations oldest first across pages. */
     @Test
     @DisplayName("lists organizations oldest first across pages")
     default void listsInPages() {

@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("renewal step")
 public interface RenewalStepContract extends StoreContract {
+    /**
+     * Contract: the judge sees the agent, its group path and organization; Renew stores the generation and the
+     * renewal nonce.
+     */
     @Test
     @DisplayName("the judge sees the agent, its group path and organization; Renew stores the generation and the renewal nonce")
     default void renewStoresGenerationAndNonce() {
@@ -56,6 +60,7 @@ public interface RenewalStepContract extends StoreContract {
         assertThat(factsOf(later).nonceSeen()).isTrue();
     }
 
+    /** Contract: Retry records the agent as seen and nothing else; Poll remembers the nonce. */
     @Test
     @DisplayName("Retry records the agent as seen and nothing else; Poll remembers the nonce")
     default void retryAndPoll() {
@@ -77,6 +82,7 @@ public interface RenewalStepContract extends StoreContract {
         assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(2);
     }
 
+    /** Contract: Change stores the status with its audit event and a new version; it is seen at once. */
     @Test
     @DisplayName("Change stores the status with its audit event and a new version; it is seen at once")
     default void changeLocks() {
@@ -95,6 +101,10 @@ public interface RenewalStepContract extends StoreContract {
                 && "copy wiped".equals(r.event().after().get("reason")));
     }
 
+    /**
+     * Contract: a nonce seen before is refused as replayed, storing nothing; a rejection stores nothing; a missing
+     * agent reads as empty.
+     */
     @Test
     @DisplayName("a nonce seen before is refused as replayed, storing nothing; a rejection stores nothing; a missing agent reads as empty")
     default void replayAndRejection() {
@@ -112,6 +122,12 @@ public interface RenewalStepContract extends StoreContract {
         assertThat(gone.groupPath()).isEmpty();
     }
 
+    /**
+     * Contract: renewals racing on one agent are applied one at a time: the generation grows by exactly one per
+     * renewal.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("renewals racing on one agent are applied one at a time: the generation grows by exactly one per renewal")
     default void racingRenewals() throws Exception {
@@ -124,6 +140,7 @@ public interface RenewalStepContract extends StoreContract {
         assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(1 + threads);
     }
 
+    /** Contract: the facts show whether the presented credential's signing key still exists. */
     @Test
     @DisplayName("the facts show whether the presented credential's signing key still exists")
     default void credentialSigningKey() {

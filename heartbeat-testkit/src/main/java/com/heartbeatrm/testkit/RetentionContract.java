@@ -48,6 +48,10 @@ public interface RetentionContract extends StoreContract {
         return auditOf(org.id()).stream().filter(r -> r.event().action() == action).count();
     }
 
+    /**
+     * Contract: lists a group's agents last seen before a time, least recently seen first, across pages; a renewal
+     * moves an agent.
+     */
     @Test
     @DisplayName("lists a group's agents last seen before a time, least recently seen first, across pages; a renewal moves an agent")
     default void listSeenBefore() {
@@ -74,6 +78,10 @@ public interface RetentionContract extends StoreContract {
         assertThat(store().agents().listSeenBefore(newOrg().id(), org.rootGroup().id(), before, PageRequest.first(10)).items()).isEmpty();
     }
 
+    /**
+     * Contract: retire removes or disables an agent once, with its audit record; a second call, a stale version or
+     * a renewal since lose.
+     */
     @Test
     @DisplayName("retire removes or disables an agent once, with its audit record; a second call, a stale version or a renewal since lose")
     default void retireOnce() {
@@ -107,6 +115,11 @@ public interface RetentionContract extends StoreContract {
         assertThat(auditCount(org, AuditAction.AGENT_STATUS_CHANGED)).isEqualTo(1);
     }
 
+    /**
+     * Contract: concurrent retires of one agent: exactly one wins and one audit record is written.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("concurrent retires of one agent: exactly one wins and one audit record is written")
     default void concurrentRetire() throws Exception {
@@ -130,6 +143,10 @@ public interface RetentionContract extends StoreContract {
         assertThat(auditCount(org, AuditAction.AGENT_DELETED)).isEqualTo(agents.size());
     }
 
+    /**
+     * Contract: deletes audit records older than a time in bounded batches, oldest first, one organization at a
+     * time.
+     */
     @Test
     @DisplayName("deletes audit records older than a time in bounded batches, oldest first, one organization at a time")
     default void auditBatches() {
@@ -165,6 +182,7 @@ public interface RetentionContract extends StoreContract {
                 .isInstanceOf(InvalidInputException.class);
     }
 
+    /** Contract: lists and removes installers revoked or expired before a time, once each, with an audit record. */
     @Test
     @DisplayName("lists and removes installers revoked or expired before a time, once each, with an audit record")
     default void retiredInstallers() {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Signing keys: one active key through rotations, retirement, removal, racing rotations. */
 @DisplayName("signing keys")
 public interface SigningKeyStoreContract extends StoreContract {
+    /** Contract: rotation keeps exactly one active key, retires the old one, and refuses a stale expectation. */
     @Test
     @DisplayName("rotation keeps exactly one active key, retires the old one, and refuses a stale expectation")
     default void rotation() {
@@ -40,6 +41,11 @@ public interface SigningKeyStoreContract extends StoreContract {
         assertThat(store().signingKeys().find(k1.keyId())).isEmpty();
     }
 
+    /**
+     * Contract: concurrent rotations from the same active key: exactly one wins.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("concurrent rotations from the same active key: exactly one wins")
     default void concurrentRotation() throws Exception {

@@ -60,31 +60,65 @@ import java.util.concurrent.TimeUnit;
  * {@link HeartbeatStoreConformanceKit} runs all of them. Time comes from a {@link MutableClock}; nothing sleeps.
  */
 public interface StoreContract {
+    /** The actor of every admin change the contracts make. */
     Actor ALICE = Actor.of("alice@example.com");
+    /** The source of random names, fingerprints and nonces; shared and thread-safe. */
     SecureRandom RANDOM = new SecureRandom();
 
-    /** The store under test. */
+    /**
+     * The store under test.
+     *
+     * @return a new, empty store for each test
+     */
     HeartbeatStore store();
 
-    /** The admin API over {@link #store()}, with {@link #clock()}. */
+    /**
+     * The admin API over {@link #store()}, with {@link #clock()}.
+     *
+     * @return the admin API
+     */
     HeartbeatAdmin admin();
 
+    /**
+     * The clock the store and the admin API use; tests move it instead of sleeping.
+     *
+     * @return the clock
+     */
     MutableClock clock();
 
-    /** Threads used by the concurrency contracts; a store with a small connection pool may lower it. */
+    /**
+     * Threads used by the concurrency contracts; a store with a small connection pool may lower it.
+     *
+     * @return the thread count, 32 by default
+     */
     default int concurrency() {
         return 32;
     }
 
-    /** A unique organization name, so stores that cannot be emptied between tests still pass. */
+    /**
+     * A unique organization name, so stores that cannot be emptied between tests still pass.
+     *
+     * @param base the readable part
+     * @return {@code base} and a random suffix
+     */
     default String uniqueName(String base) {
         return base + " " + Long.toHexString(RANDOM.nextLong());
     }
 
+    /**
+     * A newly set-up organization with a unique name, by {@link #ALICE}.
+     *
+     * @return the organization with its root group and default key
+     */
     default NewOrganization newOrg() {
         return admin().organizations().setUp(ALICE, uniqueName("Org"));
     }
 
+    /**
+     * A random agent key fingerprint: SHA-256 of random bytes, 64 lower-case hex characters.
+     *
+     * @return the fingerprint
+     */
     default String randomFingerprint() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
@@ -95,14 +129,22 @@ public interface StoreContract {
         }
     }
 
-    /** A fresh nonce as agents send them: 24 random bytes in base64url. */
+    /**
+     * A fresh nonce as agents send them: 24 random bytes in base64url.
+     *
+     * @return the nonce
+     */
     default String newNonce() {
         byte[] b = new byte[24];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** A signing key id as the server derives them (the stores keep it opaque). */
+    /**
+     * A signing key id as the server derives them (the stores keep it opaque).
+     *
+     * @return {@code hbs_} and 22 base64url characters
+     */
     default String randomSigningKeyId() {
         byte[] kid = new byte[16];
         RANDOM.nextBytes(kid);
@@ -110,29 +152,61 @@ public interface StoreContract {
         return "hbs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(kid);
     }
 
-    /** A group named {@code name} under {@code parent}, created by {@link #ALICE}. */
+    /**
+     * A group named {@code name} under {@code parent}, created by {@link #ALICE}.
+     *
+     * @param org the organization
+     * @param parent the parent group
+     * @param name the group's name
+     * @return the stored group
+     */
     default Group group(NewOrganization org, GroupId parent, String name) {
         return admin().groups().create(ALICE, org.id(), parent, name);
     }
 
-    /** A group named {@code name} under the root. */
+    /**
+     * A group named {@code name} under the root.
+     *
+     * @param org the organization
+     * @param name the group's name
+     * @return the stored group
+     */
     default Group group(NewOrganization org, String name) {
         return group(org, org.rootGroup().id(), name);
     }
 
-    /** A key named "k" that lands agents in {@code group}. */
+    /**
+     * A key named "k" that lands agents in {@code group}.
+     *
+     * @param group the target group
+     * @return the stored key, without limits or restrictions
+     */
     default AccessKey keyFor(Group group) {
         return admin().accessKeys().create(ALICE, group.organizationId(), AccessKeySpec.builder("k", group.id()).build());
     }
 
-    /** An agent as the enrollment pipeline builds it for {@code key}, landing in {@code group}. */
+    /**
+     * An agent as the enrollment pipeline builds it for {@code key}, landing in {@code group}.
+     *
+     * @param key the key that admits it
+     * @param group the group it joins
+     * @param fingerprint its public key fingerprint
+     * @param installer the installer it presented
+     * @return an ACTIVE Linux agent at generation 1, with a one-day credential, not stored
+     */
     default Agent newAgent(AccessKey key, GroupId group, String fingerprint, InstallerId installer) {
         Instant now = clock().instant();
         return new Agent(AgentId.random(), key.organizationId(), group, AgentStatus.ACTIVE, now, key.id(), Optional.of(installer),
                 "host-" + Long.toHexString(RANDOM.nextLong()), Platform.LINUX, fingerprint, now, 1, Optional.of(now), Optional.of(now.plusSeconds(86400)), 0);
     }
 
-    /** An enrollment attempt for {@code key} by the agent key {@code fingerprint}, with a fresh nonce. */
+    /**
+     * An enrollment attempt for {@code key} by the agent key {@code fingerprint}, with a fresh nonce.
+     *
+     * @param key the access key the token names
+     * @param fingerprint the agent key's fingerprint
+     * @return the attempt, at the clock's time, with a random installer and signing key id
+     */
     default EnrollmentAttempt attempt(AccessKey key, String fingerprint) {
         Instant now = clock().instant();
         return new EnrollmentAttempt(key.organizationId(), InstallerId.random(), key.id(), randomSigningKeyId(), fingerprint, newNonce(),
@@ -142,15 +216,31 @@ public interface StoreContract {
     /**
      * Enrolls through the SPI with a judge that admits whatever the store read, as long as the key exists: it
      * leaves every commit-time check (disabled, expired, exhausted, re-pointed, replayed) to the store.
+     *
+     * @param key the access key
+     * @return what the store did
      */
     default EnrollmentCommit enroll(AccessKey key) {
         return enroll(key, randomFingerprint());
     }
 
+    /**
+     * As {@link #enroll(AccessKey)}, by the agent key {@code fingerprint}.
+     *
+     * @param key the access key
+     * @param fingerprint the agent key's fingerprint; a second enrollment with it is a retry
+     * @return what the store did
+     */
     default EnrollmentCommit enroll(AccessKey key, String fingerprint) {
         return enroll(attempt(key, fingerprint));
     }
 
+    /**
+     * As {@link #enroll(AccessKey)}, for a given attempt (to resend one, or to set its nonce).
+     *
+     * @param attempt the attempt
+     * @return what the store did
+     */
     default EnrollmentCommit enroll(EnrollmentAttempt attempt) {
         return store().agents().enroll(attempt, facts -> {
             if (facts.existingAgent().isPresent()) {
@@ -166,27 +256,55 @@ public interface StoreContract {
         });
     }
 
-    /** An enrolled agent of the organization's default key. */
+    /**
+     * An enrolled agent of the organization's default key.
+     *
+     * @param org the organization
+     * @return the stored agent
+     */
     default Agent enrolledAgent(NewOrganization org) {
         return enrolledAgent(org.defaultKey());
     }
 
-    /** An agent enrolled with {@code key}, which must admit it. */
+    /**
+     * An agent enrolled with {@code key}, which must admit it.
+     *
+     * @param key the access key
+     * @return the stored agent
+     */
     default Agent enrolledAgent(AccessKey key) {
         return ((EnrollmentCommit.Enrolled) enroll(key)).agent();
     }
 
-    /** A renewal attempt by {@code agent}, with a fresh nonce. */
+    /**
+     * A renewal attempt by {@code agent}, with a fresh nonce.
+     *
+     * @param agent the agent
+     * @return the attempt, at the clock's time, presenting no credential
+     */
     default RenewalAttempt renewal(Agent agent) {
         Instant now = clock().instant();
         return new RenewalAttempt(agent.organizationId(), agent.id(), agent.publicKeyFingerprint(), Optional.empty(), newNonce(),
                 now.plusSeconds(301), now, Optional.empty());
     }
 
+    /**
+     * Renews through the SPI.
+     *
+     * @param attempt the attempt
+     * @param judge decides from what the store read
+     * @return what the store did
+     */
     default RenewalCommit renew(RenewalAttempt attempt, RenewalJudge judge) {
         return store().agents().renew(attempt, judge);
     }
 
+    /**
+     * Every audit record of the organization, oldest first, read page by page through the admin API.
+     *
+     * @param org the organization
+     * @return all its records
+     */
     default List<AuditRecord> auditOf(OrganizationId org) {
         List<AuditRecord> all = new ArrayList<>();
         AuditQuery q = AuditQuery.all(org);
@@ -199,17 +317,34 @@ public interface StoreContract {
         return all;
     }
 
+    /**
+     * An installer record for {@code key}: a bare token issued now by {@link #ALICE}, expiring in a day.
+     *
+     * @param key the access key
+     * @return the record, not stored
+     */
     default InstallerRecord newInstaller(AccessKey key) {
         return new InstallerRecord(InstallerId.random(), key.organizationId(), key.id(), "hbs_" + "A".repeat(22),
                 clock().instant(), ALICE, Optional.of(clock().instant().plus(Duration.ofDays(1))), Optional.of(Platform.WINDOWS),
                 "token", Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0, 0);
     }
 
+    /**
+     * An audit event about installer {@code r}, by {@link #ALICE} now.
+     *
+     * @param r the installer
+     * @param action what happened
+     * @return the event
+     */
     default AuditEvent installerAudit(InstallerRecord r, AuditAction action) {
         return AuditEvent.of(clock().instant(), r.organizationId(), ALICE, action, Subject.of(r.id()), Map.of(), Map.of());
     }
 
-    /** A stored signing key with a random (not necessarily valid) public key: stores keep it opaque. */
+    /**
+     * A stored signing key with a random (not necessarily valid) public key: stores keep it opaque.
+     *
+     * @return an ACTIVE key, not stored
+     */
     default StoredSigningKey newSigningKey() {
         byte[] pub = new byte[32];
         RANDOM.nextBytes(pub);
@@ -218,7 +353,15 @@ public interface StoreContract {
                 Optional.empty());
     }
 
-    /** Runs {@code task} on {@code threads} threads released at once; returns every result (or fails after 2 min). */
+    /**
+     * Runs {@code task} on {@code threads} threads released at once; returns every result (or fails after 2 min).
+     *
+     * @param <T> the task's result type
+     * @param threads how many threads run the task, each once
+     * @param task the task
+     * @return the results, one per thread
+     * @throws Exception when a task fails or does not finish within 2 minutes
+     */
     default <T> List<T> runConcurrently(int threads, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {

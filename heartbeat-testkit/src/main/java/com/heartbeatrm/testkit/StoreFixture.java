@@ -19,10 +19,19 @@ public abstract class StoreFixture implements StoreContract {
     protected StoreFixture() {
     }
 
-    /** A new store with no data in it. Called before every test. */
+    /**
+     * A new store with no data in it. Called before every test.
+     *
+     * @return the store under test
+     */
     protected abstract HeartbeatStore newStore();
 
-    /** Releases what {@link #newStore()} acquired (pools, schemas). Called after every test; the default does nothing. */
+    /**
+     * Releases what {@link #newStore()} acquired (pools, schemas). Called after every test; the default does nothing.
+     *
+     * @param closing the store {@link #newStore()} returned for this test
+     * @throws Exception when releasing fails; the test then fails
+     */
     protected void closeStore(HeartbeatStore closing) throws Exception {
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 /** Tenant isolation: an object of another organization reads like a missing one and cannot be referenced, through the admin API or the SPI. */
 @DisplayName("tenant isolation")
 public interface TenantIsolationContract extends StoreContract {
+    /** Contract: a group, key, agent or audit record of one organization is invisible to another. */
     @Test
     @DisplayName("a group, key, agent or audit record of one organization is invisible to another")
     default void objectsOfOtherOrganizationsAreInvisible() {
@@ -50,6 +51,7 @@ public interface TenantIsolationContract extends StoreContract {
         assertThat(auditOf(b.id())).noneMatch(r -> r.event().subject().id().equals(customer.id().value()));
     }
 
+    /** Contract: nothing can reference across organizations. */
     @Test
     @DisplayName("nothing can reference across organizations")
     default void crossOrganizationReferencesRefused() {

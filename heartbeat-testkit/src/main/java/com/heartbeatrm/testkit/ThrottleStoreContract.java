@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 /** Throttling: windows, blocks, newly blocked, listing by prefix, lifting, concurrent failures. */
 @DisplayName("throttling")
 public interface ThrottleStoreContract extends StoreContract {
+    /**
+     * Contract: failures within a window block the bucket for the back-off period; the failure that blocks says
+     * so.
+     */
     @Test
     @DisplayName("failures within a window block the bucket for the back-off period; the failure that blocks says so")
     default void throttling() {
@@ -45,6 +49,7 @@ public interface ThrottleStoreContract extends StoreContract {
         assertThat(throttles.recordFailure(other, t.plus(window).plusSeconds(5), window, 3, backoff).blockedUntil()).isEmpty();
     }
 
+    /** Contract: a lift and its audit event are one step: both commit, or neither does. */
     @Test
     @DisplayName("a lift and its audit event are one step: both commit, or neither does")
     default void liftWithItsAuditEvent() {
@@ -68,6 +73,10 @@ public interface ThrottleStoreContract extends StoreContract {
         });
     }
 
+    /**
+     * Contract: purge forgets the buckets that hold nothing (no block in force, no failure in the window) and
+     * keeps the rest.
+     */
     @Test
     @DisplayName("purge forgets the buckets that hold nothing (no block in force, no failure in the window) and keeps the rest")
     default void purge() {
@@ -85,6 +94,7 @@ public interface ThrottleStoreContract extends StoreContract {
         assertThat(throttles.clear(prefix)).as("the blocked and the recent bucket are kept").isEqualTo(2);
     }
 
+    /** Contract: blocked buckets are listed by name prefix and lifted by prefix, leaving others alone. */
     @Test
     @DisplayName("blocked buckets are listed by name prefix and lifted by prefix, leaving others alone")
     default void listAndLift() {
@@ -106,6 +116,11 @@ public interface ThrottleStoreContract extends StoreContract {
         assertThat(throttles.clear(key + "@")).isZero();
     }
 
+    /**
+     * Contract: concurrent failures are all counted, and exactly one of them blocks.
+     *
+     * @throws Exception when a racing thread fails or does not finish within two minutes
+     */
     @Test
     @DisplayName("concurrent failures are all counted, and exactly one of them blocks")
     default void throttleRace() throws Exception {

@@ -12,7 +12,12 @@ import java.util.Objects;
  * @param <R> the judge's own result type
  */
 public record Committed<C, R>(C commit, R judged) {
-    /** Checks that both parts are present. */
+    /**
+     * Checks that both parts are present.
+     *
+     * @param commit what the store did
+     * @param judged what the judge returned
+     */
     public Committed {
         Objects.requireNonNull(commit, "commit");
         Objects.requireNonNull(judged, "judged");

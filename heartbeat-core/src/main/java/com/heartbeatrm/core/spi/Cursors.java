@@ -12,15 +12,35 @@ public final class Cursors {
     private Cursors() {
     }
 
-    /** A position after the item created at {@code at} with {@code id}. */
+    /**
+     * A position after the item created at {@code at} with {@code id}.
+     *
+     * @param at the item's creation time
+     * @param id the item's id
+     */
     public record Position(Instant at, String id) {
+        /** List order: by instant, then by id. */
         public static final Comparator<Position> ORDER = Comparator.comparing(Position::at).thenComparing(Position::id);
     }
 
+    /**
+     * The cursor for the position after an item of a list ordered by (instant, id).
+     *
+     * @param at the item's creation time
+     * @param id the item's id, 1 to 64 base64url characters
+     * @return the cursor text, {@code seconds.nanos.id}
+     */
     public static String of(Instant at, String id) {
         return at.getEpochSecond() + "." + at.getNano() + "." + id;
     }
 
+    /**
+     * Reads a cursor written by {@link #of}.
+     *
+     * @param cursor the cursor text from a {@link com.heartbeatrm.core.PageRequest}
+     * @return the position
+     * @throws InvalidInputException when the cursor is malformed
+     */
     public static Position parse(String cursor) {
         String[] parts = cursor.split("\\.", 3);
         try {
@@ -36,10 +56,23 @@ public final class Cursors {
         throw new InvalidInputException("cursor", "malformed page cursor");
     }
 
+    /**
+     * The cursor for the position after a sequence number, for lists ordered by sequence.
+     *
+     * @param sequence the last sequence number listed
+     * @return the cursor text
+     */
     public static String ofSequence(long sequence) {
         return Long.toString(sequence);
     }
 
+    /**
+     * Reads a cursor written by {@link #ofSequence}.
+     *
+     * @param cursor the cursor text
+     * @return the sequence number, not negative
+     * @throws InvalidInputException when the cursor is not a non-negative number
+     */
     public static long parseSequence(String cursor) {
         try {
             long s = Long.parseLong(cursor);

@@ -21,11 +21,24 @@ import java.util.Optional;
  * @param groupPath        the key's group and its ancestors, root first (empty when the key does not exist)
  * @param existingAgent    the organization's agent with the same public key, if one exists (a retry)
  * @param blockedUntil     the end of the attempt's throttle bucket's block, if it is blocked now
- * @param activeSigningKeyId the id of the active issuer key now (a node caches the key and checks it against this)
  * @param nonceSeen        whether the nonce is already remembered (a replay)
+ * @param activeSigningKeyId the id of the active issuer key now (a node caches the key and checks it against this)
  */
 public record EnrollmentFacts(Optional<Organization> organization, Optional<InstallerRecord> installer, boolean signingKeyKnown, Optional<AccessKey> key,
         List<Group> groupPath, Optional<Agent> existingAgent, Optional<Instant> blockedUntil, boolean nonceSeen, Optional<String> activeSigningKeyId) {
+    /**
+     * Copies the group path and checks that nothing is null.
+     *
+     * @param organization     the organization, if it exists
+     * @param installer        the installer record the token names, if the organization has it
+     * @param signingKeyKnown  whether the token's issuer key still exists (active or retired)
+     * @param key              the access key the token names, if it exists
+     * @param groupPath        the key's group and its ancestors, root first (empty when the key does not exist)
+     * @param existingAgent    the organization's agent with the same public key, if one exists (a retry)
+     * @param blockedUntil     the end of the attempt's throttle bucket's block, if it is blocked now
+     * @param nonceSeen        whether the nonce is already remembered (a replay)
+     * @param activeSigningKeyId the id of the active issuer key now (a node caches the key and checks it against this)
+     */
     public EnrollmentFacts {
         Objects.requireNonNull(organization, "organization");
         Objects.requireNonNull(installer, "installer");

@@ -7,5 +7,11 @@ package com.heartbeatrm.core.spi;
  */
 @FunctionalInterface
 public interface EnrollmentJudge {
+    /**
+     * Decides one enrollment.
+     *
+     * @param facts what the store read in the enrollment's transaction
+     * @return the verdict the store applies
+     */
     EnrollmentVerdict judge(EnrollmentFacts facts);
 }

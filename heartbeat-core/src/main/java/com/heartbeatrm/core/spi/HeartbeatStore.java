@@ -8,19 +8,59 @@ package com.heartbeatrm.core.spi;
  * the store inside the enrollment and renewal steps ({@link AgentStore#enroll}, {@link AgentStore#renew}).
  */
 public interface HeartbeatStore {
+    /**
+     * Organizations, each set up atomically with its root group and default key.
+     *
+     * @return the organization repository
+     */
     OrganizationStore organizations();
 
+    /**
+     * The group trees.
+     *
+     * @return the group repository
+     */
     GroupStore groups();
 
+    /**
+     * Access keys.
+     *
+     * @return the access key repository
+     */
     AccessKeyStore accessKeys();
 
+    /**
+     * Agents, with the atomic enrollment and renewal steps.
+     *
+     * @return the agent repository
+     */
     AgentStore agents();
 
+    /**
+     * The audit log.
+     *
+     * @return the audit repository
+     */
     AuditStore audit();
 
+    /**
+     * Records of issued installers.
+     *
+     * @return the installer repository
+     */
     InstallerStore installers();
 
+    /**
+     * Issuer signing keys, shared by the whole deployment.
+     *
+     * @return the signing key repository
+     */
     SigningKeyStore signingKeys();
 
+    /**
+     * Failure counters and blocks, shared by every server node.
+     *
+     * @return the throttle repository
+     */
     ThrottleStore throttles();
 }

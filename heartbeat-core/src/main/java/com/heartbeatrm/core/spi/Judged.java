@@ -9,6 +9,10 @@ package com.heartbeatrm.core.spi;
  * @param <V> the verdict type, {@link EnrollmentVerdict} or {@link RenewalVerdict}
  */
 public interface Judged<V> {
-    /** The verdict the store acts on. */
+    /**
+     * The verdict the store acts on.
+     *
+     * @return the verdict
+     */
     V verdict();
 }

@@ -6,8 +6,17 @@ import java.util.Objects;
 /** What {@link AgentStore#renew} did. */
 public sealed interface RenewalCommit permits RenewalCommit.Applied, RenewalCommit.Denied, RenewalCommit.Replayed {
 
-    /** The verdict was stored; {@code agent} is the agent afterwards. */
+    /**
+     * The verdict was stored; {@code agent} is the agent afterwards.
+     *
+     * @param agent the stored agent
+     */
     record Applied(Agent agent) implements RenewalCommit {
+        /**
+         * Checks the agent is present.
+         *
+         * @param agent the stored agent
+         */
         public Applied {
             Objects.requireNonNull(agent, "agent");
         }

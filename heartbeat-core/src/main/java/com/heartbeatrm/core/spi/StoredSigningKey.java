@@ -11,11 +11,15 @@ import java.util.regex.Pattern;
  * ciphertext under the host's key-encryption key, or, for a key on a PKCS#11 token, only the key's label there.
  * Neither is secret in this form.
  *
+ * @param keyId the key id, {@code hbs_} and 22 base64url characters
  * @param publicKey           the raw public key, base64url: 32 bytes (Ed25519) or a 65-byte uncompressed P-256 point
  * @param wrappedPrivateKey   the private key encrypted by the key-encryption key, base64url; for a key on a token,
  *                            the key's label on the token
  * @param keyEncryptionKeyId  which key-encryption key wrapped it (for KEK rotation); for a key on a token, the
  *                            token reference ({@code pkcs11-token})
+ * @param status whether it signs or only verifies
+ * @param createdAt when it was created
+ * @param retiredAt when it was retired; present exactly when {@code status} is RETIRED
  */
 public record StoredSigningKey(String keyId, String publicKey, String wrappedPrivateKey, String keyEncryptionKeyId,
         Status status, Instant createdAt, Optional<Instant> retiredAt) {
@@ -25,10 +29,24 @@ public record StoredSigningKey(String keyId, String publicKey, String wrappedPri
 
     /** Exactly one key is ACTIVE (signs); RETIRED keys still verify until removed. */
     public enum Status {
+        /** The key that signs new tokens and credentials. */
         ACTIVE,
+        /** Replaced by a newer key: verifies what it signed until removed. */
         RETIRED
     }
 
+    /**
+     * Validates every component's shape.
+     *
+     * @param keyId the key id, {@code hbs_} and 22 base64url characters
+     * @param publicKey           the raw Ed25519 public key, base64url
+     * @param wrappedPrivateKey   the private key encrypted by the key-encryption key, base64url
+     * @param keyEncryptionKeyId  which key-encryption key wrapped it (for KEK rotation)
+     * @param status whether it signs or only verifies
+     * @param createdAt when it was created
+     * @param retiredAt when it was retired; present exactly when {@code status} is RETIRED
+     * @throws InvalidInputException when a component is malformed or {@code retiredAt} does not match the status
+     */
     public StoredSigningKey {
         if (keyId == null || !KID.matcher(keyId).matches()) {
             throw new InvalidInputException("keyId", "malformed signing key id");
@@ -50,6 +68,12 @@ public record StoredSigningKey(String keyId, String publicKey, String wrappedPri
         }
     }
 
+    /**
+     * The key retired at {@code at}.
+     *
+     * @param at the retirement time
+     * @return a RETIRED copy
+     */
     public StoredSigningKey retired(Instant at) {
         return new StoredSigningKey(keyId, publicKey, wrappedPrivateKey, keyEncryptionKeyId, Status.RETIRED, createdAt, Optional.of(at));
     }

@@ -12,6 +12,11 @@ import org.springframework.boot.health.contributor.Health;
 public final class HeartbeatHealthIndicator extends AbstractHealthIndicator {
     private final HeartbeatServer server;
 
+    /**
+     * An indicator for {@code server}; each health request asks the store and the signing keys anew.
+     *
+     * @param server the server whose store and signing keys are checked
+     */
     public HeartbeatHealthIndicator(HeartbeatServer server) {
         super(HealthCheck.FAILED);
         this.server = server;

@@ -49,78 +49,179 @@ public class HeartbeatProperties {
     private final Store store = new Store();
     private final Retention retention = new Retention();
 
+    /**
+     * The name of this deployment in every token and credential: the same on every node and in the CLI that issues
+     * installers for the same database.
+     *
+     * @return the issuer name, {@code heartbeatrm-reference} by default
+     */
     public String getIssuer() {
         return issuer;
     }
 
+    /**
+     * Sets {@code heartbeat.issuer}.
+     *
+     * @param issuer the deployment's name, the same on every node
+     */
     public void setIssuer(String issuer) {
         this.issuer = issuer;
     }
 
+    /**
+     * The key-encryption key that wraps the signing keys in the store: 32 bytes, base64. Typically from the
+     * environment (HEARTBEAT_KEY_ENCRYPTION_KEY). Ignored when a KeyEncryptionKey bean exists. A secret: never logged,
+     * left out of {@link #toString()}.
+     *
+     * @return the key in base64, or null when not set
+     */
     public @Nullable String getKeyEncryptionKey() {
         return keyEncryptionKey;
     }
 
+    /**
+     * Sets {@code heartbeat.key-encryption-key}.
+     *
+     * @param keyEncryptionKey 32 bytes in base64, or null
+     */
     public void setKeyEncryptionKey(@Nullable String keyEncryptionKey) {
         this.keyEncryptionKey = keyEncryptionKey;
     }
 
+    /**
+     * A file holding the 32-byte key-encryption key (the reference CLI's DATA/kek.bin). Used when key-encryption-key is
+     * not set.
+     *
+     * @return the file, or null when not set
+     */
     public @Nullable Path getKeyEncryptionKeyFile() {
         return keyEncryptionKeyFile;
     }
 
+    /**
+     * Sets {@code heartbeat.key-encryption-key-file}.
+     *
+     * @param keyEncryptionKeyFile the file, or null
+     */
     public void setKeyEncryptionKeyFile(@Nullable Path keyEncryptionKeyFile) {
         this.keyEncryptionKeyFile = keyEncryptionKeyFile;
     }
 
+    /**
+     * The id under which the key-encryption key wraps keys; the reference CLI uses "reference-kek".
+     *
+     * @return the key-encryption key's id
+     */
     public String getKeyEncryptionKeyId() {
         return keyEncryptionKeyId;
     }
 
+    /**
+     * Sets {@code heartbeat.key-encryption-key-id}.
+     *
+     * @param keyEncryptionKeyId the id, the same on every node sharing the store
+     */
     public void setKeyEncryptionKeyId(String keyEncryptionKeyId) {
         this.keyEncryptionKeyId = keyEncryptionKeyId;
     }
 
+    /**
+     * The enrollment service's base URLs that new installers name (each ending in "/", for example
+     * https://rmm.example.com/v1/); empty when this application only serves enrollment and never issues installers.
+     *
+     * @return the URLs, a mutable list that binding fills
+     */
     public List<URI> getEndpoints() {
         return endpoints;
     }
 
+    /**
+     * Sets {@code heartbeat.endpoints}.
+     *
+     * @param endpoints the base URLs, each ending in "/"
+     */
     public void setEndpoints(List<URI> endpoints) {
         this.endpoints = endpoints;
     }
 
+    /**
+     * The SPKI SHA-256 pins (base64url) of this server's TLS keys, named in new installers.
+     *
+     * @return the pins, a mutable list that binding fills; empty to derive them from {@link #getTlsBundle()}
+     */
     public List<String> getTlsPins() {
         return tlsPins;
     }
 
+    /**
+     * Sets {@code heartbeat.tls-pins}.
+     *
+     * @param tlsPins SPKI SHA-256 pins in base64url
+     */
     public void setTlsPins(List<String> tlsPins) {
         this.tlsPins = tlsPins;
     }
 
+    /**
+     * When tls-pins is empty: the SSL bundle whose key's certificate new installers pin. Defaults to server.ssl.bundle;
+     * without one, the certificate of server.ssl.certificate; without either, installers pin no TLS key.
+     *
+     * @return the bundle name, or null when not set
+     */
     public @Nullable String getTlsBundle() {
         return tlsBundle;
     }
 
+    /**
+     * Sets {@code heartbeat.tls-bundle}.
+     *
+     * @param tlsBundle the name of a Spring Boot SSL bundle, or null
+     */
     public void setTlsBundle(@Nullable String tlsBundle) {
         this.tlsBundle = tlsBundle;
     }
 
+    /**
+     * The enrollment endpoints ({@code heartbeat.enrollment.*}): served at /v1 by default.
+     *
+     * @return the enrollment endpoint's settings
+     */
     public Enrollment getEnrollment() {
         return enrollment;
     }
 
+    /**
+     * The admin JSON API ({@code heartbeat.admin-api.*}): not served by default.
+     *
+     * @return the admin API's settings
+     */
     public AdminApi getAdminApi() {
         return adminApi;
     }
 
+    /**
+     * The store ({@code heartbeat.store.*}): the JDBC store by default.
+     *
+     * @return the store's settings
+     */
     public Store getStore() {
         return store;
     }
 
+    /**
+     * The issuer key set ({@code heartbeat.issuer-keys.*}): not served by default.
+     *
+     * @return the issuer key set endpoint's settings
+     */
     public IssuerKeys getIssuerKeys() {
         return issuerKeys;
     }
 
+    /**
+     * The retention sweeper ({@code heartbeat.retention.*}): on by default.
+     *
+     * @return the sweeper's settings
+     */
     public Retention getRetention() {
         return retention;
     }
@@ -153,34 +254,74 @@ public class HeartbeatProperties {
         /** The pause between two sweeps. */
         private java.time.Duration sweepInterval = java.time.Duration.ofMinutes(15);
 
+        /**
+         * Whether to sweep in the background.
+         *
+         * @return true by default
+         */
         public boolean isEnabled() {
             return enabled;
         }
 
+        /**
+         * Sets {@code heartbeat.retention.enabled}.
+         *
+         * @param enabled false to sweep nothing in the background
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /**
+         * Delete audit records older than this; 0 keeps them forever.
+         *
+         * @return the retention, 400 days by default
+         */
         public java.time.Duration getAuditRetention() {
             return auditRetention;
         }
 
+        /**
+         * Sets {@code heartbeat.retention.audit-retention}.
+         *
+         * @param auditRetention the age past which audit records are deleted; 0 keeps them
+         */
         public void setAuditRetention(java.time.Duration auditRetention) {
             this.auditRetention = auditRetention;
         }
 
+        /**
+         * Delete records of installers revoked or expired longer ago than this; 0 keeps them forever.
+         *
+         * @return the grace period, 90 days by default
+         */
         public java.time.Duration getInstallerGrace() {
             return installerGrace;
         }
 
+        /**
+         * Sets {@code heartbeat.retention.installer-grace}.
+         *
+         * @param installerGrace the grace period; 0 keeps the records
+         */
         public void setInstallerGrace(java.time.Duration installerGrace) {
             this.installerGrace = installerGrace;
         }
 
+        /**
+         * The pause between two sweeps.
+         *
+         * @return the interval, 15 minutes by default
+         */
         public java.time.Duration getSweepInterval() {
             return sweepInterval;
         }
 
+        /**
+         * Sets {@code heartbeat.retention.sweep-interval}.
+         *
+         * @param sweepInterval the pause between two sweeps
+         */
         public void setSweepInterval(java.time.Duration sweepInterval) {
             this.sweepInterval = sweepInterval;
         }
@@ -224,22 +365,38 @@ public class HeartbeatProperties {
             this.path = path;
         }
 
-        /** Whether the endpoint is served. */
+        /**
+         * Whether the endpoint is served.
+         *
+         * @return true when it is served
+         */
         public boolean isEnabled() {
             return enabled;
         }
 
-        /** Serves the endpoint or not. */
+        /**
+         * Serves the endpoint or not.
+         *
+         * @param enabled whether to serve it
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
-        /** Where the endpoint is mounted. */
+        /**
+         * Where the endpoint is mounted.
+         *
+         * @return the path below the application's context path
+         */
         public String getPath() {
             return path;
         }
 
-        /** Mounts the endpoint at {@code path}. */
+        /**
+         * Mounts the endpoint at {@code path}.
+         *
+         * @param path the path; a missing leading "/" is added, a trailing one dropped
+         */
         public void setPath(String path) {
             this.path = path;
         }
@@ -273,19 +430,43 @@ public class HeartbeatProperties {
          */
         private Authorization authorization = Authorization.ALLOW_ALL;
 
+        /**
+         * Who may do what in which organization: allow-all (every authenticated admin acts on every organization) or
+         * authorities (Spring Security authorities HEARTBEAT_ADMIN, HEARTBEAT_ORG_{id} and HEARTBEAT_ORG_{id}_READ).
+         * Ignored when an AdminAuthorizer bean exists.
+         *
+         * @return the mode, {@link Authorization#ALLOW_ALL} by default
+         */
         public Authorization getAuthorization() {
             return authorization;
         }
 
+        /**
+         * Sets {@code heartbeat.admin-api.authorization}.
+         *
+         * @param authorization the mode
+         */
         public void setAuthorization(Authorization authorization) {
             this.authorization = authorization;
         }
 
 
+        /**
+         * The bearer token the admin API requires when Spring Security is not on the class path (at least 128 bits);
+         * with Spring Security, the host's own security authenticates, and the principal's name is the audit actor.
+         * A secret: left out of {@link #toString()}.
+         *
+         * @return the token, or null when not set
+         */
         public @Nullable String getToken() {
             return token;
         }
 
+        /**
+         * Sets {@code heartbeat.admin-api.token}.
+         *
+         * @param token the bearer token, at least 128 bits, or null
+         */
         public void setToken(@Nullable String token) {
             this.token = token;
         }
@@ -344,34 +525,77 @@ public class HeartbeatProperties {
          */
         private boolean migrate = true;
 
+        /**
+         * Which store: jdbc (on the application's DataSource; startup fails when there is none) or memory (nothing
+         * survives a restart; only for tests and demos).
+         *
+         * @return the store type, {@link StoreType#JDBC} by default
+         */
         public StoreType getType() {
             return type;
         }
 
+        /**
+         * Sets {@code heartbeat.store.type}.
+         *
+         * @param type the store type
+         */
         public void setType(StoreType type) {
             this.type = type;
         }
 
+        /**
+         * The prefix of every table of ours.
+         *
+         * @return the prefix, {@code hb_} by default
+         */
         public String getTablePrefix() {
             return tablePrefix;
         }
 
+        /**
+         * Sets {@code heartbeat.store.table-prefix}.
+         *
+         * @param tablePrefix the prefix of every table
+         */
         public void setTablePrefix(String tablePrefix) {
             this.tablePrefix = tablePrefix;
         }
 
+        /**
+         * The schema our tables live in; the connection's current schema when empty.
+         *
+         * @return the schema, or null for the connection's current one
+         */
         public @Nullable String getSchema() {
             return schema;
         }
 
+        /**
+         * Sets {@code heartbeat.store.schema}.
+         *
+         * @param schema the schema, or null
+         */
         public void setSchema(@Nullable String schema) {
             this.schema = schema;
         }
 
+        /**
+         * Whether to apply our schema with Flyway at startup (history table {prefix}schema_history), as one of Spring
+         * Boot's database initializers: after the application's own Flyway and Liquibase, before anything reads our
+         * tables. Off when the application's Flyway runs our scripts.
+         *
+         * @return true by default
+         */
         public boolean isMigrate() {
             return migrate;
         }
 
+        /**
+         * Sets {@code heartbeat.store.migrate}.
+         *
+         * @param migrate false when the application's Flyway runs our scripts
+         */
         public void setMigrate(boolean migrate) {
             this.migrate = migrate;
         }

@@ -21,26 +21,48 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 public final class HeartbeatRequestMatchers {
     private final HeartbeatProperties properties;
 
+    /**
+     * Matchers for the paths these properties configure, read when each matcher is built.
+     *
+     * @param properties the bound {@code heartbeat.*} properties
+     */
     public HeartbeatRequestMatchers(HeartbeatProperties properties) {
         this.properties = properties;
     }
 
-    /** {@code POST {heartbeat.enrollment.path}/enroll} and {@code /renew}: everything under the enrollment path. */
+    /**
+     * {@code POST {heartbeat.enrollment.path}/enroll} and {@code /renew}: everything under the enrollment path.
+     *
+     * @return a matcher of every path under the enrollment path
+     */
     public RequestMatcher enrollment() {
         return under(properties.getEnrollment().getPath());
     }
 
-    /** Everything under {@code heartbeat.admin-api.path}. */
+    /**
+     * Everything under {@code heartbeat.admin-api.path}.
+     *
+     * @return a matcher for the admin API; keep it behind the application's authentication
+     */
     public RequestMatcher adminApi() {
         return under(properties.getAdminApi().getPath());
     }
 
-    /** The issuer key set at {@code heartbeat.issuer-keys.path}. */
+    /**
+     * The issuer key set at {@code heartbeat.issuer-keys.path}.
+     *
+     * @return a matcher of that one path
+     */
     public RequestMatcher issuerKeys() {
         return PathPatternRequestMatcher.withDefaults().matcher(HeartbeatProperties.normalized(properties.getIssuerKeys().getPath()));
     }
 
-    /** What agents and their builds reach without a login or CSRF token: the enrollment endpoints, and the issuer key set when served. */
+    /**
+     * What agents and their builds reach without a login or CSRF token: the enrollment endpoints, and the issuer key
+     * set when served.
+     *
+     * @return the enrollment matcher, or-ed with the issuer key set's when {@code heartbeat.issuer-keys.enabled}
+     */
     public RequestMatcher agentEndpoints() {
         List<RequestMatcher> m = new ArrayList<>(List.of(enrollment()));
         if (properties.getIssuerKeys().isEnabled()) {

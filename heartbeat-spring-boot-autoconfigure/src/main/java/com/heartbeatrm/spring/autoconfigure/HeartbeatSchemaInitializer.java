@@ -14,6 +14,12 @@ public final class HeartbeatSchemaInitializer implements InitializingBean {
     private final DataSource dataSource;
     private final HeartbeatProperties.Store properties;
 
+    /**
+     * An initializer that migrates when Spring initializes the bean.
+     *
+     * @param dataSource the application's DataSource
+     * @param properties the table prefix and schema to migrate
+     */
     public HeartbeatSchemaInitializer(DataSource dataSource, HeartbeatProperties.Store properties) {
         this.dataSource = dataSource;
         this.properties = properties;

@@ -8,5 +8,10 @@ import com.heartbeatrm.enrollment.HeartbeatServer;
  */
 @FunctionalInterface
 public interface HeartbeatServerCustomizer {
+    /**
+     * Changes the builder before the server is built; called once, on the thread that creates the server bean.
+     *
+     * @param builder the server's builder, already holding what the properties configure
+     */
     void customize(HeartbeatServer.Builder builder);
 }

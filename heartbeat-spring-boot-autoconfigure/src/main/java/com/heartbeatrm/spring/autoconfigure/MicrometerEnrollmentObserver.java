@@ -20,11 +20,20 @@ import java.util.function.Supplier;
 public final class MicrometerEnrollmentObserver implements EnrollmentObserver {
     private final Supplier<MeterRegistry> registry;
 
+    /**
+     * Meters into {@code registry}.
+     *
+     * @param registry where the timers and counters are registered
+     */
     public MicrometerEnrollmentObserver(MeterRegistry registry) {
         this(() -> registry);
     }
 
-    /** Meters into the registry {@code registry} supplies when a request is observed (nothing when it supplies null). */
+    /**
+     * Meters into the registry {@code registry} supplies when a request is observed (nothing when it supplies null).
+     *
+     * @param registry supplies the registry at each observation, or null to skip it
+     */
     public MicrometerEnrollmentObserver(Supplier<MeterRegistry> registry) {
         this.registry = registry;
     }

@@ -9,6 +9,11 @@ import org.springframework.boot.actuate.health.Health;
 public final class HeartbeatBoot3HealthIndicator extends AbstractHealthIndicator {
     private final HeartbeatServer server;
 
+    /**
+     * An indicator for {@code server}; each health request asks the store and the signing keys anew.
+     *
+     * @param server the server whose store and signing keys are checked
+     */
     public HeartbeatBoot3HealthIndicator(HeartbeatServer server) {
         super(HealthCheck.FAILED);
         this.server = server;
