@@ -101,12 +101,18 @@ final class JdbcAgents implements AgentStore {
     // ------------------------------------------------------------------------------------------- enrollment
 
     /** One row of {@link FactQueries#ENROLLMENT}, as read; the group path is looked up after its result set closed. */
-    private record FactRow(Organization organization, InstallerRecord installer, AccessKey key, Group keyGroup, String groupPath, Agent existing,
-            boolean signingKnown, String active, Long blocked, Long nonce) {
+    private record FactRow(@Nullable Organization organization, @Nullable InstallerRecord installer, @Nullable AccessKey key,
+            @Nullable Group keyGroup, @Nullable String groupPath, @Nullable Agent existing, boolean signingKnown, @Nullable String active,
+            @Nullable Long blocked, @Nullable Long nonce) {
         static FactRow of(ResultSet rs) throws SQLException {
             return new FactRow(Rows.organization(rs, "o_"), Rows.installer(rs, "i_"), Rows.accessKey(rs, "k_"), Rows.group(rs, "g_"),
                     rs.getString("g_path"), Rows.agent(rs, "a_"), rs.getLong("sk_known") > 0, rs.getString("sk_active"),
                     Sql.longOrNull(rs, "th_blocked"), Sql.longOrNull(rs, "n_expires"));
+        }
+
+        /** The key group's materialized path: the same row as the group, present whenever the group is. */
+        String pathOfKeyGroup() {
+            return java.util.Objects.requireNonNull(groupPath, "g_path of a found group");
         }
 
         EnrollmentFacts facts(List<Group> path, Instant now) {
@@ -128,7 +134,8 @@ final class JdbcAgents implements AgentStore {
             rs.next();
             row = FactRow.of(rs);
         }
-        List<Group> path = row.keyGroup() == null ? List.of() : JdbcGroups.pathOf(c, a.organization().value(), row.keyGroup(), row.groupPath());
+        Group keyGroup = row.keyGroup();
+        List<Group> path = keyGroup == null ? List.of() : JdbcGroups.pathOf(c, a.organization().value(), keyGroup, row.pathOfKeyGroup());
         return row.facts(path, a.now());
     }
 
@@ -154,11 +161,12 @@ final class JdbcAgents implements AgentStore {
             FactRow row = java.util.Objects.requireNonNull(rows[i], "a member without its facts row");
             EnrollmentAttempt a = members.get(i).attempt;
             List<Group> path = List.of();
-            if (row.keyGroup() != null) {
-                String id = row.keyGroup().id().value() + ' ' + row.groupPath();
+            Group keyGroup = row.keyGroup();
+            if (keyGroup != null) {
+                String id = keyGroup.id().value() + ' ' + row.pathOfKeyGroup();
                 path = paths.get(id);
                 if (path == null) {
-                    path = JdbcGroups.pathOf(c, a.organization().value(), row.keyGroup(), row.groupPath());
+                    path = JdbcGroups.pathOf(c, a.organization().value(), keyGroup, row.pathOfKeyGroup());
                     paths.put(id, path);
                 }
             }
