@@ -36,27 +36,45 @@ public interface AgentKeyCustody {
     /** The longest {@link CustodyKey#reference()} a state directory keeps. */
     int MAX_REFERENCE_BYTES = 16 * 1024;
 
-    /** The custody's kind as the state directory records it: {@code file}, {@code pkcs11}, {@code tpm}, .... */
+    /** {@return the custody's kind as the state directory records it: {@code file}, {@code pkcs11}, {@code tpm}, ...} */
     String name();
 
-    /** The algorithm of the keys {@link #generate} makes. */
+    /** {@return the algorithm of the keys {@link #generate} makes} */
     AgentKeyAlgorithm algorithm();
 
-    /** A new key of {@link #algorithm()} held by this custody. */
+    /**
+     * A new key of {@link #algorithm()} held by this custody.
+     *
+     * @return the key
+     * @throws KeyCustodyException the custody cannot make such a key ({@code UNSUPPORTED}) or cannot be used now
+     *                             ({@code UNAVAILABLE})
+     */
     CustodyKey generate() throws KeyCustodyException;
 
     /**
      * The key this custody generated earlier, found again from its recorded algorithm, public key and reference;
      * refused with {@link KeyCustodyException.Kind#NOT_FOUND} when this custody does not hold it.
+     *
+     * @param algorithm the key's recorded algorithm
+     * @param publicKey the key's recorded public key, in {@code algorithm}'s encoding
+     * @param reference what {@link CustodyKey#reference()} gave, at most {@link #MAX_REFERENCE_BYTES}
+     * @return the key
+     * @throws KeyCustodyException {@code NOT_FOUND} when this custody does not hold that key (a copied state
+     *                             directory), {@code UNAVAILABLE} when the device cannot be used
      */
     CustodyKey open(AgentKeyAlgorithm algorithm, byte[] publicKey, byte[] reference) throws KeyCustodyException;
 
-    /** Today's custody: the private key in the owner-only state file; new keys are Ed25519. */
+    /** {@return today's custody: the private key in the owner-only state file; new keys are Ed25519} */
     static AgentKeyCustody software() {
         return software(AgentKeyAlgorithm.ED25519);
     }
 
-    /** The private key in the owner-only state file; new keys have {@code algorithm}. */
+    /**
+     * The private key in the owner-only state file; new keys have {@code algorithm}.
+     *
+     * @param algorithm the algorithm of new keys
+     * @return the custody
+     */
     static AgentKeyCustody software(AgentKeyAlgorithm algorithm) {
         return new SoftwareKeyCustody(algorithm);
     }
@@ -67,6 +85,11 @@ public interface AgentKeyCustody {
      * New keys have {@code algorithm} (ECDSA P-256 only: SunPKCS11 has no EdDSA) and are generated on the token,
      * sensitive and not extractable, under a fresh random label; they are found again by that label and their public
      * key, so a state directory copied to another computer, whose token does not hold the key, is refused.
+     *
+     * @param configuration a SunPKCS11 configuration file; read on first use
+     * @param pinFile       the owner-only file holding the user PIN; read at login, never kept
+     * @param algorithm     the algorithm of new keys; only ECDSA P-256 can be generated
+     * @return the custody; nothing is read until it is used
      */
     static AgentKeyCustody pkcs11(Path configuration, Path pinFile, AgentKeyAlgorithm algorithm) {
         return new Pkcs11KeyCustody(configuration, pinFile, algorithm);

@@ -28,6 +28,7 @@ public final class KeyCustodyException extends IOException {
         UNAVAILABLE
     }
 
+    /** What went wrong. */
     private final Kind kind;
 
     /**
@@ -54,6 +55,7 @@ public final class KeyCustodyException extends IOException {
         this.kind = Objects.requireNonNull(kind, "kind");
     }
 
+    /** {@return what went wrong} */
     public Kind kind() {
         return kind;
     }

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * another public key, is not this agent's token: {@link KeyCustodyException.Kind#NOT_FOUND}. Only ECDSA P-256:
  * SunPKCS11 has no EdDSA.
  */
-final class Pkcs11KeyCustody implements AgentKeyCustody {
+final class Pkcs11KeyCustody extends NamedKeyCustody {
     static final String NAME = "pkcs11";
     private static final int MAX_CONFIGURATION = 16 * 1024;
     private static final int MAX_PIN_FILE = 256;
@@ -58,30 +58,19 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
 
     private final Path configuration;
     private final Path pinFile;
-    private final AgentKeyAlgorithm algorithm;
     // Set on the first login (logIn), then kept: a custody logs in once per process.
     private @Nullable Provider provider;
     private @Nullable KeyStore keyStore;
 
     Pkcs11KeyCustody(Path configuration, Path pinFile, AgentKeyAlgorithm algorithm) {
+        super(NAME, algorithm);
         this.configuration = Objects.requireNonNull(configuration, "configuration").toAbsolutePath();
         this.pinFile = Objects.requireNonNull(pinFile, "pinFile").toAbsolutePath();
-        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public AgentKeyAlgorithm algorithm() {
-        return algorithm;
     }
 
     @Override
     public synchronized CustodyKey generate() throws KeyCustodyException {
-        if (algorithm != AgentKeyAlgorithm.ECDSA_P256) {
+        if (algorithm() != AgentKeyAlgorithm.ECDSA_P256) {
             throw new KeyCustodyException(Kind.UNSUPPORTED, "the PKCS#11 custody holds ECDSA P-256 keys only (SunPKCS11 has no EdDSA)");
         }
         KeyStore ks = keyStore();
@@ -248,17 +237,11 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
         }
 
         private static byte[] concat(byte[]... parts) {
-            int n = 0;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             for (byte[] p : parts) {
-                n += p.length;
+                out.writeBytes(p);
             }
-            byte[] out = new byte[n];
-            int at = 0;
-            for (byte[] p : parts) {
-                System.arraycopy(p, 0, out, at, p.length);
-                at += p.length;
-            }
-            return out;
+            return out.toByteArray();
         }
     }
 
@@ -316,6 +299,6 @@ final class Pkcs11KeyCustody implements AgentKeyCustody {
 
     @Override
     public String toString() {
-        return "AgentKeyCustody[pkcs11, " + configuration + ", " + algorithm.wireName() + "]";
+        return "AgentKeyCustody[pkcs11, " + configuration + ", " + algorithm().wireName() + "]";
     }
 }

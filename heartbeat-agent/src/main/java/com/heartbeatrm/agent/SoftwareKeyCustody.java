@@ -1,30 +1,18 @@
 package com.heartbeatrm.agent;
 
 import com.heartbeatrm.protocol.AgentKeyAlgorithm;
-import java.util.Objects;
 
 /** The private key in the owner-only state file: {@link AgentKeyPair}s, recorded by their PKCS#8 bytes. */
-final class SoftwareKeyCustody implements AgentKeyCustody {
+final class SoftwareKeyCustody extends NamedKeyCustody {
     static final String NAME = "file";
-    private final AgentKeyAlgorithm algorithm;
 
     SoftwareKeyCustody(AgentKeyAlgorithm algorithm) {
-        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public AgentKeyAlgorithm algorithm() {
-        return algorithm;
+        super(NAME, algorithm);
     }
 
     @Override
     public CustodyKey generate() {
-        return AgentKeyPair.generate(algorithm);
+        return AgentKeyPair.generate(algorithm());
     }
 
     @Override
@@ -38,6 +26,6 @@ final class SoftwareKeyCustody implements AgentKeyCustody {
 
     @Override
     public String toString() {
-        return "AgentKeyCustody[file, " + algorithm.wireName() + "]";
+        return "AgentKeyCustody[file, " + algorithm().wireName() + "]";
     }
 }

@@ -51,6 +51,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      * @param hostname the host name it reported: 1 to {@link #MAX_HOSTNAME_LENGTH} characters, no slash, backslash or space
      * @param platform the operating system it reported
      * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex; unique within an organization
+     * @param keyType              the algorithm of the agent's key: a renewal must prove possession with a key of it
      * @param lastSeenAt when it last enrolled, renewed or polled
      * @param credentialGeneration the generation of the last credential issued to it: 0 before the first (while
      *                             pending), 1 at enrollment, one more at each renewal. A renewal that proves an older

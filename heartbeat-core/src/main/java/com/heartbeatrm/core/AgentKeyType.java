@@ -18,12 +18,17 @@ public enum AgentKeyType {
         this.wireName = wireName;
     }
 
-    /** {@code ed25519} or {@code ecdsa-p256}: how the protocol, the stores and the admin API name it. */
+    /** {@return {@code ed25519} or {@code ecdsa-p256}: how the protocol, the stores and the admin API name it} */
     public String wireName() {
         return wireName;
     }
 
-    /** The type with exactly this name; empty for anything else. */
+    /**
+     * The type with exactly this name.
+     *
+     * @param name a wire name, as {@link #wireName()} gives it
+     * @return the type; empty for anything else (names are case-sensitive)
+     */
     public static Optional<AgentKeyType> ofWireName(String name) {
         for (AgentKeyType t : values()) {
             if (t.wireName.equals(name)) {

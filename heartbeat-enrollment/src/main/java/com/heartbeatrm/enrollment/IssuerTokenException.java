@@ -9,6 +9,11 @@ import com.heartbeatrm.core.HeartbeatException;
 public class IssuerTokenException extends HeartbeatException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure of the issuer's token.
+     *
+     * @param message what failed, naming no PIN or key material
+     */
     public IssuerTokenException(String message) {
         super(message);
     }

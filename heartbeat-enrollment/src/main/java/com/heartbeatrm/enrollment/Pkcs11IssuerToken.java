@@ -60,6 +60,11 @@ public final class Pkcs11IssuerToken implements AutoCloseable {
     /**
      * Opens the token a SunPKCS11 configuration file describes and logs in with the user PIN, read from the first line
      * of {@code pinFile}.
+     *
+     * @param sunPkcs11Config a SunPKCS11 configuration file
+     * @param pinFile         an owner-only file whose first line is the user PIN; the PIN is wiped after login
+     * @return the logged-in token
+     * @throws IssuerTokenException the PIN file is unsafe or unreadable, or the token cannot be opened or logged in to
      */
     public static Pkcs11IssuerToken open(Path sunPkcs11Config, Path pinFile) {
         char[] pin = readPin(pinFile);
@@ -70,7 +75,14 @@ public final class Pkcs11IssuerToken implements AutoCloseable {
         }
     }
 
-    /** Opens the token a SunPKCS11 configuration file describes and logs in with the user PIN. */
+    /**
+     * Opens the token a SunPKCS11 configuration file describes and logs in with the user PIN.
+     *
+     * @param sunPkcs11Config a SunPKCS11 configuration file
+     * @param pin             the user PIN; the caller wipes it
+     * @return the logged-in token
+     * @throws IssuerTokenException the token cannot be opened or logged in to
+     */
     public static Pkcs11IssuerToken open(Path sunPkcs11Config, char[] pin) {
         Objects.requireNonNull(pin, "pin");
         String config;

@@ -50,17 +50,22 @@ public enum AgentKeyAlgorithm {
         this.publicKeyLength = publicKeyLength;
     }
 
-    /** The name on the wire and in stored state: {@code ed25519} or {@code ecdsa-p256}. */
+    /** {@return the name on the wire and in stored state: {@code ed25519} or {@code ecdsa-p256}} */
     public String wireName() {
         return wireName;
     }
 
-    /** The length of the public key's fixed encoding: 32 or 65 bytes. */
+    /** {@return the length of the public key's fixed encoding: 32 or 65 bytes} */
     public int publicKeyLength() {
         return publicKeyLength;
     }
 
-    /** The algorithm with this exact wire name; empty for anything else (never a guess, never case-folded). */
+    /**
+     * The algorithm with this exact wire name.
+     *
+     * @param name a wire name, as {@link #wireName()} gives it
+     * @return the algorithm; empty for anything else (never a guess, never case-folded)
+     */
     public static Optional<AgentKeyAlgorithm> ofWireName(String name) {
         for (AgentKeyAlgorithm a : values()) {
             if (a.wireName.equals(name)) {
@@ -74,6 +79,9 @@ public enum AgentKeyAlgorithm {
      * Whether {@code publicKey} is a well-formed key of this algorithm: the right length, and for P-256 the
      * uncompressed prefix and coordinates below the field prime that satisfy the curve equation (which also
      * excludes the point at infinity, which has no such encoding). Ed25519 keys are checked by the verifier.
+     *
+     * @param publicKey the encoded key; null is not valid
+     * @return whether it is such a key
      */
     public boolean isValidPublicKey(byte[] publicKey) {
         if (publicKey == null || publicKey.length != publicKeyLength) {
@@ -99,6 +107,12 @@ public enum AgentKeyAlgorithm {
      * Whether {@code signature} is a valid signature of this algorithm by {@code publicKey} over {@code message}.
      * Ed25519 goes to {@code ed25519} (the caller's verifier, e.g. a faster one on a server); P-256 to the JDK's
      * provider. Never throws for a malformed key or signature: that is simply not valid.
+     *
+     * @param publicKey the signer's encoded public key
+     * @param message   the signed bytes
+     * @param signature the signature, 64 bytes (P1363 {@code r||s} for P-256)
+     * @param ed25519   verifies Ed25519 signatures
+     * @return whether it verifies
      */
     public boolean verify(byte[] publicKey, byte[] message, byte[] signature, Ed25519Verifier ed25519) {
         if (!isValidPublicKey(publicKey) || signature == null || signature.length != SIGNATURE_LENGTH) {
@@ -117,7 +131,13 @@ public enum AgentKeyAlgorithm {
         }
     }
 
-    /** A JDK public key for a valid SEC1 uncompressed P-256 point. */
+    /**
+     * A JDK public key for a valid SEC1 uncompressed P-256 point.
+     *
+     * @param sec1 the 65-byte point
+     * @return the key
+     * @throws IllegalArgumentException not a point on P-256
+     */
     public static ECPublicKey p256PublicKey(byte[] sec1) {
         if (!ECDSA_P256.isValidPublicKey(sec1)) {
             throw new IllegalArgumentException("not a P-256 public key");
@@ -130,7 +150,13 @@ public enum AgentKeyAlgorithm {
         }
     }
 
-    /** The SEC1 uncompressed encoding (65 bytes) of a P-256 public key, from any provider. */
+    /**
+     * The SEC1 uncompressed encoding (65 bytes) of a P-256 public key, from any provider.
+     *
+     * @param key a P-256 public key
+     * @return the 65-byte point
+     * @throws IllegalArgumentException not a P-256 public key
+     */
     public static byte[] sec1Of(PublicKey key) {
         if (!(key instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256
                 || !ec.getParams().getCurve().getB().equals(B)) {
@@ -147,6 +173,9 @@ public enum AgentKeyAlgorithm {
      * Converts a DER ECDSA signature ({@code SEQUENCE { INTEGER r, INTEGER s }}, as a TPM or a PKCS#11 provider's
      * {@code SHA256withECDSA} returns it) to the 64-byte P1363 form the wire carries. Refuses (IllegalArgumentException)
      * anything that is not exactly such a DER value with r and s of at most 32 significant bytes.
+     *
+     * @param der the DER signature, at most 72 bytes
+     * @return the 64-byte {@code r||s}
      */
     public static byte[] p1363FromDer(byte[] der) {
         if (der == null || der.length < 8 || der.length > 72 || der[0] != 0x30 || (der[1] & 0xff) != der.length - 2) {

@@ -128,6 +128,10 @@ public final class SigningPublicKey {
     /**
      * From a DER SubjectPublicKeyInfo ({@code PublicKey.getEncoded()} of a JDK key): an Ed25519 key, or a P-256 key
      * with its point uncompressed.
+     *
+     * @param der the SubjectPublicKeyInfo
+     * @return the key
+     * @throws IllegalArgumentException neither an Ed25519 nor a P-256 public key
      */
     public static SigningPublicKey fromSubjectPublicKeyInfo(byte[] der) {
         byte[] point = JdkP256.pointOfSpki(der);

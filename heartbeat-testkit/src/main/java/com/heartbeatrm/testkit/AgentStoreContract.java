@@ -58,7 +58,7 @@ public interface AgentStoreContract extends StoreContract {
                 .extracting(Agent::id).containsExactlyElementsOf(created);
     }
 
-    /** Contract: agents are listed by status and by installer, per organization. */
+    /** Contract: an agent's key type is kept: found by id, by fingerprint, in lists, and through an update. */
     @Test
     @DisplayName("an agent's key type is kept: found by id, by fingerprint, in lists, and through an update")
     default void keyTypeKept() {
@@ -84,6 +84,7 @@ public interface AgentStoreContract extends StoreContract {
                 .extracting(Agent::keyType).containsExactly(AgentKeyType.ECDSA_P256);
     }
 
+    /** Contract: agents are listed by status and by installer, per organization. */
     @Test
     @DisplayName("agents are listed by status and by installer, per organization")
     default void byStatusAndInstaller() {

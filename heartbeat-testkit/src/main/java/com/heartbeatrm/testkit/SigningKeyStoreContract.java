@@ -63,6 +63,7 @@ public interface SigningKeyStoreContract extends StoreContract {
         assertThat(store().signingKeys().list()).filteredOn(k -> k.status() == StoredSigningKey.Status.ACTIVE).hasSize(1);
     }
 
+    /** A key on a PKCS#11 token: a 65-byte P-256 public key and a token label, kept as written. */
     @Test
     @DisplayName("a key on a PKCS#11 token: a 65-byte P-256 public key and a token label, kept as written")
     default void keyOnToken() {
