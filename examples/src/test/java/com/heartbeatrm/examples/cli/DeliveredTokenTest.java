@@ -143,13 +143,15 @@ class DeliveredTokenTest {
             var org = d.admin.organizations().list(com.heartbeatrm.core.PageRequest.first(10)).items().get(0).id();
             String envAgent = agentIdIn(tmp.resolve("pc2"));
             d.admin.agents().delete(com.heartbeatrm.core.Actor.of("e2e"), org, com.heartbeatrm.core.AgentId.parse(envAgent));
-            Run reborn = agent(pins, Map.of(TokenDelivery.ENVIRONMENT_VARIABLE, envToken), "", "--state-dir", tmp.resolve("pc2").toString());
+            Run reborn = agent(pins, Map.of(TokenDelivery.ENVIRONMENT_VARIABLE, envToken), "", "--state-dir", tmp.resolve("pc2").toString(),
+                    "--renew-now");
             assertThat(reborn.exit()).as(reborn.err()).isZero();
             assertThat(reborn.err()).contains("agent_not_found");
             assertThat(reborn.out()).contains("enrolled: agent").doesNotContain(envAgent);
             assertThat(agentIdIn(tmp.resolve("pc2"))).isNotEqualTo(envAgent);
             d.admin.agents().delete(com.heartbeatrm.core.Actor.of("e2e"), org, com.heartbeatrm.core.AgentId.parse(agentIdIn(tmp.resolve("pc1"))));
-            Run orphan = agent(pins, Map.of(), "", "--token-file", tokenFile.toString(), "--state-dir", tmp.resolve("pc1").toString());
+            Run orphan = agent(pins, Map.of(), "", "--token-file", tokenFile.toString(), "--state-dir", tmp.resolve("pc1").toString(),
+                    "--renew-now");
             assertThat(orphan.exit()).as(orphan.out()).isEqualTo(3);
             assertThat(orphan.err()).contains("agent_not_found").contains("reinstall");
             assertThat(tmp.resolve("pc1").resolve("identity.json")).as("the dead identity is forgotten").doesNotExist();
