@@ -156,7 +156,7 @@ public final class AttestationVerifier {
             throw new IllegalStateException("the JDK lacks RSA-OAEP, ECDH, AES-CFB or HMAC-SHA256", e);
         }
         CredentialChallenge challenge = new CredentialChallenge(made.credentialBlob(), made.encryptedSecret(), nonce);
-        PendingAttestation pending = new PendingAttestation(challenge, secret, clock.instant(), ak, ekHash, trustedBy);
+        PendingAttestation pending = new PendingAttestation(challenge, nonce, secret, clock.instant(), ak, ekHash, trustedBy);
         Arrays.fill(secret, (byte) 0);
         return pending;
     }
@@ -197,10 +197,10 @@ public final class AttestationVerifier {
         } catch (TpmReader.Malformed e) {
             return invalid("certification: " + e.getMessage());
         }
-        if (!MessageDigest.isEqual(attest.extraData(), pending.challenge().nonce())) {
+        if (!MessageDigest.isEqual(attest.extraData(), pending.nonce())) {
             return new AttestationVerdict.Refused(AttestationRefusal.REPLAYED, "certification was made for another challenge's nonce");
         }
-        if (!response.credentialMatches(pending.expectedCredential())) {
+        if (!pending.credentialMatches(response)) {
             return invalid("activated credential does not match: the attestation key is not in the TPM holding the EK");
         }
         PublicArea agentKey;
@@ -256,7 +256,7 @@ public final class AttestationVerifier {
         }
     }
 
-    /** The subject of the trust anchor the certificate chains to, or why it does not. */
+    /** The fingerprint of the trust anchor the certificate chains to, or why it does not. */
     private record Chain(@Nullable String anchor, String problem) {}
 
     /**
@@ -276,7 +276,7 @@ public final class AttestationVerifier {
             params.setDate(at);
             PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(pathByName(cert)), params);
-            return new Chain(result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName(), "");
+            return new Chain(certificateSha256(result.getTrustAnchor().getTrustedCert()), "");
         } catch (CertPathValidatorException e) {
             problem = "no valid path: " + e.getReason();
         } catch (GeneralSecurityException e) {
@@ -296,7 +296,7 @@ public final class AttestationVerifier {
             pool.add(cert);
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
             PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
-            return new Chain(result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName(), "");
+            return new Chain(certificateSha256(result.getTrustAnchor().getTrustedCert()), "");
         } catch (CertPathBuilderException e) {
             return new Chain(null, "no valid path: " + e.getMessage());
         } catch (GeneralSecurityException e) {
@@ -323,6 +323,18 @@ public final class AttestationVerifier {
             current = next.get();
         }
         return path;
+    }
+
+    /**
+     * Lowercase hex SHA-256 of a certificate's DER encoding: how a verdict names the manufacturer CA that vouched for
+     * an EK ({@link PendingAttestation#trustedBy()}).
+     *
+     * @param ca the certificate
+     * @return 64 lower-case hex digits
+     * @throws java.security.cert.CertificateEncodingException the certificate cannot be encoded
+     */
+    public static String certificateSha256(X509Certificate ca) throws java.security.cert.CertificateEncodingException {
+        return HexFormat.of().formatHex(sha256(ca.getEncoded()));
     }
 
     static byte[] sha256(byte[] b) {
