@@ -4,6 +4,7 @@ import com.heartbeatrm.agent.EnrollmentClientException.Kind;
 import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.protocol.CredentialClaims;
 import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentAttestation;
 import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.EnrollmentProtocol;
 import com.heartbeatrm.protocol.EnrollmentRequest;
@@ -66,6 +67,7 @@ public final class EnrollmentClient {
     private final @Nullable AgentIdentityStore store;
     private final PinnedTransport transport;
     private final CredentialAcceptor credentials;
+    private final @Nullable EnrollmentAttestor attestor;
     /** Serializes what reads and writes the identity store: a renewal kept, then sent, must not race another. */
     private final Object storeLock = new Object();
 
@@ -75,6 +77,7 @@ public final class EnrollmentClient {
         this.transport = new PinnedTransport(b.connectTimeout, b.requestTimeout, b.retry, b.allowPlainHttp, b.unpinnedContext, b.sleeper,
                 b.random, b.userAgent);
         this.credentials = new CredentialAcceptor(b.issuerKeys, b.clock);
+        this.attestor = b.attestor;
     }
 
     /**
@@ -219,10 +222,17 @@ public final class EnrollmentClient {
         Objects.requireNonNull(facts, "facts");
         EnrollmentClaims claims = token.claims();
         transport.checkEndpoints(claims.endpoints(), claims.tlsPins());
+        // With an attestor, one challenge round trip first; its answer is single use on the server.
+        EnrollmentAttestation attestation = attestor == null ? null : AttestationStep.attest(transport, attestor, token, keys);
         // Each attempt is signed afresh: a new nonce and time. The server answers a retried key pair with its agent.
         EnrollmentResponse r = transport.exchange(claims.endpoints(), claims.tlsPins(), EnrollmentProtocol.ENROLL_PATH,
-                () -> EnrollmentRequest.create(token.token(), keys, facts, clock).toJson());
+                () -> (attestation == null ? EnrollmentRequest.create(token.token(), keys, facts, clock)
+                        : EnrollmentRequest.create(token.token(), keys, facts, attestation, clock)).toJson());
         if (r instanceof EnrollmentResponse.Denied d) {
+            if (d.code() == DenialCode.ATTESTATION_REQUIRED && attestor == null) {
+                throw new EnrollmentClientException(Kind.REFUSED, d.code(), null, "the agent's group requires TPM attestation, and this "
+                        + "agent has no attestor (EnrollmentClient.Builder.attestor): " + d.message(), null);
+            }
             throw refused(d);
         }
         if (r instanceof EnrollmentResponse.Pending p) {
@@ -499,6 +509,7 @@ public final class EnrollmentClient {
         private boolean allowPlainHttp;
         private @Nullable SSLContext unpinnedContext;
         private @Nullable AgentIdentityStore store;
+        private @Nullable EnrollmentAttestor attestor;
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private RandomGenerator random = new SecureRandom();
         private String userAgent = "heartbeat-agent/0.1";
@@ -592,6 +603,20 @@ public final class EnrollmentClient {
          */
         public Builder identityStore(AgentIdentityStore s) {
             this.store = Objects.requireNonNull(s, "store");
+            return this;
+        }
+
+        /**
+         * Attests every enrollment with a TPM: before enrolling, the client asks the server for an attestation
+         * challenge, has the attestor answer it for the agent key, and enrolls with that answer. The agent key must
+         * be held by the same TPM (its custody). Without one, enrollments are not attested, and a group that requires
+         * attestation refuses them ({@link DenialCode#ATTESTATION_REQUIRED}).
+         *
+         * @param a the attestor, e.g. {@code heartbeat-tpm}'s {@code TpmEnrollmentAttestor}
+         * @return this builder
+         */
+        public Builder attestor(EnrollmentAttestor a) {
+            this.attestor = Objects.requireNonNull(a, "attestor");
             return this;
         }
 
