@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
 
@@ -64,6 +65,7 @@ public final class AttestationVerifier {
     private final List<TrustAnchor> anchors;
     private final List<X509Certificate> intermediates;
     private final Set<String> allowedEndorsementKeys;
+    private final Predicate<String> allowList;
     private final Clock clock;
     private final Duration maxAge;
     private final SecureRandom random;
@@ -72,6 +74,7 @@ public final class AttestationVerifier {
         this.anchors = List.copyOf(b.anchors);
         this.intermediates = List.copyOf(b.intermediates);
         this.allowedEndorsementKeys = Set.copyOf(b.allowed);
+        this.allowList = b.allowList;
         this.clock = b.clock;
         this.maxAge = b.maxAge;
         this.random = b.random;
@@ -133,7 +136,7 @@ public final class AttestationVerifier {
             trustedBy = chain.anchor();
             chainProblem = chain.problem();
         }
-        if (trustedBy == null && allowedEndorsementKeys.contains(ekHash)) {
+        if (trustedBy == null && (allowedEndorsementKeys.contains(ekHash) || allowList.test(ekHash))) {
             trustedBy = "allow-list";
         }
         if (trustedBy == null) {
@@ -360,6 +363,8 @@ public final class AttestationVerifier {
         private final List<TrustAnchor> anchors = new ArrayList<>();
         private final List<X509Certificate> intermediates = new ArrayList<>();
         private final Set<String> allowed = new HashSet<>();
+        private Predicate<String> allowList = ek -> false;
+        private boolean allowListSet;
         private Clock clock = Clock.systemUTC();
         private Duration maxAge = Duration.ofMinutes(5);
         private SecureRandom random = new SecureRandom();
@@ -417,6 +422,19 @@ public final class AttestationVerifier {
         }
 
         /**
+         * An allow-list too large to hand over whole (a store's table): asked, with the EK's lowercase hex SHA-256,
+         * only for an EK no trusted CA vouches for. It must be thread-safe and must not throw.
+         *
+         * @param isAllowed whether the EK with this SHA-256 is allow-listed
+         * @return this builder
+         */
+        public Builder endorsementKeyAllowList(Predicate<String> isAllowed) {
+            this.allowList = Objects.requireNonNull(isAllowed, "isAllowed");
+            this.allowListSet = true;
+            return this;
+        }
+
+        /**
          * The clock that stamps challenges and judges their age; the system UTC clock by default.
          *
          * @param clock the clock, not null
@@ -457,10 +475,10 @@ public final class AttestationVerifier {
          * Builds the verifier. It is thread-safe; the builder may be reused.
          *
          * @return a verifier with this trust
-         * @throws IllegalStateException no manufacturer CA and no allow-listed EK
+         * @throws IllegalStateException no manufacturer CA, no allow-listed EK and no allow-list
          */
         public AttestationVerifier build() {
-            if (anchors.isEmpty() && allowed.isEmpty()) {
+            if (anchors.isEmpty() && allowed.isEmpty() && !allowListSet) {
                 throw new IllegalStateException("no manufacturer CA and no allow-listed EK: nothing could be attested");
             }
             return new AttestationVerifier(this);

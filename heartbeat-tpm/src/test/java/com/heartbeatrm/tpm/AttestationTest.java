@@ -180,6 +180,14 @@ class AttestationTest {
                     .allowEndorsementKeySha256(AttestationVerifier.endorsementKeySha256(ek)).clock(clock).build();
             assertThat(challengedAndAnswered(allowing, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
                     a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
+            // A store's allow-list, asked per EK: asked with the EK's hash, it admits the same TPM.
+            java.util.List<String> asked = new java.util.ArrayList<>();
+            String ekHash = AttestationVerifier.endorsementKeySha256(ek);
+            AttestationVerifier byPredicate = AttestationVerifier.builder().endorsementKeyAllowList(h -> asked.add(h) && h.equals(ekHash))
+                    .clock(clock).build();
+            assertThat(challengedAndAnswered(byPredicate, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+                    a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
+            assertThat(asked).containsExactly(ekHash);
         }
     }
 
