@@ -28,12 +28,14 @@ import java.util.regex.Pattern;
  * @param credentialExpiresAt  when it expires (both empty while none was issued, and for agents stored before they
  *                             were kept): a resent request that issued it is answered with that same credential, never
  *                             a later expiry
+ * @param attestation          what the server verified of the TPM holding the agent's key when it enrolled with TPM 2.0
+ *                             attestation; empty for an agent that enrolled without. Renewals keep it.
  * @param version the optimistic-locking version; stores bump it on every update
  */
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
         AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
         String publicKeyFingerprint, AgentKeyType keyType, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
-        Optional<Instant> credentialExpiresAt, long version) {
+        Optional<Instant> credentialExpiresAt, Optional<AgentAttestation> attestation, long version) {
     /** The longest host name, in characters (a DNS name's limit). */
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
@@ -60,6 +62,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      * @param credentialExpiresAt  when it expires (both empty while none was issued, and for agents stored before they
      *                             were kept): a resent request that issued it is answered with that same credential, never
      *                             a later expiry
+     * @param attestation          what the server verified of the agent's TPM at enrollment; empty without attestation
      * @param version the optimistic-locking version; stores bump it on every update
      * @throws InvalidInputException when a value is out of range, the fingerprint is not 64 lower-case hex characters,
      *         or {@code credentialExpiresAt} is present without an earlier {@code credentialIssuedAt}
@@ -89,9 +92,38 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
         if (credentialExpiresAt.isPresent() && credentialIssuedAt.filter(i -> i.isBefore(credentialExpiresAt.get())).isEmpty()) {
             throw new InvalidInputException("credentialExpiresAt", "needs an issue time before it");
         }
+        Objects.requireNonNull(attestation, "attestation");
         if (version < 0) {
             throw new InvalidInputException("version", "must not be negative");
         }
+    }
+
+    /**
+     * An agent enrolled without TPM attestation: the constructor before agents carried an attestation.
+     *
+     * @param id                   the agent's public id
+     * @param organizationId       the organization it belongs to
+     * @param groupId              the group whose settings apply to it
+     * @param status               its lifecycle state
+     * @param enrolledAt           when it enrolled
+     * @param accessKeyId          the access key that admitted it
+     * @param installerId          the installer it presented, when known
+     * @param hostname             the host name it reported
+     * @param platform             the operating system it reported
+     * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex
+     * @param keyType              the algorithm of the agent's key
+     * @param lastSeenAt           when it last enrolled, renewed or polled
+     * @param credentialGeneration the generation of the last credential issued to it
+     * @param credentialIssuedAt   when that credential was issued; empty while pending
+     * @param credentialExpiresAt  when that credential expires; empty while pending
+     * @param version              the store's optimistic-locking version
+     */
+    public Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
+            AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
+            String publicKeyFingerprint, AgentKeyType keyType, Instant lastSeenAt, long credentialGeneration,
+            Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt, long version) {
+        this(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform, publicKeyFingerprint,
+                keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, Optional.empty(), version);
     }
 
     /**
@@ -118,7 +150,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
             String publicKeyFingerprint, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
             Optional<Instant> credentialExpiresAt, long version) {
         this(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform, publicKeyFingerprint,
-                AgentKeyType.ED25519, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                AgentKeyType.ED25519, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, Optional.empty(), version);
     }
 
     /**
@@ -129,7 +161,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withStatus(AgentStatus newStatus) {
         return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, version);
     }
 
     /**
@@ -140,7 +172,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, version);
     }
 
     /**
@@ -151,7 +183,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, version);
+                publicKeyFingerprint, keyType, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, version);
     }
 
     /**
@@ -164,7 +196,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withCredential(long generation, Instant issuedAt, Instant expiresAt) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), version);
+                publicKeyFingerprint, keyType, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), attestation, version);
     }
 
     /**
@@ -175,6 +207,18 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, newVersion);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, newVersion);
+    }
+
+    /**
+     * A copy with another attestation; the version is kept. The server sets it when it admits an attested agent.
+     *
+     * @param newAttestation what was verified of the agent's TPM, or empty
+     * @return the changed copy
+     */
+    public Agent withAttestation(Optional<AgentAttestation> newAttestation) {
+        return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt,
+                newAttestation, version);
     }
 }

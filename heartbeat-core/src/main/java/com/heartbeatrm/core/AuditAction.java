@@ -55,5 +55,13 @@ public enum AuditAction {
     /** An admin lifted every throttle on a key. */
     KEY_UNTHROTTLED,
     /** The sweeper removed the record of an installer revoked or expired longer ago than the grace period. */
-    INSTALLER_DELETED
+    INSTALLER_DELETED,
+    /** An organization began to trust a TPM manufacturer CA for attested enrollment; the record holds its fingerprint. */
+    ATTESTATION_CA_TRUSTED,
+    /** An organization stopped trusting a TPM manufacturer CA; attestations chaining to it are refused from now on. */
+    ATTESTATION_CA_REMOVED,
+    /** A TPM endorsement key was allow-listed for attested enrollment; the record holds its SHA-256 and label. */
+    ENDORSEMENT_KEY_ALLOWED,
+    /** A TPM endorsement key was removed from the allow-list. */
+    ENDORSEMENT_KEY_REMOVED
 }

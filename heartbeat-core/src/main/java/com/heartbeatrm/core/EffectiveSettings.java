@@ -168,6 +168,24 @@ public final class EffectiveSettings {
     }
 
     /**
+     * Whether new agents of this group must prove their key lives in a trusted TPM ({@link SecuritySetting#ATTESTATION}).
+     *
+     * @return the requirement, {@link AttestationRequirement#NONE} by default
+     */
+    public AttestationRequirement attestation() {
+        return value(SecuritySetting.ATTESTATION);
+    }
+
+    /**
+     * Whether an attested agent skips the approval queue ({@link SecuritySetting#ATTESTED_SKIPS_APPROVAL}).
+     *
+     * @return true when a verified TPM attestation admits the agent without an admin's approval
+     */
+    public boolean attestedSkipsApproval() {
+        return value(SecuritySetting.ATTESTED_SKIPS_APPROVAL);
+    }
+
+    /**
      * Every setting in {@link SecuritySetting#all()} order.
      *
      * @return an unmodifiable list of resolutions

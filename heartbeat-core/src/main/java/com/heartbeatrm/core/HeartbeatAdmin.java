@@ -25,6 +25,7 @@ public final class HeartbeatAdmin {
     private final AccessKeys accessKeys;
     private final Agents agents;
     private final AuditLog audit;
+    private final AttestationTrustAdmin attestation;
 
     private HeartbeatAdmin(HeartbeatStore store, Clock clock) {
         this.clock = clock;
@@ -33,6 +34,7 @@ public final class HeartbeatAdmin {
         this.accessKeys = new AccessKeys(store, clock, groups);
         this.agents = new Agents(store, clock, groups);
         this.audit = new AuditLog(store);
+        this.attestation = new AttestationTrustAdmin(store, clock);
     }
 
     /**
@@ -91,6 +93,16 @@ public final class HeartbeatAdmin {
      */
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * The organizations' trust anchors for TPM 2.0-attested enrollment: manufacturer CAs and allow-listed endorsement
+     * keys.
+     *
+     * @return the attestation trust API
+     */
+    public AttestationTrustAdmin attestation() {
+        return attestation;
     }
 
     /**

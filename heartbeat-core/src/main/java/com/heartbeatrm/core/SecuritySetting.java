@@ -24,7 +24,7 @@ public final class SecuritySetting<T> {
 
     /** New agents wait for an admin's approval. Default {@code false}. */
     public static final SecuritySetting<Boolean> REQUIRE_APPROVAL = new SecuritySetting<>("requireApproval", Boolean.class, false,
-            SecuritySetting::parseBoolean, String::valueOf, v -> v);
+            t -> parseBoolean("requireApproval", t), String::valueOf, v -> v);
     /** Networks new agents may enroll from. Default any address. */
     public static final SecuritySetting<NetworkAllowList> ALLOWED_NETWORKS = new SecuritySetting<>("allowedNetworks",
             NetworkAllowList.class, NetworkAllowList.ANY, NetworkAllowList::parse, NetworkAllowList::toString, v -> v);
@@ -54,8 +54,23 @@ public final class SecuritySetting<T> {
             StaleAgentPolicy.OFF, t -> StaleAgentPolicy.parseEphemeral("ephemeralAgents", t), StaleAgentPolicy::formatEphemeral,
             v -> v.check("ephemeralAgents", Duration.ofHours(1), Duration.ofDays(366), false));
 
+    /**
+     * Whether new agents must prove by TPM 2.0 attestation that their key lives in a TPM the organization trusts:
+     * {@code none} or {@code tpm}. Default {@code none}. An agent that sends an attestation has it verified whatever
+     * this says: evidence that does not hold is refused, never ignored.
+     */
+    public static final SecuritySetting<AttestationRequirement> ATTESTATION = new SecuritySetting<>("attestation",
+            AttestationRequirement.class, AttestationRequirement.NONE, AttestationRequirement::parse, AttestationRequirement::text, v -> v);
+    /**
+     * Whether an agent whose TPM attestation the server verified skips the approval queue that
+     * {@link #REQUIRE_APPROVAL} puts new agents in. Default {@code false}. An attested agent that takes the place of an
+     * agent of the same machine with another (or no) TPM still waits for approval.
+     */
+    public static final SecuritySetting<Boolean> ATTESTED_SKIPS_APPROVAL = new SecuritySetting<>("attestedSkipsApproval", Boolean.class,
+            false, t -> parseBoolean("attestedSkipsApproval", t), String::valueOf, v -> v);
+
     private static final List<SecuritySetting<?>> ALL = List.of(REQUIRE_APPROVAL, ALLOWED_NETWORKS, ALLOWED_PLATFORMS,
-            AGENT_CREDENTIAL_TTL, MAX_KEY_LIFETIME, STALE_AGENTS, EPHEMERAL_AGENTS);
+            AGENT_CREDENTIAL_TTL, MAX_KEY_LIFETIME, STALE_AGENTS, EPHEMERAL_AGENTS, ATTESTATION, ATTESTED_SKIPS_APPROVAL);
 
     private final String name;
     private final Class<T> type;
@@ -77,7 +92,7 @@ public final class SecuritySetting<T> {
     /**
      * Every setting, in a fixed order.
      *
-     * @return an unmodifiable list of the seven settings
+     * @return an unmodifiable list of the nine settings
      */
     public static List<SecuritySetting<?>> all() {
         return ALL;
@@ -167,12 +182,12 @@ public final class SecuritySetting<T> {
         return format(type.cast(value));
     }
 
-    private static Boolean parseBoolean(String text) {
+    private static Boolean parseBoolean(String setting, String text) {
         String t = Objects.requireNonNullElse(text, "").strip().toLowerCase(Locale.ROOT);
         return switch (t) {
             case "true", "on", "yes" -> Boolean.TRUE;
             case "false", "off", "no" -> Boolean.FALSE;
-            default -> throw new InvalidInputException("requireApproval", "expected true or false but got "
+            default -> throw new InvalidInputException(setting, "expected true or false but got "
                     + TextRules.quoteForMessage(String.valueOf(text)));
         };
     }

@@ -28,7 +28,7 @@ public final class InMemoryHeartbeatStore extends AbstractHeartbeatStore {
     private InMemoryHeartbeatStore(TenantState state, InMemorySigningKeyStore signingKeys, InMemoryThrottleStore throttles) {
         super(new InMemoryOrganizationStore(state), new InMemoryGroupStore(state), new InMemoryAccessKeyStore(state),
                 new InMemoryAgentStore(state, signingKeys, throttles), new InMemoryAuditStore(state), new InMemoryInstallerStore(state),
-                signingKeys, throttles);
+                signingKeys, throttles, new InMemoryAttestationTrustStore(state));
         this.state = state;
     }
 

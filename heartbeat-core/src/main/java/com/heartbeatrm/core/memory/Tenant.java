@@ -34,6 +34,10 @@ final class Tenant {
     /** The nonce of the renewal that issued each agent's current credential generation. */
     final Map<AgentId, String> renewalNonces = new HashMap<>();
     Instant nextNoncePurge = Instant.MIN;
+    /** Trusted TPM manufacturer CAs by fingerprint, in the order they were added. */
+    final Map<String, com.heartbeatrm.core.TrustedCa> trustedCas = new java.util.LinkedHashMap<>();
+    /** Allow-listed TPM endorsement keys by SHA-256, in the order they were added. */
+    final Map<String, com.heartbeatrm.core.AllowedEndorsementKey> endorsementKeys = new java.util.LinkedHashMap<>();
 
     Tenant(Organization organization) {
         this.organization = organization;

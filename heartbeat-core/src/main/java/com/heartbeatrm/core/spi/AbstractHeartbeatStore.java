@@ -3,7 +3,7 @@ package com.heartbeatrm.core.spi;
 import java.util.Objects;
 
 /**
- * A {@link HeartbeatStore} made of its eight repositories, given once: the accessors every implementation would
+ * A {@link HeartbeatStore} made of its repositories, given once: the accessors every implementation would
  * otherwise write again. The in-memory and JDBC stores extend it; a store of another kind may, or may implement
  * {@link HeartbeatStore} itself.
  */
@@ -16,6 +16,7 @@ public abstract class AbstractHeartbeatStore implements HeartbeatStore {
     private final InstallerStore installers;
     private final SigningKeyStore signingKeys;
     private final ThrottleStore throttles;
+    private final AttestationTrustStore attestationTrust;
 
     /**
      * A store of these repositories, none of them null.
@@ -39,6 +40,34 @@ public abstract class AbstractHeartbeatStore implements HeartbeatStore {
         this.installers = Objects.requireNonNull(installers, "installers");
         this.signingKeys = Objects.requireNonNull(signingKeys, "signingKeys");
         this.throttles = Objects.requireNonNull(throttles, "throttles");
+        this.attestationTrust = AttestationTrustStore.none();
+    }
+
+    /**
+     * A store of these repositories, none of them null, with attestation trust anchors.
+     *
+     * @param organizations the organizations
+     * @param groups the group trees
+     * @param accessKeys the access keys
+     * @param agents the agents, with enrollment and renewal
+     * @param audit the audit trail
+     * @param installers the issued installers
+     * @param signingKeys the token signing keys
+     * @param throttles the per-key throttles
+     * @param attestationTrust the organizations' trust anchors for TPM attestation
+     */
+    protected AbstractHeartbeatStore(OrganizationStore organizations, GroupStore groups, AccessKeyStore accessKeys, AgentStore agents,
+            AuditStore audit, InstallerStore installers, SigningKeyStore signingKeys, ThrottleStore throttles,
+            AttestationTrustStore attestationTrust) {
+        this.organizations = Objects.requireNonNull(organizations, "organizations");
+        this.groups = Objects.requireNonNull(groups, "groups");
+        this.accessKeys = Objects.requireNonNull(accessKeys, "accessKeys");
+        this.agents = Objects.requireNonNull(agents, "agents");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.installers = Objects.requireNonNull(installers, "installers");
+        this.signingKeys = Objects.requireNonNull(signingKeys, "signingKeys");
+        this.throttles = Objects.requireNonNull(throttles, "throttles");
+        this.attestationTrust = Objects.requireNonNull(attestationTrust, "attestationTrust");
     }
 
     @Override
@@ -79,5 +108,10 @@ public abstract class AbstractHeartbeatStore implements HeartbeatStore {
     @Override
     public ThrottleStore throttles() {
         return throttles;
+    }
+
+    @Override
+    public AttestationTrustStore attestationTrust() {
+        return attestationTrust;
     }
 }

@@ -63,4 +63,15 @@ public interface HeartbeatStore {
      * @return the throttle repository
      */
     ThrottleStore throttles();
+
+    /**
+     * Each organization's trust anchors for TPM 2.0-attested enrollment. The in-memory and JDBC stores keep them; the
+     * default, for a store written before they existed, is {@link AttestationTrustStore#none()}: no TPM is trusted and
+     * changes fail.
+     *
+     * @return the trust anchor repository
+     */
+    default AttestationTrustStore attestationTrust() {
+        return AttestationTrustStore.none();
+    }
 }

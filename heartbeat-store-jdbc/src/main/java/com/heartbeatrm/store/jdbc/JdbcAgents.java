@@ -70,7 +70,7 @@ import org.jspecify.annotations.Nullable;
  * generation; the generation, the renewal nonce and a lock are written in the same transaction.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
 
@@ -490,7 +490,7 @@ final class JdbcAgents implements AgentStore {
     /** One multi-row insert. */
     static void insertAgents(Connection c, List<Agent> agents) throws SQLException {
         StringBuilder q = new StringBuilder(INSERT);
-        List<Object> params = new ArrayList<>(agents.size() * 17);
+        List<@Nullable Object> params = new ArrayList<>(agents.size() * 20);
         for (int i = 0; i < agents.size(); i++) {
             if (i > 0) {
                 q.append(", ").append(ROW);
@@ -500,6 +500,7 @@ final class JdbcAgents implements AgentStore {
                     a.enrolledAt(), a.accessKeyId().value(), a.installerId().map(InstallerId::value).orElse(null), a.hostname(),
                     a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null,
                     a.credentialIssuedAt().orElse(null), a.credentialExpiresAt().orElse(null), a.version(), a.keyType().wireName()));
+            params.addAll(java.util.Arrays.asList(Rows.attestationValues(a)));
         }
         Sql.update(c, q.toString(), params.toArray());
     }

@@ -42,7 +42,7 @@ public final class JdbcHeartbeatStore extends AbstractHeartbeatStore {
 
     private JdbcHeartbeatStore(Builder b, Dialect dialect, Tables tables, Sql sql) {
         super(new JdbcOrganizations(sql), new JdbcGroups(sql), new JdbcKeys(sql, dialect), new JdbcAgents(sql, dialect, b.batching),
-                new JdbcAudit(sql), new JdbcInstallers(sql), new JdbcSigningKeys(sql), new JdbcThrottles(sql));
+                new JdbcAudit(sql), new JdbcInstallers(sql), new JdbcSigningKeys(sql), new JdbcThrottles(sql), new JdbcAttestationTrust(sql));
         this.dataSource = b.dataSource;
         this.dialect = dialect;
         this.tables = tables;

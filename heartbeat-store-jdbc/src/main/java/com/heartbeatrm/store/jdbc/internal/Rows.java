@@ -10,6 +10,7 @@ import com.heartbeatrm.core.AccessKey;
 import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentAttestation;
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentKeyType;
 import com.heartbeatrm.core.AgentStatus;
@@ -37,6 +38,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -57,7 +59,7 @@ public final class Rows {
             + " last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version";
     public static final String AGENT = "org_id, id, group_id, status, enrolled_at, access_key_id, installer_id, hostname, platform,"
             + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at,"
-            + " credential_expires_at, version, key_algorithm";
+            + " credential_expires_at, version, key_algorithm, ek_sha256, attested_by, attested_at";
     public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
             + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, max_uses, use_count, version";
 
@@ -160,7 +162,28 @@ public final class Rows {
                 rs.getString(p + "hostname"), Platform.valueOf(rs.getString(p + "platform")), rs.getString(p + "fingerprint"),
                 keyType(rs.getString(p + "key_algorithm")), Sql.instant(rs.getLong(p + "last_seen_at")), rs.getLong(p + "credential_generation"),
                 Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_issued_at")),
-                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_expires_at")), rs.getLong(p + "version"));
+                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_expires_at")), attestation(rs, p), rs.getLong(p + "version"));
+    }
+
+    /** The agent's attestation columns: all three set, or none. */
+    private static Optional<AgentAttestation> attestation(ResultSet rs, String p) throws SQLException {
+        String ek = rs.getString(p + "ek_sha256");
+        String by = rs.getString(p + "attested_by");
+        Instant at = Sql.instantOrNull(rs, p + "attested_at");
+        if (ek == null && by == null && at == null) {
+            return Optional.empty();
+        }
+        if (ek == null || by == null || at == null) {
+            throw new SQLException("hb_agent: ek_sha256, attested_by and attested_at must be all set or all null");
+        }
+        return Optional.of(new AgentAttestation(ek, by, at));
+    }
+
+    /** The values of the agent's attestation columns ({@code ek_sha256, attested_by, attested_at}), nulls without one. */
+    public static @Nullable Object[] attestationValues(Agent a) {
+        Optional<AgentAttestation> att = a.attestation();
+        return new @Nullable Object[] {att.map(AgentAttestation::endorsementKeySha256).orElse(null),
+                att.map(AgentAttestation::trustedBy).orElse(null), att.map(AgentAttestation::attestedAt).orElse(null)};
     }
 
     private static AgentKeyType keyType(String name) throws SQLException {

@@ -21,7 +21,7 @@ public final class Tables {
     public static final String DEFAULT_PREFIX = "hb_";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,29}");
     private static final Pattern TABLE = Pattern.compile("(?<![A-Za-z0-9_.])hb_(organization|group|access_key|agent|installer|audit"
-            + "|signing_key|signing_lock|nonce|throttle)(?![A-Za-z0-9_])");
+            + "|signing_key|signing_lock|nonce|throttle|attestation_ca|endorsement_key)(?![A-Za-z0-9_])");
     private final String prefix;
     private final Optional<String> schema;
     private final String qualified;
