@@ -4,18 +4,8 @@
 # and computes the proof input's SHA-256, which tpm2_sign signs with the agent key.
 # Usage: bash docs/testdata/tpm/make-attested-enrollment.sh   (needs swtpm, swtpm_setup, tpm2-tools, python3)
 set -euo pipefail
-out="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d)"
-trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
-cd "$work"
-mkdir state
-printf 'active_pcr_banks = sha256\n' > setup.conf
-swtpm_setup --tpm2 --tpmstate "$work/state" --createek --config "$work/setup.conf" --overwrite >/dev/null
-port=$(( 20000 + RANDOM % 20000 ))
-swtpm socket --tpm2 --tpmstate dir="$work/state" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
-  --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear --daemon --pid file="$work/pid"
-export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-flush() { tpm2_flushcontext -t; }   # swtpm has no resource manager
+# shellcheck source=swtpm-env.sh
+source "$(dirname "$0")/swtpm-env.sh"
 
 # EK (RSA 2048, L-1) and a restricted ECDSA P-256 attestation key.
 tpm2_createek -c ek.ctx -G rsa -u ek.pub >/dev/null; flush
