@@ -78,6 +78,15 @@ class AttestedEnrollmentClientTest {
         return (attestor == null ? b : b.attestor(attestor)).build();
     }
 
+    /** How verdicts name a CA: the SHA-256 of its certificate. */
+    private static String fingerprint(TestCa ca) {
+        try {
+            return AttestationVerifier.certificateSha256(ca.certificate());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void attestedEnrollmentThenPollsWithTheTpmKeyAndACopiedStateCannotRenewOnAnotherTpm() throws Exception {
         Path state = Files.createDirectories(dir.resolve("state-attested"));
@@ -88,7 +97,7 @@ class AttestedEnrollmentClientTest {
             assertThat(o.status()).isEqualTo(EnrollmentClient.Outcome.Status.PENDING);
             assertThat(server.paths).containsExactly("/v1/attestation/challenge", "/v1/enroll");
             assertThat(server.verdicts).singleElement().isInstanceOfSatisfying(AttestationVerdict.Attested.class,
-                    a -> assertThat(a.trustedBy()).contains("CN=Trusted TPM Manufacturer CA"));
+                    a -> assertThat(a.trustedBy()).isEqualTo(fingerprint(trustedCa)));
             EnrollmentRequest sent = server.enrollments.get(0);
             assertThat(sent.keyAlgorithm()).isEqualTo(AgentKeyAlgorithm.ECDSA_P256);
             assertThat(sent.attestation()).isPresent();
