@@ -233,4 +233,25 @@ class AttestedEnrollmentClientTest {
             assertThat(List.copyOf(server.paths)).containsExactly("/v1/attestation/challenge", "/v1/enroll");
         }
     }
+
+    @Test
+    void theChallengeRequestIsRetriedWhenTheServerIsUnavailableAndAMalformedAnswerIsRefused() throws Exception {
+        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+            server.unavailableChallenges.set(1);
+            EnrollmentClient client = EnrollmentClient.builder(server.issuerKeys()).identityStore(FileAgentIdentityStore.in(
+                    Files.createDirectories(dir.resolve("state-retried")), new TpmKeyCustody(tpm))).attestor(new TpmEnrollmentAttestor(tpm))
+                    .retries(2, Duration.ZERO, Duration.ZERO).build();
+            assertThat(client.enroll(server.token(), FACTS).status()).isEqualTo(EnrollmentClient.Outcome.Status.PENDING);
+            assertThat(server.paths).containsExactly("/v1/attestation/challenge", "/v1/attestation/challenge", "/v1/enroll");
+            assertThat(server.verdicts).singleElement().isInstanceOf(AttestationVerdict.Attested.class);
+
+            // A 202 "pending" body where a challenge belongs: the answer breaks the protocol, nothing is enrolled.
+            server.malformedChallenges = true;
+            EnrollmentClient other = client(server, Files.createDirectories(dir.resolve("state-malformed")), new TpmKeyCustody(tpm),
+                    new TpmEnrollmentAttestor(tpm));
+            assertThatThrownBy(() -> other.enroll(server.token(), FACTS)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                    e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.MALFORMED_RESPONSE));
+            assertThat(server.paths).hasSize(4).last().isEqualTo("/v1/attestation/challenge");
+        }
+    }
 }
