@@ -1069,17 +1069,91 @@ def check_renewal_timing(d):
     return n
 
 
+def tpm2b(b, at):
+    n = int.from_bytes(b[at:at + 2], "big")
+    assert at + 2 + n <= len(b), "TPM2B overruns its structure"
+    return b[at + 2:at + 2 + n], at + 2 + n
+
+
+def tpm_public(area):
+    """(type, attributes, SEC1 point or None) of a TPMT_PUBLIC; ECC points only, the rest is skipped."""
+    kind, _name_alg, attributes = struct.unpack(">HHI", area[:8])
+    _policy, at = tpm2b(area, 8)
+    if kind != 0x0023:
+        return kind, attributes, None
+    sym = int.from_bytes(area[at:at + 2], "big")
+    at += 2 + (4 if sym != 0x0010 else 0)
+    scheme = int.from_bytes(area[at:at + 2], "big")
+    at += 2 + (2 if scheme != 0x0010 else 0)
+    curve = int.from_bytes(area[at:at + 2], "big")
+    kdf = int.from_bytes(area[at + 2:at + 4], "big")
+    at += 4 + (2 if kdf != 0x0010 else 0)
+    x, at = tpm2b(area, at)
+    y, at = tpm2b(area, at)
+    assert at == len(area) and curve == 0x0003, "not one NIST P-256 TPMT_PUBLIC"
+    return kind, attributes, b"\x04" + x.rjust(32, b"\0") + y.rjust(32, b"\0")
+
+
+def check_attested(d):
+    """docs/testdata/tpm/attested-enrollment.json, made by tpm2-tools: protocol.md section 6.1."""
+    v = json.loads((d / "tpm" / "attested-enrollment.json").read_text())
+    cr = strict_json(v["challengeRequest"].encode())
+    assert set(cr) <= {"v", "token", "ekCertificate", "ekPublic", "akPublic"} and len(v["challengeRequest"]) <= 16384
+    ak_kind, ak_attrs, ak_point = tpm_public(b64url(cr["akPublic"]))
+    fixed_tpm, fixed_parent, restricted, decrypt, sign = 0x2, 0x10, 0x10000, 0x20000, 0x40000
+    assert ak_point is not None and ak_attrs & (fixed_tpm | fixed_parent | restricted | sign) == fixed_tpm | fixed_parent | restricted | sign
+    assert not ak_attrs & decrypt, "the AK must not decrypt"
+    assert b"\x00\x0b" + hashlib.sha256(b64url(cr["akPublic"])).digest() == b64url(v["akName"]), "name(AK)"
+    ch = strict_json(v["challenge"].encode())
+    assert set(ch) == {"v", "challengeId", "credentialBlob", "encryptedSecret", "nonce", "expiresAt"}
+    assert len(b64url(ch["nonce"])) == 32 and timestamp(ch["expiresAt"])
+    body = strict_json(v["enrollRequest"].encode())
+    a = body["attestation"]
+    assert set(a) == {"challengeId", "credential", "certifyInfo", "signature", "keyPublic"} and a["challengeId"] == ch["challengeId"]
+    assert body["keyAlgorithm"] == "ecdsa-p256"
+    pieces = [body["token"], body["publicKey"], body["facts"]["hostname"], body["facts"]["platform"], body["facts"]["osVersion"],
+              body["facts"]["agentVersion"], body["facts"].get("machineFingerprint") or "", body["nonce"], body["timestamp"],
+              "ecdsa-p256", a["challengeId"], a["credential"], a["certifyInfo"], a["signature"], a["keyPublic"]]
+    signed = pae(b"heartbeat-enrollment-request/v1", *[p.encode("utf-8") for p in pieces])
+    public_key = b64url(body["publicKey"])
+    assert agent_signature_ok("ecdsa-p256", public_key, signed, b64url(body["proof"])) == v["expect"]["proofVerifies"], "proof"
+    assert (b64url(a["credential"]) == b64url(v["credentialSecret"])) == v["expect"]["credentialMatches"], "credential"
+    key_area = b64url(a["keyPublic"])
+    _kind, key_attrs, key_point = tpm_public(key_area)
+    assert key_point == public_key, "keyPublic's point is the request's publicKey"
+    assert key_attrs & (fixed_tpm | fixed_parent | sign) == fixed_tpm | fixed_parent | sign and not key_attrs & restricted
+    attest = b64url(a["certifyInfo"])
+    assert attest[:6] == bytes.fromhex("ff5443478017"), "TPM_GENERATED_VALUE, TPM_ST_ATTEST_CERTIFY"
+    _signer, at = tpm2b(attest, 6)
+    extra, at = tpm2b(attest, at)
+    at += 17 + 8  # clockInfo, firmwareVersion
+    certified_name, at = tpm2b(attest, at)
+    _qualified, at = tpm2b(attest, at)
+    assert at == len(attest), "trailing bytes in TPMS_ATTEST"
+    assert (certified_name == b"\x00\x0b" + hashlib.sha256(key_area).digest()) == v["expect"]["certifiesKeyPublic"]
+    sig = b64url(a["signature"])
+    assert sig[:4] == bytes.fromhex("0018000b"), "ECDSA with SHA-256"
+    r, at = tpm2b(sig, 4)
+    s_, at = tpm2b(sig, at)
+    assert at == len(sig)
+    p256_key(ak_point).verify(encode_dss_signature(int.from_bytes(r, "big"), int.from_bytes(s_, "big")), attest,
+                              ec.ECDSA(hashes.SHA256()))
+    assert extra.hex() == v["expect"]["extraData"] and (extra == b64url(ch["nonce"])) == v["expect"]["nonceMatches"]
+    return 1
+
+
 def main():
     d = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     try:
         tokens, tags, requests = check_tokens(d), check_tags(d), check_requests(d)
         responses, timings = check_responses(d), check_renewal_timing(d)
         es256 = check_es256(d)
+        attested = check_attested(d)
     except AssertionError as e:
         print(f"check.py: FAILED: {e}", file=sys.stderr)
         return 1
     print(f"check.py: {tokens} token, {tags} tag, {requests} request, {responses} response, {timings} renewal-timing and "
-          f"{es256} ES256 issuer-key vectors agree with docs/protocol.md")
+          f"{es256} ES256 issuer-key and {attested} TPM-attested enrollment vectors agree with docs/protocol.md")
     return 0
 
 

@@ -2,18 +2,8 @@
 # Regenerates the TPM vectors in this directory with swtpm and tpm2-tools only (none of HeartbeatRM's code).
 # Usage: bash docs/testdata/tpm/make-vectors.sh   (needs swtpm, swtpm_setup, tpm2-tools)
 set -euo pipefail
-out="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d)"
-trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
-cd "$work"
-mkdir state
-printf 'active_pcr_banks = sha256\n' > setup.conf
-swtpm_setup --tpm2 --tpmstate "$work/state" --createek --config "$work/setup.conf" --overwrite >/dev/null
-port=$(( 20000 + RANDOM % 20000 ))
-swtpm socket --tpm2 --tpmstate dir="$work/state" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
-  --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear --daemon --pid file="$work/pid"
-export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-flush() { tpm2_flushcontext -t; }   # swtpm has no resource manager
+# shellcheck source=swtpm-env.sh
+source "$(dirname "$0")/swtpm-env.sh"
 
 # The attestation key: restricted ECDSA P-256 signing, under the RSA EK.
 tpm2_createek -c ek.ctx -G rsa -u ek.pub >/dev/null; flush

@@ -8,6 +8,7 @@ module com.heartbeatrm.enrollment {
     requires transitive com.heartbeatrm.core;
     requires transitive com.heartbeatrm.protocol;
     requires transitive com.heartbeatrm.installer;
+    requires com.heartbeatrm.tpm;
     requires org.bouncycastle.provider;
     requires org.slf4j;
 

@@ -5,6 +5,7 @@ import com.heartbeatrm.agent.EnrollmentClientException.Kind;
 import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.protocol.CredentialClaims;
 import com.heartbeatrm.protocol.DenialCode;
+import com.heartbeatrm.protocol.EnrollmentAttestation;
 import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.EnrollmentProtocol;
 import com.heartbeatrm.protocol.EnrollmentRequest;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The two exchanges of an {@link EnrollmentClient}, from request to kept identity: an enrollment, and a renewal with
@@ -30,22 +32,32 @@ final class AgentExchanges {
     private final PinnedTransport transport;
     private final CredentialAcceptor credentials;
     private final IdentityKeeper keeper;
+    private final @Nullable EnrollmentAttestor attestor;
 
-    AgentExchanges(Clock clock, PinnedTransport transport, CredentialAcceptor credentials, IdentityKeeper keeper) {
+    AgentExchanges(Clock clock, PinnedTransport transport, CredentialAcceptor credentials, IdentityKeeper keeper,
+            @Nullable EnrollmentAttestor attestor) {
         this.clock = clock;
         this.transport = transport;
         this.credentials = credentials;
         this.keeper = keeper;
+        this.attestor = attestor;
     }
 
     /** Enrolls with {@code keys}: sends the request, checks and saves the answer (see {@link EnrollmentClient#enroll}). */
     Outcome enroll(VerifiedEnrollmentToken token, CustodyKey keys, AgentFacts facts) throws EnrollmentClientException {
         EnrollmentClaims claims = token.claims();
         transport.checkEndpoints(claims.endpoints(), claims.tlsPins());
+        // With an attestor, one challenge round trip first; its answer is single use on the server.
+        EnrollmentAttestation attestation = attestor == null ? null : AttestationStep.attest(transport, attestor, token, keys);
         // Each attempt is signed afresh: a new nonce and time. The server answers a retried key pair with its agent.
         EnrollmentResponse r = transport.exchange(claims.endpoints(), claims.tlsPins(), EnrollmentProtocol.ENROLL_PATH,
-                () -> EnrollmentRequest.create(token.token(), keys, facts, clock).toJson());
+                () -> (attestation == null ? EnrollmentRequest.create(token.token(), keys, facts, clock)
+                        : EnrollmentRequest.create(token.token(), keys, facts, attestation, clock)).toJson());
         if (r instanceof EnrollmentResponse.Denied d) {
+            if (d.code() == DenialCode.ATTESTATION_REQUIRED && attestor == null) {
+                throw new EnrollmentClientException(Kind.REFUSED, d.code(), null, "the agent's group requires TPM attestation, and this "
+                        + "agent has no attestor (EnrollmentClient.Builder.attestor): " + d.message(), null);
+            }
             throw refused(d);
         }
         if (r instanceof EnrollmentResponse.Pending p) {

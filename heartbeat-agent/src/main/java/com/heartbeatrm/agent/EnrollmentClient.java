@@ -62,7 +62,7 @@ public final class EnrollmentClient {
         this.keeper = new IdentityKeeper(b.store);
         PinnedTransport transport = new PinnedTransport(b.connectTimeout, b.requestTimeout, b.retry, b.allowPlainHttp, b.unpinnedContext,
                 b.sleeper, b.random, b.userAgent);
-        this.exchanges = new AgentExchanges(b.clock, transport, new CredentialAcceptor(b.issuerKeys, b.clock), keeper);
+        this.exchanges = new AgentExchanges(b.clock, transport, new CredentialAcceptor(b.issuerKeys, b.clock), keeper, b.attestor);
     }
 
     /**
@@ -300,6 +300,7 @@ public final class EnrollmentClient {
         private boolean allowPlainHttp;
         private @Nullable SSLContext unpinnedContext;
         private @Nullable AgentIdentityStore store;
+        private @Nullable EnrollmentAttestor attestor;
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private RandomGenerator random = new SecureRandom();
         private String userAgent = "heartbeat-agent/0.1";
@@ -393,6 +394,20 @@ public final class EnrollmentClient {
          */
         public Builder identityStore(AgentIdentityStore s) {
             this.store = Objects.requireNonNull(s, "store");
+            return this;
+        }
+
+        /**
+         * Attests every enrollment with a TPM: before enrolling, the client asks the server for an attestation
+         * challenge, has the attestor answer it for the agent key, and enrolls with that answer. The agent key must
+         * be held by the same TPM (its custody). Without one, enrollments are not attested, and a group that requires
+         * attestation refuses them ({@link DenialCode#ATTESTATION_REQUIRED}).
+         *
+         * @param a the attestor, e.g. {@code heartbeat-tpm}'s {@code TpmEnrollmentAttestor}
+         * @return this builder
+         */
+        public Builder attestor(EnrollmentAttestor a) {
+            this.attestor = Objects.requireNonNull(a, "attestor");
             return this;
         }
 

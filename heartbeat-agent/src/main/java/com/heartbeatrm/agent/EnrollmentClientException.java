@@ -41,7 +41,12 @@ public final class EnrollmentClientException extends HeartbeatCheckedException {
          * this token or TPM (a copied state directory), the state names another custody, or the device is unusable.
          * The agent does not enroll again by itself.
          */
-        KEY_CUSTODY
+        KEY_CUSTODY,
+        /**
+         * The agent's TPM could not attest its key (the {@link EnrollmentAttestor} failed; {@link KeyCustodyException}
+         * is the cause). A server's refusal of an attestation is {@link #REFUSED} with its {@code attestation_*} code.
+         */
+        ATTESTATION
     }
 
     /** What went wrong. */

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -113,6 +114,21 @@ final class PinnedTransport {
      */
     EnrollmentResponse exchange(List<URI> bases, List<String> pins, String path, Supplier<byte[]> body)
             throws EnrollmentClientException {
+        return exchange(bases, pins, path, body, EnrollmentResponse::parse, r -> r instanceof EnrollmentResponse.Denied d ? d : null);
+    }
+
+    /** Reads an answer of some endpoint from its HTTP status and body. */
+    @FunctionalInterface
+    interface AnswerParser<T> {
+        T parse(int status, byte[] body) throws EnrollmentResponse.MalformedException;
+    }
+
+    /**
+     * {@link #exchange(List, List, String, Supplier)} for an endpoint whose answers {@code parser} reads;
+     * {@code deniedOf} finds the refusal in an answer (null when it is none), which decides retries.
+     */
+    <T> T exchange(List<URI> bases, List<String> pins, String path, Supplier<byte[]> body, AnswerParser<T> parser,
+            Function<T, EnrollmentResponse.@Nullable Denied> deniedOf) throws EnrollmentClientException {
         HttpClient http = client(pins);
         EnrollmentClientException hard = null;
         for (int round = 1; ; round++) {
@@ -120,8 +136,9 @@ final class PinnedTransport {
             Duration serverWait = Duration.ZERO;
             for (URI base : bases) {
                 try {
-                    EnrollmentResponse r = send(http, base.resolve(path), body.get());
-                    if (r instanceof EnrollmentResponse.Denied d && d.code().isRetryable() && d.code() != DenialCode.THROTTLED) {
+                    T r = send(http, base.resolve(path), body.get(), parser);
+                    EnrollmentResponse.Denied d = deniedOf.apply(r);
+                    if (d != null && d.code().isRetryable() && d.code() != DenialCode.THROTTLED) {
                         soft = new EnrollmentClientException(Kind.UNAVAILABLE, d.code(), d.retryAfter().orElse(null),
                                 base.getHost() + " is unavailable: " + d.message(), null);
                         serverWait = d.retryAfter().filter(retry::honours).orElse(serverWait);
@@ -148,7 +165,7 @@ final class PinnedTransport {
         }
     }
 
-    private EnrollmentResponse send(HttpClient http, URI uri, byte[] body) throws EnrollmentClientException {
+    private <T> T send(HttpClient http, URI uri, byte[] body, AnswerParser<T> parser) throws EnrollmentClientException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Content-Type", EnrollmentProtocol.CONTENT_TYPE)
                 .header("Accept", EnrollmentProtocol.CONTENT_TYPE).header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
@@ -168,7 +185,7 @@ final class PinnedTransport {
         }
         int status = response.statusCode();
         try {
-            return EnrollmentResponse.parse(status, response.body());
+            return parser.parse(status, response.body());
         } catch (EnrollmentResponse.MalformedException e) {
             if (status >= 500) {
                 throw new EnrollmentClientException(Kind.UNAVAILABLE, uri.getHost() + " answered HTTP " + status);

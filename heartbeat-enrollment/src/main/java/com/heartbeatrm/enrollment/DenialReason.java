@@ -106,7 +106,23 @@ public enum DenialReason {
     AGENT_LOCKED(DenialCode.AGENT_LOCKED,
             "this agent's identity was found on two computers (a clone); it is locked until an administrator unlocks it"),
     /** The agent waited for approval longer than the policy's pending time; the renewal disabled it. */
-    PENDING_EXPIRED(DenialCode.PENDING_EXPIRED, "this agent's enrollment was not approved in time; reinstall it");
+    PENDING_EXPIRED(DenialCode.PENDING_EXPIRED, "this agent's enrollment was not approved in time; reinstall it"),
+    // TPM 2.0 attestation.
+    /** The agent's group requires TPM attestation and the enrollment carries none. */
+    ATTESTATION_REQUIRED(DenialCode.ATTESTATION_REQUIRED, "this group admits only agents whose key is in a trusted TPM"),
+    /**
+     * The TPM's endorsement key chains to no manufacturer CA the organization trusts and is not allow-listed, or the
+     * CA or allow-listed key was removed since the challenge.
+     */
+    ATTESTATION_UNTRUSTED(DenialCode.ATTESTATION_UNTRUSTED, "this computer's TPM is not one the organization trusts"),
+    /**
+     * The attestation does not prove the key is in that TPM: evidence that does not parse, an attestation key without
+     * the restricted-signing attributes, a key not certified by it, a certified key that is not the request's key, a
+     * challenge this deployment did not issue for this installer.
+     */
+    ATTESTATION_INVALID(DenialCode.ATTESTATION_INVALID, "the TPM attestation does not prove the agent key is in that TPM"),
+    /** The attestation challenge expired before the enrollment answered it. */
+    ATTESTATION_STALE(DenialCode.ATTESTATION_STALE, "the attestation challenge expired; ask for a new one");
 
     private final DenialCode publicCode;
     private final String publicMessage;

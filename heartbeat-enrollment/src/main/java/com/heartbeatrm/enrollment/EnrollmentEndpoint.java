@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The enrollment protocol's two endpoints, independent of any HTTP server: a transport gives it the method, path,
+ * The enrollment protocol's endpoints (enroll, renew, and the TPM attestation challenge), independent of any HTTP server: a transport gives it the method, path,
  * bounded body and peer address ({@link EndpointRequest}) and sends back the status, headers and body it answers
  * ({@link EndpointResponse}). The reference server, the servlet binding and the Spring Boot starter are thin
  * adapters over it.
@@ -33,7 +33,7 @@ public final class EnrollmentEndpoint {
     }
 
     /**
-     * Answers one request: {@code POST enroll} or {@code POST renew}. Never throws for anything the request contains:
+     * Answers one request: {@code POST enroll}, {@code POST renew} or {@code POST attestation/challenge}. Never throws for anything the request contains:
      * a refusal is a protocol answer.
      *
      * @param request the request as the transport read it
@@ -43,14 +43,21 @@ public final class EnrollmentEndpoint {
         Objects.requireNonNull(request, "request");
         String path = request.path().startsWith("/") ? request.path().substring(1) : request.path();
         boolean enroll = path.equals(EnrollmentProtocol.ENROLL_PATH);
-        if (!enroll && !path.equals(EnrollmentProtocol.RENEW_PATH)) {
-            return answer(new EnrollmentResponse.Denied(DenialCode.NOT_FOUND, "no such endpoint: use enroll or renew"), Map.of());
+        boolean challenge = path.equals(EnrollmentProtocol.CHALLENGE_PATH);
+        if (!enroll && !challenge && !path.equals(EnrollmentProtocol.RENEW_PATH)) {
+            return answer(new EnrollmentResponse.Denied(DenialCode.NOT_FOUND, "no such endpoint: use enroll, renew or "
+                    + EnrollmentProtocol.CHALLENGE_PATH), Map.of());
         }
         if (!request.method().equals("POST")) {
             return answer(new EnrollmentResponse.Denied(DenialCode.METHOD_NOT_ALLOWED, "use POST"), Map.of("Allow", "POST"));
         }
         try {
             RequestContext ctx = server.contextFor(request.remoteAddress());
+            if (challenge) {
+                Attestations.ChallengeAnswer a = server.attestations().challenge(request.body(), ctx);
+                return a instanceof Attestations.Issued issued ? new EndpointResponse(200, headers(Map.of()), issued.challenge().toJson())
+                        : answer(((Attestations.Refused) a).denied().toResponse(), Map.of());
+            }
             EnrollmentResponse r = enroll ? server.enroll(request.body(), ctx).toResponse() : server.renew(request.body(), ctx).toResponse();
             return answer(r, Map.of());
         } catch (StoreException e) {
@@ -75,14 +82,20 @@ public final class EnrollmentEndpoint {
     }
 
     private static EndpointResponse answer(EnrollmentResponse r, Map<String, String> extra) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", EnrollmentProtocol.CONTENT_TYPE);
-        headers.put("Cache-Control", "no-store");
-        headers.put("X-Content-Type-Options", "nosniff");
+        Map<String, String> headers = headers(Map.of());
         if (r instanceof EnrollmentResponse.Denied d && d.retryAfter().isPresent()) {
             headers.put("Retry-After", Long.toString(Math.max(1, d.retryAfter().get().toSeconds())));
         }
         headers.putAll(extra);
         return new EndpointResponse(r.httpStatus(), headers, r.toJson());
+    }
+
+    private static Map<String, String> headers(Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", EnrollmentProtocol.CONTENT_TYPE);
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.putAll(extra);
+        return headers;
     }
 }

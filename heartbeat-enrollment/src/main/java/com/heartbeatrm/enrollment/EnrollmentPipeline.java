@@ -96,7 +96,7 @@ final class EnrollmentPipeline {
      * certain and shown to the user instead.
      */
     private static final Set<DenialReason> SUSPECT = EnumSet.of(DenialReason.BAD_PROOF, DenialReason.REPLAYED, DenialReason.CLOCK_SKEW,
-            DenialReason.NETWORK_NOT_ALLOWED, DenialReason.PLATFORM_NOT_ALLOWED);
+            DenialReason.NETWORK_NOT_ALLOWED, DenialReason.PLATFORM_NOT_ALLOWED, DenialReason.ATTESTATION_INVALID);
 
     private final HeartbeatStore store;
     private final HeartbeatAdmin admin;
@@ -105,24 +105,28 @@ final class EnrollmentPipeline {
     private final String issuer;
     private final EnrollmentPolicy policy;
     private final EnrollmentTokenVerifier verifier;
+    private final Attestations attestations;
     private final List<Step<Evidence>> beforeStore = List.of(
             new Step<>("request", this::parse),
             new Step<>("token", this::verifyToken),
             new Step<>("proof of possession", e -> keyBlockedFirst(e, Possession.proof(e, e.request().proofVerifies(BcEd25519.PLAIN)))),
-            new Step<>("clock", e -> keyBlockedFirst(e, clockAgrees(e))));
+            new Step<>("clock", e -> keyBlockedFirst(e, clockAgrees(e))),
+            new Step<>("attestation", this::attested));
     private final List<Step<Evidence>> inStore = List.of(
             new Step<>("signing key", this::signingKeyExists),
             new Step<>("throttling", this::notThrottled),
             new Step<>("identity", this::oneIdentity),
             new Step<>("installer", this::installerRecorded),
             new Step<>("access key", this::keyAdmits),
+            new Step<>("attestation required", Attestations::required),
             new Step<>("restrictions", this::restrictionsAllow),
             new Step<>("replay", e -> e.existing != null ? Steps.pass(e, () -> "a retry of an earlier enrollment")
                     : Possession.replay(e, e.facts().nonceSeen())));
 
     EnrollmentPipeline(HeartbeatStore store, HeartbeatAdmin admin, SigningKeys keys, AgentCredentials credentials, Denials denials,
-            String issuer, EnrollmentPolicy policy, Clock clock) {
+            String issuer, EnrollmentPolicy policy, Clock clock, Attestations attestations) {
         this.store = store;
+        this.attestations = attestations;
         this.admin = admin;
         this.credentials = credentials;
         this.denials = denials;
@@ -140,38 +144,44 @@ final class EnrollmentPipeline {
      */
     record Evidence(RequestContext ctx, byte[] body, @Nullable EnrollmentRequest request, @Nullable VerifiedEnrollmentToken token,
             @Nullable EnrollmentAttempt attempt, @Nullable EnrollmentFacts facts, @Nullable EffectiveSettings settings,
-            @Nullable Agent existing, EnrollmentVerdict.@Nullable Lock lock, Optional<Instant> blockedUntil) {
+            @Nullable Agent existing, EnrollmentVerdict.@Nullable Lock lock, Optional<Instant> blockedUntil,
+            Attestations.@Nullable Attested attested) {
         static Evidence of(byte[] body, RequestContext ctx) {
-            return new Evidence(ctx, body, null, null, null, null, null, null, null, Optional.empty());
+            return new Evidence(ctx, body, null, null, null, null, null, null, null, Optional.empty(), null);
+        }
+
+        /** The TPM the agent key was proven to live in. */
+        Evidence attested(Attestations.Attested a) {
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, lock, blockedUntil, a);
         }
 
         Evidence withRequest(EnrollmentRequest r) {
-            return new Evidence(ctx, body, r, token, attempt, facts, settings, existing, lock, blockedUntil);
+            return new Evidence(ctx, body, r, token, attempt, facts, settings, existing, lock, blockedUntil, attested);
         }
 
         Evidence withToken(VerifiedEnrollmentToken t, EnrollmentAttempt a) {
-            return new Evidence(ctx, body, request, t, a, facts, settings, existing, lock, blockedUntil);
+            return new Evidence(ctx, body, request, t, a, facts, settings, existing, lock, blockedUntil, attested);
         }
 
         Evidence withFacts(EnrollmentFacts f) {
-            return new Evidence(ctx, body, request, token, attempt, f, settings, existing, lock, blockedUntil);
+            return new Evidence(ctx, body, request, token, attempt, f, settings, existing, lock, blockedUntil, attested);
         }
 
         /** The agent that already holds the presented key, and whose enrollment this request repeats. */
         Evidence retryOf(Agent agent) {
-            return new Evidence(ctx, body, request, token, attempt, facts, settings, agent, lock, blockedUntil);
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, agent, lock, blockedUntil, attested);
         }
 
         Evidence withSettings(EffectiveSettings s) {
-            return new Evidence(ctx, body, request, token, attempt, facts, s, existing, lock, blockedUntil);
+            return new Evidence(ctx, body, request, token, attempt, facts, s, existing, lock, blockedUntil, attested);
         }
 
         Evidence locking(EnrollmentVerdict.@Nullable Lock l) {
-            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, l, blockedUntil);
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, l, blockedUntil, attested);
         }
 
         Evidence blocked(Instant until) {
-            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, lock, Optional.of(until));
+            return new Evidence(ctx, body, request, token, attempt, facts, settings, existing, lock, Optional.of(until), attested);
         }
 
         @Override
@@ -249,19 +259,22 @@ final class EnrollmentPipeline {
             return new Judgement(d, new EnrollmentVerdict.Existing(done.existing));
         }
         Agent agent = newAgent(done);
-        return new Judgement(d, new EnrollmentVerdict.Admit(agent, denials.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED,
-                agent.id(), done.attempt().key(), done.attempt().installer(), agent.groupId(), agent.status().name(), done.attempt().agentFingerprint())));
+        AuditEvent event = denials.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED, agent.id(), done.attempt().key(),
+                done.attempt().installer(), agent.groupId(), agent.status().name(), done.attempt().agentFingerprint());
+        return new Judgement(d, new EnrollmentVerdict.Admit(agent, done.attested == null ? event : done.attested.audited(event)));
     }
 
     private Agent newAgent(Evidence e) {
-        boolean approval = e.settings().requireApproval();
+        // An attested agent skips the approval queue only where its group says so.
+        boolean approval = e.settings().requireApproval() && !(e.attested != null && e.settings().attestedSkipsApproval());
         AccessKey key = e.facts().key().orElseThrow();
         return new Agent(AgentId.random(), e.attempt().organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
                 e.ctx.receivedAt(), key.id(), Optional.of(e.attempt().installer()), e.request().facts().hostname(),
                 Platform.parse(e.request().facts().platform()), e.attempt().agentFingerprint(),
                 AgentKeyType.ofWireName(e.request().keyAlgorithm().wireName()).orElseThrow(), e.ctx.receivedAt(), approval ? 0 : 1,
                 approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()),
-                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings().agentCredentialTtl())), 0);
+                approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings().agentCredentialTtl())),
+                Optional.ofNullable(e.attested).map(a -> a.at(e.ctx.receivedAt())), 0);
     }
 
     /**
@@ -407,6 +420,11 @@ final class EnrollmentPipeline {
         Optional<Instant> blocked = store.throttles().blockedUntil(e.attempt().throttleBucket().orElseThrow(), e.ctx.receivedAt());
         return blocked.isPresent() ? Steps.deny(DenialReason.THROTTLED, "key " + e.attempt().key() + " is blocked until " + blocked.get()
                 + " (" + deny.reason() + ")", e.blocked(blocked.get())) : d;
+    }
+
+    /** An attestation the request carries, judged ({@link Attestations#verify}); a failure meets the key's block first. */
+    private Decision<Evidence> attested(Evidence e) {
+        return keyBlockedFirst(e, attestations.verify(e));
     }
 
     private Decision<Evidence> clockAgrees(Evidence e) {

@@ -46,6 +46,7 @@ public final class HeartbeatServer implements AutoCloseable {
     private final AgentCredentials credentials;
     private final KeyThrottles keyThrottles;
     private final EnrollmentPipeline enrollment;
+    private final Attestations attestations;
     private final RenewalPipeline renewal;
     private final EnrollmentEndpoint endpoint;
     private final EnrollmentObserver observer;
@@ -63,7 +64,8 @@ public final class HeartbeatServer implements AutoCloseable {
         this.installers = new Installers(b.store, admin, signingKeys, b.issuer, b.endpoints, b.pins, b.clock);
         this.keyThrottles = new KeyThrottles(admin, b.store.throttles(), b.clock);
         this.denials = new Denials(b.store, b.policy, b.clock);
-        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, denials, b.issuer, b.policy, b.clock);
+        this.attestations = new Attestations(b.store, installers, b.kek, denials, b.policy, b.clock, b.challengeLifetime);
+        this.enrollment = new EnrollmentPipeline(b.store, admin, signingKeys, credentials, denials, b.issuer, b.policy, b.clock, attestations);
         this.renewal = new RenewalPipeline(b.store, signingKeys, credentials, denials, b.policy);
         this.endpoint = new EnrollmentEndpoint(this);
         this.sweeper = new Sweeper(b.store, b.retention, b.clock);
@@ -201,6 +203,11 @@ public final class HeartbeatServer implements AutoCloseable {
         return r;
     }
 
+    /** The TPM attestation challenge endpoint's logic, for {@link EnrollmentEndpoint}. */
+    Attestations attestations() {
+        return attestations;
+    }
+
     /**
      * What an enrollment request would do, step by step, storing nothing: no key use, nonce, throttle count, agent
      * or audit event. For support staff and admin screens.
@@ -269,6 +276,7 @@ public final class HeartbeatServer implements AutoCloseable {
         private EnrollmentObserver observer = EnrollmentObserver.NONE;
         private RetentionPolicy retention = RetentionPolicy.DEFAULTS;
         private Optional<Pkcs11IssuerToken> issuerToken = Optional.empty();
+        private Duration challengeLifetime = Duration.ofMinutes(5);
 
         private Builder(HeartbeatStore store, KeyEncryptionKey kek, String issuer) {
             this.store = Objects.requireNonNull(store, "store");
@@ -287,6 +295,22 @@ public final class HeartbeatServer implements AutoCloseable {
          */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /**
+         * How long a TPM attestation challenge may be answered (by an enrollment carrying its attestation); five
+         * minutes unless set. Every node of a deployment should use the same value.
+         *
+         * @param lifetime 10 seconds to one hour
+         * @return this builder
+         * @throws InvalidInputException when out of that range
+         */
+        public Builder attestationChallengeLifetime(Duration lifetime) {
+            if (lifetime == null || lifetime.compareTo(Duration.ofSeconds(10)) < 0 || lifetime.compareTo(Duration.ofHours(1)) > 0) {
+                throw new InvalidInputException("attestationChallengeLifetime", "10 seconds to one hour");
+            }
+            this.challengeLifetime = lifetime;
             return this;
         }
 

@@ -396,7 +396,8 @@ class EnrollmentPipelineTest {
         assertThat(d.group()).contains(f.customerA.id());
         assertThat(d.checks()).extracting(DryRun.Check::status).containsOnly(DryRun.Status.PASSED);
         assertThat(d.checks()).extracting(DryRun.Check::name).containsExactly("request", "token", "proof of possession", "clock",
-                "signing key", "throttling", "identity", "installer", "access key", "restrictions", "replay", "enrollment");
+                "attestation", "signing key", "throttling", "identity", "installer", "access key", "attestation required", "restrictions",
+                "replay", "enrollment");
         assertThat(f.admin.accessKeys().require(f.acme.id(), f.keyA.id()).useCount()).isZero();
         long auditBefore = audit().size();
 
@@ -405,7 +406,7 @@ class EnrollmentPipelineTest {
         assertThat(denied.outcome()).isEqualTo(DryRun.Conclusion.WOULD_DENY);
         assertThat(denied.denial()).contains(DenialReason.KEY_DISABLED);
         assertThat(denied.checks()).filteredOn(c -> c.status() == DryRun.Status.NOT_REACHED).extracting(DryRun.Check::name)
-                .containsExactly("restrictions", "replay", "enrollment");
+                .containsExactly("attestation required", "restrictions", "replay", "enrollment");
         f.admin.accessKeys().enable(f.alice, f.acme.id(), f.keyA.id());
         assertThat(audit().size()).as("a dry run writes no audit event").isEqualTo(auditBefore + 2);
 

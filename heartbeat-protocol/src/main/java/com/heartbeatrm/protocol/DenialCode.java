@@ -56,6 +56,21 @@ public enum DenialCode {
     UNAVAILABLE(503),
     /** The server failed (500). */
     INTERNAL_ERROR(500),
+    /** The agent's group requires TPM attestation and the enrollment carries none (403). */
+    ATTESTATION_REQUIRED(403),
+    /**
+     * The TPM's endorsement key chains to no manufacturer CA the organization trusts and is not on its allow-list, or
+     * the CA was removed since the challenge (403).
+     */
+    ATTESTATION_UNTRUSTED(403),
+    /**
+     * The attestation evidence does not parse or does not prove that the agent key lives in that TPM: a credential
+     * not activated, an attestation key without the restricted-signing attributes, a key not certified by it, a
+     * certified key that is not the request's public key (403).
+     */
+    ATTESTATION_INVALID(403),
+    /** The attestation challenge expired before it was answered; ask for a new one (403). */
+    ATTESTATION_STALE(403),
     /** A code this agent does not know, from a newer server. Agents read only; a server never sends it. */
     UNKNOWN(0);
 

@@ -18,6 +18,8 @@ public final class EnrollmentProtocol {
     public static final String ENROLL_PATH = "enroll";
     /** The path, relative to a base URL, that renews a credential or polls a pending enrollment. */
     public static final String RENEW_PATH = "renew";
+    /** The path, relative to a base URL, that answers an {@link AttestationChallengeRequest} (TPM attestation). */
+    public static final String CHALLENGE_PATH = "attestation/challenge";
     /** The media type of every body. */
     public static final String CONTENT_TYPE = "application/json";
 
@@ -32,6 +34,16 @@ public final class EnrollmentProtocol {
      */
     public static URI enrollUri(URI base) {
         return EnrollmentClaims.checkEndpoint(Objects.requireNonNull(base, "base")).resolve(ENROLL_PATH);
+    }
+
+    /**
+     * {@code base} + {@value #CHALLENGE_PATH}, e.g. {@code https://rmm.example/v1/attestation/challenge}.
+     *
+     * @param base an endpoint from the token, ending with {@code /}
+     * @return the attestation challenge URL
+     */
+    public static URI challengeUri(URI base) {
+        return EnrollmentClaims.checkEndpoint(Objects.requireNonNull(base, "base")).resolve(CHALLENGE_PATH);
     }
 
     /**

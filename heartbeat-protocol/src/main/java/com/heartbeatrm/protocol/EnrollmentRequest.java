@@ -8,28 +8,38 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a new agent sends to enroll: its installer's token, its own public key, facts about the computer, and a
  * proof of possession: its signature, over all of that plus a fresh nonce and timestamp, with the private key
- * that matches the public key. The proof binds the request to this agent and this token, so a captured request
+ * that matches the public key. A TPM-attested request also carries an {@link EnrollmentAttestation}, which the proof
+ * covers too. The proof binds the request to this agent and this token, so a captured request
  * cannot enroll anyone else and cannot be replayed. Transport-neutral JSON; at most
  * {@link EnrollmentProtocol#MAX_BODY_BYTES}.
  */
 public final class EnrollmentRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-enrollment-request/v1";
-    private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "keyAlgorithm", "facts", "nonce", "timestamp", "proof");
+    private static final Set<String> FIELDS = Set.of("v", "token", "publicKey", "keyAlgorithm", "facts", "nonce", "timestamp", "proof",
+            "attestation");
     private static final Set<String> FACT_FIELDS = Set.of("hostname", "platform", "osVersion", "agentVersion", "machineFingerprint");
 
     private final EnrollmentToken token;
     private final AgentFacts facts;
+    private final @Nullable EnrollmentAttestation attestation;
 
-    private EnrollmentRequest(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts, Proof proof) {
+    private EnrollmentRequest(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts,
+            @Nullable EnrollmentAttestation attestation, Proof proof) {
         super(algorithm, publicKey, proof);
         this.token = Objects.requireNonNull(token, "token");
         this.facts = Objects.requireNonNull(facts, "facts");
+        if (attestation != null && algorithm != AgentKeyAlgorithm.ECDSA_P256) {
+            throw new IllegalArgumentException("attestation: an attested agent key is ecdsa-p256");
+        }
+        this.attestation = attestation;
     }
 
     /**
@@ -75,7 +85,45 @@ public final class EnrollmentRequest extends SignedAgentRequest {
      */
     public static EnrollmentRequest create(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts,
             String nonce, Instant at, Function<byte[], byte[]> signer) {
-        return sign(p -> new EnrollmentRequest(token, algorithm, publicKey, facts, p), nonce, at, signer);
+        return sign(p -> new EnrollmentRequest(token, algorithm, publicKey, facts, null, p), nonce, at, signer);
+    }
+
+    /**
+     * Builds and signs a TPM-attested request with a fresh nonce and the clock's time: {@code attestation} answers
+     * the server's {@link AttestationChallenge} for this key, and the proof covers it.
+     *
+     * @param token       the installer's token
+     * @param keys        the agent's key, ECDSA P-256 (the certified key); signs the proof
+     * @param facts       what the agent reports about its host
+     * @param attestation the TPM's answer to the challenge
+     * @param clock       stamps the request
+     * @return the signed request
+     * @throws IllegalArgumentException the key is not ECDSA P-256
+     */
+    public static EnrollmentRequest create(EnrollmentToken token, AgentSigningKey keys, AgentFacts facts, EnrollmentAttestation attestation,
+            Clock clock) {
+        return create(token, keys.algorithm(), keys.publicKey(), facts, Optional.of(attestation), SignedRequest.newNonce(), clock.instant(),
+                keys::sign);
+    }
+
+    /**
+     * Builds a request, attested or not, with an explicit nonce, time and signer (for tests, vectors and benchmarks).
+     *
+     * @param token       the installer's token
+     * @param algorithm   the agent key's algorithm; ECDSA P-256 when {@code attestation} is present
+     * @param publicKey   the agent's public key in {@code algorithm}'s encoding
+     * @param facts       what the agent reports about its host
+     * @param attestation the TPM's answer to the server's challenge; empty for a request without attestation
+     * @param nonce       the nonce, base64url
+     * @param at          the time to sign
+     * @param signer      signs the proof input with the agent's key, in {@code algorithm}'s signature encoding
+     * @return the signed request
+     * @throws IllegalArgumentException an attestation with a key that is not ECDSA P-256
+     */
+    public static EnrollmentRequest create(EnrollmentToken token, AgentKeyAlgorithm algorithm, byte[] publicKey, AgentFacts facts,
+            Optional<EnrollmentAttestation> attestation, String nonce, Instant at, Function<byte[], byte[]> signer) {
+        EnrollmentAttestation a = attestation.orElse(null);
+        return sign(p -> new EnrollmentRequest(token, algorithm, publicKey, facts, a, p), nonce, at, signer);
     }
 
     /**
@@ -110,7 +158,12 @@ public final class EnrollmentRequest extends SignedAgentRequest {
             String field = detail.contains(":") ? detail.substring(0, detail.indexOf(':')) : "";
             throw new RequestException(Problem.INVALID_VALUE, "facts." + field, "facts." + detail);
         }
-        return new EnrollmentRequest(token, algorithm, pub, facts, Proof.parse(m));
+        Optional<Map<String, Object>> a = RequestJson.optionalObject(m, "attestation", EnrollmentAttestation.FIELDS);
+        EnrollmentAttestation attestation = a.isPresent() ? EnrollmentAttestation.parse(a.get()) : null;
+        if (attestation != null && algorithm != AgentKeyAlgorithm.ECDSA_P256) {
+            throw new RequestException(Problem.INVALID_VALUE, "attestation", "attestation needs keyAlgorithm ecdsa-p256");
+        }
+        return new EnrollmentRequest(token, algorithm, pub, facts, attestation, Proof.parse(m));
     }
 
     @Override
@@ -127,6 +180,9 @@ public final class EnrollmentRequest extends SignedAgentRequest {
         m.put("publicKey", publicKeyText());
         writeAlgorithm(m);
         m.put("facts", f);
+        if (attestation != null) {
+            m.put("attestation", attestation.toJson());
+        }
         proof().writeTo(m);
         return RequestJson.write(m);
     }
@@ -134,8 +190,14 @@ public final class EnrollmentRequest extends SignedAgentRequest {
     /** {@return the bytes the proof signs} */
     @Override
     public byte[] signedBytes() {
-        return proofBytes(PURPOSE, token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
-                facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce(), timestampText());
+        String[] fields = {token.reveal(), publicKeyText(), facts.hostname(), facts.platform(),
+                facts.osVersion(), facts.agentVersion(), facts.machineFingerprint().orElse(""), nonce(), timestampText()};
+        return attestation == null ? proofBytes(PURPOSE, fields) : proofBytes(PURPOSE, fields, attestation.signedTexts());
+    }
+
+    /** {@return the TPM's answer to the server's attestation challenge; empty for a request without attestation} */
+    public Optional<EnrollmentAttestation> attestation() {
+        return Optional.ofNullable(attestation);
     }
 
     /** {@return the installer's token the request carries, not verified here} */

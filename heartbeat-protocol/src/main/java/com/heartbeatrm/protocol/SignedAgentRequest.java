@@ -105,6 +105,17 @@ public abstract sealed class SignedAgentRequest permits EnrollmentRequest, Renew
         return SignedRequest.proofBytes(purpose, all);
     }
 
+    /**
+     * The signed fields, the algorithm's name (always there: only P-256 is attested), then {@code extra}: what an
+     * attested enrollment's proof signs.
+     */
+    final byte[] proofBytes(String purpose, String[] fields, String[] extra) {
+        String[] all = java.util.Arrays.copyOf(fields, fields.length + 1 + extra.length);
+        all[fields.length] = algorithm.wireName();
+        System.arraycopy(extra, 0, all, fields.length + 1, extra.length);
+        return SignedRequest.proofBytes(purpose, all);
+    }
+
     /** {@return the bytes the proof signs} */
     public abstract byte[] signedBytes();
 

@@ -9,12 +9,13 @@ public sealed interface AttestationVerdict {
     /**
      * The agent key lives in a TPM whose EK is trusted: certified by an attestation key bound to that EK, with
      * fixedTPM and fixedParent. {@code endorsementKeySha256} is the lowercase hex SHA-256 of the EK's
-     * SubjectPublicKeyInfo; {@code trustedBy} is the manufacturer CA's subject, or "allow-list".
+     * SubjectPublicKeyInfo; {@code trustedBy} is the lowercase hex SHA-256 of the manufacturer CA's certificate
+     * ({@link AttestationVerifier#certificateSha256}), or "allow-list".
      *
      * @param agentKey             the proven agent key
      * @param agentKeyPublicArea   its TPMT_PUBLIC as certified (copied in and out)
      * @param endorsementKeySha256 the EK's identity, 64 lower-case hex digits
-     * @param trustedBy            the manufacturer CA's subject that vouched for the EK, or "allow-list"
+     * @param trustedBy            the SHA-256 fingerprint of the manufacturer CA that vouched for the EK, or "allow-list"
      */
     record Attested(PublicKey agentKey, byte[] agentKeyPublicArea, String endorsementKeySha256, String trustedBy)
             implements AttestationVerdict {

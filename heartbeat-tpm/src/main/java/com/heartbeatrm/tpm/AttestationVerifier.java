@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
 
@@ -64,6 +65,7 @@ public final class AttestationVerifier {
     private final List<TrustAnchor> anchors;
     private final List<X509Certificate> intermediates;
     private final Set<String> allowedEndorsementKeys;
+    private final Predicate<String> allowList;
     private final Clock clock;
     private final Duration maxAge;
     private final SecureRandom random;
@@ -72,6 +74,7 @@ public final class AttestationVerifier {
         this.anchors = List.copyOf(b.anchors);
         this.intermediates = List.copyOf(b.intermediates);
         this.allowedEndorsementKeys = Set.copyOf(b.allowed);
+        this.allowList = b.allowList;
         this.clock = b.clock;
         this.maxAge = b.maxAge;
         this.random = b.random;
@@ -133,7 +136,7 @@ public final class AttestationVerifier {
             trustedBy = chain.anchor();
             chainProblem = chain.problem();
         }
-        if (trustedBy == null && allowedEndorsementKeys.contains(ekHash)) {
+        if (trustedBy == null && (allowedEndorsementKeys.contains(ekHash) || allowList.test(ekHash))) {
             trustedBy = "allow-list";
         }
         if (trustedBy == null) {
@@ -156,7 +159,7 @@ public final class AttestationVerifier {
             throw new IllegalStateException("the JDK lacks RSA-OAEP, ECDH, AES-CFB or HMAC-SHA256", e);
         }
         CredentialChallenge challenge = new CredentialChallenge(made.credentialBlob(), made.encryptedSecret(), nonce);
-        PendingAttestation pending = new PendingAttestation(challenge, secret, clock.instant(), ak, ekHash, trustedBy);
+        PendingAttestation pending = new PendingAttestation(challenge, nonce, secret, clock.instant(), ak, ekHash, trustedBy);
         Arrays.fill(secret, (byte) 0);
         return pending;
     }
@@ -197,10 +200,10 @@ public final class AttestationVerifier {
         } catch (TpmReader.Malformed e) {
             return invalid("certification: " + e.getMessage());
         }
-        if (!MessageDigest.isEqual(attest.extraData(), pending.challenge().nonce())) {
+        if (!MessageDigest.isEqual(attest.extraData(), pending.nonce())) {
             return new AttestationVerdict.Refused(AttestationRefusal.REPLAYED, "certification was made for another challenge's nonce");
         }
-        if (!response.credentialMatches(pending.expectedCredential())) {
+        if (!pending.credentialMatches(response)) {
             return invalid("activated credential does not match: the attestation key is not in the TPM holding the EK");
         }
         PublicArea agentKey;
@@ -256,7 +259,7 @@ public final class AttestationVerifier {
         }
     }
 
-    /** The subject of the trust anchor the certificate chains to, or why it does not. */
+    /** The fingerprint of the trust anchor the certificate chains to, or why it does not. */
     private record Chain(@Nullable String anchor, String problem) {}
 
     /**
@@ -276,7 +279,7 @@ public final class AttestationVerifier {
             params.setDate(at);
             PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(pathByName(cert)), params);
-            return new Chain(result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName(), "");
+            return new Chain(certificateSha256(result.getTrustAnchor().getTrustedCert()), "");
         } catch (CertPathValidatorException e) {
             problem = "no valid path: " + e.getReason();
         } catch (GeneralSecurityException e) {
@@ -296,7 +299,7 @@ public final class AttestationVerifier {
             pool.add(cert);
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
             PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
-            return new Chain(result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName(), "");
+            return new Chain(certificateSha256(result.getTrustAnchor().getTrustedCert()), "");
         } catch (CertPathBuilderException e) {
             return new Chain(null, "no valid path: " + e.getMessage());
         } catch (GeneralSecurityException e) {
@@ -325,6 +328,18 @@ public final class AttestationVerifier {
         return path;
     }
 
+    /**
+     * Lowercase hex SHA-256 of a certificate's DER encoding: how a verdict names the manufacturer CA that vouched for
+     * an EK ({@link PendingAttestation#trustedBy()}).
+     *
+     * @param ca the certificate
+     * @return 64 lower-case hex digits
+     * @throws java.security.cert.CertificateEncodingException the certificate cannot be encoded
+     */
+    public static String certificateSha256(X509Certificate ca) throws java.security.cert.CertificateEncodingException {
+        return HexFormat.of().formatHex(sha256(ca.getEncoded()));
+    }
+
     static byte[] sha256(byte[] b) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(b);
@@ -348,6 +363,8 @@ public final class AttestationVerifier {
         private final List<TrustAnchor> anchors = new ArrayList<>();
         private final List<X509Certificate> intermediates = new ArrayList<>();
         private final Set<String> allowed = new HashSet<>();
+        private Predicate<String> allowList = ek -> false;
+        private boolean allowListSet;
         private Clock clock = Clock.systemUTC();
         private Duration maxAge = Duration.ofMinutes(5);
         private SecureRandom random = new SecureRandom();
@@ -405,6 +422,19 @@ public final class AttestationVerifier {
         }
 
         /**
+         * An allow-list too large to hand over whole (a store's table): asked, with the EK's lowercase hex SHA-256,
+         * only for an EK no trusted CA vouches for. It must be thread-safe and must not throw.
+         *
+         * @param isAllowed whether the EK with this SHA-256 is allow-listed
+         * @return this builder
+         */
+        public Builder endorsementKeyAllowList(Predicate<String> isAllowed) {
+            this.allowList = Objects.requireNonNull(isAllowed, "isAllowed");
+            this.allowListSet = true;
+            return this;
+        }
+
+        /**
          * The clock that stamps challenges and judges their age; the system UTC clock by default.
          *
          * @param clock the clock, not null
@@ -445,10 +475,10 @@ public final class AttestationVerifier {
          * Builds the verifier. It is thread-safe; the builder may be reused.
          *
          * @return a verifier with this trust
-         * @throws IllegalStateException no manufacturer CA and no allow-listed EK
+         * @throws IllegalStateException no manufacturer CA, no allow-listed EK and no allow-list
          */
         public AttestationVerifier build() {
-            if (anchors.isEmpty() && allowed.isEmpty()) {
+            if (anchors.isEmpty() && allowed.isEmpty() && !allowListSet) {
                 throw new IllegalStateException("no manufacturer CA and no allow-listed EK: nothing could be attested");
             }
             return new AttestationVerifier(this);

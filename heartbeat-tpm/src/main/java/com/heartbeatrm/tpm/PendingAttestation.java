@@ -1,17 +1,27 @@
 package com.heartbeatrm.tpm;
 
 import com.heartbeatrm.tpm.internal.PublicArea;
+import com.heartbeatrm.tpm.internal.Tpm2;
+import com.heartbeatrm.tpm.internal.TpmReader;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's side of one issued challenge: what it sent, the credential it expects back, when it was issued, and
  * which EK and attestation key it was made for. It can be answered once: {@link AttestationVerifier#verify} consumes
- * it, and a second answer is refused as replayed. Holds a secret (the expected credential): never logged, never
- * shown by {@link #toString()}. The protocol will keep it server-side (or sealed) between the two round trips.
+ * it, and a second answer to the same object is refused as replayed. Holds a secret (the expected credential): never
+ * logged, never shown by {@link #toString()}.
+ *
+ * <p>A server that keeps nothing between the two round trips seals {@link #attestationKeyPublic()},
+ * {@link #nonce()}, {@link #expectedCredential()}, {@link #issuedAt()}, {@link #endorsementKeySha256()} and
+ * {@link #trustedBy()} into an authenticated, encrypted challenge id and rebuilds the challenge from them with
+ * {@link #resumed}; single use across such rebuilds is then the server's to enforce (a used nonce is remembered).
  */
 public final class PendingAttestation {
-    private final CredentialChallenge challenge;
+    private final @Nullable CredentialChallenge challenge;
+    private final byte[] nonce;
     private final byte[] expectedCredential;
     private final Instant issuedAt;
     private final PublicArea attestationKey;
@@ -19,9 +29,10 @@ public final class PendingAttestation {
     private final String trustedBy;
     private final AtomicBoolean answered = new AtomicBoolean();
 
-    PendingAttestation(CredentialChallenge challenge, byte[] expectedCredential, Instant issuedAt, PublicArea attestationKey,
-            String endorsementKeySha256, String trustedBy) {
+    PendingAttestation(@Nullable CredentialChallenge challenge, byte[] nonce, byte[] expectedCredential, Instant issuedAt,
+            PublicArea attestationKey, String endorsementKeySha256, String trustedBy) {
         this.challenge = challenge;
+        this.nonce = nonce.clone();
         this.expectedCredential = expectedCredential.clone();
         this.issuedAt = issuedAt;
         this.attestationKey = attestationKey;
@@ -29,9 +40,55 @@ public final class PendingAttestation {
         this.trustedBy = trustedBy;
     }
 
-    /** {@return what to send to the agent} */
+    /**
+     * Rebuilds a challenge from the fields of one {@link AttestationVerifier#challenge} issued, as a server that kept
+     * them sealed (encrypted and authenticated under its own key) hands them back. Nothing here is trusted more than
+     * the seal that carried it: the caller must have authenticated the fields.
+     *
+     * @param attestationKeyPublic the attestation key's TPMT_PUBLIC, as {@link #attestationKeyPublic()} gave it
+     * @param nonce                the challenge's nonce, 1 to 64 bytes
+     * @param expectedCredential   the credential secret, 1 to {@code Tpm2.MAX_DIGEST} bytes; copied
+     * @param issuedAt             when the challenge was issued
+     * @param endorsementKeySha256 the EK's SHA-256, 64 lower-case hex digits
+     * @param trustedBy            who vouched for the EK: a CA's SHA-256 fingerprint or {@code allow-list}
+     * @return the challenge, answerable once; {@link #challenge()} is not available on it (it was sent already)
+     * @throws IllegalArgumentException a field is out of its bounds or the key does not parse
+     */
+    public static PendingAttestation resumed(byte[] attestationKeyPublic, byte[] nonce, byte[] expectedCredential, Instant issuedAt,
+            String endorsementKeySha256, String trustedBy) {
+        PublicArea ak;
+        try {
+            ak = PublicArea.parse(AttestationRequest.bounded(attestationKeyPublic, Tpm2.MAX_PUBLIC, "attestation key public area"));
+        } catch (TpmReader.Malformed e) {
+            throw new IllegalArgumentException("attestation key public area does not parse", e);
+        }
+        if (!endorsementKeySha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("endorsementKeySha256 must be 64 lower-case hex digits");
+        }
+        if (trustedBy.isEmpty() || trustedBy.length() > 64) {
+            throw new IllegalArgumentException("trustedBy must be 1..64 characters");
+        }
+        return new PendingAttestation(null, AttestationRequest.bounded(nonce, 64, "nonce"),
+                AttestationRequest.bounded(expectedCredential, Tpm2.MAX_DIGEST, "expected credential"),
+                Objects.requireNonNull(issuedAt, "issuedAt"), ak, endorsementKeySha256, trustedBy);
+    }
+
+    /**
+     * What to send to the agent.
+     *
+     * @return the challenge as issued by {@link AttestationVerifier#challenge}
+     * @throws IllegalStateException on a challenge rebuilt by {@link #resumed}: it was sent when it was issued
+     */
     public CredentialChallenge challenge() {
+        if (challenge == null) {
+            throw new IllegalStateException("a resumed challenge was sent when it was issued");
+        }
         return challenge;
+    }
+
+    /** {@return a copy of the nonce the certification must carry} */
+    public byte[] nonce() {
+        return nonce.clone();
     }
 
     /** {@return when the challenge was issued, by the verifier's clock; its age is judged from here} */
@@ -44,17 +101,36 @@ public final class PendingAttestation {
         return endorsementKeySha256;
     }
 
-    /** {@return the manufacturer CA's subject that vouched for the EK, or "allow-list"} */
+    /**
+     * Who vouched for the EK.
+     *
+     * @return the lowercase hex SHA-256 of the manufacturer CA's certificate
+     *     ({@link AttestationVerifier#certificateSha256}), or {@code allow-list}
+     */
     public String trustedBy() {
         return trustedBy;
+    }
+
+    /** {@return a copy of the attestation key's public area (marshalled TPMT_PUBLIC) the credential was made for} */
+    public byte[] attestationKeyPublic() {
+        return attestationKey.encoded();
+    }
+
+    /**
+     * The credential secret the agent's TPM must release: a secret, for sealing only. The caller wipes its copy.
+     *
+     * @return a copy of the expected credential
+     */
+    public byte[] expectedCredential() {
+        return expectedCredential.clone();
     }
 
     boolean markAnswered() {
         return answered.compareAndSet(false, true);
     }
 
-    byte[] expectedCredential() {
-        return expectedCredential;
+    boolean credentialMatches(AttestationResponse response) {
+        return response.credentialMatches(expectedCredential);
     }
 
     PublicArea attestationKey() {

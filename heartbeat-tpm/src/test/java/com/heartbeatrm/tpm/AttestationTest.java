@@ -79,10 +79,45 @@ class AttestationTest {
             assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
                 assertThat(a.agentKey()).isEqualTo(agentKey.publicKey());
                 assertThat(a.endorsementKeySha256()).isEqualTo(AttestationVerifier.endorsementKeySha256(ekCert.getPublicKey()));
-                assertThat(a.trustedBy()).contains("CN=Trusted TPM Manufacturer CA");
+                assertThat(a.trustedBy()).isEqualTo(sha256(trustedCa.certificate));
             });
             assertThat(pending.toString()).doesNotContain(java.util.HexFormat.of().formatHex(response.activatedCredential()));
             assertThat(response.toString()).doesNotContain(java.util.HexFormat.of().formatHex(response.activatedCredential()));
+        }
+    }
+
+    private static String sha256(X509Certificate ca) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A server that sealed the challenge's fields and rebuilt it from them judges the answer as the original would. */
+    @Test
+    void aChallengeRebuiltFromItsSealedFieldsJudgesTheSameAnswer() throws Exception {
+        try (Tpm tpm = trustedTpm.open()) {
+            TpmKeyBlob agentKey = tpm.createSigningKey();
+            TpmAttestor attestor = new TpmAttestor(tpm);
+            AttestationVerifier verifier = verifier();
+            PendingAttestation issued = verifier.challenge(attestor.request());
+            AttestationResponse response = attestor.respond(issued.challenge(), agentKey);
+            PendingAttestation resumed = PendingAttestation.resumed(issued.attestationKeyPublic(), issued.nonce(), issued.expectedCredential(),
+                    issued.issuedAt(), issued.endorsementKeySha256(), issued.trustedBy());
+            assertThatThrownBy(resumed::challenge).isInstanceOf(IllegalStateException.class);
+            assertThat(verifier.verify(resumed, response)).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
+                assertThat(a.agentKey()).isEqualTo(agentKey.publicKey());
+                assertThat(a.trustedBy()).isEqualTo(issued.trustedBy());
+            });
+            byte[] wrongSecret = issued.expectedCredential();
+            wrongSecret[0] ^= 1;
+            PendingAttestation tampered = PendingAttestation.resumed(issued.attestationKeyPublic(), issued.nonce(), wrongSecret,
+                    issued.issuedAt(), issued.endorsementKeySha256(), issued.trustedBy());
+            assertThat(verifier.verify(tampered, response)).isInstanceOfSatisfying(AttestationVerdict.Refused.class,
+                    r -> assertThat(r.reason()).isEqualTo(AttestationRefusal.INVALID));
+            assertThatThrownBy(() -> PendingAttestation.resumed(new byte[] {1, 2}, issued.nonce(), issued.expectedCredential(),
+                    issued.issuedAt(), issued.endorsementKeySha256(), issued.trustedBy())).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -109,7 +144,7 @@ class AttestationTest {
                     .manufacturerIntermediateCa(rolledOver.certificate).manufacturerIntermediateCa(intermediate.certificate)
                     .clock(after).build();
             assertThat(challengedAndAnswered(withIntermediate, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
-                    a -> assertThat(a.trustedBy()).isEqualTo("CN=Trusted TPM Manufacturer CA"));
+                    a -> assertThat(a.trustedBy()).isEqualTo(sha256(trustedCa.certificate)));
         }
     }
 
@@ -145,6 +180,14 @@ class AttestationTest {
                     .allowEndorsementKeySha256(AttestationVerifier.endorsementKeySha256(ek)).clock(clock).build();
             assertThat(challengedAndAnswered(allowing, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
                     a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
+            // A store's allow-list, asked per EK: asked with the EK's hash, it admits the same TPM.
+            java.util.List<String> asked = new java.util.ArrayList<>();
+            String ekHash = AttestationVerifier.endorsementKeySha256(ek);
+            AttestationVerifier byPredicate = AttestationVerifier.builder().endorsementKeyAllowList(h -> asked.add(h) && h.equals(ekHash))
+                    .clock(clock).build();
+            assertThat(challengedAndAnswered(byPredicate, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
+                    a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
+            assertThat(asked).containsExactly(ekHash);
         }
     }
 

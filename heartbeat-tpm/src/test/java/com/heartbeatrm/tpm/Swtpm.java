@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  * A real swtpm process on free loopback ports, with its state in a directory of its own. Outside CI a missing swtpm
  * skips the test with the reason; under CI=true it fails.
  */
-final class Swtpm implements AutoCloseable {
+public final class Swtpm implements AutoCloseable {
     static final boolean CI = "true".equals(System.getenv("CI"));
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int TOOL_SECONDS = 30;
@@ -52,7 +52,7 @@ final class Swtpm implements AutoCloseable {
     }
 
     /** A TPM manufactured by swtpm_setup with RSA and ECC EKs; their certificates are issued by {@code ca} if given. */
-    static Swtpm manufactured(Path dir, TestCa ca) throws IOException, InterruptedException {
+    public static Swtpm manufactured(Path dir, TestCa ca) throws IOException, InterruptedException {
         requireTools("swtpm", "swtpm_setup", "swtpm_localca");
         Path state = Files.createDirectories(dir.resolve("state"));
         List<String> command = new ArrayList<>(List.of("swtpm_setup", "--tpm2", "--tpmstate", state.toString(), "--createek",
@@ -132,15 +132,15 @@ final class Swtpm implements AutoCloseable {
         throw new IOException("no free loopback port pair");
     }
 
-    TpmTcti tcti() {
+    public TpmTcti tcti() {
         return TpmTcti.swtpm("127.0.0.1", port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Tpm open() throws TpmException {
+    public Tpm open() throws TpmException {
         return Tpm.open(tcti(), TIMEOUT);
     }
 

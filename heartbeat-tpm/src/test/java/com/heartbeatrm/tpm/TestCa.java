@@ -9,16 +9,21 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /** A manufacturer CA made with openssl for one test, which swtpm_localca uses to issue EK certificates. */
-final class TestCa {
+public final class TestCa {
     final Path dir;
     final X509Certificate certificate;
+
+    /** {@return the CA's certificate, as an organization would trust it} */
+    public X509Certificate certificate() {
+        return certificate;
+    }
 
     private TestCa(Path dir, X509Certificate certificate) {
         this.dir = dir;
         this.certificate = certificate;
     }
 
-    static TestCa create(Path dir, String commonName) throws IOException, InterruptedException {
+    public static TestCa create(Path dir, String commonName) throws IOException, InterruptedException {
         Swtpm.requireTools("openssl");
         Files.createDirectories(dir);
         Swtpm.run(dir, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
@@ -34,7 +39,7 @@ final class TestCa {
     }
 
     /** An intermediate CA issued by this one, which then issues the EK certificates. */
-    TestCa intermediate(Path intermediateDir, String commonName) throws IOException, InterruptedException {
+    public TestCa intermediate(Path intermediateDir, String commonName) throws IOException, InterruptedException {
         Files.createDirectories(intermediateDir);
         Path key = intermediateDir.resolve("signkey.pem");
         Path csr = intermediateDir.resolve("request.csr");

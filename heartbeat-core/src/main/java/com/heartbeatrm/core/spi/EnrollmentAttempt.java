@@ -21,9 +21,13 @@ import java.util.Optional;
  * @param nonceExpiresAt how long the nonce must be remembered
  * @param now the instant the request is judged at
  * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
+ * @param nonceScope      what the nonce is scoped to instead of the agent key, when present: 64 lower-case hex digits
+ *                        (a TPM-attested enrollment scopes its challenge's nonce to the TPM's endorsement key, so one
+ *                        challenge admits one enrollment whichever key it certifies)
  */
 public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
-        String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
+        String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket,
+        Optional<String> nonceScope) {
     /**
      * Validates the nonce, the fingerprint and that nothing is null.
      *
@@ -36,7 +40,8 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
      * @param nonceExpiresAt how long the nonce must be remembered
      * @param now the instant the request is judged at
      * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
-     * @throws com.heartbeatrm.core.InvalidInputException when the nonce or fingerprint is malformed
+     * @param nonceScope      what the nonce is scoped to instead of the agent key: 64 lower-case hex digits, when present
+     * @throws com.heartbeatrm.core.InvalidInputException when the nonce, fingerprint or scope is malformed
      */
     public EnrollmentAttempt {
         Objects.requireNonNull(organization, "organization");
@@ -44,14 +49,36 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(signingKeyId, "signingKeyId");
         Nonces.checkAttempt(agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket);
+        Objects.requireNonNull(nonceScope, "nonceScope");
+        nonceScope.ifPresent(s -> Nonces.checkAttempt(s, nonce, nonceExpiresAt, now, throttleBucket));
     }
 
     /**
-     * The key a store remembers the nonce under: scoped to the agent key, so agents cannot collide.
+     * An attempt whose nonce is scoped to the agent key: the constructor before attempts had a nonce scope.
+     *
+     * @param organization the organization the token names
+     * @param installer the installer (token id) the token names
+     * @param key the access key the token names
+     * @param signingKeyId    the issuer key that signed the token; it must still exist at commit
+     * @param agentFingerprint SHA-256 of the agent's public key (hex): an agent with it already is a retry
+     * @param nonce           the request's nonce, scoped to the agent key; remembered until {@code nonceExpiresAt}
+     * @param nonceExpiresAt how long the nonce must be remembered
+     * @param now the instant the request is judged at
+     * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
+     * @throws com.heartbeatrm.core.InvalidInputException when the nonce or fingerprint is malformed
+     */
+    public EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
+            String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
+        this(organization, installer, key, signingKeyId, agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket, Optional.empty());
+    }
+
+    /**
+     * The key a store remembers the nonce under: scoped to the agent key (or to {@link #nonceScope()}), so agents
+     * cannot collide.
      *
      * @return the fingerprint and the nonce, joined
      */
     public String nonceKey() {
-        return Nonces.key(agentFingerprint, nonce);
+        return Nonces.key(nonceScope.orElse(agentFingerprint), nonce);
     }
 }

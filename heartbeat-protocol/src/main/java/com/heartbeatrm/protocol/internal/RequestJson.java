@@ -45,6 +45,20 @@ public final class RequestJson {
         }
     }
 
+    /** The nested object {@code name} with only the {@code allowed} members; empty when absent or null. */
+    public static Optional<Map<String, Object>> optionalObject(Map<String, Object> m, String name, Set<String> allowed)
+            throws RequestException {
+        try {
+            Optional<Map<String, Object>> o = StrictJson.object(m, name);
+            if (o.isPresent()) {
+                StrictJson.onlyMembers(o.get(), allowed);
+            }
+            return o;
+        } catch (StrictJson.JsonException e) {
+            throw of(e, name + ".");
+        }
+    }
+
     public static String string(Map<String, Object> m, String name) throws RequestException {
         try {
             return StrictJson.requireString(m, name);

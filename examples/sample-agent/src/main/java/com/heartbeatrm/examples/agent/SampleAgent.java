@@ -15,6 +15,11 @@ import com.heartbeatrm.agent.TokenDeliveryException;
 import com.heartbeatrm.protocol.TokenException;
 import com.heartbeatrm.installer.EnrollmentTokenFinder;
 import com.heartbeatrm.installer.InstallerException;
+import com.heartbeatrm.tpm.Tpm;
+import com.heartbeatrm.tpm.TpmEnrollmentAttestor;
+import com.heartbeatrm.tpm.TpmException;
+import com.heartbeatrm.tpm.TpmKeyCustody;
+import com.heartbeatrm.tpm.TpmTcti;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +30,7 @@ import java.util.Optional;
 
 /**
  * The sample agent: {@code java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-] [--renew-now]
- * [--key-algorithm ed25519|p256] [--pkcs11 CONFIG --pkcs11-pin-file FILE]}. It reads the enrollment token
+ * [--key-algorithm ed25519|p256] [--pkcs11 CONFIG --pkcs11-pin-file FILE] [--tpm TCTI]}. It reads the enrollment token
  * from its own installer file or, when that carries none (the untagged {@code agent-base} beside a delivered token), from
  * {@code --token-file} ({@code -}: standard input) or {@code HEARTBEAT_ENROLLMENT_TOKEN}, never from an argument
  * ({@link EnrollmentTokenFinder}); it verifies the token against the issuer keys pinned inside the file before it talks
@@ -37,7 +42,10 @@ import java.util.Optional;
  * ({@code --renew-now}: at once). Its key is Ed25519 in the state directory, or P-256 with {@code --key-algorithm p256};
  * with {@code --pkcs11 CONFIG --pkcs11-pin-file FILE} (a SunPKCS11 configuration and a PIN file) it is a P-256 key
  * generated on that token, which never leaves it: a state directory copied to another computer cannot renew there
- * (exit 1, the key is not on its token). Everything on the wire is {@link EnrollmentClient}'s;
+ * (exit 1, the key is not on its token). With {@code --tpm TCTI} ({@code swtpm:host=H,port=P} or
+ * {@code device:/dev/tpmrm0}) the key is a P-256 key of that TPM, only its TPM-wrapped blob in the state directory, and
+ * every enrollment is TPM-attested (protocol.md section 6.1); a copied state directory cannot renew on another TPM
+ * (exit 1). Everything on the wire is {@link EnrollmentClient}'s;
  * this class only maps outcomes to exit codes:
  * <ul>
  * <li>0 enrolled or renewed; 2 pending approval; 3 refused (the reason in words: a disabled key, a locked clone);
@@ -82,6 +90,13 @@ public final class SampleAgent {
                 options.pkcs11 = Path.of(args[++i]);
             } else if (args[i].equals("--pkcs11-pin-file") && i + 1 < args.length && options.pinFile == null) {
                 options.pinFile = Path.of(args[++i]);
+            } else if (args[i].equals("--tpm") && i + 1 < args.length && options.tpm == null) {
+                try {
+                    options.tpm = TpmTcti.parse(args[++i]);
+                } catch (IllegalArgumentException e) {
+                    System.err.println(USAGE + "; --tpm: " + oneLine(e.getMessage()));
+                    System.exit(64);
+                }
             } else if (isTokenArgument(args[i])) {
                 System.err.println(TOKEN_ARGUMENT_REFUSED);
                 System.exit(64);
@@ -91,8 +106,10 @@ public final class SampleAgent {
             }
         }
         if ((options.pkcs11 == null) != (options.pinFile == null)
-                || (options.pkcs11 != null && options.algorithm == AgentKeyAlgorithm.ED25519)) {
-            System.err.println(USAGE + "; --pkcs11 and --pkcs11-pin-file go together, and a token holds P-256 keys only");
+                || ((options.pkcs11 != null || options.tpm != null) && options.algorithm == AgentKeyAlgorithm.ED25519)
+                || (options.pkcs11 != null && options.tpm != null)) {
+            System.err.println(USAGE + "; --pkcs11 and --pkcs11-pin-file go together, a token or a TPM holds P-256 keys only, and"
+                    + " --tpm and --pkcs11 exclude each other");
             System.exit(64);
         }
         System.exit(run(stateDir != null ? stateDir : defaultStateDirectory(System.getProperty("os.name"), isRoot(), System.getenv(),
@@ -105,8 +122,21 @@ public final class SampleAgent {
         AgentKeyAlgorithm algorithm;
         Path pkcs11;
         Path pinFile;
+        TpmTcti tpm;
+        private Tpm connection;
 
-        AgentKeyCustody custody() {
+        /** The TPM connection, opened on first use and kept for the process (custody and attestor share it). */
+        Tpm tpm() throws TpmException {
+            if (connection == null) {
+                connection = Tpm.open(tpm, Duration.ofSeconds(30));
+            }
+            return connection;
+        }
+
+        AgentKeyCustody custody() throws TpmException {
+            if (tpm != null) {
+                return new TpmKeyCustody(tpm());
+            }
             if (pkcs11 != null) {
                 return AgentKeyCustody.pkcs11(pkcs11, pinFile, AgentKeyAlgorithm.ECDSA_P256);
             }
@@ -115,7 +145,7 @@ public final class SampleAgent {
     }
 
     static final String USAGE = "usage: java -jar INSTALLER [--state-dir DIR] [--token-file FILE|-] [--renew-now]"
-            + " [--key-algorithm ed25519|p256] [--pkcs11 CONFIG --pkcs11-pin-file FILE]"
+            + " [--key-algorithm ed25519|p256] [--pkcs11 CONFIG --pkcs11-pin-file FILE] [--tpm swtpm:host=H,port=P|device:/dev/tpmrm0]"
             + " (or the token in " + TokenDelivery.ENVIRONMENT_VARIABLE + ")";
     static final String TOKEN_ARGUMENT_REFUSED = "refused: an enrollment token is never taken from the command line, where every local user"
             + " can read it (ps, /proc) and shells keep it in their history; use --token-file FILE (owner-only; - for standard input) or "
@@ -200,8 +230,18 @@ public final class SampleAgent {
             System.err.println("invalid installer: cannot read it (" + e.getClass().getSimpleName() + ")");
             return 4;
         }
-        FileAgentIdentityStore identities = FileAgentIdentityStore.in(stateDir, options.custody());
-        EnrollmentClient client = EnrollmentClient.builder(pinned)
+        FileAgentIdentityStore identities;
+        EnrollmentClient.Builder builder = EnrollmentClient.builder(pinned);
+        try {
+            identities = FileAgentIdentityStore.in(stateDir, options.custody());
+            if (options.tpm != null) {
+                builder.attestor(new TpmEnrollmentAttestor(options.tpm()));
+            }
+        } catch (TpmException e) {
+            System.err.println("cannot use the TPM at " + options.tpm + ": " + oneLine(e.getMessage()));
+            return 1;
+        }
+        EnrollmentClient client = builder
                 .identityStore(identities)
                 .connectTimeout(Duration.ofSeconds(5))
                 .requestTimeout(Duration.ofSeconds(30))
@@ -297,6 +337,10 @@ public final class SampleAgent {
                 }
                 case KEY_CUSTODY -> {
                     System.err.println("cannot use the agent key: " + oneLine(e.getMessage()));
+                    yield 1;
+                }
+                case ATTESTATION -> {
+                    System.err.println("the TPM cannot attest the agent key: " + oneLine(e.getMessage()));
                     yield 1;
                 }
             };
