@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class HeartbeatStoreConformanceKit extends StoreFixture implements OrganizationStoreContract, TenantIsolationContract,
         GroupStoreContract, GroupSettingsContract, AccessKeyStoreContract, EnrollmentStepContract, RenewalStepContract, AgentStoreContract,
-        AuditStoreContract, InstallerStoreContract, SigningKeyStoreContract, ThrottleStoreContract, ConcurrencyContract, RetentionContract {
+        AuditStoreContract, InstallerStoreContract, SigningKeyStoreContract, ThrottleStoreContract, ConcurrencyContract, RetentionContract,
+        AttestationTrustContract {
     /** For subclasses: one per store implementation under test. */
     protected HeartbeatStoreConformanceKit() {
     }

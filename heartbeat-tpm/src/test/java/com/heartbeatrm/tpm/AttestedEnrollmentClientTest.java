@@ -67,6 +67,14 @@ class AttestedEnrollmentClientTest {
         }
     }
 
+    private String caFingerprint() {
+        try {
+            return AttestationVerifier.certificateSha256(trustedCa.certificate);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private AttestingServer server() throws Exception {
         return new AttestingServer(AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(clock)
                 .maxAge(Duration.ofMinutes(2)).build());
@@ -76,15 +84,6 @@ class AttestedEnrollmentClientTest {
         EnrollmentClient.Builder b = EnrollmentClient.builder(server.issuerKeys()).identityStore(FileAgentIdentityStore.in(state, custody))
                 .retries(1, Duration.ZERO, Duration.ZERO);
         return (attestor == null ? b : b.attestor(attestor)).build();
-    }
-
-    /** How verdicts name a CA: the SHA-256 of its certificate. */
-    private static String fingerprint(TestCa ca) {
-        try {
-            return AttestationVerifier.certificateSha256(ca.certificate());
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test
@@ -97,7 +96,7 @@ class AttestedEnrollmentClientTest {
             assertThat(o.status()).isEqualTo(EnrollmentClient.Outcome.Status.PENDING);
             assertThat(server.paths).containsExactly("/v1/attestation/challenge", "/v1/enroll");
             assertThat(server.verdicts).singleElement().isInstanceOfSatisfying(AttestationVerdict.Attested.class,
-                    a -> assertThat(a.trustedBy()).isEqualTo(fingerprint(trustedCa)));
+                    a -> assertThat(a.trustedBy()).isEqualTo(caFingerprint()));
             EnrollmentRequest sent = server.enrollments.get(0);
             assertThat(sent.keyAlgorithm()).isEqualTo(AgentKeyAlgorithm.ECDSA_P256);
             assertThat(sent.attestation()).isPresent();
@@ -232,6 +231,27 @@ class AttestedEnrollmentClientTest {
                             e -> assertThat(e.denialCode()).contains(DenialCode.ATTESTATION_INVALID));
             assertThat(server.verdicts).singleElement().isInstanceOf(AttestationVerdict.Attested.class);
             assertThat(List.copyOf(server.paths)).containsExactly("/v1/attestation/challenge", "/v1/enroll");
+        }
+    }
+
+    @Test
+    void theChallengeRequestIsRetriedWhenTheServerIsUnavailableAndAMalformedAnswerIsRefused() throws Exception {
+        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+            server.unavailableChallenges.set(1);
+            EnrollmentClient client = EnrollmentClient.builder(server.issuerKeys()).identityStore(FileAgentIdentityStore.in(
+                    Files.createDirectories(dir.resolve("state-retried")), new TpmKeyCustody(tpm))).attestor(new TpmEnrollmentAttestor(tpm))
+                    .retries(2, Duration.ZERO, Duration.ZERO).build();
+            assertThat(client.enroll(server.token(), FACTS).status()).isEqualTo(EnrollmentClient.Outcome.Status.PENDING);
+            assertThat(server.paths).containsExactly("/v1/attestation/challenge", "/v1/attestation/challenge", "/v1/enroll");
+            assertThat(server.verdicts).singleElement().isInstanceOf(AttestationVerdict.Attested.class);
+
+            // A 202 "pending" body where a challenge belongs: the answer breaks the protocol, nothing is enrolled.
+            server.malformedChallenges = true;
+            EnrollmentClient other = client(server, Files.createDirectories(dir.resolve("state-malformed")), new TpmKeyCustody(tpm),
+                    new TpmEnrollmentAttestor(tpm));
+            assertThatThrownBy(() -> other.enroll(server.token(), FACTS)).isInstanceOfSatisfying(EnrollmentClientException.class,
+                    e -> assertThat(e.kind()).isEqualTo(EnrollmentClientException.Kind.MALFORMED_RESPONSE));
+            assertThat(server.paths).hasSize(4).last().isEqualTo("/v1/attestation/challenge");
         }
     }
 }

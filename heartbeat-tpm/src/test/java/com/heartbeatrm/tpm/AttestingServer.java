@@ -58,6 +58,10 @@ final class AttestingServer implements AutoCloseable {
     final List<EnrollmentRequest> enrollments = new CopyOnWriteArrayList<>();
     final List<AttestationVerdict> verdicts = new CopyOnWriteArrayList<>();
     volatile boolean requireAttestation;
+    /** How many challenge requests to answer {@code unavailable} (503) before serving them. */
+    final java.util.concurrent.atomic.AtomicInteger unavailableChallenges = new java.util.concurrent.atomic.AtomicInteger();
+    /** Answer challenge requests with a 200 whose body is not a challenge. */
+    volatile boolean malformedChallenges;
 
     AttestingServer(AttestationVerifier verifier) throws Exception {
         this.verifier = verifier;
@@ -133,6 +137,12 @@ final class AttestingServer implements AutoCloseable {
 
     private Object challenge(byte[] body) throws Exception {
         AttestationChallengeRequest r = AttestationChallengeRequest.parse(body);
+        if (unavailableChallenges.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return new EnrollmentResponse.Denied(DenialCode.UNAVAILABLE, "the database is unreachable");
+        }
+        if (malformedChallenges) {
+            return new EnrollmentResponse.Pending(new EnrollmentResponse.Placement(AGENT, ORG, "Test Org", "/"));
+        }
         AttestationEvidence e = r.evidence();
         PendingAttestation p;
         try {

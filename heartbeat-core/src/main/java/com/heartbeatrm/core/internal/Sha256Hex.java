@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** SHA-256 fingerprints in the one text form the model keeps: 64 lower-case hex characters. */
 public final class Sha256Hex {
     private static final Pattern CANONICAL = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern TYPED = Pattern.compile("[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){31}");
+    private static final Pattern TYPED = Pattern.compile("[0-9A-Fa-f]{64}|[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}");
 
     private Sha256Hex() {
     }

@@ -66,6 +66,7 @@ public final class AdminEndpoint {
                 new InstallerRoutes(server, admin, Optional.ofNullable(b.installerBase), b.maxUpload, b.workDirectory),
                 new AgentRoutes(admin),
                 new SigningKeyRoutes(server),
+                new AttestationRoutes(admin),
                 new AuditRoutes(admin)).forEach(set -> set.addTo(routes));
         this.router = new AdminRouter(routes.all(), b.authenticator, b.authorizer, admin, lookup);
     }

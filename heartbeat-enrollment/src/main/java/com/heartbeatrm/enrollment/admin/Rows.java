@@ -80,6 +80,13 @@ final class Rows {
         a.installerId().ifPresent(x -> m.put("installer", x.value()));
         m.put("credentialGeneration", a.credentialGeneration());
         m.put("keyAlgorithm", a.keyType().wireName());
+        a.attestation().ifPresent(x -> {
+            Map<String, Object> att = new LinkedHashMap<>();
+            att.put("ekSha256", x.endorsementKeySha256());
+            att.put("trustedBy", x.trustedBy());
+            att.put("attestedAt", x.attestedAt().toString());
+            m.put("attested", att);
+        });
         m.put("version", a.version());
         return m;
     }

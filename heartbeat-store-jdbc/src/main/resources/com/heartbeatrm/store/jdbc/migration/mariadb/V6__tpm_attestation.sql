@@ -11,7 +11,7 @@ CREATE TABLE ${heartbeat_prefix}attestation_ca (
     added_by    VARCHAR(800) NOT NULL,
     PRIMARY KEY (org_id, fingerprint),
     CONSTRAINT ${heartbeat_prefix}attestation_ca_org FOREIGN KEY (org_id) REFERENCES ${heartbeat_prefix}organization (id)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE ${heartbeat_prefix}endorsement_key (
     org_id   VARCHAR(30)  NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE ${heartbeat_prefix}endorsement_key (
     added_by VARCHAR(800) NOT NULL,
     PRIMARY KEY (org_id, sha256),
     CONSTRAINT ${heartbeat_prefix}endorsement_key_org FOREIGN KEY (org_id) REFERENCES ${heartbeat_prefix}organization (id)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX ${heartbeat_prefix}endorsement_key_added ON ${heartbeat_prefix}endorsement_key (org_id, added_at, sha256);
 
 ALTER TABLE ${heartbeat_prefix}agent ADD COLUMN ek_sha256 CHAR(64);
