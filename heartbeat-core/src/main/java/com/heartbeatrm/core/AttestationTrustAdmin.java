@@ -60,12 +60,7 @@ public final class AttestationTrustAdmin {
      * @throws NotFoundException     when the organization trusts no such CA
      */
     public void removeCa(OrganizationId org, Actor actor, String fingerprint) {
-        Objects.requireNonNull(org, "org");
-        Objects.requireNonNull(actor, "actor");
-        String fp = Sha256Hex.normalize("fingerprint", fingerprint);
-        Instant now = clock.instant();
-        store.attestationTrust().removeCa(org, fp, AuditEvent.of(now, org, actor, AuditAction.ATTESTATION_CA_REMOVED, Subject.of(org),
-                Map.of("fingerprint", fp), Map.of()));
+        remove(org, actor, "fingerprint", fingerprint, AuditAction.ATTESTATION_CA_REMOVED, store.attestationTrust()::removeCa);
     }
 
     /**
@@ -104,12 +99,7 @@ public final class AttestationTrustAdmin {
      * @throws NotFoundException     when the key is not on the organization's allow-list
      */
     public void removeEndorsementKey(OrganizationId org, Actor actor, String sha256) {
-        Objects.requireNonNull(org, "org");
-        Objects.requireNonNull(actor, "actor");
-        String hash = Sha256Hex.normalize("sha256", sha256);
-        Instant now = clock.instant();
-        store.attestationTrust().removeEndorsementKey(org, hash, AuditEvent.of(now, org, actor, AuditAction.ENDORSEMENT_KEY_REMOVED,
-                Subject.of(org), Map.of("sha256", hash), Map.of()));
+        remove(org, actor, "sha256", sha256, AuditAction.ENDORSEMENT_KEY_REMOVED, store.attestationTrust()::removeEndorsementKey);
     }
 
     /**
@@ -120,6 +110,20 @@ public final class AttestationTrustAdmin {
      */
     public AttestationTrust trust(OrganizationId org) {
         return store.attestationTrust().trust(Objects.requireNonNull(org, "org"));
+    }
+
+    /** What the two removals share: the typed hash normalized, then one store step with its audit event. */
+    private void remove(OrganizationId org, Actor actor, String field, String typed, AuditAction action, Removal removal) {
+        Objects.requireNonNull(org, "org");
+        Objects.requireNonNull(actor, "actor");
+        String hash = Sha256Hex.normalize(field, typed);
+        removal.remove(org, hash, AuditEvent.of(clock.instant(), org, actor, action, Subject.of(org), Map.of(field, hash), Map.of()));
+    }
+
+    /** One of the store's two removals. */
+    @FunctionalInterface
+    private interface Removal {
+        void remove(OrganizationId org, String hash, AuditEvent audit);
     }
 
     private static Map<String, String> describe(TrustedCa ca) {

@@ -390,7 +390,17 @@ final class AdminCommands {
             q.put("group", group);
             q.put("key", key);
             q.put("status", status);
-            print(json, api.all("/agents", q), "id", "hostname", "group", "status", "platform", "keyAlgorithm", "enrolled");
+            List<JsonNode> rows = api.all("/agents", q);
+            if (!json) {
+                // One cell: the TPM's endorsement key hash and what trusted it (a CA's fingerprint or allow-list).
+                for (JsonNode r : rows) {
+                    JsonNode att = r.get("attested");
+                    if (att != null && r instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        o.put("attested", att.path("ekSha256").asText() + " by " + att.path("trustedBy").asText());
+                    }
+                }
+            }
+            print(json, rows, "id", "hostname", "group", "status", "platform", "keyAlgorithm", "enrolled", "attested");
             return 0;
         }
     }

@@ -67,7 +67,7 @@ import picocli.CommandLine.ScopeType;
         description = "HeartbeatRM reference server and admin CLI.",
         subcommands = {HeartbeatCli.Demo.class, HeartbeatCli.Init.class, HeartbeatCli.Serve.class, HeartbeatCli.Tls.class,
             HeartbeatCli.AgentBaseCmd.class, HeartbeatCli.Installers.class, AdminCommands.Groups.class, AdminCommands.Keys.class,
-            AdminCommands.Agents.class, AdminCommands.SigningKeys.class, HeartbeatCli.QuickstartCmd.class})
+            AdminCommands.Agents.class, AdminCommands.SigningKeys.class, AttestationCommands.Attestation.class, HeartbeatCli.QuickstartCmd.class})
 public final class HeartbeatCli {
     static final Actor CLI = Actor.of("cli");
 

@@ -33,7 +33,7 @@ export default async function agents(container) {
     fill(pending, waiting.length === 0 ? null : [
       h('h2', {}, `Waiting for approval (${waiting.length})`),
       table(['Host', 'Group', 'Platform', 'Asked', 'Key', ''], waiting.map((a) => h('tr', { dataset: { agent: a.id } },
-        h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
+        h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id), attested(a)),
         h('td', {}, groupLabel(a.group)),
         h('td', {}, a.platform),
         h('td', {}, when(a.enrolled)),
@@ -45,7 +45,7 @@ export default async function agents(container) {
     fill(all,
       h('h2', {}, groupFilter ? `Agents in ${groupLabel(pathOf.get(groupFilter))}` : 'All agents'),
       table(['Host', 'Group', 'Status', 'Platform', 'Enrolled', 'Key', ''], rows.map((a) => h('tr', { dataset: { agent: a.id } },
-        h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id)),
+        h('td', {}, h('strong', {}, a.hostname), h('span', { class: 'sub mono' }, a.id), attested(a)),
         h('td', { class: 'agent-group' }, groupLabel(a.group)),
         h('td', {}, status(a.status)),
         h('td', {}, a.platform),
@@ -59,6 +59,13 @@ export default async function agents(container) {
             ? h('button', { type: 'button', class: 'small', onclick: (e) => rowAction(e.currentTarget, () => enable(a)) }, 'Enable')
             : h('button', { type: 'button', class: 'small danger', onclick: (e) => rowAction(e.currentTarget, () => disable(a)) }, 'Disable')))),
       'No agents here yet.'));
+  }
+
+  // What the server verified of the agent's TPM: its endorsement key hash and the CA (or allow-list) that trusted it.
+  function attested(a) {
+    if (!a.attested) return null;
+    return h('span', { class: 'sub attested', title: `EK SHA-256 ${a.attested.ekSha256}, trusted by ${a.attested.trustedBy}` },
+      `TPM-attested (EK ${a.attested.ekSha256.slice(0, 12)}…, ${a.attested.trustedBy === 'allow-list' ? 'allow-list' : 'CA ' + a.attested.trustedBy.slice(0, 12) + '…'})`);
   }
 
   async function decide(a, verdict) {

@@ -10,6 +10,8 @@ const SETTINGS = {
   maxKeyLifetime: { label: 'Longest access-key lifetime', hint: 'unlimited, or e.g. 90d' },
   staleAgents: { label: 'Stale agents', hint: 'off, or disable:30d / remove:90d after that long without a renewal' },
   ephemeralAgents: { label: 'Ephemeral agents (VDI)', hint: 'off, or removed after that long offline, e.g. 8h' },
+  attestation: { label: 'Hardware attestation', hint: 'tpm: new agents must prove their key lives in a TPM the organization trusts.', choices: ['none', 'tpm'] },
+  attestedSkipsApproval: { label: 'Attested agents skip approval', hint: 'An agent with a verified TPM attestation is active at once.', choices: ['true', 'false'] },
 };
 
 // The selected group by id: the API is addressed by ids, paths are for people.

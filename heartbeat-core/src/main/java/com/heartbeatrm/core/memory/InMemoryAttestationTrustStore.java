@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Each tenant's trust anchors for TPM attestation. */
 final class InMemoryAttestationTrustStore implements AttestationTrustStore {
@@ -23,11 +24,7 @@ final class InMemoryAttestationTrustStore implements AttestationTrustStore {
 
     @Override
     public void addCa(OrganizationId org, TrustedCa ca, AuditEvent audit) {
-        state.write(org, t -> {
-            add(t.trustedCas, ca.fingerprint(), ca, AttestationTrust.MAX_CAS, "trusted CA");
-            state.appendAudit(t, audit);
-            return null;
-        });
+        add(org, t -> t.trustedCas, ca.fingerprint(), ca, AttestationTrust.MAX_CAS, "trusted CA", audit);
     }
 
     @Override
@@ -37,11 +34,7 @@ final class InMemoryAttestationTrustStore implements AttestationTrustStore {
 
     @Override
     public void allowEndorsementKey(OrganizationId org, AllowedEndorsementKey key, AuditEvent audit) {
-        state.write(org, t -> {
-            add(t.endorsementKeys, key.sha256(), key, AttestationTrust.MAX_ENDORSEMENT_KEYS, "allow-listed endorsement key");
-            state.appendAudit(t, audit);
-            return null;
-        });
+        add(org, t -> t.endorsementKeys, key.sha256(), key, AttestationTrust.MAX_ENDORSEMENT_KEYS, "allow-listed endorsement key", audit);
     }
 
     @Override
@@ -70,17 +63,22 @@ final class InMemoryAttestationTrustStore implements AttestationTrustStore {
         return t.trustedCas.values().stream().sorted(Comparator.comparing(TrustedCa::addedAt).thenComparing(TrustedCa::fingerprint)).toList();
     }
 
-    private static <V> void add(Map<String, V> table, String id, V value, int max, String what) {
-        if (table.containsKey(id)) {
-            throw new ConflictException(what + " already exists: " + id);
-        }
-        if (table.size() >= max) {
-            throw new ConflictException("an organization may have at most " + max + " of: " + what);
-        }
-        table.put(id, value);
+    private <V> void add(OrganizationId org, Function<Tenant, Map<String, V>> table, String id, V value, int max, String what, AuditEvent audit) {
+        state.write(org, t -> {
+            Map<String, V> rows = table.apply(t);
+            if (rows.containsKey(id)) {
+                throw new ConflictException(what + " already exists: " + id);
+            }
+            if (rows.size() >= max) {
+                throw new ConflictException("an organization may have at most " + max + " of: " + what);
+            }
+            rows.put(id, value);
+            state.appendAudit(t, audit);
+            return null;
+        });
     }
 
-    private void remove(OrganizationId org, java.util.function.Function<Tenant, Map<String, ?>> table, String id, String what,
+    private void remove(OrganizationId org, Function<Tenant, Map<String, ?>> table, String id, String what,
             AuditEvent audit) {
         Tenant t = state.tenant(org).orElseThrow(() -> new NotFoundException(what, id));
         synchronized (t) {

@@ -32,15 +32,7 @@ public abstract class AbstractHeartbeatStore implements HeartbeatStore {
      */
     protected AbstractHeartbeatStore(OrganizationStore organizations, GroupStore groups, AccessKeyStore accessKeys, AgentStore agents,
             AuditStore audit, InstallerStore installers, SigningKeyStore signingKeys, ThrottleStore throttles) {
-        this.organizations = Objects.requireNonNull(organizations, "organizations");
-        this.groups = Objects.requireNonNull(groups, "groups");
-        this.accessKeys = Objects.requireNonNull(accessKeys, "accessKeys");
-        this.agents = Objects.requireNonNull(agents, "agents");
-        this.audit = Objects.requireNonNull(audit, "audit");
-        this.installers = Objects.requireNonNull(installers, "installers");
-        this.signingKeys = Objects.requireNonNull(signingKeys, "signingKeys");
-        this.throttles = Objects.requireNonNull(throttles, "throttles");
-        this.attestationTrust = AttestationTrustStore.none();
+        this(organizations, groups, accessKeys, agents, audit, installers, signingKeys, throttles, AttestationTrustStore.none());
     }
 
     /**
