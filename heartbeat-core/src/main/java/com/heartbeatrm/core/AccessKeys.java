@@ -16,14 +16,11 @@ import java.util.OptionalLong;
  * and on every server node sharing the store; re-pointing it changes where future installs land; agents
  * already enrolled are never touched by either.
  */
-public final class AccessKeys {
-    private final HeartbeatStore store;
-    private final Clock clock;
+public final class AccessKeys extends AdminSection {
     private final Groups groups;
 
     AccessKeys(HeartbeatStore store, Clock clock, Groups groups) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
         this.groups = groups;
     }
 

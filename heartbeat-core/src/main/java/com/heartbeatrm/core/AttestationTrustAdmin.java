@@ -17,13 +17,9 @@ import java.util.Objects;
  * admin.attestation().allowEndorsementKey(org, Actor.of("alice"), ekSha256, "lab bench 3");
  * }</pre>
  */
-public final class AttestationTrustAdmin {
-    private final HeartbeatStore store;
-    private final Clock clock;
-
+public final class AttestationTrustAdmin extends AdminSection {
     AttestationTrustAdmin(HeartbeatStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
     }
 
     /**

@@ -16,17 +16,13 @@ import java.util.Optional;
  * {@code expectedVersion} fail with {@link StaleVersionException} when the group changed since the caller read
  * it; the overloads without one use the version they read themselves.
  */
-public final class Groups {
+public final class Groups extends AdminSection {
     /** How the root is written in a path. */
     public static final String ROOT_PATH = "/";
     private static final int MAX_PATH_LENGTH = 64 * (Group.MAX_NAME_LENGTH + 1);
 
-    private final HeartbeatStore store;
-    private final Clock clock;
-
     Groups(HeartbeatStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
     }
 
     /**

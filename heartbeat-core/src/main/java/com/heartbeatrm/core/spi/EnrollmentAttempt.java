@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
         String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket,
-        Optional<String> nonceScope) {
+        Optional<String> nonceScope) implements NoncedAttempt {
     /**
      * Validates the nonce, the fingerprint and that nothing is null.
      *
@@ -78,6 +78,7 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
      *
      * @return the fingerprint and the nonce, joined
      */
+    @Override
     public String nonceKey() {
         return Nonces.key(nonceScope.orElse(agentFingerprint), nonce);
     }
