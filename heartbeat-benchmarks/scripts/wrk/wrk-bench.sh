@@ -15,7 +15,8 @@
 # Scenarios (8 connections, 2 wrk threads): enrollment on 1 key and on 1,000 keys (keep-alive), renewal (keep-alive),
 # renewal on a new TLS connection per request (Connection: close: a full handshake each), and handshakes alone with
 # openssl s_time (full and resumed). Ceilings in the same run: the plain-SQL enrollment and renewal (JMH
-# PlainSqlCeilingBenchmark, same database) and the crypto (JMH EnrollmentBenchmark.crypto*), when
+# PlainSqlCeilingBenchmark, same database) and the crypto (JMH EnrollmentBenchmark.crypto*; RenewalBenchmark: a renewal
+# in process against its crypto ceiling), when
 # heartbeat-benchmarks/target/benchmarks.jar is built. Needs PostgreSQL at 127.0.0.1:5432 (db test, user postgres,
 # trust), wrk, openssl, psql; each build's jar from `mvn -B -q -pl examples -am package -DskipTests` in its own
 # worktree. Not run in CI. About 25 minutes for three builds with the defaults below.
@@ -27,9 +28,11 @@ WARM=${WARM:-15s}
 DUR=${DUR:-15s}
 RDUR=${RDUR:-10s}
 # The fewest renewal bodies a renewal run gets: the agents earlier runs enrolled or renewed come first (their answers
-# are recorded), and only the shortfall is enrolled in the set-up. A row's "resent" counts bodies sent again.
-RENEWALS=${RENEWALS:-3000}
-CLOSE_RENEWALS=${CLOSE_RENEWALS:-1000}
+# are recorded), and only the shortfall is enrolled in the set-up; at least 1.5 x the same run's last rate x RDUR
+# (before one: 4 x the enrollment rate), so that a run does not outlast its bodies. A row's "resent" counts bodies sent
+# again (answered with the credential already issued: cheaper than a renewal).
+RENEWALS=${RENEWALS:-500}
+CLOSE_RENEWALS=${CLOSE_RENEWALS:-200}
 # Extra JVM options for the servers measured (e.g. a JFR recording).
 SERVE_OPTS=${SERVE_OPTS:-}
 ENROLLS=${ENROLLS:-45000}
@@ -54,6 +57,7 @@ cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # commits of concurrent transactions share one). Statistics reach pg_stat_wal within a second of a backend going idle.
 pgcounters() { psql -h 127.0.0.1 -U postgres test -Atc "SELECT txid_current() || ' ' || (SELECT wal_sync FROM pg_stat_wal)"; }
 pids=(); schemas=()
+declare -A last_rate=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
@@ -63,7 +67,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fixture() { java -cp "$1" "$here/WrkFixture.java" "${@:2}"; }
+# The fixture, compiled once per run against the fixture jar (a single-file launch compiled it on every call).
+fixture() {
+  if [ ! -f "$work/fixture/WrkFixture.class" ]; then
+    javac -nowarn -cp "$1" -d "$work/fixture" "$here/WrkFixture.java" 2>>"$OUT/fixture.log" || return 1
+  fi
+  java -cp "$1:$work/fixture" WrkFixture "${@:2}"
+}
 
 # start NAME JAR PORT KEYS [TLS_KIND] [JAVA]: a fresh schema and data directory, init, keys and tokens, then serve.
 start() {
@@ -161,10 +171,17 @@ run() {
   local xids syncs
   xids=$(echo "scale=3; (${g1% *} - ${g0% *} - 1) / $reqs" | bc)
   syncs=$(echo "scale=3; (${g1#* } - ${g0#* }) / $reqs" | bc)
+  last_rate[$scenario:$build]=$rate
   [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)\t$xids\t$syncs\t${again:--}" \
     | tee -a "$results"
 }
 
+# bodies_for SCENARIO NAME MIN DURATION: how many bodies a run of DURATION (in seconds, "10s") needs, at least MIN
+bodies_for() {
+  local r=${last_rate[$1:$2]:-} e=${last_rate[enroll-1key:$2]:-0}
+  [ -n "$r" ] || r=$(echo "$e * 4" | bc)
+  echo "$3 $(echo "$r * 1.5 * ${4%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}'
+}
 enroll_bodies() { local f=$work/$1/enroll-$RANDOM$RANDOM.txt; fixture "$fixture_jar" enroll "$work/$1/tokens" "$2" "$f"; echo "$f"; }
 # renew_bodies NAME MIN PORT: a renewal body for every agent earlier runs against NAME left with a known credential,
 # and at least MIN (the shortfall enrolled first)
@@ -198,9 +215,9 @@ for r in $(seq "$ROUNDS"); do
     n=${names[$i]}; p=$((9440 + i))
     run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
     want renewals || continue
-    run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$RENEWALS" "$p")" "$RDUR" 0
+    run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
     want fresh || continue
-    run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$CLOSE_RENEWALS" "$p")" "$RDUR" 1
+    run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew-fresh-tls "$n" "$CLOSE_RENEWALS" "$RDUR")" "$p")" "$RDUR" 1
     handshakes "$n" "$r" "$p" new
     handshakes "$n" "$r" "$p" reuse
   done
@@ -220,7 +237,7 @@ if want spring && [ -n "${SPRING_JAR:-}" ]; then
     for pair in "$sb:9452" "$sv:9453"; do
       n=${pair%%:*}; p=${pair##*:}
       run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
-      run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$RENEWALS" "$p")" "$RDUR" 0
+      run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
     done
   done
   stop "$sb"; stop "$sv"
@@ -255,6 +272,8 @@ if [ -f "$bench" ] && want ceilings; then
   java -jar "$bench" 'PlainSqlCeilingBenchmark\.plain(Enroll|Renew)08' -p store=postgresql -p keys=1 -wi 2 -w 3s -i 3 -r 3s -f 1 \
     -rf json -rff "$OUT/plain-sql.json" > "$OUT/plain-sql.log" 2>&1 || true
   java -jar "$bench" 'EnrollmentBenchmark\.crypto' -wi 2 -w 2s -i 3 -r 2s -f 1 -rf json -rff "$OUT/crypto.json" > "$OUT/crypto.log" 2>&1 || true
+  # A renewal's server CPU in process (in-memory store, one thread: 1 / rate) beside its crypto ceiling, same JVM run
+  java -jar "$bench" 'RenewalBenchmark' -f 1 -rf json -rff "$OUT/renewal.json" > "$OUT/renewal.log" 2>&1 || true
 fi
 uptime | tee "$OUT/uptime-end.txt"
 python3 "$here/wrk-summary.py" "$OUT"

@@ -47,7 +47,7 @@ if len(names) > 1:
         cpu = [mean(builds[last], 'server_cpu_ms') / mean(builds[n], 'server_cpu_ms') for n in names[:-1]]
         print(f"| {s} | " + ' | '.join(f'{x:.2f}×' for x in rate) + ' | ' + ' | '.join(f'{x:.2f}' for x in cpu) + ' |')
     print()
-for name in ('plain-sql.json', 'crypto.json'):
+for name in ('plain-sql.json', 'crypto.json', 'renewal.json'):
     p = os.path.join(out, name)
     if os.path.exists(p) and os.path.getsize(p) > 0:
         for b in json.load(open(p)):
