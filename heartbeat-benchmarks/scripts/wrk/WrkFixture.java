@@ -121,16 +121,6 @@ public class WrkFixture {
         Files.writeString(out, b);
     }
 
-    static String field(String json, String name) {
-        String key = "\"" + name + "\":\"";
-        int at = json.indexOf(key);
-        if (at < 0) {
-            throw new IllegalStateException("no " + name + " in " + json.substring(0, Math.min(200, json.length())));
-        }
-        int from = at + key.length();
-        return json.substring(from, json.indexOf('"', from));
-    }
-
     /** A string or integer member of a one-line JSON object, found by its name (the answers' and bodies' own). */
     static String member(String json, String name) {
         String key = "\"" + name + "\":";
@@ -280,8 +270,8 @@ public class WrkFixture {
                 }
                 byte[] seed = seeds.get(n).seed();
                 byte[] pub = seeds.get(n).pub();
-                return RenewalRequest.create(field(r.body(), "agentId"), field(r.body(), "organizationId"), pub,
-                        Optional.of(AgentCredential.of(field(r.body(), "credential"))), nonce(), Instant.now(), m -> BcEd25519.sign(seed, pub, m)).toJson();
+                return RenewalRequest.create(member(r.body(), "agentId"), member(r.body(), "organizationId"), pub,
+                        Optional.of(AgentCredential.of(member(r.body(), "credential"))), nonce(), Instant.now(), m -> BcEd25519.sign(seed, pub, m)).toJson();
             }));
         }
         List<byte[]> result = new ArrayList<>(count);

@@ -1,14 +1,7 @@
 package com.heartbeatrm.benchmarks;
 
-import com.heartbeatrm.core.AccessKey;
-import com.heartbeatrm.core.AccessKeySpec;
-import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.NewOrganization;
-import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
-import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.EnrollmentResult;
 import com.heartbeatrm.enrollment.HeartbeatServer;
-import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.enrollment.RenewalResult;
 import com.heartbeatrm.enrollment.RequestContext;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
@@ -18,12 +11,9 @@ import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.protocol.internal.Pae;
-import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
@@ -73,16 +63,10 @@ public class RenewalBenchmark extends ThroughputDefaults {
         final AgentCredential firstCredential;
 
         Agents(int size) throws Exception {
-            Actor actor = Actor.of("bench");
-            service = HeartbeatServer.builder(new InMemoryHeartbeatStore(), AesGcmKeyEncryptionKey.generate("bench"), "https://heartbeat.example")
-                    .endpoints(List.of(URI.create("https://heartbeat.example/v1/"))).build();
-            service.signingKeys().ensureActiveKey();
-            var admin = service.admin();
-            NewOrganization org = admin.organizations().setUp(actor, "Bench");
-            AccessKey key = admin.accessKeys().create(actor, org.id(), AccessKeySpec.builder("k",
-                    admin.groups().create(actor, org.id(), org.rootGroup().id(), "Customer A").id()).build());
-            EnrollmentToken token = service.installers().issueToken(actor, org.id(), key.id(), InstallerRequest.DEFAULTS).token();
-            context = service.contextFor(InetAddress.getByName("203.0.113.7"));
+            BenchServer server = new BenchServer();
+            service = server.service;
+            context = server.context;
+            EnrollmentToken token = server.token;
             bodies = new byte[size][];
             byte[][] seeds = new byte[size][];
             String[] agents = new String[size];
@@ -106,7 +90,7 @@ public class RenewalBenchmark extends ThroughputDefaults {
             for (int i = 0; i < size; i++) {
                 byte[] seed = seeds[i];
                 byte[] pub = BcEd25519.publicKey(seed);
-                RenewalRequest r = RenewalRequest.create(agents[i], org.id().value(), pub, Optional.of(credentials[i]), nonce("r", i), now,
+                RenewalRequest r = RenewalRequest.create(agents[i], server.organizationId, pub, Optional.of(credentials[i]), nonce("r", i), now,
                         m -> BcEd25519.sign(seed, pub, m));
                 bodies[i] = r.toJson();
                 r0 = i == 0 ? r : r0;
