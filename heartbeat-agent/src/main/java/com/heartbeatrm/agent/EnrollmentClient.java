@@ -1,21 +1,10 @@
 package com.heartbeatrm.agent;
 
-import com.heartbeatrm.agent.EnrollmentClientException.Kind;
 import com.heartbeatrm.protocol.AgentFacts;
-import com.heartbeatrm.protocol.CredentialClaims;
 import com.heartbeatrm.protocol.DenialCode;
-import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.EnrollmentProtocol;
-import com.heartbeatrm.protocol.EnrollmentRequest;
-import com.heartbeatrm.protocol.EnrollmentResponse;
 import com.heartbeatrm.protocol.PinnedKeySet;
-import com.heartbeatrm.protocol.RenewalRequest;
 import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,18 +52,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EnrollmentClient {
     private final Clock clock;
-    private final @Nullable AgentIdentityStore store;
-    private final PinnedTransport transport;
-    private final CredentialAcceptor credentials;
+    private final IdentityKeeper keeper;
+    private final AgentExchanges exchanges;
     /** Serializes what reads and writes the identity store: a renewal kept, then sent, must not race another. */
     private final Object storeLock = new Object();
 
     private EnrollmentClient(Builder b) {
         this.clock = b.clock;
-        this.store = b.store;
-        this.transport = new PinnedTransport(b.connectTimeout, b.requestTimeout, b.retry, b.allowPlainHttp, b.unpinnedContext, b.sleeper,
-                b.random, b.userAgent);
-        this.credentials = new CredentialAcceptor(b.issuerKeys, b.clock);
+        this.keeper = new IdentityKeeper(b.store);
+        PinnedTransport transport = new PinnedTransport(b.connectTimeout, b.requestTimeout, b.retry, b.allowPlainHttp, b.unpinnedContext,
+                b.sleeper, b.random, b.userAgent);
+        this.exchanges = new AgentExchanges(b.clock, transport, new CredentialAcceptor(b.issuerKeys, b.clock), keeper);
     }
 
     /**
@@ -156,51 +144,23 @@ public final class EnrollmentClient {
      */
     public Outcome enroll(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         Objects.requireNonNull(token, "token");
-        if (store == null) {
+        if (!keeper.hasStore()) {
             return enroll(token, AgentKeyPair.generate(), facts);
         }
-        AgentKeyCustody custody = store.keyCustody();
-        if (custody == null) {
-            throw new EnrollmentClientException(Kind.KEY_CUSTODY, "the identity store names no key custody");
-        }
-        String org = token.claims().organizationId();
         synchronized (storeLock) {
-            CustodyKey keys;
-            try {
-                Optional<AgentIdentity> enrolled = store.load();
-                // A key left behind by an enrollment whose identity was saved belongs to that agent: never reuse it.
-                Optional<CustodyKey> kept = store.enrollmentKey(org)
-                        .filter(k -> enrolled.isEmpty() || !enrolled.get().keys().fingerprint().equals(k.fingerprint()));
-                keys = kept.isPresent() ? kept.get() : custody.generate();
-                if (kept.isEmpty()) {
-                    store.saveEnrollmentKey(org, keys);
-                }
-            } catch (KeyCustodyException e) {
-                throw new EnrollmentClientException(Kind.KEY_CUSTODY, "the agent key's custody refused: " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
-            }
+            CustodyKey keys = keeper.enrollmentKey(token.claims().organizationId());
             Outcome o;
             try {
                 o = enroll(token, keys, facts);
             } catch (EnrollmentClientException e) {
                 if (e.denialCode().filter(c -> c == DenialCode.AGENT_DISABLED || c == DenialCode.AGENT_LOCKED
                         || c == DenialCode.PENDING_EXPIRED).isPresent()) {
-                    forgetEnrollmentKey(store);
+                    keeper.forgetEnrollmentKey();
                 }
                 throw e;
             }
-            forgetEnrollmentKey(store);
+            keeper.forgetEnrollmentKey();
             return o;
-        }
-    }
-
-    /** Forgets the kept enrollment key; a failure is not the caller's: the identity is what counts, and it is saved. */
-    private static void forgetEnrollmentKey(AgentIdentityStore store) {
-        try {
-            store.deleteEnrollmentKey();
-        } catch (IOException e) {
-            // The kept key is used again only by an enrollment into the same organization, before any identity.
         }
     }
 
@@ -217,31 +177,7 @@ public final class EnrollmentClient {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(facts, "facts");
-        EnrollmentClaims claims = token.claims();
-        transport.checkEndpoints(claims.endpoints(), claims.tlsPins());
-        // Each attempt is signed afresh: a new nonce and time. The server answers a retried key pair with its agent.
-        EnrollmentResponse r = transport.exchange(claims.endpoints(), claims.tlsPins(), EnrollmentProtocol.ENROLL_PATH,
-                () -> EnrollmentRequest.create(token.token(), keys, facts, clock).toJson());
-        if (r instanceof EnrollmentResponse.Denied d) {
-            throw refused(d);
-        }
-        if (r instanceof EnrollmentResponse.Pending p) {
-            CredentialAcceptor.checkPlacement(p.placement(), claims.organizationId(), null);
-            AgentIdentity identity = new AgentIdentity(keys, p.placement().agentId(), claims.organizationId(), claims.issuer(),
-                    claims.endpoints(), claims.tlsPins(), AgentIdentity.Status.PENDING, Optional.empty(), Optional.empty(),
-                    Optional.empty(), 0, p.placement().organizationName(), p.placement().groupPath());
-            return save(new Outcome(Outcome.Status.PENDING, identity));
-        }
-        if (!(r instanceof EnrollmentResponse.Enrolled e)) {
-            throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered an enrollment with \"renewed\"");
-        }
-        CredentialAcceptor.checkPlacement(e.placement(), claims.organizationId(), null);
-        AgentIdentity pending = new AgentIdentity(keys, e.placement().agentId(), claims.organizationId(), claims.issuer(),
-                claims.endpoints(), claims.tlsPins(), AgentIdentity.Status.PENDING, Optional.empty(), Optional.empty(),
-                Optional.empty(), 0, e.placement().organizationName(), e.placement().groupPath());
-        CredentialAcceptor.Verified v = credentials.accept(e, pending);
-        return save(new Outcome(Outcome.Status.ENROLLED, pending.withCredential(e.credential(), v.claims(), e.placement(), v.learned(),
-                CredentialAcceptor.pinsFrom(e, claims.tlsPins()))));
+        return exchanges.enroll(token, keys, facts);
     }
 
     // ------------------------------------------------------------------------------------------------ renew
@@ -271,94 +207,8 @@ public final class EnrollmentClient {
     public Outcome renew(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
         synchronized (storeLock) {
-            return renewCurrent(current(identity));
+            return exchanges.renew(keeper.current(identity));
         }
-    }
-
-    /** Renews {@code current}, the copy {@link #current} chose; the caller holds {@code storeLock}. */
-    private Outcome renewCurrent(AgentIdentity current) throws EnrollmentClientException {
-        transport.checkEndpoints(current.endpoints(), current.tlsPins());
-        Optional<AgentIdentity.UnansweredRenewal> unanswered = current.unansweredRenewal();
-        if (unanswered.isPresent()) {
-            RenewalRequest resent = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys().algorithm(), current.keys().publicKey(),
-                    current.credential(), unanswered.get().nonce(), unanswered.get().at(), current.keys()::sign);
-            try {
-                Outcome answered = renewWith(current, resent);
-                if (answered.status() != Outcome.Status.RENEWED || clock.instant().isBefore(answered.identity().credentialExpiresAt().orElseThrow())) {
-                    return answered;
-                }
-                // The server repeated the credential the kept request got, which has expired since: renew from it now.
-                current = answered.identity();
-            } catch (EnrollmentClientException e) {
-                if (!neverTaken(current, e)) {
-                    throw e;
-                }
-                current = current.withoutUnansweredRenewal();
-            }
-        }
-        RenewalRequest fresh = RenewalRequest.create(current.agentId(), current.organizationId(), current.keys(), current.credential(),
-                clock);
-        if (store != null) {
-            current = saveIdentity(current.withUnansweredRenewal(fresh.nonce(), fresh.timestamp()));
-        }
-        return renewWith(current, fresh);
-    }
-
-    /**
-     * Whether the refusal of a resent request shows that the server never took it. A request it took would have been
-     * answered again, whatever its age; one it refuses for its time was never taken. A pending agent's poll that was
-     * answered as a poll is refused for its nonce; an active agent's kept request is not dropped for that reason,
-     * since {@code rejected} also stands for a credential the server cannot check now.
-     */
-    private static boolean neverTaken(AgentIdentity identity, EnrollmentClientException e) {
-        Optional<DenialCode> code = e.kind() == Kind.REFUSED ? e.denialCode() : Optional.empty();
-        return code.filter(c -> c == DenialCode.CLOCK_SKEW
-                || (c == DenialCode.REJECTED && identity.status() == AgentIdentity.Status.PENDING)).isPresent();
-    }
-
-    /**
-     * With a store: its copy of {@code given}'s agent when that is at the same or a newer generation; {@code given}
-     * when the store is empty or holds an older copy. A store that holds another agent is refused: renewing
-     * {@code given} would save it over that agent, whose private key would be lost.
-     */
-    private AgentIdentity current(AgentIdentity given) throws EnrollmentClientException {
-        if (store == null) {
-            return given;
-        }
-        Optional<AgentIdentity> stored = storedIdentity();
-        if (stored.isPresent() && !stored.get().sameAgentAs(given)) {
-            throw new EnrollmentClientException(Kind.IDENTITY_STORE, "the identity store holds agent " + stored.get().agentId()
-                    + ", not " + given.agentId() + "; renew the stored identity, or use a store of its own");
-        }
-        return stored.filter(s -> s.generation() >= given.generation()).orElse(given);
-    }
-
-    private Outcome renewWith(AgentIdentity identity, RenewalRequest request) throws EnrollmentClientException {
-        // One body for every attempt: a retry of the same renewal is recognised as such by the server.
-        byte[] body = request.toJson();
-        EnrollmentResponse r = transport.exchange(identity.endpoints(), identity.tlsPins(), EnrollmentProtocol.RENEW_PATH, () -> body);
-        if (r instanceof EnrollmentResponse.Denied d) {
-            throw refused(d);
-        }
-        if (r instanceof EnrollmentResponse.Pending p) {
-            if (identity.status() != AgentIdentity.Status.PENDING) {
-                throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered \"pending\" for an active agent");
-            }
-            CredentialAcceptor.checkPlacement(p.placement(), identity.organizationId(), identity.agentId());
-            return save(new Outcome(Outcome.Status.PENDING, identity.withPlacement(p.placement())));
-        }
-        if (!(r instanceof EnrollmentResponse.Renewed renewed)) {
-            throw new EnrollmentClientException(Kind.MALFORMED_RESPONSE, "the server answered a renewal with \"enrolled\"");
-        }
-        CredentialAcceptor.checkPlacement(renewed.placement(), identity.organizationId(), identity.agentId());
-        CredentialAcceptor.Verified v = credentials.accept(renewed, identity);
-        CredentialClaims c = v.claims();
-        if (c.generation() <= identity.generation()) {
-            throw new EnrollmentClientException(Kind.BAD_CREDENTIAL, "the renewed credential is of generation " + c.generation()
-                    + ", not newer than the one held (" + identity.generation() + ")");
-        }
-        return save(new Outcome(Outcome.Status.RENEWED, identity.withCredential(renewed.credential(), c, renewed.placement(), v.learned(),
-                CredentialAcceptor.pinsFrom(renewed, identity.tlsPins()))));
     }
 
     /**
@@ -372,7 +222,7 @@ public final class EnrollmentClient {
     public Outcome renewIfDue(AgentIdentity identity) throws EnrollmentClientException {
         Objects.requireNonNull(identity, "identity");
         synchronized (storeLock) {
-            return renewCurrentIfDue(current(identity));
+            return renewCurrentIfDue(keeper.current(identity));
         }
     }
 
@@ -380,7 +230,7 @@ public final class EnrollmentClient {
         if (clock.instant().isBefore(renewalDueAt(current))) {
             return new Outcome(Outcome.Status.NOT_DUE, current);
         }
-        return renewCurrent(current);
+        return exchanges.renew(current);
     }
 
     /**
@@ -392,24 +242,7 @@ public final class EnrollmentClient {
      * @return the instant from which a renewal is due
      */
     public Instant renewalDueAt(AgentIdentity identity) {
-        if (identity.status() == AgentIdentity.Status.PENDING || identity.unansweredRenewal().isPresent()) {
-            return Instant.EPOCH;
-        }
-        Instant issued = identity.credentialIssuedAt().orElseThrow();
-        long life = Duration.between(issued, identity.credentialExpiresAt().orElseThrow()).toMillis();
-        long jitter = (long) (life / 10.0 * jitterFraction(identity));
-        return issued.plusMillis(life * 2 / 3 - jitter);
-    }
-
-    private static double jitterFraction(AgentIdentity identity) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((identity.agentId() + ":" + identity.generation())
-                    .getBytes(StandardCharsets.US_ASCII));
-            long bits = ByteBuffer.wrap(h).getLong();
-            return (bits >>> 11) * 0x1.0p-53;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return AgentExchanges.renewalDueAt(identity);
     }
 
     // ------------------------------------------------------------------------------------ with an identity store
@@ -420,13 +253,7 @@ public final class EnrollmentClient {
      * @throws EnrollmentClientException {@code IDENTITY_STORE}: the store could not be read
      */
     public Optional<AgentIdentity> storedIdentity() throws EnrollmentClientException {
-        try {
-            return requireStore().load();
-        } catch (KeyCustodyException e) {
-            throw new EnrollmentClientException(Kind.KEY_CUSTODY, "cannot load the agent key: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot load the agent identity: " + e.getMessage(), e);
-        }
+        return keeper.load();
     }
 
     /**
@@ -457,34 +284,8 @@ public final class EnrollmentClient {
     public Outcome enrollOrRenew(VerifiedEnrollmentToken token, AgentFacts facts) throws EnrollmentClientException {
         synchronized (storeLock) {
             Optional<AgentIdentity> stored = storedIdentity();
-            return stored.isPresent() ? renewCurrent(stored.get()) : enroll(token, facts);
+            return stored.isPresent() ? exchanges.renew(stored.get()) : enroll(token, facts);
         }
-    }
-
-    private AgentIdentityStore requireStore() {
-        if (store == null) {
-            throw new IllegalStateException("no identity store configured (Builder.identityStore)");
-        }
-        return store;
-    }
-
-    private Outcome save(Outcome o) throws EnrollmentClientException {
-        saveIdentity(o.identity());
-        return o;
-    }
-
-    private AgentIdentity saveIdentity(AgentIdentity identity) throws EnrollmentClientException {
-        if (store != null) {
-            try {
-                store.save(identity);
-            } catch (IOException e) {
-                throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot save the agent identity: " + e.getMessage(), e);
-            }
-        }
-        return identity;
-    }
-    private static EnrollmentClientException refused(EnrollmentResponse.Denied d) {
-        return new EnrollmentClientException(Kind.REFUSED, d.code(), d.retryAfter().orElse(null), d.message(), null);
     }
 
     // ------------------------------------------------------------------------------------------------ builder

@@ -28,16 +28,15 @@ final class TestKeys {
     final PrivateKey privateKey;
     final SigningPublicKey publicKey;
 
-    private TestKeys(PrivateKey privateKey, SigningPublicKey publicKey) {
-        this.privateKey = privateKey;
-        this.publicKey = publicKey;
+    private TestKeys(KeyPair pair) {
+        byte[] spki = pair.getPublic().getEncoded();
+        this.privateKey = pair.getPrivate();
+        this.publicKey = SigningPublicKey.of(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
     }
 
     static TestKeys generate() {
         try {
-            KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            byte[] spki = kp.getPublic().getEncoded();
-            return new TestKeys(kp.getPrivate(), SigningPublicKey.of(Arrays.copyOfRange(spki, spki.length - 32, spki.length)));
+            return new TestKeys(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

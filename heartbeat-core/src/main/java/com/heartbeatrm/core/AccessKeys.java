@@ -16,14 +16,11 @@ import java.util.OptionalLong;
  * and on every server node sharing the store; re-pointing it changes where future installs land; agents
  * already enrolled are never touched by either.
  */
-public final class AccessKeys {
-    private final HeartbeatStore store;
-    private final Clock clock;
+public final class AccessKeys extends AdminSection {
     private final Groups groups;
 
     AccessKeys(HeartbeatStore store, Clock clock, Groups groups) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
         this.groups = groups;
     }
 
@@ -84,10 +81,8 @@ public final class AccessKeys {
     public AccessKey rename(Actor actor, OrganizationId org, AccessKeyId id, String newName, long expectedVersion) {
         Objects.requireNonNull(actor, "actor");
         AccessKey.checkNewName(newName);
-        AccessKey current = require(org, id);
-        AccessKey changed = current.withName(newName);
-        return store.accessKeys().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
-                AuditAction.KEY_RENAMED, Subject.of(id), current.name(), changed.name()));
+        return rename(actor, org, Subject.of(id), AuditAction.KEY_RENAMED, require(org, id), newName, expectedVersion,
+                store.accessKeys()::update);
     }
 
     /**

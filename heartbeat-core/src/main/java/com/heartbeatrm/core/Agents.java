@@ -14,14 +14,11 @@ import java.util.Optional;
  * Enrolled agents: look-ups, approvals and admin changes. Agents are created by enrollment (the
  * {@code heartbeat-enrollment} module), through the store's atomic {@link com.heartbeatrm.core.spi.AgentStore#enroll}.
  */
-public final class Agents {
-    private final HeartbeatStore store;
-    private final Clock clock;
+public final class Agents extends AdminSection {
     private final Groups groups;
 
     Agents(HeartbeatStore store, Clock clock, Groups groups) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
         this.groups = groups;
     }
 

@@ -16,17 +16,13 @@ import java.util.Optional;
  * {@code expectedVersion} fail with {@link StaleVersionException} when the group changed since the caller read
  * it; the overloads without one use the version they read themselves.
  */
-public final class Groups {
+public final class Groups extends AdminSection {
     /** How the root is written in a path. */
     public static final String ROOT_PATH = "/";
     private static final int MAX_PATH_LENGTH = 64 * (Group.MAX_NAME_LENGTH + 1);
 
-    private final HeartbeatStore store;
-    private final Clock clock;
-
     Groups(HeartbeatStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
     }
 
     /**
@@ -81,10 +77,8 @@ public final class Groups {
     public Group rename(Actor actor, OrganizationId org, GroupId id, String newName, long expectedVersion) {
         Objects.requireNonNull(actor, "actor");
         Group.checkNewName(newName);
-        Group current = require(org, id);
-        Group changed = current.withName(newName);
-        return store.groups().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
-                AuditAction.GROUP_RENAMED, Subject.of(id), current.name(), changed.name()));
+        return rename(actor, org, Subject.of(id), AuditAction.GROUP_RENAMED, require(org, id), newName, expectedVersion,
+                store.groups()::update);
     }
 
     /**

@@ -12,16 +12,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Organizations: set one up, look them up. */
-public final class Organizations {
+public final class Organizations extends AdminSection {
     /** The name of the key every organization gets at setup. */
     public static final String DEFAULT_KEY_NAME = "Default access key";
 
-    private final HeartbeatStore store;
-    private final Clock clock;
-
     Organizations(HeartbeatStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+        super(store, clock);
     }
 
     /**

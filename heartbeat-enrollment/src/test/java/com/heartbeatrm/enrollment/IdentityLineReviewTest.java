@@ -46,9 +46,8 @@ class IdentityLineReviewTest {
     @Test
     @DisplayName("a captured enrollment replayed (same nonce) after its agent renewed is a replay: refused, nothing locked, no crash")
     void replayedEnrollmentOfARenewedAgent() {
-        IssuedToken installer = f.issue();
         Agents pc = Agents.windows("pc-001");
-        byte[] captured = pc.enrollBody(installer.token(), f.clock);
+        byte[] captured = pc.enrollBody(f.issue().token(), f.clock);
         Agent agent = ((EnrollmentResult.Enrolled) pc.keep(server.enroll(captured, ctx()))).agent();
         f.clock.advance(Duration.ofSeconds(30));
         assertThat(pc.keep(server.renew(pc.renewBody(agent, f.clock), ctx()))).isInstanceOf(RenewalResult.Renewed.class);

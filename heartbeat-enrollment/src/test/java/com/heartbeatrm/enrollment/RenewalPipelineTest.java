@@ -37,6 +37,12 @@ class RenewalPipelineTest {
         return f.admin.audit().query(AuditQuery.all(f.acme.id()).forSubject(Subject.of(agent.id()))).items();
     }
 
+    /** Asserts that the host's credential check refuses {@code credential} for {@code reason}. */
+    private void assertCheckRefuses(AgentCredential credential, DenialReason reason) {
+        assertThat(server.credentials().check(credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
+                c -> assertThat(c.reason()).isEqualTo(reason));
+    }
+
     @Test
     @DisplayName("each renewal issues the next generation; the server keeps the current one")
     void generations() {
@@ -104,8 +110,7 @@ class RenewalPipelineTest {
                 .containsEntry("sourceAddress", "203.0.113.7");
         assertThat(lock.event().after().get("reason")).contains("clone");
         // Its credentials stop working at once for the host too.
-        assertThat(server.credentials().check(copy.credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
-                c -> assertThat(c.reason()).isEqualTo(DenialReason.AGENT_LOCKED));
+        assertCheckRefuses(copy.credential, DenialReason.AGENT_LOCKED);
 
         // Once the copy is wiped, an admin unlocks: the holder of the current generation renews; the stale one locks again.
         f.admin.agents().unlock(f.alice, f.acme.id(), agent.id(), "copy wiped");
@@ -193,8 +198,7 @@ class RenewalPipelineTest {
         Agents pc = Agents.windows("pc");
         Agent agent = enrolled(pc);
         f.clock.advance(Duration.ofDays(3));
-        assertThat(server.credentials().check(pc.credential)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
-                c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_EXPIRED));
+        assertCheckRefuses(pc.credential, DenialReason.CREDENTIAL_EXPIRED);
         assertThat(renew(pc, agent)).isInstanceOf(RenewalResult.Renewed.class);
     }
 
@@ -209,8 +213,7 @@ class RenewalPipelineTest {
             assertThat(v.claims().generation()).isEqualTo(1);
         });
         renew(pc, agent);
-        assertThat(server.credentials().check(first)).isInstanceOfSatisfying(CredentialCheck.Denied.class,
-                c -> assertThat(c.reason()).isEqualTo(DenialReason.CREDENTIAL_SUPERSEDED));
+        assertCheckRefuses(first, DenialReason.CREDENTIAL_SUPERSEDED);
         assertThat(server.credentials().check(pc.credential)).isInstanceOf(CredentialCheck.Valid.class);
         f.admin.agents().setStatus(f.alice, f.acme.id(), agent.id(), AgentStatus.DISABLED);
         assertThat(server.credentials().check(pc.credential)).as("a disabled agent's unexpired credential stops working at once")

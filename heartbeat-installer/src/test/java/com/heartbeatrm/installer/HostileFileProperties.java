@@ -38,7 +38,7 @@ class HostileFileProperties {
         InstallerPacker.pack(dir.resolve("base.sh"), t3, exe);
         try {
             SignedPe pe = SignedPe.create(Files.createDirectories(dir.resolve("pe")));
-            InstallerPacker.pack(pe.signed, t3, exe);
+            InstallerPacker.pack(pe.signed(), t3, exe);
         } catch (org.opentest4j.TestAbortedException noTools) {
             // Without openssl/osslsigncode the PE case is a footer; the other formats still run.
         }

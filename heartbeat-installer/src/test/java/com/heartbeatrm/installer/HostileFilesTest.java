@@ -117,7 +117,7 @@ class HostileFilesTest {
     void pe() throws Exception {
         SignedPe signed = SignedPe.create(dir);
         Path tagged = dir.resolve("tagged.exe");
-        InstallerPacker.pack(signed.signed, Tools.token(), tagged);
+        InstallerPacker.pack(signed.signed(), Tools.token(), tagged);
         byte[] pe = Files.readAllBytes(tagged);
         ByteBuffer b = ByteBuffer.wrap(pe).order(ByteOrder.LITTLE_ENDIAN);
         int lfanew = b.getInt(0x3c);

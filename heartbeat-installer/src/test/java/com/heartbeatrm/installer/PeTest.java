@@ -23,13 +23,13 @@ class PeTest {
     @DisplayName("Authenticode PE: the tag certificate keeps osslsigncode verify passing, checksum included; re-tagging replaces it")
     void tagSignedPe() throws Exception {
         SignedPe pe = SignedPe.create(dir);
-        Tools.Run base = pe.verify(pe.signed);
+        Tools.Run base = pe.verify(pe.signed());
         assertThat(base.exit()).as(base.output()).isZero();
         assertThat(base.output()).contains("Signature verification: ok");
 
         EnrollmentToken token = Tools.token();
         Path tagged = dir.resolve("tagged.exe");
-        PackResult r = InstallerPacker.pack(pe.signed, token, tagged);
+        PackResult r = InstallerPacker.pack(pe.signed(), token, tagged);
         assertThat(r.format()).isEqualTo(InstallerFormat.PE_AUTHENTICODE);
         assertThat(new String(Files.readAllBytes(tagged), StandardCharsets.ISO_8859_1)).contains(token.reveal());
         Tools.Run after = pe.verify(tagged);

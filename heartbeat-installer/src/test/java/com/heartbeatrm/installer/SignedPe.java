@@ -7,18 +7,11 @@ import java.nio.file.Path;
 /**
  * A real PE (src/test/resources/fixtures/hello.exe, built by mingw-w64: see BUILD.txt there), signed in the test
  * with osslsigncode by a throwaway code-signing CA that openssl makes in the test.
+ *
+ * @param signed the signed copy
+ * @param ca the CA that signed it
  */
-final class SignedPe {
-    final Path dir;
-    final Path signed;
-    private final CodeSigningCa ca;
-
-    private SignedPe(Path dir, Path signed, CodeSigningCa ca) {
-        this.dir = dir;
-        this.signed = signed;
-        this.ca = ca;
-    }
-
+record SignedPe(Path signed, CodeSigningCa ca) {
     static SignedPe create(Path dir) throws Exception {
         CodeSigningCa ca = CodeSigningCa.create(dir);
         Path unsigned = dir.resolve("hello.exe");
@@ -26,7 +19,7 @@ final class SignedPe {
             Files.copy(in, unsigned);
         }
         ca.sign(unsigned, dir.resolve("signed.exe"), null);
-        return new SignedPe(dir, dir.resolve("signed.exe"), ca);
+        return new SignedPe(dir.resolve("signed.exe"), ca);
     }
 
     /** osslsigncode verify against the test CA. */

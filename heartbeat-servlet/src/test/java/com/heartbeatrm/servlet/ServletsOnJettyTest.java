@@ -85,6 +85,7 @@ class ServletsOnJettyTest {
     private final AtomicReference<String> loseNextAnswer = new AtomicReference<>();
     private Server jetty;
     private URI base;
+    private static final AgentFacts PC_1 = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
@@ -165,6 +166,16 @@ class ServletsOnJettyTest {
     }
 
     /** A verified token of a new installer for {@code key}, naming this server's enrollment endpoint. */
+    /** The organization every test sets up, with its root group and default key. */
+    private NewOrganization newOrg() {
+        return server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+    }
+
+    /** The SDK's client for a test that loses an answer: it tries once, so the lost answer fails the call. */
+    private EnrollmentClient.Builder triesOnce() {
+        return EnrollmentClient.builder(server.signingKeys().publicKeySet()).retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+    }
+
     private VerifiedEnrollmentToken installer(NewOrganization org, AccessKeyId key) throws Exception {
         var issued = server.installers().issueToken(Actor.of("alice"), org.id(), key,
                 InstallerRequest.builder().endpoints(List.of(base.resolve("v1/"))).build());
@@ -176,10 +187,10 @@ class ServletsOnJettyTest {
     }
 
     private Enrolled enrolledThroughTheServlet() throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
         EnrollmentClient client = EnrollmentClient.builder(server.signingKeys().publicKeySet()).build();
-        return new Enrolled(org, client, client.enroll(token, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty())));
+        return new Enrolled(org, client, client.enroll(token, PC_1));
     }
 
     @AfterEach
@@ -202,31 +213,28 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("a renewal whose answer was lost: with an identity store the restarted agent gets its credential; without, it is a clone")
     void lostRenewalAnswer(@TempDir Path dir) throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
-        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
-        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+        EnrollmentClient.Builder agent = triesOnce();
 
-        AgentIdentity enrolled = agent.identityStore(store).build().enrollOrRenew(token, facts).identity();
+        AgentIdentity enrolled = agent.identityStore(store).build().enrollOrRenew(token, PC_1).identity();
         loseNextAnswer.set("renewed");
-        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, PC_1)).isInstanceOf(EnrollmentClientException.class);
         AgentId id = new AgentId(enrolled.agentId());
         assertThat(server.admin().agents().require(org.id(), id).credentialGeneration()).as("the server renewed")
                 .isEqualTo(enrolled.generation() + 1);
         assertThat(store.load().orElseThrow().generation()).as("the agent did not hear so").isEqualTo(enrolled.generation());
 
         EnrollmentClient.Outcome restarted = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
-                .enrollOrRenewIfDue(token, facts);
+                .enrollOrRenewIfDue(token, PC_1);
         assertThat(restarted.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(restarted.identity().generation()).isEqualTo(enrolled.generation() + 1);
         assertThat(server.admin().agents().require(org.id(), id).status()).isEqualTo(AgentStatus.ACTIVE);
         assertThat(agent.identityStore(store).build().renew(restarted.identity()).identity().generation())
                 .as("and renews on from there").isEqualTo(enrolled.generation() + 2);
 
-        EnrollmentClient noStore = EnrollmentClient.builder(server.signingKeys().publicKeySet())
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
+        EnrollmentClient noStore = triesOnce().build();
         AgentIdentity other = noStore.enroll(token, new AgentFacts("pc-2", "linux", "6.1", "1.0", Optional.empty())).identity();
         loseNextAnswer.set("renewed");
         assertThatThrownBy(() -> noStore.renew(other)).isInstanceOf(EnrollmentClientException.class);
@@ -237,22 +245,20 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("a renewal whose answer was lost, resent after that credential expired: the same credential, then a renewal from it")
     void lostRenewalAnswerPastItsExpiry(@TempDir Path dir) throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
-        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
-        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet()).clock(clock)
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
-        AgentIdentity enrolled = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenew(token, facts)
+        EnrollmentClient.Builder agent = triesOnce().clock(clock);
+        AgentIdentity enrolled = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenew(token, PC_1)
                 .identity();
         clock.advance(Duration.ofHours(1));
         loseNextAnswer.set("renewed");
-        assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenew(token, facts))
+        assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenew(token, PC_1))
                 .isInstanceOf(EnrollmentClientException.class);
         Instant secondIssued = clock.instant();
 
         clock.advance(Duration.ofDays(3));
         EnrollmentClient.Outcome restarted = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
-                .enrollOrRenewIfDue(token, facts);
+                .enrollOrRenewIfDue(token, PC_1);
         assertThat(restarted.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(restarted.identity().generation()).as("generation 2 came back as issued, expired; then 3").isEqualTo(3);
         assertThat(restarted.identity().credentialIssuedAt()).contains(clock.instant());
@@ -265,48 +271,43 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("an enrollment whose answer was lost, on a single-use key: with an identity store the restarted agent is the same agent")
     void lostEnrollmentAnswer(@TempDir Path dir) throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         AccessKey once = server.admin().accessKeys().create(Actor.of("alice"), org.id(),
                 AccessKeySpec.builder("one install", org.rootGroup().id()).maxUses(1).build());
         VerifiedEnrollmentToken token = installer(org, once.id());
-        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
-        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+        EnrollmentClient.Builder agent = triesOnce();
 
         loseNextAnswer.set("enrolled");
-        assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenewIfDue(token, facts))
+        assertThatThrownBy(() -> agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build().enrollOrRenewIfDue(token, PC_1))
                 .isInstanceOf(EnrollmentClientException.class);
         assertThat(server.admin().accessKeys().require(org.id(), once.id()).useCount()).as("the server enrolled it").isEqualTo(1);
 
         EnrollmentClient.Outcome restarted = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
-                .enrollOrRenewIfDue(token, facts);
+                .enrollOrRenewIfDue(token, PC_1);
         assertThat(restarted.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
         assertThat(server.admin().agents().listByKey(org.id(), once.id(), PageRequest.first(10)).items())
                 .singleElement().satisfies(a -> assertThat(a.id().value()).isEqualTo(restarted.identity().agentId()));
         assertThat(server.admin().accessKeys().require(org.id(), once.id()).useCount()).as("no second use").isEqualTo(1);
 
-        EnrollmentClient noStore = EnrollmentClient.builder(server.signingKeys().publicKeySet())
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
-        assertThatThrownBy(() -> noStore.enroll(token, facts)).as("a new key is a new agent: the single use is spent")
+        EnrollmentClient noStore = triesOnce().build();
+        assertThatThrownBy(() -> noStore.enroll(token, PC_1)).as("a new key is a new agent: the single use is spent")
                 .isInstanceOfSatisfying(EnrollmentClientException.class, e -> assertThat(e.denialCode()).contains(DenialCode.KEY_EXHAUSTED));
     }
 
     @Test
     @DisplayName("a kept enrollment key whose agent an admin disabled is forgotten: the next enrollment is a new agent")
     void keptKeyOfADisabledAgent(@TempDir Path dir) throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
-        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
-        EnrollmentClient agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build();
+        EnrollmentClient agent = triesOnce().identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build();
 
         loseNextAnswer.set("enrolled");
-        assertThatThrownBy(() -> agent.enrollOrRenewIfDue(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        assertThatThrownBy(() -> agent.enrollOrRenewIfDue(token, PC_1)).isInstanceOf(EnrollmentClientException.class);
         Agent orphan = server.admin().agents().listByKey(org.id(), org.defaultKey().id(), PageRequest.first(10)).items().get(0);
         server.admin().agents().setStatus(Actor.of("alice"), org.id(), orphan.id(), AgentStatus.DISABLED);
-        assertThatThrownBy(() -> agent.enrollOrRenewIfDue(token, facts)).isInstanceOfSatisfying(EnrollmentClientException.class,
+        assertThatThrownBy(() -> agent.enrollOrRenewIfDue(token, PC_1)).isInstanceOfSatisfying(EnrollmentClientException.class,
                 e -> assertThat(e.denialCode()).contains(DenialCode.AGENT_DISABLED));
-        EnrollmentClient.Outcome fresh = agent.enrollOrRenewIfDue(token, facts);
+        EnrollmentClient.Outcome fresh = agent.enrollOrRenewIfDue(token, PC_1);
         assertThat(fresh.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
         assertThat(fresh.identity().agentId()).isNotEqualTo(orphan.id().value());
     }
@@ -314,20 +315,18 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("a pending agent's polls: one answered 'pending' and lost is dropped; the first after approval, lost, is answered again")
     void lostPollAnswers(@TempDir Path dir) throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         server.admin().groups().setOverride(Actor.of("alice"), org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
         VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
-        AgentFacts facts = new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty());
-        EnrollmentClient.Builder agent = EnrollmentClient.builder(server.signingKeys().publicKeySet())
-                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+        EnrollmentClient.Builder agent = triesOnce();
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
 
-        AgentIdentity pending = agent.identityStore(store).build().enrollOrRenew(token, facts).identity();
+        AgentIdentity pending = agent.identityStore(store).build().enrollOrRenew(token, PC_1).identity();
         assertThat(pending.status()).isEqualTo(AgentIdentity.Status.PENDING);
         loseNextAnswer.set("pending");
-        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, PC_1)).isInstanceOf(EnrollmentClientException.class);
         assertThat(store.load().orElseThrow().unansweredRenewalSince()).isPresent();
-        EnrollmentClient.Outcome polled = agent.identityStore(store).build().enrollOrRenew(token, facts);
+        EnrollmentClient.Outcome polled = agent.identityStore(store).build().enrollOrRenew(token, PC_1);
         assertThat(polled.status()).as("the kept poll goes out again (or gives way to a fresh one), and the agent polls on")
                 .isEqualTo(EnrollmentClient.Outcome.Status.PENDING);
         assertThat(store.load().orElseThrow().unansweredRenewalSince()).isEmpty();
@@ -335,10 +334,10 @@ class ServletsOnJettyTest {
         AgentId id = new AgentId(pending.agentId());
         server.admin().agents().approve(Actor.of("alice"), org.id(), id);
         loseNextAnswer.set("renewed");
-        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, facts)).isInstanceOf(EnrollmentClientException.class);
+        assertThatThrownBy(() -> agent.identityStore(store).build().enrollOrRenew(token, PC_1)).isInstanceOf(EnrollmentClientException.class);
         assertThat(server.admin().agents().require(org.id(), id).credentialGeneration()).isEqualTo(1);
         EnrollmentClient.Outcome approved = agent.identityStore(FileAgentIdentityStore.in(dir.resolve("agent"))).build()
-                .enrollOrRenew(token, facts);
+                .enrollOrRenew(token, PC_1);
         assertThat(approved.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         assertThat(approved.identity().generation()).isEqualTo(1);
         assertThat(server.admin().agents().require(org.id(), id).status()).isEqualTo(AgentStatus.ACTIVE);
@@ -379,11 +378,11 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("a null member is absent on a live server: an enrollment and a poll whose optional members are null are answered")
     void nullMembersAreAbsent() throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         server.admin().groups().setOverride(Actor.of("alice"), org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
         VerifiedEnrollmentToken token = installer(org, org.defaultKey().id());
         AgentKeyPair keys = AgentKeyPair.generate();
-        String enroll = new String(EnrollmentRequest.create(token.token(), keys, new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()),
+        String enroll = new String(EnrollmentRequest.create(token.token(), keys, PC_1,
                 Clock.systemUTC()).toJson(), StandardCharsets.UTF_8).replace("\"agentVersion\":\"1.0\"", "\"agentVersion\":\"1.0\",\"machineFingerprint\":null");
         assertThat(enroll).contains("\"machineFingerprint\":null");
         String pending = post("v1/enroll", enroll);
@@ -432,9 +431,9 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("a request in UTF-8 with a BOM, UTF-16 or UTF-32 is invalid_request, with or without its BOM; the same bytes in UTF-8 enroll")
     void utf8Only() throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         byte[] utf8 = EnrollmentRequest.create(installer(org, org.defaultKey().id()).token(),
-                AgentKeyPair.generate(), new AgentFacts("pc-1", "linux", "6.1", "1.0", Optional.empty()), Clock.systemUTC()).toJson();
+                AgentKeyPair.generate(), PC_1, Clock.systemUTC()).toJson();
         String text = new String(utf8, StandardCharsets.UTF_8);
         java.nio.charset.Charset utf32 = java.nio.charset.Charset.forName("UTF-32");
         Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
@@ -463,7 +462,7 @@ class ServletsOnJettyTest {
     @Test
     @DisplayName("the admin API through AdminServlet: bearer in any case, JSON errors, raw segments routed as sent")
     void adminApi() throws Exception {
-        NewOrganization org = server.admin().organizations().setUp(Actor.of("alice"), "Acme");
+        NewOrganization org = newOrg();
         HttpResponse<String> no = http.send(HttpRequest.newBuilder(base.resolve("api/keys")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(no.statusCode()).isEqualTo(401);
         assertThat(no.body()).contains("\"field\":\"Authorization\"");

@@ -64,8 +64,7 @@ public interface RenewalStepContract extends StoreContract {
     @Test
     @DisplayName("Retry records the agent as seen and nothing else; Poll remembers the nonce")
     default void retryAndPoll() {
-        NewOrganization org = newOrg();
-        Agent agent = enrolledAgent(org);
+        Agent agent = enrolledAgent();
         RenewalAttempt a = renewal(agent);
         renew(a, f -> new RenewalVerdict.Renew(2, java.time.Duration.ofDays(1)));
         clock().advance(Duration.ofMinutes(2));
@@ -79,25 +78,24 @@ public interface RenewalStepContract extends StoreContract {
         RenewalAttempt poll = renewal(after);
         assertThat(renew(poll, f -> new RenewalVerdict.Poll())).isInstanceOf(RenewalCommit.Applied.class);
         assertThat(factsOf(poll).nonceSeen()).isTrue();
-        assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(2);
+        assertThat(admin().agents().require(agent.organizationId(), agent.id()).credentialGeneration()).isEqualTo(2);
     }
 
     /** Contract: Change stores the status with its audit event and a new version; it is seen at once. */
     @Test
     @DisplayName("Change stores the status with its audit event and a new version; it is seen at once")
     default void changeLocks() {
-        NewOrganization org = newOrg();
-        Agent agent = enrolledAgent(org);
-        AuditEvent lock = AuditEvent.of(clock().instant(), org.id(), Actor.SYSTEM, AuditAction.AGENT_LOCKED, Subject.of(agent.id()),
+        Agent agent = enrolledAgent();
+        AuditEvent lock = AuditEvent.of(clock().instant(), agent.organizationId(), Actor.SYSTEM, AuditAction.AGENT_LOCKED, Subject.of(agent.id()),
                 Map.of("status", "ACTIVE"), Map.of("status", "LOCKED"));
         Agent locked = ((RenewalCommit.Applied) renew(renewal(agent), f -> new RenewalVerdict.Change(AgentStatus.LOCKED, lock))).agent();
         assertThat(locked.status()).isEqualTo(AgentStatus.LOCKED);
         assertThat(locked.version()).isEqualTo(agent.version() + 1);
-        assertThat(admin().agents().require(org.id(), agent.id()).status()).isEqualTo(AgentStatus.LOCKED);
-        assertThat(auditOf(org.id())).anyMatch(r -> r.event().action() == AuditAction.AGENT_LOCKED);
-        Agent unlocked = admin().agents().unlock(ALICE, org.id(), agent.id(), "copy wiped");
+        assertThat(admin().agents().require(agent.organizationId(), agent.id()).status()).isEqualTo(AgentStatus.LOCKED);
+        assertThat(auditOf(agent.organizationId())).anyMatch(r -> r.event().action() == AuditAction.AGENT_LOCKED);
+        Agent unlocked = admin().agents().unlock(ALICE, agent.organizationId(), agent.id(), "copy wiped");
         assertThat(unlocked.status()).isEqualTo(AgentStatus.ACTIVE);
-        assertThat(auditOf(org.id())).anyMatch(r -> r.event().action() == AuditAction.AGENT_UNLOCKED
+        assertThat(auditOf(agent.organizationId())).anyMatch(r -> r.event().action() == AuditAction.AGENT_UNLOCKED
                 && "copy wiped".equals(r.event().after().get("reason")));
     }
 
@@ -108,15 +106,14 @@ public interface RenewalStepContract extends StoreContract {
     @Test
     @DisplayName("a nonce seen before is refused as replayed, storing nothing; a rejection stores nothing; a missing agent reads as empty")
     default void replayAndRejection() {
-        NewOrganization org = newOrg();
-        Agent agent = enrolledAgent(org);
+        Agent agent = enrolledAgent();
         RenewalAttempt a = renewal(agent);
         renew(a, f -> new RenewalVerdict.Poll());
         assertThat(renew(a, f -> new RenewalVerdict.Renew(2, java.time.Duration.ofDays(1)))).isEqualTo(new RenewalCommit.Replayed());
-        assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(1);
+        assertThat(admin().agents().require(agent.organizationId(), agent.id()).credentialGeneration()).isEqualTo(1);
         assertThat(renew(renewal(agent), f -> new RenewalVerdict.Deny())).isEqualTo(new RenewalCommit.Denied());
 
-        admin().agents().delete(ALICE, org.id(), agent.id());
+        admin().agents().delete(ALICE, agent.organizationId(), agent.id());
         RenewalFacts gone = factsOf(renewal(agent));
         assertThat(gone.agent()).isEmpty();
         assertThat(gone.groupPath()).isEmpty();
@@ -131,29 +128,27 @@ public interface RenewalStepContract extends StoreContract {
     @Test
     @DisplayName("renewals racing on one agent are applied one at a time: the generation grows by exactly one per renewal")
     default void racingRenewals() throws Exception {
-        NewOrganization org = newOrg();
-        Agent agent = enrolledAgent(org);
+        Agent agent = enrolledAgent();
         int threads = Math.min(16, concurrency());
         List<RenewalCommit> results = runConcurrently(threads, () -> renew(renewal(agent),
                 f -> new RenewalVerdict.Renew(f.agent().orElseThrow().credentialGeneration() + 1, java.time.Duration.ofDays(1))));
         assertThat(results).allMatch(r -> r instanceof RenewalCommit.Applied);
-        assertThat(admin().agents().require(org.id(), agent.id()).credentialGeneration()).isEqualTo(1 + threads);
+        assertThat(admin().agents().require(agent.organizationId(), agent.id()).credentialGeneration()).isEqualTo(1 + threads);
     }
 
     /** Contract: the facts show whether the presented credential's signing key still exists. */
     @Test
     @DisplayName("the facts show whether the presented credential's signing key still exists")
     default void credentialSigningKey() {
-        NewOrganization org = newOrg();
-        Agent agent = enrolledAgent(org);
+        Agent agent = enrolledAgent();
         var key = newSigningKey();
         store().signingKeys().rotate(key, store().signingKeys().active().map(k -> k.keyId()), clock().instant());
         Instant now = clock().instant();
-        RenewalAttempt known = new RenewalAttempt(org.id(), agent.id(), agent.publicKeyFingerprint(), Optional.of(key.keyId()), newNonce(),
+        RenewalAttempt known = new RenewalAttempt(agent.organizationId(), agent.id(), agent.publicKeyFingerprint(), Optional.of(key.keyId()), newNonce(),
                 now.plusSeconds(301), now, Optional.empty());
         assertThat(factsOf(known).credentialSigningKeyKnown()).isTrue();
         assertThat(factsOf(known).activeSigningKeyId()).contains(key.keyId());
-        RenewalAttempt unknown = new RenewalAttempt(org.id(), agent.id(), agent.publicKeyFingerprint(), Optional.of(randomSigningKeyId()),
+        RenewalAttempt unknown = new RenewalAttempt(agent.organizationId(), agent.id(), agent.publicKeyFingerprint(), Optional.of(randomSigningKeyId()),
                 newNonce(), now.plusSeconds(301), now, Optional.empty());
         assertThat(factsOf(unknown).credentialSigningKeyKnown()).isFalse();
     }

@@ -257,6 +257,16 @@ public interface StoreContract {
     }
 
     /**
+     * An enrolled agent of a new organization's default key, for a test that needs one agent and no more of its
+     * organization than the id ({@link Agent#organizationId()}).
+     *
+     * @return the stored agent
+     */
+    default Agent enrolledAgent() {
+        return enrolledAgent(newOrg());
+    }
+
+    /**
      * An enrolled agent of the organization's default key.
      *
      * @param org the organization

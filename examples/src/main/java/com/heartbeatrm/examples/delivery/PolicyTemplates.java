@@ -39,25 +39,24 @@ public final class PolicyTemplates {
                     <category name="HeartbeatRM" displayName="$(string.HeartbeatRM)" />
                   </categories>
                   <policies>
-                    <policy name="EnrollmentToken" class="Machine" displayName="$(string.EnrollmentToken)" \
-                explainText="$(string.EnrollmentToken_Explain)" presentation="$(presentation.EnrollmentToken)" key="%1$s">
-                      <parentCategory ref="HeartbeatRM" />
-                      <supportedOn ref="SUPPORTED_HeartbeatAgent" />
-                      <elements>
-                        <text id="EnrollmentToken" valueName="%2$s" maxLength="%3$d" required="true" />
-                      </elements>
-                    </policy>
-                    <policy name="ServerURL" class="Machine" displayName="$(string.ServerURL)" explainText="$(string.ServerURL_Explain)" \
-                presentation="$(presentation.ServerURL)" key="%1$s">
-                      <parentCategory ref="HeartbeatRM" />
-                      <supportedOn ref="SUPPORTED_HeartbeatAgent" />
-                      <elements>
-                        <text id="ServerURL" valueName="ServerURL" maxLength="2048" required="true" />
-                      </elements>
-                    </policy>
-                  </policies>
+                %s%s  </policies>
                 </policyDefinitions>
-                """.formatted(KEY, TokenDelivery.TOKEN_SETTING, EnrollmentTokenVerifier.MAX_TOKEN_LENGTH);
+                """.formatted(policy("EnrollmentToken", TokenDelivery.TOKEN_SETTING, EnrollmentTokenVerifier.MAX_TOKEN_LENGTH),
+                        policy("ServerURL", "ServerURL", 2048));
+    }
+
+    /** One required text policy under {@link #KEY}; its strings and presentation in the ADML are named after it. */
+    private static String policy(String name, String valueName, int maxLength) {
+        return """
+                    <policy name="%1$s" class="Machine" displayName="$(string.%1$s)" explainText="$(string.%1$s_Explain)" \
+                presentation="$(presentation.%1$s)" key="%2$s">
+                      <parentCategory ref="HeartbeatRM" />
+                      <supportedOn ref="SUPPORTED_HeartbeatAgent" />
+                      <elements>
+                        <text id="%1$s" valueName="%3$s" maxLength="%4$d" required="true" />
+                      </elements>
+                    </policy>
+                """.formatted(name, KEY, valueName, maxLength);
     }
 
     public static String adml() {

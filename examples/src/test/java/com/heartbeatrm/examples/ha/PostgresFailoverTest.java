@@ -84,6 +84,12 @@ class PostgresFailoverTest {
         final URI base;
         final NewOrganization org;
         final PinnedKeySet issuerKeys;
+        /** The key the fleet's agents enroll through. */
+        final AccessKey fleetKey;
+        /** The fleet's installer. */
+        final VerifiedEnrollmentToken fleetInstaller;
+        /** The installer of the probe that measures when enrollments are answered again. */
+        final VerifiedEnrollmentToken probeInstaller;
 
         Site(PostgresPair pg) throws Exception {
             this.pg = pg;
@@ -102,6 +108,9 @@ class PostgresFailoverTest {
             base = URI.create("http://127.0.0.1:" + server.port() + "/v1/");
             org = hb.admin().organizations().setUp(ALICE, "Acme MSP");
             issuerKeys = hb.signingKeys().publicKeySet();
+            fleetKey = key("fleet");
+            fleetInstaller = installer(fleetKey);
+            probeInstaller = installer(key("probe"));
         }
 
         AccessKey key(String name) {
@@ -209,9 +218,7 @@ class PostgresFailoverTest {
     @DisplayName("synchronous standby: answers resume, no acknowledged enrollment is lost, retried ones enroll once")
     void synchronousStandby() throws Exception {
         try (PostgresPair pg = PostgresPair.start(binaries(), Replication.SYNCHRONOUS); Site site = new Site(pg)) {
-            AccessKey fleetKey = site.key("fleet");
-            VerifiedEnrollmentToken installer = site.installer(fleetKey);
-            VerifiedEnrollmentToken probeInstaller = site.installer(site.key("probe"));
+            AccessKey fleetKey = site.fleetKey;
             AtomicBoolean stop = new AtomicBoolean();
             ConcurrentLinkedQueue<Enrolled> acknowledged = new ConcurrentLinkedQueue<>();
             ExecutorService agents = Executors.newFixedThreadPool(AGENTS_IN_PARALLEL + 1);
@@ -220,7 +227,7 @@ class PostgresFailoverTest {
             for (int w = 0; w < AGENTS_IN_PARALLEL; w++) {
                 int worker = w;
                 running.add(agents.submit(() -> {
-                    enrollUntilStopped(site, installer, worker, stop, deadline, acknowledged);
+                    enrollUntilStopped(site, site.fleetInstaller, worker, stop, deadline, acknowledged);
                     return null;
                 }));
             }
@@ -238,7 +245,7 @@ class PostgresFailoverTest {
                 closeQuietly(holder);
                 // From the kill on, a probe enrolls new agents until the server answers 200 again.
                 long probeUntil = System.nanoTime() + FAILURE_DETECTION.toNanos() + RESUME_BOUND.toNanos() * 2;
-                Future<Probe> probing = agents.submit(() -> probeUntilEnrolled(site, probeInstaller, probeUntil));
+                Future<Probe> probing = agents.submit(() -> probeUntilEnrolled(site, site.probeInstaller, probeUntil));
                 // What a failover manager takes to decide the primary is gone; meanwhile requests are answered 503.
                 Thread.sleep(FAILURE_DETECTION.toMillis());
                 long promoteStarted = System.nanoTime();
@@ -316,14 +323,12 @@ class PostgresFailoverTest {
     @DisplayName("asynchronous standby that missed the last enrollments: those agents are refused agent_not_found and enroll again")
     void asynchronousStandbyLosesTheLastEnrollments() throws Exception {
         try (PostgresPair pg = PostgresPair.start(binaries(), Replication.ASYNCHRONOUS); Site site = new Site(pg)) {
-            AccessKey key = site.key("fleet");
-            VerifiedEnrollmentToken installer = site.installer(key);
-            VerifiedEnrollmentToken probeInstaller = site.installer(site.key("probe"));
-            List<AgentIdentity> replicated = enrollSome(site, installer, "replicated", 4);
+            AccessKey key = site.fleetKey;
+            List<AgentIdentity> replicated = enrollSome(site, site.fleetInstaller, "replicated", 4);
             site.pg.awaitStandbyReplayed();
             site.pg.detachStandby();
             // Acknowledged by the primary; an asynchronous standby never confirmed them: four enrollments, one renewal.
-            List<AgentIdentity> unreplicated = enrollSome(site, installer, "unreplicated", 4);
+            List<AgentIdentity> unreplicated = enrollSome(site, site.fleetInstaller, "unreplicated", 4);
             EnrollmentClient renewer = site.client(null);
             AgentIdentity renewedThenLost = renewer.renew(replicated.get(0)).identity();
             assertThat(renewedThenLost.generation()).isEqualTo(2);
@@ -332,7 +337,7 @@ class PostgresFailoverTest {
             site.pg.killPrimary();
             site.pg.promoteStandby();
             long promoted = System.nanoTime();
-            Probe probe = probeUntilEnrolled(site, probeInstaller, promoted + RESUME_BOUND.toNanos());
+            Probe probe = probeUntilEnrolled(site, site.probeInstaller, promoted + RESUME_BOUND.toNanos());
             Map<String, String> promotedDb = site.agentsOn(site.pg.standbyPort(), key);
             assertThat(promotedDb.values()).as("the promoted database has the replicated agents only")
                     .containsExactlyInAnyOrderElementsOf(replicated.stream().map(AgentIdentity::agentId).toList());
@@ -356,7 +361,7 @@ class PostgresFailoverTest {
                 });
                 // What protocol.md section 7 has the agent do: forget the identity, enroll again with its installer.
                 state.delete();
-                EnrollmentClient.Outcome again = client.enroll(installer, facts("again-" + i));
+                EnrollmentClient.Outcome again = client.enroll(site.fleetInstaller, facts("again-" + i));
                 assertThat(again.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
                 assertThat(again.identity().agentId()).as("a new agent").isNotEqualTo(lost.agentId());
                 assertThat(client.renew(again.identity()).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);

@@ -13,11 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** Each tenant's access keys. */
-final class InMemoryAccessKeyStore implements AccessKeyStore {
-    private final TenantState state;
-
+final class InMemoryAccessKeyStore extends OverTenantState implements AccessKeyStore {
     InMemoryAccessKeyStore(TenantState state) {
-        this.state = state;
+        super(state);
     }
 
     @Override

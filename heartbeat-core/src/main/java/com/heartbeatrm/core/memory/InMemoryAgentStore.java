@@ -33,13 +33,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Each tenant's agents, and the enrollment and renewal steps: judge and commit under the tenant's monitor. */
-final class InMemoryAgentStore implements AgentStore {
-    private final TenantState state;
+final class InMemoryAgentStore extends OverTenantState implements AgentStore {
     private final InMemorySigningKeyStore signingKeys;
     private final InMemoryThrottleStore throttles;
 
     InMemoryAgentStore(TenantState state, InMemorySigningKeyStore signingKeys, InMemoryThrottleStore throttles) {
-        this.state = state;
+        super(state);
         this.signingKeys = signingKeys;
         this.throttles = throttles;
     }

@@ -12,11 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** Each tenant's audit records, numbered by one store-wide sequence. */
-final class InMemoryAuditStore implements AuditStore {
-    private final TenantState state;
-
+final class InMemoryAuditStore extends OverTenantState implements AuditStore {
     InMemoryAuditStore(TenantState state) {
-        this.state = state;
+        super(state);
     }
 
     @Override

@@ -18,11 +18,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The group tree of each tenant: insert, rename, move with its cycle check, settings, delete with its blocker check. */
-final class InMemoryGroupStore implements GroupStore {
-    private final TenantState state;
-
+final class InMemoryGroupStore extends OverTenantState implements GroupStore {
     InMemoryGroupStore(TenantState state) {
-        this.state = state;
+        super(state);
     }
 
     @Override

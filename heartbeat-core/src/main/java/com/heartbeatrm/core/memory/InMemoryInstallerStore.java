@@ -14,11 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** Each tenant's issued installers. */
-final class InMemoryInstallerStore implements InstallerStore {
-    private final TenantState state;
-
+final class InMemoryInstallerStore extends OverTenantState implements InstallerStore {
     InMemoryInstallerStore(TenantState state) {
-        this.state = state;
+        super(state);
     }
 
     @Override

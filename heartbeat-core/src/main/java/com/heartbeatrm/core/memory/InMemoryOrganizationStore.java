@@ -15,11 +15,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** Organizations and the store-wide name index; creating one sets up its tenant (root group, default key, audit). */
-final class InMemoryOrganizationStore implements OrganizationStore {
-    private final TenantState state;
-
+final class InMemoryOrganizationStore extends OverTenantState implements OrganizationStore {
     InMemoryOrganizationStore(TenantState state) {
-        this.state = state;
+        super(state);
     }
 
     @Override

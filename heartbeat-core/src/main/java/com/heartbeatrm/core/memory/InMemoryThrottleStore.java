@@ -15,11 +15,9 @@ import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /** Failure counters and blocks per bucket, deployment-wide; a lift and its audit event commit together. */
-final class InMemoryThrottleStore implements ThrottleStore {
-    private final TenantState state;
-
+final class InMemoryThrottleStore extends OverTenantState implements ThrottleStore {
     InMemoryThrottleStore(TenantState state) {
-        this.state = state;
+        super(state);
     }
 
     private static final class Bucket {

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
  */
 public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
-        String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
+        String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket)
+        implements NoncedAttempt {
     /**
      * Validates the nonce, the fingerprint and that nothing is null.
      *
@@ -44,14 +45,5 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(signingKeyId, "signingKeyId");
         Nonces.checkAttempt(agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket);
-    }
-
-    /**
-     * The key a store remembers the nonce under: scoped to the agent key, so agents cannot collide.
-     *
-     * @return the fingerprint and the nonce, joined
-     */
-    public String nonceKey() {
-        return Nonces.key(agentFingerprint, nonce);
     }
 }

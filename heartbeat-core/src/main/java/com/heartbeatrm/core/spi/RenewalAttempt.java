@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param throttleBucket the throttle bucket whose block the step reads, if any
  */
 public record RenewalAttempt(OrganizationId organization, AgentId agent, String agentFingerprint, Optional<String> credentialSigningKeyId,
-        String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) {
+        String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket) implements NoncedAttempt {
     /**
      * Validates the nonce, the fingerprint and the bucket name.
      *
@@ -42,14 +42,5 @@ public record RenewalAttempt(OrganizationId organization, AgentId agent, String 
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(credentialSigningKeyId, "credentialSigningKeyId");
         Nonces.checkAttempt(agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket);
-    }
-
-    /**
-     * The key a store remembers the nonce under: scoped to the agent key, so agents cannot collide.
-     *
-     * @return the fingerprint and the nonce, joined
-     */
-    public String nonceKey() {
-        return Nonces.key(agentFingerprint, nonce);
     }
 }

@@ -107,7 +107,7 @@ public class HeartbeatAutoConfiguration {
     @ConditionalOnMissingBean(HeartbeatStore.class)
     HeartbeatStore heartbeatStore(HeartbeatProperties properties, ObjectProvider<DataSource> dataSource,
             ObjectProvider<HeartbeatSchemaInitializer> schema) {
-        HeartbeatProperties.Store p = properties.getStore();
+        HeartbeatStoreProperties p = properties.getStore();
         if (p.getType() == HeartbeatProperties.StoreType.MEMORY) {
             LOG.warn("HeartbeatRM runs on the in-memory store (heartbeat.store.type=memory): nothing survives a restart and nodes"
                     + " share nothing.");

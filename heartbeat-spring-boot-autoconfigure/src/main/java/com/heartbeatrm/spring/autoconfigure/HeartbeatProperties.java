@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /** Configuration of the HeartbeatRM enrollment server embedded in a Spring Boot application ({@code heartbeat.*}). */
 @ConfigurationProperties(prefix = "heartbeat")
@@ -46,8 +47,10 @@ public class HeartbeatProperties {
     private final Enrollment enrollment = new Enrollment();
     private final AdminApi adminApi = new AdminApi();
     private final IssuerKeys issuerKeys = new IssuerKeys();
-    private final Store store = new Store();
-    private final Retention retention = new Retention();
+    @NestedConfigurationProperty
+    private final HeartbeatStoreProperties store = new HeartbeatStoreProperties();
+    @NestedConfigurationProperty
+    private final HeartbeatRetentionProperties retention = new HeartbeatRetentionProperties();
 
     /**
      * The name of this deployment in every token and credential: the same on every node and in the CLI that issues
@@ -204,7 +207,7 @@ public class HeartbeatProperties {
      *
      * @return the store's settings
      */
-    public Store getStore() {
+    public HeartbeatStoreProperties getStore() {
         return store;
     }
 
@@ -222,7 +225,7 @@ public class HeartbeatProperties {
      *
      * @return the sweeper's settings
      */
-    public Retention getRetention() {
+    public HeartbeatRetentionProperties getRetention() {
         return retention;
     }
 
@@ -235,112 +238,6 @@ public class HeartbeatProperties {
     @Override
     public String toString() {
         return "HeartbeatProperties[" + issuer + ", key-encryption key redacted]";
-    }
-
-    /**
-     * The retention sweeper (see {@code RetentionPolicy}): on by default with conservative values. It also applies the
-     * groups' {@code staleAgents} and {@code ephemeralAgents} settings, which are off until an admin sets them.
-     */
-    public static class Retention {
-        /** Whether to sweep in the background. */
-        private boolean enabled = true;
-
-        /** Delete audit records older than this; 0 keeps them forever. */
-        private java.time.Duration auditRetention = java.time.Duration.ofDays(400);
-
-        /** Delete records of installers revoked or expired longer ago than this; 0 keeps them forever. */
-        private java.time.Duration installerGrace = java.time.Duration.ofDays(90);
-
-        /** The pause between two sweeps. */
-        private java.time.Duration sweepInterval = java.time.Duration.ofMinutes(15);
-
-        /**
-         * Whether to sweep in the background.
-         *
-         * @return true by default
-         */
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        /**
-         * Sets {@code heartbeat.retention.enabled}.
-         *
-         * @param enabled false to sweep nothing in the background
-         */
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        /**
-         * Delete audit records older than this; 0 keeps them forever.
-         *
-         * @return the retention, 400 days by default
-         */
-        public java.time.Duration getAuditRetention() {
-            return auditRetention;
-        }
-
-        /**
-         * Sets {@code heartbeat.retention.audit-retention}.
-         *
-         * @param auditRetention the age past which audit records are deleted; 0 keeps them
-         */
-        public void setAuditRetention(java.time.Duration auditRetention) {
-            this.auditRetention = auditRetention;
-        }
-
-        /**
-         * Delete records of installers revoked or expired longer ago than this; 0 keeps them forever.
-         *
-         * @return the grace period, 90 days by default
-         */
-        public java.time.Duration getInstallerGrace() {
-            return installerGrace;
-        }
-
-        /**
-         * Sets {@code heartbeat.retention.installer-grace}.
-         *
-         * @param installerGrace the grace period; 0 keeps the records
-         */
-        public void setInstallerGrace(java.time.Duration installerGrace) {
-            this.installerGrace = installerGrace;
-        }
-
-        /**
-         * The pause between two sweeps.
-         *
-         * @return the interval, 15 minutes by default
-         */
-        public java.time.Duration getSweepInterval() {
-            return sweepInterval;
-        }
-
-        /**
-         * Sets {@code heartbeat.retention.sweep-interval}.
-         *
-         * @param sweepInterval the pause between two sweeps
-         */
-        public void setSweepInterval(java.time.Duration sweepInterval) {
-            this.sweepInterval = sweepInterval;
-        }
-
-        /** The policy these properties describe; nothing swept in the background when disabled. */
-        // RetentionPolicy's builder takes null for "not set"; its parameters get @Nullable when NullAway reaches the
-        // enrollment module (its pom counts the findings still open there).
-        @SuppressWarnings("NullAway")
-        com.heartbeatrm.enrollment.RetentionPolicy policy() {
-            if (!enabled) {
-                return com.heartbeatrm.enrollment.RetentionPolicy.DEFAULTS;
-            }
-            return com.heartbeatrm.enrollment.RetentionPolicy.builder().auditRetention(orNull(auditRetention)).installerGrace(orNull(installerGrace))
-                    .sweepEvery(sweepInterval).build();
-        }
-
-        private static java.time.@Nullable Duration orNull(java.time.@Nullable Duration d) {
-            return d == null || d.isZero() ? null : d;
-        }
     }
 
     /**
@@ -502,102 +399,5 @@ public class HeartbeatProperties {
         JDBC,
         /** The in-memory store: nothing survives a restart and nodes share nothing. Only when asked for by name. */
         MEMORY
-    }
-
-    /** The store: the JDBC store on the application's DataSource, or the in-memory one when asked for. */
-    public static class Store {
-        /**
-         * Which store: jdbc (on the application's DataSource; startup fails when there is none) or memory (nothing
-         * survives a restart; only for tests and demos).
-         */
-        private StoreType type = StoreType.JDBC;
-
-        /** The prefix of every table of ours. */
-        private String tablePrefix = "hb_";
-
-        /** The schema our tables live in; the connection's current schema when empty. */
-        private @Nullable String schema;
-
-        /**
-         * Whether to apply our schema with Flyway at startup (history table {prefix}schema_history), as one of Spring
-         * Boot's database initializers: after the application's own Flyway and Liquibase, before anything reads our
-         * tables. Off when the application's Flyway runs our scripts.
-         */
-        private boolean migrate = true;
-
-        /**
-         * Which store: jdbc (on the application's DataSource; startup fails when there is none) or memory (nothing
-         * survives a restart; only for tests and demos).
-         *
-         * @return the store type, {@link StoreType#JDBC} by default
-         */
-        public StoreType getType() {
-            return type;
-        }
-
-        /**
-         * Sets {@code heartbeat.store.type}.
-         *
-         * @param type the store type
-         */
-        public void setType(StoreType type) {
-            this.type = type;
-        }
-
-        /**
-         * The prefix of every table of ours.
-         *
-         * @return the prefix, {@code hb_} by default
-         */
-        public String getTablePrefix() {
-            return tablePrefix;
-        }
-
-        /**
-         * Sets {@code heartbeat.store.table-prefix}.
-         *
-         * @param tablePrefix the prefix of every table
-         */
-        public void setTablePrefix(String tablePrefix) {
-            this.tablePrefix = tablePrefix;
-        }
-
-        /**
-         * The schema our tables live in; the connection's current schema when empty.
-         *
-         * @return the schema, or null for the connection's current one
-         */
-        public @Nullable String getSchema() {
-            return schema;
-        }
-
-        /**
-         * Sets {@code heartbeat.store.schema}.
-         *
-         * @param schema the schema, or null
-         */
-        public void setSchema(@Nullable String schema) {
-            this.schema = schema;
-        }
-
-        /**
-         * Whether to apply our schema with Flyway at startup (history table {prefix}schema_history), as one of Spring
-         * Boot's database initializers: after the application's own Flyway and Liquibase, before anything reads our
-         * tables. Off when the application's Flyway runs our scripts.
-         *
-         * @return true by default
-         */
-        public boolean isMigrate() {
-            return migrate;
-        }
-
-        /**
-         * Sets {@code heartbeat.store.migrate}.
-         *
-         * @param migrate false when the application's Flyway runs our scripts
-         */
-        public void setMigrate(boolean migrate) {
-            this.migrate = migrate;
-        }
     }
 }

@@ -12,7 +12,7 @@ import org.springframework.beans.factory.InitializingBean;
  */
 public final class HeartbeatSchemaInitializer implements InitializingBean {
     private final DataSource dataSource;
-    private final HeartbeatProperties.Store properties;
+    private final HeartbeatStoreProperties properties;
 
     /**
      * An initializer that migrates when Spring initializes the bean.
@@ -20,7 +20,7 @@ public final class HeartbeatSchemaInitializer implements InitializingBean {
      * @param dataSource the application's DataSource
      * @param properties the table prefix and schema to migrate
      */
-    public HeartbeatSchemaInitializer(DataSource dataSource, HeartbeatProperties.Store properties) {
+    public HeartbeatSchemaInitializer(DataSource dataSource, HeartbeatStoreProperties properties) {
         this.dataSource = dataSource;
         this.properties = properties;
     }

@@ -14,15 +14,15 @@ final class JdbcStores {
     private JdbcStores() {
     }
 
-    static HeartbeatStore create(DataSource dataSource, HeartbeatProperties.Store properties) {
+    static HeartbeatStore create(DataSource dataSource, HeartbeatStoreProperties properties) {
         return builder(dataSource, properties).transactions(new SpringTransactionRunner()).build();
     }
 
-    static void migrate(DataSource dataSource, HeartbeatProperties.Store properties) {
+    static void migrate(DataSource dataSource, HeartbeatStoreProperties properties) {
         builder(dataSource, properties).build().migrate();
     }
 
-    private static JdbcHeartbeatStore.Builder builder(DataSource dataSource, HeartbeatProperties.Store properties) {
+    private static JdbcHeartbeatStore.Builder builder(DataSource dataSource, HeartbeatStoreProperties properties) {
         JdbcHeartbeatStore.Builder b = JdbcHeartbeatStore.builder(dataSource).tablePrefix(properties.getTablePrefix());
         String schema = properties.getSchema();
         if (schema != null && !schema.isBlank()) {

@@ -39,36 +39,56 @@ class IdentityLineJdbcReviewTest {
 
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
-    private record Site(Node node, NewOrganization org, EnrollmentToken token) {
+    /** A node over a fresh database it owns, an organization with a key, and pc-001's agent key. */
+    private record Site(Databases.Fresh db, Node node, NewOrganization org, EnrollmentToken token, AgentKeyPair keys)
+            implements AutoCloseable {
         RequestContext from(String address) throws Exception {
             return node.server.contextFor(InetAddress.getByName(address));
         }
+
+        @Override
+        public void close() {
+            db.close();
+        }
     }
 
-    private Site site(Databases.Fresh db) {
-        Node node = new Node(JdbcHeartbeatStore.create(db.dataSource()), clock);
-        NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme " + System.nanoTime());
-        AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", org.rootGroup().id()).build());
-        return new Site(node, org, node.token(ALICE, org.id(), key.id()));
+    private Site site(String kind) {
+        Databases.Fresh db = Databases.migrated(kind, 4);
+        try {
+            Node node = new Node(JdbcHeartbeatStore.create(db.dataSource()), clock);
+            NewOrganization org = node.admin.organizations().setUp(ALICE, "Acme " + System.nanoTime());
+            AccessKey key = node.admin.accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("k", org.rootGroup().id()).build());
+            return new Site(db, node, org, node.token(ALICE, org.id(), key.id()), AgentKeyPair.generate());
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** pc-001's enrollment with the site's token, signed now. */
+    private byte[] enrollment(Site s) {
+        return EnrollmentRequest.create(s.token, s.keys, FACTS, clock).toJson();
+    }
+
+    /** pc-001's renewal proving the credential it enrolled with, signed now. */
+    private byte[] renewal(Site s, EnrollmentResult.Enrolled enrolled) {
+        Agent agent = enrolled.agent();
+        return RenewalRequest.create(agent.id().value(), agent.organizationId().value(), s.keys, Optional.of(enrolled.credential()),
+                clock).toJson();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"h2", "postgresql", "mariadb"})
     @DisplayName("a renewal accepted before schema V2, resent after the upgrade, never gets a later expiry than it was first given")
     void resentRenewalOfARowFromBeforeV2(String kind) throws Exception {
-        try (Databases.Fresh db = Databases.migrated(kind, 4)) {
-            Site s = site(db);
-            AgentKeyPair keys = AgentKeyPair.generate();
-            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) s.node.server.enroll(
-                    EnrollmentRequest.create(s.token, keys, FACTS, clock).toJson(), s.from("192.0.2.10"));
-            Agent agent = enrolled.agent();
+        try (Site s = site(kind)) {
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) s.node.server.enroll(enrollment(s), s.from("192.0.2.10"));
             clock.advance(Duration.ofHours(1));
-            byte[] captured = RenewalRequest.create(agent.id().value(), agent.organizationId().value(), keys,
-                    Optional.of(enrolled.credential()), clock).toJson();
+            byte[] captured = renewal(s, enrolled);
             RenewalResult.Renewed first = (RenewalResult.Renewed) s.node.server.renew(captured, s.from("192.0.2.10"));
             // The state V2 leaves on every row it finds: the column added, empty. (Here the renewal above stands for
             // one a V1 server accepted, whose answer was lost or captured.)
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = s.db().dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE hb_agent SET credential_issued_at = NULL, credential_expires_at = NULL");
             }
             clock.advance(Duration.ofHours(10));
@@ -89,15 +109,12 @@ class IdentityLineJdbcReviewTest {
     @ValueSource(strings = {"h2", "postgresql", "mariadb"})
     @DisplayName("a captured enrollment replayed (same nonce) after its agent renewed is refused as a replay, not a server error")
     void replayedEnrollmentOfARenewedAgent(String kind) throws Exception {
-        try (Databases.Fresh db = Databases.migrated(kind, 4)) {
-            Site s = site(db);
-            AgentKeyPair keys = AgentKeyPair.generate();
-            byte[] captured = EnrollmentRequest.create(s.token, keys, FACTS, clock).toJson();
+        try (Site s = site(kind)) {
+            byte[] captured = enrollment(s);
             EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) s.node.server.enroll(captured, s.from("192.0.2.10"));
             Agent agent = enrolled.agent();
             clock.advance(Duration.ofSeconds(30));
-            assertThat(s.node.server.renew(RenewalRequest.create(agent.id().value(), agent.organizationId().value(), keys,
-                    Optional.of(enrolled.credential()), clock).toJson(), s.from("192.0.2.10"))).isInstanceOf(RenewalResult.Renewed.class);
+            assertThat(s.node.server.renew(renewal(s, enrolled), s.from("192.0.2.10"))).isInstanceOf(RenewalResult.Renewed.class);
             clock.advance(Duration.ofSeconds(30));
 
             EndpointResponse answer = s.node.server.endpoint().handle(new EndpointRequest("POST", "enroll", captured,
