@@ -105,7 +105,7 @@ class AttestedEnrollmentOverHttpsTest {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         if (server != null) {
             server.close();
         }
@@ -113,6 +113,10 @@ class AttestedEnrollmentOverHttpsTest {
             if (s != null) {
                 s.close();
             }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
     }
 
