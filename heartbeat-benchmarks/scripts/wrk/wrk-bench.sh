@@ -15,7 +15,8 @@
 # Scenarios (8 connections, 2 wrk threads): enrollment on 1 key and on 1,000 keys (keep-alive), renewal (keep-alive),
 # renewal on a new TLS connection per request (Connection: close: a full handshake each), and handshakes alone with
 # openssl s_time (full and resumed). Ceilings in the same run: the plain-SQL enrollment and renewal (JMH
-# PlainSqlCeilingBenchmark, same database) and the crypto (JMH EnrollmentBenchmark.crypto*), when
+# PlainSqlCeilingBenchmark, same database) and the crypto (JMH EnrollmentBenchmark.crypto*; RenewalBenchmark: a renewal
+# in process against its crypto ceiling), when
 # heartbeat-benchmarks/target/benchmarks.jar is built. Needs PostgreSQL at 127.0.0.1:5432 (db test, user postgres,
 # trust), wrk, openssl, psql; each build's jar from `mvn -B -q -pl examples -am package -DskipTests` in its own
 # worktree. Not run in CI. About 25 minutes for three builds with the defaults below.
@@ -26,8 +27,14 @@ ROUNDS=${ROUNDS:-2}
 WARM=${WARM:-15s}
 DUR=${DUR:-15s}
 RDUR=${RDUR:-10s}
-RENEWALS=${RENEWALS:-15000}
-CLOSE_RENEWALS=${CLOSE_RENEWALS:-5000}
+# The fewest renewal bodies a renewal run gets: the agents earlier runs enrolled or renewed come first (their answers
+# are recorded), and only the shortfall is enrolled in the set-up; at least 1.5 x the same run's last rate x RDUR
+# (before one: 4 x the enrollment rate), so that a run does not outlast its bodies. A row's "resent" counts bodies sent
+# again (answered with the credential already issued: cheaper than a renewal).
+RENEWALS=${RENEWALS:-500}
+CLOSE_RENEWALS=${CLOSE_RENEWALS:-200}
+# Extra JVM options for the servers measured (e.g. a JFR recording).
+SERVE_OPTS=${SERVE_OPTS:-}
 ENROLLS=${ENROLLS:-45000}
 OUT=${OUT:-$repo/heartbeat-benchmarks/results/wrk-$(date -u +%Y%m%dT%H%M)}
 fixture_jar=${FIXTURE_JAR:-$repo/examples/target/heartbeat.jar}
@@ -42,7 +49,7 @@ done
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 [ ${#names[@]} -gt 0 ] || { echo "usage: $0 NAME=heartbeat.jar [NAME=heartbeat.jar ...]" >&2; exit 2; }
 results="$OUT/results.tsv"
-echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_avg\tuptime_load1\txids_per_req\twal_syncs_per_req" > "$results"
+echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_avg\tuptime_load1\txids_per_req\twal_syncs_per_req\tresent" > "$results"
 
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # The database's side of a run, whole cluster (other clients of the same PostgreSQL count too: read it beside an idle
@@ -50,6 +57,7 @@ cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # commits of concurrent transactions share one). Statistics reach pg_stat_wal within a second of a backend going idle.
 pgcounters() { psql -h 127.0.0.1 -U postgres test -Atc "SELECT txid_current() || ' ' || (SELECT wal_sync FROM pg_stat_wal)"; }
 pids=(); schemas=()
+declare -A last_rate=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
@@ -59,7 +67,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fixture() { java -cp "$1" "$here/WrkFixture.java" "${@:2}"; }
+# The fixture, compiled once per run against the fixture jar (a single-file launch compiled it on every call).
+fixture() {
+  if [ ! -f "$work/fixture/WrkFixture.class" ]; then
+    javac -nowarn -cp "$1" -d "$work/fixture" "$here/WrkFixture.java" 2>>"$OUT/fixture.log" || return 1
+  fi
+  java -cp "$1:$work/fixture" WrkFixture "${@:2}"
+}
 
 # start NAME JAR PORT KEYS [TLS_KIND] [JAVA]: a fresh schema and data directory, init, keys and tokens, then serve.
 start() {
@@ -91,7 +105,8 @@ start() {
   done
   if [ "$kind" = spring ]; then
     # The Spring Boot sample on the same schema and TLS identity (as examples/e2e.sh runs it); ready when it listens.
-    nohup "$javabin" -jar "$SPRING_JAR" --server.port="$port" --spring.datasource.url="$url" --spring.datasource.username=postgres \
+    # shellcheck disable=SC2086
+    nohup "$javabin" $SERVE_OPTS -jar "$SPRING_JAR" --server.port="$port" --spring.datasource.url="$url" --spring.datasource.username=postgres \
       --heartbeat.key-encryption-key-file="$d/data/kek.bin" --server.ssl.certificate="file:$d/data/tls/server.crt" \
       --server.ssl.certificate-private-key="file:$d/data/tls/server.key" > "$d/serve.out" 2> "$d/serve.err" &
     echo $! > "$d/pid"; pids+=("$(cat "$d/pid")")
@@ -101,7 +116,8 @@ start() {
   # serve detects the database with the same 1.5 s timeout: started again (same data) until it serves, up to 10 times.
   local cdsopt=(); [ -f "$cds" ] && cdsopt=(-XX:SharedArchiveFile="$cds" -Xlog:cds=off -Xlog:cds+dynamic=off)
   for try in 1 2 3 4 5 6 7 8 9 10; do
-    HEARTBEAT_JDBC_USER=postgres nohup "$javabin" "${cdsopt[@]}" -jar "$jar" --data "$d/data" --jdbc-url "$url" serve --port "$port" \
+    # shellcheck disable=SC2086
+    HEARTBEAT_JDBC_USER=postgres nohup "$javabin" "${cdsopt[@]}" $SERVE_OPTS -jar "$jar" --data "$d/data" --jdbc-url "$url" serve --port "$port" \
       > "$d/serve.out" 2> "$d/serve.err" &
     echo $! > "$d/pid"; pids+=("$(cat "$d/pid")")
     for _ in $(seq 240); do
@@ -137,7 +153,7 @@ run() {
   : > "$samples"
   [ "$scenario" = warm-up ] || { sample "$schema" "$samples" & sampler=$!; }
   local out
-  out=$(BODIES=$bodies PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
+  out=$(BODIES=$bodies RESPONSES=$bodies.resp SENT=$bodies.sent PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
   local c1; c1=$(cpu "$pid")
   [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; }
   sort "$samples" | uniq -c | sort -rn | head -8 | awk -v s="$scenario" -v b="$build" -v r="$round" '{c=$1; $1=""; print s "\t" b "\t" r "\t" c "\t" substr($0, 2)}' \
@@ -145,21 +161,31 @@ run() {
   sleep 1.5
   local g1; g1=$(pgcounters)
   echo "$out" >> "$OUT/wrk.log"
-  local reqs rate non lat
+  local reqs rate non lat again
   reqs=$(echo "$out" | awk '/requests in/{print $1}')
   rate=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   non=$(echo "$out" | awk '/^non200/{print $2}')
   lat=$(echo "$out" | awk '/Latency/{print $2}')
+  again=$(echo "$out" | awk '/^resent/{print $2}')
   local ms; ms=$(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $reqs" | bc)
   local xids syncs
   xids=$(echo "scale=3; (${g1% *} - ${g0% *} - 1) / $reqs" | bc)
   syncs=$(echo "scale=3; (${g1#* } - ${g0#* }) / $reqs" | bc)
-  [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)\t$xids\t$syncs" \
+  last_rate[$scenario:$build]=$rate
+  [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)\t$xids\t$syncs\t${again:--}" \
     | tee -a "$results"
 }
 
+# bodies_for SCENARIO NAME MIN DURATION: how many bodies a run of DURATION (in seconds, "10s") needs, at least MIN
+bodies_for() {
+  local r=${last_rate[$1:$2]:-} e=${last_rate[enroll-1key:$2]:-0}
+  [ -n "$r" ] || r=$(echo "$e * 4" | bc)
+  echo "$3 $(echo "$r * 1.5 * ${4%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}'
+}
 enroll_bodies() { local f=$work/$1/enroll-$RANDOM$RANDOM.txt; fixture "$fixture_jar" enroll "$work/$1/tokens" "$2" "$f"; echo "$f"; }
-renew_bodies() { local f=$work/$1/renew-$RANDOM$RANDOM.txt; fixture "$fixture_jar" renew "$work/$1/data" "https://127.0.0.1:$3/v1/" "$work/$1/tokens" "$2" "$f"; echo "$f"; }
+# renew_bodies NAME MIN PORT: a renewal body for every agent earlier runs against NAME left with a known credential,
+# and at least MIN (the shortfall enrolled first)
+renew_bodies() { local f=$work/$1/renew-$RANDOM$RANDOM.txt; fixture "$fixture_jar" renew "$work/$1/data" "https://127.0.0.1:$3/v1/" "$work/$1/tokens" "$2" "$f" "$work/$1" 2>>"$OUT/fixture.log"; echo "$f"; }
 
 # handshakes NAME ROUND PORT MODE: openssl s_time, new or reused sessions, server CPU per connection.
 handshakes() {
@@ -171,7 +197,7 @@ handshakes() {
   local conns; conns=$(echo "$out" | awk '/connections in [0-9.]+s/{print $1; exit}')
   local rate; rate=$(echo "$out" | awk '/connections\/user sec/{print $0; exit}')
   local ms; ms=$(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $conns" | bc)
-  echo -e "handshake-$mode\t$n\t$round\t$(echo "scale=1; $conns / 8" | bc)\t$conns\t$ms\t-\t-\t$(cut -d" " -f1 /proc/loadavg)\t-\t-" | tee -a "$results"
+  echo -e "handshake-$mode\t$n\t$round\t$(echo "scale=1; $conns / 8" | bc)\t$conns\t$ms\t-\t-\t$(cut -d" " -f1 /proc/loadavg)\t-\t-\t-" | tee -a "$results"
 }
 
 uptime | tee "$OUT/uptime-start.txt"
@@ -189,9 +215,9 @@ for r in $(seq "$ROUNDS"); do
     n=${names[$i]}; p=$((9440 + i))
     run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
     want renewals || continue
-    run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$RENEWALS" "$p")" "$RDUR" 0
+    run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
     want fresh || continue
-    run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$CLOSE_RENEWALS" "$p")" "$RDUR" 1
+    run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew-fresh-tls "$n" "$CLOSE_RENEWALS" "$RDUR")" "$p")" "$RDUR" 1
     handshakes "$n" "$r" "$p" new
     handshakes "$n" "$r" "$p" reuse
   done
@@ -211,7 +237,7 @@ if want spring && [ -n "${SPRING_JAR:-}" ]; then
     for pair in "$sb:9452" "$sv:9453"; do
       n=${pair%%:*}; p=${pair##*:}
       run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
-      run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$RENEWALS" "$p")" "$RDUR" 0
+      run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
     done
   done
   stop "$sb"; stop "$sv"
@@ -246,6 +272,8 @@ if [ -f "$bench" ] && want ceilings; then
   java -jar "$bench" 'PlainSqlCeilingBenchmark\.plain(Enroll|Renew)08' -p store=postgresql -p keys=1 -wi 2 -w 3s -i 3 -r 3s -f 1 \
     -rf json -rff "$OUT/plain-sql.json" > "$OUT/plain-sql.log" 2>&1 || true
   java -jar "$bench" 'EnrollmentBenchmark\.crypto' -wi 2 -w 2s -i 3 -r 2s -f 1 -rf json -rff "$OUT/crypto.json" > "$OUT/crypto.log" 2>&1 || true
+  # A renewal's server CPU in process (in-memory store, one thread: 1 / rate) beside its crypto ceiling, same JVM run
+  java -jar "$bench" 'RenewalBenchmark' -f 1 -rf json -rff "$OUT/renewal.json" > "$OUT/renewal.log" 2>&1 || true
 fi
 uptime | tee "$OUT/uptime-end.txt"
 python3 "$here/wrk-summary.py" "$OUT"

@@ -23,8 +23,8 @@ def db(rs, k):
     vals = [float(r[k]) for r in rs if r.get(k) not in (None, '', '-')]
     return f'{statistics.mean(vals):.2f}' if vals else '-'
 
-print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 | xids/req | fsyncs/req |')
-print('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |')
+print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 | resent | xids/req | fsyncs/req |')
+print('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for s, builds in by.items():
     for b in order:
         if b not in builds:
@@ -32,6 +32,7 @@ for s, builds in by.items():
         rs = builds[b]
         print(f"| {s} | {b} | {len(rs)} | {', '.join(str(round(float(r['rate']))) for r in rs)} | {mean(rs, 'rate'):.0f} | "
               f"{mean(rs, 'server_cpu_ms'):.2f} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
+              f"{sum(int(r['resent']) for r in rs if (r.get('resent') or '').isdigit()) if any((r.get('resent') or '').isdigit() for r in rs) else '-'} | "
               f"{db(rs, 'xids_per_req')} | {db(rs, 'wal_syncs_per_req')} |")
 print()
 names = [b for b in order if not b.endswith('-rsa')]
@@ -46,7 +47,7 @@ if len(names) > 1:
         cpu = [mean(builds[last], 'server_cpu_ms') / mean(builds[n], 'server_cpu_ms') for n in names[:-1]]
         print(f"| {s} | " + ' | '.join(f'{x:.2f}×' for x in rate) + ' | ' + ' | '.join(f'{x:.2f}' for x in cpu) + ' |')
     print()
-for name in ('plain-sql.json', 'crypto.json'):
+for name in ('plain-sql.json', 'crypto.json', 'renewal.json'):
     p = os.path.join(out, name)
     if os.path.exists(p) and os.path.getsize(p) > 0:
         for b in json.load(open(p)):

@@ -85,16 +85,20 @@ class EnrollmentClientTest {
             assertThat(c.renew(c.storedIdentity().orElseThrow()).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
         }
         assertThat(server.requests.get()).isEqualTo(4);
-        // Four connections (the server closed each one), one certificate chosen: the other three were resumed.
-        // Measured on JDK 17. On JDK 25 the JDK's HTTP client made four full handshakes in CI (it offered no ticket
-        // the server took); that is the JDK's client, not ours, and is reported, not hidden: there only the count's
-        // range is asserted.
+        // Four connections (the server closed each one), one TLS session: the three renewals resumed it with a TLS 1.3
+        // ticket. A resumed session keeps the creation time the ticket carries; a full handshake makes a new one.
+        assertThat(server.sessionCreated).hasSize(4);
+        assertThat(new java.util.HashSet<>(server.sessionCreated)).hasSize(1);
+        // The key manager's certificate choices: one below JDK 25. JDK 25's server also consults it when it restores a
+        // session from a ticket (javax.net.debug: "Restored 1 local certificates from session ticket", with the
+        // pre_shared_key accepted and no Certificate message sent), so there it is asked on every connection.
         if (Runtime.version().feature() < 25) {
             assertThat(server.fullHandshakes.get()).isEqualTo(1);
+        } else if (Runtime.version().feature() == 25) {
+            assertThat(server.fullHandshakes.get()).isEqualTo(4);
         } else {
             assertThat(server.fullHandshakes.get()).isBetween(1, 4);
         }
-        assertThat(server.sessionCreated).hasSize(4);
     }
 
     @Test
@@ -104,6 +108,7 @@ class EnrollmentClientTest {
         client().identityStore(FileAgentIdentityStore.in(dir.resolve("a"))).build().enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
         client().identityStore(FileAgentIdentityStore.in(dir.resolve("b"))).build().enroll(server.token(List.of(), List.of(server.tls.pin())), FACTS);
         assertThat(server.fullHandshakes.get()).isEqualTo(2);
+        assertThat(new java.util.HashSet<>(server.sessionCreated)).hasSize(2);
     }
 
     @Test

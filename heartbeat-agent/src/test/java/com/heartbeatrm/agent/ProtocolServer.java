@@ -65,9 +65,15 @@ final class ProtocolServer implements AutoCloseable {
     final TestKeys issuer;
     final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
     final AtomicInteger requests = new AtomicInteger();
-    /** Full TLS handshakes: the server chose its certificate (a resumed session does not need one). */
+    /**
+     * The server's certificate choices: one per full TLS handshake (a resumed session needs none below JDK 25; JDK 25
+     * also asks when it restores a session's certificate from a ticket). {@link #sessionCreated} tells resumptions apart.
+     */
     final AtomicInteger fullHandshakes = new AtomicInteger();
-    /** Distinct TLS sessions' creation times seen by the handler, per request in order. */
+    /**
+     * The TLS session's creation time seen by the handler, per request in order: a full handshake makes a session of its
+     * own; a TLS 1.3 resumption restores the creation time from the ticket, so resumed connections repeat it.
+     */
     final List<Long> sessionCreated = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     /** When set, every answer closes its connection, as a server does hours later: the next request connects anew. */
     volatile boolean closeEachConnection;

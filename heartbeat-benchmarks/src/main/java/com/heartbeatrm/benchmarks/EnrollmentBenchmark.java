@@ -4,23 +4,13 @@ import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.protocol.internal.Pae;
-import com.heartbeatrm.core.AccessKey;
-import com.heartbeatrm.core.AccessKeySpec;
-import com.heartbeatrm.core.Actor;
-import com.heartbeatrm.core.NewOrganization;
-import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
-import com.heartbeatrm.enrollment.AesGcmKeyEncryptionKey;
 import com.heartbeatrm.enrollment.EnrollmentResult;
 import com.heartbeatrm.enrollment.HeartbeatServer;
-import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.enrollment.RequestContext;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
-import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
@@ -59,17 +49,10 @@ public class EnrollmentBenchmark extends ThroughputDefaults {
 
     @Setup
     public void setUp() throws Exception {
-        Actor actor = Actor.of("bench");
-        InMemoryHeartbeatStore store = new InMemoryHeartbeatStore();
-        service = HeartbeatServer.builder(store, AesGcmKeyEncryptionKey.generate("bench"), "https://heartbeat.example")
-                .endpoints(List.of(URI.create("https://heartbeat.example/v1/"))).build();
-        service.signingKeys().ensureActiveKey();
-        var admin = service.admin();
-        NewOrganization org = admin.organizations().setUp(actor, "Bench");
-        AccessKey key = admin.accessKeys().create(actor, org.id(), AccessKeySpec.builder("k",
-                admin.groups().create(actor, org.id(), org.rootGroup().id(), "Customer A").id()).build());
-        EnrollmentToken token = service.installers().issueToken(actor, org.id(), key.id(), InstallerRequest.DEFAULTS).token();
-        context = service.contextFor(InetAddress.getByName("203.0.113.7"));
+        BenchServer server = new BenchServer();
+        service = server.service;
+        context = server.context;
+        EnrollmentToken token = server.token;
 
         bodies = new byte[POOL][];
         Instant at = Instant.now();

@@ -30,7 +30,7 @@ import java.util.OptionalLong;
 public record AccessKey(AccessKeyId id, OrganizationId organizationId, String name, GroupId groupId, boolean isDefault,
         Instant createdAt, Actor createdBy, Optional<Instant> expiresAt, OptionalLong maxUses, long useCount,
         Optional<Instant> lastUsedAt, Optional<AgentId> lastUsedBy, KeyRestrictions restrictions,
-        Optional<Disablement> disabled, long version) {
+        Optional<Disablement> disabled, long version) implements Named<AccessKey> {
     /** The longest name a key may have, in characters. */
     public static final int MAX_NAME_LENGTH = 100;
 
@@ -126,6 +126,7 @@ public record AccessKey(AccessKeyId id, OrganizationId organizationId, String na
      * @param newName the new name, validated by the constructor
      * @return the renamed copy
      */
+    @Override
     public AccessKey withName(String newName) {
         return new AccessKey(id, organizationId, newName, groupId, isDefault, createdAt, createdBy, expiresAt, maxUses,
                 useCount, lastUsedAt, lastUsedBy, restrictions, disabled, version);

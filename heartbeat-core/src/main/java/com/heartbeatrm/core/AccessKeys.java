@@ -81,10 +81,8 @@ public final class AccessKeys extends AdminSection {
     public AccessKey rename(Actor actor, OrganizationId org, AccessKeyId id, String newName, long expectedVersion) {
         Objects.requireNonNull(actor, "actor");
         AccessKey.checkNewName(newName);
-        AccessKey current = require(org, id);
-        AccessKey changed = current.withName(newName);
-        return store.accessKeys().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
-                AuditAction.KEY_RENAMED, Subject.of(id), current.name(), changed.name()));
+        return rename(actor, org, Subject.of(id), AuditAction.KEY_RENAMED, require(org, id), newName, expectedVersion,
+                store.accessKeys()::update);
     }
 
     /**

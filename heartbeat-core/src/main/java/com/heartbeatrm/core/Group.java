@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param version the optimistic-locking version, not negative
  */
 public record Group(GroupId id, OrganizationId organizationId, Optional<GroupId> parentId, String name,
-        GroupSettings settings, Instant createdAt, long version) {
+        GroupSettings settings, Instant createdAt, long version) implements Named<Group> {
     /** The longest group name, in characters. */
     public static final int MAX_NAME_LENGTH = 100;
 
@@ -106,6 +106,7 @@ public record Group(GroupId id, OrganizationId organizationId, Optional<GroupId>
      * @param newName the name, validated by the constructor
      * @return the changed copy
      */
+    @Override
     public Group withName(String newName) {
         return new Group(id, organizationId, parentId, newName, settings, createdAt, version);
     }

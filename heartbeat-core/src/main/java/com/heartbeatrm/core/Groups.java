@@ -77,10 +77,8 @@ public final class Groups extends AdminSection {
     public Group rename(Actor actor, OrganizationId org, GroupId id, String newName, long expectedVersion) {
         Objects.requireNonNull(actor, "actor");
         Group.checkNewName(newName);
-        Group current = require(org, id);
-        Group changed = current.withName(newName);
-        return store.groups().update(changed, expectedVersion, AuditEvent.renamed(clock.instant(), org, actor,
-                AuditAction.GROUP_RENAMED, Subject.of(id), current.name(), changed.name()));
+        return rename(actor, org, Subject.of(id), AuditAction.GROUP_RENAMED, require(org, id), newName, expectedVersion,
+                store.groups()::update);
     }
 
     /**

@@ -77,11 +77,12 @@ public final class AgentCredentials {
      * The credential of the agent's current generation as it was issued, signed by the active key: its stored issue
      * and expiry times, so a repeated answer holds nothing the first did not. An agent stored before those times were
      * kept (or by an older node) gets its enrollment time as the issue time, and the group's TTL from there: never
-     * later than its first answer.
+     * later than its first answer. {@code settings} is resolved only for such an agent (resolving every setting along
+     * the group path was a share of each renewal's CPU, for a value a stored agent does not need).
      */
-    Minted mint(Agent agent, EffectiveSettings settings, Optional<String> activeKeyId) {
+    Minted mint(Agent agent, java.util.function.Supplier<EffectiveSettings> settings, Optional<String> activeKeyId) {
         Instant now = agent.credentialIssuedAt().orElse(agent.enrolledAt());
-        Instant expires = agent.credentialExpiresAt().orElse(now.plus(settings.agentCredentialTtl()));
+        Instant expires = agent.credentialExpiresAt().orElseGet(() -> now.plus(settings.get().agentCredentialTtl()));
         SigningKeys.ActiveKey signing = keys.active(activeKeyId);
         CredentialClaims claims = new CredentialClaims(issuer, agent.organizationId().value(), agent.id().value(), agent.groupId().value(),
                 agent.publicKeyFingerprint(), agent.credentialGeneration(), now, expires);

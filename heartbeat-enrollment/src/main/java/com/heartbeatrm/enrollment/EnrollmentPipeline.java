@@ -296,7 +296,7 @@ final class EnrollmentPipeline {
     }
 
     private EnrollmentResult enrolled(Agent agent, List<Group> path, Placement placement, Evidence e) {
-        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(path), e.facts().activeSigningKeyId());
+        AgentCredentials.Minted c = credentials.mint(agent, () -> EffectiveSettings.resolve(path), e.facts().activeSigningKeyId());
         return new EnrollmentResult.Enrolled(agent, c.enrolled(placement, agent.credentialGeneration()));
     }
 

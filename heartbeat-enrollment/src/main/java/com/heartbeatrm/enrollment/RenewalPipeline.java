@@ -192,7 +192,7 @@ final class RenewalPipeline {
             return new Pending(agent, placement);
         }
         // The generation's own issue time: a resent renewal gets the credential it was given, never a later expiry.
-        AgentCredentials.Minted c = credentials.mint(agent, EffectiveSettings.resolve(e.facts().groupPath()), e.facts().activeSigningKeyId());
+        AgentCredentials.Minted c = credentials.mint(agent, () -> EffectiveSettings.resolve(e.facts().groupPath()), e.facts().activeSigningKeyId());
         return new RenewalResult.Renewed(agent, c.renewed(placement, agent.credentialGeneration()));
     }
 

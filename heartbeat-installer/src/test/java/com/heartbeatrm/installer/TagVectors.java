@@ -30,48 +30,57 @@ final class TagVectors {
     }
 
     /** The refusals {@link #writeRefusals} derives from the files above, each a small change of one of them. */
-    static final Map<String, String> REFUSALS = refusals();
-
-    private static Map<String, String> refusals() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("pe-misaligned-lfanew.exe", "error:BAD_PE");
-        m.put("pe-table-not-last.exe", "error:BAD_PE");
-        m.put("pe-table-truncated.exe", "error:TRUNCATED");
-        m.put("pe-bad-revision.exe", "error:BAD_SIGNATURE_BLOCK");
-        m.put("msi-unsigned.msi", "error:UNSUPPORTED");
-        m.put("compound-not-msi.msi", "error:UNSUPPORTED");
-        m.put("msi-bad-version.msi", "error:BAD_MSI");
-        m.put("ar-member-after-tag.deb", "error:AMBIGUOUS_TAG");
-        m.put("ar-truncated-header.deb", "error:TRUNCATED");
-        m.put("ar-size-not-a-number.deb", "error:BAD_LENGTH");
-        m.put("ar-empty-tag.deb", "error:BAD_TOKEN");
-        m.put("zip-tag-not-last.zip", "error:BAD_ZIP");
-        m.put("trailer-bad-version.bin", "error:BAD_FOOTER");
-        m.put("trailer-length-zero.bin", "error:BAD_LENGTH");
-        m.put("trailer-before-start.bin", "error:TRUNCATED");
-        m.put("two-footers.bin", "error:AMBIGUOUS_TAG");
-        m.put("trailer-not-printable.bin", "error:BAD_TOKEN");
-        return m;
-    }
+    static final Map<String, String> REFUSALS = table("""
+            pe-misaligned-lfanew.exe   error:BAD_PE
+            pe-table-not-last.exe      error:BAD_PE
+            pe-table-truncated.exe     error:TRUNCATED
+            pe-bad-revision.exe        error:BAD_SIGNATURE_BLOCK
+            msi-unsigned.msi           error:UNSUPPORTED
+            compound-not-msi.msi       error:UNSUPPORTED
+            msi-bad-version.msi        error:BAD_MSI
+            ar-member-after-tag.deb    error:AMBIGUOUS_TAG
+            ar-truncated-header.deb    error:TRUNCATED
+            ar-size-not-a-number.deb   error:BAD_LENGTH
+            ar-empty-tag.deb           error:BAD_TOKEN
+            zip-tag-not-last.zip       error:BAD_ZIP
+            trailer-bad-version.bin    error:BAD_FOOTER
+            trailer-length-zero.bin    error:BAD_LENGTH
+            trailer-before-start.bin   error:TRUNCATED
+            two-footers.bin            error:AMBIGUOUS_TAG
+            trailer-not-printable.bin  error:BAD_TOKEN
+            """);
 
     /** file name -> expected: "FORMAT" (carrying the full token), "none" (no tag), or "error:REASON". */
     static Map<String, String> expected() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("tagged.jar", "ZIP");
-        m.put("tagged-comment.zip", "ZIP");
-        m.put("tagged.exe", "PE_AUTHENTICODE");
-        m.put("tagged.msi", "MSI_AUTHENTICODE");
-        m.put("tagged-4k.msi", "MSI_AUTHENTICODE");
-        m.put("tagged.sh", "SCRIPT");
-        m.put("tagged-crlf.ps1", "SCRIPT");
-        m.put("tagged.deb", "AR");
-        m.put("tagged.bin", "TRAILER");
-        m.put("signed-untagged.exe", "none");
-        m.put("untagged.zip", "none");
-        m.put("two-tags.zip", "error:AMBIGUOUS_TAG");
-        m.put("zip-then-trailer.zip", "error:BAD_ZIP");
-        m.put("bad-footer-hash.bin", "error:BAD_FOOTER");
+        Map<String, String> m = table("""
+                tagged.jar            ZIP
+                tagged-comment.zip    ZIP
+                tagged.exe            PE_AUTHENTICODE
+                tagged.msi            MSI_AUTHENTICODE
+                tagged-4k.msi         MSI_AUTHENTICODE
+                tagged.sh             SCRIPT
+                tagged-crlf.ps1       SCRIPT
+                tagged.deb            AR
+                tagged.bin            TRAILER
+                signed-untagged.exe   none
+                untagged.zip          none
+                two-tags.zip          error:AMBIGUOUS_TAG
+                zip-then-trailer.zip  error:BAD_ZIP
+                bad-footer-hash.bin   error:BAD_FOOTER
+                """);
         m.putAll(REFUSALS);
+        return m;
+    }
+
+    /** A table of "file expected" lines, in their order; a line that is not two words is a mistake in this class. */
+    private static Map<String, String> table(String rows) {
+        Map<String, String> m = new LinkedHashMap<>();
+        rows.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
+            String[] cells = l.split("\\s+");
+            if (cells.length != 2 || m.put(cells[0], cells[1]) != null) {
+                throw new IllegalStateException("not a new file and its expected outcome: " + l);
+            }
+        });
         return m;
     }
 

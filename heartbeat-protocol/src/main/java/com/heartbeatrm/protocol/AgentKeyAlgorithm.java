@@ -1,16 +1,9 @@
 package com.heartbeatrm.protocol;
 
+import com.heartbeatrm.protocol.internal.JdkP256;
 import java.math.BigInteger;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -121,14 +114,8 @@ public enum AgentKeyAlgorithm {
         if (this == ED25519) {
             return ed25519.verify(publicKey, message, signature);
         }
-        try {
-            Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
-            v.initVerify(p256PublicKey(publicKey));
-            v.update(message);
-            return v.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        // Checked above: the point is not validated again, and the JDK's objects are made once (per thread).
+        return JdkP256.verifyAnyS(JdkP256.publicKey(publicKey), message, signature);
     }
 
     /**
@@ -142,12 +129,7 @@ public enum AgentKeyAlgorithm {
         if (!ECDSA_P256.isValidPublicKey(sec1)) {
             throw new IllegalArgumentException("not a P-256 public key");
         }
-        try {
-            ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(sec1, 1, 33)), new BigInteger(1, Arrays.copyOfRange(sec1, 33, 65)));
-            return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, p256Parameters()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("P-256 unavailable", e);
-        }
+        return JdkP256.publicKey(sec1);
     }
 
     /**
@@ -210,11 +192,5 @@ public enum AgentKeyAlgorithm {
         byte[] b = v.toByteArray();
         int skip = b.length > 32 ? b.length - 32 : 0;
         System.arraycopy(b, skip, out, offset + 32 - (b.length - skip), b.length - skip);
-    }
-
-    private static ECParameterSpec p256Parameters() throws GeneralSecurityException {
-        AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-        params.init(new ECGenParameterSpec("secp256r1"));
-        return params.getParameterSpec(ECParameterSpec.class);
     }
 }

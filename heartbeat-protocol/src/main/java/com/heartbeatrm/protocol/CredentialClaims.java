@@ -1,8 +1,8 @@
 package com.heartbeatrm.protocol;
 
+import com.heartbeatrm.protocol.internal.TextForms;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What an agent credential says: which agent (and which public key) of which organization and group, valid from
@@ -16,11 +16,6 @@ public record CredentialClaims(String issuer, String organizationId, String agen
         long generation, Instant issuedAt, Instant expiresAt) {
     /** The credential claims format ({@code ver}). */
     public static final int FORMAT_VERSION = 2;
-    private static final Pattern ISSUER = Pattern.compile("[\\x21-\\x7e]{1,200}");
-    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern AGT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern GRP = Pattern.compile("grp_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern FP = Pattern.compile("[0-9a-f]{64}");
 
     /**
      * Validates every claim; refuses a bad one with {@code IllegalArgumentException} naming it.
@@ -35,11 +30,11 @@ public record CredentialClaims(String issuer, String organizationId, String agen
      * @param expiresAt            when it stops being valid; after {@code issuedAt}
      */
     public CredentialClaims {
-        check("iss", issuer, ISSUER);
-        check("org", organizationId, ORG);
-        check("agt", agentId, AGT);
-        check("grp", groupId, GRP);
-        check("fp", publicKeyFingerprint, FP);
+        check("iss", TextForms.isVisibleAscii(issuer, 200));
+        check("org", TextForms.isId(organizationId, "org"));
+        check("agt", TextForms.isId(agentId, "agt"));
+        check("grp", TextForms.isId(groupId, "grp"));
+        check("fp", TextForms.isLowerHex(publicKeyFingerprint, 64));
         if (generation < 1) {
             throw new IllegalArgumentException("gen: must be at least 1");
         }
@@ -50,8 +45,8 @@ public record CredentialClaims(String issuer, String organizationId, String agen
         }
     }
 
-    private static void check(String claim, String value, Pattern p) {
-        if (value == null || !p.matcher(value).matches()) {
+    private static void check(String claim, boolean wellFormed) {
+        if (!wellFormed) {
             throw new IllegalArgumentException(claim + ": missing or malformed");
         }
     }

@@ -1,12 +1,12 @@
 package com.heartbeatrm.protocol;
 
+import com.heartbeatrm.protocol.internal.TextForms;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What an enrollment token says, validated on construction. None of it is secret: the access key id is a
@@ -34,10 +34,6 @@ public record EnrollmentClaims(int formatVersion, String issuer, String organiza
     public static final int MAX_PINS = 8;
     /** The longest endpoint URL, in characters. */
     public static final int MAX_ENDPOINT_LENGTH = 2048;
-    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern KEY = Pattern.compile("hbk_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern INSTALLER = Pattern.compile("ins_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern ISSUER = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     /**
      * Validates every claim; refuses a bad one with {@code IllegalArgumentException} naming it.
@@ -57,10 +53,10 @@ public record EnrollmentClaims(int formatVersion, String issuer, String organiza
         if (formatVersion != FORMAT_VERSION) {
             throw new IllegalArgumentException("ver: unsupported claims format " + formatVersion);
         }
-        check("iss", issuer, ISSUER);
-        check("org", organizationId, ORG);
-        check("key", accessKeyId, KEY);
-        check("jti", installerId, INSTALLER);
+        check("iss", TextForms.isVisibleAscii(issuer, 200));
+        check("org", TextForms.isId(organizationId, "org"));
+        check("key", TextForms.isId(accessKeyId, "hbk"));
+        check("jti", TextForms.isId(installerId, "ins"));
         Objects.requireNonNull(issuedAt, "iat");
         Objects.requireNonNull(expiresAt, "exp");
         if (expiresAt.isPresent() && !expiresAt.get().isAfter(issuedAt)) {
@@ -108,8 +104,8 @@ public record EnrollmentClaims(int formatVersion, String issuer, String organiza
         return u;
     }
 
-    private static void check(String claim, String value, Pattern pattern) {
-        if (value == null || !pattern.matcher(value).matches()) {
+    private static void check(String claim, boolean wellFormed) {
+        if (!wellFormed) {
             throw new IllegalArgumentException(claim + ": missing or malformed");
         }
     }

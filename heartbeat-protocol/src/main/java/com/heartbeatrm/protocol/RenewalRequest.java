@@ -3,6 +3,7 @@ package com.heartbeatrm.protocol;
 import com.heartbeatrm.protocol.RequestException.Problem;
 import com.heartbeatrm.protocol.internal.RequestJson;
 import com.heartbeatrm.protocol.internal.SignedRequest;
+import com.heartbeatrm.protocol.internal.TextForms;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * An enrolled agent asking for its next credential (or polling while its enrollment awaits approval). It proves
@@ -26,8 +26,6 @@ public final class RenewalRequest extends SignedAgentRequest {
     static final String PURPOSE = "heartbeat-renewal-request/v1";
     private static final Set<String> FIELDS = Set.of("v", "agentId", "organizationId", "publicKey", "keyAlgorithm", "credential", "nonce",
             "timestamp", "proof");
-    private static final Pattern AGENT = Pattern.compile("agt_[A-Za-z0-9_-]{21}[AQgw]");
-    private static final Pattern ORG = Pattern.compile("org_[A-Za-z0-9_-]{21}[AQgw]");
 
     private final String agentId;
     private final String organizationId;
@@ -89,7 +87,7 @@ public final class RenewalRequest extends SignedAgentRequest {
      */
     public static RenewalRequest create(String agentId, String organizationId, AgentKeyAlgorithm algorithm, byte[] publicKey,
             Optional<AgentCredential> credential, String nonce, Instant at, Function<byte[], byte[]> signer) {
-        if (agentId == null || !AGENT.matcher(agentId).matches() || organizationId == null || !ORG.matcher(organizationId).matches()) {
+        if (!TextForms.isId(agentId, "agt") || !TextForms.isId(organizationId, "org")) {
             throw new IllegalArgumentException("agentId and organizationId must be well-formed ids");
         }
         return sign(p -> new RenewalRequest(agentId, organizationId, algorithm, publicKey, credential, p), nonce, at, signer);
@@ -106,11 +104,11 @@ public final class RenewalRequest extends SignedAgentRequest {
         Map<String, Object> m = RequestJson.parse(body, FIELDS);
         RequestJson.version(m);
         String agent = RequestJson.string(m, "agentId");
-        if (!AGENT.matcher(agent).matches()) {
+        if (!TextForms.isId(agent, "agt")) {
             throw new RequestException(Problem.INVALID_VALUE, "agentId", "agentId is malformed");
         }
         String org = RequestJson.string(m, "organizationId");
-        if (!ORG.matcher(org).matches()) {
+        if (!TextForms.isId(org, "org")) {
             throw new RequestException(Problem.INVALID_VALUE, "organizationId", "organizationId is malformed");
         }
         AgentKeyAlgorithm algorithm = parseAlgorithm(m);

@@ -5,8 +5,10 @@ import com.heartbeatrm.protocol.internal.JdkEd25519;
 import com.heartbeatrm.protocol.internal.JdkP256;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An issuer's public key, as agents pin it: Ed25519, or ECDSA P-256 (ES256) for a key that lives on a PKCS#11 token
@@ -20,6 +22,8 @@ public final class SigningPublicKey {
     private final Algorithm algorithm;
     private final byte[] raw;
     private final String keyId;
+    /** ES256: the JDK's key for {@link #raw} (a point checked on construction), made at the first verification. */
+    private volatile @Nullable ECPublicKey jdkKey;
 
     /** What an issuer key signs with. */
     public enum Algorithm {
@@ -188,8 +192,18 @@ public final class SigningPublicKey {
     public boolean verifies(byte[] message, byte[] signature, Ed25519Verifier ed25519) {
         return switch (algorithm) {
             case ED25519 -> ed25519.verify(raw, message, signature);
-            case ES256 -> JdkP256.verify(raw, message, signature);
+            case ES256 -> JdkP256.verify(jdkKey(), message, signature);
         };
+    }
+
+    /** The ES256 key as the JDK verifies with it; made once per key (two threads may both make it: the same key). */
+    private ECPublicKey jdkKey() {
+        ECPublicKey k = jdkKey;
+        if (k == null) {
+            k = JdkP256.publicKey(raw);
+            jdkKey = k;
+        }
+        return k;
     }
 
     /** {@return the key as a PEM {@code PUBLIC KEY} block, as {@link #fromPem} reads} */

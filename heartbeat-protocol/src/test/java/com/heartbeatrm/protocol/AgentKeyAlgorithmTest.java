@@ -92,4 +92,85 @@ class AgentKeyAlgorithmTest {
         assertThat(AgentKeyAlgorithm.ofWireName("ED25519")).isEmpty();
         assertThat(AgentKeyAlgorithm.ofWireName("p256")).isEmpty();
     }
+
+    private static byte[] p1363(KeyPair kp, byte[] message) throws Exception {
+        Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+        s.initSign(kp.getPrivate());
+        s.update(message);
+        return s.sign();
+    }
+
+    @Test
+    @DisplayName("P-256 verification reuses the JDK's objects per thread: valid, tampered, wrong-key and malformed "
+            + "signatures interleaved on 4 threads each get the answer a fresh JDK verifier gives")
+    void p256VerifierReusedPerThread() throws Exception {
+        KeyPair a = p256();
+        KeyPair b = p256();
+        byte[] pubA = AgentKeyAlgorithm.sec1Of(a.getPublic());
+        byte[] pubB = AgentKeyAlgorithm.sec1Of(b.getPublic());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        byte[] m = ("message " + i).getBytes(StandardCharsets.US_ASCII);
+                        byte[] sig = p1363(i % 2 == 0 ? a : b, m);
+                        byte[] pub = i % 2 == 0 ? pubA : pubB;
+                        byte[] other = i % 2 == 0 ? pubB : pubA;
+                        byte[] tampered = sig.clone();
+                        tampered[10] ^= 1;
+                        byte[] zeros = new byte[64];
+                        // A failure in between must not leave state that changes the next answer.
+                        assertThat(AgentKeyAlgorithm.ECDSA_P256.verify(pub, m, zeros, Ed25519Verifier.jdk())).isFalse();
+                        assertThat(AgentKeyAlgorithm.ECDSA_P256.verify(pub, m, sig, Ed25519Verifier.jdk())).isTrue();
+                        assertThat(AgentKeyAlgorithm.ECDSA_P256.verify(pub, m, tampered, Ed25519Verifier.jdk())).isFalse();
+                        assertThat(AgentKeyAlgorithm.ECDSA_P256.verify(other, m, sig, Ed25519Verifier.jdk())).isFalse();
+                        assertThat(AgentKeyAlgorithm.ECDSA_P256.verify(pub, "other".getBytes(StandardCharsets.US_ASCII), sig,
+                                Ed25519Verifier.jdk())).isFalse();
+                        assertThat(AgentKeyAlgorithm.ECDSA_P256.verify(pub, m, sig, Ed25519Verifier.jdk())).isTrue();
+                    }
+                    return true;
+                }));
+            }
+            for (var r : runs) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("an ES256 issuer key keeps its JDK key after the first verification: still only its own low-S signatures verify")
+    void es256IssuerKeyCachesItsJdkKey() throws Exception {
+        KeyPair kp = p256();
+        SigningPublicKey key = SigningPublicKey.p256(AgentKeyAlgorithm.sec1Of(kp.getPublic()));
+        SigningPublicKey other = SigningPublicKey.p256(AgentKeyAlgorithm.sec1Of(p256().getPublic()));
+        BigInteger n = new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+        for (int i = 0; i < 20; i++) {
+            byte[] m = ("token " + i).getBytes(StandardCharsets.US_ASCII);
+            byte[] sig = p1363(kp, m);
+            BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
+            byte[] low = sig.clone();
+            byte[] high = sig.clone();
+            BigInteger lowS = s.min(n.subtract(s));
+            BigInteger highS = s.max(n.subtract(s));
+            System.arraycopy(fixed32(lowS), 0, low, 32, 32);
+            System.arraycopy(fixed32(highS), 0, high, 32, 32);
+            assertThat(key.verifies(m, low, Ed25519Verifier.jdk())).isTrue();
+            assertThat(key.verifies(m, high, Ed25519Verifier.jdk())).as("high S is refused").isFalse();
+            assertThat(other.verifies(m, low, Ed25519Verifier.jdk())).isFalse();
+            assertThat(key.verifies("x".getBytes(StandardCharsets.US_ASCII), low, Ed25519Verifier.jdk())).isFalse();
+            assertThat(key.verifies(m, new byte[63], Ed25519Verifier.jdk())).isFalse();
+        }
+    }
+
+    private static byte[] fixed32(BigInteger v) {
+        byte[] b = v.toByteArray();
+        byte[] out = new byte[32];
+        int n = Math.min(32, b.length);
+        System.arraycopy(b, b.length - n, out, 32 - n, n);
+        return out;
+    }
 }

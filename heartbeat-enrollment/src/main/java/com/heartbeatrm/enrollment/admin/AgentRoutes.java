@@ -21,13 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code /agents}: list by group, key, status or the whole tree; approve, deny, disable, enable, unlock, move. */
-final class AgentRoutes implements Routes.RouteSet {
-    private final HeartbeatAdmin admin;
-
-    AgentRoutes(HeartbeatAdmin admin) {
-        this.admin = admin;
-    }
-
+record AgentRoutes(HeartbeatAdmin admin) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/agents", this::agents);

@@ -20,13 +20,7 @@ import java.util.Set;
  * allow-listed endorsement keys. They are the whole organization's, so an admin whose authorizer narrows them to some
  * subtrees neither sees nor changes them: the root group must be in the call's scope (else 403).
  */
-final class AttestationRoutes implements Routes.RouteSet {
-    private final HeartbeatAdmin admin;
-
-    AttestationRoutes(HeartbeatAdmin admin) {
-        this.admin = admin;
-    }
-
+record AttestationRoutes(HeartbeatAdmin admin) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/attestation", c -> ok(trust(admin.attestation().trust(wholeOrganization(c).id()))));

@@ -27,13 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code /audit}: an organization's audit log, by subject and time, each row with what the subject is called now. */
-final class AuditRoutes implements Routes.RouteSet {
-    private final HeartbeatAdmin admin;
-
-    AuditRoutes(HeartbeatAdmin admin) {
-        this.admin = admin;
-    }
-
+record AuditRoutes(HeartbeatAdmin admin) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/audit", this::audit);

@@ -23,13 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code /groups}: the tree, a group with its effective settings, create, rename, move, settings and locks, delete. */
-final class GroupRoutes implements Routes.RouteSet {
-    private final HeartbeatAdmin admin;
-
-    GroupRoutes(HeartbeatAdmin admin) {
-        this.admin = admin;
-    }
-
+record GroupRoutes(HeartbeatAdmin admin) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/groups", this::groups);

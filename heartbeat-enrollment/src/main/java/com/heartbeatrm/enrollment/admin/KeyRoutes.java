@@ -25,15 +25,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** {@code /keys}: access keys and their throttles: list, create, rename, repoint, disable, enable, unthrottle, delete. */
-final class KeyRoutes implements Routes.RouteSet {
-    private final HeartbeatServer server;
-    private final HeartbeatAdmin admin;
-
-    KeyRoutes(HeartbeatServer server, HeartbeatAdmin admin) {
-        this.server = server;
-        this.admin = admin;
-    }
-
+record KeyRoutes(HeartbeatServer server, HeartbeatAdmin admin) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/keys", this::keys);

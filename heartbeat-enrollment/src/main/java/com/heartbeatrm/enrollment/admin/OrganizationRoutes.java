@@ -12,15 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code /organizations}: the organizations an actor may see (the rows are filtered, not the call). */
-final class OrganizationRoutes implements Routes.RouteSet {
-    private final HeartbeatAdmin admin;
-    private final AdminAuthorizer authorizer;
-
-    OrganizationRoutes(HeartbeatAdmin admin, AdminAuthorizer authorizer) {
-        this.admin = admin;
-        this.authorizer = authorizer;
-    }
-
+record OrganizationRoutes(HeartbeatAdmin admin, AdminAuthorizer authorizer) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/organizations", this::organizations);

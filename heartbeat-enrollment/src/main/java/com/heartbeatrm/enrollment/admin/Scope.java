@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * The group subtrees one admin call may see and change ({@link AdminAuthorizer#allowsIn}), with the answers cached for
- * the call. With the default authorizer every group is in scope and nothing is looked up.
+ * the call, as are the groups of the keys and audit subjects that rows name (a list of one agent's audit events looks
+ * the agent up once). With the default authorizer every group is in scope and nothing is looked up.
  */
 final class Scope {
     static final AdminAuthorizer ALLOW_ALL = (actor, organization, action) -> true;
@@ -32,6 +33,9 @@ final class Scope {
     private final AdminAction action;
     private final boolean everything;
     private final Map<GroupId, Boolean> answers = new HashMap<>();
+    /** Per call, each key's and each audit subject's group, looked up once however many rows name it. */
+    private final Map<com.heartbeatrm.core.AccessKeyId, GroupId> keyGroups = new HashMap<>();
+    private final Map<Subject, Optional<GroupId>> subjectGroups = new HashMap<>();
 
     Scope(AdminAuthorizer authorizer, HeartbeatAdmin admin, Actor actor, Optional<Organization> organization, AdminAction action) {
         this.authorizer = authorizer;
@@ -95,7 +99,8 @@ final class Scope {
 
     /** An installer lies in its key's group; a key that is gone counts as the root group. */
     boolean allows(InstallerRecord r) {
-        return everything || allows(admin.accessKeys().find(org().id(), r.accessKeyId()).map(AccessKey::groupId).orElse(org().rootGroupId()));
+        return everything || allows(keyGroups.computeIfAbsent(r.accessKeyId(),
+                k -> admin.accessKeys().find(org().id(), k).map(AccessKey::groupId).orElse(org().rootGroupId())));
     }
 
     InstallerRecord check(InstallerRecord r) {
@@ -110,7 +115,7 @@ final class Scope {
         if (everything) {
             return true;
         }
-        return allows(groupOf(r.event().subject()).orElse(org().rootGroupId()));
+        return allows(subjectGroups.computeIfAbsent(r.event().subject(), this::groupOf).orElse(org().rootGroupId()));
     }
 
     private Optional<GroupId> groupOf(Subject s) {

@@ -9,13 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code /signing-keys}: the issuer signing keys, and their rotation. Deployment-wide. */
-final class SigningKeyRoutes implements Routes.RouteSet {
-    private final HeartbeatServer server;
-
-    SigningKeyRoutes(HeartbeatServer server) {
-        this.server = server;
-    }
-
+record SigningKeyRoutes(HeartbeatServer server) implements Routes.RouteSet {
     @Override
     public void addTo(Routes routes) {
         routes.get("/signing-keys", c -> {
