@@ -32,6 +32,7 @@ import com.heartbeatrm.tpm.Tpm;
 import com.heartbeatrm.tpm.TpmEnrollmentAttestor;
 import com.heartbeatrm.tpm.TpmKeyBlob;
 import com.heartbeatrm.tpm.TpmKeyCustody;
+import com.heartbeatrm.tpm.TpmLab;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +62,8 @@ class AttestedEnrollmentTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     final Actor alice = Actor.of("alice");
     Path dir;
+    TpmLab lab;
     TestCa trustedCa;
-    TestCa otherCa;
     Swtpm trustedTpm;
     Swtpm untrustedTpm;
     Swtpm bareTpm;
@@ -75,19 +76,17 @@ class AttestedEnrollmentTest {
     @BeforeAll
     void manufacture(@TempDir Path shared) throws Exception {
         dir = shared;
-        trustedCa = TestCa.create(dir.resolve("ca-trusted"), "Trusted TPM Manufacturer CA");
-        otherCa = TestCa.create(dir.resolve("ca-other"), "Unknown TPM Manufacturer CA");
-        trustedTpm = Swtpm.manufactured(dir.resolve("tpm-trusted"), trustedCa);
-        untrustedTpm = Swtpm.manufactured(dir.resolve("tpm-other"), otherCa);
-        bareTpm = Swtpm.manufactured(dir.resolve("tpm-bare"), null);
+        lab = TpmLab.create(dir);
+        trustedCa = lab.trustedCa();
+        trustedTpm = lab.trustedTpm();
+        untrustedTpm = lab.manufacture("tpm-other", lab.otherCa());
+        bareTpm = lab.manufacture("tpm-bare", null);
     }
 
     @AfterAll
     void stop() {
-        for (Swtpm s : new Swtpm[] {trustedTpm, untrustedTpm, bareTpm}) {
-            if (s != null) {
-                s.close();
-            }
+        if (lab != null) {
+            lab.close();
         }
     }
 

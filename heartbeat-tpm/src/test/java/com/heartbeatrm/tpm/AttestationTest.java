@@ -24,32 +24,39 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttestationTest {
     Path dir;
-
-    TestCa trustedCa;
-    TestCa otherCa;
-    Swtpm trustedTpm;
+    TpmLab lab;
     MutableClock clock;
 
     @BeforeAll
     void manufacture(@TempDir Path shared) throws Exception {
         dir = shared;
-        trustedCa = TestCa.create(dir.resolve("ca-trusted"), "Trusted TPM Manufacturer CA");
-        otherCa = TestCa.create(dir.resolve("ca-other"), "Unknown TPM Manufacturer CA");
-        trustedTpm = Swtpm.manufactured(dir.resolve("tpm-trusted"), trustedCa);
+        lab = TpmLab.create(dir);
         // After manufacturing: the EK certificates are valid from the second they were issued.
         clock = new MutableClock(Instant.now().plusSeconds(2));
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (trustedTpm != null) {
-            trustedTpm.close();
+        if (lab != null) {
+            lab.close();
         }
     }
 
     AttestationVerifier verifier() {
-        return AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(clock)
+        return AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate).clock(clock)
                 .maxAge(Duration.ofMinutes(2)).build();
+    }
+
+    /** A new agent key of the TPM, the challenge {@link #verifier()} issued for it, and the TPM's honest answer. */
+    private record Answered(TpmKeyBlob agentKey, AttestationVerifier verifier, PendingAttestation pending, AttestationResponse response) {
+    }
+
+    private Answered answered(Tpm tpm) throws Exception {
+        TpmKeyBlob agentKey = tpm.createSigningKey();
+        TpmAttestor attestor = new TpmAttestor(tpm);
+        AttestationVerifier verifier = verifier();
+        PendingAttestation pending = verifier.challenge(attestor.request());
+        return new Answered(agentKey, verifier, pending, attestor.respond(pending.challenge(), agentKey));
     }
 
     /** The verifier challenges the request, the TPM answers for {@code agentKey}: what the verifier decides on the answer. */
@@ -61,14 +68,14 @@ class AttestationTest {
 
     @Test
     void ekCertificateFromTheTrustedCaIsAttested() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
             AttestationRequest request = attestor.request();
             assertThat(request.endorsementCertificate()).isPresent();
             X509Certificate ekCert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new java.io.ByteArrayInputStream(request.endorsementCertificate().get()));
-            assertThat(ekCert.getIssuerX500Principal()).isEqualTo(trustedCa.certificate.getSubjectX500Principal());
+            assertThat(ekCert.getIssuerX500Principal()).isEqualTo(lab.trustedCa().certificate.getSubjectX500Principal());
 
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(request);
@@ -79,7 +86,7 @@ class AttestationTest {
             assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
                 assertThat(a.agentKey()).isEqualTo(agentKey.publicKey());
                 assertThat(a.endorsementKeySha256()).isEqualTo(AttestationVerifier.endorsementKeySha256(ekCert.getPublicKey()));
-                assertThat(a.trustedBy()).isEqualTo(sha256(trustedCa.certificate));
+                assertThat(a.trustedBy()).isEqualTo(sha256(lab.trustedCa().certificate));
             });
             assertThat(pending.toString()).doesNotContain(java.util.HexFormat.of().formatHex(response.activatedCredential()));
             assertThat(response.toString()).doesNotContain(java.util.HexFormat.of().formatHex(response.activatedCredential()));
@@ -97,12 +104,12 @@ class AttestationTest {
     /** A server that sealed the challenge's fields and rebuilt it from them judges the answer as the original would. */
     @Test
     void aChallengeRebuiltFromItsSealedFieldsJudgesTheSameAnswer() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
-            TpmKeyBlob agentKey = tpm.createSigningKey();
-            TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationVerifier verifier = verifier();
-            PendingAttestation issued = verifier.challenge(attestor.request());
-            AttestationResponse response = attestor.respond(issued.challenge(), agentKey);
+        try (Tpm tpm = lab.trustedTpm().open()) {
+            Answered answered = answered(tpm);
+            TpmKeyBlob agentKey = answered.agentKey();
+            AttestationVerifier verifier = answered.verifier();
+            PendingAttestation issued = answered.pending();
+            AttestationResponse response = answered.response();
             PendingAttestation resumed = PendingAttestation.resumed(issued.attestationKeyPublic(), issued.nonce(), issued.expectedCredential(),
                     issued.issuedAt(), issued.endorsementKeySha256(), issued.trustedBy());
             assertThatThrownBy(resumed::challenge).isInstanceOf(IllegalStateException.class);
@@ -123,7 +130,7 @@ class AttestationTest {
 
     @Test
     void ekCertificateIssuedThroughAnIntermediateChainsToTheTrustedRoot() throws Exception {
-        TestCa intermediate = trustedCa.intermediate(dir.resolve("ca-intermediate"), "TPM Manufacturing Intermediate CA");
+        TestCa intermediate = lab.trustedCa().intermediate(dir.resolve("ca-intermediate"), "TPM Manufacturing Intermediate CA");
         try (Swtpm viaIntermediate = Swtpm.manufactured(dir.resolve("tpm-intermediate"), intermediate);
                 Tpm tpm = viaIntermediate.open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
@@ -131,7 +138,7 @@ class AttestationTest {
             AttestationRequest request = attestor.request();
             // Certificates made seconds ago: a clock of its own, after them.
             MutableClock after = new MutableClock(Instant.now().plusSeconds(5));
-            AttestationVerifier rootOnly = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(after).build();
+            AttestationVerifier rootOnly = AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate).clock(after).build();
             assertThatThrownBy(() -> rootOnly.challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
                         assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.UNTRUSTED);
@@ -139,18 +146,18 @@ class AttestationTest {
                     });
 
             // A rolled-over intermediate of the same name but another key comes first: path building finds the right one.
-            TestCa rolledOver = trustedCa.intermediate(dir.resolve("ca-rolled-over"), "TPM Manufacturing Intermediate CA");
-            AttestationVerifier withIntermediate = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+            TestCa rolledOver = lab.trustedCa().intermediate(dir.resolve("ca-rolled-over"), "TPM Manufacturing Intermediate CA");
+            AttestationVerifier withIntermediate = AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate)
                     .manufacturerIntermediateCa(rolledOver.certificate).manufacturerIntermediateCa(intermediate.certificate)
                     .clock(after).build();
             assertThat(challengedAndAnswered(withIntermediate, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
-                    a -> assertThat(a.trustedBy()).isEqualTo(sha256(trustedCa.certificate)));
+                    a -> assertThat(a.trustedBy()).isEqualTo(sha256(lab.trustedCa().certificate)));
         }
     }
 
     @Test
     void ekCertificateFromACaTheOrganizationDoesNotTrustIsRefused() throws Exception {
-        try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-other"), otherCa); Tpm tpm = other.open()) {
+        try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-other"), lab.otherCa()); Tpm tpm = other.open()) {
             AttestationRequest request = new TpmAttestor(tpm).request();
             assertThat(request.endorsementCertificate()).isPresent();
             assertThatThrownBy(() -> verifier().challenge(request))
@@ -176,7 +183,7 @@ class AttestationTest {
                     });
 
             java.security.PublicKey ek = com.heartbeatrm.tpm.internal.PublicArea.parse(request.endorsementKeyPublic()).toPublicKey();
-            AttestationVerifier allowing = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+            AttestationVerifier allowing = AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate)
                     .allowEndorsementKeySha256(AttestationVerifier.endorsementKeySha256(ek)).clock(clock).build();
             assertThat(challengedAndAnswered(allowing, attestor, request, agentKey)).isInstanceOfSatisfying(AttestationVerdict.Attested.class,
                     a -> assertThat(a.trustedBy()).isEqualTo("allow-list"));
@@ -193,7 +200,7 @@ class AttestationTest {
 
     @Test
     void eccEndorsementKeyIsAttestedWhenAllowListedAndRefusedOtherwise() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm, EndorsementKeyType.ECC_P256);
             AttestationRequest request = attestor.request();
@@ -218,7 +225,7 @@ class AttestationTest {
 
     @Test
     void replayedAndStaleChallengesAreRefused() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
             AttestationRequest request = attestor.request();
@@ -248,7 +255,7 @@ class AttestationTest {
 
     @Test
     void attestationKeyWithoutTheRestrictedAttributeIsRefused() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             AttestationRequest request = new TpmAttestor(tpm, EndorsementKeyType.RSA_2048, Templates.signingKeyEccP256(false)).request();
             assertThatThrownBy(() -> verifier().challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
@@ -260,7 +267,7 @@ class AttestationTest {
 
     @Test
     void keyNotCertifiedByTheAttestationKeyIsRefused() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob certified = tpm.createSigningKey();
             TpmKeyBlob presented = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
@@ -277,7 +284,7 @@ class AttestationTest {
 
     @Test
     void keyThatCanLeaveTheTpmIsRefused() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             // fixedTPM and fixedParent clear: a key the TPM would let be duplicated elsewhere.
             TpmKeyBlob movable = tpm.createUnderStorageRoot(Templates.eccSigning(
                     Tpm2.SENSITIVE_DATA_ORIGIN | Tpm2.USER_WITH_AUTH | Tpm2.NO_DA | Tpm2.SIGN));
@@ -293,7 +300,7 @@ class AttestationTest {
     @Test
     void attestationKeyFromAnotherTpmCannotActivateAndAForgedCredentialIsRefused() throws Exception {
         AttestationRequest genuine;
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             genuine = new TpmAttestor(tpm).request();
         }
         try (Swtpm impostor = Swtpm.fresh(dir.resolve("impostor")); Tpm tpm = impostor.open()) {
@@ -315,12 +322,11 @@ class AttestationTest {
 
     @Test
     void credentialNotActivatedByTheTpmIsRefused() throws Exception {
-        try (Tpm tpm = trustedTpm.open()) {
-            TpmKeyBlob agentKey = tpm.createSigningKey();
-            TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationVerifier verifier = verifier();
-            PendingAttestation pending = verifier.challenge(attestor.request());
-            AttestationResponse honest = attestor.respond(pending.challenge(), agentKey);
+        try (Tpm tpm = lab.trustedTpm().open()) {
+            Answered answered = answered(tpm);
+            AttestationVerifier verifier = answered.verifier();
+            PendingAttestation pending = answered.pending();
+            AttestationResponse honest = answered.response();
             byte[] guess = new byte[32];
             new java.security.SecureRandom().nextBytes(guess);
             AttestationResponse guessed = new AttestationResponse(guess, honest.certifyInfo(), honest.signature(),
@@ -335,13 +341,13 @@ class AttestationTest {
     @Test
     void agentKeyBlobCopiedToAnotherTpmCannotBeAttestedThere() throws Exception {
         TpmKeyBlob agentKey;
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             agentKey = tpm.createSigningKey();
         }
-        try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-copy"), trustedCa); Tpm tpm = other.open()) {
+        try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-copy"), lab.trustedCa()); Tpm tpm = other.open()) {
             TpmAttestor attestor = new TpmAttestor(tpm);
             // Its EK certificate was issued seconds ago: a clock of its own, after it.
-            AttestationVerifier verifier = AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate)
+            AttestationVerifier verifier = AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate)
                     .clock(new MutableClock(Instant.now().plusSeconds(5))).build();
             PendingAttestation pending = verifier.challenge(attestor.request());
             TpmKeyBlob copied = TpmKeyBlob.parse(agentKey.encoded());

@@ -40,9 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AttestedEnrollmentClientTest {
     private static final AgentFacts FACTS = new AgentFacts("pc-0042", "linux", "6.1", "heartbeat-agent/test", Optional.of("fp-1"));
     Path dir;
-    TestCa trustedCa;
-    TestCa otherCa;
-    Swtpm trusted;
+    TpmLab lab;
     Swtpm secondTrusted;
     Swtpm untrusted;
     MutableClock clock;
@@ -50,33 +48,50 @@ class AttestedEnrollmentClientTest {
     @BeforeAll
     void manufacture(@TempDir Path shared) throws Exception {
         dir = shared;
-        trustedCa = TestCa.create(dir.resolve("ca-trusted"), "Trusted TPM Manufacturer CA");
-        otherCa = TestCa.create(dir.resolve("ca-other"), "Unknown TPM Manufacturer CA");
-        trusted = Swtpm.manufactured(dir.resolve("tpm-trusted"), trustedCa);
-        secondTrusted = Swtpm.manufactured(dir.resolve("tpm-second"), trustedCa);
-        untrusted = Swtpm.manufactured(dir.resolve("tpm-untrusted"), otherCa);
+        lab = TpmLab.create(dir);
+        secondTrusted = lab.manufacture("tpm-second", lab.trustedCa());
+        untrusted = lab.manufacture("tpm-untrusted", lab.otherCa());
         clock = new MutableClock(Instant.now().plusSeconds(2));
     }
 
     @AfterAll
     void stop() {
-        for (Swtpm s : new Swtpm[] {trusted, secondTrusted, untrusted}) {
-            if (s != null) {
-                s.close();
-            }
+        if (lab != null) {
+            lab.close();
         }
+    }
+
+    /** How a test's attestor answers a challenge. */
+    @FunctionalInterface
+    private interface Answer {
+        EnrollmentAttestation answer(AttestationChallenge challenge, CustodyKey key) throws KeyCustodyException;
+    }
+
+    /** An attestor that begins as {@code real} does and answers with {@code answer}. */
+    private static EnrollmentAttestor answeringWith(TpmEnrollmentAttestor real, Answer answer) {
+        return new EnrollmentAttestor() {
+            @Override
+            public AttestationEvidence begin() throws KeyCustodyException {
+                return real.begin();
+            }
+
+            @Override
+            public EnrollmentAttestation answer(AttestationChallenge challenge, CustodyKey key) throws KeyCustodyException {
+                return answer.answer(challenge, key);
+            }
+        };
     }
 
     private String caFingerprint() {
         try {
-            return AttestationVerifier.certificateSha256(trustedCa.certificate);
+            return AttestationVerifier.certificateSha256(lab.trustedCa().certificate);
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private AttestingServer server() throws Exception {
-        return new AttestingServer(AttestationVerifier.builder().trustManufacturerCa(trustedCa.certificate).clock(clock)
+        return new AttestingServer(AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate).clock(clock)
                 .maxAge(Duration.ofMinutes(2)).build());
     }
 
@@ -89,7 +104,7 @@ class AttestedEnrollmentClientTest {
     @Test
     void attestedEnrollmentThenPollsWithTheTpmKeyAndACopiedStateCannotRenewOnAnotherTpm() throws Exception {
         Path state = Files.createDirectories(dir.resolve("state-attested"));
-        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+        try (AttestingServer server = server(); Tpm tpm = lab.trustedTpm().open()) {
             EnrollmentClient client = client(server, state, new TpmKeyCustody(tpm), new TpmEnrollmentAttestor(tpm));
             EnrollmentClient.Outcome o = client.enroll(server.token(), FACTS);
 
@@ -131,7 +146,7 @@ class AttestedEnrollmentClientTest {
 
     @Test
     void aGroupThatRequiresAttestationRefusesAnAgentWithoutAnAttestor() throws Exception {
-        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+        try (AttestingServer server = server(); Tpm tpm = lab.trustedTpm().open()) {
             server.requireAttestation = true;
             EnrollmentClient client = client(server, Files.createDirectories(dir.resolve("state-required")), new TpmKeyCustody(tpm), null);
             assertThatThrownBy(() -> client.enroll(server.token(), FACTS))
@@ -161,20 +176,12 @@ class AttestedEnrollmentClientTest {
 
     @Test
     void anAnswerAfterTheVerifiersMaximumAgeIsStale() throws Exception {
-        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+        try (AttestingServer server = server(); Tpm tpm = lab.trustedTpm().open()) {
             TpmEnrollmentAttestor real = new TpmEnrollmentAttestor(tpm);
-            EnrollmentAttestor slow = new EnrollmentAttestor() {
-                @Override
-                public AttestationEvidence begin() throws KeyCustodyException {
-                    return real.begin();
-                }
-
-                @Override
-                public EnrollmentAttestation answer(AttestationChallenge challenge, CustodyKey key) throws KeyCustodyException {
-                    clock.advance(Duration.ofMinutes(3));
-                    return real.answer(challenge, key);
-                }
-            };
+            EnrollmentAttestor slow = answeringWith(real, (challenge, key) -> {
+                clock.advance(Duration.ofMinutes(3));
+                return real.answer(challenge, key);
+            });
             EnrollmentClient client = client(server, Files.createDirectories(dir.resolve("state-stale")), new TpmKeyCustody(tpm), slow);
             assertThatThrownBy(() -> client.enroll(server.token(), FACTS))
                     .isInstanceOfSatisfying(EnrollmentClientException.class,
@@ -186,7 +193,7 @@ class AttestedEnrollmentClientTest {
     void aKeyThatIsNotInTheAttestingTpmCannotBeCertified() throws Exception {
         try (AttestingServer server = server(); Tpm keyTpm = secondTrusted.open()) {
             CustodyKey foreign = new TpmKeyCustody(keyTpm).generate();
-            try (Tpm attesting = trusted.open()) {
+            try (Tpm attesting = lab.trustedTpm().open()) {
                 TpmEnrollmentAttestor attestor = new TpmEnrollmentAttestor(attesting);
                 EnrollmentClient client = EnrollmentClient.builder(server.issuerKeys()).attestor(attestor).retries(1, Duration.ZERO, Duration.ZERO)
                         .build();
@@ -209,22 +216,12 @@ class AttestedEnrollmentClientTest {
 
     @Test
     void anAnswerCertifyingAnotherKeyThanTheRequestsIsRefusedAsInvalid() throws Exception {
-        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+        try (AttestingServer server = server(); Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyCustody custody = new TpmKeyCustody(tpm);
             CustodyKey other = custody.generate();
             TpmEnrollmentAttestor real = new TpmEnrollmentAttestor(tpm);
             // Certifies another key of the same TPM than the one the request carries.
-            EnrollmentAttestor swapping = new EnrollmentAttestor() {
-                @Override
-                public AttestationEvidence begin() throws KeyCustodyException {
-                    return real.begin();
-                }
-
-                @Override
-                public EnrollmentAttestation answer(AttestationChallenge challenge, CustodyKey key) throws KeyCustodyException {
-                    return real.answer(challenge, other);
-                }
-            };
+            EnrollmentAttestor swapping = answeringWith(real, (challenge, key) -> real.answer(challenge, other));
             EnrollmentClient client = client(server, Files.createDirectories(dir.resolve("state-swapped")), custody, swapping);
             assertThatThrownBy(() -> client.enroll(server.token(), FACTS))
                     .isInstanceOfSatisfying(EnrollmentClientException.class,
@@ -236,7 +233,7 @@ class AttestedEnrollmentClientTest {
 
     @Test
     void theChallengeRequestIsRetriedWhenTheServerIsUnavailableAndAMalformedAnswerIsRefused() throws Exception {
-        try (AttestingServer server = server(); Tpm tpm = trusted.open()) {
+        try (AttestingServer server = server(); Tpm tpm = lab.trustedTpm().open()) {
             server.unavailableChallenges.set(1);
             EnrollmentClient client = EnrollmentClient.builder(server.issuerKeys()).identityStore(FileAgentIdentityStore.in(
                     Files.createDirectories(dir.resolve("state-retried")), new TpmKeyCustody(tpm))).attestor(new TpmEnrollmentAttestor(tpm))

@@ -26,10 +26,10 @@ import com.heartbeatrm.protocol.VerifiedEnrollmentToken;
 import com.heartbeatrm.store.jdbc.JdbcHeartbeatStore;
 import com.heartbeatrm.tpm.AttestationVerifier;
 import com.heartbeatrm.tpm.Swtpm;
-import com.heartbeatrm.tpm.TestCa;
 import com.heartbeatrm.tpm.Tpm;
 import com.heartbeatrm.tpm.TpmEnrollmentAttestor;
 import com.heartbeatrm.tpm.TpmKeyCustody;
+import com.heartbeatrm.tpm.TpmLab;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +59,7 @@ class AttestedEnrollmentOverHttpsTest {
     private static final String SCHEMA = "attested_e2e";
     private static final AgentFacts FACTS = new AgentFacts("pc-0042", "linux", "6.1", "sample", Optional.of("machine-1"));
     Path dir;
-    TestCa trustedCa;
-    TestCa otherCa;
-    Swtpm trustedTpm;
+    TpmLab lab;
     Swtpm untrustedTpm;
     ReferenceServer server;
     HeartbeatServer hb;
@@ -73,10 +71,8 @@ class AttestedEnrollmentOverHttpsTest {
     @BeforeAll
     void start(@TempDir Path shared) throws Exception {
         dir = shared;
-        trustedCa = TestCa.create(dir.resolve("ca-trusted"), "Trusted TPM Manufacturer CA");
-        otherCa = TestCa.create(dir.resolve("ca-other"), "Unknown TPM Manufacturer CA");
-        trustedTpm = Swtpm.manufactured(dir.resolve("tpm-trusted"), trustedCa);
-        untrustedTpm = Swtpm.manufactured(dir.resolve("tpm-other"), otherCa);
+        lab = TpmLab.create(dir);
+        untrustedTpm = lab.manufacture("tpm-other", lab.otherCa());
         // The EK certificates are valid from the second they were issued.
         Thread.sleep(1_100);
 
@@ -97,7 +93,7 @@ class AttestedEnrollmentOverHttpsTest {
 
         org = hb.admin().organizations().setUp(ALICE, "Acme MSP");
         key = hb.admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("Attested key", org.rootGroup().id()).build());
-        hb.admin().attestation().trustCa(org.id(), ALICE, trustedCa.certificate().getEncoded());
+        hb.admin().attestation().trustCa(org.id(), ALICE, lab.trustedCa().certificate().getEncoded());
         var settings = hb.admin().groups();
         settings.setOverride(ALICE, org.id(), org.rootGroup().id(), SecuritySetting.REQUIRE_APPROVAL, true);
         settings.setOverride(ALICE, org.id(), org.rootGroup().id(), SecuritySetting.ATTESTATION, AttestationRequirement.TPM);
@@ -109,10 +105,8 @@ class AttestedEnrollmentOverHttpsTest {
         if (server != null) {
             server.close();
         }
-        for (Swtpm s : new Swtpm[] {trustedTpm, untrustedTpm}) {
-            if (s != null) {
-                s.close();
-            }
+        if (lab != null) {
+            lab.close();
         }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
                 Statement s = c.createStatement()) {
@@ -134,14 +128,14 @@ class AttestedEnrollmentOverHttpsTest {
     @Test
     void anAttestedAgentIsActiveAtOnceRecordedAndRenewsWithoutAttestingAgain() throws Exception {
         Path state = Files.createDirectories(dir.resolve("agent-1"));
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             EnrollmentClient client = client(state, tpm).attestor(new TpmEnrollmentAttestor(tpm)).build();
             EnrollmentClient.Outcome enrolled = client.enroll(installer(), FACTS);
             assertThat(enrolled.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
 
             Agent agent = hb.admin().agents().find(org.id(), AgentId.parse(enrolled.identity().agentId())).orElseThrow();
             assertThat(agent.attestation()).isPresent();
-            assertThat(agent.attestation().get().trustedBy()).isEqualTo(AttestationVerifier.certificateSha256(trustedCa.certificate()));
+            assertThat(agent.attestation().get().trustedBy()).isEqualTo(AttestationVerifier.certificateSha256(lab.trustedCa().certificate()));
 
             EnrollmentClient.Outcome renewed = client.renew(enrolled.identity());
             assertThat(renewed.status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
@@ -154,7 +148,7 @@ class AttestedEnrollmentOverHttpsTest {
     @Test
     void anAgentWithoutAttestationIsToldTheGroupRequiresIt() throws Exception {
         Path state = Files.createDirectories(dir.resolve("agent-2"));
-        try (Tpm tpm = trustedTpm.open()) {
+        try (Tpm tpm = lab.trustedTpm().open()) {
             EnrollmentClient client = client(state, tpm).build();
             assertThatThrownBy(() -> client.enroll(installer(), FACTS)).isInstanceOfSatisfying(EnrollmentClientException.class,
                     e -> assertThat(e.denialCode()).contains(DenialCode.ATTESTATION_REQUIRED));
