@@ -10,7 +10,6 @@ SDK's verifier and check.py are both checked against signatures neither of them 
 import base64
 import hashlib
 import json
-import struct
 import sys
 from pathlib import Path
 
@@ -19,20 +18,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vectorwire import b64, pae  # noqa: E402
+
 N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551
 TOKEN_ASSERTION = b"heartbeat-enrollment-token/v1"
 ENDORSEMENT = b"heartbeat-key-endorsement/v1"
-
-
-def b64(raw):
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def pae(*pieces):
-    out = struct.pack("<Q", len(pieces))
-    for p in pieces:
-        out += struct.pack("<Q", len(p)) + p
-    return out
 
 
 def kid(raw):

@@ -11,23 +11,15 @@ import struct
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from vectorwire import b64, pae  # noqa: E402
+
 TOKEN_FILE = Path(__file__).resolve().parent.parent / "tags" / "token.txt"
 NONCE = base64.urlsafe_b64encode(bytes(range(24))).decode().rstrip("=")
 TIMESTAMP = "2026-06-01T00:00:00Z"
 CHALLENGE_ID = b"an opaque challenge id: the server's sealed state"
 CHALLENGE_NONCE = hashlib.sha256(b"heartbeat attestation vector nonce").digest()
 FACTS = {"hostname": "pc-tpm-0042", "platform": "linux", "osVersion": "6.1.0", "agentVersion": "heartbeat-agent/test"}
-
-
-def b64(raw):
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def pae(*pieces):
-    out = struct.pack("<Q", len(pieces))
-    for p in pieces:
-        out += struct.pack("<Q", len(p)) + p
-    return out
 
 
 def unsized(tpm2b):
