@@ -324,14 +324,12 @@ class AttestationTest {
     void credentialNotActivatedByTheTpmIsRefused() throws Exception {
         try (Tpm tpm = lab.trustedTpm().open()) {
             Answered answered = answered(tpm);
-            AttestationVerifier verifier = answered.verifier();
-            PendingAttestation pending = answered.pending();
             AttestationResponse honest = answered.response();
             byte[] guess = new byte[32];
             new java.security.SecureRandom().nextBytes(guess);
             AttestationResponse guessed = new AttestationResponse(guess, honest.certifyInfo(), honest.signature(),
                     honest.agentKeyPublic());
-            assertThat(verifier.verify(pending, guessed)).isInstanceOfSatisfying(AttestationVerdict.Refused.class, r -> {
+            assertThat(answered.verifier().verify(answered.pending(), guessed)).isInstanceOfSatisfying(AttestationVerdict.Refused.class, r -> {
                 assertThat(r.reason()).isEqualTo(AttestationRefusal.INVALID);
                 assertThat(r.detail()).startsWith("activated credential does not match");
             });
