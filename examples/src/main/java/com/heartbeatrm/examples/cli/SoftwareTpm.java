@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A software TPM for the demo: a manufacturer CA made with openssl, a swtpm manufactured by swtpm_setup with an EK
@@ -35,19 +36,7 @@ final class SoftwareTpm implements AutoCloseable {
 
     /** {@return the first tool missing from the PATH, or empty when all are there} */
     static Optional<String> missingTool() {
-        for (String command : List.of("swtpm", "swtpm_setup", "swtpm_localca", "openssl")) {
-            boolean found = false;
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                    found = true;
-                    break;
-                }
-            }
-            if (!found) {
-                return Optional.of(command);
-            }
-        }
-        return Optional.empty();
+        return Stream.of("swtpm", "swtpm_setup", "swtpm_localca", "openssl").filter(c -> which(c).isEmpty()).findFirst();
     }
 
     /** Makes the CA, manufactures the TPM with its EK certificate and starts swtpm on loopback. */
@@ -65,7 +54,7 @@ final class SoftwareTpm implements AutoCloseable {
         Path options = dir.resolve("swtpm-localca.options");
         Files.writeString(options, "--platform-manufacturer HeartbeatRM-Demo\n--platform-version 2.1\n--platform-model demo\n");
         Path setup = dir.resolve("swtpm_setup.conf");
-        Files.writeString(setup, "create_certs_tool = " + which("swtpm_localca") + "\ncreate_certs_tool_config = " + localca
+        Files.writeString(setup, "create_certs_tool = " + which("swtpm_localca").orElseThrow() + "\ncreate_certs_tool_config = " + localca
                 + "\ncreate_certs_tool_options = " + options + "\nactive_pcr_banks = sha256\n");
         run(dir, List.of("swtpm_setup", "--tpm2", "--tpmstate", state.toString(), "--createek", "--create-ek-cert",
                 "--create-platform-cert", "--overwrite", "--config", setup.toString()));
@@ -106,13 +95,10 @@ final class SoftwareTpm implements AutoCloseable {
         return "swtpm:host=127.0.0.1,port=" + port;
     }
 
-    private static String which(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return Path.of(dir, command).toString();
-            }
-        }
-        return command;
+    /** {@return where {@code command} is on the PATH, if it is} */
+    private static Optional<Path> which(String command) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, command)).filter(Files::isExecutable).findFirst();
     }
 
     private static void run(Path dir, List<String> command) throws IOException, InterruptedException {
