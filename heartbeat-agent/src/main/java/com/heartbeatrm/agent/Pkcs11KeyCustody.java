@@ -3,7 +3,6 @@ package com.heartbeatrm.agent;
 import com.heartbeatrm.agent.KeyCustodyException.Kind;
 import com.heartbeatrm.protocol.AgentKeyAlgorithm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -245,55 +244,27 @@ final class Pkcs11KeyCustody extends NamedKeyCustody {
         }
     }
 
-    /** A key on the token: signs there (DER, converted to P1363), never leaves it. */
-    private static final class Pkcs11Key implements CustodyKey {
+    /** A key on the token: signs there (DER), never leaves it; found again by its label. */
+    private static final class Pkcs11Key extends DeviceP256Key {
         private final Provider provider;
         private final PrivateKey key;
-        private final byte[] publicKey;
-        private final String label;
 
         Pkcs11Key(Provider provider, PrivateKey key, byte[] publicKey, String label) {
+            super(NAME, publicKey, label.getBytes(StandardCharsets.US_ASCII));
             this.provider = provider;
             this.key = key;
-            this.publicKey = publicKey.clone();
-            this.label = label;
         }
 
         @Override
-        public AgentKeyAlgorithm algorithm() {
-            return AgentKeyAlgorithm.ECDSA_P256;
-        }
-
-        @Override
-        public byte[] publicKey() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public byte[] sign(byte[] message) {
+        protected byte[] signInDevice(byte[] message) throws KeyCustodyException {
             try {
                 Signature s = Signature.getInstance("SHA256withECDSA", provider);
                 s.initSign(key);
                 s.update(message);
-                return AgentKeyAlgorithm.p1363FromDer(s.sign());
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new UncheckedIOException(new KeyCustodyException(Kind.UNAVAILABLE, "the token could not sign: " + e.getClass().getSimpleName(), e));
+                return s.sign();
+            } catch (GeneralSecurityException e) {
+                throw new KeyCustodyException(Kind.UNAVAILABLE, "the token could not sign: " + e.getClass().getSimpleName(), e);
             }
-        }
-
-        @Override
-        public String custody() {
-            return NAME;
-        }
-
-        @Override
-        public byte[] reference() {
-            return label.getBytes(StandardCharsets.US_ASCII);
-        }
-
-        @Override
-        public String toString() {
-            return "CustodyKey[pkcs11 " + label + ", ecdsa-p256 " + fingerprint().substring(0, 16) + "…]";
         }
     }
 

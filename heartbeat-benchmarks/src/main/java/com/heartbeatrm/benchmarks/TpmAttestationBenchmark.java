@@ -1,6 +1,6 @@
 package com.heartbeatrm.benchmarks;
 
-import com.heartbeatrm.tpm.AttestationRequest;
+import com.heartbeatrm.protocol.AttestationEvidence;
 import com.heartbeatrm.tpm.AttestationResponse;
 import com.heartbeatrm.tpm.AttestationVerdict;
 import com.heartbeatrm.tpm.AttestationVerifier;
@@ -56,7 +56,7 @@ import org.openjdk.jmh.annotations.Setup;
  */
 public class TpmAttestationBenchmark extends ThroughputDefaults {
     private AttestationVerifier verifier;
-    private AttestationRequest request;
+    private AttestationEvidence request;
     private AttestationResponse response;
     private X509Certificate ekCertificate;
     private PublicKey caKey;

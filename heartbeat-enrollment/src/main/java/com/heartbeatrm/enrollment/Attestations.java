@@ -25,7 +25,6 @@ import com.heartbeatrm.protocol.EnrollmentClaims;
 import com.heartbeatrm.protocol.RequestException;
 import com.heartbeatrm.tpm.AttestationRefusal;
 import com.heartbeatrm.tpm.AttestationRefusedException;
-import com.heartbeatrm.tpm.AttestationRequest;
 import com.heartbeatrm.tpm.AttestationResponse;
 import com.heartbeatrm.tpm.AttestationVerdict;
 import com.heartbeatrm.tpm.AttestationVerifier;
@@ -144,7 +143,7 @@ final class Attestations {
         }
         PendingAttestation pending;
         try {
-            pending = verifierFor(org).challenge(request(request.evidence()));
+            pending = verifierFor(org).challenge(request.evidence());
         } catch (AttestationRefusedException e) {
             return refused(reason(e.refusal().reason()), ctx, org, key, installer, e.refusal().reason() == AttestationRefusal.INVALID);
         } catch (IllegalArgumentException e) {
@@ -181,10 +180,6 @@ final class Attestations {
             }
         }
         return b.build();
-    }
-
-    private static AttestationRequest request(AttestationEvidence evidence) {
-        return new AttestationRequest(evidence.endorsementCertificate(), evidence.endorsementKeyPublic(), evidence.attestationKeyPublic());
     }
 
     private ChallengeAnswer unverified(DenialReason reason, RequestContext ctx) {

@@ -25,10 +25,10 @@ public final class AttestationResponse {
      * @throws IllegalArgumentException a part is empty or larger than its bound
      */
     public AttestationResponse(byte[] activatedCredential, byte[] certifyInfo, byte[] signature, byte[] agentKeyPublic) {
-        this.activatedCredential = AttestationRequest.bounded(activatedCredential, Tpm2.MAX_DIGEST, "activated credential");
-        this.certifyInfo = AttestationRequest.bounded(certifyInfo, 2048, "certify info");
-        this.signature = AttestationRequest.bounded(signature, 256, "signature");
-        this.agentKeyPublic = AttestationRequest.bounded(agentKeyPublic, Tpm2.MAX_PUBLIC, "agent key public area");
+        this.activatedCredential = Bounds.bounded(activatedCredential, Tpm2.MAX_DIGEST, "activated credential");
+        this.certifyInfo = Bounds.bounded(certifyInfo, 2048, "certify info");
+        this.signature = Bounds.bounded(signature, 256, "signature");
+        this.agentKeyPublic = Bounds.bounded(agentKeyPublic, Tpm2.MAX_PUBLIC, "agent key public area");
     }
 
     /** {@return a copy of the activated credential, for sending it; the verifier compares it in constant time} */

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationEvidence;
 import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.Credential;
 import com.heartbeatrm.tpm.internal.PublicArea;
@@ -94,7 +95,7 @@ public final class AttestationVerifier {
      * @throws AttestationRefusedException UNTRUSTED for an EK neither certified by a trusted CA nor allow-listed,
      *     INVALID for anything that does not parse or has the wrong attributes
      */
-    public PendingAttestation challenge(AttestationRequest request) throws AttestationRefusedException {
+    public PendingAttestation challenge(AttestationEvidence request) throws AttestationRefusedException {
         PublicArea ak = parse(request.attestationKeyPublic(), "attestation key");
         if (ak.type() != Tpm2.ALG_ECC || ak.curve() != Tpm2.ECC_NIST_P256 || ak.scheme() != Tpm2.ALG_ECDSA
                 || ak.schemeHash() != Tpm2.ALG_SHA256) {

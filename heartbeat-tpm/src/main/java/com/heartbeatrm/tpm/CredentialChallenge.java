@@ -19,9 +19,9 @@ public final class CredentialChallenge {
      * @throws IllegalArgumentException a part is empty or larger than its bound
      */
     public CredentialChallenge(byte[] credentialBlob, byte[] encryptedSecret, byte[] nonce) {
-        this.credentialBlob = AttestationRequest.bounded(credentialBlob, 1024, "credential blob");
-        this.encryptedSecret = AttestationRequest.bounded(encryptedSecret, 1024, "encrypted secret");
-        this.nonce = AttestationRequest.bounded(nonce, 64, "nonce");
+        this.credentialBlob = Bounds.bounded(credentialBlob, 1024, "credential blob");
+        this.encryptedSecret = Bounds.bounded(encryptedSecret, 1024, "encrypted secret");
+        this.nonce = Bounds.bounded(nonce, 64, "nonce");
     }
 
     /** {@return a copy of the TPM2B_ID_OBJECT contents for TPM2_ActivateCredential} */

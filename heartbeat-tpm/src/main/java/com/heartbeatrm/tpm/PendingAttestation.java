@@ -58,7 +58,7 @@ public final class PendingAttestation {
             String endorsementKeySha256, String trustedBy) {
         PublicArea ak;
         try {
-            ak = PublicArea.parse(AttestationRequest.bounded(attestationKeyPublic, Tpm2.MAX_PUBLIC, "attestation key public area"));
+            ak = PublicArea.parse(Bounds.bounded(attestationKeyPublic, Tpm2.MAX_PUBLIC, "attestation key public area"));
         } catch (TpmReader.Malformed e) {
             throw new IllegalArgumentException("attestation key public area does not parse", e);
         }
@@ -68,8 +68,8 @@ public final class PendingAttestation {
         if (trustedBy.isEmpty() || trustedBy.length() > 64) {
             throw new IllegalArgumentException("trustedBy must be 1..64 characters");
         }
-        return new PendingAttestation(null, AttestationRequest.bounded(nonce, 64, "nonce"),
-                AttestationRequest.bounded(expectedCredential, Tpm2.MAX_DIGEST, "expected credential"),
+        return new PendingAttestation(null, Bounds.bounded(nonce, 64, "nonce"),
+                Bounds.bounded(expectedCredential, Tpm2.MAX_DIGEST, "expected credential"),
                 Objects.requireNonNull(issuedAt, "issuedAt"), ak, endorsementKeySha256, trustedBy);
     }
 

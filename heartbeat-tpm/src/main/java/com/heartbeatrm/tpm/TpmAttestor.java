@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationEvidence;
 import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.Commands;
 import com.heartbeatrm.tpm.internal.Templates;
@@ -64,9 +65,9 @@ public final class TpmAttestor {
      * @return what to send to the server's {@link AttestationVerifier#challenge}
      * @throws TpmException the TPM failed
      */
-    public synchronized AttestationRequest request() throws TpmException {
+    public synchronized AttestationEvidence request() throws TpmException {
         attestationKey = tpm.createUnderStorageRoot(attestationKeyTemplate);
-        return new AttestationRequest(tpm.endorsementCertificate(endorsementKeyType), tpm.endorsementKeyPublic(endorsementKeyType),
+        return new AttestationEvidence(tpm.endorsementCertificate(endorsementKeyType), tpm.endorsementKeyPublic(endorsementKeyType),
                 attestationKey.publicArea());
     }
 

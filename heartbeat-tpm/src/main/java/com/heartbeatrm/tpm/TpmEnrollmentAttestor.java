@@ -45,8 +45,7 @@ public final class TpmEnrollmentAttestor implements EnrollmentAttestor {
     @Override
     public AttestationEvidence begin() throws KeyCustodyException {
         try {
-            AttestationRequest r = attestor.request();
-            return new AttestationEvidence(r.endorsementCertificate(), r.endorsementKeyPublic(), r.attestationKeyPublic());
+            return attestor.request();
         } catch (TpmException e) {
             throw new KeyCustodyException(Kind.UNAVAILABLE, "the TPM could not make attestation evidence: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {

@@ -2,10 +2,10 @@ package com.heartbeatrm.tpm;
 
 import com.heartbeatrm.agent.AgentKeyCustody;
 import com.heartbeatrm.agent.CustodyKey;
+import com.heartbeatrm.agent.DeviceP256Key;
 import com.heartbeatrm.agent.KeyCustodyException;
 import com.heartbeatrm.agent.KeyCustodyException.Kind;
 import com.heartbeatrm.protocol.AgentKeyAlgorithm;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.Objects;
 
@@ -109,48 +109,22 @@ public final class TpmKeyCustody implements AgentKeyCustody {
         return "AgentKeyCustody[tpm, " + tpm.tcti() + "]";
     }
 
-    /** A key in the TPM: signs there (DER from the TPM, converted to P1363), never leaves it. */
-    private static final class TpmCustodyKey implements CustodyKey {
+    /** A key in the TPM: signs there (DER), never leaves it; its wrapped blob is the reference. */
+    private static final class TpmCustodyKey extends DeviceP256Key {
         private final TpmSigningKey key;
-        private final byte[] publicKey;
 
         TpmCustodyKey(TpmSigningKey key) {
+            super(NAME, AgentKeyAlgorithm.sec1Of(key.publicKey()), key.blob().encoded());
             this.key = key;
-            this.publicKey = AgentKeyAlgorithm.sec1Of(key.publicKey());
         }
 
         @Override
-        public AgentKeyAlgorithm algorithm() {
-            return AgentKeyAlgorithm.ECDSA_P256;
-        }
-
-        @Override
-        public byte[] publicKey() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public byte[] sign(byte[] message) {
+        protected byte[] signInDevice(byte[] message) throws KeyCustodyException {
             try {
-                return AgentKeyAlgorithm.p1363FromDer(key.sign(message));
+                return key.sign(message);
             } catch (TpmException e) {
-                throw new UncheckedIOException(new KeyCustodyException(Kind.UNAVAILABLE, "the TPM could not sign: " + e.getMessage(), e));
+                throw new KeyCustodyException(Kind.UNAVAILABLE, "the TPM could not sign: " + e.getMessage(), e);
             }
-        }
-
-        @Override
-        public String custody() {
-            return NAME;
-        }
-
-        @Override
-        public byte[] reference() {
-            return key.blob().encoded();
-        }
-
-        @Override
-        public String toString() {
-            return "CustodyKey[tpm, ecdsa-p256 " + fingerprint().substring(0, 16) + "…]";
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ class AttestationTest {
     }
 
     /** The verifier challenges the request, the TPM answers for {@code agentKey}: what the verifier decides on the answer. */
-    private static AttestationVerdict challengedAndAnswered(AttestationVerifier verifier, TpmAttestor attestor, AttestationRequest request,
+    private static AttestationVerdict challengedAndAnswered(AttestationVerifier verifier, TpmAttestor attestor, AttestationEvidence request,
             TpmKeyBlob agentKey) throws Exception {
         PendingAttestation pending = verifier.challenge(request);
         return verifier.verify(pending, attestor.respond(pending.challenge(), agentKey));
@@ -71,7 +72,7 @@ class AttestationTest {
         try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationRequest request = attestor.request();
+            AttestationEvidence request = attestor.request();
             assertThat(request.endorsementCertificate()).isPresent();
             X509Certificate ekCert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new java.io.ByteArrayInputStream(request.endorsementCertificate().get()));
@@ -135,7 +136,7 @@ class AttestationTest {
                 Tpm tpm = viaIntermediate.open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationRequest request = attestor.request();
+            AttestationEvidence request = attestor.request();
             // Certificates made seconds ago: a clock of its own, after them.
             MutableClock after = new MutableClock(Instant.now().plusSeconds(5));
             AttestationVerifier rootOnly = AttestationVerifier.builder().trustManufacturerCa(lab.trustedCa().certificate).clock(after).build();
@@ -158,7 +159,7 @@ class AttestationTest {
     @Test
     void ekCertificateFromACaTheOrganizationDoesNotTrustIsRefused() throws Exception {
         try (Swtpm other = Swtpm.manufactured(dir.resolve("tpm-other"), lab.otherCa()); Tpm tpm = other.open()) {
-            AttestationRequest request = new TpmAttestor(tpm).request();
+            AttestationEvidence request = new TpmAttestor(tpm).request();
             assertThat(request.endorsementCertificate()).isPresent();
             assertThatThrownBy(() -> verifier().challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
@@ -174,7 +175,7 @@ class AttestationTest {
         try (Swtpm bare = Swtpm.manufactured(dir.resolve("tpm-bare"), null); Tpm tpm = bare.open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationRequest request = attestor.request();
+            AttestationEvidence request = attestor.request();
             assertThat(request.endorsementCertificate()).isEmpty();
             assertThatThrownBy(() -> verifier().challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
@@ -203,7 +204,7 @@ class AttestationTest {
         try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm, EndorsementKeyType.ECC_P256);
-            AttestationRequest request = attestor.request();
+            AttestationEvidence request = attestor.request();
             // swtpm 0.7 provisions no P-256 EK certificate (its ECC EK certificate is for P-384, at 0x01C00016).
             assertThat(request.endorsementCertificate()).isEmpty();
             assertThatThrownBy(() -> verifier().challenge(request))
@@ -228,7 +229,7 @@ class AttestationTest {
         try (Tpm tpm = lab.trustedTpm().open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationRequest request = attestor.request();
+            AttestationEvidence request = attestor.request();
             AttestationVerifier verifier = verifier();
 
             PendingAttestation first = verifier.challenge(request);
@@ -256,7 +257,7 @@ class AttestationTest {
     @Test
     void attestationKeyWithoutTheRestrictedAttributeIsRefused() throws Exception {
         try (Tpm tpm = lab.trustedTpm().open()) {
-            AttestationRequest request = new TpmAttestor(tpm, EndorsementKeyType.RSA_2048, Templates.signingKeyEccP256(false)).request();
+            AttestationEvidence request = new TpmAttestor(tpm, EndorsementKeyType.RSA_2048, Templates.signingKeyEccP256(false)).request();
             assertThatThrownBy(() -> verifier().challenge(request))
                     .isInstanceOfSatisfying(AttestationRefusedException.class, e -> {
                         assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.INVALID);
@@ -271,7 +272,7 @@ class AttestationTest {
             TpmKeyBlob certified = tpm.createSigningKey();
             TpmKeyBlob presented = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationRequest request = attestor.request();
+            AttestationEvidence request = attestor.request();
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(request);
             AttestationResponse real = attestor.respond(pending.challenge(), certified);
@@ -299,16 +300,16 @@ class AttestationTest {
 
     @Test
     void attestationKeyFromAnotherTpmCannotActivateAndAForgedCredentialIsRefused() throws Exception {
-        AttestationRequest genuine;
+        AttestationEvidence genuine;
         try (Tpm tpm = lab.trustedTpm().open()) {
             genuine = new TpmAttestor(tpm).request();
         }
         try (Swtpm impostor = Swtpm.fresh(dir.resolve("impostor")); Tpm tpm = impostor.open()) {
             TpmKeyBlob agentKey = tpm.createSigningKey();
             TpmAttestor attestor = new TpmAttestor(tpm);
-            AttestationRequest own = attestor.request();
+            AttestationEvidence own = attestor.request();
             // The trusted TPM's EK certificate and EK, with the impostor's attestation key.
-            AttestationRequest borrowed = new AttestationRequest(genuine.endorsementCertificate(),
+            AttestationEvidence borrowed = new AttestationEvidence(genuine.endorsementCertificate(),
                     genuine.endorsementKeyPublic(), own.attestationKeyPublic());
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(borrowed);

@@ -146,7 +146,7 @@ final class AttestingServer implements AutoCloseable {
         AttestationEvidence e = r.evidence();
         PendingAttestation p;
         try {
-            p = verifier.challenge(new AttestationRequest(e.endorsementCertificate(), e.endorsementKeyPublic(), e.attestationKeyPublic()));
+            p = verifier.challenge(new AttestationEvidence(e.endorsementCertificate(), e.endorsementKeyPublic(), e.attestationKeyPublic()));
         } catch (AttestationRefusedException refused) {
             return denial(refused.refusal());
         }

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.heartbeatrm.tpm.internal.Attest;
@@ -50,7 +51,7 @@ class TpmToolsOracleTest {
                 builder.allowEndorsementKey(PublicArea.parse(ekPublic).toPublicKey());
             }
             AttestationVerifier verifier = builder.build();
-            AttestationRequest request = new AttestationRequest(ekCert, ekPublic, unsized(read("ak.pub")));
+            AttestationEvidence request = new AttestationEvidence(ekCert, ekPublic, unsized(read("ak.pub")));
             PendingAttestation pending = verifier.challenge(request);
             assertThat(PublicArea.name(request.attestationKeyPublic())).isEqualTo(read("ak.name"));
 
@@ -84,7 +85,7 @@ class TpmToolsOracleTest {
     void ourAgentActivatesTheCredentialTpm2MakecredentialMade(EndorsementKeyType type) throws Exception {
         try (Swtpm swtpm = Swtpm.manufactured(dir.resolve("tpm"), null)) {
             TpmKeyBlob agentKey;
-            AttestationRequest request;
+            AttestationEvidence request;
             TpmAttestor attestor;
             Tpm tpm = swtpm.open();
             try {

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,27 +18,27 @@ class VerifierProperties {
     static KeyPair ek;
     static KeyPair ak;
     static AttestationVerifier verifier;
-    static AttestationRequest request;
+    static AttestationEvidence request;
 
     @BeforeContainer
     static void keys() throws Exception {
         ek = Synthetic.rsa2048();
         ak = Synthetic.p256();
         verifier = AttestationVerifier.builder().allowEndorsementKey(ek.getPublic()).build();
-        request = new AttestationRequest(Optional.empty(), Synthetic.ekPublic((RSAPublicKey) ek.getPublic()),
+        request = new AttestationEvidence(Optional.empty(), Synthetic.ekPublic((RSAPublicKey) ek.getPublic()),
                 Synthetic.eccPublic((ECPublicKey) ak.getPublic(), Synthetic.AK_ATTRIBUTES));
     }
 
     @Property(tries = 200)
     void arbitraryAttestationKeyIsRefusedAsInvalid(@ForAll @Size(min = 1, max = 300) byte[] akPublic) {
-        AttestationRequest bad = new AttestationRequest(Optional.empty(), request.endorsementKeyPublic(), akPublic);
+        AttestationEvidence bad = new AttestationEvidence(Optional.empty(), request.endorsementKeyPublic(), akPublic);
         assertThatThrownBy(() -> verifier.challenge(bad)).isInstanceOfSatisfying(AttestationRefusedException.class,
                 e -> assertThat(e.refusal().reason()).isEqualTo(AttestationRefusal.INVALID));
     }
 
     @Property(tries = 100)
     void arbitraryEndorsementCertificateIsRefused(@ForAll @Size(min = 1, max = 600) byte[] certificate) {
-        AttestationRequest bad = new AttestationRequest(Optional.of(certificate), request.endorsementKeyPublic(),
+        AttestationEvidence bad = new AttestationEvidence(Optional.of(certificate), request.endorsementKeyPublic(),
                 request.attestationKeyPublic());
         assertThatThrownBy(() -> verifier.challenge(bad)).isInstanceOf(AttestationRefusedException.class);
     }

@@ -54,15 +54,19 @@ final class AttestationCommands {
         }
     }
 
-    /** A removal by hash: the route's collection and the hash typed. */
+    /** A removal by hash from one of the route's collections; the subclass names the hash for its help text. */
     abstract static class Removal extends AdminCommands.Base {
-        abstract String collection();
+        private final String collection;
+
+        Removal(String collection) {
+            this.collection = collection;
+        }
 
         abstract String hash();
 
         @Override
         int run(Deployment d, LocalApi api) {
-            System.out.println(api.delete("/attestation/" + collection() + "/" + LocalApi.seg(hash())).path("removed").asText());
+            System.out.println(api.delete("/attestation/" + collection + "/" + LocalApi.seg(hash())).path("removed").asText());
             return 0;
         }
     }
@@ -72,9 +76,8 @@ final class AttestationCommands {
         @Parameters(index = "0", paramLabel = "FINGERPRINT", description = "SHA-256 of the CA certificate (hex, colons allowed)")
         String fingerprint;
 
-        @Override
-        String collection() {
-            return "cas";
+        RemoveCa() {
+            super("cas");
         }
 
         @Override
@@ -103,9 +106,8 @@ final class AttestationCommands {
         @Parameters(index = "0", paramLabel = "SHA256")
         String sha256;
 
-        @Override
-        String collection() {
-            return "endorsement-keys";
+        RemoveEk() {
+            super("endorsement-keys");
         }
 
         @Override

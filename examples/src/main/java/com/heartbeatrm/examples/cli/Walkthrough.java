@@ -5,11 +5,15 @@ import com.heartbeatrm.core.AccessKeySpec;
 import com.heartbeatrm.core.Actor;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AttestationRequirement;
+import com.heartbeatrm.core.AuditQuery;
+import com.heartbeatrm.core.AuditRecord;
 import com.heartbeatrm.core.Group;
 import com.heartbeatrm.core.InstallerRecord;
 import com.heartbeatrm.core.NewOrganization;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.SecuritySetting;
+import com.heartbeatrm.core.TrustedCa;
 import com.heartbeatrm.enrollment.InstallerRequest;
 import com.heartbeatrm.examples.Deployment;
 import com.heartbeatrm.examples.agent.AgentBase;
@@ -24,6 +28,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -120,6 +125,8 @@ final class Walkthrough {
                 }
                 say("Approved %d pending agent(s).", pending.size());
                 expect(install(installer2, dir.resolve("pc-005")), 0, "Customer B", "after approval the agent gets its credential");
+
+                attested(d, acme, here, sample, dir);
             }
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
@@ -128,6 +135,52 @@ final class Walkthrough {
         }
         say(ok ? "Walk-through finished: every step behaved as the product text says." : "Walk-through FAILED: see the steps above.");
         return ok;
+    }
+
+    /**
+     * TPM 2.0-attested enrollment on a software TPM: a manufacturer CA the demo makes issues the swtpm's EK certificate,
+     * the organization trusts that CA, a group requires attestation and lets attested agents skip approval, and the
+     * sample agent enrolls with its key in the TPM. Without swtpm on the PATH the demo says so in one line and goes on.
+     */
+    private void attested(Deployment d, NewOrganization acme, InstallerRequest here, BaseInstaller sample, Path dir) throws Exception {
+        Optional<String> missing = SoftwareTpm.missingTool();
+        if (missing.isPresent()) {
+            say("Skipped the TPM-attested enrollment: %s is not on the PATH (it needs %s).", missing.get(), SoftwareTpm.TOOLS);
+            return;
+        }
+        try (SoftwareTpm tpm = SoftwareTpm.manufacture(dir.resolve("tpm"), "Demo TPM Manufacturer CA")) {
+            say("Started a software TPM (swtpm on 127.0.0.1, TCTI %s) whose EK certificate is issued by the demo's CA"
+                    + " \"Demo TPM Manufacturer CA\".", tpm.tcti());
+            // swtpm_localca makes the EK certificate valid from the second it was issued.
+            Thread.sleep(1_100);
+            TrustedCa ca = d.admin.attestation().trustCa(acme.id(), alice, tpm.caCertificatePem());
+            say("Trusted that CA for Acme MSP (attestation trust-ca): fingerprint %s.", ca.fingerprint());
+            Group attested = d.admin.groups().create(alice, acme.id(), acme.rootGroup().id(), "Customer C");
+            d.admin.groups().setOverride(alice, acme.id(), attested.id(), SecuritySetting.REQUIRE_APPROVAL, true);
+            d.admin.groups().setOverride(alice, acme.id(), attested.id(), SecuritySetting.ATTESTATION, AttestationRequirement.TPM);
+            d.admin.groups().setOverride(alice, acme.id(), attested.id(), SecuritySetting.ATTESTED_SKIPS_APPROVAL, true);
+            AccessKey key = d.admin.accessKeys().create(alice, acme.id(), AccessKeySpec.builder("Customer C Access Key", attested.id()).build());
+            Path installer = dir.resolve("acme-customer-c-installer.jar");
+            InstallerRecord issued = d.server.installers().issue(alice, acme.id(), key.id(), here, sample, installer);
+            say("Created group \"Customer C\" with attestation=tpm, requireApproval=true and attestedSkipsApproval=true, and installer %s"
+                    + " for its key.", issued.id());
+            expect(install(installer, dir.resolve("pc-006")), 3, "attestation", "an agent without a TPM is refused: the group requires attestation");
+            expect(install(installer, dir.resolve("pc-007"), "--tpm", tpm.tcti()), 0, "Customer C",
+                    "with --tpm the agent's key is made in the TPM and attested: active at once, no approval");
+            for (Agent a : d.admin.agents().listByGroup(acme.id(), attested.id(), PageRequest.first(10)).items()) {
+                a.attestation().ifPresent(x -> say("agents list: %s %s %s attested EK %s by %s (at %s).", a.id(), a.hostname(), a.status(),
+                        x.endorsementKeySha256(), x.trustedBy(), x.attestedAt()));
+            }
+            for (AuditRecord r : d.admin.audit().query(AuditQuery.all(acme.id())).items()) {
+                if (r.event().after().containsKey("endorsementKeySha256")) {
+                    say("audit #%d %s %s by %s: endorsementKeySha256=%s trustedBy=%s.", r.sequence(), r.event().action(),
+                            r.event().subject().id(), r.event().actor().name(), r.event().after().get("endorsementKeySha256"),
+                            r.event().after().get("trustedBy"));
+                }
+            }
+            expect(install(installer, dir.resolve("pc-007"), "--tpm", tpm.tcti()), 0, "renewed",
+                    "it renews with its TPM key, without attesting again");
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {
@@ -146,9 +199,11 @@ final class Walkthrough {
      * Runs the installer as its own process, as a managed computer would; {@code --renew-now} so that a computer that
      * already enrolled renews at once instead of waiting until its credential is due (each step shows the server's rule).
      */
-    private Result install(Path installer, Path stateDir) throws IOException, InterruptedException {
+    private Result install(Path installer, Path stateDir, String... options) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-jar", installer.toString(), "--state-dir", stateDir.toString(), "--renew-now").redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-jar", installer.toString(), "--state-dir", stateDir.toString(), "--renew-now"));
+        command.addAll(List.of(options));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
