@@ -104,12 +104,16 @@ public interface AgentStore {
      * The organization's agents that reported {@code machineFingerprint} when they enrolled, oldest enrollment first
      * (then by id), at most {@link #MAX_SAME_MACHINE}. Disabled agents are left out: a disabled agent is retired.
      * {@link #enrollmentFacts} and {@link #judgeAndEnroll} read the same into {@link EnrollmentFacts#sameMachine()}.
+     * The default answers none: a store written before agents kept their machine fingerprint keeps none (and its
+     * facts name no agent of the same machine); both SDK stores implement it.
      *
      * @param org the organization
      * @param machineFingerprint the machine identifier
      * @return the agents, possibly none
      */
-    List<Agent> findByMachineFingerprint(OrganizationId org, String machineFingerprint);
+    default List<Agent> findByMachineFingerprint(OrganizationId org, String machineFingerprint) {
+        return List.of();
+    }
 
     /**
      * Agents of one group, oldest enrollment first (ties by id).
