@@ -35,10 +35,11 @@ import java.util.regex.Pattern;
 public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
         AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
         String publicKeyFingerprint, AgentKeyType keyType, Instant lastSeenAt, long credentialGeneration, Optional<Instant> credentialIssuedAt,
-        Optional<Instant> credentialExpiresAt, Optional<AgentAttestation> attestation, long version) {
+        Optional<Instant> credentialExpiresAt, Optional<AgentAttestation> attestation, Optional<String> machineFingerprint, long version) {
     /** The longest host name, in characters (a DNS name's limit). */
     public static final int MAX_HOSTNAME_LENGTH = 253;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
     /**
      * Validates the components; the host name is trimmed.
@@ -63,6 +64,8 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      *                             were kept): a resent request that issued it is answered with that same credential, never
      *                             a later expiry
      * @param attestation          what the server verified of the agent's TPM at enrollment; empty without attestation
+     * @param machineFingerprint   the machine identifier it reported at enrollment, if any: 1 to 128 of letters,
+     *                             digits, {@code _ . : -}
      * @param version the optimistic-locking version; stores bump it on every update
      * @throws InvalidInputException when a value is out of range, the fingerprint is not 64 lower-case hex characters,
      *         or {@code credentialExpiresAt} is present without an earlier {@code credentialIssuedAt}
@@ -93,9 +96,42 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
             throw new InvalidInputException("credentialExpiresAt", "needs an issue time before it");
         }
         Objects.requireNonNull(attestation, "attestation");
+        Objects.requireNonNull(machineFingerprint, "machineFingerprint");
+        if (machineFingerprint.isPresent() && !MACHINE.matcher(machineFingerprint.get()).matches()) {
+            throw new InvalidInputException("machineFingerprint", "must be 1 to 128 of letters, digits, _ . : -");
+        }
         if (version < 0) {
             throw new InvalidInputException("version", "must not be negative");
         }
+    }
+
+    /**
+     * An agent without a recorded machine identifier: the constructor before agents kept one.
+     *
+     * @param id                   the agent's public id
+     * @param organizationId       the organization it belongs to
+     * @param groupId              the group whose settings apply to it
+     * @param status               its lifecycle state
+     * @param enrolledAt           when it enrolled
+     * @param accessKeyId          the access key that admitted it
+     * @param installerId          the installer it presented, when known
+     * @param hostname             the host name it reported
+     * @param platform             the operating system it reported
+     * @param publicKeyFingerprint SHA-256 of the agent's public key, lower-case hex
+     * @param keyType              the algorithm of the agent's key
+     * @param lastSeenAt           when it last enrolled, renewed or polled
+     * @param credentialGeneration the generation of the last credential issued to it
+     * @param credentialIssuedAt   when that credential was issued; empty while pending
+     * @param credentialExpiresAt  when that credential expires; empty while pending
+     * @param attestation          what the server verified of the agent's TPM at enrollment; empty without attestation
+     * @param version              the store's optimistic-locking version
+     */
+    public Agent(AgentId id, OrganizationId organizationId, GroupId groupId, AgentStatus status, Instant enrolledAt,
+            AccessKeyId accessKeyId, Optional<InstallerId> installerId, String hostname, Platform platform,
+            String publicKeyFingerprint, AgentKeyType keyType, Instant lastSeenAt, long credentialGeneration,
+            Optional<Instant> credentialIssuedAt, Optional<Instant> credentialExpiresAt, Optional<AgentAttestation> attestation, long version) {
+        this(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform, publicKeyFingerprint,
+                keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, Optional.empty(), version);
     }
 
     /**
@@ -161,7 +197,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withStatus(AgentStatus newStatus) {
         return new Agent(id, organizationId, groupId, newStatus, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, version);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, machineFingerprint, version);
     }
 
     /**
@@ -172,7 +208,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withGroup(GroupId newGroup) {
         return new Agent(id, organizationId, newGroup, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, version);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, machineFingerprint, version);
     }
 
     /**
@@ -183,7 +219,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withLastSeen(Instant at) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, version);
+                publicKeyFingerprint, keyType, at, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, machineFingerprint, version);
     }
 
     /**
@@ -196,7 +232,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withCredential(long generation, Instant issuedAt, Instant expiresAt) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), attestation, version);
+                publicKeyFingerprint, keyType, lastSeenAt, generation, Optional.of(issuedAt), Optional.of(expiresAt), attestation, machineFingerprint, version);
     }
 
     /**
@@ -207,7 +243,7 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
      */
     public Agent withVersion(long newVersion) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
-                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, newVersion);
+                publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt, attestation, machineFingerprint, newVersion);
     }
 
     /**
@@ -219,6 +255,6 @@ public record Agent(AgentId id, OrganizationId organizationId, GroupId groupId, 
     public Agent withAttestation(Optional<AgentAttestation> newAttestation) {
         return new Agent(id, organizationId, groupId, status, enrolledAt, accessKeyId, installerId, hostname, platform,
                 publicKeyFingerprint, keyType, lastSeenAt, credentialGeneration, credentialIssuedAt, credentialExpiresAt,
-                newAttestation, version);
+                newAttestation, machineFingerprint, version);
     }
 }

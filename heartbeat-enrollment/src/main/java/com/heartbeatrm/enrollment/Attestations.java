@@ -276,7 +276,7 @@ final class Attestations {
         Instant remember = t.nonceExpiresAt().isAfter(sealed.expiresAt()) ? t.nonceExpiresAt() : sealed.expiresAt();
         // The challenge's nonce, scoped to the TPM: one challenge admits one enrollment, whichever key it certifies.
         EnrollmentAttempt once = new EnrollmentAttempt(t.organization(), t.installer(), t.key(), t.signingKeyId(), t.agentFingerprint(),
-                challengeNonce, remember, t.now(), t.throttleBucket(), Optional.of(sealed.endorsementKeySha256()));
+                challengeNonce, remember, t.now(), t.throttleBucket(), Optional.of(sealed.endorsementKeySha256()), t.machineFingerprint());
         Attested attested = new Attested(proven.endorsementKeySha256(), proven.trustedBy());
         return Steps.pass(e.withToken(e.token(), once).attested(attested), () -> "the key is in a TPM with EK " + attested.endorsementKeySha256()
                 + ", trusted by " + attested.trustedBy());

@@ -258,15 +258,17 @@ final class EnrollmentPipeline {
         if (done.existing != null) {
             return new Judgement(d, new EnrollmentVerdict.Existing(done.existing));
         }
-        Agent agent = newAgent(done);
+        Optional<TpmReplacement> replaced = TpmReplacement.of(done.facts().sameMachine(), done.attested);
+        Agent agent = newAgent(done, replaced.isPresent());
         AuditEvent event = denials.decisionEvent(done.ctx, agent.organizationId(), AuditAction.AGENT_ENROLLED, agent.id(), done.attempt().key(),
                 done.attempt().installer(), agent.groupId(), agent.status().name(), done.attempt().agentFingerprint());
-        return new Judgement(d, new EnrollmentVerdict.Admit(agent, done.attested == null ? event : done.attested.audited(event)));
+        event = done.attested == null ? event : done.attested.audited(event);
+        return new Judgement(d, new EnrollmentVerdict.Admit(agent, replaced.isPresent() ? replaced.get().audited(event) : event));
     }
 
-    private Agent newAgent(Evidence e) {
-        // An attested agent skips the approval queue only where its group says so.
-        boolean approval = e.settings().requireApproval() && !(e.attested != null && e.settings().attestedSkipsApproval());
+    private Agent newAgent(Evidence e, boolean tpmReplaced) {
+        // An attested agent skips the approval queue only where its group says so; one whose machine had another TPM never.
+        boolean approval = tpmReplaced || (e.settings().requireApproval() && !(e.attested != null && e.settings().attestedSkipsApproval()));
         AccessKey key = e.facts().key().orElseThrow();
         return new Agent(AgentId.random(), e.attempt().organization(), key.groupId(), approval ? AgentStatus.PENDING : AgentStatus.ACTIVE,
                 e.ctx.receivedAt(), key.id(), Optional.of(e.attempt().installer()), e.request().facts().hostname(),
@@ -274,7 +276,7 @@ final class EnrollmentPipeline {
                 AgentKeyType.ofWireName(e.request().keyAlgorithm().wireName()).orElseThrow(), e.ctx.receivedAt(), approval ? 0 : 1,
                 approval ? Optional.empty() : Optional.of(e.ctx.receivedAt()),
                 approval ? Optional.empty() : Optional.of(e.ctx.receivedAt().plus(e.settings().agentCredentialTtl())),
-                Optional.ofNullable(e.attested).map(a -> a.at(e.ctx.receivedAt())), 0);
+                Optional.ofNullable(e.attested).map(a -> a.at(e.ctx.receivedAt())), e.request().facts().machineFingerprint(), 0);
     }
 
     /**
@@ -389,7 +391,8 @@ final class EnrollmentPipeline {
         EnrollmentAttempt attempt = new EnrollmentAttempt(OrganizationId.parse(c.organizationId()), InstallerId.parse(c.installerId()),
                 AccessKeyId.parse(c.accessKeyId()), t.signingKeyId(), e.request().publicKeyFingerprint(), e.request().nonce(),
                 Possession.nonceExpiry(e.request().timestamp(), policy.maxClockSkew()), e.ctx.receivedAt(),
-                Optional.of(ThrottleBuckets.keyFrom(AccessKeyId.parse(c.accessKeyId()), e.address())));
+                Optional.of(ThrottleBuckets.keyFrom(AccessKeyId.parse(c.accessKeyId()), e.address())), Optional.empty(),
+                e.request().facts().machineFingerprint());
         Evidence verified = e.withToken(t, attempt);
         if (!c.issuer().equals(issuer)) {
             return Steps.deny(DenialReason.WRONG_ISSUER, "the token names another issuer", verified);

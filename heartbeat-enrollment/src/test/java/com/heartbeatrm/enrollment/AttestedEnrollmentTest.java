@@ -67,6 +67,7 @@ class AttestedEnrollmentTest {
     Swtpm trustedTpm;
     Swtpm untrustedTpm;
     Swtpm bareTpm;
+    Swtpm replacementTpm;
     MutableClock clock;
     HeartbeatServer server;
     NewOrganization org;
@@ -81,6 +82,7 @@ class AttestedEnrollmentTest {
         trustedTpm = lab.trustedTpm();
         untrustedTpm = lab.manufacture("tpm-other", lab.otherCa());
         bareTpm = lab.manufacture("tpm-bare", null);
+        replacementTpm = lab.manufacture("tpm-replacement", trustedCa);
     }
 
     @AfterAll
@@ -155,8 +157,17 @@ class AttestedEnrollmentTest {
         }
 
         byte[] enrollment(CustodyKey signer, Optional<EnrollmentAttestation> attestation) {
+            return enrollment(signer, attestation, Optional.empty());
+        }
+
+        byte[] enrollment(CustodyKey signer, Optional<EnrollmentAttestation> attestation, Optional<String> machine) {
             return EnrollmentRequest.create(token.token(), signer.algorithm(), signer.publicKey(), new AgentFacts("pc-1", "linux", "6", "1",
-                    Optional.empty()), attestation, nonce(), clock.instant(), signer::sign).toJson();
+                    machine), attestation, nonce(), clock.instant(), signer::sign).toJson();
+        }
+
+        /** Enrolls with attestation from the machine {@code machine}. */
+        EnrollmentResult enrollAttested(String machine) throws Exception {
+            return enroll(enrollment(agentKey, Optional.of(attestor.answer(challenge(), agentKey)), Optional.of(machine)));
         }
 
         EnrollmentResult enroll(byte[] body) {
@@ -365,5 +376,70 @@ class AttestedEnrollmentTest {
             assertThat(reasonOf(r)).contains("\"invalid_installer\"");
             assertThat(post(EnrollmentProtocol.CHALLENGE_PATH, "{\"v\":1,\"extra\":1}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
         }
+    }
+
+    List<AuditEvent> enrolledEvents() {
+        return server.admin().audit().query(AuditQuery.all(org.id()).withPage(PageRequest.first(100))).items().stream()
+                .map(com.heartbeatrm.core.AuditRecord::event).filter(e -> e.action() == AuditAction.AGENT_ENROLLED).toList();
+    }
+
+    static AgentStatus statusOf(EnrollmentResult r) {
+        if (r instanceof EnrollmentResult.Enrolled e) {
+            return e.agent().status();
+        }
+        assertThat(r).isInstanceOf(Pending.class);
+        return ((Pending) r).agent().status();
+    }
+
+    @Test
+    void aReplacedTpmOnTheSameMachineWaitsForApprovalWhateverTheGroupSays() throws Exception {
+        server.admin().groups().setOverride(alice, org.id(), group.id(), SecuritySetting.REQUIRE_APPROVAL, true);
+        server.admin().groups().setOverride(alice, org.id(), group.id(), SecuritySetting.ATTESTED_SKIPS_APPROVAL, true);
+        String oldEk;
+        try (TpmAgent a = new TpmAgent(trustedTpm, issue())) {
+            EnrollmentResult first = a.enrollAttested("hw-uuid-1");
+            assertThat(statusOf(first)).isEqualTo(AgentStatus.ACTIVE);
+            oldEk = ((EnrollmentResult.Enrolled) first).agent().attestation().orElseThrow().endorsementKeySha256();
+        }
+        try (TpmAgent b = new TpmAgent(replacementTpm, issue())) {
+            EnrollmentResult second = b.enrollAttested("hw-uuid-1");
+            assertThat(second).isInstanceOf(Pending.class);
+            Agent held = ((Pending) second).agent();
+            assertThat(held.status()).isEqualTo(AgentStatus.PENDING);
+            assertThat(held.machineFingerprint()).contains("hw-uuid-1");
+            String newEk = held.attestation().orElseThrow().endorsementKeySha256();
+            assertThat(newEk).isNotEqualTo(oldEk);
+            AuditEvent audited = enrolledEvents().stream().filter(e -> e.after().containsKey("tpmReplaced")).findFirst().orElseThrow();
+            assertThat(audited.after().get("tpmReplaced")).contains(oldEk).contains(newEk);
+            assertThat(audited.subject().id()).isEqualTo(held.id().value());
+        }
+        // A group that requires no approval at all holds it too; an agent enrolled without attestation counts as another TPM.
+        server.admin().groups().setOverride(alice, org.id(), group.id(), SecuritySetting.REQUIRE_APPROVAL, false);
+        try (TpmAgent plain = new TpmAgent(trustedTpm, issue())) {
+            assertThat(statusOf(plain.enroll(plain.enrollment(plain.agentKey, Optional.empty(), Optional.of("hw-uuid-2"))))).isEqualTo(AgentStatus.ACTIVE);
+        }
+        try (TpmAgent c = new TpmAgent(trustedTpm, issue())) {
+            assertThat(c.enrollAttested("hw-uuid-2")).isInstanceOf(Pending.class);
+            assertThat(enrolledEvents()).filteredOn(e -> e.after().getOrDefault("tpmReplaced", "").contains("EK none")).hasSize(1);
+        }
+        // Another machine's fingerprint, or none, is not held.
+        try (TpmAgent d = new TpmAgent(replacementTpm, issue())) {
+            assertThat(statusOf(d.enrollAttested("hw-uuid-3"))).isEqualTo(AgentStatus.ACTIVE);
+        }
+    }
+
+    @Test
+    void theSameTpmReEnrollingOnItsMachineIsNotHeld() throws Exception {
+        server.admin().groups().setOverride(alice, org.id(), group.id(), SecuritySetting.REQUIRE_APPROVAL, true);
+        server.admin().groups().setOverride(alice, org.id(), group.id(), SecuritySetting.ATTESTED_SKIPS_APPROVAL, true);
+        try (TpmAgent a = new TpmAgent(trustedTpm, issue())) {
+            assertThat(statusOf(a.enrollAttested("hw-uuid-1"))).isEqualTo(AgentStatus.ACTIVE);
+        }
+        // A reinstalled agent on the same TPM: a new key, the same EK.
+        try (TpmAgent again = new TpmAgent(trustedTpm, issue())) {
+            assertThat(statusOf(again.enrollAttested("hw-uuid-1"))).isEqualTo(AgentStatus.ACTIVE);
+        }
+        assertThat(enrolledEvents()).hasSize(2).noneMatch(e -> e.after().containsKey("tpmReplaced"));
+        assertThat(server.admin().agents().listByStatus(org.id(), AgentStatus.PENDING, PageRequest.first(10)).items()).isEmpty();
     }
 }

@@ -84,6 +84,54 @@ public interface AgentStoreContract extends StoreContract {
                 .extracting(Agent::keyType).containsExactly(AgentKeyType.ECDSA_P256);
     }
 
+    /** Contract: agents are found by machine fingerprint, per organization, disabled ones left out; the enrollment's judge sees them. */
+    @Test
+    @DisplayName("agents are found by machine fingerprint, per organization, disabled ones left out; the enrollment's judge sees them")
+    default void byMachineFingerprint() {
+        NewOrganization org = newOrg();
+        AccessKey key = org.defaultKey();
+        Agent first = enrolledOnMachine(key, "machine-1");
+        clock().advance(Duration.ofMillis(1));
+        Agent second = enrolledOnMachine(key, "machine-1");
+        enrolledOnMachine(key, "machine-2");
+        enrolledOnMachine(newOrg().defaultKey(), "machine-1");
+        enrolledAgent(key);
+        assertThat(store().agents().findByMachineFingerprint(org.id(), "machine-1")).extracting(Agent::id).containsExactly(first.id(), second.id());
+        assertThat(store().agents().find(org.id(), first.id()).orElseThrow().machineFingerprint()).contains("machine-1");
+        assertThat(store().agents().findByMachineFingerprint(org.id(), "machine-3")).isEmpty();
+        admin().agents().setStatus(ALICE, org.id(), first.id(), AgentStatus.DISABLED);
+        assertThat(store().agents().findByMachineFingerprint(org.id(), "machine-1")).extracting(Agent::id).containsExactly(second.id());
+
+        EnrollmentAttempt next = onMachine(key, randomFingerprint(), "machine-1");
+        List<Agent> seen = new ArrayList<>();
+        store().agents().enroll(next, facts -> {
+            seen.addAll(facts.sameMachine());
+            return new EnrollmentVerdict.Deny();
+        });
+        assertThat(seen).extracting(Agent::id).containsExactly(second.id());
+        assertThat(store().agents().enrollmentFacts(next).sameMachine()).extracting(Agent::id).containsExactly(second.id());
+        assertThat(store().agents().enrollmentFacts(attempt(key, randomFingerprint())).sameMachine()).isEmpty();
+    }
+
+    private EnrollmentAttempt onMachine(AccessKey key, String fingerprint, String machine) {
+        EnrollmentAttempt a = attempt(key, fingerprint);
+        return new EnrollmentAttempt(a.organization(), a.installer(), a.key(), a.signingKeyId(), a.agentFingerprint(), a.nonce(),
+                a.nonceExpiresAt(), a.now(), a.throttleBucket(), a.nonceScope(), java.util.Optional.of(machine));
+    }
+
+    private Agent enrolledOnMachine(AccessKey key, String machine) {
+        EnrollmentAttempt attempt = onMachine(key, randomFingerprint(), machine);
+        EnrollmentCommit commit = store().agents().enroll(attempt, facts -> {
+            Agent b = newAgent(key, key.groupId(), attempt.agentFingerprint(), attempt.installer());
+            Agent agent = new Agent(b.id(), b.organizationId(), b.groupId(), b.status(), b.enrolledAt(), b.accessKeyId(), b.installerId(),
+                    b.hostname(), b.platform(), b.publicKeyFingerprint(), b.keyType(), b.lastSeenAt(), b.credentialGeneration(),
+                    b.credentialIssuedAt(), b.credentialExpiresAt(), b.attestation(), attempt.machineFingerprint(), b.version());
+            return new EnrollmentVerdict.Admit(agent, AuditEvent.of(attempt.now(), key.organizationId(), Actor.SYSTEM,
+                    AuditAction.AGENT_ENROLLED, Subject.of(agent.id()), Map.of(), Map.of("key", key.id().value())));
+        });
+        return ((EnrollmentCommit.Enrolled) commit).agent();
+    }
+
     /** Contract: agents are listed by status and by installer, per organization. */
     @Test
     @DisplayName("agents are listed by status and by installer, per organization")

@@ -5,6 +5,7 @@ import com.heartbeatrm.core.AccessKeyId;
 import com.heartbeatrm.core.AccessKeyStatus;
 import com.heartbeatrm.core.Agent;
 import com.heartbeatrm.core.AgentId;
+import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.AuditEvent;
 import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.InstallerId;
@@ -27,6 +28,7 @@ import com.heartbeatrm.core.spi.RenewalFacts;
 import com.heartbeatrm.core.spi.RenewalVerdict;
 import com.heartbeatrm.core.spi.StoredSigningKey;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -49,7 +51,18 @@ final class InMemoryAgentStore extends OverTenantState implements AgentStore {
         return new EnrollmentFacts(Optional.of(t.organization), Optional.ofNullable(t.installers.get(a.installer())), signingKeys.find(a.signingKeyId()).isPresent(),
                 Optional.ofNullable(key), key == null ? List.of() : TenantState.pathFromRoot(t, key.groupId()),
                 Optional.ofNullable(existing).map(t.agents::get), a.throttleBucket().flatMap(b -> throttles.blockedUntil(b, a.now())),
-                TenantState.nonceSeen(t, a.nonceKey(), a.now()), signingKeys.active().map(StoredSigningKey::keyId));
+                TenantState.nonceSeen(t, a.nonceKey(), a.now()), signingKeys.active().map(StoredSigningKey::keyId),
+                a.machineFingerprint().map(m -> sameMachine(t, m)).orElse(List.of()));
+    }
+
+    private static List<Agent> sameMachine(Tenant t, String machineFingerprint) {
+        return t.agents.values().stream().filter(x -> x.status() != AgentStatus.DISABLED && x.machineFingerprint().filter(machineFingerprint::equals).isPresent())
+                .sorted(Comparator.comparing(Agent::enrolledAt).thenComparing(x -> x.id().value())).limit(MAX_SAME_MACHINE).toList();
+    }
+
+    @Override
+    public List<Agent> findByMachineFingerprint(OrganizationId org, String machineFingerprint) {
+        return state.read(org, List.of(), t -> sameMachine(t, machineFingerprint));
     }
 
     @Override

@@ -11,11 +11,15 @@ import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /** Agents, and the two atomic steps agent traffic goes through: enrollment and renewal. */
 public interface AgentStore {
+    /** The most agents {@link #findByMachineFingerprint} returns for one machine. */
+    int MAX_SAME_MACHINE = 16;
+
     /**
      * One enrollment, atomically: reads the {@link EnrollmentFacts} the attempt names, calls {@code judge} with them,
      * and stores what it decides. For {@link EnrollmentVerdict.Admit}: counts one use of the attempt's key only if the
@@ -95,6 +99,21 @@ public interface AgentStore {
      * @return the agent, or empty
      */
     Optional<Agent> findByPublicKeyFingerprint(OrganizationId org, String fingerprint);
+
+    /**
+     * The organization's agents that reported {@code machineFingerprint} when they enrolled, oldest enrollment first
+     * (then by id), at most {@link #MAX_SAME_MACHINE}. Disabled agents are left out: a disabled agent is retired.
+     * {@link #enrollmentFacts} and {@link #judgeAndEnroll} read the same into {@link EnrollmentFacts#sameMachine()}.
+     * The default answers none: a store written before agents kept their machine fingerprint keeps none (and its
+     * facts name no agent of the same machine); both SDK stores implement it.
+     *
+     * @param org the organization
+     * @param machineFingerprint the machine identifier
+     * @return the agents, possibly none
+     */
+    default List<Agent> findByMachineFingerprint(OrganizationId org, String machineFingerprint) {
+        return List.of();
+    }
 
     /**
      * Agents of one group, oldest enrollment first (ties by id).

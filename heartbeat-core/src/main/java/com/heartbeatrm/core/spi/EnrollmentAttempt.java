@@ -24,10 +24,12 @@ import java.util.Optional;
  * @param nonceScope      what the nonce is scoped to instead of the agent key, when present: 64 lower-case hex digits
  *                        (a TPM-attested enrollment scopes its challenge's nonce to the TPM's endorsement key, so one
  *                        challenge admits one enrollment whichever key it certifies)
+ * @param machineFingerprint the machine identifier the agent reported, if any: the store reads the organization's
+ *                        agents with it into {@link EnrollmentFacts#sameMachine()}, and keeps it on the new agent
  */
 public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
         String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket,
-        Optional<String> nonceScope) implements NoncedAttempt {
+        Optional<String> nonceScope, Optional<String> machineFingerprint) implements NoncedAttempt {
     /**
      * Validates the nonce, the fingerprint and that nothing is null.
      *
@@ -41,6 +43,7 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
      * @param now the instant the request is judged at
      * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
      * @param nonceScope      what the nonce is scoped to instead of the agent key: 64 lower-case hex digits, when present
+     * @param machineFingerprint the machine identifier the agent reported, if any
      * @throws com.heartbeatrm.core.InvalidInputException when the nonce, fingerprint or scope is malformed
      */
     public EnrollmentAttempt {
@@ -51,6 +54,28 @@ public record EnrollmentAttempt(OrganizationId organization, InstallerId install
         Nonces.checkAttempt(agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket);
         Objects.requireNonNull(nonceScope, "nonceScope");
         nonceScope.ifPresent(s -> Nonces.checkAttempt(s, nonce, nonceExpiresAt, now, throttleBucket));
+        Objects.requireNonNull(machineFingerprint, "machineFingerprint");
+    }
+
+    /**
+     * An attempt without a machine identifier: the constructor before attempts carried one.
+     *
+     * @param organization the organization the token names
+     * @param installer the installer (token id) the token names
+     * @param key the access key the token names
+     * @param signingKeyId    the issuer key that signed the token; it must still exist at commit
+     * @param agentFingerprint SHA-256 of the agent's public key (hex): an agent with it already is a retry
+     * @param nonce           the request's nonce, scoped to the agent key; remembered until {@code nonceExpiresAt}
+     * @param nonceExpiresAt how long the nonce must be remembered
+     * @param now the instant the request is judged at
+     * @param throttleBucket  a throttle bucket whose block the judge must see (e.g. this key from this address)
+     * @param nonceScope      what the nonce is scoped to instead of the agent key: 64 lower-case hex digits, when present
+     * @throws com.heartbeatrm.core.InvalidInputException when the nonce, fingerprint or scope is malformed
+     */
+    public EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
+            String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket,
+            Optional<String> nonceScope) {
+        this(organization, installer, key, signingKeyId, agentFingerprint, nonce, nonceExpiresAt, now, throttleBucket, nonceScope, Optional.empty());
     }
 
     /**

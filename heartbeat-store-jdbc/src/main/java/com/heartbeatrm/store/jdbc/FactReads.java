@@ -50,10 +50,10 @@ final class FactReads {
             return java.util.Objects.requireNonNull(groupPath, "g_path of a found group");
         }
 
-        EnrollmentFacts facts(List<Group> path, Instant now) {
+        EnrollmentFacts facts(List<Group> path, Instant now, List<Agent> sameMachine) {
             return new EnrollmentFacts(Optional.ofNullable(organization), Optional.ofNullable(installer), signingKnown, Optional.ofNullable(key),
                     path, Optional.ofNullable(existing), blockedAfter(blocked, now), nonce != null && Sql.instant(nonce).isAfter(now),
-                    Optional.ofNullable(active));
+                    Optional.ofNullable(active), sameMachine);
         }
     }
 
@@ -71,7 +71,7 @@ final class FactReads {
         }
         Group keyGroup = row.keyGroup();
         List<Group> path = keyGroup == null ? List.of() : JdbcGroups.pathOf(c, a.organization().value(), keyGroup, row.pathOfKeyGroup());
-        return row.facts(path, a.now());
+        return row.facts(path, a.now(), sameMachine(c, a));
     }
 
     /**
@@ -105,9 +105,15 @@ final class FactReads {
                     paths.put(id, path);
                 }
             }
-            out.add(row.facts(path, a.now()));
+            out.add(row.facts(path, a.now(), sameMachine(c, a)));
         }
         return out;
+    }
+
+    /** The organization's agents of the attempt's machine, read only when it reported one (an indexed lookup). */
+    private static List<Agent> sameMachine(Connection c, EnrollmentAttempt a) throws SQLException {
+        Optional<String> machine = a.machineFingerprint();
+        return machine.isEmpty() ? List.of() : JdbcAgents.byMachine(c, a.organization().value(), machine.get());
     }
 
     private static Optional<Instant> blockedAfter(@Nullable Long blocked, Instant now) {

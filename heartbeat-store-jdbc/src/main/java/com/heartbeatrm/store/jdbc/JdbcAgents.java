@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * both transactions' first read in {@link FactReads}.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
 
@@ -250,6 +250,7 @@ final class JdbcAgents implements AgentStore {
                     a.platform().name(), a.publicKeyFingerprint(), a.lastSeenAt(), a.credentialGeneration(), null,
                     a.credentialIssuedAt().orElse(null), a.credentialExpiresAt().orElse(null), a.version(), a.keyType().wireName()));
             params.addAll(java.util.Arrays.asList(Rows.attestationValues(a)));
+            params.add(a.machineFingerprint().orElse(null));
         }
         Sql.update(c, q.toString(), params.toArray());
     }
@@ -265,6 +266,17 @@ final class JdbcAgents implements AgentStore {
     }
 
     // ---------------------------------------------------------------------------------------------- queries
+
+    @Override
+    public List<Agent> findByMachineFingerprint(OrganizationId org, String machineFingerprint) {
+        return sql.read(c -> byMachine(c, org.value(), machineFingerprint));
+    }
+
+    /** The organization's agents that reported the machine fingerprint, not disabled, oldest first, at most {@link #MAX_SAME_MACHINE}. */
+    static List<Agent> byMachine(Connection c, String org, String machineFingerprint) throws SQLException {
+        return Sql.list(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND machine_fingerprint = ? AND status <> ?"
+                + " ORDER BY enrolled_at, id LIMIT ?", org, machineFingerprint, AgentStatus.DISABLED.name(), MAX_SAME_MACHINE);
+    }
 
     private static Optional<Agent> byFingerprint(Connection c, String org, String fingerprint) throws SQLException {
         return Sql.one(c, Rows::agent, "SELECT " + Rows.AGENT + " FROM hb_agent WHERE org_id = ? AND fingerprint = ?", org, fingerprint);

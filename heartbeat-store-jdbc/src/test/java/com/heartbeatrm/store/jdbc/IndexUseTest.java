@@ -83,13 +83,13 @@ class IndexUseTest {
         long now = System.currentTimeMillis() * 1_000_000L;
         SecureRandom random = new SecureRandom();
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < SEEDED; i++) {
                 byte[] fp = new byte[32];
                 random.nextBytes(fp);
                 Object[] row = {org.id().value(), AgentId.random().value(), org.rootGroup().id().value(), "ACTIVE", now, org.defaultKey().id().value(),
                         null, "seed-" + i, "LINUX", HexFormat.of().formatHex(fp), i < STALE ? now - 2 * 86_400_000_000_000L : now, 1L, null, now,
-                        now + 86_400_000_000_000L, 0L, "ed25519", null, null, null};
+                        now + 86_400_000_000_000L, 0L, "ed25519", null, null, null, null};
                 for (int j = 0; j < row.length; j++) {
                     ps.setObject(j + 1, row[j]);
                 }

@@ -59,7 +59,7 @@ public final class Rows {
             + " last_used_at, last_used_by, networks, platforms, disabled_at, disabled_by, disabled_reason, version";
     public static final String AGENT = "org_id, id, group_id, status, enrolled_at, access_key_id, installer_id, hostname, platform,"
             + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at,"
-            + " credential_expires_at, version, key_algorithm, ek_sha256, attested_by, attested_at";
+            + " credential_expires_at, version, key_algorithm, ek_sha256, attested_by, attested_at, machine_fingerprint";
     public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
             + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, max_uses, use_count, version";
 
@@ -162,7 +162,8 @@ public final class Rows {
                 rs.getString(p + "hostname"), Platform.valueOf(rs.getString(p + "platform")), rs.getString(p + "fingerprint"),
                 keyType(rs.getString(p + "key_algorithm")), Sql.instant(rs.getLong(p + "last_seen_at")), rs.getLong(p + "credential_generation"),
                 Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_issued_at")),
-                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_expires_at")), attestation(rs, p), rs.getLong(p + "version"));
+                Optional.ofNullable(Sql.instantOrNull(rs, p + "credential_expires_at")), attestation(rs, p),
+                Optional.ofNullable(rs.getString(p + "machine_fingerprint")), rs.getLong(p + "version"));
     }
 
     /** The agent's attestation columns: all three set, or none. */
