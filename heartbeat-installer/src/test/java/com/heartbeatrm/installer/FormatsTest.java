@@ -133,8 +133,11 @@ class FormatsTest {
             assertThat(contents.output()).contains("./opt/heartbeat/agent.txt");
             assertThat(InstallerReader.read(out).token().reveal()).isEqualTo(token.reveal());
             Path again = dir.resolve("retagged.deb");
-            BaseInstaller.open(out).writeTo(Tools.token(), again);
-            assertThat(Files.size(again)).isEqualTo(Files.size(out));
+            EnrollmentToken second = Tools.token();
+            assertThat(second.length()).as("the fixture makes tokens of one length").isEqualTo(token.length());
+            BaseInstaller.open(out).writeTo(second, again);
+            assertThat(Files.size(again)).as("the tag member is replaced, not appended again").isEqualTo(Files.size(out));
+            assertThat(run("ar", "t", again.toString()).output().lines().filter("_heartbeat_tag"::equals)).hasSize(1);
         }
     }
 

@@ -135,6 +135,7 @@ class MsiTest {
         Path twice = dir.resolve("twice.msi");
         BaseInstaller.open(signed).writeTo(Tools.token(), once);
         EnrollmentToken second = Tools.token();
+        assertThat(second.length()).as("the fixture makes tokens of one length").isEqualTo(InstallerReader.read(once).token().length());
         BaseInstaller.open(once).writeTo(second, twice);
         assertThat(InstallerReader.read(twice).token().reveal()).isEqualTo(second.reveal());
         assertThat(Files.size(twice)).as("the stream at the end is rewritten, not appended again").isEqualTo(Files.size(once));

@@ -41,7 +41,8 @@ final class Tools {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         String jti = "ins_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        java.time.Instant now = Clock.systemUTC().instant();
+        // Whole seconds: Instant.toString() writes 0, 3, 6 or 9 fraction digits, and tests that re-tag compare sizes.
+        java.time.Instant now = Clock.systemUTC().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         EnrollmentClaims claims = new EnrollmentClaims(EnrollmentClaims.FORMAT_VERSION, "https://rmm.example", "org_AAAAAAAAAAAAAAAAAAAAAA",
                 "hbk_BBBBBBBBBBBBBBBBBBBBBA", jti, now, java.util.Optional.of(now.plusSeconds(86_400)),
                 List.of(URI.create("https://rmm.example/v1/")), List.of(), java.util.Optional.empty());
