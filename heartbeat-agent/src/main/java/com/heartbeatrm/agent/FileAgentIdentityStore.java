@@ -95,7 +95,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public Optional<AgentIdentity> load() throws IOException {
+    public Optional<AgentIdentity> load() throws IOException, UnsafeStateException, KeyCustodyException {
         Optional<byte[]> bytes = read(file);
         try {
             return bytes.isEmpty() ? Optional.empty() : Optional.of(AgentIdentity.fromStateBytes(bytes.get(), custody));
@@ -105,14 +105,14 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public void save(AgentIdentity identity) throws IOException {
+    public void save(AgentIdentity identity) throws IOException, UnsafeStateException {
         Objects.requireNonNull(identity, "identity");
         write(file, identity.toStateBytes());
     }
 
     /** Forgets the identity, and any enrollment key kept, so that the next enrollment is a new agent. */
     @Override
-    public void delete() throws IOException {
+    public void delete() throws IOException, UnsafeStateException {
         if (OwnerOnly.checkDirectoryIfPresent(dir)) {
             Files.deleteIfExists(enrolling);
             Files.deleteIfExists(file);
@@ -120,7 +120,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
+    public void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException, UnsafeStateException {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(keys, "keys");
         Map<String, Object> m = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
+    public Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException, UnsafeStateException, KeyCustodyException {
         Objects.requireNonNull(organizationId, "organizationId");
         Optional<byte[]> bytes = read(enrolling);
         if (bytes.isEmpty()) {
@@ -153,13 +153,13 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public void deleteEnrollmentKey() throws IOException {
+    public void deleteEnrollmentKey() throws IOException, UnsafeStateException {
         if (OwnerOnly.checkDirectoryIfPresent(dir)) {
             Files.deleteIfExists(enrolling);
         }
     }
 
-    private void write(Path target, byte[] bytes) throws IOException {
+    private void write(Path target, byte[] bytes) throws IOException, UnsafeStateException {
         OwnerOnly.ensureDirectory(dir);
         AtomicFile.replace(target, OwnerOnly.OWNER_FILE, bytes);
     }
@@ -168,7 +168,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * The file's bytes, at most {@code MAX_FILE} of them; empty when there is no file (or no directory). The directory
      * and the file are checked first ({@link OwnerOnly}) and the file is opened without following a link.
      */
-    private Optional<byte[]> read(Path f) throws IOException {
+    private Optional<byte[]> read(Path f) throws IOException, UnsafeStateException {
         if (!OwnerOnly.checkDirectoryIfPresent(dir) || !OwnerOnly.checkFileIfPresent(f)) {
             return Optional.empty();
         }
