@@ -32,11 +32,10 @@ import com.heartbeatrm.tpm.Tpm;
 import com.heartbeatrm.tpm.TpmEnrollmentAttestor;
 import com.heartbeatrm.tpm.TpmKeyBlob;
 import com.heartbeatrm.tpm.TpmKeyCustody;
-import com.heartbeatrm.tpm.TpmLab;
+import com.heartbeatrm.tpm.TpmLabFixture;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -45,24 +44,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TPM 2.0-attested enrollment through the server's transport-neutral endpoint (what the reference server, the servlet
  * and Spring Boot all call), with real swtpm instances whose EK certificates come from CAs made here: the agent side
  * is the SDK's own TPM custody and attestor. Each refusal names its reason.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttestedEnrollmentTest {
+class AttestedEnrollmentTest extends TpmLabFixture {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     final Actor alice = Actor.of("alice");
-    Path dir;
-    TpmLab lab;
     TestCa trustedCa;
     Swtpm trustedTpm;
     Swtpm untrustedTpm;
@@ -75,21 +68,12 @@ class AttestedEnrollmentTest {
     AccessKey key;
 
     @BeforeAll
-    void manufacture(@TempDir Path shared) throws Exception {
-        dir = shared;
-        lab = TpmLab.create(dir);
+    void manufacture() throws Exception {
         trustedCa = lab.trustedCa();
         trustedTpm = lab.trustedTpm();
         untrustedTpm = lab.manufacture("tpm-other", lab.otherCa());
         bareTpm = lab.manufacture("tpm-bare", null);
         replacementTpm = lab.manufacture("tpm-replacement", trustedCa);
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @BeforeEach
