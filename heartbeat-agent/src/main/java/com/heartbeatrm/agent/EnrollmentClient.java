@@ -87,8 +87,14 @@ public final class EnrollmentClient {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    /** What an exchange produced: the identity to keep from now on, and what happened. Holds the identity's secrets. */
-    public static final class Outcome {
+    /**
+     * What an exchange produced: the identity to keep from now on, and what happened. Holds the identity's secrets;
+     * {@link #toString()} shows what the identity's does.
+     *
+     * @param status   what happened
+     * @param identity the identity to keep from now on (already saved when the client has a store)
+     */
+    public record Outcome(Status status, AgentIdentity identity) {
         /** What happened. */
         public enum Status {
             /** Enrolled and active, with a first credential. */
@@ -101,22 +107,15 @@ public final class EnrollmentClient {
             NOT_DUE
         }
 
-        private final Status status;
-        private final AgentIdentity identity;
-
-        Outcome(Status status, AgentIdentity identity) {
-            this.status = status;
-            this.identity = identity;
-        }
-
-        /** {@return what happened} */
-        public Status status() {
-            return status;
-        }
-
-        /** {@return the identity to keep from now on (already saved when the client has a store)} */
-        public AgentIdentity identity() {
-            return identity;
+        /**
+         * Checks that neither part is null.
+         *
+         * @param status   what happened
+         * @param identity the identity to keep from now on
+         */
+        public Outcome {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(identity, "identity");
         }
 
         @Override
