@@ -45,8 +45,9 @@ public interface AgentIdentityStore {
      *
      * @throws IOException the identity or the kept key could not be deleted
      * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the custody could not destroy a key it holds, or cannot be used now
      */
-    void delete() throws IOException, UnsafeStateException;
+    void delete() throws IOException, UnsafeStateException, KeyCustodyException;
 
     /**
      * Keeps the key pair of an enrollment into organization {@code organizationId} about to be sent, until the
@@ -61,8 +62,9 @@ public interface AgentIdentityStore {
      * @param keys           the key pair the enrollment is signed with
      * @throws IOException the key pair could not be kept
      * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the custody could not destroy a key it holds, or cannot be used now
      */
-    default void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException, UnsafeStateException {
+    default void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException, UnsafeStateException, KeyCustodyException {
     }
 
     /**
@@ -83,7 +85,8 @@ public interface AgentIdentityStore {
      *
      * @throws IOException the kept key could not be deleted
      * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the custody could not destroy a key it holds, or cannot be used now
      */
-    default void deleteEnrollmentKey() throws IOException, UnsafeStateException {
+    default void deleteEnrollmentKey() throws IOException, UnsafeStateException, KeyCustodyException {
     }
 }

@@ -85,7 +85,7 @@ final class IdentityKeeper {
         }
         try {
             store.deleteEnrollmentKey();
-        } catch (IOException | UnsafeStateException e) {
+        } catch (IOException | UnsafeStateException | KeyCustodyException e) {
             // The kept key is used again only by an enrollment into the same organization, before any identity.
         }
     }
