@@ -202,16 +202,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * @throws KeyCustodyException the custody cannot be used now: whether it holds the key is unknown
      */
     private Optional<CustodyKey> keptKey() throws KeyCustodyException {
-        try {
-            return enrollingKey(Optional.empty());
-        } catch (KeyCustodyException e) {
-            if (e.kind() != KeyCustodyException.Kind.NOT_FOUND) {
-                throw e;
-            }
-            return Optional.empty();
-        } catch (IOException | UnsafeStateException e) {
-            return Optional.empty();
-        }
+        return toDestroy(() -> enrollingKey(Optional.empty()));
     }
 
     /**
@@ -220,8 +211,24 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * @throws KeyCustodyException the custody cannot be used now
      */
     private Optional<CustodyKey> identityKey() throws KeyCustodyException {
+        return toDestroy(() -> load().map(AgentIdentity::keys));
+    }
+
+    /** Reads a key named by a state file. */
+    @FunctionalInterface
+    private interface KeyRead {
+        Optional<CustodyKey> read() throws IOException, UnsafeStateException, KeyCustodyException;
+    }
+
+    /**
+     * The key {@code read} finds, as a key to destroy: empty when the custody does not hold it or the file is
+     * unsafe, unreadable or malformed (nothing to destroy then).
+     *
+     * @throws KeyCustodyException the custody cannot be used now: whether it holds the key is unknown
+     */
+    private static Optional<CustodyKey> toDestroy(KeyRead read) throws KeyCustodyException {
         try {
-            return load().map(AgentIdentity::keys);
+            return read.read();
         } catch (KeyCustodyException e) {
             if (e.kind() != KeyCustodyException.Kind.NOT_FOUND) {
                 throw e;
