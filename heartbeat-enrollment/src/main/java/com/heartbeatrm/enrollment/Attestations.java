@@ -56,7 +56,8 @@ import java.util.Optional;
  * fixedTPM and fixedParent) and the certified key must be the request's key; the CA or allow-listed EK that vouched
  * for the TPM must still be trusted. The challenge's nonce, scoped to the TPM's EK, becomes the attempt's replay
  * nonce, remembered in the enrollment's transaction: a second enrollment with the same challenge, by any key, is
- * {@code replayed} (an agent whose answer was lost asks for a new challenge). In
+ * {@code replayed}, except the enrollment that used it, sent again by the same key because its answer was lost: that
+ * one gets the agent it already has ({@link #lostAnswer}), as a plain enrollment's retry does. In
  * the store's transaction ({@link #required}), a group whose {@code attestation} is {@code tpm} refuses an enrollment
  * without one.
  */
