@@ -231,17 +231,32 @@ class AttestedEnrollmentTest {
             assertThat(r.status()).isEqualTo(403);
             assertThat(reasonOf(r)).contains("\"attestation_required\"");
             AttestationChallenge c = a.challenge();
-            assertThat(a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey)))))
-                    .isInstanceOf(EnrollmentResult.Enrolled.class);
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) a.enroll(a.enrollment(a.agentKey,
+                    Optional.of(a.attestor.answer(c, a.agentKey))));
+            // The attested agent renews in the group that requires attestation: its key signs, nothing is attested again.
+            clock.advance(Duration.ofHours(1));
+            byte[] renewal = com.heartbeatrm.protocol.RenewalRequest.create(enrolled.agent().id().value(), org.id().value(), a.agentKey,
+                    Optional.of(enrolled.credential()), clock).toJson();
+            assertThat(server.renew(renewal, server.contextFor(LOOPBACK))).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                    renewed -> assertThat(renewed.agent().credentialGeneration()).isEqualTo(2));
         }
     }
 
     @Test
     void anEkFromACaTheOrganizationDoesNotTrustIsRefusedAtTheChallenge() throws Exception {
         try (TpmAgent a = new TpmAgent(untrustedTpm, issue())) {
-            EndpointResponse r = a.askChallenge(a.attestor.begin());
+            AttestationEvidence evidence = a.attestor.begin();
+            EndpointResponse r = a.askChallenge(evidence);
             assertThat(r.status()).isEqualTo(403);
             assertThat(reasonOf(r)).contains("\"attestation_untrusted\"");
+            // The audit record says what an operator needs: the failed check, the EK certificate's issuer and key hash.
+            X509Certificate ekCert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(evidence.endorsementCertificate().orElseThrow()));
+            AuditEvent denied = deniedEvents().get(0);
+            assertThat(denied.after()).containsEntry("outcome", "ATTESTATION_UNTRUSTED")
+                    .containsEntry("ekCertificateIssuer", ekCert.getIssuerX500Principal().getName())
+                    .containsEntry("ekCertificateKeySha256", AttestationVerifier.endorsementKeySha256(ekCert.getPublicKey()));
+            assertThat(denied.after().get("attestationDetail")).contains("does not chain to a trusted manufacturer CA").hasSizeLessThanOrEqualTo(300);
         }
     }
 
@@ -254,6 +269,11 @@ class AttestedEnrollmentTest {
             assertThat(reasonOf(r)).contains("\"attestation_untrusted\"");
 
             String ek = AttestationVerifier.endorsementKeySha256(rsaEndorsementKey(evidence.endorsementKeyPublic()));
+            // The refusal's audit record names the EK's hash: the value to allow-list.
+            assertThat(deniedEvents()).singleElement().satisfies(e -> {
+                assertThat(e.after().get("attestationDetail")).contains("EK SHA-256 " + ek);
+                assertThat(e.after()).doesNotContainKey("ekCertificateIssuer");
+            });
             server.admin().attestation().allowEndorsementKey(org.id(), alice, ek, "lab machine");
             AttestationChallenge c = a.challenge();
             EnrollmentResult done = a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey))));
@@ -263,15 +283,27 @@ class AttestedEnrollmentTest {
     }
 
     @Test
-    void aChallengeAnsweredTwiceIsReplayedWhicheverKeyItCertifies() throws Exception {
+    void aChallengeAnsweredTwiceIsReplayedForAnotherKeyButAnsweredAgainForTheKeyItEnrolled() throws Exception {
         try (TpmAgent a = new TpmAgent(trustedTpm, issue())) {
             AttestationChallenge c = a.challenge();
-            assertThat(a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey)))))
-                    .isInstanceOf(EnrollmentResult.Enrolled.class);
-            // The same key again with the same challenge (a fresh request nonce): single use.
-            assertThat(denial(a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey))))))
-                    .isEqualTo(DenialReason.REPLAYED);
-            // Another key of the same TPM, certified under the same challenge.
+            EnrollmentAttestation answer = a.attestor.answer(c, a.agentKey);
+            byte[] first = a.enrollment(a.agentKey, Optional.of(answer));
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) a.enroll(first);
+            // Its answer was lost: the client sends the same evidence again, signed afresh (a new request nonce), or the
+            // same bytes. Either gets what the first answer held, as a plain enrollment's retry does: same agent, same
+            // credential (same generation and expiry), and nothing more is stored.
+            clock.advance(Duration.ofSeconds(5));
+            for (byte[] again : List.of(a.enrollment(a.agentKey, Optional.of(answer)), first)) {
+                assertThat(a.enroll(again)).isInstanceOfSatisfying(EnrollmentResult.Enrolled.class, e -> {
+                    assertThat(e.agent().id()).isEqualTo(enrolled.agent().id());
+                    assertThat(e.agent().credentialGeneration()).isEqualTo(1);
+                    assertThat(e.agent().credentialExpiresAt()).isEqualTo(enrolled.agent().credentialExpiresAt());
+                    assertThat(e.credential()).isEqualTo(enrolled.credential());
+                });
+            }
+            assertThat(enrolledEvents()).hasSize(1);
+            assertThat(server.admin().agents().listByStatus(org.id(), AgentStatus.ACTIVE, PageRequest.first(10)).items()).hasSize(1);
+            // Another key of the same TPM, certified under the same challenge: the challenge is single use.
             CustodyKey second = new TpmKeyCustody(a.tpm).generate();
             assertThat(denial(a.enroll(a.enrollment(second, Optional.of(a.attestor.answer(c, second)))))).isEqualTo(DenialReason.REPLAYED);
         }
@@ -376,6 +408,11 @@ class AttestedEnrollmentTest {
             assertThat(reasonOf(r)).contains("\"invalid_installer\"");
             assertThat(post(EnrollmentProtocol.CHALLENGE_PATH, "{\"v\":1,\"extra\":1}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
         }
+    }
+
+    List<AuditEvent> deniedEvents() {
+        return server.admin().audit().query(AuditQuery.all(org.id()).withPage(PageRequest.first(100))).items().stream()
+                .map(com.heartbeatrm.core.AuditRecord::event).filter(e -> e.action() == AuditAction.ENROLLMENT_DENIED).toList();
     }
 
     List<AuditEvent> enrolledEvents() {
