@@ -87,14 +87,8 @@ public final class EnrollmentClient {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    /**
-     * What an exchange produced: the identity to keep from now on, and what happened. Holds the identity's secrets;
-     * {@link #toString()} shows what the identity's does.
-     *
-     * @param status   what happened
-     * @param identity the identity to keep from now on (already saved when the client has a store)
-     */
-    public record Outcome(Status status, AgentIdentity identity) {
+    /** What an exchange produced: the identity to keep from now on, and what happened. Holds the identity's secrets. */
+    public static final class Outcome {
         /** What happened. */
         public enum Status {
             /** Enrolled and active, with a first credential. */
@@ -107,15 +101,22 @@ public final class EnrollmentClient {
             NOT_DUE
         }
 
-        /**
-         * Checks that neither part is null.
-         *
-         * @param status   what happened
-         * @param identity the identity to keep from now on
-         */
-        public Outcome {
-            Objects.requireNonNull(status, "status");
-            Objects.requireNonNull(identity, "identity");
+        private final Status status;
+        private final AgentIdentity identity;
+
+        Outcome(Status status, AgentIdentity identity) {
+            this.status = status;
+            this.identity = identity;
+        }
+
+        /** {@return what happened} */
+        public Status status() {
+            return status;
+        }
+
+        /** {@return the identity to keep from now on (already saved when the client has a store)} */
+        public AgentIdentity identity() {
+            return identity;
         }
 
         @Override
