@@ -112,7 +112,7 @@ public class TpmAttestationBenchmark extends ThroughputDefaults {
                     TpmAttestor attestor = new TpmAttestor(tpm);
                     request = attestor.request();
                     PendingAttestation pending = verifier.challenge(request);
-                    response = attestor.respond(pending.challenge(), agentKey);
+                    response = attestor.respond(pending.challenge(new byte[] {1}, Instant.EPOCH), agentKey);
                 }
             } finally {
                 swtpm.destroy();

@@ -28,7 +28,6 @@ import com.heartbeatrm.tpm.AttestationRefusedException;
 import com.heartbeatrm.tpm.AttestationResponse;
 import com.heartbeatrm.tpm.AttestationVerdict;
 import com.heartbeatrm.tpm.AttestationVerifier;
-import com.heartbeatrm.tpm.CredentialChallenge;
 import com.heartbeatrm.tpm.PendingAttestation;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,8 +166,7 @@ final class Attestations {
         } finally {
             held.destroy();
         }
-        CredentialChallenge made = pending.challenge();
-        return new Issued(new AttestationChallenge(challengeId, made.credentialBlob(), made.encryptedSecret(), made.nonce(), expiresAt));
+        return new Issued(pending.challenge(challengeId, expiresAt));
     }
 
     /** The organization's trust as it is now: its CAs valid now, and its allow-list asked for the one EK at hand. */

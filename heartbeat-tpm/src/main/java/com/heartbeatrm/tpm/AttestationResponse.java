@@ -4,7 +4,7 @@ import com.heartbeatrm.tpm.internal.Tpm2;
 import java.security.MessageDigest;
 
 /**
- * The agent's answer to a {@link CredentialChallenge}: the credential its TPM activated, the TPMS_ATTEST of the
+ * The agent's answer to a {@link com.heartbeatrm.protocol.AttestationChallenge}: the credential its TPM activated, the TPMS_ATTEST of the
  * agent key certified by the attestation key over the challenge's nonce, that attestation's signature (a marshalled
  * TPMT_SIGNATURE) and the agent key's public area. The activated credential is a one-time proof: it is kept out of
  * {@link #toString()} and compared in constant time.

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationChallenge;
 import com.heartbeatrm.protocol.AttestationEvidence;
 import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.Credential;
@@ -159,8 +160,9 @@ public final class AttestationVerifier {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks RSA-OAEP, ECDH, AES-CFB or HMAC-SHA256", e);
         }
-        CredentialChallenge challenge = new CredentialChallenge(made.credentialBlob(), made.encryptedSecret(), nonce);
-        PendingAttestation pending = new PendingAttestation(challenge, nonce, secret, clock.instant(), ak, ekHash, trustedBy);
+        PendingAttestation pending = new PendingAttestation(Bounds.bounded(made.credentialBlob(), AttestationChallenge.MAX_CREDENTIAL_BYTES,
+                "credential blob"), Bounds.bounded(made.encryptedSecret(), AttestationChallenge.MAX_CREDENTIAL_BYTES, "encrypted secret"),
+                nonce, secret, clock.instant(), ak, ekHash, trustedBy);
         Arrays.fill(secret, (byte) 0);
         return pending;
     }

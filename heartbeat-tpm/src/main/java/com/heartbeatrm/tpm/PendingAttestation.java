@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationChallenge;
 import com.heartbeatrm.tpm.internal.PublicArea;
 import com.heartbeatrm.tpm.internal.Tpm2;
 import com.heartbeatrm.tpm.internal.TpmReader;
@@ -20,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #resumed}; single use across such rebuilds is then the server's to enforce (a used nonce is remembered).
  */
 public final class PendingAttestation {
-    private final @Nullable CredentialChallenge challenge;
+    // The credential made for the EK, as sent: null on a challenge rebuilt by resumed (it was sent when issued).
+    private final byte @Nullable [] credentialBlob;
+    private final byte @Nullable [] encryptedSecret;
     private final byte[] nonce;
     private final byte[] expectedCredential;
     private final Instant issuedAt;
@@ -29,9 +32,10 @@ public final class PendingAttestation {
     private final String trustedBy;
     private final AtomicBoolean answered = new AtomicBoolean();
 
-    PendingAttestation(@Nullable CredentialChallenge challenge, byte[] nonce, byte[] expectedCredential, Instant issuedAt,
-            PublicArea attestationKey, String endorsementKeySha256, String trustedBy) {
-        this.challenge = challenge;
+    PendingAttestation(byte @Nullable [] credentialBlob, byte @Nullable [] encryptedSecret, byte[] nonce, byte[] expectedCredential,
+            Instant issuedAt, PublicArea attestationKey, String endorsementKeySha256, String trustedBy) {
+        this.credentialBlob = credentialBlob;
+        this.encryptedSecret = encryptedSecret;
         this.nonce = nonce.clone();
         this.expectedCredential = expectedCredential.clone();
         this.issuedAt = issuedAt;
@@ -51,7 +55,7 @@ public final class PendingAttestation {
      * @param issuedAt             when the challenge was issued
      * @param endorsementKeySha256 the EK's SHA-256, 64 lower-case hex digits
      * @param trustedBy            who vouched for the EK: a CA's SHA-256 fingerprint or {@code allow-list}
-     * @return the challenge, answerable once; {@link #challenge()} is not available on it (it was sent already)
+     * @return the challenge, answerable once; {@link #challenge(byte[], Instant)} is not available on it (it was sent already)
      * @throws IllegalArgumentException a field is out of its bounds or the key does not parse
      */
     public static PendingAttestation resumed(byte[] attestationKeyPublic, byte[] nonce, byte[] expectedCredential, Instant issuedAt,
@@ -68,22 +72,27 @@ public final class PendingAttestation {
         if (trustedBy.isEmpty() || trustedBy.length() > 64) {
             throw new IllegalArgumentException("trustedBy must be 1..64 characters");
         }
-        return new PendingAttestation(null, Bounds.bounded(nonce, 64, "nonce"),
+        return new PendingAttestation(null, null, Bounds.bounded(nonce, 64, "nonce"),
                 Bounds.bounded(expectedCredential, Tpm2.MAX_DIGEST, "expected credential"),
                 Objects.requireNonNull(issuedAt, "issuedAt"), ak, endorsementKeySha256, trustedBy);
     }
 
     /**
-     * What to send to the agent.
+     * What to send to the agent: the protocol's challenge, with the credential made for its EK and attestation key
+     * and this challenge's nonce, under the server's opaque id.
      *
+     * @param challengeId the server's opaque id for this challenge (e.g. the sealed fields), 1 to
+     *                    {@link AttestationChallenge#MAX_CHALLENGE_ID_BYTES} bytes
+     * @param expiresAt   when the server stops accepting an answer
      * @return the challenge as issued by {@link AttestationVerifier#challenge}
-     * @throws IllegalStateException on a challenge rebuilt by {@link #resumed}: it was sent when it was issued
+     * @throws IllegalStateException    on a challenge rebuilt by {@link #resumed}: it was sent when it was issued
+     * @throws IllegalArgumentException the id is out of its bounds, or the nonce is not the protocol's 32 bytes
      */
-    public CredentialChallenge challenge() {
-        if (challenge == null) {
+    public AttestationChallenge challenge(byte[] challengeId, Instant expiresAt) {
+        if (credentialBlob == null || encryptedSecret == null) {
             throw new IllegalStateException("a resumed challenge was sent when it was issued");
         }
-        return challenge;
+        return new AttestationChallenge(challengeId, credentialBlob, encryptedSecret, nonce, expiresAt);
     }
 
     /** {@return a copy of the nonce the certification must carry} */

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationChallenge;
 import com.heartbeatrm.protocol.AttestationEvidence;
 import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.Commands;
@@ -81,7 +82,7 @@ public final class TpmAttestor {
      * @throws TpmException the TPM refused (e.g. a challenge for another EK or attestation key) or failed
      * @throws IllegalStateException {@link #request()} was not called first
      */
-    public synchronized AttestationResponse respond(CredentialChallenge challenge, TpmKeyBlob agentKey) throws TpmException {
+    public synchronized AttestationResponse respond(AttestationChallenge challenge, TpmKeyBlob agentKey) throws TpmException {
         if (attestationKey == null) {
             throw new IllegalStateException("request() first: there is no attestation key to answer with");
         }
@@ -109,7 +110,7 @@ public final class TpmAttestor {
         }
     }
 
-    private static byte[] activate(Commands c, int ak, EndorsementKeyType type, CredentialChallenge challenge)
+    private static byte[] activate(Commands c, int ak, EndorsementKeyType type, AttestationChallenge challenge)
             throws TpmException {
         int ek = c.createPrimary(Tpm2.RH_ENDORSEMENT, type.template()).handle();
         try {

@@ -58,8 +58,7 @@ public final class TpmEnrollmentAttestor implements EnrollmentAttestor {
         Objects.requireNonNull(challenge, "challenge");
         TpmKeyBlob blob = TpmKeyCustody.blobOf(Objects.requireNonNull(key, "key"));
         try {
-            AttestationResponse r = attestor.respond(new CredentialChallenge(challenge.credentialBlob(), challenge.encryptedSecret(),
-                    challenge.nonce()), blob);
+            AttestationResponse r = attestor.respond(challenge, blob);
             return new EnrollmentAttestation(challenge.challengeId(), r.activatedCredential(), r.certifyInfo(), r.signature(),
                     r.agentKeyPublic());
         } catch (TpmException e) {

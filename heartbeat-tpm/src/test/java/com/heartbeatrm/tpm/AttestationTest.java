@@ -41,14 +41,14 @@ class AttestationTest extends TpmLabFixture {
         TpmAttestor attestor = new TpmAttestor(tpm);
         AttestationVerifier verifier = verifier();
         PendingAttestation pending = verifier.challenge(attestor.request());
-        return new Answered(agentKey, verifier, pending, attestor.respond(pending.challenge(), agentKey));
+        return new Answered(agentKey, verifier, pending, attestor.respond(TpmLab.sent(pending), agentKey));
     }
 
     /** The verifier challenges the request, the TPM answers for {@code agentKey}: what the verifier decides on the answer. */
     private static AttestationVerdict challengedAndAnswered(AttestationVerifier verifier, TpmAttestor attestor, AttestationEvidence request,
             TpmKeyBlob agentKey) throws Exception {
         PendingAttestation pending = verifier.challenge(request);
-        return verifier.verify(pending, attestor.respond(pending.challenge(), agentKey));
+        return verifier.verify(pending, attestor.respond(TpmLab.sent(pending), agentKey));
     }
 
     @Test
@@ -65,7 +65,7 @@ class AttestationTest extends TpmLabFixture {
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(request);
             clock.advance(Duration.ofSeconds(30));
-            AttestationResponse response = attestor.respond(pending.challenge(), agentKey);
+            AttestationResponse response = attestor.respond(TpmLab.sent(pending), agentKey);
             AttestationVerdict verdict = verifier.verify(pending, response);
 
             assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
@@ -97,7 +97,7 @@ class AttestationTest extends TpmLabFixture {
             AttestationResponse response = answered.response();
             PendingAttestation resumed = PendingAttestation.resumed(issued.attestationKeyPublic(), issued.nonce(), issued.expectedCredential(),
                     issued.issuedAt(), issued.endorsementKeySha256(), issued.trustedBy());
-            assertThatThrownBy(resumed::challenge).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> TpmLab.sent(resumed)).isInstanceOf(IllegalStateException.class);
             assertThat(verifier.verify(resumed, response)).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
                 assertThat(a.agentKey()).isEqualTo(agentKey.publicKey());
                 assertThat(a.trustedBy()).isEqualTo(issued.trustedBy());
@@ -200,8 +200,8 @@ class AttestationTest extends TpmLabFixture {
             assertThat(ek.getAlgorithm()).isEqualTo("EC");
             AttestationVerifier allowing = AttestationVerifier.builder().allowEndorsementKey(ek).clock(clock).build();
             PendingAttestation pending = allowing.challenge(request);
-            assertThat(pending.challenge().encryptedSecret()).hasSize(2 + 32 + 2 + 32);
-            AttestationVerdict verdict = allowing.verify(pending, attestor.respond(pending.challenge(), agentKey));
+            assertThat(TpmLab.sent(pending).encryptedSecret()).hasSize(2 + 32 + 2 + 32);
+            AttestationVerdict verdict = allowing.verify(pending, attestor.respond(TpmLab.sent(pending), agentKey));
             assertThat(verdict).isInstanceOfSatisfying(AttestationVerdict.Attested.class, a -> {
                 assertThat(a.trustedBy()).isEqualTo("allow-list");
                 assertThat(a.endorsementKeySha256()).isEqualTo(AttestationVerifier.endorsementKeySha256(ek));
@@ -218,7 +218,7 @@ class AttestationTest extends TpmLabFixture {
             AttestationVerifier verifier = verifier();
 
             PendingAttestation first = verifier.challenge(request);
-            AttestationResponse answer = attestor.respond(first.challenge(), agentKey);
+            AttestationResponse answer = attestor.respond(TpmLab.sent(first), agentKey);
             assertThat(verifier.verify(first, answer)).isInstanceOf(AttestationVerdict.Attested.class);
             assertThat(verifier.verify(first, answer)).isEqualTo(
                     new AttestationVerdict.Refused(AttestationRefusal.REPLAYED, "challenge already answered"));
@@ -229,7 +229,7 @@ class AttestationTest extends TpmLabFixture {
                     "certification was made for another challenge's nonce"));
 
             PendingAttestation third = verifier.challenge(request);
-            AttestationResponse late = attestor.respond(third.challenge(), agentKey);
+            AttestationResponse late = attestor.respond(TpmLab.sent(third), agentKey);
             clock.advance(Duration.ofMinutes(2).plusSeconds(1));
             AttestationVerdict stale = verifier.verify(third, late);
             assertThat(stale).isInstanceOfSatisfying(AttestationVerdict.Refused.class, r -> {
@@ -260,7 +260,7 @@ class AttestationTest extends TpmLabFixture {
             AttestationEvidence request = attestor.request();
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(request);
-            AttestationResponse real = attestor.respond(pending.challenge(), certified);
+            AttestationResponse real = attestor.respond(TpmLab.sent(pending), certified);
             AttestationResponse swapped = new AttestationResponse(real.activatedCredential(), real.certifyInfo(),
                     real.signature(), presented.publicArea());
             assertThat(verifier.verify(pending, swapped)).isEqualTo(new AttestationVerdict.Refused(AttestationRefusal.INVALID,
@@ -277,7 +277,7 @@ class AttestationTest extends TpmLabFixture {
             TpmAttestor attestor = new TpmAttestor(tpm);
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(attestor.request());
-            AttestationVerdict verdict = verifier.verify(pending, attestor.respond(pending.challenge(), movable));
+            AttestationVerdict verdict = verifier.verify(pending, attestor.respond(TpmLab.sent(pending), movable));
             assertThat(verdict).isEqualTo(new AttestationVerdict.Refused(AttestationRefusal.INVALID,
                     "agent key lacks fixedTPM or fixedParent: it could leave the TPM"));
         }
@@ -298,7 +298,7 @@ class AttestationTest extends TpmLabFixture {
                     genuine.endorsementKeyPublic(), own.attestationKeyPublic());
             AttestationVerifier verifier = verifier();
             PendingAttestation pending = verifier.challenge(borrowed);
-            assertThatThrownBy(() -> attestor.respond(pending.challenge(), agentKey))
+            assertThatThrownBy(() -> attestor.respond(TpmLab.sent(pending), agentKey))
                     .isInstanceOfSatisfying(TpmException.class, e -> {
                         assertThat(e.kind()).isEqualTo(TpmException.Kind.TPM_ERROR);
                         assertThat(e.getMessage()).startsWith("TPM2_ActivateCredential failed");
@@ -335,7 +335,7 @@ class AttestationTest extends TpmLabFixture {
                     .clock(new MutableClock(Instant.now().plusSeconds(5))).build();
             PendingAttestation pending = verifier.challenge(attestor.request());
             TpmKeyBlob copied = TpmKeyBlob.parse(agentKey.encoded());
-            assertThatThrownBy(() -> attestor.respond(pending.challenge(), copied))
+            assertThatThrownBy(() -> attestor.respond(TpmLab.sent(pending), copied))
                     .isInstanceOfSatisfying(TpmException.class, e -> assertThat(e.baseCode()).isEqualTo(TpmException.RC_INTEGRITY));
         }
     }

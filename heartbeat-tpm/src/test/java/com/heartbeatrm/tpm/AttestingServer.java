@@ -153,8 +153,7 @@ final class AttestingServer implements AutoCloseable {
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
         pending.put(Base64.getUrlEncoder().encodeToString(id), p);
-        CredentialChallenge c = p.challenge();
-        return new AttestationChallenge(id, c.credentialBlob(), c.encryptedSecret(), c.nonce(), Clock.systemUTC().instant().plusSeconds(300));
+        return p.challenge(id, Clock.systemUTC().instant().plusSeconds(300));
     }
 
     private EnrollmentResponse enroll(byte[] body) throws Exception {

@@ -1,7 +1,9 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationChallenge;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +12,17 @@ import java.util.List;
  * certificates the trusted CA issued, and any further swtpm manufactured here; {@link #close()} stops them all.
  */
 public final class TpmLab implements AutoCloseable {
+    /**
+     * What a server sends for {@code pending}, under a fixed test id with an expiry far ahead (the verifier judges
+     * freshness by its own clock, not by this).
+     *
+     * @param pending a challenge the verifier issued
+     * @return the protocol's challenge
+     */
+    public static AttestationChallenge sent(PendingAttestation pending) {
+        return pending.challenge(new byte[] {1}, Instant.parse("2100-01-01T00:00:00Z"));
+    }
+
     private final Path dir;
     private final TestCa trustedCa;
     private final TestCa otherCa;

@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.AttestationChallenge;
 import com.heartbeatrm.protocol.AttestationEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -56,7 +58,7 @@ class TpmToolsOracleTest {
             assertThat(PublicArea.name(request.attestationKeyPublic())).isEqualTo(read("ak.name"));
 
             Files.write(dir.resolve("cred.out"), new TpmWriter().u32(CRED_MAGIC).u32(1)
-                    .sized(pending.challenge().credentialBlob()).sized(pending.challenge().encryptedSecret()).toByteArray());
+                    .sized(TpmLab.sent(pending).credentialBlob()).sized(TpmLab.sent(pending).encryptedSecret()).toByteArray());
             tool(swtpm, "tpm2_startauthsession", "--policy-session", "-S", p("session.ctx"));
             swtpm.tpm2(dir, "tpm2_policysecret", "-S", p("session.ctx"), "-c", "e");
             swtpm.tpm2(dir, "tpm2_activatecredential", "-c", p("ak.ctx"), "-C", p("ek.ctx"), "-i", p("cred.out"),
@@ -111,7 +113,8 @@ class TpmToolsOracleTest {
 
             try (Tpm again = swtpm.open()) {
                 TpmAttestor same = attestorFor(again, attestor);
-                AttestationResponse response = same.respond(new CredentialChallenge(idObject, encryptedSecret, new byte[32]), agentKey);
+                AttestationResponse response = same.respond(new AttestationChallenge(new byte[] {1}, idObject, encryptedSecret, new byte[32],
+                        Instant.EPOCH), agentKey);
                 assertThat(response.activatedCredential()).isEqualTo(secret);
             }
         }
