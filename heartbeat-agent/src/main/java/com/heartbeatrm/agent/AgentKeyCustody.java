@@ -64,6 +64,21 @@ public interface AgentKeyCustody {
      */
     CustodyKey open(AgentKeyAlgorithm algorithm, byte[] publicKey, byte[] reference) throws KeyCustodyException;
 
+    /**
+     * Removes {@code key} from the device that holds it, so that an identity the agent has forgotten, or an enrollment
+     * key the server refused, leaves no usable key behind (a token's capacity is small, too). A key this custody no
+     * longer holds is not an error. {@link FileAgentIdentityStore} calls it once the state file that names the key is
+     * gone, and never for the key of the saved identity unless the identity itself is deleted.
+     *
+     * <p>The default removes nothing: it is right for a custody whose key lives only in the state directory (the
+     * software file; a TPM's wrapped blob, which the TPM cannot load once the file is gone).
+     *
+     * @param key a key this custody generated or opened
+     * @throws KeyCustodyException the device holds the key but could not remove it ({@code UNAVAILABLE})
+     */
+    default void destroy(CustodyKey key) throws KeyCustodyException {
+    }
+
     /** {@return today's custody: the private key in the owner-only state file; new keys are Ed25519} */
     static AgentKeyCustody software() {
         return software(AgentKeyAlgorithm.ED25519);

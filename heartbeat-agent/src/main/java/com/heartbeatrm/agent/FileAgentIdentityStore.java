@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,12 +112,29 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
         write(file, identity.toStateBytes());
     }
 
-    /** Forgets the identity, and any enrollment key kept, so that the next enrollment is a new agent. */
+    /**
+     * Forgets the identity, and any enrollment key kept, so that the next enrollment is a new agent; then has the
+     * custody {@linkplain AgentKeyCustody#destroy destroy} their keys (on a token they would outlive the files). The
+     * files go first, so a custody that cannot be reached still lets the agent be reset; its error is thrown after,
+     * and the key it could not reach stays on its device.
+     */
     @Override
     public void delete() throws IOException {
         if (OwnerOnly.checkDirectoryIfPresent(dir)) {
+            List<CustodyKey> keys = new ArrayList<>();
+            KeyCustodyException unreachable = null;
+            try {
+                keptKey().ifPresent(keys::add);
+                identityKey().ifPresent(keys::add);
+            } catch (KeyCustodyException e) {
+                unreachable = e;
+            }
             Files.deleteIfExists(enrolling);
             Files.deleteIfExists(file);
+            destroy(keys);
+            if (unreachable != null) {
+                throw unreachable;
+            }
         }
     }
 
@@ -123,16 +142,40 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     public void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(keys, "keys");
+        Optional<CustodyKey> before = keptKey();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", 1);
         m.put("organizationId", organizationId);
         KeyRecord.write(keys, m);
         write(enrolling, StrictJson.write(m));
+        if (before.isPresent() && !before.get().fingerprint().equals(keys.fingerprint())) {
+            destroyUnlessIdentitys(before.get());
+        }
     }
 
     @Override
     public Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
         Objects.requireNonNull(organizationId, "organizationId");
+        return enrollingKey(Optional.of(organizationId));
+    }
+
+    /**
+     * Forgets the kept enrollment key. Unless the saved identity holds that same key (the enrollment succeeded), the
+     * server refused the agent it made: the custody destroys it.
+     */
+    @Override
+    public void deleteEnrollmentKey() throws IOException {
+        if (OwnerOnly.checkDirectoryIfPresent(dir)) {
+            Optional<CustodyKey> kept = keptKey();
+            Files.deleteIfExists(enrolling);
+            if (kept.isPresent()) {
+                destroyUnlessIdentitys(kept.get());
+            }
+        }
+    }
+
+    /** The kept enrollment key of {@code organizationId}, or of any organization when empty. */
+    private Optional<CustodyKey> enrollingKey(Optional<String> organizationId) throws IOException {
         Optional<byte[]> bytes = read(enrolling);
         if (bytes.isEmpty()) {
             return Optional.empty();
@@ -143,7 +186,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
             if (StrictJson.requireInteger(m, "v") != 1) {
                 throw new IOException(enrolling + ": unknown version");
             }
-            if (!StrictJson.requireString(m, "organizationId").equals(organizationId)) {
+            if (organizationId.isPresent() && !StrictJson.requireString(m, "organizationId").equals(organizationId.get())) {
                 return Optional.empty();
             }
             return Optional.of(KeyRecord.read(m, custody));
@@ -152,10 +195,76 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
         }
     }
 
-    @Override
-    public void deleteEnrollmentKey() throws IOException {
-        if (OwnerOnly.checkDirectoryIfPresent(dir)) {
-            Files.deleteIfExists(enrolling);
+    /**
+     * The kept enrollment key, whatever its organization; empty when there is none, or when the custody does not
+     * hold it or the file is malformed (nothing to destroy then).
+     *
+     * @throws KeyCustodyException the custody cannot be used now: whether it holds the key is unknown
+     */
+    private Optional<CustodyKey> keptKey() throws KeyCustodyException {
+        try {
+            return enrollingKey(Optional.empty());
+        } catch (KeyCustodyException e) {
+            if (e.kind() != KeyCustodyException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The saved identity's key, read as {@link #keptKey()} reads the enrollment key.
+     *
+     * @throws KeyCustodyException the custody cannot be used now
+     */
+    private Optional<CustodyKey> identityKey() throws KeyCustodyException {
+        try {
+            return load().map(AgentIdentity::keys);
+        } catch (KeyCustodyException e) {
+            if (e.kind() != KeyCustodyException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Destroys {@code key} unless the saved identity holds it. When the identity file is there but cannot be read,
+     * nothing is destroyed: a key that may be the identity's is never removed on a guess.
+     */
+    private void destroyUnlessIdentitys(CustodyKey key) throws IOException {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            Optional<AgentIdentity> own;
+            try {
+                own = load();
+            } catch (IOException e) {
+                return;
+            }
+            if (own.isPresent() && own.get().keys().fingerprint().equals(key.fingerprint())) {
+                return;
+            }
+        }
+        destroy(List.of(key));
+    }
+
+    /** Destroys each key; the first failure is thrown once all were tried. */
+    private void destroy(List<CustodyKey> keys) throws IOException {
+        KeyCustodyException first = null;
+        for (CustodyKey k : keys) {
+            try {
+                custody.destroy(k);
+            } catch (KeyCustodyException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

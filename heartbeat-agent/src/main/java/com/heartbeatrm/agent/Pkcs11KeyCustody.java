@@ -109,6 +109,29 @@ final class Pkcs11KeyCustody extends NamedKeyCustody {
         }
     }
 
+    /**
+     * Deletes the key's entry (the private key and its placeholder certificate) from the token, after checking that
+     * the entry under that label carries the key's public key; a label the token does not hold is not an error.
+     */
+    @Override
+    public synchronized void destroy(CustodyKey key) throws KeyCustodyException {
+        Objects.requireNonNull(key, "key");
+        String label = new String(key.reference(), StandardCharsets.US_ASCII);
+        if (!key.custody().equals(NAME) || !LABEL.matcher(label).matches()) {
+            return;
+        }
+        KeyStore ks = keyStore();
+        try {
+            Certificate cert = ks.getCertificate(label);
+            if (cert != null && MessageDigest.isEqual(AgentKeyAlgorithm.sec1Of(cert.getPublicKey()), key.publicKey())) {
+                ks.deleteEntry(label);
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new KeyCustodyException(Kind.UNAVAILABLE, "the token could not delete the agent key " + label + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+    }
+
     /** The provider {@link #keyStore()} logged in with; only called after it. */
     private Provider loggedIn() {
         return Objects.requireNonNull(provider, "the token is not logged in yet");

@@ -187,6 +187,48 @@ class KeyCustodyTest {
             }
         }
 
+        @Test
+        @DisplayName("keys leave the token with the state that names them: a replaced or refused enrollment key, a deleted identity; the identity's key stays")
+        void keysLeaveTheToken() throws Exception {
+            AgentKeyCustody custody = AgentKeyCustody.pkcs11(configA, pin, AgentKeyAlgorithm.ECDSA_P256);
+            Path state = dir.resolve("destroy");
+            FileAgentIdentityStore store = FileAgentIdentityStore.in(state, custody);
+            CustodyKey first = custody.generate();
+            store.saveEnrollmentKey("org_a", first);
+            CustodyKey second = custody.generate();
+            store.saveEnrollmentKey("org_b", second);
+            assertThat(onTokenA(first)).as("the key kept for another enrollment, replaced").isFalse();
+            assertThat(onTokenA(second)).isTrue();
+            store.deleteEnrollmentKey();
+            assertThat(onTokenA(second)).as("a kept key no identity holds (the server refused its agent)").isFalse();
+
+            TestKeys issuer = TestKeys.generate();
+            Path tls = Files.createTempDirectory("hb-pkcs11-tls");
+            try (ProtocolServer server = new ProtocolServer(issuer, ProtocolServer.TlsIdentity.create(tls, "served"), Clock.systemUTC())) {
+                EnrollmentClient client = EnrollmentClient.builder(PinnedKeySet.of(issuer.publicKey)).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                        .identityStore(store).build();
+                EnrollmentClient.Outcome enrolled = client.enrollOrRenewIfDue(server.token(List.of(), List.of(server.tls.pin())), FACTS);
+                assertThat(enrolled.status()).isEqualTo(EnrollmentClient.Outcome.Status.ENROLLED);
+                CustodyKey own = enrolled.identity().keys();
+                assertThat(state.resolve(FileAgentIdentityStore.ENROLLING_FILE_NAME)).as("the kept key was forgotten after the save").doesNotExist();
+                assertThat(onTokenA(own)).as("the saved identity's key is never destroyed with the kept record").isTrue();
+                assertThat(client.renew(enrolled.identity()).status()).isEqualTo(EnrollmentClient.Outcome.Status.RENEWED);
+            }
+            CustodyKey own = store.load().orElseThrow().keys();
+            store.delete();
+            assertThat(store.load()).isEmpty();
+            assertThat(onTokenA(own)).as("a deleted identity's key is gone from the token").isFalse();
+            store.delete(); // nothing left: no error
+        }
+
+        /** Whether token agent-a holds {@code key}'s entry, seen through a provider and key store of its own. */
+        private boolean onTokenA(CustodyKey key) throws Exception {
+            Provider p = Security.getProvider("SunPKCS11").configure(configA.toString());
+            KeyStore ks = KeyStore.getInstance("PKCS11", p);
+            ks.load(null, SoftHsm2.PIN.toCharArray());
+            return ks.containsAlias(new String(key.reference(), StandardCharsets.US_ASCII));
+        }
+
         @AfterAll
         void done() {
             // The tokens live under target/ and go with it.

@@ -74,6 +74,11 @@ class ManagedChannelsTest {
         Files.writeString(twice, "<plist version=\"1.0\"><dict><key>EnrollmentToken</key><string>a</string>"
                 + "<key>EnrollmentToken</key><string>" + t + "</string></dict></plist>");
         refused(Reason.MALFORMED_SETTINGS, twice, t);
+        // The same key twice where the first value is one this reader skips (data): still a repeat.
+        Path hidden = dir.resolve("hidden-twice.plist");
+        Files.writeString(hidden, "<plist version=\"1.0\"><dict><key>EnrollmentToken</key><data>AA==</data>"
+                + "<key>EnrollmentToken</key><string>" + t + "</string></dict></plist>");
+        refused(Reason.MALFORMED_SETTINGS, hidden, t);
 
         // A binary plist whose only dict holds itself: a cycle, refused rather than followed.
         byte[] cyclic = binaryPlist(new byte[] {(byte) 0xD1, 1, 0, 0x5F, 0x10, 1, 'k'});

@@ -115,9 +115,11 @@ public final class PropertyList {
                     if (!nextStartOrEnd(r)) {
                         throw new PlistException("a key without a value");
                     }
-                    if (m.put(key, value(r, depth + 1, count)) != null || m.size() > MAX_OBJECTS) {
+                    // containsKey, not put's answer: a value read as null (real, date, data) must not hide a repeat.
+                    if (m.containsKey(key) || m.size() >= MAX_OBJECTS) {
                         throw new PlistException("a repeated key");
                     }
+                    m.put(key, value(r, depth + 1, count));
                 }
             }
             case "array" -> {
