@@ -8,9 +8,10 @@
 #   heartbeat-benchmarks/scripts/wrk/wrk-bench.sh NAME=path/to/heartbeat.jar[,path/to/bin/java] [NAME=jar ...]
 #
 # The last build named is "the build under test" (RSA handshakes and the Spring Boot sample run on it alone). SCENARIOS
-# (default "one-key renewals fresh rsa thousand-keys spring ceilings") picks the phases (one-key alone: enrollment only;
-# renewals adds keep-alive renewal, fresh the fresh-connection renewal and handshakes); e.g. SCENARIOS=one-key with the same jar under
-# two JDKs. The spring phase runs when SPRING_JAR names examples/spring-boot/target/heartbeat-spring-boot-sample.jar.
+# (default "one-key renewals fresh rsa thousand-keys spring ceilings") picks the phases (one-key: enrollment on one key;
+# renewals: keep-alive renewal, warmed up with renewals when one-key is not named; fresh: the fresh-connection renewal and
+# handshakes; each alone or together); e.g. SCENARIOS=one-key with the same jar under two JDKs, SCENARIOS=renewals for
+# the renewal rows alone. The spring phase runs when SPRING_JAR names examples/spring-boot/target/heartbeat-spring-boot-sample.jar.
 #
 # Scenarios (8 connections, 2 wrk threads): enrollment on 1 key and on 1,000 keys (keep-alive), renewal (keep-alive),
 # renewal on a new TLS connection per request (Connection: close: a full handshake each), and handshakes alone with
@@ -31,11 +32,17 @@ RDUR=${RDUR:-10s}
 # are recorded), and only the shortfall is enrolled in the set-up; at least 1.5 x the same run's last rate x RDUR
 # (before one: 4 x the enrollment rate), so that a run does not outlast its bodies. A row's "resent" counts bodies sent
 # again (answered with the credential already issued: cheaper than a renewal).
+# (the fastest renewal rate of any build so far counts too: one build's first round must not run out where another's
+# did not). A row with resent bodies is flagged (a warning at once, "*" in the summary) and left out of its means and
+# ratios: a resent request is answered more cheaply, so such a row overstates the rate.
 RENEWALS=${RENEWALS:-500}
 CLOSE_RENEWALS=${CLOSE_RENEWALS:-200}
 # Extra JVM options for the servers measured (e.g. a JFR recording).
 SERVE_OPTS=${SERVE_OPTS:-}
-ENROLLS=${ENROLLS:-45000}
+# The fewest enrollment bodies a run gets; more when a run could outlast them: 2 x the fastest enrollment rate any
+# build reached so far in this run (warm-ups included) x the run's duration (a JIT-warm second round has run at 2.2 x
+# its first). A run that still ran out is flagged like a renewal's.
+ENROLLS=${ENROLLS:-8000}
 OUT=${OUT:-$repo/heartbeat-benchmarks/results/wrk-$(date -u +%Y%m%dT%H%M)}
 fixture_jar=${FIXTURE_JAR:-$repo/examples/target/heartbeat.jar}
 mkdir -p "$OUT"
@@ -58,6 +65,7 @@ cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 pgcounters() { psql -h 127.0.0.1 -U postgres test -Atc "SELECT txid_current() || ' ' || (SELECT wal_sync FROM pg_stat_wal)"; }
 pids=(); schemas=()
 declare -A last_rate=()
+fastest_enroll=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
@@ -151,7 +159,7 @@ run() {
   local schema; schema=wrk_$(echo "$n" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
   local samples=$work/$n/samples-$scenario-$round.txt sampler=
   : > "$samples"
-  [ "$scenario" = warm-up ] || { sample "$schema" "$samples" & sampler=$!; }
+  [[ $scenario == warm-up* ]] || { sample "$schema" "$samples" & sampler=$!; }
   local out
   out=$(BODIES=$bodies RESPONSES=$bodies.resp SENT=$bodies.sent PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
   local c1; c1=$(cpu "$pid")
@@ -172,17 +180,30 @@ run() {
   xids=$(echo "scale=3; (${g1% *} - ${g0% *} - 1) / $reqs" | bc)
   syncs=$(echo "scale=3; (${g1#* } - ${g0#* }) / $reqs" | bc)
   last_rate[$scenario:$build]=$rate
-  [ "$scenario" = warm-up ] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)\t$xids\t$syncs\t${again:--}" \
+  if [ "$path" = /v1/enroll ] && [ "$(echo "$rate > $fastest_enroll" | bc)" = 1 ]; then fastest_enroll=$rate; fi
+  if [ "${again:-0}" != 0 ] && [[ $scenario != warm-up* ]]; then
+    echo "WARNING: $scenario $build round $round resent ${again} bodies (they ran out): this row is left out of the summary's means" >&2
+  fi
+  [[ $scenario == warm-up* ]] || echo -e "$scenario\t$build\t$round\t$rate\t$reqs\t$ms\t$non\t$lat\t$(cut -d' ' -f1 /proc/loadavg)\t$xids\t$syncs\t${again:--}" \
     | tee -a "$results"
 }
 
 # bodies_for SCENARIO NAME MIN DURATION: how many bodies a run of DURATION (in seconds, "10s") needs, at least MIN
 bodies_for() {
-  local r=${last_rate[$1:$2]:-} e=${last_rate[enroll-1key:$2]:-0}
+  local r=${last_rate[$1:$2]:-${last_rate[warm-up-$1:$2]:-}} e=${last_rate[enroll-1key:$2]:-${last_rate[warm-up:$2]:-0}} k fastest=0
+  for k in "${!last_rate[@]}"; do
+    [[ $k == "$1:"* || $k == "warm-up-$1:"* ]] && [ "$(echo "${last_rate[$k]} > $fastest" | bc)" = 1 ] && fastest=${last_rate[$k]}
+  done
   [ -n "$r" ] || r=$(echo "$e * 4" | bc)
+  [ "$(echo "$fastest > $r" | bc)" = 1 ] && r=$fastest
   echo "$3 $(echo "$r * 1.5 * ${4%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}'
 }
-enroll_bodies() { local f=$work/$1/enroll-$RANDOM$RANDOM.txt; fixture "$fixture_jar" enroll "$work/$1/tokens" "$2" "$f"; echo "$f"; }
+# enroll_bodies NAME DURATION: at least ENROLLS bodies, and 2 x the fastest enrollment rate so far x DURATION
+enroll_bodies() {
+  local f=$work/$1/enroll-$RANDOM$RANDOM.txt n
+  n=$(echo "$ENROLLS $(echo "$fastest_enroll * 2 * ${2%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}')
+  fixture "$fixture_jar" enroll "$work/$1/tokens" "$n" "$f"; echo "$f"
+}
 # renew_bodies NAME MIN PORT: a renewal body for every agent earlier runs against NAME left with a known credential,
 # and at least MIN (the shortfall enrolled first)
 renew_bodies() { local f=$work/$1/renew-$RANDOM$RANDOM.txt; fixture "$fixture_jar" renew "$work/$1/data" "https://127.0.0.1:$3/v1/" "$work/$1/tokens" "$2" "$f" "$work/$1" 2>>"$OUT/fixture.log"; echo "$f"; }
@@ -203,23 +224,31 @@ handshakes() {
 uptime | tee "$OUT/uptime-start.txt"
 git -C "$repo" log -1 --format='%h %s' > "$OUT/commit.txt"
 
-# ---- one key: enrollment, renewal, renewal on fresh connections, handshakes
-if want one-key; then
+# ---- one key: enrollment (one-key), renewal (renewals), renewal on fresh connections and handshakes (fresh); each
+# server warms up with enrollments, and with renewals too when its rounds measure renewals but not enrollment
+if want one-key || want renewals || want fresh; then
 for i in "${!names[@]}"; do start "${names[$i]}" "${jars[$i]}" $((9440 + i)) 1 ec "${javas[$i]}"; done
 for i in "${!names[@]}"; do
   n=${names[$i]}; p=$((9440 + i))
-  run warm-up "$n" 0 "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$WARM" 0
+  run warm-up "$n" 0 "$p" /v1/enroll "$(enroll_bodies "$n" "$WARM")" "$WARM" 0
+  if ! want one-key && want renewals; then
+    run warm-up-renew "$n" 0 "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$WARM")" "$p")" "$WARM" 0
+  fi
 done
 for r in $(seq "$ROUNDS"); do
   for i in "${!names[@]}"; do
     n=${names[$i]}; p=$((9440 + i))
-    run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
-    want renewals || continue
-    run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
-    want fresh || continue
-    run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew-fresh-tls "$n" "$CLOSE_RENEWALS" "$RDUR")" "$p")" "$RDUR" 1
-    handshakes "$n" "$r" "$p" new
-    handshakes "$n" "$r" "$p" reuse
+    if want one-key; then
+      run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$DUR")" "$DUR" 0
+    fi
+    if want renewals; then
+      run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
+    fi
+    if want fresh; then
+      run renew-fresh-tls "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew-fresh-tls "$n" "$CLOSE_RENEWALS" "$RDUR")" "$p")" "$RDUR" 1
+      handshakes "$n" "$r" "$p" new
+      handshakes "$n" "$r" "$p" reuse
+    fi
   done
 done
 for n in "${names[@]}"; do stop "$n"; done
@@ -231,12 +260,12 @@ if want spring && [ -n "${SPRING_JAR:-}" ]; then
   last=$((${#names[@]} - 1)); sb=${names[$last]}-spring; sv=${names[$last]}-serve
   start "$sb" "${jars[$last]}" 9452 1 spring "${javas[$last]}"
   start "$sv" "${jars[$last]}" 9453 1 ec "${javas[$last]}"
-  run warm-up "$sb" 0 9452 /v1/enroll "$(enroll_bodies "$sb" "$ENROLLS")" "$WARM" 0
-  run warm-up "$sv" 0 9453 /v1/enroll "$(enroll_bodies "$sv" "$ENROLLS")" "$WARM" 0
+  run warm-up "$sb" 0 9452 /v1/enroll "$(enroll_bodies "$sb" "$WARM")" "$WARM" 0
+  run warm-up "$sv" 0 9453 /v1/enroll "$(enroll_bodies "$sv" "$WARM")" "$WARM" 0
   for r in $(seq "$ROUNDS"); do
     for pair in "$sb:9452" "$sv:9453"; do
       n=${pair%%:*}; p=${pair##*:}
-      run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$ENROLLS")" "$DUR" 0
+      run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$DUR")" "$DUR" 0
       run renew "$n" "$r" "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$RDUR")" "$p")" "$RDUR" 0
     done
   done
@@ -255,11 +284,11 @@ fi
 if want thousand-keys; then
 for i in "${!names[@]}"; do start "${names[$i]}-k1000" "${jars[$i]}" $((9460 + i)) 1000 ec "${javas[$i]}"; done
 for i in "${!names[@]}"; do
-  run warm-up "${names[$i]}-k1000" 0 $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$ENROLLS")" "$WARM" 0
+  run warm-up "${names[$i]}-k1000" 0 $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$WARM")" "$WARM" 0
 done
 for r in $(seq "$ROUNDS"); do
   for i in "${!names[@]}"; do
-    run enroll-1000keys "${names[$i]}-k1000" "$r" $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$ENROLLS")" "$DUR" 0 \
+    run enroll-1000keys "${names[$i]}-k1000" "$r" $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$DUR")" "$DUR" 0 \
       "${names[$i]}"
   done
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints the markdown tables of BENCHMARKS.md from a wrk-bench.sh results directory: per scenario and build, the
 mean over rounds of requests/s, server CPU per request and (where measured) transaction ids and WAL fsyncs per
-request, and each build's rate as a multiple of every other's."""
+request, and each build's rate as a multiple of every other's. A round whose bodies ran out (resent > 0: a resent
+request is answered more cheaply, so it overstates the rate) is marked * and left out of the means and ratios."""
 import csv, json, os, statistics, sys
 from collections import defaultdict
 
@@ -15,12 +16,26 @@ for r in rows:
         order.append(b)
     by[r['scenario']][b].append(r)
 
+def resent(r):
+    v = r.get('resent') or ''
+    return int(v) if v.isdigit() else 0
+
+def valid(rs):
+    """The rounds whose bodies did not run out."""
+    return [r for r in rs if resent(r) == 0]
+
 def mean(rs, k):
-    return statistics.mean(float(r[k]) for r in rs)
+    ok = valid(rs)
+    return statistics.mean(float(r[k]) for r in ok) if ok else float('nan')
+
+def num(x, places, suffix=''):
+    return '-' if x != x else f'{x:.{places}f}{suffix}'
+
+refused = []
 
 def db(rs, k):
     """Mean of a database column (xids_per_req, wal_syncs_per_req), or '-' where the run had none."""
-    vals = [float(r[k]) for r in rs if r.get(k) not in (None, '', '-')]
+    vals = [float(r[k]) for r in valid(rs) if r.get(k) not in (None, '', '-')]
     return f'{statistics.mean(vals):.2f}' if vals else '-'
 
 print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 | resent | xids/req | fsyncs/req |')
@@ -30,11 +45,14 @@ for s, builds in by.items():
         if b not in builds:
             continue
         rs = builds[b]
-        print(f"| {s} | {b} | {len(rs)} | {', '.join(str(round(float(r['rate']))) for r in rs)} | {mean(rs, 'rate'):.0f} | "
-              f"{mean(rs, 'server_cpu_ms'):.2f} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
+        refused += [f"{s} {b} round {r['round']} ({resent(r)} resent)" for r in rs if resent(r) > 0]
+        print(f"| {s} | {b} | {len(valid(rs))} | {', '.join(str(round(float(r['rate']))) + ('*' if resent(r) else '') for r in rs)} | {num(mean(rs, 'rate'), 0)} | "
+              f"{num(mean(rs, 'server_cpu_ms'), 2)} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
               f"{sum(int(r['resent']) for r in rs if (r.get('resent') or '').isdigit()) if any((r.get('resent') or '').isdigit() for r in rs) else '-'} | "
               f"{db(rs, 'xids_per_req')} | {db(rs, 'wal_syncs_per_req')} |")
 print()
+if refused:
+    print('\* **Bodies ran out** (left out of the means and ratios): ' + '; '.join(refused) + '.\n')
 names = [b for b in order if not b.endswith('-rsa')]
 if len(names) > 1:
     last = names[-1]
@@ -45,7 +63,7 @@ if len(names) > 1:
             continue
         rate = [mean(builds[last], 'rate') / mean(builds[n], 'rate') for n in names[:-1]]
         cpu = [mean(builds[last], 'server_cpu_ms') / mean(builds[n], 'server_cpu_ms') for n in names[:-1]]
-        print(f"| {s} | " + ' | '.join(f'{x:.2f}×' for x in rate) + ' | ' + ' | '.join(f'{x:.2f}' for x in cpu) + ' |')
+        print(f"| {s} | " + ' | '.join(num(x, 2, '×') for x in rate) + ' | ' + ' | '.join(num(x, 2) for x in cpu) + ' |')
     print()
 for name in ('plain-sql.json', 'crypto.json', 'renewal.json'):
     p = os.path.join(out, name)

@@ -23,17 +23,20 @@ public interface AgentIdentityStore {
      * The stored identity, if there is one.
      *
      * @return the identity; empty when none is stored
-     * @throws IOException the identity cannot be read, or is refused as unsafe or malformed
+     * @throws IOException the identity cannot be read, or is refused as malformed
+     * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the key custody does not hold the recorded key, or cannot be used
      */
-    Optional<AgentIdentity> load() throws IOException;
+    Optional<AgentIdentity> load() throws IOException, UnsafeStateException, KeyCustodyException;
 
     /**
      * Stores {@code identity}, replacing what was there, atomically.
      *
      * @param identity the identity to keep
      * @throws IOException it could not be stored; what was there before is still there
+     * @throws UnsafeStateException the state directory or a file in it is not the agent's own
      */
-    void save(AgentIdentity identity) throws IOException;
+    void save(AgentIdentity identity) throws IOException, UnsafeStateException;
 
     /**
      * Forgets the identity (the agent enrolls afresh next time), and the enrollment key, if this store keeps one:
@@ -41,8 +44,10 @@ public interface AgentIdentityStore {
      * enrollment-key methods as well, or it silently loses their protection.
      *
      * @throws IOException the identity or the kept key could not be deleted
+     * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the custody could not destroy a key it holds, or cannot be used now
      */
-    void delete() throws IOException;
+    void delete() throws IOException, UnsafeStateException, KeyCustodyException;
 
     /**
      * Keeps the key pair of an enrollment into organization {@code organizationId} about to be sent, until the
@@ -56,8 +61,10 @@ public interface AgentIdentityStore {
      * @param organizationId the organization the enrollment is into
      * @param keys           the key pair the enrollment is signed with
      * @throws IOException the key pair could not be kept
+     * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the custody could not destroy a key it holds, or cannot be used now
      */
-    default void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
+    default void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException, UnsafeStateException, KeyCustodyException {
     }
 
     /**
@@ -65,9 +72,11 @@ public interface AgentIdentityStore {
      *
      * @param organizationId the organization of the enrollment
      * @return the kept key; empty when none is kept for that organization
-     * @throws IOException the kept key cannot be read or found in its custody
+     * @throws IOException the kept key cannot be read
+     * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the key custody does not hold the recorded key, or cannot be used
      */
-    default Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
+    default Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException, UnsafeStateException, KeyCustodyException {
         return Optional.empty();
     }
 
@@ -75,7 +84,9 @@ public interface AgentIdentityStore {
      * Forgets the key pair kept by {@link #saveEnrollmentKey}.
      *
      * @throws IOException the kept key could not be deleted
+     * @throws UnsafeStateException the state directory or a file in it is not the agent's own
+     * @throws KeyCustodyException the custody could not destroy a key it holds, or cannot be used now
      */
-    default void deleteEnrollmentKey() throws IOException {
+    default void deleteEnrollmentKey() throws IOException, UnsafeStateException, KeyCustodyException {
     }
 }

@@ -2,7 +2,6 @@ package com.heartbeatrm.agent;
 
 import com.heartbeatrm.agent.KeyCustodyException.Kind;
 import com.heartbeatrm.protocol.AgentKeyAlgorithm;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -54,7 +53,7 @@ public abstract class DeviceP256Key implements CustodyKey {
     /**
      * {@inheritDoc}
      *
-     * @throws UncheckedIOException holding a {@link KeyCustodyException} when the device cannot sign or answers with
+     * @throws KeyCustodyException.Unchecked holding a {@link KeyCustodyException} when the device cannot sign or answers with
      *     a signature that is not a P-256 DER signature
      */
     @Override
@@ -62,9 +61,9 @@ public abstract class DeviceP256Key implements CustodyKey {
         try {
             return AgentKeyAlgorithm.p1363FromDer(signInDevice(message));
         } catch (KeyCustodyException e) {
-            throw new UncheckedIOException(e);
+            throw new KeyCustodyException.Unchecked(e);
         } catch (IllegalArgumentException e) {
-            throw new UncheckedIOException(new KeyCustodyException(Kind.UNAVAILABLE,
+            throw new KeyCustodyException.Unchecked(new KeyCustodyException(Kind.UNAVAILABLE,
                     "the " + custody + " custody answered with a malformed signature", e));
         }
     }

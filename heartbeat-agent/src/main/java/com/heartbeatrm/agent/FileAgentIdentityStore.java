@@ -97,7 +97,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public Optional<AgentIdentity> load() throws IOException {
+    public Optional<AgentIdentity> load() throws IOException, UnsafeStateException, KeyCustodyException {
         Optional<byte[]> bytes = read(file);
         try {
             return bytes.isEmpty() ? Optional.empty() : Optional.of(AgentIdentity.fromStateBytes(bytes.get(), custody));
@@ -107,7 +107,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public void save(AgentIdentity identity) throws IOException {
+    public void save(AgentIdentity identity) throws IOException, UnsafeStateException {
         Objects.requireNonNull(identity, "identity");
         write(file, identity.toStateBytes());
     }
@@ -119,7 +119,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * and the key it could not reach stays on its device.
      */
     @Override
-    public void delete() throws IOException {
+    public void delete() throws IOException, UnsafeStateException, KeyCustodyException {
         if (OwnerOnly.checkDirectoryIfPresent(dir)) {
             List<CustodyKey> keys = new ArrayList<>();
             KeyCustodyException unreachable = null;
@@ -139,7 +139,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException {
+    public void saveEnrollmentKey(String organizationId, CustodyKey keys) throws IOException, UnsafeStateException, KeyCustodyException {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(keys, "keys");
         Optional<CustodyKey> before = keptKey();
@@ -154,7 +154,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     @Override
-    public Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException {
+    public Optional<CustodyKey> enrollmentKey(String organizationId) throws IOException, UnsafeStateException, KeyCustodyException {
         Objects.requireNonNull(organizationId, "organizationId");
         return enrollingKey(Optional.of(organizationId));
     }
@@ -164,7 +164,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * server refused the agent it made: the custody destroys it.
      */
     @Override
-    public void deleteEnrollmentKey() throws IOException {
+    public void deleteEnrollmentKey() throws IOException, UnsafeStateException, KeyCustodyException {
         if (OwnerOnly.checkDirectoryIfPresent(dir)) {
             Optional<CustodyKey> kept = keptKey();
             Files.deleteIfExists(enrolling);
@@ -175,7 +175,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     /** The kept enrollment key of {@code organizationId}, or of any organization when empty. */
-    private Optional<CustodyKey> enrollingKey(Optional<String> organizationId) throws IOException {
+    private Optional<CustodyKey> enrollingKey(Optional<String> organizationId) throws IOException, UnsafeStateException, KeyCustodyException {
         Optional<byte[]> bytes = read(enrolling);
         if (bytes.isEmpty()) {
             return Optional.empty();
@@ -202,16 +202,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * @throws KeyCustodyException the custody cannot be used now: whether it holds the key is unknown
      */
     private Optional<CustodyKey> keptKey() throws KeyCustodyException {
-        try {
-            return enrollingKey(Optional.empty());
-        } catch (KeyCustodyException e) {
-            if (e.kind() != KeyCustodyException.Kind.NOT_FOUND) {
-                throw e;
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return toDestroy(() -> enrollingKey(Optional.empty()));
     }
 
     /**
@@ -220,14 +211,30 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * @throws KeyCustodyException the custody cannot be used now
      */
     private Optional<CustodyKey> identityKey() throws KeyCustodyException {
+        return toDestroy(() -> load().map(AgentIdentity::keys));
+    }
+
+    /** Reads a key named by a state file. */
+    @FunctionalInterface
+    private interface KeyRead {
+        Optional<CustodyKey> read() throws IOException, UnsafeStateException, KeyCustodyException;
+    }
+
+    /**
+     * The key {@code read} finds, as a key to destroy: empty when the custody does not hold it or the file is
+     * unsafe, unreadable or malformed (nothing to destroy then).
+     *
+     * @throws KeyCustodyException the custody cannot be used now: whether it holds the key is unknown
+     */
+    private static Optional<CustodyKey> toDestroy(KeyRead read) throws KeyCustodyException {
         try {
-            return load().map(AgentIdentity::keys);
+            return read.read();
         } catch (KeyCustodyException e) {
             if (e.kind() != KeyCustodyException.Kind.NOT_FOUND) {
                 throw e;
             }
             return Optional.empty();
-        } catch (IOException e) {
+        } catch (IOException | UnsafeStateException e) {
             return Optional.empty();
         }
     }
@@ -236,12 +243,12 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * Destroys {@code key} unless the saved identity holds it. When the identity file is there but cannot be read,
      * nothing is destroyed: a key that may be the identity's is never removed on a guess.
      */
-    private void destroyUnlessIdentitys(CustodyKey key) throws IOException {
+    private void destroyUnlessIdentitys(CustodyKey key) throws KeyCustodyException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             Optional<AgentIdentity> own;
             try {
                 own = load();
-            } catch (IOException e) {
+            } catch (IOException | UnsafeStateException | KeyCustodyException e) {
                 return;
             }
             if (own.isPresent() && own.get().keys().fingerprint().equals(key.fingerprint())) {
@@ -252,7 +259,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
     }
 
     /** Destroys each key; the first failure is thrown once all were tried. */
-    private void destroy(List<CustodyKey> keys) throws IOException {
+    private void destroy(List<CustodyKey> keys) throws KeyCustodyException {
         KeyCustodyException first = null;
         for (CustodyKey k : keys) {
             try {
@@ -268,7 +275,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
         }
     }
 
-    private void write(Path target, byte[] bytes) throws IOException {
+    private void write(Path target, byte[] bytes) throws IOException, UnsafeStateException {
         OwnerOnly.ensureDirectory(dir);
         AtomicFile.replace(target, OwnerOnly.OWNER_FILE, bytes);
     }
@@ -277,7 +284,7 @@ public final class FileAgentIdentityStore implements AgentIdentityStore {
      * The file's bytes, at most {@code MAX_FILE} of them; empty when there is no file (or no directory). The directory
      * and the file are checked first ({@link OwnerOnly}) and the file is opened without following a link.
      */
-    private Optional<byte[]> read(Path f) throws IOException {
+    private Optional<byte[]> read(Path f) throws IOException, UnsafeStateException {
         if (!OwnerOnly.checkDirectoryIfPresent(dir) || !OwnerOnly.checkFileIfPresent(f)) {
             return Optional.empty();
         }

@@ -29,7 +29,7 @@ final class IdentityKeeper {
             return requireStore().load();
         } catch (KeyCustodyException e) {
             throw new EnrollmentClientException(Kind.KEY_CUSTODY, "cannot load the agent key: " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | UnsafeStateException e) {
             throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot load the agent identity: " + e.getMessage(), e);
         }
     }
@@ -73,7 +73,7 @@ final class IdentityKeeper {
             return keys;
         } catch (KeyCustodyException e) {
             throw new EnrollmentClientException(Kind.KEY_CUSTODY, "the agent key's custody refused: " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | UnsafeStateException e) {
             throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot keep the enrollment key: " + e.getMessage(), e);
         }
     }
@@ -85,7 +85,7 @@ final class IdentityKeeper {
         }
         try {
             store.deleteEnrollmentKey();
-        } catch (IOException e) {
+        } catch (IOException | UnsafeStateException | KeyCustodyException e) {
             // The kept key is used again only by an enrollment into the same organization, before any identity.
         }
     }
@@ -101,7 +101,7 @@ final class IdentityKeeper {
         if (store != null) {
             try {
                 store.save(identity);
-            } catch (IOException e) {
+            } catch (IOException | UnsafeStateException e) {
                 throw new EnrollmentClientException(Kind.IDENTITY_STORE, "cannot save the agent identity: " + e.getMessage(), e);
             }
         }

@@ -1,16 +1,18 @@
 package com.heartbeatrm.agent;
 
-import java.io.IOException;
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A key custody refused or failed: the key is not where the state directory says, or the device cannot be used.
- * An {@link IOException}, so that it passes through {@link AgentIdentityStore}; {@link EnrollmentClient} reports it
- * as {@link EnrollmentClientException.Kind#KEY_CUSTODY} with this as the cause. Messages name no PIN and no key
- * material.
+ * A {@link HeartbeatCheckedException}, the agent side's one checked root; {@link AgentIdentityStore#load} and
+ * {@link AgentIdentityStore#enrollmentKey} declare it, and {@link EnrollmentClient} reports it as
+ * {@link EnrollmentClientException.Kind#KEY_CUSTODY} with this as the cause. Where no checked exception may be
+ * thrown (signing through {@link CustodyKey#sign}), it travels inside an {@link Unchecked}. Messages name no PIN and no
+ * key material.
  */
-public final class KeyCustodyException extends IOException {
+public final class KeyCustodyException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong. */
@@ -58,5 +60,28 @@ public final class KeyCustodyException extends IOException {
     /** {@return what went wrong} */
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * A {@link KeyCustodyException} where only an unchecked exception may be thrown: {@link CustodyKey#sign} of a key
+     * on a device that cannot sign. {@link #getCause()} is the custody's refusal.
+     */
+    public static final class Unchecked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Wraps {@code cause}.
+         *
+         * @param cause the custody's refusal
+         */
+        public Unchecked(KeyCustodyException cause) {
+            super(Objects.requireNonNull(cause, "cause").getMessage(), cause);
+        }
+
+        /** {@return the custody's refusal} */
+        @Override
+        public synchronized KeyCustodyException getCause() {
+            return (KeyCustodyException) Objects.requireNonNull(super.getCause());
+        }
     }
 }

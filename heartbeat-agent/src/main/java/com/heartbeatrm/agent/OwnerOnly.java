@@ -54,7 +54,7 @@ final class OwnerOnly {
      * Creates {@code dir} when it is absent (POSIX: {@code mkdir} with mode 0700, never a chmod afterwards; Windows:
      * an ACL for its owner only), then checks it. Missing ancestors are created owner-only too.
      */
-    static void ensureDirectory(Path dir) throws IOException {
+    static void ensureDirectory(Path dir) throws IOException, UnsafeStateException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path parent = dir.getParent();
             try {
@@ -78,19 +78,19 @@ final class OwnerOnly {
     }
 
     /** Refuses {@code dir} unless it is a directory of this process's owner that only the owner can change. */
-    static void checkDirectory(Path dir) throws IOException {
+    static void checkDirectory(Path dir) throws IOException, UnsafeStateException {
         if (!checkDirectoryIfPresent(dir)) {
             throw new NoSuchFileException(dir.toString());
         }
     }
 
     /** Like {@link #checkDirectory}; false when there is nothing at {@code dir}. */
-    static boolean checkDirectoryIfPresent(Path dir) throws IOException {
+    static boolean checkDirectoryIfPresent(Path dir) throws IOException, UnsafeStateException {
         return check(dir, true);
     }
 
     /** Refuses {@code file} unless it is a regular file of this process's owner that only the owner can use; false when absent. */
-    static boolean checkFileIfPresent(Path file) throws IOException {
+    static boolean checkFileIfPresent(Path file) throws IOException, UnsafeStateException {
         return check(file, false);
     }
 
@@ -98,7 +98,7 @@ final class OwnerOnly {
      * Refuses a system-written settings file (macOS managed preferences) unless it is a regular file, not a link, owned
      * by root or this process's owner, and writable by its owner only; false when absent. Others may read it.
      */
-    static boolean checkSystemFileIfPresent(Path file) throws IOException {
+    static boolean checkSystemFileIfPresent(Path file) throws IOException, UnsafeStateException {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -123,7 +123,7 @@ final class OwnerOnly {
         return true;
     }
 
-    private static boolean check(Path p, boolean directory) throws IOException {
+    private static boolean check(Path p, boolean directory) throws IOException, UnsafeStateException {
         BasicFileAttributes a;
         try {
             a = POSIX ? Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
@@ -167,7 +167,7 @@ final class OwnerOnly {
         return true;
     }
 
-    private static void requireOwner(Path p, UserPrincipal owner) throws IOException {
+    private static void requireOwner(Path p, UserPrincipal owner) throws IOException, UnsafeStateException {
         if (!owner.equals(processOwner())) {
             throw new UnsafeStateException(p, Reason.FOREIGN_OWNER, "owner " + owner.getName());
         }

@@ -173,7 +173,7 @@ final class Pkcs11KeyCustody extends NamedKeyCustody {
     private char[] pin() throws KeyCustodyException {
         try {
             OwnerOnly.checkFileIfPresent(pinFile);
-        } catch (IOException e) {
+        } catch (IOException | UnsafeStateException e) {
             throw new KeyCustodyException(Kind.UNAVAILABLE, "the PIN file is not the agent's own: " + e.getMessage());
         }
         byte[] bytes = readBytes(pinFile, MAX_PIN_FILE, "PIN file");
@@ -206,9 +206,6 @@ final class Pkcs11KeyCustody extends NamedKeyCustody {
             }
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            if (e instanceof KeyCustodyException k) {
-                throw k;
-            }
             throw new KeyCustodyException(Kind.UNAVAILABLE, "cannot read the " + what + " " + file, e);
         }
     }

@@ -1,6 +1,6 @@
 package com.heartbeatrm.agent;
 
-import java.io.IOException;
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -8,9 +8,11 @@ import java.util.Objects;
  * The agent's state directory, or a file in it, is not the agent's own: another local user could have placed it or
  * could change it, so it is neither read nor written. {@link FileAgentIdentityStore} throws it; an
  * {@link EnrollmentClient} reports it as {@link EnrollmentClientException.Kind#IDENTITY_STORE} with this as the
- * cause. The message names the path and the reason, never what the file holds.
+ * cause. A {@link HeartbeatCheckedException}, the agent side's one checked root: the {@link AgentIdentityStore}
+ * methods declare it beside {@link java.io.IOException}. The message names the path and the reason, never what the
+ * file holds.
  */
-public final class UnsafeStateException extends IOException {
+public final class UnsafeStateException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** Why the path is refused. */

@@ -31,7 +31,7 @@ class FileAgentIdentityStoreTest {
 
     @Test
     @DisplayName("saved owner-only through a temp file, read back equal; no temp file left; secrets not in toString")
-    void roundTrip() throws IOException {
+    void roundTrip() throws Exception {
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
         AgentIdentity id = identity();
         store.save(id);
@@ -48,7 +48,7 @@ class FileAgentIdentityStoreTest {
 
     @Test
     @DisplayName("a corrupt or foreign state file is a typed error that does not echo it")
-    void corrupt() throws IOException {
+    void corrupt() throws Exception {
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
         store.save(identity());
         Files.writeString(store.file(), "{\"v\":1,\"privateKey\":\"SECRETSECRET\"}");
@@ -86,7 +86,7 @@ class FileAgentIdentityStoreTest {
 
     @Test
     @DisplayName("an enrollment key is kept owner-only until deleted; delete() forgets it with the identity; a corrupt one is a typed error")
-    void enrollmentKey() throws IOException {
+    void enrollmentKey() throws Exception {
         FileAgentIdentityStore store = FileAgentIdentityStore.in(dir.resolve("agent"));
         assertThat(store.enrollmentKey(ORG)).isEmpty();
         AgentKeyPair keys = AgentKeyPair.generate();

@@ -120,6 +120,8 @@ public final class Agents extends AdminSection {
      * @return the changed agent
      * @throws NotFoundException when the agent is not in the organization
      * @throws ConflictException when the agent is not pending
+     * @throws AttestationRequiredException when the agent is not attested and its group requires TPM attestation (it
+     *         stays pending: deny it, or move it to a group that does not)
      */
     public Agent approve(Actor actor, OrganizationId org, AgentId id) {
         return decide(actor, org, id, AgentStatus.ACTIVE, AuditAction.AGENT_APPROVED, Map.of());
@@ -145,6 +147,9 @@ public final class Agents extends AdminSection {
         Agent agent = require(org, id);
         if (agent.status() != AgentStatus.PENDING) {
             throw new ConflictException("agent " + id + " is " + agent.status() + ", not pending");
+        }
+        if (to == AgentStatus.ACTIVE) {
+            requireAttestedIn(agent, agent.groupId(), "approved in");
         }
         Map<String, String> after = new java.util.TreeMap<>(extra);
         after.put("status", to.name());
@@ -205,6 +210,21 @@ public final class Agents extends AdminSection {
     }
 
     /**
+     * Refuses to make {@code agent} one of {@code group}'s agents (moved in, approved, enabled or unlocked there) when
+     * it has no verified TPM attestation and the group's effective settings require one: the rule enrollment applies
+     * ({@code attestation_required}), on the admin paths that reach the same state. O(depth) for the settings.
+     */
+    private void requireAttestedIn(Agent agent, GroupId group, String change) {
+        if (agent.attestation().isPresent()) {
+            return;
+        }
+        List<Group> path = groups.pathFromRoot(agent.organizationId(), group);
+        if (EffectiveSettings.resolve(path).attestation() == AttestationRequirement.TPM) {
+            throw new AttestationRequiredException(agent.id(), group, Groups.pathText(path), change);
+        }
+    }
+
+    /**
      * Moves the agent to another group; its effective settings follow the new group. Audits
      * {@link AuditAction#AGENT_MOVED}.
      *
@@ -214,11 +234,14 @@ public final class Agents extends AdminSection {
      * @param newGroup the group, in the same organization
      * @return the changed agent
      * @throws NotFoundException when the agent or the group is not in the organization
+     * @throws AttestationRequiredException when the agent is not attested and the group's effective settings require
+     *         TPM attestation
      */
     public Agent move(Actor actor, OrganizationId org, AgentId id, GroupId newGroup) {
         Objects.requireNonNull(actor, "actor");
         Agent current = require(org, id);
         groups.require(org, Objects.requireNonNull(newGroup, "group"));
+        requireAttestedIn(current, newGroup, "moved into");
         return store.agents().update(current.withGroup(newGroup), current.version(), AuditEvent.of(clock.instant(), org,
                 actor, AuditAction.AGENT_MOVED, Subject.of(id), Map.of("group", current.groupId().value()),
                 Map.of("group", newGroup.value())));
@@ -236,6 +259,8 @@ public final class Agents extends AdminSection {
      * @return the changed agent
      * @throws InvalidInputException for any other status
      * @throws ConflictException when activating a LOCKED agent
+     * @throws AttestationRequiredException when activating an agent that is not attested in a group that requires TPM
+     *         attestation
      */
     public Agent setStatus(Actor actor, OrganizationId org, AgentId id, AgentStatus status) {
         Objects.requireNonNull(actor, "actor");
@@ -246,6 +271,9 @@ public final class Agents extends AdminSection {
         Agent current = require(org, id);
         if (current.status() == AgentStatus.LOCKED && status == AgentStatus.ACTIVE) {
             throw new ConflictException("agent " + id + " is locked (two copies of its identity renewed): unlock it");
+        }
+        if (status == AgentStatus.ACTIVE && current.status() != AgentStatus.ACTIVE) {
+            requireAttestedIn(current, current.groupId(), "enabled in");
         }
         Instant now = clock.instant();
         return store.agents().update(current.withStatus(status), current.version(), AuditEvent.of(now, org, actor,
@@ -264,6 +292,7 @@ public final class Agents extends AdminSection {
      * @param reason why, up to {@link Disablement#MAX_REASON_LENGTH} characters; blank becomes "no reason given"
      * @return the agent, ACTIVE again
      * @throws ConflictException when the agent is not locked
+     * @throws AttestationRequiredException when the agent is not attested and its group requires TPM attestation
      */
     public Agent unlock(Actor actor, OrganizationId org, AgentId id, String reason) {
         Objects.requireNonNull(actor, "actor");
@@ -272,6 +301,7 @@ public final class Agents extends AdminSection {
         if (current.status() != AgentStatus.LOCKED) {
             throw new ConflictException("agent " + id + " is " + current.status() + ", not locked");
         }
+        requireAttestedIn(current, current.groupId(), "unlocked in");
         return store.agents().update(current.withStatus(AgentStatus.ACTIVE), current.version(), AuditEvent.of(clock.instant(), org,
                 actor, AuditAction.AGENT_UNLOCKED, Subject.of(id), Map.of("status", AgentStatus.LOCKED.name()),
                 Map.of("status", AgentStatus.ACTIVE.name(), "reason", why, "generation", Long.toString(current.credentialGeneration()))));

@@ -56,7 +56,8 @@ import java.util.Optional;
  * fixedTPM and fixedParent) and the certified key must be the request's key; the CA or allow-listed EK that vouched
  * for the TPM must still be trusted. The challenge's nonce, scoped to the TPM's EK, becomes the attempt's replay
  * nonce, remembered in the enrollment's transaction: a second enrollment with the same challenge, by any key, is
- * {@code replayed} (an agent whose answer was lost asks for a new challenge). In
+ * {@code replayed}, except the enrollment that used it, sent again by the same key because its answer was lost: that
+ * one gets the agent it already has ({@link #lostAnswer}), as a plain enrollment's retry does. In
  * the store's transaction ({@link #required}), a group whose {@code attestation} is {@code tpm} refuses an enrollment
  * without one.
  */
@@ -129,7 +130,7 @@ final class Attestations {
             }
             EnrollmentClaims c = d.claims().get();
             return refused(d.reason(), ctx, OrganizationId.parse(c.organizationId()), AccessKeyId.parse(c.accessKeyId()),
-                    InstallerId.parse(c.installerId()), false);
+                    InstallerId.parse(c.installerId()), false, Map.of());
         }
         TokenCheck.Valid valid = (TokenCheck.Valid) check;
         EnrollmentClaims c = valid.token().claims();
@@ -145,9 +146,11 @@ final class Attestations {
         try {
             pending = verifierFor(org).challenge(request.evidence());
         } catch (AttestationRefusedException e) {
-            return refused(reason(e.refusal().reason()), ctx, org, key, installer, e.refusal().reason() == AttestationRefusal.INVALID);
+            return refused(reason(e.refusal().reason()), ctx, org, key, installer, e.refusal().reason() == AttestationRefusal.INVALID,
+                    refusalDetails(e.refusal().detail(), request.evidence()));
         } catch (IllegalArgumentException e) {
-            return refused(DenialReason.ATTESTATION_INVALID, ctx, org, key, installer, true);
+            return refused(DenialReason.ATTESTATION_INVALID, ctx, org, key, installer, true,
+                    refusalDetails("the evidence is out of its bounds", request.evidence()));
         }
         Instant expiresAt = pending.issuedAt().plus(lifetime);
         byte[] secret = pending.expectedCredential();
@@ -194,13 +197,47 @@ final class Attestations {
     }
 
     private ChallengeAnswer refused(DenialReason reason, RequestContext ctx, OrganizationId org, AccessKeyId key, InstallerId installer,
-            boolean suspect) {
+            boolean suspect, Map<String, String> details) {
         if (suspect) {
             denials.countKeyFailure(org, key, ctx.remoteAddress(), ctx.receivedAt());
         }
-        denials.refused(denials.decisionEvent(ctx, org, AuditAction.ENROLLMENT_DENIED, null, key, installer, null, reason.name(), null),
-                ctx.remoteAddress());
+        AuditEvent event = denials.decisionEvent(ctx, org, AuditAction.ENROLLMENT_DENIED, null, key, installer, null, reason.name(), null);
+        if (!details.isEmpty()) {
+            Map<String, String> after = new LinkedHashMap<>(event.after());
+            after.putAll(details);
+            event = AuditEvent.of(event.at(), event.organizationId(), event.actor(), event.action(), event.subject(), event.before(), after);
+        }
+        denials.refused(event, ctx.remoteAddress());
         return new Refused(new Denied(reason));
+    }
+
+    /** The longest text an attestation refusal's audit attribute keeps. */
+    static final int MAX_DETAIL = 300;
+
+    /**
+     * What an operator needs to act on a refused challenge, none of it secret: the check that failed (for a TPM
+     * without an EK certificate, it names the EK's SHA-256, the value to allow-list), and when the evidence carries
+     * an EK certificate that parses, its issuer and the SHA-256 of its key. Each value printable and bounded.
+     */
+    static Map<String, String> refusalDetails(String detail, AttestationEvidence evidence) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("attestationDetail", bounded(detail));
+        if (evidence.endorsementCertificate().isPresent()) {
+            try {
+                java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                        .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(evidence.endorsementCertificate().get()));
+                out.put("ekCertificateIssuer", bounded(cert.getIssuerX500Principal().getName()));
+                out.put("ekCertificateKeySha256", AttestationVerifier.endorsementKeySha256(cert.getPublicKey()));
+            } catch (java.security.cert.CertificateException | RuntimeException notACertificate) {
+                out.put("ekCertificateIssuer", "(the EK certificate does not parse)");
+            }
+        }
+        return out;
+    }
+
+    private static String bounded(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}+", " ");
+        return printable.length() > MAX_DETAIL ? printable.substring(0, MAX_DETAIL - 1) + "…" : printable;
     }
 
     static DenialReason reason(AttestationRefusal r) {
@@ -276,7 +313,7 @@ final class Attestations {
         Instant remember = t.nonceExpiresAt().isAfter(sealed.expiresAt()) ? t.nonceExpiresAt() : sealed.expiresAt();
         // The challenge's nonce, scoped to the TPM: one challenge admits one enrollment, whichever key it certifies.
         EnrollmentAttempt once = new EnrollmentAttempt(t.organization(), t.installer(), t.key(), t.signingKeyId(), t.agentFingerprint(),
-                challengeNonce, remember, t.now(), t.throttleBucket(), Optional.of(sealed.endorsementKeySha256()), t.machineFingerprint());
+                challengeNonce, remember, t.now(), t.throttleBucket(), Optional.of(sealed.endorsementKeySha256()), e.request().facts().machineFingerprint());
         Attested attested = new Attested(proven.endorsementKeySha256(), proven.trustedBy());
         return Steps.pass(e.withToken(e.token(), once).attested(attested), () -> "the key is in a TPM with EK " + attested.endorsementKeySha256()
                 + ", trusted by " + attested.trustedBy());
@@ -288,6 +325,24 @@ final class Attestations {
             return trust.findEndorsementKey(org, sealed.endorsementKeySha256()).isPresent();
         }
         return trust.cas(org).stream().anyMatch(ca -> ca.fingerprint().equals(sealed.trustedBy()) && !ca.notAfter().isBefore(now));
+    }
+
+    /**
+     * Whether an attested enrollment that the store refused as replayed is the retry of the enrollment that used its
+     * challenge, whose answer was lost: the judge passed it as a repeat of the agent that already holds the request's
+     * key (the identity step: pending, or not renewed yet), and that agent's recorded TPM is the one just proven.
+     * Such a request is answered as a plain enrollment's retry (a fresh request by the same key gets the agent it
+     * already has); with a new challenge it would get the same. The challenge stays single use for anything else: a
+     * second key certified under it, or a key no agent holds with that TPM, is still {@code replayed}.
+     *
+     * @param e the evidence the judge passed
+     * @param replayed whether the store refused the request for its nonce
+     */
+    static boolean lostAnswer(Evidence e, boolean replayed) {
+        Attested attested = e.attested();
+        com.heartbeatrm.core.Agent held = e.existing();
+        return replayed && attested != null && held != null
+                && held.attestation().map(AgentAttestation::endorsementKeySha256).filter(attested.endorsementKeySha256()::equals).isPresent();
     }
 
     /** The step in the store's transaction: a group that requires attestation refuses an enrollment without one. */

@@ -232,6 +232,12 @@ final class EnrollmentPipeline {
         if (commit instanceof EnrollmentCommit.Denied || commit instanceof EnrollmentCommit.Locked) {
             return denied((Deny<Evidence>) decision);
         }
+        if (commit instanceof EnrollmentCommit.DeniedAtCommit r && decision instanceof Pass<Evidence> retried
+                && Attestations.lostAnswer(retried.evidence(), r.reason() == EnrollmentCommit.Reason.REPLAYED)) {
+            // The attested enrollment of this very key and TPM, sent again because its answer was lost: answered as a
+            // plain enrollment's retry is, with the agent the store holds (its challenge's nonce is already remembered).
+            return answer(Objects.requireNonNull(retried.evidence().existing, "a retry names its agent"), retried.evidence());
+        }
         if (commit instanceof EnrollmentCommit.DeniedAtCommit r) {
             // The store's own checks come first (a nonce seen before, a key changed at commit): a replayed request
             // is refused as one, and locks nothing, whatever the judge would have decided on it.
@@ -392,7 +398,10 @@ final class EnrollmentPipeline {
                 AccessKeyId.parse(c.accessKeyId()), t.signingKeyId(), e.request().publicKeyFingerprint(), e.request().nonce(),
                 Possession.nonceExpiry(e.request().timestamp(), policy.maxClockSkew()), e.ctx.receivedAt(),
                 Optional.of(ThrottleBuckets.keyFrom(AccessKeyId.parse(c.accessKeyId()), e.address())), Optional.empty(),
-                e.request().facts().machineFingerprint());
+                // The store reads the machine's agents only for the replaced-TPM rule: an attested enrollment's attempt
+                // carries the fingerprint (Attestations#verify), a plain one does not, and costs no query. The new agent
+                // keeps what the request reported either way.
+                Optional.empty());
         Evidence verified = e.withToken(t, attempt);
         if (!c.issuer().equals(issuer)) {
             return Steps.deny(DenialReason.WRONG_ISSUER, "the token names another issuer", verified);

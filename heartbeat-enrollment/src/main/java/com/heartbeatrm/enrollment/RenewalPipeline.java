@@ -16,7 +16,10 @@ import com.heartbeatrm.core.AgentStatus;
 import com.heartbeatrm.core.Agents;
 import com.heartbeatrm.core.AuditAction;
 import com.heartbeatrm.core.AuditEvent;
+import com.heartbeatrm.core.AttestationRequirement;
 import com.heartbeatrm.core.EffectiveSettings;
+import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.core.OrganizationId;
 import com.heartbeatrm.core.Subject;
 import com.heartbeatrm.core.spi.HeartbeatStore;
@@ -68,6 +71,10 @@ import org.jspecify.annotations.Nullable;
  * <li><b>generation</b>: the presented generation is the agent's current one, and the next is issued. An older
  * one means two copies of one identity renewed: the agent is locked in the same step, with an audit event, and
  * every copy is refused until an admin unlocks it.</li>
+ * <li><b>attestation</b>: an agent without a verified TPM attestation whose group requires one (the setting was
+ * turned on, or inherited, after it enrolled) is refused {@code attestation_required}, its renewals and its polls
+ * alike: a group that requires attestation holds only attested agents with live credentials. It comes last, so that
+ * a clone is locked first.</li>
  * </ol>
  * The new generation, the renewal nonce and the lock are written in the step's one transaction; the credential is
  * minted from the facts (group path for its TTL, active signing key id for the cached key).
@@ -91,7 +98,8 @@ final class RenewalPipeline {
             new Step<>("status", this::statusAllows),
             new Step<>("replay", this::freshOrRetry),
             new Step<>("clock", this::clockAgrees),
-            new Step<>("generation", this::generationIsCurrent));
+            new Step<>("generation", this::generationIsCurrent),
+            new Step<>("attestation", this::attestationHeld));
 
     RenewalPipeline(HeartbeatStore store, SigningKeys keys, AgentCredentials credentials, Denials denials, EnrollmentPolicy policy) {
         this.store = store;
@@ -361,5 +369,23 @@ final class RenewalPipeline {
         }
         long next = Math.max(presented, current) + 1;
         return Steps.pass(e.deciding(new RenewalVerdict.Renew(next, EffectiveSettings.resolve(e.facts().groupPath()).agentCredentialTtl())), () -> "generation " + presented + " is current; issuing " + next);
+    }
+
+    /**
+     * An agent enrolled without attestation, in a group that requires it now, gets no new credential (nor approval
+     * by polling). Attested agents, and paths on which no group overrides the setting (the default is none), read no
+     * settings here; otherwise the path the facts already hold is resolved: no query.
+     */
+    private Decision<Evidence> attestationHeld(Evidence e) {
+        Agent a = e.agent();
+        if (a.attestation().isPresent()) {
+            return Steps.pass(e, () -> "TPM-attested");
+        }
+        List<Group> path = e.facts().groupPath();
+        if (path.stream().noneMatch(g -> g.settings().override(SecuritySetting.ATTESTATION).isPresent())
+                || EffectiveSettings.resolve(path).attestation() != AttestationRequirement.TPM) {
+            return Steps.pass(e, () -> "not attested; the group does not require it");
+        }
+        return Steps.deny(DenialReason.ATTESTATION_REQUIRED, "agent " + a.id() + " is not TPM-attested and its group requires it", e);
     }
 }

@@ -31,6 +31,11 @@ final class Agents {
         return new Agents(hostname, "windows");
     }
 
+    /** A Windows computer that reports a machine fingerprint. */
+    static Agents onMachine(String hostname, String machineFingerprint) {
+        return new Agents(AgentKeyPair.generate(), new AgentFacts(hostname, "windows", "10.0.19045", "1.0.0", Optional.of(machineFingerprint)));
+    }
+
     /** A Windows computer whose agent key is ECDSA P-256 (a TPM's or a token's algorithm). */
     static Agents windowsP256(String hostname) {
         return new Agents(AgentKeyPair.generate(com.heartbeatrm.protocol.AgentKeyAlgorithm.ECDSA_P256),

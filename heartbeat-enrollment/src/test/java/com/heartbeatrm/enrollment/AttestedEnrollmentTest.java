@@ -32,11 +32,10 @@ import com.heartbeatrm.tpm.Tpm;
 import com.heartbeatrm.tpm.TpmEnrollmentAttestor;
 import com.heartbeatrm.tpm.TpmKeyBlob;
 import com.heartbeatrm.tpm.TpmKeyCustody;
-import com.heartbeatrm.tpm.TpmLab;
+import com.heartbeatrm.tpm.TpmLabFixture;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -45,24 +44,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TPM 2.0-attested enrollment through the server's transport-neutral endpoint (what the reference server, the servlet
  * and Spring Boot all call), with real swtpm instances whose EK certificates come from CAs made here: the agent side
  * is the SDK's own TPM custody and attestor. Each refusal names its reason.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttestedEnrollmentTest {
+class AttestedEnrollmentTest extends TpmLabFixture {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     final Actor alice = Actor.of("alice");
-    Path dir;
-    TpmLab lab;
     TestCa trustedCa;
     Swtpm trustedTpm;
     Swtpm untrustedTpm;
@@ -75,21 +68,12 @@ class AttestedEnrollmentTest {
     AccessKey key;
 
     @BeforeAll
-    void manufacture(@TempDir Path shared) throws Exception {
-        dir = shared;
-        lab = TpmLab.create(dir);
+    void manufacture() throws Exception {
         trustedCa = lab.trustedCa();
         trustedTpm = lab.trustedTpm();
         untrustedTpm = lab.manufacture("tpm-other", lab.otherCa());
         bareTpm = lab.manufacture("tpm-bare", null);
         replacementTpm = lab.manufacture("tpm-replacement", trustedCa);
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @BeforeEach
@@ -231,17 +215,32 @@ class AttestedEnrollmentTest {
             assertThat(r.status()).isEqualTo(403);
             assertThat(reasonOf(r)).contains("\"attestation_required\"");
             AttestationChallenge c = a.challenge();
-            assertThat(a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey)))))
-                    .isInstanceOf(EnrollmentResult.Enrolled.class);
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) a.enroll(a.enrollment(a.agentKey,
+                    Optional.of(a.attestor.answer(c, a.agentKey))));
+            // The attested agent renews in the group that requires attestation: its key signs, nothing is attested again.
+            clock.advance(Duration.ofHours(1));
+            byte[] renewal = com.heartbeatrm.protocol.RenewalRequest.create(enrolled.agent().id().value(), org.id().value(), a.agentKey,
+                    Optional.of(enrolled.credential()), clock).toJson();
+            assertThat(server.renew(renewal, server.contextFor(LOOPBACK))).isInstanceOfSatisfying(RenewalResult.Renewed.class,
+                    renewed -> assertThat(renewed.agent().credentialGeneration()).isEqualTo(2));
         }
     }
 
     @Test
     void anEkFromACaTheOrganizationDoesNotTrustIsRefusedAtTheChallenge() throws Exception {
         try (TpmAgent a = new TpmAgent(untrustedTpm, issue())) {
-            EndpointResponse r = a.askChallenge(a.attestor.begin());
+            AttestationEvidence evidence = a.attestor.begin();
+            EndpointResponse r = a.askChallenge(evidence);
             assertThat(r.status()).isEqualTo(403);
             assertThat(reasonOf(r)).contains("\"attestation_untrusted\"");
+            // The audit record says what an operator needs: the failed check, the EK certificate's issuer and key hash.
+            X509Certificate ekCert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(evidence.endorsementCertificate().orElseThrow()));
+            AuditEvent denied = deniedEvents().get(0);
+            assertThat(denied.after()).containsEntry("outcome", "ATTESTATION_UNTRUSTED")
+                    .containsEntry("ekCertificateIssuer", ekCert.getIssuerX500Principal().getName())
+                    .containsEntry("ekCertificateKeySha256", AttestationVerifier.endorsementKeySha256(ekCert.getPublicKey()));
+            assertThat(denied.after().get("attestationDetail")).contains("does not chain to a trusted manufacturer CA").hasSizeLessThanOrEqualTo(300);
         }
     }
 
@@ -254,6 +253,11 @@ class AttestedEnrollmentTest {
             assertThat(reasonOf(r)).contains("\"attestation_untrusted\"");
 
             String ek = AttestationVerifier.endorsementKeySha256(rsaEndorsementKey(evidence.endorsementKeyPublic()));
+            // The refusal's audit record names the EK's hash: the value to allow-list.
+            assertThat(deniedEvents()).singleElement().satisfies(e -> {
+                assertThat(e.after().get("attestationDetail")).contains("EK SHA-256 " + ek);
+                assertThat(e.after()).doesNotContainKey("ekCertificateIssuer");
+            });
             server.admin().attestation().allowEndorsementKey(org.id(), alice, ek, "lab machine");
             AttestationChallenge c = a.challenge();
             EnrollmentResult done = a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey))));
@@ -263,15 +267,27 @@ class AttestedEnrollmentTest {
     }
 
     @Test
-    void aChallengeAnsweredTwiceIsReplayedWhicheverKeyItCertifies() throws Exception {
+    void aChallengeAnsweredTwiceIsReplayedForAnotherKeyButAnsweredAgainForTheKeyItEnrolled() throws Exception {
         try (TpmAgent a = new TpmAgent(trustedTpm, issue())) {
             AttestationChallenge c = a.challenge();
-            assertThat(a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey)))))
-                    .isInstanceOf(EnrollmentResult.Enrolled.class);
-            // The same key again with the same challenge (a fresh request nonce): single use.
-            assertThat(denial(a.enroll(a.enrollment(a.agentKey, Optional.of(a.attestor.answer(c, a.agentKey))))))
-                    .isEqualTo(DenialReason.REPLAYED);
-            // Another key of the same TPM, certified under the same challenge.
+            EnrollmentAttestation answer = a.attestor.answer(c, a.agentKey);
+            byte[] first = a.enrollment(a.agentKey, Optional.of(answer));
+            EnrollmentResult.Enrolled enrolled = (EnrollmentResult.Enrolled) a.enroll(first);
+            // Its answer was lost: the client sends the same evidence again, signed afresh (a new request nonce), or the
+            // same bytes. Either gets what the first answer held, as a plain enrollment's retry does: same agent, same
+            // credential (same generation and expiry), and nothing more is stored.
+            clock.advance(Duration.ofSeconds(5));
+            for (byte[] again : List.of(a.enrollment(a.agentKey, Optional.of(answer)), first)) {
+                assertThat(a.enroll(again)).isInstanceOfSatisfying(EnrollmentResult.Enrolled.class, e -> {
+                    assertThat(e.agent().id()).isEqualTo(enrolled.agent().id());
+                    assertThat(e.agent().credentialGeneration()).isEqualTo(1);
+                    assertThat(e.agent().credentialExpiresAt()).isEqualTo(enrolled.agent().credentialExpiresAt());
+                    assertThat(e.credential()).isEqualTo(enrolled.credential());
+                });
+            }
+            assertThat(enrolledEvents()).hasSize(1);
+            assertThat(server.admin().agents().listByStatus(org.id(), AgentStatus.ACTIVE, PageRequest.first(10)).items()).hasSize(1);
+            // Another key of the same TPM, certified under the same challenge: the challenge is single use.
             CustodyKey second = new TpmKeyCustody(a.tpm).generate();
             assertThat(denial(a.enroll(a.enrollment(second, Optional.of(a.attestor.answer(c, second)))))).isEqualTo(DenialReason.REPLAYED);
         }
@@ -376,6 +392,11 @@ class AttestedEnrollmentTest {
             assertThat(reasonOf(r)).contains("\"invalid_installer\"");
             assertThat(post(EnrollmentProtocol.CHALLENGE_PATH, "{\"v\":1,\"extra\":1}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
         }
+    }
+
+    List<AuditEvent> deniedEvents() {
+        return server.admin().audit().query(AuditQuery.all(org.id()).withPage(PageRequest.first(100))).items().stream()
+                .map(com.heartbeatrm.core.AuditRecord::event).filter(e -> e.action() == AuditAction.ENROLLMENT_DENIED).toList();
     }
 
     List<AuditEvent> enrolledEvents() {

@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one checked root of the agent side, as Tink's {@code GeneralSecurityException} is of its primitives: every
  * checked exception the protocol, agent and installer modules throw on purpose derives from it ({@link TokenException},
- * {@link RequestException}, the agent's {@code EnrollmentClientException} and {@code TokenDeliveryException}, the
- * installer's {@code InstallerException}), so an agent can catch the SDK's failures in one clause and the subtype it
+ * {@link RequestException}, the agent's {@code EnrollmentClientException}, {@code TokenDeliveryException},
+ * {@code KeyCustodyException} and {@code UnsafeStateException}, the TPM module's {@code TpmException} and
+ * {@code AttestationRefusedException}, the installer's {@code InstallerException}), so an agent can catch the SDK's failures in one clause and the subtype it
  * can act on where it can. The server side's root is the unchecked {@code HeartbeatException}. Messages name ids and
  * fields, never secrets.
  */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the two signed agent requests ({@link EnrollmentRequest}, {@link RenewalRequest}) share: the agent's public
@@ -23,6 +24,9 @@ public abstract sealed class SignedAgentRequest permits EnrollmentRequest, Renew
     static final String KEY_ALGORITHM = "keyAlgorithm";
     private final AgentKeyAlgorithm algorithm;
     private final byte[] publicKey;
+    // Computed on first use and kept: a renewal asks for it several times. A racing second computation gives an
+    // equal String, safely published (String's fields are final).
+    private @Nullable String fingerprint;
     private final Proof proof;
 
     /** The nonce, the time as the agent wrote it, and the signature. */
@@ -145,7 +149,12 @@ public abstract sealed class SignedAgentRequest permits EnrollmentRequest, Renew
 
     /** {@return the fingerprint of the agent's public key, as credentials carry it} */
     public final String publicKeyFingerprint() {
-        return AgentSigningKey.fingerprintOf(publicKey);
+        String f = fingerprint;
+        if (f == null) {
+            f = AgentSigningKey.fingerprintOf(publicKey);
+            fingerprint = f;
+        }
+        return f;
     }
 
     /** {@return the request's nonce, base64url; the server refuses one it has seen} */

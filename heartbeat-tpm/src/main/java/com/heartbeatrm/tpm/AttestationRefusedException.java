@@ -1,7 +1,12 @@
 package com.heartbeatrm.tpm;
 
-/** {@link AttestationVerifier#challenge} refused the request before issuing a challenge. */
-public final class AttestationRefusedException extends Exception {
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
+
+/**
+ * {@link AttestationVerifier#challenge} refused the request before issuing a challenge. A
+ * {@link HeartbeatCheckedException}, the agent side's one checked root (this module's exceptions all derive from it).
+ */
+public final class AttestationRefusedException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     private final transient AttestationVerdict.Refused refusal;

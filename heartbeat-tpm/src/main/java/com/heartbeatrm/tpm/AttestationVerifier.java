@@ -143,8 +143,8 @@ public final class AttestationVerifier {
         if (trustedBy == null) {
             throw refused(AttestationRefusal.UNTRUSTED, certificate.isPresent()
                     ? "endorsement certificate does not chain to a trusted manufacturer CA (" + chainProblem
-                            + "), and the EK is not allow-listed"
-                    : "no endorsement certificate, and the EK is not allow-listed");
+                            + "), and the EK is not allow-listed (EK SHA-256 " + ekHash + ")"
+                    : "no endorsement certificate, and the EK is not allow-listed (EK SHA-256 " + ekHash + ")");
         }
 
         byte[] secret = new byte[32];

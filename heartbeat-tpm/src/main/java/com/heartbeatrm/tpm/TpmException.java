@@ -1,5 +1,6 @@
 package com.heartbeatrm.tpm;
 
+import com.heartbeatrm.protocol.HeartbeatCheckedException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -7,9 +8,9 @@ import org.jspecify.annotations.Nullable;
  * A TPM operation that failed: the TPM could not be reached or timed out ({@link Kind#TRANSPORT}), answered with
  * something that does not parse ({@link Kind#MALFORMED_RESPONSE}), or refused the command with a response code
  * ({@link Kind#TPM_ERROR}, decoded in the message, e.g. {@code TPM_RC_INTEGRITY (parameter 1)}). Messages name the
- * command and the code, never key material.
+ * command and the code, never key material. A {@link HeartbeatCheckedException}, the agent side's one checked root.
  */
-public class TpmException extends Exception {
+public class TpmException extends HeartbeatCheckedException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong. */

@@ -25,40 +25,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent side of TPM-attested enrollment end to end: {@link EnrollmentClient} with a {@link TpmKeyCustody} and a
  * {@link TpmEnrollmentAttestor} on real swtpm instances (EK certificates from CAs made here), against a loopback
  * server that judges with the real {@link AttestationVerifier}. Each refusal reaches the agent with its code.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttestedEnrollmentClientTest {
+class AttestedEnrollmentClientTest extends TpmLabFixture {
     private static final AgentFacts FACTS = new AgentFacts("pc-0042", "linux", "6.1", "heartbeat-agent/test", Optional.of("fp-1"));
-    Path dir;
-    TpmLab lab;
     Swtpm secondTrusted;
     Swtpm untrusted;
     MutableClock clock;
 
     @BeforeAll
-    void manufacture(@TempDir Path shared) throws Exception {
-        dir = shared;
-        lab = TpmLab.create(dir);
+    void manufacture() throws Exception {
         secondTrusted = lab.manufacture("tpm-second", lab.trustedCa());
         untrusted = lab.manufacture("tpm-untrusted", lab.otherCa());
         clock = new MutableClock(Instant.now().plusSeconds(2));
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     /** How a test's attestor answers a challenge. */

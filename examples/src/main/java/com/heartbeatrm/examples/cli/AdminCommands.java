@@ -365,7 +365,7 @@ final class AdminCommands {
 
     // ------------------------------------------------------------------------------------------------ agents
 
-    @Command(name = "agents", description = "Enrolled agents.", subcommands = {AgentList.class, AgentApprove.class, AgentDeny.class,
+    @Command(name = "agents", description = "Enrolled agents.", subcommands = {AgentList.class, AgentShow.class, AgentApprove.class, AgentDeny.class,
         AgentMove.class, AgentDisable.class, AgentEnable.class, AgentUnlock.class})
     static final class Agents {
     }
@@ -400,7 +400,35 @@ final class AdminCommands {
                     }
                 }
             }
-            print(json, rows, "id", "hostname", "group", "status", "platform", "keyAlgorithm", "enrolled", "attested");
+            print(json, rows, "id", "hostname", "group", "status", "platform", "keyAlgorithm", "enrolled", "machineFingerprint", "attested");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One agent: every field the admin API shows, one per line (its machine fingerprint and TPM too).")
+    static final class AgentShow extends Base {
+        @Parameters(index = "0", description = "agent id")
+        String id;
+
+        @Option(names = "--json")
+        boolean json;
+
+        @Override
+        int run(Deployment d, LocalApi api) throws Exception {
+            JsonNode a = api.get("/agents/" + LocalApi.seg(id), Map.of());
+            if (json) {
+                System.out.println(JSON.writeValueAsString(a));
+                return 0;
+            }
+            for (Map.Entry<String, JsonNode> f : a.properties()) {
+                if (f.getValue().isObject()) {
+                    for (Map.Entry<String, JsonNode> inner : f.getValue().properties()) {
+                        System.out.printf("%-22s %s%n", f.getKey() + "." + inner.getKey(), inner.getValue().asText());
+                    }
+                } else {
+                    System.out.printf("%-22s %s%n", f.getKey(), f.getValue().asText());
+                }
+            }
             return 0;
         }
     }

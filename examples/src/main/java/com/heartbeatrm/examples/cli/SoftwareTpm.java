@@ -17,22 +17,16 @@ import java.util.stream.Stream;
 /**
  * A software TPM for the demo: a manufacturer CA made with openssl, a swtpm manufactured by swtpm_setup with an EK
  * certificate that CA issues (swtpm_localca), and the swtpm process serving it on a free loopback port. Everything
- * lives in an owner-only directory; {@link #close()} ends the process.
+ * lives in an owner-only directory; {@link #close()} ends the process. Made by {@link #manufacture} only.
+ *
+ * @param process       the swtpm process
+ * @param port          its TCP command port on loopback (the control port is the next one)
+ * @param caCertificate where the CA's certificate is, for the commands a user types
  */
-final class SoftwareTpm implements AutoCloseable {
+record SoftwareTpm(Process process, int port, Path caCertificate) implements AutoCloseable {
     /** The tools the software TPM needs, with the Debian packages that hold them. */
     static final String TOOLS = "swtpm, swtpm_setup and swtpm_localca (Debian: swtpm swtpm-tools) and openssl";
     private static final int TOOL_SECONDS = 60;
-
-    private final Process process;
-    private final int port;
-    private final Path caCertificate;
-
-    private SoftwareTpm(Process process, int port, Path caCertificate) {
-        this.process = process;
-        this.port = port;
-        this.caCertificate = caCertificate;
-    }
 
     /** {@return the first tool missing from the PATH, or empty when all are there} */
     static Optional<String> missingTool() {
@@ -85,11 +79,6 @@ final class SoftwareTpm implements AutoCloseable {
         return Files.readAllBytes(caCertificate);
     }
 
-    /** {@return where the CA's certificate is, for the commands a user types} */
-    Path caCertificate() {
-        return caCertificate;
-    }
-
     /** {@return the sample agent's {@code --tpm} argument for this TPM} */
     String tcti() {
         return "swtpm:host=127.0.0.1,port=" + port;
@@ -131,15 +120,15 @@ final class SoftwareTpm implements AutoCloseable {
         throw new IOException("no free loopback port pair");
     }
 
+    /**
+     * Ends swtpm at once, as a failed start does: the demo's TPM state lives in the demo's temporary directory and is
+     * thrown away with it, so there is nothing for swtpm to write back on a gentle stop.
+     */
     @Override
     public void close() {
-        process.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }

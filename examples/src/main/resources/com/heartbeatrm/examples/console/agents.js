@@ -61,11 +61,14 @@ export default async function agents(container) {
       'No agents here yet.'));
   }
 
-  // What the server verified of the agent's TPM: its endorsement key hash and the CA (or allow-list) that trusted it.
+  // What the server verified of the agent's TPM: its endorsement key hash and the CA (or allow-list) that trusted it;
+  // and the machine fingerprint the agent reported (what the replaced-TPM rule compares).
   function attested(a) {
-    if (!a.attested) return null;
-    return h('span', { class: 'sub attested', title: `EK SHA-256 ${a.attested.ekSha256}, trusted by ${a.attested.trustedBy}` },
-      `TPM-attested (EK ${a.attested.ekSha256.slice(0, 12)}…, ${a.attested.trustedBy === 'allow-list' ? 'allow-list' : 'CA ' + a.attested.trustedBy.slice(0, 12) + '…'})`);
+    const machine = a.machineFingerprint
+      ? h('span', { class: 'sub mono machine', title: 'Machine fingerprint the agent reported' }, `machine ${a.machineFingerprint}`) : null;
+    if (!a.attested) return machine;
+    return [h('span', { class: 'sub attested', title: `EK SHA-256 ${a.attested.ekSha256}, trusted by ${a.attested.trustedBy}` },
+      `TPM-attested (EK ${a.attested.ekSha256.slice(0, 12)}…, ${a.attested.trustedBy === 'allow-list' ? 'allow-list' : 'CA ' + a.attested.trustedBy.slice(0, 12) + '…'})`), machine];
   }
 
   async function decide(a, verdict) {

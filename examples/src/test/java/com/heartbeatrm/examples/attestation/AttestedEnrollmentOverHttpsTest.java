@@ -29,7 +29,7 @@ import com.heartbeatrm.tpm.Swtpm;
 import com.heartbeatrm.tpm.Tpm;
 import com.heartbeatrm.tpm.TpmEnrollmentAttestor;
 import com.heartbeatrm.tpm.TpmKeyCustody;
-import com.heartbeatrm.tpm.TpmLab;
+import com.heartbeatrm.tpm.TpmLabFixture;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +42,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -53,13 +51,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * does not trust, are refused with their codes; an attested agent skips approval, is recorded with its EK and CA,
  * and renews with its TPM key without attesting again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttestedEnrollmentOverHttpsTest {
+class AttestedEnrollmentOverHttpsTest extends TpmLabFixture {
     private static final Actor ALICE = Actor.of("alice");
     private static final String SCHEMA = "attested_e2e";
     private static final AgentFacts FACTS = new AgentFacts("pc-0042", "linux", "6.1", "sample", Optional.of("machine-1"));
-    Path dir;
-    TpmLab lab;
     Swtpm untrustedTpm;
     ReferenceServer server;
     HeartbeatServer hb;
@@ -69,9 +64,7 @@ class AttestedEnrollmentOverHttpsTest {
     ServerTls tls;
 
     @BeforeAll
-    void start(@TempDir Path shared) throws Exception {
-        dir = shared;
-        lab = TpmLab.create(dir);
+    void start() throws Exception {
         untrustedTpm = lab.manufacture("tpm-other", lab.otherCa());
         // The EK certificates are valid from the second they were issued.
         Thread.sleep(1_100);
@@ -104,9 +97,6 @@ class AttestedEnrollmentOverHttpsTest {
     void stop() throws Exception {
         if (server != null) {
             server.close();
-        }
-        if (lab != null) {
-            lab.close();
         }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
                 Statement s = c.createStatement()) {

@@ -121,4 +121,39 @@ class AttestationCliTest {
         CliRun json = CliRun.of("--data", data.toString(), "agents", "list", "--json");
         assertThat(json.out()).contains("\"ekSha256\" : \"" + ek + "\"").contains("\"trustedBy\" : \"allow-list\"");
     }
+
+    @Test
+    @DisplayName("agents list and show print the machine fingerprint; agents move into a group requiring TPM refuses an unattested agent")
+    void machineFingerprintAndMoveRefused() throws Exception {
+        Path data = tmp.resolve("data");
+        assertThat(CliRun.of("--data", data.toString(), "init", "--org", "Acme MSP", "--server-url", "http://127.0.0.1:8080").exit()).isZero();
+        assertThat(CliRun.of("--data", data.toString(), "groups", "create", "Vault").exit()).isZero();
+        CliRun set = CliRun.of("--data", data.toString(), "groups", "set", "Vault", "attestation=tpm");
+        assertThat(set.exit()).as(set.err()).isZero();
+        AgentId id = AgentId.random();
+        try (Deployment d = Deployment.open(data, null, null, null)) {
+            Organization org = d.server.admin().organizations().list(PageRequest.first(1)).items().get(0);
+            var key = d.server.admin().accessKeys().list(org.id(), PageRequest.first(1)).items().get(0);
+            Instant now = Instant.now();
+            String fp = "c3".repeat(32);
+            EnrollmentAttempt attempt = new EnrollmentAttempt(org.id(), InstallerId.random(), key.id(), "hbs_test", fp, "m".repeat(22),
+                    now.plusSeconds(300), now, Optional.empty());
+            Agent agent = new Agent(id, org.id(), key.groupId(), AgentStatus.ACTIVE, now, key.id(), Optional.of(attempt.installer()), "pc-plain",
+                    Platform.LINUX, fp, AgentKeyType.ED25519, now, 1, Optional.of(now), Optional.of(now.plusSeconds(86400)), Optional.empty(),
+                    Optional.of("hw-uuid-4711"), 0);
+            d.store.agents().enroll(attempt, facts -> new EnrollmentVerdict.Admit(agent, AuditEvent.of(now, org.id(), Actor.SYSTEM,
+                    AuditAction.AGENT_ENROLLED, Subject.of(agent.id()), Map.of(), Map.of())));
+        }
+        CliRun list = CliRun.of("--data", data.toString(), "agents", "list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("pc-plain").contains("\thw-uuid-4711\t");
+        CliRun show = CliRun.of("--data", data.toString(), "agents", "show", id.value());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).containsPattern("(?m)^machineFingerprint\\s+hw-uuid-4711$").containsPattern("(?m)^id\\s+" + id.value() + "$");
+
+        CliRun move = CliRun.of("--data", data.toString(), "agents", "move", id.value(), "--group", "Vault");
+        assertThat(move.exit()).isNotZero();
+        assertThat(move.err()).contains("not TPM-attested").contains("attestation=tpm");
+        assertThat(CliRun.of("--data", data.toString(), "agents", "show", id.value()).out()).containsPattern("(?m)^group\\s+/$");
+    }
 }

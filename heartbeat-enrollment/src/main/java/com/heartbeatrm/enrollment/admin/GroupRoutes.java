@@ -4,17 +4,24 @@ import static com.heartbeatrm.enrollment.admin.Replies.created;
 import static com.heartbeatrm.enrollment.admin.Replies.ok;
 import static com.heartbeatrm.enrollment.admin.Replies.paged;
 
+import com.heartbeatrm.core.Agent;
+import com.heartbeatrm.core.AgentStatus;
+import com.heartbeatrm.core.AttestationRequirement;
+import com.heartbeatrm.core.EffectiveSettings;
 import com.heartbeatrm.core.Group;
+import com.heartbeatrm.core.GroupId;
 import com.heartbeatrm.core.GroupSettings;
 import com.heartbeatrm.core.HeartbeatAdmin;
 import com.heartbeatrm.core.InvalidInputException;
 import com.heartbeatrm.core.Organization;
+import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.ResolvedSetting;
 import com.heartbeatrm.core.SecuritySetting;
 import com.heartbeatrm.protocol.StrictJson;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +142,74 @@ record GroupRoutes(HeartbeatAdmin admin) implements Routes.RouteSet {
             s = s.withLock(SecuritySetting.byName(l).orElseThrow(() -> new InvalidInputException("unlock", "unknown setting")), false);
         }
         Group changed = admin.groups().changeSettings(c.actor, org.id(), g.id(), s, g.version());
-        return ok(groupDetail(org, changed));
+        Map<String, Object> out = groupDetail(org, changed);
+        attestationNowRequired(org, g, changed).ifPresent(n -> out.put("attestationNowRequired", n));
+        return ok(out);
+    }
+
+    /** The most agents {@link #attestationNowRequired} reads to count; past it, the count says it is a lower bound. */
+    static final int MAX_AGENTS_COUNTED = 10_000;
+
+    /**
+     * What a change that makes TPM attestation required means, for the answer: the groups of the subtree whose effective
+     * {@code attestation} became {@code tpm} (an override or a lock here, inherited below unless shadowed), and how many
+     * of their active or pending agents have no attestation: those are refused {@code attestation_required} at their
+     * next renewal or poll. Empty when no group's requirement changed that way. The paths are built in memory from the
+     * subtree (each group after its parent); the agents are read page by page, at most {@value #MAX_AGENTS_COUNTED}.
+     */
+    private Optional<Map<String, Object>> attestationNowRequired(Organization org, Group before, Group after) {
+        List<Group> above = admin.groups().ancestors(org.id(), after.id());
+        Map<GroupId, List<Group>> was = new HashMap<>();
+        Map<GroupId, List<Group>> is = new HashMap<>();
+        List<GroupId> affected = new ArrayList<>();
+        for (Group sub : admin.groups().subtree(org.id(), after.id())) {
+            List<Group> wasPath = new ArrayList<>(sub.id().equals(after.id()) ? above : was.get(sub.parentId().orElseThrow()));
+            List<Group> isPath = new ArrayList<>(sub.id().equals(after.id()) ? above : is.get(sub.parentId().orElseThrow()));
+            wasPath.add(sub.id().equals(after.id()) ? before : sub);
+            isPath.add(sub);
+            was.put(sub.id(), wasPath);
+            is.put(sub.id(), isPath);
+            if (EffectiveSettings.resolve(wasPath).attestation() != AttestationRequirement.TPM
+                    && EffectiveSettings.resolve(isPath).attestation() == AttestationRequirement.TPM) {
+                affected.add(sub.id());
+            }
+        }
+        if (affected.isEmpty()) {
+            return Optional.empty();
+        }
+        long unattested = 0;
+        int read = 0;
+        boolean complete = true;
+        groups:
+        for (GroupId id : affected) {
+            if (read >= MAX_AGENTS_COUNTED) {
+                complete = false;
+                break;
+            }
+            PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+            while (true) {
+                Page<Agent> p = admin.agents().listByGroup(org.id(), id, page);
+                for (Agent a : p.items()) {
+                    if ((a.status() == AgentStatus.ACTIVE || a.status() == AgentStatus.PENDING) && a.attestation().isEmpty()) {
+                        unattested++;
+                    }
+                }
+                read += p.items().size();
+                if (!p.hasNext()) {
+                    break;
+                }
+                if (read >= MAX_AGENTS_COUNTED) {
+                    complete = false;
+                    break groups;
+                }
+                page = page.next(p);
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("groups", affected.size());
+        m.put("unattestedAgents", unattested);
+        m.put("complete", complete);
+        return Optional.of(m);
     }
 
     private static <T> GroupSettings parsed(GroupSettings s, SecuritySetting<T> setting, String value) {

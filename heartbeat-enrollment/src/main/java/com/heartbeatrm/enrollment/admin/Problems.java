@@ -6,6 +6,7 @@ import static com.heartbeatrm.enrollment.admin.Replies.json;
 import static com.heartbeatrm.enrollment.admin.Replies.printable;
 
 import com.heartbeatrm.core.AccessKeyNotUsableException;
+import com.heartbeatrm.core.AttestationRequiredException;
 import com.heartbeatrm.core.ConflictException;
 import com.heartbeatrm.core.DuplicateNameException;
 import com.heartbeatrm.core.HeartbeatException;
@@ -46,6 +47,8 @@ final class Problems {
             row(NotFoundException.class, (e, r) -> error(404, e.getMessage(), e.kind())),
             row(DuplicateNameException.class, (e, r) -> error(409, e.getMessage(), "name")),
             row(AccessKeyNotUsableException.class, (e, r) -> error(409, e.getMessage(), "key")),
+            // An agent without TPM attestation kept out of a group that requires it: the field names the setting.
+            row(AttestationRequiredException.class, (e, r) -> error(409, e.getMessage(), "attestation")),
             row(Refusal.class, (e, r) -> error(e.status, e.getMessage(), e.field)),
             row(StoreException.class, (e, r) -> json(503, Map.of("Retry-After", Long.toString(UNAVAILABLE_RETRY.toSeconds())),
                     errorBody("temporarily unavailable; try again", null))),

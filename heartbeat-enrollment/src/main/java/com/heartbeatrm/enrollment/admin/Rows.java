@@ -80,6 +80,8 @@ final class Rows {
         a.installerId().ifPresent(x -> m.put("installer", x.value()));
         m.put("credentialGeneration", a.credentialGeneration());
         m.put("keyAlgorithm", a.keyType().wireName());
+        // What the agent reported of its machine (not a secret): the replaced-TPM rule compares it.
+        a.machineFingerprint().ifPresent(x -> m.put("machineFingerprint", x));
         a.attestation().ifPresent(x -> {
             Map<String, Object> att = new LinkedHashMap<>();
             att.put("ekSha256", x.endorsementKeySha256());

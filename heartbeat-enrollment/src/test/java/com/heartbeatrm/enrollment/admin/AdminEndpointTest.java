@@ -545,6 +545,75 @@ class AdminEndpointTest {
         }
     }
 
+    @Nested
+    @DisplayName("attestation=tpm")
+    class AttestationRequired {
+        /** An agent enrolled without attestation into {@code g}, reporting a machine fingerprint. */
+        private Agent plainAgent(Group g, AgentStatus status) {
+            AccessKey key = server.admin().accessKeys().create(ALICE, org.id(), AccessKeySpec.builder("key " + System.nanoTime(), g.id()).build());
+            byte[] fp = new byte[32];
+            new SecureRandom().nextBytes(fp);
+            EnrollmentAttempt a = new EnrollmentAttempt(org.id(), InstallerId.random(), key.id(), "hbs_" + "A".repeat(22), HexFormat.of().formatHex(fp),
+                    "nonce-attest-0000000000000000", clock.instant().plusSeconds(300), clock.instant(), Optional.empty());
+            Agent agent = new Agent(AgentId.random(), org.id(), g.id(), status, a.now(), key.id(), Optional.of(a.installer()), "pc-plain",
+                    Platform.LINUX, a.agentFingerprint(), com.heartbeatrm.core.AgentKeyType.ED25519, a.now(), status == AgentStatus.ACTIVE ? 1 : 0,
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("hw-uuid-4711"), 0);
+            store.agents().enroll(a, facts -> new EnrollmentVerdict.Admit(agent, AuditEvent.of(a.now(), org.id(), Actor.SYSTEM,
+                    AuditAction.AGENT_ENROLLED, Subject.of(agent.id()), Map.of(), Map.of())));
+            return agent;
+        }
+
+        @Test
+        @DisplayName("moving or approving an agent without attestation into a group that requires it is a 409 naming the setting; "
+                + "the agent view shows its machine fingerprint")
+        void moveAndApproveRefused() {
+            Group site = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Site");
+            Group vault = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Vault");
+            Answer set = post("/groups/Vault/settings", "{\"settings\":{\"attestation\":\"tpm\"}}");
+            assertThat(set.status()).as(set.json().toString()).isEqualTo(200);
+            Agent active = plainAgent(site, AgentStatus.ACTIVE);
+
+            Answer view = get("/agents/" + active.id().value());
+            assertThat(view.json()).containsEntry("machineFingerprint", "hw-uuid-4711").doesNotContainKey("attested");
+            assertThat(all("/agents")).singleElement().satisfies(r -> assertThat(r).containsEntry("machineFingerprint", "hw-uuid-4711"));
+
+            Answer move = post("/agents/" + active.id().value() + "/move", "{\"group\":\"Vault\"}");
+            assertThat(move.status()).isEqualTo(409);
+            assertThat(move.field()).isEqualTo("attestation");
+            assertThat(move.error()).contains(active.id().value()).contains("not TPM-attested").contains("\"Vault\"");
+            assertThat(server.admin().agents().require(org.id(), active.id()).groupId()).isEqualTo(site.id());
+
+            Agent pending = plainAgent(vault, AgentStatus.PENDING);
+            Answer approve = post("/agents/" + pending.id().value() + "/approve", null);
+            assertThat(approve.status()).isEqualTo(409);
+            assertThat(approve.field()).isEqualTo("attestation");
+            assertThat(post("/agents/" + pending.id().value() + "/enable", null).status()).isEqualTo(409);
+            assertThat(server.admin().agents().require(org.id(), pending.id()).status()).isEqualTo(AgentStatus.PENDING);
+            Answer deny = post("/agents/" + pending.id().value() + "/deny", null);
+            assertThat(deny.status()).isEqualTo(200);
+            assertThat(deny.json()).containsEntry("status", "DISABLED");
+        }
+
+        @Test
+        @DisplayName("turning attestation=tpm on answers how many groups now require it and how many active or pending agents lack it")
+        void consequenceShown() {
+            Group site = server.admin().groups().create(ALICE, org.id(), org.rootGroup().id(), "Site");
+            server.admin().groups().create(ALICE, org.id(), site.id(), "Floor");
+            plainAgent(site, AgentStatus.ACTIVE);
+            plainAgent(site, AgentStatus.PENDING);
+            plainAgent(site, AgentStatus.DISABLED);
+            Answer on = post("/groups/Site/settings", "{\"settings\":{\"attestation\":\"tpm\"}}");
+            assertThat(on.status()).as(on.json().toString()).isEqualTo(200);
+            assertThat(on.json().get("attestationNowRequired")).isEqualTo(Map.of("groups", 2L, "unattestedAgents", 2L, "complete", true));
+            // Locking it changes no group's requirement; at the root, only the root and its other subtrees change.
+            Answer lock = post("/groups/Site/settings", "{\"lock\":[\"attestation\"]}");
+            assertThat(lock.json()).doesNotContainKey("attestationNowRequired");
+            Answer root = post("/groups/" + org.rootGroup().id().value() + "/settings", "{\"settings\":{\"attestation\":\"tpm\"}}");
+            assertThat(root.status()).as(root.json().toString()).isEqualTo(200);
+            assertThat(root.json().get("attestationNowRequired")).isEqualTo(Map.of("groups", 1L, "unattestedAgents", 0L, "complete", true));
+        }
+    }
+
     @Test
     @DisplayName("the old name keys/assign still works, as repoint")
     void assignAlias() {

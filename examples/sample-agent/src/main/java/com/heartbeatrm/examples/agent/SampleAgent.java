@@ -272,7 +272,7 @@ public final class SampleAgent {
                 // when this installer (or a delivered token) still can; else say it must be reinstalled.
                 try {
                     identities.delete();
-                } catch (java.io.IOException gone) {
+                } catch (java.io.IOException | com.heartbeatrm.agent.UnsafeStateException | com.heartbeatrm.agent.KeyCustodyException gone) {
                     System.err.println("cannot keep the agent identity: " + oneLine(gone.getMessage()));
                     return 1;
                 }
