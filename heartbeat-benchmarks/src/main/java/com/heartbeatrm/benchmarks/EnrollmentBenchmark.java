@@ -8,6 +8,7 @@ import com.heartbeatrm.enrollment.EnrollmentResult;
 import com.heartbeatrm.enrollment.HeartbeatServer;
 import com.heartbeatrm.enrollment.RequestContext;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
+import com.heartbeatrm.protocol.AgentKeyAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Threads;
 
@@ -24,12 +26,25 @@ import org.openjdk.jmh.annotations.Threads;
  * signature, verify the agent's proof of possession, sign the credential (BouncyCastle, the same message sizes).
  *
  * <p>Every enrollment is a distinct agent with its own key pair and a fresh nonce; the requests are built
- * before measurement (the agent's own cost is not the server's).
+ * before measurement (the agent's own cost is not the server's). {@code keyAlgorithm} chooses the agents' keys:
+ * Ed25519, or ECDSA P-256 (the keys a TPM or a PKCS#11 token holds); the ceiling verifies the proof with the same
+ * algorithm ({@link AgentKeys#verify}).
  *
  * <p>Run: {@code java -jar heartbeat-benchmarks/target/benchmarks.jar Enrollment}
  */
 public class EnrollmentBenchmark extends ThroughputDefaults {
-    private static final int POOL = 150_000;
+    /** Requests built for a run: enough for 8 iterations of 2 s at the fastest rate seen, per algorithm. */
+    private static final int POOL_ED25519 = 150_000;
+    private static final int POOL_P256 = 60_000;
+
+    /** The agents' key algorithm, by its wire name. */
+    @Param({"ed25519", "ecdsa-p256"})
+    public String keyAlgorithm = "ed25519";
+
+    /** How many requests the set-up builds; 0 for the algorithm's default (a harness that needs fewer sets it). */
+    int pool;
+
+    private AgentKeyAlgorithm algorithm;
 
     private HeartbeatServer service;
     private byte[][] bodies;
@@ -54,19 +69,23 @@ public class EnrollmentBenchmark extends ThroughputDefaults {
         context = server.context;
         EnrollmentToken token = server.token;
 
-        bodies = new byte[POOL][];
+        algorithm = AgentKeys.algorithm(keyAlgorithm);
+        if (pool == 0) {
+            pool = algorithm == AgentKeyAlgorithm.ED25519 ? POOL_ED25519 : POOL_P256;
+        }
+        bodies = new byte[pool][];
         Instant at = Instant.now();
-        for (int i = 0; i < POOL; i++) {
-            byte[] seed = BcEd25519.generateSeed();
-            byte[] pub = BcEd25519.publicKey(seed);
+        for (int i = 0; i < pool; i++) {
+            AgentKeys.Key agent = AgentKeys.generate(algorithm);
             AgentFacts facts = new AgentFacts("pc-" + i, "windows", "10.0.19045", "1.0.0", Optional.empty());
-            EnrollmentRequest r = EnrollmentRequest.create(token, pub, facts, "nonce-" + Integer.toString(i, 36) + "-AAAAAAAAAAAAAAAA".substring(0, 17 - Integer.toString(i, 36).length()) + "A",
-                    at, m -> BcEd25519.sign(seed, pub, m));
+            EnrollmentRequest r = EnrollmentRequest.create(token, algorithm, agent.publicKey, facts,
+                    "nonce-" + Integer.toString(i, 36) + "-AAAAAAAAAAAAAAAA".substring(0, 17 - Integer.toString(i, 36).length()) + "A",
+                    at, agent::sign);
             bodies[i] = r.toJson();
             if (i == 0) {
-                agentPublic = pub;
+                agentPublic = agent.publicKey;
                 proofBytes = r.signedBytes();
-                proofSignature = BcEd25519.sign(seed, pub, proofBytes);
+                proofSignature = agent.sign(proofBytes);
             }
         }
         if (!(service.enroll(bodies[next.getAndIncrement()], context) instanceof EnrollmentResult.Enrolled)) {
@@ -84,9 +103,10 @@ public class EnrollmentBenchmark extends ThroughputDefaults {
         credentialPae = new byte[330];
     }
 
-    private EnrollmentResult enrollOne() {
+    /** {@return one enrollment of the next pre-built request, checked} */
+    EnrollmentResult enrollOne() {
         int i = next.getAndIncrement();
-        if (i >= POOL) {
+        if (i >= pool) {
             throw new IllegalStateException("request pool exhausted; raise POOL");
         }
         EnrollmentResult r = service.enroll(bodies[i], new RequestContext(context.remoteAddress(), Instant.now()));
@@ -96,9 +116,10 @@ public class EnrollmentBenchmark extends ThroughputDefaults {
         return r;
     }
 
-    private boolean cryptoOnce() {
+    /** {@return whether the ceiling's three operations succeeded, once} */
+    boolean cryptoOnce() {
         boolean token = Ed25519.verify(tokenSignature, 0, issuerPoint, tokenPae, 0, tokenPae.length);
-        boolean proof = Ed25519.verify(proofSignature, 0, agentPublic, 0, proofBytes, 0, proofBytes.length);
+        boolean proof = AgentKeys.verify(algorithm, agentPublic, proofBytes, proofSignature);
         byte[] credential = BcEd25519.sign(issuerSeed, issuerPublic, credentialPae);
         return token && proof && credential.length == 64;
     }

@@ -6,6 +6,7 @@ import com.heartbeatrm.enrollment.RenewalResult;
 import com.heartbeatrm.enrollment.RequestContext;
 import com.heartbeatrm.enrollment.internal.BcEd25519;
 import com.heartbeatrm.protocol.AgentCredential;
+import com.heartbeatrm.protocol.AgentKeyAlgorithm;
 import com.heartbeatrm.protocol.AgentFacts;
 import com.heartbeatrm.protocol.EnrollmentRequest;
 import com.heartbeatrm.protocol.EnrollmentToken;
@@ -19,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Renewals per second on the in-memory store through {@link HeartbeatServer#renew}, on one thread, against the
@@ -33,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Every renewal is a distinct agent enrolled in the set-up, presenting its first credential with a fresh nonce; the
  * requests are signed before measurement (the agent's own cost is not the server's). Iterations are short, as the
- * pool of enrolled agents is finite.
+ * pool of enrolled agents is finite. {@code keyAlgorithm} chooses the agents' keys (Ed25519 or ECDSA P-256); the
+ * ceiling verifies the proof with the same algorithm ({@link AgentKeys#verify}).
  *
  * <p>Run: {@code java -jar heartbeat-benchmarks/target/benchmarks.jar Renewal}
  */
@@ -41,6 +45,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class RenewalBenchmark extends ThroughputDefaults {
     private static final int POOL = 40_000;
+
+    /** The agents' key algorithm, by its wire name. */
+    @Param({"ed25519", "ecdsa-p256"})
+    public String keyAlgorithm = "ed25519";
+
+    private AgentKeyAlgorithm algorithm;
 
     // The crypto ceiling: the same three operations alone, on the messages of a real renewal.
     private byte[] issuerSeed;
@@ -57,30 +67,28 @@ public class RenewalBenchmark extends ThroughputDefaults {
         final HeartbeatServer service;
         final RequestContext context;
         final byte[][] bodies;
-        final byte[] firstSeed;
-        final byte[] firstPublic;
+        final AgentKeys.Key firstKey;
         final RenewalRequest first;
         final AgentCredential firstCredential;
 
-        Agents(int size) throws Exception {
+        Agents(int size, AgentKeyAlgorithm algorithm) throws Exception {
             BenchServer server = new BenchServer();
             service = server.service;
             context = server.context;
             EnrollmentToken token = server.token;
             bodies = new byte[size][];
-            byte[][] seeds = new byte[size][];
+            AgentKeys.Key[] keys = new AgentKeys.Key[size];
             String[] agents = new String[size];
             AgentCredential[] credentials = new AgentCredential[size];
             Instant at = Instant.now();
             for (int i = 0; i < size; i++) {
-                byte[] seed = BcEd25519.generateSeed();
-                byte[] pub = BcEd25519.publicKey(seed);
+                AgentKeys.Key key = AgentKeys.generate(algorithm);
                 AgentFacts facts = new AgentFacts("pc-" + i, "windows", "10.0.19045", "1.0.0", Optional.empty());
-                EnrollmentRequest e = EnrollmentRequest.create(token, pub, facts, nonce("e", i), at, m -> BcEd25519.sign(seed, pub, m));
+                EnrollmentRequest e = EnrollmentRequest.create(token, algorithm, key.publicKey, facts, nonce("e", i), at, key::sign);
                 if (!(service.enroll(e.toJson(), new RequestContext(context.remoteAddress(), Instant.now())) instanceof EnrollmentResult.Enrolled enrolled)) {
                     throw new IllegalStateException("set-up enrollment " + i + " was not enrolled");
                 }
-                seeds[i] = seed;
+                keys[i] = key;
                 agents[i] = enrolled.agent().id().value();
                 credentials[i] = enrolled.credential();
             }
@@ -88,21 +96,19 @@ public class RenewalBenchmark extends ThroughputDefaults {
             Instant now = Instant.now();
             RenewalRequest r0 = null;
             for (int i = 0; i < size; i++) {
-                byte[] seed = seeds[i];
-                byte[] pub = BcEd25519.publicKey(seed);
-                RenewalRequest r = RenewalRequest.create(agents[i], server.organizationId, pub, Optional.of(credentials[i]), nonce("r", i), now,
-                        m -> BcEd25519.sign(seed, pub, m));
+                AgentKeys.Key key = keys[i];
+                RenewalRequest r = RenewalRequest.create(agents[i], server.organizationId, algorithm, key.publicKey, Optional.of(credentials[i]),
+                        nonce("r", i), now, key::sign);
                 bodies[i] = r.toJson();
                 r0 = i == 0 ? r : r0;
             }
             first = java.util.Objects.requireNonNull(r0);
-            firstSeed = seeds[0];
-            firstPublic = BcEd25519.publicKey(seeds[0]);
+            firstKey = keys[0];
             firstCredential = credentials[0];
         }
     }
 
-    /** The renewal benchmark's own state: {@value #POOL} agents, each renewed once. */
+    /** The renewal benchmark's own state: {@value #POOL} agents (the benchmark's {@code keyAlgorithm}), each renewed once. */
     @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Benchmark)
     public static class Pool {
         Agents agents;
@@ -111,20 +117,27 @@ public class RenewalBenchmark extends ThroughputDefaults {
         /**
          * Enrolls the pool.
          *
+         * @param params the run's parameters: {@code keyAlgorithm}
          * @throws Exception the set-up failed
          */
         @Setup
-        public void setUp() throws Exception {
-            agents = new Agents(POOL);
+        public void setUp(BenchmarkParams params) throws Exception {
+            agents = new Agents(POOL, AgentKeys.algorithm(params.getParam("keyAlgorithm")));
+        }
+
+        /** Enrolls a pool of {@code size} agents with keys of {@code algorithm}, for a harness outside JMH. */
+        void setUp(int size, AgentKeyAlgorithm algorithm) throws Exception {
+            agents = new Agents(size, algorithm);
         }
     }
 
     @Setup
     public void setUp() throws Exception {
-        Agents one = new Agents(1);
-        agentPublic = one.firstPublic;
+        algorithm = AgentKeys.algorithm(keyAlgorithm);
+        Agents one = new Agents(1, algorithm);
+        agentPublic = one.firstKey.publicKey;
         proofBytes = one.first.signedBytes();
-        proofSignature = BcEd25519.sign(one.firstSeed, one.firstPublic, proofBytes);
+        proofSignature = one.firstKey.sign(proofBytes);
         String[] parts = one.firstCredential.reveal().split("\\.");
         byte[] body = Base64.getUrlDecoder().decode(parts[2]);
         credentialPae = Pae.encode("v4.public.".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(body, body.length - 64),
@@ -141,8 +154,9 @@ public class RenewalBenchmark extends ThroughputDefaults {
         return n + "A".repeat(24 - n.length());
     }
 
-    private boolean cryptoOnce() {
-        boolean proof = Ed25519.verify(proofSignature, 0, agentPublic, 0, proofBytes, 0, proofBytes.length);
+    /** {@return whether the ceiling's three operations succeeded, once} */
+    boolean cryptoOnce() {
+        boolean proof = AgentKeys.verify(algorithm, agentPublic, proofBytes, proofSignature);
         boolean credential = Ed25519.verify(credentialSignature, 0, issuerPoint, credentialPae, 0, credentialPae.length);
         byte[] next = BcEd25519.sign(issuerSeed, issuerPublic, credentialPae);
         return proof && credential && next.length == 64;
@@ -151,8 +165,13 @@ public class RenewalBenchmark extends ThroughputDefaults {
     @Benchmark
     @Threads(1)
     public RenewalResult renew1Thread(Pool pool) {
+        return renewOne(pool);
+    }
+
+    /** {@return one renewal of the pool's next agent, checked} */
+    static RenewalResult renewOne(Pool pool) {
         int i = pool.next.getAndIncrement();
-        if (i >= POOL) {
+        if (i >= pool.agents.bodies.length) {
             throw new IllegalStateException("request pool exhausted; raise POOL");
         }
         Agents a = pool.agents;

@@ -8,17 +8,9 @@ import com.heartbeatrm.tpm.PendingAttestation;
 import com.heartbeatrm.tpm.Tpm;
 import com.heartbeatrm.tpm.TpmAttestor;
 import com.heartbeatrm.tpm.TpmKeyBlob;
-import com.heartbeatrm.tpm.TpmTcti;
 import com.heartbeatrm.tpm.internal.Attest;
 import com.heartbeatrm.tpm.internal.PublicArea;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -26,14 +18,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -77,64 +64,32 @@ public class TpmAttestationBenchmark extends ThroughputDefaults {
 
     @Setup
     public void setUp() throws Exception {
-        Path dir = Files.createTempDirectory("hb-tpm-bench");
-        try {
-            Path ca = Files.createDirectories(dir.resolve("ca"));
-            run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca.resolve("signkey.pem").toString(),
-                    "-out", ca.resolve("issuercert.pem").toString(), "-days", "30", "-subj", "/CN=Benchmark TPM CA",
-                    "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-            Files.writeString(ca.resolve("certserial"), "1\n");
-            Files.writeString(dir.resolve("localca.conf"), "statedir = " + ca + "\nsigningkey = " + ca.resolve("signkey.pem")
-                    + "\nissuercert = " + ca.resolve("issuercert.pem") + "\ncertserial = " + ca.resolve("certserial") + "\n");
-            Files.writeString(dir.resolve("localca.options"), "--platform-manufacturer bench\n--platform-version 2.1\n--platform-model bench\n");
-            Files.writeString(dir.resolve("setup.conf"), "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = "
-                    + dir.resolve("localca.conf") + "\ncreate_certs_tool_options = " + dir.resolve("localca.options")
-                    + "\nactive_pcr_banks = sha256\n");
-            Path state = Files.createDirectories(dir.resolve("state"));
-            run(dir, "swtpm_setup", "--tpm2", "--tpmstate", state.toString(), "--createek", "--create-ek-cert",
-                    "--config", dir.resolve("setup.conf").toString(), "--overwrite");
-            X509Certificate caCert;
-            try (InputStream in = Files.newInputStream(ca.resolve("issuercert.pem"))) {
-                caCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        X509Certificate caCert;
+        try (SwtpmLab lab = new SwtpmLab()) {
+            caCert = lab.caCertificate;
+            Clock clock = Clock.fixed(Instant.now().plusSeconds(5), ZoneOffset.UTC);
+            verifier = AttestationVerifier.builder().trustManufacturerCa(caCert).clock(clock)
+                    .random(new FixedRandom()).build();
+            try (Tpm tpm = lab.open()) {
+                TpmKeyBlob agentKey = tpm.createSigningKey();
+                TpmAttestor attestor = new TpmAttestor(tpm);
+                request = attestor.request();
+                PendingAttestation pending = verifier.challenge(request);
+                response = attestor.respond(pending.challenge(new byte[] {1}, Instant.EPOCH), agentKey);
             }
-            int port = freePortPair();
-            Process swtpm = new ProcessBuilder("swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state,
-                    "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                    "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1", "--flags", "not-need-init,startup-clear")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("swtpm.log").toFile()).start();
-            try {
-                awaitListening(port, swtpm);
-                Clock clock = Clock.fixed(Instant.now().plusSeconds(5), ZoneOffset.UTC);
-                verifier = AttestationVerifier.builder().trustManufacturerCa(caCert).clock(clock)
-                        .random(new FixedRandom()).build();
-                try (Tpm tpm = Tpm.open(TpmTcti.swtpm("127.0.0.1", port), Duration.ofSeconds(10))) {
-                    TpmKeyBlob agentKey = tpm.createSigningKey();
-                    TpmAttestor attestor = new TpmAttestor(tpm);
-                    request = attestor.request();
-                    PendingAttestation pending = verifier.challenge(request);
-                    response = attestor.respond(pending.challenge(new byte[] {1}, Instant.EPOCH), agentKey);
-                }
-            } finally {
-                swtpm.destroy();
-                swtpm.waitFor(5, TimeUnit.SECONDS);
-            }
-            if (!(attest() instanceof AttestationVerdict.Attested)) {
-                throw new IllegalStateException("the pre-built evidence does not verify: " + attest());
-            }
-            ekCertificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(request.endorsementCertificate().orElseThrow()));
-            caKey = caCert.getPublicKey();
-            ekKey = ekCertificate.getPublicKey();
-            akKey = PublicArea.parse(request.attestationKeyPublic()).toPublicKey();
-            attest = response.certifyInfo();
-            signatureDer = Attest.ecdsaSignatureToDer(response.signature());
-            if (!ceiling() || ceilingWithOaep().length != 256) {
-                throw new IllegalStateException("ceiling does not verify");
-            }
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        }
+        if (!(attest() instanceof AttestationVerdict.Attested)) {
+            throw new IllegalStateException("the pre-built evidence does not verify: " + attest());
+        }
+        ekCertificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(request.endorsementCertificate().orElseThrow()));
+        caKey = caCert.getPublicKey();
+        ekKey = ekCertificate.getPublicKey();
+        akKey = PublicArea.parse(request.attestationKeyPublic()).toPublicKey();
+        attest = response.certifyInfo();
+        signatureDer = Attest.ecdsaSignatureToDer(response.signature());
+        if (!ceiling() || ceilingWithOaep().length != 256) {
+            throw new IllegalStateException("ceiling does not verify");
         }
     }
 
@@ -161,42 +116,5 @@ public class TpmAttestationBenchmark extends ThroughputDefaults {
         oaep.init(Cipher.ENCRYPT_MODE, ekKey, new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
                 new PSource.PSpecified("IDENTITY\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
         return oaep.doFinal(new byte[32]);
-    }
-
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(command[0] + ".log").toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(command[0] + " failed: " + Files.readString(dir.resolve(command[0] + ".log")));
-        }
-    }
-
-    private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket a = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                int p = a.getLocalPort();
-                try {
-                    new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress()).close();
-                    return p;
-                } catch (IOException taken) {
-                    // another pair
-                }
-            }
-        }
-        throw new IOException("no free loopback port pair");
-    }
-
-    private static void awaitListening(int port, Process swtpm) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && swtpm.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(20);
-            }
-        }
-        throw new IOException("swtpm did not listen on " + port);
     }
 }
