@@ -2,34 +2,17 @@ package com.heartbeatrm.enrollment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.heartbeatrm.core.AccessKeyId;
-import com.heartbeatrm.core.Agent;
-import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.core.AgentStatus;
-import com.heartbeatrm.core.AuditEvent;
-import com.heartbeatrm.core.GroupId;
-import com.heartbeatrm.core.InstallerId;
-import com.heartbeatrm.core.OrganizationId;
-import com.heartbeatrm.core.Page;
 import com.heartbeatrm.core.PageRequest;
 import com.heartbeatrm.core.memory.InMemoryHeartbeatStore;
 import com.heartbeatrm.core.spi.AbstractHeartbeatStore;
 import com.heartbeatrm.core.spi.AgentStore;
-import com.heartbeatrm.core.spi.Committed;
 import com.heartbeatrm.core.spi.EnrollmentAttempt;
-import com.heartbeatrm.core.spi.EnrollmentCommit;
-import com.heartbeatrm.core.spi.EnrollmentFacts;
-import com.heartbeatrm.core.spi.EnrollmentVerdict;
-import com.heartbeatrm.core.spi.Judged;
-import com.heartbeatrm.core.spi.RenewalAttempt;
-import com.heartbeatrm.core.spi.RenewalCommit;
-import com.heartbeatrm.core.spi.RenewalFacts;
-import com.heartbeatrm.core.spi.RenewalVerdict;
-import java.time.Instant;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -40,86 +23,28 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("the same-machine read at enrollment")
 class MachineLookupTest {
-    /** The in-memory store's agents, noting every enrollment attempt the pipeline hands them. */
-    record Noting(AgentStore agents, List<EnrollmentAttempt> attempts) implements AgentStore {
-        @Override
-        public <R extends Judged<EnrollmentVerdict>> Committed<EnrollmentCommit, R> judgeAndEnroll(EnrollmentAttempt attempt,
-                Function<EnrollmentFacts, R> judge) {
-            attempts.add(attempt);
-            return agents.judgeAndEnroll(attempt, judge);
-        }
-
-        @Override
-        public EnrollmentFacts enrollmentFacts(EnrollmentAttempt attempt) {
-            attempts.add(attempt);
-            return agents.enrollmentFacts(attempt);
-        }
-
-        @Override
-        public <R extends Judged<RenewalVerdict>> Committed<RenewalCommit, R> judgeAndRenew(RenewalAttempt attempt, Function<RenewalFacts, R> judge) {
-            return agents.judgeAndRenew(attempt, judge);
-        }
-
-        @Override
-        public Optional<Agent> find(OrganizationId org, AgentId id) {
-            return agents.find(org, id);
-        }
-
-        @Override
-        public Optional<Agent> findByPublicKeyFingerprint(OrganizationId org, String fingerprint) {
-            return agents.findByPublicKeyFingerprint(org, fingerprint);
-        }
-
-        @Override
-        public List<Agent> findByMachineFingerprint(OrganizationId org, String machineFingerprint) {
-            return agents.findByMachineFingerprint(org, machineFingerprint);
-        }
-
-        @Override
-        public Page<Agent> listByGroup(OrganizationId org, GroupId group, PageRequest page) {
-            return agents.listByGroup(org, group, page);
-        }
-
-        @Override
-        public Page<Agent> listByKey(OrganizationId org, AccessKeyId key, PageRequest page) {
-            return agents.listByKey(org, key, page);
-        }
-
-        @Override
-        public Page<Agent> listByStatus(OrganizationId org, AgentStatus status, PageRequest page) {
-            return agents.listByStatus(org, status, page);
-        }
-
-        @Override
-        public Page<Agent> listByInstaller(OrganizationId org, InstallerId installer, PageRequest page) {
-            return agents.listByInstaller(org, installer, page);
-        }
-
-        @Override
-        public Agent update(Agent changed, long expectedVersion, AuditEvent audit) {
-            return agents.update(changed, expectedVersion, audit);
-        }
-
-        @Override
-        public void delete(OrganizationId org, AgentId id, long expectedVersion, AuditEvent audit) {
-            agents.delete(org, id, expectedVersion, audit);
-        }
-
-        @Override
-        public Page<Agent> listSeenBefore(OrganizationId org, GroupId group, Instant before, PageRequest page) {
-            return agents.listSeenBefore(org, group, before, page);
-        }
-
-        @Override
-        public boolean retire(OrganizationId org, AgentId id, long expectedVersion, Instant seenBefore, boolean remove, AuditEvent audit) {
-            return agents.retire(org, id, expectedVersion, seenBefore, remove, audit);
-        }
+    /**
+     * The in-memory store's agents, noting every enrollment attempt the pipeline hands them (the first argument of
+     * {@code judgeAndEnroll} and {@code enrollmentFacts}); every call goes on to the real repository.
+     */
+    static AgentStore noting(AgentStore agents, List<EnrollmentAttempt> attempts) {
+        InvocationHandler forward = (proxy, method, args) -> {
+            if (args != null && args.length > 0 && args[0] instanceof EnrollmentAttempt a) {
+                attempts.add(a);
+            }
+            try {
+                return method.invoke(agents, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (AgentStore) Proxy.newProxyInstance(AgentStore.class.getClassLoader(), new Class<?>[] {AgentStore.class}, forward);
     }
 
-    /** An in-memory store whose agent repository is {@link Noting}. */
+    /** An in-memory store whose agent repository is {@link #noting}. */
     static final class Watched extends AbstractHeartbeatStore {
         Watched(InMemoryHeartbeatStore s, List<EnrollmentAttempt> attempts) {
-            super(s.organizations(), s.groups(), s.accessKeys(), new Noting(s.agents(), attempts), s.audit(), s.installers(), s.signingKeys(),
+            super(s.organizations(), s.groups(), s.accessKeys(), noting(s.agents(), attempts), s.audit(), s.installers(), s.signingKeys(),
                     s.throttles(), s.attestationTrust());
         }
     }

@@ -67,7 +67,7 @@ public final class Tpm implements AutoCloseable {
     /**
      * Creates an ECDSA P-256 signing key under the storage root key; only its wrapped blob leaves the TPM.
      *
-     * @return the key's blob, to keep on disk and load with {@link #loadSigningKey}
+     * @return the key's blob, to keep on disk and sign with ({@link #sign})
      * @throws TpmException the TPM refused or failed the commands
      */
     public TpmKeyBlob createSigningKey() throws TpmException {
@@ -87,13 +87,12 @@ public final class Tpm implements AutoCloseable {
     }
 
     /**
-     * Loads the blob once to prove this TPM can use it, then returns a key that signs with it.
+     * Loads the blob once, and flushes it, to prove that this TPM can use it.
      *
      * @param blob a blob {@link #createSigningKey} made on this TPM
-     * @return a key that signs through this connection
      * @throws TpmException another TPM's blob, a tampered blob, or the TPM failed
      */
-    public TpmSigningKey loadSigningKey(TpmKeyBlob blob) throws TpmException {
+    public void checkLoads(TpmKeyBlob blob) throws TpmException {
         synchronized (commands) {
             int srk = storageRoot();
             try {
@@ -102,10 +101,18 @@ public final class Tpm implements AutoCloseable {
                 commands.flushQuietly(srk);
             }
         }
-        return new TpmSigningKey(this, blob);
     }
 
-    byte[] sign(TpmKeyBlob blob, byte[] message) throws TpmException {
+    /**
+     * Signs SHA-256({@code message}) in the TPM with the key in {@code blob}, loaded for this one signature.
+     *
+     * @param blob    a blob {@link #createSigningKey} made on this TPM
+     * @param message the bytes to sign
+     * @return the ECDSA signature in DER, which the JDK's {@code SHA256withECDSA} verifies with
+     *         {@link TpmKeyBlob#publicKey()}
+     * @throws TpmException this TPM cannot load the key, or the TPM failed
+     */
+    public byte[] sign(TpmKeyBlob blob, byte[] message) throws TpmException {
         byte[] digest;
         try {
             digest = MessageDigest.getInstance("SHA-256").digest(message);

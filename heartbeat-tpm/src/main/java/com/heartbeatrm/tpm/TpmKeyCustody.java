@@ -50,7 +50,9 @@ public final class TpmKeyCustody implements AgentKeyCustody {
     @Override
     public CustodyKey generate() throws KeyCustodyException {
         try {
-            return new TpmCustodyKey(tpm.loadSigningKey(tpm.createSigningKey()));
+            TpmKeyBlob blob = tpm.createSigningKey();
+            tpm.checkLoads(blob);
+            return new TpmCustodyKey(tpm, blob);
         } catch (TpmException e) {
             throw new KeyCustodyException(Kind.UNAVAILABLE, "the TPM could not create a key: " + e.getMessage(), e);
         }
@@ -71,7 +73,8 @@ public final class TpmKeyCustody implements AgentKeyCustody {
             throw new KeyCustodyException(Kind.NOT_FOUND, "the recorded TPM key blob holds another public key");
         }
         try {
-            return new TpmCustodyKey(tpm.loadSigningKey(blob));
+            tpm.checkLoads(blob);
+            return new TpmCustodyKey(tpm, blob);
         } catch (TpmException e) {
             if (e.kind() == TpmException.Kind.TPM_ERROR) {
                 throw new KeyCustodyException(Kind.NOT_FOUND, "this TPM does not hold the agent key (" + e.getMessage()
@@ -111,17 +114,19 @@ public final class TpmKeyCustody implements AgentKeyCustody {
 
     /** A key in the TPM: signs there (DER), never leaves it; its wrapped blob is the reference. */
     private static final class TpmCustodyKey extends DeviceP256Key {
-        private final TpmSigningKey key;
+        private final Tpm tpm;
+        private final TpmKeyBlob blob;
 
-        TpmCustodyKey(TpmSigningKey key) {
-            super(NAME, AgentKeyAlgorithm.sec1Of(key.publicKey()), key.blob().encoded());
-            this.key = key;
+        TpmCustodyKey(Tpm tpm, TpmKeyBlob blob) {
+            super(NAME, AgentKeyAlgorithm.sec1Of(blob.publicKey()), blob.encoded());
+            this.tpm = tpm;
+            this.blob = blob;
         }
 
         @Override
         protected byte[] signInDevice(byte[] message) throws KeyCustodyException {
             try {
-                return key.sign(message);
+                return tpm.sign(blob, message);
             } catch (TpmException e) {
                 throw new KeyCustodyException(Kind.UNAVAILABLE, "the TPM could not sign: " + e.getMessage(), e);
             }

@@ -21,9 +21,10 @@ class TpmSigningKeyTest {
     void keyMadeInTheTpmSignsWhatJcaVerifies() throws Exception {
         try (Swtpm swtpm = Swtpm.fresh(dir); Tpm tpm = swtpm.open()) {
             TpmKeyBlob blob = tpm.createSigningKey();
-            TpmSigningKey key = tpm.loadSigningKey(TpmKeyBlob.parse(blob.encoded()));
+            TpmKeyBlob key = TpmKeyBlob.parse(blob.encoded());
+            tpm.checkLoads(key);
             byte[] message = "renew agent 42".getBytes(StandardCharsets.UTF_8);
-            byte[] der = key.sign(message);
+            byte[] der = tpm.sign(key, message);
 
             Signature verifier = Signature.getInstance("SHA256withECDSA");
             verifier.initVerify(key.publicKey());
@@ -55,7 +56,7 @@ class TpmSigningKeyTest {
             // swtpm serves one connection at a time: ours closes before tpm2-tools connects.
             try (Tpm tpm = swtpm.open()) {
                 blob = tpm.createSigningKey();
-                der = tpm.loadSigningKey(blob).sign(message);
+                der = tpm.sign(blob, message);
             }
 
             // TPM2B_PUBLIC as tpm2-tools reads it: a 2-byte size, then the TPMT_PUBLIC.
@@ -84,11 +85,11 @@ class TpmSigningKeyTest {
         TpmKeyBlob blob;
         try (Swtpm first = Swtpm.fresh(dir.resolve("first")); Tpm tpm = first.open()) {
             blob = tpm.createSigningKey();
-            tpm.loadSigningKey(blob).sign(new byte[] {1});
+            tpm.sign(blob, new byte[] {1});
         }
         byte[] copied = blob.encoded();
         try (Swtpm second = Swtpm.fresh(dir.resolve("second")); Tpm tpm = second.open()) {
-            assertThatThrownBy(() -> tpm.loadSigningKey(TpmKeyBlob.parse(copied)))
+            assertThatThrownBy(() -> tpm.checkLoads(TpmKeyBlob.parse(copied)))
                     .isInstanceOfSatisfying(TpmException.class, e -> {
                         assertThat(e.kind()).isEqualTo(TpmException.Kind.TPM_ERROR);
                         assertThat(e.baseCode()).isEqualTo(TpmException.RC_INTEGRITY);
@@ -106,7 +107,7 @@ class TpmSigningKeyTest {
             state = swtpm.stateDir;
         }
         try (Swtpm again = Swtpm.start(state); Tpm tpm = again.open()) {
-            byte[] der = tpm.loadSigningKey(blob).sign(new byte[] {7});
+            byte[] der = tpm.sign(blob, new byte[] {7});
             Signature verifier = Signature.getInstance("SHA256withECDSA");
             verifier.initVerify(blob.publicKey());
             verifier.update(new byte[] {7});
