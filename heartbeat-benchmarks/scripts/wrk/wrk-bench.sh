@@ -34,7 +34,9 @@ RDUR=${RDUR:-10s}
 # again (answered with the credential already issued: cheaper than a renewal).
 # (the fastest renewal rate of any build so far counts too: one build's first round must not run out where another's
 # did not). A row with resent bodies is flagged (a warning at once, "*" in the summary) and left out of its means and
-# ratios: a resent request is answered more cheaply, so such a row overstates the rate.
+# ratios: a resent request is answered more cheaply, so such a row overstates the rate. Every body is valid, so a row
+# with refused requests (non200) is warned about and left out the same way ("!"); a server that refuses every request
+# of a run stops the run.
 RENEWALS=${RENEWALS:-500}
 CLOSE_RENEWALS=${CLOSE_RENEWALS:-200}
 # Extra JVM options for the servers measured (e.g. a JFR recording).
@@ -181,6 +183,15 @@ run() {
   syncs=$(echo "scale=3; (${g1#* } - ${g0#* }) / $reqs" | bc)
   last_rate[$scenario:$build]=$rate
   if [ "$path" = /v1/enroll ] && [ "$(echo "$rate > $fastest_enroll" | bc)" = 1 ]; then fastest_enroll=$rate; fi
+  # Every body is valid, so a refusal means the run went wrong (wrk.err has the answers): say so at once, and stop
+  # when a server refused everything, rather than print a rate of refusals.
+  if [ "${non:-0}" != 0 ]; then
+    echo "WARNING: $scenario $build round $round: ${non} of ${reqs} requests refused (see $OUT/wrk.err): left out of the summary" >&2
+    if [ "$non" = "$reqs" ]; then
+      echo "$build refused every request of $scenario round $round: stopping (see $OUT/wrk.err)" >&2
+      exit 1
+    fi
+  fi
   if [ "${again:-0}" != 0 ] && [[ $scenario != warm-up* ]]; then
     echo "WARNING: $scenario $build round $round resent ${again} bodies (they ran out): this row is left out of the summary's means" >&2
   fi

@@ -2,7 +2,8 @@
 """Prints the markdown tables of BENCHMARKS.md from a wrk-bench.sh results directory: per scenario and build, the
 mean over rounds of requests/s, server CPU per request and (where measured) transaction ids and WAL fsyncs per
 request, and each build's rate as a multiple of every other's. A round whose bodies ran out (resent > 0: a resent
-request is answered more cheaply, so it overstates the rate) is marked * and left out of the means and ratios."""
+request is answered more cheaply, so it overstates the rate) is marked * and left out of the means and ratios; so is
+a round with refused requests (non200 > 0: every body is valid, so a refusal means the run went wrong), marked !."""
 import csv, json, os, statistics, sys
 from collections import defaultdict
 
@@ -20,9 +21,13 @@ def resent(r):
     v = r.get('resent') or ''
     return int(v) if v.isdigit() else 0
 
+def non200(r):
+    v = r.get('non200') or ''
+    return int(v) if v.isdigit() else 0
+
 def valid(rs):
-    """The rounds whose bodies did not run out."""
-    return [r for r in rs if resent(r) == 0]
+    """The rounds whose bodies did not run out and whose requests were all answered 200."""
+    return [r for r in rs if resent(r) == 0 and non200(r) == 0]
 
 def mean(rs, k):
     ok = valid(rs)
@@ -32,6 +37,7 @@ def num(x, places, suffix=''):
     return '-' if x != x else f'{x:.{places}f}{suffix}'
 
 refused = []
+failed = []
 
 def db(rs, k):
     """Mean of a database column (xids_per_req, wal_syncs_per_req), or '-' where the run had none."""
@@ -46,13 +52,16 @@ for s, builds in by.items():
             continue
         rs = builds[b]
         refused += [f"{s} {b} round {r['round']} ({resent(r)} resent)" for r in rs if resent(r) > 0]
-        print(f"| {s} | {b} | {len(valid(rs))} | {', '.join(str(round(float(r['rate']))) + ('*' if resent(r) else '') for r in rs)} | {num(mean(rs, 'rate'), 0)} | "
+        failed += [f"{s} {b} round {r['round']} ({non200(r)} of {r['requests']} refused)" for r in rs if non200(r) > 0]
+        print(f"| {s} | {b} | {len(valid(rs))} | {', '.join(str(round(float(r['rate']))) + ('*' if resent(r) else '') + ('!' if non200(r) else '') for r in rs)} | {num(mean(rs, 'rate'), 0)} | "
               f"{num(mean(rs, 'server_cpu_ms'), 2)} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
               f"{sum(int(r['resent']) for r in rs if (r.get('resent') or '').isdigit()) if any((r.get('resent') or '').isdigit() for r in rs) else '-'} | "
               f"{db(rs, 'xids_per_req')} | {db(rs, 'wal_syncs_per_req')} |")
 print()
 if refused:
     print('\* **Bodies ran out** (left out of the means and ratios): ' + '; '.join(refused) + '.\n')
+if failed:
+    print('! **Requests refused** (left out of the means and ratios; see wrk.err): ' + '; '.join(failed) + '.\n')
 names = [b for b in order if not b.endswith('-rsa')]
 if len(names) > 1:
     last = names[-1]
