@@ -116,8 +116,19 @@ final class JdbcAgents implements AgentStore {
         maybePurgeNonces(attempt.now());
         Judging<EnrollmentFacts, EnrollmentVerdict, R> judging = new Judging<>(judge);
         EnrollmentCommit commit = !batching || sql.joinsHostTransaction() ? enrollAlone(attempt, judging::verdict)
-                : lanes.enroll(attempt, judging::verdict, this::enrollBatch, m -> enrollAlone(m.attempt, m.judge));
+                : lanes.enroll(attempt, judging::verdict, this::enrollBatch, this::enrollLone);
         return new Committed<>(commit, judging.last());
+    }
+
+    /** One enrollment of a key lane: on PostgreSQL in one statement after its facts if it can (see {@link AtOnceEnrollment}). */
+    private EnrollmentCommit enrollLone(KeyLanes.Member m) {
+        if (dialect == Dialect.POSTGRESQL) {
+            Optional<List<EnrollmentCommit>> done = sql.read(c -> AtOnceEnrollment.enroll(c, List.of(m)));
+            if (done.isPresent()) {
+                return done.get().get(0);
+            }
+        }
+        return enrollAlone(m.attempt, m.judge);
     }
 
     private EnrollmentCommit enrollAlone(EnrollmentAttempt attempt, EnrollmentJudge judge) {
@@ -238,8 +249,13 @@ final class JdbcAgents implements AgentStore {
 
     /** One multi-row insert. */
     static void insertAgents(Connection c, List<Agent> agents) throws SQLException {
+        List<@Nullable Object> params = new ArrayList<>(agents.size() * 22);
+        Sql.update(c, insertAgentsSql(agents, params), params.toArray());
+    }
+
+    /** The multi-row insert of {@code agents}, their values appended to {@code params} in its order. */
+    static String insertAgentsSql(List<Agent> agents, List<@Nullable Object> params) {
         StringBuilder q = new StringBuilder(INSERT);
-        List<@Nullable Object> params = new ArrayList<>(agents.size() * 20);
         for (int i = 0; i < agents.size(); i++) {
             if (i > 0) {
                 q.append(", ").append(ROW);
@@ -252,7 +268,7 @@ final class JdbcAgents implements AgentStore {
             params.addAll(java.util.Arrays.asList(Rows.attestationValues(a)));
             params.add(a.machineFingerprint().orElse(null));
         }
-        Sql.update(c, q.toString(), params.toArray());
+        return q.toString();
     }
 
     // ---------------------------------------------------------------------------------------------- renewal

@@ -49,16 +49,21 @@ final class JdbcAudit implements AuditStore {
             insert(c, events.get(0));
             return;
         }
+        List<Object> params = new ArrayList<>(events.size() * 8);
+        Sql.update(c, insertAllSql(events, params), params.toArray());
+    }
+
+    /** The multi-row insert of {@code events}, their values appended to {@code params} in its order. */
+    static String insertAllSql(List<AuditEvent> events, List<? super Object> params) {
         StringBuilder q = new StringBuilder("INSERT INTO hb_audit (org_id, at, actor, action, subject_type, subject_id, before_json, after_json)"
                 + " VALUES ");
-        List<Object> params = new ArrayList<>(events.size() * 8);
         for (int i = 0; i < events.size(); i++) {
             q.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
             AuditEvent e = events.get(i);
             params.addAll(java.util.Arrays.asList(e.organizationId().value(), e.at(), e.actor().name(), e.action().name(),
                     e.subject().type().name(), e.subject().id(), Rows.json(e.before()), Rows.json(e.after())));
         }
-        Sql.update(c, q.toString(), params.toArray());
+        return q.toString();
     }
 
     @Override

@@ -34,7 +34,8 @@ final class KeyBatches {
      * agent key) throws, the transaction rolls back, and every member runs alone.
      */
     static void enroll(Sql sql, Dialect dialect, List<KeyLanes.Member> members) {
-        List<EnrollmentCommit> outcomes = sql.inTransaction(c -> batchOnce(c, dialect, members));
+        List<EnrollmentCommit> outcomes = (dialect == Dialect.POSTGRESQL ? sql.read(c -> AtOnceEnrollment.enroll(c, members)) : Optional.<List<EnrollmentCommit>>empty())
+                .orElseGet(() -> sql.inTransaction(c -> batchOnce(c, dialect, members)));
         for (int i = 0; i < members.size(); i++) {
             members.get(i).outcome = outcomes.get(i);
         }
@@ -165,23 +166,12 @@ final class KeyBatches {
             }
             return out;
         }
-        StringBuilder q = new StringBuilder("INSERT INTO hb_nonce (nonce, expires_at) VALUES ");
         List<Object> params = new ArrayList<>(indexes.size() * 2 + 1);
         java.util.Map<String, Integer> byNonce = new java.util.HashMap<>();
-        Instant earliest = members.get(indexes.get(0)).attempt.now();
         for (int i : indexes) {
-            EnrollmentAttempt a = members.get(i).attempt;
-            q.append(params.isEmpty() ? "(?, ?)" : ", (?, ?)");
-            params.add(a.nonceKey());
-            params.add(a.nonceExpiresAt());
-            byNonce.put(a.nonceKey(), i);
-            if (a.now().isBefore(earliest)) {
-                earliest = a.now();
-            }
+            byNonce.put(members.get(i).attempt.nonceKey(), i);
         }
-        q.append(" ON CONFLICT (nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE hb_nonce.expires_at <= ? RETURNING nonce");
-        params.add(earliest);
-        try (PreparedStatement ps = Sql.prepare(c, q.toString(), params.toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = Sql.prepare(c, nonceUpsertSql(members, indexes, params), params.toArray()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Integer i = byNonce.get(rs.getString(1));
                 if (i != null) {
@@ -190,5 +180,29 @@ final class KeyBatches {
             }
         }
         return out;
+    }
+
+    /**
+     * PostgreSQL: one upsert of the nonces of the members at {@code indexes}, returning the nonces it wrote; its values
+     * appended to {@code params}. A live nonce is left as it is (and not returned); one that expired by the earliest
+     * member's time is taken over.
+     */
+    static String nonceUpsertSql(List<KeyLanes.Member> members, List<Integer> indexes, List<Object> params) {
+        StringBuilder q = new StringBuilder("INSERT INTO hb_nonce (nonce, expires_at) VALUES ");
+        Instant earliest = members.get(indexes.get(0)).attempt.now();
+        boolean first = true;
+        for (int i : indexes) {
+            EnrollmentAttempt a = members.get(i).attempt;
+            q.append(first ? "(?, ?)" : ", (?, ?)");
+            first = false;
+            params.add(a.nonceKey());
+            params.add(a.nonceExpiresAt());
+            if (a.now().isBefore(earliest)) {
+                earliest = a.now();
+            }
+        }
+        q.append(" ON CONFLICT (nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE hb_nonce.expires_at <= ? RETURNING nonce");
+        params.add(earliest);
+        return q.toString();
     }
 }

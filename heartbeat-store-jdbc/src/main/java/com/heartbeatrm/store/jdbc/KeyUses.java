@@ -40,9 +40,16 @@ final class KeyUses {
     /** Counts {@code n} uses if the key still exists, is enabled and unexpired at {@code now}, points at the group and has room. */
     static boolean countUses(Connection c, String org, String keyId, String group, int n, Instant now, String lastAgent)
             throws SQLException {
-        return Sql.update(c, "UPDATE hb_access_key SET use_count = use_count + ?, last_used_at = ?, last_used_by = ?"
-                + " WHERE org_id = ? AND id = ? AND group_id = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-                + " AND (max_uses IS NULL OR use_count + ? <= max_uses)", n, now, lastAgent, org, keyId, group, now, n) == 1;
+        return Sql.update(c, COUNT_USES, countUsesParams(org, keyId, group, n, now, lastAgent)) == 1;
+    }
+
+    /** The conditional update of {@link #countUses}; its parameters are {@link #countUsesParams}. */
+    static final String COUNT_USES = "UPDATE hb_access_key SET use_count = use_count + ?, last_used_at = ?, last_used_by = ?"
+            + " WHERE org_id = ? AND id = ? AND group_id = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+            + " AND (max_uses IS NULL OR use_count + ? <= max_uses)";
+
+    static Object[] countUsesParams(String org, String keyId, String group, int n, Instant now, String lastAgent) {
+        return new Object[] {n, now, lastAgent, org, keyId, group, now, n};
     }
 
     /** Why the conditional use did not count; empty when the key is usable (so it was re-pointed meanwhile). */

@@ -12,13 +12,14 @@ import javax.sql.DataSource;
 
 /**
  * Counts what reaches the database through JDBC: every statement executed, and every commit, explicit or implicit (a
- * statement run in auto-commit mode is a transaction of its own and commits). The statements' text is kept, so a
- * failing count says what ran.
+ * statement that writes, run in auto-commit mode, is a transaction of its own and commits; a read in auto-commit
+ * writes nothing, takes no transaction id and waits for no WAL flush, so it is not counted). The statements' text is
+ * kept, so a failing count says what ran.
  */
 class CountingDataSource extends InterceptingDataSource {
     final AtomicInteger statements = new AtomicInteger();
     final AtomicInteger commits = new AtomicInteger();
-    /** Explicit commits only: transactions, each of which may write (auto-commit reads are not counted here). */
+    /** Transactions that may write: explicit commits, and statements that write run in auto-commit mode. */
     final AtomicInteger transactions = new AtomicInteger();
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
@@ -26,7 +27,7 @@ class CountingDataSource extends InterceptingDataSource {
     private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> commitGate =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    /** Holds the next commit until the returned latch is counted down (at most a minute). */
+    /** Holds the next commit (explicit, or of a write in auto-commit) until the returned latch is counted down (at most a minute). */
     java.util.concurrent.CountDownLatch holdNextCommit() {
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         commitGate.set(gate);
@@ -60,10 +61,7 @@ class CountingDataSource extends InterceptingDataSource {
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
             String name = method.getName();
             if (name.equals("commit")) {
-                java.util.concurrent.CountDownLatch gate = commitGate.getAndSet(null);
-                if (gate != null) {
-                    gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
-                }
+                awaitGate();
                 commits.incrementAndGet();
                 transactions.incrementAndGet();
                 log.add("COMMIT");
@@ -81,6 +79,23 @@ class CountingDataSource extends InterceptingDataSource {
         });
     }
 
+    private void awaitGate() throws InterruptedException {
+        java.util.concurrent.CountDownLatch gate = commitGate.getAndSet(null);
+        if (gate != null) {
+            gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** A statement that only reads: a SELECT (a WITH holding INSERT, UPDATE or DELETE writes). */
+    private static boolean isRead(@org.jspecify.annotations.Nullable String sql) {
+        if (sql == null) {
+            return false;
+        }
+        String s = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
+        return s.startsWith("SELECT") || s.startsWith("SHOW") || (s.startsWith("WITH") && !s.contains("INSERT ") && !s.contains("UPDATE ")
+                && !s.contains("DELETE "));
+    }
+
     private Object counting(Statement real, String preparedSql, Connection connection) {
         List<Class<?>> ifaces = new ArrayList<>();
         for (Class<?> c : new Class<?>[] {java.sql.CallableStatement.class, java.sql.PreparedStatement.class, Statement.class}) {
@@ -94,8 +109,10 @@ class CountingDataSource extends InterceptingDataSource {
                 statements.incrementAndGet();
                 String text = args != null && args.length > 0 && args[0] instanceof String q ? q : preparedSql;
                 log.add(text);
-                if (connection.getAutoCommit()) {
+                if (connection.getAutoCommit() && !isRead(text)) {
+                    awaitGate();
                     commits.incrementAndGet();
+                    transactions.incrementAndGet();
                     log.add("(auto-commit)");
                 }
             }

@@ -165,10 +165,10 @@ class HotKeyTest {
             assertThat(commits).as("enrollments on one key share commits").isLessThan(CLIENTS / 2);
             System.out.printf("%s: %d requests on one key in %d commits, %d statements%n", db, CLIENTS, commits, statements);
             if (db.equals("postgresql")) {
-                // A batch reads its members' facts with one statement and remembers their nonces with one more: its round
-                // trips do not grow with its size (one per member each, before: 2n + 3 per batch, 146-167 here), and on a
-                // loaded machine each costs a wake-up. How many batches form depends on scheduling (10-13 commits), so the
-                // bound is per request, not a fixed count: fewer statements than requests.
+                // A batch reads its members' facts with one statement and, when every member qualifies, writes with one
+                // more (its commit): its round trips do not grow with its size (before batches read their facts
+                // together: 2n + 3 per batch, 146-167 here). A replay or a repeated agent key sends a batch step by step
+                // (a handful more). How many batches form depends on scheduling, so the bound is per request.
                 assertThat(statements).as("statements for %d enrollments on one key in %d commits", CLIENTS, commits)
                         .isLessThan(CLIENTS);
             }
