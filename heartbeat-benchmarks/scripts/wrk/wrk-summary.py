@@ -44,8 +44,8 @@ def db(rs, k):
     vals = [float(r[k]) for r in valid(rs) if r.get(k) not in (None, '', '-')]
     return f'{statistics.mean(vals):.2f}' if vals else '-'
 
-print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | non-200 | resent | xids/req | fsyncs/req |')
-print('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+print('| scenario | build | rounds | req/s (each round) | mean req/s | server CPU ms/req (mean) | database CPU ms/req | non-200 | resent | xids/req | fsyncs/req |')
+print('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
 for s, builds in by.items():
     for b in order:
         if b not in builds:
@@ -54,7 +54,7 @@ for s, builds in by.items():
         refused += [f"{s} {b} round {r['round']} ({resent(r)} resent)" for r in rs if resent(r) > 0]
         failed += [f"{s} {b} round {r['round']} ({non200(r)} of {r['requests']} refused)" for r in rs if non200(r) > 0]
         print(f"| {s} | {b} | {len(valid(rs))} | {', '.join(str(round(float(r['rate']))) + ('*' if resent(r) else '') + ('!' if non200(r) else '') for r in rs)} | {num(mean(rs, 'rate'), 0)} | "
-              f"{num(mean(rs, 'server_cpu_ms'), 2)} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
+              f"{num(mean(rs, 'server_cpu_ms'), 2)} | {db(rs, 'db_cpu_ms')} | {sum(int(r['non200']) if r['non200'].isdigit() else 0 for r in rs)} | "
               f"{sum(int(r['resent']) for r in rs if (r.get('resent') or '').isdigit()) if any((r.get('resent') or '').isdigit() for r in rs) else '-'} | "
               f"{db(rs, 'xids_per_req')} | {db(rs, 'wal_syncs_per_req')} |")
 print()
