@@ -25,7 +25,9 @@ import java.util.Optional;
  *                        (a TPM-attested enrollment scopes its challenge's nonce to the TPM's endorsement key, so one
  *                        challenge admits one enrollment whichever key it certifies)
  * @param machineFingerprint the machine identifier the agent reported, if any: the store reads the organization's
- *                        agents with it into {@link EnrollmentFacts#sameMachine()}, and keeps it on the new agent
+ *                        agents with it into {@link EnrollmentFacts#sameMachine()}; the new agent the judge admits
+ *                        carries it (the pipeline puts what the agent reported there), and the store keeps that agent
+ *                        as given
  */
 public record EnrollmentAttempt(OrganizationId organization, InstallerId installer, AccessKeyId key, String signingKeyId,
         String agentFingerprint, String nonce, Instant nonceExpiresAt, Instant now, Optional<String> throttleBucket,
