@@ -67,8 +67,9 @@ final class AtOnceEnrollment {
     }
 
     /**
-     * Enrolls {@code members} in one statement if they qualify; empty when they do not, or when the statement failed
-     * (nothing was written then). {@code c} must be in auto-commit mode, else empty.
+     * Enrolls {@code members} in one statement if they qualify; empty when they do not, or when the database refused
+     * the statement (nothing was written then). {@code c} must be in auto-commit mode, else empty. A lost connection
+     * throws: the statement's outcome is unknown.
      */
     static Optional<List<EnrollmentCommit>> enroll(Connection c, List<KeyLanes.Member> members) throws SQLException {
         if (!c.getAutoCommit()) {
@@ -117,7 +118,14 @@ final class AtOnceEnrollment {
         try (PreparedStatement ps = Sql.prepare(c, q.toString(), params.toArray()); ResultSet rs = ps.executeQuery()) {
             rs.next();
         } catch (SQLException e) {
-            // Nothing was written: the statement was its own transaction. The step-by-step path says why, member by member.
+            if (Sql.isTransient(e)) {
+                // The connection failed: the statement may have committed with its answer lost, or not run at all, and
+                // nothing here can tell. Step by step would read its nonces and refuse an enrolled agent as a replay;
+                // this is a transient store error, as a commit whose answer was lost always was.
+                throw e;
+            }
+            // The database refused the statement, which was its own transaction: nothing was written. The step-by-step
+            // path says why, member by member.
             LOG.debug("{} enrollments at once not taken (SQLSTATE {}): step by step", n, e.getSQLState());
             return Optional.empty();
         }
