@@ -62,6 +62,12 @@ import org.slf4j.LoggerFactory;
  */
 final class AtOnceEnrollment {
     private static final Logger LOG = LoggerFactory.getLogger(AtOnceEnrollment.class);
+    /**
+     * The refusals the statement is built for: its own abort (division by zero), the agent key enrolled meanwhile
+     * (unique), the group deleted (foreign key), a serialization failure or deadlock.
+     */
+    private static final Set<String> EXPECTED = Set.of("22012", "23505", "23503", "40001", "40P01");
+    private static final java.util.concurrent.atomic.AtomicBoolean UNEXPECTED_SEEN = new java.util.concurrent.atomic.AtomicBoolean();
 
     private AtOnceEnrollment() {
     }
@@ -126,7 +132,13 @@ final class AtOnceEnrollment {
             }
             // The database refused the statement, which was its own transaction: nothing was written. The step-by-step
             // path says why, member by member.
-            LOG.debug("{} enrollments at once not taken (SQLSTATE {}): step by step", n, e.getSQLState());
+            if (EXPECTED.contains(String.valueOf(e.getSQLState())) || !UNEXPECTED_SEEN.compareAndSet(false, true)) {
+                LOG.debug("{} enrollments at once not taken (SQLSTATE {}): step by step", n, e.getSQLState());
+            } else {
+                // Not a race the statement is built to lose (privileges, a schema that drifted): every batch would now pay
+                // for a failed statement before it runs step by step. Said once per process.
+                LOG.warn("enrollment in one statement refused with SQLSTATE {}: enrollments run step by step", e.getSQLState());
+            }
             return Optional.empty();
         }
         for (int j = 0; j < n; j++) {
