@@ -25,7 +25,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${REPO:-$(cd "$here/../../.." && pwd)}
 ROUNDS=${ROUNDS:-2}
-WARM=${WARM:-15s}
+# 40 s: on 2 cores, C2 was still compiling 192dfb8 after 15 s, which put its first round at twice its steady-state CPU
+# per enrollment and inflated the ratio (turn 9)
+WARM=${WARM:-40s}
 DUR=${DUR:-15s}
 RDUR=${RDUR:-10s}
 # The fewest renewal bodies a renewal run gets: the agents earlier runs enrolled or renewed come first (their answers
