@@ -109,18 +109,15 @@ final class AtOnceEnrollment {
         }
         EnrollmentAttempt first = members.get(admitted.get(0)).attempt;
         int n = agents.size();
+        // Each part appends its values to params in the order its text comes in.
         List<@Nullable Object> params = new ArrayList<>(n * 32 + 10);
-        List<Object> some = new ArrayList<>();
-        StringBuilder q = new StringBuilder("WITH n AS (").append(KeyBatches.nonceUpsertSql(members, admitted, some)).append("), k AS (")
+        StringBuilder q = new StringBuilder("WITH n AS (").append(KeyBatches.nonceUpsertSql(members, admitted, params)).append("), k AS (")
                 .append(KeyUses.COUNT_USES).append(" AND (SELECT count(*) FROM n) = ? RETURNING 1), a AS (");
-        params.addAll(some);
         params.addAll(java.util.Arrays.asList(KeyUses.countUsesParams(first.organization().value(), first.key().value(),
                 agents.get(0).groupId().value(), n, KeyUses.latest(members, admitted), agents.get(n - 1).id().value())));
         params.add(n);
         q.append(JdbcAgents.insertAgentsSql(agents, params)).append("), e AS (");
-        some.clear();
-        q.append(JdbcAudit.insertAllSql(events, some)).append(") SELECT 1 / count(*) FROM k");
-        params.addAll(some);
+        q.append(JdbcAudit.insertAllSql(events, params)).append(") SELECT 1 / count(*) FROM k");
         try (PreparedStatement ps = Sql.prepare(c, q.toString(), params.toArray()); ResultSet rs = ps.executeQuery()) {
             rs.next();
         } catch (SQLException e) {

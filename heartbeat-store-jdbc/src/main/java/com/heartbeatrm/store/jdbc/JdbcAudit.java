@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 final class JdbcAudit implements AuditStore {
     private final Sql sql;
@@ -49,12 +50,12 @@ final class JdbcAudit implements AuditStore {
             insert(c, events.get(0));
             return;
         }
-        List<Object> params = new ArrayList<>(events.size() * 8);
+        List<@Nullable Object> params = new ArrayList<>(events.size() * 8);
         Sql.update(c, insertAllSql(events, params), params.toArray());
     }
 
     /** The multi-row insert of {@code events}, their values appended to {@code params} in its order. */
-    static String insertAllSql(List<AuditEvent> events, List<? super Object> params) {
+    static String insertAllSql(List<AuditEvent> events, List<@Nullable Object> params) {
         StringBuilder q = new StringBuilder("INSERT INTO hb_audit (org_id, at, actor, action, subject_type, subject_id, before_json, after_json)"
                 + " VALUES ");
         for (int i = 0; i < events.size(); i++) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The enrollment transaction of a key lane's batch (see {@link KeyLanes}); a lone enrollment runs in {@link JdbcAgents}. */
 final class KeyBatches {
@@ -166,7 +167,7 @@ final class KeyBatches {
             }
             return out;
         }
-        List<Object> params = new ArrayList<>(indexes.size() * 2 + 1);
+        List<@Nullable Object> params = new ArrayList<>(indexes.size() * 2 + 1);
         java.util.Map<String, Integer> byNonce = new java.util.HashMap<>();
         for (int i : indexes) {
             byNonce.put(members.get(i).attempt.nonceKey(), i);
@@ -187,7 +188,7 @@ final class KeyBatches {
      * appended to {@code params}. A live nonce is left as it is (and not returned); one that expired by the earliest
      * member's time is taken over.
      */
-    static String nonceUpsertSql(List<KeyLanes.Member> members, List<Integer> indexes, List<Object> params) {
+    static String nonceUpsertSql(List<KeyLanes.Member> members, List<Integer> indexes, List<@Nullable Object> params) {
         StringBuilder q = new StringBuilder("INSERT INTO hb_nonce (nonce, expires_at) VALUES ");
         Instant earliest = members.get(indexes.get(0)).attempt.now();
         boolean first = true;
