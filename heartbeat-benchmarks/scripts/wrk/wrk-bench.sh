@@ -43,6 +43,12 @@ RENEWALS=${RENEWALS:-500}
 CLOSE_RENEWALS=${CLOSE_RENEWALS:-200}
 # Extra JVM options for the servers measured (e.g. a JFR recording).
 SERVE_OPTS=${SERVE_OPTS:-}
+# A command run beside each measured run (not the warm-ups), e.g. a profiler of the database's backends:
+#   DURING='perf record -F 499 -g -o "$RUN_DIR/perf-$BUILD-$SCENARIO-$ROUND.data" -p "$DB_PIDS"'
+# run with bash -c, with SERVER_PID, DB_PIDS (the server's backends, comma-separated), SCENARIO, BUILD, ROUND and
+# RUN_DIR (the results directory) in its environment; its process group is sent SIGTERM when the run ends (not SIGINT,
+# which a background job of a script ignores; perf record writes its data on either).
+DURING=${DURING:-}
 # The fewest enrollment bodies a run gets; more when a run could outlast them: 2 x the fastest enrollment rate any
 # build reached so far in this run (warm-ups included) x the run's duration (a JIT-warm second round has run at 2.2 x
 # its first). A run that still ran out is flagged like a renewal's.
@@ -58,6 +64,11 @@ for a in "$@"; do
   jars+=("${spec%%,*}"); [[ $spec == *,* ]] && javas+=("${spec#*,}") || javas+=(java)
 done
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+# order ROUND: the builds' indexes in the order they run in that round: as named in odd rounds, reversed in even ones
+# (A B, B A, A B, ...), so that running first or last in a round (a JVM that compiled while the others warmed up, the
+# load the previous run left) favours no build over an even number of rounds (turn 10: the first build ran 1.35x the
+# second in one run, 0.99x in the next with the order swapped)
+order() { local i; if (( $1 % 2 )); then seq 0 $((${#names[@]} - 1)); else for ((i = ${#names[@]} - 1; i >= 0; i--)); do echo "$i"; done; fi; }
 [ ${#names[@]} -gt 0 ] || { echo "usage: $0 NAME=heartbeat.jar [NAME=heartbeat.jar ...]" >&2; exit 2; }
 results="$OUT/results.tsv"
 echo -e "scenario\tbuild\tround\trate\trequests\tserver_cpu_ms\tnon200\tlatency_avg\tuptime_load1\txids_per_req\twal_syncs_per_req\tresent\tdb_cpu_ms" > "$results"
@@ -189,11 +200,17 @@ run() {
   local samples=$work/$n/samples-$scenario-$round.txt sampler=
   : > "$samples"
   [[ $scenario == warm-up* ]] || { sample "$schema" "$samples" & sampler=$!; }
+  local during=
+  if [ -n "$DURING" ] && [[ $scenario != warm-up* ]]; then
+    SERVER_PID=$pid DB_PIDS=$(echo "$d0" | awk '{print $1}' | paste -sd,) SCENARIO=$scenario BUILD=$build ROUND=$round RUN_DIR=$OUT \
+      setsid bash -c "$DURING" >>"$OUT/during.log" 2>&1 & during=$!
+  fi
   local out
   out=$(BODIES=$bodies RESPONSES=$bodies.resp SENT=$bodies.sent PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
   local c1; c1=$(cpu "$pid")
   local d1; d1=$(dbcpu "$schema")
   [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; }
+  [ -z "$during" ] || { kill -TERM -- "-$during" 2>/dev/null; wait "$during" 2>/dev/null || true; }
   sort "$samples" | uniq -c | sort -rn | head -8 | awk -v s="$scenario" -v b="$build" -v r="$round" '{c=$1; $1=""; print s "\t" b "\t" r "\t" c "\t" substr($0, 2)}' \
     >> "$OUT/pg-waits.tsv"
   sleep 1.5
@@ -240,13 +257,15 @@ bodies_for() {
   [ "$(echo "$fastest > $r" | bc)" = 1 ] && r=$fastest
   echo "$3 $(echo "$r * 1.5 * ${4%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}'
 }
-# enroll_bodies NAME DURATION: at least ENROLLS bodies, and 2 x the fastest enrollment rate so far x DURATION; before
-# any rate is known (the first warm-up), 1,500 a second. A warm-up that ran out of bodies resent them: replays, each a
+# enroll_bodies NAME DURATION: at least ENROLLS bodies, and 2 x the fastest enrollment rate so far x DURATION, never
+# fewer than 3,000 a second (the rate after a warm-up undershoots). A run that ran out of bodies resent them: replays, each a
 # failed attempt from 127.0.0.1, until the throttle blocked the address and the server refused everything after
 # (the "harness fault" of turns 7 and 8).
 enroll_bodies() {
   local f=$work/$1/enroll-$RANDOM$RANDOM.txt n rate=$fastest_enroll
-  [ "$(echo "$rate > 0" | bc)" = 1 ] || rate=750
+  # never fewer than for 1,500/s: a warm-up's rate (a cold JVM, tables not yet analyzed) can be a third of the
+  # measured one, and a build has run one key at 1,640/s (turn 10)
+  [ "$(echo "$rate > 1500" | bc)" = 1 ] || rate=1500
   n=$(echo "$ENROLLS $(echo "$rate * 2 * ${2%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}')
   fixture "$fixture_jar" enroll "$work/$1/tokens" "$n" "$f"; echo "$f"
 }
@@ -282,7 +301,7 @@ for i in "${!names[@]}"; do
   fi
 done
 for r in $(seq "$ROUNDS"); do
-  for i in "${!names[@]}"; do
+  for i in $(order "$r"); do
     n=${names[$i]}; p=$((9440 + i))
     if want one-key; then
       run enroll-1key "$n" "$r" "$p" /v1/enroll "$(enroll_bodies "$n" "$DUR")" "$DUR" 0
@@ -333,7 +352,7 @@ for i in "${!names[@]}"; do
   run warm-up "${names[$i]}-k1000" 0 $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$WARM")" "$WARM" 0
 done
 for r in $(seq "$ROUNDS"); do
-  for i in "${!names[@]}"; do
+  for i in $(order "$r"); do
     run enroll-1000keys "${names[$i]}-k1000" "$r" $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$DUR")" "$DUR" 0 \
       "${names[$i]}"
   done

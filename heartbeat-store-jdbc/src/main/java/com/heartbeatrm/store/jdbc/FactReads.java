@@ -110,6 +110,89 @@ final class FactReads {
         return out;
     }
 
+    /**
+     * Every member's facts, by the dialect's best statement: on PostgreSQL {@link FactQueries#enrollmentLane} (one
+     * plan whatever the batch's size, the shared rows read and decoded once), elsewhere {@link FactQueries#enrollmentBatch}.
+     * The members share one organization and one key (a {@link KeyLanes} batch).
+     */
+    static List<EnrollmentFacts> enrollment(Connection c, Dialect dialect, List<KeyLanes.Member> members) throws SQLException {
+        return dialect == Dialect.POSTGRESQL ? enrollmentLane(c, members) : enrollment(c, members);
+    }
+
+    /** {@link FactQueries#enrollmentLane}: the members share one organization and one key. */
+    static List<EnrollmentFacts> enrollmentLane(Connection c, List<KeyLanes.Member> members) throws SQLException {
+        int n = members.size();
+        if (n == 0) {
+            return List.of();
+        }
+        EnrollmentAttempt first = members.get(0).attempt;
+        String org = first.organization().value();
+        // org, org, key, the five columns of n values each, org, org
+        @Nullable Object[] params = new Object[5 * n + 5];
+        params[0] = org;
+        params[1] = org;
+        params[2] = first.key().value();
+        for (int i = 0; i < n; i++) {
+            EnrollmentAttempt a = members.get(i).attempt;
+            if (!a.organization().equals(first.organization()) || !a.key().equals(first.key())) {
+                throw new IllegalArgumentException("a lane's members share one organization and one key");
+            }
+            params[3 + i] = a.installer().value();
+            params[3 + n + i] = a.signingKeyId();
+            params[3 + 2 * n + i] = a.throttleBucket().orElse(null);
+            params[3 + 3 * n + i] = a.nonceKey();
+            params[3 + 4 * n + i] = a.agentFingerprint();
+        }
+        params[3 + 5 * n] = org;
+        params[4 + 5 * n] = org;
+        @Nullable Organization organization = null;
+        @Nullable AccessKey key = null;
+        @Nullable Group keyGroup = null;
+        @Nullable String groupPath = null;
+        @Nullable String active = null;
+        MemberRow[] rows = new MemberRow[n];
+        try (PreparedStatement ps = Sql.prepare(c, FactQueries.enrollmentLane(n), params); ResultSet rs = ps.executeQuery()) {
+            @Nullable InstallerRecord installer = null;
+            boolean shared = false;
+            while (rs.next()) {
+                if (!shared) {
+                    // The same row in every member's: one statement, one snapshot.
+                    organization = Rows.organization(rs, "o_");
+                    key = Rows.accessKey(rs, "k_");
+                    keyGroup = Rows.group(rs, "g_");
+                    groupPath = rs.getString("g_path");
+                    active = rs.getString("sk_active");
+                    shared = true;
+                }
+                String installerId = rs.getString("i_id");
+                if (installerId == null) {
+                    installer = null;
+                } else if (installer == null || !installer.id().value().equals(installerId)) {
+                    // Members of one batch mostly come from one installer: decoded once per run of equal ids.
+                    installer = Rows.installer(rs, "i_");
+                }
+                rows[rs.getInt("m_index")] = new MemberRow(installerId == null ? null : installer, Rows.agent(rs, "a_"), rs.getString("sk_id") != null,
+                        Sql.longOrNull(rs, "th_blocked"), Sql.longOrNull(rs, "n_expires"));
+            }
+        }
+        List<Group> path = keyGroup == null ? List.of()
+                : JdbcGroups.pathOf(c, org, keyGroup, Objects.requireNonNull(groupPath, "g_path of a found group"));
+        List<EnrollmentFacts> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            MemberRow row = Objects.requireNonNull(rows[i], "a member without its facts row");
+            EnrollmentAttempt a = members.get(i).attempt;
+            out.add(new EnrollmentFacts(Optional.ofNullable(organization), Optional.ofNullable(row.installer), row.signingKnown, Optional.ofNullable(key),
+                    path, Optional.ofNullable(row.existing), blockedAfter(row.blocked, a.now()), row.nonce != null && Sql.instant(row.nonce).isAfter(a.now()),
+                    Optional.ofNullable(active), sameMachine(c, a)));
+        }
+        return out;
+    }
+
+    /** A member's own part of a {@link FactQueries#enrollmentLane} row. */
+    private record MemberRow(@Nullable InstallerRecord installer, @Nullable Agent existing, boolean signingKnown, @Nullable Long blocked,
+            @Nullable Long nonce) {
+    }
+
     /** The organization's agents of the attempt's machine, read only when it reported one (an indexed lookup). */
     private static List<Agent> sameMachine(Connection c, EnrollmentAttempt a) throws SQLException {
         Optional<String> machine = a.machineFingerprint();

@@ -46,7 +46,7 @@ final class KeyBatches {
         EnrollmentCommit[] out = new EnrollmentCommit[members.size()];
         List<Integer> admitted = new ArrayList<>();
         List<EnrollmentVerdict.Admit> admits = new ArrayList<>();
-        List<EnrollmentFacts> facts = FactReads.enrollment(c, members);
+        List<EnrollmentFacts> facts = FactReads.enrollment(c, dialect, members);
         EnrollmentVerdict[] verdicts = new EnrollmentVerdict[members.size()];
         // Which members' nonces to remember: as one enrollment after another would, a denied member remembers none, a
         // nonce already live is a replay, and a second member with a nonce the batch remembers is a replay of the first.
