@@ -68,6 +68,7 @@ want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 # (A B, B A, A B, ...), so that running first or last in a round (a JVM that compiled while the others warmed up, the
 # load the previous run left) favours no build over an even number of rounds (turn 10: the first build ran 1.35x the
 # second in one run, 0.99x in the next with the order swapped)
+(( ROUNDS % 2 == 0 )) || echo "note: ROUNDS=$ROUNDS is odd: the first build named runs first in one round more than the others" >&2
 order() { local i; if (( $1 % 2 )); then seq 0 $((${#names[@]} - 1)); else for ((i = ${#names[@]} - 1; i >= 0; i--)); do echo "$i"; done; fi; }
 [ ${#names[@]} -gt 0 ] || { echo "usage: $0 NAME=heartbeat.jar [NAME=heartbeat.jar ...]" >&2; exit 2; }
 results="$OUT/results.tsv"
@@ -89,10 +90,12 @@ dbcpu() {
 }
 # dbdelta BEFORE AFTER: ticks the backends present in both samples spent in between
 dbdelta() { awk 'NR==FNR {b[$1]=$2; next} ($1 in b) {t += $2 - b[$1]} END {print t+0}' <(echo "$1") <(echo "$2"); }
-pids=(); schemas=()
+pids=(); schemas=(); during_pg=
 declare -A last_rate=()
 fastest_enroll=0
 cleanup() {
+  # a DURING command runs in a session of its own, out of reach of the terminal's ^C
+  [ -z "$during_pg" ] || kill -TERM -- "-$during_pg" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
   for s in "${schemas[@]}"; do psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null || true; done
@@ -203,14 +206,15 @@ run() {
   local during=
   if [ -n "$DURING" ] && [[ $scenario != warm-up* ]]; then
     SERVER_PID=$pid DB_PIDS=$(echo "$d0" | awk '{print $1}' | paste -sd,) SCENARIO=$scenario BUILD=$build ROUND=$round RUN_DIR=$OUT \
-      setsid bash -c "$DURING" >>"$OUT/during.log" 2>&1 & during=$!
+      setsid bash -c "$DURING" >>"$OUT/during.log" 2>&1 & during=$!; during_pg=$during
   fi
   local out
   out=$(BODIES=$bodies RESPONSES=$bodies.resp SENT=$bodies.sent PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
   local c1; c1=$(cpu "$pid")
   local d1; d1=$(dbcpu "$schema")
   [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; }
-  [ -z "$during" ] || { kill -TERM -- "-$during" 2>/dev/null; wait "$during" 2>/dev/null || true; }
+  # (it may have ended by itself: a profiler that could not attach; under set -e a failed kill must not end the run)
+  [ -z "$during" ] || { kill -TERM -- "-$during" 2>/dev/null || true; wait "$during" 2>/dev/null || true; during_pg=; }
   sort "$samples" | uniq -c | sort -rn | head -8 | awk -v s="$scenario" -v b="$build" -v r="$round" '{c=$1; $1=""; print s "\t" b "\t" r "\t" c "\t" substr($0, 2)}' \
     >> "$OUT/pg-waits.tsv"
   sleep 1.5

@@ -81,7 +81,7 @@ final class AtOnceEnrollment {
         if (!c.getAutoCommit()) {
             return Optional.empty();
         }
-        List<EnrollmentFacts> facts = FactReads.enrollmentLane(c, members);
+        List<EnrollmentFacts> facts = FactReads.enrollment(c, Dialect.POSTGRESQL, members);
         EnrollmentCommit[] out = new EnrollmentCommit[members.size()];
         List<Integer> admitted = new ArrayList<>();
         List<Agent> agents = new ArrayList<>();

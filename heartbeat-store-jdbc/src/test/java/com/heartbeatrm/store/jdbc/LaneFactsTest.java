@@ -40,8 +40,10 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL's read of a key lane's facts ({@code FactQueries.enrollmentLane}: the shared rows once, each member's by
  * arrays) against the read every other dialect uses, the union of one {@code FactQueries.ENROLLMENT} per member, as
  * the oracle: on random batches over a database that holds each kind of row (an installer live, revoked or unknown; a
- * signing key known or not; a throttle bucket blocked, expired or absent; a nonce live, expired or fresh; an agent key
- * enrolled or not; a key on a nested group, on the root, or unknown), both give equal facts for every member.
+ * signing key active, retired or unknown, and no active key at all; a throttle bucket blocked, expired or absent; a nonce
+ * live, expired or fresh; an agent key enrolled or not; a key on a nested group, on the root, unknown, or of an
+ * organization that does not exist; another organization's installer and agent under ids the members name), both give
+ * equal facts for every member, on batches of 1 to the lane's largest.
  */
 @DisplayName("PostgreSQL: a key lane's facts by arrays equal the facts read member by member")
 class LaneFactsTest {
@@ -56,7 +58,7 @@ class LaneFactsTest {
         final NewOrganization org;
         final List<AccessKey> keys = new ArrayList<>();
         final List<String> installers = new ArrayList<>();
-        final List<String> signingKeys = List.of("hbs_" + "K".repeat(22), "hbs_" + "U".repeat(22));
+        final List<String> signingKeys = List.of("hbs_" + "K".repeat(22), "hbs_" + "U".repeat(22), "hbs_" + "R".repeat(22));
         final List<Optional<String>> buckets = List.of(Optional.empty(), Optional.of("ip:10.0.0.1"), Optional.of("ip:10.0.0.2"),
                 Optional.of("ip:10.0.0.3"));
         final List<String> nonces = List.of("nlive" + "A".repeat(20), "ngone" + "A".repeat(20));
@@ -64,6 +66,7 @@ class LaneFactsTest {
         final Instant now = Instant.now();
 
         final Optional<String> schema;
+        final NewOrganization other;
 
         World(Optional<String> schema) {
             this.schema = schema;
@@ -96,6 +99,8 @@ class LaneFactsTest {
             installers.add(InstallerId.random().value());
             run("INSERT INTO hb_signing_key (id, public_key, wrapped_private_key, kek_id, status, created_at) VALUES (?, ?, 'x', 'kek', 'ACTIVE', ?)",
                     signingKeys.get(0), "A".repeat(43), Sql.nanos(now));
+            run("INSERT INTO hb_signing_key (id, public_key, wrapped_private_key, kek_id, status, created_at, retired_at)"
+                    + " VALUES (?, ?, 'x', 'kek', 'RETIRED', ?, ?)", signingKeys.get(2), "B".repeat(43), Sql.nanos(now), Sql.nanos(now));
             run("INSERT INTO hb_throttle (bucket, failures, blocked_until) VALUES (?, 3, ?)", buckets.get(1).get(), Sql.nanos(now.plusSeconds(60)));
             run("INSERT INTO hb_throttle (bucket, failures, blocked_until) VALUES (?, 1, ?)", buckets.get(2).get(), Sql.nanos(now.minusSeconds(60)));
             for (int i = 0; i < 4; i++) {
@@ -107,6 +112,16 @@ class LaneFactsTest {
                         fingerprints.get(i));
                 ((JdbcAgents) store.agents()).enrollBatch(List.of(new KeyLanes.Member(a, admitting(a))));
             }
+            // Another organization with rows under ids Acme's members name: an installer with the id Acme does not have
+            // (installers' last), an agent with a key Acme has not enrolled (fingerprints 2). A read that forgot the
+            // organization would find them.
+            other = admin.organizations().setUp(ALICE, "Other");
+            run("INSERT INTO hb_installer (org_id, id, access_key_id, signing_key_id, issued_at, issued_by, format, version)"
+                    + " VALUES (?, ?, ?, ?, ?, 'alice', 'token', 0)", other.id().value(), installers.get(installers.size() - 1),
+                    other.defaultKey().id().value(), signingKeys.get(0), Sql.nanos(now));
+            EnrollmentAttempt elsewhere = new EnrollmentAttempt(other.id(), InstallerId.random(), other.defaultKey().id(), signingKeys.get(0),
+                    fingerprints.get(2), "nother" + "A".repeat(20), now.plusSeconds(300), now, Optional.empty());
+            ((JdbcAgents) store.agents()).enrollBatch(List.of(new KeyLanes.Member(elsewhere, admitting(elsewhere))));
             // Nonces are remembered under the agent key: live and expired ones for every fingerprint.
             for (String fp : fingerprints) {
                 EnrollmentAttempt probe = attempt(keys.get(0), installers.get(0), signingKeys.get(0), Optional.empty(), nonces.get(0), fp);
@@ -117,7 +132,8 @@ class LaneFactsTest {
         }
 
         EnrollmentAttempt attempt(AccessKey key, String installer, String signingKey, Optional<String> bucket, String nonce, String fp) {
-            return new EnrollmentAttempt(org.id(), new InstallerId(installer), key.id(), signingKey, fp, nonce, now.plusSeconds(300), now, bucket);
+            return new EnrollmentAttempt(key.organizationId(), new InstallerId(installer), key.id(), signingKey, fp, nonce, now.plusSeconds(300), now,
+                    bucket);
         }
 
         void run(String sql, Object... params) {
@@ -167,10 +183,16 @@ class LaneFactsTest {
         Random r = new Random(seed);
         AccessKey unknown = new AccessKey(AccessKeyId.random(), w.org.id(), "gone", w.org.rootGroup().id(), false, w.now, ALICE, Optional.empty(),
                 java.util.OptionalLong.empty(), 0, Optional.empty(), Optional.empty(), com.heartbeatrm.core.KeyRestrictions.NONE, Optional.empty(), 0);
+        // a key of an organization that does not exist (the key's id is Acme's default key's)
+        AccessKey noOrg = new AccessKey(w.org.defaultKey().id(), com.heartbeatrm.core.OrganizationId.random(), "nobody's", w.org.rootGroup().id(), false,
+                w.now, ALICE, Optional.empty(), java.util.OptionalLong.empty(), 0, Optional.empty(), Optional.empty(),
+                com.heartbeatrm.core.KeyRestrictions.NONE, Optional.empty(), 0);
         try (Connection c = w.connection()) {
             for (int t = 0; t < TRIALS; t++) {
-                AccessKey key = r.nextInt(8) == 0 ? unknown : pick(r, w.keys);
-                int n = 1 + r.nextInt(8);
+                int which = r.nextInt(10);
+                AccessKey key = which == 0 ? unknown : which == 1 ? noOrg : pick(r, w.keys);
+                // mostly the batches a lane makes under load, sometimes up to the lane's largest
+                int n = 1 + (r.nextInt(5) == 0 ? r.nextInt(KeyLanes.MAX_BATCH) : r.nextInt(8));
                 List<KeyLanes.Member> members = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     String nonce = r.nextInt(3) == 0 ? "n-" + Long.toHexString(r.nextLong()) + "0000000000000000" : pick(r, w.nonces);
@@ -190,6 +212,10 @@ class LaneFactsTest {
         try (World w = new World(Optional.empty())) {
             long seed = new Random().nextLong();
             compare(w, seed);
+            // and with no active signing key
+            w.run("UPDATE hb_signing_key SET status = 'RETIRED', retired_at = ?", Sql.nanos(w.now));
+            compare(w, seed + 1);
+            w.run("UPDATE hb_signing_key SET status = 'ACTIVE', retired_at = NULL WHERE id = ?", w.signingKeys.get(0));
             // the read saw each kind of row at least once
             try (Connection c = w.connection()) {
                 EnrollmentAttempt seen = w.attempt(w.keys.get(1), w.installers.get(3), w.signingKeys.get(0), w.buckets.get(1), w.nonces.get(0),
@@ -202,6 +228,14 @@ class LaneFactsTest {
                 assertThat(f.nonceSeen()).isTrue();
                 assertThat(f.groupPath()).hasSize(3);
                 assertThat(f.activeSigningKeyId()).contains(w.signingKeys.get(0));
+                // the other organization's installer and agent under ids this member names are not this member's
+                EnrollmentAttempt foreign = w.attempt(w.keys.get(0), w.installers.get(w.installers.size() - 1), w.signingKeys.get(2), Optional.empty(),
+                        w.nonces.get(1), w.fingerprints.get(2));
+                EnrollmentFacts g = FactReads.enrollmentLane(c, List.of(new KeyLanes.Member(foreign, admitting(foreign)))).get(0);
+                assertThat(g.installer()).isEmpty();
+                assertThat(g.existingAgent()).isEmpty();
+                assertThat(g.signingKeyKnown()).isTrue();
+                assertThat(g.nonceSeen()).isFalse();
             }
         }
     }
