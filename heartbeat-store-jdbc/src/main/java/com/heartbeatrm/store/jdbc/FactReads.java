@@ -152,7 +152,7 @@ final class FactReads {
         @Nullable Group keyGroup = null;
         @Nullable String groupPath = null;
         @Nullable String active = null;
-        MemberRow[] rows = new MemberRow[n];
+        FactRow[] rows = new FactRow[n];
         try (PreparedStatement ps = Sql.prepare(c, FactQueries.enrollmentLane(n), params); ResultSet rs = ps.executeQuery()) {
             @Nullable InstallerRecord installer = null;
             boolean shared = false;
@@ -173,26 +173,18 @@ final class FactReads {
                     // Members of one batch mostly come from one installer: decoded once per run of equal ids.
                     installer = Rows.installer(rs, "i_");
                 }
-                rows[rs.getInt("m_index")] = new MemberRow(installerId == null ? null : installer, Rows.agent(rs, "a_"), rs.getString("sk_id") != null,
-                        Sql.longOrNull(rs, "th_blocked"), Sql.longOrNull(rs, "n_expires"));
+                // the row a lone enrollment's statement would have read for this member
+                rows[rs.getInt("m_index")] = new FactRow(organization, installerId == null ? null : installer, key, keyGroup, groupPath,
+                        Rows.agent(rs, "a_"), rs.getString("sk_id") != null, active, Sql.longOrNull(rs, "th_blocked"), Sql.longOrNull(rs, "n_expires"));
             }
         }
-        List<Group> path = keyGroup == null ? List.of()
-                : JdbcGroups.pathOf(c, org, keyGroup, Objects.requireNonNull(groupPath, "g_path of a found group"));
+        List<Group> path = keyGroup == null ? List.of() : JdbcGroups.pathOf(c, org, keyGroup, rows[0].pathOfKeyGroup());
         List<EnrollmentFacts> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            MemberRow row = Objects.requireNonNull(rows[i], "a member without its facts row");
             EnrollmentAttempt a = members.get(i).attempt;
-            out.add(new EnrollmentFacts(Optional.ofNullable(organization), Optional.ofNullable(row.installer), row.signingKnown, Optional.ofNullable(key),
-                    path, Optional.ofNullable(row.existing), blockedAfter(row.blocked, a.now()), row.nonce != null && Sql.instant(row.nonce).isAfter(a.now()),
-                    Optional.ofNullable(active), sameMachine(c, a)));
+            out.add(Objects.requireNonNull(rows[i], "a member without its facts row").facts(path, a.now(), sameMachine(c, a)));
         }
         return out;
-    }
-
-    /** A member's own part of a {@link FactQueries#enrollmentLane} row. */
-    private record MemberRow(@Nullable InstallerRecord installer, @Nullable Agent existing, boolean signingKnown, @Nullable Long blocked,
-            @Nullable Long nonce) {
     }
 
     /** The organization's agents of the attempt's machine, read only when it reported one (an indexed lookup). */
