@@ -25,9 +25,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${REPO:-$(cd "$here/../../.." && pwd)}
 ROUNDS=${ROUNDS:-2}
-# 40 s: on 2 cores, C2 was still compiling 192dfb8 after 15 s, which put its first round at twice its steady-state CPU
-# per enrollment and inflated the ratio (turn 9)
-WARM=${WARM:-40s}
+# 60 s: on 2 cores, C2 was still compiling 192dfb8 after 15 s, which put its first round at twice its steady-state CPU
+# per enrollment and inflated the ratio (turn 9); after 40 s the C2 threads still took 7% of the machine's CPU during
+# the measured run (perf record -a, turn 11)
+WARM=${WARM:-60s}
 DUR=${DUR:-15s}
 RDUR=${RDUR:-10s}
 # The fewest renewal bodies a renewal run gets: the agents earlier runs enrolled or renewed come first (their answers
@@ -90,12 +91,13 @@ dbcpu() {
 }
 # dbdelta BEFORE AFTER: ticks the backends present in both samples spent in between
 dbdelta() { awk 'NR==FNR {b[$1]=$2; next} ($1 in b) {t += $2 - b[$1]} END {print t+0}' <(echo "$1") <(echo "$2"); }
-pids=(); schemas=(); during_pg=
+pids=(); schemas=(); during_pg=; sampler_pid=
 declare -A last_rate=()
 fastest_enroll=0
 cleanup() {
   # a DURING command runs in a session of its own, out of reach of the terminal's ^C
   [ -z "$during_pg" ] || kill -TERM -- "-$during_pg" 2>/dev/null || true
+  [ -z "$sampler_pid" ] || kill "$sampler_pid" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
   for s in "${schemas[@]}"; do psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null || true; done
@@ -169,13 +171,17 @@ start() {
 stop() { local d=$work/$1; kill "$(cat "$d/pid")" 2>/dev/null || true; sleep 1; }
 
 # sample SCHEMA FILE: until killed, every 0.1 s, what the server's PostgreSQL sessions are doing (state and wait event;
-# "cpu" when running), one line per session, to FILE; summarized after the run into pg-waits.tsv.
+# "cpu" when running), one line per session, to FILE; summarized after the run into pg-waits.tsv. One psql session
+# (\watch): a psql started every 0.1 s (Debian's perl wrapper, a new backend each time) cost 10% of the machine's CPU
+# during the measured runs (perf record -a, turn 11), taken from the builds measured. Always started with & (the exec
+# makes $! the psql itself, which the kill stops); its errors go to sampler.err, since a psql that fails now ends the
+# sampling for the rest of the run.
 sample() {
-  while true; do
-    psql -h 127.0.0.1 -U postgres test -Atc "SELECT state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') FROM pg_stat_activity
-      WHERE application_name = '$1' AND state <> 'idle'" >> "$2" 2>/dev/null || true
-    sleep 0.1
-  done
+  exec psql -h 127.0.0.1 -U postgres test -At >> "$2" 2>> "$OUT/sampler.err" <<EOS
+SELECT state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') FROM pg_stat_activity
+  WHERE application_name = '$1' AND state <> 'idle';
+\\watch 0.1
+EOS
 }
 
 # analyze SCHEMA: planner statistics for the server's tables, as autovacuum keeps them on a database that has run for
@@ -202,7 +208,7 @@ run() {
   local g0; g0=$(pgcounters)
   local samples=$work/$n/samples-$scenario-$round.txt sampler=
   : > "$samples"
-  [[ $scenario == warm-up* ]] || { sample "$schema" "$samples" & sampler=$!; }
+  [[ $scenario == warm-up* ]] || { sample "$schema" "$samples" & sampler=$!; sampler_pid=$sampler; }
   local during=
   if [ -n "$DURING" ] && [[ $scenario != warm-up* ]]; then
     SERVER_PID=$pid DB_PIDS=$(echo "$d0" | awk '{print $1}' | paste -sd,) SCENARIO=$scenario BUILD=$build ROUND=$round RUN_DIR=$OUT \
@@ -212,10 +218,11 @@ run() {
   out=$(BODIES=$bodies RESPONSES=$bodies.resp SENT=$bodies.sent PATH_=$path THREADS=2 CLOSE=$close wrk -t2 -c8 -d"$dur" -s "$here/bodies.lua" "https://127.0.0.1:$port" 2>>"$OUT/wrk.err")
   local c1; c1=$(cpu "$pid")
   local d1; d1=$(dbcpu "$schema")
-  [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; }
+  # (the sampler may have ended by itself too: a psql that lost its connection)
+  [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler_pid=; }
   # (it may have ended by itself: a profiler that could not attach; under set -e a failed kill must not end the run)
   [ -z "$during" ] || { kill -TERM -- "-$during" 2>/dev/null || true; wait "$during" 2>/dev/null || true; during_pg=; }
-  sort "$samples" | uniq -c | sort -rn | head -8 | awk -v s="$scenario" -v b="$build" -v r="$round" '{c=$1; $1=""; print s "\t" b "\t" r "\t" c "\t" substr($0, 2)}' \
+  awk NF "$samples" | sort | uniq -c | sort -rn | head -8 | awk -v s="$scenario" -v b="$build" -v r="$round" '{c=$1; $1=""; print s "\t" b "\t" r "\t" c "\t" substr($0, 2)}' \
     >> "$OUT/pg-waits.tsv"
   sleep 1.5
   local g1; g1=$(pgcounters)
