@@ -92,7 +92,12 @@ final class JdbcAudit implements AuditStore {
             int deleted = 0;
             for (int from = 0; from < seqs.size(); from += 500) {
                 List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + 500));
-                deleted += Sql.update(c, "DELETE FROM hb_audit WHERE seq IN (" + "?, ".repeat(chunk.size() - 1) + "?)", chunk.toArray());
+                List<Object> params = new ArrayList<>(chunk.size() + 1);
+                params.add(org.value());
+                params.addAll(chunk);
+                // By the organization too: on PostgreSQL the key is (org_id, seq) (version 8).
+                deleted += Sql.update(c, "DELETE FROM hb_audit WHERE org_id = ? AND seq IN (" + "?, ".repeat(chunk.size() - 1) + "?)",
+                        params.toArray());
             }
             return deleted;
         });
