@@ -69,6 +69,8 @@ final class JdbcAgents implements AgentStore {
     static final int PURGE_NONCES_EVERY = 1000;
     private final AtomicLong nonceWrites = new AtomicLong();
     private final KeyLanes lanes = new KeyLanes();
+    /** PostgreSQL: each key lane's last facts, which its next batch is judged on (see {@link AtOnceEnrollment}). */
+    private final LaneFacts laneFacts = new LaneFacts();
     private final boolean batching;
     private final JdbcRenewals renewals;
 
@@ -123,7 +125,7 @@ final class JdbcAgents implements AgentStore {
     /** One enrollment of a key lane: on PostgreSQL in one statement after its facts if it can (see {@link AtOnceEnrollment}). */
     private EnrollmentCommit enrollLone(KeyLanes.Member m) {
         if (dialect == Dialect.POSTGRESQL) {
-            Optional<List<EnrollmentCommit>> done = sql.read(c -> AtOnceEnrollment.enroll(c, List.of(m)));
+            Optional<List<EnrollmentCommit>> done = sql.read(c -> AtOnceEnrollment.enroll(c, List.of(m), laneFacts));
             if (done.isPresent()) {
                 return done.get().get(0);
             }
@@ -153,7 +155,7 @@ final class JdbcAgents implements AgentStore {
 
     /** Several enrollments on one key in one transaction: see {@link KeyBatches#enroll}. */
     void enrollBatch(List<KeyLanes.Member> members) {
-        KeyBatches.enroll(sql, dialect, members);
+        KeyBatches.enroll(sql, dialect, members, laneFacts);
     }
 
     private EnrollmentCommit enrollOnce(Connection c, EnrollmentAttempt attempt, EnrollmentJudge judge) throws SQLException {

@@ -34,8 +34,8 @@ final class KeyBatches {
      * as r single transactions in queue order would. Anything else (a key re-pointed meanwhile, two members with one
      * agent key) throws, the transaction rolls back, and every member runs alone.
      */
-    static void enroll(Sql sql, Dialect dialect, List<KeyLanes.Member> members) {
-        List<EnrollmentCommit> outcomes = (dialect == Dialect.POSTGRESQL ? sql.read(c -> AtOnceEnrollment.enroll(c, members)) : Optional.<List<EnrollmentCommit>>empty())
+    static void enroll(Sql sql, Dialect dialect, List<KeyLanes.Member> members, LaneFacts kept) {
+        List<EnrollmentCommit> outcomes = (dialect == Dialect.POSTGRESQL ? sql.read(c -> AtOnceEnrollment.enroll(c, members, kept)) : Optional.<List<EnrollmentCommit>>empty())
                 .orElseGet(() -> sql.inTransaction(c -> batchOnce(c, dialect, members)));
         for (int i = 0; i < members.size(); i++) {
             members.get(i).outcome = outcomes.get(i);

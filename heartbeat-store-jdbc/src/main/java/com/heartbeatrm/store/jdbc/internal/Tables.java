@@ -25,6 +25,8 @@ public final class Tables {
     private final String prefix;
     private final Optional<String> schema;
     private final String qualified;
+    /** The most statement texts kept rewritten. */
+    public static final int MAX_REWRITTEN = 2048;
     private final Map<String, String> rewritten = new ConcurrentHashMap<>();
 
     private Tables(String prefix, Optional<String> schema) {
@@ -62,12 +64,26 @@ public final class Tables {
         return qualified.equals(DEFAULT_PREFIX);
     }
 
+    /** Statement texts kept rewritten (at most {@link #MAX_REWRITTEN}). */
+    public int rewrittenKept() {
+        return rewritten.size();
+    }
+
     /** A statement with this store's table names. */
     public String sql(String statement) {
         if (isDefault()) {
             return statement;
         }
-        return rewritten.computeIfAbsent(statement, s -> TABLE.matcher(s).replaceAll(Matcher.quoteReplacement(qualified) + "$1"));
+        String done = rewritten.get(statement);
+        if (done != null) {
+            return done;
+        }
+        done = TABLE.matcher(statement).replaceAll(Matcher.quoteReplacement(qualified) + "$1");
+        // Bounded: the texts of batch statements vary with their members (sizes, installers, throttle buckets).
+        if (rewritten.size() < MAX_REWRITTEN) {
+            rewritten.putIfAbsent(statement, done);
+        }
+        return done;
     }
 
     /** The connection, rewriting the table names of what it prepares (the connection itself when the names are the defaults). */
