@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * PostgreSQL: the facts a key lane's last batch read, kept so that the next batch can be judged without reading them
@@ -170,14 +169,7 @@ final class LaneFacts {
     }
 
     /** Drops what the lane kept: a statement built from it was refused. */
-    void forget(EnrollmentAttempt a, @Nullable Shared kept) {
-        if (kept != null) {
-            lanes.remove(lane(a), kept);
-        }
-    }
-
-    /** Lanes with kept facts (for tests). */
-    int size() {
-        return lanes.size();
+    void forget(EnrollmentAttempt a, Shared kept) {
+        lanes.remove(lane(a), kept);
     }
 }

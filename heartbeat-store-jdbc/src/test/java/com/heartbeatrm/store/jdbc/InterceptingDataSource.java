@@ -3,8 +3,11 @@ package com.heartbeatrm.store.jdbc;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -18,6 +21,26 @@ abstract class InterceptingDataSource implements DataSource {
 
     /** The connection the store gets for {@code real} (typically a proxy that watches it). */
     abstract Connection wrap(Connection real) throws SQLException;
+
+    /**
+     * {@code real}, whose prepared statements call {@code beforeExecute} with their text (as the store prepared it,
+     * table names rewritten) before each execution.
+     */
+    static Connection beforeEachExecute(Connection real, Consumer<String> beforeExecute) {
+        ClassLoader loader = InterceptingDataSource.class.getClassLoader();
+        return (Connection) Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+            Object result = call(real, method, args);
+            if (result instanceof PreparedStatement ps && args != null && args.length > 0 && args[0] instanceof String sql) {
+                return Proxy.newProxyInstance(loader, new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                    if (m.getName().startsWith("execute")) {
+                        beforeExecute.accept(sql);
+                    }
+                    return call(ps, m, a);
+                });
+            }
+            return result;
+        });
+    }
 
     /** Calls {@code method} on {@code target} for a proxy, throwing what the method threw. */
     static Object call(Object target, Method method, Object[] args) throws Throwable {

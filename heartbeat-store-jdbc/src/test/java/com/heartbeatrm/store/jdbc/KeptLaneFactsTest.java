@@ -22,7 +22,6 @@ import com.heartbeatrm.core.spi.EnrollmentFacts;
 import com.heartbeatrm.core.spi.EnrollmentJudge;
 import com.heartbeatrm.core.spi.EnrollmentVerdict;
 import com.heartbeatrm.store.jdbc.internal.Sql;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -64,18 +63,9 @@ class KeptLaneFactsTest {
 
         @Override
         Connection wrap(Connection real) {
-            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                Object result = call(real, method, args);
-                if (result instanceof PreparedStatement ps && args[0] instanceof String sql) {
-                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
-                        if (m.getName().startsWith("execute")) {
-                            statements.incrementAndGet();
-                            ran.add(sql);
-                        }
-                        return call(ps, m, a);
-                    });
-                }
-                return result;
+            return beforeEachExecute(real, sql -> {
+                statements.incrementAndGet();
+                ran.add(sql);
             });
         }
     }

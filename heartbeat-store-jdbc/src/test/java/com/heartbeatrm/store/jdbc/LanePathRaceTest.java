@@ -12,7 +12,6 @@ import com.heartbeatrm.core.spi.EnrollmentCommit;
 import com.heartbeatrm.core.spi.EnrollmentFacts;
 import com.heartbeatrm.protocol.EnrollmentToken;
 import com.heartbeatrm.store.jdbc.internal.Sql;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,20 +53,11 @@ class LanePathRaceTest {
 
         @Override
         Connection wrap(Connection real) {
-            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                Object result = call(real, method, args);
-                if (result instanceof PreparedStatement ps && args != null && args.length > 0 && args[0] instanceof String sql) {
-                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
-                        if (m.getName().startsWith("execute") && sql.contains(PATH_READ)) {
-                            Runnable r = before.getAndSet(null);
-                            if (r != null) {
-                                r.run();
-                            }
-                        }
-                        return call(ps, m, a);
-                    });
+            return beforeEachExecute(real, sql -> {
+                Runnable r = sql.contains(PATH_READ) ? before.getAndSet(null) : null;
+                if (r != null) {
+                    r.run();
                 }
-                return result;
             });
         }
     }
