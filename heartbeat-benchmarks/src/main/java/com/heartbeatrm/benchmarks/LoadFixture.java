@@ -127,15 +127,16 @@ final class LoadFixture implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + com.heartbeatrm.store.jdbc.internal.Rows.AGENT
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            String columns = com.heartbeatrm.store.jdbc.internal.Rows.AGENT;
+            String marks = String.join(", ", java.util.Collections.nCopies(columns.split(",").length, "?"));
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + columns + ") VALUES (" + marks + ")")) {
                 for (int i = 0; i < count; i++) {
                     int k = i % keys.size();
                     byte[] fp = new byte[32];
                     random.nextBytes(fp);
                     Object[] row = {org.id().value(), com.heartbeatrm.core.AgentId.random().value(), keys.get(k).groupId().value(), "ACTIVE", now,
                             keys.get(k).id().value(), installerIds.get(k), "seed-" + i, "WINDOWS", java.util.HexFormat.of().formatHex(fp), now, 1L,
-                            null, now, now + 86_400_000_000_000L, 0L};
+                            null, now, now + 86_400_000_000_000L, 0L, "ed25519", null, null, null, null};
                     for (int j = 0; j < row.length; j++) {
                         ps.setObject(j + 1, row[j]);
                     }
