@@ -2,7 +2,6 @@ package com.heartbeatrm.benchmarks;
 
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.store.jdbc.internal.FactQueries;
-import com.heartbeatrm.store.jdbc.internal.Rows;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,10 +42,14 @@ public class PlainSqlCeilingBenchmark extends OverTheWireDefaults {
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
+        setUp(params.getBenchmark().contains("Renew"));
+    }
+
+    void setUp(boolean renewals) throws Exception {
         fixture = new LoadFixture(store, keys);
         postgres = store.equals("postgresql");
         signingKey = fixture.server.signingKeys().ensureActiveKey().keyId();
-        agents = params.getBenchmark().contains("Renew") ? fixture.enrolledAgents(EndToEndBenchmark.RENEWING_AGENTS) : List.of();
+        agents = renewals ? fixture.enrolledAgents(EndToEndBenchmark.RENEWING_AGENTS) : List.of();
     }
 
     @TearDown(Level.Trial)
@@ -115,9 +118,9 @@ public class PlainSqlCeilingBenchmark extends OverTheWireDefaults {
                     throw new IllegalStateException("key not usable");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(LoadFixture.INSERT_AGENT)) {
                 bind(ps, org, agent, group, "ACTIVE", now, key, installer, "plain-host", "WINDOWS", fingerprint, now, 1L, null, now,
-                        now + 86_400_000_000_000L, 0L);
+                        now + 86_400_000_000_000L, 0L, "ed25519", null, null, null, null);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_audit (org_id, at, actor, action, subject_type, subject_id,"
