@@ -28,6 +28,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
+# serve opens its port before it prints where it listens and where the admin token is: wait for the line, at most 30 s
+# (a fixed half second after the port was not always enough on a busy machine: CI, 2026-12-07, an empty log)
+wait_log() { for _ in $(seq 1 300); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
 # curl over TLS, trusting exactly the server's pinned key (standard base64 of the SPKI SHA-256, as curl wants it).
 pinned_curl_args() { # pinned_curl_args BASE64URL_PIN
   python3 -c 'import base64,sys; p=sys.argv[1]; print("sha256//" + base64.b64encode(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))).decode())' "$1"
@@ -68,7 +72,7 @@ scenario() { # scenario NAME DB_ARGS...
   "${hb[@]}" serve --port "$p1" > "$dir/serve1.log" 2>&1 & PIDS+=($!)
   if [ "${#db[@]}" -gt 0 ]; then "${hb[@]}" serve --port "$p2" > "$dir/serve2.log" 2>&1 & PIDS+=($!); fi
   wait_port "$p1"; check "serve listens" 0 $?
-  sleep 0.5
+  wait_log "$dir/serve1.log" "admin token:"
   token=$(cat "$dir/data/admin-token")
   out=$(stat -c %a "$dir/data/admin-token"); check "the generated admin token is in DATA/admin-token, 0600" 0 0 "$out" "^600$"
   out=$(cat "$dir/serve1.log"); check "serve prints where the token is, never the token" 0 $(grep -qF -- "$token" <<<"$out" && echo 1 || echo 0) "$out" "admin-token"
