@@ -29,6 +29,14 @@ ROUNDS=${ROUNDS:-2}
 # per enrollment and inflated the ratio (turn 9); after 40 s the C2 threads still took 7% of the machine's CPU during
 # the measured run (perf record -a, turn 11)
 WARM=${WARM:-60s}
+# The warm-up is WARM_RUNS wrk runs of WARM / WARM_RUNS each, every one on new connections (WARM_RUNS=1: the warm-up
+# before turn 14). Every measured run opens 8 new TLS connections; after a warm-up on one set of connections, C2 had
+# compiled Jetty's and the JDK's TLS read and write paths with no handshake in their profiles, and the first measured
+# run's handshakes sent those methods back to the interpreter and through C2 again (turn 14, -XX:+LogCompilation: 118
+# C2 compilations, 4.1 s of compile time, in the 20 s around round 1's start). Without the log, the C2 threads took
+# 1.3-2.2 s of a build's round 1 and 0.04-0.32 s of rounds 2-4: a one-off cost charged to round 1. Agents come on new
+# connections all the time, so a server in service has handshakes in its profiles.
+WARM_RUNS=${WARM_RUNS:-3}
 DUR=${DUR:-15s}
 RDUR=${RDUR:-10s}
 # The fewest renewal bodies a renewal run gets: the agents earlier runs enrolled or renewed come first (their answers
@@ -280,6 +288,17 @@ enroll_bodies() {
   n=$(echo "$ENROLLS $(echo "$rate * 2 * ${2%s} / 1" | bc)" | awk '{print ($1 > $2 ? $1 : $2)}')
   fixture "$fixture_jar" enroll "$work/$1/tokens" "$n" "$f"; echo "$f"
 }
+# warm NAME PORT [renew]: the warm-up: WARM_RUNS runs of enrollment (or renewal), each on new connections
+warm() {
+  local piece; piece=$(( ${WARM%s} / WARM_RUNS ))s
+  for _ in $(seq "$WARM_RUNS"); do
+    if [ "${3:-}" = renew ]; then
+      run warm-up-renew "$1" 0 "$2" /v1/renew "$(renew_bodies "$1" "$(bodies_for renew "$1" "$RENEWALS" "$piece")" "$2")" "$piece" 0
+    else
+      run warm-up "$1" 0 "$2" /v1/enroll "$(enroll_bodies "$1" "$piece")" "$piece" 0
+    fi
+  done
+}
 # renew_bodies NAME MIN PORT: a renewal body for every agent earlier runs against NAME left with a known credential,
 # and at least MIN (the shortfall enrolled first)
 renew_bodies() { local f=$work/$1/renew-$RANDOM$RANDOM.txt; fixture "$fixture_jar" renew "$work/$1/data" "https://127.0.0.1:$3/v1/" "$work/$1/tokens" "$2" "$f" "$work/$1" 2>>"$OUT/fixture.log"; echo "$f"; }
@@ -306,9 +325,9 @@ if want one-key || want renewals || want fresh; then
 for i in "${!names[@]}"; do start "${names[$i]}" "${jars[$i]}" $((9440 + i)) 1 ec "${javas[$i]}"; done
 for i in "${!names[@]}"; do
   n=${names[$i]}; p=$((9440 + i))
-  run warm-up "$n" 0 "$p" /v1/enroll "$(enroll_bodies "$n" "$WARM")" "$WARM" 0
+  warm "$n" "$p"
   if ! want one-key && want renewals; then
-    run warm-up-renew "$n" 0 "$p" /v1/renew "$(renew_bodies "$n" "$(bodies_for renew "$n" "$RENEWALS" "$WARM")" "$p")" "$WARM" 0
+    warm "$n" "$p" renew
   fi
 done
 for r in $(seq "$ROUNDS"); do
@@ -336,8 +355,8 @@ if want spring && [ -n "${SPRING_JAR:-}" ]; then
   last=$((${#names[@]} - 1)); sb=${names[$last]}-spring; sv=${names[$last]}-serve
   start "$sb" "${jars[$last]}" 9452 1 spring "${javas[$last]}"
   start "$sv" "${jars[$last]}" 9453 1 ec "${javas[$last]}"
-  run warm-up "$sb" 0 9452 /v1/enroll "$(enroll_bodies "$sb" "$WARM")" "$WARM" 0
-  run warm-up "$sv" 0 9453 /v1/enroll "$(enroll_bodies "$sv" "$WARM")" "$WARM" 0
+  warm "$sb" 9452
+  warm "$sv" 9453
   for r in $(seq "$ROUNDS"); do
     for pair in "$sb:9452" "$sv:9453"; do
       n=${pair%%:*}; p=${pair##*:}
@@ -360,7 +379,7 @@ fi
 if want thousand-keys; then
 for i in "${!names[@]}"; do start "${names[$i]}-k1000" "${jars[$i]}" $((9460 + i)) 1000 ec "${javas[$i]}"; done
 for i in "${!names[@]}"; do
-  run warm-up "${names[$i]}-k1000" 0 $((9460 + i)) /v1/enroll "$(enroll_bodies "${names[$i]}-k1000" "$WARM")" "$WARM" 0
+  warm "${names[$i]}-k1000" $((9460 + i))
 done
 for r in $(seq "$ROUNDS"); do
   for i in $(order "$r"); do
