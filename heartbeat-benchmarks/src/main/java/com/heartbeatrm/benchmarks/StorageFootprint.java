@@ -56,7 +56,7 @@ import java.util.Optional;
  * (whose cost is that a renewal's update of last_seen_at can no longer be HOT); the audit retention's batched deletes
  * through the store (rows per second and the slowest batch); and one sweep removing a group's stale agents.
  *
- * <p>Run (not in CI; about 5 minutes; it drops and recreates the schema {@code footprint} of the database):
+ * <p>Run (not in CI; about 15 minutes on 2 cores, 13 on 2026-12-07; it drops and recreates the schema {@code footprint} of the database):
  * {@code createdb -h 127.0.0.1 -U postgres bench; java -cp heartbeat-benchmarks/target/benchmarks.jar
  * com.heartbeatrm.benchmarks.StorageFootprint [agents] [jdbc-url]} (default 1000000 and
  * {@code jdbc:postgresql://127.0.0.1:5432/bench}, user postgres).
