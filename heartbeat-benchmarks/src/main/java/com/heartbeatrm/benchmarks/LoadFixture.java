@@ -119,13 +119,6 @@ final class LoadFixture implements AutoCloseable {
         analyze();
     }
 
-    /**
-     * An insert of one agent row naming every column of the store's schema ({@code Rows.AGENT}), with as many
-     * placeholders: a column the schema adds fails the binding loudly instead of the statement silently.
-     */
-    static final String INSERT_AGENT = "INSERT INTO hb_agent (" + com.heartbeatrm.store.jdbc.internal.Rows.AGENT + ") VALUES ("
-            + String.join(", ", java.util.Collections.nCopies(com.heartbeatrm.store.jdbc.internal.Rows.AGENT.split(",").length, "?")) + ")";
-
     /** Agents already enrolled before the measured load: a deployment in use, not an empty one. */
     static final int SEEDED_AGENTS = 20_000;
 
@@ -134,7 +127,7 @@ final class LoadFixture implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (java.sql.PreparedStatement ps = c.prepareStatement(INSERT_AGENT)) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(com.heartbeatrm.store.jdbc.internal.Rows.INSERT_AGENT)) {
                 for (int i = 0; i < count; i++) {
                     int k = i % keys.size();
                     byte[] fp = new byte[32];

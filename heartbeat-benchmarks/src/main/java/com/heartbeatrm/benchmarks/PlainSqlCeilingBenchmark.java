@@ -2,6 +2,7 @@ package com.heartbeatrm.benchmarks;
 
 import com.heartbeatrm.core.AgentId;
 import com.heartbeatrm.store.jdbc.internal.FactQueries;
+import com.heartbeatrm.store.jdbc.internal.Rows;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,7 +119,7 @@ public class PlainSqlCeilingBenchmark extends OverTheWireDefaults {
                     throw new IllegalStateException("key not usable");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(LoadFixture.INSERT_AGENT)) {
+            try (PreparedStatement ps = c.prepareStatement(Rows.INSERT_AGENT)) {
                 bind(ps, org, agent, group, "ACTIVE", now, key, installer, "plain-host", "WINDOWS", fingerprint, now, 1L, null, now,
                         now + 86_400_000_000_000L, 0L, "ed25519", null, null, null, null);
                 ps.executeUpdate();

@@ -59,8 +59,6 @@ import org.jspecify.annotations.Nullable;
  * both transactions' first read in {@link FactReads}.
  */
 final class JdbcAgents implements AgentStore {
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT = "INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES " + ROW;
     private static final int MAX_KEY_CHANGES = 3;
 
     private final Sql sql;
@@ -257,10 +255,10 @@ final class JdbcAgents implements AgentStore {
 
     /** The multi-row insert of {@code agents}, their values appended to {@code params} in its order. */
     static String insertAgentsSql(List<Agent> agents, List<@Nullable Object> params) {
-        StringBuilder q = new StringBuilder(INSERT);
+        StringBuilder q = new StringBuilder(Rows.INSERT_AGENT);
         for (int i = 0; i < agents.size(); i++) {
             if (i > 0) {
-                q.append(", ").append(ROW);
+                q.append(", ").append(Rows.AGENT_ROW);
             }
             Agent a = agents.get(i);
             params.addAll(java.util.Arrays.asList(a.organizationId().value(), a.id().value(), a.groupId().value(), a.status().name(),

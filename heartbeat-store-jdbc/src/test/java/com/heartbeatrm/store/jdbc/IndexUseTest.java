@@ -161,7 +161,7 @@ class IndexUseTest {
         long now = System.currentTimeMillis() * 1_000_000L;
         SecureRandom random = new SecureRandom();
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO hb_agent (" + Rows.AGENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(Rows.INSERT_AGENT)) {
             for (int i = 0; i < SEEDED; i++) {
                 byte[] fp = new byte[32];
                 random.nextBytes(fp);

@@ -60,6 +60,13 @@ public final class Rows {
     public static final String AGENT = "org_id, id, group_id, status, enrolled_at, access_key_id, installer_id, hostname, platform,"
             + " fingerprint, last_seen_at, credential_generation, renewal_nonce, credential_issued_at,"
             + " credential_expires_at, version, key_algorithm, ek_sha256, attested_by, attested_at, machine_fingerprint";
+    /**
+     * One agent row's placeholders, as many as {@link #AGENT} names columns: a column the schema adds to {@code AGENT}
+     * adds its placeholder here, so that every insert of an agent binds it or fails loudly.
+     */
+    public static final String AGENT_ROW = "(" + String.join(", ", java.util.Collections.nCopies(AGENT.split(",").length, "?")) + ")";
+    /** The insert of one agent row, every column of {@link #AGENT} bound in that order. */
+    public static final String INSERT_AGENT = "INSERT INTO hb_agent (" + AGENT + ") VALUES " + AGENT_ROW;
     public static final String INSTALLER = "org_id, id, access_key_id, signing_key_id, issued_at, issued_by, expires_at, platform, format,"
             + " base_sha256, base_size, output_sha256, output_size, revoked_at, revoked_by, revoked_reason, max_uses, use_count, version";
 
